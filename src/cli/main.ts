@@ -1,0 +1,212 @@
+/**
+ * @module cli/main
+ * The `keel` command table. Each entry names its arguments and options and lazily loads its
+ * handler from `commands/<name>.ts`, so `keel --help` starts fast and heavy modules (llama.cpp,
+ * PGlite) load only for the commands that need them.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { type CliIO, processIO, reportError } from './output.js';
+
+export interface CommandContext {
+  io: CliIO;
+  /** Global options: --config, --data-dir, --json, --url, --key, --project. */
+  global: GlobalOptions;
+}
+
+export interface GlobalOptions {
+  config?: string;
+  dataDir?: string;
+  json?: boolean;
+  url?: string;
+  key?: string;
+  project?: string;
+}
+
+export type CommandHandler = (
+  context: CommandContext,
+  args: string[],
+  options: Record<string, unknown>,
+) => Promise<number | undefined>;
+
+interface CommandSpec {
+  /** Words of the command, e.g. ['models', 'pull']. */
+  path: string[];
+  description: string;
+  arguments?: string[];
+  options?: { flags: string; description: string; defaultValue?: unknown; choices?: string[] }[];
+  load: () => Promise<Record<string, unknown>>;
+  /** Exported handler name in the loaded module. */
+  handler: string;
+}
+
+const serve = () => import('./commands/serve.js');
+const models = () => import('./commands/models.js');
+const keys = () => import('./commands/keys.js');
+const generate = () => import('./commands/generate.js');
+const doctor = () => import('./commands/doctor.js');
+
+export const commandTable: CommandSpec[] = [
+  {
+    path: ['serve'],
+    description: 'Start the Keel server (API and console).',
+    options: [
+      { flags: '--host <host>', description: 'address to listen on (default 127.0.0.1)' },
+      { flags: '--port <port>', description: 'port to listen on (default 4141)' },
+    ],
+    load: serve,
+    handler: 'serveCommand',
+  },
+  {
+    path: ['models', 'list'],
+    description: 'List models: local GGUF files, remote providers and the catalog.',
+    load: models,
+    handler: 'listCommand',
+  },
+  {
+    path: ['models', 'show'],
+    description: 'Show one model or catalog entry.',
+    arguments: ['<id>'],
+    load: models,
+    handler: 'showCommand',
+  },
+  {
+    path: ['models', 'pull'],
+    description:
+      'Download a model into <data-dir>/models: a catalog id, hf:owner/repo/file.gguf or an https URL.',
+    arguments: ['<source>'],
+    options: [
+      { flags: '--sha256 <hex>', description: 'expected SHA-256 of the file' },
+      { flags: '--name <stem>', description: 'file name to save as (without .gguf)' },
+    ],
+    load: models,
+    handler: 'pullCommand',
+  },
+  {
+    path: ['models', 'make-test-model'],
+    description: 'Write the tiny random-weight GGUF used by the tests (offline smoke tests).',
+    arguments: ['<file>'],
+    load: models,
+    handler: 'makeTestModelCommand',
+  },
+  {
+    path: ['keys', 'create'],
+    description: 'Create an API key (shown once).',
+    options: [
+      { flags: '--name <name>', description: 'a name to recognise the key by', defaultValue: 'cli' },
+      {
+        flags: '--role <role>',
+        description: 'admin, editor, validator or viewer',
+        defaultValue: 'editor',
+        choices: ['admin', 'editor', 'validator', 'viewer'],
+      },
+      { flags: '--expires-in <duration>', description: 'lifetime, e.g. 30d, 12h (default: never)' },
+    ],
+    load: keys,
+    handler: 'createCommand',
+  },
+  {
+    path: ['keys', 'list'],
+    description: 'List the API keys of the project.',
+    options: [{ flags: '--all', description: 'include revoked keys' }],
+    load: keys,
+    handler: 'listCommand',
+  },
+  {
+    path: ['keys', 'revoke'],
+    description: 'Revoke an API key.',
+    arguments: ['<key-id>'],
+    load: keys,
+    handler: 'revokeCommand',
+  },
+  {
+    path: ['generate'],
+    description: 'Generate text with a model.',
+    arguments: ['<prompt>'],
+    options: [
+      { flags: '-m, --model <id>', description: 'model id, provider:model' },
+      { flags: '--stream', description: 'print tokens as they arrive' },
+      { flags: '--system <text>', description: 'system message (chat models)' },
+      { flags: '--max-new-tokens <n>', description: 'max_new_tokens' },
+      { flags: '--temperature <t>', description: 'temperature (implies sampling)' },
+      { flags: '--seed <n>', description: 'random_seed' },
+      { flags: '--stop <sequence...>', description: 'stop sequences' },
+      { flags: '--decoding <method>', description: 'greedy or sample', choices: ['greedy', 'sample'] },
+    ],
+    load: generate,
+    handler: 'generateCommand',
+  },
+  {
+    path: ['doctor'],
+    description: 'Check what is configured, reachable and missing, and how to fix it.',
+    load: doctor,
+    handler: 'doctorCommand',
+  },
+];
+
+export function buildProgram(io: CliIO, onExit: (code: number) => void): Command {
+  const program = new Command('keel')
+    .description('Keel: open enterprise generative-AI platform.')
+    .version(process.env.npm_package_version ?? '0.1.0')
+    .option('-c, --config <file>', 'config file (default ./keel.yaml or KEEL_CONFIG)')
+    .option('-d, --data-dir <dir>', 'data directory (default .keel or KEEL_DATA_DIR)')
+    .option('--json', 'print JSON for scripts')
+    .option('--url <url>', 'talk to a running Keel server (default KEEL_URL)')
+    .option('--key <key>', 'API key for --url (default KEEL_API_KEY)')
+    .option('-p, --project <id>', 'project id (default: the key’s project)')
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
+    .exitOverride()
+    .showHelpAfterError();
+
+  const groups = new Map<string, Command>();
+  for (const spec of commandTable) {
+    let parent = program;
+    for (const word of spec.path.slice(0, -1)) {
+      let group = groups.get(word);
+      if (!group) {
+        group = parent.command(word).description(`${word} commands`);
+        groups.set(word, group);
+      }
+      parent = group;
+    }
+    const command = parent.command(spec.path.at(-1)!).description(spec.description);
+    for (const argument of spec.arguments ?? []) command.argument(argument);
+    for (const option of spec.options ?? []) {
+      const opt = new Option(option.flags, option.description);
+      if (option.defaultValue !== undefined) opt.default(option.defaultValue);
+      if (option.choices) opt.choices(option.choices);
+      command.addOption(opt);
+    }
+    command.action(async (...actionArgs: unknown[]) => {
+      const commandObject = actionArgs.at(-1) as Command;
+      const options = actionArgs.at(-2) as Record<string, unknown>;
+      const args = actionArgs
+        .slice(0, -2)
+        .flatMap((value) => (Array.isArray(value) ? value : [value])) as string[];
+      const global = program.opts() as GlobalOptions;
+      try {
+        const module = await spec.load();
+        const handler = module[spec.handler] as CommandHandler;
+        const code = await handler({ io, global }, args, { ...commandObject.opts(), ...options });
+        onExit(code ?? 0);
+      } catch (error) {
+        onExit(reportError(io, error, Boolean(global.json)));
+      }
+    });
+  }
+  return program;
+}
+
+/** Runs the CLI; resolves with the exit code. Tests call this with their own IO. */
+export async function runCli(argv: string[], io: CliIO = processIO): Promise<number> {
+  let exitCode: number | undefined;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    return reportError(io, error, false);
+  }
+  return exitCode ?? 0;
+}

@@ -1,0 +1,241 @@
+/**
+ * @module core/config
+ * Keel's configuration: `keel.yaml` (or the file named by `--config` / `KEEL_CONFIG`), then
+ * `KEEL_*` environment variables, then command-line flags — each later source overriding the
+ * earlier. Everything is validated by one zod schema; a bad value names its path and its source.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { issuesFromZod, KeelError } from './errors.js';
+
+const providerBase = {
+  name: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,31}$/, 'lowercase letters, digits and dashes, starting with a letter')
+    .refine((name) => name !== 'llamacpp', 'the name "llamacpp" is reserved for embedded inference'),
+  baseURL: z.url(),
+  /** The API key itself (prefer apiKeyEnv: keys in files leak). */
+  apiKey: z.string().min(1).optional(),
+  /** Name of an environment variable holding the API key. */
+  apiKeyEnv: z.string().min(1).optional(),
+  headers: z.record(z.string(), z.string()).default({}),
+  /** Model ids this provider offers; when omitted Keel asks the provider. */
+  models: z.array(z.string().min(1)).optional(),
+  /** Request timeout for non-streaming calls, milliseconds. */
+  timeoutMs: z.number().int().positive().default(120_000),
+};
+
+export const providerConfigSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('openai-compatible'), ...providerBase }),
+  z.strictObject({
+    type: z.literal('ollama'),
+    ...providerBase,
+    baseURL: z.url().default('http://127.0.0.1:11434'),
+  }),
+  z.strictObject({
+    type: z.literal('watsonx'),
+    ...providerBase,
+    /** watsonx.ai project or space the calls run in. */
+    projectId: z.string().optional(),
+    spaceId: z.string().optional(),
+    /** IAM token endpoint; set to the Cloud Pak for Data URL for on-premises installs. */
+    iamURL: z.url().default('https://iam.cloud.ibm.com'),
+    apiVersion: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .default('2024-05-01'),
+  }),
+]);
+export type ProviderConfig = z.infer<typeof providerConfigSchema>;
+
+export const configSchema = z.strictObject({
+  dataDir: z.string().min(1).default('.keel'),
+  server: z
+    .strictObject({
+      host: z.string().min(1).default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(4141),
+      /** Largest accepted request body, bytes. */
+      bodyLimit: z
+        .number()
+        .int()
+        .positive()
+        .default(10 * 1024 * 1024),
+      /** Origins allowed to call the API from a browser (the console is same-origin). */
+      corsOrigins: z.array(z.string()).default([]),
+    })
+    .prefault({}),
+  database: z
+    .strictObject({
+      /** PostgreSQL connection string; when absent Keel uses PGlite in the data directory. */
+      url: z.string().min(1).optional(),
+    })
+    .prefault({}),
+  /** Creates this admin key on first start (automation); otherwise one is generated and printed. */
+  bootstrapKey: z.string().min(24, 'must be at least 24 characters').optional(),
+  providers: z.array(providerConfigSchema).default([]),
+  llamacpp: z
+    .strictObject({
+      /** CPU threads per context; 0 lets llama.cpp decide. */
+      threads: z.number().int().min(0).default(0),
+      gpu: z.enum(['auto', 'off']).default('off'),
+      contextSize: z.number().int().min(128).default(4096),
+      /** Unload a model after this many idle seconds. */
+      idleUnloadSeconds: z.number().int().min(1).default(300),
+      maxLoadedModels: z.number().int().min(1).default(2),
+      /** Sequences per context: parallel generations on one model. */
+      sequences: z.number().int().min(1).max(64).default(1),
+    })
+    .prefault({}),
+  usage: z
+    .strictObject({
+      flushIntervalMs: z.number().int().min(10).default(1000),
+      maxBatch: z.number().int().min(1).default(500),
+    })
+    .prefault({}),
+  security: z
+    .strictObject({
+      /** Allow outbound fetches of user-supplied URLs to private and loopback addresses. */
+      allowPrivateNetworkFetch: z.boolean().default(false),
+    })
+    .prefault({}),
+  logging: z
+    .strictObject({
+      level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    })
+    .prefault({}),
+});
+
+export type KeelConfig = z.infer<typeof configSchema>;
+export type KeelConfigInput = z.input<typeof configSchema>;
+
+/** Environment variables Keel reads, and the config path each sets. */
+export const environmentVariables: Record<string, { path: string[]; type: 'string' | 'int' | 'bool' }> = {
+  KEEL_DATA_DIR: { path: ['dataDir'], type: 'string' },
+  KEEL_HOST: { path: ['server', 'host'], type: 'string' },
+  KEEL_PORT: { path: ['server', 'port'], type: 'int' },
+  KEEL_BODY_LIMIT: { path: ['server', 'bodyLimit'], type: 'int' },
+  KEEL_DATABASE_URL: { path: ['database', 'url'], type: 'string' },
+  KEEL_BOOTSTRAP_KEY: { path: ['bootstrapKey'], type: 'string' },
+  KEEL_LLAMACPP_THREADS: { path: ['llamacpp', 'threads'], type: 'int' },
+  KEEL_LLAMACPP_GPU: { path: ['llamacpp', 'gpu'], type: 'string' },
+  KEEL_LLAMACPP_CONTEXT_SIZE: { path: ['llamacpp', 'contextSize'], type: 'int' },
+  KEEL_ALLOW_PRIVATE_NETWORK_FETCH: { path: ['security', 'allowPrivateNetworkFetch'], type: 'bool' },
+  KEEL_LOG_LEVEL: { path: ['logging', 'level'], type: 'string' },
+};
+
+export interface LoadConfigOptions {
+  /** Explicit config file; otherwise `KEEL_CONFIG`, then `./keel.yaml` when present. */
+  configFile?: string | undefined;
+  env?: NodeJS.ProcessEnv;
+  /** Values from command-line flags, already shaped like the config. */
+  overrides?: KeelConfigInput;
+  cwd?: string;
+}
+
+export function loadConfig(options: LoadConfigOptions = {}): KeelConfig & { configFile: string | undefined } {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const explicit = options.configFile ?? env.KEEL_CONFIG;
+  const candidate = explicit ?? path.join(cwd, 'keel.yaml');
+  let fromFile: Record<string, unknown> = {};
+  let configFile: string | undefined;
+  if (existsSync(candidate)) {
+    configFile = path.resolve(cwd, candidate);
+    fromFile = readYamlConfig(configFile);
+  } else if (explicit) {
+    throw new KeelError('invalid_config', `Config file not found: ${explicit}`);
+  }
+  const merged = deepMerge(
+    deepMerge(fromFile, fromEnvironment(env)),
+    (options.overrides ?? {}) as Record<string, unknown>,
+  );
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    const issues = issuesFromZod(parsed.error.issues);
+    const lines = issues.map(
+      (issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}${sourceHint(issue.path)}`,
+    );
+    throw new KeelError('invalid_config', `Invalid configuration:\n${lines.join('\n')}`, { issues });
+  }
+  const config = parsed.data;
+  config.dataDir = path.resolve(cwd, config.dataDir);
+  return { ...config, configFile };
+}
+
+function readYamlConfig(file: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = parseYaml(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new KeelError('invalid_config', `Cannot parse ${file}: ${(error as Error).message}`);
+  }
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new KeelError('invalid_config', `${file} must hold a mapping of settings at its top level.`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(environmentVariables)) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    let value: unknown = raw;
+    if (spec.type === 'int') value = /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
+    if (spec.type === 'bool')
+      value = /^(1|true|yes|on)$/i.test(raw) ? true : /^(0|false|no|off)$/i.test(raw) ? false : raw;
+    setPath(result, spec.path, value);
+  }
+  return result;
+}
+
+function sourceHint(issuePath: (string | number)[]): string {
+  const joined = issuePath.join('.');
+  const variable = Object.entries(environmentVariables).find(
+    ([, spec]) => spec.path.join('.') === joined,
+  )?.[0];
+  return variable ? ` (keel.yaml or ${variable})` : '';
+}
+
+function setPath(target: Record<string, unknown>, keys: string[], value: unknown): void {
+  let node = target;
+  keys.forEach((key, index) => {
+    if (index === keys.length - 1) node[key] = value;
+    else {
+      node[key] = (node[key] as Record<string, unknown> | undefined) ?? {};
+      node = node[key] as Record<string, unknown>;
+    }
+  });
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function deepMerge(
+  base: Record<string, unknown>,
+  override: Record<string, unknown>,
+): Record<string, unknown> {
+  const result: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    if (value === undefined) continue;
+    result[key] =
+      isPlainObject(value) && isPlainObject(result[key])
+        ? deepMerge(result[key] as Record<string, unknown>, value)
+        : value;
+  }
+  return result;
+}
+
+/** Resolves a provider's API key from `apiKey` or the variable named by `apiKeyEnv`. */
+export function providerApiKey(
+  provider: ProviderConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  if (provider.apiKey) return provider.apiKey;
+  if (provider.apiKeyEnv) return env[provider.apiKeyEnv];
+  return undefined;
+}

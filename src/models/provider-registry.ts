@@ -1,0 +1,125 @@
+/**
+ * @module models/provider-registry
+ * Resolves `"<provider>:<model>"` ids to models. Providers are registered explicitly (embedded
+ * llama.cpp always, remote ones from the configuration); there is no switch on provider names.
+ */
+import { KeelError } from '../core/errors.js';
+import type { EmbeddingModelV1 } from '../spec/embedding-model.js';
+import type { LanguageModelV1 } from '../spec/language-model.js';
+import type { ModelInfo, ProviderStatus, ProviderV1 } from '../spec/provider.js';
+import type { RerankModelV1 } from '../spec/rerank-model.js';
+
+export interface ParsedModelId {
+  provider: string;
+  modelId: string;
+}
+
+/** Splits at the first `:`; model ids may contain further colons (`ollama:granite3.3:2b`). */
+export function parseModelId(id: string): ParsedModelId {
+  const index = id.indexOf(':');
+  if (index <= 0 || index === id.length - 1) {
+    throw new KeelError(
+      'model_not_found',
+      `Model id "${id}" must look like "<provider>:<model>", e.g. "llamacpp:granite-3.3-2b-instruct".`,
+      {
+        data: { modelId: id, hint: 'List available models with GET /v1/models or `keel models list`.' },
+      },
+    );
+  }
+  return { provider: id.slice(0, index), modelId: id.slice(index + 1) };
+}
+
+export class ProviderRegistry {
+  readonly #providers = new Map<string, ProviderV1>();
+
+  constructor(providers: ProviderV1[] = []) {
+    for (const provider of providers) this.register(provider);
+  }
+
+  register(provider: ProviderV1): void {
+    if (this.#providers.has(provider.name)) {
+      throw new KeelError(
+        'invalid_config',
+        `Two providers are named "${provider.name}"; names must be unique.`,
+      );
+    }
+    this.#providers.set(provider.name, provider);
+  }
+
+  providers(): ProviderV1[] {
+    return [...this.#providers.values()];
+  }
+
+  provider(name: string): ProviderV1 {
+    const provider = this.#providers.get(name);
+    if (!provider) {
+      throw new KeelError(
+        'model_not_found',
+        `No provider named "${name}". Configured: ${[...this.#providers.keys()].join(', ') || 'none'}.`,
+        {
+          data: { provider: name, hint: 'List available models with GET /v1/models or `keel models list`.' },
+        },
+      );
+    }
+    return provider;
+  }
+
+  languageModel(id: string): LanguageModelV1 {
+    const { provider, modelId } = parseModelId(id);
+    return this.provider(provider).languageModel(modelId);
+  }
+
+  embeddingModel(id: string): EmbeddingModelV1 {
+    const { provider, modelId } = parseModelId(id);
+    return this.provider(provider).embeddingModel(modelId);
+  }
+
+  rerankModel(id: string): RerankModelV1 {
+    const { provider, modelId } = parseModelId(id);
+    return this.provider(provider).rerankModel(modelId);
+  }
+
+  /**
+   * Models of every provider. A provider that cannot be reached contributes nothing and is
+   * reported in `unavailable` instead of failing the whole list.
+   */
+  async listModels(
+    options: { abortSignal?: AbortSignal } = {},
+  ): Promise<{ models: ModelInfo[]; unavailable: { provider: string; message: string }[] }> {
+    const results = await Promise.allSettled(
+      this.providers().map((provider) => provider.listModels(options)),
+    );
+    const models: ModelInfo[] = [];
+    const unavailable: { provider: string; message: string }[] = [];
+    results.forEach((result, index) => {
+      const provider = this.providers()[index]!;
+      if (result.status === 'fulfilled') models.push(...result.value);
+      else
+        unavailable.push({
+          provider: provider.name,
+          message: (result.reason as Error)?.message ?? String(result.reason),
+        });
+    });
+    return { models, unavailable };
+  }
+
+  async status(): Promise<Record<string, ProviderStatus & { type: string }>> {
+    const entries = await Promise.all(
+      this.providers().map(async (provider) => {
+        try {
+          return [provider.name, { type: provider.type, ...(await provider.status()) }] as const;
+        } catch (error) {
+          return [
+            provider.name,
+            { type: provider.type, reachable: false, message: (error as Error).message },
+          ] as const;
+        }
+      }),
+    );
+    return Object.fromEntries(entries);
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.providers().map((provider) => provider.close()));
+  }
+}

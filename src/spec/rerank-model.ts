@@ -1,0 +1,24 @@
+/**
+ * @module spec/rerank-model
+ * The rerank-model port, version 1: scores documents against a query.
+ */
+export interface RerankOptions {
+  query: string;
+  documents: string[];
+  /** Return only the best N; all when omitted. */
+  topN?: number;
+  abortSignal?: AbortSignal;
+}
+
+export interface RerankResult {
+  /** Sorted best first; `index` points into the input documents. */
+  results: { index: number; score: number }[];
+  usage: { inputTokens: number };
+}
+
+export interface RerankModelV1 {
+  readonly specificationVersion: 'v1';
+  readonly provider: string;
+  readonly modelId: string;
+  doRerank(options: RerankOptions): Promise<RerankResult>;
+}

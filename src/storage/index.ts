@@ -1,0 +1,53 @@
+/**
+ * @module storage
+ * Opens the configured database (PostgreSQL when a URL is set, PGlite in the data directory
+ * otherwise) and brings its schema up to date.
+ */
+import path from 'node:path';
+import { KeelError } from '../core/errors.js';
+import type { DatabaseV1 } from '../spec/database.js';
+import { migrate } from './core/migrator.js';
+
+export interface OpenDatabaseOptions {
+  url?: string | undefined;
+  dataDir: string;
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseV1> {
+  let db: DatabaseV1;
+  if (options.url) {
+    const { createPostgresDatabase } = await import('./postgres/index.js');
+    try {
+      db = await createPostgresDatabase({ connectionString: options.url });
+    } catch (error) {
+      throw new KeelError(
+        'service_unavailable',
+        `Cannot connect to PostgreSQL at ${redactUrl(options.url)}: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+  } else {
+    const { createPGliteDatabase } = await import('./pglite/index.js');
+    db = await createPGliteDatabase({ dataDir: path.join(options.dataDir, 'db') });
+  }
+  try {
+    await migrate(db);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  return db;
+}
+
+/** Hides the password in a connection string. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}

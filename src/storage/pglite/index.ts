@@ -1,0 +1,1 @@
+export { createPGliteDatabase, PGliteDatabase, type PGliteDatabaseOptions } from './driver.js';

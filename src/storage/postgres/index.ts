@@ -1,0 +1,1 @@
+export { createPostgresDatabase, PostgresDatabase, type PostgresDatabaseOptions } from './driver.js';
