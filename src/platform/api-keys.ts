@@ -59,6 +59,8 @@ export interface CreateKeyInput {
   createdBy?: string | null;
   /** Use this secret instead of generating one (bootstrap keys). */
   secret?: string;
+  /** Organisation-wide administration: only bootstrap keys get it. */
+  orgAdmin?: boolean;
 }
 
 export function hashSecret(secret: string): string {
@@ -117,8 +119,8 @@ export class ApiKeyService {
     const id = newId('key');
     const prefix = secret.slice(0, KEY_PREFIX.length + 6);
     const result = await this.#db.query<ApiKeyRow>(
-      `INSERT INTO api_keys (id, organization_id, project_id, user_id, kind, name, role, prefix, secret_hash, created_by, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
+      `INSERT INTO api_keys (id, organization_id, project_id, user_id, kind, name, role, prefix, secret_hash, created_by, expires_at, org_admin)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *`,
       [
         id,
         input.organizationId,
@@ -131,6 +133,7 @@ export class ApiKeyService {
         hashSecret(secret),
         input.createdBy ?? null,
         input.expiresAt ?? null,
+        input.orgAdmin ?? false,
       ],
     );
     return { key: toRecord(result.rows[0]!), secret };
@@ -211,9 +214,9 @@ export class ApiKeyService {
     now: number,
   ): Promise<{ principal: Principal; expiresAt: Date | null } | null> {
     const result = await this.#db.query<
-      ApiKeyRow & { org_admin: boolean | null; user_disabled: Date | null }
+      ApiKeyRow & { key_org_admin: boolean; user_org_admin: boolean | null; user_disabled: Date | null }
     >(
-      `SELECT k.*, u.org_admin, u.disabled_at AS user_disabled
+      `SELECT k.*, k.org_admin AS key_org_admin, u.org_admin AS user_org_admin, u.disabled_at AS user_disabled
          FROM api_keys k LEFT JOIN users u ON u.id = k.user_id
         WHERE k.secret_hash = $1`,
       [hash],
@@ -242,7 +245,7 @@ export class ApiKeyService {
         defaultProjectId: row.project_id,
         projectRoles,
         userId: row.user_id,
-        orgAdmin: row.kind === 'session' && row.org_admin === true,
+        orgAdmin: row.kind === 'session' ? row.user_org_admin === true : row.key_org_admin,
       },
       expiresAt: row.expires_at,
     };

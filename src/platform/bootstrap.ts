@@ -52,6 +52,7 @@ export async function ensureInstallation(
           name: 'bootstrap',
           role: 'admin',
           secret: options.bootstrapKey,
+          orgAdmin: true,
         });
       }
     } else {
@@ -64,6 +65,7 @@ export async function ensureInstallation(
           name: 'admin (first start)',
           role: 'admin',
           secret,
+          orgAdmin: true,
         });
         installation.generatedAdminKey = secret;
       }

@@ -43,6 +43,8 @@ CREATE TABLE api_keys (
   kind text NOT NULL DEFAULT 'api' CHECK (kind IN ('api', 'session')),
   name text NOT NULL,
   role text NOT NULL CHECK (role IN ('admin', 'editor', 'validator', 'viewer')),
+  -- Organisation-wide administration (bootstrap keys): may create projects and see them all.
+  org_admin boolean NOT NULL DEFAULT false,
   prefix text NOT NULL,
   secret_hash text NOT NULL UNIQUE,
   created_by text,

@@ -1,0 +1,132 @@
+/**
+ * @module server/app
+ * The HTTP application: `createApp(services)` builds a Hono app with every route. It holds no
+ * state of its own, so tests call it in memory with `app.request()` and `keel serve` puts it on a
+ * socket.
+ *
+ * @example
+ * const app = createApp(services);
+ * const res = await app.request('/v1/models', { headers: { authorization: `Bearer ${key}` } });
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { issuesFromZod, KeelError } from '../core/errors.js';
+import type { Principal } from '../platform/principal.js';
+import { serveConsole } from './console.js';
+import type { KeelEnv, KeelServices } from './context.js';
+import { errorResponse } from './errors.js';
+import { authenticate } from './middleware/authenticate.js';
+import { requestContext } from './middleware/request-context.js';
+import { registerOpenApi } from './openapi.js';
+import { registerAuth, registerSignIn, signInRoute } from './routes/auth.js';
+import { registerHealth, registerMetrics } from './routes/health.js';
+import { registerKeys } from './routes/keys.js';
+import { registerChatCompletions } from './routes/openai/chat-completions.js';
+import { registerCompletions } from './routes/openai/completions.js';
+import { registerEmbeddings } from './routes/openai/embeddings.js';
+import { modelLister, registerModels } from './routes/openai/models.js';
+import { registerProjects } from './routes/projects.js';
+import { registerUsage } from './routes/usage.js';
+import { registerEmbeddingsAndTokenization } from './routes/watsonx/embeddings.js';
+import { registerFoundationModels } from './routes/watsonx/foundation-models.js';
+import { registerTextChat } from './routes/watsonx/text-chat.js';
+import { registerTextGeneration } from './routes/watsonx/text-generation.js';
+
+export interface CreateAppOptions {
+  /**
+   * Acts as this principal when a request carries no key. Only for the CLI's in-process app
+   * (whoever can read the data directory is its administrator); never set on a listening server.
+   */
+  localPrincipal?: Principal;
+  /** Directory of the built console (web/dist); omitted in API-only apps. */
+  consoleDir?: string | undefined;
+}
+
+/** Extra route groups later capabilities add (Prompt Lab, RAG, guardrails …). */
+export type RouteRegistrar = (app: OpenAPIHono<KeelEnv>, services: KeelServices) => void;
+
+export function createApp(
+  services: KeelServices,
+  options: CreateAppOptions = {},
+  registrars: RouteRegistrar[] = [],
+): OpenAPIHono<KeelEnv> {
+  const app = new OpenAPIHono<KeelEnv>({
+    defaultHook: (result) => {
+      if (!result.success) {
+        const issues = issuesFromZod(result.error.issues);
+        const where = issues[0]?.path.length ? ` at ${issues[0].path.join('.')}` : '';
+        throw new KeelError(
+          'invalid_request',
+          `Invalid ${result.target}${where}: ${issues[0]?.message ?? 'invalid value'}`,
+          { issues },
+        );
+      }
+    },
+  });
+
+  app.use('*', requestContext(services.metrics));
+  app.onError((error, c) => errorResponse(c, error, services.logger));
+  app.notFound((c) =>
+    errorResponse(
+      c,
+      new KeelError('not_found', `No route for ${c.req.method} ${c.req.path}.`),
+      services.logger,
+    ),
+  );
+  if (services.config.server.corsOrigins.length) {
+    app.use(
+      '*',
+      cors({
+        origin: services.config.server.corsOrigins,
+        allowHeaders: ['authorization', 'content-type', 'x-keel-project'],
+        maxAge: 600,
+      }),
+    );
+  }
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: services.config.server.bodyLimit,
+      onError: () => {
+        throw new KeelError(
+          'payload_too_large',
+          `The request body is larger than ${services.config.server.bodyLimit} bytes.`,
+          {
+            data: { limitBytes: services.config.server.bodyLimit },
+          },
+        );
+      },
+    }),
+  );
+
+  // Public: liveness, the API description, sign-in, the console's static files.
+  registerHealth(app, services);
+  registerOpenApi(app, services.version);
+  registerSignIn(app, services);
+
+  const auth = authenticate(services, { localPrincipal: options.localPrincipal });
+  const signInPath = signInRoute.path;
+  for (const prefix of ['/v1/*', '/ml/*', '/api/*', '/metrics']) {
+    app.use(prefix, async (c, next) => (c.req.path === signInPath ? next() : auth(c, next)));
+  }
+
+  const listModels = modelLister(services);
+  registerModels(app, services, listModels);
+  registerChatCompletions(app, services);
+  registerCompletions(app, services);
+  registerEmbeddings(app, services);
+  registerTextGeneration(app, services);
+  registerTextChat(app, services);
+  registerEmbeddingsAndTokenization(app, services);
+  registerFoundationModels(app, services, listModels);
+  registerKeys(app, services);
+  registerProjects(app, services);
+  registerAuth(app, services);
+  registerUsage(app, services);
+  registerMetrics(app, services);
+  for (const register of registrars) register(app, services);
+
+  serveConsole(app, options.consoleDir);
+  return app;
+}

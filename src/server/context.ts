@@ -1,0 +1,43 @@
+/**
+ * @module server/context
+ * What every request handler can reach: the services (one set per Keel instance) and the
+ * per-request variables the middleware resolves.
+ */
+import type { KeelConfig } from '../core/config.js';
+import type { Logger } from '../core/logger.js';
+import type { KeelMetrics } from '../core/metrics.js';
+import type { GenerationService } from '../models/generation-service.js';
+import type { ProviderRegistry } from '../models/provider-registry.js';
+import type { ApiKeyService } from '../platform/api-keys.js';
+import type { Installation } from '../platform/bootstrap.js';
+import type { Principal } from '../platform/principal.js';
+import type { ProjectService } from '../platform/projects.js';
+import type { UsageMeter } from '../platform/usage-meter.js';
+import type { UserService } from '../platform/users.js';
+import type { DatabaseV1 } from '../spec/database.js';
+
+export interface KeelServices {
+  config: KeelConfig;
+  db: DatabaseV1;
+  logger: Logger;
+  metrics: KeelMetrics;
+  keys: ApiKeyService;
+  users: UserService;
+  projects: ProjectService;
+  usage: UsageMeter;
+  registry: ProviderRegistry;
+  generation: GenerationService;
+  installation: Installation;
+  startedAt: Date;
+  version: string;
+}
+
+export type ErrorFormat = 'keel' | 'openai' | 'watsonx';
+
+export interface KeelEnv {
+  Variables: {
+    principal: Principal;
+    requestId: string;
+    errorFormat: ErrorFormat;
+  };
+}

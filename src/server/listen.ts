@@ -1,0 +1,64 @@
+/**
+ * @module server/listen
+ * Puts an app on a socket (127.0.0.1 unless told otherwise) and closes it gracefully: stop
+ * accepting, let in-flight requests finish up to a grace period, then drop what is left.
+ */
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { KeelError } from '../core/errors.js';
+
+export interface ListeningServer {
+  url: string;
+  port: number;
+  close(graceMs?: number): Promise<void>;
+}
+
+export async function listen(
+  app: Pick<Hono, 'fetch'>,
+  options: { host?: string; port?: number } = {},
+): Promise<ListeningServer> {
+  const host = options.host ?? '127.0.0.1';
+  return new Promise((resolve, reject) => {
+    const server = serve(
+      {
+        fetch: app.fetch,
+        hostname: host,
+        port: options.port ?? 0,
+        serverOptions: { keepAliveTimeout: 65_000 },
+      },
+      (info: AddressInfo) => {
+        const urlHost = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+        resolve({
+          url: `http://${urlHost}:${info.port}`,
+          port: info.port,
+          close(graceMs = 5_000) {
+            return new Promise<void>((done) => {
+              const timer = setTimeout(() => {
+                (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+              }, graceMs);
+              timer.unref();
+              server.close(() => {
+                clearTimeout(timer);
+                done();
+              });
+              (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+            });
+          },
+        });
+      },
+    );
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE')
+        reject(
+          new KeelError(
+            'service_unavailable',
+            `Port ${options.port} on ${host} is already in use; choose another with --port or KEEL_PORT.`,
+          ),
+        );
+      else if (error.code === 'EACCES')
+        reject(new KeelError('service_unavailable', `Not allowed to listen on ${host}:${options.port}.`));
+      else reject(error);
+    });
+  });
+}

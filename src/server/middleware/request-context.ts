@@ -1,0 +1,29 @@
+/**
+ * @module server/middleware/request-context
+ * Request id, error format for the route family, and the HTTP metrics.
+ */
+import type { MiddlewareHandler } from 'hono';
+import { randomToken } from '../../core/ids.js';
+import type { KeelMetrics } from '../../core/metrics.js';
+import type { ErrorFormat, KeelEnv } from '../context.js';
+
+export function requestContext(metrics: KeelMetrics): MiddlewareHandler<KeelEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    const incoming = c.req.header('x-request-id');
+    const requestId = incoming && /^[\w.-]{1,128}$/.test(incoming) ? incoming : `req_${randomToken(16)}`;
+    c.set('requestId', requestId);
+    c.set('errorFormat', errorFormatFor(c.req.path));
+    await next();
+    c.header('X-Request-Id', requestId);
+    const route = c.req.routePath || 'unmatched';
+    metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
+    metrics.httpDuration.observe({ method: c.req.method, route }, (performance.now() - started) / 1000);
+  };
+}
+
+function errorFormatFor(path: string): ErrorFormat {
+  if (path.startsWith('/v1/')) return 'openai';
+  if (path.startsWith('/ml/')) return 'watsonx';
+  return 'keel';
+}

@@ -1,0 +1,49 @@
+/**
+ * @module server/respond
+ * Response helpers. Handlers registered with OpenAPI route configs must return typed responses;
+ * these return plain `Response`s (JSON written once, streams not buffered) typed to fit any route.
+ */
+
+const jsonHeaders = { 'content-type': 'application/json; charset=utf-8' };
+
+/** A JSON response. */
+export function json(body: unknown, status = 200, headers?: Record<string, string>): never {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: headers ? { ...jsonHeaders, ...headers } : jsonHeaders,
+  }) as never;
+}
+
+const sseHeaders = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  connection: 'keep-alive',
+  'x-accel-buffering': 'no',
+};
+
+/**
+ * A Server-Sent Events response fed by an async generator of already-formatted event strings.
+ * Pulled lazily: nothing is produced faster than the client reads. When the client goes away the
+ * generator is returned, which cancels the model call behind it.
+ */
+export function sse(events: AsyncGenerator<string>, headers?: Record<string, string>): never {
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const next = await events.next();
+        if (next.done) controller.close();
+        else controller.enqueue(encoder.encode(next.value));
+      } catch (error) {
+        controller.error(error);
+      }
+    },
+    async cancel() {
+      await events.return(undefined);
+    },
+  });
+  return new Response(body, {
+    status: 200,
+    headers: headers ? { ...sseHeaders, ...headers } : sseHeaders,
+  }) as never;
+}

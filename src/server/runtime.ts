@@ -1,0 +1,95 @@
+/**
+ * @module server/runtime
+ * Assembles one Keel instance from its configuration: database (migrated), first-start
+ * bootstrap, services, model providers. `keel serve`, the CLI's in-process mode and the tests all
+ * start Keel through here, and `close()` shuts it down in order (usage flushed, models unloaded,
+ * database closed).
+ */
+import { readFileSync } from 'node:fs';
+import type { KeelConfig } from '../core/config.js';
+import { createLogger, type Logger } from '../core/logger.js';
+import { KeelMetrics } from '../core/metrics.js';
+import { GenerationService } from '../models/generation-service.js';
+import { ProviderRegistry } from '../models/provider-registry.js';
+import { ApiKeyService } from '../platform/api-keys.js';
+import { ensureInstallation } from '../platform/bootstrap.js';
+import { ProjectService } from '../platform/projects.js';
+import { UsageMeter } from '../platform/usage-meter.js';
+import { UserService } from '../platform/users.js';
+import type { DatabaseV1 } from '../spec/database.js';
+import type { ProviderV1 } from '../spec/provider.js';
+import { openDatabase } from '../storage/index.js';
+import type { KeelServices } from './context.js';
+
+export interface RuntimeOptions {
+  logger?: Logger;
+  /** Use this database instead of opening the configured one (tests). */
+  db?: DatabaseV1;
+  /** Providers to register; by default they are built from the configuration. */
+  providers?: ProviderV1[];
+  /** Collect Node process metrics (off in tests: they are global). */
+  processMetrics?: boolean;
+}
+
+export interface KeelRuntime {
+  services: KeelServices;
+  close(): Promise<void>;
+}
+
+export const keelVersion: string = (() => {
+  try {
+    return (
+      JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+    ).version;
+  } catch {
+    return '0.0.0';
+  }
+})();
+
+export async function createRuntime(config: KeelConfig, options: RuntimeOptions = {}): Promise<KeelRuntime> {
+  const logger = options.logger ?? createLogger(config.logging.level);
+  const db = options.db ?? (await openDatabase({ url: config.database.url, dataDir: config.dataDir }));
+  try {
+    const installation = await ensureInstallation(db, { bootstrapKey: config.bootstrapKey });
+    const metrics = new KeelMetrics({ defaultMetrics: options.processMetrics ?? true });
+    const keys = new ApiKeyService(db);
+    const usage = new UsageMeter(db, {
+      flushIntervalMs: config.usage.flushIntervalMs,
+      maxBatch: config.usage.maxBatch,
+      logger,
+    });
+    const providers =
+      options.providers ??
+      (await (await import('../models/default-providers.js')).createDefaultProviders(config, logger));
+    const registry = new ProviderRegistry(providers);
+    const services: KeelServices = {
+      config,
+      db,
+      logger,
+      metrics,
+      keys,
+      users: new UserService(db, keys),
+      projects: new ProjectService(db),
+      usage,
+      registry,
+      generation: new GenerationService({ registry, meter: usage, metrics }),
+      installation,
+      startedAt: new Date(),
+      version: keelVersion,
+    };
+    let closed = false;
+    return {
+      services,
+      async close() {
+        if (closed) return;
+        closed = true;
+        await usage.close();
+        await registry.close();
+        if (!options.db) await db.close();
+      },
+    };
+  } catch (error) {
+    if (!options.db) await db.close();
+    throw error;
+  }
+}
