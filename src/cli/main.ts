@@ -41,6 +41,7 @@ interface CommandSpec {
 
 const serve = () => import('./commands/serve.js');
 const models = () => import('./commands/models.js');
+const modelsList = () => import('./commands/models-list.js');
 const keys = () => import('./commands/keys.js');
 const generate = () => import('./commands/generate.js');
 const doctor = () => import('./commands/doctor.js');
@@ -59,14 +60,14 @@ export const commandTable: CommandSpec[] = [
   {
     path: ['models', 'list'],
     description: 'List models: local GGUF files, remote providers and the catalog.',
-    load: models,
+    load: modelsList,
     handler: 'listCommand',
   },
   {
     path: ['models', 'show'],
     description: 'Show one model or catalog entry.',
     arguments: ['<id>'],
-    load: models,
+    load: modelsList,
     handler: 'showCommand',
   },
   {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { KeelError } from '../core/errors.js';
 import type { DatabaseV1 } from '../spec/database.js';
 import { migrate } from './core/migrator.js';
+import { acquireProcessLock } from './core/process-lock.js';
 
 export interface OpenDatabaseOptions {
   url?: string | undefined;
@@ -30,7 +31,24 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     }
   } else {
     const { createPGliteDatabase } = await import('./pglite/index.js');
-    db = await createPGliteDatabase({ dataDir: path.join(options.dataDir, 'db') });
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(options.dataDir, { recursive: true });
+    const lock = acquireProcessLock(
+      path.join(options.dataDir, 'db.lock'),
+      `The database in ${options.dataDir}`,
+    );
+    try {
+      const pglite = await createPGliteDatabase({ dataDir: path.join(options.dataDir, 'db') });
+      const close = pglite.close.bind(pglite);
+      pglite.close = async () => {
+        await close();
+        lock.release();
+      };
+      db = pglite;
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
   }
   try {
     await migrate(db);

@@ -1,0 +1,8 @@
+/**
+ * @module sdk
+ * Keel's TypeScript SDK. `new KeelClient({ baseURL, apiKey })`.
+ */
+export type { ChatChunk, KeelClientOptions, RequestOptions } from './client.js';
+export { KeelClient } from './client.js';
+export { type ApiIssue, KeelApiError } from './errors.js';
+export { readSse, type SseEvent } from './sse.js';
