@@ -8,6 +8,7 @@
  * const { rows } = await keel.usage({ group_by: 'model,day' });
  */
 import type { z } from 'zod';
+import type { ModelsOverview, PullJobJson } from '../api/models.js';
 import type { ChatCompletion, ChatCompletionRequest, EmbeddingRequest } from '../api/openai.js';
 import type {
   ApiKey,
@@ -150,6 +151,29 @@ export class KeelClient {
 
   usage(query: { group_by?: string; from?: string; to?: string; project_id?: string } = {}) {
     return this.request<UsageResponse>('GET', '/api/v1/usage', { query });
+  }
+
+  readonly models = {
+    /** The catalog (with local presence), every provider's models, and provider reachability. */
+    overview: () => this.request<ModelsOverview>('GET', '/api/v1/models'),
+    pulls: {
+      start: (input: { source: string; name?: string; sha256?: string; force?: boolean }) =>
+        this.request<PullJobJson>('POST', '/api/v1/models/pulls', { body: input }),
+      list: () => this.request<{ pulls: PullJobJson[] }>('GET', '/api/v1/models/pulls'),
+      get: (id: string) => this.request<PullJobJson>('GET', `/api/v1/models/pulls/${encodeURIComponent(id)}`),
+      cancel: (id: string) =>
+        this.request<PullJobJson>('DELETE', `/api/v1/models/pulls/${encodeURIComponent(id)}`),
+      /** Live progress until the download ends; the last item is the final state. */
+      follow: (id: string, signal?: AbortSignal) => this.#followPull(id, signal),
+    },
+  };
+
+  async *#followPull(id: string, signal?: AbortSignal): AsyncGenerator<PullJobJson> {
+    const response = await this.raw('GET', `/api/v1/models/pulls/${encodeURIComponent(id)}/events`, {
+      signal,
+      headers: { accept: 'text/event-stream' },
+    });
+    for await (const event of readSse(response.body!, signal)) yield JSON.parse(event.data) as PullJobJson;
   }
 
   /** Models as OpenAI lists them (`provider:model` ids). */

@@ -22,6 +22,7 @@ import { registerOpenApi } from './openapi.js';
 import { registerAuth, registerSignIn, signInRoute } from './routes/auth.js';
 import { registerHealth, registerMetrics } from './routes/health.js';
 import { registerKeys } from './routes/keys.js';
+import { registerModelRoutes } from './routes/models.js';
 import { registerChatCompletions } from './routes/openai/chat-completions.js';
 import { registerCompletions } from './routes/openai/completions.js';
 import { registerEmbeddings } from './routes/openai/embeddings.js';
@@ -113,6 +114,7 @@ export function createApp(
 
   const listModels = modelLister(services);
   registerModels(app, services, listModels);
+  registerModelRoutes(app, services, listModels);
   registerChatCompletions(app, services);
   registerCompletions(app, services);
   registerEmbeddings(app, services);

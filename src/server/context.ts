@@ -8,6 +8,7 @@ import type { Logger } from '../core/logger.js';
 import type { KeelMetrics } from '../core/metrics.js';
 import type { GenerationService } from '../models/generation-service.js';
 import type { ProviderRegistry } from '../models/provider-registry.js';
+import type { PullJobManager } from '../models/pull-jobs.js';
 import type { ApiKeyService } from '../platform/api-keys.js';
 import type { Installation } from '../platform/bootstrap.js';
 import type { Principal } from '../platform/principal.js';
@@ -27,6 +28,7 @@ export interface KeelServices {
   usage: UsageMeter;
   registry: ProviderRegistry;
   generation: GenerationService;
+  pulls: PullJobManager;
   installation: Installation;
   startedAt: Date;
   version: string;

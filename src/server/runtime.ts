@@ -6,11 +6,13 @@
  * database closed).
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { KeelConfig } from '../core/config.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { KeelMetrics } from '../core/metrics.js';
 import { GenerationService } from '../models/generation-service.js';
 import { ProviderRegistry } from '../models/provider-registry.js';
+import { PullJobManager } from '../models/pull-jobs.js';
 import { ApiKeyService } from '../platform/api-keys.js';
 import { ensureInstallation } from '../platform/bootstrap.js';
 import { ProjectService } from '../platform/projects.js';
@@ -73,6 +75,10 @@ export async function createRuntime(config: KeelConfig, options: RuntimeOptions 
       usage,
       registry,
       generation: new GenerationService({ registry, meter: usage, metrics }),
+      pulls: new PullJobManager({
+        modelsDir: path.join(config.dataDir, 'models'),
+        allowPrivateNetwork: config.security.allowPrivateNetworkFetch,
+      }),
       installation,
       startedAt: new Date(),
       version: keelVersion,
@@ -83,6 +89,7 @@ export async function createRuntime(config: KeelConfig, options: RuntimeOptions 
       async close() {
         if (closed) return;
         closed = true;
+        services.pulls.cancelAll();
         await usage.close();
         await registry.close();
         if (!options.db) await db.close();

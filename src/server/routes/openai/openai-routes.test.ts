@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import OpenAI, { type APIError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeelError } from '../../../core/errors.js';
 import { createEchoProvider } from '../../../testing/echo-provider.js';
@@ -162,12 +162,12 @@ describe('OpenAI-compatible API through the official openai SDK', () => {
       .create({ model: 'echo:nope', messages: [{ role: 'user', content: 'x' }] })
       .catch((error: unknown) => error);
     expect(missing).toBeInstanceOf(OpenAI.NotFoundError);
-    expect((missing as OpenAI.APIError).code).toBe('model_not_found');
+    expect((missing as APIError).code).toBe('model_not_found');
     const down = await client.chat.completions
       .create({ model: 'broken:reverse', messages: [{ role: 'user', content: 'boom' }] })
       .catch((error: unknown) => error);
-    expect((down as OpenAI.APIError).status).toBe(502);
-    expect((down as OpenAI.APIError).message).toContain('broken');
+    expect((down as APIError).status).toBe(502);
+    expect((down as APIError).message).toContain('broken');
     const unauthorised = await new OpenAI({
       apiKey: 'keel_wrong-wrong-wrong-wrong',
       baseURL: `${server.url}/v1`,

@@ -1,0 +1,92 @@
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KeelClient } from '../../sdk/client.js';
+import { createTestKeel, type TestKeel } from '../../testing/test-keel.js';
+import { buildTinyGguf } from '../../testing/tiny-gguf.js';
+
+let keel: TestKeel;
+let mirror: Server;
+let mirrorUrl: string;
+const model = buildTinyGguf();
+
+beforeAll(async () => {
+  keel = await createTestKeel({ config: { security: { allowPrivateNetworkFetch: true } } });
+  mirror = createServer((request, response) => {
+    if (request.url === '/tiny.gguf') {
+      response.writeHead(200, {
+        'content-type': 'application/octet-stream',
+        'content-length': model.byteLength,
+      });
+      response.end(Buffer.from(model));
+    } else {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => mirror.listen(0, '127.0.0.1', resolve));
+  mirrorUrl = `http://127.0.0.1:${(mirror.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise((resolve) => mirror?.close(resolve));
+  await keel?.close();
+});
+
+function client(key = keel.adminKey) {
+  return new KeelClient({
+    baseURL: 'http://keel.test',
+    apiKey: key,
+    fetch: (request) => keel.app.fetch(request),
+  });
+}
+
+describe('/api/v1/models', () => {
+  it('lists the catalog with presence, provider models and provider status', async () => {
+    const overview = await client().models.overview();
+    expect(overview.catalog[0]!.id).toMatch(/^granite/);
+    expect(overview.catalog.every((entry) => entry.present === false)).toBe(true);
+    expect(overview.models.map((entry) => entry.id)).toContain('echo:reverse');
+    expect(overview.providers).toEqual([
+      expect.objectContaining({ name: 'echo', type: 'echo', reachable: true }),
+    ]);
+  });
+
+  it('pulls a model with live progress and leaves the file in the models directory', async () => {
+    const sdk = client();
+    const job = await sdk.models.pulls.start({ source: `${mirrorUrl}/tiny.gguf`, name: 'tiny-pulled' });
+    expect(job.status).toBe('running');
+    const seen: string[] = [];
+    let last = job;
+    for await (const update of sdk.models.pulls.follow(job.id)) {
+      seen.push(update.status);
+      last = update;
+    }
+    expect(last.status).toBe('succeeded');
+    expect(last.bytes_done).toBe(model.byteLength);
+    expect(last.model_id).toBe('llamacpp:tiny-pulled');
+    expect(existsSync(path.join(keel.dataDir, 'models', 'tiny-pulled.gguf'))).toBe(true);
+    expect((await sdk.models.pulls.list()).pulls.map((pull) => pull.id)).toContain(job.id);
+  });
+
+  it('reports a failed pull with its code', async () => {
+    const sdk = client();
+    const job = await sdk.models.pulls.start({ source: `${mirrorUrl}/missing.gguf` });
+    let last = job;
+    for await (const update of sdk.models.pulls.follow(job.id)) last = update;
+    expect(last.status).toBe('failed');
+    expect(last.error?.code).toBe('not_found');
+  });
+
+  it('refuses pulls to non-admins and validates the request', async () => {
+    const editor = await client().keys.create({ name: 'ed', role: 'editor' });
+    await expect(
+      client(editor.key).models.pulls.start({ source: 'granite-3.3-2b-instruct' }),
+    ).rejects.toMatchObject({ status: 403 });
+    await expect(client().models.pulls.start({ source: 'x', sha256: 'not-hex' })).rejects.toMatchObject({
+      status: 400,
+      issues: [expect.objectContaining({ path: ['sha256'] })],
+    });
+    await expect(client().models.pulls.get('pull_nothing')).rejects.toMatchObject({ status: 404 });
+  });
+});
