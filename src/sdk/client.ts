@@ -23,6 +23,7 @@ import type {
 } from '../api/platform.js';
 import type { TextGenRequest, TextGenResponse } from '../api/watsonx.js';
 import { errorFromResponse, KeelApiError } from './errors.js';
+import { PromptsApi } from './prompts.js';
 import { readSse } from './sse.js';
 
 export interface KeelClientOptions {
@@ -148,6 +149,8 @@ export class KeelClient {
         `/api/v1/projects/${encodeURIComponent(id)}/members`,
       ),
   };
+
+  readonly prompts: PromptsApi = new PromptsApi(this);
 
   usage(query: { group_by?: string; from?: string; to?: string; project_id?: string } = {}) {
     return this.request<UsageResponse>('GET', '/api/v1/usage', { query });

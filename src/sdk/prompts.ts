@@ -1,0 +1,234 @@
+/**
+ * @module sdk/prompts
+ * Prompt Lab from the SDK: templates, versions, labels and diffs; render and run (streamed or
+ * not); the run history and prompt sessions; side-by-side comparison; task samples; prompt files
+ * (YAML) for git. `KeelClient` exposes it as `client.prompts`.
+ *
+ * @example
+ * const keel = new KeelClient({ baseURL, apiKey });
+ * const run = await keel.prompts.run({ prompt: 'complaint-triage@production', variables: { complaint } });
+ * for await (const event of keel.prompts.runStream({ prompt: 'minutes-summary', variables })) {
+ *   if (event.type === 'delta') process.stdout.write(event.text);
+ * }
+ */
+import type {
+  CompareEvent,
+  CompareRequest,
+  CompareResult,
+  CreatePromptRequest,
+  CreateSessionRequest,
+  ImportRequest,
+  ImportResponse,
+  LoadSamplesRequest,
+  PromptDiff,
+  PromptFile,
+  PromptRun,
+  PromptSample,
+  PromptSession,
+  PromptSummary,
+  PromptTask,
+  PromptTemplate,
+  PromptVersionInfo,
+  RenderRequest,
+  RenderResponse,
+  RestoreRunRequest,
+  RunEvent,
+  RunRequest,
+  RunSearchQuery,
+  SaveSessionRequest,
+  SaveVersionRequest,
+  SetLabelRequest,
+  UpdatePromptRequest,
+} from '../api/prompts.js';
+import type { KeelClient } from './client.js';
+import { KeelApiError } from './errors.js';
+import { readSse } from './sse.js';
+
+const enc = encodeURIComponent;
+
+export interface LabelMove {
+  label: string;
+  version: number;
+  previous_version: number | null;
+}
+
+export class PromptsApi {
+  constructor(private readonly client: KeelClient) {}
+
+  /** Templates of the project, newest first. */
+  list(query: { q?: string; task?: PromptTask; limit?: number } = {}) {
+    return this.client.request<{ prompts: PromptSummary[] }>('GET', '/api/v1/prompts', { query });
+  }
+
+  /** Creates a template and its version 1. */
+  create(input: CreatePromptRequest) {
+    return this.client.request<PromptTemplate>('POST', '/api/v1/prompts', { body: input });
+  }
+
+  /** A template at `name` (latest), `name@3` (version) or `name@production` (label). */
+  get(ref: string) {
+    return this.client.request<PromptTemplate>('GET', `/api/v1/prompts/${enc(ref)}`);
+  }
+
+  /** Changes the title, description or task (not versioned). */
+  update(name: string, patch: UpdatePromptRequest) {
+    return this.client.request<PromptSummary>('PATCH', `/api/v1/prompts/${enc(name)}`, { body: patch });
+  }
+
+  delete(name: string) {
+    return this.client.request<PromptSummary>('DELETE', `/api/v1/prompts/${enc(name)}`);
+  }
+
+  versions(name: string) {
+    return this.client.request<{ versions: PromptVersionInfo[] }>(
+      'GET',
+      `/api/v1/prompts/${enc(name)}/versions`,
+    );
+  }
+
+  /** Saves a new immutable version; `base_version` must be the latest (else 409 `conflict`). */
+  saveVersion(name: string, input: SaveVersionRequest) {
+    return this.client.request<PromptTemplate>('POST', `/api/v1/prompts/${enc(name)}/versions`, {
+      body: input,
+    });
+  }
+
+  /** Points a label at a version (creating or moving it). */
+  setLabel(name: string, label: string, input: SetLabelRequest) {
+    return this.client.request<LabelMove>('PUT', `/api/v1/prompts/${enc(name)}/labels/${enc(label)}`, {
+      body: input,
+    });
+  }
+
+  deleteLabel(name: string, label: string) {
+    return this.client.request<LabelMove>('DELETE', `/api/v1/prompts/${enc(name)}/labels/${enc(label)}`);
+  }
+
+  /** What changed between two versions (numbers or labels), field by field and line by line. */
+  diff(name: string, from: number | string, to: number | string) {
+    return this.client.request<PromptDiff>('GET', `/api/v1/prompts/${enc(name)}/diff`, {
+      query: { from: String(from), to: String(to) },
+    });
+  }
+
+  /** Renders a stored (`prompt`) or inline (`template`) template and counts its tokens. */
+  render(input: RenderRequest, signal?: AbortSignal) {
+    return this.client.request<RenderResponse>('POST', '/api/v1/prompts/render', { body: input, signal });
+  }
+
+  /** Runs a template and records the run. */
+  run(input: Omit<RunRequest, 'stream'>, signal?: AbortSignal) {
+    return this.client.request<PromptRun>('POST', '/api/v1/prompt-runs', { body: input, signal });
+  }
+
+  /** Runs a template, yielding `start`, `delta`s (and a `retry` when the output missed its schema), then `result`. */
+  async *runStream(input: Omit<RunRequest, 'stream'>, signal?: AbortSignal): AsyncGenerator<RunEvent> {
+    const response = await this.client.raw('POST', '/api/v1/prompt-runs', {
+      body: { ...input, stream: true },
+      signal,
+      headers: { accept: 'text/event-stream' },
+    });
+    yield* events<RunEvent>(response, signal);
+  }
+
+  readonly runs = {
+    /** The run history: text search over prompts and outputs, filters by model, template, session, date. */
+    search: (query: RunSearchQuery = {}) =>
+      this.client.request<{ runs: PromptRun[]; next: string | null }>('GET', '/api/v1/prompt-runs', {
+        query: query as Record<string, string | number | undefined>,
+      }),
+    get: (id: string) => this.client.request<PromptRun>('GET', `/api/v1/prompt-runs/${enc(id)}`),
+    /** Puts what the run used into a draft: a new session, or the given one. */
+    restore: (id: string, input: RestoreRunRequest = {}) =>
+      this.client.request<PromptSession>('POST', `/api/v1/prompt-runs/${enc(id)}/restore`, { body: input }),
+  };
+
+  readonly sessions = {
+    list: () => this.client.request<{ sessions: PromptSession[] }>('GET', '/api/v1/prompt-sessions'),
+    create: (input: CreateSessionRequest) =>
+      this.client.request<PromptSession>('POST', '/api/v1/prompt-sessions', { body: input }),
+    get: (id: string) => this.client.request<PromptSession>('GET', `/api/v1/prompt-sessions/${enc(id)}`),
+    /** Saves the name or draft; 409 `locked` when another editor holds the lock. */
+    save: (id: string, input: SaveSessionRequest) =>
+      this.client.request<PromptSession>('PUT', `/api/v1/prompt-sessions/${enc(id)}`, { body: input }),
+    delete: (id: string) =>
+      this.client.request<PromptSession>('DELETE', `/api/v1/prompt-sessions/${enc(id)}`),
+    lock: (id: string) =>
+      this.client.request<PromptSession>('POST', `/api/v1/prompt-sessions/${enc(id)}/lock`),
+    /** Releases the caller's lock; `force` (project admins) releases anyone's. */
+    unlock: (id: string, options: { force?: boolean } = {}) =>
+      this.client.request<PromptSession>('DELETE', `/api/v1/prompt-sessions/${enc(id)}/lock`, {
+        query: { force: options.force ? 'true' : undefined },
+      }),
+    runs: (id: string, query: Omit<RunSearchQuery, 'session_id'> = {}) =>
+      this.client.request<{ runs: PromptRun[]; next: string | null }>(
+        'GET',
+        `/api/v1/prompt-sessions/${enc(id)}/runs`,
+        { query: query as Record<string, string | number | undefined> },
+      ),
+  };
+
+  /** One prompt across models, or prompt variants on one model, over inputs: side by side. */
+  compare(input: Omit<CompareRequest, 'stream'>, signal?: AbortSignal) {
+    return this.client.request<CompareResult>('POST', '/api/v1/compare', { body: input, signal });
+  }
+
+  /** A comparison that reports each cell as it completes, then the whole result. */
+  async *compareStream(
+    input: Omit<CompareRequest, 'stream'>,
+    signal?: AbortSignal,
+  ): AsyncGenerator<CompareEvent> {
+    const response = await this.client.raw('POST', '/api/v1/compare', {
+      body: { ...input, stream: true },
+      signal,
+      headers: { accept: 'text/event-stream' },
+    });
+    yield* events<CompareEvent>(response, signal);
+  }
+
+  readonly samples = {
+    list: (query: { task?: PromptTask; language?: 'ko' | 'en' } = {}) =>
+      this.client.request<{ samples: PromptSample[] }>('GET', '/api/v1/prompt-samples', { query }),
+    /** Loads samples into the project as templates; existing names are skipped, not overwritten. */
+    load: (input: LoadSamplesRequest = {}) =>
+      this.client.request<{ created: PromptSummary[]; skipped: { name: string; reason: string }[] }>(
+        'POST',
+        '/api/v1/prompt-samples/load',
+        { body: input },
+      ),
+  };
+
+  readonly files = {
+    /** Templates as YAML files (one per template, every version and label). */
+    export: (names?: string[]) =>
+      this.client.request<{ files: PromptFile[] }>('GET', '/api/v1/prompt-files', {
+        query: { names: names?.length ? names.join(',') : undefined },
+      }),
+    /** Imports YAML files in one transaction: all of them, or nothing. */
+    import: (input: ImportRequest) =>
+      this.client.request<ImportResponse>('POST', '/api/v1/prompt-files', { body: input }),
+  };
+}
+
+/** Parses a stream of named JSON events; an `error` event is thrown as a KeelApiError. */
+async function* events<T extends { type: string }>(
+  response: Response,
+  signal?: AbortSignal,
+): AsyncGenerator<T> {
+  for await (const event of readSse(response.body!, signal)) {
+    const data = JSON.parse(event.data) as T;
+    if (data.type === 'error') {
+      const error = (
+        data as unknown as { error: { status: number; code: string; message: string; run_id?: string } }
+      ).error;
+      throw new KeelApiError(
+        error.status,
+        error.code,
+        error.message,
+        [],
+        error.run_id ? { run_id: error.run_id } : {},
+      );
+    }
+    yield data;
+  }
+}
