@@ -32,7 +32,7 @@ export type TokenCounter = (text: string) => number;
 export interface ChunkOptions {
   /** Largest chunk, in `unit`s. */
   size: number;
-  /** Overlap between consecutive chunks, in `unit`s (fixed and recursive strategies; sentences for `sentence`). */
+  /** Overlap between consecutive chunks, in `unit`s (whole pieces: words, sentences, lines). */
   overlap?: number;
   unit?: 'characters' | 'tokens';
   countTokens?: TokenCounter;
