@@ -83,7 +83,11 @@ function atomicBlocks(document: LoadedDocument, strategy: string): TextBlock[] {
     ? given.filter((block) => block.type === 'table')
     : findMarkdownTables(document.text);
   const records = strategy === 'records' ? given.filter((block) => block.type === 'record') : [];
-  return [...tables, ...records]
+  // A CSV file is one table whose rows are records: per-row chunks replace the table.
+  const outer = tables.filter(
+    (table) => !records.some((record) => record.start >= table.start && record.end <= table.end),
+  );
+  return [...outer, ...records]
     .sort((a, b) => a.start - b.start)
     .filter((block, i, all) => i === 0 || block.start >= all[i - 1]!.end);
 }
@@ -140,10 +144,13 @@ export function chunkDocument(document: LoadedDocument, strategy: string, option
   const drafts: Draft[] = [];
   let cursor = 0;
   for (const block of atomicBlocks(document, strategy)) {
-    if (block.start > cursor)
+    // The header rows before the first record travel with every record already.
+    const gap = text.slice(cursor, block.start).trim();
+    if (gap && gap !== block.header) {
       drafts.push(
         ...chunkText(text, { start: cursor, end: block.start }, strategy, size, overlap, measure, headings),
       );
+    }
     if (block.type === 'table') drafts.push(...chunkTable(text, block, size, measure));
     else {
       const record = text.slice(block.start, block.end);
