@@ -136,8 +136,11 @@ export class GenerationService {
           }
           if (part.type === 'finish') {
             usage = part.usage;
-            status = 200;
-            errorCode = null;
+            // A generation the client abandoned ends as `cancelled`: metered as 499, not success.
+            if (part.finishReason !== 'cancelled') {
+              status = 200;
+              errorCode = null;
+            }
           } else if (part.type === 'error') {
             status = part.error.status;
             errorCode = part.error.code;

@@ -132,7 +132,7 @@ export class LlamaCppLanguageModel implements LanguageModelV1 {
     try {
       const model = lease.model.model;
       const tokens = model.tokenize(text, true);
-      return { tokens, strings: tokens.map((token) => model.detokenize([token], true)) };
+      return { tokens, strings: tokenStrings(tokens, (group) => model.detokenize(group, true)) };
     } finally {
       lease.release();
     }
@@ -147,6 +147,29 @@ export class LlamaCppLanguageModel implements LanguageModelV1 {
       lease.release();
     }
   }
+}
+
+/**
+ * The text of each token such that the strings join back into the text. Byte-level tokenizers
+ * split a multi-byte character (most Hangul) across tokens; decoded alone, each part is a
+ * replacement character. Such a character is given to the token that completes it and the
+ * tokens before it get the empty string.
+ */
+export function tokenStrings(tokens: readonly Token[], decode: (group: Token[]) => string): string[] {
+  const strings: string[] = [];
+  let pending: Token[] = [];
+  for (const token of tokens) {
+    pending.push(token);
+    const text = decode(pending);
+    // A UTF-8 character is at most 4 bytes, so at most 4 tokens can be waiting for it.
+    if (text.endsWith('\uFFFD') && pending.length < 4) {
+      strings.push('');
+      continue;
+    }
+    strings.push(text);
+    pending = [];
+  }
+  return strings;
 }
 
 /** The last `count` tokens, keeping a leading BOS token in front (it counts towards `count`). */

@@ -5,7 +5,7 @@
  * alone — architecture, context length, size, quantisation — so listing never loads weights.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { GgufFileType, readGgufFileInfo } from 'node-llama-cpp';
 import { KeelError } from '../../../core/errors.js';
@@ -117,7 +117,33 @@ export async function readModelHeader(file: string): Promise<ModelHeader> {
   return header;
 }
 
+/** Counts no real model comes near; a header claiming more is corrupt (and would stall the reader). */
+const MAX_HEADER_COUNT = 1_000_000n;
+
+/** Checks the fixed start of a GGUF header: magic, version, tensor and key counts. */
+async function checkHeaderStart(file: string): Promise<void> {
+  const corrupt = (reason: string) =>
+    new KeelError('model_load_failed', `${path.basename(file)} is not a readable GGUF file: ${reason}.`, {
+      data: { file, hint: 'Download it again with `keel models pull`, or remove it.' },
+    });
+  const handle = await open(file, 'r');
+  try {
+    const start = Buffer.alloc(24);
+    const { bytesRead } = await handle.read(start, 0, 24, 0);
+    if (bytesRead < 24) throw corrupt(`only ${bytesRead} bytes`);
+    if (start.toString('latin1', 0, 4) !== 'GGUF') throw corrupt('it does not start with the GGUF magic');
+    const version = start.readUInt32LE(4);
+    if (version < 2 || version > 3) throw corrupt(`unsupported GGUF version ${version}`);
+    if (start.readBigUInt64LE(8) > MAX_HEADER_COUNT || start.readBigUInt64LE(16) > MAX_HEADER_COUNT) {
+      throw corrupt('its header claims an impossible number of tensors or keys');
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
 async function parseHeader(file: string): Promise<ModelHeader> {
+  await checkHeaderStart(file);
   let fileInfo: Awaited<ReturnType<typeof readGgufFileInfo>>;
   try {
     fileInfo = await readGgufFileInfo(file, {
