@@ -28,6 +28,7 @@ import { registerCompletions } from './routes/openai/completions.js';
 import { registerEmbeddings } from './routes/openai/embeddings.js';
 import { modelLister, registerModels } from './routes/openai/models.js';
 import { registerProjects } from './routes/projects.js';
+import { registerPromptRoutes } from './routes/prompts/index.js';
 import { registerUsage } from './routes/usage.js';
 import { registerEmbeddingsAndTokenization } from './routes/watsonx/embeddings.js';
 import { registerFoundationModels } from './routes/watsonx/foundation-models.js';
@@ -124,6 +125,7 @@ export function createApp(
   registerFoundationModels(app, services, listModels);
   registerKeys(app, services);
   registerProjects(app, services);
+  registerPromptRoutes(app, services);
   registerAuth(app, services);
   registerUsage(app, services);
   registerMetrics(app, services);

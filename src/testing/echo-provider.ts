@@ -10,6 +10,7 @@ import type { EmbeddingModelV1, EmbedResult } from '../spec/embedding-model.js';
 import type {
   GenerateResult,
   LanguageModelCallOptions,
+  LanguageModelCapabilities,
   LanguageModelV1,
   StreamPart,
   StreamResult,
@@ -23,6 +24,15 @@ export interface EchoProviderOptions {
   delayMs?: number;
   /** Fail calls whose prompt contains this text with this error. */
   failOn?: { text: string; error: KeelError };
+  /**
+   * Answer with this text instead of the reversed prompt when it returns one (e.g. JSON for
+   * structured-output tests); streamed one space-separated word per part.
+   */
+  respond?: (options: LanguageModelCallOptions) => string | undefined;
+  /** What the model says it can do (default: tools, no structured output, tokenize). */
+  capabilities?: Partial<LanguageModelCapabilities>;
+  /** Context window in tokens (default 4096). */
+  contextLength?: number;
 }
 
 function promptText(options: LanguageModelCallOptions): string {
@@ -37,16 +47,18 @@ function countTokens(text: string): number {
 
 class EchoLanguageModel implements LanguageModelV1 {
   readonly specificationVersion = 'v1' as const;
-  readonly capabilities = { tools: true, structuredOutput: 'none' as const, tokenize: true };
+  readonly capabilities: LanguageModelCapabilities;
 
   constructor(
     readonly provider: string,
     readonly modelId: string,
     private readonly options: EchoProviderOptions,
-  ) {}
+  ) {
+    this.capabilities = { tools: true, structuredOutput: 'none', tokenize: true, ...options.capabilities };
+  }
 
   async contextLength() {
-    return 4096;
+    return this.options.contextLength ?? 4096;
   }
 
   #answer(options: LanguageModelCallOptions): {
@@ -57,7 +69,8 @@ class EchoLanguageModel implements LanguageModelV1 {
   } {
     const text = promptText(options);
     if (this.options.failOn && text.includes(this.options.failOn.text)) throw this.options.failOn.error;
-    let words = text.split(/\s+/).filter(Boolean).reverse();
+    const scripted = this.options.respond?.(options);
+    let words = scripted !== undefined ? scripted.split(' ') : text.split(/\s+/).filter(Boolean).reverse();
     let finish: GenerateResult['finishReason'] = 'eos_token';
     const max = options.parameters?.maxNewTokens;
     if (max !== undefined && words.length > max) {
@@ -180,7 +193,7 @@ export function createEchoProvider(options: EchoProviderOptions = {}): ProviderV
         provider: name,
         modelId,
         kinds: [modelId === 'embed' ? 'embedding' : 'language'],
-        contextLength: 4096,
+        contextLength: options.contextLength ?? 4096,
       }));
     },
     async status() {

@@ -1,0 +1,97 @@
+/**
+ * @module prompts/template-labels
+ * Labels (`production`, `staging`, any name) point at versions and move only when told to. A move
+ * can be made conditional on where the label points now, so two people promoting at once cannot
+ * silently undo each other.
+ */
+import { KeelError } from '../core/errors.js';
+import type { DatabaseSession, DatabaseV1 } from '../spec/database.js';
+import { findTemplateRow } from './template-rows.js';
+
+export interface LabelMove {
+  label: string;
+  version: number;
+  previous_version: number | null;
+}
+
+export class LabelStore {
+  constructor(readonly db: DatabaseV1) {}
+
+  /**
+   * Points `label` at `version`. With `expected` (a version, or null for "must not exist yet") the
+   * move happens only if the label is where the caller thinks it is.
+   */
+  async setLabel(
+    projectId: string,
+    actor: string | null,
+    name: string,
+    label: string,
+    version: number,
+    expected?: number | null,
+    session?: DatabaseSession,
+  ): Promise<LabelMove> {
+    const work = async (tx: DatabaseSession) => {
+      const template = await findTemplateRow(tx, projectId, name, true);
+      if (version > template.latest_version) {
+        throw new KeelError(
+          'not_found',
+          `"${name}" has no version ${version}; the latest is ${template.latest_version}.`,
+          {
+            issues: [
+              {
+                code: 'unknown_version',
+                path: ['version'],
+                message: `versions run from 1 to ${template.latest_version}`,
+              },
+            ],
+          },
+        );
+      }
+      const previous = template.labels?.[label] ?? null;
+      if (expected !== undefined && expected !== previous) {
+        throw new KeelError(
+          'conflict',
+          `The label "${label}" now points at ${previous === null ? 'nothing' : `version ${previous}`}, not ${expected === null ? 'nothing' : `version ${expected}`}.`,
+          {
+            data: { label, currentVersion: previous },
+            issues: [
+              {
+                code: 'stale_label',
+                path: ['expected_version'],
+                message: `the label is at ${previous ?? 'nothing'}`,
+              },
+            ],
+          },
+        );
+      }
+      await tx.query(
+        `INSERT INTO prompt_labels (template_id, label, version, updated_by) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (template_id, label) DO UPDATE SET version = EXCLUDED.version, updated_by = EXCLUDED.updated_by, updated_at = now()`,
+        [template.id, label, version, actor],
+      );
+      await tx.query('UPDATE prompt_templates SET updated_at = now() WHERE id = $1', [template.id]);
+      return { label, version, previous_version: previous };
+    };
+    return session ? work(session) : this.db.transaction(work);
+  }
+
+  async deleteLabel(projectId: string, name: string, label: string): Promise<LabelMove> {
+    return this.db.transaction(async (tx) => {
+      const template = await findTemplateRow(tx, projectId, name, true);
+      const previous = template.labels?.[label];
+      if (previous === undefined) {
+        throw new KeelError('not_found', `"${name}" has no label "${label}".`, {
+          issues: [
+            {
+              code: 'unknown_label',
+              path: ['label'],
+              message: `labels: ${Object.keys(template.labels ?? {}).join(', ') || 'none'}`,
+            },
+          ],
+        });
+      }
+      await tx.query('DELETE FROM prompt_labels WHERE template_id = $1 AND label = $2', [template.id, label]);
+      return { label, version: previous, previous_version: previous };
+    });
+  }
+}

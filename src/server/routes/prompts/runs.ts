@@ -1,0 +1,204 @@
+/**
+ * @module server/routes/prompts/runs
+ * Rendering and running: `POST /api/v1/prompts/render`, `POST /api/v1/prompt-runs` (a stored
+ * template by reference, or an inline one; `stream: true` for Server-Sent Events) and the
+ * application-facing `POST /api/v1/prompts/{name@label}/run`. The history: search, read, and
+ * restore a run into a draft.
+ */
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import {
+  type PromptRun,
+  promptRunSchema,
+  renderByRefRequestSchema,
+  renderRequestSchema,
+  renderResponseSchema,
+  restoreRunRequestSchema,
+  runByRefRequestSchema,
+  runListSchema,
+  runRequestSchema,
+  runSearchQuerySchema,
+  sessionSchema,
+} from '../../../api/prompts.js';
+import type { Caller, PromptLab } from '../../../prompts/prompt-lab.js';
+import { runPrompt, streamPrompt } from '../../../prompts/prompt-runner.js';
+import type { KeelEnv } from '../../context.js';
+import { json, sse } from '../../respond.js';
+import { callerOf, errorResponses, idParam, projectHeader, promptParam, sseEvents } from './shared.js';
+
+const tags = ['Prompt Lab'];
+const body = <T extends z.ZodType>(schema: T) => ({
+  body: { required: true, content: { 'application/json': { schema } } },
+});
+const runResponses = {
+  200: {
+    description:
+      'The recorded run; with `stream: true`, Server-Sent Events named start, delta, retry, result or error.',
+    content: { 'application/json': { schema: promptRunSchema }, 'text/event-stream': { schema: z.string() } },
+  },
+  ...errorResponses,
+} as const;
+
+const routes = {
+  render: createRoute({
+    method: 'post',
+    path: '/api/v1/prompts/render',
+    tags,
+    summary: 'Render a stored or inline template and count its tokens',
+    request: { headers: projectHeader, ...body(renderRequestSchema) },
+    responses: {
+      200: {
+        description: 'The prompt and its token budget',
+        content: { 'application/json': { schema: renderResponseSchema } },
+      },
+      ...errorResponses,
+    },
+  }),
+  renderRef: createRoute({
+    method: 'post',
+    path: '/api/v1/prompts/{prompt}/render',
+    tags,
+    summary: 'Render a stored template and count its tokens',
+    request: { headers: projectHeader, params: promptParam, ...body(renderByRefRequestSchema) },
+    responses: {
+      200: {
+        description: 'The prompt and its token budget',
+        content: { 'application/json': { schema: renderResponseSchema } },
+      },
+      ...errorResponses,
+    },
+  }),
+  run: createRoute({
+    method: 'post',
+    path: '/api/v1/prompt-runs',
+    tags,
+    summary: 'Run a stored (`prompt`) or inline (`template`) template',
+    request: { headers: projectHeader, ...body(runRequestSchema) },
+    responses: runResponses,
+  }),
+  runRef: createRoute({
+    method: 'post',
+    path: '/api/v1/prompts/{prompt}/run',
+    tags,
+    summary: 'Run a template by name, name@version or name@label',
+    request: { headers: projectHeader, params: promptParam, ...body(runByRefRequestSchema) },
+    responses: runResponses,
+  }),
+  search: createRoute({
+    method: 'get',
+    path: '/api/v1/prompt-runs',
+    tags,
+    summary: 'Search the run history',
+    request: { headers: projectHeader, query: runSearchQuerySchema },
+    responses: {
+      200: { description: 'Runs, newest first', content: { 'application/json': { schema: runListSchema } } },
+      ...errorResponses,
+    },
+  }),
+  get: createRoute({
+    method: 'get',
+    path: '/api/v1/prompt-runs/{id}',
+    tags,
+    summary: 'Read one run',
+    request: { headers: projectHeader, params: idParam },
+    responses: {
+      200: { description: 'The run', content: { 'application/json': { schema: promptRunSchema } } },
+      ...errorResponses,
+    },
+  }),
+  restore: createRoute({
+    method: 'post',
+    path: '/api/v1/prompt-runs/{id}/restore',
+    tags,
+    summary: 'Restore a run into a draft (a new session, or the given one)',
+    request: {
+      headers: projectHeader,
+      params: idParam,
+      body: { required: false, content: { 'application/json': { schema: restoreRunRequestSchema } } },
+    },
+    responses: {
+      200: {
+        description: 'The session holding the draft',
+        content: { 'application/json': { schema: sessionSchema } },
+      },
+      ...errorResponses,
+    },
+  }),
+};
+
+type RunBody = z.infer<typeof runRequestSchema>;
+
+async function run(lab: PromptLab, caller: Caller, request: RunBody, endpoint: string): Promise<Response> {
+  if (request.session_id)
+    await lab.sessions.assertWritable(caller.projectId, caller.actor, request.session_id);
+  const source = await lab.source(caller.projectId, request);
+  const input = {
+    source,
+    variables: request.variables,
+    model: request.model,
+    parameters: request.parameters,
+    sessionId: request.session_id,
+  };
+  if (request.stream) {
+    const { events } = await streamPrompt(lab, { ...caller, endpoint }, input);
+    return sse(sseEvents(events));
+  }
+  return json(await runPrompt(lab, { ...caller, endpoint }, input));
+}
+
+/** The draft that reproduces a run: its template with the model and parameters it ran with. */
+export function draftOf(run: PromptRun) {
+  return {
+    template: { ...run.source, model_id: run.model, parameters: run.parameters },
+    variables: run.variables,
+    origin: {
+      ...(run.template ? { template: run.template.name, version: run.template.version } : {}),
+      run_id: run.id,
+    },
+  };
+}
+
+export function registerRunRoutes(app: OpenAPIHono<KeelEnv>, lab: PromptLab): void {
+  app.openapi(routes.render, async (c) => json(await lab.render(callerOf(c, 'invoke'), c.req.valid('json'))));
+  app.openapi(routes.renderRef, async (c) =>
+    json(
+      await lab.render(callerOf(c, 'invoke'), {
+        ...c.req.valid('json'),
+        prompt: c.req.valid('param').prompt,
+      }),
+    ),
+  );
+  app.openapi(
+    routes.run,
+    async (c) => run(lab, callerOf(c, 'invoke'), c.req.valid('json'), '/api/v1/prompt-runs') as never,
+  );
+  app.openapi(
+    routes.runRef,
+    async (c) =>
+      run(
+        lab,
+        callerOf(c, 'invoke'),
+        { ...c.req.valid('json'), prompt: c.req.valid('param').prompt },
+        '/api/v1/prompts/run',
+      ) as never,
+  );
+  app.openapi(routes.search, async (c) => {
+    const caller = callerOf(c, 'read');
+    const query = c.req.valid('query');
+    return json(await lab.runs.search(caller.projectId, { ...query, sessionId: query.session_id }));
+  });
+  app.openapi(routes.get, async (c) =>
+    json(await lab.runs.get(callerOf(c, 'read').projectId, c.req.valid('param').id)),
+  );
+  app.openapi(routes.restore, async (c) => {
+    const caller = callerOf(c, 'write');
+    const parsed = c.req.valid('json');
+    const run = await lab.runs.get(caller.projectId, c.req.valid('param').id);
+    const draft = draftOf(run);
+    if (parsed.session_id)
+      return json(await lab.sessions.save(caller.projectId, caller.actor, parsed.session_id, { draft }));
+    const name =
+      parsed.name ??
+      `${run.template ? `${run.template.name}@${run.template.version}` : 'Ad-hoc prompt'} · run ${run.created_at.slice(0, 16).replace('T', ' ')}`;
+    return json(await lab.sessions.create(caller.projectId, caller.actor, { name, draft }));
+  });
+}
