@@ -28,7 +28,30 @@ const providerBase = {
 };
 
 export const providerConfigSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('openai-compatible'), ...providerBase }),
+  z
+    .strictObject({
+      type: z.literal('openai-compatible'),
+      ...providerBase,
+      /**
+       * Which server speaks the OpenAI API here, for the settings it adds (vLLM's min_tokens,
+       * repetition_penalty, /tokenize, /v1/rerank …). `openai` assumes only the standard API.
+       */
+      dialect: z.enum(['openai', 'vllm', 'tgi', 'lmstudio', 'llamacpp-server', 'azure']).default('openai'),
+      /** Azure OpenAI only: the `api-version` query parameter. */
+      apiVersion: z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/)
+        .optional(),
+      /** Azure OpenAI only: send every call to this deployment (otherwise the model id is the deployment name). */
+      deployment: z.string().min(1).optional(),
+    })
+    .superRefine((value, context) => {
+      if (value.dialect === 'azure') return;
+      for (const key of ['apiVersion', 'deployment'] as const) {
+        if (value[key] !== undefined)
+          context.addIssue({ code: 'custom', path: [key], message: `${key} applies only to dialect: azure` });
+      }
+    }),
   z.strictObject({
     type: z.literal('ollama'),
     ...providerBase,
