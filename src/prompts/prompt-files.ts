@@ -88,11 +88,11 @@ export function parsePromptFile(file: PromptFile): { document?: PromptDocument; 
   if (yaml.errors.length) {
     return {
       issues: yaml.errors.map((error) => {
-        const at = error.linePos?.[0];
+        const at = lineCounter.linePos(error.pos[0]);
         return {
           code: 'invalid_yaml',
           path: [file.path],
-          message: `${at ? `line ${at.line}, column ${at.col}: ` : ''}${error.message.split('\n')[0]}`,
+          message: `line ${at.line}, column ${at.col}: ${error.message.split('\n')[0]}`,
         };
       }),
     };
