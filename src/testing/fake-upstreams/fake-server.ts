@@ -67,10 +67,15 @@ export interface FakeUpstream {
   readonly requests: RecordedRequest[];
   /** Responses the client abandoned before they were complete (it cancelled the stream). */
   readonly abandoned: number;
-  /** Changes the behaviour for the requests that follow. */
-  configure(options: Partial<FakeUpstreamOptions>): void;
+  /** Changes the behaviour for the requests that follow; `undefined` restores an option's default. */
+  configure(options: FakeUpstreamChanges): void;
   close(): Promise<void>;
 }
+
+/** Options to change; an `undefined` value removes the option. */
+export type FakeUpstreamChanges<Options extends FakeUpstreamOptions = FakeUpstreamOptions> = {
+  [Key in keyof Options]?: Options[Key] | undefined;
+};
 
 export interface FakeRequest extends RecordedRequest {
   raw: IncomingMessage;
@@ -89,11 +94,13 @@ export class FakeState<Options extends FakeUpstreamOptions = FakeUpstreamOptions
     this.#failuresLeft = options.failureTimes;
   }
 
-  configure(options: Partial<Options>): void {
-    this.options = { ...this.options, ...options };
-    for (const key of Object.keys(options) as (keyof Options)[]) {
-      if (options[key] === undefined) delete this.options[key];
+  configure(options: FakeUpstreamChanges<Options>): void {
+    const next = { ...this.options } as Record<string, unknown>;
+    for (const [key, value] of Object.entries(options)) {
+      if (value === undefined) delete next[key];
+      else next[key] = value;
     }
+    this.options = next as Options;
     this.#failuresLeft = this.options.failureTimes;
     this.cache.clear();
   }
@@ -187,7 +194,7 @@ export async function startFakeServer<Options extends FakeUpstreamOptions>(
     get abandoned() {
       return abandoned;
     },
-    configure: (options) => state.configure(options as Partial<Options>),
+    configure: (options) => state.configure(options as FakeUpstreamChanges<Options>),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

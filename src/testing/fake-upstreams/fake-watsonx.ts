@@ -40,6 +40,8 @@ export interface FakeWatsonxOptions extends FakeUpstreamOptions {
   tokenTtlSeconds?: number;
   /** `model_limits.max_sequence_length`. Default 8192. */
   contextLength?: number;
+  /** Largest page of foundation model specs, whatever `limit` asks for. Default 200. */
+  specsPageSize?: number;
 }
 
 export interface FakeWatsonx extends FakeUpstream {
@@ -176,9 +178,12 @@ export async function startFakeWatsonx(options: FakeWatsonxOptions = {}): Promis
       return;
     }
     issued++;
-    const accessToken = `fake-iam-token-${issued}`;
-    validTokens.add(accessToken);
     const ttl = state.options.tokenTtlSeconds ?? 3600;
+    const now = Math.floor(Date.now() / 1000);
+    // IAM tokens are JWTs, and IBM's SDKs read `exp` and `iat` from them; this one is unsigned.
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const accessToken = `${part({ alg: 'none', typ: 'JWT' })}.${part({ iat: now, exp: now + ttl, sub: 'fake', jti: `token-${issued}` })}.fake-signature`;
+    validTokens.add(accessToken);
     sendJson(
       response,
       200,
@@ -187,7 +192,7 @@ export async function startFakeWatsonx(options: FakeWatsonxOptions = {}): Promis
         refresh_token: 'not_supported',
         token_type: 'Bearer',
         expires_in: ttl,
-        expiration: Math.floor(Date.now() / 1000) + ttl,
+        expiration: now + ttl,
         scope: 'ibm openid',
       }),
     );
@@ -199,7 +204,10 @@ export async function startFakeWatsonx(options: FakeWatsonxOptions = {}): Promis
       ...embeddingModels().map((id) => ({ id, functions: ['embedding'] })),
       ...rerankModels().map((id) => ({ id, functions: ['rerank'] })),
     ];
-    const limit = Math.max(1, Number(request.query.limit ?? 100));
+    const limit = Math.min(
+      state.options.specsPageSize ?? 200,
+      Math.max(1, Number(request.query.limit ?? 100)),
+    );
     const start = Math.max(0, Number(request.query.start ?? 0));
     const page = all.slice(start, start + limit);
     const base = `${upstream.url}/ml/v1/foundation_model_specs?version=${request.query.version}&limit=${limit}`;

@@ -10,6 +10,7 @@ export {
   defaultReply,
   type FakeFailure,
   type FakeUpstream,
+  type FakeUpstreamChanges,
   type FakeUpstreamOptions,
   type RecordedRequest,
 } from './fake-server.js';
