@@ -135,5 +135,9 @@ function variableError(issues: Issue[]): KeelError {
     );
   }
   const first = issues[0]!;
-  return new KeelError('invalid_request', `Variable "${first.path[1]}": ${first.message}.`, { issues });
+  const message =
+    first.code === 'unknown_variable'
+      ? `Unknown template variable "${first.path[1]}": ${first.message}.`
+      : `Variable "${first.path[1]}": ${first.message}.`;
+  return new KeelError('invalid_request', message, { issues });
 }

@@ -1,0 +1,273 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ListeningServer, listen } from '../../server/listen.js';
+import { createEchoProvider } from '../../testing/echo-provider.js';
+import { createTestKeel, type TestKeel } from '../../testing/test-keel.js';
+import { runCli } from '../main.js';
+import type { CliIO } from '../output.js';
+
+let keel: TestKeel;
+let server: ListeningServer;
+let dir: string;
+
+function testIO() {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk) => (out += chunk));
+  stderr.on('data', (chunk) => (err += chunk));
+  const io: CliIO = { stdout, stderr, stdin: new PassThrough(), env: {} };
+  return { io, out: () => out, err: () => err };
+}
+
+/** Runs `keel --url <server> --key <admin> …args`. */
+async function keelCli(...args: string[]) {
+  const { io, out, err } = testIO();
+  const code = await runCli(['--url', server.url, '--key', keel.adminKey, ...args], io);
+  return { code, out: out(), err: err() };
+}
+
+beforeAll(async () => {
+  keel = await createTestKeel({
+    providers: [
+      createEchoProvider(),
+      createEchoProvider({ name: 'other' }),
+      createEchoProvider({ name: 'json', respond: () => '{"category":"weather"}' }),
+    ],
+  });
+  server = await listen(keel.app);
+  dir = await mkdtemp(path.join(tmpdir(), 'keel-cli-prompts-'));
+});
+afterAll(async () => {
+  await server?.close(0);
+  await keel?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('keel prompt (against a server)', () => {
+  it('loads samples, lists and shows templates', async () => {
+    const loaded = await keelCli(
+      'prompt',
+      'samples',
+      '--load',
+      '--language',
+      'ko',
+      '--model',
+      'echo:reverse',
+    );
+    expect(loaded.code).toBe(0);
+    expect(loaded.out).toContain('created complaint-triage-ko');
+    const samples = await keelCli('--json', 'prompt', 'samples', '--task', 'rag');
+    expect(JSON.parse(samples.out).map((sample: { id: string }) => sample.id)).toEqual([
+      'rag-answer-ko',
+      'rag-answer-en',
+    ]);
+    const list = await keelCli('prompt', 'list', '--task', 'summarize');
+    expect(list.out).toMatch(/^NAME\s+TITLE\s+MODE/);
+    expect(list.out).toContain('meeting-minutes-summary-ko');
+    expect(list.out).toContain('회의록 요약');
+    const json = JSON.parse((await keelCli('--json', 'prompt', 'list')).out);
+    expect(json).toHaveLength(7);
+    const show = await keelCli('prompt', 'show', 'meeting-minutes-summary-ko@1', '--versions');
+    expect(show.code).toBe(0);
+    expect(show.out).toContain('mode: chat');
+    expect(show.out).toMatch(/max_points\s+integer\s+no\s+5/);
+    expect(show.out).toContain('Loaded from the sample library');
+  });
+
+  it('runs a template by label with typed --var values, plain, streamed and as JSON', async () => {
+    await keel.call('/api/v1/prompts', {
+      json: {
+        name: 'count',
+        template: {
+          mode: 'freeform',
+          text: 'count {{n}} {{what}}',
+          variables: [{ name: 'n', type: 'integer' }],
+          model_id: 'echo:reverse',
+        },
+      },
+    });
+    await keel.call('/api/v1/prompts/count/labels/production', { method: 'PUT', json: { version: 1 } });
+    const plain = await keelCli('prompt', 'run', 'count@production', '--var', 'n=3', 'what=sheep');
+    expect(plain).toMatchObject({ code: 0, out: 'sheep 3 count\n' });
+    const streamed = await keelCli(
+      'prompt',
+      'run',
+      'count',
+      '--stream',
+      '--var',
+      'n=4',
+      '--var',
+      'what=cows',
+    );
+    expect(streamed.out).toBe('cows 4 count\n');
+    const json = JSON.parse(
+      (await keelCli('--json', 'prompt', 'run', 'count', '--var', 'n=1', 'what=x', '--max-new-tokens', '2'))
+        .out,
+    );
+    expect(json).toMatchObject({
+      output: 'x 1',
+      variables: { n: 1, what: 'x' },
+      parameters: { max_new_tokens: 2 },
+      finish_reason: 'max_tokens',
+    });
+    const adHoc = await keelCli(
+      'prompt',
+      'run',
+      '--text',
+      'hello {{who}}',
+      '--model',
+      'other:reverse',
+      '--var',
+      'who=민지',
+    );
+    expect(adHoc.out).toBe('민지 hello\n');
+  });
+
+  it('fails with the error code, its issues and the exit code', async () => {
+    const missing = await keelCli('prompt', 'run', 'count', '--var', 'n=3');
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('error [missing_variable]: Missing template variable "what".');
+    expect(missing.err).toContain('  - variables.what: "what" is required');
+    const typed = await keelCli('prompt', 'run', 'count', '--var', 'n=three', 'what=x');
+    expect(typed.code).toBe(2);
+    expect(typed.err).toContain('n is an integer; "three" is not');
+    const unknown = await keelCli('prompt', 'show', 'nope@production');
+    expect(unknown.code).toBe(4);
+    expect(unknown.err).toContain('error [not_found]');
+    const invalid = await keelCli(
+      'prompt',
+      'run',
+      '--text',
+      'x',
+      '--model',
+      'json:reverse',
+      '--var-json',
+      'x=1',
+    );
+    expect(invalid.code).toBe(2);
+    expect(invalid.err).toContain(
+      'error [invalid_request]: Unknown template variable "x": the template has no variable "x" (it has: none).',
+    );
+  });
+
+  it('exits non-zero when the output still misses its schema after the retry', async () => {
+    await keel.call('/api/v1/prompts', {
+      json: {
+        name: 'strict',
+        template: {
+          mode: 'freeform',
+          text: 'classify',
+          model_id: 'json:reverse',
+          output_schema: { type: 'object', required: ['urgency'] },
+        },
+      },
+    });
+    const result = await keelCli('prompt', 'run', 'strict');
+    expect(result.code).toBe(6);
+    expect(result.out).toBe('{"category":"weather"}\n');
+    expect(result.err).toContain("  - urgency: must have required property 'urgency'");
+  });
+
+  it('compares templates across models over inputs from a file', async () => {
+    const inputs = path.join(dir, 'inputs.jsonl');
+    await writeFile(inputs, '{"n": 1, "what": "a"}\n{"n": 2, "what": "b"}\n');
+    const result = await keelCli(
+      'prompt',
+      'compare',
+      'count',
+      '--model',
+      'echo:reverse',
+      'other:reverse',
+      '--inputs',
+      inputs,
+      '--concurrency',
+      '2',
+    );
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('input 1: {"n":1,"what":"a"}');
+    expect(result.out).toMatch(/echo:reverse\s+a 1 count\s+3\+3/);
+    expect(result.out).toMatch(/other:reverse\s+b 2 count/);
+    expect(result.err).toContain('4 runs in');
+    const json = JSON.parse(
+      (await keelCli('--json', 'prompt', 'compare', 'count', 'count@production', '--var', 'n=5', 'what=z'))
+        .out,
+    );
+    expect(json.rows[0].cells.map((cell: { output: string }) => cell.output)).toEqual([
+      'z 5 count',
+      'z 5 count',
+    ]);
+  });
+
+  it('diffs versions', async () => {
+    await keel.call('/api/v1/prompts/count/versions', {
+      json: {
+        base_version: 1,
+        template: {
+          mode: 'freeform',
+          text: 'please count {{n}} {{what}}',
+          variables: [{ name: 'n', type: 'integer' }],
+          model_id: 'echo:reverse',
+        },
+      },
+    });
+    const diff = await keelCli('prompt', 'diff', 'count', 'production', '2');
+    expect(diff.out).toContain('count: version 1 → 2, 1 change');
+    expect(diff.out).toContain('- count {{n}} {{what}}\n+ please count {{n}} {{what}}');
+  });
+
+  it('exports YAML files and imports them into another project; a malformed file changes nothing', async () => {
+    const out = path.join(dir, 'prompts');
+    const exported = await keelCli('prompt', 'export', 'count', 'strict', '--out', out);
+    expect(exported.code).toBe(0);
+    expect((await readdir(out)).sort()).toEqual(['count.prompt.yaml', 'strict.prompt.yaml']);
+    expect(await readFile(path.join(out, 'count.prompt.yaml'), 'utf8')).toContain('production: 1');
+
+    const project = await (await keel.call('/api/v1/projects', { json: { name: 'cli-import' } })).json();
+    const broken = path.join(dir, 'broken');
+    await rm(broken, { recursive: true, force: true });
+    await keelCli('prompt', 'export', 'count', '--out', broken);
+    await writeFile(
+      path.join(broken, 'bad.prompt.yaml'),
+      'format: keel.prompt-template/v1\nname: bad\nversions:\n  - version: 1\n    template:\n      mode: poem\n',
+    );
+    const refused = await keelCli('--project', project.id, 'prompt', 'import', broken);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain(
+      `error [invalid_request]: Cannot import ${path.join(broken, 'bad.prompt.yaml')} at versions.0.template.mode`,
+    );
+    expect(refused.err).toContain('(line 6)');
+    expect(JSON.parse((await keelCli('--json', '--project', project.id, 'prompt', 'list')).out)).toEqual([]);
+
+    const dry = await keelCli('--project', project.id, 'prompt', 'import', out, '--dry-run');
+    expect(dry.err).toContain('Dry run: nothing was changed.');
+    const imported = await keelCli('--project', project.id, 'prompt', 'import', out);
+    expect(imported.code).toBe(0);
+    expect(imported.out).toMatch(/count\.prompt\.yaml\s+count\s+created\s+1 2\s+production/);
+    const again = await keelCli('--project', project.id, 'prompt', 'import', out);
+    expect(again.out).toMatch(/count\s+unchanged/);
+  });
+});
+
+describe('keel prompt (local data directory)', () => {
+  it('loads samples and exports them without a server', async () => {
+    const dataDir = path.join(dir, 'data');
+    const { io, out, err } = testIO();
+    expect(
+      await runCli(['--data-dir', dataDir, 'prompt', 'samples', '--load', '--task', 'classify'], io),
+    ).toBe(0);
+    expect(out()).toContain('created complaint-triage-en');
+    expect(err()).toContain('Keel created its first admin key');
+    const listed = testIO();
+    expect(await runCli(['--json', '--data-dir', dataDir, 'prompt', 'list'], listed.io)).toBe(0);
+    expect(
+      JSON.parse(listed.out())
+        .map((p: { name: string }) => p.name)
+        .sort(),
+    ).toEqual(['complaint-triage-en', 'complaint-triage-ko']);
+  });
+});
