@@ -67,6 +67,8 @@ export interface FakeUpstream {
   readonly requests: RecordedRequest[];
   /** Responses the client abandoned before they were complete (it cancelled the stream). */
   readonly abandoned: number;
+  /** TCP connections accepted so far (keep-alive clients reuse theirs). */
+  readonly connections: number;
   /** Changes the behaviour for the requests that follow; `undefined` restores an option's default. */
   configure(options: FakeUpstreamChanges): void;
   close(): Promise<void>;
@@ -186,6 +188,10 @@ export async function startFakeServer<Options extends FakeUpstreamOptions>(
       });
     });
   });
+  let connections = 0;
+  server.on('connection', () => {
+    connections++;
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -193,6 +199,9 @@ export async function startFakeServer<Options extends FakeUpstreamOptions>(
     requests,
     get abandoned() {
       return abandoned;
+    },
+    get connections() {
+      return connections;
     },
     configure: (options) => state.configure(options as FakeUpstreamChanges<Options>),
     close: () =>

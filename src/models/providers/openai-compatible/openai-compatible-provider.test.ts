@@ -73,6 +73,26 @@ describe('createOpenAICompatibleProvider', () => {
     expect(finish).toMatchObject({ usage: { inputTokens: 3, outputTokens: 6 } });
   });
 
+  it('reuses keep-alive connections for calls and completed streams', async () => {
+    const upstream = await startFakeOpenAI({ chunks: 20 });
+    try {
+      const model = provider({ baseURL: upstream.url, apiKey: undefined }).languageModel('fake-model');
+      for (let round = 0; round < 5; round++) {
+        const { stream } = await model.doStream({
+          prompt: { type: 'chat', messages: [{ role: 'user', content: 'x' }] },
+        });
+        let deltas = 0;
+        for await (const part of stream) if (part.type === 'text-delta') deltas++;
+        expect(deltas).toBe(20); // the six-word reply, split by characters into 20 frames
+        await model.doGenerate({ prompt: { type: 'text', text: 'x' } });
+      }
+      // Ten calls, not ten connections (undici may open a second while the first is finishing).
+      expect(upstream.connections).toBeLessThanOrEqual(2);
+    } finally {
+      await upstream.close();
+    }
+  });
+
   it('closes the upstream connection when the consumer breaks out', async () => {
     const slow = await startFakeOpenAI({ chunkDelayMs: 20, reply: 'a b c d e f g h i j k l m n o p' });
     try {

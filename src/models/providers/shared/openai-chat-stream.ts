@@ -50,9 +50,13 @@ export class OpenAIStreamDecoder implements StreamDecoder<SseEvent> {
 
   next(event: SseEvent, parts: StreamPart[]): boolean {
     const data = event.data;
+    if (event.event === 'error') throw errorInStream(data, this.context, { modelId: this.modelId });
+    // OpenAI names no events; watsonx's chat_stream calls its chunks `message`. Others (a `close`,
+    // a keep-alive) carry no answer.
+    if (event.event !== 'message') return false;
     if (data === '[DONE]') return true;
     const chunk = JSON.parse(data) as Chunk;
-    if (chunk.error !== undefined || chunk.object === 'error' || event.event === 'error') {
+    if (chunk.error !== undefined || chunk.object === 'error') {
       throw errorInStream(data, this.context, { modelId: this.modelId });
     }
     if (chunk.usage) {
@@ -77,7 +81,8 @@ export class OpenAIStreamDecoder implements StreamDecoder<SseEvent> {
           this.#toolCalls.set(index, entry);
         }
         if (call.id) entry.id = call.id;
-        if (call.function?.name) entry.name += call.function.name;
+        // The name comes whole in the first fragment; some servers repeat it in later ones.
+        if (call.function?.name && !entry.name) entry.name = call.function.name;
         const args = call.function?.arguments;
         if (typeof args === 'string') entry.arguments += args;
         else if (args !== undefined) entry.arguments += JSON.stringify(args);

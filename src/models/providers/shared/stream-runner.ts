@@ -79,11 +79,21 @@ export async function* runStream<Event>(options: RunStreamOptions<Event>): Async
     if (!body.readableEnded && !body.destroyed) {
       // Destroying an undici body emits an abort error; nobody else is listening any more.
       body.on('error', ignore);
-      if (complete) body.dump({ limit: 65_536 }).catch(() => body.destroy());
-      else body.destroy();
+      if (complete) {
+        // What follows the last event is only the end of the response (the chunked terminator):
+        // read it, so the keep-alive connection is free for the next call — but never wait long
+        // for a server that keeps the response open.
+        await body
+          .dump({ limit: 65_536, signal: AbortSignal.timeout(drainTimeoutMs) })
+          .catch(() => body.destroy());
+      } else {
+        body.destroy();
+      }
     }
   }
 }
+
+const drainTimeoutMs = 1000;
 
 function ignore(): void {}
 
