@@ -79,14 +79,19 @@ export class PromptLab {
     this.prices = dependencies.prices ?? catalogPrices(dependencies.registry);
   }
 
-  /** Versions never change, so a version is compiled once and kept (a bounded, least-recently-used cache). */
-  compiledVersion(stored: StoredTemplate): CompiledTemplate {
-    const key = `${stored.summary.id}@${stored.version.version}`;
+  /**
+   * Versions never change, so a version is compiled once and kept (a bounded, least-recently-used
+   * cache). Without a body, answers only from the cache.
+   */
+  compiledVersion(templateId: string, version: number, body?: TemplateBody): CompiledTemplate | undefined {
+    const key = `${templateId}@${version}`;
     let compiled = this.#compiled.get(key);
     if (compiled) {
       this.#compiled.delete(key);
+    } else if (body) {
+      compiled = compileTemplate(body);
     } else {
-      compiled = compileTemplate(stored.body);
+      return undefined;
     }
     this.#compiled.set(key, compiled);
     if (this.#compiled.size > COMPILED_CACHE_SIZE) this.#compiled.delete(this.#compiled.keys().next().value!);
@@ -114,11 +119,16 @@ export class PromptLab {
       );
     }
     if (input.template) return { compiled: checkTemplate(input.template), template: null };
-    const stored = await this.templates.resolve(projectId, parsePromptRef(input.prompt!));
-    return {
-      compiled: this.compiledVersion(stored),
-      template: { id: stored.summary.id, name: stored.summary.name, version: stored.version.version },
-    };
+    // Runs take the cheap path: find the version, and read its body only the first time.
+    const located = await this.templates.locate(projectId, parsePromptRef(input.prompt!));
+    const compiled =
+      this.compiledVersion(located.id, located.version) ??
+      this.compiledVersion(
+        located.id,
+        located.version,
+        await this.templates.body(located.id, located.version),
+      )!;
+    return { compiled, template: located };
   }
 
   /** A template at a reference, with its effective variables and save-time warnings. */
@@ -129,7 +139,7 @@ export class PromptLab {
   }
 
   #templateJson(stored: StoredTemplate, ref: string): PromptTemplate {
-    const compiled = this.compiledVersion(stored);
+    const compiled = this.compiledVersion(stored.summary.id, stored.version.version, stored.body)!;
     return {
       ...stored.summary,
       version: stored.version,

@@ -91,10 +91,17 @@ export class TemplateStore {
       const labels = row.labels ?? {};
       return { summary: summaryOf(row, row.body), version: versionOf(row, labels), body: row.body, label };
     }
+    throw await this.#missing(session, projectId, ref);
+  }
+
+  /** Why a reference resolved to nothing: no such template, no such version, or a label that points nowhere. */
+  async #missing(session: DatabaseSession, projectId: string, ref: PromptRef): Promise<KeelError> {
+    const label = ref.selector.kind === 'label' ? ref.selector.label : null;
+    const version = ref.selector.kind === 'version' ? ref.selector.version : null;
     const template = await findTemplateRow(session, projectId, ref.name);
     const what = formatSelector(ref.selector);
     if (label) {
-      throw new KeelError(
+      return new KeelError(
         'not_found',
         `The label "${label}" of "${ref.name}" points nowhere: no version has it.`,
         {
@@ -110,7 +117,7 @@ export class TemplateStore {
         },
       );
     }
-    throw new KeelError(
+    return new KeelError(
       'not_found',
       `"${ref.name}" has no version ${what}; the latest is ${template.latest_version}.`,
       {
@@ -124,6 +131,38 @@ export class TemplateStore {
         ],
       },
     );
+  }
+
+  /**
+   * The version a reference names, without reading its body: the cheap lookup runs take (a
+   * version's body never changes, so callers cache it by template id and version).
+   */
+  async locate(projectId: string, ref: PromptRef): Promise<{ id: string; name: string; version: number }> {
+    const label = ref.selector.kind === 'label' ? ref.selector.label : null;
+    const version = ref.selector.kind === 'version' ? ref.selector.version : null;
+    // Versions are numbered 1…latest without gaps, so a version number needs no lookup of its own.
+    const result = await this.db.query<{ id: string; version: number | null }>(
+      `SELECT t.id, CASE WHEN $3::text IS NOT NULL THEN l.version
+           WHEN $4::int IS NOT NULL THEN (CASE WHEN $4::int <= t.latest_version THEN $4::int END)
+           ELSE t.latest_version END AS version
+       FROM prompt_templates t LEFT JOIN prompt_labels l ON l.template_id = t.id AND l.label = $3::text
+       WHERE t.project_id = $1 AND t.name = $2 AND t.deleted_at IS NULL`,
+      [projectId, ref.name, label, version],
+    );
+    const row = result.rows[0];
+    if (row?.version) return { id: row.id, name: ref.name, version: row.version };
+    throw await this.#missing(this.db, projectId, ref);
+  }
+
+  /** One version's body, by template id (after `locate`). */
+  async body(templateId: string, version: number): Promise<TemplateBody> {
+    const result = await this.db.query<{ body: TemplateBody }>(
+      'SELECT body FROM prompt_versions WHERE template_id = $1 AND version = $2',
+      [templateId, version],
+    );
+    if (!result.rows[0])
+      throw new KeelError('not_found', `Version ${version} of template ${templateId} is missing.`);
+    return result.rows[0].body;
   }
 
   /** Creates a template with its version 1 (in `session`'s transaction when given). */

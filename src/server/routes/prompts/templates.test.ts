@@ -244,4 +244,20 @@ describe('/api/v1/prompts templates and versions', () => {
     ).toBe(1);
     expect(await apiError(sdk.prompts.update('scratch@1', { title: 'x' }))).toMatchObject({ status: 400 });
   });
+
+  it('describes every Prompt Lab route in the OpenAPI document', async () => {
+    const document = await (await keel.call('/openapi.json')).json();
+    const paths = Object.keys(document.paths);
+    for (const path of [
+      '/api/v1/prompts',
+      '/api/v1/prompts/{prompt}/run',
+      '/api/v1/prompt-runs',
+      '/api/v1/prompt-sessions/{id}/lock',
+      '/api/v1/compare',
+      '/api/v1/prompt-samples/load',
+      '/api/v1/prompt-files',
+    ]) {
+      expect(paths).toContain(path);
+    }
+  });
 });
