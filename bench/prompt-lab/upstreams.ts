@@ -12,7 +12,9 @@ const reply =
 const delays = process.argv.slice(2).map(Number);
 const immediate = await startFakeOpenAI({ reply, record: false, models: ['bench-model'] });
 const delayed = await Promise.all(
-  delays.map((delayMs) => startFakeOpenAI({ reply, record: false, models: ['bench-model'], firstByteDelayMs: delayMs })),
+  delays.map((delayMs) =>
+    startFakeOpenAI({ reply, record: false, models: ['bench-model'], firstByteDelayMs: delayMs }),
+  ),
 );
 process.stdout.write(
   `${JSON.stringify({ immediate: immediate.url, delayed: delayed.map((upstream, index) => ({ url: upstream.url, delayMs: delays[index] })) })}\n`,
