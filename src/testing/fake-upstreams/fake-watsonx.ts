@@ -23,6 +23,7 @@ import {
   sampleForSchema,
   splitInto,
 } from './fake-generation.js';
+import { FakeIam } from './fake-iam.js';
 import {
   type FakeFailure,
   type FakeRequest,
@@ -71,24 +72,22 @@ export async function startFakeWatsonx(options: FakeWatsonxOptions = {}): Promis
     embeddingModels().includes(model) ||
     rerankModels().includes(model) ||
     state.failsModel(model);
-  const validTokens = new Set<string>();
-  let issued = 0;
+  const iam = new FakeIam();
 
   const upstream = await startFakeServer(state, async (request, response) => {
-    if (request.path === '/identity/token') return token(request, response);
+    if (request.path === '/identity/token')
+      return iam.token(request, response, state.options.apiKey, state.options.tokenTtlSeconds ?? 3600);
     if (!request.query.version) {
       sendJson(response, 400, watsonxError(400, 'missing_version', 'Missing query parameter: version'));
       return;
     }
     if (state.options.apiKey !== undefined) {
       const header = request.headers.authorization;
-      const presented =
-        typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : undefined;
-      if (!presented || !validTokens.has(presented)) {
+      if (!iam.accepts(header)) {
         sendJson(
           response,
           401,
-          presented
+          header
             ? watsonxError(
                 401,
                 'authentication_token_expired',
@@ -158,45 +157,6 @@ export async function startFakeWatsonx(options: FakeWatsonxOptions = {}): Promis
         sendJson(response, 404, watsonxError(404, 'not_found', `Unknown path ${request.path}`));
     }
   });
-
-  function token(request: FakeRequest, response: ServerResponse) {
-    const form = (request.body ?? {}) as Record<string, string>;
-    if (form.grant_type !== 'urn:ibm:params:oauth:grant-type:apikey' || !form.apikey) {
-      sendJson(
-        response,
-        400,
-        JSON.stringify({ errorCode: 'BXNIM0109E', errorMessage: 'Property missing or empty.' }),
-      );
-      return;
-    }
-    if (state.options.apiKey !== undefined && form.apikey !== state.options.apiKey) {
-      sendJson(
-        response,
-        400,
-        JSON.stringify({ errorCode: 'BXNIM0415E', errorMessage: 'Provided API key could not be found.' }),
-      );
-      return;
-    }
-    issued++;
-    const ttl = state.options.tokenTtlSeconds ?? 3600;
-    const now = Math.floor(Date.now() / 1000);
-    // IAM tokens are JWTs, and IBM's SDKs read `exp` and `iat` from them; this one is unsigned.
-    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-    const accessToken = `${part({ alg: 'none', typ: 'JWT' })}.${part({ iat: now, exp: now + ttl, sub: 'fake', jti: `token-${issued}` })}.fake-signature`;
-    validTokens.add(accessToken);
-    sendJson(
-      response,
-      200,
-      JSON.stringify({
-        access_token: accessToken,
-        refresh_token: 'not_supported',
-        token_type: 'Bearer',
-        expires_in: ttl,
-        expiration: now + ttl,
-        scope: 'ibm openid',
-      }),
-    );
-  }
 
   function specsBody(request: FakeRequest): string {
     const all = [
@@ -417,7 +377,7 @@ export async function startFakeWatsonx(options: FakeWatsonxOptions = {}): Promis
   }
 
   return Object.defineProperties(upstream, {
-    tokensIssued: { get: () => issued, enumerable: true },
-    revokeTokens: { value: () => validTokens.clear(), enumerable: true },
+    tokensIssued: { get: () => iam.issued, enumerable: true },
+    revokeTokens: { value: () => iam.revokeAll(), enumerable: true },
   }) as FakeWatsonx;
 }
