@@ -95,8 +95,8 @@ export function createOpenAICompatibleProvider(
       });
     });
   }
-  function cachedModels(signal?: AbortSignal): Promise<ModelInfo[]> {
-    if (!listing || performance.now() - listing.at > listingTtlMs) {
+  function cachedModels(signal?: AbortSignal, fresh = false): Promise<ModelInfo[]> {
+    if (fresh || !listing || performance.now() - listing.at > listingTtlMs) {
       const models = fetchModels(signal);
       listing = { at: performance.now(), models };
       // A failed listing is not remembered.
@@ -182,9 +182,7 @@ export function createOpenAICompatibleProvider(
           { data: { provider: name } },
         );
       }
-      const models = fetchModels(listOptions.abortSignal);
-      listing = { at: performance.now(), models };
-      return models;
+      return cachedModels(listOptions.abortSignal, true);
     },
     status(statusOptions = {}) {
       return probe(async () => {

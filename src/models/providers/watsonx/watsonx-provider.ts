@@ -134,8 +134,8 @@ export function createWatsonxProvider(
     return specs;
   }
   let listing: { at: number; specs: Promise<Spec[]> } | undefined;
-  function cachedSpecs(signal?: AbortSignal): Promise<Spec[]> {
-    if (!listing || performance.now() - listing.at > listingTtlMs) {
+  function cachedSpecs(signal?: AbortSignal, fresh = false): Promise<Spec[]> {
+    if (fresh || !listing || performance.now() - listing.at > listingTtlMs) {
       const specs = fetchSpecs(signal);
       listing = { at: performance.now(), specs };
       specs.catch(() => {
@@ -208,9 +208,7 @@ export function createWatsonxProvider(
     },
     async listModels(listOptions = {}) {
       if (config.models) return configuredModels(name, config.models);
-      const specs = fetchSpecs(listOptions.abortSignal);
-      listing = { at: performance.now(), specs };
-      return (await specs).map((spec) =>
+      return (await cachedSpecs(listOptions.abortSignal, true)).map((spec) =>
         modelInfo(name, spec.model_id, kindsOf(spec), {
           contextLength: spec.model_limits?.max_sequence_length,
           details: {
