@@ -10,8 +10,9 @@ import { type ErrorCode, errorCodes } from '../../core/codes.js';
 import { KeelError } from '../../core/errors.js';
 import type { KeelClient } from '../../sdk/client.js';
 import { KeelApiError } from '../../sdk/errors.js';
-import { withConnection } from '../connect.js';
+import { connect } from '../connect.js';
 import type { CommandContext } from '../main.js';
+import { withSpinner } from '../output.js';
 
 function invalid(option: string, message: string): KeelError {
   return new KeelError('invalid_request', `--${option}: ${message}`, {
@@ -101,15 +102,21 @@ export function parametersFrom(options: Record<string, unknown>): PromptParamete
 }
 
 /**
- * Runs `work` with a connected SDK client. Errors the API answered (KeelApiError) become
- * KeelErrors again, so the CLI prints their code, issues and hint and exits with their code.
+ * Runs `work` with a connected SDK client, with a spinner while Keel starts in process (about
+ * two seconds on PGlite). Errors the API answered (KeelApiError) become KeelErrors again, so the
+ * CLI prints their code, issues and hint and exits with their code.
  */
 export async function connected<T>(
   context: CommandContext,
   work: (client: KeelClient) => Promise<T>,
 ): Promise<T> {
   try {
-    return await withConnection(context, ({ client }) => work(client));
+    const connection = await withSpinner(context.io, 'Starting Keel', () => connect(context));
+    try {
+      return await work(connection.client);
+    } finally {
+      await connection.close();
+    }
   } catch (error) {
     if (!(error instanceof KeelApiError)) throw error;
     const code: ErrorCode =
