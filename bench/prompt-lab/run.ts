@@ -22,7 +22,7 @@ import { type Caller, promptLabFor } from '../../src/prompts/prompt-lab.js';
 import { runPrompt } from '../../src/prompts/prompt-runner.js';
 import { createEchoProvider } from '../../src/testing/echo-provider.js';
 import { createTestKeel } from '../../src/testing/test-keel.js';
-import { startTsChild } from '../gateway/processes.js';
+import { startTsChild } from './child-process.js';
 
 const quick = process.argv.includes('--quick');
 const iterations = quick ? 400 : 3000;
