@@ -8,12 +8,15 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { type ErrorCode, errorCodes } from '../core/codes.js';
 import { type KeelConfig, loadConfig } from '../core/config.js';
 import { KeelError } from '../core/errors.js';
 import { silentLogger } from '../core/logger.js';
 import type { Principal } from '../platform/principal.js';
 import { KeelClient } from '../sdk/client.js';
+import { KeelApiError } from '../sdk/errors.js';
 import type { CommandContext } from './main.js';
+import { withSpinner } from './output.js';
 
 export function cliConfig(context: CommandContext, overrides: Record<string, unknown> = {}): KeelConfig {
   return loadConfig({
@@ -98,17 +101,40 @@ export async function connect(context: CommandContext): Promise<Connection> {
   return { client, mode: 'local', config, close: () => runtime.close() };
 }
 
-/** Runs `work` with a connection and always closes it. */
+/**
+ * Runs `work` with a connection and always closes it. A spinner shows while Keel starts in
+ * process (about two seconds on PGlite). Errors the API answered come back from the SDK as
+ * KeelApiError; they become KeelErrors again, so the CLI prints their code, issues and hint and
+ * exits with their code.
+ */
 export async function withConnection<T>(
   context: CommandContext,
   work: (connection: Connection) => Promise<T>,
 ): Promise<T> {
-  const connection = await connect(context);
   try {
-    return await work(connection);
-  } finally {
-    await connection.close();
+    const connection = await withSpinner(context.io, 'Starting Keel', () => connect(context));
+    try {
+      return await work(connection);
+    } finally {
+      await connection.close();
+    }
+  } catch (error) {
+    throw error instanceof KeelApiError ? fromApiError(error) : error;
   }
+}
+
+export function fromApiError(error: KeelApiError): KeelError {
+  const code: ErrorCode =
+    error.code in errorCodes
+      ? (error.code as ErrorCode)
+      : error.status >= 500
+        ? 'upstream_error'
+        : 'invalid_request';
+  return new KeelError(code, error.message, {
+    cause: error,
+    ...(error.issues.length ? { issues: error.issues } : {}),
+    ...(Object.keys(error.data).length ? { data: error.data } : {}),
+  });
 }
 
 /** First start prints the generated admin key once: it is stored only as a hash. */

@@ -10,7 +10,7 @@ import { type ErrorCode, errorCodes } from '../../core/codes.js';
 import { KeelError } from '../../core/errors.js';
 import type { KeelClient } from '../../sdk/client.js';
 import { KeelApiError } from '../../sdk/errors.js';
-import { connect } from '../connect.js';
+import { withConnection } from '../connect.js';
 import type { CommandContext } from '../main.js';
 import { withSpinner } from '../output.js';
 
@@ -101,34 +101,7 @@ export function parametersFrom(options: Record<string, unknown>): PromptParamete
   return Object.keys(parameters).length ? parameters : undefined;
 }
 
-/**
- * Runs `work` with a connected SDK client, with a spinner while Keel starts in process (about
- * two seconds on PGlite). Errors the API answered (KeelApiError) become KeelErrors again, so the
- * CLI prints their code, issues and hint and exits with their code.
- */
-export async function connected<T>(
-  context: CommandContext,
-  work: (client: KeelClient) => Promise<T>,
-): Promise<T> {
-  try {
-    const connection = await withSpinner(context.io, 'Starting Keel', () => connect(context));
-    try {
-      return await work(connection.client);
-    } finally {
-      await connection.close();
-    }
-  } catch (error) {
-    if (!(error instanceof KeelApiError)) throw error;
-    const code: ErrorCode =
-      error.code in errorCodes
-        ? (error.code as ErrorCode)
-        : error.status >= 500
-          ? 'upstream_error'
-          : 'invalid_request';
-    throw new KeelError(code, error.message, {
-      cause: error,
-      ...(error.issues.length ? { issues: error.issues } : {}),
-      ...(Object.keys(error.data).length ? { data: error.data } : {}),
-    });
-  }
+/** Runs `work` with a connected SDK client (see `withConnection`). */
+export function connected<T>(context: CommandContext, work: (client: KeelClient) => Promise<T>): Promise<T> {
+  return withConnection(context, (connection) => work(connection.client));
 }
