@@ -71,36 +71,28 @@ export class UsageMeter {
 
   async #write(batch: UsageEvent[]): Promise<void> {
     try {
-      await this.db.transaction(async (tx) => {
-        // One multi-row INSERT per 100 events keeps statements small on both engines.
-        for (let start = 0; start < batch.length; start += 100) {
-          const slice = batch.slice(start, start + 100);
-          const values: unknown[] = [];
-          const tuples = slice.map((event, index) => {
-            const base = index * 12;
-            values.push(
-              newId('use'),
-              event.projectId,
-              event.keyId,
-              event.modelId,
-              event.endpoint,
-              Math.max(0, Math.round(event.inputTokens)),
-              Math.max(0, Math.round(event.outputTokens)),
-              event.latencyMs,
-              event.status,
-              event.errorCode ?? null,
-              event.streamed ?? false,
-              event.at ?? new Date(),
-            );
-            return `(${Array.from({ length: 12 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
-          });
-          await tx.query(
-            `INSERT INTO usage_events (id, project_id, key_id, model_id, endpoint, input_tokens, output_tokens, latency_ms, status, error_code, streamed, created_at)
-             VALUES ${tuples.join(', ')}`,
-            values,
-          );
-        }
-      });
+      // One statement per flush with one array per column: parsing and binding cost the same for
+      // ten rows or a thousand, which keeps metering cheap even on the embedded database.
+      const columns: unknown[][] = Array.from({ length: 12 }, () => []);
+      for (const event of batch) {
+        columns[0]!.push(newId('use'));
+        columns[1]!.push(event.projectId);
+        columns[2]!.push(event.keyId);
+        columns[3]!.push(event.modelId);
+        columns[4]!.push(event.endpoint);
+        columns[5]!.push(Math.max(0, Math.round(event.inputTokens)));
+        columns[6]!.push(Math.max(0, Math.round(event.outputTokens)));
+        columns[7]!.push(event.latencyMs);
+        columns[8]!.push(event.status);
+        columns[9]!.push(event.errorCode ?? null);
+        columns[10]!.push(event.streamed ?? false);
+        columns[11]!.push((event.at ?? new Date()).toISOString());
+      }
+      await this.db.query(
+        `INSERT INTO usage_events (id, project_id, key_id, model_id, endpoint, input_tokens, output_tokens, latency_ms, status, error_code, streamed, created_at)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[], $8::float8[], $9::int[], $10::text[], $11::bool[], $12::timestamptz[])`,
+        columns,
+      );
     } catch (error) {
       this.options.logger?.error(
         { err: (error as Error).message, events: batch.length },

@@ -9,7 +9,6 @@
  * const res = await app.request('/v1/models', { headers: { authorization: `Bearer ${key}` } });
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { issuesFromZod, KeelError } from '../core/errors.js';
 import type { Principal } from '../platform/principal.js';
@@ -17,6 +16,7 @@ import { serveConsole } from './console.js';
 import type { KeelEnv, KeelServices } from './context.js';
 import { errorResponse } from './errors.js';
 import { authenticate } from './middleware/authenticate.js';
+import { limitBody } from './middleware/body-limit.js';
 import { requestContext } from './middleware/request-context.js';
 import { registerOpenApi } from './openapi.js';
 import { registerAuth, registerSignIn, signInRoute } from './routes/auth.js';
@@ -86,19 +86,13 @@ export function createApp(
       }),
     );
   }
+  const limit = services.config.server.bodyLimit;
   app.use(
     '*',
-    bodyLimit({
-      maxSize: services.config.server.bodyLimit,
-      onError: () => {
-        throw new KeelError(
-          'payload_too_large',
-          `The request body is larger than ${services.config.server.bodyLimit} bytes.`,
-          {
-            data: { limitBytes: services.config.server.bodyLimit },
-          },
-        );
-      },
+    limitBody(limit, () => {
+      throw new KeelError('payload_too_large', `The request body is larger than ${limit} bytes.`, {
+        data: { limitBytes: limit },
+      });
     }),
   );
 

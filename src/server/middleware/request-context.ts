@@ -14,8 +14,10 @@ export function requestContext(metrics: KeelMetrics): MiddlewareHandler<KeelEnv>
     const requestId = incoming && /^[\w.-]{1,128}$/.test(incoming) ? incoming : `req_${randomToken(16)}`;
     c.set('requestId', requestId);
     c.set('errorFormat', errorFormatFor(c.req.path));
-    await next();
+    // Set before the handler runs, so responses built by Hono (errors, documents) carry it. Adding
+    // it to a finished Response afterwards would copy the whole response on the hot path.
     c.header('X-Request-Id', requestId);
+    await next();
     const route = c.req.routePath || 'unmatched';
     metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
     metrics.httpDuration.observe({ method: c.req.method, route }, (performance.now() - started) / 1000);

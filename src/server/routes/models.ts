@@ -12,6 +12,7 @@ import type { PullJob } from '../../models/pull-jobs.js';
 import type { ModelInfo } from '../../spec/provider.js';
 import type { KeelEnv, KeelServices } from '../context.js';
 import { projectScope } from '../project-scope.js';
+import { requestSignal } from '../request-signal.js';
 import { json, sse } from '../respond.js';
 
 const errors = {
@@ -193,7 +194,7 @@ export function registerModelRoutes(
     projectScope(c, 'manage');
     const id = c.req.valid('param').id;
     services.pulls.get(id);
-    const updates = services.pulls.follow(id, c.req.raw.signal);
+    const updates = services.pulls.follow(id, requestSignal(c));
     async function* events(): AsyncGenerator<string> {
       for await (const job of updates) yield `event: progress\ndata: ${JSON.stringify(pullJobJson(job))}\n\n`;
     }

@@ -9,6 +9,7 @@ import type { GenerationOutcome } from '../../../models/generation-service.js';
 import type { ToolCall } from '../../../spec/language-model.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
 import { projectScope } from '../../project-scope.js';
+import { requestSignal } from '../../request-signal.js';
 import { json, sse } from '../../respond.js';
 import { chatRequestFromOpenAI, openAIFinishReason, openAIWarnings } from './mapping.js';
 
@@ -54,7 +55,7 @@ export function registerChatCompletions(app: OpenAPIHono<KeelEnv>, services: Kee
     const body = c.req.valid('json');
     const scope = projectScope(c, 'invoke');
     const context = { projectId: scope.projectId, keyId: scope.keyId, endpoint: '/v1/chat/completions' };
-    const { request, warnings } = chatRequestFromOpenAI(body, c.req.raw.signal);
+    const { request, warnings } = chatRequestFromOpenAI(body, requestSignal(c));
     const id = `chatcmpl-${randomToken(24)}`;
     const created = Math.floor(Date.now() / 1000);
 

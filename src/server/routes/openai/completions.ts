@@ -7,6 +7,7 @@ import { completionRequestSchema, completionSchema, openAIErrorSchema } from '..
 import { randomToken } from '../../../core/ids.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
 import { projectScope } from '../../project-scope.js';
+import { requestSignal } from '../../request-signal.js';
 import { json, sse } from '../../respond.js';
 import { completionRequestFromOpenAI, openAIFinishReason, openAIWarnings } from './mapping.js';
 
@@ -34,9 +35,10 @@ export function registerCompletions(app: OpenAPIHono<KeelEnv>, services: KeelSer
     const prompts = typeof body.prompt === 'string' ? [body.prompt] : body.prompt;
     const id = `cmpl-${randomToken(24)}`;
     const created = Math.floor(Date.now() / 1000);
+    const signal = requestSignal(c);
 
     if (body.stream) {
-      const { request, warnings } = completionRequestFromOpenAI(body, prompts[0]!, c.req.raw.signal);
+      const { request, warnings } = completionRequestFromOpenAI(body, prompts[0]!, signal);
       if (prompts.length > 1)
         warnings.push({
           type: 'unsupported-setting',
@@ -78,7 +80,7 @@ export function registerCompletions(app: OpenAPIHono<KeelEnv>, services: KeelSer
     let warnings: ReturnType<typeof completionRequestFromOpenAI>['warnings'] = [];
     for (const prompt of prompts) {
       for (let i = 0; i < n; i++) {
-        const prepared = completionRequestFromOpenAI(body, prompt, c.req.raw.signal);
+        const prepared = completionRequestFromOpenAI(body, prompt, signal);
         if (i > 0 && prepared.request.parameters?.randomSeed !== undefined)
           prepared.request.parameters.randomSeed += i;
         const outcome = await services.generation.generate(prepared.request, context);

@@ -7,6 +7,7 @@ import { embeddingRequestSchema, embeddingResponseSchema, openAIErrorSchema } fr
 import type { CallWarning } from '../../../spec/warnings.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
 import { projectScope } from '../../project-scope.js';
+import { requestSignal } from '../../request-signal.js';
 import { json } from '../../respond.js';
 import { embeddingToBase64, openAIWarnings } from './mapping.js';
 
@@ -32,7 +33,7 @@ export function registerEmbeddings(app: OpenAPIHono<KeelEnv>, services: KeelServ
     const scope = projectScope(c, 'invoke');
     const values = typeof body.input === 'string' ? [body.input] : body.input;
     const result = await services.generation.embed(
-      { model: body.model, values, abortSignal: c.req.raw.signal },
+      { model: body.model, values, abortSignal: requestSignal(c) },
       { projectId: scope.projectId, keyId: scope.keyId, endpoint: '/v1/embeddings' },
     );
     const warnings: CallWarning[] = [...result.warnings];

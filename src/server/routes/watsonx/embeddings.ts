@@ -12,6 +12,7 @@ import {
 } from '../../../api/watsonx.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
 import { projectScope } from '../../project-scope.js';
+import { requestSignal } from '../../request-signal.js';
 import { json } from '../../respond.js';
 import { systemWarnings } from './mapping.js';
 import { versionQuery } from './text-generation.js';
@@ -70,7 +71,7 @@ export function registerEmbeddingsAndTokenization(app: OpenAPIHono<KeelEnv>, ser
         model: body.model_id,
         values: body.inputs,
         ...(truncate !== undefined ? { truncateInputTokens: truncate } : {}),
-        abortSignal: c.req.raw.signal,
+        abortSignal: requestSignal(c),
       },
       { projectId: scope.projectId, keyId: scope.keyId, endpoint: '/ml/v1/text/embeddings' },
     );
@@ -90,7 +91,7 @@ export function registerEmbeddingsAndTokenization(app: OpenAPIHono<KeelEnv>, ser
   app.openapi(tokenizationRoute, async (c) => {
     const body = c.req.valid('json');
     projectScope(c, 'invoke', body.project_id ?? body.space_id);
-    const result = await services.generation.tokenize(body.model_id, body.input, c.req.raw.signal);
+    const result = await services.generation.tokenize(body.model_id, body.input, requestSignal(c));
     return json({
       model_id: body.model_id,
       result: {

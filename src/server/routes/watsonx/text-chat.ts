@@ -15,6 +15,7 @@ import type { ToolChoice } from '../../../spec/language-model.js';
 import type { CallWarning } from '../../../spec/warnings.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
 import { projectScope } from '../../project-scope.js';
+import { requestSignal } from '../../request-signal.js';
 import { json, sse } from '../../respond.js';
 import {
   chatMessagesFromWatsonx,
@@ -114,7 +115,7 @@ export function registerTextChat(app: OpenAPIHono<KeelEnv>, services: KeelServic
   app.openapi(chatRoute, async (c) => {
     const body = c.req.valid('json');
     const scope = projectScope(c, 'invoke', body.project_id ?? body.space_id);
-    const { request, warnings } = chatRequest(body, c.req.raw.signal);
+    const { request, warnings } = chatRequest(body, requestSignal(c));
     const outcome = await services.generation.generate(request, {
       projectId: scope.projectId,
       keyId: scope.keyId,
@@ -155,7 +156,7 @@ export function registerTextChat(app: OpenAPIHono<KeelEnv>, services: KeelServic
   app.openapi(chatStreamRoute, async (c) => {
     const body = c.req.valid('json');
     const scope = projectScope(c, 'invoke', body.project_id ?? body.space_id);
-    const { request, warnings } = chatRequest(body, c.req.raw.signal);
+    const { request, warnings } = chatRequest(body, requestSignal(c));
     const outcome = await services.generation.stream(request, {
       projectId: scope.projectId,
       keyId: scope.keyId,

@@ -6,6 +6,7 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { textGenRequestSchema, textGenResponseSchema, watsonxErrorSchema } from '../../../api/watsonx.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
 import { projectScope } from '../../project-scope.js';
+import { requestSignal } from '../../request-signal.js';
 import { json, sse } from '../../respond.js';
 import {
   ignoredParameterWarnings,
@@ -77,7 +78,7 @@ export function registerTextGeneration(app: OpenAPIHono<KeelEnv>, services: Keel
         model: body.model_id,
         prompt: { type: 'text', text: body.input },
         parameters: parametersFromWatsonx(body.parameters),
-        abortSignal: c.req.raw.signal,
+        abortSignal: requestSignal(c),
       },
       { projectId: scope.projectId, keyId: scope.keyId, endpoint: '/ml/v1/text/generation' },
     );
@@ -107,7 +108,7 @@ export function registerTextGeneration(app: OpenAPIHono<KeelEnv>, services: Keel
         model: body.model_id,
         prompt: { type: 'text', text: body.input },
         parameters: parametersFromWatsonx(body.parameters),
-        abortSignal: c.req.raw.signal,
+        abortSignal: requestSignal(c),
       },
       { projectId: scope.projectId, keyId: scope.keyId, endpoint: '/ml/v1/text/generation_stream' },
     );
