@@ -163,16 +163,17 @@ try {
     };
   }
 
-  const { startTsChild: start } = await import('./processes.js');
-  const maxTokens = 512;
-  const runs = quick ? 2 : 5;
-  const direct = await start<{ tokensPerSecond: number[] }>('bench/gateway/llama-direct.ts', [
-    String(maxTokens),
-    String(runs),
-  ]);
-  children.push(direct);
-  const directRate = median(direct.info.tokensPerSecond);
-  const keelRate = median(await llamaThroughKeel(keel.info.url, maxTokens, runs));
+  // Generation long enough to swamp HTTP costs; direct runs before and after Keel's so that both
+  // see the same machine.
+  const maxTokens = 1500;
+  const runs = quick ? 3 : 7;
+  const directBefore = await startTsChild<{ tokensPerSecond: number[] }>('bench/gateway/llama-direct.ts', [String(maxTokens), String(runs)]);
+  await directBefore.stop();
+  const keelRates = await llamaThroughKeel(keel.info.url, maxTokens, runs);
+  const directAfter = await startTsChild<{ tokensPerSecond: number[] }>('bench/gateway/llama-direct.ts', [String(maxTokens), String(runs)]);
+  await directAfter.stop();
+  const directRate = median([...directBefore.info.tokensPerSecond, ...directAfter.info.tokensPerSecond]);
+  const keelRate = median(keelRates);
 
   const keelR = results.keel!;
   const directR = results.direct!;

@@ -4,7 +4,6 @@
  * memory and written in one transaction per flush, so metering costs the request path nothing but
  * an array push. `close()` flushes what is left.
  */
-import { newId } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
 import type { DatabaseV1 } from '../spec/database.js';
 
@@ -19,7 +18,8 @@ export interface UsageEvent {
   status: number;
   errorCode?: string | null;
   streamed?: boolean;
-  at?: Date;
+  /** When the call happened, epoch milliseconds; now by default. */
+  atMs?: number;
 }
 
 export interface UsageMeterOptions {
@@ -43,8 +43,10 @@ export class UsageMeter {
     this.#interval = options.flushIntervalMs ?? 1000;
   }
 
+  /** Buffers one call. The meter keeps the event object (callers pass a fresh one). */
   record(event: UsageEvent): void {
-    this.#buffer.push({ ...event, at: event.at ?? new Date() });
+    if (event.atMs === undefined) event.atMs = Date.now();
+    this.#buffer.push(event);
     if (this.#buffer.length >= this.#maxBatch) void this.flush();
     else if (!this.#timer) {
       this.#timer = setTimeout(() => void this.flush(), this.#interval);
@@ -73,24 +75,25 @@ export class UsageMeter {
     try {
       // One statement per flush with one array per column: parsing and binding cost the same for
       // ten rows or a thousand, which keeps metering cheap even on the embedded database.
-      const columns: unknown[][] = Array.from({ length: 12 }, () => []);
+      const columns: unknown[][] = Array.from({ length: 11 }, () => []);
       for (const event of batch) {
-        columns[0]!.push(newId('use'));
-        columns[1]!.push(event.projectId);
-        columns[2]!.push(event.keyId);
-        columns[3]!.push(event.modelId);
-        columns[4]!.push(event.endpoint);
-        columns[5]!.push(Math.max(0, Math.round(event.inputTokens)));
-        columns[6]!.push(Math.max(0, Math.round(event.outputTokens)));
-        columns[7]!.push(event.latencyMs);
-        columns[8]!.push(event.status);
-        columns[9]!.push(event.errorCode ?? null);
-        columns[10]!.push(event.streamed ?? false);
-        columns[11]!.push((event.at ?? new Date()).toISOString());
+        columns[0]!.push(event.projectId);
+        columns[1]!.push(event.keyId);
+        columns[2]!.push(event.modelId);
+        columns[3]!.push(event.endpoint);
+        columns[4]!.push(Math.max(0, Math.round(event.inputTokens)));
+        columns[5]!.push(Math.max(0, Math.round(event.outputTokens)));
+        columns[6]!.push(event.latencyMs);
+        columns[7]!.push(event.status);
+        columns[8]!.push(event.errorCode ?? null);
+        columns[9]!.push(event.streamed ?? false);
+        columns[10]!.push(event.atMs ?? Date.now());
       }
       await this.db.query(
-        `INSERT INTO usage_events (id, project_id, key_id, model_id, endpoint, input_tokens, output_tokens, latency_ms, status, error_code, streamed, created_at)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[], $8::float8[], $9::int[], $10::text[], $11::bool[], $12::timestamptz[])`,
+        `INSERT INTO usage_events (project_id, key_id, model_id, endpoint, input_tokens, output_tokens, latency_ms, status, error_code, streamed, created_at)
+         SELECT p, k, m, e, i, o, l, s, c, st, to_timestamp(t / 1000.0)
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[], $7::float8[], $8::int[], $9::text[], $10::bool[], $11::float8[])
+             AS u(p, k, m, e, i, o, l, s, c, st, t)`,
         columns,
       );
     } catch (error) {

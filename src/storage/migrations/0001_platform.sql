@@ -57,7 +57,8 @@ CREATE INDEX api_keys_project ON api_keys (project_id);
 
 -- One row per model call: written in batches by the usage meter.
 CREATE TABLE usage_events (
-  id text PRIMARY KEY,
+  -- A sequence, not a random id: rows arrive thousands a second and append to the index.
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   project_id text NOT NULL,
   key_id text,
   model_id text NOT NULL,
