@@ -1,0 +1,45 @@
+/** Chooses between sign-in and the signed-in shell, and routes the shell's pages by path. */
+import { lazy, Suspense, useEffect } from 'react';
+import { Loading } from './components/loading';
+import { useI18n } from './i18n/i18n-context';
+import { navigate, usePath } from './lib/router';
+import { PromptLabPage } from './pages/prompt-lab/prompt-lab-page';
+import { SignInPage } from './pages/sign-in/sign-in-page';
+import { useSession } from './session/session-context';
+import { AppShell } from './shell/app-shell';
+import { NotFoundPage } from './shell/not-found-page';
+import { UnreachablePage } from './shell/unreachable-page';
+
+// The Prompt Lab is the landing page and ships in the main bundle; the others load on first visit.
+const ModelsPage = lazy(() =>
+  import('./pages/models/models-page').then((module) => ({ default: module.ModelsPage })),
+);
+const UsagePage = lazy(() =>
+  import('./pages/usage/usage-page').then((module) => ({ default: module.UsagePage })),
+);
+
+function Page({ path }: { path: string }) {
+  if (path === '/prompt-lab') return <PromptLabPage />;
+  if (path === '/models') return <ModelsPage />;
+  if (path === '/usage') return <UsagePage />;
+  return <NotFoundPage />;
+}
+
+export function App() {
+  const { state } = useSession();
+  const { t } = useI18n();
+  const path = usePath();
+  useEffect(() => {
+    if (path === '/' || path === '/index.html') navigate('/prompt-lab', { replace: true });
+  }, [path]);
+  if (state.status === 'signed-out') return <SignInPage notice={state.notice} />;
+  if (state.status === 'loading') return <Loading label={t('session.loading')} />;
+  if (state.status === 'unreachable') return <UnreachablePage message={state.message} />;
+  return (
+    <AppShell path={path}>
+      <Suspense fallback={<Loading />}>
+        <Page path={path} />
+      </Suspense>
+    </AppShell>
+  );
+}

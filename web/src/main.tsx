@@ -1,0 +1,23 @@
+/**
+ * @module web/main
+ * The Keel web console: a React single-page app served by `keel serve` at `/`. It talks to Keel
+ * only through the SDK (`@keel/sdk`).
+ */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app';
+import { I18nProvider } from './i18n/i18n-context';
+import { SessionProvider } from './session/session-context';
+import './styles.css';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element.');
+createRoot(root).render(
+  <StrictMode>
+    <I18nProvider>
+      <SessionProvider>
+        <App />
+      </SessionProvider>
+    </I18nProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,74 @@
+/** The comparison's columns side by side: output, status, tokens, latency and cost of each cell. */
+import { useI18n } from '../../i18n/i18n-context';
+import type { ModelChoice } from '../../lib/use-model-directory';
+import type { CompareState } from './compare-view';
+
+export function CompareResults({ state, models }: { state: CompareState; models: readonly ModelChoice[] }) {
+  const { t, format } = useI18n();
+  const label = (model: string) => models.find((choice) => choice.id === model)?.label ?? model;
+  return (
+    <div className="compare-grid" aria-busy={state.running}>
+      {state.columns.map((column) => {
+        const cell = state.cells[column.index];
+        return (
+          <article
+            key={column.index}
+            className="card compare-cell"
+            aria-label={`${column.variant} · ${column.model}`}
+          >
+            <header>
+              <h3>{column.variant}</h3>
+              <p className="hint">
+                <code>{label(column.model)}</code>
+                {column.template ? ` · ${column.template.name}@${column.template.version}` : ''}
+              </p>
+            </header>
+            {!cell ? (
+              <p className="loading" role="status">
+                <span className="spinner" aria-hidden="true" />
+                {t('run.status.running')}
+              </p>
+            ) : (
+              <>
+                <div className="output-text compare-output">
+                  {cell.status === 'ok' ? cell.output || t('history.emptyOutput') : cell.error?.message}
+                </div>
+                {cell.status === 'error' && cell.error ? (
+                  <p className="notice-meta">
+                    {t('error.code')}: <code>{cell.error.code}</code>
+                  </p>
+                ) : null}
+                <dl className="facts compact">
+                  <div>
+                    <dt>{t('compare.tokens')}</dt>
+                    <dd>
+                      {t('run.inputTokens', { count: format.number(cell.usage.input_tokens) })} ·{' '}
+                      {t('run.outputTokens', { count: format.number(cell.usage.output_tokens) })}
+                    </dd>
+                  </div>
+                  <div>
+                    <dt>{t('compare.latency')}</dt>
+                    <dd>{format.milliseconds(cell.latency_ms)}</dd>
+                  </div>
+                  <div>
+                    <dt>{t('compare.cost')}</dt>
+                    <dd>{cell.cost ? format.money(cell.cost.total) : t('compare.costUnknown')}</dd>
+                  </div>
+                  {cell.finish_reason ? (
+                    <div>
+                      <dt>{t('compare.finish')}</dt>
+                      <dd>{cell.finish_reason}</dd>
+                    </div>
+                  ) : null}
+                </dl>
+              </>
+            )}
+          </article>
+        );
+      })}
+      {state.wallMs !== undefined ? (
+        <p className="hint compare-wall">{t('compare.wall', { time: format.milliseconds(state.wallMs) })}</p>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,6 @@
+/** The console's pages, in navigation order. */
+export const pages = [
+  { path: '/prompt-lab', label: 'nav.promptLab' },
+  { path: '/models', label: 'nav.models' },
+  { path: '/usage', label: 'nav.usage' },
+] as const;
