@@ -15,7 +15,7 @@ import { silentLogger } from '../core/logger.js';
 import type { Principal } from '../platform/principal.js';
 import { KeelClient } from '../sdk/client.js';
 import { KeelApiError } from '../sdk/errors.js';
-import type { CommandContext } from './main.js';
+import type { CommandContext } from './command.js';
 import { withSpinner } from './output.js';
 
 export function cliConfig(context: CommandContext, overrides: Record<string, unknown> = {}): KeelConfig {

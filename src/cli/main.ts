@@ -5,28 +5,10 @@
  * PGlite) load only for the commands that need them.
  */
 import { Command, CommanderError, Option } from 'commander';
+import type { CommandHandler, GlobalOptions } from './command.js';
 import { type CliIO, processIO, reportError } from './output.js';
 
-export interface CommandContext {
-  io: CliIO;
-  /** Global options: --config, --data-dir, --json, --url, --key, --project. */
-  global: GlobalOptions;
-}
-
-export interface GlobalOptions {
-  config?: string;
-  dataDir?: string;
-  json?: boolean;
-  url?: string;
-  key?: string;
-  project?: string;
-}
-
-export type CommandHandler = (
-  context: CommandContext,
-  args: string[],
-  options: Record<string, unknown>,
-) => Promise<number | undefined>;
+export type { CommandContext, CommandHandler, GlobalOptions } from './command.js';
 
 interface CommandSpec {
   /** Words of the command, e.g. ['models', 'pull']. */

@@ -25,6 +25,9 @@ import type { TextGenRequest, TextGenResponse } from '../api/watsonx.js';
 import { errorFromResponse, KeelApiError } from './errors.js';
 import { PromptsApi } from './prompts.js';
 import { readSse } from './sse.js';
+import type { RequestOptions, SdkTransport } from './transport.js';
+
+export type { RequestOptions, SdkTransport } from './transport.js';
 
 export interface KeelClientOptions {
   baseURL: string;
@@ -35,19 +38,12 @@ export interface KeelClientOptions {
   headers?: Record<string, string>;
 }
 
-export interface RequestOptions {
-  query?: Record<string, string | number | boolean | undefined>;
-  body?: unknown;
-  signal?: AbortSignal | undefined;
-  headers?: Record<string, string>;
-}
-
 export type ChatChunk =
   | { type: 'text'; text: string }
   | { type: 'finish'; finishReason: string; usage?: { prompt_tokens: number; completion_tokens: number } }
   | { type: 'warnings'; warnings: { setting?: string; message: string }[] };
 
-export class KeelClient {
+export class KeelClient implements SdkTransport {
   readonly baseURL: string;
   apiKey: string | undefined;
   project: string | undefined;

@@ -40,9 +40,9 @@ import type {
   SetLabelRequest,
   UpdatePromptRequest,
 } from '../api/prompts.js';
-import type { KeelClient } from './client.js';
 import { KeelApiError } from './errors.js';
 import { readSse } from './sse.js';
+import type { SdkTransport } from './transport.js';
 
 const enc = encodeURIComponent;
 
@@ -53,7 +53,7 @@ export interface LabelMove {
 }
 
 export class PromptsApi {
-  constructor(private readonly client: KeelClient) {}
+  constructor(private readonly client: SdkTransport) {}
 
   /** Templates of the project, newest first. */
   list(query: { q?: string; task?: PromptTask; limit?: number } = {}) {

@@ -11,8 +11,8 @@ import type { KeelConfig } from '../../core/config.js';
 import { toKeelError } from '../../core/errors.js';
 import { silentLogger } from '../../core/logger.js';
 import { redactUrl } from '../../storage/index.js';
+import type { CommandHandler } from '../command.js';
 import { cliConfig, runningServer } from '../connect.js';
-import type { CommandHandler } from '../main.js';
 import { printJson, withSpinner } from '../output.js';
 import { consoleDirectory } from './serve.js';
 

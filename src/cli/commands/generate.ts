@@ -4,8 +4,8 @@
  * arrives with --stream.
  */
 import { KeelError } from '../../core/errors.js';
+import type { CommandHandler } from '../command.js';
 import { withConnection } from '../connect.js';
-import type { CommandHandler } from '../main.js';
 import { printJson, withSpinner } from '../output.js';
 
 function numberOption(value: unknown, name: string): number | undefined {

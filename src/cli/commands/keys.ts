@@ -2,8 +2,9 @@
  * @module cli/commands/keys
  * `keel keys create|list|revoke`.
  */
+
+import type { CommandHandler } from '../command.js';
 import { withConnection } from '../connect.js';
-import type { CommandHandler } from '../main.js';
 import { printJson, printTable } from '../output.js';
 
 export const createCommand: CommandHandler = async (context, _args, options) => {

@@ -4,8 +4,8 @@
  * the catalog of models it can download.
  */
 import { KeelError } from '../../core/errors.js';
+import type { CommandHandler } from '../command.js';
 import { withConnection } from '../connect.js';
-import type { CommandHandler } from '../main.js';
 import { formatBytes, printJson, printTable, withSpinner } from '../output.js';
 
 function compactCount(value: number): string {

@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig } from '../../core/config.js';
 import { KeelError } from '../../core/errors.js';
-import type { CommandHandler } from '../main.js';
+import type { CommandHandler } from '../command.js';
 import { createProgress, formatBytes, printJson } from '../output.js';
 
 /** `keel models pull <source> [--sha256 <hex>] [--name <stem>]` */

@@ -8,7 +8,7 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { PromptFile } from '../../api/prompts.js';
 import { KeelError } from '../../core/errors.js';
-import type { CommandHandler } from '../main.js';
+import type { CommandHandler } from '../command.js';
 import { printJson, printTable, withSpinner } from '../output.js';
 import { connected } from './prompt-options.js';
 

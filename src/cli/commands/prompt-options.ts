@@ -10,8 +10,8 @@ import { type ErrorCode, errorCodes } from '../../core/codes.js';
 import { KeelError } from '../../core/errors.js';
 import type { KeelClient } from '../../sdk/client.js';
 import { KeelApiError } from '../../sdk/errors.js';
+import type { CommandContext } from '../command.js';
 import { withConnection } from '../connect.js';
-import type { CommandContext } from '../main.js';
 import { withSpinner } from '../output.js';
 
 function invalid(option: string, message: string): KeelError {

@@ -9,7 +9,7 @@ import type { CompareResult, PromptRun, PromptTemplate, RunRequest } from '../..
 import { exitCodeOf } from '../../core/codes.js';
 import { KeelError } from '../../core/errors.js';
 import type { KeelClient } from '../../sdk/client.js';
-import type { CommandContext, CommandHandler } from '../main.js';
+import type { CommandContext, CommandHandler } from '../command.js';
 import { createProgress, printJson, printTable, withSpinner } from '../output.js';
 import { connected, parametersFrom, variablesFrom } from './prompt-options.js';
 

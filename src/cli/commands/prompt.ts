@@ -5,7 +5,7 @@
  */
 import { stringify } from 'yaml';
 import type { PromptTask } from '../../api/prompts.js';
-import type { CommandHandler } from '../main.js';
+import type { CommandHandler } from '../command.js';
 import { printJson, printTable, withSpinner } from '../output.js';
 import { connected } from './prompt-options.js';
 

@@ -10,8 +10,8 @@ import { createLogger } from '../../core/logger.js';
 import { createApp } from '../../server/app.js';
 import { listen } from '../../server/listen.js';
 import { createRuntime } from '../../server/runtime.js';
+import type { CommandHandler } from '../command.js';
 import { cliConfig, printFirstStartKey, runningServer, serverInfoPath } from '../connect.js';
-import type { CommandHandler } from '../main.js';
 import { withSpinner } from '../output.js';
 
 export const consoleDirectory = fileURLToPath(new URL('../../../web/dist/', import.meta.url));

@@ -1,0 +1,58 @@
+/**
+ * Architectural boundaries, checked in `npm test` (lint step):
+ * ports and core import no adapters, the console imports only the SDK and API types, no cycles.
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-cycles',
+      severity: 'error',
+      from: {},
+      to: { circular: true, viaOnly: { pathNot: ['^src/spec/'] } },
+    },
+    {
+      name: 'spec-is-pure',
+      comment: 'Ports (src/spec) are types and contracts: they import only core and other ports.',
+      severity: 'error',
+      from: { path: '^src/spec/' },
+      to: { path: '^src/', pathNot: ['^src/spec/', '^src/core/'] },
+    },
+    {
+      name: 'core-imports-no-adapters',
+      severity: 'error',
+      from: { path: '^src/core/' },
+      to: { path: '^src/', pathNot: ['^src/core/', '^src/spec/'] },
+    },
+    {
+      name: 'sdk-is-standalone',
+      comment: 'The SDK runs in browsers: it may use the API schemas, nothing of the server.',
+      severity: 'error',
+      from: { path: '^src/sdk/' },
+      to: { path: '^src/', pathNot: ['^src/sdk/', '^src/api/'] },
+    },
+    {
+      name: 'api-schemas-are-standalone',
+      severity: 'error',
+      from: { path: '^src/api/' },
+      to: { path: '^src/', pathNot: ['^src/api/'] },
+    },
+    {
+      name: 'web-uses-only-the-sdk',
+      severity: 'error',
+      from: { path: '^web/src/' },
+      to: { path: '^src/', pathNot: ['^src/sdk/', '^src/api/'] },
+    },
+    {
+      name: 'production-code-does-not-import-tests',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['\\.test\\.tsx?$', '^src/testing/'] },
+      to: { path: ['\\.test\\.tsx?$', '^test/'] },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.js', '.mjs'] },
+  },
+};

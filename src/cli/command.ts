@@ -1,0 +1,26 @@
+/**
+ * @module cli/command
+ * What a command handler receives and returns.
+ */
+import type { CliIO } from './output.js';
+
+export interface CommandContext {
+  io: CliIO;
+  /** Global options: --config, --data-dir, --json, --url, --key, --project. */
+  global: GlobalOptions;
+}
+
+export interface GlobalOptions {
+  config?: string;
+  dataDir?: string;
+  json?: boolean;
+  url?: string;
+  key?: string;
+  project?: string;
+}
+
+export type CommandHandler = (
+  context: CommandContext,
+  args: string[],
+  options: Record<string, unknown>,
+) => Promise<number | undefined>;
