@@ -80,6 +80,8 @@ export const en = {
   'lab.clearConversation': 'Clear conversation',
   'lab.variables': 'Variables',
   'lab.noVariables': 'Write {example} in the prompt to add a variable.',
+  'lab.variableUnused': 'declared by the template but not used in this prompt',
+  'lab.removeDeclaration': 'Remove {name}',
   'lab.variableValue': 'Value',
   'lab.parameters': 'Parameters',
   'lab.resetParameters': 'Reset',
@@ -113,6 +115,7 @@ export const en = {
   'tokens.counting': 'Counting tokens…',
   'tokens.none': 'No prompt yet',
   'tokens.unavailable': 'Token count unavailable: {reason}',
+  'tokens.tooLong': 'Too long for the model: {reason}',
   'tokens.context': 'context {count}',
   'tokens.overflow': 'The prompt plus max new tokens exceeds the context.',
 
@@ -191,6 +194,7 @@ export const en = {
   'models.source': 'Source',
   'models.saveAs': 'Save as (optional)',
   'models.saveAsPlaceholder': 'file name without .gguf',
+  'models.waitingForList': 'Waiting for the server to list {model}…',
   'models.downloads': 'Downloads',
   'models.loadFailed': 'Could not load the models',
   'models.noModelsApi':
@@ -298,7 +302,7 @@ export const en = {
   'promptTask.chat': 'Chat',
   'promptTask.code': 'Code',
   'compare.title': 'Compare',
-  'compare.axis': 'Compare',
+  'compare.axis': 'Compare across',
   'compare.axis.models': 'Models',
   'compare.axis.versions': 'Template versions',
   'compare.models': 'Models to run the draft on',

@@ -82,6 +82,8 @@ export const ko: Record<MessageKey, string> = {
   'lab.clearConversation': '대화 지우기',
   'lab.variables': '변수',
   'lab.noVariables': '프롬프트에 {example}처럼 쓰면 변수가 추가됩니다.',
+  'lab.variableUnused': '템플릿에 선언되어 있지만 이 프롬프트에서는 쓰이지 않습니다',
+  'lab.removeDeclaration': '{name} 삭제',
   'lab.variableValue': '값',
   'lab.parameters': '매개변수',
   'lab.resetParameters': '기본값으로',
@@ -115,6 +117,7 @@ export const ko: Record<MessageKey, string> = {
   'tokens.counting': '토큰 수 세는 중…',
   'tokens.none': '아직 프롬프트가 없습니다',
   'tokens.unavailable': '토큰 수를 알 수 없습니다: {reason}',
+  'tokens.tooLong': '모델이 처리하기에 너무 깁니다: {reason}',
   'tokens.context': '컨텍스트 {count}',
   'tokens.overflow': '프롬프트와 최대 생성 토큰 수를 합치면 컨텍스트를 넘습니다.',
 
@@ -192,6 +195,7 @@ export const ko: Record<MessageKey, string> = {
   'models.source': '출처',
   'models.saveAs': '저장할 이름(선택)',
   'models.saveAsPlaceholder': '.gguf를 뺀 파일 이름',
+  'models.waitingForList': '서버 모델 목록에 {model}이(가) 나타나기를 기다리는 중…',
   'models.downloads': '내려받기 목록',
   'models.loadFailed': '모델 정보를 불러오지 못했습니다',
   'models.noModelsApi':
@@ -300,7 +304,7 @@ export const ko: Record<MessageKey, string> = {
   'promptTask.chat': '채팅',
   'promptTask.code': '코드',
   'compare.title': '비교',
-  'compare.axis': '비교 대상',
+  'compare.axis': '비교 기준',
   'compare.axis.models': '모델',
   'compare.axis.versions': '템플릿 버전',
   'compare.models': '초안을 실행할 모델',

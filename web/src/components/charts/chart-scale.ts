@@ -1,11 +1,13 @@
 /** Scales and "nice" axis ticks for the hand-drawn SVG charts. */
-export function niceTicks(max: number, count = 4): number[] {
+export function niceTicks(max: number, count = 4, integer = false): number[] {
   if (!(max > 0)) return [0, 1];
   const rough = max / count;
   const magnitude = 10 ** Math.floor(Math.log10(rough));
-  const step = [1, 2, 2.5, 5, 10]
+  const nice = [1, 2, 2.5, 5, 10]
     .map((factor) => factor * magnitude)
     .find((candidate) => candidate >= rough)!;
+  // Counts (requests, tokens) get whole-number ticks.
+  const step = integer ? Math.max(1, Math.ceil(nice)) : nice;
   const ticks: number[] = [];
   for (let value = 0; value <= max + step * 0.999; value += step) ticks.push(Number(value.toPrecision(12)));
   return ticks;

@@ -3,7 +3,7 @@
  * size, presence) with downloads and their live progress. Downloads need the `manage` permission.
  */
 import type { ModelsOverview, PullJobJson } from '@keel/api/models';
-import { useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { ErrorNotice } from '../../components/error-notice';
 import { Loading } from '../../components/loading';
 import { useI18n } from '../../i18n/i18n-context';
@@ -18,13 +18,19 @@ import { ServedModelsTable } from './served-models-table';
 import { modelTasks, taskLabelKey } from './task-tags';
 import { usePulls } from './use-pulls';
 
-function CatalogSection({ overview, onChanged }: { overview: ModelsOverview; onChanged(): void }) {
+function CatalogSection({
+  overview,
+  onPulled,
+}: {
+  overview: ModelsOverview;
+  onPulled(modelId: string | null): void;
+}) {
   const { t } = useI18n();
   const { can } = useSession();
   const ids = { task: useId(), search: useId(), title: useId() };
   const canPull = can('manage');
   const { jobs, start, cancel, error } = usePulls(canPull, (job: PullJobJson) => {
-    if (job.status === 'succeeded') onChanged();
+    if (job.status === 'succeeded') onPulled(job.model_id);
   });
   const [task, setTask] = useState('');
   const [search, setSearch] = useState('');
@@ -110,6 +116,21 @@ export function ModelsPage() {
   const { t } = useI18n();
   const { client, projectId } = useSession();
   const directory = useLoad(() => loadModelDirectory(client), [client, projectId]);
+  const [arriving, setArriving] = useState<{ modelId: string; tries: number }>();
+  // The server lists models from a short cache, so a model that has just been pulled can take a
+  // few seconds to be listed: ask again until it is (or give up after a while).
+  useEffect(() => {
+    if (!arriving || directory.status !== 'loaded') return;
+    if (directory.value.choices.some((choice) => choice.id === arriving.modelId) || arriving.tries >= 8) {
+      setArriving(undefined);
+      return;
+    }
+    const timer = window.setTimeout(() => {
+      setArriving({ ...arriving, tries: arriving.tries + 1 });
+      directory.reload();
+    }, 1000);
+    return () => window.clearTimeout(timer);
+  }, [arriving, directory]);
   return (
     <section className="page models-page" aria-labelledby="models-title">
       <header className="page-head">
@@ -133,7 +154,18 @@ export function ModelsPage() {
               <h2 id="served-title">{t('models.served')}</h2>
               <ServedModelsTable models={directory.value.overview.models} />
             </section>
-            <CatalogSection overview={directory.value.overview} onChanged={directory.reload} />
+            {arriving ? (
+              <p className="hint" role="status">
+                {t('models.waitingForList', { model: arriving.modelId })}
+              </p>
+            ) : null}
+            <CatalogSection
+              overview={directory.value.overview}
+              onPulled={(modelId) => {
+                if (modelId) setArriving({ modelId, tries: 0 });
+                directory.reload();
+              }}
+            />
           </>
         ) : (
           <>

@@ -1,11 +1,22 @@
 /** The comparison's columns side by side: output, status, tokens, latency and cost of each cell. */
+import type { CompareCell, CompareEvent } from '@keel/api/prompts';
 import { useI18n } from '../../i18n/i18n-context';
 import type { ModelChoice } from '../../lib/use-model-directory';
-import type { CompareState } from './compare-view';
+
+type Columns = Extract<CompareEvent, { type: 'start' }>['columns'];
+
+export interface CompareState {
+  columns: Columns;
+  cells: Record<number, CompareCell>;
+  running: boolean;
+  wallMs?: number;
+}
 
 export function CompareResults({ state, models }: { state: CompareState; models: readonly ModelChoice[] }) {
   const { t, format } = useI18n();
   const label = (model: string) => models.find((choice) => choice.id === model)?.label ?? model;
+  // Columns are named by what differs between them: the model, or the variant.
+  const byModel = new Set(state.columns.map((column) => column.variant)).size === 1;
   return (
     <div className="compare-grid" aria-busy={state.running}>
       {state.columns.map((column) => {
@@ -17,9 +28,9 @@ export function CompareResults({ state, models }: { state: CompareState; models:
             aria-label={`${column.variant} · ${column.model}`}
           >
             <header>
-              <h3>{column.variant}</h3>
+              <h3>{byModel ? label(column.model) : column.variant}</h3>
               <p className="hint">
-                <code>{label(column.model)}</code>
+                {byModel ? column.variant : <code>{label(column.model)}</code>}
                 {column.template ? ` · ${column.template.name}@${column.template.version}` : ''}
               </p>
             </header>

@@ -3,7 +3,7 @@
  * (`POST /api/v1/compare`, streamed — each cell appears as it completes), with the output, tokens,
  * latency and cost of each. Every cell is a recorded run.
  */
-import type { CompareCell, CompareEvent, CompareRequest } from '@keel/api/prompts';
+import type { CompareRequest } from '@keel/api/prompts';
 import { useEffect, useId, useRef, useState } from 'react';
 import { ErrorNotice } from '../../components/error-notice';
 import { useI18n } from '../../i18n/i18n-context';
@@ -11,19 +11,11 @@ import { describeError, isAbort, type ShownError } from '../../lib/errors';
 import { useLoad } from '../../lib/use-load';
 import type { ModelChoice } from '../../lib/use-model-directory';
 import { useSession } from '../../session/session-context';
-import { CompareResults } from './compare-results';
+import { CompareResults, type CompareState } from './compare-results';
 import type { PromptDraft } from './prompt-draft';
 import { toTemplateBody } from './template-body';
 
 type Axis = 'models' | 'versions';
-type Columns = Extract<CompareEvent, { type: 'start' }>['columns'];
-
-export interface CompareState {
-  columns: Columns;
-  cells: Record<number, CompareCell>;
-  running: boolean;
-  wallMs?: number;
-}
 
 const maxColumns = 10;
 

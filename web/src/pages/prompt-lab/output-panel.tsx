@@ -20,7 +20,13 @@ export function OutputPanel({ run }: { run: RunState | undefined }) {
         {run?.output ? (
           run.output
         ) : (
-          <span className="hint">{run ? t('run.waiting') : t('lab.noOutputYet')}</span>
+          <span className="hint">
+            {!run
+              ? t('lab.noOutputYet')
+              : run.status === 'running'
+                ? t('run.waiting')
+                : t('history.emptyOutput')}
+          </span>
         )}
         {run?.status === 'running' ? <span className="cursor" aria-hidden="true" /> : null}
       </div>

@@ -114,6 +114,8 @@ export function PromptLabPage() {
     setReplaced({ previous: draft, what });
     setDraft(next);
     setView('editor');
+    // The answer on screen belonged to the replaced prompt (a restored run shows its own instead).
+    show(undefined);
   };
 
   return (
@@ -156,43 +158,46 @@ export function PromptLabPage() {
           </button>
         </p>
       ) : null}
-      <div className="lab-layout">
-        <LabSidebar
-          origin={draft.origin}
-          refreshKey={refreshKey}
-          onRestore={(recorded) => {
-            // As the server's restore does: the run's template, with the model and parameters it ran with.
-            replace(
-              draftFromBody(recorded.source, {
-                variables: recorded.variables,
-                model: recorded.model,
-                parameters: recorded.parameters,
-                origin: recorded.template
-                  ? { name: recorded.template.name, version: recorded.template.version }
-                  : null,
-              }),
-              t('lab.restored'),
-            );
-            show(stateOfRun(recorded));
-          }}
-          onOpenTemplate={(opened) =>
-            replace(
-              draftFromBody(opened.template, {
-                origin: { name: opened.name, version: opened.version.version },
-              }),
-              t('lab.opened', { name: opened.name, version: opened.version.version }),
-            )
-          }
-          onUseSample={(sample) =>
-            replace(
-              draftFromBody(sample.template, {
-                variables: sample.example_variables,
-                model: sample.template.model_id ?? draft.modelId,
-              }),
-              t('lab.sampleLoaded', { title: sample.title }),
-            )
-          }
-        />
+      <div className={view === 'compare' ? 'lab-layout comparing' : 'lab-layout'}>
+        {/* Comparing needs the width for its columns; the history comes back with the editor. */}
+        {view === 'editor' ? (
+          <LabSidebar
+            origin={draft.origin}
+            refreshKey={refreshKey}
+            onRestore={(recorded) => {
+              // As the server's restore does: the run's template, with the model and parameters it ran with.
+              replace(
+                draftFromBody(recorded.source, {
+                  variables: recorded.variables,
+                  model: recorded.model,
+                  parameters: recorded.parameters,
+                  origin: recorded.template
+                    ? { name: recorded.template.name, version: recorded.template.version }
+                    : null,
+                }),
+                t('lab.restored'),
+              );
+              show(stateOfRun(recorded));
+            }}
+            onOpenTemplate={(opened) =>
+              replace(
+                draftFromBody(opened.template, {
+                  origin: { name: opened.name, version: opened.version.version },
+                }),
+                t('lab.opened', { name: opened.name, version: opened.version.version }),
+              )
+            }
+            onUseSample={(sample) =>
+              replace(
+                draftFromBody(sample.template, {
+                  variables: sample.example_variables,
+                  model: sample.template.model_id ?? draft.modelId,
+                }),
+                t('lab.sampleLoaded', { title: sample.title }),
+              )
+            }
+          />
+        ) : null}
         {view === 'editor' ? (
           <div className="lab-main stack">
             <EditorCard
@@ -221,6 +226,14 @@ export function PromptLabPage() {
             values={draft.variables}
             problems={problems}
             onChange={(next) => set({ variables: next })}
+            onRemoveDeclaration={(name) =>
+              set({
+                extras: {
+                  ...draft.extras,
+                  variables: (draft.extras.variables ?? []).filter((variable) => variable.name !== name),
+                },
+              })
+            }
           />
           <ParametersPanel
             value={draft.parameters}

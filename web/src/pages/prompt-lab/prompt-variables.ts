@@ -34,26 +34,26 @@ export interface EffectiveVariable {
   required: boolean;
   description?: string;
   default?: unknown;
+  /** Declared by the template but not used by the current text: the server still expects it. */
+  unused: boolean;
 }
 
-/** Declared variables the text still uses, then undeclared ones as required strings. */
+/** As the server sees them: every declared variable (in order), then undeclared ones as required strings. */
 export function effectiveVariables(
   declared: readonly PromptVariable[],
   used: readonly string[],
 ): EffectiveVariable[] {
-  const out: EffectiveVariable[] = [];
-  for (const variable of declared) {
-    if (!used.includes(variable.name)) continue;
-    out.push({
-      name: variable.name,
-      type: variable.type ?? 'string',
-      required: variable.required ?? variable.default === undefined,
-      ...(variable.description !== undefined ? { description: variable.description } : {}),
-      ...(variable.default !== undefined ? { default: variable.default } : {}),
-    });
-  }
+  const out: EffectiveVariable[] = declared.map((variable) => ({
+    name: variable.name,
+    type: variable.type ?? 'string',
+    required: variable.required ?? variable.default === undefined,
+    ...(variable.description !== undefined ? { description: variable.description } : {}),
+    ...(variable.default !== undefined ? { default: variable.default } : {}),
+    unused: !used.includes(variable.name),
+  }));
   for (const name of used)
-    if (!out.some((variable) => variable.name === name)) out.push({ name, type: 'string', required: true });
+    if (!out.some((variable) => variable.name === name))
+      out.push({ name, type: 'string', required: true, unused: false });
   return out;
 }
 

@@ -32,18 +32,25 @@ export function RunBar({
     });
   else if (tokens.status === 'counting') countText = t('tokens.counting');
   else if (tokens.status === 'unavailable')
-    countText = t('tokens.unavailable', { reason: tokens.error.message });
+    // The server counted and found no room: that is an answer, not a failure to count.
+    countText = t(tokens.error.code === 'context_length_exceeded' ? 'tokens.tooLong' : 'tokens.unavailable', {
+      reason: tokens.error.message,
+    });
   else countText = t('tokens.none');
   const context = budget?.context_length ?? contextLength;
-  const overflow = budget?.remaining !== null && budget?.remaining !== undefined && budget.remaining < 0;
+  const overflow =
+    (budget?.remaining !== null && budget?.remaining !== undefined && budget.remaining < 0) ||
+    (tokens.status === 'unavailable' && tokens.error.code === 'context_length_exceeded');
   return (
     <div className="run-bar">
-      <p className="token-count" data-testid="token-count">
+      <p className={overflow ? 'token-count is-overflow' : 'token-count'} data-testid="token-count">
         {countText}
         {context ? (
           <span className="hint"> · {t('tokens.context', { count: format.number(context) })}</span>
         ) : null}
-        {overflow ? <span className="notice-inline"> · {t('tokens.overflow')}</span> : null}
+        {overflow && tokens.status !== 'unavailable' ? (
+          <span className="notice-inline"> · {t('tokens.overflow')}</span>
+        ) : null}
       </p>
       {canRun ? (
         <div className="run-actions">

@@ -11,11 +11,14 @@ export function VariablesPanel({
   values,
   problems,
   onChange,
+  onRemoveDeclaration,
 }: {
   variables: readonly EffectiveVariable[];
   values: Readonly<Record<string, string>>;
   problems: readonly ValueProblem[];
   onChange(values: Record<string, string>): void;
+  /** Drops a declaration the prompt no longer uses. */
+  onRemoveDeclaration(name: string): void;
 }) {
   const { t } = useI18n();
   const id = useId();
@@ -39,6 +42,7 @@ export function VariablesPanel({
                 ? t('lab.variableDefault', { value: inputText(variable.default) })
                 : '',
               problem === 'invalid' ? t('lab.variableInvalid', { type: variable.type }) : '',
+              variable.unused ? t('lab.variableUnused') : '',
             ].filter(Boolean);
             return (
               <label key={variable.name} className="field">
@@ -59,6 +63,15 @@ export function VariablesPanel({
                   <span id={hintId} className="hint">
                     {hints.join(' · ')}
                   </span>
+                ) : null}
+                {variable.unused ? (
+                  <button
+                    type="button"
+                    className="button small ghost"
+                    onClick={() => onRemoveDeclaration(variable.name)}
+                  >
+                    {t('lab.removeDeclaration', { name: variable.name })}
+                  </button>
                 ) : null}
               </label>
             );

@@ -32,6 +32,8 @@ export function UsagePage() {
       dimension === 'key' && can('manage') ? client.keys.list({ includeRevoked: true }) : undefined,
     ]);
     return {
+      // Rendered with the grouping they were asked for, also while the next grouping loads.
+      dimension,
       daily,
       totals,
       days: daysBetween(from, now),
@@ -42,7 +44,7 @@ export function UsagePage() {
   const value = data.status === 'failed' ? undefined : data.value;
   const label = (name: string) => value?.keyNames.get(name) ?? name;
   const charts = value
-    ? buildCharts(value.daily.rows, dimension, value.days, label, t('usage.other'))
+    ? buildCharts(value.daily.rows, value.dimension, value.days, label, t('usage.other'))
     : undefined;
 
   return (
@@ -116,7 +118,7 @@ export function UsagePage() {
                 formatDay={format.day}
               />
             </div>
-            <UsageTable rows={value.totals.rows} dimension={dimension} label={label} />
+            <UsageTable rows={value.totals.rows} dimension={value.dimension} label={label} />
           </>
         )
       ) : null}
