@@ -54,7 +54,7 @@ describe.runIf(chromiumAvailable)('Prompt Lab', () => {
     await page.getByText('Give a value to: topic.').waitFor();
     expect(await page.getByRole('button', { name: 'Run', exact: true }).isDisabled()).toBe(true);
     await variables.getByRole('textbox').fill('the sea');
-    await page.getByLabel('Max new tokens').fill('80');
+    await page.getByLabel('Max new tokens').fill('200');
     // Token budget before running, counted by the model's tokenizer.
     await expect.poll(() => page.getByTestId('token-count').textContent()).toMatch(/^\d+ tokens · context/);
 
@@ -69,7 +69,7 @@ describe.runIf(chromiumAvailable)('Prompt Lab', () => {
     });
     const summary = await runAndWait(page);
     expect(summary).toContain('Done');
-    expect(summary).toContain('80 out');
+    expect(summary).toContain('200 out');
     const lengths = await page.evaluate(() => (window as unknown as { lengths: number[] }).lengths);
     const output = (await page.getByTestId('run-output').textContent()) ?? '';
     expect(output.length).toBeGreaterThan(0);
@@ -135,7 +135,7 @@ describe.runIf(chromiumAvailable)('Prompt Lab', () => {
         .getByRole('textbox')
         .inputValue(),
     ).toBe('the sea');
-    expect(await page.getByLabel('Max new tokens').inputValue()).toBe('80');
+    expect(await page.getByLabel('Max new tokens').inputValue()).toBe('200');
     expect(await page.getByTestId('run-output').textContent()).toBe(firstOutput);
     expect(await page.getByTestId('draft-origin').textContent()).toBe('Unsaved draft');
     await screenshot(page, 'prompt-lab-history');

@@ -43,15 +43,18 @@ export function RunBar({
     (tokens.status === 'unavailable' && tokens.error.code === 'context_length_exceeded');
   return (
     <div className="run-bar">
-      <p className={overflow ? 'token-count is-overflow' : 'token-count'} data-testid="token-count">
-        {countText}
-        {context ? (
-          <span className="hint"> · {t('tokens.context', { count: format.number(context) })}</span>
-        ) : null}
-        {overflow && tokens.status !== 'unavailable' ? (
-          <span className="notice-inline"> · {t('tokens.overflow')}</span>
-        ) : null}
-      </p>
+      {/* Counting tokens runs the model's tokenizer, which needs the invoke permission too. */}
+      {canRun ? (
+        <p className={overflow ? 'token-count is-overflow' : 'token-count'} data-testid="token-count">
+          {countText}
+          {context ? (
+            <span className="hint"> · {t('tokens.context', { count: format.number(context) })}</span>
+          ) : null}
+          {overflow && tokens.status !== 'unavailable' ? (
+            <span className="notice-inline"> · {t('tokens.overflow')}</span>
+          ) : null}
+        </p>
+      ) : null}
       {canRun ? (
         <div className="run-actions">
           {blockers.length && !running ? (
