@@ -8,7 +8,12 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app';
 import { I18nProvider } from './i18n/i18n-context';
 import { SessionProvider } from './session/session-context';
-import './styles.css';
+import './styles/base.css';
+import './styles/shell.css';
+import './styles/components.css';
+import './styles/prompt-lab.css';
+import './styles/pages.css';
+import './styles/responsive.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element.');
