@@ -167,10 +167,16 @@ try {
   // see the same machine.
   const maxTokens = 1500;
   const runs = quick ? 3 : 7;
-  const directBefore = await startTsChild<{ tokensPerSecond: number[] }>('bench/gateway/llama-direct.ts', [String(maxTokens), String(runs)]);
+  const directBefore = await startTsChild<{ tokensPerSecond: number[] }>('bench/gateway/llama-direct.ts', [
+    String(maxTokens),
+    String(runs),
+  ]);
   await directBefore.stop();
   const keelRates = await llamaThroughKeel(keel.info.url, maxTokens, runs);
-  const directAfter = await startTsChild<{ tokensPerSecond: number[] }>('bench/gateway/llama-direct.ts', [String(maxTokens), String(runs)]);
+  const directAfter = await startTsChild<{ tokensPerSecond: number[] }>('bench/gateway/llama-direct.ts', [
+    String(maxTokens),
+    String(runs),
+  ]);
   await directAfter.stop();
   const directRate = median([...directBefore.info.tokensPerSecond, ...directAfter.info.tokensPerSecond]);
   const keelRate = median(keelRates);

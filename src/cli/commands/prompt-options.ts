@@ -6,13 +6,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { PromptParameters, PromptTemplate, VariableType } from '../../api/prompts.js';
-import { type ErrorCode, errorCodes } from '../../core/codes.js';
 import { KeelError } from '../../core/errors.js';
 import type { KeelClient } from '../../sdk/client.js';
-import { KeelApiError } from '../../sdk/errors.js';
 import type { CommandContext } from '../command.js';
 import { withConnection } from '../connect.js';
-import { withSpinner } from '../output.js';
 
 function invalid(option: string, message: string): KeelError {
   return new KeelError('invalid_request', `--${option}: ${message}`, {
