@@ -10,7 +10,7 @@ const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 
 const steps = [
   ['format and lint', bin('biome'), ['ci', '.']],
-  ['architecture boundaries', bin('depcruise'), ['src', 'web/src', '--config', '.dependency-cruiser.cjs']],
+  ['architecture boundaries', bin('depcruise'), ['src', '--config', '.dependency-cruiser.cjs']],
   ['types', 'npm', ['run', '--silent', 'typecheck']],
   ['unit and conformance tests', bin('vitest'), ['run']],
   ['build', process.execPath, ['scripts/build.mjs']],

@@ -27,13 +27,12 @@ export interface PullJobManagerOptions {
   allowPrivateNetwork?: boolean;
   /** Injected for tests. */
   pull?: (options: PullModelOptions) => Promise<PullResult>;
-  /** Called when a pull finished, e.g. to make the new model visible. */
-  onFinished?: (job: PullJob) => void;
 }
 
 export class PullJobManager {
   readonly #jobs = new Map<string, PullJob & { controller: AbortController }>();
   readonly #events = new EventEmitter();
+  readonly #finishedListeners = new Set<(job: PullJob) => void>();
 
   constructor(private readonly options: PullJobManagerOptions) {
     this.#events.setMaxListeners(0);
@@ -131,6 +130,12 @@ export class PullJobManager {
     }
   }
 
+  /** Calls `listener` whenever a pull ends (e.g. to forget a cached model list). Returns an unsubscribe. */
+  onFinished(listener: (job: PullJob) => void): () => void {
+    this.#finishedListeners.add(listener);
+    return () => this.#finishedListeners.delete(listener);
+  }
+
   cancelAll(): void {
     for (const job of this.#jobs.values()) if (job.status === 'running') job.controller.abort();
   }
@@ -139,7 +144,7 @@ export class PullJobManager {
     job.finishedAt = new Date();
     const snapshot = this.#public(job);
     this.#events.emit(job.id, snapshot);
-    this.options.onFinished?.(snapshot);
+    for (const listener of this.#finishedListeners) listener(snapshot);
   }
 
   #public(job: PullJob & { controller?: AbortController }): PullJob {

@@ -139,6 +139,17 @@ export class KeelClient implements SdkTransport {
     get: (id: string) => this.request<Project>('GET', `/api/v1/projects/${encodeURIComponent(id)}`),
     update: (id: string, patch: { name?: string; description?: string }) =>
       this.request<Project>('PATCH', `/api/v1/projects/${encodeURIComponent(id)}`, { body: patch }),
+    setMember: (id: string, userId: string, role: 'admin' | 'editor' | 'validator' | 'viewer') =>
+      this.request<z.infer<typeof memberSchema>>(
+        'PUT',
+        `/api/v1/projects/${encodeURIComponent(id)}/members/${encodeURIComponent(userId)}`,
+        { body: { role } },
+      ),
+    removeMember: (id: string, userId: string) =>
+      this.request<void>(
+        'DELETE',
+        `/api/v1/projects/${encodeURIComponent(id)}/members/${encodeURIComponent(userId)}`,
+      ),
     members: (id: string) =>
       this.request<{ members: z.infer<typeof memberSchema>[] }>(
         'GET',
@@ -147,6 +158,16 @@ export class KeelClient implements SdkTransport {
   };
 
   readonly prompts: PromptsApi = new PromptsApi(this);
+
+  readonly users = {
+    /** Creates an account and adds it to the current project (organisation administrators). */
+    create: (input: {
+      email: string;
+      password: string;
+      display_name?: string;
+      role?: 'admin' | 'editor' | 'validator' | 'viewer';
+    }) => this.request<z.infer<typeof memberSchema>>('POST', '/api/v1/users', { body: input }),
+  };
 
   usage(query: { group_by?: string; from?: string; to?: string; project_id?: string } = {}) {
     return this.request<UsageResponse>('GET', '/api/v1/usage', { query });

@@ -31,7 +31,7 @@ export interface TestKeel {
 
 export async function createTestKeel(
   options: {
-    providers?: ProviderV1[];
+    providers?: ProviderV1[] | ((config: KeelConfig) => ProviderV1[]);
     config?: KeelConfigInput;
     app?: CreateAppOptions;
     registrars?: RouteRegistrar[];
@@ -53,7 +53,10 @@ export async function createTestKeel(
   const runtime = await createRuntime(config, {
     db,
     logger: silentLogger,
-    providers: options.providers ?? [createEchoProvider()],
+    providers:
+      typeof options.providers === 'function'
+        ? options.providers(config)
+        : (options.providers ?? [createEchoProvider()]),
     processMetrics: false,
   });
   const app = createApp(runtime.services, options.app, options.registrars);

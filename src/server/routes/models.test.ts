@@ -3,7 +3,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLlamaCppProvider } from '../../models/providers/llamacpp/index.js';
 import { KeelClient } from '../../sdk/client.js';
+import { createEchoProvider } from '../../testing/echo-provider.js';
 import { createTestKeel, type TestKeel } from '../../testing/test-keel.js';
 import { buildTinyGguf } from '../../testing/tiny-gguf.js';
 
@@ -13,7 +15,13 @@ let mirrorUrl: string;
 const model = buildTinyGguf();
 
 beforeAll(async () => {
-  keel = await createTestKeel({ config: { security: { allowPrivateNetworkFetch: true } } });
+  keel = await createTestKeel({
+    config: { security: { allowPrivateNetworkFetch: true } },
+    providers: (config) => [
+      createEchoProvider(),
+      createLlamaCppProvider({ modelsDir: path.join(config.dataDir, 'models'), threads: 1 }),
+    ],
+  });
   mirror = createServer((request, response) => {
     if (request.url === '/tiny.gguf') {
       response.writeHead(200, {
@@ -49,6 +57,7 @@ describe('/api/v1/models', () => {
     expect(overview.models.map((entry) => entry.id)).toContain('echo:reverse');
     expect(overview.providers).toEqual([
       expect.objectContaining({ name: 'echo', type: 'echo', reachable: true }),
+      expect.objectContaining({ name: 'llamacpp', type: 'llamacpp', reachable: true }),
     ]);
   });
 
@@ -67,6 +76,9 @@ describe('/api/v1/models', () => {
     expect(last.model_id).toBe('llamacpp:tiny-pulled');
     expect(existsSync(path.join(keel.dataDir, 'models', 'tiny-pulled.gguf'))).toBe(true);
     expect((await sdk.models.pulls.list()).pulls.map((pull) => pull.id)).toContain(job.id);
+    // Listed at once: a finished pull forgets the cached model list.
+    expect((await sdk.models.overview()).models.map((entry) => entry.id)).toContain('llamacpp:tiny-pulled');
+    expect((await sdk.listModels()).data.map((entry) => entry.id)).toContain('llamacpp:tiny-pulled');
   });
 
   it('reports a failed pull with its code', async () => {

@@ -35,9 +35,15 @@ const getRoute = createRoute({
   },
 });
 
-/** Lists models with a short cache: remote providers are asked at most every few seconds. */
+/**
+ * Lists models with a short cache: remote providers are asked at most every few seconds. A
+ * finished model download forgets the cache, so a pulled model shows up at once.
+ */
 export function modelLister(services: KeelServices, ttlMs = 5_000): () => Promise<ModelInfo[]> {
   let cached: { at: number; models: Promise<ModelInfo[]> } | undefined;
+  services.pulls.onFinished(() => {
+    cached = undefined;
+  });
   return () => {
     const now = Date.now();
     if (!cached || now - cached.at > ttlMs) {
