@@ -36,6 +36,7 @@ console.log('Building the server (TypeScript → dist/)…');
 rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 run(bin('tsc'), ['-p', 'tsconfig.build.json']);
 cpSync(path.join(root, 'src', 'storage', 'migrations'), path.join(root, 'dist', 'storage', 'migrations'), { recursive: true });
+cpSync(path.join(root, 'src', 'storage', 'pglite-worker', 'worker.mjs'), path.join(root, 'dist', 'storage', 'pglite-worker', 'worker.mjs'));
 for (const dir of ['src/guardrails/lexicons', 'src/models/catalog-data']) {
   if (existsSync(path.join(root, dir))) cpSync(path.join(root, dir), path.join(root, dir.replace(/^src/, 'dist')), { recursive: true });
 }

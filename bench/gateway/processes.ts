@@ -123,3 +123,37 @@ export async function autocannon(options: {
   await once(child, 'exit');
   return JSON.parse(stdout) as AutocannonResult;
 }
+
+/** The node-llama-cpp anchor, kept running: each `generate()` is one timed generation. */
+export async function startLlamaDirect(maxTokens: number): Promise<Child & { generate(): Promise<number> }> {
+  const child = spawn(tsx, [path.join(root, 'bench/gateway/llama-direct.ts'), String(maxTokens)], {
+    cwd: root,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const waiting: ((line: string) => void)[] = [];
+  let buffer = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    let index = buffer.indexOf('\n');
+    while (index >= 0) {
+      const line = buffer.slice(0, index);
+      buffer = buffer.slice(index + 1);
+      const waiter = waiting.shift();
+      if (waiter) waiter(line);
+      else lines.push(line);
+      index = buffer.indexOf('\n');
+    }
+  });
+  const nextLine = () =>
+    new Promise<string>((resolve) => (lines.length ? resolve(lines.shift()!) : waiting.push(resolve)));
+  await nextLine();
+  return {
+    process: child,
+    async generate() {
+      child.stdin!.write('run\n');
+      return (JSON.parse(await nextLine()) as { tokensPerSecond: number }).tokensPerSecond;
+    },
+    stop: () => stopChild(child),
+  };
+}

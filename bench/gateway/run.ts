@@ -12,7 +12,7 @@
  * Usage: npx tsx bench/gateway/run.ts [--quick]
  */
 import { Pool } from 'undici';
-import { autocannon, type Child, startPortkey, startTsChild } from './processes.js';
+import { autocannon, type Child, startLlamaDirect, startPortkey, startTsChild } from './processes.js';
 
 const quick = process.argv.includes('--quick');
 const sequential = quick ? 300 : 2000;
@@ -69,9 +69,15 @@ async function sequentialLatency(target: Target, stream: boolean): Promise<{ p50
   return { p50: percentile(samples, 0.5), p99: percentile(samples, 0.99) };
 }
 
-async function llamaThroughKeel(keelUrl: string, maxTokens: number, runs: number): Promise<number[]> {
+/** Generations through Keel's `/v1/completions`; the first `warmup` are not counted. */
+async function llamaThroughKeel(
+  keelUrl: string,
+  maxTokens: number,
+  warmup: number,
+  runs = 1,
+): Promise<number[]> {
   const rates: number[] = [];
-  for (let run = 0; run < runs + 1; run++) {
+  for (let run = 0; run < warmup + runs; run++) {
     const started = performance.now();
     const response = await fetch(`${keelUrl}/v1/completions`, {
       method: 'POST',
@@ -85,7 +91,7 @@ async function llamaThroughKeel(keelUrl: string, maxTokens: number, runs: number
     });
     const result = (await response.json()) as { usage: { completion_tokens: number } };
     const seconds = (performance.now() - started) / 1000;
-    if (run > 0) rates.push(result.usage.completion_tokens / seconds);
+    if (run >= warmup) rates.push(result.usage.completion_tokens / seconds);
   }
   return rates;
 }
@@ -163,22 +169,20 @@ try {
     };
   }
 
-  // Generation long enough to swamp HTTP costs; direct runs before and after Keel's so that both
+  // Generation long enough to swamp HTTP costs, alternating direct and Keel runs so that both
   // see the same machine.
   const maxTokens = 1500;
-  const runs = quick ? 3 : 7;
-  const directBefore = await startTsChild<{ tokensPerSecond: number[] }>('bench/gateway/llama-direct.ts', [
-    String(maxTokens),
-    String(runs),
-  ]);
-  await directBefore.stop();
-  const keelRates = await llamaThroughKeel(keel.info.url, maxTokens, runs);
-  const directAfter = await startTsChild<{ tokensPerSecond: number[] }>('bench/gateway/llama-direct.ts', [
-    String(maxTokens),
-    String(runs),
-  ]);
-  await directAfter.stop();
-  const directRate = median([...directBefore.info.tokensPerSecond, ...directAfter.info.tokensPerSecond]);
+  const runs = quick ? 3 : 8;
+  const direct = await startLlamaDirect(maxTokens);
+  children.push(direct);
+  await llamaThroughKeel(keel.info.url, maxTokens, 1, 0);
+  const directRates: number[] = [];
+  const keelRates: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    directRates.push(await direct.generate());
+    keelRates.push(...(await llamaThroughKeel(keel.info.url, maxTokens, 0, 1)));
+  }
+  const directRate = median(directRates);
   const keelRate = median(keelRates);
 
   const keelR = results.keel!;

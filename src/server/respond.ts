@@ -21,19 +21,44 @@ const sseHeaders = {
   'x-accel-buffering': 'no',
 };
 
+const later = Symbol('later');
+const nextTurn = () => new Promise<typeof later>((resolve) => setImmediate(resolve, later));
+
 /**
  * A Server-Sent Events response fed by an async generator of already-formatted event strings.
- * Pulled lazily: nothing is produced faster than the client reads. When the client goes away the
- * generator is returned, which cancels the model call behind it.
+ * Pulled lazily: nothing is produced faster than the client reads. Events that are ready in the
+ * same turn of the event loop (an upstream packet carries many) go out in one write. When the
+ * client goes away the generator is returned, which cancels the model call behind it.
  */
 export function sse(events: AsyncGenerator<string>, headers?: Record<string, string>): never {
   const encoder = new TextEncoder();
+  let pending: Promise<IteratorResult<string>> | undefined;
+  let finished = false;
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        const next = await events.next();
-        if (next.done) controller.close();
-        else controller.enqueue(encoder.encode(next.value));
+        const first = await (pending ?? events.next());
+        pending = undefined;
+        if (first.done) {
+          controller.close();
+          return;
+        }
+        let text = first.value;
+        for (let batched = 1; batched < 256; batched++) {
+          const next = events.next();
+          const ready = await Promise.race([next, nextTurn()]);
+          if (ready === later) {
+            pending = next;
+            break;
+          }
+          if (ready.done) {
+            finished = true;
+            break;
+          }
+          text += ready.value;
+        }
+        controller.enqueue(encoder.encode(text));
+        if (finished) controller.close();
       } catch (error) {
         controller.error(error);
       }

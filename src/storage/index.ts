@@ -30,7 +30,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       );
     }
   } else {
-    const { createPGliteDatabase } = await import('./pglite/index.js');
+    // On its own thread: embedded database work must not stall the requests in flight.
+    const { createPGliteWorkerDatabase } = await import('./pglite-worker/index.js');
     const { mkdir } = await import('node:fs/promises');
     await mkdir(options.dataDir, { recursive: true });
     const lock = acquireProcessLock(
@@ -38,7 +39,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       `The database in ${options.dataDir}`,
     );
     try {
-      const pglite = await createPGliteDatabase({ dataDir: path.join(options.dataDir, 'db') });
+      const pglite = await createPGliteWorkerDatabase({ dataDir: path.join(options.dataDir, 'db') });
       const close = pglite.close.bind(pglite);
       pglite.close = async () => {
         await close();

@@ -1,0 +1,1 @@
+export { createPGliteWorkerDatabase, PGliteWorkerDatabase, type PGliteWorkerOptions } from './driver.js';
