@@ -1,0 +1,267 @@
+/**
+ * @module guardrails/guardrail-service
+ * Guardrails as a service of the server: policies stored per project (CRUD), the policy that
+ * applies to a call (request `moderations` > named policy > template policy > the project's
+ * `default`), decisions recorded in batches and counted in metrics, and pseudonym mappings
+ * sealed with the server key.
+ */
+import { Counter } from 'prom-client';
+import { issuesFromZod, KeelError } from '../core/errors.js';
+import { newId } from '../core/ids.js';
+import type { Logger } from '../core/logger.js';
+import type { KeelMetrics } from '../core/metrics.js';
+import type { DatabaseV1 } from '../spec/database.js';
+import { isUniqueViolation } from '../storage/core/database-error.js';
+import type { Decision } from './evaluate.js';
+import { type PolicyBody, policyBodySchema } from './policy.js';
+import { openMapping, type Pseudonymizer, sealMapping } from './pseudonymizer.js';
+
+export interface StoredPolicy {
+  id: string;
+  name: string;
+  version: number;
+  body: PolicyBody;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+interface PolicyRow {
+  id: string;
+  name: string;
+  version: number;
+  body: unknown;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface DecisionContext {
+  projectId: string;
+  keyId: string | null;
+  requestId?: string | null;
+  source: string;
+  policy?: string | null;
+}
+
+const MAPPING_TTL_HOURS = 24;
+
+export function parsePolicyBody(input: unknown): PolicyBody {
+  const parsed = policyBodySchema.safeParse(input);
+  if (!parsed.success) {
+    const issues = issuesFromZod(parsed.error.issues).map((issue) => ({
+      ...issue,
+      code:
+        issue.code === 'invalid_value' || issue.code === 'unrecognized_keys'
+          ? 'unknown_setting'
+          : issue.code === 'too_big' || issue.code === 'too_small'
+            ? 'out_of_range'
+            : issue.code,
+    }));
+    throw new KeelError(
+      'invalid_request',
+      `Invalid guardrail policy at ${issues[0]?.path.join('.') || '(root)'}: ${issues[0]?.message}`,
+      { issues },
+    );
+  }
+  return parsed.data;
+}
+
+export class GuardrailService {
+  readonly #pending: (Decision & DecisionContext)[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #writing: Promise<void> = Promise.resolve();
+  readonly #decisionCounter: Counter<'detector' | 'type' | 'action' | 'direction'>;
+
+  constructor(
+    private readonly db: DatabaseV1,
+    readonly secretKey: Buffer,
+    private readonly options: { metrics?: KeelMetrics; logger?: Logger } = {},
+  ) {
+    this.#decisionCounter = new Counter({
+      name: 'keel_guardrail_decisions_total',
+      help: 'Guardrail decisions by detector, span type, action and direction.',
+      labelNames: ['detector', 'type', 'action', 'direction'],
+      registers: options.metrics ? [options.metrics.registry] : [],
+    });
+  }
+
+  async listPolicies(projectId: string): Promise<StoredPolicy[]> {
+    const { rows } = await this.db.query<PolicyRow>(
+      'SELECT * FROM guardrail_policies WHERE project_id = $1 ORDER BY name',
+      [projectId],
+    );
+    return rows.map(toPolicy);
+  }
+
+  async getPolicy(projectId: string, name: string): Promise<StoredPolicy> {
+    const { rows } = await this.db.query<PolicyRow>(
+      'SELECT * FROM guardrail_policies WHERE project_id = $1 AND name = $2',
+      [projectId, name],
+    );
+    if (!rows[0])
+      throw new KeelError('not_found', `Guardrail policy "${name}" not found.`, {
+        data: { hint: 'List policies with GET /api/v1/guardrails/policies.' },
+      });
+    return toPolicy(rows[0]);
+  }
+
+  /** Creates or replaces a named policy; each save bumps its version. */
+  async putPolicy(
+    projectId: string,
+    name: string,
+    input: unknown,
+    createdBy: string | null,
+  ): Promise<StoredPolicy> {
+    const body = parsePolicyBody(input);
+    try {
+      const { rows } = await this.db.query<PolicyRow>(
+        `INSERT INTO guardrail_policies (id, project_id, name, body, created_by) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (project_id, name) DO UPDATE SET body = EXCLUDED.body, version = guardrail_policies.version + 1, updated_at = now()
+         RETURNING *`,
+        [newId('gpl'), projectId, name, JSON.stringify(body), createdBy],
+      );
+      return toPolicy(rows[0]!);
+    } catch (error) {
+      if (isUniqueViolation(error))
+        throw new KeelError('conflict', `Policy "${name}" was changed concurrently; try again.`);
+      throw error;
+    }
+  }
+
+  async deletePolicy(projectId: string, name: string): Promise<void> {
+    const result = await this.db.query('DELETE FROM guardrail_policies WHERE project_id = $1 AND name = $2', [
+      projectId,
+      name,
+    ]);
+    if (result.affectedRows === 0) throw new KeelError('not_found', `Guardrail policy "${name}" not found.`);
+  }
+
+  /** The policy for a call, or undefined when none applies. A named policy that does not exist is an error. */
+  async resolve(
+    projectId: string,
+    options: {
+      explicit?: PolicyBody | undefined;
+      name?: string | undefined;
+      templatePolicy?: string | undefined;
+    },
+  ): Promise<{ name: string; body: PolicyBody } | undefined> {
+    if (options.explicit) return { name: 'request', body: options.explicit };
+    const named = options.name ?? options.templatePolicy;
+    if (named) return { name: named, body: (await this.getPolicy(projectId, named)).body };
+    const { rows } = await this.db.query<PolicyRow>(
+      "SELECT * FROM guardrail_policies WHERE project_id = $1 AND name = 'default'",
+      [projectId],
+    );
+    return rows[0] ? { name: 'default', body: toPolicy(rows[0]).body } : undefined;
+  }
+
+  /** Records decisions (batched) and counts them. */
+  record(decisions: readonly Decision[], context: DecisionContext): void {
+    if (!decisions.length) return;
+    for (const decision of decisions) {
+      this.#decisionCounter.inc({
+        detector: decision.detector,
+        type: decision.type,
+        action: decision.action,
+        direction: decision.direction,
+      });
+      this.#pending.push({ ...decision, ...context });
+    }
+    if (this.#pending.length >= 500) void this.flush();
+    else if (!this.#timer) {
+      this.#timer = setTimeout(() => void this.flush(), 1000);
+      this.#timer.unref();
+    }
+  }
+
+  flush(): Promise<void> {
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    const batch = this.#pending.splice(0);
+    if (!batch.length) return this.#writing;
+    this.#writing = this.#writing.then(() => this.#write(batch));
+    return this.#writing;
+  }
+
+  async #write(batch: (Decision & DecisionContext)[]): Promise<void> {
+    const columns: unknown[][] = Array.from({ length: 14 }, () => []);
+    for (const row of batch) {
+      [
+        row.projectId,
+        row.keyId,
+        row.requestId ?? null,
+        row.source,
+        row.policy ?? null,
+        row.direction,
+        row.detector,
+        row.version,
+        row.type,
+        row.score,
+        row.action,
+        row.start,
+        row.end,
+        row.spanHash,
+      ].forEach((value, index) => columns[index]!.push(value));
+    }
+    try {
+      await this.db.query(
+        `INSERT INTO guardrail_decisions (project_id, key_id, request_id, source, policy, direction, detector, detector_version, entity_type, score, action, span_start, span_end, span_hash)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::real[], $11::text[], $12::int[], $13::int[], $14::text[])`,
+        columns,
+      );
+    } catch (error) {
+      // Never the span values: only counts reach the log.
+      this.options.logger?.error(
+        { err: (error as Error).message, decisions: batch.length },
+        'guardrail decisions not recorded',
+      );
+    }
+  }
+
+  async decisions(projectId: string, options: { limit?: number; since?: Date } = {}) {
+    await this.flush();
+    const { rows } = await this.db.query<Record<string, unknown>>(
+      `SELECT id, key_id, request_id, source, policy, direction, detector, detector_version, entity_type, score, action, span_start, span_end, span_hash, created_at
+         FROM guardrail_decisions WHERE project_id = $1 AND ($2::timestamptz IS NULL OR created_at >= $2) ORDER BY id DESC LIMIT $3`,
+      [projectId, options.since ?? null, Math.min(options.limit ?? 100, 1000)],
+    );
+    return rows;
+  }
+
+  /** Seals a request's pseudonym mapping; returns its id. */
+  async saveMapping(projectId: string, keyId: string | null, pseudonymizer: Pseudonymizer): Promise<string> {
+    const sealed = sealMapping(pseudonymizer.entries(), this.secretKey);
+    const id = newId('psm');
+    await this.db.query(
+      `INSERT INTO guardrail_pseudonym_maps (id, project_id, key_id, iv, tag, ciphertext, expires_at) VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(hours => $7))`,
+      [id, projectId, keyId, sealed.iv, sealed.tag, sealed.ciphertext, MAPPING_TTL_HOURS],
+    );
+    return id;
+  }
+
+  async openMapping(projectId: string, id: string): Promise<Record<string, string>> {
+    const { rows } = await this.db.query<{ iv: string; tag: string; ciphertext: string }>(
+      'SELECT iv, tag, ciphertext FROM guardrail_pseudonym_maps WHERE id = $1 AND project_id = $2 AND expires_at > now()',
+      [id, projectId],
+    );
+    if (!rows[0]) throw new KeelError('not_found', `Pseudonym mapping ${id} not found or expired.`);
+    return openMapping(rows[0], this.secretKey);
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    await this.db.query('DELETE FROM guardrail_pseudonym_maps WHERE expires_at <= now()').catch(() => {});
+  }
+}
+
+function toPolicy(row: PolicyRow): StoredPolicy {
+  return {
+    id: row.id,
+    name: row.name,
+    version: row.version,
+    body: policyBodySchema.parse(row.body),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

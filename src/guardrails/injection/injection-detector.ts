@@ -1,0 +1,174 @@
+/**
+ * @module guardrails/injection/injection-detector
+ * Prompt injection and jailbreak detection for prompts and, in `document` mode, for content
+ * about to be retrieved into a prompt (indirect injection). Also reports hidden text (Unicode
+ * tag characters, bidi overrides, zero-width runs) and instructions hidden in base64, hex or
+ * ROT13.
+ */
+import type { DetectOptions, Span, SyncDetectorV1 } from '../../spec/detector.js';
+import { foldText, stripWithMap } from '../text/normalize.js';
+import { decodeCandidates, rot13 } from './encoded-payloads.js';
+import {
+  bidiOverrides,
+  documentRules,
+  type InjectionRule,
+  promptRules,
+  tagCharacters,
+  zeroWidth,
+} from './injection-patterns.js';
+
+export const INJECTION_DETECTOR_VERSION = '1.0.0';
+export const injectionTypes = [
+  'prompt_injection',
+  'jailbreak',
+  'prompt_leak',
+  'indirect_injection',
+  'encoded_payload',
+  'invisible_text',
+] as const;
+
+const hiddenCharacters = /\udb40[\udc00-\udc7f]|[\u200b-\u200f\u2060\ufeff\u180e]/;
+
+/** Texts longer than this are scanned in windows, so one rule never runs over megabytes at once. */
+const WINDOW = 16_384;
+
+function applyRules(
+  text: string,
+  offset: number,
+  rules: readonly InjectionRule[],
+  spans: Span[],
+  reason: string,
+): void {
+  for (const rule of rules) {
+    const flags = rule.pattern.flags.includes('g') ? rule.pattern.flags : `${rule.pattern.flags}g`;
+    const pattern = new RegExp(rule.pattern.source, flags);
+    for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+      if (match[0].length === 0) {
+        pattern.lastIndex++;
+        continue;
+      }
+      spans.push({
+        type: rule.type,
+        start: offset + match.index,
+        end: offset + match.index + match[0].length,
+        score: rule.score,
+        detector: 'injection',
+        version: INJECTION_DETECTOR_VERSION,
+        reasons: [reason],
+      });
+    }
+  }
+}
+
+function hiddenText(text: string, spans: Span[]): void {
+  const tag = tagCharacters.exec(text);
+  if (tag) {
+    let end = tag.index;
+    while (end < text.length && tagCharacters.test(text.slice(end, end + 2))) end += 2;
+    spans.push({
+      type: 'invisible_text',
+      start: tag.index,
+      end,
+      score: 0.95,
+      detector: 'injection',
+      version: INJECTION_DETECTOR_VERSION,
+      reasons: ['unicode_tags'],
+    });
+  }
+  const bidi = bidiOverrides.exec(text);
+  if (bidi)
+    spans.push({
+      type: 'invisible_text',
+      start: bidi.index,
+      end: bidi.index + 1,
+      score: 0.7,
+      detector: 'injection',
+      version: INJECTION_DETECTOR_VERSION,
+      reasons: ['bidi_override'],
+    });
+  const zero = text.match(zeroWidth);
+  // Zero-width joiners build emoji; three or more spaces/non-joiners inside words hide content.
+  if (zero && zero.length >= 3) {
+    const first = text.search(zeroWidth);
+    spans.push({
+      type: 'invisible_text',
+      start: first,
+      end: first + 1,
+      score: zero.length >= 10 ? 0.8 : 0.6,
+      detector: 'injection',
+      version: INJECTION_DETECTOR_VERSION,
+      reasons: ['zero_width'],
+    });
+  }
+}
+
+export function createInjectionDetector(): SyncDetectorV1 {
+  return {
+    specificationVersion: 'v1',
+    name: 'injection',
+    version: INJECTION_DETECTOR_VERSION,
+    kind: 'injection',
+    entityTypes: injectionTypes,
+    detect(text: string, options: DetectOptions = {}): Span[] {
+      if (text.length === 0) return [];
+      const spans: Span[] = [];
+      const document = options.mode === 'document';
+      if (/[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u180e]|\udb40/.test(text)) hiddenText(text, spans);
+      // Rules see the text with hidden characters removed (so "ig\u200bnore" still reads "ignore")
+      // and full-width letters folded; spans are mapped back to the original offsets.
+      const { text: visible, map } = stripWithMap(text, hiddenCharacters);
+      const found: Span[] = [];
+      for (let offset = 0; offset < visible.length; offset += WINDOW) {
+        // Windows overlap by 256 characters so a phrase on a boundary is seen whole.
+        const window = foldText(visible.slice(offset, offset + WINDOW + 256));
+        applyRules(window, offset, promptRules, found, 'phrase');
+        if (document) applyRules(window, offset, documentRules, found, 'addressed_to_assistant');
+      }
+      for (const span of found)
+        spans.push({
+          ...span,
+          start: map[Math.min(span.start, visible.length)]!,
+          end: map[Math.min(span.end, visible.length)]!,
+        });
+      for (const payload of decodeCandidates(text)) {
+        const inner: Span[] = [];
+        applyRules(foldText(payload.text), 0, promptRules, inner, 'decoded');
+        if (inner.length) {
+          spans.push({
+            type: 'encoded_payload',
+            start: payload.start,
+            end: payload.end,
+            score: Math.max(...inner.map((span) => span.score)),
+            detector: 'injection',
+            version: INJECTION_DETECTOR_VERSION,
+            reasons: [payload.encoding, ...new Set(inner.map((span) => span.type))],
+          });
+        }
+      }
+      // ROT13 is only worth trying on short texts, or when the text names it.
+      if (/[a-z]{4,}/i.test(text) && (text.length <= 4096 || /rot-?13|caesar/i.test(text))) {
+        const rotated: Span[] = [];
+        applyRules(foldText(rot13(text.slice(0, 65_536))), 0, promptRules, rotated, 'rot13');
+        for (const span of rotated)
+          spans.push({ ...span, type: 'encoded_payload', reasons: ['rot13', span.type] });
+      }
+      return mergeOverlaps(spans, options.includeText ? text : undefined);
+    },
+  };
+}
+
+/** One span per overlapping group and type: the highest score, the union of reasons. */
+function mergeOverlaps(spans: Span[], text: string | undefined): Span[] {
+  spans.sort((a, b) => a.start - b.start || b.score - a.score);
+  const merged: Span[] = [];
+  for (const span of spans) {
+    const last = merged.findLast((candidate) => candidate.type === span.type && span.start <= candidate.end);
+    if (last) {
+      last.end = Math.max(last.end, span.end);
+      last.score = Math.max(last.score, span.score);
+      last.reasons = [...new Set([...(last.reasons ?? []), ...(span.reasons ?? [])])];
+    } else merged.push({ ...span });
+  }
+  if (text) for (const span of merged) span.text = text.slice(span.start, span.end);
+  return merged;
+}

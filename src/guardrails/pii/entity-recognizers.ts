@@ -1,0 +1,193 @@
+/**
+ * @module guardrails/pii/entity-recognizers
+ * People, organisations, places and dates of birth, from patterns, dictionaries and the words
+ * around them — no statistical model needed (an optional ONNX NER model can add to these). They
+ * favour precision: a Korean name is reported when a title, honorific or label marks it as one.
+ */
+import { eachMatch, type Finding, type Recognizer } from './finding.js';
+import {
+  englishGivenNames,
+  englishTitles,
+  koreanCompoundSurnames,
+  koreanHonorifics,
+  koreanNameContext,
+  koreanRegions,
+  koreanSurnames,
+  notKoreanNames,
+  organisationSuffixesEn,
+  organisationSuffixesKo,
+  placeNames,
+} from './name-dictionaries.js';
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const alternation = (words: readonly string[]) =>
+  [...words]
+    .sort((a, b) => b.length - a.length)
+    .map(escapeRegExp)
+    .join('|');
+
+const surname = `(?:${alternation(koreanCompoundSurnames)}|[${koreanSurnames.join('')}])`;
+// A surname and one or two syllables, then an honorific or title.
+const koreanNameWithTitle = new RegExp(
+  `(?<![가-힣])(${surname}[가-힣]{1,2})\\s?(?:${alternation(koreanHonorifics)})(?![가-힣]{2})`,
+  'g',
+);
+// A label ("성명: 홍길동", "담당자 김민지"), then the name.
+const koreanNameAfterLabel = new RegExp(
+  `(?:${alternation(koreanNameContext)})\\s*(?:[:：]|은|는|이|가)?\\s*(${surname}[가-힣]{1,2})(?![가-힣]{2})`,
+  'g',
+);
+
+const capitalised = String.raw`\p{Lu}[\p{Ll}'’-]+`;
+const englishNameWithTitle = new RegExp(
+  String.raw`\b(?:${englishTitles.join('|')})\.?\s+(${capitalised}(?:\s${capitalised}){0,2})`,
+  'gu',
+);
+const englishNameAfterLabel = new RegExp(
+  String.raw`(?:\b[Mm]y name is|\b[Nn]ame\s*:|\b[Ss]igned(?: by)?|\b[Rr]egards,|\b[Ss]incerely,|\b[Dd]ear)\s+(${capitalised}(?:\s${capitalised}){0,2})`,
+  'gu',
+);
+const englishGivenAndFamily = new RegExp(String.raw`\b(${capitalised})\s(${capitalised})\b`, 'gu');
+
+export const personName: Recognizer = {
+  types: ['PERSON'],
+  scan(text, out) {
+    const found = (start: number, end: number, score: number, reason: string) =>
+      out.push({ type: 'PERSON', start, end, score, reasons: [reason] });
+    if (/[가-힣]/.test(text)) {
+      eachMatch(koreanNameWithTitle, text, (match) => {
+        const name = match[1]!;
+        if (notKoreanNames.has(name) || notKoreanNames.has(name.slice(0, 2))) return;
+        found(match.index, match.index + name.length, 0.7, 'honorific');
+      });
+      eachMatch(koreanNameAfterLabel, text, (match) => {
+        const name = match[1]!;
+        if (notKoreanNames.has(name)) return;
+        const start = match.index + match[0].length - name.length;
+        found(start, start + name.length, 0.85, 'label');
+      });
+    }
+    eachMatch(englishNameWithTitle, text, (match) => {
+      const start = match.index + match[0].length - match[1]!.length;
+      found(start, start + match[1]!.length, 0.75, 'title');
+    });
+    eachMatch(englishNameAfterLabel, text, (match) => {
+      const start = match.index + match[0].length - match[1]!.length;
+      found(start, start + match[1]!.length, 0.8, 'label');
+    });
+    eachMatch(englishGivenAndFamily, text, (match) => {
+      if (!englishGivenNames.has(match[1]!.toLowerCase())) return;
+      // "Thank You", "New York": the second word must not be a common word or a place.
+      if (placeNames.includes(`${match[1]} ${match[2]}`)) return;
+      found(match.index, match.index + match[0].length, 0.6, 'given_name');
+    });
+  },
+};
+
+const organisationKo = new RegExp(
+  `(?:(?:주식회사|㈜|\\(주\\)|유한회사|재단법인|사단법인)\\s?[가-힣A-Za-z0-9&]{2,20}|[가-힣A-Za-z0-9&]{1,20}\\s?(?:${alternation(organisationSuffixesKo)}))(?![가-힣])`,
+  'g',
+);
+const organisationEn = new RegExp(
+  String.raw`\b((?:\p{Lu}[\p{L}&.'-]*\s){1,4})(?:${organisationSuffixesEn.map(escapeRegExp).join('|')})(?![\p{L}])`,
+  'gu',
+);
+
+export const organisationName: Recognizer = {
+  types: ['ORGANIZATION'],
+  scan(text, out) {
+    if (/[가-힣㈜]/.test(text)) {
+      eachMatch(organisationKo, text, (match) =>
+        out.push({
+          type: 'ORGANIZATION',
+          start: match.index,
+          end: match.index + match[0].length,
+          score: 0.6,
+          reasons: ['suffix'],
+        }),
+      );
+    }
+    eachMatch(organisationEn, text, (match) =>
+      out.push({
+        type: 'ORGANIZATION',
+        start: match.index,
+        end: match.index + match[0].length,
+        score: 0.6,
+        reasons: ['suffix'],
+      }),
+    );
+  },
+};
+
+// 서울특별시 강남구 테헤란로 123, 경기도 성남시 분당구 판교역로 235 3층
+const koreanAddress = new RegExp(
+  String.raw`(?:${koreanRegions})(?:특별시|광역시|특별자치시|특별자치도|도|시)?(?:\s[가-힣0-9]{1,12}(?:시|군|구|읍|면|동|리|가|로|길|번길)){1,5}(?:\s\d{1,5}(?:-\d{1,5})?(?:번지)?)?(?:,?\s?\d{1,4}(?:층|호|동))*`,
+  'g',
+);
+const englishStreet =
+  /\b\d{1,6}\s(?:\p{Lu}[\p{L}'-]*\s){1,4}(?:Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Boulevard|Blvd\.?|Lane|Ln\.?|Drive|Dr\.?|Court|Ct\.?|Way|Place|Pl\.?|Terrace|Parkway|Square|Highway|Katu|Straße|Strasse)(?![\p{L}])(?:,?\s(?:Apt\.?|Suite|Unit)\s?\d+)?/gu;
+const placePattern = new RegExp(`(?<![\\p{L}])(?:${alternation(placeNames)})(?![\\p{L}])`, 'gu');
+
+export const locationName: Recognizer = {
+  types: ['STREET_ADDRESS', 'LOCATION'],
+  scan(text, out) {
+    if (/[가-힣]/.test(text)) {
+      eachMatch(koreanAddress, text, (match) => {
+        const hasNumber = /\d/.test(match[0]);
+        out.push({
+          type: hasNumber ? 'STREET_ADDRESS' : 'LOCATION',
+          start: match.index,
+          end: match.index + match[0].length,
+          score: hasNumber ? 0.85 : 0.6,
+          reasons: ['address_pattern'],
+        });
+      });
+    }
+    eachMatch(englishStreet, text, (match) =>
+      out.push({
+        type: 'STREET_ADDRESS',
+        start: match.index,
+        end: match.index + match[0].length,
+        score: 0.65,
+        reasons: ['address_pattern'],
+      }),
+    );
+    // A place name alone is rarely personal: weak until context ("live in", "주소") raises it.
+    eachMatch(placePattern, text, (match) =>
+      out.push({
+        type: 'LOCATION',
+        start: match.index,
+        end: match.index + match[0].length,
+        score: 0.35,
+        reasons: ['gazetteer'],
+      }),
+    );
+  },
+};
+
+const months =
+  'Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?';
+const datePattern = new RegExp(
+  String.raw`(?<![\w.])(?:(?:19|20)\d{2}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./](?:19|20)?\d{2}|(?:19|20)\d{2}년\s?\d{1,2}월\s?\d{1,2}일|(?:${months})\.? \d{1,2},? (?:19|20)\d{2}|\d{1,2} (?:${months})\.? (?:19|20)\d{2}|\d{6}(?=\s?(?:생|출생)))(?![\w])`,
+  'gi',
+);
+const birthContext = /(?:birth|born|\bdob\b|birthday|생년월일|생일|출생|태어난|태어났|\d{2}년생)/i;
+
+/** Dates reported only next to words about birth: a date alone is not personal data. */
+export const dateOfBirth: Recognizer = {
+  types: ['DATE_OF_BIRTH'],
+  scan(text, out) {
+    eachMatch(datePattern, text, (match) => {
+      const before = text.slice(Math.max(0, match.index - 40), match.index);
+      const after = text.slice(match.index + match[0].length, match.index + match[0].length + 12);
+      if (!birthContext.test(before) && !birthContext.test(after) && !/^\d{6}$/.test(match[0])) return;
+      out.push({
+        type: 'DATE_OF_BIRTH',
+        start: match.index,
+        end: match.index + match[0].length,
+        score: 0.85,
+        reasons: ['context'],
+      } satisfies Finding);
+    });
+  },
+};

@@ -1,0 +1,122 @@
+/**
+ * @module guardrails/pii/pii-detector
+ * The PII detector: every recognizer over the text, context words applied, overlaps resolved
+ * (the higher score wins; on a tie the more specific identifier), spans in offset order.
+ */
+import type { DetectOptions, Span, SyncDetectorV1 } from '../../spec/detector.js';
+import { withContext } from './context-words.js';
+import { dateOfBirth, locationName, organisationName, personName } from './entity-recognizers.js';
+import type { Finding, Recognizer } from './finding.js';
+import {
+  iban,
+  koreanBankAccount,
+  koreanBusinessNumber,
+  koreanDriverLicence,
+  koreanPassport,
+  koreanResidentNumbers,
+  paymentCard,
+  usSocialSecurityNumber,
+} from './number-recognizers.js';
+import { phoneNumber } from './phone-recognizer.js';
+import { emailAddress, ipAddress, url } from './web-recognizers.js';
+
+export const PII_DETECTOR_VERSION = '1.0.0';
+
+/** In priority order: on equal scores, the earlier type wins an overlap. */
+const recognizers: readonly Recognizer[] = [
+  koreanResidentNumbers,
+  koreanBusinessNumber,
+  koreanDriverLicence,
+  iban,
+  paymentCard,
+  usSocialSecurityNumber,
+  emailAddress,
+  ipAddress,
+  phoneNumber,
+  koreanBankAccount,
+  koreanPassport,
+  url,
+  dateOfBirth,
+  locationName,
+  personName,
+  organisationName,
+];
+
+export const piiEntityTypes: readonly string[] = recognizers.flatMap((recognizer) => recognizer.types);
+const priority = new Map(piiEntityTypes.map((type, index) => [type, index]));
+
+/** Soft hyphen, zero-width space/joiners, word joiner, invisible operators, BOM. */
+const invisibleChars = new Set([
+  0xad, 0x200b, 0x200c, 0x200d, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xfeff,
+]);
+const invisiblePattern = /[\u00ad\u200b-\u200d\u2060-\u2064\ufeff]/;
+
+export function createPiiDetector(options: { entities?: readonly string[] } = {}): SyncDetectorV1 {
+  const active = options.entities
+    ? recognizers.filter((recognizer) => recognizer.types.some((type) => options.entities!.includes(type)))
+    : recognizers;
+  const wanted = options.entities ? new Set(options.entities) : undefined;
+  return {
+    specificationVersion: 'v1',
+    name: 'pii',
+    version: PII_DETECTOR_VERSION,
+    kind: 'pii',
+    entityTypes: options.entities ?? piiEntityTypes,
+    detect(original: string, detectOptions: DetectOptions = {}): Span[] {
+      if (original.length === 0) return [];
+      if (!invisiblePattern.test(original)) return detectVisible(original, detectOptions);
+      // Zero-width and soft-hyphen characters hide values from patterns ("j\u200bane@…"): detect on
+      // the text without them, then map offsets back so spans cover the original characters.
+      const positions: number[] = [];
+      let visible = '';
+      for (let index = 0; index < original.length; index++) {
+        if (invisibleChars.has(original.charCodeAt(index))) continue;
+        positions.push(index);
+        visible += original[index];
+      }
+      return detectVisible(visible, { ...detectOptions, includeText: false }).map((span) => {
+        const start = positions[span.start] ?? original.length;
+        const end = span.end > 0 ? (positions[span.end - 1] ?? original.length - 1) + 1 : start;
+        return {
+          ...span,
+          start,
+          end,
+          ...(detectOptions.includeText ? { text: original.slice(start, end) } : {}),
+        };
+      });
+    },
+  };
+
+  function detectVisible(text: string, detectOptions: DetectOptions): Span[] {
+    const findings: Finding[] = [];
+    for (const recognizer of active) recognizer.scan(text, findings);
+    const scored = findings
+      .filter((finding) => !wanted || wanted.has(finding.type))
+      .map((finding) => {
+        const context = withContext(text, finding.type, finding.start, finding.end, finding.score);
+        return { finding, score: context.score, raised: context.raised };
+      });
+    scored.sort(
+      (a, b) =>
+        b.score - a.score ||
+        (priority.get(a.finding.type) ?? 99) - (priority.get(b.finding.type) ?? 99) ||
+        b.finding.end - b.finding.start - (a.finding.end - a.finding.start),
+    );
+    const accepted: Span[] = [];
+    for (const { finding, score, raised } of scored) {
+      if (accepted.some((span) => finding.start < span.end && finding.end > span.start)) continue;
+      accepted.push({
+        type: finding.type,
+        start: finding.start,
+        end: finding.end,
+        score: Math.round(score * 1000) / 1000,
+        detector: 'pii',
+        version: PII_DETECTOR_VERSION,
+        ...(raised ? { baseScore: finding.score } : {}),
+        reasons: raised ? [...finding.reasons, 'context'] : finding.reasons,
+        ...(detectOptions.includeText ? { text: text.slice(finding.start, finding.end) } : {}),
+      });
+    }
+    return accepted.sort((a, b) => a.start - b.start);
+  }
+}

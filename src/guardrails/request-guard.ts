@@ -1,0 +1,63 @@
+/**
+ * @module guardrails/request-guard
+ * Guardrails in the request path of a generation: the prompt's user and tool messages checked
+ * against the input policy (tool results as documents: indirect injection), PII pseudonymised
+ * when the policy says so, and the model's output checked — whole or sentence by sentence as it
+ * streams — against the output policy.
+ */
+import type { ChatMessage, LanguageModelPrompt } from '../spec/language-model.js';
+import { type Decision, evaluate } from './evaluate.js';
+import type { DirectionPolicy, PolicyBody } from './policy.js';
+import { Pseudonymizer } from './pseudonymizer.js';
+
+export interface GuardrailRequest {
+  policyName: string;
+  policy: PolicyBody;
+  /** The caller's role may see pseudonymised values restored in the output. */
+  restore: boolean;
+}
+
+export interface GuardrailOutcome {
+  policy: string;
+  blocked: 'input' | null;
+  input: (Decision & { part?: number })[];
+  output: Decision[];
+  /** Id of the sealed placeholder mapping, when values were pseudonymised. */
+  mappingId?: string;
+}
+
+export interface GuardedInput {
+  prompt: LanguageModelPrompt;
+  blocked: boolean;
+  decisions: (Decision & { part?: number })[];
+  pseudonymizer: Pseudonymizer;
+}
+
+export function guardPrompt(
+  prompt: LanguageModelPrompt,
+  policy: DirectionPolicy,
+  hashKey: Buffer,
+): GuardedInput {
+  const pseudonymizer = new Pseudonymizer();
+  const decisions: (Decision & { part?: number })[] = [];
+  let blocked = false;
+  const check = (text: string, part: number | undefined, mode: 'prompt' | 'document') => {
+    const evaluation = evaluate(text, policy, { direction: 'input', mode, hashKey, pseudonymizer });
+    decisions.push(
+      ...evaluation.decisions.map((decision) => (part === undefined ? decision : { ...decision, part })),
+    );
+    if (evaluation.blocked) blocked = true;
+    return evaluation.text;
+  };
+  if (prompt.type === 'text') {
+    const text = check(prompt.text, undefined, 'prompt');
+    return { prompt: { type: 'text', text }, blocked, decisions, pseudonymizer };
+  }
+  // System messages are the application's own; user messages and tool results are checked.
+  const messages = prompt.messages.map((message, index): ChatMessage => {
+    if (message.role === 'user') return { ...message, content: check(message.content, index, 'prompt') };
+    if (message.role === 'tool') return { ...message, content: check(message.content, index, 'document') };
+    return message;
+  });
+  return { prompt: { type: 'chat', messages }, blocked, decisions, pseudonymizer };
+}

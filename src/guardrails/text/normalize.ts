@@ -1,0 +1,129 @@
+/**
+ * @module guardrails/text/normalize
+ * Undoing the spellings people use to slip past word filters: full-width forms, zero-width and
+ * bidi characters, leetspeak, letters stretched by repetition, and letters pulled apart by
+ * spaces or symbols ("f.u.c.k", "h a t e", "씨 발"). The normalised text is for matching only;
+ * offsets always refer to the original.
+ */
+
+// Built from a string: the class mixes combining marks (U+034F, variation selectors) with others.
+// biome-ignore lint/complexity/useRegexLiterals: a literal would trip the combining-mark class check
+const invisible = new RegExp(
+  '[\\u00ad\\u034f\\u061c\\u115f\\u1160\\u17b4\\u17b5\\u180b-\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u206f\\u3164\\ufe00-\\ufe0f\\ufeff\\uffa0]|\\udb40[\\udc00-\\udc7f]',
+  'g',
+);
+
+const leet: Record<string, string> = {
+  '4': 'a',
+  '@': 'a',
+  '3': 'e',
+  '1': 'i',
+  '!': 'i',
+  '0': 'o',
+  '5': 's',
+  $: 's',
+  '7': 't',
+  '+': 't',
+  '8': 'b',
+  '9': 'g',
+  '|': 'l',
+};
+
+// Latin look-alikes from Cyrillic and Greek.
+const homoglyphs: Record<string, string> = {
+  а: 'a',
+  е: 'e',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  у: 'y',
+  х: 'x',
+  і: 'i',
+  ј: 'j',
+  ѕ: 's',
+  ԁ: 'd',
+  ӏ: 'l',
+  α: 'a',
+  ο: 'o',
+  ε: 'e',
+  ι: 'i',
+  κ: 'k',
+  ν: 'v',
+  τ: 't',
+  υ: 'u',
+};
+
+/** Full-width → ASCII, invisible characters removed, lower case, look-alikes folded. */
+export function foldText(text: string): string {
+  let folded = text.replace(invisible, '');
+  if (/[\uff01-\uff5e]/.test(folded))
+    folded = folded.replace(/[\uff01-\uff5e]/g, (char) => String.fromCharCode(char.charCodeAt(0) - 0xfee0));
+  folded = folded.toLowerCase();
+  if (/[\u0370-\u04ff]/.test(folded))
+    folded = folded.replace(/[\u0370-\u04ff]/g, (char) => homoglyphs[char] ?? char);
+  return folded;
+}
+
+/** True when the text shows signs of evasion worth the slower normalised match. */
+export function looksEvasive(text: string): boolean {
+  return (
+    /[\u3131-\u318e\uff01-\uff5e\u200b-\u200f\u2060\ufeff\u0370-\u04ff]/.test(text) ||
+    /[a-z][0-9@$!|+][a-z]/i.test(text) ||
+    /(?:^|[\s.*_\-~])\p{L}(?:[\s.*_\-~]{1,2}\p{L}){2,}(?=$|[\s.*_\-~])/u.test(text) ||
+    /(\p{L})\1\1/u.test(text)
+  );
+}
+
+/** Leet digits and symbols inside words back to letters ("h4te" → "hate", "$hit" → "shit"). */
+export function unLeet(text: string): string {
+  return text.replace(
+    /(?<=[a-z])[0-9@$!|+]+(?=[a-z])|(?<=[a-z])[0-9@$!|+](?=\b)|\b[@$5](?=[a-z])/g,
+    (chars) => [...chars].map((char) => leet[char] ?? char).join(''),
+  );
+}
+
+/** Runs of three or more of one letter become one ("fuuuck" → "fuck", "씨이이발" stays). */
+export function collapseRepeats(text: string): string {
+  return text.replace(/(\p{L})\1{2,}/gu, '$1');
+}
+
+/** Single letters pulled apart by spaces or symbols are joined ("h a t e" → "hate", "씨.발" → "씨발"). */
+export function joinSpacedLetters(text: string): string {
+  return text.replace(/(?:^|(?<=[\s.*_\-~]))\p{L}(?:[\s.*_\-~]{1,2}\p{L}){2,}(?=$|[\s.*_\-~,!?])/gu, (run) =>
+    run.replace(/[\s.*_\-~]+/g, ''),
+  );
+}
+
+/** Everything a matcher needs: folded, un-leeted, repeats collapsed, spaced letters joined. */
+export function normalizeForMatching(text: string): string {
+  return joinSpacedLetters(collapseRepeats(unLeet(foldText(text))));
+}
+
+/** Only Hangul syllables and jamo, everything else dropped: "씨-발", "씨1발", "시 발" all become one run. */
+export function hangulOnly(text: string): string {
+  return text.replace(/[^\u3131-\u318e\uac00-\ud7a3]+/g, '');
+}
+
+/**
+ * Removes the characters `pattern` matches and returns the rest with, for every remaining
+ * character, its index in the original — so spans found in the cleaned text map back exactly.
+ */
+export function stripWithMap(text: string, pattern: RegExp): { text: string; map: Int32Array } {
+  const global = new RegExp(
+    pattern.source,
+    pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`,
+  );
+  const map = new Int32Array(text.length + 1);
+  let out = '';
+  let last = 0;
+  for (let match = global.exec(text); match; match = global.exec(text)) {
+    for (let i = last; i < match.index; i++) map[out.length + (i - last)] = i;
+    out += text.slice(last, match.index);
+    last = match.index + match[0].length;
+    if (match[0].length === 0) global.lastIndex++;
+  }
+  for (let i = last; i < text.length; i++) map[out.length + (i - last)] = i;
+  out += text.slice(last);
+  map[out.length] = text.length;
+  return { text: out, map: map.subarray(0, out.length + 1) };
+}
