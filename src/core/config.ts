@@ -97,6 +97,11 @@ export const configSchema = z.strictObject({
     .prefault({}),
   /** Creates this admin key on first start (automation); otherwise one is generated and printed. */
   bootstrapKey: z.string().min(24, 'must be at least 24 characters').optional(),
+  /**
+   * Key for data sealed at rest (pseudonym mappings) and span hashes. Set it (KEEL_SECRET_KEY) when
+   * several servers share one database; otherwise one is generated in the data directory.
+   */
+  secretKey: z.string().min(16, 'must be at least 16 characters').optional(),
   providers: z.array(providerConfigSchema).default([]),
   llamacpp: z
     .strictObject({
@@ -141,6 +146,7 @@ export const environmentVariables: Record<string, { path: string[]; type: 'strin
   KEEL_BODY_LIMIT: { path: ['server', 'bodyLimit'], type: 'int' },
   KEEL_DATABASE_URL: { path: ['database', 'url'], type: 'string' },
   KEEL_BOOTSTRAP_KEY: { path: ['bootstrapKey'], type: 'string' },
+  KEEL_SECRET_KEY: { path: ['secretKey'], type: 'string' },
   KEEL_LLAMACPP_THREADS: { path: ['llamacpp', 'threads'], type: 'int' },
   KEEL_LLAMACPP_GPU: { path: ['llamacpp', 'gpu'], type: 'string' },
   KEEL_LLAMACPP_CONTEXT_SIZE: { path: ['llamacpp', 'contextSize'], type: 'int' },

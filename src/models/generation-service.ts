@@ -6,6 +6,11 @@
  */
 import { KeelError, toKeelError } from '../core/errors.js';
 import type { KeelMetrics } from '../core/metrics.js';
+import { INPUT_REJECTED } from '../guardrails/evaluate.js';
+import type { GuardrailService } from '../guardrails/guardrail-service.js';
+import type { Pseudonymizer } from '../guardrails/pseudonymizer.js';
+import { type GuardrailOutcome, type GuardrailRequest, guardPrompt } from '../guardrails/request-guard.js';
+import { createStreamGuard } from '../guardrails/stream-guard.js';
 import type { UsageMeter } from '../platform/usage-meter.js';
 import type { EmbedResult } from '../spec/embedding-model.js';
 import type {
@@ -22,6 +27,8 @@ import type { ProviderRegistry } from './provider-registry.js';
 export interface GenerationRequest extends LanguageModelCallOptions {
   /** Full model id, `provider:model`. */
   model: string;
+  /** Guardrail policy to apply in the request path (input before the model, output after). */
+  guardrails?: GuardrailRequest;
 }
 
 /** Who is calling, for metering. Omitted for internal calls that are metered elsewhere. */
@@ -34,18 +41,22 @@ export interface CallContext {
 export interface GenerationOutcome extends GenerateResult {
   model: string;
   latencyMs: number;
+  guardrails?: GuardrailOutcome;
 }
 
 export interface StreamOutcome {
   model: string;
   warnings: CallWarning[];
   stream: AsyncIterable<StreamPart>;
+  /** Filled in as the stream runs (input decisions at once, output ones sentence by sentence). */
+  guardrails?: GuardrailOutcome;
 }
 
 export interface GenerationServiceOptions {
   registry: ProviderRegistry;
   meter?: UsageMeter;
   metrics?: KeelMetrics;
+  guardrails?: GuardrailService;
 }
 
 export class GenerationService {
@@ -60,8 +71,12 @@ export class GenerationService {
   }
 
   /** Generates to completion. With a time limit, returns what was produced when it runs out. */
-  async generate(request: GenerationRequest, context?: CallContext): Promise<GenerationOutcome> {
+  async generate(input: GenerationRequest, context?: CallContext): Promise<GenerationOutcome> {
     const started = performance.now();
+    const guard = this.#guardInput(input, context);
+    if (guard?.blocked)
+      return { ...blockedResult(input, guard.outcome), latencyMs: performance.now() - started };
+    const request = guard ? { ...input, prompt: guard.prompt } : input;
     try {
       const model = this.languageModel(request.model);
       const { options, warnings } = prepare(model, request);
@@ -74,6 +89,12 @@ export class GenerationService {
       result = { ...result, warnings: [...warnings, ...result.warnings] };
       const latencyMs = performance.now() - started;
       this.#record(request.model, context, latencyMs, 200, result.usage, null, false);
+      if (guard)
+        return {
+          ...(await this.#guardOutput(result, input.guardrails!, guard, context)),
+          model: request.model,
+          latencyMs,
+        };
       return { ...result, model: request.model, latencyMs };
     } catch (error) {
       const keelError = toKeelError(error);
@@ -94,8 +115,11 @@ export class GenerationService {
    * Streams a generation. Errors before the first part throw (so HTTP can answer with a status);
    * later ones arrive as an `error` part. Breaking out of the iteration cancels the generation.
    */
-  async stream(request: GenerationRequest, context?: CallContext): Promise<StreamOutcome> {
+  async stream(input: GenerationRequest, context?: CallContext): Promise<StreamOutcome> {
     const started = performance.now();
+    const guard = this.#guardInput(input, context);
+    if (guard?.blocked) return blockedStream(input, guard.outcome);
+    const request = guard ? { ...input, prompt: guard.prompt } : input;
     let model: LanguageModelV1;
     let stream: AsyncIterable<StreamPart>;
     let warnings: CallWarning[];
@@ -152,7 +176,119 @@ export class GenerationService {
         record(modelId, context, performance.now() - started, status, usage, errorCode, true);
       }
     }
-    return { model: request.model, warnings, stream: metered() };
+    if (!guard) return { model: request.model, warnings, stream: metered() };
+    return {
+      model: request.model,
+      warnings,
+      stream: this.#guardStream(metered(), input.guardrails!, guard, context),
+      guardrails: guard.outcome,
+    };
+  }
+
+  /** Checks the prompt; records input decisions. Undefined when the request has no policy. */
+  #guardInput(request: GenerationRequest, context?: CallContext): InputGuard | undefined {
+    const guardrails = request.guardrails;
+    const service = this.options.guardrails;
+    if (!guardrails || !service) return undefined;
+    const checked = guardPrompt(request.prompt, guardrails.policy.input, service.secretKey);
+    const outcome: GuardrailOutcome = {
+      policy: guardrails.policyName,
+      blocked: checked.blocked ? 'input' : null,
+      input: checked.decisions,
+      output: [],
+    };
+    if (context)
+      service.record(checked.decisions, {
+        projectId: context.projectId,
+        keyId: context.keyId,
+        source: context.endpoint,
+        policy: guardrails.policyName,
+      });
+    return {
+      prompt: checked.prompt,
+      blocked: checked.blocked,
+      pseudonymizer: checked.pseudonymizer,
+      outcome,
+    };
+  }
+
+  async #guardOutput(
+    result: GenerateResult,
+    guardrails: GuardrailRequest,
+    guard: InputGuard,
+    context?: CallContext,
+  ): Promise<GenerateResult & { guardrails: GuardrailOutcome }> {
+    const service = this.options.guardrails!;
+    const checker = createStreamGuard({
+      policy: guardrails.policy.output,
+      hashKey: service.secretKey,
+      ...(guardrails.restore ? { restore: guard.pseudonymizer } : {}),
+    });
+    const text = checker.push(result.text) + checker.flush();
+    guard.outcome.output = checker.decisions;
+    if (context)
+      service.record(checker.decisions, {
+        projectId: context.projectId,
+        keyId: context.keyId,
+        source: context.endpoint,
+        policy: guardrails.policyName,
+      });
+    if (guard.pseudonymizer.size && context)
+      guard.outcome.mappingId = await service.saveMapping(
+        context.projectId,
+        context.keyId,
+        guard.pseudonymizer,
+      );
+    const replaced = checker.decisions.some((decision) => decision.action !== 'flag');
+    return {
+      ...result,
+      text,
+      ...(replaced ? { finishReason: 'content_filter' as const } : {}),
+      guardrails: guard.outcome,
+    };
+  }
+
+  async *#guardStream(
+    stream: AsyncIterable<StreamPart>,
+    guardrails: GuardrailRequest,
+    guard: InputGuard,
+    context?: CallContext,
+  ): AsyncGenerator<StreamPart> {
+    const service = this.options.guardrails!;
+    const checker = createStreamGuard({
+      policy: guardrails.policy.output,
+      hashKey: service.secretKey,
+      ...(guardrails.restore ? { restore: guard.pseudonymizer } : {}),
+    });
+    for await (const part of stream) {
+      if (part.type === 'text-delta') {
+        const text = checker.push(part.text);
+        if (text) yield { type: 'text-delta', text };
+        continue;
+      }
+      if (part.type === 'finish' || part.type === 'error') {
+        const rest = checker.flush();
+        if (rest) yield { type: 'text-delta', text: rest };
+        guard.outcome.output = checker.decisions;
+        if (context)
+          service.record(checker.decisions, {
+            projectId: context.projectId,
+            keyId: context.keyId,
+            source: context.endpoint,
+            policy: guardrails.policyName,
+          });
+        if (guard.pseudonymizer.size && context)
+          guard.outcome.mappingId = await service.saveMapping(
+            context.projectId,
+            context.keyId,
+            guard.pseudonymizer,
+          );
+        const replaced = checker.decisions.some((decision) => decision.action !== 'flag');
+        yield part.type === 'finish' && replaced ? { ...part, finishReason: 'content_filter' } : part;
+        return;
+      }
+      yield part;
+    }
   }
 
   async embed(
@@ -337,4 +473,33 @@ export async function collect(result: {
     warnings: result.warnings,
     ...(seed !== undefined ? { seed } : {}),
   };
+}
+
+interface InputGuard {
+  prompt: LanguageModelCallOptions['prompt'];
+  blocked: boolean;
+  pseudonymizer: Pseudonymizer;
+  outcome: GuardrailOutcome;
+}
+
+function blockedResult(
+  request: GenerationRequest,
+  outcome: GuardrailOutcome,
+): Omit<GenerationOutcome, 'latencyMs'> {
+  return {
+    text: INPUT_REJECTED,
+    finishReason: 'content_filter',
+    usage: { inputTokens: 0, outputTokens: 0 },
+    warnings: [],
+    model: request.model,
+    guardrails: outcome,
+  };
+}
+
+function blockedStream(request: GenerationRequest, outcome: GuardrailOutcome): StreamOutcome {
+  async function* parts(): AsyncGenerator<StreamPart> {
+    yield { type: 'text-delta', text: INPUT_REJECTED };
+    yield { type: 'finish', finishReason: 'content_filter', usage: { inputTokens: 0, outputTokens: 0 } };
+  }
+  return { model: request.model, warnings: [], stream: parts(), guardrails: outcome };
 }

@@ -19,10 +19,10 @@ import type {
   TemplateBody,
 } from '../api/prompts.js';
 import { KeelError } from '../core/errors.js';
+import type { GuardrailService } from '../guardrails/guardrail-service.js';
 import type { GenerationService } from '../models/generation-service.js';
 import type { ProviderRegistry } from '../models/provider-registry.js';
 import type { DatabaseV1 } from '../spec/database.js';
-import type { CallWarning } from '../spec/warnings.js';
 import { checkTemplate, templateSize } from './check-template.js';
 import { type CompiledTemplate, compileTemplate } from './compile-template.js';
 import { mergeParameters, toGenerationParameters } from './generation-parameters.js';
@@ -43,6 +43,8 @@ export interface Caller {
   keyId: string | null;
   actor: string | null;
   signal?: AbortSignal | undefined;
+  /** The caller's role in the project: decides whether pseudonymised values are restored. */
+  role?: string | undefined;
 }
 
 export interface PromptLabDependencies {
@@ -51,6 +53,8 @@ export interface PromptLabDependencies {
   registry: ProviderRegistry;
   /** Model prices for run costs; the model catalog's by default. */
   prices?: PriceLookup;
+  /** Resolves the template's guardrail policy (or the project's default) for each run. */
+  guardrails?: GuardrailService;
 }
 
 /** A template ready to render: compiled, and where it came from. */
@@ -68,6 +72,7 @@ export class PromptLab {
   readonly runs: RunStore;
   readonly generation: GenerationService;
   readonly prices: PriceLookup;
+  readonly guardrails: GuardrailService | undefined;
   readonly #compiled = new Map<string, CompiledTemplate>();
 
   constructor(dependencies: PromptLabDependencies) {
@@ -77,6 +82,7 @@ export class PromptLab {
     this.runs = new RunStore(dependencies.db);
     this.generation = dependencies.generation;
     this.prices = dependencies.prices ?? catalogPrices(dependencies.registry);
+    this.guardrails = dependencies.guardrails;
   }
 
   /**
@@ -229,7 +235,7 @@ export class PromptLab {
       variables: values.values,
       tokens,
       template: source.template ? { name: source.template.name, version: source.template.version } : null,
-      warnings: [...source.compiled.warnings, ...warnings, ...guardrailWarnings(body)],
+      warnings: [...source.compiled.warnings, ...warnings],
     };
   }
 }
@@ -250,18 +256,6 @@ export function modelOf(requested: string | undefined, body: TemplateBody): stri
     );
   }
   return model;
-}
-
-/** Guardrail policies are referenced by templates; until a policy engine resolves them, runs say so. */
-export function guardrailWarnings(body: TemplateBody): CallWarning[] {
-  if (!body.guardrail_policy) return [];
-  return [
-    {
-      type: 'unsupported-setting',
-      setting: 'guardrail_policy',
-      message: `The guardrail policy "${body.guardrail_policy}" is recorded with the template but was not applied: no guardrail engine resolves policies in this Keel yet.`,
-    },
-  ];
 }
 
 const labs = new WeakMap<object, PromptLab>();

@@ -15,13 +15,7 @@ import { mergeParameters, toGenerationParameters } from './generation-parameters
 import { parseJsonOutput } from './json-output.js';
 import { validateAgainst } from './json-schema.js';
 import { costOf } from './price-book.js';
-import {
-  type Caller,
-  guardrailWarnings,
-  modelOf,
-  type PromptLab,
-  type ResolvedSource,
-} from './prompt-lab.js';
+import { type Caller, modelOf, type PromptLab, type ResolvedSource } from './prompt-lab.js';
 import { renderedPromptJson, renderSections } from './render-template.js';
 import {
   responseFormatFor,
@@ -203,7 +197,7 @@ async function plan(lab: PromptLab, caller: Caller, input: RunInput): Promise<Pl
     cost: null,
     latency_ms: 0,
     tokens: null,
-    warnings: [...warnings, ...guardrailWarnings(body)],
+    warnings: [...warnings],
     error: null,
     created_at: new Date().toISOString(),
     created_by: caller.actor,
@@ -231,12 +225,23 @@ async function plan(lab: PromptLab, caller: Caller, input: RunInput): Promise<Pl
       modelId,
     });
     const responseFormat = responseFormatFor(planned.strategy, body.output_schema, template?.name);
+    // The template's policy, else the project's default; a policy it names that is gone is an error.
+    const guard = await lab.guardrails?.resolve(caller.projectId, { templatePolicy: body.guardrail_policy });
     planned.call = {
       model: modelId,
       prompt,
       parameters,
       ...(responseFormat ? { responseFormat } : {}),
       ...(caller.signal ? { abortSignal: caller.signal } : {}),
+      ...(guard
+        ? {
+            guardrails: {
+              policyName: guard.name,
+              policy: guard.body,
+              restore: caller.role !== undefined && guard.body.restoreRoles.includes(caller.role as never),
+            },
+          }
+        : {}),
     };
   } catch (error) {
     throw await fail(lab, caller, planned, '', { inputTokens: 0, outputTokens: 0 }, error);

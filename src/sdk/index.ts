@@ -5,5 +5,6 @@
 export type { ChatChunk, KeelClientOptions, RequestOptions } from './client.js';
 export { KeelClient } from './client.js';
 export { type ApiIssue, KeelApiError } from './errors.js';
+export { GuardrailsApi, type StoredPolicyJson } from './guardrails.js';
 export { type LabelMove, PromptsApi } from './prompts.js';
 export { readSse, type SseEvent } from './sse.js';

@@ -20,6 +20,8 @@ import { limitBody } from './middleware/body-limit.js';
 import { requestContext } from './middleware/request-context.js';
 import { registerOpenApi } from './openapi.js';
 import { registerAuth, registerSignIn, signInRoute } from './routes/auth.js';
+import { registerGuardrailCheck } from './routes/guardrails/check.js';
+import { registerGuardrailPolicies } from './routes/guardrails/policies.js';
 import { registerHealth, registerMetrics } from './routes/health.js';
 import { registerKeys } from './routes/keys.js';
 import { registerModelRoutes } from './routes/models.js';
@@ -122,6 +124,8 @@ export function createApp(
   registerPromptRoutes(app, services);
   registerAuth(app, services);
   registerUsage(app, services);
+  registerGuardrailCheck(app, services);
+  registerGuardrailPolicies(app, services);
   registerMetrics(app, services);
   for (const register of registrars) register(app, services);
 

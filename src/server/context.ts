@@ -6,6 +6,7 @@
 import type { KeelConfig } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import type { KeelMetrics } from '../core/metrics.js';
+import type { GuardrailService } from '../guardrails/guardrail-service.js';
 import type { GenerationService } from '../models/generation-service.js';
 import type { ProviderRegistry } from '../models/provider-registry.js';
 import type { PullJobManager } from '../models/pull-jobs.js';
@@ -29,6 +30,7 @@ export interface KeelServices {
   registry: ProviderRegistry;
   generation: GenerationService;
   pulls: PullJobManager;
+  guardrails: GuardrailService;
   installation: Installation;
   startedAt: Date;
   version: string;

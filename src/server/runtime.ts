@@ -10,6 +10,8 @@ import path from 'node:path';
 import type { KeelConfig } from '../core/config.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { KeelMetrics } from '../core/metrics.js';
+import { loadSecretKey } from '../core/secret-key.js';
+import { GuardrailService } from '../guardrails/guardrail-service.js';
 import { GenerationService } from '../models/generation-service.js';
 import { ProviderRegistry } from '../models/provider-registry.js';
 import { PullJobManager } from '../models/pull-jobs.js';
@@ -64,6 +66,11 @@ export async function createRuntime(config: KeelConfig, options: RuntimeOptions 
       options.providers ??
       (await (await import('../models/default-providers.js')).createDefaultProviders(config, logger));
     const registry = new ProviderRegistry(providers);
+    const guardrails = new GuardrailService(
+      db,
+      loadSecretKey({ secretKey: config.secretKey, dataDir: config.dataDir }),
+      { metrics, logger },
+    );
     const services: KeelServices = {
       config,
       db,
@@ -74,7 +81,8 @@ export async function createRuntime(config: KeelConfig, options: RuntimeOptions 
       projects: new ProjectService(db),
       usage,
       registry,
-      generation: new GenerationService({ registry, meter: usage, metrics }),
+      generation: new GenerationService({ registry, meter: usage, metrics, guardrails }),
+      guardrails,
       pulls: new PullJobManager({
         modelsDir: path.join(config.dataDir, 'models'),
         allowPrivateNetwork: config.security.allowPrivateNetworkFetch,
@@ -91,6 +99,7 @@ export async function createRuntime(config: KeelConfig, options: RuntimeOptions 
         closed = true;
         services.pulls.cancelAll();
         await usage.close();
+        await guardrails.close();
         await registry.close();
         if (!options.db) await db.close();
       },

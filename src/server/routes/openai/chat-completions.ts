@@ -8,10 +8,11 @@ import { randomToken } from '../../../core/ids.js';
 import type { GenerationOutcome } from '../../../models/generation-service.js';
 import type { ToolCall } from '../../../spec/language-model.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
+import { guardrailHeaders, guardrailsFor } from '../../guardrails-scope.js';
 import { projectScope } from '../../project-scope.js';
 import { requestSignal } from '../../request-signal.js';
 import { json, sse } from '../../respond.js';
-import { chatRequestFromOpenAI, openAIFinishReason, openAIWarnings } from './mapping.js';
+import { chatRequestFromOpenAI, openAIFinishReason, openAIWarnings, rejectBlocked } from './mapping.js';
 
 const route = createRoute({
   method: 'post',
@@ -56,6 +57,8 @@ export function registerChatCompletions(app: OpenAPIHono<KeelEnv>, services: Kee
     const scope = projectScope(c, 'invoke');
     const context = { projectId: scope.projectId, keyId: scope.keyId, endpoint: '/v1/chat/completions' };
     const { request, warnings } = chatRequestFromOpenAI(body, requestSignal(c));
+    const guardrails = await guardrailsFor(c, services, scope);
+    if (guardrails) request.guardrails = guardrails;
     const id = `chatcmpl-${randomToken(24)}`;
     const created = Math.floor(Date.now() / 1000);
 
@@ -68,6 +71,7 @@ export function registerChatCompletions(app: OpenAPIHono<KeelEnv>, services: Kee
         });
       }
       const outcome = await services.generation.stream(request, context);
+      rejectBlocked(outcome.guardrails);
       const allWarnings = [...warnings, ...outcome.warnings];
       const includeUsage = body.stream_options?.include_usage === true;
       const head = `{"id":"${id}","object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(body.model)},"system_fingerprint":null,"choices":[{"index":0,"delta":`;
@@ -113,33 +117,39 @@ export function registerChatCompletions(app: OpenAPIHono<KeelEnv>, services: Kee
       // Each choice is its own generation; with a seed, vary it so the choices differ.
       const parameters = { ...request.parameters };
       if (i > 0 && parameters.randomSeed !== undefined) parameters.randomSeed += i;
-      outcomes.push(await services.generation.generate({ ...request, parameters }, context));
+      const outcome = await services.generation.generate({ ...request, parameters }, context);
+      rejectBlocked(outcome.guardrails);
+      outcomes.push(outcome);
     }
     const inputTokens = outcomes[0]!.usage.inputTokens;
     const outputTokens = outcomes.reduce((sum, outcome) => sum + outcome.usage.outputTokens, 0);
     const allWarnings = [...warnings, ...outcomes[0]!.warnings];
-    return json({
-      id,
-      object: 'chat.completion',
-      created,
-      model: body.model,
-      choices: outcomes.map((outcome, index) => ({
-        index,
-        message: {
-          role: 'assistant',
-          content: outcome.toolCalls?.length && !outcome.text ? null : outcome.text,
-          ...(outcome.toolCalls?.length ? { tool_calls: toolCallsJson(outcome.toolCalls) } : {}),
+    return json(
+      {
+        id,
+        object: 'chat.completion',
+        created,
+        model: body.model,
+        choices: outcomes.map((outcome, index) => ({
+          index,
+          message: {
+            role: 'assistant',
+            content: outcome.toolCalls?.length && !outcome.text ? null : outcome.text,
+            ...(outcome.toolCalls?.length ? { tool_calls: toolCallsJson(outcome.toolCalls) } : {}),
+          },
+          finish_reason: openAIFinishReason(outcome.finishReason, Boolean(outcome.toolCalls?.length)),
+          logprobs: null,
+        })),
+        usage: {
+          prompt_tokens: inputTokens,
+          completion_tokens: outputTokens,
+          total_tokens: inputTokens + outputTokens,
         },
-        finish_reason: openAIFinishReason(outcome.finishReason, Boolean(outcome.toolCalls?.length)),
-        logprobs: null,
-      })),
-      usage: {
-        prompt_tokens: inputTokens,
-        completion_tokens: outputTokens,
-        total_tokens: inputTokens + outputTokens,
+        system_fingerprint: null,
+        ...openAIWarnings(allWarnings),
       },
-      system_fingerprint: null,
-      ...openAIWarnings(allWarnings),
-    });
+      200,
+      guardrailHeaders(outcomes[0]!.guardrails),
+    );
   });
 }

@@ -6,10 +6,11 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { completionRequestSchema, completionSchema, openAIErrorSchema } from '../../../api/openai.js';
 import { randomToken } from '../../../core/ids.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
+import { guardrailsFor } from '../../guardrails-scope.js';
 import { projectScope } from '../../project-scope.js';
 import { requestSignal } from '../../request-signal.js';
 import { json, sse } from '../../respond.js';
-import { completionRequestFromOpenAI, openAIFinishReason, openAIWarnings } from './mapping.js';
+import { completionRequestFromOpenAI, openAIFinishReason, openAIWarnings, rejectBlocked } from './mapping.js';
 
 const route = createRoute({
   method: 'post',
@@ -36,6 +37,7 @@ export function registerCompletions(app: OpenAPIHono<KeelEnv>, services: KeelSer
     const id = `cmpl-${randomToken(24)}`;
     const created = Math.floor(Date.now() / 1000);
     const signal = requestSignal(c);
+    const guardrails = await guardrailsFor(c, services, scope);
 
     if (body.stream) {
       const { request, warnings } = completionRequestFromOpenAI(body, prompts[0]!, signal);
@@ -45,7 +47,9 @@ export function registerCompletions(app: OpenAPIHono<KeelEnv>, services: KeelSer
           setting: 'prompt',
           message: 'Streaming completes the first prompt only.',
         });
+      if (guardrails) request.guardrails = guardrails;
       const outcome = await services.generation.stream(request, context);
+      rejectBlocked(outcome.guardrails);
       const allWarnings = [...warnings, ...outcome.warnings];
       const includeUsage = body.stream_options?.include_usage === true;
       const head = `{"id":"${id}","object":"text_completion","created":${created},"model":${JSON.stringify(body.model)},"system_fingerprint":null`;
@@ -83,7 +87,9 @@ export function registerCompletions(app: OpenAPIHono<KeelEnv>, services: KeelSer
         const prepared = completionRequestFromOpenAI(body, prompt, signal);
         if (i > 0 && prepared.request.parameters?.randomSeed !== undefined)
           prepared.request.parameters.randomSeed += i;
+        if (guardrails) prepared.request.guardrails = guardrails;
         const outcome = await services.generation.generate(prepared.request, context);
+        rejectBlocked(outcome.guardrails);
         if (choices.length === 0) warnings = [...prepared.warnings, ...outcome.warnings];
         choices.push({
           index: choices.length,

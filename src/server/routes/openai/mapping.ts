@@ -5,6 +5,7 @@
  */
 import type { ChatCompletionRequest, CompletionRequest, OpenAIMessage } from '../../../api/openai.js';
 import { KeelError } from '../../../core/errors.js';
+import type { GuardrailOutcome } from '../../../guardrails/request-guard.js';
 import type { GenerationRequest } from '../../../models/generation-service.js';
 import type {
   ChatMessage,
@@ -210,3 +211,20 @@ export function embeddingToBase64(vector: Float32Array): string {
 }
 
 const isLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** OpenAI clients expect an error, not a reply, when the input is refused by policy. */
+export function rejectBlocked(outcome: GuardrailOutcome | undefined): void {
+  if (outcome?.blocked !== 'input') return;
+  const types = [
+    ...new Set(
+      outcome.input.filter((decision) => decision.action === 'block').map((decision) => decision.type),
+    ),
+  ];
+  throw new KeelError(
+    'guardrail_blocked',
+    `The input was rejected by guardrail policy "${outcome.policy}" (${types.join(', ')}).`,
+    {
+      data: { policy: outcome.policy, types },
+    },
+  );
+}

@@ -225,17 +225,36 @@ describe('render and run', () => {
     expect(streamed.status).toBe(502);
   });
 
-  it('warns about sampling settings under greedy decoding and an unapplied guardrail policy', async () => {
+  it('warns about sampling settings under greedy decoding', async () => {
     const run = await sdk.prompts.run({
-      template: {
-        mode: 'freeform',
-        text: 'a b',
-        guardrail_policy: 'pii-strict',
-        parameters: { temperature: 0.7 },
-      },
+      template: { mode: 'freeform', text: 'a b', parameters: { temperature: 0.7 } },
       model: 'echo:reverse',
     });
-    expect(run.warnings.map((w) => w.setting)).toEqual(['temperature', 'guardrail_policy']);
+    expect(run.warnings.map((w) => w.setting)).toEqual(['temperature']);
+  });
+
+  it("applies the template's guardrail policy, and refuses one that does not exist", async () => {
+    const template: TemplateBody = {
+      mode: 'freeform',
+      text: 'Reply to {{who}}',
+      guardrail_policy: 'pii-strict',
+      model_id: 'grammar:reverse',
+    };
+    const missing = await sdk.prompts
+      .run({ template, variables: { who: 'kim@example.com' } })
+      .catch((e) => e);
+    expect(missing).toBeInstanceOf(KeelApiError);
+    expect((missing as KeelApiError).code).toBe('not_found');
+
+    await sdk.guardrails.policies.put('pii-strict', { input: { pii: { action: 'mask' } } });
+    seen.length = 0;
+    const run = await sdk.prompts.run({ template, variables: { who: 'kim@example.com' } });
+    const sent = seen.at(-1)!.options.prompt;
+    const sentText = sent.type === 'text' ? sent.text : sent.messages.map((m) => m.content).join('\n');
+    expect(sentText).toContain('[EMAIL]');
+    expect(sentText).not.toContain('kim@example.com');
+    expect(run.status).toBe('ok');
+    await sdk.guardrails.policies.delete('pii-strict');
   });
 });
 

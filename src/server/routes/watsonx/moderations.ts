@@ -1,22 +1,35 @@
 /**
  * @module server/routes/watsonx/moderations
- * The watsonx `moderations` request object. Until guardrails run in this route, a request that
- * enables a moderation is told so in `system.warnings` rather than silently unprotected.
+ * Guardrail decisions in watsonx's `moderations` result shape: per detector family, the score,
+ * whether it was in the input, the position, and the entity or category.
  */
-import type { Moderations } from '../../../api/watsonx.js';
-import type { CallWarning } from '../../../spec/warnings.js';
+import type { GuardrailOutcome } from '../../../guardrails/request-guard.js';
 
-export function moderationWarnings(moderations: Moderations | undefined): CallWarning[] {
-  if (!moderations) return [];
-  const enabled = (['hap', 'pii'] as const).filter(
-    (kind) =>
-      moderations[kind]?.input?.enabled !== false &&
-      (moderations[kind]?.input || moderations[kind]?.output) &&
-      (moderations[kind]?.input?.enabled || moderations[kind]?.output?.enabled),
-  );
-  return enabled.map((kind) => ({
-    type: 'unsupported-setting' as const,
-    setting: `moderations.${kind}`,
-    message: `moderations.${kind} is not applied on this server.`,
-  }));
+interface ModerationResult {
+  score: number;
+  input: boolean;
+  position: { start: number; end: number };
+  entity: string;
+}
+
+export function moderationResults(outcome: GuardrailOutcome | undefined): {
+  moderations?: Record<string, ModerationResult[]>;
+} {
+  if (!outcome || (outcome.input.length === 0 && outcome.output.length === 0)) return {};
+  const groups: Record<string, ModerationResult[]> = {};
+  const add = (decisions: GuardrailOutcome['output'], input: boolean) => {
+    for (const decision of decisions) {
+      const family = decision.detector === 'injection' ? 'prompt_injection' : decision.detector;
+      groups[family] ??= [];
+      groups[family].push({
+        score: decision.score,
+        input,
+        position: { start: decision.start, end: decision.end },
+        entity: decision.type,
+      });
+    }
+  };
+  add(outcome.input, true);
+  add(outcome.output, false);
+  return { moderations: groups };
 }

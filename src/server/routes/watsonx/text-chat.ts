@@ -14,6 +14,7 @@ import type { GenerationRequest } from '../../../models/generation-service.js';
 import type { ToolChoice } from '../../../spec/language-model.js';
 import type { CallWarning } from '../../../spec/warnings.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
+import { guardrailHeaders, guardrailsFor } from '../../guardrails-scope.js';
 import { projectScope } from '../../project-scope.js';
 import { requestSignal } from '../../request-signal.js';
 import { json, sse } from '../../respond.js';
@@ -23,7 +24,6 @@ import {
   systemWarnings,
   watsonxChatFinishReason,
 } from './mapping.js';
-import { moderationWarnings } from './moderations.js';
 import { versionQuery } from './text-generation.js';
 
 const errors = {
@@ -71,7 +71,7 @@ function chatRequest(
   body: ChatRequest,
   abortSignal: AbortSignal,
 ): { request: GenerationRequest; warnings: CallWarning[] } {
-  const warnings: CallWarning[] = [...moderationWarnings(body.moderations)];
+  const warnings: CallWarning[] = [];
   for (const field of ['logprobs', 'top_logprobs', 'logit_bias'] as const) {
     if (body[field] !== undefined && body[field] !== false)
       warnings.push({
@@ -116,6 +116,8 @@ export function registerTextChat(app: OpenAPIHono<KeelEnv>, services: KeelServic
     const body = c.req.valid('json');
     const scope = projectScope(c, 'invoke', body.project_id ?? body.space_id);
     const { request, warnings } = chatRequest(body, requestSignal(c));
+    const guardrails = await guardrailsFor(c, services, scope, { moderations: body.moderations });
+    if (guardrails) request.guardrails = guardrails;
     const outcome = await services.generation.generate(request, {
       projectId: scope.projectId,
       keyId: scope.keyId,
@@ -127,36 +129,42 @@ export function registerTextChat(app: OpenAPIHono<KeelEnv>, services: KeelServic
       type: 'function',
       function: { name: call.name, arguments: call.arguments },
     }));
-    return json({
-      id: `chat-${randomToken(24)}`,
-      model_id: body.model_id,
-      model: body.model_id,
-      created: Math.floor(now.getTime() / 1000),
-      created_at: now.toISOString(),
-      choices: [
-        {
-          index: 0,
-          message: {
-            role: 'assistant',
-            content: outcome.text,
-            ...(toolCalls?.length ? { tool_calls: toolCalls } : {}),
+    return json(
+      {
+        id: `chat-${randomToken(24)}`,
+        model_id: body.model_id,
+        model: body.model_id,
+        created: Math.floor(now.getTime() / 1000),
+        created_at: now.toISOString(),
+        choices: [
+          {
+            index: 0,
+            message: {
+              role: 'assistant',
+              content: outcome.text,
+              ...(toolCalls?.length ? { tool_calls: toolCalls } : {}),
+            },
+            finish_reason: watsonxChatFinishReason(outcome.finishReason, Boolean(toolCalls?.length)),
           },
-          finish_reason: watsonxChatFinishReason(outcome.finishReason, Boolean(toolCalls?.length)),
+        ],
+        usage: {
+          completion_tokens: outcome.usage.outputTokens,
+          prompt_tokens: outcome.usage.inputTokens,
+          total_tokens: outcome.usage.inputTokens + outcome.usage.outputTokens,
         },
-      ],
-      usage: {
-        completion_tokens: outcome.usage.outputTokens,
-        prompt_tokens: outcome.usage.inputTokens,
-        total_tokens: outcome.usage.inputTokens + outcome.usage.outputTokens,
+        ...systemWarnings([...warnings, ...outcome.warnings]),
       },
-      ...systemWarnings([...warnings, ...outcome.warnings]),
-    });
+      200,
+      guardrailHeaders(outcome.guardrails),
+    );
   });
 
   app.openapi(chatStreamRoute, async (c) => {
     const body = c.req.valid('json');
     const scope = projectScope(c, 'invoke', body.project_id ?? body.space_id);
     const { request, warnings } = chatRequest(body, requestSignal(c));
+    const guardrails = await guardrailsFor(c, services, scope, { moderations: body.moderations });
+    if (guardrails) request.guardrails = guardrails;
     const outcome = await services.generation.stream(request, {
       projectId: scope.projectId,
       keyId: scope.keyId,

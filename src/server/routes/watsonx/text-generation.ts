@@ -5,6 +5,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { textGenRequestSchema, textGenResponseSchema, watsonxErrorSchema } from '../../../api/watsonx.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
+import { guardrailHeaders, guardrailsFor } from '../../guardrails-scope.js';
 import { projectScope } from '../../project-scope.js';
 import { requestSignal } from '../../request-signal.js';
 import { json, sse } from '../../respond.js';
@@ -14,7 +15,7 @@ import {
   systemWarnings,
   watsonxStopReason,
 } from './mapping.js';
-import { moderationWarnings } from './moderations.js';
+import { moderationResults } from './moderations.js';
 
 export const versionQuery = z.object({
   version: z.string().optional().describe('API version date, YYYY-MM-DD (accepted, not required)'),
@@ -72,43 +73,52 @@ export function registerTextGeneration(app: OpenAPIHono<KeelEnv>, services: Keel
   app.openapi(generationRoute, async (c) => {
     const body = c.req.valid('json');
     const scope = projectScope(c, 'invoke', body.project_id ?? body.space_id);
-    const warnings = [...ignoredParameterWarnings(body.parameters), ...moderationWarnings(body.moderations)];
+    const warnings = ignoredParameterWarnings(body.parameters);
+    const guardrails = await guardrailsFor(c, services, scope, { moderations: body.moderations });
     const outcome = await services.generation.generate(
       {
         model: body.model_id,
         prompt: { type: 'text', text: body.input },
         parameters: parametersFromWatsonx(body.parameters),
         abortSignal: requestSignal(c),
+        ...(guardrails ? { guardrails } : {}),
       },
       { projectId: scope.projectId, keyId: scope.keyId, endpoint: '/ml/v1/text/generation' },
     );
-    return json({
-      model_id: body.model_id,
-      created_at: new Date().toISOString(),
-      results: [
-        {
-          generated_text: outcome.text,
-          generated_token_count: outcome.usage.outputTokens,
-          input_token_count: outcome.usage.inputTokens,
-          stop_reason: watsonxStopReason(outcome.finishReason),
-          ...(outcome.seed !== undefined ? { seed: outcome.seed } : {}),
-          ...(body.parameters?.return_options?.input_text ? { input_text: body.input } : {}),
-        },
-      ],
-      ...systemWarnings([...warnings, ...outcome.warnings]),
-    });
+    return json(
+      {
+        model_id: body.model_id,
+        created_at: new Date().toISOString(),
+        results: [
+          {
+            generated_text: outcome.text,
+            generated_token_count: outcome.usage.outputTokens,
+            input_token_count: outcome.usage.inputTokens,
+            stop_reason: watsonxStopReason(outcome.finishReason),
+            ...(outcome.seed !== undefined ? { seed: outcome.seed } : {}),
+            ...(body.parameters?.return_options?.input_text ? { input_text: body.input } : {}),
+            ...moderationResults(outcome.guardrails),
+          },
+        ],
+        ...systemWarnings([...warnings, ...outcome.warnings]),
+      },
+      200,
+      guardrailHeaders(outcome.guardrails),
+    );
   });
 
   app.openapi(streamRoute, async (c) => {
     const body = c.req.valid('json');
     const scope = projectScope(c, 'invoke', body.project_id ?? body.space_id);
-    const warnings = [...ignoredParameterWarnings(body.parameters), ...moderationWarnings(body.moderations)];
+    const warnings = ignoredParameterWarnings(body.parameters);
+    const guardrails = await guardrailsFor(c, services, scope, { moderations: body.moderations });
     const outcome = await services.generation.stream(
       {
         model: body.model_id,
         prompt: { type: 'text', text: body.input },
         parameters: parametersFromWatsonx(body.parameters),
         abortSignal: requestSignal(c),
+        ...(guardrails ? { guardrails } : {}),
       },
       { projectId: scope.projectId, keyId: scope.keyId, endpoint: '/ml/v1/text/generation_stream' },
     );
@@ -133,6 +143,7 @@ export function registerTextGeneration(app: OpenAPIHono<KeelEnv>, services: Keel
             input_token_count: part.usage.inputTokens,
             stop_reason: watsonxStopReason(part.finishReason),
             ...(part.seed !== undefined ? { seed: part.seed } : {}),
+            ...moderationResults(outcome.guardrails),
           };
           yield `id: ${id++}\nevent: message\ndata: {"model_id":${modelId},"created_at":${createdAt},"results":[${JSON.stringify(result)}]}\n\n`;
         } else if (part.type === 'error') {

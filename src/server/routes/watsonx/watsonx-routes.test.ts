@@ -152,16 +152,4 @@ describe('watsonx.ai-compatible API through the official @ibm-cloud/watsonx-ai S
     expect(body.issues[0].path).toEqual(['parameters', 'max_new_tokens']);
     expect(body.trace).toMatch(/^req_/);
   });
-
-  it('warns that moderations are not applied rather than ignoring them silently', async () => {
-    const res = await keel.call('/ml/v1/text/generation', {
-      json: {
-        input: 'x',
-        model_id: 'echo:reverse',
-        moderations: { hap: { input: { enabled: true, threshold: 0.5 } } },
-      },
-    });
-    const body = await res.json();
-    expect(body.system.warnings.map((w: { id: string }) => w.id)).toContain('unsupported_moderations.hap');
-  });
 });

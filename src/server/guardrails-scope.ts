@@ -1,0 +1,44 @@
+/**
+ * @module server/guardrails-scope
+ * Which guardrail policy a model call runs under: watsonx `moderations` in the request, a policy
+ * named in the `X-Keel-Guardrail-Policy` header, the template's policy, or the project's
+ * `default` policy — none when none of these exists.
+ */
+import type { Context } from 'hono';
+import type { Moderations } from '../api/watsonx.js';
+import { policyFromModerations } from '../guardrails/policy.js';
+import type { GuardrailOutcome, GuardrailRequest } from '../guardrails/request-guard.js';
+import type { KeelEnv, KeelServices } from './context.js';
+import type { ProjectScope } from './project-scope.js';
+
+export async function guardrailsFor(
+  c: Context<KeelEnv>,
+  services: KeelServices,
+  scope: ProjectScope,
+  options: { moderations?: Moderations | undefined; templatePolicy?: string | undefined } = {},
+): Promise<GuardrailRequest | undefined> {
+  const explicit =
+    options.moderations && (options.moderations.hap || options.moderations.pii)
+      ? policyFromModerations(options.moderations)
+      : undefined;
+  const resolved = await services.guardrails.resolve(scope.projectId, {
+    explicit,
+    name: c.req.header('x-keel-guardrail-policy'),
+    templatePolicy: options.templatePolicy,
+  });
+  if (!resolved) return undefined;
+  return {
+    policyName: resolved.name,
+    policy: resolved.body,
+    restore: resolved.body.restoreRoles.includes(scope.role),
+  };
+}
+
+/** Response headers naming the policy applied and, when values were pseudonymised, the sealed mapping. */
+export function guardrailHeaders(outcome: GuardrailOutcome | undefined): Record<string, string> | undefined {
+  if (!outcome) return undefined;
+  return {
+    'x-keel-guardrail-policy': outcome.policy,
+    ...(outcome.mappingId ? { 'x-keel-pseudonym-mapping': outcome.mappingId } : {}),
+  };
+}
