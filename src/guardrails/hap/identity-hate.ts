@@ -62,6 +62,24 @@ function insideQuotes(sentence: string, index: number): boolean {
 
 /** English identity-targeted hate in one (normalised) sentence; `previousIdentity` resolves "them". */
 export function identityHateEn(sentence: string, previousIdentity: boolean): IdentityHateResult | undefined {
+  // Hate that is only inside a quotation ("a comment like \"…\"") is reported, not said.
+  const outside = sentence.replace(/["“][^"”]{3,}["”]/g, ' ');
+  if (outside !== sentence) {
+    const said = identityHateCore(outside, previousIdentity);
+    if (!said || said.score <= 0.1) {
+      const quoted = identityHateCore(sentence, previousIdentity);
+      return quoted && quoted.score > 0.1 ? { score: 0.1, reasons: ['quoted'] } : said;
+    }
+    return said;
+  }
+  return identityHateCore(sentence, previousIdentity);
+}
+
+// "the open hatred for women", "your contempt for gay people": hatred named, not felt by the writer.
+const namedHatred = /^(?:hatred|contempt|disgust|bigotry|racism|prejudice)$/i;
+const feltByWriter = /\b(?:i|we)\s+(?:have|feel|harbou?r|hold|got)\b(?![^.]*\bno\b)/i;
+
+function identityHateCore(sentence: string, previousIdentity: boolean): IdentityHateResult | undefined {
   const identity = identityPatternEn.exec(sentence);
   const pronoun = !identity && previousIdentity ? pronounEn.exec(sentence) : null;
   const target = identity ?? pronoun;
@@ -71,13 +89,26 @@ export function identityHateEn(sentence: string, previousIdentity: boolean): Ide
   for (let match = predicateGlobalEn.exec(sentence); match; match = predicateGlobalEn.exec(sentence)) {
     if (tokenDistance(sentence, target.index, match.index) > 14) continue;
     if (insideQuotes(sentence, match.index)) return { score: 0.1, reasons: ['quoted'] };
+    if (
+      namedHatred.test(match[0]) &&
+      /^\s+(?:for|towards?|against|of)\b/i.test(sentence.slice(match.index + match[0].length)) &&
+      !feltByWriter.test(sentence.slice(0, match.index))
+    ) {
+      best ??= { score: 0.1, reasons: ['counter_speech'] };
+      continue;
+    }
     // The clause the predicate sits in, up to a comma or a complementiser ("not obvious that I hate").
     const clause =
       sentence
         .slice(0, match.index)
         .split(/[,;:]|\b(?:that|which|who|because|but|and|so|if)\b/)
         .pop() ?? '';
-    const before = clause.trim().split(/\s+/).slice(-6).join(' ');
+    const before = clause.trim().split(/\s+/).slice(-4).join(' ');
+    // "It is not okay to call women stupid": the whole act is negated, however far back.
+    if (/\b(?:not|never|isn'?t|is not)\s+(?:okay|ok|right|acceptable|fine|cool)\s+to\b/i.test(clause)) {
+      best ??= { score: 0.1, reasons: ['negated'] };
+      continue;
+    }
     if (reportingEn.test(sentence.slice(0, match.index)) && condemnationEn.test(sentence))
       return { score: 0.1, reasons: ['counter_speech'] };
     if (!negativePredicate.test(match[0]) && negationEn.test(before)) {

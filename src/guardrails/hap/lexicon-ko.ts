@@ -45,6 +45,18 @@ export const koreanLexicon: readonly LexiconEntry[] = [
     category: 'abuse',
     score: 0.6,
   },
+  // 비하 (belittling): words for people that insult whoever they name, and "쳐-" verbs of contempt.
+  {
+    pattern:
+      '기레기|개돼지|빠순이|빠돌이|(?:빠순이|김치|된장|미친|개|썅|쌍|잡|페미|메갈|애미|이)년들(?![가-힣])|애미(?:나이|없|뒤)|애비없|그지들|거지새끼|거지같|쓰레기들|쳐(?:배워|맞|자|먹|하|놀|울|웃|싸|나와|들어)|주제에|꼬라지|꼬락서니|면상|낯짝|뭣도 ?모르|닥치고|입 ?닥|무뇌|돌대가리|열폭|찐따들|한\\.?남|쪽[xX]{2}|죽창',
+    category: 'abuse',
+    score: 0.6,
+  },
+  {
+    pattern: '아[cCㅅ]발|ㅅ[1!ㅣ]발|c발|ㅆ[1!ㅣ]발|시[1!]발|씨[1!]발',
+    category: 'profanity',
+    score: 0.85,
+  },
   // 혐오 표현 (hate): derogatory names for groups.
   {
     pattern:

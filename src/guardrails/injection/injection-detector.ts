@@ -32,6 +32,18 @@ const hiddenCharacters = /\udb40[\udc00-\udc7f]|[\u200b-\u200f\u2060\ufeff\u180e
 /** Texts longer than this are scanned in windows, so one rule never runs over megabytes at once. */
 const WINDOW = 16_384;
 
+const globalPatterns = new WeakMap<RegExp, RegExp>();
+
+/** The rule's pattern with the `g` flag, compiled once. */
+function globalOf(pattern: RegExp): RegExp {
+  let global = globalPatterns.get(pattern);
+  if (!global) {
+    global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+    globalPatterns.set(pattern, global);
+  }
+  return global;
+}
+
 function applyRules(
   text: string,
   offset: number,
@@ -40,8 +52,8 @@ function applyRules(
   reason: string,
 ): void {
   for (const rule of rules) {
-    const flags = rule.pattern.flags.includes('g') ? rule.pattern.flags : `${rule.pattern.flags}g`;
-    const pattern = new RegExp(rule.pattern.source, flags);
+    const pattern = globalOf(rule.pattern);
+    pattern.lastIndex = 0;
     for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
       if (match[0].length === 0) {
         pattern.lastIndex++;

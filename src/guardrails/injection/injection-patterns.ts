@@ -11,7 +11,7 @@ export interface InjectionRule {
   score: number;
 }
 
-const previous = String.raw`(?:all |any |the |your |my |these |those |every |of )*(?:previous |prior |above |earlier |preceding |initial |original |former |old |system |safety |given |existing |current |developer )*`;
+const previous = String.raw`(?:all ?|any |the |your |my |these |those |every |of )*(?:previous |prior |above |earlier |preceding |initial |original |former |old |system |safety |given |existing |current |developer )*`;
 const instructions = String.raw`(?:instructions?|prompts?|rules?|directions?|directives?|guidelines?|context|messages?|commands?|constraints?|restrictions?|programming|polic(?:y|ies)|orders?|training|filters?|settings?|text)`;
 
 export const promptRules: readonly InjectionRule[] = [
@@ -39,6 +39,26 @@ export const promptRules: readonly InjectionRule[] = [
     type: 'prompt_injection',
     pattern:
       /<\|im_start\|>|<\|im_end\|>|<\|system\|>|\[\/?INST\]|<<\/?SYS>>|###\s*(?:system|instruction)s?\s*:|^\s*system\s*:/im,
+    score: 0.85,
+  },
+  {
+    type: 'prompt_injection',
+    pattern: new RegExp(
+      String.raw`\b(?:ignore|disregard|forget|override|bypass|do not follow|don't follow|stop following)\s+(?:[\w'’-]+\s+){0,5}?${instructions}\b|\b(?:ignore|disregard|forget)\s+(?:all\s+)?(?:of\s+)?(?:the\s+|this\s+)?(?:above|preceding|foregoing)\b|\b(?:ignore|disregard|forget)\s+everything\s+(?:i(?:'ve|’ve| have)?\s+(?:said|written|told you))`,
+      'i',
+    ),
+    score: 0.9,
+  },
+  {
+    type: 'prompt_injection',
+    pattern:
+      /\b(?:begin(?:ning)?(?: of)?(?: new)?|start(?: of)?(?: new)?|end(?: of)?(?: out of date| old| previous| outdated)?) instructions?\b|\bnew instructions? (?:to|for)\b|\[?\bsystem (?:note|override|update|upgrade|alert)\b|\bsafe ?mode (?:off|disabled)\b|\breprogramm?ing\b|\bstop everything\b|\bjust (?:print|say|output)\s*:|\bevery time (?:a|the) user\b.{0,80}\b(?:reply|respond|say|answer)\b/i,
+    score: 0.8,
+  },
+  {
+    type: 'prompt_leak',
+    pattern:
+      /\byour (?:initials?|original|system(?:'s|’s)?|hidden|secret|first|previous|internal) (?:[\w-]+ ){0,3}?(?:instructions|prompt|parameters)\b|\bthe (?:system(?:'s|’s)?|hidden|secret|initial) (?:prompt|instructions)\b|\binstructions? (?:you (?:have been|were|have) given|given to you)\b|\b(?:repeat|list|relay|recite|print|tell me|output|respond with) (?:all |every |each )?(?:of )?(?:your |the )?(?:[\w-]+ ){0,2}?(?:instructions|rules you|prompt you)\b/i,
     score: 0.85,
   },
   {
@@ -98,11 +118,32 @@ export const promptRules: readonly InjectionRule[] = [
   },
 ];
 
-const yourOutput = String.raw`your (?:answer|response|reply|replies|output|message|messages|summary|code(?:base)?|algorithm|solution|program(?: logic)?|implementation|result|text|completion)`;
+const yourOutput = String.raw`your (?:elucidation|explanation|answer|response|reply|replies|output|message|messages|summary|code(?:base)?|algorithm|solution|program(?: logic)?|implementation|result|text|completion)`;
 
 /** Instructions inside a document that speak to the assistant processing it. */
 export const documentRules: readonly InjectionRule[] = [
-  { type: 'indirect_injection', pattern: new RegExp(`\\b${yourOutput}\\b`, 'i'), score: 0.8 },
+  // Code to slip into the assistant's answer ("add the following code snippet to your solution").
+  {
+    type: 'indirect_injection',
+    pattern:
+      /\b(?:following|below|subsequent|above|this|these) (?:code|script) (?:snippet|block|excerpt|section|segment|fragment|lines?)\b[^\n]{0,100}\byour\b|\byour\b[^\n]{0,100}\b(?:following|below|subsequent) (?:code|script) (?:snippet|block|excerpt|section|segment|fragment|lines?)\b/i,
+    score: 0.8,
+  },
+  {
+    type: 'indirect_injection',
+    pattern:
+      /\b(?:in|to|into|within) your (?:response|reply|answer|output|summary|elucidation|explanation)\b/i,
+    score: 0.75,
+  },
+  // An instruction about "your answer/code": what the reading assistant should put in its output.
+  {
+    type: 'indirect_injection',
+    pattern: new RegExp(
+      String.raw`\b(?:add|include|insert|append|embed|integrate|incorporate|blend|feature|modify|enhance|augment|encode|encrypt|translate|render|reverse|shift|express|replace|upgrade|develop|validate|ensure|use|utili[sz]e|merge|let|make|format|write|present|end|start|begin|conclude|sign)\b[^.\n]{0,80}\b${yourOutput}\b|\b${yourOutput}\b[^.\n]{0,40}\b(?:must|should|has to|needs to)\b`,
+      'i',
+    ),
+    score: 0.8,
+  },
   {
     type: 'indirect_injection',
     pattern:
@@ -130,14 +171,14 @@ export const documentRules: readonly InjectionRule[] = [
   {
     type: 'indirect_injection',
     pattern:
-      /^\s*(?:write|provide|show me|recommend|suggest|help me|summari[sz]e|describe|analy[sz]e|determine|explain|list|give me|tell me|find|create|generate|compose|draft|classify|translate|encode|encrypt|apply|render|use|express|replace|add|include|integrate|modify|enhance|augment|incorporate|merge|append|ensure|utili[sz]e|develop|upgrade|embed)\b[^.?!\n]{6,}/im,
-    score: 0.55,
+      /^\s*(?:write|provide|show me|recommend|suggest|help me|summari[sz]e|describe|analy[sz]e|determine|explain|list|give me|tell me|find|create|generate|compose|draft|classify|translate|encode|encrypt|apply|render|use|express|replace|add|include|integrate|modify|enhance|augment|incorporate|merge|append|ensure|utili[sz]e|develop|upgrade|embed)\b[^.?!\n:`]{6,}[.!]?\s*$/im,
+    score: 0.7,
   },
   {
     type: 'indirect_injection',
     pattern:
       /^\s*(?:how (?:can|do|does|did|have|should|would) (?:i|you|we)|what (?:are|is|were) the|can you|could you|is this (?:feedback|review|comment)|would you)\b[^\n]{6,}\?\s*$/im,
-    score: 0.55,
+    score: 0.7,
   },
   // Korean
   {

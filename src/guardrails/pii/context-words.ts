@@ -19,6 +19,8 @@ export const contextWords: Readonly<Record<string, readonly string[]>> = {
   ],
   PHONE_NUMBER: [
     'phone',
+    'number',
+    'registered',
     'tel',
     'mobile',
     'cell',
@@ -123,14 +125,45 @@ export function withContext(
   score: number,
 ): { score: number; raised: boolean } {
   const words = contextWords[type];
-  if (!words?.length || score >= 1) return { score, raised: false };
+  if (!words?.length) return { score, raised: false };
   const window = (
     text.slice(Math.max(0, start - before), start) +
     ' \u0000 ' +
     text.slice(end, end + after)
   ).toLowerCase();
+  // A number labelled as something else ("주문번호 0248093950", "order no. …") is that thing.
+  if (numericTypes.has(type)) {
+    const label = text.slice(Math.max(0, start - 24), start).toLowerCase();
+    if (otherNumberLabels.some((word) => label.includes(word)))
+      return { score: Math.max(0, Math.min(score - 0.35, 0.4)), raised: false };
+  }
+  if (score >= 1) return { score, raised: false };
   for (const word of words) {
     if (window.includes(word)) return { score: Math.min(1, Math.max(score + 0.35, 0.4)), raised: true };
   }
   return { score, raised: false };
 }
+
+const numericTypes = new Set(['PHONE_NUMBER', 'KR_BRN', 'KR_BANK_ACCOUNT', 'US_SSN']);
+const otherNumberLabels = [
+  '주문번호',
+  '주문 번호',
+  '송장',
+  '운송장',
+  '문서 번호',
+  '문서번호',
+  '접수번호',
+  '예약번호',
+  '모델',
+  '버전',
+  'order',
+  'invoice',
+  'tracking',
+  'serial',
+  'ticket',
+  'version',
+  'model',
+  'license',
+  'licence',
+  '면허',
+];

@@ -29,7 +29,7 @@ const alternation = (words: readonly string[]) =>
 const surname = `(?:${alternation(koreanCompoundSurnames)}|[${koreanSurnames.join('')}])`;
 // A surname and one or two syllables, then an honorific or title.
 const koreanNameWithTitle = new RegExp(
-  `(?<![가-힣])(${surname}[가-힣]{1,2})\\s?(?:${alternation(koreanHonorifics)})(?![가-힣]{2})`,
+  `(?<![가-힣])(${surname}[가-힣]{1,2})\\s?(?:${alternation(koreanHonorifics)})(?:에게|께서|께|은|는|이|가|의|을|를|과|와|도|로)?(?![가-힣]{2})`,
   'g',
 );
 // A label ("성명: 홍길동", "담당자 김민지"), then the name.
@@ -84,10 +84,15 @@ export const personName: Recognizer = {
   },
 };
 
-const organisationKo = new RegExp(
-  `(?:(?:주식회사|㈜|\\(주\\)|유한회사|재단법인|사단법인)\\s?[가-힣A-Za-z0-9&]{2,20}|[가-힣A-Za-z0-9&]{1,20}\\s?(?:${alternation(organisationSuffixesKo)}))(?![가-힣])`,
+// Prefix-led ("주식회사 …") and suffix-led ("… 은행"): the suffix is found first and the name
+// extended backwards, so the scan does not try twenty characters at every Hangul position.
+const organisationPrefixKo =
+  /(?:주식회사|㈜|\(주\)|유한회사|재단법인|사단법인)\s?[가-힣A-Za-z0-9&]{2,20}(?![가-힣])/g;
+const organisationSuffixKo = new RegExp(
+  `(?:${alternation(organisationSuffixesKo)})(?![가-힣])|(?<![가-힣])(?:농협|수협|신협|우체국|새마을금고)(?![가-힣])`,
   'g',
 );
+const nameCharacter = /[가-힣A-Za-z0-9&]/;
 const organisationEn = new RegExp(
   String.raw`\b((?:\p{Lu}[\p{L}&.'-]*\s){1,4})(?:${organisationSuffixesEn.map(escapeRegExp).join('|')})(?![\p{L}])`,
   'gu',
@@ -97,15 +102,27 @@ export const organisationName: Recognizer = {
   types: ['ORGANIZATION'],
   scan(text, out) {
     if (/[가-힣㈜]/.test(text)) {
-      eachMatch(organisationKo, text, (match) =>
-        out.push({
-          type: 'ORGANIZATION',
-          start: match.index,
-          end: match.index + match[0].length,
-          score: 0.6,
-          reasons: ['suffix'],
-        }),
-      );
+      const seen = new Set<number>();
+      const add = (start: number, end: number) => {
+        if (seen.has(start)) return;
+        seen.add(start);
+        out.push({ type: 'ORGANIZATION', start, end, score: 0.6, reasons: ['suffix'] });
+      };
+      eachMatch(organisationPrefixKo, text, (match) => add(match.index, match.index + match[0].length));
+      eachMatch(organisationSuffixKo, text, (match) => {
+        const end = match.index + match[0].length;
+        if (/^(?:농협|수협|신협|우체국|새마을금고)$/.test(match[0])) return add(match.index, end);
+        let start = match.index;
+        if (text[start - 1] === ' ' && nameCharacter.test(text[start - 2] ?? '')) start--;
+        let length = 0;
+        while (start > 0 && length < 20 && nameCharacter.test(text[start - 1]!)) {
+          start--;
+          length++;
+        }
+        if (length === 0) return;
+        if (text[start] === ' ') start++;
+        add(start, end);
+      });
     }
     eachMatch(organisationEn, text, (match) =>
       out.push({
@@ -126,7 +143,10 @@ const koreanAddress = new RegExp(
 );
 const englishStreet =
   /\b\d{1,6}\s(?:\p{Lu}[\p{L}'-]*\s){1,4}(?:Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Boulevard|Blvd\.?|Lane|Ln\.?|Drive|Dr\.?|Court|Ct\.?|Way|Place|Pl\.?|Terrace|Parkway|Square|Highway|Katu|Straße|Strasse)(?![\p{L}])(?:,?\s(?:Apt\.?|Suite|Unit)\s?\d+)?/gu;
-const placePattern = new RegExp(`(?<![\\p{L}])(?:${alternation(placeNames)})(?![\\p{L}])`, 'gu');
+const placePattern = new RegExp(
+  `(?=[${[...new Set(placeNames.map((name) => name[0]))].join('')}])(?<![\\p{L}])(?:${alternation(placeNames)})(?![\\p{L}])`,
+  'gu',
+);
 
 export const locationName: Recognizer = {
   types: ['STREET_ADDRESS', 'LOCATION'],

@@ -48,6 +48,14 @@ export const koreanNameContext = [
   '수령인',
   '받는 분',
   '보내는 분',
+  '소유자',
+  '지원자',
+  '명의자',
+  '가입자',
+  '계약자',
+  '피보험자',
+  '임차인',
+  '임대인',
 ];
 
 export const koreanHonorifics = [
@@ -115,6 +123,7 @@ export const organisationSuffixesKo = [
   '유한회사',
   '그룹',
   '은행',
+  '뱅크',
   '증권',
   '보험',
   '카드',

@@ -93,7 +93,8 @@ export const koreanPassport: Recognizer = {
         type: 'KR_PASSPORT',
         start: match.index,
         end: match.index + match[0].length,
-        score: match[1] ? 0.1 : 0.05,
+        // The 2021 format is distinctive enough that a context word ("여권번호") lifts it to 0.5.
+        score: match[1] ? 0.15 : 0.05,
         reasons: ['pattern'],
       });
     });

@@ -24,7 +24,7 @@ const northAmerican = new RegExp(
 );
 // Other groupings ("0490 75 40 81", "03.93.92.16.85", "9498777106"): weak until context says phone.
 const grouped = new RegExp(
-  String.raw`(?<![\w+.,/:-])\(?\d{2,5}\)?(?:[ .-]\d{2,5}){0,4}${extension}(?![\w]|[.,/:-]\d)`,
+  String.raw`(?<![\w+./:-]|\d,)(?:\(?\d{2,5}\)?(?:[ .-]\d{2,8}){1,4}|\d{7,12})${extension}(?![\w]|[.,/:-]\d)`,
   'g',
 );
 

@@ -69,8 +69,10 @@ export function looksEvasive(text: string): boolean {
   return (
     /[\u3131-\u318e\uff01-\uff5e\u200b-\u200f\u2060\ufeff\u0370-\u04ff]/.test(text) ||
     /[a-z][0-9@$!|+][a-z]/i.test(text) ||
-    /(?:^|[\s.*_\-~])\p{L}(?:[\s.*_\-~]{1,2}\p{L}){2,}(?=$|[\s.*_\-~])/u.test(text) ||
-    /(\p{L})\1\1/u.test(text)
+    /(?:^|[\s.*_\-~])[a-zA-Z\uac00-\ud7a3](?:[\s.*_\-~]{1,2}[a-zA-Z\uac00-\ud7a3]){2,}(?=$|[\s.*_\-~])/.test(
+      text,
+    ) ||
+    /([a-zA-Z\uac00-\ud7a3])\1\1/.test(text)
   );
 }
 
