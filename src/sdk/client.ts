@@ -25,6 +25,7 @@ import type { TextGenRequest, TextGenResponse } from '../api/watsonx.js';
 import { errorFromResponse, KeelApiError } from './errors.js';
 import { GuardrailsApi } from './guardrails.js';
 import { PromptsApi } from './prompts.js';
+import { RagApi } from './rag.js';
 import { readSse } from './sse.js';
 import type { RequestOptions, SdkTransport } from './transport.js';
 
@@ -161,6 +162,8 @@ export class KeelClient implements SdkTransport {
   readonly prompts: PromptsApi = new PromptsApi(this);
 
   readonly guardrails: GuardrailsApi = new GuardrailsApi(this);
+
+  readonly rag: RagApi = new RagApi(this);
 
   readonly users = {
     /** Creates an account and adds it to the current project (organisation administrators). */

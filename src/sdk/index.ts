@@ -7,4 +7,5 @@ export { KeelClient } from './client.js';
 export { type ApiIssue, KeelApiError } from './errors.js';
 export { GuardrailsApi, type StoredPolicyJson } from './guardrails.js';
 export { type LabelMove, PromptsApi } from './prompts.js';
+export * from './rag.js';
 export { readSse, type SseEvent } from './sse.js';

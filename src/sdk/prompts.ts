@@ -40,8 +40,7 @@ import type {
   SetLabelRequest,
   UpdatePromptRequest,
 } from '../api/prompts.js';
-import { KeelApiError } from './errors.js';
-import { readSse } from './sse.js';
+import { readJsonEvents } from './sse.js';
 import type { SdkTransport } from './transport.js';
 
 const enc = encodeURIComponent;
@@ -128,7 +127,7 @@ export class PromptsApi {
       signal,
       headers: { accept: 'text/event-stream' },
     });
-    yield* events<RunEvent>(response, signal);
+    yield* readJsonEvents<RunEvent>(response, signal);
   }
 
   readonly runs = {
@@ -183,7 +182,7 @@ export class PromptsApi {
       signal,
       headers: { accept: 'text/event-stream' },
     });
-    yield* events<CompareEvent>(response, signal);
+    yield* readJsonEvents<CompareEvent>(response, signal);
   }
 
   readonly samples = {
@@ -208,27 +207,4 @@ export class PromptsApi {
     import: (input: ImportRequest) =>
       this.client.request<ImportResponse>('POST', '/api/v1/prompt-files', { body: input }),
   };
-}
-
-/** Parses a stream of named JSON events; an `error` event is thrown as a KeelApiError. */
-async function* events<T extends { type: string }>(
-  response: Response,
-  signal?: AbortSignal,
-): AsyncGenerator<T> {
-  for await (const event of readSse(response.body!, signal)) {
-    const data = JSON.parse(event.data) as T;
-    if (data.type === 'error') {
-      const error = (
-        data as unknown as { error: { status: number; code: string; message: string; run_id?: string } }
-      ).error;
-      throw new KeelApiError(
-        error.status,
-        error.code,
-        error.message,
-        [],
-        error.run_id ? { run_id: error.run_id } : {},
-      );
-    }
-    yield data;
-  }
 }

@@ -2,6 +2,7 @@
  * @module sdk/sse
  * Parses a Server-Sent Events body into events, in the browser and in Node (WHATWG streams).
  */
+import { KeelApiError } from './errors.js';
 export interface SseEvent {
   event: string;
   data: string;
@@ -60,4 +61,27 @@ function parseEvent(raw: string): SseEvent | undefined {
   }
   if (data.length === 0) return undefined;
   return { event, data: data.join('\n'), ...(id !== undefined ? { id } : {}) };
+}
+
+/** Parses a stream of named JSON events; an `error` event is thrown as a KeelApiError. */
+export async function* readJsonEvents<T extends { type: string }>(
+  response: Response,
+  signal?: AbortSignal,
+): AsyncGenerator<T> {
+  for await (const event of readSse(response.body!, signal)) {
+    const data = JSON.parse(event.data) as T;
+    if (data.type === 'error') {
+      const error = (
+        data as unknown as { error: { status: number; code: string; message: string; run_id?: string } }
+      ).error;
+      throw new KeelApiError(
+        error.status,
+        error.code,
+        error.message,
+        [],
+        error.run_id ? { run_id: error.run_id } : {},
+      );
+    }
+    yield data;
+  }
 }

@@ -31,6 +31,7 @@ import { registerEmbeddings } from './routes/openai/embeddings.js';
 import { modelLister, registerModels } from './routes/openai/models.js';
 import { registerProjects } from './routes/projects.js';
 import { registerPromptRoutes } from './routes/prompts/index.js';
+import { registerRagRoutes, UPLOAD_LIMIT_BYTES, uploadPath } from './routes/rag/collections.js';
 import { registerUsage } from './routes/usage.js';
 import { registerEmbeddingsAndTokenization } from './routes/watsonx/embeddings.js';
 import { registerFoundationModels } from './routes/watsonx/foundation-models.js';
@@ -89,14 +90,23 @@ export function createApp(
     );
   }
   const limit = services.config.server.bodyLimit;
-  app.use(
-    '*',
-    limitBody(limit, () => {
-      throw new KeelError('payload_too_large', `The request body is larger than ${limit} bytes.`, {
-        data: { limitBytes: limit },
-      });
-    }),
-  );
+  const limited = limitBody(limit, () => {
+    throw new KeelError('payload_too_large', `The request body is larger than ${limit} bytes.`, {
+      data: { limitBytes: limit },
+    });
+  });
+  // Document uploads carry files: their own, larger limit.
+  const uploadLimit = Math.max(limit, UPLOAD_LIMIT_BYTES);
+  const uploads = limitBody(uploadLimit, () => {
+    throw new KeelError(
+      'payload_too_large',
+      `The upload is larger than ${uploadLimit} bytes; send fewer or smaller files.`,
+      {
+        data: { limitBytes: uploadLimit },
+      },
+    );
+  });
+  app.use('*', (c, next) => (uploadPath.test(c.req.path) ? uploads(c, next) : limited(c, next)));
 
   // Public: liveness, the API description, sign-in, the console's static files.
   registerHealth(app, services);
@@ -112,6 +122,7 @@ export function createApp(
   const listModels = modelLister(services);
   registerModels(app, services, listModels);
   registerModelRoutes(app, services, listModels);
+  registerRagRoutes(app, services);
   registerChatCompletions(app, services);
   registerCompletions(app, services);
   registerEmbeddings(app, services);

@@ -16,6 +16,7 @@ import type { Principal } from '../platform/principal.js';
 import type { ProjectService } from '../platform/projects.js';
 import type { UsageMeter } from '../platform/usage-meter.js';
 import type { UserService } from '../platform/users.js';
+import type { RagService } from '../rag/collections/rag-service.js';
 import type { DatabaseV1 } from '../spec/database.js';
 
 export interface KeelServices {
@@ -31,6 +32,7 @@ export interface KeelServices {
   generation: GenerationService;
   pulls: PullJobManager;
   guardrails: GuardrailService;
+  rag: RagService;
   installation: Installation;
   startedAt: Date;
   version: string;

@@ -20,6 +20,7 @@ import { ensureInstallation } from '../platform/bootstrap.js';
 import { ProjectService } from '../platform/projects.js';
 import { UsageMeter } from '../platform/usage-meter.js';
 import { UserService } from '../platform/users.js';
+import { RagService } from '../rag/collections/rag-service.js';
 import type { DatabaseV1 } from '../spec/database.js';
 import type { ProviderV1 } from '../spec/provider.js';
 import { openDatabase } from '../storage/index.js';
@@ -66,11 +67,19 @@ export async function createRuntime(config: KeelConfig, options: RuntimeOptions 
       options.providers ??
       (await (await import('../models/default-providers.js')).createDefaultProviders(config, logger));
     const registry = new ProviderRegistry(providers);
+    // The hashing embedder is the offline default of every collection; keep it even when the
+    // caller chose the providers (tests, embedding Keel).
+    if (!providers.some((provider) => provider.name === 'hashing')) {
+      const { createHashingProvider } = await import('../rag/hashing-provider.js');
+      registry.register(createHashingProvider());
+    }
     const guardrails = new GuardrailService(
       db,
       loadSecretKey({ secretKey: config.secretKey, dataDir: config.dataDir }),
       { metrics, logger },
     );
+    const generation = new GenerationService({ registry, meter: usage, metrics, guardrails });
+    const rag = new RagService({ db, registry, generation, dataDir: config.dataDir, logger });
     const services: KeelServices = {
       config,
       db,
@@ -81,8 +90,9 @@ export async function createRuntime(config: KeelConfig, options: RuntimeOptions 
       projects: new ProjectService(db),
       usage,
       registry,
-      generation: new GenerationService({ registry, meter: usage, metrics, guardrails }),
+      generation,
       guardrails,
+      rag,
       pulls: new PullJobManager({
         modelsDir: path.join(config.dataDir, 'models'),
         allowPrivateNetwork: config.security.allowPrivateNetworkFetch,
@@ -91,6 +101,8 @@ export async function createRuntime(config: KeelConfig, options: RuntimeOptions 
       startedAt: new Date(),
       version: keelVersion,
     };
+    // Ingestion jobs a previous process left unfinished resume now.
+    rag.start();
     let closed = false;
     return {
       services,
@@ -98,6 +110,7 @@ export async function createRuntime(config: KeelConfig, options: RuntimeOptions 
         if (closed) return;
         closed = true;
         services.pulls.cancelAll();
+        await rag.close();
         await usage.close();
         await guardrails.close();
         await registry.close();

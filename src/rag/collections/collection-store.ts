@@ -1,0 +1,307 @@
+/**
+ * @module rag/collections/collection-store
+ * Rows of the RAG tables: collections with versioned configuration, documents with their source
+ * bytes, chunks with their vectors. Every read and write is scoped to a project; a collection of
+ * another project is "not found".
+ */
+import { createHash } from 'node:crypto';
+import { type CollectionConfig, collectionConfigSchema } from '../../api/rag.js';
+import { KeelError } from '../../core/errors.js';
+import { newId } from '../../core/ids.js';
+import type { DatabaseSession, DatabaseV1 } from '../../spec/database.js';
+
+export interface CollectionRow {
+  id: string;
+  project_id: string;
+  name: string;
+  description: string | null;
+  config: CollectionConfig;
+  config_version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface DocumentRow {
+  id: string;
+  collection_id: string;
+  name: string;
+  media_type: string | null;
+  content_hash: string;
+  size_bytes: number;
+  status: 'pending' | 'ready' | 'failed';
+  chunk_count: number;
+  config_version: number | null;
+  pages: number | null;
+  metadata: Record<string, string | number | boolean>;
+  warnings: unknown[];
+  error: { code: string; message: string } | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface ChunkRow {
+  id: string;
+  document_id: string;
+  ordinal: number;
+  text: string;
+  span_start: number | null;
+  span_end: number | null;
+  pages: number[] | null;
+  heading_path: string[] | null;
+  kind: string;
+  metadata: Record<string, string | number | boolean>;
+  embedding: Uint8Array | null;
+  embedder: string | null;
+}
+
+export function contentHash(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Parses a stored or requested configuration; bad input is a 400 with the zod issues. */
+export function parseCollectionConfig(input: unknown): CollectionConfig {
+  const parsed = collectionConfigSchema.safeParse(input ?? {});
+  if (!parsed.success) {
+    throw new KeelError('invalid_request', 'The collection configuration is invalid.', {
+      issues: parsed.error.issues.map((issue) => ({
+        code: issue.code,
+        path: ['config', ...issue.path.map(String)],
+        message: issue.message,
+      })),
+    });
+  }
+  return parsed.data;
+}
+
+export function vectorBytes(vector: Float32Array): Uint8Array {
+  return new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength);
+}
+
+export function vectorOf(bytes: Uint8Array): Float32Array {
+  // Copy: the driver's buffer may not be 4-byte aligned.
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
+  return new Float32Array(copy.buffer);
+}
+
+const documentColumns =
+  'id, collection_id, name, media_type, content_hash, size_bytes, status, chunk_count, config_version, pages, metadata, warnings, error, created_at, updated_at';
+
+export class CollectionStore {
+  constructor(readonly db: DatabaseV1) {}
+
+  async create(
+    projectId: string,
+    input: { name: string; description?: string | undefined; config: CollectionConfig; actor: string | null },
+  ): Promise<CollectionRow> {
+    const id = newId('col');
+    try {
+      await this.db.transaction(async (tx) => {
+        await tx.query(
+          'INSERT INTO rag_collections (id, project_id, name, description, config, created_by) VALUES ($1, $2, $3, $4, $5, $6)',
+          [id, projectId, input.name, input.description ?? null, JSON.stringify(input.config), input.actor],
+        );
+        await tx.query(
+          'INSERT INTO rag_collection_configs (collection_id, version, config, message, created_by) VALUES ($1, 1, $2, $3, $4)',
+          [id, JSON.stringify(input.config), 'created', input.actor],
+        );
+      });
+    } catch (error) {
+      if (/unique|duplicate/i.test((error as Error).message))
+        throw new KeelError('conflict', `A collection named "${input.name}" already exists in this project.`);
+      throw error;
+    }
+    return this.get(projectId, id);
+  }
+
+  async list(projectId: string): Promise<(CollectionRow & { documents: number; chunks: number })[]> {
+    const { rows } = await this.db.query<CollectionRow & { documents: number; chunks: number }>(
+      `SELECT c.*, (SELECT count(*)::int FROM rag_documents d WHERE d.collection_id = c.id) AS documents,
+              (SELECT count(*)::int FROM rag_chunks k WHERE k.collection_id = c.id) AS chunks
+         FROM rag_collections c WHERE c.project_id = $1 ORDER BY c.name`,
+      [projectId],
+    );
+    return rows;
+  }
+
+  /** By id or by name, in the project. */
+  async get(
+    projectId: string,
+    idOrName: string,
+  ): Promise<CollectionRow & { documents: number; chunks: number }> {
+    const { rows } = await this.db.query<CollectionRow & { documents: number; chunks: number }>(
+      `SELECT c.*, (SELECT count(*)::int FROM rag_documents d WHERE d.collection_id = c.id) AS documents,
+              (SELECT count(*)::int FROM rag_chunks k WHERE k.collection_id = c.id) AS chunks
+         FROM rag_collections c WHERE c.project_id = $1 AND (c.id = $2 OR c.name = $2)`,
+      [projectId, idOrName],
+    );
+    if (!rows[0]) throw new KeelError('not_found', `Collection "${idOrName}" not found.`);
+    return { ...rows[0], config: parseCollectionConfig(rows[0].config) };
+  }
+
+  async updateConfig(
+    projectId: string,
+    id: string,
+    config: CollectionConfig,
+    message: string | undefined,
+    actor: string | null,
+  ): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ config_version: number }>(
+        'UPDATE rag_collections SET config = $3, config_version = config_version + 1, updated_at = now() WHERE project_id = $1 AND id = $2 RETURNING config_version',
+        [projectId, id, JSON.stringify(config)],
+      );
+      if (!rows[0]) throw new KeelError('not_found', `Collection "${id}" not found.`);
+      await tx.query(
+        'INSERT INTO rag_collection_configs (collection_id, version, config, message, created_by) VALUES ($1, $2, $3, $4, $5)',
+        [id, rows[0].config_version, JSON.stringify(config), message ?? null, actor],
+      );
+      return rows[0].config_version;
+    });
+  }
+
+  async configVersions(collectionId: string) {
+    const { rows } = await this.db.query<{
+      version: number;
+      config: unknown;
+      message: string | null;
+      created_at: Date;
+    }>(
+      'SELECT version, config, message, created_at FROM rag_collection_configs WHERE collection_id = $1 ORDER BY version',
+      [collectionId],
+    );
+    return rows;
+  }
+
+  async delete(projectId: string, id: string): Promise<void> {
+    const result = await this.db.query('DELETE FROM rag_collections WHERE project_id = $1 AND id = $2', [
+      projectId,
+      id,
+    ]);
+    if (result.affectedRows === 0) throw new KeelError('not_found', `Collection "${id}" not found.`);
+  }
+
+  // Documents -----------------------------------------------------------------------------------
+
+  async documents(collectionId: string): Promise<DocumentRow[]> {
+    const { rows } = await this.db.query<DocumentRow>(
+      `SELECT ${documentColumns} FROM rag_documents WHERE collection_id = $1 ORDER BY name`,
+      [collectionId],
+    );
+    return rows;
+  }
+
+  async document(collectionId: string, idOrName: string): Promise<DocumentRow> {
+    const { rows } = await this.db.query<DocumentRow>(
+      `SELECT ${documentColumns} FROM rag_documents WHERE collection_id = $1 AND (id = $2 OR name = $2)`,
+      [collectionId, idOrName],
+    );
+    if (!rows[0]) throw new KeelError('not_found', `Document "${idOrName}" not found in this collection.`);
+    return rows[0];
+  }
+
+  async source(documentId: string): Promise<{ source: Uint8Array; provided_chunks: string[] | null }> {
+    const { rows } = await this.db.query<{ source: Uint8Array; provided_chunks: string[] | null }>(
+      'SELECT source, provided_chunks FROM rag_documents WHERE id = $1',
+      [documentId],
+    );
+    if (!rows[0]) throw new KeelError('not_found', `Document ${documentId} not found.`);
+    return rows[0];
+  }
+
+  /**
+   * Records a document to ingest. The same name with the same content is `unchanged`; with other
+   * content it becomes `pending` again (its chunks are replaced when the job reaches it).
+   */
+  async upsertDocument(
+    tx: DatabaseSession,
+    collectionId: string,
+    input: {
+      name: string;
+      mediaType: string | undefined;
+      data: Uint8Array;
+      metadata: Record<string, string | number | boolean>;
+      providedChunks: string[] | undefined;
+    },
+  ): Promise<{ id: string; outcome: 'queued' | 'unchanged' }> {
+    const hash = contentHash(input.data);
+    const { rows } = await tx.query<{
+      id: string;
+      content_hash: string;
+      status: string;
+      provided_chunks: unknown;
+    }>(
+      'SELECT id, content_hash, status, provided_chunks FROM rag_documents WHERE collection_id = $1 AND name = $2',
+      [collectionId, input.name],
+    );
+    const existing = rows[0];
+    const provided = input.providedChunks ? JSON.stringify(input.providedChunks) : null;
+    if (
+      existing &&
+      existing.content_hash === hash &&
+      existing.status === 'ready' &&
+      JSON.stringify(existing.provided_chunks ?? null) === (provided ?? 'null')
+    )
+      return { id: existing.id, outcome: 'unchanged' };
+    if (existing) {
+      await tx.query(
+        `UPDATE rag_documents SET media_type = $2, content_hash = $3, size_bytes = $4, source = $5, provided_chunks = $6,
+                metadata = $7, status = 'pending', error = NULL, updated_at = now() WHERE id = $1`,
+        [
+          existing.id,
+          input.mediaType ?? null,
+          hash,
+          input.data.length,
+          input.data,
+          provided,
+          JSON.stringify(input.metadata),
+        ],
+      );
+      return { id: existing.id, outcome: 'queued' };
+    }
+    const id = newId('doc');
+    await tx.query(
+      `INSERT INTO rag_documents (id, collection_id, name, media_type, content_hash, size_bytes, source, provided_chunks, metadata, status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending')`,
+      [
+        id,
+        collectionId,
+        input.name,
+        input.mediaType ?? null,
+        hash,
+        input.data.length,
+        input.data,
+        provided,
+        JSON.stringify(input.metadata),
+      ],
+    );
+    return { id, outcome: 'queued' };
+  }
+
+  async deleteDocument(collectionId: string, idOrName: string): Promise<DocumentRow> {
+    const document = await this.document(collectionId, idOrName);
+    // Chunks (and their vectors) go with the row (ON DELETE CASCADE), in one statement.
+    await this.db.query('DELETE FROM rag_documents WHERE id = $1', [document.id]);
+    return document;
+  }
+
+  // Chunks --------------------------------------------------------------------------------------
+
+  async chunks(collectionId: string): Promise<ChunkRow[]> {
+    const { rows } = await this.db.query<ChunkRow>(
+      `SELECT k.id, k.document_id, k.ordinal, k.text, k.span_start, k.span_end, k.pages, k.heading_path, k.kind, k.metadata, k.embedding, k.embedder
+         FROM rag_chunks k JOIN rag_documents d ON d.id = k.document_id
+        WHERE k.collection_id = $1 ORDER BY k.document_id, k.ordinal`,
+      [collectionId],
+    );
+    return rows;
+  }
+
+  async documentChunks(documentId: string): Promise<ChunkRow[]> {
+    const { rows } = await this.db.query<ChunkRow>(
+      'SELECT id, document_id, ordinal, text, span_start, span_end, pages, heading_path, kind, metadata, embedding, embedder FROM rag_chunks WHERE document_id = $1 ORDER BY ordinal',
+      [documentId],
+    );
+    return rows;
+  }
+}

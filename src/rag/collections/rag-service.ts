@@ -1,0 +1,585 @@
+/**
+ * @module rag/collections/rag-service
+ * Collections for the API, CLI and console: create and configure, add and remove documents
+ * (ingestion jobs), search, answer with citations, preview chunking, run experiments. Every call
+ * is scoped to a project.
+ */
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  type AskResponse,
+  type CollectionConfig,
+  chunkerConfigSchema,
+  type ExperimentRequest,
+  type SearchHit,
+} from '../../api/rag.js';
+import { KeelError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import type { CallContext, GenerationService } from '../../models/generation-service.js';
+import type { ProviderRegistry } from '../../models/provider-registry.js';
+import type { DatabaseV1 } from '../../spec/database.js';
+import type { LanguageModelUsage, StreamPart } from '../../spec/language-model.js';
+import type { MetadataFilter } from '../../spec/lexical-index.js';
+import type { RetrievalMode, RetrievalResult, RetrievedChunk } from '../retrieval/retrieve.js';
+import {
+  type AnswerLanguage,
+  type Claim,
+  dontKnow,
+  judgePrompt,
+  questionLanguage,
+  renderAnswerPrompt,
+  retrievalSupport,
+  verifyClaims,
+} from './answer.js';
+import { type CollectionRow, CollectionStore, parseCollectionConfig } from './collection-store.js';
+import { ExperimentRunner } from './experiments.js';
+import { chunksFor, IngestionService } from './ingestion.js';
+
+export interface RagCaller {
+  projectId: string;
+  keyId: string | null;
+  actor: string | null;
+  signal?: AbortSignal | undefined;
+}
+
+export interface RagServiceOptions {
+  db: DatabaseV1;
+  registry: ProviderRegistry;
+  generation: GenerationService;
+  dataDir: string;
+  logger: Logger;
+}
+
+function hitJson(hit: RetrievedChunk): SearchHit {
+  const flags = String(hit.chunk.metadata?.flags ?? '')
+    .split(',')
+    .filter(Boolean);
+  return {
+    chunk_id: hit.chunk.id,
+    document_id: hit.chunk.documentId,
+    document: String(hit.chunk.metadata?.document ?? hit.chunk.documentId),
+    text: hit.chunk.text,
+    score: hit.score,
+    scores: Object.fromEntries(Object.entries(hit.scores).filter(([, v]) => v !== undefined)) as Record<
+      string,
+      number
+    >,
+    start: hit.chunk.start ?? null,
+    end: hit.chunk.end ?? null,
+    pages: hit.chunk.pages ?? null,
+    flags,
+    ...(hit.window ? { window: hit.window.map((chunk) => ({ chunk_id: chunk.id, text: chunk.text })) } : {}),
+  };
+}
+
+/** Which parts of a configuration change force re-chunking or re-embedding. */
+function needsReindex(before: CollectionConfig, after: CollectionConfig): boolean {
+  return (
+    JSON.stringify(before.loader) !== JSON.stringify(after.loader) ||
+    JSON.stringify(before.chunker) !== JSON.stringify(after.chunker) ||
+    before.embedder !== after.embedder ||
+    before.scan_injection !== after.scan_injection
+  );
+}
+
+export interface SearchInput {
+  query: string;
+  top_k?: number | undefined;
+  mode?: RetrievalMode | undefined;
+  filter?: Record<string, unknown> | undefined;
+  min_score?: number | undefined;
+  window?: number | undefined;
+}
+
+export type AskEvent =
+  | { type: 'contexts'; contexts: SearchHit[]; warnings: AskResponse['warnings'] }
+  | { type: 'delta'; text: string }
+  | { type: 'result'; result: AskResponse };
+
+export class RagService {
+  readonly store: CollectionStore;
+  readonly ingestion: IngestionService;
+  readonly experiments: ExperimentRunner;
+
+  constructor(readonly options: RagServiceOptions) {
+    this.store = new CollectionStore(options.db);
+    this.ingestion = new IngestionService({
+      db: options.db,
+      store: this.store,
+      dataDir: options.dataDir,
+      logger: options.logger,
+      embedderFor: (id) => options.registry.embeddingModel(id),
+    });
+    this.experiments = new ExperimentRunner({
+      db: options.db,
+      store: this.store,
+      generation: options.generation,
+      embedderFor: (id) => options.registry.embeddingModel(id),
+    });
+  }
+
+  start(): void {
+    this.ingestion.start();
+  }
+
+  async close(): Promise<void> {
+    await this.ingestion.close();
+    await this.experiments.close();
+  }
+
+  async startExperiment(caller: RagCaller, idOrName: string, request: ExperimentRequest) {
+    const collection = await this.store.get(caller.projectId, idOrName);
+    return this.experiments.start(caller.projectId, collection, request, caller.actor);
+  }
+
+  getExperiment(caller: RagCaller, id: string) {
+    return this.experiments.get(caller.projectId, id);
+  }
+
+  async listExperiments(caller: RagCaller, idOrName: string) {
+    const collection = await this.store.get(caller.projectId, idOrName);
+    return this.experiments.list(collection.id);
+  }
+
+  /** Saves an experiment's best configuration as the collection's (a new configuration version). */
+  async applyExperiment(caller: RagCaller, id: string) {
+    const experiment = await this.experiments.get(caller.projectId, id);
+    if (experiment.status !== 'succeeded' || !experiment.best) {
+      throw new KeelError(
+        'conflict',
+        `Experiment ${id} has no best configuration (status ${experiment.status}).`,
+      );
+    }
+    return this.updateConfig(
+      caller,
+      experiment.collection_id,
+      experiment.best,
+      `best configuration of experiment ${id}`,
+    );
+  }
+
+  async create(
+    caller: RagCaller,
+    input: { name: string; description?: string | undefined; config?: unknown },
+  ) {
+    const config = parseCollectionConfig(input.config ?? {});
+    this.#checkModels(config);
+    return this.store.create(caller.projectId, { ...input, config, actor: caller.actor });
+  }
+
+  /** Refuses a configuration naming models no provider has, before anything is stored. */
+  #checkModels(config: CollectionConfig): void {
+    this.options.registry.embeddingModel(config.embedder);
+    if (config.answer.model) this.options.registry.languageModel(config.answer.model);
+    if (config.answer.judge_model) this.options.registry.languageModel(config.answer.judge_model);
+  }
+
+  get(caller: RagCaller, idOrName: string) {
+    return this.store.get(caller.projectId, idOrName);
+  }
+
+  list(caller: RagCaller) {
+    return this.store.list(caller.projectId);
+  }
+
+  /** A new configuration version; changed loading, chunking or embedding re-indexes in the background. */
+  async updateConfig(caller: RagCaller, idOrName: string, input: unknown, message?: string) {
+    const collection = await this.store.get(caller.projectId, idOrName);
+    const config = parseCollectionConfig(input);
+    this.#checkModels(config);
+    const version = await this.store.updateConfig(
+      caller.projectId,
+      collection.id,
+      config,
+      message,
+      caller.actor,
+    );
+    let job = null;
+    if (needsReindex(collection.config, config))
+      job = await this.ingestion.reindex(caller.projectId, collection.id, caller.actor);
+    else this.ingestion.invalidate(collection.id);
+    return { collection: await this.store.get(caller.projectId, collection.id), version, job };
+  }
+
+  async delete(caller: RagCaller, idOrName: string): Promise<void> {
+    const collection = await this.store.get(caller.projectId, idOrName);
+    await this.store.delete(caller.projectId, collection.id);
+    this.ingestion.invalidate(collection.id);
+    const file = path.join(this.options.dataDir, 'rag', `${collection.id}.usearch`);
+    await rm(file, { force: true });
+    await rm(`${file}.manifest.json`, { force: true });
+  }
+
+  async addDocuments(
+    caller: RagCaller,
+    idOrName: string,
+    documents: {
+      name: string;
+      mediaType: string | undefined;
+      data: Uint8Array;
+      metadata?: Record<string, string | number | boolean> | undefined;
+      providedChunks?: string[] | undefined;
+    }[],
+  ) {
+    const collection = await this.store.get(caller.projectId, idOrName);
+    const rejected: {
+      name: string;
+      id: null;
+      outcome: 'rejected';
+      error: { code: string; message: string };
+    }[] = [];
+    const accepted = [];
+    for (const document of documents) {
+      if (document.data.length === 0) {
+        rejected.push({
+          name: document.name,
+          id: null,
+          outcome: 'rejected',
+          error: { code: 'unprocessable', message: `${document.name} is empty.` },
+        });
+        continue;
+      }
+      accepted.push({
+        ...document,
+        metadata: document.metadata ?? {},
+        providedChunks: document.providedChunks,
+      });
+    }
+    const { job, outcomes } = accepted.length
+      ? await this.ingestion.enqueue(caller.projectId, collection.id, accepted, caller.actor)
+      : { job: null, outcomes: [] };
+    return { job, documents: [...outcomes, ...rejected] };
+  }
+
+  async documents(caller: RagCaller, idOrName: string) {
+    const collection = await this.store.get(caller.projectId, idOrName);
+    return this.store.documents(collection.id);
+  }
+
+  async deleteDocument(caller: RagCaller, idOrName: string, documentId: string) {
+    const collection = await this.store.get(caller.projectId, idOrName);
+    const document = await this.store.deleteDocument(collection.id, documentId);
+    const index = await this.#cachedIndex(collection);
+    await index?.removeDocument(document.id);
+    await index?.persist(this.store);
+    return document;
+  }
+
+  async #cachedIndex(collection: CollectionRow) {
+    return this.ingestion.index(collection.id, collection.config).catch(() => undefined);
+  }
+
+  async job(caller: RagCaller, jobId: string) {
+    return this.ingestion.job(caller.projectId, jobId);
+  }
+
+  followJob(caller: RagCaller, jobId: string, signal?: AbortSignal) {
+    return this.ingestion.follow(caller.projectId, jobId, signal);
+  }
+
+  async #retrieve(
+    collection: CollectionRow,
+    input: SearchInput,
+    signal?: AbortSignal,
+  ): Promise<RetrievalResult> {
+    const config = collection.config;
+    const index = await this.ingestion.index(collection.id, config);
+    const vectorWeight =
+      config.retrieval.vector_weight ?? (config.embedder.startsWith('hashing:') ? 0.05 : 0.5);
+    return index.retrieve({
+      query: input.query,
+      mode: input.mode ?? config.retrieval.mode,
+      topK: input.top_k ?? config.retrieval.top_k,
+      fusion:
+        config.retrieval.fusion === 'rrf' ? { method: 'rrf', k: 60 } : { method: 'weighted', vectorWeight },
+      ...(input.filter ? { filter: input.filter as MetadataFilter } : {}),
+      ...((input.min_score ?? config.retrieval.min_score) !== undefined
+        ? { minScore: (input.min_score ?? config.retrieval.min_score)! }
+        : {}),
+      window: input.window ?? config.retrieval.window,
+      ...(config.retrieval.rerank_model
+        ? { rerank: { model: this.options.registry.rerankModel(config.retrieval.rerank_model) } }
+        : {}),
+      ...(signal ? { abortSignal: signal } : {}),
+    });
+  }
+
+  async search(caller: RagCaller, idOrName: string, input: SearchInput) {
+    const collection = await this.store.get(caller.projectId, idOrName);
+    const result = await this.#retrieve(collection, input, caller.signal);
+    return { mode: result.mode, hits: result.hits.map(hitJson), warnings: result.warnings };
+  }
+
+  /** Retrieval and the decisions before the model: contexts kept, warnings, and whether to answer at all. */
+  async #prepareAnswer(
+    caller: RagCaller,
+    idOrName: string,
+    input: {
+      question: string;
+      model?: string | undefined;
+      top_k?: number | undefined;
+      mode?: RetrievalMode | undefined;
+      filter?: Record<string, unknown> | undefined;
+    },
+  ) {
+    const collection = await this.store.get(caller.projectId, idOrName);
+    const config = collection.config;
+    const model = input.model ?? config.answer.model;
+    if (!model) {
+      throw new KeelError(
+        'invalid_request',
+        'Name a model to answer with: `model` in the request or `answer.model` in the collection configuration.',
+        {
+          issues: [
+            {
+              code: 'missing_model',
+              path: ['model'],
+              message: 'required when the collection has no answer model',
+            },
+          ],
+        },
+      );
+    }
+    this.options.registry.languageModel(model);
+    const retrieved = await this.#retrieve(
+      collection,
+      { query: input.question, top_k: input.top_k, mode: input.mode, filter: input.filter },
+      caller.signal,
+    );
+    const warnings: AskResponse['warnings'] = retrieved.warnings.map((w) => ({
+      code: w.code,
+      message: w.message,
+    }));
+    const flagged = retrieved.hits.filter((hit) =>
+      String(hit.chunk.metadata?.flags ?? '').includes('indirect_injection'),
+    );
+    const contexts = retrieved.hits.filter((hit) => !flagged.includes(hit));
+    if (flagged.length) {
+      warnings.push({
+        code: 'indirect_injection',
+        message: `${flagged.length} retrieved passage${flagged.length > 1 ? 's were' : ' was'} left out: ${flagged.length > 1 ? 'they contain' : 'it contains'} instructions addressed to an AI assistant.`,
+      });
+    }
+    const support = retrievalSupport(
+      input.question,
+      contexts.map((hit) => hit.chunk),
+    );
+    const language = questionLanguage(input.question);
+    const answerable = contexts.length > 0 && support >= config.answer.min_support;
+    if (!answerable) {
+      warnings.push({
+        code: 'weak_retrieval',
+        message: `The retrieved passages cover ${Math.round(support * 100)}% of the question's terms (minimum ${Math.round(config.answer.min_support * 100)}%): answered "don't know" without calling the model.`,
+      });
+    }
+    return { collection, config, model, contexts, warnings, answerable, language };
+  }
+
+  async #finish(
+    prepared: {
+      config: CollectionConfig;
+      model: string;
+      contexts: RetrievedChunk[];
+      warnings: AskResponse['warnings'];
+    },
+    answer: string,
+    usage: LanguageModelUsage,
+    context: CallContext,
+  ): Promise<AskResponse> {
+    const { config, contexts } = prepared;
+    const judge =
+      config.answer.verify === 'judge'
+        ? async (claim: string, passage: string) => {
+            const verdict = await this.options.generation.generate(
+              {
+                model: config.answer.judge_model ?? prepared.model,
+                prompt: judgePrompt(claim, passage),
+                parameters: { decodingMethod: 'greedy', maxNewTokens: 3 },
+              },
+              context,
+            );
+            return /^\s*(yes|예|네)/i.test(verdict.text);
+          }
+        : undefined;
+    const claims: Claim[] = await verifyClaims(
+      answer,
+      contexts.map((hit) => hit.chunk),
+      config.answer.verify,
+      judge,
+    );
+    const cited = [...new Set(claims.flatMap((claim) => claim.citations))]
+      .filter((n) => contexts[n - 1])
+      .sort((a, b) => a - b);
+    const unsupported = claims.filter((claim) => !claim.supported);
+    const warnings = [...prepared.warnings];
+    if (unsupported.length) {
+      warnings.push({
+        code: 'unsupported_claims',
+        message: `${unsupported.length} of ${claims.length} sentence${claims.length > 1 ? 's are' : ' is'} not supported by the passage${unsupported.length > 1 ? 's' : ''} cited (see claims[].supported).`,
+      });
+    }
+    return {
+      answer,
+      answered: true,
+      citations: cited.map((n) => {
+        const chunk = contexts[n - 1]!.chunk;
+        return {
+          marker: n,
+          chunk_id: chunk.id,
+          document_id: chunk.documentId,
+          document: String(chunk.metadata?.document ?? chunk.documentId),
+          pages: chunk.pages ?? null,
+          start: chunk.start ?? null,
+          end: chunk.end ?? null,
+          quote: chunk.text.length > 300 ? `${chunk.text.slice(0, 300)}…` : chunk.text,
+        };
+      }),
+      claims,
+      contexts: contexts.map(hitJson),
+      model: prepared.model,
+      usage: { input_tokens: usage.inputTokens, output_tokens: usage.outputTokens },
+      warnings,
+    };
+  }
+
+  #notAnswered(prepared: {
+    model: string;
+    contexts: RetrievedChunk[];
+    warnings: AskResponse['warnings'];
+    language: AnswerLanguage;
+  }): AskResponse {
+    return {
+      answer: dontKnow[prepared.language],
+      answered: false,
+      citations: [],
+      claims: [],
+      contexts: prepared.contexts.map(hitJson),
+      model: null,
+      usage: { input_tokens: 0, output_tokens: 0 },
+      warnings: prepared.warnings,
+    };
+  }
+
+  async ask(
+    caller: RagCaller,
+    idOrName: string,
+    input: {
+      question: string;
+      model?: string | undefined;
+      top_k?: number | undefined;
+      mode?: RetrievalMode | undefined;
+      filter?: Record<string, unknown> | undefined;
+    },
+  ): Promise<AskResponse> {
+    const prepared = await this.#prepareAnswer(caller, idOrName, input);
+    if (!prepared.answerable) return this.#notAnswered(prepared);
+    const context = { projectId: caller.projectId, keyId: caller.keyId, endpoint: '/api/v1/collections/ask' };
+    const outcome = await this.options.generation.generate(
+      {
+        model: prepared.model,
+        prompt: renderAnswerPrompt(input.question, prepared.contexts, prepared.config),
+        parameters: {
+          decodingMethod: prepared.config.answer.temperature > 0 ? 'sample' : 'greedy',
+          temperature: prepared.config.answer.temperature,
+          maxNewTokens: prepared.config.answer.max_new_tokens,
+        },
+        ...(caller.signal ? { abortSignal: caller.signal } : {}),
+      },
+      context,
+    );
+    return this.#finish(prepared, outcome.text, outcome.usage, context);
+  }
+
+  /** Streams the answer; citations and claim checks arrive with the final `result` event. */
+  async askStream(
+    caller: RagCaller,
+    idOrName: string,
+    input: {
+      question: string;
+      model?: string | undefined;
+      top_k?: number | undefined;
+      mode?: RetrievalMode | undefined;
+      filter?: Record<string, unknown> | undefined;
+    },
+  ): Promise<AsyncGenerator<AskEvent>> {
+    const prepared = await this.#prepareAnswer(caller, idOrName, input);
+    const self = this;
+    if (!prepared.answerable) {
+      const result = this.#notAnswered(prepared);
+      return (async function* () {
+        yield { type: 'contexts', contexts: result.contexts, warnings: result.warnings } as AskEvent;
+        yield { type: 'delta', text: result.answer } as AskEvent;
+        yield { type: 'result', result } as AskEvent;
+      })();
+    }
+    const context = { projectId: caller.projectId, keyId: caller.keyId, endpoint: '/api/v1/collections/ask' };
+    const outcome = await this.options.generation.stream(
+      {
+        model: prepared.model,
+        prompt: renderAnswerPrompt(input.question, prepared.contexts, prepared.config),
+        parameters: {
+          decodingMethod: prepared.config.answer.temperature > 0 ? 'sample' : 'greedy',
+          temperature: prepared.config.answer.temperature,
+          maxNewTokens: prepared.config.answer.max_new_tokens,
+        },
+        ...(caller.signal ? { abortSignal: caller.signal } : {}),
+      },
+      context,
+    );
+    return (async function* () {
+      yield {
+        type: 'contexts',
+        contexts: prepared.contexts.map(hitJson),
+        warnings: prepared.warnings,
+      } as AskEvent;
+      let text = '';
+      let usage: LanguageModelUsage = { inputTokens: 0, outputTokens: 0 };
+      for await (const part of outcome.stream as AsyncIterable<StreamPart>) {
+        if (part.type === 'text-delta') {
+          text += part.text;
+          yield { type: 'delta', text: part.text } as AskEvent;
+        } else if (part.type === 'finish') usage = part.usage;
+        else if (part.type === 'error') throw part.error;
+      }
+      yield { type: 'result', result: await self.#finish(prepared, text, usage, context) } as AskEvent;
+    })();
+  }
+
+  /** The chunks a chunker configuration would make of a text (nothing stored). */
+  async preview(input: {
+    text: string;
+    media_type?: string | undefined;
+    chunker?: Record<string, unknown> | undefined;
+  }) {
+    const parsed = chunkerConfigSchema.safeParse(input.chunker ?? {});
+    if (!parsed.success) {
+      throw new KeelError('invalid_request', 'The chunker configuration is invalid.', {
+        issues: parsed.error.issues.map((issue) => ({
+          code: issue.code,
+          path: ['chunker', ...issue.path.map(String)],
+          message: issue.message,
+        })),
+      });
+    }
+    const { loadDocument } = await import('../loading/load-document.js');
+    const document = await loadDocument({
+      data: new TextEncoder().encode(input.text),
+      ...(input.media_type ? { mediaType: input.media_type } : {}),
+    });
+    const config = parseCollectionConfig({ chunker: parsed.data });
+    const chunks = chunksFor(document, config);
+    return {
+      chunks: chunks.map((chunk) => ({
+        index: chunk.index,
+        text: chunk.text,
+        start: chunk.start,
+        end: chunk.end,
+        kind: chunk.kind,
+        pages: chunk.pages ?? null,
+        heading_path: chunk.headingPath ?? null,
+        characters: chunk.text.length,
+      })),
+      warnings: document.warnings,
+    };
+  }
+}
