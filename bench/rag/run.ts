@@ -6,6 +6,7 @@
  *   npx tsx bench/rag/run.ts            (KEEL_DATASETS=<dir> to read the datasets elsewhere;
  *                                        KEEL_BENCH_CHUNKS=<n> to change the 100k)
  */
+import { measureCollections } from './collections-speed.js';
 import { loadRetrievalSet, type RetrievalSet } from './datasets.js';
 import { measurePdf } from './pdf-speed.js';
 import { measureQuality, type QualityReport } from './quality.js';
@@ -60,7 +61,23 @@ async function main(): Promise<void> {
     `| PDF pages/s vs pdftotext (${pdf.pages} pages) | ${pdf.keelPagesPerSecond} | ${pdf.pdftotextPagesPerSecond ?? 'not installed'} | ${pdf.pdftotextPagesPerSecond ? (pdf.keelPagesPerSecond / pdf.pdftotextPagesPerSecond).toFixed(2) : ''} |`,
   );
 
-  log(JSON.stringify({ bench: 'rag', quality, speed, pdf }));
+  const collections = await measureCollections(sets);
+  log(`\n## collections on the embedded database (${collections.documents} paragraphs as documents)`);
+  log('| what | value |');
+  log('|---|---|');
+  log(
+    `| ingestion job (load, chunk, injection scan, embed, commit per document) | ${collections.chunksPerSecond} chunks/s, ${collections.documentsPerSecond} documents/s (${collections.ingestSeconds} s) |`,
+  );
+  log(
+    `| keyword search through the collection, p50 / p99 | ${collections.searchP50Ms} / ${collections.searchP99Ms} ms |`,
+  );
+  log(
+    `| recall@1 through the collection | ${Object.entries(collections.recall1)
+      .map(([name, value]) => `${name} ${value}`)
+      .join(', ')} |`,
+  );
+
+  log(JSON.stringify({ bench: 'rag', quality, speed, pdf, collections }));
 }
 
 await main();

@@ -67,12 +67,6 @@ export async function createRuntime(config: KeelConfig, options: RuntimeOptions 
       options.providers ??
       (await (await import('../models/default-providers.js')).createDefaultProviders(config, logger));
     const registry = new ProviderRegistry(providers);
-    // The hashing embedder is the offline default of every collection; keep it even when the
-    // caller chose the providers (tests, embedding Keel).
-    if (!providers.some((provider) => provider.name === 'hashing')) {
-      const { createHashingProvider } = await import('../rag/hashing-provider.js');
-      registry.register(createHashingProvider());
-    }
     const guardrails = new GuardrailService(
       db,
       loadSecretKey({ secretKey: config.secretKey, dataDir: config.dataDir }),

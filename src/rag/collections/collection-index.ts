@@ -158,8 +158,15 @@ export class CollectionIndex {
     );
   }
 
-  /** Writes the usearch file when it changed (its manifest names the rows it reflects). */
-  async persist(store: CollectionStore): Promise<void> {
+  #persisting: Promise<void> = Promise.resolve();
+
+  /** Writes the usearch file when it changed (its manifest names the rows it reflects); one write at a time. */
+  persist(store: CollectionStore): Promise<void> {
+    this.#persisting = this.#persisting.catch(() => undefined).then(() => this.#persist(store));
+    return this.#persisting;
+  }
+
+  async #persist(store: CollectionStore): Promise<void> {
     if (!this.#dirty || !this.file || !(this.vector as UsearchVectorIndex | undefined)?.native) return;
     this.#dirty = false;
     const rows = (await store.chunks(this.collectionId)).filter(

@@ -486,7 +486,16 @@ export class IngestionService {
     );
     this.options.logger.info({ job: job.id, ...finished[0] }, 'ingestion job finished');
     const cached = this.#indexes.get(job.collection_id);
-    if (cached) await (await cached.index.catch(() => undefined))?.persist(store);
+    // The index file is derived: failing to write it costs a rebuild later, not the job.
+    if (cached)
+      await (await cached.index.catch(() => undefined))
+        ?.persist(store)
+        .catch((error) =>
+          this.options.logger.warn(
+            { err: error, collection: job.collection_id },
+            'could not save the vector index',
+          ),
+        );
     this.#events.emit(job.id);
   }
 

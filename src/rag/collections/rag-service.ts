@@ -18,8 +18,10 @@ import type { Logger } from '../../core/logger.js';
 import type { CallContext, GenerationService } from '../../models/generation-service.js';
 import type { ProviderRegistry } from '../../models/provider-registry.js';
 import type { DatabaseV1 } from '../../spec/database.js';
+import type { EmbeddingModelV1 } from '../../spec/embedding-model.js';
 import type { LanguageModelUsage, StreamPart } from '../../spec/language-model.js';
 import type { MetadataFilter } from '../../spec/lexical-index.js';
+import { createHashingProvider } from '../hashing-provider.js';
 import type { RetrievalMode, RetrievalResult, RetrievedChunk } from '../retrieval/retrieve.js';
 import {
   type AnswerLanguage,
@@ -34,6 +36,8 @@ import {
 import { type CollectionRow, CollectionStore, parseCollectionConfig } from './collection-store.js';
 import { ExperimentRunner } from './experiments.js';
 import { chunksFor, IngestionService } from './ingestion.js';
+
+const builtinHashing = createHashingProvider();
 
 export interface RagCaller {
   projectId: string;
@@ -103,23 +107,47 @@ export class RagService {
 
   constructor(readonly options: RagServiceOptions) {
     this.store = new CollectionStore(options.db);
+    const embedderFor = (id: string) => this.embedder(id);
     this.ingestion = new IngestionService({
       db: options.db,
       store: this.store,
       dataDir: options.dataDir,
       logger: options.logger,
-      embedderFor: (id) => options.registry.embeddingModel(id),
+      embedderFor,
     });
     this.experiments = new ExperimentRunner({
       db: options.db,
       store: this.store,
       generation: options.generation,
-      embedderFor: (id) => options.registry.embeddingModel(id),
+      embedderFor,
     });
   }
 
   start(): void {
     this.ingestion.start();
+  }
+
+  /**
+   * A collection's embedder. `hashing:*` is built in: it answers even when the server was started
+   * with a provider list that leaves the hashing provider out.
+   */
+  embedder(id: string): EmbeddingModelV1 {
+    try {
+      return this.options.registry.embeddingModel(id);
+    } catch (error) {
+      const [provider, ...rest] = id.split(':');
+      if (provider !== 'hashing' || this.#registryHas('hashing')) throw error;
+      return builtinHashing.embeddingModel(rest.join(':'));
+    }
+  }
+
+  #registryHas(name: string): boolean {
+    try {
+      this.options.registry.provider(name);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   async close(): Promise<void> {
@@ -169,7 +197,7 @@ export class RagService {
 
   /** Refuses a configuration naming models no provider has, before anything is stored. */
   #checkModels(config: CollectionConfig): void {
-    this.options.registry.embeddingModel(config.embedder);
+    this.embedder(config.embedder);
     if (config.answer.model) this.options.registry.languageModel(config.answer.model);
     if (config.answer.judge_model) this.options.registry.languageModel(config.answer.judge_model);
   }

@@ -1,0 +1,284 @@
+/**
+ * @module cli/commands/rag
+ * `keel rag create|list|ingest|documents|search|ask|experiment`: collections from the terminal,
+ * with a progress bar while documents are ingested and while an experiment runs.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { KeelError } from '../../core/errors.js';
+import type { Experiment } from '../../sdk/rag.js';
+import type { CommandHandler } from '../command.js';
+import { withConnection } from '../connect.js';
+import { createProgress, printJson, printTable, withSpinner } from '../output.js';
+
+function numberOption(value: unknown, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed))
+    throw new KeelError('invalid_request', `--${name} must be a number.`, {
+      issues: [{ code: 'invalid_type', path: [name], message: 'expected a number' }],
+    });
+  return parsed;
+}
+
+function listOption<T = string>(value: unknown, name: string, asNumber = false): T[] | undefined {
+  if (value === undefined) return undefined;
+  const items = String(value)
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+  return (asNumber ? items.map((item) => numberOption(item, name)!) : items) as T[];
+}
+
+const mediaTypes: Record<string, string> = {
+  '.pdf': 'application/pdf',
+  '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  '.html': 'text/html',
+  '.htm': 'text/html',
+  '.md': 'text/markdown',
+  '.markdown': 'text/markdown',
+  '.csv': 'text/csv',
+  '.json': 'application/json',
+  '.jsonl': 'application/x-ndjson',
+  '.txt': 'text/plain',
+};
+
+/** Files named on the command line; a directory contributes its files (not recursively). */
+async function filesOf(paths: string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const entry of paths) {
+    const info = await stat(entry).catch(() => undefined);
+    if (!info) throw new KeelError('not_found', `No such file or directory: ${entry}`);
+    if (info.isDirectory()) {
+      for (const name of (await readdir(entry)).sort()) {
+        const file = path.join(entry, name);
+        if ((await stat(file)).isFile()) files.push(file);
+      }
+    } else files.push(entry);
+  }
+  return files;
+}
+
+export const createCommand: CommandHandler = async (context, args, options) => {
+  const config: Record<string, unknown> = {};
+  if (options.embedder) config.embedder = String(options.embedder);
+  const chunker: Record<string, unknown> = {};
+  if (options.chunker) chunker.strategy = String(options.chunker);
+  if (options.size !== undefined) chunker.size = numberOption(options.size, 'size');
+  if (options.overlap !== undefined) chunker.overlap = numberOption(options.overlap, 'overlap');
+  if (Object.keys(chunker).length) config.chunker = chunker;
+  if (options.model) config.answer = { model: String(options.model) };
+  return withConnection(context, async ({ client }) => {
+    const collection = await client.rag.create({
+      name: args[0]!,
+      ...(options.description ? { description: String(options.description) } : {}),
+      config,
+    });
+    if (context.global.json) printJson(context.io, collection);
+    else context.io.stdout.write(`Created collection ${collection.name} (${collection.id}).\n`);
+    return 0;
+  });
+};
+
+export const listCommand: CommandHandler = async (context) =>
+  withConnection(context, async ({ client }) => {
+    const { collections } = await client.rag.list();
+    if (context.global.json) printJson(context.io, collections);
+    else
+      printTable(
+        context.io,
+        collections.map((c) => ({
+          name: c.name,
+          documents: c.documents,
+          chunks: c.chunks,
+          embedder: (c.config as { embedder: string }).embedder,
+          version: c.config_version,
+        })),
+      );
+    return 0;
+  });
+
+export const ingestCommand: CommandHandler = async (context, args) => {
+  const [collection, ...paths] = args as [string, ...string[]];
+  const files = await filesOf(paths);
+  if (!files.length) throw new KeelError('invalid_request', 'Name at least one file or directory to ingest.');
+  const io = context.io;
+  return withConnection(context, async ({ client }) => {
+    const uploads = await Promise.all(
+      files.map(async (file) => ({
+        name: path.basename(file),
+        data: new Uint8Array(await readFile(file)),
+        type: mediaTypes[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+      })),
+    );
+    const result = await withSpinner(io, `Uploading ${files.length} file${files.length > 1 ? 's' : ''}`, () =>
+      client.rag.upload(collection, uploads),
+    );
+    for (const document of result.documents) {
+      if (document.outcome === 'unchanged') io.stderr.write(`${document.name}: unchanged, skipped\n`);
+      if (document.outcome === 'rejected') io.stderr.write(`${document.name}: ${document.error?.message}\n`);
+    }
+    let failed = result.documents.filter((d) => d.outcome === 'rejected').length;
+    if (result.job) {
+      const progress = createProgress(io, 'Ingesting', { total: result.job.total });
+      const job = await client.rag.waitForJob(collection, result.job.id, (update) =>
+        progress.update(update.done + update.failed),
+      );
+      progress.stop(
+        `${job.done} document${job.done === 1 ? '' : 's'} ingested, ${job.chunks} chunks, ${job.failed} failed.`,
+      );
+      for (const error of job.errors)
+        io.stderr.write(`${error.document}: ${error.message} (${error.code})\n`);
+      failed += job.failed;
+      if (context.global.json) printJson(io, job);
+    } else if (context.global.json) printJson(io, result);
+    return failed ? 1 : 0;
+  });
+};
+
+export const documentsCommand: CommandHandler = async (context, args) =>
+  withConnection(context, async ({ client }) => {
+    const { documents } = await client.rag.documents(args[0]!);
+    if (context.global.json) printJson(context.io, documents);
+    else
+      printTable(
+        context.io,
+        documents.map((d) => ({
+          name: d.name,
+          status: d.status,
+          chunks: d.chunk_count,
+          pages: d.pages ?? '',
+          bytes: d.size_bytes,
+        })),
+      );
+    return 0;
+  });
+
+export const searchCommand: CommandHandler = async (context, args, options) =>
+  withConnection(context, async ({ client }) => {
+    const result = await client.rag.search(args[0]!, {
+      query: args[1]!,
+      ...(options.mode ? { mode: options.mode as 'vector' | 'keyword' | 'hybrid' } : {}),
+      ...(options.topK !== undefined ? { top_k: numberOption(options.topK, 'top-k')! } : {}),
+    });
+    if (context.global.json) printJson(context.io, result);
+    else {
+      for (const warning of result.warnings) context.io.stderr.write(`warning: ${warning.message}\n`);
+      printTable(
+        context.io,
+        result.hits.map((hit, index) => ({
+          '#': index + 1,
+          score: hit.score.toFixed(3),
+          document: hit.document,
+          pages: hit.pages?.join(',') ?? '',
+          text: hit.text.replace(/\s+/g, ' ').slice(0, 80),
+        })),
+      );
+    }
+    return 0;
+  });
+
+export const askCommand: CommandHandler = async (context, args, options) => {
+  const io = context.io;
+  const input = {
+    question: args[1]!,
+    ...(options.model ? { model: String(options.model) } : {}),
+    ...(options.topK !== undefined ? { top_k: numberOption(options.topK, 'top-k')! } : {}),
+  };
+  return withConnection(context, async ({ client }) => {
+    let result: Awaited<ReturnType<typeof client.rag.ask>>;
+    if (options.stream && !context.global.json) {
+      let final: typeof result | undefined;
+      for await (const event of client.rag.askStream(args[0]!, input)) {
+        if (event.type === 'delta') io.stdout.write(event.text);
+        if (event.type === 'result') final = event.result;
+      }
+      io.stdout.write('\n');
+      result = final!;
+    } else {
+      result = await withSpinner(io, 'Answering', () => client.rag.ask(args[0]!, input));
+      if (context.global.json) {
+        printJson(io, result);
+        return 0;
+      }
+      io.stdout.write(`${result.answer}\n`);
+    }
+    if (result.citations.length) {
+      io.stdout.write('\n');
+      for (const citation of result.citations) {
+        const pages = citation.pages?.length ? `, p. ${citation.pages.join(',')}` : '';
+        io.stdout.write(`[${citation.marker}] ${citation.document}${pages}\n`);
+      }
+    }
+    for (const claim of result.claims.filter((c) => !c.supported))
+      io.stderr.write(`unsupported: ${claim.text}\n`);
+    for (const warning of result.warnings) io.stderr.write(`warning: ${warning.message}\n`);
+    return 0;
+  });
+};
+
+/** Questions from a JSON array or JSON Lines file: {question, answers?, passages?}. */
+async function readQuestions(file: string) {
+  const text = await readFile(file, 'utf8').catch(() => {
+    throw new KeelError('not_found', `Cannot read ${file}.`);
+  });
+  try {
+    const trimmed = text.trim();
+    return trimmed.startsWith('[')
+      ? JSON.parse(trimmed)
+      : trimmed
+          .split('\n')
+          .filter((line) => line.trim())
+          .map((line) => JSON.parse(line));
+  } catch {
+    throw new KeelError(
+      'invalid_request',
+      `${file} is not a JSON array or JSON Lines of {question, answers?, passages?}.`,
+    );
+  }
+}
+
+export const experimentCommand: CommandHandler = async (context, args, options) => {
+  const io = context.io;
+  const questions = await readQuestions(args[1]!);
+  const grid = {
+    ...(options.chunker ? { chunker: listOption(options.chunker, 'chunker') } : {}),
+    ...(options.size ? { size: listOption<number>(options.size, 'size', true) } : {}),
+    ...(options.overlap ? { overlap: listOption<number>(options.overlap, 'overlap', true) } : {}),
+    ...(options.embedder ? { embedder: listOption(options.embedder, 'embedder') } : {}),
+    ...(options.topK ? { top_k: listOption<number>(options.topK, 'top-k', true) } : {}),
+    ...(options.mode ? { mode: listOption(options.mode, 'mode') } : {}),
+    ...(options.model ? { model: listOption(options.model, 'model') } : {}),
+  };
+  return withConnection(context, async ({ client }) => {
+    const started = await client.rag.experiment(args[0]!, {
+      questions,
+      grid: grid as never,
+      ...(options.metric ? { metric: String(options.metric) as never } : {}),
+    });
+    const progress = createProgress(io, 'Experimenting');
+    const done: Experiment = await client.rag.waitForExperiment(started.id, (experiment) =>
+      progress.update(experiment.runs),
+    );
+    progress.stop(`${done.runs} configuration${done.runs === 1 ? '' : 's'} evaluated (${done.status}).`);
+    if (done.status === 'failed')
+      throw new KeelError('internal', `The experiment failed: ${String(done.error?.message ?? '')}`);
+    if (context.global.json) printJson(io, done);
+    else
+      printTable(
+        io,
+        done.results.map((result) => ({
+          rank: result.rank,
+          ...Object.fromEntries(Object.entries(result.config).map(([k, v]) => [k, String(v).slice(0, 24)])),
+          ...Object.fromEntries(Object.entries(result.metrics).map(([k, v]) => [k, v.toFixed(3)])),
+        })),
+      );
+    if (options.apply && done.best) {
+      const applied = await client.rag.applyExperiment(done.id);
+      io.stderr.write(
+        `Saved the best configuration as version ${applied.version}${applied.job ? '; re-indexing in the background' : ''}.\n`,
+      );
+    }
+    return 0;
+  });
+};
