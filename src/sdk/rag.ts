@@ -185,15 +185,29 @@ export class RagApi {
     yield* readJsonEvents<AskEvent>(response, signal);
   }
 
+  /** The chunks a configuration would make of a text, or of a file, without storing anything. */
   preview(input: {
-    text: string;
+    text?: string;
+    file?: FileDocument;
     media_type?: TextDocument['media_type'];
     chunker?: Record<string, unknown>;
   }) {
+    let body: unknown = input;
+    if (input.file) {
+      const form = new FormData();
+      const data = input.file.data;
+      const blob =
+        data instanceof Blob
+          ? data
+          : new Blob([data as Uint8Array<ArrayBuffer>], input.file.type ? { type: input.file.type } : {});
+      form.append('file', blob, input.file.name);
+      if (input.chunker) form.append('chunker', JSON.stringify(input.chunker));
+      body = form;
+    }
     return this.client.request<{
       chunks: { index: number; text: string; start: number; end: number; kind: string; characters: number }[];
       warnings: unknown[];
-    }>('POST', '/api/v1/collections/preview', { body: input });
+    }>('POST', '/api/v1/collections/preview', { body });
   }
 
   experiment(id: string, input: Omit<ExperimentRequest, 'max_runs'> & { max_runs?: number }) {

@@ -73,7 +73,7 @@ export async function createRuntime(config: KeelConfig, options: RuntimeOptions 
       { metrics, logger },
     );
     const generation = new GenerationService({ registry, meter: usage, metrics, guardrails });
-    const rag = new RagService({ db, registry, generation, dataDir: config.dataDir, logger });
+    const rag = new RagService({ db, registry, generation, dataDir: config.dataDir, logger, metrics });
     const services: KeelServices = {
       config,
       db,

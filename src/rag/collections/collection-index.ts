@@ -21,6 +21,11 @@ import { openUsearchIndex, saveUsearchIndex } from '../vector/usearch-store.js';
 import type { UsearchVectorIndex } from '../vector/usearch-vector-index.js';
 import { type ChunkRow, type CollectionStore, vectorOf } from './collection-store.js';
 
+/** The derived pgvector table of a collection. */
+export function pgvectorTable(collectionId: string): string {
+  return `rag_vectors_${collectionId.replace(/[^a-z0-9]/gi, '_').toLowerCase()}`;
+}
+
 export interface IndexedChunk {
   row: ChunkRow;
   documentName: string;
@@ -89,7 +94,7 @@ export class CollectionIndex {
       })();
     if (dimensions) {
       if (options.config.index.vector === 'pgvector') {
-        const table = `rag_vectors_${options.collectionId.replace(/[^a-z0-9]/gi, '_').toLowerCase()}`;
+        const table = pgvectorTable(options.collectionId);
         const pg = await createPgvectorIndex({ db: options.db, table, dimensions });
         // The table is derived too: bring it to the rows.
         await options.db.exec(`TRUNCATE ${table}`);

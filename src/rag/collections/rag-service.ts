@@ -6,6 +6,7 @@
  */
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import { Counter } from 'prom-client';
 import {
   type AskResponse,
   type CollectionConfig,
@@ -15,6 +16,7 @@ import {
 } from '../../api/rag.js';
 import { KeelError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
+import type { KeelMetrics } from '../../core/metrics.js';
 import type { CallContext, GenerationService } from '../../models/generation-service.js';
 import type { ProviderRegistry } from '../../models/provider-registry.js';
 import type { DatabaseV1 } from '../../spec/database.js';
@@ -33,6 +35,7 @@ import {
   retrievalSupport,
   verifyClaims,
 } from './answer.js';
+import { pgvectorTable } from './collection-index.js';
 import { type CollectionRow, CollectionStore, parseCollectionConfig } from './collection-store.js';
 import { ExperimentRunner } from './experiments.js';
 import { chunksFor, IngestionService } from './ingestion.js';
@@ -52,6 +55,7 @@ export interface RagServiceOptions {
   generation: GenerationService;
   dataDir: string;
   logger: Logger;
+  metrics?: KeelMetrics;
 }
 
 function hitJson(hit: RetrievedChunk): SearchHit {
@@ -104,9 +108,17 @@ export class RagService {
   readonly store: CollectionStore;
   readonly ingestion: IngestionService;
   readonly experiments: ExperimentRunner;
+  /** Queries whose keyword side found nothing while the vector side did (silent Korean misses, made visible). */
+  readonly #retrievalWarnings: Counter<'code' | 'mode'>;
 
   constructor(readonly options: RagServiceOptions) {
     this.store = new CollectionStore(options.db);
+    this.#retrievalWarnings = new Counter({
+      name: 'keel_rag_retrieval_warnings_total',
+      help: 'Retrievals that carried a warning: keyword_no_match (keyword side empty, vector side not), vector_no_match.',
+      labelNames: ['code', 'mode'],
+      registers: options.metrics ? [options.metrics.registry] : [],
+    });
     const embedderFor = (id: string) => this.embedder(id);
     this.ingestion = new IngestionService({
       db: options.db,
@@ -233,6 +245,8 @@ export class RagService {
     const collection = await this.store.get(caller.projectId, idOrName);
     await this.store.delete(caller.projectId, collection.id);
     this.ingestion.invalidate(collection.id);
+    if (collection.config.index.vector === 'pgvector')
+      await this.options.db.exec(`DROP TABLE IF EXISTS ${pgvectorTable(collection.id)}`);
     const file = path.join(this.options.dataDir, 'rag', `${collection.id}.usearch`);
     await rm(file, { force: true });
     await rm(`${file}.manifest.json`, { force: true });
@@ -314,22 +328,28 @@ export class RagService {
     const index = await this.ingestion.index(collection.id, config);
     const vectorWeight =
       config.retrieval.vector_weight ?? (config.embedder.startsWith('hashing:') ? 0.05 : 0.5);
-    return index.retrieve({
-      query: input.query,
-      mode: input.mode ?? config.retrieval.mode,
-      topK: input.top_k ?? config.retrieval.top_k,
-      fusion:
-        config.retrieval.fusion === 'rrf' ? { method: 'rrf', k: 60 } : { method: 'weighted', vectorWeight },
-      ...(input.filter ? { filter: input.filter as MetadataFilter } : {}),
-      ...((input.min_score ?? config.retrieval.min_score) !== undefined
-        ? { minScore: (input.min_score ?? config.retrieval.min_score)! }
-        : {}),
-      window: input.window ?? config.retrieval.window,
-      ...(config.retrieval.rerank_model
-        ? { rerank: { model: this.options.registry.rerankModel(config.retrieval.rerank_model) } }
-        : {}),
-      ...(signal ? { abortSignal: signal } : {}),
-    });
+    return index
+      .retrieve({
+        query: input.query,
+        mode: input.mode ?? config.retrieval.mode,
+        topK: input.top_k ?? config.retrieval.top_k,
+        fusion:
+          config.retrieval.fusion === 'rrf' ? { method: 'rrf', k: 60 } : { method: 'weighted', vectorWeight },
+        ...(input.filter ? { filter: input.filter as MetadataFilter } : {}),
+        ...((input.min_score ?? config.retrieval.min_score) !== undefined
+          ? { minScore: (input.min_score ?? config.retrieval.min_score)! }
+          : {}),
+        window: input.window ?? config.retrieval.window,
+        ...(config.retrieval.rerank_model
+          ? { rerank: { model: this.options.registry.rerankModel(config.retrieval.rerank_model) } }
+          : {}),
+        ...(signal ? { abortSignal: signal } : {}),
+      })
+      .then((result) => {
+        for (const warning of result.warnings)
+          this.#retrievalWarnings.inc({ code: warning.code, mode: result.mode });
+        return result;
+      });
   }
 
   async search(caller: RagCaller, idOrName: string, input: SearchInput) {
@@ -573,9 +593,11 @@ export class RagService {
     })();
   }
 
-  /** The chunks a chunker configuration would make of a text (nothing stored). */
+  /** The chunks a chunker configuration would make of a text or an uploaded file (nothing stored). */
   async preview(input: {
-    text: string;
+    text?: string | undefined;
+    data?: Uint8Array | undefined;
+    file_name?: string | undefined;
     media_type?: string | undefined;
     chunker?: Record<string, unknown> | undefined;
   }) {
@@ -591,9 +613,11 @@ export class RagService {
     }
     const { loadDocument } = await import('../loading/load-document.js');
     const document = await loadDocument({
-      data: new TextEncoder().encode(input.text),
+      data: input.data ?? new TextEncoder().encode(input.text ?? ''),
+      ...(input.file_name ? { fileName: input.file_name } : {}),
       ...(input.media_type ? { mediaType: input.media_type } : {}),
     });
+    if (!document.text.trim()) throw new KeelError('unprocessable', 'The document has no text to chunk.');
     const config = parseCollectionConfig({ chunker: parsed.data });
     const chunks = chunksFor(document, config);
     return {

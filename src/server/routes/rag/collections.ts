@@ -208,7 +208,20 @@ const routes = {
     path: '/api/v1/collections/preview',
     tags,
     summary: 'The chunks a chunker configuration would make of a text (nothing stored)',
-    request: jsonBody(previewRequestSchema),
+    request: {
+      body: {
+        required: false,
+        content: {
+          'application/json': { schema: previewRequestSchema },
+          'multipart/form-data': {
+            schema: z.object({
+              file: z.any().optional().openapi({ type: 'string', format: 'binary' }),
+              chunker: z.string().optional().openapi({ description: 'the chunker configuration, as JSON' }),
+            }),
+          },
+        },
+      },
+    },
     responses: ok(
       z.object({ chunks: z.array(z.record(z.string(), z.unknown())), warnings: z.array(z.unknown()) }),
       'Chunks',
@@ -470,7 +483,33 @@ export function registerRagRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServi
   });
   app.openapi(routes.preview, async (c) => {
     caller(c, 'read');
-    return json(await rag.preview(c.req.valid('json')));
+    if ((c.req.header('content-type') ?? '').startsWith('multipart/form-data')) {
+      const form = await c.req.parseBody();
+      const file = form.file;
+      if (!(file instanceof File))
+        throw new KeelError('invalid_request', 'Send the file to preview as the multipart "file" field.', {
+          issues: [{ code: 'missing_file', path: ['file'], message: 'no file in the upload' }],
+        });
+      let chunker: Record<string, unknown> | undefined;
+      if (typeof form.chunker === 'string' && form.chunker.trim()) {
+        try {
+          chunker = JSON.parse(form.chunker);
+        } catch {
+          throw new KeelError('invalid_request', 'The "chunker" field must be a JSON object.', {
+            issues: [{ code: 'invalid_json', path: ['chunker'], message: 'not JSON' }],
+          });
+        }
+      }
+      return json(
+        await rag.preview({
+          data: new Uint8Array(await file.arrayBuffer()),
+          file_name: file.name,
+          media_type: file.type || undefined,
+          chunker,
+        }),
+      );
+    }
+    return json(await rag.preview(c.req.valid('json') as z.infer<typeof previewRequestSchema>));
   });
   app.openapi(routes.experiment, async (c) =>
     json(await rag.startExperiment(caller(c, 'write'), c.req.valid('param').id, c.req.valid('json')), 202),

@@ -111,6 +111,27 @@ describe('collections', () => {
     const none = await sdk.rag.search('manuals', { query: 'zzyzx qwv', mode: 'hybrid' });
     for (const warning of none.warnings)
       expect(['keyword_no_match', 'vector_no_match']).toContain(warning.code);
+    // A misspelling the keyword side cannot match but the character n-grams can: said, and counted.
+    const misspelt = await sdk.rag.search('manuals', { query: 'warrantee', mode: 'hybrid' });
+    expect(misspelt.warnings.map((w) => w.code)).toContain('keyword_no_match');
+    expect(misspelt.hits[0]!.document).toBe('warranty.md');
+    const metrics = await (await keel.call('/metrics')).text();
+    expect(metrics).toMatch(
+      /keel_rag_retrieval_warnings_total\{code="keyword_no_match",mode="hybrid"\} [1-9]/,
+    );
+  });
+
+  it('keeps vectors in pgvector when the collection asks for it', async () => {
+    await sdk.rag.create({ name: 'pg', config: { index: { vector: 'pgvector' } } });
+    const added = await sdk.rag.addDocuments('pg', [
+      { name: 'a.txt', text: shipping },
+      { name: 'b.txt', text: warranty },
+    ]);
+    await sdk.rag.waitForJob('pg', added.job!.id);
+    const hits = await sdk.rag.search('pg', { query: 'ship business days', mode: 'vector', top_k: 1 });
+    expect(hits.hits[0]!.document).toBe('a.txt');
+    await sdk.rag.delete('pg');
+    expect((await apiError(sdk.rag.get('pg'))).status).toBe(404);
   });
 
   it('replaces a changed document’s chunks and deletes a document with its chunks', async () => {
@@ -213,6 +234,16 @@ describe('collections', () => {
     });
     expect(preview.chunks.length).toBeGreaterThan(1);
     expect(preview.chunks.some((chunk) => chunk.kind === 'table')).toBe(true);
+    const csv = await sdk.rag.preview({
+      file: {
+        name: 'staff.csv',
+        data: new TextEncoder().encode('name,team\n김민수,물류\nJane,Sales\n'),
+        type: 'text/csv',
+      },
+      chunker: { strategy: 'records', size: 500, overlap: 0 },
+    });
+    expect(csv.chunks.map((chunk) => chunk.kind)).toEqual(['record', 'record']);
+    expect(csv.chunks[0]!.text).toContain('name');
     expect((await apiError(sdk.rag.preview({ text: 'x', chunker: { size: 5 } }))).status).toBe(400);
   });
 
