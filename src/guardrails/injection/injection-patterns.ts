@@ -55,6 +55,20 @@ export const promptRules: readonly InjectionRule[] = [
       /\b(?:begin(?:ning)?(?: of)?(?: new)?|start(?: of)?(?: new)?|end(?: of)?(?: out of date| old| previous| outdated)?) instructions?\b|\bnew instructions? (?:to|for)\b|\[?\bsystem (?:note|override|update|upgrade|alert)\b|\bsafe ?mode (?:off|disabled)\b|\breprogramm?ing\b|\bstop everything\b|\bjust (?:print|say|output)\s*:|\bevery time (?:a|the) user\b.{0,80}\b(?:reply|respond|say|answer)\b/i,
     score: 0.8,
   },
+  // "Ignore the image/QR code/email and …": told to disregard the very content it was given.
+  {
+    type: 'prompt_injection',
+    pattern:
+      /\b(?:ignore|disregard)\s+(?:the|this|that|any|all)\s+(?:image|picture|photo|qr code|document|file|text|content|email|e-mail|message|data|context|question|request|task|input)s?\b(?:[^.\n]{0,40})\b(?:and|then|instead|remember|but|just|only|now)\b|\ball ?(?:previous|prior|above|earlier|preceding) +instructions? +(?:are|is|were) +(?:false|void|invalid|cancel+ed|wrong|obsolete|outdated|revoked|null)\b/i,
+    score: 0.8,
+  },
+  // Statements that the prompt is hijacked or compromised, the calling cards of injection demos.
+  {
+    type: 'prompt_injection',
+    pattern:
+      /\b(?:prompt|instructions?|system) (?:has|have) been (?:\w+ ){0,2}(?:hijacked|compromised|overridden|overwritten)\b|\bsanitize your inputs\b/i,
+    score: 0.8,
+  },
   {
     type: 'prompt_leak',
     pattern:
