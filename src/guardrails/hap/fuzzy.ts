@@ -32,6 +32,42 @@ export function editDistanceWithin(a: string, b: string, limit: number): boolean
   return d[a.length]![b.length]! <= limit;
 }
 
+/** `editDistanceWithin(a, b, 1)` without the table: one pass, no allocation (it runs per word). */
+export function withinOneEdit(a: string, b: string): boolean {
+  const la = a.length;
+  const lb = b.length;
+  if (la === lb) {
+    let first = -1;
+    let count = 0;
+    for (let i = 0; i < la; i++) {
+      if (a.charCodeAt(i) === b.charCodeAt(i)) continue;
+      if (++count === 1) first = i;
+      else if (count > 2) return false;
+    }
+    if (count <= 1) return true;
+    // Two mismatches: only a swap of neighbours ("haet" → "hate") is one edit.
+    return (
+      a[first] === b[first + 1] && a[first + 1] === b[first] && a.slice(first + 2) === b.slice(first + 2)
+    );
+  }
+  if (Math.abs(la - lb) > 1) return false;
+  const [long, short] = la > lb ? [a, b] : [b, a];
+  let i = 0;
+  let j = 0;
+  let skipped = false;
+  while (i < long.length && j < short.length) {
+    if (long.charCodeAt(i) === short.charCodeAt(j)) {
+      i++;
+      j++;
+    } else if (skipped) return false;
+    else {
+      skipped = true;
+      i++;
+    }
+  }
+  return true;
+}
+
 /**
  * Replaces words that are misspellings of `keys` with the key ("haet" → "hate", "ihate" →
  * "i hate"). Returns undefined when nothing changed.
@@ -42,7 +78,7 @@ export function repairSpelling(sentence: string, keys: readonly string[]): strin
     const lower = word.toLowerCase();
     if (keys.includes(lower)) return word;
     for (const key of keys) {
-      if (key.length >= 4 && lower.length >= 4 && editDistanceWithin(lower, key, 1)) {
+      if (key.length >= 4 && lower.length >= 4 && withinOneEdit(lower, key)) {
         changed = true;
         return key;
       }
