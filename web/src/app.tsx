@@ -14,6 +14,9 @@ import { UnreachablePage } from './shell/unreachable-page';
 const ModelsPage = lazy(() =>
   import('./pages/models/models-page').then((module) => ({ default: module.ModelsPage })),
 );
+const CollectionsPage = lazy(() =>
+  import('./pages/collections/collections-page').then((module) => ({ default: module.CollectionsPage })),
+);
 const UsagePage = lazy(() =>
   import('./pages/usage/usage-page').then((module) => ({ default: module.UsagePage })),
 );
@@ -22,6 +25,7 @@ function Page({ path }: { path: string }) {
   if (path === '/prompt-lab') return <PromptLabPage />;
   if (path === '/models') return <ModelsPage />;
   if (path === '/usage') return <UsagePage />;
+  if (path === '/collections') return <CollectionsPage />;
   return <NotFoundPage />;
 }
 

@@ -2,5 +2,6 @@
 export const pages = [
   { path: '/prompt-lab', label: 'nav.promptLab' },
   { path: '/models', label: 'nav.models' },
+  { path: '/collections', label: 'nav.collections' },
   { path: '/usage', label: 'nav.usage' },
 ] as const;

@@ -1,0 +1,71 @@
+/**
+ * The Collections page in Chromium against a real `keel serve`: create a collection, upload files
+ * and watch their ingestion, search in Korean, and ask with a streamed answer from llama.cpp.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Browser, chromiumAvailable, launchBrowser, screenshot } from './support/browser.js';
+import { adminKey, type KeelServer, startKeel } from './support/keel-server.js';
+import { credentialScript } from './support/session.js';
+
+describe.runIf(chromiumAvailable)('Collections page', () => {
+  let keel: KeelServer;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    [keel, browser] = await Promise.all([startKeel(), launchBrowser()]);
+    page = await browser.newPage();
+    await page.addInitScript(credentialScript(adminKey));
+  });
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail')
+      await screenshot(page, `failed-${context.task.name.slice(0, 40)}`);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await keel?.stop();
+  });
+
+  it('creates a collection, ingests uploaded files with progress, searches and answers', async () => {
+    await page.goto(`${keel.url}/collections`);
+    await page.getByText('No collections yet').waitFor();
+    await page.getByLabel('New collection name').fill('manuals');
+    await page.getByRole('button', { name: 'Create collection' }).click();
+    await page.getByLabel('Collection', { exact: true }).waitFor();
+
+    await page.getByLabel('Upload documents').setInputFiles([
+      {
+        name: 'warranty.md',
+        mimeType: 'text/markdown',
+        buffer: Buffer.from(
+          '# 보증 안내\n\n제품 보증 기간은 구입일로부터 2년입니다.\n\nThe warranty lasts two years.\n',
+        ),
+      },
+      {
+        name: 'staff.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from('name,team\n김민수,물류\nJane,Sales\n'),
+      },
+    ]);
+    await page.getByText('2 ingested, 0 failed').waitFor();
+    const table = page.getByRole('table');
+    await expect.poll(() => table.getByText('Ready').count()).toBe(2);
+    await table.getByText('warranty.md').waitFor();
+
+    await page.getByLabel('Question or search words').fill('보증 기간');
+    await page.getByRole('button', { name: 'Search' }).click();
+    const results = page.getByRole('list', { name: 'Search results' });
+    await results.getByText('warranty.md').first().waitFor();
+
+    await page.getByLabel('Answer model').fill('llamacpp:tiny');
+    await page.getByLabel('Question or search words').fill('보증 기간은 얼마인가요?');
+    await page.getByRole('button', { name: 'Ask' }).click();
+    const answer = page.locator('.answer');
+    await answer.getByRole('heading', { name: 'Answer' }).waitFor();
+    await expect
+      .poll(async () => ((await answer.locator('.answer-text').textContent()) ?? '').length)
+      .toBeGreaterThan(0);
+    await screenshot(page, 'collections');
+  });
+});
