@@ -34,12 +34,13 @@ export async function measureCollections(sets: RetrievalSet[]): Promise<Collecti
     const caller = { projectId: runtime.services.installation.defaultProjectId, keyId: null, actor: null };
     await rag.create(caller, {
       name: 'bench',
-      config: { chunker: { strategy: 'recursive', size: 1500, overlap: 0 } },
+      config: { chunker: { strategy: 'recursive', size: 4000, overlap: 0 } },
     });
     const encoder = new TextEncoder();
     const documents = sets.flatMap((set) =>
       set.paragraphs.map((paragraph) => ({
-        name: `${set.name}/${paragraph.id}`,
+        // The article title names the document (it becomes the weighted title field, as in the in-memory run).
+        name: `${paragraph.title} (${set.name}/${paragraph.id})`,
         mediaType: 'text/plain',
         data: encoder.encode(paragraph.text),
       })),
@@ -56,7 +57,7 @@ export async function measureCollections(sets: RetrievalSet[]): Promise<Collecti
         const t = performance.now();
         const result = await rag.search(caller, 'bench', { query: question.text, mode: 'keyword', top_k: 1 });
         latencies.push(performance.now() - t);
-        if (result.hits[0]?.document === `${set.name}/${question.gold}`) hits++;
+        if (result.hits[0]?.document.endsWith(`(${set.name}/${question.gold})`)) hits++;
       }
       recall1[set.name] = Math.round((hits / set.questions.length) * 10_000) / 10_000;
     }
