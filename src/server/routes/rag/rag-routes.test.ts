@@ -8,6 +8,7 @@ import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
 let keel: TestKeel;
 let sdk: KeelClient;
 const prompts: string[] = [];
+let judgeSays = 'yes';
 
 /** A model that answers from the first passage it was given, citing it — or with a made-up claim. */
 function citingModel(options: LanguageModelCallOptions): string {
@@ -49,7 +50,11 @@ const shipping = 'Orders ship within three business days. 주문 후 영업일 �
 
 beforeAll(async () => {
   keel = await createTestKeel({
-    providers: [createEchoProvider(), createEchoProvider({ name: 'cite', respond: citingModel })],
+    providers: [
+      createEchoProvider(),
+      createEchoProvider({ name: 'cite', respond: citingModel }),
+      createEchoProvider({ name: 'judge', respond: () => judgeSays }),
+    ],
   });
   sdk = clientFor(keel.adminKey);
 });
@@ -193,6 +198,24 @@ describe('collections', () => {
     expect(prompts).toEqual([]);
     const korean = await sdk.rag.ask('manuals', { question: '몽골의 수도는 어디입니까?' });
     expect(korean.answer).toContain('모르겠습니다');
+  });
+
+  it('checks claims with a judge model when the collection asks for one', async () => {
+    await sdk.rag.create({
+      name: 'judged',
+      config: { answer: { model: 'cite:reverse', verify: 'judge', judge_model: 'judge:reverse' } },
+    });
+    const added = await sdk.rag.addDocuments('judged', [
+      { name: 'warranty.md', text: warranty, media_type: 'text/markdown' },
+    ]);
+    await sdk.rag.waitForJob('judged', added.job!.id);
+    judgeSays = 'no';
+    const refused = await sdk.rag.ask('judged', { question: '보증 기간은 얼마인가요?' });
+    expect(refused.claims.every((claim) => !claim.supported)).toBe(true);
+    judgeSays = 'yes';
+    const accepted = await sdk.rag.ask('judged', { question: '보증 기간은 얼마인가요?' });
+    expect(accepted.claims.every((claim) => claim.supported)).toBe(true);
+    await sdk.rag.delete('judged');
   });
 
   it('streams an answer with citations at the end', async () => {
