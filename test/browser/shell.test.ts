@@ -89,7 +89,12 @@ describe.runIf(chromiumAvailable)('console shell', () => {
     await page.getByRole('button', { name: '한국어' }).click();
     await page.getByRole('heading', { name: '프롬프트 랩', level: 1 }).waitFor();
     const nav = page.getByRole('navigation', { name: '주 메뉴' });
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['프롬프트 랩', '모델', '컬렉션', '사용량']);
+    expect(await nav.getByRole('link').allTextContents()).toEqual([
+      '프롬프트 랩',
+      '모델',
+      '컬렉션',
+      '사용량',
+    ]);
     for (const name of ['지시문', '테스트 입력', '변수', '매개변수'])
       await page
         .getByRole('heading', { name: new RegExp(`^${name}`) })
