@@ -10,5 +10,7 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 1,
     fileParallelism: false,
+    // The page polls the server (token counts, job progress): give a loaded machine time.
+    expect: { poll: { timeout: 10_000, interval: 100 } },
   },
 });

@@ -122,6 +122,15 @@ export const configSchema = z.strictObject({
       maxBatch: z.number().int().min(1).default(500),
     })
     .prefault({}),
+  guardrails: z
+    .strictObject({
+      /**
+       * A token-classification model directory (config.json, tokenizer.json, onnx/model.onnx) to find
+       * person, organisation and location names beside the rules. Optional; nothing is downloaded.
+       */
+      nerModel: z.string().min(1).optional(),
+    })
+    .prefault({}),
   security: z
     .strictObject({
       /** Allow outbound fetches of user-supplied URLs to private and loopback addresses. */
@@ -147,6 +156,7 @@ export const environmentVariables: Record<string, { path: string[]; type: 'strin
   KEEL_DATABASE_URL: { path: ['database', 'url'], type: 'string' },
   KEEL_BOOTSTRAP_KEY: { path: ['bootstrapKey'], type: 'string' },
   KEEL_SECRET_KEY: { path: ['secretKey'], type: 'string' },
+  KEEL_GUARDRAILS_NER_MODEL: { path: ['guardrails', 'nerModel'], type: 'string' },
   KEEL_LLAMACPP_THREADS: { path: ['llamacpp', 'threads'], type: 'int' },
   KEEL_LLAMACPP_GPU: { path: ['llamacpp', 'gpu'], type: 'string' },
   KEEL_LLAMACPP_CONTEXT_SIZE: { path: ['llamacpp', 'contextSize'], type: 'int' },

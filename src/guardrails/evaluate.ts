@@ -8,6 +8,7 @@
 import { createHmac } from 'node:crypto';
 import type { DetectMode, Span } from '../spec/detector.js';
 import { assertCheckable, type DetectorName, detector, wellFormed } from './detectors.js';
+import { piiEntityTypes } from './pii/pii-detector.js';
 import { type DirectionPolicy, type GuardAction, ruleFor } from './policy.js';
 import { type Pseudonymizer, placeholderLabel } from './pseudonymizer.js';
 
@@ -42,7 +43,11 @@ export interface EvaluateOptions {
   /** Key for span hashes (the server's); a fixed key is used when absent (tests, CLI). */
   hashKey?: Buffer;
   pseudonymizer?: Pseudonymizer;
+  /** PII spans from model-backed detectors (the optional NER model), found before this call. */
+  extraSpans?: readonly Span[];
 }
+
+const piiTypes = new Set(piiEntityTypes);
 
 const defaultHashKey = Buffer.from('keel-guardrails-span-hash');
 
@@ -62,6 +67,17 @@ export function evaluate(input: string, policy: DirectionPolicy, options: Evalua
     for (const span of spans) {
       const rule = ruleFor(policy, name, span.type);
       if (!rule.enabled || span.score < rule.threshold) continue;
+      kept.push({ ...span, action: rule.action });
+    }
+  }
+  if (policy.pii.enabled) {
+    for (const span of options.extraSpans ?? []) {
+      if (span.end > text.length) continue;
+      const rule = ruleFor(policy, 'pii', span.type);
+      if (!rule.enabled || span.score < rule.threshold) continue;
+      // A name the rules found already is not counted twice.
+      if (kept.some((other) => other.detector === 'pii' && other.start < span.end && span.start < other.end))
+        continue;
       kept.push({ ...span, action: rule.action });
     }
   }
@@ -93,7 +109,8 @@ function rewrite(text: string, spans: (Span & { action: GuardAction })[], option
   for (const span of [...edits].reverse()) {
     const value = text.slice(span.start, span.end);
     let replacement: string;
-    if (span.detector !== 'pii' || span.action === 'block') replacement = OUTPUT_REMOVED;
+    // PII (from the rules or a NER model) is masked or pseudonymised; anything else is removed.
+    if (!piiTypes.has(span.type) || span.action === 'block') replacement = OUTPUT_REMOVED;
     else if (span.action === 'pseudonymise' && options.pseudonymizer)
       replacement = options.pseudonymizer.placeholderFor(span.type, value);
     else replacement = `[${placeholderLabel(span.type)}]`;

@@ -5,15 +5,18 @@
  * `default`), decisions recorded in batches and counted in metrics, and pseudonym mappings
  * sealed with the server key.
  */
+
 import { Counter } from 'prom-client';
 import { issuesFromZod, KeelError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
 import type { KeelMetrics } from '../core/metrics.js';
 import type { DatabaseV1 } from '../spec/database.js';
+import type { DetectMode, DetectorV1, Span } from '../spec/detector.js';
 import { isUniqueViolation } from '../storage/core/database-error.js';
+import { wellFormed } from './detectors.js';
 import type { Decision } from './evaluate.js';
-import { type PolicyBody, policyBodySchema } from './policy.js';
+import { type DirectionPolicy, type PolicyBody, policyBodySchema } from './policy.js';
 import { openMapping, type Pseudonymizer, sealMapping } from './pseudonymizer.js';
 
 export interface StoredPolicy {
@@ -74,7 +77,7 @@ export class GuardrailService {
   constructor(
     private readonly db: DatabaseV1,
     readonly secretKey: Buffer,
-    private readonly options: { metrics?: KeelMetrics; logger?: Logger } = {},
+    private readonly options: { metrics?: KeelMetrics; logger?: Logger; modelDetectors?: DetectorV1[] } = {},
   ) {
     this.#decisionCounter = new Counter({
       name: 'keel_guardrail_decisions_total',
@@ -82,6 +85,20 @@ export class GuardrailService {
       labelNames: ['detector', 'type', 'action', 'direction'],
       registers: options.metrics ? [options.metrics.registry] : [],
     });
+  }
+
+  /** Model-backed PII detectors (the optional NER model), run before the rules on inputs and checks. */
+  get modelDetectors(): readonly DetectorV1[] {
+    return this.options.modelDetectors ?? [];
+  }
+
+  /** Spans the model-backed detectors find in `text`, when the policy looks for PII at all. */
+  async modelSpans(text: string, policy: DirectionPolicy, mode: DetectMode = 'prompt'): Promise<Span[]> {
+    if (!policy.pii.enabled || !this.modelDetectors.length || !text.trim()) return [];
+    const spans: Span[] = [];
+    for (const detector of this.modelDetectors)
+      spans.push(...(await detector.detect(wellFormed(text), { mode })));
+    return spans;
   }
 
   async listPolicies(projectId: string): Promise<StoredPolicy[]> {

@@ -5,6 +5,7 @@
  * when the policy says so, and the model's output checked — whole or sentence by sentence as it
  * streams — against the output policy.
  */
+import type { Span } from '../spec/detector.js';
 import type { ChatMessage, LanguageModelPrompt } from '../spec/language-model.js';
 import { type Decision, evaluate } from './evaluate.js';
 import type { DirectionPolicy, PolicyBody } from './policy.js';
@@ -33,16 +34,27 @@ export interface GuardedInput {
   pseudonymizer: Pseudonymizer;
 }
 
-export function guardPrompt(
+/** Finds model-backed PII spans in a text before the rules run (the optional NER model). */
+export type ModelSpans = (text: string, mode: 'prompt' | 'document') => Promise<Span[]>;
+
+export async function guardPrompt(
   prompt: LanguageModelPrompt,
   policy: DirectionPolicy,
   hashKey: Buffer,
-): GuardedInput {
+  modelSpans?: ModelSpans,
+): Promise<GuardedInput> {
   const pseudonymizer = new Pseudonymizer();
   const decisions: (Decision & { part?: number })[] = [];
   let blocked = false;
-  const check = (text: string, part: number | undefined, mode: 'prompt' | 'document') => {
-    const evaluation = evaluate(text, policy, { direction: 'input', mode, hashKey, pseudonymizer });
+  const check = async (text: string, part: number | undefined, mode: 'prompt' | 'document') => {
+    const extraSpans = modelSpans ? await modelSpans(text, mode) : [];
+    const evaluation = evaluate(text, policy, {
+      direction: 'input',
+      mode,
+      hashKey,
+      pseudonymizer,
+      extraSpans,
+    });
     decisions.push(
       ...evaluation.decisions.map((decision) => (part === undefined ? decision : { ...decision, part })),
     );
@@ -50,14 +62,17 @@ export function guardPrompt(
     return evaluation.text;
   };
   if (prompt.type === 'text') {
-    const text = check(prompt.text, undefined, 'prompt');
+    const text = await check(prompt.text, undefined, 'prompt');
     return { prompt: { type: 'text', text }, blocked, decisions, pseudonymizer };
   }
   // System messages are the application's own; user messages and tool results are checked.
-  const messages = prompt.messages.map((message, index): ChatMessage => {
-    if (message.role === 'user') return { ...message, content: check(message.content, index, 'prompt') };
-    if (message.role === 'tool') return { ...message, content: check(message.content, index, 'document') };
-    return message;
-  });
+  const messages: ChatMessage[] = [];
+  for (const [index, message] of prompt.messages.entries()) {
+    if (message.role === 'user')
+      messages.push({ ...message, content: await check(message.content, index, 'prompt') });
+    else if (message.role === 'tool')
+      messages.push({ ...message, content: await check(message.content, index, 'document') });
+    else messages.push(message);
+  }
   return { prompt: { type: 'chat', messages }, blocked, decisions, pseudonymizer };
 }

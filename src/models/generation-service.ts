@@ -73,7 +73,7 @@ export class GenerationService {
   /** Generates to completion. With a time limit, returns what was produced when it runs out. */
   async generate(input: GenerationRequest, context?: CallContext): Promise<GenerationOutcome> {
     const started = performance.now();
-    const guard = this.#guardInput(input, context);
+    const guard = await this.#guardInput(input, context);
     if (guard?.blocked)
       return { ...blockedResult(input, guard.outcome), latencyMs: performance.now() - started };
     const request = guard ? { ...input, prompt: guard.prompt } : input;
@@ -117,7 +117,7 @@ export class GenerationService {
    */
   async stream(input: GenerationRequest, context?: CallContext): Promise<StreamOutcome> {
     const started = performance.now();
-    const guard = this.#guardInput(input, context);
+    const guard = await this.#guardInput(input, context);
     if (guard?.blocked) return blockedStream(input, guard.outcome);
     const request = guard ? { ...input, prompt: guard.prompt } : input;
     let model: LanguageModelV1;
@@ -186,11 +186,18 @@ export class GenerationService {
   }
 
   /** Checks the prompt; records input decisions. Undefined when the request has no policy. */
-  #guardInput(request: GenerationRequest, context?: CallContext): InputGuard | undefined {
+  async #guardInput(request: GenerationRequest, context?: CallContext): Promise<InputGuard | undefined> {
     const guardrails = request.guardrails;
     const service = this.options.guardrails;
     if (!guardrails || !service) return undefined;
-    const checked = guardPrompt(request.prompt, guardrails.policy.input, service.secretKey);
+    const checked = await guardPrompt(
+      request.prompt,
+      guardrails.policy.input,
+      service.secretKey,
+      service.modelDetectors.length
+        ? (text, mode) => service.modelSpans(text, guardrails.policy.input, mode)
+        : undefined,
+    );
     const outcome: GuardrailOutcome = {
       policy: guardrails.policyName,
       blocked: checked.blocked ? 'input' : null,

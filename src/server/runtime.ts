@@ -67,10 +67,17 @@ export async function createRuntime(config: KeelConfig, options: RuntimeOptions 
       options.providers ??
       (await (await import('../models/default-providers.js')).createDefaultProviders(config, logger));
     const registry = new ProviderRegistry(providers);
+    const modelDetectors = config.guardrails.nerModel
+      ? [
+          await (await import('../guardrails/ner/onnx-ner-detector.js')).createOnnxNerDetector({
+            modelDir: path.resolve(config.dataDir, config.guardrails.nerModel),
+          }),
+        ]
+      : [];
     const guardrails = new GuardrailService(
       db,
       loadSecretKey({ secretKey: config.secretKey, dataDir: config.dataDir }),
-      { metrics, logger },
+      { metrics, logger, modelDetectors },
     );
     const generation = new GenerationService({ registry, meter: usage, metrics, guardrails });
     const rag = new RagService({ db, registry, generation, dataDir: config.dataDir, logger, metrics });

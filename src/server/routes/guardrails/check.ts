@@ -12,7 +12,7 @@ import {
 } from '../../../api/guardrails.js';
 import { keelErrorSchema } from '../../../api/platform.js';
 import { watsonxErrorSchema } from '../../../api/watsonx.js';
-import { wellFormed } from '../../../guardrails/detectors.js';
+import { assertCheckable, wellFormed } from '../../../guardrails/detectors.js';
 import { evaluate } from '../../../guardrails/evaluate.js';
 import { parsePolicyBody } from '../../../guardrails/guardrail-service.js';
 import { defaultPolicy, type PolicyBody, policyBodySchema } from '../../../guardrails/policy.js';
@@ -86,10 +86,14 @@ export function registerGuardrailCheck(app: OpenAPIHono<KeelEnv>, services: Keel
     } else {
       policy = (await services.guardrails.resolve(scope.projectId, {}))?.body ?? defaultPolicy();
     }
-    const evaluation = evaluate(body.text, body.direction === 'input' ? policy.input : policy.output, {
+    const side = body.direction === 'input' ? policy.input : policy.output;
+    assertCheckable(body.text);
+    const extraSpans = await services.guardrails.modelSpans(body.text, side, body.mode ?? 'prompt');
+    const evaluation = evaluate(body.text, side, {
       direction: body.direction,
       ...(body.mode ? { mode: body.mode } : {}),
       hashKey: services.guardrails.secretKey,
+      extraSpans,
     });
     services.guardrails.record(evaluation.decisions, {
       projectId: scope.projectId,
@@ -136,9 +140,12 @@ export function registerGuardrailCheck(app: OpenAPIHono<KeelEnv>, services: Keel
         },
       ]),
     );
-    const evaluation = evaluate(body.input, policyBodySchema.parse({ input: side }).input, {
+    const inputPolicy = policyBodySchema.parse({ input: side }).input;
+    assertCheckable(body.input);
+    const evaluation = evaluate(body.input, inputPolicy, {
       direction: 'input',
       hashKey: services.guardrails.secretKey,
+      extraSpans: await services.guardrails.modelSpans(body.input, inputPolicy),
     });
     services.guardrails.record(evaluation.decisions, {
       projectId: scope.projectId,

@@ -1,0 +1,161 @@
+/**
+ * @module guardrails/ner/onnx-ner-detector
+ * An optional named-entity model for person, organisation and location names, when a user supplies
+ * one: any token-classification export that @huggingface/transformers loads from a local directory
+ * (`config.json`, `tokenizer.json`, `onnx/model.onnx`), with BIO labels such as B-PER, I-ORG, B-LOC.
+ * Nothing is downloaded. Long texts are classified in windows; token words are located back in the
+ * caller's text so spans keep exact offsets, invisible characters included.
+ */
+import path from 'node:path';
+import { KeelError } from '../../core/errors.js';
+import type { DetectOptions, DetectorV1, Span } from '../../spec/detector.js';
+
+interface TokenResult {
+  entity: string;
+  score: number;
+  index: number;
+  word: string;
+}
+type Classifier = (text: string) => Promise<TokenResult[]>;
+
+const typeOf: Record<string, string> = {
+  PER: 'PERSON',
+  PERSON: 'PERSON',
+  PS: 'PERSON',
+  ORG: 'ORGANIZATION',
+  OG: 'ORGANIZATION',
+  LOC: 'LOCATION',
+  LC: 'LOCATION',
+  GPE: 'LOCATION',
+};
+
+const invisible = /[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]/;
+const WINDOW = 1200;
+
+/** Text without invisible characters, lowercased, with each character's index in the original. */
+function searchable(text: string): { view: string; positions: number[] } {
+  if (!invisible.test(text)) return { view: text.toLowerCase(), positions: [] };
+  let view = '';
+  const positions: number[] = [];
+  for (let index = 0; index < text.length; index++) {
+    if (invisible.test(text[index]!)) continue;
+    view += text[index]!.toLowerCase();
+    positions.push(index);
+  }
+  return { view, positions };
+}
+
+/** Windows of at most WINDOW characters, cut at whitespace. */
+function windows(text: string): { start: number; text: string }[] {
+  const out: { start: number; text: string }[] = [];
+  let start = 0;
+  while (start < text.length) {
+    let end = Math.min(text.length, start + WINDOW);
+    if (end < text.length) {
+      const space = text.lastIndexOf(' ', end);
+      if (space > start + WINDOW / 2) end = space;
+    }
+    out.push({ start, text: text.slice(start, end) });
+    start = end;
+  }
+  return out;
+}
+
+export async function createOnnxNerDetector(options: { modelDir: string }): Promise<DetectorV1> {
+  const modelDir = path.resolve(options.modelDir);
+  let classify: Classifier;
+  try {
+    const { pipeline, env } = await import('@huggingface/transformers');
+    env.allowRemoteModels = false;
+    env.allowLocalModels = true;
+    env.localModelPath = '';
+    const run = await pipeline('token-classification', modelDir, {
+      local_files_only: true,
+      dtype: 'fp32',
+    } as never);
+    classify = async (text) => (await (run as unknown as Classifier)(text)) as TokenResult[];
+  } catch (error) {
+    throw new KeelError(
+      'invalid_config',
+      `The NER model in ${modelDir} could not be loaded: ${(error as Error).message}`,
+      {
+        data: {
+          hint: 'Point guardrails.nerModel at a token-classification export with config.json, tokenizer.json and onnx/model.onnx.',
+        },
+      },
+    );
+  }
+  // The adapter's version with the model named as build metadata (the model is what changes results).
+  const version = `1.0.0+${path.basename(modelDir).replace(/[^0-9A-Za-z-]/g, '-')}`;
+  return {
+    specificationVersion: 'v1',
+    name: 'onnx-ner',
+    version,
+    kind: 'pii',
+    entityTypes: ['PERSON', 'ORGANIZATION', 'LOCATION'],
+    async detect(text: string, detectOptions: DetectOptions = {}): Promise<Span[]> {
+      if (!text.trim()) return [];
+      const spans: Span[] = [];
+      for (const window of windows(text)) {
+        if (detectOptions.abortSignal?.aborted) break;
+        if (!/[\p{L}]/u.test(window.text)) continue;
+        const tokens = (await classify(window.text)).sort((a, b) => a.index - b.index);
+        const { view, positions } = searchable(window.text);
+        const at = (offset: number) =>
+          window.start + (positions.length ? (positions[offset] ?? window.text.length) : offset);
+        let cursor = 0;
+        let current: (Span & { scores: number[]; lastIndex: number }) | undefined;
+        const close = () => {
+          if (!current) return;
+          const { scores, lastIndex: _last, ...span } = current;
+          span.score =
+            Math.round((scores.reduce((sum, value) => sum + value, 0) / scores.length) * 1000) / 1000;
+          if (detectOptions.includeText) span.text = text.slice(span.start, span.end);
+          spans.push(span);
+          current = undefined;
+        };
+        for (const token of tokens) {
+          const [prefix, label] = token.entity.includes('-')
+            ? (token.entity.split('-', 2) as [string, string])
+            : ['B', token.entity];
+          const type = typeOf[label.toUpperCase()];
+          const word = token.word.replace(/^##/, '').toLowerCase();
+          const found = word ? view.indexOf(word, cursor) : -1;
+          if (found < 0) continue;
+          cursor = found + word.length;
+          if (!type) {
+            close();
+            continue;
+          }
+          const start = at(found);
+          const end = at(found + word.length - 1) + 1;
+          const continues =
+            current &&
+            current.type === type &&
+            (prefix === 'I' || token.word.startsWith('##')) &&
+            token.index <= current.lastIndex + 1;
+          if (continues && current) {
+            current.end = end;
+            current.scores.push(token.score);
+            current.lastIndex = token.index;
+          } else {
+            close();
+            current = {
+              type,
+              start,
+              end,
+              score: 0,
+              detector: 'onnx-ner',
+              version,
+              reasons: ['model'],
+              scores: [token.score],
+              lastIndex: token.index,
+            };
+          }
+        }
+        close();
+      }
+      return spans.sort((a, b) => a.start - b.start);
+    },
+  };
+}

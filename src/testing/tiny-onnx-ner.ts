@@ -1,0 +1,178 @@
+/**
+ * @module testing/tiny-onnx-ner
+ * Writes a tiny token-classification model that @huggingface/transformers loads like any BERT NER
+ * export: `config.json` (labels), `tokenizer.json` (WordPiece), and `onnx/model.onnx` — one
+ * Gather from a weight table, so each known word gets a fixed label. Real ONNX, real tokenizer, real
+ * pipeline, no download: what the tests and `keel doctor` use to exercise the optional NER detector.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+const labels = ['O', 'B-PER', 'I-PER', 'B-ORG', 'I-ORG', 'B-LOC', 'I-LOC'] as const;
+
+/** Words the model knows and the label it gives them (everything else is [UNK] → O). */
+const lexicon: Record<string, (typeof labels)[number]> = {
+  john: 'B-PER',
+  smith: 'I-PER',
+  maria: 'B-PER',
+  garcia: 'I-PER',
+  acme: 'B-ORG',
+  corporation: 'I-ORG',
+  seoul: 'B-LOC',
+  busan: 'B-LOC',
+  김민수: 'B-PER',
+  이서연: 'B-PER',
+  한빛전자: 'B-ORG',
+  부산: 'B-LOC',
+  '##는': 'O',
+  '##은': 'O',
+  '##이': 'O',
+  '##가': 'O',
+  '##에서': 'O',
+  '##에': 'O',
+};
+
+// --- a minimal protobuf writer, enough for ONNX's ModelProto -------------------------------------
+
+function varint(value: number | bigint): number[] {
+  let v = BigInt(value);
+  const out: number[] = [];
+  do {
+    let byte = Number(v & 0x7fn);
+    v >>= 7n;
+    if (v) byte |= 0x80;
+    out.push(byte);
+  } while (v);
+  return out;
+}
+const key = (field: number, wire: number) => varint((field << 3) | wire);
+const int = (field: number, value: number | bigint) => [...key(field, 0), ...varint(value)];
+function bytes(field: number, data: Uint8Array | number[]): number[] {
+  return [...key(field, 2), ...varint(data.length), ...data];
+}
+const text = (field: number, value: string) => bytes(field, [...new TextEncoder().encode(value)]);
+const message = (field: number, parts: number[][]) => bytes(field, parts.flat());
+
+function tensorType(elemType: number, dims: (number | string)[]): number[][] {
+  const shape = dims.map((dim) => message(1, [typeof dim === 'number' ? int(1, dim) : text(2, dim)]));
+  return [message(1, [int(1, elemType), message(2, shape)])];
+}
+const valueInfo = (field: number, name: string, elemType: number, dims: (number | string)[]) =>
+  message(field, [text(1, name), message(2, tensorType(elemType, dims))]);
+
+function onnxModel(weights: Float32Array, vocab: number): Uint8Array {
+  const FLOAT = 1;
+  const INT64 = 7;
+  const initializer = message(5, [
+    int(1, vocab),
+    int(1, labels.length),
+    int(2, FLOAT),
+    text(8, 'classifier'),
+    bytes(9, new Uint8Array(weights.buffer)),
+  ]);
+  const node = message(1, [
+    text(1, 'classifier'),
+    text(1, 'input_ids'),
+    text(2, 'logits'),
+    text(3, 'lookup'),
+    text(4, 'Gather'),
+  ]);
+  const graph = message(7, [
+    node,
+    text(2, 'tiny-ner'),
+    initializer,
+    valueInfo(11, 'input_ids', INT64, ['batch', 'sequence']),
+    valueInfo(12, 'logits', FLOAT, ['batch', 'sequence', labels.length]),
+  ]);
+  return new Uint8Array([
+    ...int(1, 8),
+    ...text(2, 'keel-tests'),
+    ...graph,
+    ...message(8, [text(1, ''), int(2, 13)]),
+  ]);
+}
+
+/** Writes the model directory and returns its path. */
+export async function writeTinyOnnxNer(directory: string): Promise<string> {
+  const special = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'];
+  const words = [...special, ...Object.keys(lexicon)];
+  const vocab = Object.fromEntries(words.map((word, index) => [word, index]));
+  const weights = new Float32Array(words.length * labels.length);
+  words.forEach((word, row) => {
+    const label = lexicon[word] ?? 'O';
+    weights[row * labels.length + labels.indexOf(label)] = 8;
+  });
+  const special_tokens = Object.fromEntries(
+    ['[CLS]', '[SEP]'].map((token) => [token, { id: token, ids: [vocab[token]], tokens: [token] }]),
+  );
+  const tokenizer = {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: special.map((content, id) => ({
+      id,
+      content,
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+      special: true,
+    })),
+    normalizer: {
+      type: 'BertNormalizer',
+      clean_text: true,
+      handle_chinese_chars: true,
+      strip_accents: false,
+      lowercase: true,
+    },
+    pre_tokenizer: { type: 'BertPreTokenizer' },
+    post_processor: {
+      type: 'TemplateProcessing',
+      single: [
+        { SpecialToken: { id: '[CLS]', type_id: 0 } },
+        { Sequence: { id: 'A', type_id: 0 } },
+        { SpecialToken: { id: '[SEP]', type_id: 0 } },
+      ],
+      pair: [
+        { SpecialToken: { id: '[CLS]', type_id: 0 } },
+        { Sequence: { id: 'A', type_id: 0 } },
+        { SpecialToken: { id: '[SEP]', type_id: 0 } },
+        { Sequence: { id: 'B', type_id: 1 } },
+        { SpecialToken: { id: '[SEP]', type_id: 1 } },
+      ],
+      special_tokens,
+    },
+    decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
+    model: {
+      type: 'WordPiece',
+      unk_token: '[UNK]',
+      continuing_subword_prefix: '##',
+      max_input_chars_per_word: 100,
+      vocab,
+    },
+  };
+  const config = {
+    model_type: 'bert',
+    architectures: ['BertForTokenClassification'],
+    id2label: Object.fromEntries(labels.map((label, index) => [String(index), label])),
+    label2id: Object.fromEntries(labels.map((label, index) => [label, index])),
+  };
+  await mkdir(path.join(directory, 'onnx'), { recursive: true });
+  await writeFile(path.join(directory, 'config.json'), JSON.stringify(config, null, 2));
+  await writeFile(path.join(directory, 'tokenizer.json'), JSON.stringify(tokenizer));
+  await writeFile(
+    path.join(directory, 'tokenizer_config.json'),
+    JSON.stringify({
+      tokenizer_class: 'BertTokenizer',
+      do_lower_case: true,
+      model_max_length: 512,
+      cls_token: '[CLS]',
+      sep_token: '[SEP]',
+      pad_token: '[PAD]',
+      unk_token: '[UNK]',
+      mask_token: '[MASK]',
+    }),
+  );
+  await writeFile(path.join(directory, 'onnx', 'model.onnx'), onnxModel(weights, words.length));
+  return directory;
+}
