@@ -129,6 +129,8 @@ export const configSchema = z.strictObject({
        * person, organisation and location names beside the rules. Optional; nothing is downloaded.
        */
       nerModel: z.string().min(1).optional(),
+      /** A text-classification model directory scoring sentences for hate, abuse and profanity. Optional. */
+      hapModel: z.string().min(1).optional(),
     })
     .prefault({}),
   security: z
@@ -157,6 +159,7 @@ export const environmentVariables: Record<string, { path: string[]; type: 'strin
   KEEL_BOOTSTRAP_KEY: { path: ['bootstrapKey'], type: 'string' },
   KEEL_SECRET_KEY: { path: ['secretKey'], type: 'string' },
   KEEL_GUARDRAILS_NER_MODEL: { path: ['guardrails', 'nerModel'], type: 'string' },
+  KEEL_GUARDRAILS_HAP_MODEL: { path: ['guardrails', 'hapModel'], type: 'string' },
   KEEL_LLAMACPP_THREADS: { path: ['llamacpp', 'threads'], type: 'int' },
   KEEL_LLAMACPP_GPU: { path: ['llamacpp', 'gpu'], type: 'string' },
   KEEL_LLAMACPP_CONTEXT_SIZE: { path: ['llamacpp', 'contextSize'], type: 'int' },

@@ -43,7 +43,7 @@ export interface EvaluateOptions {
   /** Key for span hashes (the server's); a fixed key is used when absent (tests, CLI). */
   hashKey?: Buffer;
   pseudonymizer?: Pseudonymizer;
-  /** PII spans from model-backed detectors (the optional NER model), found before this call. */
+  /** Spans from model-backed detectors (the optional NER model and HAP classifier), found before this call. */
   extraSpans?: readonly Span[];
 }
 
@@ -70,16 +70,15 @@ export function evaluate(input: string, policy: DirectionPolicy, options: Evalua
       kept.push({ ...span, action: rule.action });
     }
   }
-  if (policy.pii.enabled) {
-    for (const span of options.extraSpans ?? []) {
-      if (span.end > text.length) continue;
-      const rule = ruleFor(policy, 'pii', span.type);
-      if (!rule.enabled || span.score < rule.threshold) continue;
-      // A name the rules found already is not counted twice.
-      if (kept.some((other) => other.detector === 'pii' && other.start < span.end && span.start < other.end))
-        continue;
-      kept.push({ ...span, action: rule.action });
-    }
+  for (const span of options.extraSpans ?? []) {
+    const family = piiTypes.has(span.type) ? 'pii' : 'hap';
+    if (!policy[family].enabled || span.end > text.length) continue;
+    const rule = ruleFor(policy, family, span.type);
+    if (!rule.enabled || span.score < rule.threshold) continue;
+    // What the rules found already is not counted twice.
+    if (kept.some((other) => other.type === span.type && other.start < span.end && span.start < other.end))
+      continue;
+    kept.push({ ...span, action: rule.action });
   }
   const decisions = kept.map((span) => ({
     detector: span.detector,

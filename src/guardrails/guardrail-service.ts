@@ -87,17 +87,19 @@ export class GuardrailService {
     });
   }
 
-  /** Model-backed PII detectors (the optional NER model), run before the rules on inputs and checks. */
+  /** Model-backed detectors (the optional NER model and HAP classifier), run before the rules on inputs and checks. */
   get modelDetectors(): readonly DetectorV1[] {
     return this.options.modelDetectors ?? [];
   }
 
   /** Spans the model-backed detectors find in `text`, when the policy looks for PII at all. */
   async modelSpans(text: string, policy: DirectionPolicy, mode: DetectMode = 'prompt'): Promise<Span[]> {
-    if (!policy.pii.enabled || !this.modelDetectors.length || !text.trim()) return [];
+    if (!this.modelDetectors.length || !text.trim()) return [];
     const spans: Span[] = [];
-    for (const detector of this.modelDetectors)
+    for (const detector of this.modelDetectors) {
+      if (detector.kind === 'injection' || !policy[detector.kind].enabled) continue;
       spans.push(...(await detector.detect(wellFormed(text), { mode })));
+    }
     return spans;
   }
 

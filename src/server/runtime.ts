@@ -22,6 +22,7 @@ import { UsageMeter } from '../platform/usage-meter.js';
 import { UserService } from '../platform/users.js';
 import { RagService } from '../rag/collections/rag-service.js';
 import type { DatabaseV1 } from '../spec/database.js';
+import type { DetectorV1 } from '../spec/detector.js';
 import type { ProviderV1 } from '../spec/provider.js';
 import { openDatabase } from '../storage/index.js';
 import type { KeelServices } from './context.js';
@@ -67,13 +68,20 @@ export async function createRuntime(config: KeelConfig, options: RuntimeOptions 
       options.providers ??
       (await (await import('../models/default-providers.js')).createDefaultProviders(config, logger));
     const registry = new ProviderRegistry(providers);
-    const modelDetectors = config.guardrails.nerModel
-      ? [
-          await (await import('../guardrails/ner/onnx-ner-detector.js')).createOnnxNerDetector({
-            modelDir: path.resolve(config.dataDir, config.guardrails.nerModel),
-          }),
-        ]
-      : [];
+    // Optional models a user supplied; loaded now so a bad directory stops the start, clearly.
+    const modelDetectors: DetectorV1[] = [];
+    if (config.guardrails.nerModel) {
+      const { createOnnxNerDetector } = await import('../guardrails/onnx/onnx-ner-detector.js');
+      modelDetectors.push(
+        await createOnnxNerDetector({ modelDir: path.resolve(config.dataDir, config.guardrails.nerModel) }),
+      );
+    }
+    if (config.guardrails.hapModel) {
+      const { createOnnxHapClassifier } = await import('../guardrails/onnx/onnx-hap-classifier.js');
+      modelDetectors.push(
+        await createOnnxHapClassifier({ modelDir: path.resolve(config.dataDir, config.guardrails.hapModel) }),
+      );
+    }
     const guardrails = new GuardrailService(
       db,
       loadSecretKey({ secretKey: config.secretKey, dataDir: config.dataDir }),

@@ -60,29 +60,50 @@ function tensorType(elemType: number, dims: (number | string)[]): number[][] {
 const valueInfo = (field: number, name: string, elemType: number, dims: (number | string)[]) =>
   message(field, [text(1, name), message(2, tensorType(elemType, dims))]);
 
-function onnxModel(weights: Float32Array, vocab: number): Uint8Array {
+function onnxModel(weights: Float32Array, vocab: number, labelCount: number, pooled: boolean): Uint8Array {
   const FLOAT = 1;
   const INT64 = 7;
   const initializer = message(5, [
     int(1, vocab),
-    int(1, labels.length),
+    int(1, labelCount),
     int(2, FLOAT),
     text(8, 'classifier'),
     bytes(9, new Uint8Array(weights.buffer)),
   ]);
-  const node = message(1, [
-    text(1, 'classifier'),
-    text(1, 'input_ids'),
-    text(2, 'logits'),
-    text(3, 'lookup'),
-    text(4, 'Gather'),
-  ]);
+  const nodes = pooled
+    ? [
+        message(1, [
+          text(1, 'classifier'),
+          text(1, 'input_ids'),
+          text(2, 'token_logits'),
+          text(3, 'lookup'),
+          text(4, 'Gather'),
+        ]),
+        // Sentence logits: the strongest word for each label (ReduceMax over the sequence).
+        message(1, [
+          text(1, 'token_logits'),
+          text(2, 'logits'),
+          text(3, 'pool'),
+          text(4, 'ReduceMax'),
+          message(5, [text(1, 'axes'), int(20, 7), int(8, 1)]),
+          message(5, [text(1, 'keepdims'), int(20, 2), int(3, 0)]),
+        ]),
+      ]
+    : [
+        message(1, [
+          text(1, 'classifier'),
+          text(1, 'input_ids'),
+          text(2, 'logits'),
+          text(3, 'lookup'),
+          text(4, 'Gather'),
+        ]),
+      ];
   const graph = message(7, [
-    node,
-    text(2, 'tiny-ner'),
+    ...nodes,
+    text(2, 'tiny'),
     initializer,
     valueInfo(11, 'input_ids', INT64, ['batch', 'sequence']),
-    valueInfo(12, 'logits', FLOAT, ['batch', 'sequence', labels.length]),
+    valueInfo(12, 'logits', FLOAT, pooled ? ['batch', labelCount] : ['batch', 'sequence', labelCount]),
   ]);
   return new Uint8Array([
     ...int(1, 8),
@@ -92,16 +113,13 @@ function onnxModel(weights: Float32Array, vocab: number): Uint8Array {
   ]);
 }
 
-/** Writes the model directory and returns its path. */
-export async function writeTinyOnnxNer(directory: string): Promise<string> {
-  const special = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'];
-  const words = [...special, ...Object.keys(lexicon)];
-  const vocab = Object.fromEntries(words.map((word, index) => [word, index]));
-  const weights = new Float32Array(words.length * labels.length);
-  words.forEach((word, row) => {
-    const label = lexicon[word] ?? 'O';
-    weights[row * labels.length + labels.indexOf(label)] = 8;
-  });
+async function writeModelFiles(
+  directory: string,
+  vocab: Record<string, number>,
+  special: string[],
+  modelLabels: readonly string[],
+  architecture: string,
+): Promise<void> {
   const special_tokens = Object.fromEntries(
     ['[CLS]', '[SEP]'].map((token) => [token, { id: token, ids: [vocab[token]], tokens: [token] }]),
   );
@@ -153,9 +171,9 @@ export async function writeTinyOnnxNer(directory: string): Promise<string> {
   };
   const config = {
     model_type: 'bert',
-    architectures: ['BertForTokenClassification'],
-    id2label: Object.fromEntries(labels.map((label, index) => [String(index), label])),
-    label2id: Object.fromEntries(labels.map((label, index) => [label, index])),
+    architectures: [architecture],
+    id2label: Object.fromEntries(modelLabels.map((label, index) => [String(index), label])),
+    label2id: Object.fromEntries(modelLabels.map((label, index) => [label, index])),
   };
   await mkdir(path.join(directory, 'onnx'), { recursive: true });
   await writeFile(path.join(directory, 'config.json'), JSON.stringify(config, null, 2));
@@ -173,6 +191,56 @@ export async function writeTinyOnnxNer(directory: string): Promise<string> {
       mask_token: '[MASK]',
     }),
   );
-  await writeFile(path.join(directory, 'onnx', 'model.onnx'), onnxModel(weights, words.length));
+}
+
+/** Writes the model directory and returns its path. */
+export async function writeTinyOnnxNer(directory: string): Promise<string> {
+  const special = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'];
+  const words = [...special, ...Object.keys(lexicon)];
+  const vocab = Object.fromEntries(words.map((word, index) => [word, index]));
+  const weights = new Float32Array(words.length * labels.length);
+  words.forEach((word, row) => {
+    const label = lexicon[word] ?? 'O';
+    weights[row * labels.length + labels.indexOf(label)] = 8;
+  });
+  await writeModelFiles(directory, vocab, special, labels, 'BertForTokenClassification');
+  await writeFile(
+    path.join(directory, 'onnx', 'model.onnx'),
+    onnxModel(weights, words.length, labels.length, false),
+  );
+  return directory;
+}
+
+const hapLabels = ['none', 'hate', 'abuse', 'profanity'] as const;
+const hapLexicon: Record<string, (typeof hapLabels)[number]> = {
+  vermin: 'hate',
+  parasites: 'hate',
+  idiot: 'abuse',
+  moron: 'abuse',
+  damn: 'profanity',
+  버러지: 'hate',
+  멍청이: 'abuse',
+  젠장: 'profanity',
+};
+
+/**
+ * Writes a tiny sentence classifier with labels none / hate / abuse / profanity (a sentence takes
+ * the strongest label of its words), loaded like a BERT text-classification export.
+ */
+export async function writeTinyOnnxHapClassifier(directory: string): Promise<string> {
+  const special = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'];
+  const words = [...special, ...Object.keys(hapLexicon)];
+  const vocab = Object.fromEntries(words.map((word, index) => [word, index]));
+  const weights = new Float32Array(words.length * hapLabels.length);
+  words.forEach((word, row) => {
+    weights[row * hapLabels.length] = 1;
+    const label = hapLexicon[word];
+    if (label) weights[row * hapLabels.length + hapLabels.indexOf(label)] = 8;
+  });
+  await writeModelFiles(directory, vocab, special, hapLabels, 'BertForSequenceClassification');
+  await writeFile(
+    path.join(directory, 'onnx', 'model.onnx'),
+    onnxModel(weights, words.length, hapLabels.length, true),
+  );
   return directory;
 }

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createHapDetector } from '../../src/guardrails/hap/hap-detector.js';
 import { createInjectionDetector } from '../../src/guardrails/injection/injection-detector.js';
-import { createOnnxNerDetector } from '../../src/guardrails/ner/onnx-ner-detector.js';
+import { createOnnxHapClassifier } from '../../src/guardrails/onnx/onnx-hap-classifier.js';
+import { createOnnxNerDetector } from '../../src/guardrails/onnx/onnx-ner-detector.js';
 import { createPiiDetector } from '../../src/guardrails/pii/pii-detector.js';
-import { writeTinyOnnxNer } from '../../src/testing/tiny-onnx-ner.js';
+import { writeTinyOnnxHapClassifier, writeTinyOnnxNer } from '../../src/testing/tiny-onnx-ner.js';
 import { runDetectorSuite } from './detector.suite.js';
 
 runDetectorSuite(createPiiDetector, {
@@ -28,5 +29,14 @@ const nerDir = await writeTinyOnnxNer(path.join(await mkdtemp(path.join(tmpdir()
 const ner = await createOnnxNerDetector({ modelDir: nerDir });
 runDetectorSuite(() => ner, {
   positive: 'John Smith moved to Seoul.',
+  negative: 'The meeting is at noon in the main hall.',
+});
+
+const hapDir = await writeTinyOnnxHapClassifier(
+  path.join(await mkdtemp(path.join(tmpdir(), 'keel-hapcls-')), 'tiny-hap'),
+);
+const hapModel = await createOnnxHapClassifier({ modelDir: hapDir });
+runDetectorSuite(() => hapModel, {
+  positive: 'They are vermin.',
   negative: 'The meeting is at noon in the main hall.',
 });

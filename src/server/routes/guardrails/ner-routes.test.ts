@@ -6,7 +6,7 @@ import { KeelClient } from '../../../sdk/client.js';
 import type { LanguageModelCallOptions } from '../../../spec/language-model.js';
 import { createEchoProvider } from '../../../testing/echo-provider.js';
 import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
-import { writeTinyOnnxNer } from '../../../testing/tiny-onnx-ner.js';
+import { writeTinyOnnxHapClassifier, writeTinyOnnxNer } from '../../../testing/tiny-onnx-ner.js';
 
 let dir: string;
 let keel: TestKeel;
@@ -16,8 +16,9 @@ const sent: string[] = [];
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'keel-ner-routes-'));
   const nerModel = await writeTinyOnnxNer(path.join(dir, 'tiny-ner'));
+  const hapModel = await writeTinyOnnxHapClassifier(path.join(dir, 'tiny-hap'));
   keel = await createTestKeel({
-    config: { guardrails: { nerModel } },
+    config: { guardrails: { nerModel, hapModel } },
     providers: [
       createEchoProvider({
         name: 'parrot',
@@ -41,7 +42,20 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('guardrails with a NER model configured', () => {
+describe('guardrails with a NER model and a HAP classifier configured', () => {
+  it('reports what the HAP classifier finds, and blocks it in the request path', async () => {
+    const result = await sdk.guardrails.check({ text: 'They are vermin.', detectors: ['hap'] });
+    expect(result.spans.find((span) => span.detector === 'onnx-hap')).toMatchObject({ type: 'hate' });
+    await sdk.guardrails.policies.put('default', {});
+    sent.length = 0;
+    const blocked = await keel.call('/v1/chat/completions', {
+      json: { model: 'parrot:reverse', messages: [{ role: 'user', content: 'They are vermin.' }] },
+    });
+    expect(blocked.status).toBe(422);
+    expect(sent).toEqual([]);
+    await sdk.guardrails.policies.delete('default');
+  });
+
   it('reports names the model finds beside the rules', async () => {
     const result = await sdk.guardrails.check({
       text: 'I moved to Busan last year.',

@@ -1,5 +1,5 @@
 /**
- * @module guardrails/ner/onnx-ner-detector
+ * @module guardrails/onnx/onnx-ner-detector
  * An optional named-entity model for person, organisation and location names, when a user supplies
  * one: any token-classification export that @huggingface/transformers loads from a local directory
  * (`config.json`, `tokenizer.json`, `onnx/model.onnx`), with BIO labels such as B-PER, I-ORG, B-LOC.
@@ -7,8 +7,8 @@
  * caller's text so spans keep exact offsets, invisible characters included.
  */
 import path from 'node:path';
-import { KeelError } from '../../core/errors.js';
 import type { DetectOptions, DetectorV1, Span } from '../../spec/detector.js';
+import { loadPipeline, modelVersion } from './load-pipeline.js';
 
 interface TokenResult {
   entity: string;
@@ -63,30 +63,9 @@ function windows(text: string): { start: number; text: string }[] {
 
 export async function createOnnxNerDetector(options: { modelDir: string }): Promise<DetectorV1> {
   const modelDir = path.resolve(options.modelDir);
-  let classify: Classifier;
-  try {
-    const { pipeline, env } = await import('@huggingface/transformers');
-    env.allowRemoteModels = false;
-    env.allowLocalModels = true;
-    env.localModelPath = '';
-    const run = await pipeline('token-classification', modelDir, {
-      local_files_only: true,
-      dtype: 'fp32',
-    } as never);
-    classify = async (text) => (await (run as unknown as Classifier)(text)) as TokenResult[];
-  } catch (error) {
-    throw new KeelError(
-      'invalid_config',
-      `The NER model in ${modelDir} could not be loaded: ${(error as Error).message}`,
-      {
-        data: {
-          hint: 'Point guardrails.nerModel at a token-classification export with config.json, tokenizer.json and onnx/model.onnx.',
-        },
-      },
-    );
-  }
-  // The adapter's version with the model named as build metadata (the model is what changes results).
-  const version = `1.0.0+${path.basename(modelDir).replace(/[^0-9A-Za-z-]/g, '-')}`;
+  const run = await loadPipeline('token-classification', modelDir, 'guardrails.nerModel');
+  const classify: Classifier = async (text) => (await run(text)) as TokenResult[];
+  const version = modelVersion(modelDir);
   return {
     specificationVersion: 'v1',
     name: 'onnx-ner',
