@@ -47,7 +47,8 @@ const englishNameAfterLabel = new RegExp(
   String.raw`(?:\b[Mm]y name is|\b[Nn]ame\s*:|\b[Ss]igned(?: by)?|\b[Rr]egards,|\b[Ss]incerely,|\b[Dd]ear)\s+(${capitalised}(?:\s${capitalised}){0,2})`,
   'gu',
 );
-const englishGivenAndFamily = new RegExp(String.raw`\b(${capitalised})\s(${capitalised})\b`, 'gu');
+// ASCII on purpose: this pattern runs over all text, and the given-name list is ASCII anyway.
+const englishGivenAndFamily = /\b([A-Z][a-z'’-]+)\s([A-Z][a-z'’-]+|\p{Lu}[\p{Ll}'’-]+)(?![\p{L}])/gu;
 
 export const personName: Recognizer = {
   types: ['PERSON'],
@@ -93,10 +94,13 @@ const organisationSuffixKo = new RegExp(
   'g',
 );
 const nameCharacter = /[가-힣A-Za-z0-9&]/;
-const organisationEn = new RegExp(
-  String.raw`\b((?:\p{Lu}[\p{L}&.'-]*\s){1,4})(?:${organisationSuffixesEn.map(escapeRegExp).join('|')})(?![\p{L}])`,
+// Suffix first ("… Corporation"), then up to four capitalised words before it: the scan does not
+// start at every capital letter of the text.
+const organisationSuffixEn = new RegExp(
+  String.raw`\b(?:${organisationSuffixesEn.map(escapeRegExp).join('|')})(?![\p{L}])`,
   'gu',
 );
+const capitalisedWordsBefore = /(?<![\p{L}\p{N}])(?:\p{Lu}[\p{L}&.'-]*\s){1,4}$/u;
 
 export const organisationName: Recognizer = {
   types: ['ORGANIZATION'],
@@ -124,15 +128,17 @@ export const organisationName: Recognizer = {
         add(start, end);
       });
     }
-    eachMatch(organisationEn, text, (match) =>
+    eachMatch(organisationSuffixEn, text, (match) => {
+      const before = capitalisedWordsBefore.exec(text.slice(Math.max(0, match.index - 160), match.index));
+      if (!before) return;
       out.push({
         type: 'ORGANIZATION',
-        start: match.index,
+        start: match.index - before[0].length,
         end: match.index + match[0].length,
         score: 0.6,
         reasons: ['suffix'],
-      }),
-    );
+      });
+    });
   },
 };
 
@@ -143,10 +149,12 @@ const koreanAddress = new RegExp(
 );
 const englishStreet =
   /\b\d{1,6}\s(?:\p{Lu}[\p{L}'-]*\s){1,4}(?:Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Boulevard|Blvd\.?|Lane|Ln\.?|Drive|Dr\.?|Court|Ct\.?|Way|Place|Pl\.?|Terrace|Parkway|Square|Highway|Katu|Straße|Strasse)(?![\p{L}])(?:,?\s(?:Apt\.?|Suite|Unit)\s?\d+)?/gu;
-const placePattern = new RegExp(
-  `(?=[${[...new Set(placeNames.map((name) => name[0]))].join('')}])(?<![\\p{L}])(?:${alternation(placeNames)})(?![\\p{L}])`,
-  'gu',
-);
+// Latin and Hangul names apart: the Latin pattern needs no Unicode mode, the Hangul one runs only
+// on text with Hangul.
+const latinPlaces = placeNames.filter((name) => /^[A-Za-z]/.test(name));
+const hangulPlaces = placeNames.filter((name) => !/^[A-Za-z]/.test(name));
+const latinPlacePattern = new RegExp(`\\b(?:${alternation(latinPlaces)})\\b(?![À-ɏ])`, 'g');
+const hangulPlacePattern = new RegExp(`(?<![가-힣])(?:${alternation(hangulPlaces)})(?![가-힣])`, 'g');
 
 export const locationName: Recognizer = {
   types: ['STREET_ADDRESS', 'LOCATION'],
@@ -173,15 +181,16 @@ export const locationName: Recognizer = {
       }),
     );
     // A place name alone is rarely personal: weak until context ("live in", "주소") raises it.
-    eachMatch(placePattern, text, (match) =>
+    const place = (match: RegExpExecArray) =>
       out.push({
         type: 'LOCATION',
         start: match.index,
         end: match.index + match[0].length,
         score: 0.35,
         reasons: ['gazetteer'],
-      }),
-    );
+      });
+    eachMatch(latinPlacePattern, text, place);
+    if (/[가-힣]/.test(text)) eachMatch(hangulPlacePattern, text, place);
   },
 };
 
