@@ -10,7 +10,7 @@ import { INPUT_REJECTED } from '../guardrails/evaluate.js';
 import type { GuardrailService } from '../guardrails/guardrail-service.js';
 import type { Pseudonymizer } from '../guardrails/pseudonymizer.js';
 import { type GuardrailOutcome, type GuardrailRequest, guardPrompt } from '../guardrails/request-guard.js';
-import { createStreamGuard } from '../guardrails/stream-guard.js';
+import { createStreamGuard, type StreamGuard } from '../guardrails/stream-guard.js';
 import type { UsageMeter } from '../platform/usage-meter.js';
 import type { EmbedResult } from '../spec/embedding-model.js';
 import type {
@@ -225,28 +225,9 @@ export class GenerationService {
     guard: InputGuard,
     context?: CallContext,
   ): Promise<GenerateResult & { guardrails: GuardrailOutcome }> {
-    const service = this.options.guardrails!;
-    const checker = createStreamGuard({
-      policy: guardrails.policy.output,
-      hashKey: service.secretKey,
-      ...(guardrails.restore ? { restore: guard.pseudonymizer } : {}),
-    });
+    const checker = this.#outputChecker(guardrails, guard);
     const text = checker.push(result.text) + checker.flush();
-    guard.outcome.output = checker.decisions;
-    if (context)
-      service.record(checker.decisions, {
-        projectId: context.projectId,
-        keyId: context.keyId,
-        source: context.endpoint,
-        policy: guardrails.policyName,
-      });
-    if (guard.pseudonymizer.size && context)
-      guard.outcome.mappingId = await service.saveMapping(
-        context.projectId,
-        context.keyId,
-        guard.pseudonymizer,
-      );
-    const replaced = checker.decisions.some((decision) => decision.action !== 'flag');
+    const replaced = await this.#finishOutput(checker, guardrails, guard, context);
     return {
       ...result,
       text,
@@ -255,18 +236,47 @@ export class GenerationService {
     };
   }
 
+  #outputChecker(guardrails: GuardrailRequest, guard: InputGuard): StreamGuard {
+    return createStreamGuard({
+      policy: guardrails.policy.output,
+      hashKey: this.options.guardrails!.secretKey,
+      ...(guardrails.restore ? { restore: guard.pseudonymizer } : {}),
+    });
+  }
+
+  /** Records the output decisions, seals the placeholder mapping; true when output was replaced. */
+  async #finishOutput(
+    checker: StreamGuard,
+    guardrails: GuardrailRequest,
+    guard: InputGuard,
+    context: CallContext | undefined,
+  ): Promise<boolean> {
+    const service = this.options.guardrails!;
+    guard.outcome.output = checker.decisions;
+    if (context) {
+      service.record(checker.decisions, {
+        projectId: context.projectId,
+        keyId: context.keyId,
+        source: context.endpoint,
+        policy: guardrails.policyName,
+      });
+      if (guard.pseudonymizer.size)
+        guard.outcome.mappingId = await service.saveMapping(
+          context.projectId,
+          context.keyId,
+          guard.pseudonymizer,
+        );
+    }
+    return checker.decisions.some((decision) => decision.action !== 'flag');
+  }
+
   async *#guardStream(
     stream: AsyncIterable<StreamPart>,
     guardrails: GuardrailRequest,
     guard: InputGuard,
     context?: CallContext,
   ): AsyncGenerator<StreamPart> {
-    const service = this.options.guardrails!;
-    const checker = createStreamGuard({
-      policy: guardrails.policy.output,
-      hashKey: service.secretKey,
-      ...(guardrails.restore ? { restore: guard.pseudonymizer } : {}),
-    });
+    const checker = this.#outputChecker(guardrails, guard);
     for await (const part of stream) {
       if (part.type === 'text-delta') {
         const text = checker.push(part.text);
@@ -276,21 +286,7 @@ export class GenerationService {
       if (part.type === 'finish' || part.type === 'error') {
         const rest = checker.flush();
         if (rest) yield { type: 'text-delta', text: rest };
-        guard.outcome.output = checker.decisions;
-        if (context)
-          service.record(checker.decisions, {
-            projectId: context.projectId,
-            keyId: context.keyId,
-            source: context.endpoint,
-            policy: guardrails.policyName,
-          });
-        if (guard.pseudonymizer.size && context)
-          guard.outcome.mappingId = await service.saveMapping(
-            context.projectId,
-            context.keyId,
-            guard.pseudonymizer,
-          );
-        const replaced = checker.decisions.some((decision) => decision.action !== 'flag');
+        const replaced = await this.#finishOutput(checker, guardrails, guard, context);
         yield part.type === 'finish' && replaced ? { ...part, finishReason: 'content_filter' } : part;
         return;
       }

@@ -63,7 +63,7 @@ async function main(): Promise<void> {
     })),
   );
   process.stdout.write(`${JSON.stringify({ event: 'queued', job: job!.id })}\n`);
-  for await (const update of rag.followJob(caller, job!.id)) {
+  for await (const update of await rag.followJob(caller, 'resume', job!.id)) {
     process.stdout.write(
       `${JSON.stringify({ event: 'progress', done: update.done, status: update.status })}\n`,
     );

@@ -411,7 +411,7 @@ export function buildTinyGguf(options: TinyGgufOptions = {}): Uint8Array {
  * Writes the tiny model to `file` (directories created as needed).
  *
  * @example
- * await writeTinyGguf('/tmp/models/tiny.gguf', { seed: 7 });
+ * await writeTinyGguf(path.join(dataDir, 'models', 'tiny.gguf'), { seed: 7 });
  */
 export async function writeTinyGguf(
   file: string,

@@ -193,22 +193,46 @@ async function writeModelFiles(
   );
 }
 
-/** Writes the model directory and returns its path. */
-export async function writeTinyOnnxNer(directory: string): Promise<string> {
-  const special = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'];
-  const words = [...special, ...Object.keys(lexicon)];
-  const vocab = Object.fromEntries(words.map((word, index) => [word, index]));
-  const weights = new Float32Array(words.length * labels.length);
-  words.forEach((word, row) => {
-    const label = lexicon[word] ?? 'O';
-    weights[row * labels.length + labels.indexOf(label)] = 8;
+const specialTokens = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'];
+
+/**
+ * A model whose every known word scores 8 for its label and every word 1 for the first label
+ * (O / none): the vocabulary, the weight table and the files.
+ */
+async function writeTinyModel(
+  directory: string,
+  options: {
+    labels: readonly string[];
+    lexicon: Record<string, string>;
+    pooled: boolean;
+    architecture: string;
+  },
+): Promise<string> {
+  const { labels: modelLabels, lexicon: words } = options;
+  const vocabulary = [...specialTokens, ...Object.keys(words)];
+  const vocab = Object.fromEntries(vocabulary.map((word, index) => [word, index]));
+  const weights = new Float32Array(vocabulary.length * modelLabels.length);
+  vocabulary.forEach((word, row) => {
+    weights[row * modelLabels.length] = 1;
+    const label = words[word];
+    if (label) weights[row * modelLabels.length + modelLabels.indexOf(label)] = 8;
   });
-  await writeModelFiles(directory, vocab, special, labels, 'BertForTokenClassification');
+  await writeModelFiles(directory, vocab, specialTokens, modelLabels, options.architecture);
   await writeFile(
     path.join(directory, 'onnx', 'model.onnx'),
-    onnxModel(weights, words.length, labels.length, false),
+    onnxModel(weights, vocabulary.length, modelLabels.length, options.pooled),
   );
   return directory;
+}
+
+/** Writes the NER model directory and returns its path. */
+export function writeTinyOnnxNer(directory: string): Promise<string> {
+  return writeTinyModel(directory, {
+    labels,
+    lexicon,
+    pooled: false,
+    architecture: 'BertForTokenClassification',
+  });
 }
 
 const hapLabels = ['none', 'hate', 'abuse', 'profanity'] as const;
@@ -227,20 +251,11 @@ const hapLexicon: Record<string, (typeof hapLabels)[number]> = {
  * Writes a tiny sentence classifier with labels none / hate / abuse / profanity (a sentence takes
  * the strongest label of its words), loaded like a BERT text-classification export.
  */
-export async function writeTinyOnnxHapClassifier(directory: string): Promise<string> {
-  const special = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'];
-  const words = [...special, ...Object.keys(hapLexicon)];
-  const vocab = Object.fromEntries(words.map((word, index) => [word, index]));
-  const weights = new Float32Array(words.length * hapLabels.length);
-  words.forEach((word, row) => {
-    weights[row * hapLabels.length] = 1;
-    const label = hapLexicon[word];
-    if (label) weights[row * hapLabels.length + hapLabels.indexOf(label)] = 8;
+export function writeTinyOnnxHapClassifier(directory: string): Promise<string> {
+  return writeTinyModel(directory, {
+    labels: hapLabels,
+    lexicon: hapLexicon,
+    pooled: true,
+    architecture: 'BertForSequenceClassification',
   });
-  await writeModelFiles(directory, vocab, special, hapLabels, 'BertForSequenceClassification');
-  await writeFile(
-    path.join(directory, 'onnx', 'model.onnx'),
-    onnxModel(weights, words.length, hapLabels.length, true),
-  );
-  return directory;
 }

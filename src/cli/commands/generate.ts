@@ -6,17 +6,8 @@
 import { KeelError } from '../../core/errors.js';
 import type { CommandHandler } from '../command.js';
 import { withConnection } from '../connect.js';
+import { numberOption } from '../number-option.js';
 import { printJson, withSpinner } from '../output.js';
-
-function numberOption(value: unknown, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed))
-    throw new KeelError('invalid_request', `--${name} must be a number.`, {
-      issues: [{ code: 'invalid_type', path: [name], message: 'expected a number' }],
-    });
-  return parsed;
-}
 
 export const generateCommand: CommandHandler = async (context, args, options) => {
   const model = (options.model as string | undefined) ?? context.io.env.KEEL_MODEL;

@@ -9,17 +9,8 @@ import { KeelError } from '../../core/errors.js';
 import type { Experiment } from '../../sdk/rag.js';
 import type { CommandHandler } from '../command.js';
 import { withConnection } from '../connect.js';
+import { numberOption } from '../number-option.js';
 import { createProgress, printJson, printTable, withSpinner } from '../output.js';
-
-function numberOption(value: unknown, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed))
-    throw new KeelError('invalid_request', `--${name} must be a number.`, {
-      issues: [{ code: 'invalid_type', path: [name], message: 'expected a number' }],
-    });
-  return parsed;
-}
 
 function listOption<T = string>(value: unknown, name: string, asNumber = false): T[] | undefined {
   if (value === undefined) return undefined;

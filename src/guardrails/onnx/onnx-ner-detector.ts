@@ -8,6 +8,7 @@
  */
 import path from 'node:path';
 import type { DetectOptions, DetectorV1, Span } from '../../spec/detector.js';
+import { stripWithMap } from '../text/normalize.js';
 import { loadPipeline, modelVersion } from './load-pipeline.js';
 
 interface TokenResult {
@@ -31,19 +32,6 @@ const typeOf: Record<string, string> = {
 
 const invisible = /[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]/;
 const WINDOW = 1200;
-
-/** Text without invisible characters, lowercased, with each character's index in the original. */
-function searchable(text: string): { view: string; positions: number[] } {
-  if (!invisible.test(text)) return { view: text.toLowerCase(), positions: [] };
-  let view = '';
-  const positions: number[] = [];
-  for (let index = 0; index < text.length; index++) {
-    if (invisible.test(text[index]!)) continue;
-    view += text[index]!.toLowerCase();
-    positions.push(index);
-  }
-  return { view, positions };
-}
 
 /** Windows of at most WINDOW characters, cut at whitespace. */
 function windows(text: string): { start: number; text: string }[] {
@@ -79,9 +67,11 @@ export async function createOnnxNerDetector(options: { modelDir: string }): Prom
         if (detectOptions.abortSignal?.aborted) break;
         if (!/[\p{L}]/u.test(window.text)) continue;
         const tokens = (await classify(window.text)).sort((a, b) => a.index - b.index);
-        const { view, positions } = searchable(window.text);
-        const at = (offset: number) =>
-          window.start + (positions.length ? (positions[offset] ?? window.text.length) : offset);
+        // Token words are found in the window without invisible characters, lowercased, then
+        // mapped back to the caller's offsets.
+        const stripped = stripWithMap(window.text, invisible);
+        const view = stripped.text.toLowerCase();
+        const at = (offset: number) => window.start + stripped.map[offset]!;
         let cursor = 0;
         let current: (Span & { scores: number[]; lastIndex: number }) | undefined;
         const close = () => {

@@ -4,6 +4,7 @@
  * (the higher score wins; on a tie the more specific identifier), spans in offset order.
  */
 import type { DetectOptions, Span, SyncDetectorV1 } from '../../spec/detector.js';
+import { stripWithMap } from '../text/normalize.js';
 import { withContext } from './context-words.js';
 import { dateOfBirth, locationName, organisationName, personName } from './entity-recognizers.js';
 import type { Finding, Recognizer } from './finding.js';
@@ -46,9 +47,6 @@ export const piiEntityTypes: readonly string[] = recognizers.flatMap((recognizer
 const priority = new Map(piiEntityTypes.map((type, index) => [type, index]));
 
 /** Soft hyphen, zero-width space/joiners, word joiner, invisible operators, BOM. */
-const invisibleChars = new Set([
-  0xad, 0x200b, 0x200c, 0x200d, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xfeff,
-]);
 const invisiblePattern = /[\u00ad\u200b-\u200d\u2060-\u2064\ufeff]/;
 
 export function createPiiDetector(options: { entities?: readonly string[] } = {}): SyncDetectorV1 {
@@ -67,16 +65,10 @@ export function createPiiDetector(options: { entities?: readonly string[] } = {}
       if (!invisiblePattern.test(original)) return detectVisible(original, detectOptions);
       // Zero-width and soft-hyphen characters hide values from patterns ("j\u200bane@…"): detect on
       // the text without them, then map offsets back so spans cover the original characters.
-      const positions: number[] = [];
-      let visible = '';
-      for (let index = 0; index < original.length; index++) {
-        if (invisibleChars.has(original.charCodeAt(index))) continue;
-        positions.push(index);
-        visible += original[index];
-      }
+      const { text: visible, map } = stripWithMap(original, invisiblePattern);
       return detectVisible(visible, { ...detectOptions, includeText: false }).map((span) => {
-        const start = positions[span.start] ?? original.length;
-        const end = span.end > 0 ? (positions[span.end - 1] ?? original.length - 1) + 1 : start;
+        const start = map[span.start]!;
+        const end = span.end > span.start ? map[span.end - 1]! + 1 : start;
         return {
           ...span,
           start,

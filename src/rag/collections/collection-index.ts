@@ -48,6 +48,11 @@ function storedChunk(row: ChunkRow, documentName: string): StoredChunk {
   return chunk;
 }
 
+/** What identifies a stored vector's content for the manifest: its embedder and size. */
+function vectorVersion(row: ChunkRow): string {
+  return `${row.embedder}:${row.embedding!.byteLength}`;
+}
+
 function titleOf(row: ChunkRow, documentName: string): string {
   return [documentName, ...(row.heading_path ?? [])].join(' › ');
 }
@@ -55,6 +60,8 @@ function titleOf(row: ChunkRow, documentName: string): string {
 export class CollectionIndex {
   readonly chunks = new MemoryChunkStore();
   readonly lexical = new Bm25Index();
+  /** Chunk id → vector version of every vector in the index: the usearch file's manifest. */
+  readonly #vectorRows = new Map<string, string>();
   #dirty = false;
 
   private constructor(
@@ -82,9 +89,7 @@ export class CollectionIndex {
       (withVectors[0] ? withVectors[0].embedding!.byteLength / 4 : undefined);
     let vector: VectorIndexV1 | undefined;
     let file: string | undefined;
-    const source = sourceManifest(
-      withVectors.map((row) => [row.id, `${row.embedder}:${row.embedding!.byteLength}`]),
-    );
+    const source = sourceManifest(withVectors.map((row) => [row.id, vectorVersion(row)]));
     const records = () =>
       (async function* () {
         for (let i = 0; i < withVectors.length; i += 1000)
@@ -108,6 +113,7 @@ export class CollectionIndex {
       }
     }
     const index = new CollectionIndex(options.collectionId, embedderId, options.embedder, vector, file);
+    for (const row of withVectors) index.#vectorRows.set(row.id, vectorVersion(row));
     const byDocument = new Map<string, ChunkRow[]>();
     for (const row of rows) {
       const list = byDocument.get(row.document_id) ?? [];
@@ -136,10 +142,10 @@ export class CollectionIndex {
     await this.removeDocument(documentId);
     this.#addToText(rows, documentName);
     if (this.vector) {
-      const records = rows
-        .filter((row) => row.embedding && row.embedder === this.embedderId)
-        .map((row) => ({ id: row.id, vector: vectorOf(row.embedding!) }));
-      if (records.length) await this.vector.add(records);
+      const withVectors = rows.filter((row) => row.embedding && row.embedder === this.embedderId);
+      if (withVectors.length)
+        await this.vector.add(withVectors.map((row) => ({ id: row.id, vector: vectorOf(row.embedding!) })));
+      for (const row of withVectors) this.#vectorRows.set(row.id, vectorVersion(row));
     }
     this.#dirty = true;
   }
@@ -149,6 +155,7 @@ export class CollectionIndex {
     if (!ids.length) return;
     this.lexical.remove(ids);
     await this.vector?.remove(ids);
+    for (const id of ids) this.#vectorRows.delete(id);
     this.#dirty = true;
   }
 
@@ -166,21 +173,14 @@ export class CollectionIndex {
   #persisting: Promise<void> = Promise.resolve();
 
   /** Writes the usearch file when it changed (its manifest names the rows it reflects); one write at a time. */
-  persist(store: CollectionStore): Promise<void> {
-    this.#persisting = this.#persisting.catch(() => undefined).then(() => this.#persist(store));
+  persist(): Promise<void> {
+    this.#persisting = this.#persisting.catch(() => undefined).then(() => this.#persist());
     return this.#persisting;
   }
 
-  async #persist(store: CollectionStore): Promise<void> {
+  async #persist(): Promise<void> {
     if (!this.#dirty || !this.file || !(this.vector as UsearchVectorIndex | undefined)?.native) return;
     this.#dirty = false;
-    const rows = (await store.chunks(this.collectionId)).filter(
-      (row) => row.embedding && row.embedder === this.embedderId,
-    );
-    await saveUsearchIndex(
-      this.vector as UsearchVectorIndex,
-      this.file,
-      sourceManifest(rows.map((row) => [row.id, `${row.embedder}:${row.embedding!.byteLength}`])),
-    );
+    await saveUsearchIndex(this.vector as UsearchVectorIndex, this.file, sourceManifest(this.#vectorRows));
   }
 }

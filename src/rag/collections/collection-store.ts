@@ -124,19 +124,28 @@ export class CollectionStore {
     return rows;
   }
 
-  /** By id or by name, in the project. */
-  async get(
-    projectId: string,
-    idOrName: string,
-  ): Promise<CollectionRow & { documents: number; chunks: number }> {
-    const { rows } = await this.db.query<CollectionRow & { documents: number; chunks: number }>(
-      `SELECT c.*, (SELECT count(*)::int FROM rag_documents d WHERE d.collection_id = c.id) AS documents,
-              (SELECT count(*)::int FROM rag_chunks k WHERE k.collection_id = c.id) AS chunks
-         FROM rag_collections c WHERE c.project_id = $1 AND (c.id = $2 OR c.name = $2)`,
+  /** By id or by name, in the project (no counts: what every call on a collection needs). */
+  async find(projectId: string, idOrName: string): Promise<CollectionRow> {
+    const { rows } = await this.db.query<CollectionRow>(
+      'SELECT * FROM rag_collections WHERE project_id = $1 AND (id = $2 OR name = $2)',
       [projectId, idOrName],
     );
     if (!rows[0]) throw new KeelError('not_found', `Collection "${idOrName}" not found.`);
     return { ...rows[0], config: parseCollectionConfig(rows[0].config) };
+  }
+
+  /** `find` with the document and chunk counts, for showing a collection. */
+  async get(
+    projectId: string,
+    idOrName: string,
+  ): Promise<CollectionRow & { documents: number; chunks: number }> {
+    const collection = await this.find(projectId, idOrName);
+    const { rows } = await this.db.query<{ documents: number; chunks: number }>(
+      `SELECT (SELECT count(*)::int FROM rag_documents WHERE collection_id = $1) AS documents,
+              (SELECT count(*)::int FROM rag_chunks WHERE collection_id = $1) AS chunks`,
+      [collection.id],
+    );
+    return { ...collection, ...rows[0]! };
   }
 
   async updateConfig(
@@ -293,14 +302,6 @@ export class CollectionStore {
          FROM rag_chunks k JOIN rag_documents d ON d.id = k.document_id
         WHERE k.collection_id = $1 ORDER BY k.document_id, k.ordinal`,
       [collectionId],
-    );
-    return rows;
-  }
-
-  async documentChunks(documentId: string): Promise<ChunkRow[]> {
-    const { rows } = await this.db.query<ChunkRow>(
-      'SELECT id, document_id, ordinal, text, span_start, span_end, pages, heading_path, kind, metadata, embedding, embedder FROM rag_chunks WHERE document_id = $1 ORDER BY ordinal',
-      [documentId],
     );
     return rows;
   }

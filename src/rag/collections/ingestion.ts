@@ -151,42 +151,60 @@ export async function prepareDocument(input: {
   return { document, chunks: prepared, warnings };
 }
 
-async function insertChunks(
-  tx: DatabaseSession,
-  collectionId: string,
+/** The rows a document's prepared chunks become (also handed to the in-process index after commit). */
+function chunkRows(
   documentId: string,
   chunks: readonly PreparedChunk[],
   embedderId: string,
+): (ChunkRow & { language: string })[] {
+  return chunks.map((chunk) => ({
+    id: `${documentId}.${chunk.index}`,
+    document_id: documentId,
+    ordinal: chunk.index,
+    text: chunk.text,
+    span_start: chunk.start,
+    span_end: chunk.end,
+    pages: chunk.pages ?? null,
+    heading_path: chunk.headingPath ?? null,
+    kind: chunk.kind,
+    language: chunk.language,
+    metadata: { ...chunk.metadata, ...(chunk.flags.length ? { flags: chunk.flags.join(',') } : {}) },
+    embedding: chunk.embedding ? vectorBytes(chunk.embedding) : null,
+    embedder: chunk.embedding ? embedderId : null,
+  }));
+}
+
+async function insertChunks(
+  tx: DatabaseSession,
+  collectionId: string,
+  rows: readonly (ChunkRow & { language: string })[],
 ): Promise<void> {
-  const columns = 13;
-  for (let i = 0; i < chunks.length; i += 100) {
-    const slice = chunks.slice(i, i + 100);
+  const columns = 14;
+  for (let i = 0; i < rows.length; i += 100) {
+    const slice = rows.slice(i, i + 100);
     const values: unknown[] = [];
-    const rows = slice.map((chunk, j) => {
-      const base = j * columns;
+    const tuples = slice.map((row, j) => {
       values.push(
-        `${documentId}.${chunk.index}`,
+        row.id,
         collectionId,
-        documentId,
-        chunk.index,
-        chunk.text,
-        chunk.start,
-        chunk.end,
-        chunk.pages ?? null,
-        chunk.headingPath ?? null,
-        chunk.kind,
-        chunk.language,
-        JSON.stringify({
-          ...chunk.metadata,
-          ...(chunk.flags.length ? { flags: chunk.flags.join(',') } : {}),
-        }),
-        chunk.embedding ? vectorBytes(chunk.embedding) : null,
+        row.document_id,
+        row.ordinal,
+        row.text,
+        row.span_start,
+        row.span_end,
+        row.pages,
+        row.heading_path,
+        row.kind,
+        row.language,
+        JSON.stringify(row.metadata),
+        row.embedding,
+        row.embedder,
       );
-      return `(${Array.from({ length: columns }, (_, k) => `$${base + k + 1}`).join(', ')}, ${chunk.embedding ? `'${embedderId.replace(/'/g, "''")}'` : 'NULL'})`;
+      return `(${Array.from({ length: columns }, (_, k) => `$${j * columns + k + 1}`).join(', ')})`;
     });
     await tx.query(
       `INSERT INTO rag_chunks (id, collection_id, document_id, ordinal, text, span_start, span_end, pages, heading_path, kind, language, metadata, embedding, embedder)
-       VALUES ${rows.join(', ')}`,
+       VALUES ${tuples.join(', ')}`,
       values,
     );
   }
@@ -426,6 +444,7 @@ export class IngestionService {
           signal: this.#current.signal,
         });
         if (this.#closing) return;
+        const rows = chunkRows(documentId, prepared.chunks, config.embedder);
         const committed = await db.transaction(async (tx) => {
           const { rows: current } = await tx.query<{ content_hash: string }>(
             'SELECT content_hash FROM rag_documents WHERE id = $1 FOR UPDATE',
@@ -434,7 +453,7 @@ export class IngestionService {
           // Changed while we worked: the newer content has its own job.
           if (current[0]?.content_hash !== doc.content_hash) return false;
           await tx.query('DELETE FROM rag_chunks WHERE document_id = $1', [documentId]);
-          await insertChunks(tx, job.collection_id, documentId, prepared.chunks, config.embedder);
+          await insertChunks(tx, job.collection_id, rows);
           await tx.query(
             `UPDATE rag_documents SET status = 'ready', chunk_count = $2, config_version = $3, pages = $4, warnings = $5,
                     error = NULL, updated_at = now() WHERE id = $1`,
@@ -457,7 +476,7 @@ export class IngestionService {
           if (cached) {
             const index = await cached.index.catch(() => undefined);
             if (index && index.embedderId === config.embedder) {
-              await index.replaceDocument(documentId, await store.documentChunks(documentId), doc.name);
+              await index.replaceDocument(documentId, rows, doc.name);
             } else this.invalidate(job.collection_id);
           }
         }
@@ -489,7 +508,7 @@ export class IngestionService {
     // The index file is derived: failing to write it costs a rebuild later, not the job.
     if (cached)
       await (await cached.index.catch(() => undefined))
-        ?.persist(store)
+        ?.persist()
         .catch((error) =>
           this.options.logger.warn(
             { err: error, collection: job.collection_id },

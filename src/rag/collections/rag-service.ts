@@ -17,13 +17,14 @@ import {
 import { KeelError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { KeelMetrics } from '../../core/metrics.js';
-import type { CallContext, GenerationService } from '../../models/generation-service.js';
+import type { CallContext, GenerationRequest, GenerationService } from '../../models/generation-service.js';
 import type { ProviderRegistry } from '../../models/provider-registry.js';
 import type { DatabaseV1 } from '../../spec/database.js';
 import type { EmbeddingModelV1 } from '../../spec/embedding-model.js';
 import type { LanguageModelUsage, StreamPart } from '../../spec/language-model.js';
 import type { MetadataFilter } from '../../spec/lexical-index.js';
 import { createHashingProvider } from '../hashing-provider.js';
+import { loadDocument } from '../loading/load-document.js';
 import type { RetrievalMode, RetrievalResult, RetrievedChunk } from '../retrieval/retrieve.js';
 import {
   type AnswerLanguage,
@@ -57,6 +58,31 @@ export interface RagServiceOptions {
   logger: Logger;
   metrics?: KeelMetrics;
 }
+
+/** The model call that writes an answer: the collection's template and answer settings. */
+function answerRequest(
+  question: string,
+  prepared: { model: string; contexts: RetrievedChunk[]; config: CollectionConfig },
+  signal: AbortSignal | undefined,
+): GenerationRequest {
+  const answer = prepared.config.answer;
+  return {
+    model: prepared.model,
+    prompt: renderAnswerPrompt(question, prepared.contexts, prepared.config),
+    parameters: {
+      decodingMethod: answer.temperature > 0 ? 'sample' : 'greedy',
+      temperature: answer.temperature,
+      maxNewTokens: answer.max_new_tokens,
+    },
+    ...(signal ? { abortSignal: signal } : {}),
+  };
+}
+
+const askContext = (caller: RagCaller): CallContext => ({
+  projectId: caller.projectId,
+  keyId: caller.keyId,
+  endpoint: '/api/v1/collections/ask',
+});
 
 function hitJson(hit: RetrievedChunk): SearchHit {
   const flags = String(hit.chunk.metadata?.flags ?? '')
@@ -97,6 +123,14 @@ export interface SearchInput {
   filter?: Record<string, unknown> | undefined;
   min_score?: number | undefined;
   window?: number | undefined;
+}
+
+export interface AskInput {
+  question: string;
+  model?: string | undefined;
+  top_k?: number | undefined;
+  mode?: RetrievalMode | undefined;
+  filter?: Record<string, unknown> | undefined;
 }
 
 export type AskEvent =
@@ -168,7 +202,7 @@ export class RagService {
   }
 
   async startExperiment(caller: RagCaller, idOrName: string, request: ExperimentRequest) {
-    const collection = await this.store.get(caller.projectId, idOrName);
+    const collection = await this.store.find(caller.projectId, idOrName);
     return this.experiments.start(caller.projectId, collection, request, caller.actor);
   }
 
@@ -177,7 +211,7 @@ export class RagService {
   }
 
   async listExperiments(caller: RagCaller, idOrName: string) {
-    const collection = await this.store.get(caller.projectId, idOrName);
+    const collection = await this.store.find(caller.projectId, idOrName);
     return this.experiments.list(collection.id);
   }
 
@@ -214,8 +248,14 @@ export class RagService {
     if (config.answer.judge_model) this.options.registry.languageModel(config.answer.judge_model);
   }
 
+  /** A collection with its document and chunk counts. */
   get(caller: RagCaller, idOrName: string) {
     return this.store.get(caller.projectId, idOrName);
+  }
+
+  /** A collection, without counts. */
+  find(caller: RagCaller, idOrName: string) {
+    return this.store.find(caller.projectId, idOrName);
   }
 
   list(caller: RagCaller) {
@@ -224,7 +264,7 @@ export class RagService {
 
   /** A new configuration version; changed loading, chunking or embedding re-indexes in the background. */
   async updateConfig(caller: RagCaller, idOrName: string, input: unknown, message?: string) {
-    const collection = await this.store.get(caller.projectId, idOrName);
+    const collection = await this.store.find(caller.projectId, idOrName);
     const config = parseCollectionConfig(input);
     this.#checkModels(config);
     const version = await this.store.updateConfig(
@@ -234,15 +274,16 @@ export class RagService {
       message,
       caller.actor,
     );
-    let job = null;
-    if (needsReindex(collection.config, config))
-      job = await this.ingestion.reindex(caller.projectId, collection.id, caller.actor);
-    else this.ingestion.invalidate(collection.id);
+    // Retrieval and answer settings are read per call; the cached index follows the embedder and
+    // vector store by itself (its cache key), so only loading, chunking or embedding re-index.
+    const job = needsReindex(collection.config, config)
+      ? await this.ingestion.reindex(caller.projectId, collection.id, caller.actor)
+      : null;
     return { collection: await this.store.get(caller.projectId, collection.id), version, job };
   }
 
   async delete(caller: RagCaller, idOrName: string): Promise<void> {
-    const collection = await this.store.get(caller.projectId, idOrName);
+    const collection = await this.store.find(caller.projectId, idOrName);
     await this.store.delete(caller.projectId, collection.id);
     this.ingestion.invalidate(collection.id);
     if (collection.config.index.vector === 'pgvector')
@@ -263,7 +304,7 @@ export class RagService {
       providedChunks?: string[] | undefined;
     }[],
   ) {
-    const collection = await this.store.get(caller.projectId, idOrName);
+    const collection = await this.store.find(caller.projectId, idOrName);
     const rejected: {
       name: string;
       id: null;
@@ -294,16 +335,16 @@ export class RagService {
   }
 
   async documents(caller: RagCaller, idOrName: string) {
-    const collection = await this.store.get(caller.projectId, idOrName);
+    const collection = await this.store.find(caller.projectId, idOrName);
     return this.store.documents(collection.id);
   }
 
   async deleteDocument(caller: RagCaller, idOrName: string, documentId: string) {
-    const collection = await this.store.get(caller.projectId, idOrName);
+    const collection = await this.store.find(caller.projectId, idOrName);
     const document = await this.store.deleteDocument(collection.id, documentId);
     const index = await this.#cachedIndex(collection);
     await index?.removeDocument(document.id);
-    await index?.persist(this.store);
+    await index?.persist();
     return document;
   }
 
@@ -311,11 +352,18 @@ export class RagService {
     return this.ingestion.index(collection.id, collection.config).catch(() => undefined);
   }
 
-  async job(caller: RagCaller, jobId: string) {
-    return this.ingestion.job(caller.projectId, jobId);
+  /** An ingestion job of the collection (a job of another collection is "not found"). */
+  async job(caller: RagCaller, idOrName: string, jobId: string) {
+    const collection = await this.store.find(caller.projectId, idOrName);
+    const job = await this.ingestion.job(caller.projectId, jobId);
+    if (job.collection_id !== collection.id)
+      throw new KeelError('not_found', `Ingestion job "${jobId}" not found.`);
+    return job;
   }
 
-  followJob(caller: RagCaller, jobId: string, signal?: AbortSignal) {
+  /** The job's snapshots as it progresses, until it ends; checked like `job` before the first. */
+  async followJob(caller: RagCaller, idOrName: string, jobId: string, signal?: AbortSignal) {
+    await this.job(caller, idOrName, jobId);
     return this.ingestion.follow(caller.projectId, jobId, signal);
   }
 
@@ -353,24 +401,14 @@ export class RagService {
   }
 
   async search(caller: RagCaller, idOrName: string, input: SearchInput) {
-    const collection = await this.store.get(caller.projectId, idOrName);
+    const collection = await this.store.find(caller.projectId, idOrName);
     const result = await this.#retrieve(collection, input, caller.signal);
     return { mode: result.mode, hits: result.hits.map(hitJson), warnings: result.warnings };
   }
 
   /** Retrieval and the decisions before the model: contexts kept, warnings, and whether to answer at all. */
-  async #prepareAnswer(
-    caller: RagCaller,
-    idOrName: string,
-    input: {
-      question: string;
-      model?: string | undefined;
-      top_k?: number | undefined;
-      mode?: RetrievalMode | undefined;
-      filter?: Record<string, unknown> | undefined;
-    },
-  ) {
-    const collection = await this.store.get(caller.projectId, idOrName);
+  async #prepareAnswer(caller: RagCaller, idOrName: string, input: AskInput) {
+    const collection = await this.store.find(caller.projectId, idOrName);
     const config = collection.config;
     const model = input.model ?? config.answer.model;
     if (!model) {
@@ -508,48 +546,19 @@ export class RagService {
     };
   }
 
-  async ask(
-    caller: RagCaller,
-    idOrName: string,
-    input: {
-      question: string;
-      model?: string | undefined;
-      top_k?: number | undefined;
-      mode?: RetrievalMode | undefined;
-      filter?: Record<string, unknown> | undefined;
-    },
-  ): Promise<AskResponse> {
+  async ask(caller: RagCaller, idOrName: string, input: AskInput): Promise<AskResponse> {
     const prepared = await this.#prepareAnswer(caller, idOrName, input);
     if (!prepared.answerable) return this.#notAnswered(prepared);
-    const context = { projectId: caller.projectId, keyId: caller.keyId, endpoint: '/api/v1/collections/ask' };
+    const context = askContext(caller);
     const outcome = await this.options.generation.generate(
-      {
-        model: prepared.model,
-        prompt: renderAnswerPrompt(input.question, prepared.contexts, prepared.config),
-        parameters: {
-          decodingMethod: prepared.config.answer.temperature > 0 ? 'sample' : 'greedy',
-          temperature: prepared.config.answer.temperature,
-          maxNewTokens: prepared.config.answer.max_new_tokens,
-        },
-        ...(caller.signal ? { abortSignal: caller.signal } : {}),
-      },
+      answerRequest(input.question, prepared, caller.signal),
       context,
     );
     return this.#finish(prepared, outcome.text, outcome.usage, context);
   }
 
   /** Streams the answer; citations and claim checks arrive with the final `result` event. */
-  async askStream(
-    caller: RagCaller,
-    idOrName: string,
-    input: {
-      question: string;
-      model?: string | undefined;
-      top_k?: number | undefined;
-      mode?: RetrievalMode | undefined;
-      filter?: Record<string, unknown> | undefined;
-    },
-  ): Promise<AsyncGenerator<AskEvent>> {
+  async askStream(caller: RagCaller, idOrName: string, input: AskInput): Promise<AsyncGenerator<AskEvent>> {
     const prepared = await this.#prepareAnswer(caller, idOrName, input);
     const self = this;
     if (!prepared.answerable) {
@@ -560,18 +569,9 @@ export class RagService {
         yield { type: 'result', result } as AskEvent;
       })();
     }
-    const context = { projectId: caller.projectId, keyId: caller.keyId, endpoint: '/api/v1/collections/ask' };
+    const context = askContext(caller);
     const outcome = await this.options.generation.stream(
-      {
-        model: prepared.model,
-        prompt: renderAnswerPrompt(input.question, prepared.contexts, prepared.config),
-        parameters: {
-          decodingMethod: prepared.config.answer.temperature > 0 ? 'sample' : 'greedy',
-          temperature: prepared.config.answer.temperature,
-          maxNewTokens: prepared.config.answer.max_new_tokens,
-        },
-        ...(caller.signal ? { abortSignal: caller.signal } : {}),
-      },
+      answerRequest(input.question, prepared, caller.signal),
       context,
     );
     return (async function* () {
@@ -611,7 +611,6 @@ export class RagService {
         })),
       });
     }
-    const { loadDocument } = await import('../loading/load-document.js');
     const document = await loadDocument({
       data: input.data ?? new TextEncoder().encode(input.text ?? ''),
       ...(input.file_name ? { fileName: input.file_name } : {}),

@@ -371,7 +371,7 @@ export function registerRagRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServi
     return json({ collection: collectionJson(result.collection), version: result.version, job: result.job });
   });
   app.openapi(routes.versions, async (c) => {
-    const collection = await rag.get(caller(c, 'read'), c.req.valid('param').id);
+    const collection = await rag.find(caller(c, 'read'), c.req.valid('param').id);
     const versions = await rag.store.configVersions(collection.id);
     return json({ versions: versions.map((v) => ({ ...v, created_at: v.created_at.toISOString() })) });
   });
@@ -435,26 +435,16 @@ export function registerRagRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServi
     return new Response(null, { status: 204 }) as never;
   });
   app.openapi(routes.jobs, async (c) => {
-    const collection = await rag.get(caller(c, 'read'), c.req.valid('param').id);
+    const collection = await rag.find(caller(c, 'read'), c.req.valid('param').id);
     return json({ jobs: await rag.ingestion.jobs(collection.id) });
   });
   app.openapi(routes.job, async (c) => {
-    const who = caller(c, 'read');
     const { id, jobId } = c.req.valid('param');
-    const collection = await rag.get(who, id);
-    const job = await rag.job(who, jobId);
-    if (job.collection_id !== collection.id)
-      throw new KeelError('not_found', `Ingestion job "${jobId}" not found.`);
-    return json(job);
+    return json(await rag.job(caller(c, 'read'), id, jobId));
   });
   app.openapi(routes.jobEvents, async (c) => {
-    const who = caller(c, 'read');
     const { id, jobId } = c.req.valid('param');
-    const collection = await rag.get(who, id);
-    const job = await rag.job(who, jobId);
-    if (job.collection_id !== collection.id)
-      throw new KeelError('not_found', `Ingestion job "${jobId}" not found.`);
-    const updates = rag.followJob(who, jobId, requestSignal(c));
+    const updates = await rag.followJob(caller(c, 'read'), id, jobId, requestSignal(c));
     async function* events(): AsyncGenerator<string> {
       for await (const update of updates)
         yield `event: progress\ndata: ${JSON.stringify({ type: 'progress', job: update })}\n\n`;
