@@ -113,6 +113,14 @@ export const contextWords: Readonly<Record<string, readonly string[]>> = {
   DATE_OF_BIRTH: [],
 };
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** One pattern per type: any of its words. */
+const contextPatterns = new Map(
+  Object.entries(contextWords)
+    .filter(([, words]) => words.length > 0)
+    .map(([type, words]) => [type, new RegExp(words.map(escapeRegExp).join('|'))]),
+);
+
 const before = 50;
 const after = 25;
 
@@ -124,13 +132,8 @@ export function withContext(
   end: number,
   score: number,
 ): { score: number; raised: boolean } {
-  const words = contextWords[type];
-  if (!words?.length) return { score, raised: false };
-  const window = (
-    text.slice(Math.max(0, start - before), start) +
-    ' \u0000 ' +
-    text.slice(end, end + after)
-  ).toLowerCase();
+  const pattern = contextPatterns.get(type);
+  if (!pattern) return { score, raised: false };
   // A number labelled as something else ("주문번호 0248093950", "order no. …") is that thing.
   if (numericTypes.has(type)) {
     const label = text.slice(Math.max(0, start - 24), start).toLowerCase();
@@ -138,9 +141,11 @@ export function withContext(
       return { score: Math.max(0, Math.min(score - 0.35, 0.4)), raised: false };
   }
   if (score >= 1) return { score, raised: false };
-  for (const word of words) {
-    if (window.includes(word)) return { score: Math.min(1, Math.max(score + 0.35, 0.4)), raised: true };
-  }
+  // Before and after apart: no context word spans the candidate.
+  const preceding = text.slice(Math.max(0, start - before), start).toLowerCase();
+  const following = text.slice(end, end + after).toLowerCase();
+  if (pattern.test(preceding) || pattern.test(following))
+    return { score: Math.min(1, Math.max(score + 0.35, 0.4)), raised: true };
   return { score, raised: false };
 }
 

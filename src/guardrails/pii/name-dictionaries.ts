@@ -144,6 +144,11 @@ export const organisationSuffixesKo = [
   '제약',
   '통신',
 ];
+/** Words that open a Korean organisation's name: 주식회사 삼성전자, ㈜카카오. */
+export const organisationPrefixesKo = ['주식회사', '㈜', '(주)', '유한회사', '재단법인', '사단법인'];
+/** Organisations known by one word (reported alone, not as a suffix). */
+export const cooperativesKo = ['농협', '수협', '신협', '우체국', '새마을금고'];
+
 export const organisationSuffixesEn = [
   'Inc',
   'Inc.',
@@ -181,3 +186,15 @@ export const placeNames: readonly string[] = (
   'Poland,Greece,Turkey,Russia,Brazil,Mexico,Argentina,Chile,Egypt,Israel,Uruguay,Hungary,Cyprus,United States,United Kingdom,' +
   '서울,부산,인천,대구,대전,광주,울산,제주,한국,대한민국,일본,도쿄,중국,베이징,상하이,미국,뉴욕,영국,런던,프랑스,파리,독일,베를린,캐나다,호주'
 ).split(',');
+
+export const latinPlaces = placeNames.filter((name) => /^[A-Za-z]/.test(name));
+export const hangulPlaces = placeNames.filter((name) => !/^[A-Za-z]/.test(name));
+
+/** Words that introduce a name in English ("My name is", "Dear"), in lower case. */
+export const englishNameLabels = ['my name is', 'name', 'signed', 'regards,', 'sincerely,', 'dear'];
+
+/** Top-level domains a bare domain ("example.com") may end with. */
+export const topLevelDomains =
+  'com|net|org|edu|gov|mil|int|info|biz|io|ai|app|dev|co|me|tv|site|online|store|tech|xyz|cloud|page|blog|shop|kr|us|uk|de|fr|jp|cn|ca|au|in|br|ru|it|es|nl|se|no|fi|dk|ch|at|be|pl|il|tw|hk|sg|nz|ie|pt|gr|cz|hu|ro|tr|mx|ar|za|vn|th|id|my|ph|ua'.split(
+    '|',
+  );

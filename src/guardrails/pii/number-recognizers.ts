@@ -15,7 +15,40 @@ import {
   luhnValid,
   usSsnValid,
 } from './checksums.js';
-import { digitsOf, eachMatch, type Recognizer } from './finding.js';
+import {
+  digitsOf,
+  eachMatch,
+  eachMatchIn,
+  type Recognizer,
+  type ScanScope,
+  scopeFor,
+  type Window,
+  windowsAround,
+} from './finding.js';
+
+// Seven or more digits, each within two separator characters of the next: "010-1234-5678",
+// "(02) 123 4567", "M123A4567", the digits of "GB82 WEST 1234 5698 7654 32".
+const digitCluster = /\d(?:[\s.\-()/+:A-Za-z]{0,2}\d){6,}/g;
+// ASCII word characters and the punctuation these patterns' lookarounds test: a window edge
+// never falls next to one, so lookarounds see there what they would see in the whole text.
+const lookaroundCharacters = new Uint8Array(128);
+for (const char of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_+./:,-')
+  lookaroundCharacters[char.charCodeAt(0)] = 1;
+const numberBoundary = (code: number) => code >= 128 || lookaroundCharacters[code] === 0;
+
+/**
+ * Where the number recognizers (these and the phone patterns) can match: every identifier they
+ * report has at least seven digits so joined, so they run only on windows around such
+ * clusters — 48 characters either side, room for an IBAN's letters, a "+82" or an extension.
+ * Most digits in prose (years, counts, prices) start no window at all.
+ */
+export function numberWindows(text: string): Window[] {
+  const spans: [number, number][] = [];
+  eachMatch(digitCluster, text, (match) => spans.push([match.index, match.index + match[0].length]));
+  return windowsAround(text, spans, 48, numberBoundary, 256);
+}
+
+const windowsOf = (text: string, scope: ScanScope | undefined) => scopeFor(text, scope).memo(numberWindows);
 
 // YYMMDD, an optional hyphen (or one space), then the gender/century digit and six more.
 const rrnPattern = /(?<![\w+-])(\d{6})(?:-| ?)([0-9]\d{6})(?![\w-])/g;
@@ -23,8 +56,8 @@ const rrnPattern = /(?<![\w+-])(\d{6})(?:-| ?)([0-9]\d{6})(?![\w-])/g;
 /** 주민등록번호 (gender digit 1–4) and 외국인등록번호 (5–8). */
 export const koreanResidentNumbers: Recognizer = {
   types: ['KR_RRN', 'KR_FRN'],
-  scan(text, out) {
-    eachMatch(rrnPattern, text, (match) => {
+  scan(text, out, scope) {
+    eachMatchIn(rrnPattern, windowsOf(text, scope), (match) => {
       const digits = match[1]! + match[2]!;
       const gender = digits.charCodeAt(6) - 48;
       if (gender < 1 || gender > 8 || !krBirthDateValid(digits)) return;
@@ -47,8 +80,8 @@ const brnPattern = /(?<![\w-])(\d{3})(-?)(\d{2})\2(\d{5})(?![\w-])/g;
 /** 사업자등록번호: only numbers whose check digit validates. */
 export const koreanBusinessNumber: Recognizer = {
   types: ['KR_BRN'],
-  scan(text, out) {
-    eachMatch(brnPattern, text, (match) => {
+  scan(text, out, scope) {
+    eachMatchIn(brnPattern, windowsOf(text, scope), (match) => {
       const digits = match[1]! + match[3]! + match[4]!;
       if (!krBrnValid(digits)) return;
       // Ten bare digits pass a one-in-ten check by chance; the 3-2-5 form is the strong signal.
@@ -68,8 +101,8 @@ const licencePattern = /(?<![\w-])(\d{2})([- ]?)(\d{2})\2(\d{6})\2(\d{2})(?![\w-
 /** Korean driver's licence: region code 11–28, year, serial, check. */
 export const koreanDriverLicence: Recognizer = {
   types: ['KR_DRIVER_LICENSE'],
-  scan(text, out) {
-    eachMatch(licencePattern, text, (match) => {
+  scan(text, out, scope) {
+    eachMatchIn(licencePattern, windowsOf(text, scope), (match) => {
       if (!krLicenceRegions.has(match[1]!)) return;
       out.push({
         type: 'KR_DRIVER_LICENSE',
@@ -87,8 +120,8 @@ const passportPattern = /(?<![A-Za-z0-9])[MSRODGmsrodg](?:(\d{3}[A-Za-z]\d{4})|(
 /** Korean passport: the 2021 format (M123A4567) and the older one (M12345678); weak alone. */
 export const koreanPassport: Recognizer = {
   types: ['KR_PASSPORT'],
-  scan(text, out) {
-    eachMatch(passportPattern, text, (match) => {
+  scan(text, out, scope) {
+    eachMatchIn(passportPattern, windowsOf(text, scope), (match) => {
       out.push({
         type: 'KR_PASSPORT',
         start: match.index,
@@ -105,8 +138,8 @@ const ssnPattern = /(?<![\w.-])(\d{3})([-. ]?)(\d{2})\2(\d{4})(?![\w-]|\.\d)/g;
 
 export const usSocialSecurityNumber: Recognizer = {
   types: ['US_SSN'],
-  scan(text, out) {
-    eachMatch(ssnPattern, text, (match) => {
+  scan(text, out, scope) {
+    eachMatchIn(ssnPattern, windowsOf(text, scope), (match) => {
       const digits = match[1]! + match[3]! + match[4]!;
       if (!usSsnValid(digits)) return;
       out.push({
@@ -140,8 +173,8 @@ function issuerFits(digits: string): boolean {
 
 export const paymentCard: Recognizer = {
   types: ['CREDIT_CARD'],
-  scan(text, out) {
-    eachMatch(cardPattern, text, (match) => {
+  scan(text, out, scope) {
+    eachMatchIn(cardPattern, windowsOf(text, scope), (match) => {
       const raw = match[0];
       const digits = digitsOf(raw);
       if (digits.length < 12 || digits.length > 19 || !luhnValid(digits)) return;
@@ -174,8 +207,8 @@ const ibanStart = /(?<![A-Za-z0-9])([A-Za-z]{2})(\d{2})(?=[ ]?[A-Za-z0-9])/g;
 /** IBANs, compact or in groups of four; the registered length and mod 97 must both hold. */
 export const iban: Recognizer = {
   types: ['IBAN_CODE'],
-  scan(text, out) {
-    eachMatch(ibanStart, text, (match) => {
+  scan(text, out, scope) {
+    eachMatchIn(ibanStart, windowsOf(text, scope), (match) => {
       const country = match[1]!.toUpperCase();
       const length = ibanLengths[country];
       if (length === undefined) return;
@@ -206,8 +239,8 @@ const accountPattern = /(?<![\w-])\d{2,6}-\d{2,6}-\d{2,7}(?:-\d{1,3})?(?![\w-])/
 
 export const koreanBankAccount: Recognizer = {
   types: ['KR_BANK_ACCOUNT'],
-  scan(text, out) {
-    eachMatch(accountPattern, text, (match) => {
+  scan(text, out, scope) {
+    eachMatchIn(accountPattern, windowsOf(text, scope), (match) => {
       const digits = digitsOf(match[0]);
       if (digits.length < 10 || digits.length > 14) return;
       // Phone numbers (0x…) and dates have their own shapes.

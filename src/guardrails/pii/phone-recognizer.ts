@@ -3,7 +3,8 @@
  * Phone numbers: international (E.164 with `+`), Korean mobile and landline, North American,
  * and — weakly, until context words confirm them — other national digit groupings.
  */
-import { digitsOf, eachMatch, type Recognizer } from './finding.js';
+import { digitsOf, eachMatchIn, type Recognizer, scopeFor } from './finding.js';
+import { numberWindows } from './number-recognizers.js';
 
 const extension = String.raw`(?:\s?(?:x|ext\.?|내선)\s?\d{1,5})?`;
 
@@ -30,24 +31,25 @@ const grouped = new RegExp(
 
 export const phoneNumber: Recognizer = {
   types: ['PHONE_NUMBER'],
-  scan(text, out) {
+  scan(text, out, scope) {
+    const windows = scopeFor(text, scope).memo(numberWindows);
     const seen = new Set<number>();
     const add = (start: number, end: number, score: number, reason: string) => {
       if (seen.has(start)) return;
       seen.add(start);
       out.push({ type: 'PHONE_NUMBER', start, end, score, reasons: [reason] });
     };
-    eachMatch(international, text, (match) => {
+    eachMatchIn(international, windows, (match) => {
       const count = digitsOf(match[0].replace(/(?:x|ext\.?|내선)\s?\d+$/, '')).length;
       if (count >= 8 && count <= 15) add(match.index, match.index + match[0].length, 0.75, 'international');
     });
-    eachMatch(korean, text, (match) =>
+    eachMatchIn(korean, windows, (match) =>
       add(match.index, match.index + match[0].length, 0.75, 'korean_format'),
     );
-    eachMatch(northAmerican, text, (match) =>
+    eachMatchIn(northAmerican, windows, (match) =>
       add(match.index, match.index + match[0].length, 0.6, 'north_american_format'),
     );
-    eachMatch(grouped, text, (match) => {
+    eachMatchIn(grouped, windows, (match) => {
       const raw = match[0];
       const count = digitsOf(raw.replace(/(?:x|ext\.?|내선)\s?\d+$/, '')).length;
       if (count < 7 || count > 15) return;

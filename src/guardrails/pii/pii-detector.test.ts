@@ -89,4 +89,55 @@ describe('PII detector', () => {
     const big = `${'평범한 문장입니다. Nothing here. '.repeat(40_000)}kim@example.com`;
     expect(top(big)).toEqual([['EMAIL_ADDRESS', 'kim@example.com']]);
   });
+
+  // Recognizers run only around anchor words and digit clusters (./anchors, numberWindows): these
+  // put values where a window edge or a missed anchor would change the result.
+  it('finds values next to window edges as a scan of the whole text would', () => {
+    const filler = 'lorem ipsum dolor sit amet '.repeat(3);
+    // A long number 40 characters before a phone number: one merged window, both numbers seen.
+    expect(top(`주문 12345678901234 ${filler.slice(0, 30)} 연락처 010-1234-5678`)).toContainEqual([
+      'PHONE_NUMBER',
+      '010-1234-5678',
+    ]);
+    // An IBAN with letters between its digit groups: the window reaches its country code and tail.
+    expect(top(`${filler}IBAN GB82 WEST 1234 5698 7654 32 ${filler}`)).toContainEqual([
+      'IBAN_CODE',
+      'GB82 WEST 1234 5698 7654 32',
+    ]);
+    // Word pairs chain: "Old New" pairs first, then "John Smith" — as one pass over the text does.
+    expect(top('We met Old New John Smith yesterday.')).toContainEqual(['PERSON', 'John Smith']);
+    expect(top('We met Old John Smith yesterday.')).not.toContainEqual(['PERSON', 'John Smith']);
+    // A birth word 39 characters before the date counts; 45 characters before, it does not.
+    expect(top(`born ${'x'.repeat(34)} 1990-01-01`)).toContainEqual(['DATE_OF_BIRTH', '1990-01-01']);
+    expect(top(`born ${'x'.repeat(40)} 1990-01-01`)).not.toContainEqual(['DATE_OF_BIRTH', '1990-01-01']);
+    expect(top('BORN: 1990-01-01, 생년월일 900101생')).toEqual(
+      expect.arrayContaining([
+        ['DATE_OF_BIRTH', '1990-01-01'],
+        ['DATE_OF_BIRTH', '900101'],
+      ]),
+    );
+    // Honorifics after a space or attached, titles and labels; "고객님" is no name.
+    expect(top('김민지 씨와 박서준님, 담당자 이영희')).toEqual(
+      expect.arrayContaining([
+        ['PERSON', '김민지'],
+        ['PERSON', '박서준'],
+        ['PERSON', '이영희'],
+      ]),
+    );
+    expect(top('고객님 안녕하세요').filter(([type]) => type === 'PERSON')).toEqual([]);
+    // Domains and addresses inside long tokens and next to punctuation.
+    expect(top('see https://a.example.com/x?y=1, or docs.example.org.')).toEqual(
+      expect.arrayContaining([
+        ['URL', 'https://a.example.com/x?y=1'],
+        ['URL', 'docs.example.org'],
+      ]),
+    );
+    expect(top('hosts 10.0.0.1; fe80::1%eth0 and 2001:db8::8a2e:370:7334.')).toEqual(
+      expect.arrayContaining([
+        ['IP_ADDRESS', '10.0.0.1'],
+        ['IP_ADDRESS', 'fe80::1%eth0'],
+        ['IP_ADDRESS', '2001:db8::8a2e:370:7334'],
+      ]),
+    );
+  });
 });

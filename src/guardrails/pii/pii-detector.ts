@@ -5,9 +5,10 @@
  */
 import type { DetectOptions, Span, SyncDetectorV1 } from '../../spec/detector.js';
 import { stripWithMap } from '../text/normalize.js';
+import { piiAnchors } from './anchors.js';
 import { withContext } from './context-words.js';
 import { dateOfBirth, locationName, organisationName, personName } from './entity-recognizers.js';
-import type { Finding, Recognizer } from './finding.js';
+import { type Finding, type Recognizer, ScanScope } from './finding.js';
 import {
   iban,
   koreanBankAccount,
@@ -62,11 +63,13 @@ export function createPiiDetector(options: { entities?: readonly string[] } = {}
     entityTypes: options.entities ?? piiEntityTypes,
     detect(original: string, detectOptions: DetectOptions = {}): Span[] {
       if (original.length === 0) return [];
-      if (!invisiblePattern.test(original)) return detectVisible(original, detectOptions);
+      // The anchor scan every recognizer shares also finds the invisible characters.
+      const scope = new ScanScope(original);
+      if (scope.memo(piiAnchors).invisible.length === 0) return detectVisible(scope, detectOptions);
       // Zero-width and soft-hyphen characters hide values from patterns ("j\u200bane@…"): detect on
       // the text without them, then map offsets back so spans cover the original characters.
       const { text: visible, map } = stripWithMap(original, invisiblePattern);
-      return detectVisible(visible, { ...detectOptions, includeText: false }).map((span) => {
+      return detectVisible(new ScanScope(visible), { ...detectOptions, includeText: false }).map((span) => {
         const start = map[span.start]!;
         const end = span.end > span.start ? map[span.end - 1]! + 1 : start;
         return {
@@ -79,19 +82,21 @@ export function createPiiDetector(options: { entities?: readonly string[] } = {}
     },
   };
 
-  function detectVisible(text: string, detectOptions: DetectOptions): Span[] {
+  function detectVisible(scope: ScanScope, detectOptions: DetectOptions): Span[] {
+    const text = scope.text;
     const findings: Finding[] = [];
-    for (const recognizer of active) recognizer.scan(text, findings);
+    for (const recognizer of active) recognizer.scan(text, findings, scope);
     const scored = findings
       .filter((finding) => !wanted || wanted.has(finding.type))
       .map((finding) => {
         const context = withContext(text, finding.type, finding.start, finding.end, finding.score);
-        return { finding, score: context.score, raised: context.raised };
+        const rank = priority.get(finding.type) ?? 99;
+        return { finding, score: context.score, raised: context.raised, rank };
       });
     scored.sort(
       (a, b) =>
         b.score - a.score ||
-        (priority.get(a.finding.type) ?? 99) - (priority.get(b.finding.type) ?? 99) ||
+        a.rank - b.rank ||
         b.finding.end - b.finding.start - (a.finding.end - a.finding.start),
     );
     const accepted: Span[] = [];

@@ -1,10 +1,26 @@
 /**
  * @module guardrails/pii/web-recognizers
  * E-mail addresses (an `@`-anchored scan: the text is searched for `@` only), URLs and IP
- * addresses (v4 with octet ranges, v6 validated by Node's parser).
+ * addresses (v4 with octet ranges, v6 validated by Node's parser). Bare domains and IP addresses
+ * are looked for only around a cue — a dot before a top-level domain, a digit-dot-digit, a colon
+ * before a hex digit — in windows whose edges no match can cross.
  */
 import { isIPv4, isIPv6 } from 'node:net';
-import { eachMatch, type Recognizer } from './finding.js';
+import { piiAnchors } from './anchors.js';
+import {
+  eachMatch,
+  eachMatchIn,
+  isWhitespace,
+  pointSpans,
+  type Recognizer,
+  type ScanScope,
+  scopeFor,
+  type Window,
+  windowsAround,
+} from './finding.js';
+import { topLevelDomains } from './name-dictionaries.js';
+
+const anchorsOf = (text: string, scope: ScanScope | undefined) => scopeFor(text, scope).memo(piiAnchors);
 
 const localChar = /[A-Za-z0-9._%+\-'!#$&*=?^`{|}~]/;
 const domainChar = /[A-Za-z0-9.-]/;
@@ -39,19 +55,26 @@ export const emailAddress: Recognizer = {
   },
 };
 
-const tlds =
-  'com|net|org|edu|gov|mil|int|info|biz|io|ai|app|dev|co|me|tv|site|online|store|tech|xyz|cloud|page|blog|shop|kr|us|uk|de|fr|jp|cn|ca|au|in|br|ru|it|es|nl|se|no|fi|dk|ch|at|be|pl|il|tw|hk|sg|nz|ie|pt|gr|cz|hu|ro|tr|mx|ar|za|vn|th|id|my|ph|ua';
+const tlds = topLevelDomains.join('|');
 const schemeUrl = /(?<![\w])(?:https?|ftp):\/\/[^\s<>"'()[\]{}]+[^\s<>"'()[\]{}.,;:!?]/gi;
 const wwwUrl =
   /(?<![\w./@])www\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:\/[^\s<>"'()[\]{}]*[^\s<>"'()[\]{}.,;:!?])?/gi;
 const bareDomain = new RegExp(
-  String.raw`(?<![\w./@-])(?:[A-Za-z0-9-]{1,63}\.)+(?:${tlds})(?![\w.-]|\.[A-Za-z])(?:/[^\s<>"'()[\]{}]*[^\s<>"'()[\]{}.,;:!?])?`,
+  String.raw`(?<![\w./@-])(?:[A-Za-z0-9-]{1,63}\.)+(?:${tlds})(?![\w-]|\.[A-Za-z0-9])(?:/[^\s<>"'()[\]{}]*[^\s<>"'()[\]{}.,;:!?])?`,
   'gi',
 );
 
+/**
+ * Windows around the dots before a top-level domain (every bare domain has one), out to
+ * whitespace, which no URL contains and the lookarounds allow.
+ */
+function domainWindows(text: string, scope: ScanScope | undefined): Window[] {
+  return windowsAround(text, pointSpans(anchorsOf(text, scope).domain), 0, isWhitespace);
+}
+
 export const url: Recognizer = {
   types: ['URL'],
-  scan(text, out) {
+  scan(text, out, scope) {
     const covered: [number, number][] = [];
     const push = (start: number, end: number, score: number) => {
       if (covered.some(([s, e]) => start < e && end > s)) return;
@@ -62,7 +85,7 @@ export const url: Recognizer = {
       eachMatch(schemeUrl, text, (match) => push(match.index, match.index + match[0].length, 0.6));
     if (/www\./i.test(text))
       eachMatch(wwwUrl, text, (match) => push(match.index, match.index + match[0].length, 0.6));
-    eachMatch(bareDomain, text, (match) => {
+    eachMatchIn(bareDomain, domainWindows(text, scope), (match) => {
       // Not the domain half of an e-mail address.
       if (text[match.index - 1] === '@') return;
       push(match.index, match.index + match[0].length, 0.5);
@@ -74,39 +97,50 @@ const ipv4 = /(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,2})?(?![\w]|\.\d)/g;
 const ipv6Candidate =
   /(?<![\w:.])(?:[0-9A-Fa-f]{1,4}:|::)[0-9A-Fa-f:.]*[0-9A-Fa-f:](?:%[A-Za-z0-9]+)?(?:\/\d{1,3})?(?![\w:])/g;
 
+const addressCharacters = (extra: string) => {
+  const table = new Uint8Array(128);
+  for (const char of `abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_${extra}`)
+    table[char.charCodeAt(0)] = 1;
+  return (code: number) => code >= 128 || table[code] === 0;
+};
+// Window edges: characters no address contains and no lookaround of its pattern tests.
+const ipv4Boundary = addressCharacters('./');
+const ipv6Boundary = addressCharacters(':.%/');
+
 export const ipAddress: Recognizer = {
   types: ['IP_ADDRESS'],
-  scan(text, out) {
-    if (text.includes('.')) {
-      eachMatch(ipv4, text, (match) => {
-        const [address, prefix] = match[0].split('/');
-        if (!isIPv4(address!) || (prefix !== undefined && Number(prefix) > 32)) return;
-        out.push({
-          type: 'IP_ADDRESS',
-          start: match.index,
-          end: match.index + match[0].length,
-          score: 0.7,
-          reasons: ['pattern'],
-        });
+  scan(text, out, scope) {
+    // Every IPv4 address has a digit, a dot and a digit; every IPv6 candidate a colon before a
+    // hex digit, a colon or a dot.
+    const anchors = anchorsOf(text, scope);
+    const v4 = windowsAround(text, pointSpans(anchors.ipv4, 3), 0, ipv4Boundary);
+    const v6 = windowsAround(text, pointSpans(anchors.ipv6, 2), 0, ipv6Boundary);
+    eachMatchIn(ipv4, v4, (match) => {
+      const [address, prefix] = match[0].split('/');
+      if (!isIPv4(address!) || (prefix !== undefined && Number(prefix) > 32)) return;
+      out.push({
+        type: 'IP_ADDRESS',
+        start: match.index,
+        end: match.index + match[0].length,
+        score: 0.7,
+        reasons: ['pattern'],
       });
-    }
-    if (text.includes(':')) {
-      eachMatch(ipv6Candidate, text, (match) => {
-        const raw = match[0];
-        const [withZone, prefix] = raw.split('/');
-        const address = withZone!.split('%')[0]!;
-        if (!address.includes(':') || !isIPv6(address)) return;
-        if (prefix !== undefined && Number(prefix) > 128) return;
-        // "12:34:56" parses as nothing, but "::" alone or a bare "1::2" ratio must still be an address.
-        if (address === '::' || address.replace(/[^:]/g, '').length < 2) return;
-        out.push({
-          type: 'IP_ADDRESS',
-          start: match.index,
-          end: match.index + raw.length,
-          score: 0.7,
-          reasons: ['pattern'],
-        });
+    });
+    eachMatchIn(ipv6Candidate, v6, (match) => {
+      const raw = match[0];
+      const [withZone, prefix] = raw.split('/');
+      const address = withZone!.split('%')[0]!;
+      if (!address.includes(':') || !isIPv6(address)) return;
+      if (prefix !== undefined && Number(prefix) > 128) return;
+      // "12:34:56" parses as nothing, but "::" alone or a bare "1::2" ratio must still be an address.
+      if (address === '::' || address.replace(/[^:]/g, '').length < 2) return;
+      out.push({
+        type: 'IP_ADDRESS',
+        start: match.index,
+        end: match.index + raw.length,
+        score: 0.7,
+        reasons: ['pattern'],
       });
-    }
+    });
   },
 };
