@@ -24,6 +24,7 @@ import {
   type LexiconEntry,
 } from './lexicon-en.js';
 import { koreanLexicon, notInsultChung } from './lexicon-ko.js';
+import { spacedProfanityStart, TriggerScanner } from './triggers.js';
 
 export const HAP_DETECTOR_VERSION = '1.0.0';
 export const hapCategories = ['hate', 'abuse', 'profanity'] as const;
@@ -52,8 +53,6 @@ const positiveEn =
   /\b(?:love|proud|amazing|great|awesome|support|respect|admire|beautiful|brilliant|fantastic)\b/i;
 const singleSyllables =
   /(?<![\u3131-\u318e\uac00-\ud7a3])[\u3131-\u318e\uac00-\ud7a3](?:[\s.*_\-~·,]+[\u3131-\u318e\uac00-\ud7a3](?![\u3131-\u318e\uac00-\ud7a3]))+/g;
-const spacedProfanityStart =
-  /(?<![\uac00-\ud7a3])[씨시쒸쉬씌ㅅㅆ병븅빙ㅂ좆존졸ㅈ개새ㄱ미ㅁ닥꺼지염][\s.*_\-~·,]+[\u3131-\u318e\uac00-\ud7a3](?![\uac00-\ud7a3])/;
 const secondPerson = /\b(?:you|your|u|ur|ya)\b|너|니가|네가|당신|너희/;
 
 interface Scores {
@@ -229,32 +228,15 @@ function applyIdentity(result: { score: number; reasons: string[] } | undefined,
   if (scores.profanity > 0) scores.hate = Math.max(scores.hate, 0.85);
 }
 
-const triggerPatterns: RegExp[] = [
-  english.pattern,
-  korean.pattern,
-  new RegExp(identityPatternEn.source, 'gi'),
-  new RegExp(identityPatternKo.source, 'g'),
-  new RegExp(predicatePatternEn.source, 'gi'),
-  // Signs of evasion, one pattern each (combined into one alternation they scan five times slower).
-  /[\u3131-\u318e\uff01-\uff5e\u200b-\u200f\u2060\ufeff\u0370-\u04ff*]/g,
-  /[a-z][0-9@$!|+][a-z]/gi,
-  /([a-zA-Z\uac00-\ud7a3])\1\1/g,
-  /(?:^|[\s.*_\-~])[a-zA-Z\uac00-\ud7a3](?:[\s.*_\-~]{1,2}[a-zA-Z\uac00-\ud7a3]){2,}(?=$|[\s.*_\-~])/g,
-  new RegExp(spacedProfanityStart.source, 'g'),
-];
-
-/** Offsets where something HAP could score starts, sorted: one pass of each trigger over the text. */
-function candidatePositions(text: string): number[] {
-  const positions: number[] = [];
-  for (const pattern of triggerPatterns) {
-    pattern.lastIndex = 0;
-    for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
-      positions.push(match.index);
-      if (match[0].length === 0) pattern.lastIndex++;
-    }
-  }
-  return positions.sort((a, b) => a - b);
-}
+// What a sentence needs for HAP to score it: a lexicon word, a group name, a hateful predicate
+// (the signs of evasion are the scanner's own).
+const triggers = new TriggerScanner([
+  { pattern: english.pattern, wordStart: true },
+  { pattern: korean.pattern },
+  { pattern: new RegExp(identityPatternEn.source, 'gi'), wordStart: true },
+  { pattern: new RegExp(identityPatternKo.source, 'g') },
+  { pattern: new RegExp(predicatePatternEn.source, 'gi'), wordStart: true },
+]);
 
 export function createHapDetector(): SyncDetectorV1 {
   return {
@@ -266,7 +248,7 @@ export function createHapDetector(): SyncDetectorV1 {
     detect(text: string, options: DetectOptions = {}): Span[] {
       const spans: Span[] = [];
       let previousIdentity = false;
-      const candidates = candidatePositions(text);
+      const candidates = triggers.positions(text);
       let next = 0;
       for (const range of splitSentences(text)) {
         while (next < candidates.length && candidates[next]! < range.start) next++;
