@@ -6,16 +6,10 @@
  * ROT13.
  */
 import type { DetectOptions, Span, SyncDetectorV1 } from '../../spec/detector.js';
-import { foldText, stripWithMap } from '../text/normalize.js';
+import { foldCandidates, foldExceptCase, foldText, stripWithMap } from '../text/normalize.js';
 import { decodeCandidates, rot13 } from './encoded-payloads.js';
-import {
-  bidiOverrides,
-  documentRules,
-  type InjectionRule,
-  promptRules,
-  tagCharacters,
-  zeroWidth,
-} from './injection-patterns.js';
+import { bidiOverrides, documentRules, promptRules, tagCharacters, zeroWidth } from './injection-patterns.js';
+import { createRuleScanner } from './rule-scanner.js';
 
 export const INJECTION_DETECTOR_VERSION = '1.0.0';
 export const injectionTypes = [
@@ -28,48 +22,34 @@ export const injectionTypes = [
 ] as const;
 
 const hiddenCharacters = /\udb40[\udc00-\udc7f]|[\u200b-\u200f\u2060\ufeff\u180e]/;
+/** Everything `hiddenText` or `hiddenCharacters` looks for (\udb40 leads the tags). */
+const maybeHidden = /[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u180e\udb40]/;
 
 /** Texts longer than this are scanned in windows, so one rule never runs over megabytes at once. */
 const WINDOW = 16_384;
 
-const globalPatterns = new WeakMap<RegExp, RegExp>();
-
-/** The rule's pattern with the `g` flag, compiled once. */
-function globalOf(pattern: RegExp): RegExp {
-  let global = globalPatterns.get(pattern);
-  if (!global) {
-    global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
-    globalPatterns.set(pattern, global);
-  }
-  return global;
-}
+const promptScanner = createRuleScanner(promptRules);
+const documentScanner = createRuleScanner([...promptRules, ...documentRules]);
+const isDocumentRule = new Set(documentRules);
 
 function applyRules(
   text: string,
   offset: number,
-  rules: readonly InjectionRule[],
+  scanner: ReturnType<typeof createRuleScanner>,
   spans: Span[],
   reason: string,
 ): void {
-  for (const rule of rules) {
-    const pattern = globalOf(rule.pattern);
-    pattern.lastIndex = 0;
-    for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
-      if (match[0].length === 0) {
-        pattern.lastIndex++;
-        continue;
-      }
-      spans.push({
-        type: rule.type,
-        start: offset + match.index,
-        end: offset + match.index + match[0].length,
-        score: rule.score,
-        detector: 'injection',
-        version: INJECTION_DETECTOR_VERSION,
-        reasons: [reason],
-      });
-    }
-  }
+  scanner(text, (rule, start, end) => {
+    spans.push({
+      type: rule.type,
+      start: offset + start,
+      end: offset + end,
+      score: rule.score,
+      detector: 'injection',
+      version: INJECTION_DETECTOR_VERSION,
+      reasons: [isDocumentRule.has(rule) ? 'addressed_to_assistant' : reason],
+    });
+  });
 }
 
 function hiddenText(text: string, spans: Span[]): void {
@@ -125,26 +105,29 @@ export function createInjectionDetector(): SyncDetectorV1 {
       if (text.length === 0) return [];
       const spans: Span[] = [];
       const document = options.mode === 'document';
-      if (/[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u180e]|\udb40/.test(text)) hiddenText(text, spans);
+      // Hidden characters are among the characters folding may change (one scan finds both).
+      const candidates = foldCandidates(text);
+      const hidden = candidates.some((index) => maybeHidden.test(text[index]!));
+      if (hidden) hiddenText(text, spans);
       // Rules see the text with hidden characters removed (so "ig\u200bnore" still reads "ignore")
       // and full-width letters folded; spans are mapped back to the original offsets.
-      const { text: visible, map } = stripWithMap(text, hiddenCharacters);
+      const { text: visible, map } = hidden ? stripWithMap(text, hiddenCharacters) : { text, map: undefined };
       const found: Span[] = [];
       for (let offset = 0; offset < visible.length; offset += WINDOW) {
         // Windows overlap by 256 characters so a phrase on a boundary is seen whole.
-        const window = foldText(visible.slice(offset, offset + WINDOW + 256));
-        applyRules(window, offset, promptRules, found, 'phrase');
-        if (document) applyRules(window, offset, documentRules, found, 'addressed_to_assistant');
+        const window = visible.slice(offset, offset + WINDOW + 256);
+        // The rules ignore case: folding all but the case gives them the same matches.
+        const folded = hidden ? foldExceptCase(window) : foldExceptCase(window, candidates, offset);
+        applyRules(folded, offset, document ? documentScanner : promptScanner, found, 'phrase');
       }
-      for (const span of found)
-        spans.push({
-          ...span,
-          start: map[Math.min(span.start, visible.length)]!,
-          end: map[Math.min(span.end, visible.length)]!,
-        });
+      for (const span of found) {
+        const start = Math.min(span.start, visible.length);
+        const end = Math.min(span.end, visible.length);
+        spans.push({ ...span, start: map ? map[start]! : start, end: map ? map[end]! : end });
+      }
       for (const payload of decodeCandidates(text)) {
         const inner: Span[] = [];
-        applyRules(foldText(payload.text), 0, promptRules, inner, 'decoded');
+        applyRules(foldText(payload.text), 0, promptScanner, inner, 'decoded');
         if (inner.length) {
           spans.push({
             type: 'encoded_payload',
@@ -160,7 +143,7 @@ export function createInjectionDetector(): SyncDetectorV1 {
       // ROT13 is only worth trying on short texts, or when the text names it.
       if (/[a-z]{4,}/i.test(text) && (text.length <= 4096 || /rot-?13|caesar/i.test(text))) {
         const rotated: Span[] = [];
-        applyRules(foldText(rot13(text.slice(0, 65_536))), 0, promptRules, rotated, 'rot13');
+        applyRules(foldText(rot13(text.slice(0, 65_536))), 0, promptScanner, rotated, 'rot13');
         for (const span of rotated)
           spans.push({ ...span, type: 'encoded_payload', reasons: ['rot13', span.type] });
       }

@@ -64,6 +64,85 @@ export function foldText(text: string): string {
   return folded;
 }
 
+/** Whether a UTF-16 code unit is whitespace to a regular expression (`\s`). */
+export function isWhitespace(code: number): boolean {
+  return (
+    code === 32 ||
+    (code >= 9 && code <= 13) ||
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
+}
+
+/** Characters foldText leaves as they are, apart from ASCII case (few ranges: a fast scan). */
+const surelyPlain = /[^\0-\xac\u3000-\u9fff\uac00-\ud7a3]/g;
+/** Per UTF-16 code unit: 0 not yet known, 1 foldText keeps it, 2 folds it to one other, 3 more. */
+const folding = new Uint8Array(0x10000);
+const foldedTo = new Uint16Array(0x10000);
+
+function foldingOf(code: number): number {
+  if (!folding[code]) {
+    let unit = String.fromCharCode(code);
+    // A high surrogate is kept when every character it can begin is (tag characters are not).
+    if (code >= 0xd800 && code <= 0xdbff)
+      for (let low = 0xdc00; low <= 0xdfff; low++) unit += String.fromCharCode(code, low);
+    const folded = foldText(unit);
+    // Capital sigma folds by context (final ς); such text takes the whole foldText.
+    if (folded === unit) folding[code] = 1;
+    else if (folded.length === 1 && code !== 0x3a3 && !(code >= 0xd800 && code <= 0xdfff)) {
+      folding[code] = 2;
+      foldedTo[code] = folded.charCodeAt(0);
+    } else folding[code] = 3;
+  }
+  return folding[code]!;
+}
+
+/** Offsets of the characters that foldText may change, drop or expand, and of some it keeps. */
+export function foldCandidates(text: string): number[] {
+  const offsets: number[] = [];
+  surelyPlain.lastIndex = 0;
+  for (let match = surelyPlain.exec(text); match; match = surelyPlain.exec(text)) offsets.push(match.index);
+  return offsets;
+}
+
+/**
+ * foldText(text) up to ASCII letter case: same length and offsets, so a case-insensitive match
+ * finds the same in both. Much cheaper when folding changes only a few characters one for one.
+ * `candidates` are foldCandidates of a text `text` starts at `shift` in, when already known.
+ */
+export function foldExceptCase(
+  text: string,
+  candidates: readonly number[] = foldCandidates(text),
+  shift = 0,
+): string {
+  let folded = '';
+  let last = 0;
+  let low = 0;
+  for (let high = candidates.length; low < high; ) {
+    const middle = (low + high) >>> 1;
+    if (candidates[middle]! < shift) low = middle + 1;
+    else high = middle;
+  }
+  for (let next = low; next < candidates.length; next++) {
+    const index = candidates[next]! - shift;
+    if (index >= text.length) break;
+    const code = text.charCodeAt(index);
+    const kind = foldingOf(code);
+    if (kind === 1) continue;
+    if (kind === 3) return foldText(text);
+    folded += text.slice(last, index) + String.fromCharCode(foldedTo[code]!);
+    last = index + 1;
+  }
+  return last === 0 ? text : folded + text.slice(last);
+}
+
 /** True when the text shows signs of evasion worth the slower normalised match. */
 export function looksEvasive(text: string): boolean {
   return (
