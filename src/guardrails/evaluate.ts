@@ -5,12 +5,14 @@
  * Returns the text to use instead and one decision per span; a decision records a keyed hash of
  * the span, never its value.
  */
+
 import { createHmac } from 'node:crypto';
 import type { DetectMode, Span } from '../spec/detector.js';
 import { assertCheckable, type DetectorName, detector, wellFormed } from './detectors.js';
 import { piiEntityTypes } from './pii/pii-detector.js';
 import { type DirectionPolicy, type GuardAction, ruleFor } from './policy.js';
 import { type Pseudonymizer, placeholderLabel } from './pseudonymizer.js';
+import { createTextScope } from './text/text-scope.js';
 
 export const INPUT_REJECTED = '[The input was rejected as inappropriate]';
 export const OUTPUT_REMOVED = '[Potentially harmful text removed]';
@@ -59,10 +61,13 @@ export function evaluate(input: string, policy: DirectionPolicy, options: Evalua
   assertCheckable(input);
   const text = wellFormed(input);
   const kept: (Span & { action: GuardAction })[] = [];
+  // The detectors share one anchor-word scan of the text.
+  const scope = createTextScope(text);
   for (const name of ['injection', 'hap', 'pii'] as DetectorName[]) {
     if (!policy[name].enabled) continue;
     const spans = detector(name).detect(text, {
       mode: options.mode ?? (options.direction === 'input' ? 'prompt' : 'output'),
+      scope,
     }) as Span[];
     for (const span of spans) {
       const rule = ruleFor(policy, name, span.type);

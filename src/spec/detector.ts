@@ -23,6 +23,19 @@ export interface DetectOptions {
   /** Include the matched text in each span (off by default so values do not leak into logs). */
   includeText?: boolean;
   abortSignal?: AbortSignal;
+  /**
+   * Work shared by the detectors that examine the same text (one anchor-word scan, character
+   * maps): the caller running several detectors over one text passes one scope to each. A scope
+   * whose `text` is not the text being detected is ignored.
+   */
+  scope?: TextScope;
+}
+
+/** Per-text results computed once, by whichever detector needs them first. */
+export interface TextScope {
+  readonly text: string;
+  /** `compute(text)`, computed on the first call with this function and remembered. */
+  memo<T>(compute: (text: string) => T): T;
 }
 
 export interface Span {

@@ -248,7 +248,7 @@ export function createHapDetector(): SyncDetectorV1 {
     detect(text: string, options: DetectOptions = {}): Span[] {
       const spans: Span[] = [];
       let previousIdentity = false;
-      const candidates = triggers.positions(text);
+      const candidates = triggers.positions(text, options.scope);
       let next = 0;
       for (const range of splitSentences(text)) {
         while (next < candidates.length && candidates[next]! < range.start) next++;

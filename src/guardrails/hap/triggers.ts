@@ -8,6 +8,9 @@
  * could start (a superset, from the patterns' own start keys or, for the signs of evasion, from
  * the characters the pattern needs there), and each pattern runs, sticky, only at those.
  */
+import type { TextScope } from '../../spec/detector.js';
+import { anchorHits, registerAnchorWords } from '../text/anchor-words.js';
+import { scopeFor } from '../text/text-scope.js';
 import { foldCase, startKeys } from './start-keys.js';
 
 /** Hangul syllables a spaced-out swear word starts with ("씨 발", "병 신", "ㅅ ㅂ"). */
@@ -30,12 +33,7 @@ const SEPARATOR = 8;
 const LEET = 16;
 const SPACED_START = 32;
 const SPACED_SEPARATOR = 64;
-const ALNUM = 128;
-// Set per scanner: a start key of a trigger that matches anywhere, or only at a word start, begins with it.
-const KEY_ANYWHERE = 256;
-const KEY_WORD = 512;
-const INTERESTING = EVASION | SEPARATOR | LEET | SPACED_START | KEY_ANYWHERE | KEY_WORD;
-const kinds = new Uint16Array(0x10000);
+const kinds = new Uint8Array(0x10000);
 for (const [kind, chars] of [
   [EVASION, /[\u3131-\u318e\uff01-\uff5e\u200b-\u200f\u2060\ufeff\u0370-\u04ff*]/],
   [LATIN, /[a-zA-Z]/],
@@ -44,14 +42,25 @@ for (const [kind, chars] of [
   [LEET, /[0-9@$!|+]/],
   [SPACED_START, /[씨시쒸쉬씌ㅅㅆ병븅빙ㅂ좆존졸ㅈ개새ㄱ미ㅁ닥꺼지염]/],
   [SPACED_SEPARATOR, /[\s.*_\-~·,]/],
-  [ALNUM, /[a-zA-Z0-9]/],
 ] as const) {
   for (let code = 0; code < 0x10000; code++) if (chars.test(String.fromCharCode(code))) kinds[code]! |= kind;
 }
+const HANGUL_OR_JAMO = (code: number) =>
+  (code >= 0x3131 && code <= 0x318e) || (code >= 0xac00 && code <= 0xd7a3);
+const syllable = (code: number) => code >= 0xac00 && code <= 0xd7a3;
 
-/** Char codes folded as the `i` flag folds them onto the start keys' characters. */
-const folded = new Uint16Array(0x10000);
-for (let code = 0; code < 0x10000; code++) folded[code] = foldCase(String.fromCharCode(code)).charCodeAt(0);
+/** Every spelling of a start key the `i` flag (or, for ASCII letters, case alone) lets match. */
+function spellings(key: string): string[] {
+  const variants = (char: string) => {
+    const lower = foldCase(char);
+    if (lower !== char || !/[a-z]/.test(char)) return lower === char ? [char] : [char, lower];
+    return [char, char.toUpperCase(), ...(char === 's' ? ['\u017f'] : char === 'k' ? ['\u212a'] : [])];
+  };
+  return [...key].reduce<string[]>(
+    (prefixes, char) => prefixes.flatMap((prefix) => variants(char).map((variant) => prefix + variant)),
+    [''],
+  );
+}
 
 export interface TriggerPattern {
   /** Its matches are wanted. */
@@ -60,31 +69,13 @@ export interface TriggerPattern {
   wordStart?: boolean;
 }
 
-interface Keyed {
-  trigger: number;
-  /** How many characters before the key the match may start. */
-  back: number;
-}
-
-// Slots for keys: one-character keys by their char code, longer ones by a multiplicative hash
-// (Hangul syllables differ in their low bits, which shifts would drop). Keys that share a slot
-// share its list, which only adds offsets to try.
-const SLOTS = 0x10000;
-const pairSlot = (a: number, b: number) => Math.imul((a << 16) | b, 0x9e3779b1) >>> 16;
-const tripleSlot = (a: number, b: number, c: number) =>
-  Math.imul(((a << 16) | b) ^ Math.imul(c, 0x85ebca6b), 0x9e3779b1) >>> 16;
-
 /** Finds the match offsets of a fixed list of lexical trigger patterns and of the signs of evasion. */
 export class TriggerScanner {
   private readonly sticky: RegExp[];
   private readonly wordStart: boolean[];
-  /** Lists of keyed triggers by slot: list number + 1, 0 for none. */
-  private readonly singles = new Int32Array(SLOTS);
-  private readonly pairs = new Int32Array(SLOTS);
-  private readonly triples = new Int32Array(SLOTS);
-  private readonly lists: Keyed[][] = [];
-  /** The character kinds, with KEY_ANYWHERE and KEY_WORD for this scanner's keys. */
-  private readonly kinds = kinds.slice();
+  /** The start keys' anchor-word groups: by trigger and by how far before its key a match may start. */
+  private readonly groups: { name: string; trigger: number; back: number }[] = [];
+  private static instances = 0;
 
   constructor(lexical: readonly TriggerPattern[]) {
     const all: TriggerPattern[] = [
@@ -93,40 +84,56 @@ export class TriggerScanner {
     ];
     this.sticky = all.map(({ pattern }) => new RegExp(pattern.source, `${pattern.flags.replace('g', '')}y`));
     this.wordStart = all.map((trigger) => trigger.wordStart === true);
-    const keyStarts = new Uint16Array(0x10000);
-    lexical.forEach(({ pattern, wordStart }, trigger) => {
+    const words: Record<string, string[]> = {};
+    const prefix = `hap${TriggerScanner.instances++}`;
+    lexical.forEach(({ pattern }, trigger) => {
       for (const [key, back] of startKeys(pattern, 3)) {
-        const [a, b, c] = [0, 1, 2].map((index) => folded[key.charCodeAt(index)] ?? 0) as [
-          number,
-          number,
-          number,
-        ];
-        keyStarts[a]! |= wordStart ? KEY_WORD : KEY_ANYWHERE;
-        const [slots, slot] =
-          key.length === 1
-            ? [this.singles, a]
-            : key.length === 2
-              ? [this.pairs, pairSlot(a, b)]
-              : [this.triples, tripleSlot(a, b, c)];
-        if (slots[slot] === 0) slots[slot] = this.lists.push([]);
-        this.lists[slots[slot]! - 1]!.push({ trigger, back });
+        const group = `${trigger}/${back}`;
+        const name = `${prefix}.${group}`;
+        if (!words[group]) {
+          words[group] = [];
+          this.groups.push({ name, trigger, back });
+        }
+        // Keys are lower-cased under `i`; the text is not, so every spelling is a word to find.
+        words[group]!.push(...spellings(key));
       }
     });
-    for (let code = 0; code < 0x10000; code++) this.kinds[code]! |= keyStarts[folded[code]!]!;
+    registerAnchorWords(prefix, words, {
+      // A word-start trigger cannot match between two ASCII letters or digits.
+      wordStart: Object.keys(words).filter((group) => this.wordStart[Number(group.split('/')[0])]),
+    });
   }
 
   /** Offsets, ascending, at which some trigger's global scan finds a match. */
-  positions(text: string): number[] {
-    const { sticky, wordStart, singles, pairs, triples, lists, kinds: table } = this;
+  positions(text: string, scope?: TextScope): number[] {
+    const { sticky } = this;
     const evasion = sticky.length - 5;
     const candidates: number[][] = sticky.map(() => []);
-    const add = (slot: number, i: number, inWord: boolean) => {
-      for (const { trigger, back } of lists[slot - 1]!) {
-        if (inWord && wordStart[trigger]) continue;
-        for (let at = Math.max(0, i - back); at <= i; at++) candidates[trigger]!.push(at);
+    const hits = scopeFor(text, scope).memo(anchorHits);
+    for (const { name, trigger, back } of this.groups) {
+      const list = candidates[trigger]!;
+      for (const at of hits[name]!) {
+        for (let start = Math.max(0, at - back); start <= at; start++) list.push(start);
       }
-    };
-    const [signs, leetSigns, repeats, spaced, spacedStart] = candidates.slice(evasion) as [
+    }
+    this.evasionSigns(text, candidates.slice(evasion));
+    const found: number[] = [];
+    candidates.forEach((list, trigger) => {
+      // Several key groups feed one trigger, so its list is sorted; the sign lists are in order.
+      if (trigger < evasion) list.sort((a, b) => a - b);
+      scan(text, sticky[trigger]!, list, found);
+    });
+    return found.sort((a, b) => a - b);
+  }
+
+  /**
+   * Where each sign of evasion's pattern can match, checked by char codes in one pass. Each
+   * condition is computed from the kinds of the previous, current and next character without
+   * branching — a branch on common characters (letters, spaces) costs more than the whole test —
+   * and only a character that meets one is looked at further.
+   */
+  private evasionSigns(text: string, lists: number[][]): void {
+    const [signs, leetSigns, repeats, spaced, spacedStart] = lists as [
       number[],
       number[],
       number[],
@@ -134,61 +141,63 @@ export class TriggerScanner {
       number[],
     ];
     const length = text.length;
-    if (length > 1 && table[text.charCodeAt(0)]! & LETTER && table[text.charCodeAt(1)]! & SEPARATOR)
+    if (length === 0) return;
+    if (length > 1 && kinds[text.charCodeAt(0)]! & LETTER && kinds[text.charCodeAt(1)]! & SEPARATOR)
       spaced.push(0);
-    let previous = -1;
     let beforePrevious = -1;
+    let previous = -1;
     let previousKind = 0;
+    let code = text.charCodeAt(0);
+    let kind = kinds[code]!;
     for (let i = 0; i < length; i++) {
-      const code = text.charCodeAt(i);
-      const kind = table[code]!;
-      if (code === previous && code === beforePrevious && kind & LETTER) repeats.push(i - 2);
-      if (kind & INTERESTING) {
-        // A word-start trigger cannot match between two ASCII letters or digits.
-        const inWord = (previousKind & kind & ALNUM) !== 0;
-        if (kind & KEY_ANYWHERE || (kind & KEY_WORD && !inWord)) {
-          const first = folded[code]!;
-          const second = i + 1 < length ? folded[text.charCodeAt(i + 1)]! : 0;
-          const third = i + 2 < length ? folded[text.charCodeAt(i + 2)]! : 0;
-          const single = singles[first]!;
-          const pair = pairs[pairSlot(first, second)]!;
-          const triple = triples[tripleSlot(first, second, third)]!;
-          if (single !== 0) add(single, i, inWord);
-          if (pair !== 0) add(pair, i, inWord);
-          if (triple !== 0) add(triple, i, inWord);
-        }
+      // Past the end, a space: the patterns' `$` and separator lookaheads both hold there.
+      const nextCode = i + 1 < length ? text.charCodeAt(i + 1) : -1;
+      const nextKind = nextCode < 0 ? SEPARATOR | SPACED_SEPARATOR : kinds[nextCode]!;
+      const leetSign = (previousKind >> 1) & (kind >> 4) & (nextKind >> 1) & 1; // LATIN, LEET, LATIN
+      const spacedSwear = (kind >> 5) & (nextKind >> 6) & 1; // SPACED_START, SPACED_SEPARATOR
+      const single = (previousKind >> 3) & (kind >> 2) & (nextKind >> 3) & 1; // SEPARATOR, LETTER, SEPARATOR
+      const repeat = ((code ^ previous) | (previous ^ beforePrevious)) === 0 ? (kind >> 2) & 1 : 0;
+      if ((kind & EVASION) | leetSign | spacedSwear | single | repeat) {
         if (kind & EVASION) signs.push(i);
-        if (kind & (LEET | SEPARATOR | SPACED_START) && i + 1 < length) {
-          const nextKind = table[text.charCodeAt(i + 1)]!;
-          if (kind & LEET && previousKind & LATIN && nextKind & LATIN) leetSigns.push(i - 1);
-          // The pattern's lookbehind: no syllable before.
+        if (leetSign) leetSigns.push(i - 1);
+        if (repeat) repeats.push(i - 2);
+        if (single && singleLetters(text, i) >= 3) spaced.push(i - 1);
+        // The pattern's lookbehind (no syllable before), and one syllable or jamo alone after
+        // the separators.
+        if (spacedSwear && nextCode >= 0 && !syllable(previous)) {
+          let after = i + 2;
+          while (after < length && kinds[text.charCodeAt(after)]! & SPACED_SEPARATOR) after++;
           if (
-            kind & SPACED_START &&
-            nextKind & SPACED_SEPARATOR &&
-            !(previous >= 0xac00 && previous <= 0xd7a3)
+            after < length &&
+            HANGUL_OR_JAMO(text.charCodeAt(after)) &&
+            !(after + 1 < length && syllable(text.charCodeAt(after + 1)))
           )
             spacedStart.push(i);
-          if (
-            kind & SEPARATOR &&
-            nextKind & LETTER &&
-            i + 2 < length &&
-            table[text.charCodeAt(i + 2)]! & SEPARATOR
-          )
-            spaced.push(i);
         }
       }
       beforePrevious = previous;
       previous = code;
       previousKind = kind;
+      code = nextCode;
+      kind = nextKind;
     }
-    const found: number[] = [];
-    candidates.forEach((list, trigger) => {
-      // Keys with a `back` add offsets before earlier ones; the other lists are in order.
-      if (trigger < evasion) list.sort((a, b) => a - b);
-      scan(text, sticky[trigger]!, list, found);
-    });
-    return found.sort((a, b) => a - b);
   }
+}
+
+/** How many letters stand alone in a row from `at`, each followed by one or two separators (or the end). */
+function singleLetters(text: string, at: number): number {
+  let count = 0;
+  let i = at;
+  while (i < text.length && kinds[text.charCodeAt(i)]! & LETTER) {
+    const gap = i + 1;
+    let end = gap;
+    while (end < text.length && end - gap < 2 && kinds[text.charCodeAt(end)]! & SEPARATOR) end++;
+    if (end < text.length && end === gap) break;
+    count++;
+    if (end >= text.length || count >= 3) break;
+    i = end;
+  }
+  return count;
 }
 
 /**

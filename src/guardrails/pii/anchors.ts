@@ -1,12 +1,15 @@
 /**
  * @module guardrails/pii/anchors
- * The words PII patterns cannot match without, found in one pass of a literal scanner per text:
+ * The words PII patterns cannot match without, found by the anchor-word scan shared by all
+ * detectors (../text/anchor-words):
  * honorifics, labels, organisation prefixes and suffixes, regions and places, titles, given
  * names, birth words, a dot before a top-level domain, the digit-dot-digit of an IPv4 address,
  * the colon-hex of an IPv6 one, and the invisible characters that make the detector strip the
  * text first. Each recognizer then tries its exact pattern only where its words are.
  */
-import { LiteralScanner } from '../text/literal-scanner.js';
+import type { TextScope } from '../../spec/detector.js';
+import { anchorHits, registerAnchorWords } from '../text/anchor-words.js';
+import { scopeFor } from '../text/text-scope.js';
 import {
   cooperativesKo,
   englishGivenNames,
@@ -36,7 +39,7 @@ const capitalise = (word: string) => word[0]!.toUpperCase() + word.slice(1);
 const digits = [...'0123456789'];
 const hexDigits = [...'0123456789abcdefABCDEF'];
 
-const scanner = new LiteralScanner({
+const groups = {
   honorific: koreanHonorifics,
   nameLabelKo: koreanNameContext,
   organisationPrefixKo: organisationPrefixesKo,
@@ -70,11 +73,16 @@ const scanner = new LiteralScanner({
     '\u2064',
     '\ufeff',
   ],
-});
+};
+registerAnchorWords('pii', groups);
+const names = Object.keys(groups) as (keyof typeof groups)[];
 
-export type PiiAnchors = ReturnType<typeof scanner.scan>;
+export type PiiAnchors = Record<keyof typeof groups, number[]>;
 
-/** Where each group's words start in `text`, ascending. */
-export function piiAnchors(text: string): PiiAnchors {
-  return scanner.scan(text);
+/** Where each group's words start in `text`, ascending — from the scan shared through `scope`. */
+export function piiAnchors(text: string, scope?: TextScope): PiiAnchors {
+  const hits = scopeFor(text, scope).memo(anchorHits);
+  const anchors = {} as PiiAnchors;
+  for (const name of names) anchors[name] = hits[`pii.${name}`]!;
+  return anchors;
 }

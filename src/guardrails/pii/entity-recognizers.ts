@@ -8,6 +8,7 @@
  * one literal scan per text finds (see ./anchors); each pattern is tried only where one is — as a
  * sticky match at the position its match would start, or over a window around the word.
  */
+import type { TextScope } from '../../spec/detector.js';
 import { piiAnchors } from './anchors.js';
 import {
   eachMatch,
@@ -17,8 +18,6 @@ import {
   isWhitespace,
   pointSpans,
   type Recognizer,
-  type ScanScope,
-  scopeFor,
   windowsAround,
 } from './finding.js';
 import {
@@ -45,7 +44,7 @@ const alternation = (words: readonly string[]) =>
     .sort((a, b) => b.length - a.length)
     .map(escapeRegExp)
     .join('|');
-const anchorsOf = (text: string, scope: ScanScope | undefined) => scopeFor(text, scope).memo(piiAnchors);
+const anchorsOf = (text: string, scope: TextScope | undefined) => piiAnchors(text, scope);
 
 const surname = `(?:${alternation(koreanCompoundSurnames)}|[${koreanSurnames.join('')}])`;
 // A surname and one or two syllables, then an honorific or title.

@@ -2,6 +2,7 @@
  * @module guardrails/pii/finding
  * What a PII recognizer reports before context and overlap resolution.
  */
+import type { TextScope } from '../../spec/detector.js';
 export interface Finding {
   type: string;
   start: number;
@@ -17,24 +18,7 @@ export interface Recognizer {
    * Appends findings for `text` to `out`. Must not throw on any input. `scope` shares work
    * between the recognizers of one text (anchor words, windows around digits).
    */
-  scan(text: string, out: Finding[], scope?: ScanScope): void;
-}
-
-/** Work computed once per text and shared by every recognizer that asks for it. */
-export class ScanScope {
-  private readonly results = new Map<(text: string) => unknown, unknown>();
-
-  constructor(readonly text: string) {}
-
-  memo<T>(compute: (text: string) => T): T {
-    if (!this.results.has(compute)) this.results.set(compute, compute(this.text));
-    return this.results.get(compute) as T;
-  }
-}
-
-/** The scope for `text`: the one passed in, or a fresh one when a recognizer runs alone. */
-export function scopeFor(text: string, scope: ScanScope | undefined): ScanScope {
-  return scope?.text === text ? scope : new ScanScope(text);
+  scan(text: string, out: Finding[], scope?: TextScope): void;
 }
 
 /** Runs a global regex over `text`, calling `onMatch` for each match (sticky `lastIndex` handled). */

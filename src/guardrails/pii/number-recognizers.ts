@@ -4,6 +4,8 @@
  * payment cards, IBANs and Korean bank accounts. Scores follow Presidio's convention —
  * 0.5 for a pattern alone, 1.0 when a check digit validates — so results compare with its tests.
  */
+import type { TextScope } from '../../spec/detector.js';
+import { scopeFor } from '../text/text-scope.js';
 import {
   ibanLengths,
   ibanValid,
@@ -15,16 +17,7 @@ import {
   luhnValid,
   usSsnValid,
 } from './checksums.js';
-import {
-  digitsOf,
-  eachMatch,
-  eachMatchIn,
-  type Recognizer,
-  type ScanScope,
-  scopeFor,
-  type Window,
-  windowsAround,
-} from './finding.js';
+import { digitsOf, eachMatch, eachMatchIn, type Recognizer, type Window, windowsAround } from './finding.js';
 
 // Seven or more digits, each within two separator characters of the next: "010-1234-5678",
 // "(02) 123 4567", "M123A4567", the digits of "GB82 WEST 1234 5698 7654 32".
@@ -48,7 +41,7 @@ export function numberWindows(text: string): Window[] {
   return windowsAround(text, spans, 48, numberBoundary, 256);
 }
 
-const windowsOf = (text: string, scope: ScanScope | undefined) => scopeFor(text, scope).memo(numberWindows);
+const windowsOf = (text: string, scope: TextScope | undefined) => scopeFor(text, scope).memo(numberWindows);
 
 // YYMMDD, an optional hyphen (or one space), then the gender/century digit and six more.
 const rrnPattern = /(?<![\w+-])(\d{6})(?:-| ?)([0-9]\d{6})(?![\w-])/g;

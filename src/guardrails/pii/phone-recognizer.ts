@@ -1,9 +1,5 @@
-/**
- * @module guardrails/pii/phone-recognizer
- * Phone numbers: international (E.164 with `+`), Korean mobile and landline, North American,
- * and — weakly, until context words confirm them — other national digit groupings.
- */
-import { digitsOf, eachMatchIn, type Recognizer, scopeFor } from './finding.js';
+import { scopeFor } from '../text/text-scope.js';
+import { digitsOf, eachMatchIn, type Recognizer } from './finding.js';
 import { numberWindows } from './number-recognizers.js';
 
 const extension = String.raw`(?:\s?(?:x|ext\.?|내선)\s?\d{1,5})?`;

@@ -3,12 +3,13 @@
  * The PII detector: every recognizer over the text, context words applied, overlaps resolved
  * (the higher score wins; on a tie the more specific identifier), spans in offset order.
  */
-import type { DetectOptions, Span, SyncDetectorV1 } from '../../spec/detector.js';
+import type { DetectOptions, Span, SyncDetectorV1, TextScope } from '../../spec/detector.js';
 import { stripWithMap } from '../text/normalize.js';
+import { createTextScope, scopeFor } from '../text/text-scope.js';
 import { piiAnchors } from './anchors.js';
 import { withContext } from './context-words.js';
 import { dateOfBirth, locationName, organisationName, personName } from './entity-recognizers.js';
-import { type Finding, type Recognizer, ScanScope } from './finding.js';
+import type { Finding, Recognizer } from './finding.js';
 import {
   iban,
   koreanBankAccount,
@@ -64,12 +65,12 @@ export function createPiiDetector(options: { entities?: readonly string[] } = {}
     detect(original: string, detectOptions: DetectOptions = {}): Span[] {
       if (original.length === 0) return [];
       // The anchor scan every recognizer shares also finds the invisible characters.
-      const scope = new ScanScope(original);
-      if (scope.memo(piiAnchors).invisible.length === 0) return detectVisible(scope, detectOptions);
+      const scope = scopeFor(original, detectOptions.scope);
+      if (piiAnchors(original, scope).invisible.length === 0) return detectVisible(scope, detectOptions);
       // Zero-width and soft-hyphen characters hide values from patterns ("j\u200bane@…"): detect on
       // the text without them, then map offsets back so spans cover the original characters.
       const { text: visible, map } = stripWithMap(original, invisiblePattern);
-      return detectVisible(new ScanScope(visible), { ...detectOptions, includeText: false }).map((span) => {
+      return detectVisible(createTextScope(visible), { ...detectOptions, includeText: false }).map((span) => {
         const start = map[span.start]!;
         const end = span.end > span.start ? map[span.end - 1]! + 1 : start;
         return {
@@ -82,7 +83,7 @@ export function createPiiDetector(options: { entities?: readonly string[] } = {}
     },
   };
 
-  function detectVisible(scope: ScanScope, detectOptions: DetectOptions): Span[] {
+  function detectVisible(scope: TextScope, detectOptions: DetectOptions): Span[] {
     const text = scope.text;
     const findings: Finding[] = [];
     for (const recognizer of active) recognizer.scan(text, findings, scope);

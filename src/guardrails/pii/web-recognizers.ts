@@ -6,6 +6,7 @@
  * before a hex digit — in windows whose edges no match can cross.
  */
 import { isIPv4, isIPv6 } from 'node:net';
+import type { TextScope } from '../../spec/detector.js';
 import { piiAnchors } from './anchors.js';
 import {
   eachMatch,
@@ -13,14 +14,12 @@ import {
   isWhitespace,
   pointSpans,
   type Recognizer,
-  type ScanScope,
-  scopeFor,
   type Window,
   windowsAround,
 } from './finding.js';
 import { topLevelDomains } from './name-dictionaries.js';
 
-const anchorsOf = (text: string, scope: ScanScope | undefined) => scopeFor(text, scope).memo(piiAnchors);
+const anchorsOf = (text: string, scope: TextScope | undefined) => piiAnchors(text, scope);
 
 const localChar = /[A-Za-z0-9._%+\-'!#$&*=?^`{|}~]/;
 const domainChar = /[A-Za-z0-9.-]/;
@@ -68,7 +67,7 @@ const bareDomain = new RegExp(
  * Windows around the dots before a top-level domain (every bare domain has one), out to
  * whitespace, which no URL contains and the lookarounds allow.
  */
-function domainWindows(text: string, scope: ScanScope | undefined): Window[] {
+function domainWindows(text: string, scope: TextScope | undefined): Window[] {
   return windowsAround(text, pointSpans(anchorsOf(text, scope).domain), 0, isWhitespace);
 }
 

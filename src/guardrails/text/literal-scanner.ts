@@ -13,7 +13,13 @@
 interface Entry {
   word: string;
   groups: readonly number[];
+  /** Wanted only where it does not continue an ASCII word. */
+  wordStart: boolean;
 }
+
+const asciiAlnum = new Uint8Array(0x10000);
+for (const char of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789')
+  asciiAlnum[char.charCodeAt(0)] = 1;
 
 /** Positions, ascending, where a word of each group starts (one per position and group). */
 export type LiteralHits<G extends string> = Record<G, number[]>;
@@ -37,7 +43,11 @@ export class LiteralScanner<G extends string> {
   /** Reused between scans: candidate list numbers and positions, in pairs. */
   private buffer = new Int32Array(4096);
 
-  constructor(groups: Readonly<Record<G, readonly string[]>>) {
+  /**
+   * `wordStart`: groups whose words count only at the start of a word — not where an ASCII letter
+   * or digit follows another (as `\b` would have it for words that start with one).
+   */
+  constructor(groups: Readonly<Record<G, readonly string[]>>, options: { wordStart?: readonly G[] } = {}) {
     this.names = Object.keys(groups) as G[];
     const byWord = new Map<string, number[]>();
     this.names.forEach((name, index) => {
@@ -61,7 +71,8 @@ export class LiteralScanner<G extends string> {
         this.lists.push([]);
         slots[slot] = this.lists.length;
       }
-      this.lists[slots[slot]! - 1]!.push({ word, groups: groupIndexes });
+      const wordStart = groupIndexes.every((group) => options.wordStart?.includes(this.names[group]!));
+      this.lists[slots[slot]! - 1]!.push({ word, groups: groupIndexes, wordStart });
     }
   }
 
@@ -98,8 +109,10 @@ export class LiteralScanner<G extends string> {
     const found: number[][] = this.names.map(() => []);
     for (let c = 0; c < count; c += 2) {
       const at = candidates[c + 1]!;
+      const insideWord =
+        at > 0 && (asciiAlnum[text.charCodeAt(at - 1)]! & asciiAlnum[text.charCodeAt(at)]!) === 1;
       for (const entry of this.lists[candidates[c]! - 1]!) {
-        if (!text.startsWith(entry.word, at)) continue;
+        if ((insideWord && entry.wordStart) || !text.startsWith(entry.word, at)) continue;
         for (const group of entry.groups) {
           const positions = found[group]!;
           if (positions[positions.length - 1] !== at) positions.push(at);

@@ -1,0 +1,36 @@
+/**
+ * @module guardrails/text/anchor-words
+ * One literal scan per text for the anchor words of every detector. A detector registers its
+ * groups of words when its module loads (names prefixed with its own, `pii.`, `hap.`) and reads
+ * their hits from `anchorHits(text)` — through a `TextScope`, so when several detectors examine
+ * the same text the characters are read once for all of them.
+ */
+import { type LiteralHits, LiteralScanner } from './literal-scanner.js';
+
+const groups: Record<string, readonly string[]> = {};
+const wordStart: string[] = [];
+let scanner: LiteralScanner<string> | undefined;
+
+/**
+ * Adds groups of anchor words, named `${prefix}.${group}`. `wordStart` groups count only where
+ * they do not continue an ASCII word (see LiteralScanner).
+ */
+export function registerAnchorWords(
+  prefix: string,
+  words: Readonly<Record<string, readonly string[]>>,
+  options: { wordStart?: readonly string[] } = {},
+): void {
+  for (const [name, list] of Object.entries(words)) {
+    const key = `${prefix}.${name}`;
+    if (groups[key]) throw new Error(`anchor words ${key} registered twice`);
+    groups[key] = list;
+    if (options.wordStart?.includes(name)) wordStart.push(key);
+  }
+  scanner = undefined;
+}
+
+/** Where every registered group's words start in `text`, by `${prefix}.${group}`. */
+export function anchorHits(text: string): LiteralHits<string> {
+  scanner ??= new LiteralScanner(groups, { wordStart });
+  return scanner.scan(text);
+}
