@@ -98,10 +98,14 @@ export class TriggerScanner {
         words[group]!.push(...spellings(key));
       }
     });
-    registerAnchorWords(prefix, words, {
-      // A word-start trigger cannot match between two ASCII letters or digits.
-      wordStart: Object.keys(words).filter((group) => this.wordStart[Number(group.split('/')[0])]),
-    });
+    // A word-start trigger cannot match between two ASCII letters or digits.
+    const options = Object.fromEntries(
+      Object.keys(words).map((group) => [
+        group,
+        { wordStart: this.wordStart[Number(group.split('/')[0])] === true },
+      ]),
+    );
+    registerAnchorWords(prefix, words, options);
   }
 
   /** Offsets, ascending, at which some trigger's global scan finds a match. */

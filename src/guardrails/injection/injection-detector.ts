@@ -5,11 +5,14 @@
  * tag characters, bidi overrides, zero-width runs) and instructions hidden in base64, hex or
  * ROT13.
  */
+
 import type { DetectOptions, Span, SyncDetectorV1 } from '../../spec/detector.js';
+import { anchorHits } from '../text/anchor-words.js';
 import { foldCandidates, foldExceptCase, foldText, stripWithMap } from '../text/normalize.js';
+import { scopeFor } from '../text/text-scope.js';
 import { decodeCandidates, rot13 } from './encoded-payloads.js';
 import { bidiOverrides, documentRules, promptRules, tagCharacters, zeroWidth } from './injection-patterns.js';
-import { createRuleScanner } from './rule-scanner.js';
+import { type CueHits, createRuleScanner, type RuleScanner } from './rule-scanner.js';
 
 export const INJECTION_DETECTOR_VERSION = '1.0.0';
 export const injectionTypes = [
@@ -35,21 +38,26 @@ const isDocumentRule = new Set(documentRules);
 function applyRules(
   text: string,
   offset: number,
-  scanner: ReturnType<typeof createRuleScanner>,
+  scanner: RuleScanner,
   spans: Span[],
   reason: string,
+  cues?: CueHits,
 ): void {
-  scanner(text, (rule, start, end) => {
-    spans.push({
-      type: rule.type,
-      start: offset + start,
-      end: offset + end,
-      score: rule.score,
-      detector: 'injection',
-      version: INJECTION_DETECTOR_VERSION,
-      reasons: [isDocumentRule.has(rule) ? 'addressed_to_assistant' : reason],
-    });
-  });
+  scanner.scan(
+    text,
+    (rule, start, end) => {
+      spans.push({
+        type: rule.type,
+        start: offset + start,
+        end: offset + end,
+        score: rule.score,
+        detector: 'injection',
+        version: INJECTION_DETECTOR_VERSION,
+        reasons: [isDocumentRule.has(rule) ? 'addressed_to_assistant' : reason],
+      });
+    },
+    cues,
+  );
 }
 
 function hiddenText(text: string, spans: Span[]): void {
@@ -118,7 +126,13 @@ export function createInjectionDetector(): SyncDetectorV1 {
         const window = visible.slice(offset, offset + WINDOW + 256);
         // The rules ignore case: folding all but the case gives them the same matches.
         const folded = hidden ? foldExceptCase(window) : foldExceptCase(window, candidates, offset);
-        applyRules(folded, offset, document ? documentScanner : promptScanner, found, 'phrase');
+        const scanner = document ? documentScanner : promptScanner;
+        // Unchanged by folding, the window's cues come from the anchor-word scan of the text.
+        const cues =
+          folded === window && !hidden
+            ? scanner.cuesIn(scopeFor(text, options.scope).memo(anchorHits), offset, window)
+            : undefined;
+        applyRules(folded, offset, scanner, found, 'phrase', cues);
       }
       for (const span of found) {
         const start = Math.min(span.start, visible.length);

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { anchorHits } from '../text/anchor-words.js';
 import { documentRules, type InjectionRule, promptRules } from './injection-patterns.js';
 import { createRuleScanner } from './rule-scanner.js';
 
 const rules = [...promptRules, ...documentRules];
-const scan = createRuleScanner(rules);
+const scanner = createRuleScanner(rules);
 
 /** What a plain global scan of each rule finds, in the scanner's order. */
 function globalMatches(text: string): string[] {
@@ -14,9 +15,15 @@ function globalMatches(text: string): string[] {
   );
 }
 
-function scannedMatches(text: string): string[] {
+/** The scanner's matches, with cues found by its own pattern or, at `offset`, by the shared scan. */
+function scannedMatches(text: string, shared?: { whole: string; offset: number }): string[] {
   const found: string[] = [];
-  scan(text, (rule: InjectionRule, start, end) => found.push(`${rules.indexOf(rule)}:${start}-${end}`));
+  const cues = shared ? scanner.cuesIn(anchorHits(shared.whole), shared.offset, text) : undefined;
+  scanner.scan(
+    text,
+    (rule: InjectionRule, start, end) => found.push(`${rules.indexOf(rule)}:${start}-${end}`),
+    cues,
+  );
   return found;
 }
 
@@ -89,5 +96,18 @@ describe('rule scanner', () => {
 
   it('finds exactly what a global scan of each rule finds', () => {
     for (const text of texts) expect(scannedMatches(text), text).toEqual(globalMatches(text));
+  });
+
+  it('finds the same with the cues of the anchor-word scan, in windows cut anywhere', () => {
+    const whole = texts.join('\n');
+    for (const text of texts) {
+      const offset = whole.indexOf(text);
+      expect(scannedMatches(text, { whole, offset }), text).toEqual(globalMatches(text));
+    }
+    // Windows that cut words at both edges ("…xignore all previous instructions and…").
+    for (let offset = 0; offset + 200 < whole.length; offset += 97) {
+      const window = whole.slice(offset, offset + 200);
+      expect(scannedMatches(window, { whole, offset }), window).toEqual(globalMatches(window));
+    }
   });
 });

@@ -6,10 +6,35 @@
  * text: such a scan reports, after each match, the leftmost match that starts at or after its
  * end, and every start it could report lies in a range tried here, in the same order.
  */
+
+import { registerAnchorWords } from '../text/anchor-words.js';
+import type { LiteralHits } from '../text/literal-scanner.js';
 import { isWhitespace } from '../text/normalize.js';
 import type { InjectionRule } from './injection-patterns.js';
 
 export type RuleMatch = (rule: InjectionRule, start: number, end: number) => void;
+
+/** Where each rule's cues are in a text: positions per rule, ascending. */
+export type CueHits = readonly (readonly number[])[];
+
+export interface RuleScanner {
+  /**
+   * Reports every rule match in `text`. `cues` may say where the cues are (a superset does no
+   * harm: each rule is still tried from every real cue, in order); without it they are found here.
+   */
+  scan(text: string, found: RuleMatch, cues?: CueHits): void;
+  /**
+   * The cues of `window` (the part of a text at `offset`) from the shared anchor-word scan of the
+   * whole text. Whole-word cues at the window's edges are decided there by its neighbours in the
+   * text, where a scan of the window alone sees its edge: those near the edges are found again in
+   * the window itself.
+   */
+  cuesIn(anchors: LiteralHits<string>, offset: number, window: string): CueHits;
+}
+
+let scanners = 0;
+/** Characters at each edge of a window whose cues are found again in the window itself. */
+const EDGE = 48;
 
 /** Characters a rule may try beyond its lead from one cue, before the next attempt. */
 const SLACK = 8;
@@ -17,7 +42,7 @@ const SLACK = 8;
 const escapeRegExp = (text: string) => text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
 
 /** A scanner for `rules`; matches are reported rule by rule, each rule's in text order. */
-export function createRuleScanner(rules: readonly InjectionRule[]): (text: string, found: RuleMatch) => void {
+export function createRuleScanner(rules: readonly InjectionRule[]): RuleScanner {
   const rulesOfCue = new Map<string, number[]>();
   const words: string[] = [];
   const others: string[] = [];
@@ -37,6 +62,29 @@ export function createRuleScanner(rules: readonly InjectionRule[]): (text: strin
     if (others.some((other) => other !== cue && other.startsWith(cue)))
       throw new Error(`injection cue ${cue} begins another cue`);
   const cues = new RegExp(String.raw`\b(?:${words.join('|')})\b|${others.map(escapeRegExp).join('|')}`, 'gi');
+  // The same cues in the anchor-word scan every detector shares: per rule, one group of whole
+  // words and one of the others.
+  const prefix = `injection${scanners++}`;
+  const groups: Record<string, string[]> = {};
+  const options: Record<string, { caseless: true; wholeWord?: true }> = {};
+  rules.forEach((rule, index) => {
+    for (const cue of rule.cues.split(' ')) {
+      const word = /^[a-z]+$/.test(cue);
+      const group = `${word ? 'w' : 'o'}${index}`;
+      (groups[group] ??= []).push(cue);
+      options[group] = word ? { caseless: true, wholeWord: true } : { caseless: true };
+    }
+  });
+  registerAnchorWords(prefix, groups, options);
+  const findCues = (text: string): number[][] => {
+    const hits: number[][] = rules.map(() => []);
+    cues.lastIndex = 0;
+    for (let cue = cues.exec(text); cue; cue = cues.exec(text)) {
+      for (const rule of rulesOfCue.get(cue[0].toLowerCase())!) hits[rule]!.push(cue.index);
+      cues.lastIndex = cue.index + 1;
+    }
+    return hits;
+  };
   // `[\s\S]{0,n}?(rule)`, sticky: the leftmost match of the rule starting within n characters.
   const finders = rules.map((rule) => {
     const flags = rule.pattern.flags.replace(/[gy]/g, '');
@@ -46,13 +94,21 @@ export function createRuleScanner(rules: readonly InjectionRule[]): (text: strin
     );
   });
 
-  return (text, found) => {
-    const hits: number[][] = rules.map(() => []);
-    cues.lastIndex = 0;
-    for (let cue = cues.exec(text); cue; cue = cues.exec(text)) {
-      for (const rule of rulesOfCue.get(cue[0].toLowerCase())!) hits[rule]!.push(cue.index);
-      cues.lastIndex = cue.index + 1;
-    }
+  const cuesIn = (anchors: LiteralHits<string>, offset: number, window: string): CueHits => {
+    const end = offset + window.length;
+    const head = findCues(window.slice(0, EDGE));
+    const tailStart = Math.max(0, window.length - EDGE);
+    const tail = findCues(window.slice(tailStart));
+    return rules.map((_, index) => {
+      const positions: number[] = [...head[index]!, ...tail[index]!.map((at) => at + tailStart)];
+      for (const group of [`${prefix}.w${index}`, `${prefix}.o${index}`])
+        for (const at of anchors[group] ?? []) if (at >= offset && at < end) positions.push(at - offset);
+      return [...new Set(positions)].sort((a, b) => a - b);
+    });
+  };
+
+  const scan = (text: string, found: RuleMatch, given?: CueHits) => {
+    const hits = given ?? findCues(text);
     rules.forEach((rule, index) => {
       const finder = finders[index]!;
       const reach = (rule.lead ?? 0) + SLACK;
@@ -80,4 +136,6 @@ export function createRuleScanner(rules: readonly InjectionRule[]): (text: strin
       }
     });
   };
+
+  return { scan, cuesIn };
 }

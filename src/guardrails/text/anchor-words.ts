@@ -5,32 +5,32 @@
  * their hits from `anchorHits(text)` — through a `TextScope`, so when several detectors examine
  * the same text the characters are read once for all of them.
  */
-import { type LiteralHits, LiteralScanner } from './literal-scanner.js';
+import { type GroupOptions, type LiteralHits, LiteralScanner } from './literal-scanner.js';
 
 const groups: Record<string, readonly string[]> = {};
-const wordStart: string[] = [];
+const groupOptions: Record<string, GroupOptions> = {};
 let scanner: LiteralScanner<string> | undefined;
 
 /**
- * Adds groups of anchor words, named `${prefix}.${group}`. `wordStart` groups count only where
- * they do not continue an ASCII word (see LiteralScanner).
+ * Adds groups of anchor words, named `${prefix}.${group}`, each matched as its options say
+ * (word start, whole word, either case: see LiteralScanner).
  */
 export function registerAnchorWords(
   prefix: string,
   words: Readonly<Record<string, readonly string[]>>,
-  options: { wordStart?: readonly string[] } = {},
+  options: Readonly<Record<string, GroupOptions>> = {},
 ): void {
   for (const [name, list] of Object.entries(words)) {
     const key = `${prefix}.${name}`;
     if (groups[key]) throw new Error(`anchor words ${key} registered twice`);
     groups[key] = list;
-    if (options.wordStart?.includes(name)) wordStart.push(key);
+    if (options[name]) groupOptions[key] = options[name];
   }
   scanner = undefined;
 }
 
 /** Where every registered group's words start in `text`, by `${prefix}.${group}`. */
 export function anchorHits(text: string): LiteralHits<string> {
-  scanner ??= new LiteralScanner(groups, { wordStart });
+  scanner ??= new LiteralScanner(groups, groupOptions);
   return scanner.scan(text);
 }

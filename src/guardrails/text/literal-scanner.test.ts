@@ -54,6 +54,49 @@ describe('LiteralScanner', () => {
     }
   });
 
+  it('matches groups in either case, as whole words or only at word starts when asked', () => {
+    const scanner = new LiteralScanner(
+      { any: ['ignore', 'do', '모든'], whole: ['ignore', 'do', '모든'], start: ['ign'], plain: ['Do'] },
+      {
+        any: { caseless: true },
+        whole: { caseless: true, wholeWord: true },
+        start: { wordStart: true },
+      },
+    );
+    const text = 'IGNORE xignore do_ Do, ignored 모든이 ign';
+    expect(scanner.scan(text)).toEqual({
+      any: [0, 8, 15, 19, 23, 31],
+      whole: [0, 19, 31],
+      start: [23, 35],
+      plain: [19],
+    });
+  });
+
+  it('agrees with case-insensitive whole-word regexes on random text', () => {
+    let seed = 11;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
+    const alphabet = 'aAbB_1 .가';
+    const word = (length: number) =>
+      Array.from({ length }, () => alphabet[Math.floor(next() * alphabet.length)]).join('');
+    for (let round = 0; round < 50; round++) {
+      const words = Array.from({ length: 6 }, () => word(1 + Math.floor(next() * 3))).filter((w) =>
+        /^[a-zA-Z]+$/.test(w),
+      );
+      if (!words.length) continue;
+      const text = word(300);
+      const expected = new Set<number>();
+      for (const w of words)
+        for (let at = 0; at < text.length; at++)
+          if (new RegExp(`^${w}\\b`, 'i').test(text.slice(at)) && (at === 0 || !/\w/.test(text[at - 1]!)))
+            expected.add(at);
+      const hits = new LiteralScanner({ w: words }, { w: { caseless: true, wholeWord: true } }).scan(text).w;
+      expect(hits, `${words} in ${text}`).toEqual([...expected].sort((a, b) => a - b));
+    }
+  });
+
   it('returns empty lists for empty text and rejects empty words', () => {
     expect(new LiteralScanner({ a: ['x'] }).scan('')).toEqual({ a: [] });
     expect(() => new LiteralScanner({ a: [''] })).toThrow(/empty anchor word/);

@@ -10,75 +10,129 @@
  * are whole words compared.
  */
 
+/** How a group's words must sit in the text. */
+export interface GroupOptions {
+  /** Only where the word does not continue an ASCII word: not where an ASCII letter or digit follows another. */
+  wordStart?: boolean;
+  /** Only as a whole word, as `\b…\b` would have it: no ASCII word character (`\w`) just before or after. */
+  wholeWord?: boolean;
+  /** ASCII letters in either case, as the `i` flag matches them. */
+  caseless?: boolean;
+}
+
 interface Entry {
+  /** Lower-cased when `caseless`. */
   word: string;
   groups: readonly number[];
-  /** Wanted only where it does not continue an ASCII word. */
   wordStart: boolean;
+  wholeWord: boolean;
+  caseless: boolean;
 }
 
 const asciiAlnum = new Uint8Array(0x10000);
-for (const char of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789')
+const asciiWord = new Uint8Array(0x10000);
+for (const char of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789') {
   asciiAlnum[char.charCodeAt(0)] = 1;
+  asciiWord[char.charCodeAt(0)] = 1;
+}
+asciiWord['_'.charCodeAt(0)] = 1;
+
+const lowerAscii = (code: number) => (code >= 65 && code <= 90 ? code + 32 : code);
+const upperAscii = (code: number) => (code >= 97 && code <= 122 ? code - 32 : code);
+const lowerWord = (word: string) => word.replace(/[A-Z]/g, (char) => char.toLowerCase());
+
+/** Whether `text` at `at` reads `word` (lower case), ASCII letters compared in either case. */
+function startsCaseless(text: string, word: string, at: number): boolean {
+  if (at + word.length > text.length) return false;
+  for (let k = 0; k < word.length; k++)
+    if (lowerAscii(text.charCodeAt(at + k)) !== word.charCodeAt(k)) return false;
+  return true;
+}
 
 /** Positions, ascending, where a word of each group starts (one per position and group). */
 export type LiteralHits<G extends string> = Record<G, number[]>;
 
 const SLOTS = 0x4000;
-// A multiplicative hash of two characters: Hangul syllables differ in their low bits.
+const LIST_SLOTS = 0x10000;
+// Multiplicative hashes: Hangul syllables differ in their low bits, which shifts would drop.
 const pairSlot = (a: number, b: number) => Math.imul((a << 16) | b, 0x9e3779b1) >>> 18;
-/** The bit for a third character, or every bit for a two-character word. */
-const thirdBit = (word: string) => (word.length === 2 ? -1 : 1 << (word.charCodeAt(2) & 31));
+const pairList = (a: number, b: number) => Math.imul((a << 16) | b, 0x85ebca6b) >>> 16;
+const tripleList = (a: number, b: number, c: number) =>
+  Math.imul(((a << 16) | b) ^ Math.imul(c, 0xc2b2ae35), 0x9e3779b1) >>> 16;
 
 export class LiteralScanner<G extends string> {
   private readonly names: readonly G[];
-  /** Word lists by slot (list number + 1, 0 for none): one-character words by the character,
-   * longer words by a hash of their first two characters. */
-  private readonly singleSlots = new Int32Array(0x10000);
-  private readonly pairSlots = new Int32Array(SLOTS);
-  private readonly lists: Entry[][] = [];
-  /** One bit per character that is a word; per pair slot, the third-character mask. */
+  /** The filter, small enough to stay in cache: one bit per character that is a word, and per
+   * hash of two characters a mask of the third characters that follow them in longer words
+   * (their low five bits; every bit when a two-character word has those two). */
   private readonly singleBits = new Uint32Array(0x10000 >>> 5);
   private readonly thirdMasks = new Int32Array(SLOTS);
-  /** Reused between scans: candidate list numbers and positions, in pairs. */
+  /** Word lists (list number + 1, 0 for none): one-character words by the character, two-character
+   * words by a hash of both, longer ones by a hash of their first three — short lists to compare. */
+  private readonly singleLists = new Int32Array(0x10000);
+  private readonly pairLists = new Int32Array(LIST_SLOTS);
+  private readonly tripleLists = new Int32Array(LIST_SLOTS);
+  private readonly lists: Entry[][] = [];
+  /** Reused between scans: candidate positions. */
   private buffer = new Int32Array(4096);
 
-  /**
-   * `wordStart`: groups whose words count only at the start of a word — not where an ASCII letter
-   * or digit follows another (as `\b` would have it for words that start with one).
-   */
-  constructor(groups: Readonly<Record<G, readonly string[]>>, options: { wordStart?: readonly G[] } = {}) {
+  constructor(
+    groups: Readonly<Record<G, readonly string[]>>,
+    options: Partial<Readonly<Record<G, GroupOptions>>> = {},
+  ) {
     this.names = Object.keys(groups) as G[];
-    const byWord = new Map<string, number[]>();
+    // One entry per word and way of matching it, listing every group that wants it so.
+    const entries = new Map<string, Entry>();
     this.names.forEach((name, index) => {
-      for (const word of groups[name]) {
-        if (word.length === 0) throw new Error(`empty anchor word in group ${name}`);
-        const list = byWord.get(word) ?? [];
-        if (!list.includes(index)) list.push(index);
-        byWord.set(word, list);
+      const { wordStart = false, wholeWord = false, caseless = false } = options[name] ?? {};
+      for (const original of groups[name]) {
+        if (original.length === 0) throw new Error(`empty anchor word in group ${name}`);
+        const word = caseless ? lowerWord(original) : original;
+        const key = `${+wordStart}${+wholeWord}${+caseless}${word}`;
+        const entry = entries.get(key) ?? { word, groups: [], wordStart, wholeWord, caseless };
+        if (!entry.groups.includes(index)) (entry.groups as number[]).push(index);
+        entries.set(key, entry);
       }
     });
-    for (const [word, groupIndexes] of byWord) {
-      let slots = this.singleSlots;
-      let slot = word.charCodeAt(0);
-      if (word.length === 1) this.singleBits[slot >>> 5]! |= 1 << (slot & 31);
-      else {
-        slots = this.pairSlots;
-        slot = pairSlot(slot, word.charCodeAt(1));
-        this.thirdMasks[slot]! |= thirdBit(word);
+    for (const entry of entries.values()) {
+      const spellings = (index: number) => {
+        const code = entry.word.charCodeAt(index);
+        return entry.caseless && upperAscii(code) !== code ? [code, upperAscii(code)] : [code];
+      };
+      const { length } = entry.word;
+      for (const a of spellings(0)) {
+        if (length === 1) {
+          this.singleBits[a >>> 5]! |= 1 << (a & 31);
+          this.add(this.singleLists, a, entry);
+          continue;
+        }
+        for (const b of spellings(1)) {
+          if (length === 2) {
+            this.thirdMasks[pairSlot(a, b)] = -1;
+            this.add(this.pairLists, pairList(a, b), entry);
+            continue;
+          }
+          for (const c of spellings(2)) {
+            this.thirdMasks[pairSlot(a, b)]! |= 1 << (c & 31);
+            this.add(this.tripleLists, tripleList(a, b, c), entry);
+          }
+        }
       }
-      if (slots[slot] === 0) {
-        this.lists.push([]);
-        slots[slot] = this.lists.length;
-      }
-      const wordStart = groupIndexes.every((group) => options.wordStart?.includes(this.names[group]!));
-      this.lists[slots[slot]! - 1]!.push({ word, groups: groupIndexes, wordStart });
     }
   }
 
+  private add(slots: Int32Array, slot: number, entry: Entry): void {
+    if (slots[slot] === 0) {
+      this.lists.push([]);
+      slots[slot] = this.lists.length;
+    }
+    const list = this.lists[slots[slot]! - 1]!;
+    if (!list.includes(entry)) list.push(entry);
+  }
+
   scan(text: string): LiteralHits<G> {
-    const { singleSlots, pairSlots, singleBits, thirdMasks } = this;
-    // Candidate (list, position) pairs first, in a plain loop; words are compared afterwards.
+    const { singleBits, thirdMasks } = this;
+    // Candidate positions first, in a plain loop; words are compared afterwards.
     let candidates = this.buffer;
     let count = 0;
     const length = text.length;
@@ -89,33 +143,42 @@ export class LiteralScanner<G extends string> {
       second = third;
       third = i + 2 < length ? text.charCodeAt(i + 2) : 0;
       const single = (singleBits[first >>> 5]! >>> (first & 31)) & 1;
-      const pair = pairSlot(first, second);
-      const double = (thirdMasks[pair]! >>> (third & 31)) & 1;
-      if ((single | double) === 0) continue;
-      if (count + 4 > candidates.length) {
+      const longer = (thirdMasks[pairSlot(first, second)]! >>> (third & 31)) & 1;
+      if ((single | longer) === 0) continue;
+      if (count === candidates.length) {
         const grown = new Int32Array(candidates.length * 2);
         grown.set(candidates);
         candidates = this.buffer = grown;
       }
-      if (single) {
-        candidates[count++] = singleSlots[first]!;
-        candidates[count++] = i;
-      }
-      if (double) {
-        candidates[count++] = pairSlots[pair]!;
-        candidates[count++] = i;
-      }
+      candidates[count++] = i;
     }
     const found: number[][] = this.names.map(() => []);
-    for (let c = 0; c < count; c += 2) {
-      const at = candidates[c + 1]!;
-      const insideWord =
-        at > 0 && (asciiAlnum[text.charCodeAt(at - 1)]! & asciiAlnum[text.charCodeAt(at)]!) === 1;
-      for (const entry of this.lists[candidates[c]! - 1]!) {
-        if ((insideWord && entry.wordStart) || !text.startsWith(entry.word, at)) continue;
-        for (const group of entry.groups) {
-          const positions = found[group]!;
-          if (positions[positions.length - 1] !== at) positions.push(at);
+    const { singleLists, pairLists, tripleLists } = this;
+    for (let c = 0; c < count; c++) {
+      const at = candidates[c]!;
+      const a = text.charCodeAt(at);
+      const b = at + 1 < length ? text.charCodeAt(at + 1) : -1;
+      const before = at > 0 ? text.charCodeAt(at - 1) : -1;
+      const insideWord = before >= 0 && (asciiAlnum[before]! & asciiAlnum[a]!) === 1;
+      for (const list of [
+        singleLists[a]!,
+        b < 0 ? 0 : pairLists[pairList(a, b)]!,
+        at + 2 < length ? tripleLists[tripleList(a, b, text.charCodeAt(at + 2))]! : 0,
+      ]) {
+        if (list === 0) continue;
+        for (const entry of this.lists[list - 1]!) {
+          if (entry.wordStart && insideWord) continue;
+          if (entry.caseless ? !startsCaseless(text, entry.word, at) : !text.startsWith(entry.word, at))
+            continue;
+          if (entry.wholeWord) {
+            const after = at + entry.word.length;
+            if ((before >= 0 && asciiWord[before]) || (after < length && asciiWord[text.charCodeAt(after)]))
+              continue;
+          }
+          for (const group of entry.groups) {
+            const positions = found[group]!;
+            if (positions[positions.length - 1] !== at) positions.push(at);
+          }
         }
       }
     }
