@@ -97,9 +97,21 @@ function lexiconMatches(
   }
 }
 
+/**
+ * Whether a lexicon's scan of the whole text matched in this sentence. When the sentence is read
+ * as it is (not normalised), a lexicon that matched nowhere in it need not run again.
+ */
+interface LexiconHints {
+  english: boolean;
+  korean: boolean;
+}
+
+const asciiLower = (text: string) => text.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+
 function scoreSentence(
   raw: string,
   previousIdentity: boolean,
+  hints?: LexiconHints,
 ): { scores: Scores; mentionsIdentity: boolean } {
   const scores: Scores = { hate: 0, abuse: 0, profanity: 0, reasons: new Set() };
   const evasive = looksEvasive(raw);
@@ -107,8 +119,11 @@ function scoreSentence(
   if (evasive && view !== raw.toLowerCase()) scores.reasons.add('normalised');
   const hasHangul = /[\u3131-\u318e\uac00-\ud7a3]/.test(view);
   const hasLatin = /[a-z]/.test(view);
+  // The English lexicon ignores case; the Korean one has Latin letters in a few entries ("c발").
+  const skipEnglish = !evasive && hints?.english === false && view === asciiLower(raw);
+  const skipKorean = !evasive && hints?.korean === false && view === raw;
 
-  if (hasLatin) {
+  if (hasLatin && !skipEnglish) {
     lexiconMatches(view, english, scores, () => {
       if (englishHomonymContexts.some((context) => context.test(view))) {
         scores.reasons.add('homonym');
@@ -123,7 +138,7 @@ function scoreSentence(
   }
   if (hasLatin && view.includes('*')) maskedProfanity(view, scores);
   if (hasHangul) {
-    lexiconMatches(view, korean, scores);
+    if (!skipKorean) lexiconMatches(view, korean, scores);
     // Symbols and digits between syllables ("씨.발", "병1신") are dropped for a second look.
     if (
       /[\u3131-\u318e\uac00-\ud7a3][^\s\u3131-\u318e\uac00-\ud7a3]+[\u3131-\u318e\uac00-\ud7a3]/.test(view)
@@ -238,6 +253,17 @@ const triggers = new TriggerScanner([
   { pattern: new RegExp(predicatePatternEn.source, 'gi'), wordStart: true },
 ]);
 
+/** Whether ascending offsets fall in ascending ranges, asked in order. */
+class Cursor {
+  private index = 0;
+  constructor(private readonly offsets: readonly number[]) {}
+
+  within(start: number, end: number): boolean {
+    while (this.index < this.offsets.length && this.offsets[this.index]! < start) this.index++;
+    return this.index < this.offsets.length && this.offsets[this.index]! < end;
+  }
+}
+
 export function createHapDetector(): SyncDetectorV1 {
   return {
     specificationVersion: 'v1',
@@ -248,7 +274,9 @@ export function createHapDetector(): SyncDetectorV1 {
     detect(text: string, options: DetectOptions = {}): Span[] {
       const spans: Span[] = [];
       let previousIdentity = false;
-      const candidates = triggers.positions(text, options.scope);
+      const { all: candidates, byTrigger } = triggers.matches(text, options.scope);
+      const englishLexicon = new Cursor(byTrigger[0]!);
+      const koreanLexicon = new Cursor(byTrigger[1]!);
       let next = 0;
       for (const range of splitSentences(text)) {
         while (next < candidates.length && candidates[next]! < range.start) next++;
@@ -259,7 +287,10 @@ export function createHapDetector(): SyncDetectorV1 {
           continue;
         }
         const raw = text.slice(range.start, range.end);
-        const { scores, mentionsIdentity } = scoreSentence(raw, previousIdentity);
+        const { scores, mentionsIdentity } = scoreSentence(raw, previousIdentity, {
+          english: englishLexicon.within(range.start, range.end),
+          korean: koreanLexicon.within(range.start, range.end),
+        });
         previousIdentity = mentionsIdentity;
         // Profanity that only swears, with identity-free hate cleared, stays profanity.
         if (scores.hate > 0 && scores.hate < 0.3) scores.hate = 0;

@@ -110,6 +110,11 @@ export class TriggerScanner {
 
   /** Offsets, ascending, at which some trigger's global scan finds a match. */
   positions(text: string, scope?: TextScope): number[] {
+    return this.matches(text, scope).all;
+  }
+
+  /** The offsets of `positions`, and those of each trigger apart (lexical ones first, in order). */
+  matches(text: string, scope?: TextScope): { all: number[]; byTrigger: number[][] } {
     const { sticky } = this;
     const evasion = sticky.length - 5;
     const candidates: number[][] = sticky.map(() => []);
@@ -121,13 +126,14 @@ export class TriggerScanner {
       }
     }
     this.evasionSigns(text, candidates.slice(evasion));
-    const found: number[] = [];
-    candidates.forEach((list, trigger) => {
+    const byTrigger = candidates.map((list, trigger) => {
       // Several key groups feed one trigger, so its list is sorted; the sign lists are in order.
       if (trigger < evasion) list.sort((a, b) => a - b);
+      const found: number[] = [];
       scan(text, sticky[trigger]!, list, found);
+      return found;
     });
-    return found.sort((a, b) => a - b);
+    return { all: byTrigger.flat().sort((a, b) => a - b), byTrigger };
   }
 
   /**

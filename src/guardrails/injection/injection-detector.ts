@@ -7,7 +7,7 @@
  */
 
 import type { DetectOptions, Span, SyncDetectorV1 } from '../../spec/detector.js';
-import { anchorHits } from '../text/anchor-words.js';
+import { anchorHits, registerAnchorWords } from '../text/anchor-words.js';
 import { foldCandidates, foldExceptCase, foldText, stripWithMap } from '../text/normalize.js';
 import { scopeFor } from '../text/text-scope.js';
 import { decodeCandidates, rot13 } from './encoded-payloads.js';
@@ -30,6 +30,9 @@ const maybeHidden = /[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u180e\udb40]
 
 /** Texts longer than this are scanned in windows, so one rule never runs over megabytes at once. */
 const WINDOW = 16_384;
+
+// Texts that name ROT13 are decoded whatever their length.
+registerAnchorWords('injection', { rot13: ['rot13', 'rot-13', 'caesar'] }, { rot13: { caseless: true } });
 
 const promptScanner = createRuleScanner(promptRules);
 const documentScanner = createRuleScanner([...promptRules, ...documentRules]);
@@ -112,6 +115,9 @@ export function createInjectionDetector(): SyncDetectorV1 {
     detect(text: string, options: DetectOptions = {}): Span[] {
       if (text.length === 0) return [];
       const spans: Span[] = [];
+      // The anchor-word scan of the text, shared with the other detectors through `scope`.
+      const scope = scopeFor(text, options.scope);
+      const anchors = () => scope.memo(anchorHits);
       const document = options.mode === 'document';
       // Hidden characters are among the characters folding may change (one scan finds both).
       const candidates = foldCandidates(text);
@@ -128,9 +134,10 @@ export function createInjectionDetector(): SyncDetectorV1 {
         const folded = hidden ? foldExceptCase(window) : foldExceptCase(window, candidates, offset);
         const scanner = document ? documentScanner : promptScanner;
         // Unchanged by folding, the window's cues come from the anchor-word scan of the text.
+        // Unchanged in length, its cues are those of the scan plus any a folded character made.
         const cues =
-          folded === window && !hidden
-            ? scanner.cuesIn(scopeFor(text, options.scope).memo(anchorHits), offset, window)
+          folded.length === window.length && !hidden
+            ? scanner.cuesIn(anchors(), offset, window, folded)
             : undefined;
         applyRules(folded, offset, scanner, found, 'phrase', cues);
       }
@@ -155,7 +162,7 @@ export function createInjectionDetector(): SyncDetectorV1 {
         }
       }
       // ROT13 is only worth trying on short texts, or when the text names it.
-      if (/[a-z]{4,}/i.test(text) && (text.length <= 4096 || /rot-?13|caesar/i.test(text))) {
+      if (/[a-z]{4,}/i.test(text) && (text.length <= 4096 || anchors()['injection.rot13']!.length > 0)) {
         const rotated: Span[] = [];
         applyRules(foldText(rot13(text.slice(0, 65_536))), 0, promptScanner, rotated, 'rot13');
         for (const span of rotated)

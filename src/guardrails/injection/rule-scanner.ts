@@ -27,9 +27,10 @@ export interface RuleScanner {
    * The cues of `window` (the part of a text at `offset`) from the shared anchor-word scan of the
    * whole text. Whole-word cues at the window's edges are decided there by its neighbours in the
    * text, where a scan of the window alone sees its edge: those near the edges are found again in
-   * the window itself.
+   * the window itself. When the rules read `folded` (the window with some characters folded one
+   * for one), cues around the folded characters are found again in it too.
    */
-  cuesIn(anchors: LiteralHits<string>, offset: number, window: string): CueHits;
+  cuesIn(anchors: LiteralHits<string>, offset: number, window: string, folded?: string): CueHits;
 }
 
 let scanners = 0;
@@ -94,13 +95,18 @@ export function createRuleScanner(rules: readonly InjectionRule[]): RuleScanner 
     );
   });
 
-  const cuesIn = (anchors: LiteralHits<string>, offset: number, window: string): CueHits => {
+  const cuesIn = (anchors: LiteralHits<string>, offset: number, window: string, folded = window): CueHits => {
     const end = offset + window.length;
-    const head = findCues(window.slice(0, EDGE));
-    const tailStart = Math.max(0, window.length - EDGE);
-    const tail = findCues(window.slice(tailStart));
+    // Stretches read again: the edges, and around each folded character.
+    const stretches = [0, Math.max(0, window.length - EDGE)];
+    if (folded !== window)
+      for (let i = 0; i < window.length; i++)
+        if (folded.charCodeAt(i) !== window.charCodeAt(i)) stretches.push(Math.max(0, i - EDGE / 2));
+    // Folded all over (a Greek or full-width passage): read it all.
+    if (stretches.length > 64) return findCues(folded);
+    const again = stretches.map((start) => ({ start, hits: findCues(folded.slice(start, start + EDGE)) }));
     return rules.map((_, index) => {
-      const positions: number[] = [...head[index]!, ...tail[index]!.map((at) => at + tailStart)];
+      const positions: number[] = again.flatMap(({ start, hits }) => hits[index]!.map((at) => at + start));
       for (const group of [`${prefix}.w${index}`, `${prefix}.o${index}`])
         for (const at of anchors[group] ?? []) if (at >= offset && at < end) positions.push(at - offset);
       return [...new Set(positions)].sort((a, b) => a - b);

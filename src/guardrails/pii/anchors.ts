@@ -38,6 +38,11 @@ export function anyCase(word: string): string[] {
 const capitalise = (word: string) => word[0]!.toUpperCase() + word.slice(1);
 const digits = [...'0123456789'];
 const hexDigits = [...'0123456789abcdefABCDEF'];
+/** The characters `\s` matches. */
+const whitespace = [
+  ...'\t\n\v\f\r \u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff',
+  ...Array.from({ length: 11 }, (_, index) => String.fromCharCode(0x2000 + index)),
+];
 
 const groups = {
   honorific: koreanHonorifics,
@@ -60,6 +65,8 @@ const groups = {
   domain: topLevelDomains.flatMap((tld) => anyCase(`.${tld}`)),
   ipv4: digits.flatMap((left) => digits.map((right) => `${left}.${right}`)),
   ipv6: [...hexDigits, ':', '.'].map((next) => `:${next}`),
+  // A house number's last digit and the whitespace after it ("221 Baker Street").
+  houseNumber: digits.flatMap((digit) => whitespace.map((space) => `${digit}${space}`)),
   // Soft hyphen, zero-width space/joiners, word joiner, invisible operators, BOM.
   invisible: [
     '\u00ad',

@@ -205,19 +205,23 @@ const koreanAddress = new RegExp(
 );
 const englishStreet =
   /\b\d{1,6}\s(?:\p{Lu}[\p{L}'-]*\s){1,4}(?:Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Boulevard|Blvd\.?|Lane|Ln\.?|Drive|Dr\.?|Court|Ct\.?|Way|Place|Pl\.?|Terrace|Parkway|Square|Highway|Katu|Straße|Strasse)(?![\p{L}])(?:,?\s(?:Apt\.?|Suite|Unit)\s?\d+)?/uy;
-/** A number's last digit, a space and a capital: where a street address's house number ends. */
-const houseNumberEnd = /\d\s\p{Lu}/gu;
 const latinPlacePattern = new RegExp(`\\b(?:${alternation(latinPlaces)})\\b(?![À-ɏ])`, 'y');
 const hangulPlacePattern = new RegExp(`(?<![가-힣])(?:${alternation(hangulPlaces)})(?![가-힣])`, 'y');
 
-/** Where the house numbers before `houseNumberEnd` matches start (runs of at most six digits). */
-function houseNumberStarts(text: string): number[] {
+const capitalLetter = /^\p{Lu}/u;
+
+/**
+ * Where house numbers (runs of at most six digits) start: before each digit-and-whitespace
+ * anchor followed by a capital letter, as the street pattern needs.
+ */
+function houseNumberStarts(text: string, ends: readonly number[]): number[] {
   const starts: number[] = [];
-  eachMatch(houseNumberEnd, text, (match) => {
-    let start = match.index;
-    while (start > 0 && match.index - start < 6 && /\d/.test(text[start - 1]!)) start--;
+  for (const end of ends) {
+    if (!capitalLetter.test(text.slice(end + 2, end + 4))) continue;
+    let start = end;
+    while (start > 0 && end - start < 6 && /\d/.test(text[start - 1]!)) start--;
     if (starts[starts.length - 1] !== start) starts.push(start);
-  });
+  }
   return starts;
 }
 
@@ -235,7 +239,7 @@ export const locationName: Recognizer = {
         reasons: ['address_pattern'],
       });
     });
-    eachMatchAt(englishStreet, text, houseNumberStarts(text), (match) =>
+    eachMatchAt(englishStreet, text, houseNumberStarts(text, anchors.houseNumber), (match) =>
       out.push({
         type: 'STREET_ADDRESS',
         start: match.index,
