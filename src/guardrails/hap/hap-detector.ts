@@ -7,7 +7,7 @@
  */
 import type { DetectOptions, Span, SyncDetectorV1 } from '../../spec/detector.js';
 import { foldText, looksEvasive, normalizeForMatching } from '../text/normalize.js';
-import { splitSentences } from '../text/sentences.js';
+import { isSpaceCode, sentenceAt } from '../text/sentences.js';
 import { englishHateKeys, englishIdentityKeys, repairSpelling } from './fuzzy.js';
 import {
   identityHateEn,
@@ -253,6 +253,11 @@ const triggers = new TriggerScanner([
   { pattern: new RegExp(predicatePatternEn.source, 'gi'), wordStart: true },
 ]);
 
+function onlySpace(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!isSpaceCode(text.charCodeAt(i))) return false;
+  return true;
+}
+
 /** Whether ascending offsets fall in ascending ranges, asked in order. */
 class Cursor {
   private index = 0;
@@ -277,15 +282,19 @@ export function createHapDetector(): SyncDetectorV1 {
       const { all: candidates, byTrigger } = triggers.matches(text, options.scope);
       const englishLexicon = new Cursor(byTrigger[0]!);
       const koreanLexicon = new Cursor(byTrigger[1]!);
-      let next = 0;
-      for (const range of splitSentences(text)) {
-        while (next < candidates.length && candidates[next]! < range.start) next++;
-        // A sentence with no lexicon word, group name, hateful predicate or sign of evasion in
-        // it cannot score: skip it (most text), and it names no group for the next sentence.
-        if (next >= candidates.length || candidates[next]! >= range.end) {
-          previousIdentity = false;
-          continue;
-        }
+      // A sentence with no lexicon word, group name, hateful predicate or sign of evasion in it
+      // cannot score: only the sentences holding a candidate are scored (found from the
+      // candidates, not by splitting all the text), and one between them names no group for the
+      // next.
+      let floor = 0;
+      let scoredEnd = -1;
+      for (const at of candidates) {
+        if (at < floor) continue;
+        const { range, next } = sentenceAt(text, at, floor);
+        floor = next;
+        if (!range) continue;
+        if (scoredEnd < 0 || !onlySpace(text, scoredEnd, range.start)) previousIdentity = false;
+        scoredEnd = range.end;
         const raw = text.slice(range.start, range.end);
         const { scores, mentionsIdentity } = scoreSentence(raw, previousIdentity, {
           english: englishLexicon.within(range.start, range.end),
