@@ -87,7 +87,7 @@ export class TriggerScanner {
     const words: Record<string, string[]> = {};
     const prefix = `hap${TriggerScanner.instances++}`;
     lexical.forEach(({ pattern }, trigger) => {
-      for (const [key, back] of startKeys(pattern, 3)) {
+      for (const [key, back] of startKeys(pattern, 4)) {
         const group = `${trigger}/${back}`;
         const name = `${prefix}.${group}`;
         if (!words[group]) {
