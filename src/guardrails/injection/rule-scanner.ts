@@ -33,7 +33,9 @@ export interface RuleScanner {
   cuesIn(anchors: LiteralHits<string>, offset: number, window: string, folded?: string): CueHits;
 }
 
-let scanners = 0;
+let registered = 0;
+/** The anchor-word groups of each rule's cues. */
+const ruleGroups = new Map<InjectionRule, string[]>();
 /** Characters at each edge of a window whose cues are found again in the window itself. */
 const EDGE = 48;
 
@@ -65,18 +67,24 @@ export function createRuleScanner(rules: readonly InjectionRule[]): RuleScanner 
   const cues = new RegExp(String.raw`\b(?:${words.join('|')})\b|${others.map(escapeRegExp).join('|')}`, 'gi');
   // The same cues in the anchor-word scan every detector shares: per rule, one group of whole
   // words and one of the others.
-  const prefix = `injection${scanners++}`;
-  const groups: Record<string, string[]> = {};
-  const options: Record<string, { caseless: true; wholeWord?: true }> = {};
-  rules.forEach((rule, index) => {
+  // A rule in several scanners registers its groups once.
+  const groupsOf = rules.map((rule) => {
+    const known = ruleGroups.get(rule);
+    if (known) return known;
+    const prefix = `injection${registered++}`;
+    const groups: Record<string, string[]> = {};
+    const options: Record<string, { caseless: true; wholeWord?: true }> = {};
     for (const cue of rule.cues.split(' ')) {
       const word = /^[a-z]+$/.test(cue);
-      const group = `${word ? 'w' : 'o'}${index}`;
+      const group = word ? 'words' : 'others';
       (groups[group] ??= []).push(cue);
       options[group] = word ? { caseless: true, wholeWord: true } : { caseless: true };
     }
+    registerAnchorWords(prefix, groups, options);
+    const names = Object.keys(groups).map((group) => `${prefix}.${group}`);
+    ruleGroups.set(rule, names);
+    return names;
   });
-  registerAnchorWords(prefix, groups, options);
   const findCues = (text: string): number[][] => {
     const hits: number[][] = rules.map(() => []);
     cues.lastIndex = 0;
@@ -107,7 +115,7 @@ export function createRuleScanner(rules: readonly InjectionRule[]): RuleScanner 
     const again = stretches.map((start) => ({ start, hits: findCues(folded.slice(start, start + EDGE)) }));
     return rules.map((_, index) => {
       const positions: number[] = again.flatMap(({ start, hits }) => hits[index]!.map((at) => at + start));
-      for (const group of [`${prefix}.w${index}`, `${prefix}.o${index}`])
+      for (const group of groupsOf[index]!)
         for (const at of anchors[group] ?? []) if (at >= offset && at < end) positions.push(at - offset);
       return [...new Set(positions)].sort((a, b) => a - b);
     });

@@ -84,7 +84,7 @@ const groups = {
 registerAnchorWords('pii', groups);
 const names = Object.keys(groups) as (keyof typeof groups)[];
 
-export type PiiAnchors = Record<keyof typeof groups, number[]>;
+export type PiiAnchors = Record<keyof typeof groups, readonly number[]>;
 
 /** Where each group's words start in `text`, ascending — from the scan shared through `scope`. */
 export function piiAnchors(text: string, scope?: TextScope): PiiAnchors {

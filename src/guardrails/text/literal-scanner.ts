@@ -50,7 +50,9 @@ function startsCaseless(text: string, word: string, at: number): boolean {
 }
 
 /** Positions, ascending, where a word of each group starts (one per position and group). */
-export type LiteralHits<G extends string> = Record<G, number[]>;
+export type LiteralHits<G extends string> = Record<G, readonly number[]>;
+
+const none: readonly number[] = Object.freeze([]);
 
 const SLOTS = 0x4000;
 const LIST_SLOTS = 0x10000;
@@ -152,7 +154,8 @@ export class LiteralScanner<G extends string> {
       }
       candidates[count++] = i;
     }
-    const found: number[][] = this.names.map(() => []);
+    // A list only for groups with a hit: most of many groups have none in a given text.
+    const found: (number[] | undefined)[] = new Array(this.names.length);
     const { singleLists, pairLists, tripleLists } = this;
     for (let c = 0; c < count; c++) {
       const at = candidates[c]!;
@@ -176,15 +179,16 @@ export class LiteralScanner<G extends string> {
               continue;
           }
           for (const group of entry.groups) {
-            const positions = found[group]!;
-            if (positions[positions.length - 1] !== at) positions.push(at);
+            const positions = found[group];
+            if (!positions) found[group] = [at];
+            else if (positions[positions.length - 1] !== at) positions.push(at);
           }
         }
       }
     }
     const hits = {} as LiteralHits<G>;
     this.names.forEach((name, index) => {
-      hits[name] = found[index]!;
+      hits[name] = found[index] ?? none;
     });
     return hits;
   }
