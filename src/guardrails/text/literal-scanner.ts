@@ -4,10 +4,11 @@
  * words as anchors: a pattern that cannot match without one of them runs only where one is.
  * A regex alternation of a hundred Korean words scans about ten times slower than this, because
  * irregexp's first-character check passes at most Hangul positions. Here each character is read
- * once and looked up in two small tables that stay in the processor's cache: one for words of one
- * character, one for a hash of the first two characters of longer words, whose entry is a mask of
- * the third characters that follow (low five bits), so "The" does not stop for "Thomas". Only then
- * are whole words compared.
+ * once and looked up in small tables that stay in the processor's cache: a bit per character that
+ * is a word, and for a hash of two characters a mask of the third characters that follow them in
+ * longer words (low five bits), so "The" does not stop for "Thomas"; past those, a mask of fourth
+ * characters. Only then are whole words compared, from short lists keyed by their first two or
+ * three characters.
  */
 
 /** How a group's words must sit in the text. */
@@ -69,6 +70,10 @@ export class LiteralScanner<G extends string> {
    * (their low five bits; every bit when a two-character word has those two). */
   private readonly singleBits = new Uint32Array(0x10000 >>> 5);
   private readonly thirdMasks = new Int32Array(SLOTS);
+  /** Passed on three characters, a hash of them gives the mask of fourth characters (every bit
+   * for words of three); one bit per hash of two characters that is a two-character word. */
+  private readonly fourthMasks = new Int32Array(LIST_SLOTS);
+  private readonly pairBits = new Uint32Array(SLOTS >>> 5);
   /** Word lists (list number + 1, 0 for none): one-character words by the character, two-character
    * words by a hash of both, longer ones by a hash of their first three — short lists to compare. */
   private readonly singleLists = new Int32Array(0x10000);
@@ -110,13 +115,18 @@ export class LiteralScanner<G extends string> {
         }
         for (const b of spellings(1)) {
           if (length === 2) {
-            this.thirdMasks[pairSlot(a, b)] = -1;
+            const slot = pairSlot(a, b);
+            this.thirdMasks[slot] = -1;
+            this.pairBits[slot >>> 5]! |= 1 << (slot & 31);
             this.add(this.pairLists, pairList(a, b), entry);
             continue;
           }
           for (const c of spellings(2)) {
             this.thirdMasks[pairSlot(a, b)]! |= 1 << (c & 31);
-            this.add(this.tripleLists, tripleList(a, b, c), entry);
+            const slot = tripleList(a, b, c);
+            this.fourthMasks[slot]! |=
+              length === 3 ? -1 : spellings(3).reduce((mask, d) => mask | (1 << (d & 31)), 0);
+            this.add(this.tripleLists, slot, entry);
           }
         }
       }
@@ -133,7 +143,7 @@ export class LiteralScanner<G extends string> {
   }
 
   scan(text: string): LiteralHits<G> {
-    const { singleBits, thirdMasks } = this;
+    const { singleBits, thirdMasks, fourthMasks, pairBits } = this;
     // Candidate positions first, in a plain loop; words are compared afterwards.
     let candidates = this.buffer;
     let count = 0;
@@ -145,8 +155,18 @@ export class LiteralScanner<G extends string> {
       second = third;
       third = i + 2 < length ? text.charCodeAt(i + 2) : 0;
       const single = (singleBits[first >>> 5]! >>> (first & 31)) & 1;
-      const longer = (thirdMasks[pairSlot(first, second)]! >>> (third & 31)) & 1;
-      if ((single | longer) === 0) continue;
+      const pair = pairSlot(first, second);
+      if ((single | ((thirdMasks[pair]! >>> (third & 31)) & 1)) === 0) continue;
+      // Past three characters, words of three or more must also have the fourth.
+      if (
+        single === 0 &&
+        ((pairBits[pair >>> 5]! >>> (pair & 31)) & 1) === 0 &&
+        ((fourthMasks[tripleList(first, second, third)]! >>>
+          ((i + 3 < length ? text.charCodeAt(i + 3) : 0) & 31)) &
+          1) ===
+          0
+      )
+        continue;
       if (count === candidates.length) {
         const grown = new Int32Array(candidates.length * 2);
         grown.set(candidates);
