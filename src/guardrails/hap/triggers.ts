@@ -45,6 +45,29 @@ for (const [kind, chars] of [
 ] as const) {
   for (let code = 0; code < 0x10000; code++) if (chars.test(String.fromCharCode(code))) kinds[code]! |= kind;
 }
+// The kinds above take ten values: as classes of four bits, the kinds of three characters in a row
+// index a table of the signs of evasion the middle one can make.
+const kindValues = [...new Set(kinds)].sort((a, b) => a - b);
+if (kindValues.length > 16) throw new Error('HAP character kinds do not fit four bits');
+const classOf = new Uint8Array(0x10000);
+for (let code = 0; code < 0x10000; code++) classOf[code] = kindValues.indexOf(kinds[code]!);
+const NOTHING = kindValues.indexOf(0);
+const SPACE = classOf[0x20]!;
+const SIGN_EVASION = 1;
+const SIGN_LEET = 2;
+const SIGN_SPACED_SWEAR = 4;
+const SIGN_SINGLE = 8;
+const signsOf = new Uint8Array(0x1000);
+for (let window = 0; window < 0x1000; window++) {
+  const [before, kind, after] = [window >> 8, (window >> 4) & 15, window & 15].map(
+    (index) => kindValues[index] ?? 0,
+  ) as [number, number, number];
+  signsOf[window] =
+    (kind & EVASION ? SIGN_EVASION : 0) |
+    (before & LATIN && kind & LEET && after & LATIN ? SIGN_LEET : 0) |
+    (kind & SPACED_START && after & SPACED_SEPARATOR ? SIGN_SPACED_SWEAR : 0) |
+    (before & SEPARATOR && kind & LETTER && after & SEPARATOR ? SIGN_SINGLE : 0);
+}
 const HANGUL_OR_JAMO = (code: number) =>
   (code >= 0x3131 && code <= 0x318e) || (code >= 0xac00 && code <= 0xd7a3);
 const syllable = (code: number) => code >= 0xac00 && code <= 0xd7a3;
@@ -137,10 +160,10 @@ export class TriggerScanner {
   }
 
   /**
-   * Where each sign of evasion's pattern can match, checked by char codes in one pass. Each
-   * condition is computed from the kinds of the previous, current and next character without
-   * branching — a branch on common characters (letters, spaces) costs more than the whole test —
-   * and only a character that meets one is looked at further.
+   * Where each sign of evasion's pattern can match, checked by char codes in one pass: the classes
+   * of the previous, current and next character index a table of the signs they can make, so a
+   * character costs two lookups and no branch that common characters (letters, spaces) would
+   * mispredict; only a character that can make a sign is looked at further.
    */
   private evasionSigns(text: string, lists: number[][]): void {
     const [signs, leetSigns, repeats, spaced, spacedStart] = lists as [
@@ -156,25 +179,23 @@ export class TriggerScanner {
       spaced.push(0);
     let beforePrevious = -1;
     let previous = -1;
-    let previousKind = 0;
     let code = text.charCodeAt(0);
-    let kind = kinds[code]!;
+    // The classes of the previous, current and next character, four bits each.
+    let window = (NOTHING << 4) | classOf[code]!;
     for (let i = 0; i < length; i++) {
       // Past the end, a space: the patterns' `$` and separator lookaheads both hold there.
       const nextCode = i + 1 < length ? text.charCodeAt(i + 1) : -1;
-      const nextKind = nextCode < 0 ? SEPARATOR | SPACED_SEPARATOR : kinds[nextCode]!;
-      const leetSign = (previousKind >> 1) & (kind >> 4) & (nextKind >> 1) & 1; // LATIN, LEET, LATIN
-      const spacedSwear = (kind >> 5) & (nextKind >> 6) & 1; // SPACED_START, SPACED_SEPARATOR
-      const single = (previousKind >> 3) & (kind >> 2) & (nextKind >> 3) & 1; // SEPARATOR, LETTER, SEPARATOR
-      const repeat = ((code ^ previous) | (previous ^ beforePrevious)) === 0 ? (kind >> 2) & 1 : 0;
-      if ((kind & EVASION) | leetSign | spacedSwear | single | repeat) {
-        if (kind & EVASION) signs.push(i);
-        if (leetSign) leetSigns.push(i - 1);
+      window = ((window << 4) | (nextCode < 0 ? SPACE : classOf[nextCode]!)) & 0xfff;
+      const sign = signsOf[window]!;
+      const repeat = ((code ^ previous) | (previous ^ beforePrevious)) === 0 ? kinds[code]! & LETTER : 0;
+      if (sign | repeat) {
+        if (sign & SIGN_EVASION) signs.push(i);
+        if (sign & SIGN_LEET) leetSigns.push(i - 1);
         if (repeat) repeats.push(i - 2);
-        if (single && singleLetters(text, i) >= 3) spaced.push(i - 1);
+        if (sign & SIGN_SINGLE && singleLetters(text, i) >= 3) spaced.push(i - 1);
         // The pattern's lookbehind (no syllable before), and one syllable or jamo alone after
         // the separators.
-        if (spacedSwear && nextCode >= 0 && !syllable(previous)) {
+        if (sign & SIGN_SPACED_SWEAR && nextCode >= 0 && !syllable(previous)) {
           let after = i + 2;
           while (after < length && kinds[text.charCodeAt(after)]! & SPACED_SEPARATOR) after++;
           if (
@@ -187,9 +208,7 @@ export class TriggerScanner {
       }
       beforePrevious = previous;
       previous = code;
-      previousKind = kind;
       code = nextCode;
-      kind = nextKind;
     }
   }
 }
