@@ -77,7 +77,7 @@ export function createRuleScanner(rules: readonly InjectionRule[]): RuleScanner 
     for (const cue of rule.cues.split(' ')) {
       const word = /^[a-z]+$/.test(cue);
       const group = word ? 'words' : 'others';
-      (groups[group] ??= []).push(cue);
+      groups[group] = [...(groups[group] ?? []), cue];
       options[group] = word ? { caseless: true, wholeWord: true } : { caseless: true };
     }
     registerAnchorWords(prefix, groups, options);

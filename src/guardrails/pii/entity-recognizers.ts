@@ -11,7 +11,6 @@
 import type { TextScope } from '../../spec/detector.js';
 import { piiAnchors } from './anchors.js';
 import {
-  eachMatch,
   eachMatchAt,
   eachMatchIn,
   type Finding,
