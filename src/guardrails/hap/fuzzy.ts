@@ -82,9 +82,10 @@ export function repairSpelling(sentence: string, keys: readonly string[]): strin
         changed = true;
         return key;
       }
-      // Run together: "ihate", "todie", "hatewomen".
+      // Run together: "ihate", "todie", "hatewomen" (looked for only in words a little longer).
+      if (key.length < 3 || lower.length <= key.length || lower.length - key.length > 6) continue;
       const at = lower.indexOf(key);
-      if (key.length >= 3 && at >= 0 && lower.length > key.length && lower.length - key.length <= 6) {
+      if (at >= 0) {
         changed = true;
         return `${lower.slice(0, at)} ${key} ${lower.slice(at + key.length)}`.trim();
       }

@@ -100,21 +100,31 @@ export function createPiiDetector(options: { entities?: readonly string[] } = {}
         a.rank - b.rank ||
         b.finding.end - b.finding.start - (a.finding.end - a.finding.start),
     );
+    // Accepted spans, by start: they never overlap, so a new one can only overlap its neighbours.
     const accepted: Span[] = [];
     for (const { finding, score, raised } of scored) {
-      if (accepted.some((span) => finding.start < span.end && finding.end > span.start)) continue;
-      accepted.push({
+      let low = 0;
+      for (let high = accepted.length; low < high; ) {
+        const middle = (low + high) >>> 1;
+        if (accepted[middle]!.start < finding.start) low = middle + 1;
+        else high = middle;
+      }
+      const before = accepted[low - 1];
+      const after = accepted[low];
+      if ((before && before.end > finding.start) || (after && after.start < finding.end)) continue;
+      const span: Span = {
         type: finding.type,
         start: finding.start,
         end: finding.end,
         score: Math.round(score * 1000) / 1000,
         detector: 'pii',
         version: PII_DETECTOR_VERSION,
-        ...(raised ? { baseScore: finding.score } : {}),
-        reasons: raised ? [...finding.reasons, 'context'] : finding.reasons,
-        ...(detectOptions.includeText ? { text: text.slice(finding.start, finding.end) } : {}),
-      });
+      };
+      if (raised) span.baseScore = finding.score;
+      span.reasons = raised ? [...finding.reasons, 'context'] : finding.reasons;
+      if (detectOptions.includeText) span.text = text.slice(finding.start, finding.end);
+      accepted.splice(low, 0, span);
     }
-    return accepted.sort((a, b) => a.start - b.start);
+    return accepted;
   }
 }
