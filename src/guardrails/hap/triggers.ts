@@ -4,9 +4,10 @@
  * matches, exactly as a global scan (`exec` in a loop, from the start) finds them. Scanning the
  * whole text with each pattern is slow — the lexicons are long alternations whose first
  * characters are most Hangul syllables and Latin letters, so the regex engine tries them at
- * almost every position. Instead one pass over the char codes finds the positions where a match
- * could start (a superset, from the patterns' own start keys or, for the signs of evasion, from
- * the characters the pattern needs there), and each pattern runs, sticky, only at those.
+ * almost every position. Instead the positions where a match could start are found first — a
+ * superset: the patterns' own start keys, as words of the anchor-word scan every detector shares
+ * (../text/anchor-words), and for the signs of evasion one pass over the char codes — and each
+ * pattern runs, sticky, only at those.
  */
 import type { TextScope } from '../../spec/detector.js';
 import { anchorHits, registerAnchorWords } from '../text/anchor-words.js';
