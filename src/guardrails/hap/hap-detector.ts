@@ -6,8 +6,8 @@
  * as homonyms or reclaimed, negated statements and counter-speech do not count as hate.
  */
 import type { DetectOptions, Span, SyncDetectorV1 } from '../../spec/detector.js';
-import { foldText, looksEvasive, normalizeForMatching } from '../text/normalize.js';
-import { isSpaceCode, sentenceAt } from '../text/sentences.js';
+import { foldText, isWhitespace, looksEvasive, normalizeForMatching } from '../text/normalize.js';
+import { sentenceAt } from '../text/sentences.js';
 import { englishHateKeys, englishIdentityKeys, repairSpelling } from './fuzzy.js';
 import {
   identityHateEn,
@@ -254,7 +254,7 @@ const triggers = new TriggerScanner([
 ]);
 
 function onlySpace(text: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (!isSpaceCode(text.charCodeAt(i))) return false;
+  for (let i = from; i < to; i++) if (!isWhitespace(text.charCodeAt(i))) return false;
   return true;
 }
 

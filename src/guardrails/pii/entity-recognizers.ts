@@ -8,13 +8,14 @@
  * one literal scan per text finds (see ./anchors); each pattern is tried only where one is — as a
  * sticky match at the position its match would start, or over a window around the word.
  */
+
 import type { TextScope } from '../../spec/detector.js';
+import { isWhitespace } from '../text/normalize.js';
 import { piiAnchors } from './anchors.js';
 import {
   eachMatchAt,
   eachMatchIn,
   type Finding,
-  isWhitespace,
   pointSpans,
   type Recognizer,
   windowsAround,

@@ -3,6 +3,7 @@
  * What a PII recognizer reports before context and overlap resolution.
  */
 import type { TextScope } from '../../spec/detector.js';
+
 export interface Finding {
   type: string;
   start: number;
@@ -98,21 +99,6 @@ export function eachMatchIn(
       onMatch(match);
     });
   }
-}
-
-/** What `\s` matches in a JavaScript pattern. */
-export function isWhitespace(code: number): boolean {
-  return code <= 0x20
-    ? code === 0x20 || (code >= 0x09 && code <= 0x0d)
-    : code === 0xa0 ||
-        code === 0x1680 ||
-        (code >= 0x2000 && code <= 0x200a) ||
-        code === 0x2028 ||
-        code === 0x2029 ||
-        code === 0x202f ||
-        code === 0x205f ||
-        code === 0x3000 ||
-        code === 0xfeff;
 }
 
 /** `[index, index + 1]` for each position: windows around single positions. */

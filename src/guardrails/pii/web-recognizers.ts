@@ -5,13 +5,14 @@
  * are looked for only around a cue — a dot before a top-level domain, a digit-dot-digit, a colon
  * before a hex digit — in windows whose edges no match can cross.
  */
+
 import { isIPv4, isIPv6 } from 'node:net';
 import type { TextScope } from '../../spec/detector.js';
+import { isWhitespace } from '../text/normalize.js';
 import { piiAnchors } from './anchors.js';
 import {
   eachMatch,
   eachMatchIn,
-  isWhitespace,
   pointSpans,
   type Recognizer,
   type Window,

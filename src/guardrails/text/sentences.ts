@@ -6,6 +6,7 @@
  * line breaks are reliable). Used by HAP scoring and the streaming guard. Characters are read as
  * char codes: these loops run over every character of a document.
  */
+import { isWhitespace } from './normalize.js';
 
 export interface SentenceRange {
   start: number;
@@ -20,23 +21,6 @@ const kinds = new Uint8Array(0x10000);
 for (const char of '.!?。！？…') kinds[char.charCodeAt(0)] = TERMINAL;
 for (const char of '"\'”’)]」』》') kinds[char.charCodeAt(0)] = CLOSER;
 kinds[0x0a] = NEWLINE;
-
-/** What `/\s/` matches, as char codes. */
-export function isSpaceCode(code: number): boolean {
-  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
-  if (code < 0xa0) return false;
-  return (
-    code === 0xa0 ||
-    code === 0x1680 ||
-    (code >= 0x2000 && code <= 0x200a) ||
-    code === 0x2028 ||
-    code === 0x2029 ||
-    code === 0x202f ||
-    code === 0x205f ||
-    code === 0x3000 ||
-    code === 0xfeff
-  );
-}
 
 /**
  * For a terminal or newline at `i`: the index just after the sentence end it makes, -1 when it
@@ -98,11 +82,11 @@ export function sentenceAt(text: string, at: number, floor = 0): SentenceAt {
   }
   const length = text.length;
   let start = boundary;
-  while (start < length && isSpaceCode(text.charCodeAt(start))) start++;
+  while (start < length && isWhitespace(text.charCodeAt(start))) start++;
   if (start > at) return { range: undefined, next: boundary };
   const end = nextSentenceEnd(text, start, true);
   let trimmed = end;
-  while (trimmed > start && isSpaceCode(text.charCodeAt(trimmed - 1))) trimmed--;
+  while (trimmed > start && isWhitespace(text.charCodeAt(trimmed - 1))) trimmed--;
   return { range: at < trimmed ? { start, end: trimmed } : undefined, next: end };
 }
 
@@ -112,11 +96,11 @@ export function splitSentences(text: string): SentenceRange[] {
   const length = text.length;
   let start = 0;
   while (start < length) {
-    while (start < length && isSpaceCode(text.charCodeAt(start))) start++;
+    while (start < length && isWhitespace(text.charCodeAt(start))) start++;
     if (start >= length) break;
     const end = nextSentenceEnd(text, start, true);
     let trimmed = end;
-    while (trimmed > start && isSpaceCode(text.charCodeAt(trimmed - 1))) trimmed--;
+    while (trimmed > start && isWhitespace(text.charCodeAt(trimmed - 1))) trimmed--;
     if (trimmed > start) ranges.push({ start, end: trimmed });
     start = end;
   }
