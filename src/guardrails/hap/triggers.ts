@@ -10,7 +10,7 @@
  * pattern runs, sticky, only at those.
  */
 import type { TextScope } from '../../spec/detector.js';
-import { anchorHits, registerAnchorWords } from '../text/anchor-words.js';
+import { anchorHits, registerAnchorWords, registerCharacterContexts } from '../text/anchor-words.js';
 import { scopeFor } from '../text/text-scope.js';
 import { foldCase, startKeys } from './start-keys.js';
 
@@ -69,6 +69,12 @@ for (let window = 0; window < 0x1000; window++) {
     (kind & SPACED_START && after & SPACED_SEPARATOR ? SIGN_SPACED_SWEAR : 0) |
     (before & SEPARATOR && kind & LETTER && after & SEPARATOR ? SIGN_SINGLE : 0);
 }
+// The shared scan reports where the signs can be and where three identical characters begin.
+registerCharacterContexts('hapSigns', {
+  classes: classOf,
+  marks: signsOf,
+  outside: { before: NOTHING, after: SPACE },
+});
 const HANGUL_OR_JAMO = (code: number) =>
   (code >= 0x3131 && code <= 0x318e) || (code >= 0xac00 && code <= 0xd7a3);
 const syllable = (code: number) => code >= 0xac00 && code <= 0xd7a3;
@@ -149,7 +155,7 @@ export class TriggerScanner {
         for (let start = Math.max(0, at - back); start <= at; start++) list.push(start);
       }
     }
-    this.evasionSigns(text, candidates.slice(evasion));
+    this.evasionSigns(text, hits, candidates.slice(evasion));
     const byTrigger = candidates.map((list, trigger) => {
       // Several key groups feed one trigger, so its list is sorted; the sign lists are in order.
       if (trigger < evasion) list.sort((a, b) => a - b);
@@ -161,12 +167,15 @@ export class TriggerScanner {
   }
 
   /**
-   * Where each sign of evasion's pattern can match, checked by char codes in one pass: the classes
-   * of the previous, current and next character index a table of the signs they can make, so a
-   * character costs two lookups and no branch that common characters (letters, spaces) would
-   * mispredict; only a character that can make a sign is looked at further.
+   * Where each sign of evasion's pattern can match. The shared scan reports the positions whose
+   * characters, with their neighbours, can make a sign (their classes index a table of the signs)
+   * and where three identical characters begin; only those are looked at here.
    */
-  private evasionSigns(text: string, lists: number[][]): void {
+  private evasionSigns(
+    text: string,
+    hits: Readonly<Record<string, readonly number[]>>,
+    lists: number[][],
+  ): void {
     const [signs, leetSigns, repeats, spaced, spacedStart] = lists as [
       number[],
       number[],
@@ -178,38 +187,26 @@ export class TriggerScanner {
     if (length === 0) return;
     if (length > 1 && kinds[text.charCodeAt(0)]! & LETTER && kinds[text.charCodeAt(1)]! & SEPARATOR)
       spaced.push(0);
-    let beforePrevious = -1;
-    let previous = -1;
-    let code = text.charCodeAt(0);
-    // The classes of the previous, current and next character, four bits each.
-    let window = (NOTHING << 4) | classOf[code]!;
-    for (let i = 0; i < length; i++) {
-      // Past the end, a space: the patterns' `$` and separator lookaheads both hold there.
-      const nextCode = i + 1 < length ? text.charCodeAt(i + 1) : -1;
-      window = ((window << 4) | (nextCode < 0 ? SPACE : classOf[nextCode]!)) & 0xfff;
-      const sign = signsOf[window]!;
-      const repeat = ((code ^ previous) | (previous ^ beforePrevious)) === 0 ? kinds[code]! & LETTER : 0;
-      if (sign | repeat) {
-        if (sign & SIGN_EVASION) signs.push(i);
-        if (sign & SIGN_LEET) leetSigns.push(i - 1);
-        if (repeat) repeats.push(i - 2);
-        if (sign & SIGN_SINGLE && singleLetters(text, i) >= 3) spaced.push(i - 1);
-        // The pattern's lookbehind (no syllable before), and one syllable or jamo alone after
-        // the separators.
-        if (sign & SIGN_SPACED_SWEAR && nextCode >= 0 && !syllable(previous)) {
-          let after = i + 2;
-          while (after < length && kinds[text.charCodeAt(after)]! & SPACED_SEPARATOR) after++;
-          if (
-            after < length &&
-            HANGUL_OR_JAMO(text.charCodeAt(after)) &&
-            !(after + 1 < length && syllable(text.charCodeAt(after + 1)))
-          )
-            spacedStart.push(i);
-        }
+    for (const at of hits['hapSigns.repeats']!) if (kinds[text.charCodeAt(at)]! & LETTER) repeats.push(at);
+    for (const i of hits['hapSigns.contexts']!) {
+      const before = i > 0 ? classOf[text.charCodeAt(i - 1)]! : NOTHING;
+      const after = i + 1 < length ? classOf[text.charCodeAt(i + 1)]! : SPACE;
+      const sign = signsOf[(before << 8) | (classOf[text.charCodeAt(i)]! << 4) | after]!;
+      if (sign & SIGN_EVASION) signs.push(i);
+      if (sign & SIGN_LEET) leetSigns.push(i - 1);
+      if (sign & SIGN_SINGLE && singleLetters(text, i) >= 3) spaced.push(i - 1);
+      // The pattern's lookbehind (no syllable before), and one syllable or jamo alone after the
+      // separators.
+      if (sign & SIGN_SPACED_SWEAR && i + 1 < length && !(i > 0 && syllable(text.charCodeAt(i - 1)))) {
+        let end = i + 2;
+        while (end < length && kinds[text.charCodeAt(end)]! & SPACED_SEPARATOR) end++;
+        if (
+          end < length &&
+          HANGUL_OR_JAMO(text.charCodeAt(end)) &&
+          !(end + 1 < length && syllable(text.charCodeAt(end + 1)))
+        )
+          spacedStart.push(i);
       }
-      beforePrevious = previous;
-      previous = code;
-      code = nextCode;
     }
   }
 }

@@ -97,6 +97,22 @@ describe('LiteralScanner', () => {
     }
   });
 
+  it('reports marked character contexts and runs of three identical characters from the same pass', () => {
+    // Classes: 1 for letters, 2 for spaces; mark a letter between two spaces (a letter alone).
+    const classes = new Uint8Array(0x10000);
+    for (const char of 'abcdefghijklmnopqrstuvwxyz') classes[char.charCodeAt(0)] = 1;
+    classes[0x20] = 2;
+    const marks = new Uint8Array(0x1000);
+    marks[(2 << 8) | (1 << 4) | 2] = 1;
+    const scanner = new LiteralScanner<'word' | 'alone' | 'triple'>(
+      { word: ['ab'], alone: [], triple: [] },
+      {},
+      { group: 'alone', repeats: 'triple', classes, marks, outside: { before: 2, after: 2 } },
+    );
+    expect(scanner.scan('a b cc dddd ab x')).toEqual({ word: [12], alone: [0, 2, 15], triple: [7, 8] });
+    expect(scanner.scan('')).toEqual({ word: [], alone: [], triple: [] });
+  });
+
   it('returns empty lists for empty text and rejects empty words', () => {
     expect(new LiteralScanner({ a: ['x'] }).scan('')).toEqual({ a: [] });
     expect(() => new LiteralScanner({ a: [''] })).toThrow(/empty anchor word/);

@@ -50,10 +50,33 @@ function startsCaseless(text: string, word: string, at: number): boolean {
   return true;
 }
 
+/**
+ * Character contexts reported from the same pass: positions whose previous, current and next
+ * characters have classes (four bits each) that `marks` marks, and positions where three
+ * identical characters begin. What character-level signs need (spacing, leetspeak, repetition).
+ */
+export interface CharacterContexts<G extends string> {
+  /** Receives the positions whose context is marked. */
+  group: G;
+  /** Receives the positions where three identical characters begin. */
+  repeats: G;
+  /** A class, 0–15, for every char code. */
+  classes: Uint8Array;
+  /** Per 12-bit context (previous, current, next class), non-zero when the position is wanted. */
+  marks: Uint8Array;
+  /** The classes taken before the first character and after the last. */
+  outside: { before: number; after: number };
+}
+
 /** Positions, ascending, where a word of each group starts (one per position and group). */
 export type LiteralHits<G extends string> = Record<G, readonly number[]>;
 
 const none: readonly number[] = Object.freeze([]);
+const noContexts = {
+  classes: new Uint8Array(0x10000),
+  marks: new Uint8Array(0x1000),
+  outside: { before: 0, after: 0 },
+};
 
 const SLOTS = 0x4000;
 const LIST_SLOTS = 0x10000;
@@ -83,11 +106,15 @@ export class LiteralScanner<G extends string> {
   /** Reused between scans: candidate positions. */
   private buffer = new Int32Array(4096);
 
+  private readonly contexts: CharacterContexts<G> | undefined;
+
   constructor(
     groups: Readonly<Record<G, readonly string[]>>,
     options: Partial<Readonly<Record<G, GroupOptions>>> = {},
+    contexts?: CharacterContexts<G>,
   ) {
     this.names = Object.keys(groups) as G[];
+    this.contexts = contexts;
     // One entry per word and way of matching it, listing every group that wants it so.
     const entries = new Map<string, Entry>();
     this.names.forEach((name, index) => {
@@ -150,10 +177,18 @@ export class LiteralScanner<G extends string> {
     const length = text.length;
     let second = length > 0 ? text.charCodeAt(0) : 0;
     let third = length > 1 ? text.charCodeAt(1) : 0;
+    const { classes, marks, outside } = this.contexts ?? noContexts;
+    const marked: number[] = [];
+    const repeats: number[] = [];
+    const wantRepeats = this.contexts !== undefined;
+    let context = (outside.before << 4) | classes[second]!;
     for (let i = 0; i < length; i++) {
       const first = second;
       second = third;
       third = i + 2 < length ? text.charCodeAt(i + 2) : 0;
+      context = ((context << 4) | (i + 1 < length ? classes[second]! : outside.after)) & 0xfff;
+      if (marks[context] !== 0) marked.push(i);
+      if (first === second && second === third && wantRepeats && i + 2 < length) repeats.push(i);
       const single = (singleBits[first >>> 5]! >>> (first & 31)) & 1;
       const pair = pairSlot(first, second);
       if ((single | ((thirdMasks[pair]! >>> (third & 31)) & 1)) === 0) continue;
@@ -210,6 +245,10 @@ export class LiteralScanner<G extends string> {
     this.names.forEach((name, index) => {
       hits[name] = found[index] ?? none;
     });
+    if (this.contexts) {
+      hits[this.contexts.group] = marked;
+      hits[this.contexts.repeats] = repeats;
+    }
     return hits;
   }
 }
