@@ -151,7 +151,7 @@ export class TriggerScanner {
     const hits = scopeFor(text, scope).memo(anchorHits);
     for (const { name, trigger, back } of this.groups) {
       const list = candidates[trigger]!;
-      for (const at of hits[name]!) {
+      for (const at of hits[name] ?? []) {
         for (let start = Math.max(0, at - back); start <= at; start++) list.push(start);
       }
     }
@@ -187,8 +187,9 @@ export class TriggerScanner {
     if (length === 0) return;
     if (length > 1 && kinds[text.charCodeAt(0)]! & LETTER && kinds[text.charCodeAt(1)]! & SEPARATOR)
       spaced.push(0);
-    for (const at of hits['hapSigns.repeats']!) if (kinds[text.charCodeAt(at)]! & LETTER) repeats.push(at);
-    for (const i of hits['hapSigns.contexts']!) {
+    for (const at of hits['hapSigns.repeats'] ?? [])
+      if (kinds[text.charCodeAt(at)]! & LETTER) repeats.push(at);
+    for (const i of hits['hapSigns.contexts'] ?? []) {
       const before = i > 0 ? classOf[text.charCodeAt(i - 1)]! : NOTHING;
       const after = i + 1 < length ? classOf[text.charCodeAt(i + 1)]! : SPACE;
       const sign = signsOf[(before << 8) | (classOf[text.charCodeAt(i)]! << 4) | after]!;

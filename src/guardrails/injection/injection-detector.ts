@@ -162,7 +162,10 @@ export function createInjectionDetector(): SyncDetectorV1 {
         }
       }
       // ROT13 is only worth trying on short texts, or when the text names it.
-      if (/[a-z]{4,}/i.test(text) && (text.length <= 4096 || anchors()['injection.rot13']!.length > 0)) {
+      if (
+        /[a-z]{4,}/i.test(text) &&
+        (text.length <= 4096 || (anchors()['injection.rot13']?.length ?? 0) > 0)
+      ) {
         const rotated: Span[] = [];
         applyRules(foldText(rot13(text.slice(0, 65_536))), 0, promptScanner, rotated, 'rot13');
         for (const span of rotated)

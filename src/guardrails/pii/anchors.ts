@@ -90,6 +90,6 @@ export type PiiAnchors = Record<keyof typeof groups, readonly number[]>;
 export function piiAnchors(text: string, scope?: TextScope): PiiAnchors {
   const hits = scopeFor(text, scope).memo(anchorHits);
   const anchors = {} as PiiAnchors;
-  for (const name of names) anchors[name] = hits[`pii.${name}`]!;
+  for (const name of names) anchors[name] = hits[`pii.${name}`] ?? [];
   return anchors;
 }
