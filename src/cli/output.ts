@@ -26,6 +26,17 @@ export function printJson(io: CliIO, value: unknown): void {
   io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** A list for `--json` as it is, for people as a table of `row(item)`. */
+export function printRows<T>(
+  io: CliIO,
+  json: boolean | undefined,
+  items: readonly T[],
+  row: (item: T) => Record<string, unknown>,
+): void {
+  if (json) printJson(io, items);
+  else printTable(io, items.map(row));
+}
+
 /** A plain text table: columns sized to content, no borders. */
 export function printTable(io: CliIO, rows: Record<string, unknown>[], columns?: string[]): void {
   if (rows.length === 0) {

@@ -6,6 +6,8 @@
  */
 import { z } from 'zod';
 import type { Moderations } from '../api/watsonx.js';
+import { hapCategories } from './hap/hap-detector.js';
+import { injectionTypes } from './injection/injection-detector.js';
 import { piiEntityTypes } from './pii/pii-detector.js';
 
 export const actions = ['block', 'mask', 'pseudonymise', 'flag'] as const;
@@ -37,21 +39,14 @@ const detectorPolicy = <Types extends [string, ...string[]]>(
     .prefault({});
 
 const piiTypes = piiEntityTypes as [string, ...string[]];
-const hapTypes = ['hate', 'abuse', 'profanity'] as [string, ...string[]];
-const injectionTypes = [
-  'prompt_injection',
-  'jailbreak',
-  'prompt_leak',
-  'indirect_injection',
-  'encoded_payload',
-  'invisible_text',
-] as [string, ...string[]];
+const hapTypes = [...hapCategories] as [string, ...string[]];
+const injectionTypeNames = [...injectionTypes] as [string, ...string[]];
 
 export const directionPolicySchema = z
   .strictObject({
     pii: detectorPolicy(piiTypes, { action: 'mask', threshold: 0.5, enabled: true }),
     hap: detectorPolicy(hapTypes, { action: 'block', threshold: 0.5, enabled: true }),
-    injection: detectorPolicy(injectionTypes, { action: 'block', threshold: 0.7, enabled: true }),
+    injection: detectorPolicy(injectionTypeNames, { action: 'block', threshold: 0.7, enabled: true }),
   })
   .prefault({});
 export type DirectionPolicy = z.infer<typeof directionPolicySchema>;

@@ -8,6 +8,7 @@ import type { Context } from 'hono';
 import { authorize } from '../platform/principal.js';
 import type { Permission, Role } from '../platform/roles.js';
 import type { KeelEnv } from './context.js';
+import { requestSignal } from './request-signal.js';
 
 export interface ProjectScope {
   projectId: string;
@@ -24,4 +25,27 @@ export function projectScope(
   const projectId = requested ?? c.req.header('x-keel-project') ?? principal.defaultProjectId;
   const role = authorize(principal, projectId, permission);
   return { projectId, role, keyId: principal.keyId };
+}
+
+/** Who acts, in which project, for a service call: the user (or, for API keys, the key), its role. */
+export interface RequestCaller {
+  projectId: string;
+  keyId: string;
+  actor: string;
+  role: Role;
+  /** Fires when the client goes away. */
+  signal: AbortSignal;
+}
+
+/** Authorises the request for `permission` in its project and says who is acting. */
+export function callerOf(c: Context<KeelEnv>, permission: Permission): RequestCaller {
+  const scope = projectScope(c, permission);
+  const principal = c.get('principal');
+  return {
+    projectId: scope.projectId,
+    keyId: scope.keyId,
+    actor: principal.userId ?? principal.keyId,
+    role: scope.role,
+    signal: requestSignal(c),
+  };
 }

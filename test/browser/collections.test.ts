@@ -3,8 +3,14 @@
  * and watch their ingestion, search in Korean, and ask with a streamed answer from llama.cpp.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, chromiumAvailable, launchBrowser, screenshot } from './support/browser.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Browser,
+  chromiumAvailable,
+  launchBrowser,
+  screenshot,
+  screenshotOnFailure,
+} from './support/browser.js';
 import { adminKey, type KeelServer, startKeel } from './support/keel-server.js';
 import { credentialScript } from './support/session.js';
 
@@ -18,10 +24,7 @@ describe.runIf(chromiumAvailable)('Collections page', () => {
     page = await browser.newPage();
     await page.addInitScript(credentialScript(adminKey));
   });
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail')
-      await screenshot(page, `failed-${context.task.name.slice(0, 40)}`);
-  });
+  screenshotOnFailure(() => page);
   afterAll(async () => {
     await browser?.close();
     await keel?.stop();

@@ -3,9 +3,15 @@
  * provider status, a model pull followed live (from a slow local file server), and usage charts.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTinyGguf } from '../../src/testing/tiny-gguf.js';
-import { type Browser, chromiumAvailable, launchBrowser, screenshot } from './support/browser.js';
+import {
+  type Browser,
+  chromiumAvailable,
+  launchBrowser,
+  screenshot,
+  screenshotOnFailure,
+} from './support/browser.js';
 import { adminKey, type KeelServer, startKeel } from './support/keel-server.js';
 import { credentialScript } from './support/session.js';
 import { type SlowFileServer, startSlowFileServer } from './support/slow-file-server.js';
@@ -26,10 +32,7 @@ describe.runIf(chromiumAvailable)('Models and Usage pages', () => {
     page = await browser.newPage();
     await page.addInitScript(credentialScript(adminKey));
   });
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail')
-      await screenshot(page, `failed-${context.task.name.slice(0, 40)}`);
-  });
+  screenshotOnFailure(() => page);
   afterAll(async () => {
     await browser?.close();
     await files?.close();

@@ -4,8 +4,14 @@
  * run from the history; sample prompts; chat mode from the keyboard; two models side by side.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, chromiumAvailable, launchBrowser, screenshot } from './support/browser.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Browser,
+  chromiumAvailable,
+  launchBrowser,
+  screenshot,
+  screenshotOnFailure,
+} from './support/browser.js';
 import { adminKey, type KeelServer, startKeel } from './support/keel-server.js';
 import { credentialScript } from './support/session.js';
 
@@ -35,10 +41,7 @@ describe.runIf(chromiumAvailable)('Prompt Lab', () => {
     [keel, browser] = await Promise.all([startKeel(), launchBrowser()]);
     page = await openLab(browser, keel.url);
   });
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail')
-      await screenshot(page, `failed-${context.task.name.slice(0, 40)}`);
-  });
+  screenshotOnFailure(() => page);
   afterAll(async () => {
     await browser?.close();
     await keel?.stop();

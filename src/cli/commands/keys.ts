@@ -5,7 +5,7 @@
 
 import type { CommandHandler } from '../command.js';
 import { withConnection } from '../connect.js';
-import { printJson, printTable } from '../output.js';
+import { printJson, printRows } from '../output.js';
 
 export const createCommand: CommandHandler = async (context, _args, options) => {
   const key = await withConnection(context, ({ client }) =>
@@ -29,25 +29,20 @@ export const listCommand: CommandHandler = async (context, _args, options) => {
   const { keys } = await withConnection(context, ({ client }) =>
     client.keys.list({ includeRevoked: Boolean(options.all) }),
   );
-  if (context.global.json) printJson(context.io, keys);
-  else
-    printTable(
-      context.io,
-      keys.map((key) => ({
-        id: key.id,
-        name: key.name,
-        role: key.role,
-        prefix: `${key.prefix}…`,
-        created: key.created_at.slice(0, 10),
-        expires: key.expires_at?.slice(0, 10) ?? 'never',
-        last_used: key.last_used_at?.slice(0, 16).replace('T', ' ') ?? '',
-        status: key.revoked_at
-          ? 'revoked'
-          : key.expires_at && new Date(key.expires_at) < new Date()
-            ? 'expired'
-            : 'active',
-      })),
-    );
+  printRows(context.io, context.global.json, keys, (key) => ({
+    id: key.id,
+    name: key.name,
+    role: key.role,
+    prefix: `${key.prefix}…`,
+    created: key.created_at.slice(0, 10),
+    expires: key.expires_at?.slice(0, 10) ?? 'never',
+    last_used: key.last_used_at?.slice(0, 16).replace('T', ' ') ?? '',
+    status: key.revoked_at
+      ? 'revoked'
+      : key.expires_at && new Date(key.expires_at) < new Date()
+        ? 'expired'
+        : 'active',
+  }));
   return 0;
 };
 

@@ -6,7 +6,7 @@
 import { stringify } from 'yaml';
 import type { PromptTask } from '../../api/prompts.js';
 import type { CommandHandler } from '../command.js';
-import { printJson, printTable, withSpinner } from '../output.js';
+import { printJson, printRows, printTable, withSpinner } from '../output.js';
 import { connected } from './prompt-options.js';
 
 /** `keel prompt list [--task <task>] [--search <text>]` */
@@ -16,23 +16,17 @@ export const listCommand: CommandHandler = async (context, _args, options) =>
       ...(options.task ? { task: options.task as PromptTask } : {}),
       ...(options.search ? { q: String(options.search) } : {}),
     });
-    if (context.global.json) printJson(context.io, prompts);
-    else {
-      printTable(
-        context.io,
-        prompts.map((prompt) => ({
-          name: prompt.name,
-          title: prompt.title,
-          mode: prompt.mode,
-          model: prompt.model_id ?? '',
-          version: prompt.latest_version,
-          labels: Object.entries(prompt.labels)
-            .map(([label, version]) => `${label}@${version}`)
-            .join(' '),
-          updated: prompt.updated_at.slice(0, 16).replace('T', ' '),
-        })),
-      );
-    }
+    printRows(context.io, context.global.json, prompts, (prompt) => ({
+      name: prompt.name,
+      title: prompt.title,
+      mode: prompt.mode,
+      model: prompt.model_id ?? '',
+      version: prompt.latest_version,
+      labels: Object.entries(prompt.labels)
+        .map(([label, version]) => `${label}@${version}`)
+        .join(' '),
+      updated: prompt.updated_at.slice(0, 16).replace('T', ' '),
+    }));
     return 0;
   });
 
@@ -135,19 +129,13 @@ export const samplesCommand: CommandHandler = async (context, _args, options) =>
       return 0;
     }
     const { samples } = await client.prompts.samples.list(filter);
-    if (context.global.json) printJson(context.io, samples);
-    else {
-      printTable(
-        context.io,
-        samples.map((sample) => ({
-          id: sample.id,
-          task: sample.task,
-          language: sample.language,
-          mode: sample.template.mode,
-          title: sample.title,
-          use_case: sample.use_case,
-        })),
-      );
-    }
+    printRows(context.io, context.global.json, samples, (sample) => ({
+      id: sample.id,
+      task: sample.task,
+      language: sample.language,
+      mode: sample.template.mode,
+      title: sample.title,
+      use_case: sample.use_case,
+    }));
     return 0;
   });

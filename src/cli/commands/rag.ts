@@ -10,7 +10,7 @@ import type { Experiment } from '../../sdk/rag.js';
 import type { CommandHandler } from '../command.js';
 import { withConnection } from '../connect.js';
 import { numberOption } from '../number-option.js';
-import { createProgress, printJson, printTable, withSpinner } from '../output.js';
+import { createProgress, printJson, printRows, printTable, withSpinner } from '../output.js';
 
 function listOption<T = string>(value: unknown, name: string, asNumber = false): T[] | undefined {
   if (value === undefined) return undefined;
@@ -74,18 +74,13 @@ export const createCommand: CommandHandler = async (context, args, options) => {
 export const listCommand: CommandHandler = async (context) =>
   withConnection(context, async ({ client }) => {
     const { collections } = await client.rag.list();
-    if (context.global.json) printJson(context.io, collections);
-    else
-      printTable(
-        context.io,
-        collections.map((c) => ({
-          name: c.name,
-          documents: c.documents,
-          chunks: c.chunks,
-          embedder: (c.config as { embedder: string }).embedder,
-          version: c.config_version,
-        })),
-      );
+    printRows(context.io, context.global.json, collections, (c) => ({
+      name: c.name,
+      documents: c.documents,
+      chunks: c.chunks,
+      embedder: (c.config as { embedder: string }).embedder,
+      version: c.config_version,
+    }));
     return 0;
   });
 
@@ -130,18 +125,13 @@ export const ingestCommand: CommandHandler = async (context, args) => {
 export const documentsCommand: CommandHandler = async (context, args) =>
   withConnection(context, async ({ client }) => {
     const { documents } = await client.rag.documents(args[0]!);
-    if (context.global.json) printJson(context.io, documents);
-    else
-      printTable(
-        context.io,
-        documents.map((d) => ({
-          name: d.name,
-          status: d.status,
-          chunks: d.chunk_count,
-          pages: d.pages ?? '',
-          bytes: d.size_bytes,
-        })),
-      );
+    printRows(context.io, context.global.json, documents, (d) => ({
+      name: d.name,
+      status: d.status,
+      chunks: d.chunk_count,
+      pages: d.pages ?? '',
+      bytes: d.size_bytes,
+    }));
     return 0;
   });
 

@@ -6,33 +6,8 @@
  * carry a predicate, so its cost stays off ordinary text.
  */
 
-/** Optimal string alignment distance, stopping early once it exceeds `limit`. */
-export function editDistanceWithin(a: string, b: string, limit: number): boolean {
-  if (Math.abs(a.length - b.length) > limit) return false;
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) => {
-    const row = new Array<number>(cols).fill(0);
-    row[0] = i;
-    return row;
-  });
-  for (let j = 0; j < cols; j++) d[0]![j] = j;
-  for (let i = 1; i < rows; i++) {
-    let rowMin = Number.POSITIVE_INFINITY;
-    for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        value = Math.min(value, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = value;
-      rowMin = Math.min(rowMin, value);
-    }
-    if (rowMin > limit) return false;
-  }
-  return d[a.length]![b.length]! <= limit;
-}
-
-/** `editDistanceWithin(a, b, 1)` without the table: one pass, no allocation (it runs per word). */
+/** Whether `a` and `b` are at most one edit apart (insertion, deletion, substitution or a swap of
+ * neighbours): one pass, no allocation (it runs per word). */
 export function withinOneEdit(a: string, b: string): boolean {
   const la = a.length;
   const lb = b.length;

@@ -11,6 +11,7 @@
  */
 import type { TextScope } from '../../spec/detector.js';
 import { anchorHits, registerAnchorWords, registerCharacterContexts } from '../text/anchor-words.js';
+import { isWhitespace } from '../text/normalize.js';
 import { scopeFor } from '../text/text-scope.js';
 import { foldCase, startKeys } from './start-keys.js';
 
@@ -35,17 +36,26 @@ const LEET = 16;
 const SPACED_START = 32;
 const SPACED_SEPARATOR = 64;
 const kinds = new Uint8Array(0x10000);
-for (const [kind, chars] of [
-  [EVASION, /[\u3131-\u318e\uff01-\uff5e\u200b-\u200f\u2060\ufeff\u0370-\u04ff*]/],
-  [LATIN, /[a-zA-Z]/],
-  [LETTER, /[a-zA-Z\uac00-\ud7a3]/],
-  [SEPARATOR, /[\s.*_\-~]/],
-  [LEET, /[0-9@$!|+]/],
-  [SPACED_START, /[씨시쒸쉬씌ㅅㅆ병븅빙ㅂ좆존졸ㅈ개새ㄱ미ㅁ닥꺼지염]/],
-  [SPACED_SEPARATOR, /[\s.*_\-~·,]/],
-] as const) {
-  for (let code = 0; code < 0x10000; code++) if (chars.test(String.fromCharCode(code))) kinds[code]! |= kind;
+/** Marks `kind` on the characters listed and on [from, to] ranges (the patterns' own classes). */
+function mark(kind: number, chars: string, ranges: readonly (readonly [number, number])[] = []): void {
+  for (const char of chars) kinds[char.charCodeAt(0)]! |= kind;
+  for (const [from, to] of ranges) for (let code = from; code <= to; code++) kinds[code]! |= kind;
 }
+const whitespace: [number, number][] = [];
+for (let code = 0; code < 0x10000; code++) if (isWhitespace(code)) whitespace.push([code, code]);
+const latin = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+mark(EVASION, '*\u2060\ufeff', [
+  [0x3131, 0x318e],
+  [0xff01, 0xff5e],
+  [0x200b, 0x200f],
+  [0x0370, 0x04ff],
+]);
+mark(LATIN, latin);
+mark(LETTER, latin, [[0xac00, 0xd7a3]]);
+mark(SEPARATOR, '.*_-~', whitespace);
+mark(LEET, '0123456789@$!|+');
+mark(SPACED_START, '씨시쒸쉬씌ㅅㅆ병븅빙ㅂ좆존졸ㅈ개새ㄱ미ㅁ닥꺼지염');
+mark(SPACED_SEPARATOR, '.*_-~·,', whitespace);
 // The kinds above take ten values: as classes of four bits, the kinds of three characters in a row
 // index a table of the signs of evasion the middle one can make.
 const kindValues = [...new Set(kinds)].sort((a, b) => a - b);

@@ -27,7 +27,7 @@ import {
 } from './name-dictionaries.js';
 
 /** Every upper/lower-case spelling of an ASCII word: anchors for case-insensitive patterns. */
-export function anyCase(word: string): string[] {
+function anyCase(word: string): string[] {
   if (word === '') return [''];
   return anyCase(word.slice(1)).flatMap((rest) => [
     word[0]!.toLowerCase() + rest,

@@ -180,11 +180,6 @@ export function normalizeForMatching(text: string): string {
   return joinSpacedLetters(collapseRepeats(unLeet(foldText(text))));
 }
 
-/** Only Hangul syllables and jamo, everything else dropped: "씨-발", "씨1발", "시 발" all become one run. */
-export function hangulOnly(text: string): string {
-  return text.replace(/[^\u3131-\u318e\uac00-\ud7a3]+/g, '');
-}
-
 /**
  * Removes the characters `pattern` matches and returns the rest with, for every remaining
  * character, its index in the original — so spans found in the cleaned text map back exactly.

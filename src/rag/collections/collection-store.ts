@@ -252,28 +252,17 @@ export class CollectionStore {
       JSON.stringify(existing.provided_chunks ?? null) === (provided ?? 'null')
     )
       return { id: existing.id, outcome: 'unchanged' };
-    if (existing) {
-      await tx.query(
-        `UPDATE rag_documents SET media_type = $2, content_hash = $3, size_bytes = $4, source = $5, provided_chunks = $6,
-                metadata = $7, status = 'pending', error = NULL, updated_at = now() WHERE id = $1`,
-        [
-          existing.id,
-          input.mediaType ?? null,
-          hash,
-          input.data.length,
-          input.data,
-          provided,
-          JSON.stringify(input.metadata),
-        ],
-      );
-      return { id: existing.id, outcome: 'queued' };
-    }
-    const id = newId('doc');
-    await tx.query(
+    // New, or replaced in place (same id, so its chunks are re-made under it).
+    const { rows: saved } = await tx.query<{ id: string }>(
       `INSERT INTO rag_documents (id, collection_id, name, media_type, content_hash, size_bytes, source, provided_chunks, metadata, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending')`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending')
+       ON CONFLICT (collection_id, name) DO UPDATE SET media_type = EXCLUDED.media_type,
+         content_hash = EXCLUDED.content_hash, size_bytes = EXCLUDED.size_bytes, source = EXCLUDED.source,
+         provided_chunks = EXCLUDED.provided_chunks, metadata = EXCLUDED.metadata, status = 'pending',
+         error = NULL, updated_at = now()
+       RETURNING id`,
       [
-        id,
+        newId('doc'),
         collectionId,
         input.name,
         input.mediaType ?? null,
@@ -284,7 +273,7 @@ export class CollectionStore {
         JSON.stringify(input.metadata),
       ],
     );
-    return { id, outcome: 'queued' };
+    return { id: saved[0]!.id, outcome: 'queued' };
   }
 
   async deleteDocument(collectionId: string, idOrName: string): Promise<DocumentRow> {

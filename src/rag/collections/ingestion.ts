@@ -430,7 +430,7 @@ export class IngestionService {
       }>('SELECT name, media_type, content_hash, status FROM rag_documents WHERE id = $1', [documentId]);
       const doc = docs[0];
       // Deleted since, or already committed by this job before a restart.
-      if (!doc || doc.status !== 'pending') continue;
+      if (doc?.status !== 'pending') continue;
       const { source, provided_chunks } = await store.source(documentId);
       this.#current = new AbortController();
       try {

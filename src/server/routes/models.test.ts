@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLlamaCppProvider } from '../../models/providers/llamacpp/index.js';
-import { KeelClient } from '../../sdk/client.js';
 import { createEchoProvider } from '../../testing/echo-provider.js';
+import { sdkClient } from '../../testing/sdk.js';
 import { createTestKeel, type TestKeel } from '../../testing/test-keel.js';
 import { buildTinyGguf } from '../../testing/tiny-gguf.js';
 
@@ -41,13 +41,7 @@ afterAll(async () => {
   await keel?.close();
 });
 
-function client(key = keel.adminKey) {
-  return new KeelClient({
-    baseURL: 'http://keel.test',
-    apiKey: key,
-    fetch: (request) => keel.app.fetch(request),
-  });
-}
+const client = (key = keel.adminKey) => sdkClient(keel, key);
 
 describe('/api/v1/models', () => {
   it('lists the catalog with presence, provider models and provider status', async () => {

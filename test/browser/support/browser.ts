@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterEach } from 'vitest';
 
 export const chromiumPath = process.env.KEEL_CHROMIUM ?? '/usr/bin/chromium';
 export const chromiumAvailable = existsSync(chromiumPath);
@@ -62,4 +63,13 @@ export async function launchBrowser(): Promise<Browser> {
 
 export async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage });
+}
+
+/** In a suite: when a test fails, a screenshot of the page it left (`failed-<test name>`). */
+export function screenshotOnFailure(page: () => Page | undefined): void {
+  afterEach(async (context) => {
+    const current = page();
+    if (current && context.task.result?.state === 'fail')
+      await screenshot(current, `failed-${context.task.name.slice(0, 40)}`);
+  });
 }

@@ -3,10 +3,10 @@ import { BearerTokenAuthenticator } from 'ibm-cloud-sdk-core';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INPUT_REJECTED, OUTPUT_REMOVED } from '../../../guardrails/evaluate.js';
-import { KeelClient } from '../../../sdk/client.js';
-import { KeelApiError } from '../../../sdk/errors.js';
+import type { KeelClient } from '../../../sdk/client.js';
 import type { LanguageModelCallOptions } from '../../../spec/language-model.js';
 import { createEchoProvider } from '../../../testing/echo-provider.js';
+import { apiError, sdkClient } from '../../../testing/sdk.js';
 import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
 import { type ListeningServer, listen } from '../../listen.js';
 
@@ -26,8 +26,7 @@ function parrot(options: LanguageModelCallOptions): string {
   return scripted ? scripted[1]! : `You said ${prompt}`;
 }
 
-const clientFor = (key: string) =>
-  new KeelClient({ baseURL: 'http://keel.test', apiKey: key, fetch: (request) => keel.app.fetch(request) });
+const clientFor = (key: string) => sdkClient(keel, key);
 
 beforeAll(async () => {
   keel = await createTestKeel({ providers: [createEchoProvider({ name: 'parrot', respond: parrot })] });
@@ -45,15 +44,6 @@ afterAll(async () => {
   await server?.close();
   await keel?.close();
 });
-
-async function apiError(promise: Promise<unknown>): Promise<KeelApiError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(KeelApiError);
-  return error as KeelApiError;
-}
 
 describe('POST /api/v1/guardrails/check', () => {
   it('finds PII, HAP and injection in Korean and English with offsets and the action taken', async () => {

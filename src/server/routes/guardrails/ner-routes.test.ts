@@ -2,9 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KeelClient } from '../../../sdk/client.js';
+import type { KeelClient } from '../../../sdk/client.js';
 import type { LanguageModelCallOptions } from '../../../spec/language-model.js';
 import { createEchoProvider } from '../../../testing/echo-provider.js';
+import { sdkClient } from '../../../testing/sdk.js';
 import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
 import { writeTinyOnnxHapClassifier, writeTinyOnnxNer } from '../../../testing/tiny-onnx-ner.js';
 
@@ -31,11 +32,7 @@ beforeAll(async () => {
       }),
     ],
   });
-  sdk = new KeelClient({
-    baseURL: 'http://keel.test',
-    apiKey: keel.adminKey,
-    fetch: (request) => keel.app.fetch(request),
-  });
+  sdk = sdkClient(keel);
 });
 afterAll(async () => {
   await keel?.close();

@@ -1,30 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompareEvent } from '../../../api/prompts.js';
-import { KeelClient } from '../../../sdk/client.js';
-import { KeelApiError } from '../../../sdk/errors.js';
+import type { KeelClient } from '../../../sdk/client.js';
 import { createEchoProvider } from '../../../testing/echo-provider.js';
+import { apiError, sdkClient } from '../../../testing/sdk.js';
 import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
 
 let keel: TestKeel;
 let sdk: KeelClient;
 
-async function apiError(promise: Promise<unknown>): Promise<KeelApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof KeelApiError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
-
 beforeAll(async () => {
   keel = await createTestKeel({ providers: [createEchoProvider(), createEchoProvider({ name: 'other' })] });
-  sdk = new KeelClient({
-    baseURL: 'http://keel.test',
-    apiKey: keel.adminKey,
-    fetch: (request) => keel.app.fetch(request),
-  });
+  sdk = sdkClient(keel);
 });
 afterAll(async () => {
   await keel?.close();
@@ -197,12 +183,7 @@ describe('/api/v1/prompt-files', () => {
 
     // Into another project: created with both versions and the label.
     const project = await (await keel.call('/api/v1/projects', { json: { name: 'files-other' } })).json();
-    const other = new KeelClient({
-      baseURL: 'http://keel.test',
-      apiKey: keel.adminKey,
-      project: project.id,
-      fetch: (request) => keel.app.fetch(request),
-    });
+    const other = sdkClient(keel, keel.adminKey, project.id);
     const imported = await other.prompts.files.import({ files });
     expect(imported.results[0]).toMatchObject({
       created: true,

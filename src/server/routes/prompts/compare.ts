@@ -4,13 +4,15 @@
  * each cell is sent as it completes (Server-Sent Events), which is how the CLI and the console
  * show progress.
  */
+
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { compareRequestSchema, compareResultSchema } from '../../../api/prompts.js';
 import { compareEvents, planCompare } from '../../../prompts/compare.js';
 import type { PromptLab } from '../../../prompts/prompt-lab.js';
 import type { KeelEnv } from '../../context.js';
+import { callerOf } from '../../project-scope.js';
 import { json, sse } from '../../respond.js';
-import { callerOf, errorResponses, projectHeader, sseEvents } from './shared.js';
+import { errorResponses, projectHeader, sseEvents } from './shared.js';
 
 const route = createRoute({
   method: 'post',

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunEvent, TemplateBody } from '../../../api/prompts.js';
 import { KeelError } from '../../../core/errors.js';
-import { KeelClient } from '../../../sdk/client.js';
+import type { KeelClient } from '../../../sdk/client.js';
 import { KeelApiError } from '../../../sdk/errors.js';
 import type { LanguageModelCallOptions } from '../../../spec/language-model.js';
 import { createEchoProvider } from '../../../testing/echo-provider.js';
+import { apiError, sdkClient } from '../../../testing/sdk.js';
 import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
 
 let keel: TestKeel;
@@ -38,23 +39,7 @@ const classify: TemplateBody = {
   },
 };
 
-function clientFor(key: string) {
-  return new KeelClient({
-    baseURL: 'http://keel.test',
-    apiKey: key,
-    fetch: (request) => keel.app.fetch(request),
-  });
-}
-
-async function apiError(promise: Promise<unknown>): Promise<KeelApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof KeelApiError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
+const clientFor = (key: string) => sdkClient(keel, key);
 
 beforeAll(async () => {
   keel = await createTestKeel({

@@ -5,6 +5,7 @@
  * application-facing `POST /api/v1/prompts/{name@label}/run`. The history: search, read, and
  * restore a run into a draft.
  */
+
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import {
   type PromptRun,
@@ -22,8 +23,9 @@ import {
 import type { Caller, PromptLab } from '../../../prompts/prompt-lab.js';
 import { runPrompt, streamPrompt } from '../../../prompts/prompt-runner.js';
 import type { KeelEnv } from '../../context.js';
+import { callerOf } from '../../project-scope.js';
 import { json, sse } from '../../respond.js';
-import { callerOf, errorResponses, idParam, projectHeader, promptParam, sseEvents } from './shared.js';
+import { errorResponses, idParam, projectHeader, promptParam, sseEvents } from './shared.js';
 
 const tags = ['Prompt Lab'];
 const body = <T extends z.ZodType>(schema: T) => ({

@@ -3,6 +3,7 @@
  * The sample library (`/api/v1/prompt-samples`, loadable into a project in one call) and prompt
  * files (`/api/v1/prompt-files`: templates to and from YAML, imported in one transaction).
  */
+
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import {
   exportQuerySchema,
@@ -18,8 +19,9 @@ import { exportPromptFiles, importPromptFiles } from '../../../prompts/prompt-fi
 import type { PromptLab } from '../../../prompts/prompt-lab.js';
 import { listSamples, loadSamples } from '../../../prompts/samples/index.js';
 import type { KeelEnv } from '../../context.js';
+import { callerOf } from '../../project-scope.js';
 import { json } from '../../respond.js';
-import { callerOf, errorResponses, plainName, projectHeader } from './shared.js';
+import { errorResponses, plainName, projectHeader } from './shared.js';
 
 const tags = ['Prompt Lab'];
 const jsonBody = <T extends z.ZodType>(schema: T) => ({

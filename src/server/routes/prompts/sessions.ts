@@ -4,6 +4,7 @@
  * into a session locked by another editor answers 409 `locked`; project admins may force a lock
  * open.
  */
+
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import {
   createSessionRequestSchema,
@@ -15,8 +16,9 @@ import {
 import { KeelError } from '../../../core/errors.js';
 import type { PromptLab } from '../../../prompts/prompt-lab.js';
 import type { KeelEnv } from '../../context.js';
+import { callerOf } from '../../project-scope.js';
 import { json } from '../../respond.js';
-import { callerOf, errorResponses, idParam, projectHeader } from './shared.js';
+import { errorResponses, idParam, projectHeader } from './shared.js';
 
 const tags = ['Prompt Lab'];
 const session = { description: 'The session', content: { 'application/json': { schema: sessionSchema } } };

@@ -1,17 +1,12 @@
 /**
  * @module server/routes/prompts/shared
- * What every Prompt Lab route shares: the caller (project, key, acting user) authorised for one
- * permission, the error responses, and Server-Sent Events formatting.
+ * What every Prompt Lab route shares: the error responses, parameter schemas and Server-Sent
+ * Events formatting (the caller comes from server/project-scope `callerOf`).
  */
 import { z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import { keelErrorSchema } from '../../../api/platform.js';
 import { labelNameSchema, promptNameSchema } from '../../../api/prompts.js';
 import { issuesFromZod, KeelError } from '../../../core/errors.js';
-import type { Permission } from '../../../platform/roles.js';
-import type { Caller } from '../../../prompts/prompt-lab.js';
-import type { KeelEnv } from '../../context.js';
-import { projectScope } from '../../project-scope.js';
 
 const error = (description: string) => ({
   description,
@@ -31,19 +26,6 @@ export const promptParam = z.object({
   prompt: z.string().min(1).describe('name, name@<version> or name@<label>'),
 });
 export const idParam = z.object({ id: z.string().min(1) });
-
-/** Authorises the request for `permission` in its project and says who is acting. */
-export function callerOf(c: Context<KeelEnv>, permission: Permission): Caller & { role: string } {
-  const scope = projectScope(c, permission);
-  const principal = c.get('principal');
-  return {
-    projectId: scope.projectId,
-    keyId: scope.keyId,
-    actor: principal.userId ?? principal.keyId,
-    signal: c.req.raw.signal,
-    role: scope.role,
-  };
-}
 
 /** Checks a path segment against a schema; a bad one is a 400 naming the parameter. */
 function pathSegment(schema: z.ZodType<string>, value: string, parameter: string, what: string): string {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TemplateBody } from '../../../api/prompts.js';
-import { KeelClient } from '../../../sdk/client.js';
-import { KeelApiError } from '../../../sdk/errors.js';
+import type { KeelClient } from '../../../sdk/client.js';
+import type { KeelApiError } from '../../../sdk/errors.js';
+import { apiError, sdkClient } from '../../../testing/sdk.js';
 import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
 
 let keel: TestKeel;
@@ -17,23 +18,7 @@ const triage: TemplateBody = {
   parameters: { decoding_method: 'greedy', max_new_tokens: 50 },
 };
 
-function clientFor(key: string) {
-  return new KeelClient({
-    baseURL: 'http://keel.test',
-    apiKey: key,
-    fetch: (request) => keel.app.fetch(request),
-  });
-}
-
-async function apiError(promise: Promise<unknown>): Promise<KeelApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof KeelApiError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
+const clientFor = (key: string) => sdkClient(keel, key);
 
 beforeAll(async () => {
   keel = await createTestKeel();

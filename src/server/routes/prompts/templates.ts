@@ -3,6 +3,7 @@
  * `/api/v1/prompts`: templates (create, list, read at a version or label, metadata, delete),
  * versions (list, save with `base_version`), labels (set, move, delete) and diffs.
  */
+
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import {
   createPromptRequestSchema,
@@ -18,8 +19,9 @@ import {
 } from '../../../api/prompts.js';
 import type { PromptLab } from '../../../prompts/prompt-lab.js';
 import type { KeelEnv } from '../../context.js';
+import { callerOf } from '../../project-scope.js';
 import { json } from '../../respond.js';
-import { callerOf, errorResponses, labelName, plainName, projectHeader, promptParam } from './shared.js';
+import { errorResponses, labelName, plainName, projectHeader, promptParam } from './shared.js';
 
 const tags = ['Prompt Lab'];
 const ok = <T extends z.ZodType>(description: string, schema: T) => ({

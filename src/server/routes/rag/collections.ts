@@ -24,11 +24,9 @@ import {
   updateConfigSchema,
 } from '../../../api/rag.js';
 import { KeelError } from '../../../core/errors.js';
-import type { Permission } from '../../../platform/roles.js';
 import type { CollectionRow, DocumentRow } from '../../../rag/collections/collection-store.js';
-import type { RagCaller } from '../../../rag/collections/rag-service.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
-import { projectScope } from '../../project-scope.js';
+import { callerOf } from '../../project-scope.js';
 import { requestSignal } from '../../request-signal.js';
 import { json, sse } from '../../respond.js';
 
@@ -267,17 +265,6 @@ const routes = {
   }),
 };
 
-function caller(c: Context<KeelEnv>, permission: Permission): RagCaller {
-  const scope = projectScope(c, permission);
-  const principal = c.get('principal');
-  return {
-    projectId: scope.projectId,
-    keyId: scope.keyId,
-    actor: principal.userId ?? principal.keyId,
-    signal: requestSignal(c),
-  };
-}
-
 function collectionJson(row: CollectionRow & { documents?: number; chunks?: number }) {
   return {
     id: row.id,
@@ -351,19 +338,19 @@ export function registerRagRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServi
 
   app.openapi(routes.create, async (c) => {
     const body = c.req.valid('json');
-    const created = await rag.create(caller(c, 'write'), body);
+    const created = await rag.create(callerOf(c, 'write'), body);
     return json(collectionJson(created));
   });
   app.openapi(routes.list, async (c) =>
-    json({ collections: (await rag.list(caller(c, 'read'))).map(collectionJson) }),
+    json({ collections: (await rag.list(callerOf(c, 'read'))).map(collectionJson) }),
   );
   app.openapi(routes.get, async (c) =>
-    json(collectionJson(await rag.get(caller(c, 'read'), c.req.valid('param').id))),
+    json(collectionJson(await rag.get(callerOf(c, 'read'), c.req.valid('param').id))),
   );
   app.openapi(routes.configure, async (c) => {
     const body = c.req.valid('json');
     const result = await rag.updateConfig(
-      caller(c, 'write'),
+      callerOf(c, 'write'),
       c.req.valid('param').id,
       body.config,
       body.message,
@@ -371,17 +358,17 @@ export function registerRagRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServi
     return json({ collection: collectionJson(result.collection), version: result.version, job: result.job });
   });
   app.openapi(routes.versions, async (c) => {
-    const collection = await rag.find(caller(c, 'read'), c.req.valid('param').id);
+    const collection = await rag.find(callerOf(c, 'read'), c.req.valid('param').id);
     const versions = await rag.store.configVersions(collection.id);
     return json({ versions: versions.map((v) => ({ ...v, created_at: v.created_at.toISOString() })) });
   });
   app.openapi(routes.delete, async (c) => {
-    await rag.delete(caller(c, 'write'), c.req.valid('param').id);
+    await rag.delete(callerOf(c, 'write'), c.req.valid('param').id);
     return new Response(null, { status: 204 }) as never;
   });
 
   app.openapi(routes.addDocuments, async (c) => {
-    const who = caller(c, 'write');
+    const who = callerOf(c, 'write');
     const id = c.req.valid('param').id;
     const type = c.req.header('content-type') ?? '';
     let result: Awaited<ReturnType<typeof rag.addDocuments>>;
@@ -427,24 +414,26 @@ export function registerRagRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServi
     return json(result, result.job ? 202 : 200);
   });
   app.openapi(routes.documents, async (c) =>
-    json({ documents: (await rag.documents(caller(c, 'read'), c.req.valid('param').id)).map(documentJson) }),
+    json({
+      documents: (await rag.documents(callerOf(c, 'read'), c.req.valid('param').id)).map(documentJson),
+    }),
   );
   app.openapi(routes.deleteDocument, async (c) => {
     const { id, docId } = c.req.valid('param');
-    await rag.deleteDocument(caller(c, 'write'), id, docId);
+    await rag.deleteDocument(callerOf(c, 'write'), id, docId);
     return new Response(null, { status: 204 }) as never;
   });
   app.openapi(routes.jobs, async (c) => {
-    const collection = await rag.find(caller(c, 'read'), c.req.valid('param').id);
+    const collection = await rag.find(callerOf(c, 'read'), c.req.valid('param').id);
     return json({ jobs: await rag.ingestion.jobs(collection.id) });
   });
   app.openapi(routes.job, async (c) => {
     const { id, jobId } = c.req.valid('param');
-    return json(await rag.job(caller(c, 'read'), id, jobId));
+    return json(await rag.job(callerOf(c, 'read'), id, jobId));
   });
   app.openapi(routes.jobEvents, async (c) => {
     const { id, jobId } = c.req.valid('param');
-    const updates = await rag.followJob(caller(c, 'read'), id, jobId, requestSignal(c));
+    const updates = await rag.followJob(callerOf(c, 'read'), id, jobId, requestSignal(c));
     async function* events(): AsyncGenerator<string> {
       for await (const update of updates)
         yield `event: progress\ndata: ${JSON.stringify({ type: 'progress', job: update })}\n\n`;
@@ -453,11 +442,11 @@ export function registerRagRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServi
   });
 
   app.openapi(routes.search, async (c) =>
-    json(await rag.search(caller(c, 'read'), c.req.valid('param').id, c.req.valid('json'))),
+    json(await rag.search(callerOf(c, 'read'), c.req.valid('param').id, c.req.valid('json'))),
   );
   app.openapi(routes.ask, async (c) => {
     const body = c.req.valid('json');
-    const who = caller(c, 'invoke');
+    const who = callerOf(c, 'invoke');
     const id = c.req.valid('param').id;
     if (!body.stream) return json(await rag.ask(who, id, body));
     const stream = await rag.askStream(who, id, body);
@@ -472,7 +461,7 @@ export function registerRagRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServi
     return sse(events());
   });
   app.openapi(routes.preview, async (c) => {
-    caller(c, 'read');
+    callerOf(c, 'read');
     if ((c.req.header('content-type') ?? '').startsWith('multipart/form-data')) {
       const form = await c.req.parseBody();
       const file = form.file;
@@ -502,16 +491,16 @@ export function registerRagRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServi
     return json(await rag.preview(c.req.valid('json') as z.infer<typeof previewRequestSchema>));
   });
   app.openapi(routes.experiment, async (c) =>
-    json(await rag.startExperiment(caller(c, 'write'), c.req.valid('param').id, c.req.valid('json')), 202),
+    json(await rag.startExperiment(callerOf(c, 'write'), c.req.valid('param').id, c.req.valid('json')), 202),
   );
   app.openapi(routes.experiments, async (c) =>
-    json({ experiments: await rag.listExperiments(caller(c, 'read'), c.req.valid('param').id) }),
+    json({ experiments: await rag.listExperiments(callerOf(c, 'read'), c.req.valid('param').id) }),
   );
   app.openapi(routes.getExperiment, async (c) =>
-    json(await rag.getExperiment(caller(c, 'read'), c.req.valid('param').id)),
+    json(await rag.getExperiment(callerOf(c, 'read'), c.req.valid('param').id)),
   );
   app.openapi(routes.applyExperiment, async (c) => {
-    const result = await rag.applyExperiment(caller(c, 'write'), c.req.valid('param').id);
+    const result = await rag.applyExperiment(callerOf(c, 'write'), c.req.valid('param').id);
     return json({ collection: collectionJson(result.collection), version: result.version, job: result.job });
   });
 }

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KeelClient } from '../../../sdk/client.js';
-import { KeelApiError } from '../../../sdk/errors.js';
+import type { KeelClient } from '../../../sdk/client.js';
 import type { LanguageModelCallOptions } from '../../../spec/language-model.js';
 import { createEchoProvider } from '../../../testing/echo-provider.js';
+import { apiError, sdkClient } from '../../../testing/sdk.js';
 import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
 
 let keel: TestKeel;
@@ -20,17 +20,7 @@ function citingModel(options: LanguageModelCallOptions): string {
   return `${first.split(/(?<=[.!?])\s/)[0]} [1]`;
 }
 
-const clientFor = (key: string) =>
-  new KeelClient({ baseURL: 'http://keel.test', apiKey: key, fetch: (request) => keel.app.fetch(request) });
-
-async function apiError(promise: Promise<unknown>): Promise<KeelApiError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(KeelApiError);
-  return error as KeelApiError;
-}
+const clientFor = (key: string) => sdkClient(keel, key);
 
 const warranty = `# 보증 안내
 
