@@ -24,6 +24,8 @@ export const catalogEntrySchema = z.object({
   source: z.string().describe('hf:owner/repo/file or a URL'),
   present: z.boolean(),
   notes: z.string().optional(),
+  /** The notes in Korean. */
+  notes_ko: z.string().optional(),
 });
 export type CatalogEntryJson = z.infer<typeof catalogEntrySchema>;
 

@@ -51,6 +51,8 @@ export interface CatalogEntry {
   /** The quantisation this entry downloads, and why. */
   quantisation: string;
   notes?: string;
+  /** The same notes in Korean, for the console and clients that ask for Korean. */
+  notesKo?: string;
 }
 
 const local = { input: 0, output: 0 };
@@ -79,6 +81,7 @@ const entries: readonly CatalogEntry[] = [
     },
     quantisation: 'Q4_K_M',
     notes: 'The default local model: small enough for a laptop CPU, good at RAG answers and extraction.',
+    notesKo: '기본 로컬 모델: 노트북 CPU에서도 돌아갈 만큼 작고, RAG 답변과 정보 추출에 강합니다.',
   },
   {
     id: 'granite-3.3-8b-instruct',
@@ -99,6 +102,7 @@ const entries: readonly CatalogEntry[] = [
     },
     quantisation: 'Q4_K_M',
     notes: 'About 5 GB; wants 8 GB of free memory or a GPU.',
+    notesKo: '약 5 GB: 여유 메모리 8 GB 또는 GPU가 필요합니다.',
   },
   {
     id: 'granite-4.0-micro',
@@ -120,6 +124,7 @@ const entries: readonly CatalogEntry[] = [
     },
     quantisation: 'Q4_K_M',
     notes: 'Dense transformer (architecture `granite`); strong tool use for its size.',
+    notesKo: '밀집(dense) 트랜스포머(아키텍처 `granite`): 크기에 비해 도구 호출에 강합니다.',
   },
   {
     id: 'granite-4.0-h-tiny',
@@ -142,6 +147,8 @@ const entries: readonly CatalogEntry[] = [
     quantisation: 'Q4_K_M',
     notes:
       'Hybrid Mamba-2/transformer mixture of experts (about 1B active parameters): fast on CPU, long context.',
+    notesKo:
+      'Mamba-2/트랜스포머 하이브리드 전문가 혼합 모델(활성 파라미터 약 1B): CPU에서 빠르고 긴 문맥을 다룹니다.',
   },
   {
     id: 'granite-embedding-278m-multilingual',
@@ -163,6 +170,7 @@ const entries: readonly CatalogEntry[] = [
     },
     quantisation: 'Q6_K',
     notes: 'XLM-RoBERTa encoder; handles Korean. Community GGUF conversion of the IBM model.',
+    notesKo: 'XLM-RoBERTa 인코더로 한국어를 처리합니다. IBM 모델을 커뮤니티에서 GGUF로 변환한 파일입니다.',
   },
   {
     id: 'granite-embedding-107m-multilingual',
@@ -185,6 +193,7 @@ const entries: readonly CatalogEntry[] = [
     },
     quantisation: 'Q6_K_L',
     notes: 'The smallest multilingual embedder here; good for CPU-only indexing.',
+    notesKo: '이 목록에서 가장 작은 다국어 임베딩 모델: CPU만으로 색인할 때 알맞습니다.',
   },
   {
     id: 'bge-m3',
@@ -207,6 +216,7 @@ const entries: readonly CatalogEntry[] = [
     },
     quantisation: 'Q8_0',
     notes: 'Strong multilingual retrieval (Korean included) with an 8K window for long chunks.',
+    notesKo: '한국어를 포함한 다국어 검색에 강하고, 8K 문맥으로 긴 청크도 다룹니다.',
   },
   {
     id: 'bge-reranker-v2-m3',
@@ -228,6 +238,7 @@ const entries: readonly CatalogEntry[] = [
     },
     quantisation: 'Q4_K_M',
     notes: 'Cross-encoder reranker (llama.cpp ranking pooling).',
+    notesKo: '크로스 인코더 재순위 모델(llama.cpp 랭킹 풀링).',
   },
   {
     id: 'qwen2.5-1.5b-instruct',
@@ -268,6 +279,7 @@ const entries: readonly CatalogEntry[] = [
     },
     quantisation: 'Q8_0',
     notes: 'Thinks before answering unless the prompt says /no_think.',
+    notesKo: '프롬프트에 /no_think가 없으면 답하기 전에 추론 과정을 거칩니다.',
   },
   {
     id: 'llama-3.2-1b-instruct',
@@ -288,6 +300,7 @@ const entries: readonly CatalogEntry[] = [
     },
     quantisation: 'Q4_K_M',
     notes: 'Licence requires "Built with Llama" attribution and limits very large deployments.',
+    notesKo: '라이선스상 "Built with Llama" 표기가 필요하고 초대형 서비스에는 제한이 있습니다.',
   },
   {
     id: 'llama-3.2-3b-instruct',
@@ -308,6 +321,7 @@ const entries: readonly CatalogEntry[] = [
     },
     quantisation: 'Q4_K_M',
     notes: 'Licence requires "Built with Llama" attribution and limits very large deployments.',
+    notesKo: '라이선스상 "Built with Llama" 표기가 필요하고 초대형 서비스에는 제한이 있습니다.',
   },
   {
     id: 'gemma-3-1b-it',
@@ -324,6 +338,7 @@ const entries: readonly CatalogEntry[] = [
     source: { type: 'hf', repo: 'ggml-org/gemma-3-1b-it-GGUF', file: 'gemma-3-1b-it-Q4_K_M.gguf' },
     quantisation: 'Q4_K_M',
     notes: "Use is subject to Google's Gemma prohibited-use policy.",
+    notesKo: 'Google Gemma 금지 용도 정책을 따라야 합니다.',
   },
   {
     id: 'exaone-3.5-2.4b-instruct',
@@ -345,6 +360,7 @@ const entries: readonly CatalogEntry[] = [
     },
     quantisation: 'Q4_K_M',
     notes: 'Korean-first bilingual model. Non-commercial licence: research and evaluation only.',
+    notesKo: '한국어 중심의 2개 언어 모델. 비상업 라이선스: 연구와 평가 용도로만 쓸 수 있습니다.',
   },
 ];
 

@@ -157,6 +157,7 @@ export function registerModelRoutes(
         source: sourceLabel(entry.source),
         present: local.has(entry.id),
         ...(entry.notes ? { notes: entry.notes } : {}),
+        ...(entry.notesKo ? { notes_ko: entry.notesKo } : {}),
       })),
       providers: Object.entries(statuses).map(([name, status]) => ({
         name,
