@@ -26,7 +26,11 @@ export interface RunState {
   cost?: number;
   /** Milliseconds from sending to the first text (measured here). */
   firstTextMs?: number;
-  /** Milliseconds the run took (the server's figure once it has one). */
+  /**
+   * Milliseconds the run took. Measured here, on the same clock as `firstTextMs`, for a run made
+   * in this page (the server's figure leaves out the network, so it can be shorter than the time to
+   * the first text); the server's figure for a run restored from the history.
+   */
   totalMs?: number;
   createdAt: string;
 }
@@ -96,6 +100,7 @@ export async function runPrompt(
         update({
           ...recorded,
           status: recorded.status,
+          totalMs: performance.now() - startedAt,
           ...(state.firstTextMs !== undefined ? { firstTextMs: state.firstTextMs } : {}),
         });
       }
