@@ -60,6 +60,14 @@ describe.runIf(chromiumAvailable)('Collections page', () => {
     await page.getByRole('button', { name: 'Search' }).click();
     const results = page.getByRole('list', { name: 'Search results' });
     await results.getByText('warranty.md').first().waitFor();
+    // Each score says how it was made.
+    await results
+      .getByText(/hybrid: keyword \(BM25\)/)
+      .first()
+      .waitFor();
+    await page.getByLabel('Passages').fill('1');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => results.getByRole('listitem').count()).toBe(1);
 
     await page.getByLabel('Answer model').fill('llamacpp:tiny');
     await page.getByLabel('Question or search words').fill('보증 기간은 얼마인가요?');
@@ -70,5 +78,18 @@ describe.runIf(chromiumAvailable)('Collections page', () => {
       .poll(async () => ((await answer.locator('.answer-text').textContent()) ?? '').length)
       .toBeGreaterThan(0);
     await screenshot(page, 'collections');
+  });
+
+  it("starts the Ask form from the collection's answer model", async () => {
+    const response = await fetch(`${keel.url}/api/v1/collections`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'handbook', config: { answer: { model: 'llamacpp:tiny' } } }),
+    });
+    expect(response.ok).toBe(true);
+    const created = (await response.json()) as { id: string };
+    await page.goto(`${keel.url}/collections`);
+    await page.getByLabel('Collection', { exact: true }).selectOption(created.id);
+    await expect.poll(() => page.getByLabel('Answer model').inputValue()).toBe('llamacpp:tiny');
   });
 });

@@ -21,6 +21,8 @@ export interface I18n {
   locale: string;
   setLanguage(language: Language): void;
   t: Translate;
+  /** Whether `key` is a message key (for keys built from server codes). */
+  has(key: string): key is MessageKey;
   format: Formatters;
 }
 
@@ -64,6 +66,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       locale: locales[language],
       setLanguage,
       t: (key, values) => interpolate(catalog[key], values),
+      has: (key): key is MessageKey => Object.hasOwn(catalog, key),
       format: createFormatters(locales[language]),
     };
   }, [language, setLanguage]);

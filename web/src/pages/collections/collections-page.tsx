@@ -3,10 +3,12 @@
  * and ask questions with streamed answers and their citations. Writing needs the `write`
  * permission; asking needs `invoke`.
  */
+import type { SearchHit } from '@keel/api/rag';
 import type { AskResponse, Collection, IngestionJob, RagDocument, SearchResult } from '@keel/sdk';
 import { type FormEvent, useId, useState } from 'react';
 import { ErrorNotice } from '../../components/error-notice';
 import { Loading } from '../../components/loading';
+import { NumberField } from '../../components/number-field';
 import { ProgressBar } from '../../components/progress-bar';
 import { useI18n } from '../../i18n/i18n-context';
 import { describeError, type ShownError } from '../../lib/errors';
@@ -177,20 +179,56 @@ function Documents({ collection, onChanged }: { collection: Collection; onChange
   );
 }
 
+/** The answer model the collection is configured with, if any: the Ask form starts from it. */
+function configuredModel(collection: Collection): string {
+  const answer = (collection.config as { answer?: { model?: unknown } }).answer;
+  return typeof answer?.model === 'string' ? answer.model : '';
+}
+
+const scoreParts = ['keyword', 'vector', 'fused', 'rerank'] as const;
+
+/** How a hit's score was made: the mode, then each part the retrieval reported. */
+function ScoreExplanation({ hit, mode }: { hit: SearchHit; mode: SearchResult['mode'] }) {
+  const { t, format } = useI18n();
+  const value = (score: number) => format.number(score, { maximumFractionDigits: 3 });
+  const parts = scoreParts
+    .filter((part) => hit.scores[part] !== undefined)
+    .map((part) => t(`collections.score.${part}`, { value: value(hit.scores[part]!) }));
+  return (
+    <span className="notice-meta score-explanation">
+      {value(hit.score)}
+      {parts.length
+        ? ` · ${t('collections.scoreParts', { mode: t(`collections.mode.${mode}`), parts: parts.join(', ') })}`
+        : ''}
+    </span>
+  );
+}
+
 function SearchAndAsk({ collection }: { collection: Collection }) {
   const { t } = useI18n();
   const { client, can } = useSession();
   const ids = { query: useId(), model: useId(), title: useId() };
+  const defaultTopK = (collection.config as { retrieval?: { top_k?: number } }).retrieval?.top_k ?? 5;
   const [query, setQuery] = useState('');
-  const [model, setModel] = useState('');
+  const [model, setModel] = useState(() => configuredModel(collection));
+  const [topK, setTopK] = useState<number | null>(null);
   const [hits, setHits] = useState<SearchResult | null>(null);
   const [answer, setAnswer] = useState<{ text: string; result?: AskResponse } | null>(null);
   const [error, setError] = useState<ShownError | null>(null);
+  // Another collection picked: start from its own answer model.
+  const [shownFor, setShownFor] = useState(collection.id);
+  if (shownFor !== collection.id) {
+    setShownFor(collection.id);
+    setModel(configuredModel(collection));
+    setHits(null);
+    setAnswer(null);
+    setError(null);
+  }
   const search = async () => {
     setError(null);
     setAnswer(null);
     try {
-      setHits(await client.rag.search(collection.id, { query }));
+      setHits(await client.rag.search(collection.id, { query, ...(topK ? { top_k: topK } : {}) }));
     } catch (cause) {
       setError(describeError(cause));
     }
@@ -203,7 +241,8 @@ function SearchAndAsk({ collection }: { collection: Collection }) {
     try {
       for await (const event of client.rag.askStream(collection.id, {
         question: query,
-        ...(model ? { model } : {}),
+        ...(model.trim() ? { model: model.trim() } : {}),
+        ...(topK ? { top_k: Math.min(topK, 50) } : {}),
       })) {
         if (event.type === 'delta') {
           text += event.text;
@@ -211,6 +250,8 @@ function SearchAndAsk({ collection }: { collection: Collection }) {
         } else if (event.type === 'result') setAnswer({ text: event.result.answer, result: event.result });
       }
     } catch (cause) {
+      // Keep what was streamed before the failure; an answer with nothing in it is not shown.
+      setAnswer(text ? { text } : null);
       setError(describeError(cause));
     }
   };
@@ -237,6 +278,16 @@ function SearchAndAsk({ collection }: { collection: Collection }) {
             placeholder="llamacpp:…"
           />
         </div>
+        <NumberField
+          label={t('collections.topK')}
+          value={topK}
+          onChange={setTopK}
+          min={1}
+          max={50}
+          step={1}
+          optional
+          unsetText={String(defaultTopK)}
+        />
         <button type="submit" className="button">
           {t('common.search')}
         </button>
@@ -248,19 +299,22 @@ function SearchAndAsk({ collection }: { collection: Collection }) {
       </form>
       {error ? <ErrorNotice error={error} /> : null}
       {hits ? (
-        <ol className="hit-list" aria-label={t('collections.results')}>
-          {hits.warnings.map((warning) => (
-            <p key={warning.code} className="notice notice-warning">
-              {warning.message}
-            </p>
-          ))}
-          {hits.hits.map((hit) => (
-            <li key={hit.chunk_id}>
-              <strong>{hit.document}</strong> <span className="notice-meta">{hit.score.toFixed(3)}</span>
-              <p>{hit.text}</p>
-            </li>
-          ))}
-        </ol>
+        <>
+          <p className="hint">{t('collections.scoreLegend')}</p>
+          <ol className="hit-list" aria-label={t('collections.results')}>
+            {hits.warnings.map((warning) => (
+              <p key={warning.code} className="notice notice-warning">
+                {warning.message}
+              </p>
+            ))}
+            {hits.hits.map((hit) => (
+              <li key={hit.chunk_id}>
+                <strong>{hit.document}</strong> <ScoreExplanation hit={hit} mode={hits.mode} />
+                <p>{hit.text}</p>
+              </li>
+            ))}
+          </ol>
+        </>
       ) : null}
       {answer ? (
         <div className="card answer" aria-live="polite">

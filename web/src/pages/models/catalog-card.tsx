@@ -17,7 +17,9 @@ export function CatalogCard({
   onPull(): void;
   onCancel(id: string): void;
 }) {
-  const { t, format } = useI18n();
+  const { t, format, language } = useI18n();
+  const notes = language === 'ko' ? (entry.notes_ko ?? entry.notes) : entry.notes;
+  const languageNames = new Intl.DisplayNames([language], { type: 'language' });
   const titleId = `catalog-${entry.id}`;
   const running = job?.status === 'running';
   return (
@@ -68,10 +70,10 @@ export function CatalogCard({
         ) : null}
         <div>
           <dt>{t('models.languages')}</dt>
-          <dd>{entry.languages.join(', ')}</dd>
+          <dd>{entry.languages.map((code) => languageNames.of(code) ?? code).join(', ')}</dd>
         </div>
       </dl>
-      {entry.notes ? <p className="hint">{entry.notes}</p> : null}
+      {notes ? <p className="hint">{notes}</p> : null}
       {job ? (
         <PullProgress job={job} onCancel={running && canPull ? () => onCancel(job.id) : undefined} />
       ) : null}
