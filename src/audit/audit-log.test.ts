@@ -1,0 +1,192 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runInRequestScope } from '../core/request-scope.js';
+import type { DatabaseV1 } from '../spec/database.js';
+import { createTestDatabase, createTestPostgresDatabase, testPostgresUrl } from '../testing/database.js';
+import { AuditLog } from './audit-log.js';
+
+let db: DatabaseV1;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db.close();
+});
+// One database for the file (each costs seconds to open); every test starts from an empty log.
+beforeEach(async () => {
+  await tamper('TRUNCATE audit_log');
+});
+
+async function append(log: AuditLog, count: number, prefix = 'thing'): Promise<void> {
+  for (let index = 0; index < count; index++) {
+    log.record({
+      action: `${prefix}.create`,
+      projectId: 'prj_a',
+      target: { type: prefix, id: `${prefix}_${index}` },
+      after: { index, name: `n${index}` },
+      detail: { index },
+    });
+  }
+  await log.flush();
+}
+
+/** Tampering as someone with database rights would: the trigger dropped first. */
+async function tamper(sql: string): Promise<void> {
+  await db.exec(
+    `ALTER TABLE audit_log DISABLE TRIGGER USER; ${sql}; ALTER TABLE audit_log ENABLE TRIGGER USER`,
+  );
+}
+
+describe('AuditLog', () => {
+  it('appends a chain in one order and verifies it', async () => {
+    const log = new AuditLog(db, { flushIntervalMs: 5 });
+    await append(log, 25);
+    const result = await log.verify({ pageSize: 7 });
+    expect(result).toMatchObject({ ok: true, records: 25, lastSeq: 25, problem: null });
+    expect(result.headHash).toMatch(/^[0-9a-f]{64}$/);
+    const rows = await db.query<{
+      seq: number;
+      target_id: string;
+      before_digest: string | null;
+      after_digest: string;
+    }>('SELECT seq, target_id, before_digest, after_digest FROM audit_log ORDER BY seq');
+    expect(rows.rows.map((row) => row.seq)).toEqual(Array.from({ length: 25 }, (_, index) => index + 1));
+    expect(rows.rows[3]).toMatchObject({ target_id: 'thing_3', before_digest: null });
+    expect(rows.rows[3]!.after_digest).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('takes the actor and request id from the request scope, and marks work outside one as the system', async () => {
+    const log = new AuditLog(db);
+    runInRequestScope(
+      {
+        requestId: 'req_x',
+        address: null,
+        actor: (projectId) => ({ keyId: 'key_1', userId: 'usr_1', role: projectId ? 'editor' : null }),
+      },
+      () =>
+        log.record({ action: 'template.create', projectId: 'prj_a', target: { type: 'template', id: 't' } }),
+    );
+    log.record({ action: 'installation.start', target: { type: 'installation' } });
+    await log.flush();
+    const rows = await db.query(
+      'SELECT actor_key_id, actor_user_id, actor_role, request_id FROM audit_log ORDER BY seq',
+    );
+    expect(rows.rows).toEqual([
+      { actor_key_id: 'key_1', actor_user_id: 'usr_1', actor_role: 'editor', request_id: 'req_x' },
+      { actor_key_id: null, actor_user_id: null, actor_role: 'system', request_id: null },
+    ]);
+  });
+
+  it('stores text PostgreSQL would refuse or change (NUL, lone surrogates) so that it still verifies', async () => {
+    const log = new AuditLog(db);
+    log.record({
+      action: 'x.create',
+      target: { type: 'x', id: 'a\u0000b\uD800' },
+      detail: { note: 'c\u0000' },
+    });
+    await log.flush();
+    expect((await log.verify()).ok).toBe(true);
+  });
+
+  it('rejects UPDATE, DELETE and TRUNCATE in the database', async () => {
+    const log = new AuditLog(db);
+    await append(log, 2);
+    await expect(db.query("UPDATE audit_log SET action = 'x' WHERE seq = 1")).rejects.toThrow(/append-only/);
+    await expect(db.query('DELETE FROM audit_log WHERE seq = 1')).rejects.toThrow(/append-only/);
+    await expect(db.query('TRUNCATE audit_log')).rejects.toThrow(/append-only/);
+    expect((await log.verify()).ok).toBe(true);
+  });
+
+  it('names an edited record', async () => {
+    const log = new AuditLog(db);
+    await append(log, 10);
+    await tamper("UPDATE audit_log SET target_id = 'other' WHERE seq = 4");
+    expect((await log.verify({ pageSize: 3 })).problem).toMatchObject({ seq: 4, kind: 'altered' });
+  });
+
+  it('names an edited record whose hash was recomputed (the next record no longer follows it)', async () => {
+    const log = new AuditLog(db);
+    await append(log, 10);
+    const { chainHash } = await import('./audit-record.js');
+    const row = (
+      await db.query<Record<string, unknown>>(
+        `SELECT ${(await import('./audit-record.js')).AUDIT_SELECT} FROM audit_log WHERE seq = 6`,
+      )
+    ).rows[0]!;
+    const forged = chainHash(row.prev_hash as Uint8Array, { ...(row as never), action: 'forged' }, 6);
+    await db.exec('ALTER TABLE audit_log DISABLE TRIGGER USER');
+    await db.query("UPDATE audit_log SET action = 'forged', hash = $1 WHERE seq = 6", [forged]);
+    const result = await log.verify();
+    expect(result.problem).toMatchObject({ seq: 6, kind: 'relinked' });
+    expect(result.problem!.message).toMatch(/Record 6 was replaced/);
+  });
+
+  it('names a removed record', async () => {
+    const log = new AuditLog(db);
+    await append(log, 10);
+    await tamper('DELETE FROM audit_log WHERE seq IN (5, 6)');
+    const result = await log.verify();
+    expect(result.problem).toMatchObject({ seq: 5, kind: 'removed' });
+    expect(result.problem!.message).toMatch(/Records 5–6 are missing/);
+  });
+
+  it('names reordered records', async () => {
+    const log = new AuditLog(db);
+    await append(log, 10);
+    await tamper(
+      'UPDATE audit_log SET seq = -7 WHERE seq = 7; UPDATE audit_log SET seq = 7 WHERE seq = 8; UPDATE audit_log SET seq = 8 WHERE seq = -7',
+    );
+    const result = await log.verify();
+    expect(result.problem).toMatchObject({ seq: 7, kind: 'reordered' });
+    expect(result.problem!.message).toMatch(/written as record 8/);
+  });
+
+  it('signs records when a key is configured, and catches a chain rebuilt without it', async () => {
+    const signed = new AuditLog(db, { signingKey: 'a-signing-key-of-32-characters!!' });
+    await append(signed, 5);
+    expect(await signed.verify()).toMatchObject({ ok: true, signedRecords: 5 });
+    await tamper("UPDATE audit_log SET signature = decode(repeat('00', 32), 'hex') WHERE seq = 3");
+    expect((await signed.verify()).problem).toMatchObject({ seq: 3, kind: 'bad_signature' });
+    await tamper('UPDATE audit_log SET signature = NULL WHERE seq = 3');
+    expect((await signed.verify()).problem).toMatchObject({ seq: 3, kind: 'unsigned' });
+  });
+
+  it('forms one chain when two logs append to one database at once', async () => {
+    const first = new AuditLog(db, { flushIntervalMs: 1, maxBatch: 7 });
+    const second = new AuditLog(db, { flushIntervalMs: 1, maxBatch: 5 });
+    await Promise.all([append(first, 60, 'first'), append(second, 60, 'second')]);
+    expect(await first.verify()).toMatchObject({ ok: true, records: 120 });
+  });
+
+  it('keeps records whose flush failed and writes them on the next flush', async () => {
+    const log = new AuditLog(db);
+    await db.exec('ALTER TABLE audit_log RENAME TO audit_log_away');
+    log.record({ action: 'x.create', target: { type: 'x' } });
+    await expect(log.flush()).rejects.toThrow();
+    expect(log.pending).toBe(1);
+    await db.exec('ALTER TABLE audit_log_away RENAME TO audit_log');
+    await log.close();
+    expect(await log.verify()).toMatchObject({ ok: true, records: 1 });
+  });
+});
+
+describe.runIf(testPostgresUrl)('AuditLog on PostgreSQL', () => {
+  it('forms one chain from two replicas (two pools) appending at once', async () => {
+    const { migrate } = await import('../storage/core/migrator.js');
+    const { createPostgresDatabase } = await import('../storage/postgres/index.js');
+    const server = await createTestPostgresDatabase();
+    try {
+      await migrate(server.db);
+      const other = await createPostgresDatabase({ connectionString: server.url, max: 4 });
+      try {
+        const first = new AuditLog(server.db, { flushIntervalMs: 1, maxBatch: 3 });
+        const second = new AuditLog(other, { flushIntervalMs: 1, maxBatch: 4 });
+        await Promise.all([append(first, 80, 'first'), append(second, 80, 'second')]);
+        expect(await first.verify()).toMatchObject({ ok: true, records: 160 });
+      } finally {
+        await other.close();
+      }
+    } finally {
+      await server.drop();
+    }
+  });
+});

@@ -1,0 +1,211 @@
+/**
+ * @module audit/audit-log
+ * The append-only, hash-chained audit log. `record()` buffers a record and returns at once; a
+ * flush, every `flushIntervalMs` or when `maxBatch` records wait, appends the buffer in one
+ * transaction that holds a transaction-scoped advisory lock while it reads the last hash and
+ * inserts — so several replicas on one database still write one chain. `close()` (on SIGTERM)
+ * flushes what is left. A process killed outright (kill -9) loses at most the records of the last
+ * `flushIntervalMs` plus a batch in flight whose transaction had not committed.
+ *
+ * @example
+ * audit.record({ action: 'key.create', projectId, target: { type: 'key', id: key.id }, after: key });
+ */
+import type { Logger } from '../core/logger.js';
+import { currentRequestScope } from '../core/request-scope.js';
+import type { DatabaseSession, DatabaseV1 } from '../spec/database.js';
+import { type AuditEvent, type AuditRecorder, SYSTEM_ACTOR } from './audit-event.js';
+import { type AuditPage, type AuditQuery, queryAudit } from './audit-query.js';
+import { AUDIT_COLUMNS, chainHash, GENESIS_HASH, type RecordFields, signHash } from './audit-record.js';
+import { type VerifyOptions, type VerifyResult, verifyChain } from './audit-verify.js';
+import { canonicalJson, digestOf } from './canonical-json.js';
+
+/** Any fixed number other than the migrator's: serialises appends across replicas. */
+export const AUDIT_LOCK_ID = 0x6b61756c;
+const COLUMNS_PER_ROW = 16;
+const MAX_TEXT = 1000;
+
+export interface AuditLogOptions {
+  /** How long a record may wait in memory before it is written (the kill -9 window). */
+  flushIntervalMs?: number;
+  /** Records per transaction. */
+  maxBatch?: number;
+  /** When set, each record's hash is signed with HMAC-SHA256 under this key. */
+  signingKey?: string | undefined;
+  logger?: Logger;
+  now?: () => number;
+}
+
+export class AuditLog implements AuditRecorder {
+  readonly #db: DatabaseV1;
+  readonly #interval: number;
+  readonly #maxBatch: number;
+  readonly #signingKey: string | undefined;
+  readonly #logger: Logger | undefined;
+  readonly #now: () => number;
+  #buffer: RecordFields[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #flushing: Promise<void> = Promise.resolve();
+  #failures = 0;
+
+  constructor(db: DatabaseV1, options: AuditLogOptions = {}) {
+    this.#db = db;
+    this.#interval = options.flushIntervalMs ?? 50;
+    this.#maxBatch = Math.min(options.maxBatch ?? 500, Math.floor(60_000 / COLUMNS_PER_ROW));
+    this.#signingKey = options.signingKey;
+    this.#logger = options.logger;
+    this.#now = options.now ?? Date.now;
+  }
+
+  get signed(): boolean {
+    return this.#signingKey !== undefined;
+  }
+
+  /** Records waiting to be written. */
+  get pending(): number {
+    return this.#buffer.length;
+  }
+
+  record(event: AuditEvent): void {
+    this.#buffer.push(this.#fields(event));
+    if (this.#buffer.length >= this.#maxBatch) void this.flush().catch(() => {});
+    else this.#schedule(this.#interval);
+  }
+
+  /** Writes every buffered record; resolves when they are committed. */
+  flush(): Promise<void> {
+    const run = this.#flushing.then(() => this.#drain());
+    this.#flushing = run.catch(() => {});
+    return run;
+  }
+
+  /** Flushes what is left; call on shutdown, before the database closes. */
+  async close(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.flush();
+  }
+
+  verify(options: VerifyOptions = {}): Promise<VerifyResult> {
+    return verifyChain(this.#db, { signingKey: this.#signingKey, ...options });
+  }
+
+  async query(query: AuditQuery): Promise<AuditPage> {
+    await this.flush();
+    return queryAudit(this.#db, query);
+  }
+
+  #schedule(delay: number): void {
+    if (this.#timer) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.flush().catch(() => {});
+    }, delay);
+    this.#timer.unref();
+  }
+
+  async #drain(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    while (this.#buffer.length) {
+      const batch = this.#buffer.splice(0, this.#maxBatch);
+      try {
+        await this.#db.transaction((tx) => this.#append(tx, batch));
+        this.#failures = 0;
+      } catch (error) {
+        // Nothing is dropped: the batch goes back in front and is retried, backing off.
+        this.#buffer.unshift(...batch);
+        this.#failures++;
+        this.#logger?.error(
+          { err: error, pending: this.#buffer.length },
+          'audit flush failed; records kept for retry',
+        );
+        this.#schedule(Math.min(30_000, this.#interval * 2 ** this.#failures));
+        throw error;
+      }
+    }
+  }
+
+  async #append(tx: DatabaseSession, batch: RecordFields[]): Promise<void> {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK_ID]);
+    const last = await tx.query<{ seq: number; hash: Uint8Array }>(
+      'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1',
+    );
+    let seq = last.rows[0] ? Number(last.rows[0].seq) : 0;
+    let prev: Uint8Array = last.rows[0]?.hash ?? GENESIS_HASH;
+    const params: unknown[] = [];
+    const tuples: string[] = [];
+    for (const fields of batch) {
+      seq++;
+      const hash = chainHash(prev, fields, seq);
+      const base = params.length;
+      tuples.push(
+        `(${Array.from({ length: COLUMNS_PER_ROW }, (_, index) => `$${base + index + 1}`).join(', ')})`,
+      );
+      params.push(
+        seq,
+        new Date(fields.at),
+        fields.actor_key_id,
+        fields.actor_user_id,
+        fields.actor_role,
+        fields.project_id,
+        fields.action,
+        fields.target_type,
+        fields.target_id,
+        fields.before_digest,
+        fields.after_digest,
+        fields.request_id,
+        fields.detail,
+        prev,
+        hash,
+        this.#signingKey === undefined ? null : signHash(this.#signingKey, hash),
+      );
+      prev = hash;
+    }
+    await tx.query(`INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES ${tuples.join(', ')}`, params);
+  }
+
+  #fields(event: AuditEvent): RecordFields {
+    const scope = currentRequestScope();
+    const projectId = event.projectId ?? null;
+    const actor =
+      event.actor ??
+      scope?.actor(projectId) ??
+      (scope ? { keyId: null, userId: null, role: null } : SYSTEM_ACTOR);
+    return {
+      at: this.#now(),
+      actor_key_id: clean(actor.keyId),
+      actor_user_id: clean(actor.userId),
+      actor_role: clean(actor.role),
+      project_id: clean(projectId),
+      action: clean(event.action) ?? 'unknown',
+      target_type: clean(event.target.type) ?? 'unknown',
+      target_id: clean(event.target.id ?? null),
+      before_digest: digestOf(event.before),
+      after_digest: digestOf(event.after),
+      request_id: clean(scope?.requestId ?? null),
+      detail: event.detail ? canonicalJson(cleanDetail(event.detail)) : null,
+    };
+  }
+}
+
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Text as PostgreSQL will store it: no NUL, no lone surrogate (either would make the stored text
+ * differ from what was hashed, or fail the whole batch), bounded length.
+ */
+function clean(value: string | null): string | null {
+  if (value === null) return null;
+  const bounded = value.length > MAX_TEXT ? value.slice(0, MAX_TEXT) : value;
+  return bounded.replace(UNSTORABLE, '\uFFFD');
+}
+
+function cleanDetail(
+  detail: Record<string, string | number | boolean | null>,
+): Record<string, string | number | boolean | null> {
+  const out: Record<string, string | number | boolean | null> = {};
+  for (const [key, value] of Object.entries(detail)) {
+    out[clean(key)!] = typeof value === 'string' ? clean(value) : value;
+  }
+  return out;
+}

@@ -1,0 +1,17 @@
+/**
+ * @module audit
+ * The one audit chain: every change in Keel appended to one hash-chained, append-only table.
+ * Modules depend on `AuditRecorder` (one `record()` call); the runtime builds one `AuditLog`.
+ */
+export {
+  type AuditActor,
+  type AuditEvent,
+  type AuditRecorder,
+  noAudit,
+  SYSTEM_ACTOR,
+} from './audit-event.js';
+export { AUDIT_LOCK_ID, AuditLog, type AuditLogOptions } from './audit-log.js';
+export type { AuditPage, AuditQuery } from './audit-query.js';
+export { type AuditRecord, type AuditRow, recordJson, rowToRecord } from './audit-record.js';
+export type { VerifyOptions, VerifyProblem, VerifyResult } from './audit-verify.js';
+export { canonicalJson, digestOf } from './canonical-json.js';
