@@ -147,11 +147,12 @@ export function chunkDocument(document: LoadedDocument, strategy: string, option
     // The header rows before the first record travel with every record already.
     const gap = text.slice(cursor, block.start).trim();
     if (gap && gap !== block.header) {
-      drafts.push(
-        ...chunkText(text, { start: cursor, end: block.start }, strategy, size, overlap, measure, headings),
-      );
+      const span = { start: cursor, end: block.start };
+      for (const draft of chunkText(text, span, strategy, size, overlap, measure, headings))
+        drafts.push(draft);
     }
-    if (block.type === 'table') drafts.push(...chunkTable(text, block, size, measure));
+    if (block.type === 'table')
+      for (const draft of chunkTable(text, block, size, measure)) drafts.push(draft);
     else {
       const record = text.slice(block.start, block.end);
       drafts.push(
@@ -168,10 +169,11 @@ export function chunkDocument(document: LoadedDocument, strategy: string, option
     }
     cursor = block.end;
   }
-  if (cursor < text.length)
-    drafts.push(
-      ...chunkText(text, { start: cursor, end: text.length }, strategy, size, overlap, measure, headings),
-    );
+  // Pushed one by one: spreading a large array into push() overflows the stack.
+  if (cursor < text.length) {
+    const span = { start: cursor, end: text.length };
+    for (const draft of chunkText(text, span, strategy, size, overlap, measure, headings)) drafts.push(draft);
+  }
   return drafts
     .filter((draft) => draft.text.trim().length > 0)
     .map((draft, index) => {

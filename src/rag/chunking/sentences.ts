@@ -42,7 +42,19 @@ const abbreviations = new Set([
   'cf',
 ]);
 
-const koreanEnding = /(?:다|요|죠|까|니다|음|함)$/;
+/** Final endings that close a Korean sentence written without a full stop (니다 ends in 다). */
+const koreanEndings = new Set(['다', '요', '죠', '까', '음', '함']);
+
+/**
+ * True when `text[start, end)`, trailing whitespace aside, ends with a Korean final ending. Looks
+ * at the last character only: a regex anchored at `$` would scan the whole line, and a long text
+ * of short lines would cost quadratic time.
+ */
+function endsWithKoreanEnding(text: string, start: number, end: number): boolean {
+  let last = end;
+  while (last > start && isSpace(text.charCodeAt(last - 1))) last--;
+  return last > start && koreanEndings.has(text[last - 1]!);
+}
 
 export interface Span {
   start: number;
@@ -85,8 +97,7 @@ export function splitSentences(text: string, from = 0, to = text.length): Span[]
     if (ch === '\n') {
       let j = i + 1;
       while (j < to && (text[j] === ' ' || text[j] === '\t' || text[j] === '\r')) j++;
-      const line = text.slice(start, i).trimEnd();
-      if (text[j] === '\n' || koreanEnding.test(line)) push(i + 1);
+      if (text[j] === '\n' || endsWithKoreanEnding(text, start, i)) push(i + 1);
       continue;
     }
     if (ch !== '.' && ch !== '!' && ch !== '?' && ch !== '。' && ch !== '！' && ch !== '？' && ch !== '…')

@@ -32,17 +32,34 @@ function splitAt(text: string, span: Span, separator: Separator): Span[] {
   return pieces;
 }
 
-/** Cuts a span into windows of at most `size` by measure (character level, last resort). */
+/**
+ * Cuts a span into windows of at most `size` by measure (character level, last resort). Each
+ * window is found by galloping (size, 2·size, 4·size … characters) and then binary search, so the
+ * work is proportional to the window, not to the rest of a multi-megabyte span.
+ */
 function hardSplit(text: string, span: Span, options: PackOptions): Span[] {
   const pieces: Span[] = [];
+  const fits = (start: number, end: number) => options.measure(text.slice(start, end)) <= options.size;
   let start = span.start;
   while (start < span.end) {
+    // low always fits (at least one character is taken, so the loop moves forward); high is
+    // the span's end or a point known not to fit.
     let low = start + 1;
     let high = span.end;
+    let step = Math.max(1, Math.floor(options.size));
+    while (low + step < span.end) {
+      if (!fits(start, low + step)) {
+        high = low + step - 1;
+        break;
+      }
+      low += step;
+      step *= 2;
+    }
+    if (high === span.end && fits(start, span.end)) low = span.end;
     // Largest end with measure <= size (binary search: measures grow with length).
     while (low < high) {
       const mid = (low + high + 1) >> 1;
-      if (options.measure(text.slice(start, mid)) <= options.size) low = mid;
+      if (fits(start, mid)) low = mid;
       else high = mid - 1;
     }
     // Do not cut a surrogate pair in half.
@@ -55,20 +72,33 @@ function hardSplit(text: string, span: Span, options: PackOptions): Span[] {
   return pieces;
 }
 
-/** Pieces of `span`, each within `size`, using `separators` from coarsest to finest. */
+/**
+ * Pieces of `span`, each within `size`, using `separators` from coarsest to finest. Iterative
+ * (an explicit stack, no spread of large arrays), so megabytes of text with no separator, or with
+ * separators nested deeply, cannot overflow the call stack.
+ */
 export function splitRecursively(
   text: string,
   span: Span,
   separators: readonly Separator[],
   options: PackOptions,
 ): Span[] {
-  if (options.measure(text.slice(span.start, span.end)) <= options.size) return [span];
-  const [separator, ...finer] = separators;
-  if (separator === undefined || separator === '') return hardSplit(text, span, options);
   const pieces: Span[] = [];
-  for (const piece of splitAt(text, span, separator)) {
-    if (options.measure(text.slice(piece.start, piece.end)) <= options.size) pieces.push(piece);
-    else pieces.push(...splitRecursively(text, piece, finer, options));
+  // Work items in reverse document order, so popping yields pieces in order.
+  const stack: { span: Span; level: number }[] = [{ span, level: 0 }];
+  while (stack.length) {
+    const { span: current, level } = stack.pop()!;
+    if (options.measure(text.slice(current.start, current.end)) <= options.size) {
+      pieces.push(current);
+      continue;
+    }
+    const separator = separators[level];
+    if (separator === undefined || separator === '') {
+      for (const piece of hardSplit(text, current, options)) pieces.push(piece);
+      continue;
+    }
+    const parts = splitAt(text, current, separator);
+    for (let i = parts.length - 1; i >= 0; i--) stack.push({ span: parts[i]!, level: level + 1 });
   }
   return pieces;
 }
