@@ -7,16 +7,26 @@
  */
 
 import { Counter } from 'prom-client';
+import type { AuditRecorder } from '../audit/index.js';
 import { issuesFromZod, KeelError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
 import type { KeelMetrics } from '../core/metrics.js';
 import type { DatabaseV1 } from '../spec/database.js';
 import type { DetectMode, DetectorV1, Span } from '../spec/detector.js';
+import { BatchWriter, storableFields } from '../platform/batch-writer.js';
+import type { Role } from '../platform/roles.js';
+import { changeFeed, InvalidatingCache } from '../storage/core/cache-invalidation.js';
 import { isUniqueViolation } from '../storage/core/database-error.js';
 import { wellFormed } from './detectors.js';
 import type { Decision } from './evaluate.js';
-import { type DirectionPolicy, type PolicyBody, policyBodySchema } from './policy.js';
+import {
+  type DirectionPolicy,
+  mergeRequestPolicy,
+  type PolicyBody,
+  type PolicyOverride,
+  policyBodySchema,
+} from './policy.js';
 import { openMapping, type Pseudonymizer, sealMapping } from './pseudonymizer.js';
 
 export interface StoredPolicy {
@@ -69,21 +79,35 @@ export function parsePolicyBody(input: unknown): PolicyBody {
 }
 
 export class GuardrailService {
-  readonly #pending: (Decision & DecisionContext)[] = [];
-  #timer: NodeJS.Timeout | undefined;
-  #writing: Promise<void> = Promise.resolve();
+  /** Decisions are written in batches that one unstorable record cannot sink (platform/batch-writer). */
+  readonly #decisionWriter: BatchWriter<Decision & DecisionContext>;
   readonly #decisionCounter: Counter<'detector' | 'type' | 'action' | 'direction'>;
+  /** Each project's policies by name, for the request path; followed across replicas. */
+  readonly #policies = new InvalidatingCache<ReadonlyMap<string, PolicyBody>>({ ttlMs: 60_000 });
 
   constructor(
     private readonly db: DatabaseV1,
     readonly secretKey: Buffer,
-    private readonly options: { metrics?: KeelMetrics; logger?: Logger; modelDetectors?: DetectorV1[] } = {},
+    private readonly options: {
+      metrics?: KeelMetrics;
+      logger?: Logger;
+      modelDetectors?: DetectorV1[];
+      audit?: AuditRecorder;
+    } = {},
   ) {
     this.#decisionCounter = new Counter({
       name: 'keel_guardrail_decisions_total',
       help: 'Guardrail decisions by detector, span type, action and direction.',
       labelNames: ['detector', 'type', 'action', 'direction'],
       registers: options.metrics ? [options.metrics.registry] : [],
+    });
+    this.#policies.follow(changeFeed(db), 'guardrail_policies');
+    this.#decisionWriter = new BatchWriter({
+      name: 'guardrail_decisions',
+      write: (batch) => this.#write(batch),
+      sanitize: storableFields,
+      logger: options.logger,
+      metrics: options.metrics,
     });
   }
 
@@ -138,7 +162,16 @@ export class GuardrailService {
          RETURNING *`,
         [newId('gpl'), projectId, name, JSON.stringify(body), createdBy],
       );
-      return toPolicy(rows[0]!);
+      this.#policies.invalidate(projectId);
+      const policy = toPolicy(rows[0]!);
+      this.options.audit?.record({
+        action: policy.version === 1 ? 'policy.create' : 'policy.update',
+        projectId,
+        target: { type: 'policy', id: policy.id },
+        after: body,
+        detail: { name, version: policy.version },
+      });
+      return policy;
     } catch (error) {
       if (isUniqueViolation(error))
         throw new KeelError('conflict', `Policy "${name}" was changed concurrently; try again.`);
@@ -147,30 +180,69 @@ export class GuardrailService {
   }
 
   async deletePolicy(projectId: string, name: string): Promise<void> {
-    const result = await this.db.query('DELETE FROM guardrail_policies WHERE project_id = $1 AND name = $2', [
+    const result = await this.db.query<{ id: string; body: unknown }>(
+      'DELETE FROM guardrail_policies WHERE project_id = $1 AND name = $2 RETURNING id, body',
+      [projectId, name],
+    );
+    this.#policies.invalidate(projectId);
+    const deleted = result.rows[0];
+    if (!deleted) throw new KeelError('not_found', `Guardrail policy "${name}" not found.`);
+    this.options.audit?.record({
+      action: 'policy.delete',
       projectId,
-      name,
-    ]);
-    if (result.affectedRows === 0) throw new KeelError('not_found', `Guardrail policy "${name}" not found.`);
+      target: { type: 'policy', id: deleted.id },
+      before: deleted.body,
+      detail: { name },
+    });
   }
 
-  /** The policy for a call, or undefined when none applies. A named policy that does not exist is an error. */
+  /**
+   * The policy for a call, or undefined when none applies. A named policy that does not exist is
+   * an error. Served from memory: a project's policies are loaded once (none is remembered too)
+   * and dropped when any replica changes them. A request-level policy (`explicit`) is merged into
+   * the project's: it may add and tighten checks; loosening one needs the caller's `role` in the
+   * policy's `allowRequestOverrides`. Each loosening asked for is listed in `overrides`.
+   */
   async resolve(
     projectId: string,
     options: {
       explicit?: PolicyBody | undefined;
       name?: string | undefined;
       templatePolicy?: string | undefined;
+      role?: Role | undefined;
     },
-  ): Promise<{ name: string; body: PolicyBody } | undefined> {
-    if (options.explicit) return { name: 'request', body: options.explicit };
+  ): Promise<{ name: string; body: PolicyBody; overrides?: PolicyOverride[] } | undefined> {
+    const policies = await this.#policies.get(projectId, () => this.#loadPolicies(projectId));
     const named = options.name ?? options.templatePolicy;
-    if (named) return { name: named, body: (await this.getPolicy(projectId, named)).body };
+    let base: { name: string; body: PolicyBody } | undefined;
+    if (named) {
+      const body = policies.get(named);
+      if (!body)
+        throw new KeelError('not_found', `Guardrail policy "${named}" not found.`, {
+          data: { hint: 'List policies with GET /api/v1/guardrails/policies.' },
+        });
+      base = { name: named, body };
+    } else {
+      const body = policies.get('default');
+      if (body) base = { name: 'default', body };
+    }
+    if (!options.explicit) return base;
+    if (!base) return { name: 'request', body: options.explicit };
+    const mayLoosen = options.role !== undefined && base.body.allowRequestOverrides.includes(options.role);
+    const merged = mergeRequestPolicy(base.body, options.explicit, mayLoosen);
+    return {
+      name: `${base.name}+request`,
+      body: merged.policy,
+      ...(merged.overrides.length ? { overrides: merged.overrides } : {}),
+    };
+  }
+
+  async #loadPolicies(projectId: string): Promise<ReadonlyMap<string, PolicyBody>> {
     const { rows } = await this.db.query<PolicyRow>(
-      "SELECT * FROM guardrail_policies WHERE project_id = $1 AND name = 'default'",
+      'SELECT * FROM guardrail_policies WHERE project_id = $1',
       [projectId],
     );
-    return rows[0] ? { name: 'default', body: toPolicy(rows[0]).body } : undefined;
+    return new Map(rows.map((row) => [row.name, toPolicy(row).body]));
   }
 
   /** Records decisions (batched) and counts them. */
@@ -183,24 +255,12 @@ export class GuardrailService {
         action: decision.action,
         direction: decision.direction,
       });
-      this.#pending.push({ ...decision, ...context });
-    }
-    if (this.#pending.length >= 500) void this.flush();
-    else if (!this.#timer) {
-      this.#timer = setTimeout(() => void this.flush(), 1000);
-      this.#timer.unref();
+      this.#decisionWriter.push({ ...decision, ...context });
     }
   }
 
   flush(): Promise<void> {
-    if (this.#timer) {
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
-    }
-    const batch = this.#pending.splice(0);
-    if (!batch.length) return this.#writing;
-    this.#writing = this.#writing.then(() => this.#write(batch));
-    return this.#writing;
+    return this.#decisionWriter.flush();
   }
 
   async #write(batch: (Decision & DecisionContext)[]): Promise<void> {
@@ -223,19 +283,11 @@ export class GuardrailService {
         row.spanHash,
       ].forEach((value, index) => columns[index]!.push(value));
     }
-    try {
-      await this.db.query(
-        `INSERT INTO guardrail_decisions (project_id, key_id, request_id, source, policy, direction, detector, detector_version, entity_type, score, action, span_start, span_end, span_hash)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::real[], $11::text[], $12::int[], $13::int[], $14::text[])`,
-        columns,
-      );
-    } catch (error) {
-      // Never the span values: only counts reach the log.
-      this.options.logger?.error(
-        { err: (error as Error).message, decisions: batch.length },
-        'guardrail decisions not recorded',
-      );
-    }
+    await this.db.query(
+      `INSERT INTO guardrail_decisions (project_id, key_id, request_id, source, policy, direction, detector, detector_version, entity_type, score, action, span_start, span_end, span_hash)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::real[], $11::text[], $12::int[], $13::int[], $14::text[])`,
+      columns,
+    );
   }
 
   async decisions(projectId: string, options: { limit?: number; since?: Date } = {}) {
@@ -269,7 +321,7 @@ export class GuardrailService {
   }
 
   async close(): Promise<void> {
-    await this.flush();
+    await this.#decisionWriter.close();
     await this.db.query('DELETE FROM guardrail_pseudonym_maps WHERE expires_at <= now()').catch(() => {});
   }
 }
