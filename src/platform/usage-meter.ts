@@ -1,11 +1,22 @@
 /**
  * @module platform/usage-meter
  * Records every model call (project, key, model, tokens, latency, status). Calls are buffered in
- * memory and written in one transaction per flush, so metering costs the request path nothing but
- * an array push. `close()` flushes what is left.
+ * memory and written in one statement per flush, so metering costs the request path nothing but
+ * an array push. Every text field is made storable and every number clamped on the way in, and a
+ * batch the database refuses is sorted out record by record (platform/batch-writer): one bad call
+ * never costs the others their usage. `close()` (SIGTERM) writes what is left; a SIGKILL loses at
+ * most one flush interval.
  */
 import type { Logger } from '../core/logger.js';
+import type { KeelMetrics } from '../core/metrics.js';
 import type { DatabaseV1 } from '../spec/database.js';
+import {
+  BatchWriter,
+  storableInt,
+  storableNumber,
+  storableOptionalText,
+  storableText,
+} from './batch-writer.js';
 
 export interface UsageEvent {
   projectId: string;
@@ -25,83 +36,96 @@ export interface UsageEvent {
 export interface UsageMeterOptions {
   flushIntervalMs?: number;
   maxBatch?: number;
+  /** First retry delay after a failed write (doubles, up to a minute). */
+  backoffMs?: number;
   logger?: Logger;
+  metrics?: KeelMetrics;
+}
+
+// Timestamps PostgreSQL stores: years 1 to 9999 are plenty for a call that just happened.
+const MIN_AT_MS = Date.UTC(1970, 0, 1);
+const MAX_AT_MS = Date.UTC(9999, 11, 31);
+
+/** A copy of the event every column accepts. */
+export function storableUsageEvent(event: UsageEvent): UsageEvent {
+  const atMs = event.atMs ?? Date.now();
+  return {
+    projectId: storableText(String(event.projectId), 200),
+    keyId: storableOptionalText(event.keyId, 200),
+    modelId: storableText(String(event.modelId), 500),
+    endpoint: storableText(String(event.endpoint), 200),
+    inputTokens: storableInt(event.inputTokens, 0),
+    outputTokens: storableInt(event.outputTokens, 0),
+    latencyMs: storableNumber(event.latencyMs, 0, Number.MAX_SAFE_INTEGER),
+    status: storableInt(event.status, 0, 999),
+    errorCode: storableOptionalText(event.errorCode, 200),
+    streamed: event.streamed === true,
+    atMs: Number.isFinite(atMs) ? storableNumber(atMs, MIN_AT_MS, MAX_AT_MS) : Date.now(),
+  };
 }
 
 export class UsageMeter {
-  #buffer: UsageEvent[] = [];
-  #timer: NodeJS.Timeout | undefined;
-  #flushing: Promise<void> = Promise.resolve();
-  readonly #maxBatch: number;
-  readonly #interval: number;
+  readonly #writer: BatchWriter<UsageEvent>;
 
   constructor(
     private readonly db: DatabaseV1,
-    private readonly options: UsageMeterOptions = {},
+    options: UsageMeterOptions = {},
   ) {
-    this.#maxBatch = options.maxBatch ?? 500;
-    this.#interval = options.flushIntervalMs ?? 1000;
+    this.#writer = new BatchWriter<UsageEvent>({
+      name: 'usage_events',
+      write: (events) => this.#insert(events),
+      sanitize: storableUsageEvent,
+      flushIntervalMs: options.flushIntervalMs ?? 1000,
+      maxBatch: options.maxBatch ?? 500,
+      ...(options.backoffMs !== undefined ? { backoffMs: options.backoffMs } : {}),
+      logger: options.logger,
+      metrics: options.metrics,
+    });
   }
 
-  /** Buffers one call. The meter keeps the event object (callers pass a fresh one). */
+  /** Buffers one call. */
   record(event: UsageEvent): void {
-    if (event.atMs === undefined) event.atMs = Date.now();
-    this.#buffer.push(event);
-    if (this.#buffer.length >= this.#maxBatch) void this.flush();
-    else if (!this.#timer) {
-      this.#timer = setTimeout(() => void this.flush(), this.#interval);
-      this.#timer.unref();
-    }
+    this.#writer.push(event);
   }
 
   /** Writes everything buffered so far. Safe to call concurrently. */
   flush(): Promise<void> {
-    if (this.#timer) {
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
-    }
-    const batch = this.#buffer;
-    if (batch.length === 0) return this.#flushing;
-    this.#buffer = [];
-    this.#flushing = this.#flushing.then(() => this.#write(batch));
-    return this.#flushing;
+    return this.#writer.flush();
   }
 
-  async close(): Promise<void> {
-    await this.flush();
+  /** Calls written and set aside since start. */
+  get stats(): { written: number; quarantined: number; pending: number } {
+    return { ...this.#writer.stats, pending: this.#writer.pending };
   }
 
-  async #write(batch: UsageEvent[]): Promise<void> {
-    try {
-      // One statement per flush with one array per column: parsing and binding cost the same for
-      // ten rows or a thousand, which keeps metering cheap even on the embedded database.
-      const columns: unknown[][] = Array.from({ length: 11 }, () => []);
-      for (const event of batch) {
-        columns[0]!.push(event.projectId);
-        columns[1]!.push(event.keyId);
-        columns[2]!.push(event.modelId);
-        columns[3]!.push(event.endpoint);
-        columns[4]!.push(Math.max(0, Math.round(event.inputTokens)));
-        columns[5]!.push(Math.max(0, Math.round(event.outputTokens)));
-        columns[6]!.push(event.latencyMs);
-        columns[7]!.push(event.status);
-        columns[8]!.push(event.errorCode ?? null);
-        columns[9]!.push(event.streamed ?? false);
-        columns[10]!.push(event.atMs ?? Date.now());
-      }
-      await this.db.query(
-        `INSERT INTO usage_events (project_id, key_id, model_id, endpoint, input_tokens, output_tokens, latency_ms, status, error_code, streamed, created_at)
-         SELECT p, k, m, e, i, o, l, s, c, st, to_timestamp(t / 1000.0)
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[], $7::float8[], $8::int[], $9::text[], $10::bool[], $11::float8[])
-             AS u(p, k, m, e, i, o, l, s, c, st, t)`,
-        columns,
-      );
-    } catch (error) {
-      this.options.logger?.error(
-        { err: (error as Error).message, events: batch.length },
-        'usage flush failed; events dropped',
-      );
+  close(): Promise<void> {
+    return this.#writer.close();
+  }
+
+  async #insert(batch: UsageEvent[]): Promise<void> {
+    // One statement per flush with one array per column: parsing and binding cost the same for
+    // ten rows or a thousand, which keeps metering cheap even on the embedded database.
+    const columns: unknown[][] = Array.from({ length: 11 }, () => []);
+    for (const event of batch) {
+      columns[0]!.push(event.projectId);
+      columns[1]!.push(event.keyId);
+      columns[2]!.push(event.modelId);
+      columns[3]!.push(event.endpoint);
+      columns[4]!.push(event.inputTokens);
+      columns[5]!.push(event.outputTokens);
+      columns[6]!.push(event.latencyMs);
+      columns[7]!.push(event.status);
+      columns[8]!.push(event.errorCode ?? null);
+      columns[9]!.push(event.streamed ?? false);
+      columns[10]!.push(event.atMs ?? Date.now());
     }
+    await this.db.query(
+      `INSERT INTO usage_events (project_id, key_id, model_id, endpoint, input_tokens, output_tokens, latency_ms, status, error_code, streamed, created_at)
+       SELECT p, k, m, e, i, o, l, s, c, st, to_timestamp(t / 1000.0)
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[], $7::float8[], $8::int[], $9::text[], $10::bool[], $11::float8[])
+           AS u(p, k, m, e, i, o, l, s, c, st, t)`,
+      columns,
+    );
   }
 }
 

@@ -22,6 +22,9 @@ export interface ApiRequest {
   key?: string | null;
 }
 
+/** How long an answer may take before the request counts as hung (streams included). */
+export const ANSWER_TIMEOUT_MS = 15_000;
+
 export interface ApiAnswer {
   status: number;
   contentType: string;
@@ -39,18 +42,36 @@ export function urlOf(request: ApiRequest): string {
 export async function send(app: OpenAPIHono<KeelEnv>, request: ApiRequest): Promise<ApiAnswer> {
   const headers = new Headers(request.headers);
   if (request.key) headers.set('authorization', `Bearer ${request.key}`);
-  let body: Uint8Array | string | undefined;
-  if (request.rawBody !== undefined) body = request.rawBody;
+  let body: BodyInit | undefined;
+  if (request.rawBody !== undefined) body = request.rawBody as BodyInit;
   else if (request.body !== undefined) body = JSON.stringify(request.body);
   if (body !== undefined && request.contentType !== null)
     headers.set('content-type', request.contentType ?? 'application/json');
   const started = performance.now();
-  const response = await app.request(urlOf(request), {
-    method: request.method,
-    headers,
-    ...(body !== undefined ? { body } : {}),
+  const abort = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      abort.abort();
+      reject(new Error(`no complete answer within ${ANSWER_TIMEOUT_MS} ms`));
+    }, ANSWER_TIMEOUT_MS);
   });
-  const text = await response.text();
+  let response: Response;
+  let text: string;
+  try {
+    response = await Promise.race([
+      app.request(urlOf(request), {
+        method: request.method,
+        headers,
+        signal: abort.signal,
+        ...(body !== undefined ? { body } : {}),
+      }),
+      hung,
+    ]);
+    text = await Promise.race([response.text(), hung]);
+  } finally {
+    clearTimeout(timer);
+  }
   const ms = performance.now() - started;
   const contentType = response.headers.get('content-type') ?? '';
   let json: unknown;

@@ -8,7 +8,7 @@
 import type { Operation } from './openapi-operations.js';
 import { fillPath } from './openapi-operations.js';
 import type { ApiRequest } from './send.js';
-import type { World } from './world.js';
+import { markers, type World } from './world.js';
 
 let counter = 0;
 /** A name no earlier request used (creates must not collide with each other). */
@@ -21,7 +21,7 @@ function bodyFor(key: string, world: World): unknown {
   const projectB = world.projectB;
   switch (key) {
     case 'POST /api/v1/auth/sign-in':
-      return { email: 'nobody@example.com', password: 'not the password' };
+      return { email: markers.userEmail, password: 'a long enough password' };
     case 'POST /api/v1/models/pulls':
       // An unknown catalog id: refused before anything is fetched, even when allowed.
       return { source: 'fuzz-no-such-catalog-model' };
