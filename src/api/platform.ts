@@ -22,14 +22,41 @@ export const keelErrorSchema = z.object({
   }),
 });
 
-/** Durations like `30d`, `12h`, `90m`, `3600s`. */
+/** The longest duration accepted: ten years. */
+export const MAX_DURATION_MS = 10 * 365 * 86_400_000;
+
+/** Durations like `30d`, `12h`, `90m`, `3600s`: positive, at most ten years; milliseconds out. */
 export const durationSchema = z
   .string()
+  .max(32)
   .regex(/^\d+\s*[smhdw]$/, 'a number and a unit: s, m, h, d or w (e.g. 30d)')
-  .transform((value) => {
+  .transform((value, context) => {
     const amount = Number.parseInt(value, 10);
     const unit = value.trim().slice(-1) as 's' | 'm' | 'h' | 'd' | 'w';
-    return amount * { s: 1, m: 60, h: 3600, d: 86400, w: 604800 }[unit] * 1000;
+    const ms = amount * { s: 1, m: 60, h: 3600, d: 86400, w: 604800 }[unit] * 1000;
+    if (ms <= 0) {
+      context.addIssue({
+        code: 'too_small',
+        origin: 'number',
+        minimum: 1,
+        inclusive: true,
+        input: value,
+        message: 'must be longer than zero (e.g. 30d)',
+      });
+      return z.NEVER;
+    }
+    if (!(ms <= MAX_DURATION_MS)) {
+      context.addIssue({
+        code: 'too_big',
+        origin: 'number',
+        maximum: MAX_DURATION_MS,
+        inclusive: true,
+        input: value,
+        message: 'must be at most ten years (3650d)',
+      });
+      return z.NEVER;
+    }
+    return ms;
   });
 
 export const createKeyRequestSchema = z.strictObject({

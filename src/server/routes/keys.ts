@@ -2,7 +2,8 @@
  * @module server/routes/keys
  * `/api/v1/keys`: create (the secret is in this one response only), list, revoke. Keys belong to
  * the project they are created in; managing them takes the admin role there, and nobody can mint
- * a key with more rights than their own.
+ * a key with more rights than their own. Keys that administer the organisation (the bootstrap key,
+ * recovered keys) are listed and revoked only by organisation administrators.
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import {
@@ -10,6 +11,7 @@ import {
   createdKeySchema,
   createKeyRequestSchema,
   keelErrorSchema,
+  MAX_DURATION_MS,
 } from '../../api/platform.js';
 import { KeelError } from '../../core/errors.js';
 import { roleCovers } from '../../platform/roles.js';
@@ -95,6 +97,11 @@ export function registerKeys(app: OpenAPIHono<KeelEnv>, services: KeelServices):
         issues: [{ code: 'custom', path: ['expires_at'], message: 'must be in the future' }],
       });
     }
+    if (expiresAt && expiresAt.getTime() > Date.now() + MAX_DURATION_MS) {
+      throw new KeelError('invalid_request', 'The expiry is more than ten years away.', {
+        issues: [{ code: 'too_big', path: ['expires_at'], message: 'must be at most ten years from now' }],
+      });
+    }
     const principal = c.get('principal');
     const { key, secret } = await services.keys.create({
       organizationId: principal.organizationId,
@@ -111,13 +118,16 @@ export function registerKeys(app: OpenAPIHono<KeelEnv>, services: KeelServices):
     const scope = projectScope(c, 'manage');
     const keys = await services.keys.list(scope.projectId, {
       includeRevoked: c.req.valid('query').include_revoked === 'true',
+      byOrgAdmin: c.get('principal').orgAdmin,
     });
     return json({ keys: keys.map(apiKeyJson) });
   });
 
   app.openapi(revokeKeyRoute, async (c) => {
     const scope = projectScope(c, 'manage');
-    const key = await services.keys.revoke(scope.projectId, c.req.valid('param').id);
+    const key = await services.keys.revoke(scope.projectId, c.req.valid('param').id, {
+      byOrgAdmin: c.get('principal').orgAdmin,
+    });
     return json(apiKeyJson(key));
   });
 }
