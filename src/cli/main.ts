@@ -107,6 +107,13 @@ export const commandTable: CommandSpec[] = [
     handler: 'revokeCommand',
   },
   {
+    path: ['keys', 'recover'],
+    description:
+      'Issue a fresh organisation-admin key straight in the database (no server, no key needed; stop `keel serve` first when it uses the embedded database). Audited.',
+    load: keys,
+    handler: 'recoverCommand',
+  },
+  {
     path: ['generate'],
     description: 'Generate text with a model.',
     arguments: ['<prompt>'],

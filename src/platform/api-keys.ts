@@ -29,6 +29,8 @@ export interface ApiKeyRecord {
   expiresAt: Date | null;
   revokedAt: Date | null;
   lastUsedAt: Date | null;
+  /** Organisation administration: only organisation admins may see or manage such a key. */
+  orgAdmin: boolean;
 }
 
 interface ApiKeyRow {
@@ -46,6 +48,7 @@ interface ApiKeyRow {
   expires_at: Date | null;
   revoked_at: Date | null;
   last_used_at: Date | null;
+  org_admin: boolean;
 }
 
 export interface CreateKeyInput {
@@ -86,6 +89,7 @@ function toRecord(row: ApiKeyRow): ApiKeyRecord {
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
     lastUsedAt: row.last_used_at,
+    orgAdmin: row.org_admin === true,
   };
 }
 
@@ -139,12 +143,14 @@ export class ApiKeyService {
     return { key: toRecord(result.rows[0]!), secret };
   }
 
+  /** Keys of a project; organisation-admin keys only when `byOrgAdmin` (an organisation admin asks). */
   async list(
     projectId: string,
-    options: { includeRevoked?: boolean; kind?: 'api' | 'session' } = {},
+    options: { includeRevoked?: boolean; kind?: 'api' | 'session'; byOrgAdmin?: boolean } = {},
   ): Promise<ApiKeyRecord[]> {
     const result = await this.#db.query<ApiKeyRow>(
       `SELECT * FROM api_keys WHERE project_id = $1 AND kind = $2 ${options.includeRevoked ? '' : 'AND revoked_at IS NULL'}
+       ${options.byOrgAdmin ? '' : 'AND NOT org_admin'}
        ORDER BY created_at, id`,
       [projectId, options.kind ?? 'api'],
     );
@@ -161,13 +167,29 @@ export class ApiKeyService {
     return toRecord(row);
   }
 
-  async revoke(projectId: string, keyId: string): Promise<ApiKeyRecord> {
+  /**
+   * Revokes a key of the project. A key that administers the organisation (an org-admin key, or a
+   * session of an org-admin user) is revoked only when `byOrgAdmin`: a project admin gets 403.
+   */
+  async revoke(
+    projectId: string,
+    keyId: string,
+    options: { byOrgAdmin?: boolean } = {},
+  ): Promise<ApiKeyRecord> {
     const result = await this.#db.query<ApiKeyRow>(
-      'UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 AND project_id = $2 RETURNING *',
-      [keyId, projectId],
+      `UPDATE api_keys k SET revoked_at = COALESCE(k.revoked_at, now())
+        WHERE k.id = $1 AND k.project_id = $2
+          AND ($3 OR NOT (k.org_admin OR EXISTS (SELECT 1 FROM users u WHERE u.id = k.user_id AND u.org_admin)))
+        RETURNING k.*`,
+      [keyId, projectId, options.byOrgAdmin === true],
     );
     const row = result.rows[0];
-    if (!row) throw new KeelError('not_found', `API key ${keyId} not found.`);
+    if (!row) {
+      await this.get(projectId, keyId); // not_found when it is not there at all
+      throw new KeelError('forbidden', 'Only an organisation administrator can revoke this key.', {
+        data: { keyId },
+      });
+    }
     this.#cache.delete(row.secret_hash);
     return toRecord(row);
   }

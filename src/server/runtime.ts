@@ -63,6 +63,7 @@ export async function createRuntime(config: KeelConfig, options: RuntimeOptions 
       flushIntervalMs: config.usage.flushIntervalMs,
       maxBatch: config.usage.maxBatch,
       logger,
+      metrics,
     });
     const providers =
       options.providers ??
