@@ -7,6 +7,7 @@
  */
 import type { LlamaGrammar, Token } from 'node-llama-cpp';
 import { KeelError } from '../../../core/errors.js';
+import { TimeSlicer } from '../../../core/time-slice.js';
 import type {
   GenerateResult,
   LanguageModelCallOptions,
@@ -18,6 +19,7 @@ import { resolveGenerationSettings } from './generation-settings.js';
 import { canBiasEndTokens, type GenerationPlan, generationStream } from './generation-stream.js';
 import type { LlamaCppHost } from './llamacpp-host.js';
 import { plainText, renderPrompt } from './prompt-tokens.js';
+import { tokenizeSliced, tokenStrings } from './sliced-tokenize.js';
 
 export class LlamaCppLanguageModel implements LanguageModelV1 {
   readonly specificationVersion = 'v1' as const;
@@ -125,14 +127,23 @@ export class LlamaCppLanguageModel implements LanguageModelV1 {
     throw new KeelError('internal', `The stream of ${this.modelId} ended without a finish.`);
   }
 
-  /** Exact tokenization, special tokens (`<|im_start|>` …) recognised as the model reads prompts. */
+  /**
+   * Exact tokenization, special tokens (`<|im_start|>` …) recognised as the model reads prompts.
+   * Large texts are tokenized slice by slice, yielding to the event loop (see sliced-tokenize).
+   */
   async tokenize(text: string, options: { abortSignal?: AbortSignal } = {}): Promise<TokenizeResult> {
-    if (options.abortSignal?.aborted) throw new KeelError('client_closed', 'The request was cancelled.');
+    const abortSignal = options.abortSignal;
+    if (abortSignal?.aborted) throw new KeelError('client_closed', 'The request was cancelled.');
     const lease = await this.host.runtime.acquire(this.modelId, this.host.fileFor(this.modelId));
     try {
       const model = lease.model.model;
-      const tokens = model.tokenize(text, true);
-      return { tokens, strings: tokenStrings(tokens, (group) => model.detokenize(group, true)) };
+      const slicer = new TimeSlicer();
+      const tokens = await tokenizeSliced(model, text, { abortSignal, slicer });
+      const strings = await tokenStrings(tokens, (group) => model.detokenize(group, true), {
+        abortSignal,
+        slicer,
+      });
+      return { tokens, strings };
     } finally {
       lease.release();
     }
@@ -147,29 +158,6 @@ export class LlamaCppLanguageModel implements LanguageModelV1 {
       lease.release();
     }
   }
-}
-
-/**
- * The text of each token such that the strings join back into the text. Byte-level tokenizers
- * split a multi-byte character (most Hangul) across tokens; decoded alone, each part is a
- * replacement character. Such a character is given to the token that completes it and the
- * tokens before it get the empty string.
- */
-export function tokenStrings(tokens: readonly Token[], decode: (group: Token[]) => string): string[] {
-  const strings: string[] = [];
-  let pending: Token[] = [];
-  for (const token of tokens) {
-    pending.push(token);
-    const text = decode(pending);
-    // A UTF-8 character is at most 4 bytes, so at most 4 tokens can be waiting for it.
-    if (text.endsWith('\uFFFD') && pending.length < 4) {
-      strings.push('');
-      continue;
-    }
-    strings.push(text);
-    pending = [];
-  }
-  return strings;
 }
 
 /** The last `count` tokens, keeping a leading BOS token in front (it counts towards `count`). */
