@@ -9,7 +9,8 @@ import type { KeelMetrics } from '../core/metrics.js';
 import type { GuardrailService } from '../guardrails/guardrail-service.js';
 import type { GenerationService } from '../models/generation-service.js';
 import type { ProviderRegistry } from '../models/provider-registry.js';
-import type { PullJobManager } from '../models/pull-jobs.js';
+import type { JobService } from '../jobs/index.js';
+import type { PullService } from '../models/pull-jobs.js';
 import type { ApiKeyService } from '../platform/api-keys.js';
 import type { Installation } from '../platform/bootstrap.js';
 import type { Principal } from '../platform/principal.js';
@@ -30,7 +31,9 @@ export interface KeelServices {
   usage: UsageMeter;
   registry: ProviderRegistry;
   generation: GenerationService;
-  pulls: PullJobManager;
+  /** The one job runner (ingestion, experiments, model downloads …). */
+  jobs: JobService;
+  pulls: PullService;
   guardrails: GuardrailService;
   rag: RagService;
   installation: Installation;

@@ -12,9 +12,10 @@ import { createLogger, type Logger } from '../core/logger.js';
 import { KeelMetrics } from '../core/metrics.js';
 import { loadSecretKey } from '../core/secret-key.js';
 import { GuardrailService } from '../guardrails/guardrail-service.js';
+import { JobService } from '../jobs/index.js';
 import { GenerationService } from '../models/generation-service.js';
 import { ProviderRegistry } from '../models/provider-registry.js';
-import { PullJobManager } from '../models/pull-jobs.js';
+import { PullService } from '../models/pull-jobs.js';
 import { ApiKeyService } from '../platform/api-keys.js';
 import { ensureInstallation } from '../platform/bootstrap.js';
 import { ProjectService } from '../platform/projects.js';
@@ -89,7 +90,15 @@ export async function createRuntime(config: KeelConfig, options: RuntimeOptions 
       { metrics, logger, modelDetectors },
     );
     const generation = new GenerationService({ registry, meter: usage, metrics, guardrails });
-    const rag = new RagService({ db, registry, generation, dataDir: config.dataDir, logger, metrics });
+    // The one job runner: modules register their kinds below; it starts once they all have.
+    // An embedded database belongs to this process alone, so jobs left running were orphaned.
+    const jobs = new JobService({ db, logger, exclusive: db.provider === 'pglite' });
+    const rag = new RagService({ db, jobs, registry, generation, dataDir: config.dataDir, logger, metrics });
+    const pulls = new PullService({
+      jobs,
+      modelsDir: path.join(config.dataDir, 'models'),
+      allowPrivateNetwork: config.security.allowPrivateNetworkFetch,
+    });
     const services: KeelServices = {
       config,
       db,
@@ -103,24 +112,22 @@ export async function createRuntime(config: KeelConfig, options: RuntimeOptions 
       generation,
       guardrails,
       rag,
-      pulls: new PullJobManager({
-        modelsDir: path.join(config.dataDir, 'models'),
-        allowPrivateNetwork: config.security.allowPrivateNetworkFetch,
-      }),
+      jobs,
+      pulls,
       installation,
       startedAt: new Date(),
       version: keelVersion,
     };
-    // Ingestion jobs a previous process left unfinished resume now.
-    rag.start();
+    // Jobs a previous process left unfinished (ingestion, experiments, downloads) resume now.
+    await jobs.start();
     let closed = false;
     return {
       services,
       async close() {
         if (closed) return;
         closed = true;
-        services.pulls.cancelAll();
-        await rag.close();
+        // Running jobs stop and go back to the queue, to resume on the next start.
+        await jobs.stop();
         await usage.close();
         await guardrails.close();
         await registry.close();

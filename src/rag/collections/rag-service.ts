@@ -19,6 +19,7 @@ import type { Logger } from '../../core/logger.js';
 import type { KeelMetrics } from '../../core/metrics.js';
 import type { CallContext, GenerationRequest, GenerationService } from '../../models/generation-service.js';
 import type { ProviderRegistry } from '../../models/provider-registry.js';
+import type { JobService } from '../../jobs/index.js';
 import type { DatabaseV1 } from '../../spec/database.js';
 import type { EmbeddingModelV1 } from '../../spec/embedding-model.js';
 import type { LanguageModelUsage, StreamPart } from '../../spec/language-model.js';
@@ -52,6 +53,8 @@ export interface RagCaller {
 
 export interface RagServiceOptions {
   db: DatabaseV1;
+  /** Runs ingestion (`rag.ingest`) and experiments (`rag.experiment`); registered here, started by the runtime. */
+  jobs: JobService;
   registry: ProviderRegistry;
   generation: GenerationService;
   dataDir: string;
@@ -157,6 +160,7 @@ export class RagService {
     this.ingestion = new IngestionService({
       db: options.db,
       store: this.store,
+      jobs: options.jobs,
       dataDir: options.dataDir,
       logger: options.logger,
       embedderFor,
@@ -164,13 +168,10 @@ export class RagService {
     this.experiments = new ExperimentRunner({
       db: options.db,
       store: this.store,
+      jobs: options.jobs,
       generation: options.generation,
       embedderFor,
     });
-  }
-
-  start(): void {
-    this.ingestion.start();
   }
 
   /**
@@ -194,11 +195,6 @@ export class RagService {
     } catch {
       return false;
     }
-  }
-
-  async close(): Promise<void> {
-    await this.ingestion.close();
-    await this.experiments.close();
   }
 
   async startExperiment(caller: RagCaller, idOrName: string, request: ExperimentRequest) {

@@ -53,6 +53,30 @@ describe('HashingEmbeddingModel', () => {
   });
 });
 
+describe('HashingEmbeddingModel on large inputs', () => {
+  it('embeds long texts in slices: the same vector, and the event loop keeps turning', async () => {
+    const model = new HashingEmbeddingModel({ dimensions: 64 });
+    const words = Array.from({ length: 30_000 }, (_, i) => `w${(i * 2654435761) % 1_000_003}`);
+    const text = `${words.join(' ')} 서울의 인구는\n\t끝`;
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const sliced = await model.doEmbed({ values: [text], truncateInputTokens: 100_000 });
+    clearInterval(timer);
+    // Before slicing, one synchronous call held the loop for its whole length: no tick at all.
+    expect(ticks).toBeGreaterThan(5);
+    const whole = model.embedOne(text, 100_000);
+    expect(sliced.usage.inputTokens).toBe(whole.words);
+    expect(Array.from(sliced.embeddings[0]!)).toEqual(Array.from(whole.vector));
+  });
+
+  it('embeds a long text with no whitespace at all', async () => {
+    const model = new HashingEmbeddingModel({ dimensions: 16 });
+    const text = ` ${'x'.repeat(50_000)}`;
+    const { embeddings } = await model.doEmbed({ values: [text] });
+    expect(Array.from(embeddings[0]!)).toEqual(Array.from(model.embedOne(text).vector));
+  });
+});
+
 describe('hashing provider', () => {
   it('offers hashing:ngram-v1 and dimension variants through the registry', async () => {
     const registry = new ProviderRegistry([createHashingProvider()]);
