@@ -3,6 +3,7 @@ import { runInRequestScope } from '../core/request-scope.js';
 import type { DatabaseV1 } from '../spec/database.js';
 import { createTestDatabase, createTestPostgresDatabase, testPostgresUrl } from '../testing/database.js';
 import { AuditLog } from './audit-log.js';
+import { AUDIT_SELECT, type AuditRow, chainHash } from './audit-record.js';
 
 let db: DatabaseV1;
 beforeAll(async () => {
@@ -106,13 +107,8 @@ describe('AuditLog', () => {
   it('names an edited record whose hash was recomputed (the next record no longer follows it)', async () => {
     const log = new AuditLog(db);
     await append(log, 10);
-    const { chainHash } = await import('./audit-record.js');
-    const row = (
-      await db.query<Record<string, unknown>>(
-        `SELECT ${(await import('./audit-record.js')).AUDIT_SELECT} FROM audit_log WHERE seq = 6`,
-      )
-    ).rows[0]!;
-    const forged = chainHash(row.prev_hash as Uint8Array, { ...(row as never), action: 'forged' }, 6);
+    const row = (await db.query<AuditRow>(`SELECT ${AUDIT_SELECT} FROM audit_log WHERE seq = 6`)).rows[0]!;
+    const forged = chainHash(row.prev_hash, { ...row, action: 'forged' }, 6);
     await db.exec('ALTER TABLE audit_log DISABLE TRIGGER USER');
     await db.query("UPDATE audit_log SET action = 'forged', hash = $1 WHERE seq = 6", [forged]);
     const result = await log.verify();

@@ -10,6 +10,7 @@ export {
   noAudit,
   SYSTEM_ACTOR,
 } from './audit-event.js';
+export { auditRecordJson, verifyJson } from './audit-json.js';
 export { AUDIT_LOCK_ID, AuditLog, type AuditLogOptions } from './audit-log.js';
 export type { AuditPage, AuditQuery } from './audit-query.js';
 export { type AuditRecord, type AuditRow, recordJson, rowToRecord } from './audit-record.js';

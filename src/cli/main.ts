@@ -32,6 +32,7 @@ const promptRun = () => import('./commands/prompt-run.js');
 const promptFiles = () => import('./commands/prompt-files.js');
 const guard = () => import('./commands/guard.js');
 const rag = () => import('./commands/rag.js');
+const audit = () => import('./commands/audit.js');
 
 export const commandTable: CommandSpec[] = [
   {
@@ -112,6 +113,25 @@ export const commandTable: CommandSpec[] = [
       'Issue a fresh organisation-admin key straight in the database (no server, no key needed; stop `keel serve` first when it uses the embedded database). Audited.',
     load: keys,
     handler: 'recoverCommand',
+  },
+  {
+    path: ['audit', 'verify'],
+    description:
+      'Check the whole audit chain; names the first record that was altered, removed or reordered (exit 65).',
+    load: audit,
+    handler: 'verifyCommand',
+  },
+  {
+    path: ['audit', 'export'],
+    description:
+      'Write audit records as JSON Lines to stdout, oldest first (--project: only that project): keel audit export > audit.jsonl',
+    options: [
+      { flags: '--since <time>', description: 'records at or after this ISO 8601 time' },
+      { flags: '--until <time>', description: 'records before this ISO 8601 time' },
+      { flags: '--action <action>', description: 'an action, or a prefix ending in * (template.*)' },
+    ],
+    load: audit,
+    handler: 'exportCommand',
   },
   {
     path: ['generate'],

@@ -116,6 +116,18 @@ export const configSchema = z.strictObject({
       sequences: z.number().int().min(1).max(64).default(1),
     })
     .prefault({}),
+  audit: z
+    .strictObject({
+      /** How long a record may wait in memory before it is written (what a kill -9 can lose). */
+      flushIntervalMs: z.number().int().min(1).max(10_000).default(50),
+      maxBatch: z.number().int().min(1).max(2000).default(500),
+      /**
+       * Signs each record's hash (HMAC-SHA256) so a chain rebuilt by someone with database access
+       * but not this key fails verification. Keep it outside the database (KEEL_AUDIT_SIGNING_KEY).
+       */
+      signingKey: z.string().min(32, 'must be at least 32 characters').optional(),
+    })
+    .prefault({}),
   usage: z
     .strictObject({
       flushIntervalMs: z.number().int().min(10).default(1000),
@@ -169,6 +181,7 @@ export const environmentVariables: Record<string, { path: string[]; type: 'strin
 
 export interface LoadConfigOptions {
   /** Explicit config file; otherwise `KEEL_CONFIG`, then `./keel.yaml` when present. */
+  KEEL_AUDIT_SIGNING_KEY: { path: ['audit', 'signingKey'], type: 'string' },
   configFile?: string | undefined;
   env?: NodeJS.ProcessEnv;
   /** Values from command-line flags, already shaped like the config. */

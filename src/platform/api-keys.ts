@@ -7,6 +7,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { KeelError } from '../core/errors.js';
+import { type AuditRecorder, noAudit } from '../audit/index.js';
 import { newId, randomToken } from '../core/ids.js';
 import type { DatabaseSession } from '../spec/database.js';
 import type { Principal } from './principal.js';
@@ -105,6 +106,7 @@ export interface ApiKeyServiceOptions {
   now?: () => number;
 }
 
+  audit?: AuditRecorder;
 export class ApiKeyService {
   readonly #db: DatabaseSession;
   readonly #cache = new Map<string, CacheEntry>();
@@ -113,7 +115,9 @@ export class ApiKeyService {
   readonly #now: () => number;
 
   constructor(db: DatabaseSession, options: ApiKeyServiceOptions = {}) {
+  readonly #audit: AuditRecorder;
     this.#db = db;
+    this.#audit = options.audit ?? noAudit;
     this.#ttl = options.cacheTtlMs ?? 5_000;
     this.#now = options.now ?? Date.now;
   }
@@ -140,7 +144,15 @@ export class ApiKeyService {
         input.orgAdmin ?? false,
       ],
     );
-    return { key: toRecord(result.rows[0]!), secret };
+    const key = toRecord(result.rows[0]!);
+    this.#audit.record({
+      action: `${key.kind === 'session' ? 'session' : 'key'}.create`,
+      projectId: key.projectId,
+      target: { type: key.kind === 'session' ? 'session' : 'key', id: key.id },
+      after: key,
+      detail: { role: key.role },
+    });
+    return { key, secret };
   }
 
   /** Keys of a project; organisation-admin keys only when `byOrgAdmin` (an organisation admin asks). */
@@ -191,14 +203,21 @@ export class ApiKeyService {
       });
     }
     this.#cache.delete(row.secret_hash);
-    return toRecord(row);
+    const key = toRecord(row);
+    this.#audit.record({
+      action: 'key.revoke',
+      projectId,
+      target: { type: 'key', id: keyId },
+      after: key,
+    });
+    return key;
   }
 
   /** Revokes a session by its secret (sign-out). */
   async revokeSecret(secret: string): Promise<void> {
     const hash = hashSecret(secret);
-    await this.#db.query(
-      'UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE secret_hash = $1',
+    const revoked = await this.#db.query<{ id: string; project_id: string }>(
+      'UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE secret_hash = $1 RETURNING id, project_id',
       [hash],
     );
     this.#cache.delete(hash);
@@ -208,6 +227,13 @@ export class ApiKeyService {
     const result = await this.#db.query<{ n: number }>(
       "SELECT count(*)::int AS n FROM api_keys WHERE kind = 'api'",
     );
+    const row = revoked.rows[0];
+    if (row)
+      this.#audit.record({
+        action: 'session.revoke',
+        projectId: row.project_id,
+        target: { type: 'session', id: row.id },
+      });
     return result.rows[0]?.n ?? 0;
   }
 

@@ -2,6 +2,7 @@
  * @module platform/projects
  * Organisations and their projects. Every asset in Keel belongs to one project.
  */
+import { type AuditRecorder, noAudit } from '../audit/index.js';
 import { KeelError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { DatabaseSession } from '../spec/database.js';
@@ -35,11 +36,19 @@ function toProject(row: ProjectRow): Project {
 }
 
 export class ProjectService {
-  constructor(private readonly db: DatabaseSession) {}
+  constructor(
+    private readonly db: DatabaseSession,
+    private readonly audit: AuditRecorder = noAudit,
+  ) {}
 
   async createOrganization(name: string): Promise<{ id: string; name: string }> {
     const id = newId('org');
     await this.db.query('INSERT INTO organizations (id, name) VALUES ($1, $2)', [id, name]);
+    this.audit.record({
+      action: 'organization.create',
+      target: { type: 'organization', id },
+      after: { id, name },
+    });
     return { id, name };
   }
 
@@ -49,7 +58,14 @@ export class ProjectService {
         'INSERT INTO projects (id, organization_id, name, description) VALUES ($1, $2, $3, $4) RETURNING *',
         [newId('prj'), input.organizationId, input.name, input.description ?? ''],
       );
-      return toProject(result.rows[0]!);
+      const project = toProject(result.rows[0]!);
+      this.audit.record({
+        action: 'project.create',
+        projectId: project.id,
+        target: { type: 'project', id: project.id },
+        after: project,
+      });
+      return project;
     } catch (error) {
       if (isUniqueViolation(error))
         throw new KeelError('conflict', `A project named "${input.name}" already exists.`);
@@ -93,6 +109,7 @@ export class ProjectService {
     projectId: string,
     patch: { name?: string | undefined; description?: string | undefined },
   ): Promise<Project> {
+    const before = await this.get(projectId);
     try {
       const result = await this.db.query<ProjectRow>(
         `UPDATE projects SET name = COALESCE($2, name), description = COALESCE($3, description)
@@ -100,7 +117,15 @@ export class ProjectService {
         [projectId, patch.name ?? null, patch.description ?? null],
       );
       if (!result.rows[0]) throw new KeelError('not_found', `Project ${projectId} not found.`);
-      return toProject(result.rows[0]);
+      const project = toProject(result.rows[0]);
+      this.audit.record({
+        action: 'project.update',
+        projectId,
+        target: { type: 'project', id: projectId },
+        before,
+        after: project,
+      });
+      return project;
     } catch (error) {
       if (isUniqueViolation(error))
         throw new KeelError('conflict', `A project named "${patch.name}" already exists.`);

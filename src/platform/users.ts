@@ -4,6 +4,7 @@
  * Signing in issues a session: an expiring key of kind `session` carrying the user's memberships.
  */
 import { KeelError } from '../core/errors.js';
+import { type AuditRecorder, noAudit } from '../audit/index.js';
 import { newId } from '../core/ids.js';
 import type { DatabaseV1 } from '../spec/database.js';
 import { isUniqueViolation } from '../storage/core/database-error.js';
@@ -46,6 +47,7 @@ export class UserService {
   constructor(
     private readonly db: DatabaseV1,
     private readonly keys: ApiKeyService,
+    private readonly audit: AuditRecorder = noAudit,
   ) {}
 
   async create(input: {
@@ -68,7 +70,14 @@ export class UserService {
           input.orgAdmin ?? false,
         ],
       );
-      return toUser(result.rows[0]!);
+      const user = toUser(result.rows[0]!);
+      this.audit.record({
+        action: 'user.create',
+        target: { type: 'user', id: user.id },
+        after: user,
+        detail: { orgAdmin: user.orgAdmin },
+      });
+      return user;
     } catch (error) {
       if (isUniqueViolation(error))
         throw new KeelError('conflict', `A user with e-mail ${input.email} already exists.`);
@@ -91,6 +100,13 @@ export class UserService {
       projectId,
     ]);
     this.keys.invalidate();
+    this.audit.record({
+      action: 'membership.set',
+      projectId,
+      target: { type: 'user', id: userId },
+      after: { userId, projectId, role },
+      detail: { role },
+    });
   }
 
   async listMembers(projectId: string): Promise<(User & { role: Role })[]> {
@@ -99,6 +115,7 @@ export class UserService {
         WHERE m.project_id = $1 AND u.disabled_at IS NULL ORDER BY u.email`,
       [projectId],
     );
+    this.audit.record({ action: 'membership.remove', projectId, target: { type: 'user', id: userId } });
     return result.rows.map((row) => ({ ...toUser(row), role: row.role }));
   }
 

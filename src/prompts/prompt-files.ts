@@ -273,6 +273,23 @@ export async function importPromptFiles(
   } catch (error) {
     if (!(error instanceof DryRunRollback)) throw error;
   }
+  if (!dryRun) {
+    for (const result of results) {
+      if (result.unchanged) continue;
+      lab.templates.audit.record({
+        action: 'template.import',
+        projectId: caller.projectId,
+        target: { type: 'template', id: null },
+        after: result,
+        detail: {
+          name: result.name,
+          created: result.created,
+          versions: result.versions_added.join(','),
+          labels: result.labels_moved.join(','),
+        },
+      });
+    }
+  }
   return results;
 }
 

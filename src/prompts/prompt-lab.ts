@@ -18,6 +18,7 @@ import type {
   SaveVersionRequest,
   TemplateBody,
 } from '../api/prompts.js';
+import type { AuditRecorder } from '../audit/index.js';
 import { KeelError } from '../core/errors.js';
 import type { GuardrailService } from '../guardrails/guardrail-service.js';
 import type { GenerationService } from '../models/generation-service.js';
@@ -56,6 +57,8 @@ export interface PromptLabDependencies {
   /** Resolves the template's guardrail policy (or the project's default) for each run. */
   guardrails?: GuardrailService;
 }
+  /** Where template, version and label changes are recorded. */
+  audit?: AuditRecorder;
 
 /** A template ready to render: compiled, and where it came from. */
 export interface ResolvedSource {
@@ -76,8 +79,8 @@ export class PromptLab {
   readonly #compiled = new Map<string, CompiledTemplate>();
 
   constructor(dependencies: PromptLabDependencies) {
-    this.templates = new TemplateStore(dependencies.db);
-    this.labels = new LabelStore(dependencies.db);
+    this.templates = new TemplateStore(dependencies.db, dependencies.audit);
+    this.labels = new LabelStore(dependencies.db, dependencies.audit);
     this.sessions = new SessionStore(dependencies.db);
     this.runs = new RunStore(dependencies.db);
     this.generation = dependencies.generation;

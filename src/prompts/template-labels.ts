@@ -4,6 +4,7 @@
  * can be made conditional on where the label points now, so two people promoting at once cannot
  * silently undo each other.
  */
+import { type AuditRecorder, noAudit } from '../audit/index.js';
 import { KeelError } from '../core/errors.js';
 import type { DatabaseSession, DatabaseV1 } from '../spec/database.js';
 import { findTemplateRow } from './template-rows.js';
@@ -15,7 +16,11 @@ export interface LabelMove {
 }
 
 export class LabelStore {
-  constructor(readonly db: DatabaseV1) {}
+  constructor(
+    readonly db: DatabaseV1,
+    /** Moves made here are recorded; a caller that passes its own transaction records its own. */
+    readonly audit: AuditRecorder = noAudit,
+  ) {}
 
   /**
    * Points `label` at `version`. With `expected` (a version, or null for "must not exist yet") the
@@ -70,13 +75,26 @@ export class LabelStore {
         [template.id, label, version, actor],
       );
       await tx.query('UPDATE prompt_templates SET updated_at = now() WHERE id = $1', [template.id]);
-      return { label, version, previous_version: previous };
+      return { label, version, previous_version: previous, templateId: template.id };
     };
-    return session ? work(session) : this.db.transaction(work);
+    if (session) {
+      const { templateId: _templateId, ...move } = await work(session);
+      return move;
+    }
+    const { templateId, ...move } = await this.db.transaction(work);
+    this.audit.record({
+      action: 'template.label.set',
+      projectId,
+      target: { type: 'template', id: templateId },
+      before: move.previous_version === null ? null : { label, version: move.previous_version },
+      after: { label, version },
+      detail: { name, label, version },
+    });
+    return move;
   }
 
   async deleteLabel(projectId: string, name: string, label: string): Promise<LabelMove> {
-    return this.db.transaction(async (tx) => {
+    const { templateId, ...move } = await this.db.transaction(async (tx) => {
       const template = await findTemplateRow(tx, projectId, name, true);
       const previous = template.labels?.[label];
       if (previous === undefined) {
@@ -91,7 +109,15 @@ export class LabelStore {
         });
       }
       await tx.query('DELETE FROM prompt_labels WHERE template_id = $1 AND label = $2', [template.id, label]);
-      return { label, version: previous, previous_version: previous };
+      return { label, version: previous, previous_version: previous, templateId: template.id };
     });
+    this.audit.record({
+      action: 'template.label.delete',
+      projectId,
+      target: { type: 'template', id: templateId },
+      before: { label, version: move.version },
+      detail: { name, label },
+    });
+    return move;
   }
 }

@@ -7,6 +7,7 @@
  * written. Every query is scoped to a project: another project's template is simply not found.
  */
 import type { PromptSummary, PromptTask, PromptVersionInfo, TemplateBody } from '../api/prompts.js';
+import { type AuditRecorder, noAudit } from '../audit/index.js';
 import { KeelError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { DatabaseSession, DatabaseV1 } from '../spec/database.js';
@@ -38,7 +39,11 @@ export interface TemplateMetadata {
 }
 
 export class TemplateStore {
-  constructor(readonly db: DatabaseV1) {}
+  constructor(
+    readonly db: DatabaseV1,
+    /** Changes made here are recorded; a caller that passes its own transaction records its own. */
+    readonly audit: AuditRecorder = noAudit,
+  ) {}
 
   /** Templates of a project, most recently changed first; `q` matches name, title and description. */
   async list(
@@ -182,7 +187,16 @@ export class TemplateStore {
       await this.insertVersion(tx, id, 1, input.body, input.message ?? 'Created', input.sizeBytes, actor);
       return this.resolve(projectId, { name: input.name, selector: { kind: 'version', version: 1 } }, tx);
     };
-    return session ? work(session) : this.db.transaction(work);
+    if (session) return work(session);
+    const stored = await this.db.transaction(work);
+    this.audit.record({
+      action: 'template.create',
+      projectId,
+      target: { type: 'template', id: stored.summary.id },
+      after: { summary: stored.summary, body: stored.body },
+      detail: { name: stored.summary.name, version: 1 },
+    });
+    return stored;
   }
 
   /** The template row alone; its versions must be inserted in the same transaction. */
@@ -286,7 +300,7 @@ export class TemplateStore {
     name: string,
     input: { body: TemplateBody; message?: string | undefined; baseVersion: number; sizeBytes: number },
   ): Promise<StoredTemplate> {
-    return this.db.transaction(async (tx) => {
+    const stored = await this.db.transaction(async (tx) => {
       const updated = await tx.query<{ id: string; latest_version: number }>(
         `UPDATE prompt_templates SET latest_version = latest_version + 1, updated_at = now()
          WHERE project_id = $1 AND name = $2 AND deleted_at IS NULL AND latest_version = $3
@@ -326,6 +340,14 @@ export class TemplateStore {
         tx,
       );
     });
+    this.audit.record({
+      action: 'template.version.create',
+      projectId,
+      target: { type: 'template', id: stored.summary.id },
+      after: stored.body,
+      detail: { name, version: stored.version.version },
+    });
+    return stored;
   }
 
   async listVersions(projectId: string, name: string): Promise<PromptVersionInfo[]> {
@@ -359,6 +381,7 @@ export class TemplateStore {
 
   async updateMetadata(projectId: string, name: string, patch: TemplateMetadata): Promise<PromptSummary> {
     const template = await findTemplateRow(this.db, projectId, name);
+    const before = { title: template.title, description: template.description, task: template.task };
     await this.db.query(
       `UPDATE prompt_templates SET title = COALESCE($2, title), description = COALESCE($3, description),
          task = CASE WHEN $4::boolean THEN $5 ELSE task END, updated_at = now() WHERE id = $1`,
@@ -370,7 +393,16 @@ export class TemplateStore {
         patch.task ?? null,
       ],
     );
-    return (await this.resolve(projectId, { name, selector: { kind: 'latest' } })).summary;
+    const summary = (await this.resolve(projectId, { name, selector: { kind: 'latest' } })).summary;
+    this.audit.record({
+      action: 'template.update',
+      projectId,
+      target: { type: 'template', id: template.id },
+      before,
+      after: { title: summary.title, description: summary.description, task: summary.task },
+      detail: { name },
+    });
+    return summary;
   }
 
   /** Soft-deletes a template (its versions stay for the run history); its name becomes free. */
@@ -379,6 +411,13 @@ export class TemplateStore {
     await this.db.transaction(async (tx) => {
       await tx.query('DELETE FROM prompt_labels WHERE template_id = $1', [stored.summary.id]);
       await tx.query('UPDATE prompt_templates SET deleted_at = now() WHERE id = $1', [stored.summary.id]);
+    });
+    this.audit.record({
+      action: 'template.delete',
+      projectId,
+      target: { type: 'template', id: stored.summary.id },
+      before: stored.summary,
+      detail: { name },
     });
     return stored.summary;
   }

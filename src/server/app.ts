@@ -18,8 +18,10 @@ import { errorResponse } from './errors.js';
 import { authenticate } from './middleware/authenticate.js';
 import { limitBody } from './middleware/body-limit.js';
 import { requestContext } from './middleware/request-context.js';
+import { requestScope } from './middleware/request-scope.js';
 import { registerOpenApi } from './openapi.js';
 import { registerAuth, registerSignIn, signInRoute } from './routes/auth.js';
+import { registerAudit } from './routes/audit.js';
 import { registerGuardrailCheck } from './routes/guardrails/check.js';
 import { registerGuardrailPolicies } from './routes/guardrails/policies.js';
 import { registerHealth, registerMetrics } from './routes/health.js';
@@ -75,6 +77,7 @@ export function createApp(
   app.notFound((c) =>
     errorResponse(
       c,
+  app.use('*', requestScope());
       new KeelError('not_found', `No route for ${c.req.method} ${c.req.path}.`),
       services.logger,
     ),
@@ -130,6 +133,7 @@ export function createApp(
   registerTextChat(app, services);
   registerEmbeddingsAndTokenization(app, services);
   registerFoundationModels(app, services, listModels);
+  registerAudit(app, services);
   registerKeys(app, services);
   registerProjects(app, services);
   registerPromptRoutes(app, services);

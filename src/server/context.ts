@@ -3,6 +3,7 @@
  * What every request handler can reach: the services (one set per Keel instance) and the
  * per-request variables the middleware resolves.
  */
+import type { AuditLog } from '../audit/index.js';
 import type { KeelConfig } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import type { KeelMetrics } from '../core/metrics.js';
@@ -23,6 +24,8 @@ import type { DatabaseV1 } from '../spec/database.js';
 export interface KeelServices {
   config: KeelConfig;
   db: DatabaseV1;
+  /** The one audit chain: every change is recorded here. */
+  audit: AuditLog;
   logger: Logger;
   metrics: KeelMetrics;
   keys: ApiKeyService;

@@ -11,6 +11,7 @@ import type { KeelConfig } from '../core/config.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { KeelMetrics } from '../core/metrics.js';
 import { loadSecretKey } from '../core/secret-key.js';
+import { AuditLog } from '../audit/index.js';
 import { GuardrailService } from '../guardrails/guardrail-service.js';
 import { JobService } from '../jobs/index.js';
 import { GenerationService } from '../models/generation-service.js';
@@ -57,9 +58,17 @@ export async function createRuntime(config: KeelConfig, options: RuntimeOptions 
   const logger = options.logger ?? createLogger(config.logging.level);
   const db = options.db ?? (await openDatabase({ url: config.database.url, dataDir: config.dataDir }));
   try {
-    const installation = await ensureInstallation(db, { bootstrapKey: config.bootstrapKey });
+  let closeAudit = async () => {};
+    const audit = new AuditLog(db, {
+      flushIntervalMs: config.audit.flushIntervalMs,
+      maxBatch: config.audit.maxBatch,
+      signingKey: config.audit.signingKey,
+      logger,
+    });
+    closeAudit = () => audit.close();
+    const installation = await ensureInstallation(db, { bootstrapKey: config.bootstrapKey, audit });
     const metrics = new KeelMetrics({ defaultMetrics: options.processMetrics ?? true });
-    const keys = new ApiKeyService(db);
+    const keys = new ApiKeyService(db, { audit });
     const usage = new UsageMeter(db, {
       flushIntervalMs: config.usage.flushIntervalMs,
       maxBatch: config.usage.maxBatch,
@@ -87,13 +96,13 @@ export async function createRuntime(config: KeelConfig, options: RuntimeOptions 
     const guardrails = new GuardrailService(
       db,
       loadSecretKey({ secretKey: config.secretKey, dataDir: config.dataDir }),
-      { metrics, logger, modelDetectors },
+      { metrics, logger, modelDetectors, audit },
     );
     const generation = new GenerationService({ registry, meter: usage, metrics, guardrails });
     // The one job runner: modules register their kinds below; it starts once they all have.
     // An embedded database belongs to this process alone, so jobs left running were orphaned.
     const jobs = new JobService({ db, logger, exclusive: db.provider === 'pglite' });
-    const rag = new RagService({ db, jobs, registry, generation, dataDir: config.dataDir, logger, metrics });
+    const rag = new RagService({ db, jobs, registry, generation, dataDir: config.dataDir, logger, metrics, audit });
     const pulls = new PullService({
       jobs,
       modelsDir: path.join(config.dataDir, 'models'),
@@ -105,8 +114,9 @@ export async function createRuntime(config: KeelConfig, options: RuntimeOptions 
       logger,
       metrics,
       keys,
-      users: new UserService(db, keys),
-      projects: new ProjectService(db),
+      users: new UserService(db, keys, audit),
+      projects: new ProjectService(db, audit),
+      audit,
       usage,
       registry,
       generation,
@@ -139,3 +149,6 @@ export async function createRuntime(config: KeelConfig, options: RuntimeOptions 
     throw error;
   }
 }
+        // Last before the database: whatever the services recorded while closing is written too.
+        await audit.close();
+    await closeAudit().catch(() => {});

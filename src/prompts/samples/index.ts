@@ -92,5 +92,14 @@ export async function loadSamples(
       created.push(stored.summary);
     }
   });
+  for (const summary of created) {
+    lab.templates.audit.record({
+      action: 'template.create',
+      projectId: caller.projectId,
+      target: { type: 'template', id: summary.id },
+      after: summary,
+      detail: { name: summary.name, version: 1, sample: true },
+    });
+  }
   return { created, skipped };
 }

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type CollectionConfig, collectionConfigSchema } from '../../api/rag.js';
+import { type AuditRecorder, noAudit } from '../../audit/index.js';
 import { KeelError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import type { DatabaseSession, DatabaseV1 } from '../../spec/database.js';
@@ -88,7 +89,10 @@ const documentColumns =
   'id, collection_id, name, media_type, content_hash, size_bytes, status, chunk_count, config_version, pages, metadata, warnings, error, created_at, updated_at';
 
 export class CollectionStore {
-  constructor(readonly db: DatabaseV1) {}
+  constructor(
+    readonly db: DatabaseV1,
+    readonly audit: AuditRecorder = noAudit,
+  ) {}
 
   async create(
     projectId: string,
@@ -111,6 +115,13 @@ export class CollectionStore {
         throw new KeelError('conflict', `A collection named "${input.name}" already exists in this project.`);
       throw error;
     }
+    this.audit.record({
+      action: 'collection.create',
+      projectId,
+      target: { type: 'collection', id },
+      after: { name: input.name, description: input.description ?? null, config: input.config },
+      detail: { configVersion: 1 },
+    });
     return this.get(projectId, id);
   }
 
@@ -155,7 +166,7 @@ export class CollectionStore {
     message: string | undefined,
     actor: string | null,
   ): Promise<number> {
-    return this.db.transaction(async (tx) => {
+    const version = await this.db.transaction(async (tx) => {
       const { rows } = await tx.query<{ config_version: number }>(
         'UPDATE rag_collections SET config = $3, config_version = config_version + 1, updated_at = now() WHERE project_id = $1 AND id = $2 RETURNING config_version',
         [projectId, id, JSON.stringify(config)],
@@ -167,6 +178,14 @@ export class CollectionStore {
       );
       return rows[0].config_version;
     });
+    this.audit.record({
+      action: 'collection.config.update',
+      projectId,
+      target: { type: 'collection', id },
+      after: config,
+      detail: { configVersion: version },
+    });
+    return version;
   }
 
   async configVersions(collectionId: string) {
@@ -188,6 +207,7 @@ export class CollectionStore {
       id,
     ]);
     if (result.affectedRows === 0) throw new KeelError('not_found', `Collection "${id}" not found.`);
+    this.audit.record({ action: 'collection.delete', projectId, target: { type: 'collection', id } });
   }
 
   // Documents -----------------------------------------------------------------------------------
@@ -253,14 +273,14 @@ export class CollectionStore {
     )
       return { id: existing.id, outcome: 'unchanged' };
     // New, or replaced in place (same id, so its chunks are re-made under it).
-    const { rows: saved } = await tx.query<{ id: string }>(
+    const { rows: saved } = await tx.query<{ id: string; project_id: string | null }>(
       `INSERT INTO rag_documents (id, collection_id, name, media_type, content_hash, size_bytes, source, provided_chunks, metadata, status)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending')
        ON CONFLICT (collection_id, name) DO UPDATE SET media_type = EXCLUDED.media_type,
          content_hash = EXCLUDED.content_hash, size_bytes = EXCLUDED.size_bytes, source = EXCLUDED.source,
          provided_chunks = EXCLUDED.provided_chunks, metadata = EXCLUDED.metadata, status = 'pending',
          error = NULL, updated_at = now()
-       RETURNING id`,
+       RETURNING id, (SELECT project_id FROM rag_collections c WHERE c.id = collection_id) AS project_id`,
       [
         newId('doc'),
         collectionId,
@@ -273,13 +293,32 @@ export class CollectionStore {
         JSON.stringify(input.metadata),
       ],
     );
+    // Recorded in the caller's transaction: a rollback after this point would leave a record of
+    // an addition that did not happen (the ingestion transaction only adds its job row after it).
+    this.audit.record({
+      action: existing ? 'document.replace' : 'document.add',
+      projectId: saved[0]!.project_id,
+      target: { type: 'document', id: saved[0]!.id },
+      after: { name: input.name, contentHash: hash, sizeBytes: input.data.length, metadata: input.metadata },
+      detail: { collectionId, contentHash: hash },
+    });
     return { id: saved[0]!.id, outcome: 'queued' };
   }
 
   async deleteDocument(collectionId: string, idOrName: string): Promise<DocumentRow> {
     const document = await this.document(collectionId, idOrName);
     // Chunks (and their vectors) go with the row (ON DELETE CASCADE), in one statement.
-    await this.db.query('DELETE FROM rag_documents WHERE id = $1', [document.id]);
+    const { rows } = await this.db.query<{ project_id: string | null }>(
+      'DELETE FROM rag_documents WHERE id = $1 RETURNING (SELECT project_id FROM rag_collections c WHERE c.id = collection_id) AS project_id',
+      [document.id],
+    );
+    this.audit.record({
+      action: 'document.delete',
+      projectId: rows[0]?.project_id ?? null,
+      target: { type: 'document', id: document.id },
+      before: { name: document.name, contentHash: document.content_hash },
+      detail: { collectionId, contentHash: document.content_hash },
+    });
     return document;
   }
 

@@ -14,6 +14,7 @@ import {
   type ExperimentRequest,
   type SearchHit,
 } from '../../api/rag.js';
+import type { AuditRecorder } from '../../audit/index.js';
 import { KeelError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { KeelMetrics } from '../../core/metrics.js';
@@ -61,6 +62,8 @@ export interface RagServiceOptions {
   logger: Logger;
   metrics?: KeelMetrics;
 }
+  /** Where collection, configuration and document changes are recorded. */
+  audit?: AuditRecorder;
 
 /** The model call that writes an answer: the collection's template and answer settings. */
 function answerRequest(
@@ -149,7 +152,7 @@ export class RagService {
   readonly #retrievalWarnings: Counter<'code' | 'mode'>;
 
   constructor(readonly options: RagServiceOptions) {
-    this.store = new CollectionStore(options.db);
+    this.store = new CollectionStore(options.db, options.audit);
     this.#retrievalWarnings = new Counter({
       name: 'keel_rag_retrieval_warnings_total',
       help: 'Retrievals that carried a warning: keyword_no_match (keyword side empty, vector side not), vector_no_match.',
