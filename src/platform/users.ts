@@ -2,15 +2,18 @@
  * @module platform/users
  * User accounts (e-mail and password, scrypt-hashed), project memberships and sign-in.
  * Signing in issues a session: an expiring key of kind `session` carrying the user's memberships.
+ * Failed sign-ins are counted and, past a limit, locked out for a while (platform/sign-in-throttle).
  */
-import { KeelError } from '../core/errors.js';
 import { type AuditRecorder, noAudit } from '../audit/index.js';
+import { KeelError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
+import { currentRequestScope } from '../core/request-scope.js';
 import type { DatabaseV1 } from '../spec/database.js';
 import { isUniqueViolation } from '../storage/core/database-error.js';
 import type { ApiKeyService } from './api-keys.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import type { Role } from './roles.js';
+import { type SignInFailureReason, SignInThrottle } from './sign-in-throttle.js';
 
 export interface User {
   id: string;
@@ -44,11 +47,16 @@ const toUser = (row: UserRow): User => ({
 export const SESSION_HOURS = 12;
 
 export class UserService {
+  readonly throttle: SignInThrottle;
+
   constructor(
     private readonly db: DatabaseV1,
     private readonly keys: ApiKeyService,
     private readonly audit: AuditRecorder = noAudit,
-  ) {}
+    throttle?: SignInThrottle,
+  ) {
+    this.throttle = throttle ?? new SignInThrottle(db, { audit });
+  }
 
   async create(input: {
     organizationId: string;
@@ -92,14 +100,6 @@ export class UserService {
       [userId, projectId, role],
     );
     this.keys.invalidate();
-  }
-
-  async removeMembership(userId: string, projectId: string): Promise<void> {
-    await this.db.query('DELETE FROM memberships WHERE user_id = $1 AND project_id = $2', [
-      userId,
-      projectId,
-    ]);
-    this.keys.invalidate();
     this.audit.record({
       action: 'membership.set',
       projectId,
@@ -109,13 +109,21 @@ export class UserService {
     });
   }
 
+  async removeMembership(userId: string, projectId: string): Promise<void> {
+    await this.db.query('DELETE FROM memberships WHERE user_id = $1 AND project_id = $2', [
+      userId,
+      projectId,
+    ]);
+    this.keys.invalidate();
+    this.audit.record({ action: 'membership.remove', projectId, target: { type: 'user', id: userId } });
+  }
+
   async listMembers(projectId: string): Promise<(User & { role: Role })[]> {
     const result = await this.db.query<UserRow & { role: Role }>(
       `SELECT u.*, m.role FROM memberships m JOIN users u ON u.id = m.user_id
         WHERE m.project_id = $1 AND u.disabled_at IS NULL ORDER BY u.email`,
       [projectId],
     );
-    this.audit.record({ action: 'membership.remove', projectId, target: { type: 'user', id: userId } });
     return result.rows.map((row) => ({ ...toUser(row), role: row.role }));
   }
 
@@ -131,6 +139,11 @@ export class UserService {
     password: string,
   ): Promise<{ user: User; secret: string; expiresAt: Date; projectId: string }> {
     const denied = new KeelError('unauthorized', 'E-mail or password is incorrect.');
+    const address = currentRequestScope()?.address ?? null;
+    // Locked out (too many failures for this account or from this address): 429 before any check.
+    await this.throttle.check(email, address);
+    // Every failure is counted and audited (the account only as a digest, with the address).
+    const failed = (reason: SignInFailureReason) => this.throttle.recordSignInFailure(email, address, reason);
     const result = await this.db.query<UserRow>('SELECT * FROM users WHERE email = $1', [
       email.trim().toLowerCase(),
     ]);
@@ -141,9 +154,14 @@ export class UserService {
         password,
         'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
       );
+      await failed(row ? 'disabled' : 'unknown');
       throw denied;
     }
-    if (!(await verifyPassword(password, row.password_hash))) throw denied;
+    if (!(await verifyPassword(password, row.password_hash))) {
+      await failed('password');
+      throw denied;
+    }
+    await this.throttle.recordSuccess(email);
     const membership = await this.db.query<{ project_id: string; role: Role }>(
       `SELECT m.project_id, m.role FROM memberships m JOIN projects p ON p.id = m.project_id
         WHERE m.user_id = $1 AND p.deleted_at IS NULL ORDER BY m.created_at LIMIT 1`,

@@ -1,6 +1,7 @@
 /**
  * @module server/routes/auth
  * Sign-in with e-mail and password (a session token for the console), sign-out, and `me`.
+ * Password guessing is throttled per account and per address (platform/sign-in-throttle): 429.
  */
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { keelErrorSchema, meSchema, signInRequestSchema, signInResponseSchema } from '../../api/platform.js';
@@ -25,6 +26,11 @@ export const signInRoute = createRoute({
     },
     401: {
       description: 'Wrong e-mail or password',
+      content: { 'application/json': { schema: keelErrorSchema } },
+    },
+    429: {
+      description:
+        'Too many failed sign-ins for this account or from this address: locked for a while (see Retry-After)',
       content: { 'application/json': { schema: keelErrorSchema } },
     },
   },
