@@ -14,10 +14,10 @@ beforeAll(async () => {
   keel = await createFuzzKeel();
   world = await buildWorld(keel.app, keel.services);
   operations = await loadOperations(keel);
-});
+}, 240_000);
 afterAll(async () => {
   await keel?.close();
-});
+}, 60_000);
 
 describe('isolation matrix', () => {
   it('builds every fixture of project B (else the matrix asks about objects that do not exist)', () => {
@@ -36,5 +36,5 @@ describe('isolation matrix', () => {
       findings.map((f) => `${f.operation} as ${f.principal}: ${f.status} ${f.detail} <- ${f.request}`);
     expect(lines(report.wronglyAllowed)).toEqual([]);
     expect(lines(report.unexpectedStatus)).toEqual([]);
-  });
+  }, 240_000);
 });

@@ -20,7 +20,7 @@ beforeAll(async () => {
   world = await buildWorld(keel.app, keel.services);
   operations = await loadOperations(keel);
   report = await runFuzz(keel, world, operations, { seed: SEED, runs: RUNS });
-}, 120_000);
+}, 240_000);
 afterAll(async () => {
   await keel?.close();
 });

@@ -18,7 +18,7 @@ beforeAll(async () => {
   keel = await createFuzzKeel();
   world = await buildWorld(keel.app, keel.services);
   operations = await loadOperations(keel);
-}, 120_000);
+}, 240_000);
 afterAll(async () => {
   await keel?.close();
 });

@@ -26,6 +26,9 @@ export const requirements: Record<string, Requirement> = {
   'GET /api/v1/projects': { kind: 'self' },
   'POST /api/v1/projects': { kind: 'org-admin' },
   'POST /api/v1/users': { kind: 'org-admin' },
+  // The audit trail of a project (`project_id`), for those who review it.
+  'GET /api/v1/audit': project('validate'),
+  'GET /api/v1/audit/verify': { kind: 'org-admin' },
 
   'GET /v1/models': project('read'),
   'GET /v1/models/{model}': project('read'),

@@ -141,7 +141,8 @@ function pathValues(op: Operation, world: World): Record<string, string> {
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, encodeURIComponent(v)]));
 }
 
-function queryFor(op: Operation): Record<string, string> | undefined {
+function queryFor(op: Operation, world: World): Record<string, string> | undefined {
+  if (op.key === 'GET /api/v1/audit') return { project_id: world.projectB };
   if (op.path.startsWith('/ml/')) return { version: '2024-05-01' };
   if (op.key === 'GET /api/v1/prompts/{prompt}/diff') return { from: '1', to: '2' };
   if (op.key === 'GET /api/v1/usage') return { group_by: 'model' };
@@ -151,7 +152,7 @@ function queryFor(op: Operation): Record<string, string> | undefined {
 /** A valid request for `op` in project B (no key set: the caller chooses it). */
 export function validRequest(op: Operation, world: World): ApiRequest {
   const body = bodyFor(op.key, world);
-  const query = queryFor(op);
+  const query = queryFor(op, world);
   // Every route that takes a project from the header gets B's; routes that take it from the body
   // or path already name B.
   return {
