@@ -32,8 +32,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   } else {
     // On its own thread: embedded database work must not stall the requests in flight.
     const { createPGliteWorkerDatabase } = await import('./pglite-worker/index.js');
-    const { mkdir } = await import('node:fs/promises');
-    await mkdir(options.dataDir, { recursive: true });
+    // The data directory is its owner's only: 0700, files 0600 (core/private-files).
+    const { makePrivateDir, makeTreePrivate } = await import('../core/private-files.js');
+    await makePrivateDir(options.dataDir);
+    await makeTreePrivate(options.dataDir);
     const lock = acquireProcessLock(
       path.join(options.dataDir, 'db.lock'),
       `The database in ${options.dataDir}`,

@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import type { KeelConfig } from '../../core/config.js';
 import { toKeelError } from '../../core/errors.js';
 import { silentLogger } from '../../core/logger.js';
+import { findExposedFiles } from '../../core/private-files.js';
 import { redactUrl } from '../../storage/index.js';
 import type { CommandHandler } from '../command.js';
 import { cliConfig, runningServer } from '../connect.js';
@@ -78,6 +79,23 @@ async function ggufFiles(config: KeelConfig): Promise<Check[]> {
   return checks;
 }
 
+/** Warns when group or others may read or write anything in the data directory. */
+export async function dataDirPermissions(dataDir: string): Promise<Check> {
+  const exposed = await findExposedFiles(dataDir);
+  if (exposed.count === 0)
+    return {
+      area: 'data directory',
+      status: 'ok',
+      detail: 'private to its owner (directories 0700, files 0600)',
+    };
+  return {
+    area: 'data directory',
+    status: 'warn',
+    detail: `${exposed.count} file${exposed.count === 1 ? '' : 's'} or director${exposed.count === 1 ? 'y' : 'ies'} can be accessed by other users, e.g. ${exposed.example}`,
+    fix: `chmod -R go-rwx ${dataDir} (keel also fixes them when it opens the database)`,
+  };
+}
+
 export async function diagnose(config: KeelConfig): Promise<Check[]> {
   const checks: Check[] = [];
   checks.push({
@@ -89,6 +107,8 @@ export async function diagnose(config: KeelConfig): Promise<Check[]> {
     await mkdir(config.dataDir, { recursive: true });
     await access(config.dataDir, constants.W_OK);
     checks.push({ area: 'data directory', status: 'ok', detail: 'writable' });
+    // Before anything opens the database: opening it makes the files private again.
+    checks.push(await dataDirPermissions(config.dataDir));
   } catch (error) {
     checks.push({
       area: 'data directory',

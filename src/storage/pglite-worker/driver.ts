@@ -8,6 +8,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { KeelError } from '../../core/errors.js';
+import { makePrivateDir, makeTreePrivate, umaskIsPermissive } from '../../core/private-files.js';
 import type { DatabaseSession, DatabaseV1, QueryResult } from '../../spec/database.js';
 import { translateDatabaseError } from '../core/database-error.js';
 
@@ -38,6 +39,11 @@ export interface PGliteWorkerOptions {
 export async function createPGliteWorkerDatabase(
   options: PGliteWorkerOptions = {},
 ): Promise<PGliteWorkerDatabase> {
+  // Owner-only files (core/private-files): PGlite creates its files with the process umask.
+  if (options.dataDir) {
+    await makePrivateDir(options.dataDir);
+    await makeTreePrivate(options.dataDir);
+  }
   const worker = new Worker(new URL('./worker.mjs', import.meta.url), {
     workerData: { dataDir: options.dataDir, loadDataDir: options.loadDataDir },
   });
@@ -57,8 +63,12 @@ export async function createPGliteWorkerDatabase(
       ),
     );
   });
-  return new PGliteWorkerDatabase(worker);
+  if (options.dataDir) await makeTreePrivate(options.dataDir);
+  return new PGliteWorkerDatabase(worker, options.dataDir);
 }
+
+/** How often files PGlite created under a permissive umask are made private again. */
+const PERMISSION_SWEEP_MS = 60_000;
 
 class WorkerChannel {
   #nextId = 1;
@@ -133,9 +143,18 @@ export class PGliteWorkerDatabase extends WorkerSession implements DatabaseV1 {
   readonly specificationVersion = 'v1' as const;
   readonly provider = 'pglite' as const;
   #closed = false;
+  readonly #dataDir: string | undefined;
+  #sweep: NodeJS.Timeout | undefined;
 
-  constructor(worker: Worker) {
+  constructor(worker: Worker, dataDir?: string) {
     super(new WorkerChannel(worker));
+    this.#dataDir = dataDir;
+    if (!dataDir) return;
+    // Under `keel` the umask is 077 already; an embedding process may have a looser one.
+    if (umaskIsPermissive()) {
+      this.#sweep = setInterval(() => void makeTreePrivate(dataDir), PERMISSION_SWEEP_MS);
+      this.#sweep.unref();
+    }
   }
 
   async transaction<T>(fn: (tx: DatabaseSession) => Promise<T>): Promise<T> {
@@ -164,7 +183,9 @@ export class PGliteWorkerDatabase extends WorkerSession implements DatabaseV1 {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#sweep) clearInterval(this.#sweep);
     await this.channel.send({ type: 'close' }).catch(() => {});
     await this.channel.worker.terminate();
+    if (this.#dataDir) await makeTreePrivate(this.#dataDir);
   }
 }
