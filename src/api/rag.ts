@@ -223,7 +223,15 @@ export const claimSchema = z.object({
 
 export const askResponseSchema = z.object({
   answer: z.string(),
+  /** False unless status is `answered`. */
   answered: z.boolean(),
+  status: z
+    .enum(['answered', 'dont_know', 'unsupported'])
+    .describe(
+      'answered: the answer cites passages; dont_know: retrieval was too weak (or nothing fit the context window), the model was not called; unsupported: the model answered but cited no passage',
+    ),
+  /** Passages retrieved but left out (lowest-ranked first to go) so the prompt fits the model's context window. */
+  dropped: z.array(searchHitSchema.extend({ rank: z.number().int(), tokens: z.number().int() })),
   citations: z.array(citationSchema),
   claims: z.array(claimSchema),
   contexts: z.array(searchHitSchema),

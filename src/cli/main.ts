@@ -180,8 +180,20 @@ export const commandTable: CommandSpec[] = [
   },
   {
     path: ['rag', 'ingest'],
-    description: 'Add or replace documents in a collection (files or directories); shows ingestion progress.',
+    description:
+      'Add or replace documents in a collection: files, or directories (recursively; hidden entries and node_modules skipped); shows ingestion progress.',
     arguments: ['<collection>', '<paths...>'],
+    options: [
+      {
+        flags: '--include <globs>',
+        description:
+          'in directories, only files matching these globs, comma-separated (e.g. "*.md,guides/**")',
+      },
+      {
+        flags: '--exclude <globs>',
+        description: 'in directories, leave out files or folders matching these globs',
+      },
+    ],
     load: rag,
     handler: 'ingestCommand',
   },

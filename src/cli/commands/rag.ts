@@ -3,14 +3,15 @@
  * `keel rag create|list|ingest|documents|search|ask|experiment`: collections from the terminal,
  * with a progress bar while documents are ingested and while an experiment runs.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
 import { KeelError } from '../../core/errors.js';
 import type { Experiment } from '../../sdk/rag.js';
 import type { CommandHandler } from '../command.js';
 import { withConnection } from '../connect.js';
 import { numberOption } from '../number-option.js';
 import { createProgress, printJson, printRows, printTable, withSpinner } from '../output.js';
+import { batches, describeFound, findFiles, mediaTypes } from './rag-files.js';
+import { readQuestions } from './rag-questions.js';
 
 function listOption<T = string>(value: unknown, name: string, asNumber = false): T[] | undefined {
   if (value === undefined) return undefined;
@@ -19,35 +20,6 @@ function listOption<T = string>(value: unknown, name: string, asNumber = false):
     .map((item) => item.trim())
     .filter(Boolean);
   return (asNumber ? items.map((item) => numberOption(item, name)!) : items) as T[];
-}
-
-const mediaTypes: Record<string, string> = {
-  '.pdf': 'application/pdf',
-  '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  '.html': 'text/html',
-  '.htm': 'text/html',
-  '.md': 'text/markdown',
-  '.markdown': 'text/markdown',
-  '.csv': 'text/csv',
-  '.json': 'application/json',
-  '.jsonl': 'application/x-ndjson',
-  '.txt': 'text/plain',
-};
-
-/** Files named on the command line; a directory contributes its files (not recursively). */
-async function filesOf(paths: string[]): Promise<string[]> {
-  const files: string[] = [];
-  for (const entry of paths) {
-    const info = await stat(entry).catch(() => undefined);
-    if (!info) throw new KeelError('not_found', `No such file or directory: ${entry}`);
-    if (info.isDirectory()) {
-      for (const name of (await readdir(entry)).sort()) {
-        const file = path.join(entry, name);
-        if ((await stat(file)).isFile()) files.push(file);
-      }
-    } else files.push(entry);
-  }
-  return files;
 }
 
 export const createCommand: CommandHandler = async (context, args, options) => {
@@ -84,28 +56,49 @@ export const listCommand: CommandHandler = async (context) =>
     return 0;
   });
 
-export const ingestCommand: CommandHandler = async (context, args) => {
+export const ingestCommand: CommandHandler = async (context, args, options) => {
   const [collection, ...paths] = args as [string, ...string[]];
-  const files = await filesOf(paths);
-  if (!files.length) throw new KeelError('invalid_request', 'Name at least one file or directory to ingest.');
   const io = context.io;
+  const found = await findFiles(paths, {
+    include: listOption(options.include, 'include'),
+    exclude: listOption(options.exclude, 'exclude'),
+  });
+  io.stderr.write(`${describeFound(found)}\n`);
+  if (!found.files.length) {
+    throw new KeelError(
+      'invalid_request',
+      `No documents to ingest in ${paths.join(', ')}: name files or directories holding ${Object.keys(mediaTypes).join(' ')} files.`,
+      { issues: [{ code: 'no_documents', path: ['paths'], message: describeFound(found) }] },
+    );
+  }
   return withConnection(context, async ({ client }) => {
-    const uploads = await Promise.all(
-      files.map(async (file) => ({
-        name: path.basename(file),
-        data: new Uint8Array(await readFile(file)),
-        type: mediaTypes[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
-      })),
+    const sized = await Promise.all(
+      found.files.map(async (file) => ({ ...file, size: (await stat(file.file)).size })),
     );
-    const result = await withSpinner(io, `Uploading ${files.length} file${files.length > 1 ? 's' : ''}`, () =>
-      client.rag.upload(collection, uploads),
-    );
-    for (const document of result.documents) {
-      if (document.outcome === 'unchanged') io.stderr.write(`${document.name}: unchanged, skipped\n`);
-      if (document.outcome === 'rejected') io.stderr.write(`${document.name}: ${document.error?.message}\n`);
-    }
-    let failed = result.documents.filter((d) => d.outcome === 'rejected').length;
-    if (result.job) {
+    let failed = 0;
+    const jobs: unknown[] = [];
+    const uploads: unknown[] = [];
+    for (const batch of batches(sized, 8 * 1024 * 1024)) {
+      const files = await Promise.all(
+        batch.map(async (file) => ({
+          name: file.name,
+          data: new Uint8Array(await readFile(file.file)),
+          type: file.type,
+        })),
+      );
+      const result = await withSpinner(
+        io,
+        `Uploading ${files.length} file${files.length > 1 ? 's' : ''}`,
+        () => client.rag.upload(collection, files),
+      );
+      uploads.push(result);
+      for (const document of result.documents) {
+        if (document.outcome === 'unchanged') io.stderr.write(`${document.name}: unchanged, skipped\n`);
+        if (document.outcome === 'rejected')
+          io.stderr.write(`${document.name}: ${document.error?.message}\n`);
+      }
+      failed += result.documents.filter((d) => d.outcome === 'rejected').length;
+      if (!result.job) continue;
       const progress = createProgress(io, 'Ingesting', { total: result.job.total });
       const job = await client.rag.waitForJob(collection, result.job.id, (update) =>
         progress.update(update.done + update.failed),
@@ -116,8 +109,12 @@ export const ingestCommand: CommandHandler = async (context, args) => {
       for (const error of job.errors)
         io.stderr.write(`${error.document}: ${error.message} (${error.code})\n`);
       failed += job.failed;
-      if (context.global.json) printJson(io, job);
-    } else if (context.global.json) printJson(io, result);
+      jobs.push(job);
+    }
+    if (context.global.json) {
+      const value = jobs.length ? jobs : uploads;
+      printJson(io, value.length === 1 ? value[0] : value);
+    }
     return failed ? 1 : 0;
   });
 };
@@ -194,30 +191,15 @@ export const askCommand: CommandHandler = async (context, args, options) => {
     for (const claim of result.claims.filter((c) => !c.supported))
       io.stderr.write(`unsupported: ${claim.text}\n`);
     for (const warning of result.warnings) io.stderr.write(`warning: ${warning.message}\n`);
+    if (result.dropped?.length)
+      io.stderr.write(
+        `note: left out to fit the context window: ${result.dropped.map((hit) => `#${hit.rank} ${hit.document}`).join(', ')}\n`,
+      );
+    if (result.status === 'unsupported')
+      io.stderr.write('note: not answered: the answer cites none of the passages (status unsupported).\n');
     return 0;
   });
 };
-
-/** Questions from a JSON array or JSON Lines file: {question, answers?, passages?}. */
-async function readQuestions(file: string) {
-  const text = await readFile(file, 'utf8').catch(() => {
-    throw new KeelError('not_found', `Cannot read ${file}.`);
-  });
-  try {
-    const trimmed = text.trim();
-    return trimmed.startsWith('[')
-      ? JSON.parse(trimmed)
-      : trimmed
-          .split('\n')
-          .filter((line) => line.trim())
-          .map((line) => JSON.parse(line));
-  } catch {
-    throw new KeelError(
-      'invalid_request',
-      `${file} is not a JSON array or JSON Lines of {question, answers?, passages?}.`,
-    );
-  }
-}
 
 export const experimentCommand: CommandHandler = async (context, args, options) => {
   const io = context.io;

@@ -4,7 +4,8 @@
  * [1]…[k]; the model cites them; each sentence of the answer is a claim checked against the
  * passages it cites (token overlap with Keel's analyser, or a judge model); unsupported claims are
  * marked. When retrieval does not cover the question the answer says it does not know instead of
- * calling the model.
+ * calling the model. The passages are fitted to the model's context window first (lowest-ranked
+ * dropped), and an answer that cites no passage is not reported as answered.
  */
 import type { CollectionConfig } from '../../api/rag.js';
 import type { LanguageModelPrompt } from '../../spec/language-model.js';
@@ -52,23 +53,109 @@ export function retrievalSupport(question: string, contexts: readonly { text: st
   return hit / terms.size;
 }
 
+/**
+ * A token count that errs high when the model cannot count exactly: a byte-level tokenizer needs at
+ * most one token per byte, and real vocabularies hold about three ASCII characters per token and
+ * at most one non-ASCII character (a Hangul syllable is one to three).
+ */
+export function estimateTokens(text: string): number {
+  let ascii = 0;
+  let other = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) ascii++;
+    else if (code < 0xdc00 || code > 0xdfff) other++; // a surrogate pair counts once
+  }
+  return Math.ceil(ascii / 3) + other;
+}
+
+/** Tokens the chat template adds around a message (role markers, generation prompt). */
+export const CHAT_OVERHEAD_TOKENS = 32;
+
+export interface FittedContexts {
+  /** The passages kept, in rank order (their markers do not change). */
+  kept: RetrievedChunk[];
+  /** Lower-ranked passages left out so the prompt and the answer fit the window. */
+  dropped: { chunk: RetrievedChunk; rank: number; tokens: number }[];
+  /** Tokens of the prompt as sent (with the passages kept). */
+  promptTokens: number;
+  /** The window the prompt had to fit, and how it was counted. */
+  window: number | undefined;
+  counted: 'tokenizer' | 'estimate';
+}
+
+/**
+ * Keeps the highest-ranked passages whose prompt, plus `answerTokens` for the answer, fits the
+ * model's context window; drops the rest from the bottom. `count` is the model's tokenizer when it
+ * has one; otherwise `estimateTokens`. With no known window nothing is dropped.
+ */
+export async function fitContexts(
+  question: string,
+  contexts: readonly RetrievedChunk[],
+  config: CollectionConfig,
+  model: {
+    window: number | undefined;
+    answerTokens: number;
+    count?: ((text: string) => Promise<number>) | undefined;
+  },
+): Promise<FittedContexts> {
+  const counted = model.count ? 'tokenizer' : 'estimate';
+  const count = model.count ?? (async (text: string) => estimateTokens(text));
+  const promptText = (kept: readonly RetrievedChunk[]) => answerPromptText(question, kept, config);
+  const total = await count(promptText(contexts));
+  const fits = (tokens: number) =>
+    model.window === undefined || tokens + model.answerTokens + CHAT_OVERHEAD_TOKENS <= model.window;
+  if (fits(total))
+    return { kept: [...contexts], dropped: [], promptTokens: total, window: model.window, counted };
+  // Each passage's share of the prompt: its block (marker, source line, text) and the blank line before it.
+  const shares: number[] = [];
+  for (const [index, context] of contexts.entries()) shares.push(await count(passageBlock(context, index)));
+  const kept = [...contexts];
+  const dropped: FittedContexts['dropped'] = [];
+  let tokens = total;
+  while (kept.length && !fits(tokens)) {
+    const index = kept.length - 1;
+    const share = shares[index]! + 1;
+    dropped.unshift({ chunk: kept.pop()!, rank: index + 1, tokens: share });
+    tokens -= share;
+  }
+  // Separators and merges across blocks make the subtraction approximate: count what is sent.
+  let promptTokens = await count(promptText(kept));
+  while (kept.length && !fits(promptTokens)) {
+    const index = kept.length - 1;
+    dropped.unshift({ chunk: kept.pop()!, rank: index + 1, tokens: shares[index]! + 1 });
+    promptTokens = await count(promptText(kept));
+  }
+  return { kept, dropped, promptTokens, window: model.window, counted };
+}
+
+function passageBlock(context: RetrievedChunk, index: number): string {
+  const name = String(context.chunk.metadata?.document ?? context.chunk.documentId);
+  const pages = context.chunk.pages?.length ? ` p.${context.chunk.pages.join(',')}` : '';
+  return `[${index + 1}] (${name}${pages})\n${context.chunk.text}`;
+}
+
+/** The answer prompt's text: the template with the numbered passages and the question filled in. */
+export function answerPromptText(
+  question: string,
+  contexts: readonly RetrievedChunk[],
+  config: CollectionConfig,
+  template?: string,
+): string {
+  const language = questionLanguage(question);
+  const body = template ?? config.answer.template ?? defaultTemplates[language];
+  const passages = contexts.map(passageBlock).join('\n\n');
+  return body.replaceAll('{{contexts}}', passages).replaceAll('{{question}}', question);
+}
+
 export function renderAnswerPrompt(
   question: string,
   contexts: readonly RetrievedChunk[],
   config: CollectionConfig,
   template?: string,
 ): LanguageModelPrompt {
-  const language = questionLanguage(question);
-  const body = template ?? config.answer.template ?? defaultTemplates[language];
-  const passages = contexts
-    .map((context, index) => {
-      const name = String(context.chunk.metadata?.document ?? context.chunk.documentId);
-      const pages = context.chunk.pages?.length ? ` p.${context.chunk.pages.join(',')}` : '';
-      return `[${index + 1}] (${name}${pages})\n${context.chunk.text}`;
-    })
-    .join('\n\n');
-  const text = body.replaceAll('{{contexts}}', passages).replaceAll('{{question}}', question);
-  return { type: 'chat', messages: [{ role: 'user', content: text }] };
+  const content = answerPromptText(question, contexts, config, template);
+  return { type: 'chat', messages: [{ role: 'user', content }] };
 }
 
 export interface Claim {

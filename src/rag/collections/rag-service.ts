@@ -32,6 +32,7 @@ import {
   type AnswerLanguage,
   type Claim,
   dontKnow,
+  fitContexts,
   judgePrompt,
   questionLanguage,
   renderAnswerPrompt,
@@ -450,14 +451,55 @@ export class RagService {
       contexts.map((hit) => hit.chunk),
     );
     const language = questionLanguage(input.question);
-    const answerable = contexts.length > 0 && support >= config.answer.min_support;
+    let answerable = contexts.length > 0 && support >= config.answer.min_support;
     if (!answerable) {
       warnings.push({
         code: 'weak_retrieval',
         message: `The retrieved passages cover ${Math.round(support * 100)}% of the question's terms (minimum ${Math.round(config.answer.min_support * 100)}%): answered "don't know" without calling the model.`,
       });
+      return { collection, config, model, contexts, warnings, answerable, language, dropped: [] };
     }
-    return { collection, config, model, contexts, warnings, answerable, language };
+    const fitted = await this.#fitToWindow(input.question, contexts, config, model, caller.signal);
+    if (fitted.dropped.length) {
+      const kept = fitted.kept.length;
+      warnings.push({
+        code: fitted.kept.length ? 'context_window' : 'context_window_exceeded',
+        message: `${fitted.dropped.length} lower-ranked passage${fitted.dropped.length > 1 ? 's were' : ' was'} left out to fit ${model}'s context window of ${fitted.window} tokens (${kept ? `prompt ${fitted.promptTokens}` : 'not even the first passage fits'}, answer up to ${config.answer.max_new_tokens}; counted with the ${fitted.counted === 'tokenizer' ? "model's tokenizer" : 'a safe estimate'}); see dropped[].`,
+      });
+      if (!kept) answerable = false;
+    }
+    const dropped = fitted.dropped.map((entry) => ({
+      ...hitJson(entry.chunk),
+      rank: entry.rank,
+      tokens: entry.tokens,
+    }));
+    return { collection, config, model, contexts: fitted.kept, warnings, answerable, language, dropped };
+  }
+
+  /** The passages that fit the answering model's context window (its tokenizer when it has one). */
+  async #fitToWindow(
+    question: string,
+    contexts: RetrievedChunk[],
+    config: CollectionConfig,
+    modelId: string,
+    signal: AbortSignal | undefined,
+  ) {
+    const model = this.options.registry.languageModel(modelId);
+    const window = await model.contextLength().catch(() => undefined);
+    const count = model.capabilities.tokenize
+      ? async (text: string) =>
+          (await model.tokenize(text, signal ? { abortSignal: signal } : {})).tokens.length
+      : undefined;
+    try {
+      return await fitContexts(question, contexts, config, {
+        window,
+        answerTokens: config.answer.max_new_tokens,
+        count,
+      });
+    } catch {
+      // A tokenizer that fails (a remote endpoint down) should not stop the answer: estimate instead.
+      return fitContexts(question, contexts, config, { window, answerTokens: config.answer.max_new_tokens });
+    }
   }
 
   async #finish(
@@ -466,6 +508,7 @@ export class RagService {
       model: string;
       contexts: RetrievedChunk[];
       warnings: AskResponse['warnings'];
+      dropped: AskResponse['dropped'];
     },
     answer: string,
     usage: LanguageModelUsage,
@@ -503,9 +546,20 @@ export class RagService {
         message: `${unsupported.length} of ${claims.length} sentence${claims.length > 1 ? 's are' : ' is'} not supported by the passage${unsupported.length > 1 ? 's' : ''} cited (see claims[].supported).`,
       });
     }
+    // An answer that cites no passage rests on nothing retrieved: it is not reported as answered.
+    const grounded = cited.length > 0 || config.answer.verify === 'off';
+    if (!grounded) {
+      warnings.push({
+        code: 'no_citations',
+        message:
+          'The answer cites none of the passages, so it is not reported as answered (status unsupported): treat it as "don\'t know".',
+      });
+    }
     return {
       answer,
-      answered: true,
+      answered: grounded,
+      status: grounded ? 'answered' : 'unsupported',
+      dropped: prepared.dropped,
       citations: cited.map((n) => {
         const chunk = contexts[n - 1]!.chunk;
         return {
@@ -532,10 +586,13 @@ export class RagService {
     contexts: RetrievedChunk[];
     warnings: AskResponse['warnings'];
     language: AnswerLanguage;
+    dropped: AskResponse['dropped'];
   }): AskResponse {
     return {
       answer: dontKnow[prepared.language],
       answered: false,
+      status: 'dont_know',
+      dropped: prepared.dropped,
       citations: [],
       claims: [],
       contexts: prepared.contexts.map(hitJson),
