@@ -350,6 +350,15 @@ export const promptRunSchema = z.object({
   error: runErrorSchema.nullable(),
   created_at: z.string(),
   created_by: z.string().nullable(),
+  /**
+   * How the run is kept at rest: masked under this guardrail policy, raw values sealed (`sealed`)
+   * and shown here (`revealed`, asked with `reveal=true` by a role the policy lets restore). Null
+   * when no policy applied.
+   */
+  redaction: z
+    .object({ policy: z.string(), sealed: z.boolean(), revealed: z.boolean() })
+    .nullable()
+    .optional(),
 });
 export type PromptRun = z.infer<typeof promptRunSchema>;
 
@@ -382,6 +391,10 @@ export const runSearchQuerySchema = z.strictObject({
   to: z.iso.datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),
   before: z.string().optional().describe('cursor: the `next` of the previous page'),
+  reveal: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('raw values of masked runs, for roles the guardrail policy lets restore'),
 });
 export type RunSearchQuery = z.input<typeof runSearchQuerySchema>;
 

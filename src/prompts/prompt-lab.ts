@@ -30,6 +30,7 @@ import { mergeParameters, toGenerationParameters } from './generation-parameters
 import { catalogPrices, type PriceLookup } from './price-book.js';
 import { parsePromptRef, parseSelector } from './prompt-ref.js';
 import { renderedPromptJson, renderSections } from './render-template.js';
+import { RunPrivacy } from './run-privacy.js';
 import { RunStore } from './run-store.js';
 import { SessionStore } from './session-store.js';
 import { diffValues } from './template-diff.js';
@@ -76,12 +77,15 @@ export class PromptLab {
   readonly generation: GenerationService;
   readonly prices: PriceLookup;
   readonly guardrails: GuardrailService | undefined;
+  /** What runs and drafts keep at rest under a guardrail policy, and who may see the raw values. */
+  readonly privacy: RunPrivacy;
   readonly #compiled = new Map<string, CompiledTemplate>();
 
   constructor(dependencies: PromptLabDependencies) {
     this.templates = new TemplateStore(dependencies.db, dependencies.audit);
     this.labels = new LabelStore(dependencies.db, dependencies.audit);
-    this.sessions = new SessionStore(dependencies.db);
+    this.privacy = new RunPrivacy(dependencies.guardrails);
+    this.sessions = new SessionStore(dependencies.db, this.privacy);
     this.runs = new RunStore(dependencies.db);
     this.generation = dependencies.generation;
     this.prices = dependencies.prices ?? catalogPrices(dependencies.registry);

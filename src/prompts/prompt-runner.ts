@@ -5,6 +5,11 @@
  * as `response_format`, or validated afterwards with one retry), price it, record it. Streamed
  * runs emit the same steps as events. Failures after rendering are recorded too, and the error
  * carries the run's id.
+ *
+ * Under a guardrail policy the run is recorded as the policy let it through (run-protection): the
+ * model is called without restoring placeholders, the output is stored with them, and a caller
+ * whose role the policy lets restore gets the raw values back in the answer — from memory, or
+ * later from the sealed copy (`reveal=true`).
  */
 import type { PromptParameters, PromptRun, RunEvent, TemplateBody } from '../api/prompts.js';
 import { type Issue, KeelError, toKeelError } from '../core/errors.js';
@@ -17,6 +22,7 @@ import { validateAgainst } from './json-schema.js';
 import { costOf } from './price-book.js';
 import { type Caller, modelOf, type PromptLab, type ResolvedSource } from './prompt-lab.js';
 import { renderedPromptJson, renderSections } from './render-template.js';
+import { type RunProtection, revealedRun, type StoragePolicy } from './run-protection.js';
 import {
   responseFormatFor,
   retryPrompt,
@@ -42,6 +48,13 @@ interface Planned {
   strategy: StructuredStrategy;
   schema: TemplateBody['output_schema'];
   startedAt: number;
+  /** The prompt and values as rendered: only ever sealed, or shown to a role that may restore. */
+  raw: { prompt: LanguageModelPrompt; variables: Record<string, unknown> };
+  /** The policy the run is stored under: undefined until resolved, null when none applies. */
+  policy?: StoragePolicy | null | undefined;
+  protection?: RunProtection | undefined;
+  /** The caller's role may see the raw values (the policy's `restoreRoles`). */
+  reveal: boolean;
 }
 
 /** Runs `input` to completion and records it. */
@@ -59,7 +72,7 @@ export async function runPrompt(
     let outcome = await lab.generation.generate(call, context);
     addUsage(usage, outcome.usage);
     run.warnings.push(...outcome.warnings);
-    text = outcome.text;
+    text = stored(planned, outcome.text);
     let check = checkOutput(planned.schema, text);
     if (check?.issues.length && planned.strategy === 'validated') {
       run.attempts = 2;
@@ -68,15 +81,15 @@ export async function runPrompt(
         context,
       );
       addUsage(usage, outcome.usage);
-      text = outcome.text;
+      text = stored(planned, outcome.text);
       check = checkOutput(planned.schema, text);
     }
     finish(lab, planned, text, usage, outcome.finishReason, check);
   } catch (error) {
     throw await fail(lab, caller, planned, text, usage, error);
   }
-  await lab.runs.insert(caller.projectId, run);
-  return run;
+  await record(lab, caller, planned);
+  return answer(planned);
 }
 
 /**
@@ -116,10 +129,13 @@ export async function streamPrompt(
       let finishReason: FinishReason = 'eos_token';
       for (let attempt = 1; ; attempt++) {
         text = '';
+        // Placeholders go back to their values only for a role that may see them.
+        const restorer = planned.reveal ? planned.protection?.pseudonymizer.streamRestorer() : undefined;
         for await (const part of stream) {
           if (part.type === 'text-delta') {
             text += part.text;
-            yield { type: 'delta', text: part.text, attempt };
+            const shown = restorer ? restorer.push(part.text) : part.text;
+            if (shown) yield { type: 'delta', text: shown, attempt };
           } else if (part.type === 'finish') {
             addUsage(usage, part.usage);
             finishReason = part.finishReason;
@@ -127,6 +143,9 @@ export async function streamPrompt(
             throw part.error;
           }
         }
+        const rest = restorer?.flush();
+        if (rest) yield { type: 'delta', text: rest, attempt };
+        text = stored(planned, text);
         const check = checkOutput(planned.schema, text);
         if (attempt === 1 && check?.issues.length && planned.strategy === 'validated') {
           yield { type: 'retry', issues: check.issues };
@@ -141,9 +160,9 @@ export async function streamPrompt(
         finish(lab, planned, text, usage, finishReason, check);
         break;
       }
-      await lab.runs.insert(caller.projectId, run);
+      await record(lab, caller, planned);
       done = true;
-      yield { type: 'result', run };
+      yield { type: 'result', run: answer(planned) };
     } catch (error) {
       const failure = await fail(lab, caller, planned, text, usage, error);
       done = true;
@@ -208,14 +227,23 @@ async function plan(lab: PromptLab, caller: Caller, input: RunInput): Promise<Pl
     strategy: 'none',
     schema: body.output_schema,
     startedAt,
+    raw: { prompt: rendered, variables: values.values },
+    reveal: false,
   };
   try {
+    // The template's policy, else the project's default; a policy it names that is gone is an
+    // error. Resolved first, so that whatever fails later is recorded masked.
+    const guard = await lab.guardrails?.resolve(caller.projectId, { templatePolicy: body.guardrail_policy });
+    planned.policy = guard ?? null;
+    planned.reveal = caller.role !== undefined && !!guard?.body.restoreRoles.includes(caller.role as never);
     const model = lab.generation.languageModel(modelId);
     planned.strategy = structuredStrategy(model, body.output_schema);
     run.structured_output = planned.strategy;
     const prompt: LanguageModelPrompt =
       planned.strategy === 'validated' ? withSchemaInstruction(rendered, body.output_schema!) : rendered;
+    planned.raw.prompt = prompt;
     run.prompt = renderedPromptJson(prompt);
+    await protect(lab, caller, planned);
     const count = await countPromptTokens(lab.generation, model, modelId, prompt, caller.signal);
     run.tokens = checkBudget({
       count,
@@ -225,8 +253,6 @@ async function plan(lab: PromptLab, caller: Caller, input: RunInput): Promise<Pl
       modelId,
     });
     const responseFormat = responseFormatFor(planned.strategy, body.output_schema, template?.name);
-    // The template's policy, else the project's default; a policy it names that is gone is an error.
-    const guard = await lab.guardrails?.resolve(caller.projectId, { templatePolicy: body.guardrail_policy });
     planned.call = {
       model: modelId,
       prompt,
@@ -238,7 +264,8 @@ async function plan(lab: PromptLab, caller: Caller, input: RunInput): Promise<Pl
             guardrails: {
               policyName: guard.name,
               policy: guard.body,
-              restore: caller.role !== undefined && guard.body.restoreRoles.includes(caller.role as never),
+              // The output is recorded with its placeholders; `answer` restores them for the caller.
+              restore: false,
             },
           }
         : {}),
@@ -247,6 +274,56 @@ async function plan(lab: PromptLab, caller: Caller, input: RunInput): Promise<Pl
     throw await fail(lab, caller, planned, '', { inputTokens: 0, outputTokens: 0 }, error);
   }
   return planned;
+}
+
+/**
+ * Masks the run's prompt and values under its policy (when the policy could not be resolved: the
+ * project's default, else the built-in one). Without a policy the run is stored as rendered.
+ */
+async function protect(lab: PromptLab, caller: Caller, planned: Planned): Promise<void> {
+  if (planned.protection) return;
+  if (planned.policy === undefined) planned.policy = (await lab.privacy.fallback(caller.projectId)) ?? null;
+  if (!planned.policy) return;
+  const protection = await lab.privacy.protect(planned.raw.prompt, planned.raw.variables, planned.policy);
+  planned.protection = protection;
+  planned.run.prompt = renderedPromptJson(protection.prompt);
+  planned.run.variables = protection.variables;
+}
+
+/** Model output as it may be stored: any raw input value the model echoed is masked too. */
+function stored(planned: Planned, text: string): string {
+  return planned.protection ? planned.protection.maskText(text) : text;
+}
+
+/** The raw values of a protected run, as sealed and as shown to a role that may restore. */
+function rawValues(planned: Planned) {
+  return {
+    prompt: renderedPromptJson(planned.raw.prompt),
+    variables: planned.raw.variables,
+    mapping: planned.protection!.pseudonymizer.entries(),
+  };
+}
+
+/** Records the run masked, with its raw values sealed when anything was masked. */
+async function record(lab: PromptLab, caller: Caller, planned: Planned): Promise<void> {
+  const { policy, protection } = planned;
+  await lab.runs.insert(
+    caller.projectId,
+    planned.run,
+    policy
+      ? { policy: policy.name, sealed: protection?.changed ? lab.privacy.seal(rawValues(planned)) : null }
+      : null,
+  );
+}
+
+/** The run as this caller sees it: with the raw values when the policy lets their role restore. */
+function answer(planned: Planned): PromptRun {
+  const { policy, protection, run } = planned;
+  const redacted: PromptRun = {
+    ...run,
+    redaction: policy ? { policy: policy.name, sealed: !!protection?.changed, revealed: false } : null,
+  };
+  return planned.reveal && protection?.changed ? revealedRun(redacted, rawValues(planned)) : redacted;
 }
 
 function addUsage(total: LanguageModelUsage, usage: LanguageModelUsage): void {
@@ -303,13 +380,14 @@ async function fail(
 ): Promise<KeelError> {
   const keelError = toKeelError(error);
   const { run } = planned;
+  await protect(lab, caller, planned);
   run.status = 'error';
-  run.output = partialText;
+  run.output = stored(planned, partialText);
   run.usage = { input_tokens: usage.inputTokens, output_tokens: usage.outputTokens };
   run.cost = costOf(lab.prices(run.model), usage);
   run.latency_ms = performance.now() - planned.startedAt;
   run.error = { code: keelError.code, message: keelError.message };
-  await lab.runs.insert(caller.projectId, run);
+  await record(lab, caller, planned);
   return new KeelError(keelError.code, keelError.message, {
     cause: keelError.cause ?? keelError,
     ...(keelError.issues ? { issues: keelError.issues } : {}),

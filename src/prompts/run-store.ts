@@ -5,11 +5,17 @@
  * prompt or the output — substring matching works the same for Korean (no word boundaries to
  * guess, particles attached) and English — and filters by model, template, session, status and
  * date. Pages are cursor-based on the time-sortable run id.
+ *
+ * What is stored is what the guardrail policy let through (prompt-runner masks it before it gets
+ * here; search therefore never matches a masked value). The raw values sit sealed in `sealed`,
+ * read only through `sealedOf` for a reveal.
  */
 import type { PromptRun, TemplateBody } from '../api/prompts.js';
 import { KeelError } from '../core/errors.js';
+import type { SealedMapping } from '../guardrails/pseudonymizer.js';
 import type { DatabaseV1 } from '../spec/database.js';
 import { promptText } from './render-template.js';
+import type { SealedRun } from './run-privacy.js';
 import { escapeLike } from './template-rows.js';
 
 interface RunRow {
@@ -39,7 +45,14 @@ interface RunRow {
   error: PromptRun['error'];
   created_by: string | null;
   created_at: Date;
+  guardrail_policy: string | null;
+  has_sealed: boolean;
 }
+
+/** Every column but the sealed raw values, which only `sealedOf` reads. */
+const columns = `id, session_id, template_id, template_name, template_version, source, prompt, variables, parameters,
+  model_id, status, output, output_json, issues, attempts, structured_output, finish_reason, input_tokens, output_tokens,
+  cost, latency_ms, tokens, warnings, error, created_by, created_at, guardrail_policy, sealed IS NOT NULL AS has_sealed`;
 
 function runJson(row: RunRow): PromptRun {
   return {
@@ -69,6 +82,9 @@ function runJson(row: RunRow): PromptRun {
     error: row.error,
     created_at: row.created_at.toISOString(),
     created_by: row.created_by,
+    redaction: row.guardrail_policy
+      ? { policy: row.guardrail_policy, sealed: row.has_sealed, revealed: false }
+      : null,
   };
 }
 
@@ -89,14 +105,22 @@ const json = (value: unknown) => (value === undefined || value === null ? null :
 export class RunStore {
   constructor(readonly db: DatabaseV1) {}
 
-  /** Writes a run; `run.created_at` is when it started. */
-  async insert(projectId: string, run: PromptRun): Promise<void> {
+  /**
+   * Writes a run as given — already masked under `sealed.policy` when one applied; `run.created_at`
+   * is when it started. `sealed` holds the raw values (null when nothing was masked).
+   */
+  async insert(
+    projectId: string,
+    run: PromptRun,
+    sealed: { policy: string; sealed: SealedMapping | null } | null = null,
+  ): Promise<void> {
     await this.db.query(
       `INSERT INTO prompt_runs (id, project_id, session_id, template_id, template_name, template_version, source, prompt,
          variables, parameters, model_id, status, output, output_json, issues, attempts, structured_output, finish_reason,
-         input_tokens, output_tokens, cost, latency_ms, tokens, warnings, error, search_text, created_by, created_at)
+         input_tokens, output_tokens, cost, latency_ms, tokens, warnings, error, search_text, created_by, created_at,
+         guardrail_policy, sealed, privacy_checked)
        VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb, $10::jsonb, $11, $12, $13, $14::jsonb, $15::jsonb,
-         $16, $17, $18, $19, $20, $21::jsonb, $22, $23::jsonb, $24::jsonb, $25::jsonb, $26, $27, $28)`,
+         $16, $17, $18, $19, $20, $21::jsonb, $22, $23::jsonb, $24::jsonb, $25::jsonb, $26, $27, $28, $29, $30::jsonb, true)`,
       [
         run.id,
         projectId,
@@ -127,13 +151,26 @@ export class RunStore {
         `${promptText(run.prompt)}\n${run.output}`,
         run.created_by,
         run.created_at,
+        sealed?.policy ?? null,
+        json(sealed?.sealed),
       ],
     );
   }
 
+  /** The sealed raw values of those of `ids` that have them, with the policy they were masked under. */
+  async sealedOf(projectId: string, ids: readonly string[]): Promise<Map<string, SealedRun>> {
+    if (!ids.length) return new Map();
+    const result = await this.db.query<{ id: string; guardrail_policy: string; sealed: SealedMapping }>(
+      `SELECT id, guardrail_policy, sealed FROM prompt_runs
+        WHERE project_id = $1 AND id = ANY($2::text[]) AND sealed IS NOT NULL AND guardrail_policy IS NOT NULL`,
+      [projectId, ids],
+    );
+    return new Map(result.rows.map((row) => [row.id, { policy: row.guardrail_policy, sealed: row.sealed }]));
+  }
+
   async get(projectId: string, id: string): Promise<PromptRun> {
     const result = await this.db.query<RunRow>(
-      'SELECT * FROM prompt_runs WHERE id = $1 AND project_id = $2',
+      `SELECT ${columns} FROM prompt_runs WHERE id = $1 AND project_id = $2`,
       [id, projectId],
     );
     const row = result.rows[0];
@@ -163,7 +200,7 @@ export class RunStore {
     const limit = search.limit ?? 50;
     params.push(limit + 1);
     const result = await this.db.query<RunRow>(
-      `SELECT * FROM prompt_runs WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${params.length}`,
+      `SELECT ${columns} FROM prompt_runs WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $${params.length}`,
       params,
     );
     const rows = result.rows.slice(0, limit);

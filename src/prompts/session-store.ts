@@ -4,11 +4,17 @@
  * session; while it is locked, anyone else's save, delete or run into it answers 409 `locked`
  * (naming the holder), and the session stays as it was. Saves can also carry the revision they
  * started from, so two tabs of the same editor cannot overwrite each other silently.
+ *
+ * A draft's variables are stored as the guardrail policy lets them through (the draft template's
+ * policy, else the project's default); the raw values are sealed beside them and come back only
+ * through `sealedDraft`, for a role the policy lets restore.
  */
 import type { PromptDraft, PromptSession } from '../api/prompts.js';
 import { KeelError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
+import type { SealedMapping } from '../guardrails/pseudonymizer.js';
 import type { DatabaseSession, DatabaseV1 } from '../spec/database.js';
+import type { RunPrivacy, SealedRun } from './run-privacy.js';
 
 interface SessionRow {
   id: string;
@@ -21,9 +27,12 @@ interface SessionRow {
   created_at: Date;
   updated_at: Date;
   run_count: number;
+  draft_policy: string | null;
+  draft_sealed: SealedMapping | null;
 }
 
 const columns = `s.id, s.name, s.draft, s.revision, s.locked_by, s.locked_at, s.created_by, s.created_at, s.updated_at,
+  s.draft_policy, s.draft_sealed,
   (SELECT count(*)::int FROM prompt_runs r WHERE r.session_id = s.id) AS run_count`;
 
 function sessionJson(row: SessionRow, actor: string | null): PromptSession {
@@ -52,8 +61,33 @@ function lockedError(row: Pick<SessionRow, 'id' | 'name' | 'locked_by' | 'locked
   );
 }
 
+const sealedOf = (row: SessionRow): SealedRun | null =>
+  row.draft_sealed && row.draft_policy ? { policy: row.draft_policy, sealed: row.draft_sealed } : null;
+
 export class SessionStore {
-  constructor(readonly db: DatabaseV1) {}
+  constructor(
+    readonly db: DatabaseV1,
+    /** Masks drafts under the guardrail policy; without it drafts are stored as given. */
+    readonly privacy?: RunPrivacy | undefined,
+  ) {}
+
+  async #protect(projectId: string, draft: PromptDraft, previous?: SessionRow) {
+    if (!this.privacy) return { draft, policy: null, sealed: null };
+    return this.privacy.protectDraft(
+      projectId,
+      draft,
+      previous ? { draft: previous.draft, sealed: sealedOf(previous) } : undefined,
+    );
+  }
+
+  /** The session's draft as stored and its sealed raw values (null when nothing was masked). */
+  async sealedDraft(
+    projectId: string,
+    id: string,
+  ): Promise<{ draft: PromptDraft | null; sealed: SealedRun | null }> {
+    const row = await this.#row(this.db, projectId, id);
+    return { draft: row.draft, sealed: sealedOf(row) };
+  }
 
   async #row(session: DatabaseSession, projectId: string, id: string, lock = false): Promise<SessionRow> {
     const result = await session.query<SessionRow>(
@@ -86,9 +120,19 @@ export class SessionStore {
     input: { name: string; draft?: PromptDraft | undefined },
   ): Promise<PromptSession> {
     const id = newId('pss');
+    const stored = input.draft ? await this.#protect(projectId, input.draft) : null;
     await this.db.query(
-      'INSERT INTO prompt_sessions (id, project_id, name, draft, created_by) VALUES ($1, $2, $3, $4::jsonb, $5)',
-      [id, projectId, input.name, input.draft ? JSON.stringify(input.draft) : null, actor],
+      `INSERT INTO prompt_sessions (id, project_id, name, draft, created_by, draft_policy, draft_sealed, privacy_checked)
+       VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7::jsonb, true)`,
+      [
+        id,
+        projectId,
+        input.name,
+        stored ? JSON.stringify(stored.draft) : null,
+        actor,
+        stored?.policy ?? null,
+        stored?.sealed ? JSON.stringify(stored.sealed) : null,
+      ],
     );
     return this.get(projectId, id, actor);
   }
@@ -104,6 +148,28 @@ export class SessionStore {
       baseRevision?: number | undefined;
     },
   ): Promise<PromptSession> {
+    for (;;) {
+      // The draft is masked before the transaction (masking reads the policy, and may run a model);
+      // if the session changes meanwhile, it is masked again against the new one.
+      const before = input.draft ? await this.#row(this.db, projectId, id) : undefined;
+      const stored = input.draft ? await this.#protect(projectId, input.draft, before) : null;
+      const saved = await this.#save(projectId, actor, id, input, before?.revision, stored);
+      if (saved) return saved;
+    }
+  }
+
+  async #save(
+    projectId: string,
+    actor: string | null,
+    id: string,
+    input: {
+      name?: string | undefined;
+      draft?: PromptDraft | null | undefined;
+      baseRevision?: number | undefined;
+    },
+    maskedAt: number | undefined,
+    stored: { draft: PromptDraft; policy: string | null; sealed: SealedMapping | null } | null,
+  ): Promise<PromptSession | undefined> {
     return this.db.transaction(async (tx) => {
       const row = await this.#row(tx, projectId, id, true);
       if (row.locked_by && row.locked_by !== actor) throw lockedError(row);
@@ -123,11 +189,22 @@ export class SessionStore {
           },
         );
       }
+      if (maskedAt !== undefined && maskedAt !== row.revision) return undefined;
       await tx.query(
         `UPDATE prompt_sessions SET name = COALESCE($2, name),
            draft = CASE WHEN $3::boolean THEN $4::jsonb ELSE draft END,
+           draft_policy = CASE WHEN $3::boolean THEN $5 ELSE draft_policy END,
+           draft_sealed = CASE WHEN $3::boolean THEN $6::jsonb ELSE draft_sealed END,
+           privacy_checked = privacy_checked OR $3::boolean,
            revision = revision + 1, updated_at = now() WHERE id = $1`,
-        [id, input.name ?? null, input.draft !== undefined, input.draft ? JSON.stringify(input.draft) : null],
+        [
+          id,
+          input.name ?? null,
+          input.draft !== undefined,
+          stored ? JSON.stringify(stored.draft) : null,
+          stored?.policy ?? null,
+          stored?.sealed ? JSON.stringify(stored.sealed) : null,
+        ],
       );
       return sessionJson(await this.#row(tx, projectId, id), actor);
     });

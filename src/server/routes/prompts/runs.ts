@@ -3,7 +3,8 @@
  * Rendering and running: `POST /api/v1/prompts/render`, `POST /api/v1/prompt-runs` (a stored
  * template by reference, or an inline one; `stream: true` for Server-Sent Events) and the
  * application-facing `POST /api/v1/prompts/{name@label}/run`. The history: search, read, and
- * restore a run into a draft.
+ * restore a run into a draft. The history holds what the guardrail policy let through;
+ * `reveal=true` asks for the sealed raw values, which only roles in the policy's `restoreRoles` get.
  */
 
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
@@ -25,7 +26,7 @@ import { runPrompt, streamPrompt } from '../../../prompts/prompt-runner.js';
 import type { KeelEnv } from '../../context.js';
 import { callerOf } from '../../project-scope.js';
 import { json, sse } from '../../respond.js';
-import { errorResponses, idParam, projectHeader, promptParam, sseEvents } from './shared.js';
+import { errorResponses, idParam, projectHeader, promptParam, revealQuery, sseEvents } from './shared.js';
 
 const tags = ['Prompt Lab'];
 const body = <T extends z.ZodType>(schema: T) => ({
@@ -101,7 +102,7 @@ const routes = {
     path: '/api/v1/prompt-runs/{id}',
     tags,
     summary: 'Read one run',
-    request: { headers: projectHeader, params: idParam },
+    request: { headers: projectHeader, params: idParam, query: revealQuery },
     responses: {
       200: { description: 'The run', content: { 'application/json': { schema: promptRunSchema } } },
       ...errorResponses,
@@ -128,6 +129,25 @@ const routes = {
 };
 
 type RunBody = z.infer<typeof runRequestSchema>;
+
+/**
+ * Runs as the caller may see them: masked, or with the sealed raw values for `reveal` by a role
+ * the run's policy lets restore (`strict`: a run it may not is a 403, for one run read by id).
+ */
+export async function visibleRuns(
+  lab: PromptLab,
+  caller: Caller,
+  runs: PromptRun[],
+  reveal: boolean,
+  strict = false,
+): Promise<PromptRun[]> {
+  if (!reveal) return runs;
+  const sealed = await lab.runs.sealedOf(
+    caller.projectId,
+    runs.map((run) => run.id),
+  );
+  return lab.privacy.reveal(caller, runs, sealed, strict);
+}
 
 async function run(lab: PromptLab, caller: Caller, request: RunBody, endpoint: string): Promise<Response> {
   if (request.session_id)
@@ -186,21 +206,27 @@ export function registerRunRoutes(app: OpenAPIHono<KeelEnv>, lab: PromptLab): vo
   app.openapi(routes.search, async (c) => {
     const caller = callerOf(c, 'read');
     const query = c.req.valid('query');
-    return json(await lab.runs.search(caller.projectId, { ...query, sessionId: query.session_id }));
+    const page = await lab.runs.search(caller.projectId, { ...query, sessionId: query.session_id });
+    return json({ ...page, runs: await visibleRuns(lab, caller, page.runs, query.reveal === 'true') });
   });
-  app.openapi(routes.get, async (c) =>
-    json(await lab.runs.get(callerOf(c, 'read').projectId, c.req.valid('param').id)),
-  );
+  app.openapi(routes.get, async (c) => {
+    const caller = callerOf(c, 'read');
+    const run = await lab.runs.get(caller.projectId, c.req.valid('param').id);
+    const reveal = c.req.valid('query').reveal === 'true';
+    return json((await visibleRuns(lab, caller, [run], reveal, true))[0]!);
+  });
   app.openapi(routes.restore, async (c) => {
     const caller = callerOf(c, 'write');
     const parsed = c.req.valid('json');
-    const run = await lab.runs.get(caller.projectId, c.req.valid('param').id);
-    const draft = draftOf(run);
+    // A role that may see the raw values gets them in the draft (sealed again there); others the masked ones.
+    const stored = await lab.runs.get(caller.projectId, c.req.valid('param').id);
+    const [run] = await visibleRuns(lab, caller, [stored], true);
+    const draft = draftOf(run!);
     if (parsed.session_id)
       return json(await lab.sessions.save(caller.projectId, caller.actor, parsed.session_id, { draft }));
     const name =
       parsed.name ??
-      `${run.template ? `${run.template.name}@${run.template.version}` : 'Ad-hoc prompt'} · run ${run.created_at.slice(0, 16).replace('T', ' ')}`;
+      `${stored.template ? `${stored.template.name}@${stored.template.version}` : 'Ad-hoc prompt'} · run ${stored.created_at.slice(0, 16).replace('T', ' ')}`;
     return json(await lab.sessions.create(caller.projectId, caller.actor, { name, draft }));
   });
 }

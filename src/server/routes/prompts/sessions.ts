@@ -2,7 +2,8 @@
  * @module server/routes/prompts/sessions
  * `/api/v1/prompt-sessions`: working drafts with their run history. Saving, deleting and running
  * into a session locked by another editor answers 409 `locked`; project admins may force a lock
- * open.
+ * open. Drafts and runs are read masked as the guardrail policy stored them; `reveal=true` gives
+ * a role in the policy's `restoreRoles` the raw values.
  */
 
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
@@ -18,7 +19,8 @@ import type { PromptLab } from '../../../prompts/prompt-lab.js';
 import type { KeelEnv } from '../../context.js';
 import { callerOf } from '../../project-scope.js';
 import { json } from '../../respond.js';
-import { errorResponses, idParam, projectHeader } from './shared.js';
+import { visibleRuns } from './runs.js';
+import { errorResponses, idParam, projectHeader, revealQuery } from './shared.js';
 
 const tags = ['Prompt Lab'];
 const session = { description: 'The session', content: { 'application/json': { schema: sessionSchema } } };
@@ -54,7 +56,7 @@ const routes = {
     path: '/api/v1/prompt-sessions/{id}',
     tags,
     summary: 'Read a prompt session',
-    request: { headers: projectHeader, params: idParam },
+    request: { headers: projectHeader, params: idParam, query: revealQuery },
     responses: { 200: session, ...errorResponses },
   }),
   save: createRoute({
@@ -121,7 +123,11 @@ export function registerSessionRoutes(app: OpenAPIHono<KeelEnv>, lab: PromptLab)
   });
   app.openapi(routes.get, async (c) => {
     const caller = callerOf(c, 'read');
-    return json(await lab.sessions.get(caller.projectId, c.req.valid('param').id, caller.actor));
+    const id = c.req.valid('param').id;
+    const session = await lab.sessions.get(caller.projectId, id, caller.actor);
+    if (c.req.valid('query').reveal !== 'true') return json(session);
+    const stored = await lab.sessions.sealedDraft(caller.projectId, id);
+    return json({ ...session, draft: await lab.privacy.revealDraft(caller, { id, ...stored }) });
   });
   app.openapi(routes.save, async (c) => {
     const caller = callerOf(c, 'write');
@@ -156,6 +162,8 @@ export function registerSessionRoutes(app: OpenAPIHono<KeelEnv>, lab: PromptLab)
     const caller = callerOf(c, 'read');
     const id = c.req.valid('param').id;
     await lab.sessions.get(caller.projectId, id, caller.actor);
-    return json(await lab.runs.search(caller.projectId, { ...c.req.valid('query'), sessionId: id }));
+    const query = c.req.valid('query');
+    const page = await lab.runs.search(caller.projectId, { ...query, sessionId: id });
+    return json({ ...page, runs: await visibleRuns(lab, caller, page.runs, query.reveal === 'true') });
   });
 }

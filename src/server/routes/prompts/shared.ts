@@ -26,6 +26,12 @@ export const promptParam = z.object({
   prompt: z.string().min(1).describe('name, name@<version> or name@<label>'),
 });
 export const idParam = z.object({ id: z.string().min(1) });
+export const revealQuery = z.object({
+  reveal: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('raw values of what the guardrail policy masked, for roles it lets restore'),
+});
 
 /** Checks a path segment against a schema; a bad one is a 400 naming the parameter. */
 function pathSegment(schema: z.ZodType<string>, value: string, parameter: string, what: string): string {
