@@ -58,6 +58,10 @@ export const requirements: Record<string, Requirement> = {
   'POST /api/v1/collections/{id}/experiments': project('write'),
   'GET /api/v1/collections/{id}/experiments': project('read'),
   'GET /api/v1/experiments/{id}': project('read'),
+  'GET /api/v1/jobs': project('read'),
+  'GET /api/v1/jobs/{id}': project('read'),
+  'GET /api/v1/jobs/{id}/events': project('read'),
+  'POST /api/v1/jobs/{id}/cancel': project('write'),
   'POST /api/v1/experiments/{id}/apply': project('write'),
 
   'POST /v1/chat/completions': project('invoke'),
