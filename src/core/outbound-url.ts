@@ -114,6 +114,28 @@ export function isPublicAddress(address: string): boolean {
   return !blockedRanges.check(address.split('%')[0]!, 'ipv6');
 }
 
+/**
+ * Parses a URL a user gave, or throws a coded `invalid_request` (never a bare TypeError). The
+ * message does not repeat the text: it may carry credentials. A scoped IPv6 address
+ * (`https://[fe80::1%25lo]`) is not a valid URL, and link-local addresses are not allowed anyway.
+ *
+ * @example
+ * parseUrl('https://[fe80::1%25lo]/model.gguf'); // throws KeelError invalid_request
+ */
+export function parseUrl(text: string, field = 'url'): URL {
+  try {
+    return new URL(text);
+  } catch {
+    const scoped = /^[a-z][a-z0-9+.-]*:\/\/(?:[^/@]*@)?\[[^\]]*%/i.test(text);
+    const message = scoped
+      ? 'Not a valid URL: IPv6 addresses with a zone (%25…) are not allowed; link-local addresses cannot be fetched.'
+      : 'Not a valid URL.';
+    throw new KeelError('invalid_request', message, {
+      issues: [{ code: 'invalid_url', path: [field], message }],
+    });
+  }
+}
+
 const systemLookup: HostLookup = (hostname) =>
   new Promise((resolve, reject) => {
     dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses) =>
@@ -131,12 +153,7 @@ const systemLookup: HostLookup = (hostname) =>
  * const url = await assertPublicUrl('https://huggingface.co/ibm-granite/…/file.gguf');
  */
 export async function assertPublicUrl(url: string | URL, options: OutboundUrlOptions = {}): Promise<URL> {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new KeelError('invalid_request', `Not a valid URL: ${String(url)}`);
-  }
+  const parsed = url instanceof URL ? new URL(url.href) : parseUrl(url);
   const allowPrivate = options.allowPrivateNetwork ?? false;
   const protocols = options.protocols ?? (allowPrivate ? ['https:', 'http:'] : ['https:']);
   if (!protocols.includes(parsed.protocol)) {

@@ -14,7 +14,13 @@ import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/prom
 import path from 'node:path';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { KeelError } from '../core/errors.js';
-import { assertPublicUrl, type HostLookup, publicOnlyLookup, redact } from '../core/outbound-url.js';
+import {
+  assertPublicUrl,
+  type HostLookup,
+  parseUrl,
+  publicOnlyLookup,
+  redact,
+} from '../core/outbound-url.js';
 import {
   findCatalogEntry,
   huggingFaceEndpoint,
@@ -119,7 +125,7 @@ export function resolvePullSource(source: string, options: { hfEndpoint?: string
     };
   }
   if (/^https?:\/\//i.test(source)) {
-    const url = new URL(source);
+    const url = parseUrl(source, 'source');
     // A Hugging Face page link (…/blob/<rev>/<file>) names the same file as …/resolve/<rev>/<file>.
     url.pathname = url.pathname.replace(/^(\/[^/]+\/[^/]+)\/blob\//, '$1/resolve/');
     return { url, name: stemOf(decodeURIComponent(url.pathname.split('/').pop() ?? '')) };

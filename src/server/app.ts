@@ -16,12 +16,13 @@ import { serveConsole } from './console.js';
 import type { KeelEnv, KeelServices } from './context.js';
 import { errorResponse } from './errors.js';
 import { authenticate } from './middleware/authenticate.js';
-import { limitBody } from './middleware/body-limit.js';
+import { nulError, nulIssues, rejectNulInUrl } from './middleware/nul-characters.js';
 import { requestContext } from './middleware/request-context.js';
 import { requestScope } from './middleware/request-scope.js';
+import { routeBodyLimits } from './middleware/route-body-limits.js';
 import { registerOpenApi } from './openapi.js';
-import { registerAuth, registerSignIn, signInRoute } from './routes/auth.js';
 import { registerAudit } from './routes/audit.js';
+import { registerAuth, registerSignIn, signInRoute } from './routes/auth.js';
 import { registerGuardrailCheck } from './routes/guardrails/check.js';
 import { registerGuardrailPolicies } from './routes/guardrails/policies.js';
 import { registerHealth, registerMetrics } from './routes/health.js';
@@ -69,15 +70,18 @@ export function createApp(
           { issues },
         );
       }
+      // Valid by the schema, but no string may carry U+0000 (the database refuses it).
+      const nul = nulIssues(result.data);
+      if (nul.length) throw nulError(result.target, nul);
     },
   });
 
   app.use('*', requestContext(services.metrics));
+  app.use('*', requestScope());
   app.onError((error, c) => errorResponse(c, error, services.logger));
   app.notFound((c) =>
     errorResponse(
       c,
-  app.use('*', requestScope());
       new KeelError('not_found', `No route for ${c.req.method} ${c.req.path}.`),
       services.logger,
     ),
@@ -92,24 +96,15 @@ export function createApp(
       }),
     );
   }
-  const limit = services.config.server.bodyLimit;
-  const limited = limitBody(limit, () => {
-    throw new KeelError('payload_too_large', `The request body is larger than ${limit} bytes.`, {
-      data: { limitBytes: limit },
-    });
-  });
-  // Document uploads carry files: their own, larger limit.
-  const uploadLimit = Math.max(limit, UPLOAD_LIMIT_BYTES);
-  const uploads = limitBody(uploadLimit, () => {
-    throw new KeelError(
-      'payload_too_large',
-      `The upload is larger than ${uploadLimit} bytes; send fewer or smaller files.`,
-      {
-        data: { limitBytes: uploadLimit },
-      },
-    );
-  });
-  app.use('*', (c, next) => (uploadPath.test(c.req.path) ? uploads(c, next) : limited(c, next)));
+  // Per-route body limits (document uploads carry files: their own, larger limit).
+  app.use(
+    '*',
+    routeBodyLimits({
+      ceiling: services.config.server.bodyLimit,
+      uploads: { path: uploadPath, limitBytes: UPLOAD_LIMIT_BYTES },
+    }),
+  );
+  app.use('*', rejectNulInUrl());
 
   // Public: liveness, the API description, sign-in, the console's static files.
   registerHealth(app, services);
@@ -133,12 +128,12 @@ export function createApp(
   registerTextChat(app, services);
   registerEmbeddingsAndTokenization(app, services);
   registerFoundationModels(app, services, listModels);
-  registerAudit(app, services);
   registerKeys(app, services);
   registerProjects(app, services);
   registerPromptRoutes(app, services);
   registerAuth(app, services);
   registerUsage(app, services);
+  registerAudit(app, services);
   registerGuardrailCheck(app, services);
   registerGuardrailPolicies(app, services);
   registerMetrics(app, services);

@@ -21,14 +21,37 @@ export function normaliseHttpError(error: unknown): KeelError {
         issues: [{ code: 'invalid_json', path: [], message: 'Malformed JSON in request body' }],
       });
     }
-    if (error.status === 400) return new KeelError('invalid_request', error.message || 'Bad request.');
+    if (error.status === 415) return unsupportedMediaType();
+    // Hono's own messages (never the request's content), and short.
+    if (error.status === 400)
+      return new KeelError('invalid_request', error.message.slice(0, 200) || 'Bad request.');
     if (error.status === 401)
       return new KeelError('unauthorized', error.message || 'Authentication required.');
     if (error.status === 404) return new KeelError('not_found', 'Not found.');
   }
   if (error instanceof SyntaxError)
     return new KeelError('invalid_json', 'The request body is not valid JSON.');
+  // A malformed percent-encoding (`/%E0%A4%A`) wherever a handler decodes the URL itself.
+  if (error instanceof URIError)
+    return new KeelError('invalid_request', 'The URL has a malformed percent-encoding.');
   return toKeelError(error);
+}
+
+/** 415 for a JSON route that received text, form data, or a body with no content type. */
+export function unsupportedMediaType(): KeelError {
+  return new KeelError(
+    'unsupported_media_type',
+    'This route accepts only JSON: send the body with "Content-Type: application/json".',
+    {
+      issues: [
+        {
+          code: 'unsupported_media_type',
+          path: ['content-type'],
+          message: 'Expected Content-Type: application/json',
+        },
+      ],
+    },
+  );
 }
 
 const openAIType: Record<number, string> = {

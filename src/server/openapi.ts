@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { KeelEnv } from './context.js';
+import { docsContentSecurityPolicy } from './middleware/security-headers.js';
 
 const require = createRequire(import.meta.url);
 
@@ -34,6 +35,15 @@ export function registerOpenApi(app: OpenAPIHono<KeelEnv>, version: string): voi
     'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
   };
   const cache = new Map<string, Buffer>();
+  // The start-up script is a file, not inline, so the page's CSP can say `script-src 'self'`.
+  const start =
+    "window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#reference', deepLinking: true, persistAuthorization: false });\n";
+  app.get('/docs/assets/start.js', (c) =>
+    c.body(start, 200, {
+      'content-type': 'text/javascript; charset=utf-8',
+      'cache-control': 'no-cache',
+    }),
+  );
   app.get('/docs/assets/:file', async (c) => {
     const file = c.req.param('file');
     const type = assets[file];
@@ -49,11 +59,15 @@ export function registerOpenApi(app: OpenAPIHono<KeelEnv>, version: string): voi
     });
   });
   app.get('/docs', (c) =>
-    c.html(`<!doctype html>
+    c.html(
+      `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Keel API reference</title><link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
 <body><div id="reference"></div><script src="/docs/assets/swagger-ui-bundle.js"></script>
-<script>window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#reference', deepLinking: true, persistAuthorization: false });</script>
-</body></html>`),
+<script src="/docs/assets/start.js"></script>
+</body></html>`,
+      200,
+      { 'content-security-policy': docsContentSecurityPolicy, 'cache-control': 'no-cache' },
+    ),
   );
 }

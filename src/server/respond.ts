@@ -3,8 +3,11 @@
  * Response helpers. Handlers registered with OpenAPI route configs must return typed responses;
  * these return plain `Response`s (JSON written once, streams not buffered) typed to fit any route.
  */
+import { apiSecurityHeaders } from './middleware/security-headers.js';
 
-const jsonHeaders = { 'content-type': 'application/json; charset=utf-8' };
+// Built once: a plain object per kind of answer, security headers included (see
+// middleware/security-headers), so no header is added to a finished Response.
+const jsonHeaders = { ...apiSecurityHeaders, 'content-type': 'application/json; charset=utf-8' };
 
 /** A JSON response. */
 export function json(body: unknown, status = 200, headers?: Record<string, string>): never {
@@ -15,6 +18,7 @@ export function json(body: unknown, status = 200, headers?: Record<string, strin
 }
 
 const sseHeaders = {
+  ...apiSecurityHeaders,
   'content-type': 'text/event-stream; charset=utf-8',
   'cache-control': 'no-cache',
   connection: 'keep-alive',

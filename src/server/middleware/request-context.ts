@@ -1,11 +1,14 @@
 /**
  * @module server/middleware/request-context
- * Request id, error format for the route family, and the HTTP metrics.
+ * Request id, security headers, error format for the route family, and the HTTP metrics.
  */
 import type { MiddlewareHandler } from 'hono';
 import { randomToken } from '../../core/ids.js';
 import type { KeelMetrics } from '../../core/metrics.js';
 import type { ErrorFormat, KeelEnv } from '../context.js';
+import { apiSecurityHeaders } from './security-headers.js';
+
+const securityHeaderEntries = Object.entries(apiSecurityHeaders);
 
 export function requestContext(metrics: KeelMetrics): MiddlewareHandler<KeelEnv> {
   return async (c, next) => {
@@ -17,15 +20,23 @@ export function requestContext(metrics: KeelMetrics): MiddlewareHandler<KeelEnv>
     // Set before the handler runs, so responses built by Hono (errors, documents) carry it. Adding
     // it to a finished Response afterwards would copy the whole response on the hot path.
     c.header('X-Request-Id', requestId);
+    for (const [name, value] of securityHeaderEntries) c.header(name, value);
     await next();
+    // Handlers answer "204 No Content" with a bare Response; the headers set above never reach it.
+    const res = c.res;
+    if (res.status === 204 && !res.headers.has('x-content-type-options')) {
+      for (const [name, value] of securityHeaderEntries) res.headers.set(name, value);
+    }
     const route = c.req.routePath || 'unmatched';
     metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
     metrics.httpDuration.observe({ method: c.req.method, route }, (performance.now() - started) / 1000);
   };
 }
 
-function errorFormatFor(path: string): ErrorFormat {
-  if (path.startsWith('/v1/')) return 'openai';
-  if (path.startsWith('/ml/')) return 'watsonx';
+/** The error dialect of a path's clients: OpenAI under /v1, watsonx.ai under /ml and /v2, else Keel. */
+export function errorFormatFor(path: string): ErrorFormat {
+  if (path.startsWith('/v1/') || path === '/v1') return 'openai';
+  if (path.startsWith('/ml/') || path.startsWith('/v2/') || path === '/ml' || path === '/v2')
+    return 'watsonx';
   return 'keel';
 }

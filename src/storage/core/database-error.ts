@@ -6,8 +6,22 @@ const sqlStateToCode = {
   '23503': 'conflict', // foreign_key_violation
   '40001': 'conflict', // serialization_failure
   '22P02': 'invalid_request', // invalid_text_representation
+  '22021': 'invalid_request', // character_not_in_repertoire (a NUL byte in text)
+  '22P05': 'invalid_request', // untranslatable_character (\u0000 in jsonb)
+  '22007': 'invalid_request', // invalid_datetime_format
+  '22008': 'invalid_request', // datetime_field_overflow (year 0000, month 13 …)
+  '22003': 'invalid_request', // numeric_value_out_of_range
   '57014': 'timeout', // query_canceled
 } as const;
+
+// Backstops for values the edge should have refused already; the message names the kind of value.
+const valueMessages: Record<string, string> = {
+  '22021': 'The database refused a text value: it contains a NUL character (U+0000) or invalid UTF-8.',
+  '22P05': 'The database refused a JSON value: it contains a NUL character (U+0000).',
+  '22007': 'The database refused a date or time value: it is not a valid date.',
+  '22008': 'The database refused a date or time value: it is out of range.',
+  '22003': 'The database refused a number: it is out of range.',
+};
 
 /**
  * Maps engine errors to KeelError. The SQL text and parameters are never put into the message:
@@ -21,7 +35,9 @@ export function translateDatabaseError(error: unknown): unknown {
     const constraint = (error as { constraint?: unknown }).constraint;
     return new KeelError(
       code,
-      code === 'conflict' ? 'The record conflicts with an existing one.' : 'The database refused the value.',
+      code === 'conflict'
+        ? 'The record conflicts with an existing one.'
+        : (valueMessages[sqlState] ?? 'The database refused the value.'),
       {
         cause: error,
         data: { sqlState, ...(typeof constraint === 'string' ? { constraint } : {}) },
