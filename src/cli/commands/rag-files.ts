@@ -45,8 +45,15 @@ export interface FileFilter {
 
 const skippedDirectories = new Set(['node_modules']);
 
-const matcher = (patterns: string[] | undefined) =>
-  patterns?.length ? picomatch(patterns, { basename: true, dot: true }) : undefined;
+/** A pattern with a slash matches the path below the named directory; one without, the file name. */
+function matcher(patterns: string[] | undefined): ((relative: string) => boolean) | undefined {
+  if (!patterns?.length) return undefined;
+  const withSlash = patterns.filter((pattern) => pattern.includes('/'));
+  const bare = patterns.filter((pattern) => !pattern.includes('/'));
+  const byPath = withSlash.length ? picomatch(withSlash, { dot: true }) : () => false;
+  const byName = bare.length ? picomatch(bare, { dot: true }) : () => false;
+  return (relative) => byPath(relative) || byName(relative.slice(relative.lastIndexOf('/') + 1));
+}
 
 const typeOf = (file: string) => mediaTypes[path.extname(file).toLowerCase()];
 
