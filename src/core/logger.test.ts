@@ -65,4 +65,20 @@ describe('logger', () => {
     // A key's display prefix (keel_ + 6) is not a secret.
     expect(scrubSecrets('key keel_ab12cd')).toBe('key keel_ab12cd');
   });
+
+  it('never prints the statement, parameters or detail of a database error', () => {
+    const { logger, text } = capture();
+    const databaseError = Object.assign(new Error('duplicate key value violates unique constraint'), {
+      code: '23505',
+      query: "INSERT INTO users (email) VALUES ('kim@example.com')",
+      params: ['kim@example.com', '900101-1234568'],
+      detail: 'Key (email)=(kim@example.com) already exists.',
+    });
+    logger.error({ err: new Error('internal', { cause: databaseError }) }, 'failed');
+    logger.error({ err: databaseError }, 'failed');
+    const written = text();
+    expect(written).not.toContain('kim@example.com');
+    expect(written).not.toContain('900101-1234568');
+    expect(written).toContain('23505');
+  });
 });

@@ -30,6 +30,12 @@ const censoredFields = [
   'variables',
   'question',
   'body',
+  // Database errors carry the statement, its parameters and a detail that quotes values
+  // ("Key (name)=(…) already exists"): user data, so none of it is logged.
+  'params',
+  'parameters',
+  'query',
+  'detail',
 ];
 
 /** Each field at the top level, in any object, and in any object two levels down (`req.headers.authorization`). */
