@@ -38,7 +38,12 @@ export const variableTypeSchema = z.enum(['string', 'number', 'integer', 'boolea
 export type VariableType = z.infer<typeof variableTypeSchema>;
 
 export const variableSchema = z.strictObject({
-  name: z.string().max(64).regex(variableNamePattern, 'letters, digits or "_", not starting with a digit'),
+  name: z
+    .string()
+    .max(64)
+    .regex(variableNamePattern, 'letters, digits or "_", not starting with a digit')
+    // The document states the pattern without the regex's `u` flag (JSON Schema patterns are Unicode).
+    .meta({ pattern: variableNamePattern.source }),
   type: variableTypeSchema.optional().describe('string when omitted'),
   description: z.string().max(1000).optional(),
   default: z.unknown().optional().describe('used when a run gives no value; must match the type'),

@@ -8,7 +8,7 @@ import { z } from 'zod';
 export const chunkStrategies = ['fixed', 'recursive', 'sentence', 'markdown', 'records'] as const;
 export const retrievalModes = ['vector', 'keyword', 'hybrid'] as const;
 
-const modelId = z.string().regex(/^[a-z0-9][a-z0-9_-]*:.+$/i, 'provider:model');
+const modelId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*:.+$/, 'provider:model');
 
 export const chunkerConfigSchema = z
   .strictObject({
