@@ -56,6 +56,8 @@ export interface RunProtection {
   changed: boolean;
   /** Replaces every raw value found in the input wherever it occurs in `text` (the model may echo one). */
   maskText(text: string): string;
+  /** `maskText` after the policy's PII rules: for text no guardrail has seen (output stored before redaction). */
+  maskUnchecked(text: string): string;
 }
 
 export async function protectRun(input: {
@@ -126,7 +128,15 @@ export async function protectRun(input: {
   const changed =
     JSON.stringify(maskedPrompt) !== JSON.stringify(input.prompt) ||
     JSON.stringify(variables) !== JSON.stringify(input.variables);
-  return { policy: input.policy.name, prompt: maskedPrompt, variables, pseudonymizer, changed, maskText };
+  return {
+    policy: input.policy.name,
+    prompt: maskedPrompt,
+    variables,
+    pseudonymizer,
+    changed,
+    maskText,
+    maskUnchecked: (text) => maskText(maskFree(text)),
+  };
 }
 
 /** Applies `map` to every string in a JSON value (object keys stay). */
@@ -144,6 +154,9 @@ export interface RawValues {
   variables?: Record<string, unknown> | undefined;
   /** Placeholder → value, for the model's output. */
   mapping?: Record<string, string> | undefined;
+  /** The output itself, for runs stored before redaction (their output was never guarded). */
+  output?: string | undefined;
+  json?: { value: unknown } | undefined;
 }
 
 export function sealRaw(raw: RawValues, key: Buffer): SealedMapping {
@@ -163,8 +176,8 @@ export function revealedRun(run: PromptRun, raw: RawValues): PromptRun {
     ...run,
     prompt: raw.prompt ?? run.prompt,
     variables: raw.variables ?? run.variables,
-    output: restore(run.output),
-    ...('json' in run ? { json: mapStrings(run.json, restore) } : {}),
+    output: raw.output ?? restore(run.output),
+    ...('json' in run ? { json: raw.json ? raw.json.value : mapStrings(run.json, restore) } : {}),
     ...(run.redaction ? { redaction: { ...run.redaction, revealed: true } } : {}),
   };
 }

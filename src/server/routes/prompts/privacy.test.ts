@@ -214,3 +214,45 @@ describe('Prompt sessions under a PII-masking policy', () => {
     expect(restoredRaw.body.draft?.variables).toEqual({ rrn: RRN, email: EMAIL });
   });
 });
+
+describe('rows written before redaction', () => {
+  it('are masked by the one-off redact call under the policy that applies now, raw values sealed', async () => {
+    const db = keel.services.db;
+    const project = (await db.query<{ project_id: string }>('SELECT project_id FROM prompt_runs LIMIT 1'))
+      .rows[0]!.project_id;
+    const prompt = { type: 'text', text: `주민등록번호 ${RRN} 메일 ${EMAIL}` };
+    await db.query(
+      `INSERT INTO prompt_runs (id, project_id, source, prompt, variables, parameters, model_id, status, output, search_text)
+       VALUES ('prun_old', $1, $2::jsonb, $3::jsonb, $4::jsonb, '{}'::jsonb, 'echo:reverse', 'ok', $5, $6)`,
+      [
+        project,
+        JSON.stringify({ mode: 'freeform', text: '{{rrn}}' }),
+        JSON.stringify(prompt),
+        JSON.stringify({ rrn: RRN, email: EMAIL }),
+        `${EMAIL} 메일 ${RRN}`,
+        `${prompt.text}\n${EMAIL}`,
+      ],
+    );
+    await db.query(
+      `INSERT INTO prompt_sessions (id, project_id, name, draft) VALUES ('pss_old', $1, 'old', $2::jsonb)`,
+      [project, JSON.stringify({ template: reply, variables: { rrn: RRN } })],
+    );
+    expect((await keel.call('/api/v1/prompt-runs/redact', { key: editorKey, json: {} })).status).toBe(403);
+    const report = await (await keel.call('/api/v1/prompt-runs/redact', { json: { limit: 500 } })).json();
+    expect(report).toEqual({ runs: 1, sessions: 1, remaining: false });
+
+    const run = await row('prompt_runs', 'prun_old');
+    expectNoRaw([run.prompt, run.variables, run.output, run.search_text]);
+    expect(run).toMatchObject({ guardrail_policy: 'default', privacy_checked: true });
+    const session = await row('prompt_sessions', 'pss_old');
+    expectNoRaw(session.draft);
+    const revealed = await get<PromptRun>('/api/v1/prompt-runs/prun_old?reveal=true', editorKey);
+    expect(revealed.body.output).toBe(`${EMAIL} 메일 ${RRN}`);
+    expect(revealed.body.variables).toEqual({ rrn: RRN, email: EMAIL });
+    // Nothing is left: a second call finds no unchecked rows.
+    expect(await (await keel.call('/api/v1/prompt-runs/redact', { json: {} })).json()).toMatchObject({
+      runs: 0,
+      sessions: 0,
+    });
+  });
+});

@@ -23,6 +23,7 @@ import {
 } from '../../../api/prompts.js';
 import type { Caller, PromptLab } from '../../../prompts/prompt-lab.js';
 import { runPrompt, streamPrompt } from '../../../prompts/prompt-runner.js';
+import { redactHistory } from '../../../prompts/redact-history.js';
 import type { KeelEnv } from '../../context.js';
 import { callerOf } from '../../project-scope.js';
 import { json, sse } from '../../respond.js';
@@ -105,6 +106,34 @@ const routes = {
     request: { headers: projectHeader, params: idParam, query: revealQuery },
     responses: {
       200: { description: 'The run', content: { 'application/json': { schema: promptRunSchema } } },
+      ...errorResponses,
+    },
+  }),
+  redact: createRoute({
+    method: 'post',
+    path: '/api/v1/prompt-runs/redact',
+    tags,
+    summary: 'Mask runs and drafts stored before redaction under the policy that applies now (admins)',
+    request: {
+      headers: projectHeader,
+      body: {
+        required: false,
+        content: {
+          'application/json': {
+            schema: z.strictObject({ limit: z.number().int().min(1).max(1000).optional() }),
+          },
+        },
+      },
+    },
+    responses: {
+      200: {
+        description: 'How many rows were masked; call again while `remaining` is true',
+        content: {
+          'application/json': {
+            schema: z.object({ runs: z.number().int(), sessions: z.number().int(), remaining: z.boolean() }),
+          },
+        },
+      },
       ...errorResponses,
     },
   }),
@@ -214,6 +243,11 @@ export function registerRunRoutes(app: OpenAPIHono<KeelEnv>, lab: PromptLab): vo
     const run = await lab.runs.get(caller.projectId, c.req.valid('param').id);
     const reveal = c.req.valid('query').reveal === 'true';
     return json((await visibleRuns(lab, caller, [run], reveal, true))[0]!);
+  });
+  app.openapi(routes.redact, async (c) => {
+    const caller = callerOf(c, 'manage');
+    const limit = (c.req.valid('json') as { limit?: number } | undefined)?.limit;
+    return json(await redactHistory(lab, caller.projectId, limit));
   });
   app.openapi(routes.restore, async (c) => {
     const caller = callerOf(c, 'write');
