@@ -3,7 +3,13 @@ import { runInRequestScope } from '../core/request-scope.js';
 import type { DatabaseV1 } from '../spec/database.js';
 import { createTestDatabase, createTestPostgresDatabase, testPostgresUrl } from '../testing/database.js';
 import { AuditLog } from './audit-log.js';
-import { AUDIT_SELECT, type AuditRow, chainHash } from './audit-record.js';
+import {
+  AUDIT_SELECT,
+  type AuditRow,
+  CANONICAL_RECORD_SQL,
+  canonicalRecord,
+  chainHash,
+} from './audit-record.js';
 
 let db: DatabaseV1;
 beforeAll(async () => {
@@ -86,6 +92,36 @@ describe('AuditLog', () => {
     });
     await log.flush();
     expect((await log.verify()).ok).toBe(true);
+  });
+
+  it('builds the same canonical text in SQL (fast pass) as in JavaScript', async () => {
+    const log = new AuditLog(db);
+    const nasty = 'q"b\\s\u0001\u001f\b\f\n\r\t\u007f\u2028 é 한국어 😀 </script>';
+    log.record({
+      action: nasty,
+      projectId: nasty,
+      target: { type: nasty, id: nasty },
+      detail: { [nasty]: nasty },
+    });
+    log.record({ action: 'plain', target: { type: 'x' } });
+    await log.flush();
+    const { rows } = await db.query<AuditRow & { canonical: string }>(
+      `SELECT ${AUDIT_SELECT}, ${CANONICAL_RECORD_SQL} AS canonical FROM audit_log ORDER BY seq`,
+    );
+    for (const row of rows) expect(row.canonical).toBe(canonicalRecord(row, row.seq));
+    expect(await log.verify()).toMatchObject({ ok: true, records: 2 });
+  });
+
+  it('finds the same problem with the in-database fast pass as with every hash computed here', async () => {
+    const log = new AuditLog(db, { maxBatch: 500 });
+    await append(log, 1200);
+    expect(await log.verify({ pageSize: 100 })).toMatchObject({ ok: true, records: 1200 });
+    await tamper("UPDATE audit_log SET request_id = 'forged' WHERE seq = 1117");
+    const fast = await log.verify({ pageSize: 100 });
+    const rows = await log.verify({ pageSize: 100, mode: 'rows' });
+    expect(fast.problem).toEqual(rows.problem);
+    expect(fast.problem).toMatchObject({ seq: 1117, kind: 'altered' });
+    expect(fast.records).toBe(rows.records);
   });
 
   it('rejects UPDATE, DELETE and TRUNCATE in the database', async () => {

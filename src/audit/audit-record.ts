@@ -120,6 +120,30 @@ export function canonicalRecord(row: RecordFields, seq: number): string {
   );
 }
 
+const sqlStr = (column: string) => `coalesce(to_json(${column})::text, 'null')`;
+
+/**
+ * `canonicalRecord` as a SQL expression over an `audit_log` row: the same text, built by the
+ * database (PostgreSQL's JSON string escapes are JSON.stringify's for the text we store: no lone
+ * surrogates, no NUL). Verification's fast pass hashes it in place, so rows need not cross into
+ * JavaScript one by one; a test holds it equal to `canonicalRecord`.
+ */
+export const CANONICAL_RECORD_SQL = [
+  `'{"action":' || ${sqlStr('action')}`,
+  `',"actor":{"keyId":' || ${sqlStr('actor_key_id')}`,
+  `',"role":' || ${sqlStr('actor_role')}`,
+  `',"userId":' || ${sqlStr('actor_user_id')}`,
+  `'},"after":' || ${sqlStr('after_digest')}`,
+  `',"at":' || (extract(epoch from occurred_at) * 1000)::int8::text`,
+  `',"before":' || ${sqlStr('before_digest')}`,
+  `',"detail":' || coalesce(detail, 'null')`,
+  `',"projectId":' || ${sqlStr('project_id')}`,
+  `',"requestId":' || ${sqlStr('request_id')}`,
+  `',"seq":' || seq::text`,
+  `',"target":{"id":' || ${sqlStr('target_id')}`,
+  `',"type":' || ${sqlStr('target_type')} || '}}'`,
+].join(' || ');
+
 /** SHA-256(prev ‖ canonical record at `seq`). */
 export function chainHash(prev: Uint8Array, row: RecordFields, seq: number): Buffer {
   return createHash('sha256').update(prev).update(canonicalRecord(row, seq)).digest();
