@@ -151,6 +151,17 @@ export const configSchema = z.strictObject({
       allowPrivateNetworkFetch: z.boolean().default(false),
     })
     .prefault({}),
+  tracing: z
+    .strictObject({
+      /**
+       * OTLP/HTTP collector base URL (e.g. `http://127.0.0.1:4318`); spans go to `<url>/v1/traces`.
+       * Tracing is off when unset.
+       */
+      otlpEndpoint: z.url().optional(),
+      /** Service name on exported spans. */
+      serviceName: z.string().min(1).default('keel'),
+    })
+    .prefault({}),
   logging: z
     .strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -170,6 +181,7 @@ export const environmentVariables: Record<string, { path: string[]; type: 'strin
   KEEL_DATABASE_URL: { path: ['database', 'url'], type: 'string' },
   KEEL_BOOTSTRAP_KEY: { path: ['bootstrapKey'], type: 'string' },
   KEEL_SECRET_KEY: { path: ['secretKey'], type: 'string' },
+  KEEL_AUDIT_SIGNING_KEY: { path: ['audit', 'signingKey'], type: 'string' },
   KEEL_GUARDRAILS_NER_MODEL: { path: ['guardrails', 'nerModel'], type: 'string' },
   KEEL_GUARDRAILS_HAP_MODEL: { path: ['guardrails', 'hapModel'], type: 'string' },
   KEEL_LLAMACPP_THREADS: { path: ['llamacpp', 'threads'], type: 'int' },
@@ -177,11 +189,11 @@ export const environmentVariables: Record<string, { path: string[]; type: 'strin
   KEEL_LLAMACPP_CONTEXT_SIZE: { path: ['llamacpp', 'contextSize'], type: 'int' },
   KEEL_ALLOW_PRIVATE_NETWORK_FETCH: { path: ['security', 'allowPrivateNetworkFetch'], type: 'bool' },
   KEEL_LOG_LEVEL: { path: ['logging', 'level'], type: 'string' },
+  KEEL_OTLP_ENDPOINT: { path: ['tracing', 'otlpEndpoint'], type: 'string' },
 };
 
 export interface LoadConfigOptions {
   /** Explicit config file; otherwise `KEEL_CONFIG`, then `./keel.yaml` when present. */
-  KEEL_AUDIT_SIGNING_KEY: { path: ['audit', 'signingKey'], type: 'string' },
   configFile?: string | undefined;
   env?: NodeJS.ProcessEnv;
   /** Values from command-line flags, already shaped like the config. */

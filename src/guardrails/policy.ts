@@ -57,6 +57,12 @@ export const policyBodySchema = z.strictObject({
   output: directionPolicySchema,
   /** Roles that see pseudonymised values restored in the output. */
   restoreRoles: z.array(z.enum(['admin', 'editor', 'validator', 'viewer'])).default(['admin', 'editor']),
+  /**
+   * Roles whose request-level policy (watsonx `moderations`) may loosen this one: switch a check
+   * off, raise a threshold or soften an action. Everyone else's request policy can only add
+   * checks or tighten them. Empty by default; each loosening is recorded either way.
+   */
+  allowRequestOverrides: z.array(z.enum(['admin', 'editor', 'validator', 'viewer'])).default([]),
 });
 export type PolicyBody = z.infer<typeof policyBodySchema>;
 
@@ -104,5 +110,100 @@ export function ruleFor(
     enabled: base.enabled && (override?.enabled ?? true),
     threshold: override?.threshold ?? base.threshold,
     action: override?.action ?? base.action,
+  };
+}
+
+/** How strongly each action holds a span back: block > mask > pseudonymise (restorable) > flag. */
+const strictness: Record<GuardAction, number> = { flag: 0, pseudonymise: 1, mask: 2, block: 3 };
+
+type Rule = { enabled: boolean; threshold: number; action: GuardAction };
+
+/** The stricter of two rules: enabled wins, the lower threshold wins, the stricter action wins. */
+function stricter(a: Rule, b: Rule): Rule {
+  if (!a.enabled) return b;
+  if (!b.enabled) return a;
+  return {
+    enabled: true,
+    threshold: Math.min(a.threshold, b.threshold),
+    action: strictness[a.action] >= strictness[b.action] ? a.action : b.action,
+  };
+}
+
+/** One way a request-level policy asked for less than the project's policy. */
+export interface PolicyOverride {
+  direction: 'input' | 'output';
+  detector: 'pii' | 'hap' | 'injection';
+  /** The entity type or category, when the loosening is for one type only. */
+  type?: string;
+  setting: 'enabled' | 'threshold' | 'action';
+  project: boolean | number | string;
+  requested: boolean | number | string;
+  /** True when the caller's role may loosen (`allowRequestOverrides`) and the request's value applied. */
+  applied: boolean;
+}
+
+function loosenings(
+  project: Rule,
+  requested: Rule,
+): Pick<PolicyOverride, 'setting' | 'project' | 'requested'>[] {
+  if (!project.enabled) return [];
+  if (!requested.enabled) return [{ setting: 'enabled', project: true, requested: false }];
+  const found: Pick<PolicyOverride, 'setting' | 'project' | 'requested'>[] = [];
+  if (requested.threshold > project.threshold)
+    found.push({ setting: 'threshold', project: project.threshold, requested: requested.threshold });
+  if (strictness[requested.action] < strictness[project.action])
+    found.push({ setting: 'action', project: project.action, requested: requested.action });
+  return found;
+}
+
+const detectorNames = ['pii', 'hap', 'injection'] as const;
+
+/**
+ * Combines a request-level policy with the project's. The request may add checks and tighten
+ * them; where it would loosen one, the project's rule stays — unless `mayLoosen`, in which case
+ * the request's policy applies as asked. Either way every loosening is listed in `overrides`.
+ * Who may restore pseudonymised values stays the project's choice.
+ */
+export function mergeRequestPolicy(
+  project: PolicyBody,
+  requested: PolicyBody,
+  mayLoosen: boolean,
+): { policy: PolicyBody; overrides: PolicyOverride[] } {
+  const overrides: PolicyOverride[] = [];
+  const direction = (side: 'input' | 'output'): DirectionPolicy => {
+    const merged = {} as DirectionPolicy;
+    for (const name of detectorNames) {
+      const base = project[side][name];
+      const asked = requested[side][name];
+      const baseRule = { enabled: base.enabled, threshold: base.threshold, action: base.action };
+      const askedRule = { enabled: asked.enabled, threshold: asked.threshold, action: asked.action };
+      const detectorLevel = loosenings(baseRule, askedRule);
+      for (const found of detectorLevel)
+        overrides.push({ direction: side, detector: name, ...found, applied: mayLoosen });
+      const typeNames = new Set([...Object.keys(base.types), ...Object.keys(asked.types)]);
+      const types: Record<string, Rule> = {};
+      for (const type of typeNames) {
+        const baseType = ruleFor(project[side], name, type);
+        const askedType = ruleFor(requested[side], name, type);
+        for (const found of loosenings(baseType, askedType))
+          if (!detectorLevel.some((known) => known.setting === found.setting))
+            overrides.push({ direction: side, detector: name, type, ...found, applied: mayLoosen });
+        types[type] = stricter(baseType, askedType);
+      }
+      const rule = stricter(baseRule, askedRule);
+      (merged as Record<string, unknown>)[name] = mayLoosen ? asked : { ...rule, types };
+    }
+    return merged;
+  };
+  const input = direction('input');
+  const output = direction('output');
+  return {
+    policy: {
+      ...project,
+      input,
+      output,
+      restoreRoles: project.restoreRoles,
+    },
+    overrides,
   };
 }

@@ -8,7 +8,7 @@
 import type { Span } from '../spec/detector.js';
 import type { ChatMessage, LanguageModelPrompt } from '../spec/language-model.js';
 import { type Decision, evaluate } from './evaluate.js';
-import type { DirectionPolicy, PolicyBody } from './policy.js';
+import type { DirectionPolicy, PolicyBody, PolicyOverride } from './policy.js';
 import { Pseudonymizer } from './pseudonymizer.js';
 
 export interface GuardrailRequest {
@@ -16,6 +16,8 @@ export interface GuardrailRequest {
   policy: PolicyBody;
   /** The caller's role may see pseudonymised values restored in the output. */
   restore: boolean;
+  /** Where a request-level policy asked to loosen the project's, applied or refused. */
+  overrides?: PolicyOverride[];
 }
 
 export interface GuardrailOutcome {
@@ -25,6 +27,8 @@ export interface GuardrailOutcome {
   output: Decision[];
   /** Id of the sealed placeholder mapping, when values were pseudonymised. */
   mappingId?: string;
+  /** Loosenings of the project's policy the request asked for (see GuardrailRequest). */
+  overrides?: PolicyOverride[];
 }
 
 export interface GuardedInput {

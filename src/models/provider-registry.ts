@@ -2,12 +2,16 @@
  * @module models/provider-registry
  * Resolves `"<provider>:<model>"` ids to models. Providers are registered explicitly (embedded
  * llama.cpp always, remote ones from the configuration); there is no switch on provider names.
+ * The models it hands out are wrapped in the registry's middleware (guardrails, metering, time
+ * limits, metrics, tracing …): this is the one place they are applied, so every caller gets them.
  */
 import { KeelError } from '../core/errors.js';
 import type { EmbeddingModelV1 } from '../spec/embedding-model.js';
 import type { LanguageModelV1 } from '../spec/language-model.js';
 import type { ModelInfo, ProviderStatus, ProviderV1 } from '../spec/provider.js';
 import type { RerankModelV1 } from '../spec/rerank-model.js';
+import type { ModelMiddleware } from './middleware/model-middleware.js';
+import { wrapEmbeddingModel, wrapLanguageModel } from './middleware/wrap-model.js';
 
 export interface ParsedModelId {
   provider: string;
@@ -29,11 +33,47 @@ export function parseModelId(id: string): ParsedModelId {
   return { provider: id.slice(0, index), modelId: id.slice(index + 1) };
 }
 
+export interface ProviderRegistryOptions {
+  /** Middleware for every model handed out, outermost first. */
+  middleware?: ModelMiddleware[];
+}
+
 export class ProviderRegistry {
   readonly #providers = new Map<string, ProviderV1>();
+  #middleware: ModelMiddleware[];
 
-  constructor(providers: ProviderV1[] = []) {
+  constructor(providers: ProviderV1[] = [], options: ProviderRegistryOptions = {}) {
     for (const provider of providers) this.register(provider);
+    this.#middleware = [...(options.middleware ?? [])];
+  }
+
+  /**
+   * Adds middleware for the models handed out from now on: innermost (nearest the model) by
+   * default, or just outside the middleware named `before`.
+   *
+   * @example
+   * registry.use(budgetMiddleware(budgets), { before: 'metering' });
+   */
+  use(middleware: ModelMiddleware, options: { before?: string } = {}): void {
+    const index = options.before ? this.#middleware.findIndex((m) => m.name === options.before) : -1;
+    if (options.before && index === -1)
+      throw new KeelError('invalid_config', `No model middleware named "${options.before}".`);
+    if (index === -1) this.#middleware.push(middleware);
+    else this.#middleware.splice(index, 0, middleware);
+  }
+
+  /** The middleware, outermost first. */
+  middleware(): readonly ModelMiddleware[] {
+    return this.#middleware;
+  }
+
+  /** Wraps a model obtained elsewhere (a built-in fallback) in the registry's middleware. */
+  wrapLanguageModel(model: LanguageModelV1): LanguageModelV1 {
+    return wrapLanguageModel(model, this.#middleware);
+  }
+
+  wrapEmbeddingModel(model: EmbeddingModelV1): EmbeddingModelV1 {
+    return wrapEmbeddingModel(model, this.#middleware);
   }
 
   register(provider: ProviderV1): void {
@@ -64,14 +104,16 @@ export class ProviderRegistry {
     return provider;
   }
 
+  /** The model, wrapped in the registry's middleware. */
   languageModel(id: string): LanguageModelV1 {
     const { provider, modelId } = parseModelId(id);
-    return this.provider(provider).languageModel(modelId);
+    return wrapLanguageModel(this.provider(provider).languageModel(modelId), this.#middleware);
   }
 
+  /** The embedding model, wrapped in the registry's middleware. */
   embeddingModel(id: string): EmbeddingModelV1 {
     const { provider, modelId } = parseModelId(id);
-    return this.provider(provider).embeddingModel(modelId);
+    return wrapEmbeddingModel(this.provider(provider).embeddingModel(modelId), this.#middleware);
   }
 
   rerankModel(id: string): RerankModelV1 {

@@ -2,14 +2,16 @@
  * @module platform/api-keys
  * API keys: random secrets shown once, stored as SHA-256, scoped to one project and one role,
  * revocable and optionally expiring. Sign-in sessions are keys of kind `session` tied to a user.
- * Authentication is on every request's path, so resolved principals are cached briefly and
- * `last_used_at` is written at most once a minute per key.
+ * Authentication is on every request's path, so resolved principals (and unknown secrets) are
+ * cached in memory and dropped on every replica when a key, user, membership or project changes
+ * (storage/core/cache-invalidation); `last_used_at` is written at most once a minute per key.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { KeelError } from '../core/errors.js';
 import { type AuditRecorder, noAudit } from '../audit/index.js';
+import { KeelError } from '../core/errors.js';
 import { newId, randomToken } from '../core/ids.js';
 import type { DatabaseSession } from '../spec/database.js';
+import { changeFeed } from '../storage/core/cache-invalidation.js';
 import type { Principal } from './principal.js';
 import type { Role } from './roles.js';
 
@@ -104,22 +106,26 @@ export interface ApiKeyServiceOptions {
   /** How long a resolved key is trusted without asking the database again. */
   cacheTtlMs?: number;
   now?: () => number;
+  audit?: AuditRecorder;
 }
 
-  audit?: AuditRecorder;
 export class ApiKeyService {
   readonly #db: DatabaseSession;
   readonly #cache = new Map<string, CacheEntry>();
   readonly #lastTouched = new Map<string, number>();
   readonly #ttl: number;
   readonly #now: () => number;
+  readonly #audit: AuditRecorder;
 
   constructor(db: DatabaseSession, options: ApiKeyServiceOptions = {}) {
-  readonly #audit: AuditRecorder;
     this.#db = db;
     this.#audit = options.audit ?? noAudit;
-    this.#ttl = options.cacheTtlMs ?? 5_000;
+    // Changes arrive as notifications; the TTL only bounds staleness should one be lost.
+    this.#ttl = options.cacheTtlMs ?? 60_000;
     this.#now = options.now ?? Date.now;
+    const feed = changeFeed(db);
+    for (const table of ['api_keys', 'users', 'memberships', 'projects'])
+      feed.subscribe(table, () => this.#cache.clear());
   }
 
   async create(input: CreateKeyInput): Promise<{ key: ApiKeyRecord; secret: string }> {
@@ -221,12 +227,6 @@ export class ApiKeyService {
       [hash],
     );
     this.#cache.delete(hash);
-  }
-
-  async count(): Promise<number> {
-    const result = await this.#db.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM api_keys WHERE kind = 'api'",
-    );
     const row = revoked.rows[0];
     if (row)
       this.#audit.record({
@@ -234,6 +234,12 @@ export class ApiKeyService {
         projectId: row.project_id,
         target: { type: 'session', id: row.id },
       });
+  }
+
+  async count(): Promise<number> {
+    const result = await this.#db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM api_keys WHERE kind = 'api'",
+    );
     return result.rows[0]?.n ?? 0;
   }
 

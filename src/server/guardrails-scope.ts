@@ -1,8 +1,10 @@
 /**
  * @module server/guardrails-scope
- * Which guardrail policy a model call runs under: watsonx `moderations` in the request, a policy
- * named in the `X-Keel-Guardrail-Policy` header, the template's policy, or the project's
- * `default` policy — none when none of these exists.
+ * Which guardrail policy a model call runs under: a policy named in the `X-Keel-Guardrail-Policy`
+ * header, the template's policy, or the project's `default` policy — none when none of these
+ * exists — with watsonx `moderations` in the request merged in. Moderations may add or tighten
+ * checks; loosening the project's policy needs the caller's role in its `allowRequestOverrides`.
+ * Resolved from memory (GuardrailService caches policies), so a project without one costs nothing.
  */
 import type { Context } from 'hono';
 import type { Moderations } from '../api/watsonx.js';
@@ -25,12 +27,14 @@ export async function guardrailsFor(
     explicit,
     name: c.req.header('x-keel-guardrail-policy'),
     templatePolicy: options.templatePolicy,
+    role: scope.role,
   });
   if (!resolved) return undefined;
   return {
     policyName: resolved.name,
     policy: resolved.body,
     restore: resolved.body.restoreRoles.includes(scope.role),
+    ...(resolved.overrides ? { overrides: resolved.overrides } : {}),
   };
 }
 
@@ -40,5 +44,18 @@ export function guardrailHeaders(outcome: GuardrailOutcome | undefined): Record<
   return {
     'x-keel-guardrail-policy': outcome.policy,
     ...(outcome.mappingId ? { 'x-keel-pseudonym-mapping': outcome.mappingId } : {}),
+    ...(outcome.overrides?.length
+      ? { 'x-keel-guardrail-overrides': overridesHeader(outcome.overrides) }
+      : {}),
   };
+}
+
+/** `input.hap.enabled=refused, output.pii.threshold=applied`: what the request asked to loosen, and whether it did. */
+function overridesHeader(overrides: NonNullable<GuardrailOutcome['overrides']>): string {
+  return overrides
+    .map(
+      (override) =>
+        `${override.direction}.${override.detector}${override.type ? `.${override.type}` : ''}.${override.setting}=${override.applied ? 'applied' : 'refused'}`,
+    )
+    .join(', ');
 }

@@ -15,6 +15,7 @@ import { AuditLog } from '../audit/index.js';
 import { GuardrailService } from '../guardrails/guardrail-service.js';
 import { JobService } from '../jobs/index.js';
 import { GenerationService } from '../models/generation-service.js';
+import { OtlpExporter, standardMiddleware } from '../models/middleware/index.js';
 import { ProviderRegistry } from '../models/provider-registry.js';
 import { PullService } from '../models/pull-jobs.js';
 import { ApiKeyService } from '../platform/api-keys.js';
@@ -57,8 +58,8 @@ export const keelVersion: string = (() => {
 export async function createRuntime(config: KeelConfig, options: RuntimeOptions = {}): Promise<KeelRuntime> {
   const logger = options.logger ?? createLogger(config.logging.level);
   const db = options.db ?? (await openDatabase({ url: config.database.url, dataDir: config.dataDir }));
-  try {
   let closeAudit = async () => {};
+  try {
     const audit = new AuditLog(db, {
       flushIntervalMs: config.audit.flushIntervalMs,
       maxBatch: config.audit.maxBatch,
@@ -79,6 +80,14 @@ export async function createRuntime(config: KeelConfig, options: RuntimeOptions 
       options.providers ??
       (await (await import('../models/default-providers.js')).createDefaultProviders(config, logger));
     const registry = new ProviderRegistry(providers);
+    const tracing = config.tracing.otlpEndpoint
+      ? new OtlpExporter({
+          endpoint: config.tracing.otlpEndpoint,
+          serviceName: config.tracing.serviceName,
+          serviceVersion: keelVersion,
+          logger,
+        })
+      : undefined;
     // Optional models a user supplied; loaded now so a bad directory stops the start, clearly.
     const modelDetectors: DetectorV1[] = [];
     if (config.guardrails.nerModel) {
@@ -98,7 +107,10 @@ export async function createRuntime(config: KeelConfig, options: RuntimeOptions 
       loadSecretKey({ secretKey: config.secretKey, dataDir: config.dataDir }),
       { metrics, logger, modelDetectors, audit },
     );
-    const generation = new GenerationService({ registry, meter: usage, metrics, guardrails });
+    // Every model the registry hands out runs through these (models/middleware for the order).
+    for (const middleware of standardMiddleware({ exporter: tracing, guardrails, metrics, meter: usage }))
+      registry.use(middleware);
+    const generation = new GenerationService({ registry });
     // The one job runner: modules register their kinds below; it starts once they all have.
     // An embedded database belongs to this process alone, so jobs left running were orphaned.
     const jobs = new JobService({ db, logger, exclusive: db.provider === 'pglite' });
@@ -140,15 +152,16 @@ export async function createRuntime(config: KeelConfig, options: RuntimeOptions 
         await jobs.stop();
         await usage.close();
         await guardrails.close();
+        await tracing?.close();
         await registry.close();
+        // Last before the database: whatever the services recorded while closing is written too.
+        await audit.close();
         if (!options.db) await db.close();
       },
     };
   } catch (error) {
+    await closeAudit().catch(() => {});
     if (!options.db) await db.close();
     throw error;
   }
 }
-        // Last before the database: whatever the services recorded while closing is written too.
-        await audit.close();
-    await closeAudit().catch(() => {});

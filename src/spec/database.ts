@@ -23,6 +23,14 @@ export interface DatabaseV1 extends DatabaseSession {
   readonly provider: 'pglite' | 'postgres';
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: DatabaseSession) => Promise<T>): Promise<T>;
+  /**
+   * Calls `onNotify` with the payload of every `NOTIFY channel` (`pg_notify`) committed by any
+   * connection — every replica on a shared PostgreSQL, this process on PGlite. When the engine
+   * may have missed notifications (the listening connection was lost and is back), `onNotify`
+   * receives `'*'`: treat everything as changed. Resolves once listening; the function it
+   * returns stops.
+   */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   /** Names of the extensions that can be created (e.g. `vector`). */
   availableExtensions(): Promise<string[]>;
   close(): Promise<void>;

@@ -2,6 +2,7 @@
  * @module spec/embedding-model
  * The embedding-model port, version 1.
  */
+import type { CallContext } from './language-model.js';
 import type { CallWarning } from './warnings.js';
 
 export interface EmbedOptions {
@@ -10,6 +11,10 @@ export interface EmbedOptions {
   truncateInputTokens?: number;
   abortSignal?: AbortSignal;
   providerOptions?: Record<string, Record<string, unknown>>;
+  /** Who the call is for (metering, tracing); ignored by adapters. */
+  context?: CallContext;
+  /** Per-call settings for middleware, keyed by middleware name. */
+  middlewareOptions?: Record<string, unknown>;
 }
 
 export interface EmbedResult {
@@ -23,7 +28,10 @@ export interface EmbeddingModelV1 {
   readonly specificationVersion: 'v1';
   readonly provider: string;
   readonly modelId: string;
-  /** Largest batch one call accepts; callers split bigger ones. */
+  /**
+   * Largest batch one provider call accepts. Models handed out by the registry split bigger
+   * batches themselves; a raw adapter's callers must.
+   */
   readonly maxEmbeddingsPerCall: number;
   /** Vector length, when known without a call. */
   dimensions(): Promise<number | undefined>;

@@ -56,6 +56,18 @@ export type ResponseFormat = { type: 'text' } | { type: 'json'; schema?: JSONSch
 
 export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
 
+/**
+ * Who a model call is made for. Middleware reads it (metering, guardrail records, tracing, a
+ * deployment's budgets); adapters ignore it. Internal calls that nobody pays for omit it.
+ */
+export interface CallContext {
+  projectId: string;
+  keyId: string | null;
+  /** The API route or internal caller: `/v1/chat/completions`, `rag.ingest`. */
+  endpoint: string;
+  requestId?: string;
+}
+
 export interface LanguageModelCallOptions {
   prompt: LanguageModelPrompt;
   parameters?: GenerationParameters;
@@ -66,6 +78,10 @@ export interface LanguageModelCallOptions {
   abortSignal?: AbortSignal;
   /** Vendor-specific settings, keyed by provider type: `{ ollama: { num_ctx: 8192 } }`. */
   providerOptions?: Record<string, Record<string, unknown>>;
+  /** Who the call is for; read by middleware, ignored by adapters. */
+  context?: CallContext;
+  /** Per-call settings for middleware, keyed by middleware name: `{ guardrails: { policy, … } }`. */
+  middlewareOptions?: Record<string, unknown>;
 }
 
 /**
@@ -99,6 +115,8 @@ export interface GenerateResult {
   /** The seed actually used, when sampling. */
   seed?: number;
   providerMetadata?: Record<string, unknown>;
+  /** What middleware reports about the call, keyed by middleware name (`guardrails`: its decisions). */
+  middlewareMetadata?: Record<string, unknown>;
 }
 
 export type StreamPart =
@@ -111,6 +129,8 @@ export interface StreamResult {
   /** Ends after one `finish` or `error` part. Breaking out of the loop cancels the generation. */
   stream: AsyncIterable<StreamPart>;
   warnings: CallWarning[];
+  /** As on GenerateResult; values may fill in as the stream runs. */
+  middlewareMetadata?: Record<string, unknown>;
 }
 
 export interface LanguageModelCapabilities {

@@ -18,6 +18,8 @@ interface Reply {
   value?: unknown;
   error?: { message: string; code?: string; constraint?: string; detail?: string; name?: string };
   ready?: boolean;
+  /** A NOTIFY the worker's PGlite received, posted before the reply of the statement that committed it. */
+  notification?: { channel: string; payload: string };
 }
 
 type Request =
@@ -27,6 +29,8 @@ type Request =
   | { type: 'commit' }
   | { type: 'rollback' }
   | { type: 'dump' }
+  | { type: 'listen'; channel: string }
+  | { type: 'unlisten'; channel: string }
   | { type: 'close' };
 
 export interface PGliteWorkerOptions {
@@ -77,9 +81,15 @@ class WorkerChannel {
     { resolve: (value: unknown) => void; reject: (error: unknown) => void }
   >();
   #failure: Error | undefined;
+  readonly listeners = new Map<string, Set<(payload: string) => void>>();
 
   constructor(readonly worker: Worker) {
     worker.on('message', (message: Reply) => {
+      if (message.notification) {
+        for (const listener of this.listeners.get(message.notification.channel) ?? [])
+          listener(message.notification.payload);
+        return;
+      }
       if (message.id === undefined) return;
       const pending = this.#pending.get(message.id);
       if (!pending) return;
@@ -173,6 +183,22 @@ export class PGliteWorkerDatabase extends WorkerSession implements DatabaseV1 {
   async availableExtensions(): Promise<string[]> {
     const result = await this.query<{ name: string }>('SELECT name FROM pg_available_extensions');
     return result.rows.map((row) => row.name);
+  }
+
+  async listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
+    let listeners = this.channel.listeners.get(channel);
+    if (!listeners) {
+      listeners = new Set();
+      this.channel.listeners.set(channel, listeners);
+      await this.channel.send({ type: 'listen', channel });
+    }
+    listeners.add(onNotify);
+    return async () => {
+      listeners.delete(onNotify);
+      if (listeners.size || this.channel.listeners.get(channel) !== listeners) return;
+      this.channel.listeners.delete(channel);
+      await this.channel.send({ type: 'unlisten', channel }).catch(() => {});
+    };
   }
 
   /** A tarball of the data directory, to seed other instances quickly. */

@@ -50,6 +50,16 @@ async function run(message) {
       return null;
     case 'dump':
       return new Uint8Array(await (await db.dumpDataDir('none')).arrayBuffer());
+    case 'listen':
+      // Posted from inside the statement's processing, so it reaches the main thread before
+      // the reply of the statement that committed it.
+      await db.listen(message.channel, (payload) =>
+        parentPort.postMessage({ notification: { channel: message.channel, payload } }),
+      );
+      return null;
+    case 'unlisten':
+      await db.unlisten(message.channel);
+      return null;
     case 'close':
       await db.close();
       return null;

@@ -37,6 +37,12 @@ export class PGliteDatabase extends PGliteSession implements DatabaseV1 {
     return this.pglite.transaction((tx) => fn(new PGliteSession(tx)));
   }
 
+  /** PGlite delivers notifications in process, before the statement that committed them resolves. */
+  async listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
+    const stop = await this.pglite.listen(channel, onNotify);
+    return () => stop();
+  }
+
   async availableExtensions(): Promise<string[]> {
     const result = await this.query<{ name: string }>('SELECT name FROM pg_available_extensions');
     return result.rows.map((row) => row.name);
