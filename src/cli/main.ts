@@ -351,6 +351,11 @@ export const commandTable: CommandSpec[] = [
       { flags: '--language <language>', description: 'ko or en', choices: ['ko', 'en'] },
       { flags: '--load', description: 'save them as templates in the project' },
       { flags: '-m, --model <id>', description: 'with --load: bind this model to each template' },
+      {
+        flags: '--rebind',
+        description:
+          'with --load --model: point sample templates that already exist at the model (a new version each)',
+      },
       { flags: '--prefix <prefix>', description: 'with --load: prepend this to each template name' },
     ],
     load: prompt,

@@ -79,6 +79,59 @@ describe('keel prompt (against a server)', () => {
     expect(show.out).toContain('Loaded from the sample library');
   });
 
+  it('warns about an unknown model and rebinds existing samples with --rebind', async () => {
+    const unknown = await keelCli(
+      'prompt',
+      'samples',
+      '--load',
+      '--task',
+      'classify',
+      '--language',
+      'ko',
+      '--model',
+      'nowhere:model',
+    );
+    expect(unknown.code).toBe(0);
+    expect(unknown.err).toContain('warning: no provider knows the model nowhere:model');
+    expect(unknown.err).toMatch(/skipped complaint-triage-ko: a template with this name already exists/);
+    expect(unknown.err).toMatch(/add --rebind to point (it|them) at nowhere:model/);
+
+    const rebound = await keelCli(
+      'prompt',
+      'samples',
+      '--load',
+      '--task',
+      'classify',
+      '--language',
+      'ko',
+      '--model',
+      'other:reverse',
+      '--rebind',
+    );
+    expect(rebound.code).toBe(0);
+    expect(rebound.err).not.toContain('warning');
+    expect(rebound.out).toContain(
+      'rebound complaint-triage-ko to other:reverse (was echo:reverse): version 2',
+    );
+    const shown = JSON.parse((await keelCli('--json', 'prompt', 'show', 'complaint-triage-ko')).out);
+    expect(shown.template.model_id).toBe('other:reverse');
+    expect(shown.version.message).toBe('Rebound to other:reverse (was echo:reverse)');
+
+    const again = await keelCli(
+      'prompt',
+      'samples',
+      '--load',
+      '--task',
+      'classify',
+      '--language',
+      'ko',
+      '--model',
+      'other:reverse',
+      '--rebind',
+    );
+    expect(again.err).toContain('skipped complaint-triage-ko: already bound to other:reverse');
+    expect((await keelCli('prompt', 'samples', '--rebind')).code).toBe(2);
+  });
   it('runs a template by label with typed --var values, plain, streamed and as JSON', async () => {
     await keel.call('/api/v1/prompts', {
       json: {

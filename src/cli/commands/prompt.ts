@@ -5,6 +5,7 @@
  */
 import { stringify } from 'yaml';
 import type { PromptTask } from '../../api/prompts.js';
+import { KeelError } from '../../core/errors.js';
 import type { CommandHandler } from '../command.js';
 import { printJson, printRows, printTable, withSpinner } from '../output.js';
 import { connected } from './prompt-options.js';
@@ -105,26 +106,71 @@ export const diffCommand: CommandHandler = async (context, args) =>
     return 0;
   });
 
-/** `keel prompt samples [--task <task>] [--language ko|en] [--load] [--model <id>] [--prefix <p>]` */
+/**
+ * `keel prompt samples [--task <task>] [--language ko|en] [--load [--model <id>] [--rebind] [--prefix <p>]]`
+ * Loading never overwrites a template; `--rebind` points the sample templates that already exist
+ * at `--model` by saving a new version of each (their history stays).
+ */
 export const samplesCommand: CommandHandler = async (context, _args, options) =>
   connected(context, async (client) => {
+    const io = context.io;
     const filter = {
       ...(options.task ? { task: options.task as PromptTask } : {}),
       ...(options.language ? { language: options.language as 'ko' | 'en' } : {}),
     };
+    if (options.rebind && !(options.load && options.model))
+      throw new KeelError('invalid_request', '--rebind needs --load and --model <id>: the model to bind.');
     if (options.load) {
-      const loaded = await withSpinner(context.io, 'Loading samples', () =>
+      const model = options.model ? String(options.model) : undefined;
+      if (model) {
+        const known = await client.listModels().then(
+          ({ data }) => data.some((entry) => entry.id === model),
+          () => true,
+        );
+        if (!known)
+          io.stderr.write(
+            `warning: no provider knows the model ${model} (see \`keel models list\`); the templates will name it anyway, and running them fails until it exists.\n`,
+          );
+      }
+      const loaded = await withSpinner(io, 'Loading samples', () =>
         client.prompts.samples.load({
           ...filter,
-          ...(options.model ? { model: String(options.model) } : {}),
+          ...(model ? { model } : {}),
           ...(options.prefix ? { prefix: String(options.prefix) } : {}),
         }),
       );
-      if (context.global.json) printJson(context.io, loaded);
+      const rebound: { name: string; from: string | null; version: number }[] = [];
+      const skipped: { name: string; reason: string }[] = [];
+      for (const entry of loaded.skipped) {
+        if (!options.rebind || !model) {
+          skipped.push(entry);
+          continue;
+        }
+        const current = await client.prompts.get(entry.name);
+        const from = current.template.model_id ?? null;
+        if (from === model) {
+          skipped.push({ name: entry.name, reason: `already bound to ${model}` });
+          continue;
+        }
+        const saved = await client.prompts.saveVersion(entry.name, {
+          template: { ...current.template, model_id: model },
+          base_version: current.latest_version,
+          message: `Rebound to ${model}${from ? ` (was ${from})` : ''}`,
+        });
+        rebound.push({ name: entry.name, from, version: saved.version.version });
+      }
+      if (context.global.json) printJson(io, { created: loaded.created, rebound, skipped });
       else {
-        for (const created of loaded.created) context.io.stdout.write(`created ${created.name}\n`);
-        for (const skipped of loaded.skipped)
-          context.io.stderr.write(`skipped ${skipped.name}: ${skipped.reason}\n`);
+        for (const created of loaded.created) io.stdout.write(`created ${created.name}\n`);
+        for (const entry of rebound)
+          io.stdout.write(
+            `rebound ${entry.name} to ${model}${entry.from ? ` (was ${entry.from})` : ''}: version ${entry.version}\n`,
+          );
+        for (const entry of skipped) io.stderr.write(`skipped ${entry.name}: ${entry.reason}\n`);
+        if (!options.rebind && model && loaded.skipped.length)
+          io.stderr.write(
+            `${loaded.skipped.length} existing template${loaded.skipped.length === 1 ? '' : 's'} kept ${loaded.skipped.length === 1 ? 'its' : 'their'} model: add --rebind to point ${loaded.skipped.length === 1 ? 'it' : 'them'} at ${model} (a new version each).\n`,
+          );
       }
       return 0;
     }
