@@ -72,8 +72,9 @@ export const commandTable: CommandSpec[] = [
   },
   {
     path: ['models', 'make-test-model'],
-    description: 'Write the tiny random-weight GGUF used by the tests (offline smoke tests).',
-    arguments: ['<file>'],
+    description:
+      'Write the tiny random-weight GGUF the tests use, for offline smoke tests: a name (default tiny) goes to <data-dir>/models/<name>.gguf (llamacpp:<name>), a path where it says.',
+    arguments: ['[name-or-file]'],
     load: models,
     handler: 'makeTestModelCommand',
   },

@@ -108,4 +108,20 @@ describe('keel models make-test-model', () => {
     expect(out().trim()).toBe(file);
     expect((await readFile(file)).subarray(0, 4).toString()).toBe('GGUF');
   });
+
+  it('writes <data-dir>/models/<name>.gguf for a bare name (tiny by default)', async () => {
+    const named = testIO();
+    expect(
+      await runCli(['--data-dir', dataDir, 'models', 'make-test-model', 'granite-offline'], named.io),
+    ).toBe(0);
+    expect(named.out().trim()).toBe(path.join(path.resolve(dataDir), 'models', 'granite-offline.gguf'));
+    expect(named.err()).toContain('llamacpp:granite-offline');
+    const fallback = testIO();
+    expect(await runCli(['--json', '--data-dir', dataDir, 'models', 'make-test-model'], fallback.io)).toBe(0);
+    expect(JSON.parse(fallback.out())).toMatchObject({ model: 'llamacpp:tiny' });
+    const bad = testIO();
+    expect(await runCli(['--data-dir', dataDir, 'models', 'make-test-model', 'bad name'], bad.io)).not.toBe(
+      0,
+    );
+  });
 });

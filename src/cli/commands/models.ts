@@ -77,20 +77,40 @@ export const pullCommand: CommandHandler = async (context, args, options) => {
   return 0;
 };
 
-/** `keel models make-test-model <file>` */
+/**
+ * `keel models make-test-model [name | file]`: a bare name (default `tiny`) writes
+ * `<data-dir>/models/<name>.gguf`, served as `llamacpp:<name>`; a path (with a slash or ending
+ * in .gguf) writes there.
+ */
 export const makeTestModelCommand: CommandHandler = async (context, args) => {
-  const target = args[0];
-  if (!target) throw new KeelError('invalid_request', 'Name the file to write, e.g. .keel/models/tiny.gguf.');
-  let file = path.resolve(target);
-  const existing = await stat(file).catch(() => undefined);
-  if (existing?.isDirectory()) file = path.join(file, 'tiny.gguf');
+  const target = args[0] ?? 'tiny';
+  const { io, global } = context;
+  let file: string;
+  if (/[\\/]/.test(target) || target.toLowerCase().endsWith('.gguf')) {
+    file = path.resolve(target);
+    const existing = await stat(file).catch(() => undefined);
+    if (existing?.isDirectory()) file = path.join(file, 'tiny.gguf');
+  } else {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(target))
+      throw new KeelError(
+        'invalid_request',
+        `"${target}" is not a model name: use letters, digits, dot, dash and underscore.`,
+      );
+    const config = loadConfig({
+      configFile: global.config,
+      env: io.env,
+      overrides: global.dataDir ? { dataDir: global.dataDir } : {},
+    });
+    file = path.resolve(config.dataDir, 'models', `${target}.gguf`);
+  }
   const { writeTinyGguf } = await import('../../testing/tiny-gguf.js');
   const written = await writeTinyGguf(file);
-  if (context.global.json) printJson(context.io, written);
+  const model = `llamacpp:${path.basename(written.file, '.gguf')}`;
+  if (global.json) printJson(io, { model, ...written });
   else {
-    context.io.stdout.write(`${written.file}\n`);
-    context.io.stderr.write(
-      `Wrote a ${formatBytes(written.sizeBytes)} random-weight test model (it writes nonsense, fast).\n`,
+    io.stdout.write(`${written.file}\n`);
+    io.stderr.write(
+      `Wrote a ${formatBytes(written.sizeBytes)} random-weight test model (it writes nonsense, fast); in <data-dir>/models it is ${model}.\n`,
     );
   }
   return 0;
