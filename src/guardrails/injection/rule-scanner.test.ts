@@ -15,10 +15,16 @@ function globalMatches(text: string): string[] {
   );
 }
 
-/** The scanner's matches, with cues found by its own pattern or, at `offset`, by the shared scan. */
-function scannedMatches(text: string, shared?: { whole: string; offset: number }): string[] {
+/**
+ * The scanner's matches, with cues found by its own pattern or, at `offset`, by the shared scan of
+ * the whole text (`hits`, computed once per whole text: the scan is the expensive part).
+ */
+function scannedMatches(
+  text: string,
+  shared?: { hits: ReturnType<typeof anchorHits>; offset: number },
+): string[] {
   const found: string[] = [];
-  const cues = shared ? scanner.cuesIn(anchorHits(shared.whole), shared.offset, text) : undefined;
+  const cues = shared ? scanner.cuesIn(shared.hits, shared.offset, text) : undefined;
   scanner.scan(
     text,
     (rule: InjectionRule, start, end) => found.push(`${rules.indexOf(rule)}:${start}-${end}`),
@@ -77,13 +83,16 @@ const phrasings = [
 ];
 
 describe('rule scanner', () => {
-  const texts = phrasings.flatMap((text) => [
-    text,
-    text.toUpperCase(),
-    text.replace(/ /g, '  '),
-    text.replace(/ /g, '\n'),
+  // Each phrasing in four spellings, and all of them in one text (once: it is the same text for all).
+  const texts = [
+    ...phrasings.flatMap((text) => [
+      text,
+      text.toUpperCase(),
+      text.replace(/ /g, '  '),
+      text.replace(/ /g, '\n'),
+    ]),
     phrasings.join(' '),
-  ]);
+  ];
 
   it('finds every rule at least once in the phrasings', () => {
     const all = phrasings.join('\n');
@@ -100,14 +109,15 @@ describe('rule scanner', () => {
 
   it('finds the same with the cues of the anchor-word scan, in windows cut anywhere', () => {
     const whole = texts.join('\n');
+    const hits = anchorHits(whole);
     for (const text of texts) {
       const offset = whole.indexOf(text);
-      expect(scannedMatches(text, { whole, offset }), text).toEqual(globalMatches(text));
+      expect(scannedMatches(text, { hits, offset }), text).toEqual(globalMatches(text));
     }
     // Windows that cut words at both edges ("…xignore all previous instructions and…").
     for (let offset = 0; offset + 200 < whole.length; offset += 97) {
       const window = whole.slice(offset, offset + 200);
-      expect(scannedMatches(window, { whole, offset }), window).toEqual(globalMatches(window));
+      expect(scannedMatches(window, { hits, offset }), window).toEqual(globalMatches(window));
     }
   });
 });
