@@ -50,10 +50,11 @@ describe('key lifetimes', () => {
 });
 
 describe('errors that echo input', () => {
-  it('stay small for 50,000 unknown fields and a 1 MB key name', async () => {
+  it('stay small for 50,000 unknown fields and a key name of 500,000 characters', async () => {
+    // Within the 1 MiB body limit of this route.
     const body: Record<string, unknown> = { name: 'k' };
     for (let i = 0; i < 50_000; i++) body[`f${i}`] = 1;
-    body['q'.repeat(1_000_000)] = 1;
+    body['q'.repeat(500_000)] = 1;
     const response = await keel.call('/api/v1/keys', { json: body });
     expect(response.status).toBe(400);
     const text = await response.text();
