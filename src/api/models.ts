@@ -71,8 +71,10 @@ export const startPullRequestSchema = z.strictObject({
 
 export const pullJobSchema = z.object({
   id: z.string(),
+  project_id: z.string(),
+  /** Redacted: credentials and secret query parameters (token, key, signature, X-Amz-*) show as ***. */
   source: z.string(),
-  status: z.enum(['running', 'succeeded', 'failed', 'cancelled']),
+  status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']),
   bytes_done: z.number(),
   bytes_total: z.number().nullable(),
   bytes_per_second: z.number(),

@@ -127,11 +127,14 @@ export function createJobContext<Payload>(
       await store.saveFailures(tx, job.id, failures);
     },
 
-    transaction(fn) {
-      return deps.db.transaction(async (tx) => {
+    async transaction(fn) {
+      const result = await deps.db.transaction(async (tx) => {
         await store.assertLease(tx, job.id, owner, leaseMs);
         return fn(tx);
       });
+      // Followers in this process see what the transaction committed (progress written in it) now.
+      deps.changed();
+      return result;
     },
 
     async heartbeat() {

@@ -1,154 +1,184 @@
 /**
  * @module models/pull-jobs
- * Model downloads started from the API run as jobs in the server process: one per target file,
- * with progress that the console follows live. A job that fails or is cancelled leaves its
- * `.partial` file, so starting the same pull again resumes it.
+ * Model downloads started from the API are jobs of kind `models.pull` on the job service: they
+ * belong to the project that started them, show progress that the console follows live, survive
+ * a restart (the `.partial` file is resumed with a Range request), and are retried with backoff
+ * after network failures. The source URL is kept in the job to download from, and shown only
+ * through `redactUrl` (no credentials, no signed-URL secrets).
  */
-import { EventEmitter } from 'node:events';
-import { KeelError, toKeelError } from '../core/errors.js';
-import { newId } from '../core/ids.js';
+import { KeelError } from '../core/errors.js';
+import { parseUrl } from '../core/outbound-url.js';
+import { redactUrl } from '../core/redact-url.js';
+import type { Job, JobService } from '../jobs/index.js';
 import { type PullModelOptions, type PullProgress, type PullResult, pullModel } from './pull.js';
 
-export type PullJobStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+export const PULL_KIND = 'models.pull';
+
+export type PullJobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 export interface PullJob {
   id: string;
+  projectId: string;
+  /** The source as given, redacted (credentials and secret parameters masked). */
   source: string;
   status: PullJobStatus;
   progress: PullProgress;
   startedAt: Date;
   finishedAt: Date | null;
-  result: PullResult | null;
+  result: Omit<PullResult, 'file'> | null;
   error: { code: string; message: string } | null;
 }
 
-export interface PullJobManagerOptions {
+export interface PullPayload {
+  source: string;
+  name?: string;
+  sha256?: string;
+  force?: boolean;
+}
+
+export interface PullServiceOptions {
+  jobs: JobService;
   modelsDir: string;
   allowPrivateNetwork?: boolean;
   /** Injected for tests. */
   pull?: (options: PullModelOptions) => Promise<PullResult>;
 }
 
-export class PullJobManager {
-  readonly #jobs = new Map<string, PullJob & { controller: AbortController }>();
-  readonly #events = new EventEmitter();
-  readonly #finishedListeners = new Set<(job: PullJob) => void>();
+/** Who asks: their project, and whether they administer the organisation (who sees every project's pulls). */
+export interface PullCaller {
+  projectId: string;
+  actor?: string | null;
+  orgAdmin?: boolean;
+}
 
-  constructor(private readonly options: PullJobManagerOptions) {
-    this.#events.setMaxListeners(0);
-  }
+export class PullService {
+  readonly #jobs: JobService;
 
-  start(input: { source: string; name?: string; sha256?: string; force?: boolean }): PullJob {
-    const running = [...this.#jobs.values()].find(
-      (job) => job.status === 'running' && job.source === input.source,
-    );
-    if (running) return this.#public(running);
-    const controller = new AbortController();
-    const job: PullJob & { controller: AbortController } = {
-      id: newId('pull'),
-      source: input.source,
-      status: 'running',
-      progress: { bytesDone: 0, bytesTotal: undefined, bytesPerSecond: 0, resumedFrom: 0 },
-      startedAt: new Date(),
-      finishedAt: null,
-      result: null,
-      error: null,
-      controller,
-    };
-    this.#jobs.set(job.id, job);
-    const pull = this.options.pull ?? pullModel;
-    let lastEmit = 0;
-    void pull({
-      source: input.source,
-      modelsDir: this.options.modelsDir,
-      ...(input.name ? { name: input.name } : {}),
-      ...(input.sha256 ? { sha256: input.sha256 } : {}),
-      ...(input.force ? { force: true } : {}),
-      ...(this.options.allowPrivateNetwork ? { allowPrivateNetwork: true } : {}),
-      abortSignal: controller.signal,
-      onProgress: (progress) => {
-        job.progress = progress;
-        // At most ten updates a second reach listeners; the console needs no more.
-        const now = Date.now();
-        if (now - lastEmit >= 100) {
-          lastEmit = now;
-          this.#events.emit(job.id, this.#public(job));
-        }
+  constructor(private readonly options: PullServiceOptions) {
+    this.#jobs = options.jobs;
+    this.#jobs.register<PullPayload, Omit<PullResult, 'file'>>(PULL_KIND, {
+      // Downloads wait on the network, not the CPU.
+      concurrency: 2,
+      maxAttempts: 3,
+      describe: (payload) => ({
+        source: redactUrl(payload.source),
+        ...(payload.name ? { name: payload.name } : {}),
+      }),
+      run: async (ctx) => {
+        const pull = this.options.pull ?? pullModel;
+        const { file: _file, ...result } = await pull({
+          source: ctx.payload.source,
+          modelsDir: this.options.modelsDir,
+          ...(ctx.payload.name ? { name: ctx.payload.name } : {}),
+          ...(ctx.payload.sha256 ? { sha256: ctx.payload.sha256 } : {}),
+          ...(ctx.payload.force ? { force: true } : {}),
+          ...(this.options.allowPrivateNetwork ? { allowPrivateNetwork: true } : {}),
+          abortSignal: ctx.signal,
+          onProgress: (progress) => {
+            void ctx
+              .progress(progress.bytesDone, progress.bytesTotal ?? null, null, {
+                data: {
+                  bytes_per_second: Math.round(progress.bytesPerSecond),
+                  resumed_from: progress.resumedFrom,
+                },
+              })
+              .catch(() => undefined);
+          },
+        });
+        await ctx.progress(result.sizeBytes, result.sizeBytes, null);
+        return result;
       },
-    }).then(
-      (result) => {
-        job.status = 'succeeded';
-        job.result = result;
-        job.progress = { ...job.progress, bytesDone: result.sizeBytes, bytesTotal: result.sizeBytes };
-        this.#finish(job);
+    });
+  }
+
+  /** Starts a download in the caller's project; the same source already downloading there is returned instead. */
+  async start(caller: PullCaller, input: PullPayload): Promise<PullJob> {
+    // A malformed URL is the caller's mistake: a coded 400 now, not a failed job later.
+    if (/^https?:\/\//i.test(input.source)) parseUrl(input.source, 'source');
+    const active = await this.#jobs.list({
+      projectId: caller.projectId,
+      kind: PULL_KIND,
+      payloadContains: { source: input.source },
+      limit: 20,
+    });
+    const running = active.find((job) => job.status === 'queued' || job.status === 'running');
+    if (running) return pullJob(running as Job<PullPayload, Omit<PullResult, 'file'>>);
+    const job = await this.#jobs.enqueue<PullPayload>({
+      projectId: caller.projectId,
+      kind: PULL_KIND,
+      payload: {
+        source: input.source,
+        ...(input.name ? { name: input.name } : {}),
+        ...(input.sha256 ? { sha256: input.sha256 } : {}),
+        ...(input.force ? { force: true } : {}),
       },
-      (error: unknown) => {
-        const keelError = toKeelError(error);
-        job.status = controller.signal.aborted ? 'cancelled' : 'failed';
-        job.error = { code: keelError.code, message: keelError.message };
-        this.#finish(job);
-      },
-    );
-    return this.#public(job);
+      createdBy: caller.actor ?? null,
+    });
+    return pullJob(job as Job<PullPayload, Omit<PullResult, 'file'>>);
   }
 
-  get(id: string): PullJob {
-    const job = this.#jobs.get(id);
-    if (!job) throw new KeelError('not_found', `Pull ${id} not found.`);
-    return this.#public(job);
+  /** One pull of the caller's project (any project for an organisation administrator). */
+  async get(caller: PullCaller, id: string): Promise<PullJob> {
+    return pullJob(await this.#job(caller, id));
   }
 
-  list(): PullJob[] {
-    return [...this.#jobs.values()].map((job) => this.#public(job)).reverse();
+  /** Pulls of the caller's project, newest first; an organisation administrator sees every project's. */
+  async list(caller: PullCaller): Promise<PullJob[]> {
+    const jobs = await this.#jobs.list({
+      kind: PULL_KIND,
+      ...(caller.orgAdmin ? {} : { projectId: caller.projectId }),
+      limit: 100,
+    });
+    return jobs.map((job) => pullJob(job as Job<PullPayload, Omit<PullResult, 'file'>>));
   }
 
-  cancel(id: string): PullJob {
-    const job = this.#jobs.get(id);
-    if (!job) throw new KeelError('not_found', `Pull ${id} not found.`);
-    if (job.status === 'running') job.controller.abort();
-    return this.#public(job);
+  async cancel(caller: PullCaller, id: string): Promise<PullJob> {
+    const job = await this.#job(caller, id);
+    return pullJob((await this.#jobs.cancel(job.id)) as Job<PullPayload, Omit<PullResult, 'file'>>);
   }
 
   /** Progress updates until the job ends (the last one is the final state). */
-  async *follow(id: string, signal?: AbortSignal): AsyncGenerator<PullJob> {
-    let current = this.get(id);
-    yield current;
-    while (current.status === 'running' && !signal?.aborted) {
-      current = await new Promise<PullJob>((resolve) => {
-        const onUpdate = (job: PullJob) => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve(job);
-        };
-        const onAbort = () => {
-          this.#events.off(id, onUpdate);
-          resolve(this.get(id));
-        };
-        this.#events.once(id, onUpdate);
-        signal?.addEventListener('abort', onAbort, { once: true });
+  async *follow(caller: PullCaller, id: string, signal?: AbortSignal): AsyncGenerator<PullJob> {
+    await this.#job(caller, id);
+    for await (const event of this.#jobs.follow(id, signal ? { signal } : {}))
+      if (event.type === 'state') yield pullJob(event.job as Job<PullPayload, Omit<PullResult, 'file'>>);
+  }
+
+  /** Calls `listener` whenever a pull run by this process ends (e.g. to forget a cached model list). */
+  onFinished(listener: (job: PullJob) => void): () => void {
+    return this.#jobs.onFinished((job) => {
+      if (job.kind === PULL_KIND) listener(pullJob(job as Job<PullPayload, Omit<PullResult, 'file'>>));
+    });
+  }
+
+  async #job(caller: PullCaller, id: string): Promise<Job<PullPayload, Omit<PullResult, 'file'>>> {
+    try {
+      return await this.#jobs.get<PullPayload, Omit<PullResult, 'file'>>(id, {
+        kind: PULL_KIND,
+        ...(caller.orgAdmin ? {} : { projectId: caller.projectId }),
       });
-      yield current;
+    } catch {
+      throw new KeelError('not_found', `Pull ${id} not found.`);
     }
   }
+}
 
-  /** Calls `listener` whenever a pull ends (e.g. to forget a cached model list). Returns an unsubscribe. */
-  onFinished(listener: (job: PullJob) => void): () => void {
-    this.#finishedListeners.add(listener);
-    return () => this.#finishedListeners.delete(listener);
-  }
-
-  cancelAll(): void {
-    for (const job of this.#jobs.values()) if (job.status === 'running') job.controller.abort();
-  }
-
-  #finish(job: PullJob & { controller: AbortController }): void {
-    job.finishedAt = new Date();
-    const snapshot = this.#public(job);
-    this.#events.emit(job.id, snapshot);
-    for (const listener of this.#finishedListeners) listener(snapshot);
-  }
-
-  #public(job: PullJob & { controller?: AbortController }): PullJob {
-    const { controller: _controller, ...rest } = job;
-    return { ...rest, progress: { ...rest.progress } };
-  }
+export function pullJob(job: Job<PullPayload, Omit<PullResult, 'file'>>): PullJob {
+  const data = job.progress.data;
+  return {
+    id: job.id,
+    projectId: job.projectId,
+    source: redactUrl(job.payload.source),
+    status: job.status,
+    progress: {
+      bytesDone: job.progress.done,
+      bytesTotal: job.progress.total ?? undefined,
+      bytesPerSecond: Number(data.bytes_per_second ?? 0),
+      resumedFrom: Number(data.resumed_from ?? 0),
+    },
+    startedAt: job.startedAt ?? job.createdAt,
+    finishedAt: job.finishedAt,
+    result: job.result,
+    error: job.error ? { code: job.error.code, message: job.error.message } : null,
+  };
 }

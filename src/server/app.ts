@@ -26,6 +26,7 @@ import { registerAuth, registerSignIn, signInRoute } from './routes/auth.js';
 import { registerGuardrailCheck } from './routes/guardrails/check.js';
 import { registerGuardrailPolicies } from './routes/guardrails/policies.js';
 import { registerHealth, registerMetrics } from './routes/health.js';
+import { registerJobRoutes } from './routes/jobs.js';
 import { registerKeys } from './routes/keys.js';
 import { registerModelRoutes } from './routes/models.js';
 import { registerChatCompletions } from './routes/openai/chat-completions.js';
@@ -120,6 +121,7 @@ export function createApp(
   const listModels = modelLister(services);
   registerModels(app, services, listModels);
   registerModelRoutes(app, services, listModels);
+  registerJobRoutes(app, services);
   registerRagRoutes(app, services);
   registerChatCompletions(app, services);
   registerCompletions(app, services);

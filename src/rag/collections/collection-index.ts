@@ -150,6 +150,37 @@ export class CollectionIndex {
     this.#dirty = true;
   }
 
+  /** Many documents' chunks were committed together: one text update and one vector add for all. */
+  async replaceDocuments(
+    documents: readonly { documentId: string; rows: readonly ChunkRow[]; name: string }[],
+  ): Promise<void> {
+    for (const document of documents) await this.removeDocument(document.documentId);
+    const stored = documents.flatMap((document) =>
+      document.rows.map((row) => storedChunk(row, document.name)),
+    );
+    this.chunks.put(stored);
+    let n = 0;
+    this.lexical.add(
+      documents.flatMap((document) =>
+        document.rows.map((row) => ({
+          id: row.id,
+          text: row.text,
+          fields: { title: titleOf(row, document.name) },
+          metadata: stored[n++]!.metadata!,
+        })),
+      ),
+    );
+    if (this.vector) {
+      const withVectors = documents.flatMap((document) =>
+        document.rows.filter((row) => row.embedding && row.embedder === this.embedderId),
+      );
+      if (withVectors.length)
+        await this.vector.add(withVectors.map((row) => ({ id: row.id, vector: vectorOf(row.embedding!) })));
+      for (const row of withVectors) this.#vectorRows.set(row.id, vectorVersion(row));
+    }
+    this.#dirty = true;
+  }
+
   async removeDocument(documentId: string): Promise<void> {
     const ids = this.chunks.removeDocument(documentId);
     if (!ids.length) return;

@@ -8,8 +8,8 @@
  * ranked into a leaderboard; the best configuration can be saved as the collection's.
  */
 import type { CollectionConfig, Experiment, ExperimentRequest } from '../../api/rag.js';
-import { KeelError, toKeelError } from '../../core/errors.js';
-import { newId } from '../../core/ids.js';
+import { KeelError } from '../../core/errors.js';
+import type { Job, JobContext, JobService } from '../../jobs/index.js';
 import type { GenerationService } from '../../models/generation-service.js';
 import type { DatabaseV1 } from '../../spec/database.js';
 import type { EmbeddingModelV1 } from '../../spec/embedding-model.js';
@@ -20,34 +20,49 @@ import { MemoryCollection } from '../retrieval/memory-collection.js';
 import { createUsearchIndex } from '../vector/usearch-vector-index.js';
 import { renderAnswerPrompt, verifyClaims } from './answer.js';
 import { type CollectionRow, type CollectionStore, parseCollectionConfig } from './collection-store.js';
-import { chunksFor } from './ingestion.js';
+import { chunksFor } from './prepare-document.js';
 
 const analyzer = getAnalyzer('multilingual-v1');
 
-interface ExperimentRow {
-  id: string;
+export const EXPERIMENT_KIND = 'rag.experiment';
+
+export interface ExperimentPayload {
   collection_id: string;
-  status: Experiment['status'];
   request: ExperimentRequest;
-  results: Experiment['results'];
-  best: Record<string, unknown> | null;
-  error: Record<string, unknown> | null;
-  created_at: Date;
-  finished_at: Date | null;
 }
 
-function experimentJson(row: ExperimentRow): Experiment {
+type ExperimentResult = Experiment['results'][number];
+
+interface ExperimentOutcome {
+  results: ExperimentResult[];
+  best: Record<string, unknown> | null;
+}
+
+/** A `rag.experiment` job in the shape of the collections API (partial leaderboard while running). */
+function experimentJson(
+  job: Job<ExperimentPayload, ExperimentOutcome>,
+  partial: ExperimentResult[],
+): Experiment {
+  const results = job.result?.results ?? partial;
   return {
-    id: row.id,
-    collection_id: row.collection_id,
-    status: row.status,
-    metric: metricOf(row.request),
-    runs: row.results.length,
-    results: row.results,
-    best: row.best,
-    error: row.error,
-    created_at: row.created_at.toISOString(),
-    finished_at: row.finished_at?.toISOString() ?? null,
+    id: job.id,
+    collection_id: job.payload.collection_id,
+    status:
+      job.status === 'succeeded'
+        ? 'succeeded'
+        : job.status === 'queued' || job.status === 'running'
+          ? 'running'
+          : 'failed',
+    metric: metricOf(job.payload.request),
+    runs: results.length,
+    results,
+    best: job.result?.best ?? null,
+    error:
+      job.status === 'failed' || job.status === 'cancelled'
+        ? (job.error as Record<string, unknown> | null)
+        : null,
+    created_at: job.createdAt.toISOString(),
+    finished_at: job.finishedAt?.toISOString() ?? null,
   };
 }
 
@@ -158,14 +173,23 @@ export function configOf(base: CollectionConfig, point: GridPoint): CollectionCo
 export interface ExperimentDependencies {
   db: DatabaseV1;
   store: CollectionStore;
+  jobs: JobService;
   generation: GenerationService;
   embedderFor: (id: string) => EmbeddingModelV1;
 }
 
+/** Experiments as jobs of kind `rag.experiment`: each grid point is a step, so a resumed run skips those done. */
 export class ExperimentRunner {
-  readonly #running = new Set<Promise<void>>();
-
-  constructor(readonly deps: ExperimentDependencies) {}
+  constructor(readonly deps: ExperimentDependencies) {
+    deps.jobs.register<ExperimentPayload, ExperimentOutcome>(EXPERIMENT_KIND, {
+      concurrency: 1,
+      describe: (payload) => ({
+        collection_id: payload.collection_id,
+        questions: payload.request.questions.length,
+      }),
+      run: (ctx) => this.#run(ctx),
+    });
+  }
 
   async start(
     projectId: string,
@@ -196,33 +220,43 @@ export class ExperimentRunner {
     if (!documents.some((document) => document.status === 'ready')) {
       throw new KeelError('invalid_request', 'The collection has no ingested documents to experiment on.');
     }
-    const id = newId('exp');
-    const { rows } = await this.deps.db.query<ExperimentRow>(
-      `INSERT INTO rag_experiments (id, collection_id, project_id, status, request, created_by) VALUES ($1, $2, $3, 'running', $4, $5) RETURNING *`,
-      [id, collection.id, projectId, JSON.stringify(request), actor],
-    );
-    const run = this.#run(projectId, collection, request, points, id).finally(() =>
-      this.#running.delete(run),
-    );
-    this.#running.add(run);
-    return experimentJson(rows[0]!);
+    const job = await this.deps.jobs.enqueue<ExperimentPayload>({
+      projectId,
+      kind: EXPERIMENT_KIND,
+      payload: { collection_id: collection.id, request },
+      createdBy: actor,
+      total: points.length,
+    });
+    return experimentJson(job as Job<ExperimentPayload, ExperimentOutcome>, []);
   }
 
   async get(projectId: string, id: string): Promise<Experiment> {
-    const { rows } = await this.deps.db.query<ExperimentRow>(
-      'SELECT * FROM rag_experiments WHERE project_id = $1 AND id = $2',
-      [projectId, id],
-    );
-    if (!rows[0]) throw new KeelError('not_found', `Experiment "${id}" not found.`);
-    return experimentJson(rows[0]);
+    const job = await this.deps.jobs
+      .get<ExperimentPayload, ExperimentOutcome>(id, { projectId, kind: EXPERIMENT_KIND })
+      .catch(() => {
+        throw new KeelError('not_found', `Experiment "${id}" not found.`);
+      });
+    return experimentJson(job, job.result ? [] : await this.#partial(id));
   }
 
   async list(collectionId: string): Promise<Experiment[]> {
-    const { rows } = await this.deps.db.query<ExperimentRow>(
-      'SELECT * FROM rag_experiments WHERE collection_id = $1 ORDER BY created_at DESC LIMIT 50',
-      [collectionId],
+    const jobs = await this.deps.jobs.list({
+      kind: EXPERIMENT_KIND,
+      payloadContains: { collection_id: collectionId },
+      limit: 50,
+    });
+    return Promise.all(
+      jobs.map(async (job) => {
+        const typed = job as Job<ExperimentPayload, ExperimentOutcome>;
+        return experimentJson(typed, typed.result ? [] : await this.#partial(job.id));
+      }),
     );
-    return rows.map(experimentJson);
+  }
+
+  async #partial(id: string): Promise<ExperimentResult[]> {
+    return (await this.deps.jobs.store.stepOutputs(id, 'point:')).map(
+      (step) => step.output as ExperimentResult,
+    );
   }
 
   async wait(projectId: string, id: string, timeoutMs = 600_000): Promise<Experiment> {
@@ -234,173 +268,164 @@ export class ExperimentRunner {
     }
   }
 
-  async #run(
-    projectId: string,
-    collection: CollectionRow,
-    request: ExperimentRequest,
-    points: GridPoint[],
-    id: string,
-  ): Promise<void> {
+  async #run(ctx: JobContext<ExperimentPayload>): Promise<ExperimentOutcome> {
+    const { request } = ctx.payload;
+    const collection = await this.deps.store.find(ctx.job.projectId, ctx.payload.collection_id);
+    const points = expandGrid(collection.config, request.grid);
     const metric = metricOf(request);
-    try {
-      const documents = (await this.deps.store.documents(collection.id)).filter(
-        (document) => document.status === 'ready',
-      );
-      const loaded: { name: string; document: LoadedDocument; provided: string[] | null }[] = [];
-      for (const document of documents) {
-        const { source, provided_chunks } = await this.deps.store.source(document.id);
-        loaded.push({
-          name: document.name,
-          document: await loadDocument(
-            {
-              data: source,
-              fileName: document.name,
-              ...(document.media_type ? { mediaType: document.media_type } : {}),
-            },
-            { ocr: collection.config.loader.ocr },
-          ),
-          provided: provided_chunks,
-        });
-      }
-      const indexes = new Map<string, MemoryCollection>();
-      const results: Experiment['results'] = [];
-      for (const point of points) {
-        const started = performance.now();
-        const config = configOf(collection.config, point);
-        const key = `${point.chunker}|${point.size}|${point.overlap}|${point.embedder}`;
-        let index = indexes.get(key);
-        if (!index) {
-          const embedder = this.deps.embedderFor(point.embedder);
-          const dimensions =
-            (await embedder.dimensions()) ??
-            (await embedder.doEmbed({ values: ['x'] })).embeddings[0]!.length;
-          index = new MemoryCollection({ embedder, vector: createUsearchIndex({ dimensions }) });
-          for (const [n, item] of loaded.entries()) {
-            const chunks = chunksFor(item.document, config, item.provided);
-            await index.upsertDocument(
-              `d${n}`,
-              chunks.map((chunk) => ({
-                text: chunk.text,
-                start: chunk.start,
-                end: chunk.end,
-                title: item.name,
-                ...(chunk.pages ? { pages: chunk.pages } : {}),
-              })),
-              { document: item.name },
-            );
-          }
-          indexes.set(key, index);
-        }
-        const sums = {
-          recall_at_k: 0,
-          mrr: 0,
-          ndcg: 0,
-          exact_match: 0,
-          token_f1: 0,
-          faithfulness: 0,
-          citation_precision: 0,
-        };
-        let answered = 0;
-        for (const question of request.questions) {
-          const result = await index.retrieve({
-            query: question.question,
-            mode: point.mode,
-            topK: point.top_k,
-            fusion: { method: 'weighted', vectorWeight: point.embedder.startsWith('hashing:') ? 0.05 : 0.5 },
-          });
-          const flags = result.hits.map((hit) => relevant(hit.chunk.text, question));
-          const first = flags.indexOf(true);
-          if (first >= 0) {
-            sums.recall_at_k++;
-            sums.mrr += 1 / (first + 1);
-          }
-          const dcg = flags.reduce((sum, rel, i) => sum + (rel ? 1 / Math.log2(i + 2) : 0), 0);
-          const idealCount = Math.max(1, Math.min(flags.filter(Boolean).length, point.top_k));
-          let idcg = 0;
-          for (let i = 0; i < idealCount; i++) idcg += 1 / Math.log2(i + 2);
-          sums.ndcg += dcg / idcg;
-          if (point.model) {
-            const outcome = await this.deps.generation.generate({
-              model: point.model,
-              prompt: renderAnswerPrompt(question.question, result.hits, config, point.template),
-              parameters: {
-                decodingMethod: (point.temperature ?? 0) > 0 ? 'sample' : 'greedy',
-                temperature: point.temperature ?? 0,
-                maxNewTokens: config.answer.max_new_tokens,
-                randomSeed: 7,
-              },
-            });
-            answered++;
-            const answers = question.answers ?? [];
-            const text = outcome.text.replace(/\[\d{1,3}\]/g, '').trim();
-            if (answers.length) {
-              sums.exact_match += answers.some((answer) => normaliseAnswer(answer) === normaliseAnswer(text))
-                ? 1
-                : 0;
-              sums.token_f1 += Math.max(...answers.map((answer) => tokenF1(text, answer)));
-            }
-            const claims = await verifyClaims(
-              outcome.text,
-              result.hits.map((hit) => hit.chunk),
-              'overlap',
-            );
-            const supported = claims.filter((claim) => claim.supported).length;
-            sums.faithfulness += claims.length ? supported / claims.length : 0;
-            const citations = claims.flatMap((claim) => claim.citations.map(() => claim.supported));
-            sums.citation_precision += citations.length
-              ? citations.filter(Boolean).length / citations.length
-              : 0;
-          }
-        }
-        const n = request.questions.length;
-        const metrics: Record<string, number> = {
-          recall_at_k: sums.recall_at_k / n,
-          mrr: sums.mrr / n,
-          ndcg: sums.ndcg / n,
-        };
-        if (answered) {
-          metrics.exact_match = sums.exact_match / n;
-          metrics.token_f1 = sums.token_f1 / n;
-          metrics.faithfulness = sums.faithfulness / n;
-          metrics.citation_precision = sums.citation_precision / n;
-        }
-        for (const key of Object.keys(metrics)) metrics[key] = Math.round(metrics[key]! * 10_000) / 10_000;
-        results.push({
-          rank: 0,
-          config: { ...point },
-          metrics,
-          seconds: Math.round((performance.now() - started) / 10) / 100,
-        });
-        await this.deps.db.query('UPDATE rag_experiments SET results = $2 WHERE id = $1', [
-          id,
-          JSON.stringify(results),
-        ]);
-      }
-      results.sort(
-        (a, b) =>
-          (b.metrics[metric] ?? 0) - (a.metrics[metric] ?? 0) || (b.metrics.mrr ?? 0) - (a.metrics.mrr ?? 0),
-      );
-      results.forEach((result, index) => {
-        result.rank = index + 1;
+    const documents = (await this.deps.store.documents(collection.id)).filter(
+      (document) => document.status === 'ready',
+    );
+    const loaded: { name: string; document: LoadedDocument; provided: string[] | null }[] = [];
+    for (const document of documents) {
+      const { source, provided_chunks } = await this.deps.store.source(document.id);
+      loaded.push({
+        name: document.name,
+        document: await loadDocument(
+          {
+            data: source,
+            fileName: document.name,
+            ...(document.media_type ? { mediaType: document.media_type } : {}),
+          },
+          { ocr: collection.config.loader.ocr },
+        ),
+        provided: provided_chunks,
       });
-      const best = results[0] ? configOf(collection.config, results[0].config as unknown as GridPoint) : null;
-      await this.deps.db.query(
-        "UPDATE rag_experiments SET status = 'succeeded', results = $2, best = $3, finished_at = now() WHERE id = $1",
-        [id, JSON.stringify(results), best ? JSON.stringify(best) : null],
-      );
-    } catch (error) {
-      const failure = toKeelError(error);
-      await this.deps.db
-        .query(
-          "UPDATE rag_experiments SET status = 'failed', error = $2, finished_at = now() WHERE id = $1",
-          [id, JSON.stringify({ code: failure.code, message: failure.message })],
-        )
-        .catch(() => undefined);
     }
-    void projectId;
+    const indexes = new Map<string, MemoryCollection>();
+    const results: ExperimentResult[] = [];
+    for (const [n, point] of points.entries()) {
+      results.push(
+        await ctx.step(`point:${String(n).padStart(4, '0')}`, () =>
+          this.#evaluate(collection, request, point, loaded, indexes, ctx.signal),
+        ),
+      );
+      await ctx.progress(n + 1, points.length);
+    }
+    results.sort(
+      (a, b) =>
+        (b.metrics[metric] ?? 0) - (a.metrics[metric] ?? 0) || (b.metrics.mrr ?? 0) - (a.metrics.mrr ?? 0),
+    );
+    results.forEach((result, index) => {
+      result.rank = index + 1;
+    });
+    const best = results[0] ? configOf(collection.config, results[0].config as unknown as GridPoint) : null;
+    return { results, best };
   }
 
-  async close(): Promise<void> {
-    await Promise.allSettled([...this.#running]);
+  /** One grid point: build (or reuse) its index, answer every question, average the metrics. */
+  async #evaluate(
+    collection: CollectionRow,
+    request: ExperimentRequest,
+    point: GridPoint,
+    loaded: { name: string; document: LoadedDocument; provided: string[] | null }[],
+    indexes: Map<string, MemoryCollection>,
+    signal: AbortSignal,
+  ): Promise<ExperimentResult> {
+    const started = performance.now();
+    const config = configOf(collection.config, point);
+    const key = `${point.chunker}|${point.size}|${point.overlap}|${point.embedder}`;
+    let index = indexes.get(key);
+    if (!index) {
+      const embedder = this.deps.embedderFor(point.embedder);
+      const dimensions =
+        (await embedder.dimensions()) ?? (await embedder.doEmbed({ values: ['x'] })).embeddings[0]!.length;
+      index = new MemoryCollection({ embedder, vector: createUsearchIndex({ dimensions }) });
+      for (const [n, item] of loaded.entries()) {
+        const chunks = chunksFor(item.document, config, item.provided);
+        await index.upsertDocument(
+          `d${n}`,
+          chunks.map((chunk) => ({
+            text: chunk.text,
+            start: chunk.start,
+            end: chunk.end,
+            title: item.name,
+            ...(chunk.pages ? { pages: chunk.pages } : {}),
+          })),
+          { document: item.name },
+        );
+      }
+      indexes.set(key, index);
+    }
+    const sums = {
+      recall_at_k: 0,
+      mrr: 0,
+      ndcg: 0,
+      exact_match: 0,
+      token_f1: 0,
+      faithfulness: 0,
+      citation_precision: 0,
+    };
+    let answered = 0;
+    for (const question of request.questions) {
+      if (signal.aborted) throw new KeelError('client_closed', 'The experiment was stopped.');
+      const result = await index.retrieve({
+        query: question.question,
+        mode: point.mode,
+        topK: point.top_k,
+        fusion: { method: 'weighted', vectorWeight: point.embedder.startsWith('hashing:') ? 0.05 : 0.5 },
+      });
+      const flags = result.hits.map((hit) => relevant(hit.chunk.text, question));
+      const first = flags.indexOf(true);
+      if (first >= 0) {
+        sums.recall_at_k++;
+        sums.mrr += 1 / (first + 1);
+      }
+      const dcg = flags.reduce((sum, rel, i) => sum + (rel ? 1 / Math.log2(i + 2) : 0), 0);
+      const idealCount = Math.max(1, Math.min(flags.filter(Boolean).length, point.top_k));
+      let idcg = 0;
+      for (let i = 0; i < idealCount; i++) idcg += 1 / Math.log2(i + 2);
+      sums.ndcg += dcg / idcg;
+      if (point.model) {
+        const outcome = await this.deps.generation.generate({
+          model: point.model,
+          prompt: renderAnswerPrompt(question.question, result.hits, config, point.template),
+          parameters: {
+            decodingMethod: (point.temperature ?? 0) > 0 ? 'sample' : 'greedy',
+            temperature: point.temperature ?? 0,
+            maxNewTokens: config.answer.max_new_tokens,
+            randomSeed: 7,
+          },
+          abortSignal: signal,
+        });
+        answered++;
+        const answers = question.answers ?? [];
+        const text = outcome.text.replace(/\[\d{1,3}\]/g, '').trim();
+        if (answers.length) {
+          sums.exact_match += answers.some((answer) => normaliseAnswer(answer) === normaliseAnswer(text))
+            ? 1
+            : 0;
+          sums.token_f1 += Math.max(...answers.map((answer) => tokenF1(text, answer)));
+        }
+        const claims = await verifyClaims(
+          outcome.text,
+          result.hits.map((hit) => hit.chunk),
+          'overlap',
+        );
+        const supported = claims.filter((claim) => claim.supported).length;
+        sums.faithfulness += claims.length ? supported / claims.length : 0;
+        const citations = claims.flatMap((claim) => claim.citations.map(() => claim.supported));
+        sums.citation_precision += citations.length ? citations.filter(Boolean).length / citations.length : 0;
+      }
+    }
+    const n = request.questions.length;
+    const metrics: Record<string, number> = {
+      recall_at_k: sums.recall_at_k / n,
+      mrr: sums.mrr / n,
+      ndcg: sums.ndcg / n,
+    };
+    if (answered) {
+      metrics.exact_match = sums.exact_match / n;
+      metrics.token_f1 = sums.token_f1 / n;
+      metrics.faithfulness = sums.faithfulness / n;
+      metrics.citation_precision = sums.citation_precision / n;
+    }
+    for (const name of Object.keys(metrics)) metrics[name] = Math.round(metrics[name]! * 10_000) / 10_000;
+    return {
+      rank: 0,
+      config: { ...point },
+      metrics,
+      seconds: Math.round((performance.now() - started) / 10) / 100,
+    };
   }
 }

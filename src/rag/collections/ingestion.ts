@@ -1,274 +1,123 @@
 /**
  * @module rag/collections/ingestion
- * Ingestion jobs. Adding documents records them (source bytes, content hash) and a job row in one
- * transaction; a runner in the server process then takes each pending document through load →
- * chunk → embed → scan, and commits its chunks and vectors, the document's status and the job's
- * progress in ONE transaction. A process killed mid-job leaves every document either committed or
- * still pending, so the job resumes on the next start with no duplicate and no orphan chunk.
+ * Ingestion for collections: adding documents records them (source bytes, content hash) and queues
+ * a `rag.ingest` job in ONE transaction; the job service runs it (see ingest-job.ts). This module
+ * also keeps each collection's in-process search structures and shows jobs in the shape of the
+ * collections API.
  */
-import { EventEmitter } from 'node:events';
 import type { CollectionConfig, IngestionJob } from '../../api/rag.js';
-import { KeelError, toKeelError } from '../../core/errors.js';
-import { newId } from '../../core/ids.js';
+import type { AuditRecorder } from '../../audit/index.js';
 import type { Logger } from '../../core/logger.js';
-import { createInjectionDetector } from '../../guardrails/injection/injection-detector.js';
-import type { Chunk } from '../../spec/chunker.js';
+import type { Job, JobService } from '../../jobs/index.js';
 import type { DatabaseSession, DatabaseV1 } from '../../spec/database.js';
 import type { EmbeddingModelV1 } from '../../spec/embedding-model.js';
-import type { LoadedDocument } from '../../spec/loader.js';
-import type { CallWarning } from '../../spec/warnings.js';
-import { getAnalyzer } from '../analysis/analyzers.js';
-import { chunkDocument, createProvidedChunker } from '../chunking/chunkers.js';
-import { loadDocument } from '../loading/load-document.js';
 import { CollectionIndex } from './collection-index.js';
-import {
-  type ChunkRow,
-  type CollectionStore,
-  parseCollectionConfig,
-  vectorBytes,
-} from './collection-store.js';
+import type { ChunkRow, CollectionStore } from './collection-store.js';
+import { type NewDocument, type UpsertOutcome, upsertDocuments } from './document-writes.js';
+import { INGEST_KIND, type IngestCounters, type IngestPayload, ingestJobHandler } from './ingest-job.js';
 
-/** Instructions addressed to an assistant inside a chunk at or above this score flag the chunk. */
-export const INJECTION_FLAG_SCORE = 0.7;
-
-interface JobRow {
-  id: string;
-  collection_id: string;
-  project_id: string;
-  kind: 'ingest' | 'reindex';
-  status: IngestionJob['status'];
-  document_ids: string[];
-  total: number;
-  done: number;
-  failed: number;
-  chunks: number;
-  errors: IngestionJob['errors'];
-  created_at: Date;
-  started_at: Date | null;
-  finished_at: Date | null;
-}
-
-export function jobJson(row: JobRow): IngestionJob {
-  return {
-    id: row.id,
-    collection_id: row.collection_id,
-    kind: row.kind,
-    status: row.status,
-    total: row.total,
-    done: row.done,
-    failed: row.failed,
-    chunks: row.chunks,
-    errors: row.errors,
-    created_at: row.created_at.toISOString(),
-    started_at: row.started_at?.toISOString() ?? null,
-    finished_at: row.finished_at?.toISOString() ?? null,
-  };
-}
-
-export interface PreparedChunk extends Chunk {
-  language: string;
-  embedding: Float32Array | undefined;
-  flags: string[];
-}
-
-const analyzer = getAnalyzer('multilingual-v1');
-const injection = createInjectionDetector();
-
-/** Chunks a loaded document with the collection's chunker, or the document's own chunks. */
-export function chunksFor(
-  document: LoadedDocument,
-  config: CollectionConfig,
-  provided?: readonly string[] | null,
-): Chunk[] {
-  if (provided?.length)
-    return createProvidedChunker(provided.map((text) => ({ text }))).chunk(document, { size: 1 });
-  return chunkDocument(document, config.chunker.strategy, {
-    size: config.chunker.size,
-    overlap: config.chunker.overlap,
-    unit: config.chunker.unit,
-  });
-}
-
-/** Load, chunk, embed and scan one document (no database writes). */
-export async function prepareDocument(input: {
-  name: string;
-  data: Uint8Array;
-  mediaType: string | null;
-  providedChunks: string[] | null;
-  config: CollectionConfig;
-  embedder: EmbeddingModelV1 | undefined;
-  signal?: AbortSignal;
-}): Promise<{ document: LoadedDocument; chunks: PreparedChunk[]; warnings: CallWarning[] }> {
-  const document = await loadDocument(
-    { data: input.data, fileName: input.name, ...(input.mediaType ? { mediaType: input.mediaType } : {}) },
-    {
-      ocr: input.config.loader.ocr,
-      ocrLanguages: input.config.loader.ocr_languages,
-      ...(input.signal ? { abortSignal: input.signal } : {}),
-    },
-  );
-  if (!document.text.trim()) {
-    throw new KeelError('unprocessable', `${input.name} has no text to index.`, {
-      data: { hint: 'Empty files, and scanned PDFs without OCR, have no text.' },
-    });
-  }
-  const chunks = chunksFor(document, input.config, input.providedChunks);
-  const warnings = [...document.warnings];
-  const prepared: PreparedChunk[] = chunks.map((chunk) => {
-    const flags: string[] = [];
-    if (input.config.scan_injection) {
-      const found = injection.detect(chunk.text, { mode: 'document' });
-      if (found.some((span) => span.score >= INJECTION_FLAG_SCORE)) flags.push('indirect_injection');
-    }
-    return { ...chunk, language: analyzer.detectLanguage(chunk.text).language, embedding: undefined, flags };
-  });
-  const flagged = prepared.filter((chunk) => chunk.flags.length);
-  if (flagged.length) {
-    warnings.push({
-      type: 'other',
-      setting: 'scan_injection',
-      message: `${flagged.length} chunk${flagged.length > 1 ? 's' : ''} of ${input.name} contain instructions addressed to an AI assistant (possible indirect prompt injection); they are kept out of answers.`,
-    });
-  }
-  if (input.embedder) {
-    const batch = Math.min(128, input.embedder.maxEmbeddingsPerCall);
-    for (let i = 0; i < prepared.length; i += batch) {
-      const slice = prepared.slice(i, i + batch);
-      const values = slice.map((chunk) => {
-        const title = [input.name, ...(chunk.headingPath ?? [])].join(' › ');
-        return `${title}\n${chunk.text}`;
-      });
-      const { embeddings } = await input.embedder.doEmbed({
-        values,
-        ...(input.signal ? { abortSignal: input.signal } : {}),
-      });
-      slice.forEach((chunk, j) => {
-        chunk.embedding =
-          embeddings[j] instanceof Float32Array ? embeddings[j] : Float32Array.from(embeddings[j]!);
-      });
-    }
-  }
-  return { document, chunks: prepared, warnings };
-}
-
-/** The rows a document's prepared chunks become (also handed to the in-process index after commit). */
-function chunkRows(
-  documentId: string,
-  chunks: readonly PreparedChunk[],
-  embedderId: string,
-): (ChunkRow & { language: string })[] {
-  return chunks.map((chunk) => ({
-    id: `${documentId}.${chunk.index}`,
-    document_id: documentId,
-    ordinal: chunk.index,
-    text: chunk.text,
-    span_start: chunk.start,
-    span_end: chunk.end,
-    pages: chunk.pages ?? null,
-    heading_path: chunk.headingPath ?? null,
-    kind: chunk.kind,
-    language: chunk.language,
-    metadata: { ...chunk.metadata, ...(chunk.flags.length ? { flags: chunk.flags.join(',') } : {}) },
-    embedding: chunk.embedding ? vectorBytes(chunk.embedding) : null,
-    embedder: chunk.embedding ? embedderId : null,
-  }));
-}
-
-async function insertChunks(
-  tx: DatabaseSession,
-  collectionId: string,
-  rows: readonly (ChunkRow & { language: string })[],
-): Promise<void> {
-  const columns = 14;
-  for (let i = 0; i < rows.length; i += 100) {
-    const slice = rows.slice(i, i + 100);
-    const values: unknown[] = [];
-    const tuples = slice.map((row, j) => {
-      values.push(
-        row.id,
-        collectionId,
-        row.document_id,
-        row.ordinal,
-        row.text,
-        row.span_start,
-        row.span_end,
-        row.pages,
-        row.heading_path,
-        row.kind,
-        row.language,
-        JSON.stringify(row.metadata),
-        row.embedding,
-        row.embedder,
-      );
-      return `(${Array.from({ length: columns }, (_, k) => `$${j * columns + k + 1}`).join(', ')})`;
-    });
-    await tx.query(
-      `INSERT INTO rag_chunks (id, collection_id, document_id, ordinal, text, span_start, span_end, pages, heading_path, kind, language, metadata, embedding, embedder)
-       VALUES ${tuples.join(', ')}`,
-      values,
-    );
-  }
-}
+export type { PreparedChunk } from './prepare-document.js';
+export { chunksFor, INJECTION_FLAG_SCORE, prepareDocument } from './prepare-document.js';
 
 export interface IngestionOptions {
   db: DatabaseV1;
   store: CollectionStore;
+  jobs: JobService;
   dataDir: string;
   logger: Logger;
   /** Resolves a collection's embedder (`provider:model`). */
   embedderFor: (id: string) => EmbeddingModelV1;
+  /** Where document additions and replacements are recorded. */
+  audit?: AuditRecorder | undefined;
 }
 
 export class IngestionService {
-  readonly #events = new EventEmitter();
   readonly #indexes = new Map<string, { key: string; index: Promise<CollectionIndex> }>();
-  #loop: Promise<void> | undefined;
-  #closing = false;
-  #current: AbortController | undefined;
 
   constructor(readonly options: IngestionOptions) {
-    this.#events.setMaxListeners(0);
-  }
-
-  /** Resumes the jobs a previous process left queued or running. */
-  start(): void {
-    this.kick();
+    options.jobs.register(
+      INGEST_KIND,
+      ingestJobHandler({
+        db: options.db,
+        embedderFor: options.embedderFor,
+        afterCommit: async (collectionId, config, items) => {
+          const cached = this.#indexes.get(collectionId);
+          if (!cached || !items.length) return;
+          const index = await cached.index.catch(() => undefined);
+          if (index && index.embedderId === config.embedder)
+            await index.replaceDocuments(
+              items.map((item) => ({ documentId: item.documentId, rows: item.rows ?? [], name: item.name })),
+            );
+          else this.invalidate(collectionId);
+        },
+        afterJob: async (collectionId) => {
+          const cached = this.#indexes.get(collectionId);
+          // The index file is derived: failing to write it costs a rebuild later, not the job.
+          if (cached)
+            await (await cached.index.catch(() => undefined))
+              ?.persist()
+              .catch((error) =>
+                options.logger.warn(
+                  { err: error, collection: collectionId },
+                  'could not save the vector index',
+                ),
+              );
+        },
+      }),
+    );
   }
 
   /** Records documents and queues a job for those that need (re)indexing. */
   async enqueue(
     projectId: string,
     collectionId: string,
-    documents: {
-      name: string;
-      mediaType: string | undefined;
-      data: Uint8Array;
-      metadata: Record<string, string | number | boolean>;
-      providedChunks: string[] | undefined;
-    }[],
+    documents: NewDocument[],
     actor: string | null,
-    kind: 'ingest' | 'reindex' = 'ingest',
   ): Promise<{
     job: IngestionJob | null;
     outcomes: { name: string; id: string; outcome: 'queued' | 'unchanged' }[];
   }> {
     const result = await this.options.db.transaction(async (tx) => {
-      const outcomes = [];
-      for (const document of documents) {
-        const { id, outcome } = await this.options.store.upsertDocument(tx, collectionId, document);
-        outcomes.push({ name: document.name, id, outcome });
-      }
-      const queued = outcomes.filter((entry) => entry.outcome === 'queued').map((entry) => entry.id);
+      const upserted = await upsertDocuments(tx, collectionId, documents);
+      const outcomes = upserted.map(({ name, id, outcome }) => ({ name, id, outcome }));
+      const queued = [
+        ...new Set(outcomes.filter((entry) => entry.outcome === 'queued').map((entry) => entry.id)),
+      ];
       if (!queued.length) return { job: null, outcomes };
-      const { rows } = await tx.query<JobRow>(
-        `INSERT INTO rag_jobs (id, collection_id, project_id, kind, status, document_ids, total, created_by)
-         VALUES ($1, $2, $3, $4, 'queued', $5, $6, $7) RETURNING *`,
-        [newId('job'), collectionId, projectId, kind, queued, queued.length, actor],
-      );
-      return { job: jobJson(rows[0]!), outcomes };
+      this.#audit(projectId, collectionId, documents, upserted);
+      const job = await this.#enqueueJob(projectId, collectionId, queued, 'ingest', actor, tx);
+      return { job, outcomes };
     });
-    if (result.job) this.kick();
-    return result;
+    if (result.job) this.options.jobs.notify();
+    return { job: result.job ? ingestionJson(result.job, []) : null, outcomes: result.outcomes };
+  }
+
+  /** One audit record per document added or replaced (recorded inside the ingestion transaction). */
+  #audit(
+    projectId: string,
+    collectionId: string,
+    documents: readonly NewDocument[],
+    upserted: readonly UpsertOutcome[],
+  ) {
+    const inputs = new Map(documents.map((document) => [document.name, document]));
+    const seen = new Set<string>();
+    for (const entry of upserted) {
+      if (entry.outcome !== 'queued' || seen.has(entry.id)) continue;
+      seen.add(entry.id);
+      const input = inputs.get(entry.name)!;
+      this.options.audit?.record({
+        action: entry.replaced ? 'document.replace' : 'document.add',
+        projectId,
+        target: { type: 'document', id: entry.id },
+        after: {
+          name: entry.name,
+          contentHash: entry.contentHash,
+          sizeBytes: input.data.length,
+          metadata: input.metadata,
+        },
+        detail: { collectionId, contentHash: entry.contentHash },
+      });
+    }
   }
 
   /** Marks every document of a collection pending and queues a reindex (chunker or embedder changed). */
@@ -280,56 +129,73 @@ export class IngestionService {
         [collectionId],
       );
       if (!docs.length) return null;
-      const ids = docs.map((row) => row.id);
-      const { rows } = await tx.query<JobRow>(
-        `INSERT INTO rag_jobs (id, collection_id, project_id, kind, status, document_ids, total, created_by)
-         VALUES ($1, $2, $3, 'reindex', 'queued', $4, $5, $6) RETURNING *`,
-        [newId('job'), collectionId, projectId, ids, ids.length, actor],
+      return this.#enqueueJob(
+        projectId,
+        collectionId,
+        docs.map((row) => row.id),
+        'reindex',
+        actor,
+        tx,
       );
-      return jobJson(rows[0]!);
     });
-    if (job) this.kick();
-    return job;
+    if (job) this.options.jobs.notify();
+    return job ? ingestionJson(job, []) : null;
+  }
+
+  #enqueueJob(
+    projectId: string,
+    collectionId: string,
+    documentIds: string[],
+    mode: 'ingest' | 'reindex',
+    actor: string | null,
+    tx: DatabaseSession,
+  ): Promise<Job<IngestPayload>> {
+    return this.options.jobs.enqueue<IngestPayload>(
+      {
+        projectId,
+        kind: INGEST_KIND,
+        payload: { collection_id: collectionId, document_ids: documentIds, mode },
+        createdBy: actor,
+        total: documentIds.length,
+      },
+      { tx },
+    );
   }
 
   async job(projectId: string, jobId: string): Promise<IngestionJob> {
-    const { rows } = await this.options.db.query<JobRow>(
-      'SELECT * FROM rag_jobs WHERE project_id = $1 AND id = $2',
-      [projectId, jobId],
-    );
-    if (!rows[0]) throw new KeelError('not_found', `Ingestion job "${jobId}" not found.`);
-    return jobJson(rows[0]);
+    const job = await this.options.jobs.get<IngestPayload, IngestCounters>(jobId, {
+      projectId,
+      kind: INGEST_KIND,
+    });
+    return ingestionJson(job, (await this.options.jobs.failures(jobId)).failures);
   }
 
   async jobs(collectionId: string): Promise<IngestionJob[]> {
-    const { rows } = await this.options.db.query<JobRow>(
-      'SELECT * FROM rag_jobs WHERE collection_id = $1 ORDER BY created_at DESC LIMIT 50',
-      [collectionId],
+    const jobs = await this.options.jobs.list({
+      kind: INGEST_KIND,
+      payloadContains: { collection_id: collectionId },
+      limit: 50,
+    });
+    return Promise.all(
+      jobs.map(async (job) =>
+        ingestionJson(job as Job<IngestPayload>, (await this.options.jobs.failures(job.id)).failures),
+      ),
     );
-    return rows.map(jobJson);
   }
 
   /** Job snapshots as they change, until it ends (or `signal` aborts). */
   async *follow(projectId: string, jobId: string, signal?: AbortSignal): AsyncGenerator<IngestionJob> {
-    let current = await this.job(projectId, jobId);
-    yield current;
-    while (!['succeeded', 'failed', 'cancelled'].includes(current.status) && !signal?.aborted) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          this.#events.off(jobId, done);
-          signal?.removeEventListener('abort', done);
-          clearTimeout(timer);
-          resolve();
-        };
-        const timer = setTimeout(done, 2000);
-        this.#events.on(jobId, done);
-        signal?.addEventListener('abort', done);
-      });
-      if (signal?.aborted) return;
-      const next = await this.job(projectId, jobId);
-      if (next.done !== current.done || next.failed !== current.failed || next.status !== current.status)
-        yield next;
-      current = next;
+    let last: IngestionJob | undefined;
+    for await (const event of this.options.jobs.follow(jobId, { projectId, ...(signal ? { signal } : {}) })) {
+      if (event.type !== 'state' || event.job.kind !== INGEST_KIND) continue;
+      const terminal = ['succeeded', 'failed', 'cancelled'].includes(event.job.status);
+      const failures =
+        terminal || event.job.progress.data.failed ? (await this.options.jobs.failures(jobId)).failures : [];
+      const next = ingestionJson(event.job as Job<IngestPayload>, failures);
+      if (last && next.done === last.done && next.failed === last.failed && next.status === last.status)
+        continue;
+      last = next;
+      yield next;
     }
   }
 
@@ -361,169 +227,34 @@ export class IngestionService {
   invalidate(collectionId: string): void {
     this.#indexes.delete(collectionId);
   }
+}
 
-  kick(): void {
-    if (this.#loop || this.#closing) return;
-    this.#loop = this.#run().finally(() => {
-      this.#loop = undefined;
-    });
-  }
-
-  async #run(): Promise<void> {
-    for (;;) {
-      if (this.#closing) return;
-      const { rows } = await this.options.db.query<JobRow>(
-        "SELECT * FROM rag_jobs WHERE status IN ('queued', 'running') ORDER BY created_at LIMIT 1",
-      );
-      const job = rows[0];
-      if (!job) return;
-      try {
-        await this.#process(job);
-      } catch (error) {
-        if (this.#closing) return;
-        this.options.logger.error({ err: error, job: job.id }, 'ingestion job failed');
-        await this.options.db.query(
-          "UPDATE rag_jobs SET status = 'failed', finished_at = now(), errors = errors || $2::jsonb WHERE id = $1",
-          [
-            job.id,
-            JSON.stringify([
-              { document: '', code: toKeelError(error).code, message: toKeelError(error).message },
-            ]),
-          ],
-        );
-        this.#events.emit(job.id);
-      }
-    }
-  }
-
-  async #process(job: JobRow): Promise<void> {
-    const { db, store } = this.options;
-    await db.query(
-      "UPDATE rag_jobs SET status = 'running', started_at = coalesce(started_at, now()) WHERE id = $1",
-      [job.id],
-    );
-    this.#events.emit(job.id);
-    const { rows: collections } = await db.query<{
-      config: unknown;
-      config_version: number;
-      project_id: string;
-    }>('SELECT config, config_version, project_id FROM rag_collections WHERE id = $1', [job.collection_id]);
-    if (!collections[0]) {
-      await db.query("UPDATE rag_jobs SET status = 'cancelled', finished_at = now() WHERE id = $1", [job.id]);
-      return;
-    }
-    const config = parseCollectionConfig(collections[0].config);
-    const configVersion = collections[0].config_version;
-    let embedder: EmbeddingModelV1 | undefined;
-    try {
-      embedder = this.options.embedderFor(config.embedder);
-    } catch (error) {
-      throw toKeelError(error);
-    }
-    for (const documentId of job.document_ids) {
-      if (this.#closing) return;
-      const { rows: docs } = await db.query<{
-        name: string;
-        media_type: string | null;
-        content_hash: string;
-        status: string;
-      }>('SELECT name, media_type, content_hash, status FROM rag_documents WHERE id = $1', [documentId]);
-      const doc = docs[0];
-      // Deleted since, or already committed by this job before a restart.
-      if (doc?.status !== 'pending') continue;
-      const { source, provided_chunks } = await store.source(documentId);
-      this.#current = new AbortController();
-      try {
-        const prepared = await prepareDocument({
-          name: doc.name,
-          data: source,
-          mediaType: doc.media_type,
-          providedChunks: provided_chunks,
-          config,
-          embedder,
-          signal: this.#current.signal,
-        });
-        if (this.#closing) return;
-        const rows = chunkRows(documentId, prepared.chunks, config.embedder);
-        const committed = await db.transaction(async (tx) => {
-          const { rows: current } = await tx.query<{ content_hash: string }>(
-            'SELECT content_hash FROM rag_documents WHERE id = $1 FOR UPDATE',
-            [documentId],
-          );
-          // Changed while we worked: the newer content has its own job.
-          if (current[0]?.content_hash !== doc.content_hash) return false;
-          await tx.query('DELETE FROM rag_chunks WHERE document_id = $1', [documentId]);
-          await insertChunks(tx, job.collection_id, rows);
-          await tx.query(
-            `UPDATE rag_documents SET status = 'ready', chunk_count = $2, config_version = $3, pages = $4, warnings = $5,
-                    error = NULL, updated_at = now() WHERE id = $1`,
-            [
-              documentId,
-              prepared.chunks.length,
-              configVersion,
-              prepared.document.pages?.length ?? null,
-              JSON.stringify(prepared.warnings),
-            ],
-          );
-          await tx.query('UPDATE rag_jobs SET done = done + 1, chunks = chunks + $2 WHERE id = $1', [
-            job.id,
-            prepared.chunks.length,
-          ]);
-          return true;
-        });
-        if (committed) {
-          const cached = this.#indexes.get(job.collection_id);
-          if (cached) {
-            const index = await cached.index.catch(() => undefined);
-            if (index && index.embedderId === config.embedder) {
-              await index.replaceDocument(documentId, rows, doc.name);
-            } else this.invalidate(job.collection_id);
-          }
-        }
-      } catch (error) {
-        if (this.#closing) return;
-        const failure = toKeelError(error);
-        await db.transaction(async (tx) => {
-          await tx.query(
-            "UPDATE rag_documents SET status = 'failed', error = $2, updated_at = now() WHERE id = $1 AND content_hash = $3",
-            [documentId, JSON.stringify({ code: failure.code, message: failure.message }), doc.content_hash],
-          );
-          await tx.query(
-            'UPDATE rag_jobs SET failed = failed + 1, errors = errors || $2::jsonb WHERE id = $1',
-            [job.id, JSON.stringify([{ document: doc.name, code: failure.code, message: failure.message }])],
-          );
-        });
-      } finally {
-        this.#current = undefined;
-      }
-      this.#events.emit(job.id);
-    }
-    const { rows: finished } = await db.query<{ done: number; failed: number }>(
-      `UPDATE rag_jobs SET status = CASE WHEN failed > 0 AND done = 0 THEN 'failed' ELSE 'succeeded' END, finished_at = now()
-        WHERE id = $1 RETURNING done, failed`,
-      [job.id],
-    );
-    this.options.logger.info({ job: job.id, ...finished[0] }, 'ingestion job finished');
-    const cached = this.#indexes.get(job.collection_id);
-    // The index file is derived: failing to write it costs a rebuild later, not the job.
-    if (cached)
-      await (await cached.index.catch(() => undefined))
-        ?.persist()
-        .catch((error) =>
-          this.options.logger.warn(
-            { err: error, collection: job.collection_id },
-            'could not save the vector index',
-          ),
-        );
-    this.#events.emit(job.id);
-  }
-
-  /** Stops after the document in hand (its transaction either committed or never started). */
-  async close(): Promise<void> {
-    this.#closing = true;
-    this.#current?.abort();
-    await this.#loop?.catch(() => undefined);
-  }
+/** A `rag.ingest` job in the shape of the collections API. */
+export function ingestionJson(
+  job: Job<IngestPayload>,
+  failures: readonly { key: string; label: string | null; code: string; message: string }[],
+): IngestionJob {
+  const data = job.progress.data;
+  const errors = failures.map((failure) => ({
+    document: failure.label ?? failure.key,
+    code: failure.code,
+    message: failure.message,
+  }));
+  if (job.status === 'failed' && job.error) errors.push({ document: '', ...job.error });
+  return {
+    id: job.id,
+    collection_id: job.payload.collection_id,
+    kind: job.payload.mode,
+    status: job.status,
+    total: job.progress.total ?? job.payload.document_ids.length,
+    done: Number(data.succeeded ?? 0),
+    failed: Number(data.failed ?? 0),
+    chunks: Number(data.chunks ?? 0),
+    errors,
+    created_at: job.createdAt.toISOString(),
+    started_at: job.startedAt?.toISOString() ?? null,
+    finished_at: job.finishedAt?.toISOString() ?? null,
+  };
 }
 
 export type { ChunkRow };

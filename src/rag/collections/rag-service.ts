@@ -18,9 +18,9 @@ import type { AuditRecorder } from '../../audit/index.js';
 import { KeelError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { KeelMetrics } from '../../core/metrics.js';
+import type { JobService } from '../../jobs/index.js';
 import type { CallContext, GenerationRequest, GenerationService } from '../../models/generation-service.js';
 import type { ProviderRegistry } from '../../models/provider-registry.js';
-import type { JobService } from '../../jobs/index.js';
 import type { DatabaseV1 } from '../../spec/database.js';
 import type { EmbeddingModelV1 } from '../../spec/embedding-model.js';
 import type { LanguageModelUsage, StreamPart } from '../../spec/language-model.js';
@@ -62,9 +62,9 @@ export interface RagServiceOptions {
   dataDir: string;
   logger: Logger;
   metrics?: KeelMetrics;
-}
   /** Where collection, configuration and document changes are recorded. */
   audit?: AuditRecorder;
+}
 
 /** The model call that writes an answer: the collection's template and answer settings. */
 function answerRequest(
@@ -166,6 +166,7 @@ export class RagService {
       store: this.store,
       jobs: options.jobs,
       dataDir: options.dataDir,
+      audit: options.audit,
       logger: options.logger,
       embedderFor,
     });

@@ -58,7 +58,7 @@ describe('/api/v1/models', () => {
   it('pulls a model with live progress and leaves the file in the models directory', async () => {
     const sdk = client();
     const job = await sdk.models.pulls.start({ source: `${mirrorUrl}/tiny.gguf`, name: 'tiny-pulled' });
-    expect(job.status).toBe('running');
+    expect(['queued', 'running']).toContain(job.status);
     const seen: string[] = [];
     let last = job;
     for await (const update of sdk.models.pulls.follow(job.id)) {
@@ -82,6 +82,45 @@ describe('/api/v1/models', () => {
     for await (const update of sdk.models.pulls.follow(job.id)) last = update;
     expect(last.status).toBe('failed');
     expect(last.error?.code).toBe('not_found');
+  });
+
+  it('keeps pulls to their project and never shows credentials of a source', async () => {
+    const secretSource = `${mirrorUrl.replace('http://', 'http://alice:hunter2@')}/missing.gguf?token=tok-123&X-Amz-Signature=sig-456&rev=1`;
+    const shown = `${mirrorUrl.replace('http://', 'http://***@')}/missing.gguf?token=***&X-Amz-Signature=***&rev=1`;
+    const ours = await client().models.pulls.start({ source: secretSource, name: 'secret-pull' });
+    expect(ours.source).toBe(shown);
+    let last = ours;
+    for await (const update of client().models.pulls.follow(ours.id)) {
+      expect(update.source).toBe(shown);
+      last = update;
+    }
+    expect(last.status).toBe('failed');
+    const listed = JSON.stringify(await client().models.pulls.list());
+    for (const secret of ['hunter2', 'tok-123', 'sig-456']) {
+      expect(listed).not.toContain(secret);
+      expect(JSON.stringify(last)).not.toContain(secret);
+    }
+    const generic = await (await keel.call(`/api/v1/jobs/${ours.id}`)).text();
+    for (const secret of ['hunter2', 'tok-123', 'sig-456']) expect(generic).not.toContain(secret);
+
+    // An administrator of another project sees none of it.
+    const project = await (await keel.call('/api/v1/projects', { json: { name: 'pull-other' } })).json();
+    const theirs = await (
+      await keel.call('/api/v1/keys', {
+        json: { name: 'theirs', role: 'admin' },
+        headers: { 'x-keel-project': project.id },
+      })
+    ).json();
+    const them = client(theirs.key);
+    expect((await them.models.pulls.list()).pulls).toEqual([]);
+    await expect(them.models.pulls.get(ours.id)).rejects.toMatchObject({ status: 404 });
+    await expect(them.models.pulls.cancel(ours.id)).rejects.toMatchObject({ status: 404 });
+    const their = await them.models.pulls.start({ source: `${mirrorUrl}/missing.gguf`, name: 'their-pull' });
+    for await (const _ of them.models.pulls.follow(their.id));
+    expect((await them.models.pulls.list()).pulls.map((pull) => pull.id)).toEqual([their.id]);
+    // The organisation administrator sees every project's pulls.
+    const all = (await client().models.pulls.list()).pulls.map((pull) => pull.id);
+    expect(all).toEqual(expect.arrayContaining([ours.id, their.id]));
   });
 
   it('refuses pulls to non-admins and validates the request', async () => {

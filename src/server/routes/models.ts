@@ -49,7 +49,7 @@ const routes = {
     method: 'get',
     path: '/api/v1/models/pulls',
     tags: ['Models'],
-    summary: 'Model downloads of this server',
+    summary: "Model downloads of the project (an organisation administrator's list has every project's)",
     responses: {
       200: {
         description: 'Pull jobs',
@@ -98,6 +98,8 @@ const routes = {
 export function pullJobJson(job: PullJob) {
   return {
     id: job.id,
+    project_id: job.projectId,
+    // Already redacted by the pull service: no credentials, no signed-URL secrets.
     source: job.source,
     status: job.status,
     bytes_done: job.progress.bytesDone,
@@ -169,10 +171,21 @@ export function registerModelRoutes(
     });
   });
 
+  /** Pulls belong to a project; an organisation administrator sees every project's. */
+  const pullCaller = (c: Parameters<typeof projectScope>[0]) => {
+    const scope = projectScope(c, 'manage');
+    const principal = c.get('principal');
+    return {
+      projectId: scope.projectId,
+      actor: principal.userId ?? principal.keyId,
+      orgAdmin: principal.orgAdmin,
+    };
+  };
+
   app.openapi(routes.startPull, async (c) => {
-    projectScope(c, 'manage');
+    const caller = pullCaller(c);
     const body = c.req.valid('json');
-    const job = services.pulls.start({
+    const job = await services.pulls.start(caller, {
       source: body.source,
       ...(body.name ? { name: body.name } : {}),
       ...(body.sha256 ? { sha256: body.sha256 } : {}),
@@ -182,20 +195,18 @@ export function registerModelRoutes(
   });
 
   app.openapi(routes.listPulls, async (c) => {
-    projectScope(c, 'manage');
-    return json({ pulls: services.pulls.list().map(pullJobJson) });
+    return json({ pulls: (await services.pulls.list(pullCaller(c))).map(pullJobJson) });
   });
 
   app.openapi(routes.getPull, async (c) => {
-    projectScope(c, 'manage');
-    return json(pullJobJson(services.pulls.get(c.req.valid('param').id)));
+    return json(pullJobJson(await services.pulls.get(pullCaller(c), c.req.valid('param').id)));
   });
 
   app.openapi(routes.pullEvents, async (c) => {
-    projectScope(c, 'manage');
+    const caller = pullCaller(c);
     const id = c.req.valid('param').id;
-    services.pulls.get(id);
-    const updates = services.pulls.follow(id, requestSignal(c));
+    await services.pulls.get(caller, id);
+    const updates = services.pulls.follow(caller, id, requestSignal(c));
     async function* events(): AsyncGenerator<string> {
       for await (const job of updates) yield `event: progress\ndata: ${JSON.stringify(pullJobJson(job))}\n\n`;
     }
@@ -203,7 +214,6 @@ export function registerModelRoutes(
   });
 
   app.openapi(routes.cancelPull, async (c) => {
-    projectScope(c, 'manage');
-    return json(pullJobJson(services.pulls.cancel(c.req.valid('param').id)));
+    return json(pullJobJson(await services.pulls.cancel(pullCaller(c), c.req.valid('param').id)));
   });
 }

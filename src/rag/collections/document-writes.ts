@@ -1,0 +1,225 @@
+/**
+ * @module rag/collections/document-writes
+ * The writes of ingestion, in bulk: documents recorded with multi-row upserts, and a batch of
+ * prepared documents committed in one transaction — their chunks in multi-row INSERTs, their
+ * statuses in one UPDATE over arrays. A document whose content changed while it was prepared is
+ * left alone (its newer content has its own job).
+ */
+import { newId } from '../../core/ids.js';
+import type { DatabaseSession } from '../../spec/database.js';
+import { type ChunkRow, contentHash, vectorBytes } from './collection-store.js';
+import type { PreparedChunk, PreparedDocument } from './prepare-document.js';
+
+export interface NewDocument {
+  name: string;
+  mediaType: string | undefined;
+  data: Uint8Array;
+  metadata: Record<string, string | number | boolean>;
+  providedChunks: string[] | undefined;
+}
+
+export type IndexedChunkRow = ChunkRow & { language: string };
+
+export interface UpsertOutcome {
+  name: string;
+  id: string;
+  outcome: 'queued' | 'unchanged';
+  /** A queued document that replaced earlier content under the same name. */
+  replaced: boolean;
+  contentHash: string;
+}
+
+/**
+ * Records documents to ingest. The same name with the same content (and chunks) is `unchanged`;
+ * new or other content becomes `pending` under the document's id. A name given twice: the last wins.
+ */
+export async function upsertDocuments(
+  tx: DatabaseSession,
+  collectionId: string,
+  documents: readonly NewDocument[],
+): Promise<UpsertOutcome[]> {
+  const latest = new Map<string, { input: NewDocument; hash: string; provided: string | null }>();
+  for (const input of documents)
+    latest.set(input.name, {
+      input,
+      hash: contentHash(input.data),
+      provided: input.providedChunks ? JSON.stringify(input.providedChunks) : null,
+    });
+  const { rows: existing } = await tx.query<{
+    id: string;
+    name: string;
+    content_hash: string;
+    status: string;
+    provided_chunks: unknown;
+  }>(
+    'SELECT id, name, content_hash, status, provided_chunks FROM rag_documents WHERE collection_id = $1 AND name = ANY($2::text[])',
+    [collectionId, [...latest.keys()]],
+  );
+  const byName = new Map(existing.map((row) => [row.name, row]));
+  const outcomes = new Map<string, Omit<UpsertOutcome, 'name'>>();
+  const writes: { input: NewDocument; hash: string; provided: string | null }[] = [];
+  for (const [name, entry] of latest) {
+    const row = byName.get(name);
+    if (
+      row &&
+      row.content_hash === entry.hash &&
+      row.status === 'ready' &&
+      JSON.stringify(row.provided_chunks ?? null) === (entry.provided ?? 'null')
+    )
+      outcomes.set(name, { id: row.id, outcome: 'unchanged', replaced: false, contentHash: entry.hash });
+    else writes.push(entry);
+  }
+  const columns = 9;
+  for (let i = 0; i < writes.length; i += 500) {
+    const params: unknown[] = [];
+    const tuples = writes.slice(i, i + 500).map(({ input, hash, provided }, j) => {
+      params.push(
+        newId('doc'),
+        collectionId,
+        input.name,
+        input.mediaType ?? null,
+        hash,
+        input.data.length,
+        input.data,
+        provided,
+        JSON.stringify(input.metadata),
+      );
+      const base = j * columns;
+      return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6}, $${base + 7}, $${base + 8}, $${base + 9}, 'pending')`;
+    });
+    // Replaced in place on conflict: same id, so its chunks are re-made under it.
+    const { rows } = await tx.query<{ id: string; name: string }>(
+      `INSERT INTO rag_documents (id, collection_id, name, media_type, content_hash, size_bytes, source, provided_chunks, metadata, status)
+       VALUES ${tuples.join(', ')}
+       ON CONFLICT (collection_id, name) DO UPDATE SET media_type = EXCLUDED.media_type,
+         content_hash = EXCLUDED.content_hash, size_bytes = EXCLUDED.size_bytes, source = EXCLUDED.source,
+         provided_chunks = EXCLUDED.provided_chunks, metadata = EXCLUDED.metadata, status = 'pending',
+         error = NULL, updated_at = now()
+       RETURNING id, name`,
+      params,
+    );
+    for (const row of rows)
+      outcomes.set(row.name, {
+        id: row.id,
+        outcome: 'queued',
+        replaced: byName.has(row.name),
+        contentHash: latest.get(row.name)!.hash,
+      });
+  }
+  return documents.map((input) => ({ name: input.name, ...outcomes.get(input.name)! }));
+}
+
+/** The rows a document's prepared chunks become (also handed to the in-process index after commit). */
+export function chunkRows(
+  documentId: string,
+  chunks: readonly PreparedChunk[],
+  embedderId: string,
+): IndexedChunkRow[] {
+  return chunks.map((chunk) => ({
+    id: `${documentId}.${chunk.index}`,
+    document_id: documentId,
+    ordinal: chunk.index,
+    text: chunk.text,
+    span_start: chunk.start,
+    span_end: chunk.end,
+    pages: chunk.pages ?? null,
+    heading_path: chunk.headingPath ?? null,
+    kind: chunk.kind,
+    language: chunk.language,
+    metadata: { ...chunk.metadata, ...(chunk.flags.length ? { flags: chunk.flags.join(',') } : {}) },
+    embedding: chunk.embedding ? vectorBytes(chunk.embedding) : null,
+    embedder: chunk.embedding ? embedderId : null,
+  }));
+}
+
+async function insertChunks(tx: DatabaseSession, collectionId: string, rows: readonly IndexedChunkRow[]) {
+  const columns = 14;
+  for (let i = 0; i < rows.length; i += 500) {
+    const values: unknown[] = [];
+    const tuples = rows.slice(i, i + 500).map((row, j) => {
+      values.push(
+        row.id,
+        collectionId,
+        row.document_id,
+        row.ordinal,
+        row.text,
+        row.span_start,
+        row.span_end,
+        row.pages,
+        row.heading_path,
+        row.kind,
+        row.language,
+        JSON.stringify(row.metadata),
+        row.embedding,
+        row.embedder,
+      );
+      return `(${Array.from({ length: columns }, (_, k) => `$${j * columns + k + 1}`).join(', ')})`;
+    });
+    await tx.query(
+      `INSERT INTO rag_chunks (id, collection_id, document_id, ordinal, text, span_start, span_end, pages, heading_path, kind, language, metadata, embedding, embedder)
+       VALUES ${tuples.join(', ')}`,
+      values,
+    );
+  }
+}
+
+export interface BatchItem {
+  documentId: string;
+  name: string;
+  contentHash: string;
+  prepared?: PreparedDocument;
+  rows?: IndexedChunkRow[];
+  failure?: { code: string; message: string };
+}
+
+/**
+ * Commits a batch in the caller's transaction: chunks replaced and documents marked ready, or
+ * marked failed. Returns the items that were committed (those whose content did not change
+ * meanwhile).
+ */
+export async function commitBatch(
+  tx: DatabaseSession,
+  collectionId: string,
+  configVersion: number,
+  items: readonly BatchItem[],
+): Promise<BatchItem[]> {
+  if (!items.length) return [];
+  const { rows: current } = await tx.query<{ id: string; content_hash: string }>(
+    'SELECT id, content_hash FROM rag_documents WHERE id = ANY($1::text[]) FOR UPDATE',
+    [items.map((item) => item.documentId)],
+  );
+  const hashes = new Map(current.map((row) => [row.id, row.content_hash]));
+  const kept = items.filter((item) => hashes.get(item.documentId) === item.contentHash);
+  const ready = kept.filter((item) => item.prepared);
+  const failed = kept.filter((item) => item.failure);
+  if (ready.length) {
+    const ids = ready.map((item) => item.documentId);
+    await tx.query('DELETE FROM rag_chunks WHERE document_id = ANY($1::text[])', [ids]);
+    await insertChunks(
+      tx,
+      collectionId,
+      ready.flatMap((item) => item.rows!),
+    );
+    await tx.query(
+      `UPDATE rag_documents d SET status = 'ready', chunk_count = v.chunks, config_version = $5, pages = v.pages,
+              warnings = v.warnings::jsonb, error = NULL, updated_at = now()
+         FROM unnest($1::text[], $2::int[], $3::int[], $4::text[]) AS v (id, chunks, pages, warnings)
+        WHERE d.id = v.id`,
+      [
+        ids,
+        ready.map((item) => item.prepared!.chunks.length),
+        ready.map((item) => item.prepared!.document.pages?.length ?? null),
+        ready.map((item) => JSON.stringify(item.prepared!.warnings)),
+        configVersion,
+      ],
+    );
+  }
+  if (failed.length) {
+    await tx.query(
+      `UPDATE rag_documents d SET status = 'failed', error = v.error::jsonb, updated_at = now()
+         FROM unnest($1::text[], $2::text[]) AS v (id, error) WHERE d.id = v.id`,
+      [failed.map((item) => item.documentId), failed.map((item) => JSON.stringify(item.failure))],
+    );
+  }
+  return kept;
+}
