@@ -2,7 +2,7 @@
  * @module server/middleware/route-body-limits
  * Each route accepts the body its work can use, not one global size. Routes that hand text to a
  * model (generation, chat, embeddings, tokenization, Prompt Lab runs, guardrail checks, RAG
- * questions and previews) take up to 4 MiB: about the largest context window a model runs with
+ * questions, previews and experiments) take up to 4 MiB: about the largest context window a model runs with
  * (a million tokens of English is ~4 MB), so a bigger body can only fail later, after costing
  * CPU. Everything else (keys, projects, policies, templates …) takes 1 MiB. Document uploads
  * keep their own, larger limit. `server.bodyLimit` in the configuration caps every non-upload
@@ -23,7 +23,7 @@ const modelInputPaths = [
   /^\/api\/v1\/(?:compare|prompt-runs|prompt-files|prompt-sessions(?:\/[^/]+)?)$/,
   /^\/api\/v1\/prompts\/(?:[^/]+\/)?(?:run|render)$/,
   /^\/api\/v1\/guardrails\/check$/,
-  /^\/api\/v1\/collections\/(?:preview|[^/]+\/(?:ask|search))$/,
+  /^\/api\/v1\/collections\/(?:preview|[^/]+\/(?:ask|search|experiments))$/,
 ];
 
 export interface RouteBodyLimitOptions {

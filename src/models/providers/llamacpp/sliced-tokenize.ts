@@ -51,6 +51,24 @@ export function sliceOffsets(text: string, size = TOKENIZE_SLICE_CHARS): number[
   return cuts;
 }
 
+const plainJoin = new WeakMap<LlamaModel, boolean>();
+
+/**
+ * True when a continuation slice can be tokenized as it is: the tokenizer adds no space in front
+ * of a text (byte-level BPE), so "a b" is "a" then " b". SentencePiece tokenizers add one, and
+ * their continuation slices need node-llama-cpp's (slower) `trimLeadingSpace`.
+ */
+function joinsPlainly(model: LlamaModel): boolean {
+  let known = plainJoin.get(model);
+  if (known === undefined) {
+    const whole = model.tokenize('keel slices', true);
+    const parts = [...model.tokenize('keel', true), ...model.tokenize(' slices', true)];
+    known = whole.length === parts.length && whole.every((token, index) => token === parts[index]);
+    plainJoin.set(model, known);
+  }
+  return known;
+}
+
 /** `model.tokenize(text, true)`, slice by slice, yielding to the event loop between slices. */
 export async function tokenizeSliced(
   model: LlamaModel,
@@ -59,11 +77,14 @@ export async function tokenizeSliced(
 ): Promise<Token[]> {
   if (text.length <= TOKENIZE_SLICE_CHARS) return model.tokenize(text, true);
   const slicer = options.slicer ?? new TimeSlicer();
+  const continuation = joinsPlainly(model)
+    ? (slice: string) => model.tokenize(slice, true)
+    : (slice: string) => model.tokenize(slice, true, 'trimLeadingSpace');
   const tokens: Token[] = [];
   let start = 0;
   for (const end of [...sliceOffsets(text), text.length]) {
     const slice = text.slice(start, end);
-    const part = start === 0 ? model.tokenize(slice, true) : model.tokenize(slice, true, 'trimLeadingSpace');
+    const part = start === 0 ? model.tokenize(slice, true) : continuation(slice);
     for (const token of part) tokens.push(token);
     start = end;
     if (slicer.due()) await slicer.pause(options.abortSignal);
@@ -84,10 +105,18 @@ export async function tokenStrings(
 ): Promise<string[]> {
   const slicer = options.slicer ?? new TimeSlicer();
   const strings: string[] = [];
+  // A token decoded on its own always gives the same text: one native call per distinct token.
+  const single = new Map<Token, string>();
   let pending: Token[] = [];
   for (let i = 0; i < tokens.length; i++) {
-    pending.push(tokens[i]!);
-    const text = decode(pending);
+    const token = tokens[i]!;
+    pending.push(token);
+    let text: string;
+    if (pending.length === 1) {
+      const known = single.get(token);
+      text = known ?? decode(pending);
+      if (known === undefined) single.set(token, text);
+    } else text = decode(pending);
     // A UTF-8 character is at most 4 bytes; a token may end one character and start the next,
     // so up to 3 bytes of each, in single-byte tokens, can be waiting: 6 tokens (8 with margin).
     if (text.endsWith('\uFFFD') && pending.length < 8) strings.push('');
