@@ -57,9 +57,9 @@ export interface PromptLabDependencies {
   prices?: PriceLookup;
   /** Resolves the template's guardrail policy (or the project's default) for each run. */
   guardrails?: GuardrailService;
-}
   /** Where template, version and label changes are recorded. */
   audit?: AuditRecorder;
+}
 
 /** A template ready to render: compiled, and where it came from. */
 export interface ResolvedSource {
@@ -84,7 +84,7 @@ export class PromptLab {
   constructor(dependencies: PromptLabDependencies) {
     this.templates = new TemplateStore(dependencies.db, dependencies.audit);
     this.labels = new LabelStore(dependencies.db, dependencies.audit);
-    this.privacy = new RunPrivacy(dependencies.guardrails);
+    this.privacy = new RunPrivacy(dependencies.guardrails, dependencies.audit);
     this.sessions = new SessionStore(dependencies.db, this.privacy);
     this.runs = new RunStore(dependencies.db);
     this.generation = dependencies.generation;
