@@ -113,6 +113,14 @@ describe('Prompt Lab runs under a PII-masking policy', () => {
     expect(revealed.body.variables).toEqual({ rrn: RRN, email: EMAIL });
     expect(JSON.stringify(revealed.body.prompt)).toContain(RRN);
     expect(revealed.body.redaction?.revealed).toBe(true);
+    // The reveal is on the audit record; its detail names the policy, never a value.
+    const audit = await get<{ records: { action: string; actor: { key_id: string | null } }[] }>(
+      `/api/v1/audit?action=prompt_run.reveal&target_id=${run.id}`,
+      keel.adminKey,
+    );
+    expect(audit.body.records.map((record) => record.action)).toEqual(['prompt_run.reveal']);
+    expect(audit.body.records[0]!.actor.key_id).not.toBeNull();
+    expectNoRaw(audit.body);
   });
 
   it('pseudonymises: placeholders at rest, restored only for roles the policy names', async () => {
