@@ -4,7 +4,9 @@
  * store, the BM25 index and the vector index (usearch with its file in the data directory, or
  * pgvector in the database). Built on first use; the usearch file is reused when its manifest
  * matches the rows and rebuilt from the stored vectors when it is missing or stale. Kept in step
- * as documents are committed or deleted.
+ * as documents are committed or deleted in this process, and with other replicas through the
+ * collection's content version (migration 0010): `catchUp` compares it with the version the
+ * index reflects and loads only the documents changed since (removing those that are gone).
  */
 import path from 'node:path';
 import type { CollectionConfig } from '../../api/rag.js';
@@ -20,6 +22,15 @@ import { sourceManifest } from '../vector/source-manifest.js';
 import { openUsearchIndex, saveUsearchIndex } from '../vector/usearch-store.js';
 import type { UsearchVectorIndex } from '../vector/usearch-vector-index.js';
 import { type ChunkRow, type CollectionStore, vectorOf } from './collection-store.js';
+
+/** The collection's content version (0 when it is gone). */
+async function contentVersion(db: DatabaseV1, collectionId: string): Promise<number> {
+  const { rows } = await db.query<{ content_version: number }>(
+    'SELECT content_version FROM rag_collections WHERE id = $1',
+    [collectionId],
+  );
+  return Number(rows[0]?.content_version ?? 0);
+}
 
 /** The derived pgvector table of a collection. */
 export function pgvectorTable(collectionId: string): string {
@@ -63,6 +74,14 @@ export class CollectionIndex {
   /** Chunk id → vector version of every vector in the index: the usearch file's manifest. */
   readonly #vectorRows = new Map<string, string>();
   #dirty = false;
+  /** The collection's content version the index reflects (at least). */
+  #version = 0;
+  #checkedAt = Number.NEGATIVE_INFINITY;
+  #catching: Promise<void> | undefined;
+  /** Changes to the structures, one at a time (in-process commits and catch-ups interleave). */
+  #changes: Promise<unknown> = Promise.resolve();
+  #store: CollectionStore | undefined;
+  #db: DatabaseV1 | undefined;
 
   private constructor(
     readonly collectionId: string,
@@ -80,6 +99,8 @@ export class CollectionIndex {
     dataDir: string;
     embedder: EmbeddingModelV1;
   }): Promise<CollectionIndex> {
+    // Read before the rows: whatever commits while they load is caught up with later.
+    const version = await contentVersion(options.db, options.collectionId);
     const rows = await options.store.chunks(options.collectionId);
     const names = new Map((await options.store.documents(options.collectionId)).map((d) => [d.id, d.name]));
     const embedderId = options.config.embedder;
@@ -101,8 +122,11 @@ export class CollectionIndex {
       if (options.config.index.vector === 'pgvector') {
         const table = pgvectorTable(options.collectionId);
         const pg = await createPgvectorIndex({ db: options.db, table, dimensions });
-        // The table is derived too: bring it to the rows.
-        await options.db.exec(`TRUNCATE ${table}`);
+        // The table is derived too, and shared by the replicas: bring it to the rows without
+        // emptying it under another replica's searches (add overwrites, stale ids are deleted).
+        await options.db.query(`DELETE FROM ${table} WHERE NOT (id = ANY($1::text[]))`, [
+          withVectors.map((row) => row.id),
+        ]);
         for await (const batch of records()) await pg.add(batch);
         vector = pg;
       } else {
@@ -113,6 +137,9 @@ export class CollectionIndex {
       }
     }
     const index = new CollectionIndex(options.collectionId, embedderId, options.embedder, vector, file);
+    index.#version = version;
+    index.#store = options.store;
+    index.#db = options.db;
     for (const row of withVectors) index.#vectorRows.set(row.id, vectorVersion(row));
     const byDocument = new Map<string, ChunkRow[]>();
     for (const row of rows) {
@@ -137,27 +164,36 @@ export class CollectionIndex {
     );
   }
 
+  #serially<T>(change: () => Promise<T>): Promise<T> {
+    const next = this.#changes.catch(() => undefined).then(change);
+    this.#changes = next;
+    return next;
+  }
+
   /** A document's chunks were committed (replacing any it had). */
-  async replaceDocument(documentId: string, rows: readonly ChunkRow[], documentName: string): Promise<void> {
-    await this.removeDocument(documentId);
-    this.#addToText(rows, documentName);
-    if (this.vector) {
-      const withVectors = rows.filter((row) => row.embedding && row.embedder === this.embedderId);
-      if (withVectors.length)
-        await this.vector.add(withVectors.map((row) => ({ id: row.id, vector: vectorOf(row.embedding!) })));
-      for (const row of withVectors) this.#vectorRows.set(row.id, vectorVersion(row));
-    }
-    this.#dirty = true;
+  replaceDocument(documentId: string, rows: readonly ChunkRow[], documentName: string): Promise<void> {
+    return this.replaceDocuments([{ documentId, rows, name: documentName }]);
   }
 
   /** Many documents' chunks were committed together: one text update and one vector add for all. */
-  async replaceDocuments(
+  replaceDocuments(
     documents: readonly { documentId: string; rows: readonly ChunkRow[]; name: string }[],
   ): Promise<void> {
-    for (const document of documents) await this.removeDocument(document.documentId);
+    return this.#serially(() => this.#replace(documents));
+  }
+
+  removeDocument(documentId: string): Promise<void> {
+    return this.#serially(() => this.#remove(documentId));
+  }
+
+  async #replace(
+    documents: readonly { documentId: string; rows: readonly ChunkRow[]; name: string }[],
+  ): Promise<void> {
+    for (const document of documents) await this.#remove(document.documentId);
     const stored = documents.flatMap((document) =>
       document.rows.map((row) => storedChunk(row, document.name)),
     );
+    if (!stored.length) return;
     this.chunks.put(stored);
     let n = 0;
     this.lexical.add(
@@ -181,13 +217,77 @@ export class CollectionIndex {
     this.#dirty = true;
   }
 
-  async removeDocument(documentId: string): Promise<void> {
+  async #remove(documentId: string): Promise<void> {
     const ids = this.chunks.removeDocument(documentId);
     if (!ids.length) return;
     this.lexical.remove(ids);
     await this.vector?.remove(ids);
     for (const id of ids) this.#vectorRows.delete(id);
     this.#dirty = true;
+  }
+
+  /**
+   * Brings the index to the collection's committed documents when another process changed them:
+   * one primary-key read when nothing changed (at most every `minIntervalMs`); otherwise the
+   * changed documents' chunks are loaded and replaced, and removed documents dropped. Concurrent
+   * callers share one catch-up.
+   */
+  catchUp(options: { minIntervalMs?: number } = {}): Promise<void> {
+    if (!this.#db || !this.#store) return Promise.resolve();
+    if (performance.now() - this.#checkedAt < (options.minIntervalMs ?? 0)) return Promise.resolve();
+    this.#catching ??= this.#catchUp().finally(() => {
+      this.#catching = undefined;
+    });
+    return this.#catching;
+  }
+
+  async #catchUp(): Promise<void> {
+    const db = this.#db!;
+    const checkedAt = performance.now();
+    const current = await contentVersion(db, this.collectionId);
+    if (current <= this.#version) {
+      this.#checkedAt = checkedAt;
+      return;
+    }
+    // The version and the documents from one snapshot; chunks read afterwards can only be newer.
+    const { rows: documents } = await db.query<{
+      version: number;
+      id: string | null;
+      name: string;
+      changed: number;
+    }>(
+      `SELECT c.content_version AS version, d.id, d.name, d.content_version AS changed
+         FROM rag_collections c LEFT JOIN rag_documents d ON d.collection_id = c.id
+        WHERE c.id = $1`,
+      [this.collectionId],
+    );
+    if (!documents.length) return; // the collection is gone; its index is dropped with it
+    const since = this.#version;
+    const present = new Set(documents.flatMap((row) => (row.id ? [row.id] : [])));
+    const changed = documents.filter((row) => row.id && Number(row.changed) > since);
+    const rows = changed.length
+      ? await this.#store!.chunksOf(
+          this.collectionId,
+          changed.map((row) => row.id!),
+        )
+      : [];
+    const byDocument = new Map<string, ChunkRow[]>(changed.map((row) => [row.id!, []]));
+    for (const row of rows) byDocument.get(row.document_id)?.push(row);
+    const names = new Map(changed.map((row) => [row.id!, row.name]));
+    await this.#serially(async () => {
+      for (const documentId of this.chunks.documentIds())
+        if (!present.has(documentId)) await this.#remove(documentId);
+      await this.#replace(
+        [...byDocument].map(([documentId, list]) => ({
+          documentId,
+          rows: list,
+          name: names.get(documentId)!,
+        })),
+      );
+    });
+    this.#version = Math.max(this.#version, Number(documents[0]!.version));
+    this.#checkedAt = checkedAt;
+    if (this.#dirty) await this.persist().catch(() => undefined);
   }
 
   retrieve(options: RetrieveOptions): Promise<RetrievalResult> {

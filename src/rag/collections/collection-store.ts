@@ -324,6 +324,17 @@ export class CollectionStore {
 
   // Chunks --------------------------------------------------------------------------------------
 
+  /** The chunks of some documents of a collection (catching an index up with other replicas). */
+  async chunksOf(collectionId: string, documentIds: readonly string[]): Promise<ChunkRow[]> {
+    const { rows } = await this.db.query<ChunkRow>(
+      `SELECT id, document_id, ordinal, text, span_start, span_end, pages, heading_path, kind, metadata, embedding, embedder
+         FROM rag_chunks WHERE collection_id = $1 AND document_id = ANY($2::text[])
+        ORDER BY document_id, ordinal`,
+      [collectionId, documentIds],
+    );
+    return rows;
+  }
+
   async chunks(collectionId: string): Promise<ChunkRow[]> {
     const { rows } = await this.db.query<ChunkRow>(
       `SELECT k.id, k.document_id, k.ordinal, k.text, k.span_start, k.span_end, k.pages, k.heading_path, k.kind, k.metadata, k.embedding, k.embedder

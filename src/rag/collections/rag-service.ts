@@ -66,6 +66,9 @@ export interface RagServiceOptions {
   audit?: AuditRecorder;
 }
 
+/** How often a search checks for documents committed through other replicas (at most). */
+const CATCH_UP_INTERVAL_MS = 250;
+
 /** The model call that writes an answer: the collection's template and answer settings. */
 function answerRequest(
   question: string,
@@ -375,6 +378,8 @@ export class RagService {
   ): Promise<RetrievalResult> {
     const config = collection.config;
     const index = await this.ingestion.index(collection.id, config);
+    // Documents committed through another replica: one cheap version check, then only what changed.
+    await index.catchUp({ minIntervalMs: CATCH_UP_INTERVAL_MS });
     const vectorWeight =
       config.retrieval.vector_weight ?? (config.embedder.startsWith('hashing:') ? 0.05 : 0.5);
     return index

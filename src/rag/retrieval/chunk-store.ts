@@ -47,6 +47,11 @@ export class MemoryChunkStore implements ChunkStore {
   }
 
   /** Removes a document's chunks; returns their ids. */
+  /** The ids of the documents that have chunks here. */
+  documentIds(): string[] {
+    return [...this.#byDocument.keys()];
+  }
+
   removeDocument(documentId: string): string[] {
     const positions = this.#byDocument.get(documentId);
     if (!positions) return [];

@@ -23,12 +23,55 @@ const valueMessages: Record<string, string> = {
   '22003': 'The database refused a number: it is out of range.',
 };
 
+// The database is away (restarting, failing over, out of connections): 503, retried by callers.
+const connectionStates = new Set([
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now (starting up, recovering)
+  '53300', // too_many_connections
+]);
+const socketErrors = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+// What `pg` and `pg-pool` throw, without a code, when a connection ends under them.
+const connectionMessages =
+  /^(Connection terminated|Client has encountered a connection error|Client was closed and is not queryable|timeout exceeded when trying to connect)/;
+
+/** True when the error says the database cannot be reached now (not that the query was wrong). */
+export function isConnectionError(error: unknown): boolean {
+  if (error instanceof KeelError)
+    return error.code === 'service_unavailable' && error.data?.database === true;
+  const code = (error as { code?: unknown })?.code;
+  if (
+    typeof code === 'string' &&
+    (code.startsWith('08') || connectionStates.has(code) || socketErrors.has(code))
+  )
+    return true;
+  // Node wraps several address attempts (IPv4 and IPv6) in one AggregateError.
+  if (error instanceof AggregateError) return error.errors.some(isConnectionError);
+  const message = (error as { message?: unknown })?.message;
+  return typeof message === 'string' && connectionMessages.test(message);
+}
+
 /**
  * Maps engine errors to KeelError. The SQL text and parameters are never put into the message:
  * they can hold user data.
  */
 export function translateDatabaseError(error: unknown): unknown {
   if (error instanceof KeelError) return error;
+  if (isConnectionError(error)) {
+    const code = (error as { code?: unknown })?.code;
+    return new KeelError('service_unavailable', 'The database is unavailable; try again shortly.', {
+      cause: error,
+      data: { database: true, ...(typeof code === 'string' ? { reason: code } : {}) },
+    });
+  }
   const sqlState = (error as { code?: unknown })?.code;
   if (typeof sqlState === 'string' && sqlState in sqlStateToCode) {
     const code = sqlStateToCode[sqlState as keyof typeof sqlStateToCode];

@@ -2,7 +2,9 @@
  * @module storage/core/migrator
  * Applies the numbered SQL migrations shared by both engines, each in its own transaction, and
  * records them in `keel_migrations`. A migration that fails leaves the database at the previous
- * one; a migration whose text changed after it was applied is reported, not re-run.
+ * one; a migration whose text changed after it was applied is reported, not re-run. On PostgreSQL
+ * each step holds a transaction-scoped advisory lock, so replicas starting at once against the
+ * same database apply every migration exactly once (the others wait, then find it applied).
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
@@ -59,12 +61,17 @@ export async function readMigrations(directory = migrationsDirectory): Promise<M
 
 export async function migrate(db: DatabaseV1, migrations?: Migration[]): Promise<MigrationReport> {
   const all = migrations ?? (await readMigrations());
-  await db.exec(`CREATE TABLE IF NOT EXISTS keel_migrations (
-    id integer PRIMARY KEY,
-    name text NOT NULL,
-    checksum text NOT NULL,
-    applied_at timestamptz NOT NULL DEFAULT now()
-  )`);
+  // Under the lock too: two CREATE TABLE IF NOT EXISTS at once can both try to create the table
+  // (replicas starting together against an empty database).
+  await db.transaction(async (tx) => {
+    if (db.provider === 'postgres') await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCK_ID]);
+    await tx.exec(`CREATE TABLE IF NOT EXISTS keel_migrations (
+      id integer PRIMARY KEY,
+      name text NOT NULL,
+      checksum text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
+  });
   const report: MigrationReport = { applied: [], alreadyApplied: 0, drifted: [] };
   for (const migration of all) {
     await db.transaction(async (tx) => {
