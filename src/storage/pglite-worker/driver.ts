@@ -43,11 +43,9 @@ export interface PGliteWorkerOptions {
 export async function createPGliteWorkerDatabase(
   options: PGliteWorkerOptions = {},
 ): Promise<PGliteWorkerDatabase> {
-  // Owner-only files (core/private-files): PGlite creates its files with the process umask.
-  if (options.dataDir) {
-    await makePrivateDir(options.dataDir);
-    await makeTreePrivate(options.dataDir);
-  }
+  // Owner-only files (core/private-files): PGlite creates its files with the process umask, so
+  // they are made private once it has opened (existing ones and those it just created).
+  if (options.dataDir) await makePrivateDir(options.dataDir);
   const worker = new Worker(new URL('./worker.mjs', import.meta.url), {
     workerData: { dataDir: options.dataDir, loadDataDir: options.loadDataDir },
   });
