@@ -92,6 +92,7 @@ export const requirements: Record<string, Requirement> = {
   'POST /api/v1/prompts/{prompt}/run': project('invoke'),
   'GET /api/v1/prompt-runs/{id}': project('read'),
   'POST /api/v1/prompt-runs/{id}/restore': project('write'),
+  'POST /api/v1/prompt-runs/redact': project('manage'),
   'GET /api/v1/prompts': project('read'),
   'POST /api/v1/prompts': project('write'),
   'GET /api/v1/prompts/{prompt}': project('read'),
