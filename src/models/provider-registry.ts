@@ -7,7 +7,7 @@
  */
 import { KeelError } from '../core/errors.js';
 import type { EmbeddingModelV1 } from '../spec/embedding-model.js';
-import type { LanguageModelV1 } from '../spec/language-model.js';
+import type { CallContext, LanguageModelV1 } from '../spec/language-model.js';
 import type { ModelInfo, ProviderStatus, ProviderV1 } from '../spec/provider.js';
 import type { RerankModelV1 } from '../spec/rerank-model.js';
 import type { ModelMiddleware } from './middleware/model-middleware.js';
@@ -110,10 +110,22 @@ export class ProviderRegistry {
     return wrapLanguageModel(this.provider(provider).languageModel(modelId), this.#middleware);
   }
 
-  /** The embedding model, wrapped in the registry's middleware. */
-  embeddingModel(id: string): EmbeddingModelV1 {
+  /**
+   * The embedding model, wrapped in the registry's middleware. With `context`, calls that carry
+   * none are made for it (an ingestion job embeds for its collection's project).
+   */
+  embeddingModel(id: string, options: { context?: CallContext | undefined } = {}): EmbeddingModelV1 {
     const { provider, modelId } = parseModelId(id);
-    return wrapEmbeddingModel(this.provider(provider).embeddingModel(modelId), this.#middleware);
+    const model = this.provider(provider).embeddingModel(modelId);
+    const context = options.context;
+    if (!context) return wrapEmbeddingModel(model, this.#middleware);
+    return wrapEmbeddingModel(model, [
+      {
+        name: 'call-context',
+        wrapEmbed: ({ options: call, doEmbed }) => doEmbed(call.context ? call : { ...call, context }),
+      },
+      ...this.#middleware,
+    ]);
   }
 
   rerankModel(id: string): RerankModelV1 {

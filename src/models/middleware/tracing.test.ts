@@ -9,6 +9,7 @@ import { tracingMiddleware } from './tracing.js';
 interface OtlpAttribute {
   key: string;
   value: {
+    doubleValue?: number;
     stringValue?: string;
     intValue?: string;
     boolValue?: boolean;
@@ -65,6 +66,7 @@ function attributes(span: OtlpSpan): Record<string, unknown> {
       key,
       value.stringValue ??
         value.intValue ??
+        value.doubleValue ??
         value.boolValue ??
         value.arrayValue?.values.map((v) => v.stringValue),
     ]),

@@ -12,6 +12,7 @@ import { KeelError, toKeelError } from '../../core/errors.js';
 import { isRetryable, type JobContext, type JobHandler } from '../../jobs/index.js';
 import type { DatabaseV1 } from '../../spec/database.js';
 import type { EmbeddingModelV1 } from '../../spec/embedding-model.js';
+import type { CallContext } from '../../spec/language-model.js';
 import { parseCollectionConfig } from './collection-store.js';
 import { type BatchItem, chunkRows, commitBatch } from './document-writes.js';
 import { chunkStoredDocument, embedPrepared } from './prepare-document.js';
@@ -32,7 +33,7 @@ export interface IngestCounters {
 
 export interface IngestDependencies {
   db: DatabaseV1;
-  embedderFor: (id: string) => EmbeddingModelV1;
+  embedderFor: (id: string, context?: CallContext) => EmbeddingModelV1;
   /** After each committed wave (keeps the in-process search index in step). */
   afterCommit: (collectionId: string, config: CollectionConfig, items: BatchItem[]) => Promise<void>;
   /** After the job's last wave. */
@@ -85,7 +86,11 @@ async function runIngest(ctx: JobContext<IngestPayload>, deps: IngestDependencie
   }
   const config = parseCollectionConfig(collections[0].config);
   const configVersion = collections[0].config_version;
-  const embedder = deps.embedderFor(config.embedder);
+  const embedder = deps.embedderFor(config.embedder, {
+    projectId: ctx.job.projectId,
+    keyId: null,
+    endpoint: 'rag.ingest',
+  });
   let wave = 1;
   for (let page = 0; page < ids.length; page += PAGE) {
     const pageIds = ids.slice(page, page + PAGE);
@@ -101,7 +106,10 @@ async function runIngest(ctx: JobContext<IngestPayload>, deps: IngestDependencie
       const started = performance.now();
       const documents = rows.slice(i, i + wave);
       i += documents.length;
+      const t0 = performance.now();
       const items = await prepareWave(ctx, documents, config, embedder);
+      (globalThis as any).__prep = ((globalThis as any).__prep ?? 0) + performance.now() - t0;
+      const t1 = performance.now();
       const next = { ...counters };
       const kept = await ctx.transaction(async (tx) => {
         const committed = await commitBatch(tx, collectionId, configVersion, items);
@@ -123,6 +131,8 @@ async function runIngest(ctx: JobContext<IngestPayload>, deps: IngestDependencie
         return committed;
       });
       counters = next;
+      (globalThis as any).__commit = ((globalThis as any).__commit ?? 0) + performance.now() - t1;
+      ((globalThis as any).__waves ??= []).push(documents.length);
       await deps.afterCommit(collectionId, config, kept);
       const elapsed = performance.now() - started;
       if (elapsed < WAVE_MS / 2) wave = Math.min(MAX_WAVE, wave * 2);
@@ -130,6 +140,7 @@ async function runIngest(ctx: JobContext<IngestPayload>, deps: IngestDependencie
     }
   }
   await deps.afterJob(collectionId);
+  process.stderr.write(`prep ${Math.round((globalThis as any).__prep)} commit ${Math.round((globalThis as any).__commit)} t ${JSON.stringify((globalThis as any).__t)}\n`);
   if (counters.failed > 0 && counters.succeeded === 0)
     throw new KeelError('unprocessable', `None of the ${counters.failed} documents could be indexed.`, {
       data: { retriable: false },

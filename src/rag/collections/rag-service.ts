@@ -163,7 +163,7 @@ export class RagService {
       labelNames: ['code', 'mode'],
       registers: options.metrics ? [options.metrics.registry] : [],
     });
-    const embedderFor = (id: string) => this.embedder(id);
+    const embedderFor = (id: string, context?: CallContext) => this.embedder(id, context);
     this.ingestion = new IngestionService({
       db: options.db,
       store: this.store,
@@ -186,9 +186,10 @@ export class RagService {
    * A collection's embedder. `hashing:*` is built in: it answers even when the server was started
    * with a provider list that leaves the hashing provider out.
    */
-  embedder(id: string): EmbeddingModelV1 {
+  embedder(id: string, context?: CallContext): EmbeddingModelV1 {
     try {
-      return this.options.registry.embeddingModel(id);
+      // Wrapped in the registry's middleware: metered for `context`'s project when given.
+      return this.options.registry.embeddingModel(id, { context });
     } catch (error) {
       const [provider, ...rest] = id.split(':');
       if (provider !== 'hashing' || this.#registryHas('hashing')) throw error;
