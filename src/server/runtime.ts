@@ -27,6 +27,7 @@ import { RagService } from '../rag/collections/rag-service.js';
 import type { DatabaseV1 } from '../spec/database.js';
 import type { DetectorV1 } from '../spec/detector.js';
 import type { ProviderV1 } from '../spec/provider.js';
+import { changeFeed } from '../storage/core/cache-invalidation.js';
 import { openDatabase } from '../storage/index.js';
 import type { KeelServices } from './context.js';
 
@@ -140,6 +141,8 @@ export async function createRuntime(config: KeelConfig, options: RuntimeOptions 
       startedAt: new Date(),
       version: keelVersion,
     };
+    // Cached keys and policies follow changes from every replica from here on.
+    await changeFeed(db).ready();
     // Jobs a previous process left unfinished (ingestion, experiments, downloads) resume now.
     await jobs.start();
     let closed = false;

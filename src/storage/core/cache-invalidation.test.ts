@@ -6,6 +6,7 @@ import type { DatabaseV1 } from '../../spec/database.js';
 import { createTestDatabase, createTestPostgresDatabase, testPostgresUrl } from '../../testing/database.js';
 import { createPGliteWorkerDatabase } from '../pglite-worker/index.js';
 import { createPostgresDatabase } from '../postgres/index.js';
+import { changeFeed } from './cache-invalidation.js';
 import { migrate } from './migrator.js';
 
 const secretKey = Buffer.alloc(32, 7);
@@ -50,6 +51,8 @@ async function replicaSuite(a: DatabaseV1, b: DatabaseV1) {
     await one.close();
     await two.close();
   });
+  // As the runtime does before serving: listening from here on.
+  await changeFeed(watched.db).ready();
 
   // A project without a policy: the first call asks the database, the next ones nothing.
   expect(await two.resolve(projectId, {})).toBeUndefined();
@@ -67,6 +70,7 @@ async function replicaSuite(a: DatabaseV1, b: DatabaseV1) {
   // Keys: a key revoked through one replica stops authenticating on the other.
   const keysOne = new ApiKeyService(a);
   const keysTwo = new ApiKeyService(b);
+  await changeFeed(b).ready();
   const installation = await ensureInstallation(a);
   const { key, secret } = await keysOne.create({
     organizationId: installation.organizationId,
