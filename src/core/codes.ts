@@ -1,40 +1,11 @@
 /**
  * @module core/codes
- * The one table of error codes: every KeelError code maps to an HTTP status and a CLI exit code.
- * Adding a code here is the only way to add an error kind.
+ * The error-code table (`api/error-codes`, shared with the SDK) and its lookups for the server and
+ * the CLI.
  */
+import { type ErrorCode, errorCodes } from '../api/error-codes.js';
 
-export const errorCodes = {
-  invalid_request: { status: 400, exit: 2, title: 'Invalid request' },
-  invalid_json: { status: 400, exit: 2, title: 'Malformed JSON' },
-  invalid_config: { status: 400, exit: 78, title: 'Invalid configuration' },
-  context_length_exceeded: { status: 400, exit: 2, title: 'Prompt does not fit the context window' },
-  missing_variable: { status: 400, exit: 2, title: 'Template variable missing' },
-  unauthorized: { status: 401, exit: 77, title: 'Authentication required' },
-  forbidden: { status: 403, exit: 77, title: 'Not allowed' },
-  not_found: { status: 404, exit: 4, title: 'Not found' },
-  model_not_found: { status: 404, exit: 4, title: 'Model not found' },
-  conflict: { status: 409, exit: 5, title: 'Conflict' },
-  locked: { status: 409, exit: 5, title: 'Locked by another user' },
-  payload_too_large: { status: 413, exit: 2, title: 'Payload too large' },
-  unsupported_media_type: { status: 415, exit: 2, title: 'Unsupported media type' },
-  unprocessable: { status: 422, exit: 2, title: 'Unprocessable input' },
-  model_load_failed: { status: 422, exit: 6, title: 'Model could not be loaded' },
-  output_validation_failed: { status: 422, exit: 6, title: 'Output does not match the schema' },
-  guardrail_blocked: { status: 422, exit: 6, title: 'Blocked by a guardrail policy' },
-  rate_limited: { status: 429, exit: 75, title: 'Too many requests' },
-  client_closed: { status: 499, exit: 130, title: 'Client closed the request' },
-  internal: { status: 500, exit: 70, title: 'Internal error' },
-  not_implemented: { status: 501, exit: 69, title: 'Not supported by this provider' },
-  upstream_error: { status: 502, exit: 69, title: 'Upstream provider error' },
-  upstream_unavailable: { status: 502, exit: 69, title: 'Upstream provider unreachable' },
-  service_unavailable: { status: 503, exit: 69, title: 'Service unavailable' },
-  timeout: { status: 504, exit: 124, title: 'Time limit reached' },
-  network_error: { status: 502, exit: 69, title: 'Network error' },
-  checksum_mismatch: { status: 422, exit: 65, title: 'Checksum mismatch' },
-} as const satisfies Record<string, { status: number; exit: number; title: string }>;
-
-export type ErrorCode = keyof typeof errorCodes;
+export { type ErrorCode, errorCodes, isErrorCode } from '../api/error-codes.js';
 
 export function httpStatusOf(code: ErrorCode): number {
   return errorCodes[code].status;

@@ -22,7 +22,7 @@ import type {
   UsageResponse,
 } from '../api/platform.js';
 import type { TextGenRequest, TextGenResponse } from '../api/watsonx.js';
-import { errorFromResponse, KeelApiError } from './errors.js';
+import { codeOf, errorFromResponse, KeelApiError } from './errors.js';
 import { GuardrailsApi } from './guardrails.js';
 import { PromptsApi } from './prompts.js';
 import { RagApi } from './rag.js';
@@ -231,7 +231,7 @@ export class KeelClient implements SdkTransport {
         const error = data.errors?.[0];
         throw new KeelApiError(
           data.status_code ?? 500,
-          error?.code ?? 'error',
+          codeOf(error?.code, data.status_code ?? 500),
           error?.message ?? 'The stream failed.',
         );
       }
@@ -266,7 +266,7 @@ export class KeelClient implements SdkTransport {
         choices: { delta: { content?: string }; finish_reason: string | null }[];
         usage?: { prompt_tokens: number; completion_tokens: number };
       };
-      if (chunk.error) throw new KeelApiError(502, chunk.error.code, chunk.error.message);
+      if (chunk.error) throw new KeelApiError(502, codeOf(chunk.error.code, 502), chunk.error.message);
       if (chunk.warnings?.length) yield { type: 'warnings', warnings: chunk.warnings };
       const choice = chunk.choices[0];
       if (choice?.delta.content) yield { type: 'text', text: choice.delta.content };

@@ -1,7 +1,15 @@
 /**
  * @module sdk/errors
- * What the SDK throws: the server's error, with its code, HTTP status and issues.
+ * What the SDK throws: the server's error, with its code, HTTP status and issues. The codes are
+ * the server's own table (`api/error-codes`); a code outside it (a proxy's answer, a dropped
+ * connection) reads as `http_error`.
  */
+import { type ErrorCode, isErrorCode } from '../api/error-codes.js';
+
+export type { ErrorCode };
+/** One of Keel's codes, or `http_error` when the answer was not Keel's. */
+export type ApiErrorCode = ErrorCode | 'http_error';
+
 export interface ApiIssue {
   code: string;
   path: (string | number)[];
@@ -12,7 +20,7 @@ export class KeelApiError extends Error {
   override readonly name = 'KeelApiError';
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ApiErrorCode,
     message: string,
     readonly issues: ApiIssue[] = [],
     readonly data: Record<string, unknown> = {},
@@ -35,7 +43,7 @@ export async function errorFromResponse(response: Response): Promise<KeelApiErro
   if (keel?.message)
     return new KeelApiError(
       response.status,
-      keel.code ?? 'error',
+      codeOf(keel.code, response.status),
       keel.message,
       keel.issues ?? [],
       keel.data ?? {},
@@ -44,13 +52,19 @@ export async function errorFromResponse(response: Response): Promise<KeelApiErro
   if (watsonx?.[0])
     return new KeelApiError(
       response.status,
-      watsonx[0].code,
+      codeOf(watsonx[0].code, response.status),
       watsonx[0].message,
       (body.issues as ApiIssue[]) ?? [],
     );
   return new KeelApiError(
     response.status,
-    response.status === 401 ? 'unauthorized' : 'http_error',
+    codeOf(undefined, response.status),
     `HTTP ${response.status} ${response.statusText}`,
   );
+}
+
+/** A code from the wire as one of Keel's; anything else reads by its status. */
+export function codeOf(code: string | undefined, status: number): ApiErrorCode {
+  if (code && isErrorCode(code)) return code;
+  return status === 401 ? 'unauthorized' : 'http_error';
 }

@@ -4,7 +4,7 @@
  */
 export type { ChatChunk, KeelClientOptions, RequestOptions } from './client.js';
 export { KeelClient } from './client.js';
-export { type ApiIssue, KeelApiError } from './errors.js';
+export { type ApiErrorCode, type ApiIssue, type ErrorCode, KeelApiError } from './errors.js';
 export { GuardrailsApi, type StoredPolicyJson } from './guardrails.js';
 export { type LabelMove, PromptsApi } from './prompts.js';
 export * from './rag.js';

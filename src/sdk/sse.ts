@@ -2,7 +2,7 @@
  * @module sdk/sse
  * Parses a Server-Sent Events body into events, in the browser and in Node (WHATWG streams).
  */
-import { KeelApiError } from './errors.js';
+import { codeOf, KeelApiError } from './errors.js';
 export interface SseEvent {
   event: string;
   data: string;
@@ -76,7 +76,7 @@ export async function* readJsonEvents<T extends { type: string }>(
       ).error;
       throw new KeelApiError(
         error.status,
-        error.code,
+        codeOf(error.code, error.status),
         error.message,
         [],
         error.run_id ? { run_id: error.run_id } : {},
