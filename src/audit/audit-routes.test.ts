@@ -111,7 +111,9 @@ describe('GET /api/v1/audit', () => {
     for (const query of [{ since: 'yesterday' }, { since: '0000-01-01T00:00:00Z' }, { cursor: '-1' }]) {
       expect((await apiError(audit.list(query))).status).toBe(400);
     }
-    const inverted = await apiError(audit.list({ since: '2030-01-01T00:00:00Z', until: '2020-01-01T00:00:00Z' }));
+    const inverted = await apiError(
+      audit.list({ since: '2030-01-01T00:00:00Z', until: '2020-01-01T00:00:00Z' }),
+    );
     expect(inverted.status).toBe(400);
   });
 
@@ -119,7 +121,10 @@ describe('GET /api/v1/audit', () => {
     const validator = await admin.keys.create({ name: 'auditor', role: 'validator' });
     const editor = await admin.keys.create({ name: 'builder', role: 'editor' });
     const other = await admin.projects.create({ name: 'elsewhere' });
-    const otherAdmin = await sdkClient(keel, keel.adminKey, other.id).keys.create({ name: 'boss', role: 'admin' });
+    const otherAdmin = await sdkClient(keel, keel.adminKey, other.id).keys.create({
+      name: 'boss',
+      role: 'admin',
+    });
     await sdkClient(keel, otherAdmin.key).prompts.create({
       name: 'theirs',
       template: { mode: 'freeform', text: 'x' },
@@ -136,6 +141,12 @@ describe('GET /api/v1/audit', () => {
     expect(asOtherAdmin.every((record) => record.project_id === other.id)).toBe(true);
 
     expect((await apiError(new AuditApi(sdkClient(keel, editor.key)).list())).status).toBe(403);
+    // A project named in the X-Keel-Project header scopes the read, for org admins too.
+    const narrowed = (await new AuditApi(sdkClient(keel, keel.adminKey, other.id)).list({ limit: 1000 }))
+      .records;
+    expect(narrowed.length).toBeGreaterThan(0);
+    expect(narrowed.every((record) => record.project_id === other.id)).toBe(true);
+    expect((await apiError(new AuditApi(sdkClient(keel, validator.key, other.id)).list())).status).toBe(404);
     // Organisation-level records (sign-in failures) are for organisation admins only.
     expect(seen.some((record) => record.action === 'auth.sign_in.fail')).toBe(false);
     expect((await records({ action: 'auth.sign_in.fail' })).length).toBe(1);

@@ -1,7 +1,8 @@
 /**
  * @module server/routes/audit
  * `GET /api/v1/audit`: audit records with filters and cursor paging. Organisation admins read every
- * record; admins and validators of a project read that project's. `GET /api/v1/audit/verify`
+ * record; admins and validators of a project read that project's (a project named by `project_id`
+ * or the X-Keel-Project header narrows the read to it). `GET /api/v1/audit/verify`
  * (organisation admins) checks the whole chain.
  */
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
@@ -49,20 +50,21 @@ export function registerAudit(app: OpenAPIHono<KeelEnv>, services: KeelServices)
   app.openapi(listRoute, async (c) => {
     const query = c.req.valid('query');
     const principal = c.get('principal');
+    // A project named by the query or the X-Keel-Project header scopes the read (everyone needs
+    // the validate permission there); otherwise org admins read everything, others their projects.
+    const requested = query.project_id ?? c.req.header('x-keel-project');
     let visibleProjects: string[] | undefined;
-    if (!principal.orgAdmin) {
-      if (query.project_id) {
-        authorize(principal, query.project_id, 'validate');
-        visibleProjects = [query.project_id];
-      } else {
-        visibleProjects = [...principal.projectRoles]
-          .filter(([, role]) => roleAllows(role, 'validate'))
-          .map(([projectId]) => projectId);
-        if (!visibleProjects.length) {
-          throw new KeelError('forbidden', 'Reading the audit log needs the admin or validator role.', {
-            data: { permission: 'validate' },
-          });
-        }
+    if (requested) {
+      authorize(principal, requested, 'validate');
+      visibleProjects = [requested];
+    } else if (!principal.orgAdmin) {
+      visibleProjects = [...principal.projectRoles]
+        .filter(([, role]) => roleAllows(role, 'validate'))
+        .map(([projectId]) => projectId);
+      if (!visibleProjects.length) {
+        throw new KeelError('forbidden', 'Reading the audit log needs the admin or validator role.', {
+          data: { permission: 'validate' },
+        });
       }
     }
     if (query.since && query.until && new Date(query.since) >= new Date(query.until)) {
