@@ -30,6 +30,7 @@ const doctor = () => import('./commands/doctor.js');
 const prompt = () => import('./commands/prompt.js');
 const promptRun = () => import('./commands/prompt-run.js');
 const promptFiles = () => import('./commands/prompt-files.js');
+const promptRuns = () => import('./commands/prompt-runs.js');
 const guard = () => import('./commands/guard.js');
 const rag = () => import('./commands/rag.js');
 const audit = () => import('./commands/audit.js');
@@ -377,6 +378,14 @@ export const commandTable: CommandSpec[] = [
     options: [{ flags: '--dry-run', description: 'check and report without changing anything' }],
     load: promptFiles,
     handler: 'importCommand',
+  },
+  {
+    path: ['prompt', 'runs', 'redact'],
+    description:
+      'Mask the Prompt Lab runs and drafts stored before redaction under the policy that applies now, raw values sealed (project admins).',
+    options: [{ flags: '--batch <n>', description: 'rows per request (1-1000, default 200)' }],
+    load: promptRuns,
+    handler: 'redactCommand',
   },
   {
     path: ['doctor'],

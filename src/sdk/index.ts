@@ -6,6 +6,12 @@ export type { ChatChunk, KeelClientOptions, RequestOptions } from './client.js';
 export { KeelClient } from './client.js';
 export { type ApiErrorCode, type ApiIssue, type ErrorCode, KeelApiError } from './errors.js';
 export { GuardrailsApi, type StoredPolicyJson } from './guardrails.js';
-export { type LabelMove, PromptsApi } from './prompts.js';
+export {
+  type LabelMove,
+  PromptsApi,
+  type RedactHistoryReport,
+  type RevealOption,
+  type RunSearch,
+} from './prompts.js';
 export * from './rag.js';
 export { readSse, type SseEvent } from './sse.js';

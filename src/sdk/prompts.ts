@@ -45,6 +45,28 @@ import type { SdkTransport } from './transport.js';
 
 const enc = encodeURIComponent;
 
+/** Asks for the raw values the guardrail policy masked (roles in its `restoreRoles`; audited). */
+export interface RevealOption {
+  reveal?: boolean | undefined;
+}
+
+/** A run search; `reveal: true` gives a restore role raw values (other roles get the runs masked). */
+export type RunSearch = Omit<RunSearchQuery, 'reveal'> & RevealOption;
+
+/** What one `POST /api/v1/prompt-runs/redact` call masked; call again while `remaining`. */
+export interface RedactHistoryReport {
+  runs: number;
+  sessions: number;
+  remaining: boolean;
+}
+
+function searchQuery(query: Omit<RunSearch, 'session_id'> & { session_id?: string | undefined }) {
+  const { reveal, ...rest } = query;
+  return { ...rest, reveal: reveal ? 'true' : undefined } as Record<string, string | number | undefined>;
+}
+
+const revealQuery = (options: RevealOption) => ({ reveal: options.reveal ? 'true' : undefined });
+
 export interface LabelMove {
   label: string;
   version: number;
@@ -132,21 +154,35 @@ export class PromptsApi {
 
   readonly runs = {
     /** The run history: text search over prompts and outputs, filters by model, template, session, date. */
-    search: (query: RunSearchQuery = {}) =>
+    search: (query: RunSearch = {}) =>
       this.client.request<{ runs: PromptRun[]; next: string | null }>('GET', '/api/v1/prompt-runs', {
-        query: query as Record<string, string | number | undefined>,
+        query: searchQuery(query),
       }),
-    get: (id: string) => this.client.request<PromptRun>('GET', `/api/v1/prompt-runs/${enc(id)}`),
+    /** One run, masked as stored; `reveal: true` asks for the raw values (403 for a role the policy does not let restore). */
+    get: (id: string, options: RevealOption = {}) =>
+      this.client.request<PromptRun>('GET', `/api/v1/prompt-runs/${enc(id)}`, {
+        query: revealQuery(options),
+      }),
     /** Puts what the run used into a draft: a new session, or the given one. */
     restore: (id: string, input: RestoreRunRequest = {}) =>
       this.client.request<PromptSession>('POST', `/api/v1/prompt-runs/${enc(id)}/restore`, { body: input }),
+    /**
+     * Masks up to `limit` (default 200) runs and as many drafts written before runs were stored
+     * redacted, under the policy that applies now (project admins). Call again while `remaining`.
+     */
+    redactHistory: (input: { limit?: number } = {}) =>
+      this.client.request<RedactHistoryReport>('POST', '/api/v1/prompt-runs/redact', { body: input }),
   };
 
   readonly sessions = {
     list: () => this.client.request<{ sessions: PromptSession[] }>('GET', '/api/v1/prompt-sessions'),
     create: (input: CreateSessionRequest) =>
       this.client.request<PromptSession>('POST', '/api/v1/prompt-sessions', { body: input }),
-    get: (id: string) => this.client.request<PromptSession>('GET', `/api/v1/prompt-sessions/${enc(id)}`),
+    /** A session; its draft masked as stored, or raw with `reveal: true` (403 for a role the policy does not let restore). */
+    get: (id: string, options: RevealOption = {}) =>
+      this.client.request<PromptSession>('GET', `/api/v1/prompt-sessions/${enc(id)}`, {
+        query: revealQuery(options),
+      }),
     /** Saves the name or draft; 409 `locked` when another editor holds the lock. */
     save: (id: string, input: SaveSessionRequest) =>
       this.client.request<PromptSession>('PUT', `/api/v1/prompt-sessions/${enc(id)}`, { body: input }),
@@ -159,11 +195,11 @@ export class PromptsApi {
       this.client.request<PromptSession>('DELETE', `/api/v1/prompt-sessions/${enc(id)}/lock`, {
         query: { force: options.force ? 'true' : undefined },
       }),
-    runs: (id: string, query: Omit<RunSearchQuery, 'session_id'> = {}) =>
+    runs: (id: string, query: Omit<RunSearch, 'session_id'> = {}) =>
       this.client.request<{ runs: PromptRun[]; next: string | null }>(
         'GET',
         `/api/v1/prompt-sessions/${enc(id)}/runs`,
-        { query: query as Record<string, string | number | undefined> },
+        { query: searchQuery(query) },
       ),
   };
 
