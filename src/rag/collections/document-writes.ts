@@ -69,34 +69,32 @@ export async function upsertDocuments(
       outcomes.set(name, { id: row.id, outcome: 'unchanged', replaced: false, contentHash: entry.hash });
     else writes.push(entry);
   }
-  const columns = 9;
-  for (let i = 0; i < writes.length; i += 500) {
-    const params: unknown[] = [];
-    const tuples = writes.slice(i, i + 500).map(({ input, hash, provided }, j) => {
-      params.push(
-        newId('doc'),
-        collectionId,
-        input.name,
-        input.mediaType ?? null,
-        hash,
-        input.data.length,
-        input.data,
-        provided,
-        JSON.stringify(input.metadata),
-      );
-      const base = j * columns;
-      return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6}, $${base + 7}, $${base + 8}, $${base + 9}, 'pending')`;
-    });
-    // Replaced in place on conflict: same id, so its chunks are re-made under it.
+  for (let i = 0; i < writes.length; i += 2000) {
+    const slice = writes.slice(i, i + 2000);
+    // Arrays, not a VALUES list: a statement with thousands of parameters costs more to bind
+    // than the rows cost to write. Bytes travel as hex, which both engines decode the same way.
     const { rows } = await tx.query<{ id: string; name: string }>(
       `INSERT INTO rag_documents (id, collection_id, name, media_type, content_hash, size_bytes, source, provided_chunks, metadata, status)
-       VALUES ${tuples.join(', ')}
+       SELECT v.id, $1, v.name, v.media_type, v.content_hash, v.size_bytes, decode(v.source, 'hex'), v.provided::jsonb,
+              v.metadata::jsonb, 'pending'
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::text[], $9::text[])
+           AS v (id, name, media_type, content_hash, size_bytes, source, provided, metadata)
        ON CONFLICT (collection_id, name) DO UPDATE SET media_type = EXCLUDED.media_type,
          content_hash = EXCLUDED.content_hash, size_bytes = EXCLUDED.size_bytes, source = EXCLUDED.source,
          provided_chunks = EXCLUDED.provided_chunks, metadata = EXCLUDED.metadata, status = 'pending',
          error = NULL, updated_at = now()
        RETURNING id, name`,
-      params,
+      [
+        collectionId,
+        slice.map(() => newId('doc')),
+        slice.map(({ input }) => input.name),
+        slice.map(({ input }) => input.mediaType ?? null),
+        slice.map(({ hash }) => hash),
+        slice.map(({ input }) => input.data.length),
+        slice.map(({ input }) => hex(input.data)),
+        slice.map(({ provided }) => provided),
+        slice.map(({ input }) => JSON.stringify(input.metadata)),
+      ],
     );
     for (const row of rows)
       outcomes.set(row.name, {
@@ -132,33 +130,41 @@ export function chunkRows(
   }));
 }
 
+const hex = (bytes: Uint8Array) =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+
+/** A PostgreSQL array literal (`{"a","b"}`), so ragged arrays can travel inside a text[] parameter. */
+function arrayLiteral(values: readonly (string | number)[] | null): string | null {
+  if (!values) return null;
+  return `{${values.map((value) => (typeof value === 'number' ? String(value) : `"${value.replace(/["\\]/g, '\\$&')}"`)).join(',')}}`;
+}
+
 async function insertChunks(tx: DatabaseSession, collectionId: string, rows: readonly IndexedChunkRow[]) {
-  const columns = 14;
-  for (let i = 0; i < rows.length; i += 500) {
-    const values: unknown[] = [];
-    const tuples = rows.slice(i, i + 500).map((row, j) => {
-      values.push(
-        row.id,
-        collectionId,
-        row.document_id,
-        row.ordinal,
-        row.text,
-        row.span_start,
-        row.span_end,
-        row.pages,
-        row.heading_path,
-        row.kind,
-        row.language,
-        JSON.stringify(row.metadata),
-        row.embedding,
-        row.embedder,
-      );
-      return `(${Array.from({ length: columns }, (_, k) => `$${j * columns + k + 1}`).join(', ')})`;
-    });
+  for (let i = 0; i < rows.length; i += 2000) {
+    const slice = rows.slice(i, i + 2000);
     await tx.query(
       `INSERT INTO rag_chunks (id, collection_id, document_id, ordinal, text, span_start, span_end, pages, heading_path, kind, language, metadata, embedding, embedder)
-       VALUES ${tuples.join(', ')}`,
-      values,
+       SELECT v.id, $1, v.document_id, v.ordinal, v.text, v.span_start, v.span_end, v.pages::int[], v.heading_path::text[],
+              v.kind, v.language, v.metadata::jsonb, decode(v.embedding, 'hex'), v.embedder
+         FROM unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::int[], $7::int[], $8::text[], $9::text[],
+                     $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
+           AS v (id, document_id, ordinal, text, span_start, span_end, pages, heading_path, kind, language, metadata, embedding, embedder)`,
+      [
+        collectionId,
+        slice.map((row) => row.id),
+        slice.map((row) => row.document_id),
+        slice.map((row) => row.ordinal),
+        slice.map((row) => row.text),
+        slice.map((row) => row.span_start),
+        slice.map((row) => row.span_end),
+        slice.map((row) => arrayLiteral(row.pages)),
+        slice.map((row) => arrayLiteral(row.heading_path)),
+        slice.map((row) => row.kind),
+        slice.map((row) => row.language),
+        slice.map((row) => JSON.stringify(row.metadata)),
+        slice.map((row) => (row.embedding ? hex(row.embedding) : null)),
+        slice.map((row) => row.embedder),
+      ],
     );
   }
 }

@@ -41,7 +41,7 @@ export interface IngestDependencies {
 }
 
 /** Target time of one wave: long enough to amortise a commit, short enough for live progress. */
-const WAVE_MS = 200;
+const WAVE_MS = 250;
 const MAX_WAVE = 1000;
 const PAGE = 1000;
 
@@ -106,10 +106,7 @@ async function runIngest(ctx: JobContext<IngestPayload>, deps: IngestDependencie
       const started = performance.now();
       const documents = rows.slice(i, i + wave);
       i += documents.length;
-      const t0 = performance.now();
       const items = await prepareWave(ctx, documents, config, embedder);
-      (globalThis as any).__prep = ((globalThis as any).__prep ?? 0) + performance.now() - t0;
-      const t1 = performance.now();
       const next = { ...counters };
       const kept = await ctx.transaction(async (tx) => {
         const committed = await commitBatch(tx, collectionId, configVersion, items);
@@ -131,16 +128,13 @@ async function runIngest(ctx: JobContext<IngestPayload>, deps: IngestDependencie
         return committed;
       });
       counters = next;
-      (globalThis as any).__commit = ((globalThis as any).__commit ?? 0) + performance.now() - t1;
-      ((globalThis as any).__waves ??= []).push(documents.length);
       await deps.afterCommit(collectionId, config, kept);
       const elapsed = performance.now() - started;
-      if (elapsed < WAVE_MS / 2) wave = Math.min(MAX_WAVE, wave * 2);
-      else if (elapsed > WAVE_MS * 2) wave = Math.max(1, Math.floor(wave / 2));
+      if (elapsed < WAVE_MS) wave = Math.min(MAX_WAVE, wave * 2);
+      else if (elapsed > WAVE_MS * 4) wave = Math.max(1, Math.floor(wave / 2));
     }
   }
   await deps.afterJob(collectionId);
-  process.stderr.write(`prep ${Math.round((globalThis as any).__prep)} commit ${Math.round((globalThis as any).__commit)} t ${JSON.stringify((globalThis as any).__t)}\n`);
   if (counters.failed > 0 && counters.succeeded === 0)
     throw new KeelError('unprocessable', `None of the ${counters.failed} documents could be indexed.`, {
       data: { retriable: false },
