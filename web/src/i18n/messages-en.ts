@@ -378,6 +378,13 @@ export const en = {
   'collections.mode.vector': 'vector',
   'collections.scoreLegend':
     'Higher scores are closer matches. Keyword scores are BM25, vector scores are cosine similarity, and hybrid search fuses the two rankings; each result shows its parts.',
+  'history.masked': 'Values masked by the guardrail policy {policy}.',
+  'history.reveal': 'Show original values',
+  'history.revealRun': 'Show the original values of the run of {time}',
+  'history.revealed': 'Original values shown (policy {policy}); this view is recorded in the audit log.',
+  'history.revealFailed': 'Could not show the original values',
+  'lab.restoredMasked':
+    'The run was restored into the editor. Values the guardrail policy {policy} masked stay masked here.',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

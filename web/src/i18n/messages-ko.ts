@@ -380,4 +380,11 @@ export const ko: Record<MessageKey, string> = {
   'collections.mode.vector': '벡터',
   'collections.scoreLegend':
     '점수가 높을수록 더 가까운 결과입니다. 키워드 점수는 BM25, 벡터 점수는 코사인 유사도이며, 하이브리드 검색은 두 순위를 결합합니다. 각 결과 옆에 구성 점수를 보여 줍니다.',
+  'history.masked': '가드레일 정책 {policy}에 따라 값이 마스킹되었습니다.',
+  'history.reveal': '원래 값 보기',
+  'history.revealRun': '{time} 실행의 원래 값 보기',
+  'history.revealed': '원래 값을 표시합니다(정책 {policy}). 이 조회는 감사 로그에 기록됩니다.',
+  'history.revealFailed': '원래 값을 표시할 수 없습니다',
+  'lab.restoredMasked':
+    '실행 기록을 편집기로 불러왔습니다. 가드레일 정책 {policy}에 따라 마스킹된 값은 그대로 마스킹되어 있습니다.',
 };

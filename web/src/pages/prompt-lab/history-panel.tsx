@@ -1,7 +1,8 @@
 /**
  * The run history of the project (`GET /api/v1/prompt-runs`), newest first, searchable over
  * prompts and outputs. Restore puts what a run used — template, model, parameters, variable
- * values — back into the editor, and shows its output.
+ * values — back into the editor, and shows its output. Runs are listed as stored: masked where the
+ * guardrail policy masks; each item can ask for a run's original values (see `HistoryItem`).
  */
 import type { PromptRun } from '@keel/api/prompts';
 import { useEffect, useId, useState } from 'react';
@@ -10,6 +11,8 @@ import { Loading } from '../../components/loading';
 import { useI18n } from '../../i18n/i18n-context';
 import { describeError, type ShownError } from '../../lib/errors';
 import { useSession } from '../../session/session-context';
+import { HistoryItem } from './history-item';
+import { useMayReveal } from './use-restore-roles';
 
 const pageSize = 20;
 
@@ -21,13 +24,16 @@ export function HistoryPanel({
   refreshKey: number;
   onRestore(run: PromptRun): void;
 }) {
-  const { t, format } = useI18n();
+  const { t } = useI18n();
   const { client, projectId } = useSession();
   const searchId = useId();
   const [query, setQuery] = useState('');
   const [runs, setRuns] = useState<PromptRun[]>();
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<ShownError>();
+  const mayReveal = useMayReveal(
+    (runs ?? []).flatMap((run) => (run.redaction?.sealed ? [run.redaction.policy] : [])),
+  );
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: refreshKey and projectId trigger a reload.
   useEffect(() => {
@@ -74,32 +80,17 @@ export function HistoryPanel({
       {!runs && !error ? <Loading /> : null}
       {runs?.length === 0 ? <p className="hint">{t(query ? 'history.noMatch' : 'history.empty')}</p> : null}
       <ol className="history-list" aria-label={t('history.title')}>
-        {runs?.map((run) => {
-          const preview = run.status === 'ok' ? run.output : (run.error?.code ?? '');
-          return (
-            <li key={run.id} className="history-item">
-              <div className="history-meta">
-                <span className={`status-pill status-${run.status === 'ok' ? 'done' : 'failed'}`}>
-                  {t(run.status === 'ok' ? 'run.status.done' : 'run.status.failed')}
-                </span>
-                <time dateTime={run.created_at}>{format.dateTime(run.created_at)}</time>
-              </div>
-              <p className="history-model">
-                <code>{run.model}</code>
-                {run.template ? ` · ${run.template.name}@${run.template.version}` : ''}
-              </p>
-              <p className="history-preview">{preview.trim().slice(0, 120) || t('history.emptyOutput')}</p>
-              <button
-                type="button"
-                className="button small"
-                aria-label={t('history.restoreRun', { time: format.dateTime(run.created_at) })}
-                onClick={() => onRestore(run)}
-              >
-                {t('history.restore')}
-              </button>
-            </li>
-          );
-        })}
+        {runs?.map((run) => (
+          <HistoryItem
+            key={run.id}
+            run={run}
+            mayReveal={Boolean(run.redaction && mayReveal(run.redaction.policy))}
+            onRestore={onRestore}
+            onRevealed={(revealed) =>
+              setRuns((current) => current?.map((entry) => (entry.id === revealed.id ? revealed : entry)))
+            }
+          />
+        ))}
       </ol>
       {next ? (
         <button type="button" className="button small ghost" onClick={() => void more()}>

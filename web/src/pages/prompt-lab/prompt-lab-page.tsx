@@ -175,7 +175,10 @@ export function PromptLabPage() {
                     ? { name: recorded.template.name, version: recorded.template.version }
                     : null,
                 }),
-                t('lab.restored'),
+                // A run read masked restores masked: say so, naming the policy that masked it.
+                recorded.redaction?.sealed && !recorded.redaction.revealed
+                  ? t('lab.restoredMasked', { policy: recorded.redaction.policy })
+                  : t('lab.restored'),
               );
               show(stateOfRun(recorded));
             }}
