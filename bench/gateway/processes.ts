@@ -52,8 +52,8 @@ export async function startJsonChild<T>(
   return { process: child, info, stop: () => stopChild(child) };
 }
 
-export function startTsChild<T>(script: string, args: string[] = []) {
-  return startJsonChild<T>(tsx, [path.join(root, script), ...args]);
+export function startTsChild<T>(script: string, args: string[] = [], timeoutMs = 60_000) {
+  return startJsonChild<T>(tsx, [path.join(root, script), ...args], timeoutMs);
 }
 
 /** Starts a server that announces itself by listening, not by printing (Portkey). */

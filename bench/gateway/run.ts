@@ -2,8 +2,11 @@
  * bench/gateway — what Keel's gateway costs over a direct call, beside Portkey's open-source
  * gateway, in one run:
  *   - a fake OpenAI upstream (fixed reply, no delay, JSON and 20-chunk SSE) in its own process;
- *   - direct to it / through Keel (`/v1/chat/completions` → `openai-compatible` provider, with
+ *   - direct to it / through a bare `node:http` keep-alive forwarding proxy (the floor for any
+ *     Node gateway) / through Keel (`/v1/chat/completions` → `openai-compatible` provider, with
  *     authentication and usage metering on) / through Portkey (`x-portkey-custom-host`);
+ *   - again with a 1 KB input, direct / bare / Keel with a project `default` policy that masks
+ *     PII both ways and screens the input for injection;
  *   - p50/p99 at concurrency 1 (sequential keep-alive requests from this process), req/s at
  *     concurrency 50 (autocannon in its own process), first streamed byte;
  *   - llama.cpp tokens/s through Keel vs node-llama-cpp called directly on the same GGUF.
@@ -13,6 +16,17 @@
  */
 import { Pool } from 'undici';
 import { autocannon, type Child, startLlamaDirect, startPortkey, startTsChild } from './processes.js';
+
+/** Creates (body) or removes (null) the default guardrail policy of Keel's default project. */
+async function setDefaultPolicy(keelUrl: string, body: unknown): Promise<void> {
+  const response = await fetch(`${keelUrl}/api/v1/guardrails/policies/default`, {
+    method: body === null ? 'DELETE' : 'PUT',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    ...(body === null ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!response.ok) throw new Error(`policy: HTTP ${response.status} ${await response.text()}`);
+  await response.arrayBuffer().catch(() => undefined);
+}
 
 const quick = process.argv.includes('--quick');
 const sequential = quick ? 300 : 2000;
@@ -26,15 +40,21 @@ interface Target {
   path: string;
   headers: Record<string, string>;
   model: string;
+  /** The user message; a short greeting by default. */
+  content?: string;
 }
 
-function chatBody(model: string, stream: boolean): string {
-  return JSON.stringify({
-    model,
-    messages: [{ role: 'user', content: 'Say hello to the benchmark.' }],
-    stream,
-    ...(stream ? {} : {}),
-  });
+/** About 1 KB of ordinary text with some PII in it (masked by the policy), no injection. */
+const oneKilobyte = (() => {
+  const sentence =
+    '고객 김민수 님의 연락처는 010-2345-6789 이고 메일은 kim@example.com 입니다. Please summarise the order history for the quarterly report. ';
+  let text = '';
+  while (Buffer.byteLength(text) < 1024) text += sentence;
+  return text;
+})();
+
+function chatBody(model: string, stream: boolean, content = 'Say hello to the benchmark.'): string {
+  return JSON.stringify({ model, messages: [{ role: 'user', content }], stream });
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -45,7 +65,7 @@ function percentile(sorted: number[], p: number): number {
 /** Sequential requests on one keep-alive connection: latency to the full body (JSON) or to the first byte (SSE). */
 async function sequentialLatency(target: Target, stream: boolean): Promise<{ p50: number; p99: number }> {
   const pool = new Pool(target.url, { connections: 1, pipelining: 1 });
-  const body = chatBody(target.model, stream);
+  const body = chatBody(target.model, stream, target.content);
   const headers = { 'content-type': 'application/json', ...target.headers };
   const samples: number[] = [];
   try {
@@ -103,15 +123,29 @@ const children: Child[] = [];
 try {
   const upstream = await startTsChild<{ url: string }>('bench/gateway/upstream.ts');
   children.push(upstream);
-  const keel = await startTsChild<{ url: string }>('bench/gateway/keel-server.ts', [upstream.info.url, key]);
+  // A fresh embedded database is migrated at start: slow on a busy machine.
+  const keel = await startTsChild<{ url: string }>(
+    'bench/gateway/keel-server.ts',
+    [upstream.info.url, key],
+    240_000,
+  );
   children.push(keel);
   const portkey = await startPortkey(18787 + Math.floor(Math.random() * 1000));
   children.push(portkey);
+  const bare = await startTsChild<{ url: string }>('bench/gateway/bare-proxy.ts', [upstream.info.url]);
+  children.push(bare);
 
   const targets: Target[] = [
     {
       name: 'direct',
       url: upstream.info.url,
+      path: '/v1/chat/completions',
+      headers: {},
+      model: 'fake-model',
+    },
+    {
+      name: 'bare',
+      url: bare.info.url,
       path: '/v1/chat/completions',
       headers: {},
       model: 'fake-model',
@@ -136,8 +170,14 @@ try {
     },
   ];
 
+  const policyTargets: Target[] = [
+    { ...targets[0]!, name: 'direct_1k', content: oneKilobyte },
+    { ...targets[1]!, name: 'bare_1k', content: oneKilobyte },
+    { ...targets[2]!, name: 'keel_policy_1k', content: oneKilobyte },
+  ];
+
   const results: Record<string, Record<string, number>> = {};
-  for (const target of targets) {
+  const measure = async (target: Target) => {
     const json1 = await sequentialLatency(target, false);
     const sse1 = await sequentialLatency(target, true);
     const headers = { 'content-type': 'application/json', ...target.headers };
@@ -145,14 +185,14 @@ try {
       url: target.url + target.path,
       connections: 50,
       seconds: loadSeconds,
-      body: chatBody(target.model, false),
+      body: chatBody(target.model, false, target.content),
       headers,
     });
     const sse50 = await autocannon({
       url: target.url + target.path,
       connections: 50,
       seconds: loadSeconds,
-      body: chatBody(target.model, true),
+      body: chatBody(target.model, true, target.content),
       headers,
     });
     results[target.name] = {
@@ -167,7 +207,14 @@ try {
       sse_c50_rps: Math.round(sse50.requests.average),
       sse_c50_errors: sse50.errors + sse50.non2xx,
     };
-  }
+  };
+  for (const target of targets) await measure(target);
+  await setDefaultPolicy(keel.info.url, {
+    input: { pii: { action: 'mask' }, hap: { enabled: false }, injection: { enabled: true } },
+    output: { pii: { action: 'mask' }, hap: { enabled: false }, injection: { enabled: false } },
+  });
+  for (const target of policyTargets) await measure(target);
+  await setDefaultPolicy(keel.info.url, null);
 
   // Generation long enough to swamp HTTP costs, alternating direct and Keel runs so that both
   // see the same machine.
@@ -188,7 +235,14 @@ try {
   const keelR = results.keel!;
   const directR = results.direct!;
   const portkeyR = results.portkey!;
+  const bareR = results.bare!;
+  const policyR = results.keel_policy_1k!;
+  const bare1kR = results.bare_1k!;
+  const direct1kR = results.direct_1k!;
   const summary = {
+    keel_over_bare_rps_json_c50: round(keelR.json_c50_rps! / bareR.json_c50_rps!, 2),
+    keel_over_bare_rps_sse_c50: round(keelR.sse_c50_rps! / bareR.sse_c50_rps!, 2),
+    bare_added_p50_ms_json_c1: round(bareR.json_c1_p50_ms! - directR.json_c1_p50_ms!),
     keel_added_p50_ms_json_c1: round(keelR.json_c1_p50_ms! - directR.json_c1_p50_ms!),
     portkey_added_p50_ms_json_c1: round(portkeyR.json_c1_p50_ms! - directR.json_c1_p50_ms!),
     keel_added_first_byte_ms: round(keelR.sse_first_byte_p50_ms! - directR.sse_first_byte_p50_ms!),
@@ -196,11 +250,18 @@ try {
     keel_over_portkey_rps_json_c50: round(keelR.json_c50_rps! / portkeyR.json_c50_rps!, 2),
     keel_over_portkey_rps_sse_c50: round(keelR.sse_c50_rps! / portkeyR.sse_c50_rps!, 2),
     keel_over_direct_rps_json_c50: round(keelR.json_c50_rps! / directR.json_c50_rps!, 2),
+    policy_1k_keel_over_bare_rps_json_c50: round(policyR.json_c50_rps! / bare1kR.json_c50_rps!, 2),
+    policy_1k_keel_over_bare_rps_sse_c50: round(policyR.sse_c50_rps! / bare1kR.sse_c50_rps!, 2),
+    policy_1k_keel_added_p50_ms_json_c1: round(policyR.json_c1_p50_ms! - direct1kR.json_c1_p50_ms!),
+    policy_1k_keel_added_first_byte_ms: round(
+      policyR.sse_first_byte_p50_ms! - direct1kR.sse_first_byte_p50_ms!,
+    ),
     llamacpp_tokens_per_s_direct: Math.round(directRate),
     llamacpp_tokens_per_s_keel: Math.round(keelRate),
     llamacpp_keel_over_direct: round(keelRate / directRate, 3),
   };
   const targetsMet = {
+    rps_ge_70pct_bare: summary.keel_over_bare_rps_json_c50 >= 0.7,
     added_p50_le_0_5ms: summary.keel_added_p50_ms_json_c1 <= 0.5,
     added_first_byte_le_1ms: summary.keel_added_first_byte_ms <= 1,
     rps_ge_5x_portkey: summary.keel_over_portkey_rps_json_c50 >= 5,
@@ -209,10 +270,11 @@ try {
 
   const columns = Object.keys(directR);
   const pad = (text: string, width: number) => text.padEnd(width);
-  process.stdout.write(`\n${pad('metric', 26)}${targets.map((target) => pad(target.name, 12)).join('')}\n`);
+  const shown = [...targets, ...policyTargets];
+  process.stdout.write(`\n${pad('metric', 26)}${shown.map((target) => pad(target.name, 15)).join('')}\n`);
   for (const column of columns) {
     process.stdout.write(
-      `${pad(column, 26)}${targets.map((target) => pad(String(results[target.name]![column]), 12)).join('')}\n`,
+      `${pad(column, 26)}${shown.map((target) => pad(String(results[target.name]![column]), 15)).join('')}\n`,
     );
   }
   process.stdout.write('\n');

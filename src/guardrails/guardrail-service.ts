@@ -26,6 +26,8 @@ import {
   type PolicyBody,
   type PolicyOverride,
   policyBodySchema,
+  type RequestedPolicy,
+  requestedFromBody,
 } from './policy.js';
 import { openMapping, type Pseudonymizer, sealMapping } from './pseudonymizer.js';
 
@@ -207,6 +209,8 @@ export class GuardrailService {
     projectId: string,
     options: {
       explicit?: PolicyBody | undefined;
+      /** What the request-level policy names (by default, everything in `explicit`). */
+      requested?: RequestedPolicy | undefined;
       name?: string | undefined;
       templatePolicy?: string | undefined;
       role?: Role | undefined;
@@ -229,7 +233,11 @@ export class GuardrailService {
     if (!options.explicit) return base;
     if (!base) return { name: 'request', body: options.explicit };
     const mayLoosen = options.role !== undefined && base.body.allowRequestOverrides.includes(options.role);
-    const merged = mergeRequestPolicy(base.body, options.explicit, mayLoosen);
+    const merged = mergeRequestPolicy(
+      base.body,
+      options.requested ?? requestedFromBody(options.explicit),
+      mayLoosen,
+    );
     return {
       name: `${base.name}+request`,
       body: merged.policy,
@@ -246,6 +254,44 @@ export class GuardrailService {
   }
 
   /** Records decisions (batched) and counts them. */
+  /**
+   * Loosenings a request-level policy asked for: recorded beside the span decisions (detector
+   * `request-override`, version `applied` or `refused`, type `<detector>[.<type>].<setting>`, no
+   * span) and in the audit log (`policy.override` / `policy.override.refused`).
+   */
+  recordOverrides(overrides: readonly PolicyOverride[], context: DecisionContext): void {
+    if (!overrides.length) return;
+    this.record(
+      overrides.map((override) => ({
+        detector: 'request-override',
+        version: override.applied ? 'applied' : 'refused',
+        type: `${override.detector}${override.type ? `.${override.type}` : ''}.${override.setting}`,
+        score: 0,
+        action: 'flag' as const,
+        start: 0,
+        end: 0,
+        spanHash: '',
+        direction: override.direction,
+      })),
+      context,
+    );
+    for (const override of overrides)
+      this.options.audit?.record({
+        action: override.applied ? 'policy.override' : 'policy.override.refused',
+        projectId: context.projectId,
+        target: { type: 'policy', id: context.policy ?? null },
+        detail: {
+          direction: override.direction,
+          detector: override.detector,
+          type: override.type ?? null,
+          setting: override.setting,
+          project: override.project,
+          requested: override.requested,
+          endpoint: context.source,
+        },
+      });
+  }
+
   record(decisions: readonly Decision[], context: DecisionContext): void {
     if (!decisions.length) return;
     for (const decision of decisions) {

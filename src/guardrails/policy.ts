@@ -142,6 +142,47 @@ export interface PolicyOverride {
   applied: boolean;
 }
 
+/** What a request-level policy names, detector by detector; what it leaves out it does not ask for. */
+export type RequestedPolicy = Partial<
+  Record<'input' | 'output', Partial<Record<'pii' | 'hap' | 'injection', Partial<Rule>>>>
+>;
+
+/** The settings watsonx `moderations` name (the same reading as policyFromModerations). */
+export function requestedFromModerations(moderations: Moderations): RequestedPolicy {
+  const requested: RequestedPolicy = {};
+  for (const side of ['input', 'output'] as const) {
+    const hap = moderations.hap?.[side];
+    const pii = moderations.pii?.[side];
+    const direction: NonNullable<RequestedPolicy['input']> = {};
+    if (hap)
+      direction.hap = {
+        enabled: hap.enabled ?? false,
+        action: 'block',
+        ...(hap.threshold !== undefined ? { threshold: hap.threshold } : {}),
+      };
+    if (pii)
+      direction.pii = {
+        enabled: pii.enabled ?? false,
+        action: moderations.pii?.mask?.remove_entity_value || side === 'output' ? 'mask' : 'block',
+        ...(pii.threshold !== undefined ? { threshold: pii.threshold } : {}),
+      };
+    if (hap || pii) requested[side] = direction;
+  }
+  return requested;
+}
+
+/** Every detector setting of a whole policy, as a request that names them all. */
+export function requestedFromBody(body: PolicyBody): RequestedPolicy {
+  const side = (policy: DirectionPolicy) =>
+    Object.fromEntries(
+      detectorNames.map((name) => [
+        name,
+        { enabled: policy[name].enabled, threshold: policy[name].threshold, action: policy[name].action },
+      ]),
+    );
+  return { input: side(body.input), output: side(body.output) };
+}
+
 function loosenings(
   project: Rule,
   requested: Rule,
@@ -159,51 +200,47 @@ function loosenings(
 const detectorNames = ['pii', 'hap', 'injection'] as const;
 
 /**
- * Combines a request-level policy with the project's. The request may add checks and tighten
- * them; where it would loosen one, the project's rule stays — unless `mayLoosen`, in which case
- * the request's policy applies as asked. Either way every loosening is listed in `overrides`.
- * Who may restore pseudonymised values stays the project's choice.
+ * Combines what a request names with the project's policy. The request may add checks and
+ * tighten them; where it would loosen one, the project's rule stays — unless `mayLoosen`, in
+ * which case the request's values apply as asked. Either way every loosening is listed in
+ * `overrides`. Detectors the request does not name keep the project's rules; who may restore
+ * pseudonymised values stays the project's choice.
  */
 export function mergeRequestPolicy(
   project: PolicyBody,
-  requested: PolicyBody,
+  requested: RequestedPolicy,
   mayLoosen: boolean,
 ): { policy: PolicyBody; overrides: PolicyOverride[] } {
   const overrides: PolicyOverride[] = [];
   const direction = (side: 'input' | 'output'): DirectionPolicy => {
-    const merged = {} as DirectionPolicy;
+    const merged = { ...project[side] };
     for (const name of detectorNames) {
+      const asked = requested[side]?.[name];
+      if (!asked) continue;
       const base = project[side][name];
-      const asked = requested[side][name];
-      const baseRule = { enabled: base.enabled, threshold: base.threshold, action: base.action };
-      const askedRule = { enabled: asked.enabled, threshold: asked.threshold, action: asked.action };
+      const baseRule: Rule = { enabled: base.enabled, threshold: base.threshold, action: base.action };
+      const askedRule: Rule = { ...baseRule, ...asked };
       const detectorLevel = loosenings(baseRule, askedRule);
       for (const found of detectorLevel)
         overrides.push({ direction: side, detector: name, ...found, applied: mayLoosen });
-      const typeNames = new Set([...Object.keys(base.types), ...Object.keys(asked.types)]);
-      const types: Record<string, Rule> = {};
-      for (const type of typeNames) {
-        const baseType = ruleFor(project[side], name, type);
-        const askedType = ruleFor(requested[side], name, type);
-        for (const found of loosenings(baseType, askedType))
-          if (!detectorLevel.some((known) => known.setting === found.setting))
-            overrides.push({ direction: side, detector: name, type, ...found, applied: mayLoosen });
-        types[type] = stricter(baseType, askedType);
+      if (mayLoosen) {
+        merged[name] = { ...base, ...askedRule } as never;
+        continue;
       }
-      const rule = stricter(baseRule, askedRule);
-      (merged as Record<string, unknown>)[name] = mayLoosen ? asked : { ...rule, types };
+      const types: Record<string, Rule> = {};
+      for (const type of Object.keys(base.types)) {
+        const baseType = ruleFor(project[side], name, type);
+        for (const found of loosenings(baseType, askedRule))
+          if (!detectorLevel.some((known) => known.setting === found.setting))
+            overrides.push({ direction: side, detector: name, type, ...found, applied: false });
+        types[type] = stricter(baseType, askedRule);
+      }
+      merged[name] = { ...stricter(baseRule, askedRule), types } as never;
     }
     return merged;
   };
-  const input = direction('input');
-  const output = direction('output');
   return {
-    policy: {
-      ...project,
-      input,
-      output,
-      restoreRoles: project.restoreRoles,
-    },
+    policy: { ...project, input: direction('input'), output: direction('output') },
     overrides,
   };
 }

@@ -8,7 +8,7 @@
  */
 import type { Context } from 'hono';
 import type { Moderations } from '../api/watsonx.js';
-import { policyFromModerations } from '../guardrails/policy.js';
+import { policyFromModerations, requestedFromModerations } from '../guardrails/policy.js';
 import type { GuardrailOutcome, GuardrailRequest } from '../guardrails/request-guard.js';
 import type { KeelEnv, KeelServices } from './context.js';
 import type { ProjectScope } from './project-scope.js';
@@ -19,12 +19,10 @@ export async function guardrailsFor(
   scope: ProjectScope,
   options: { moderations?: Moderations | undefined; templatePolicy?: string | undefined } = {},
 ): Promise<GuardrailRequest | undefined> {
-  const explicit =
-    options.moderations && (options.moderations.hap || options.moderations.pii)
-      ? policyFromModerations(options.moderations)
-      : undefined;
+  const named = options.moderations && (options.moderations.hap || options.moderations.pii);
   const resolved = await services.guardrails.resolve(scope.projectId, {
-    explicit,
+    explicit: named ? policyFromModerations(options.moderations!) : undefined,
+    requested: named ? requestedFromModerations(options.moderations!) : undefined,
     name: c.req.header('x-keel-guardrail-policy'),
     templatePolicy: options.templatePolicy,
     role: scope.role,

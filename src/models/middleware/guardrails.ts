@@ -7,9 +7,8 @@
  * passes straight through. Decisions are recorded for the call's project and reported in
  * `middlewareMetadata.guardrails`.
  */
-import { type Decision, INPUT_REJECTED } from '../../guardrails/evaluate.js';
+import { INPUT_REJECTED } from '../../guardrails/evaluate.js';
 import type { GuardrailService } from '../../guardrails/guardrail-service.js';
-import type { PolicyOverride } from '../../guardrails/policy.js';
 import type { Pseudonymizer } from '../../guardrails/pseudonymizer.js';
 import { type GuardrailOutcome, type GuardrailRequest, guardPrompt } from '../../guardrails/request-guard.js';
 import { createStreamGuard, type StreamGuard } from '../../guardrails/stream-guard.js';
@@ -60,7 +59,14 @@ export function guardrailsMiddleware(service: GuardrailService): LanguageModelMi
       ...(request.overrides?.length ? { overrides: request.overrides } : {}),
     };
     record(options.context, request, checked.decisions);
-    if (request.overrides?.length) record(options.context, request, overrideDecisions(request.overrides));
+    if (request.overrides?.length && options.context)
+      service.recordOverrides(request.overrides, {
+        projectId: options.context.projectId,
+        keyId: options.context.keyId,
+        source: options.context.endpoint,
+        policy: request.policyName,
+        ...(options.context.requestId ? { requestId: options.context.requestId } : {}),
+      });
     return {
       request,
       prompt: checked.prompt,
@@ -158,25 +164,6 @@ export function guardrailsMiddleware(service: GuardrailService): LanguageModelMi
       };
     },
   };
-}
-
-/**
- * A request-level policy's loosenings as guardrail decisions, so they sit in the project's
- * guardrail record beside the spans: detector `request-override`, version `applied` or `refused`,
- * type `<detector>[.<type>].<setting>`, no span.
- */
-function overrideDecisions(overrides: readonly PolicyOverride[]): Decision[] {
-  return overrides.map((override) => ({
-    detector: 'request-override',
-    version: override.applied ? 'applied' : 'refused',
-    type: `${override.detector}${override.type ? `.${override.type}` : ''}.${override.setting}`,
-    score: 0,
-    action: 'flag',
-    start: 0,
-    end: 0,
-    spanHash: '',
-    direction: override.direction,
-  }));
 }
 
 function blockedResult(): GenerateResult {
