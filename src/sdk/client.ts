@@ -22,6 +22,7 @@ import type {
   UsageResponse,
 } from '../api/platform.js';
 import type { TextGenRequest, TextGenResponse } from '../api/watsonx.js';
+import { AuditApi } from './audit.js';
 import { codeOf, errorFromResponse, KeelApiError } from './errors.js';
 import { GuardrailsApi } from './guardrails.js';
 import { PromptsApi } from './prompts.js';
@@ -162,6 +163,8 @@ export class KeelClient implements SdkTransport {
   readonly prompts: PromptsApi = new PromptsApi(this);
 
   readonly guardrails: GuardrailsApi = new GuardrailsApi(this);
+
+  readonly audit: AuditApi = new AuditApi(this);
 
   readonly rag: RagApi = new RagApi(this);
 

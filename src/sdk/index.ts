@@ -2,6 +2,8 @@
  * @module sdk
  * Keel's TypeScript SDK. `new KeelClient({ baseURL, apiKey })`.
  */
+
+export { AuditApi, type AuditListQuery } from './audit.js';
 export type { ChatChunk, KeelClientOptions, RequestOptions } from './client.js';
 export { KeelClient } from './client.js';
 export { type ApiErrorCode, type ApiIssue, type ErrorCode, KeelApiError } from './errors.js';
