@@ -134,6 +134,12 @@ export const configSchema = z.strictObject({
       maxBatch: z.number().int().min(1).default(500),
     })
     .prefault({}),
+  jobs: z
+    .strictObject({
+      /** How long a claimed job holds without a heartbeat: a replica killed mid-job loses it after this. */
+      leaseMs: z.number().int().min(1000).max(600_000).default(30_000),
+    })
+    .prefault({}),
   guardrails: z
     .strictObject({
       /**
@@ -181,6 +187,7 @@ export const environmentVariables: Record<string, { path: string[]; type: 'strin
   KEEL_DATABASE_URL: { path: ['database', 'url'], type: 'string' },
   KEEL_BOOTSTRAP_KEY: { path: ['bootstrapKey'], type: 'string' },
   KEEL_SECRET_KEY: { path: ['secretKey'], type: 'string' },
+  KEEL_JOB_LEASE_MS: { path: ['jobs', 'leaseMs'], type: 'int' },
   KEEL_AUDIT_SIGNING_KEY: { path: ['audit', 'signingKey'], type: 'string' },
   KEEL_GUARDRAILS_NER_MODEL: { path: ['guardrails', 'nerModel'], type: 'string' },
   KEEL_GUARDRAILS_HAP_MODEL: { path: ['guardrails', 'hapModel'], type: 'string' },

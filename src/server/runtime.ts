@@ -7,11 +7,11 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { AuditLog } from '../audit/index.js';
 import type { KeelConfig } from '../core/config.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { KeelMetrics } from '../core/metrics.js';
 import { loadSecretKey } from '../core/secret-key.js';
-import { AuditLog } from '../audit/index.js';
 import { GuardrailService } from '../guardrails/guardrail-service.js';
 import { JobService } from '../jobs/index.js';
 import { GenerationService } from '../models/generation-service.js';
@@ -114,8 +114,22 @@ export async function createRuntime(config: KeelConfig, options: RuntimeOptions 
     const generation = new GenerationService({ registry });
     // The one job runner: modules register their kinds below; it starts once they all have.
     // An embedded database belongs to this process alone, so jobs left running were orphaned.
-    const jobs = new JobService({ db, logger, exclusive: db.provider === 'pglite' });
-    const rag = new RagService({ db, jobs, registry, generation, dataDir: config.dataDir, logger, metrics, audit });
+    const jobs = new JobService({
+      db,
+      logger,
+      exclusive: db.provider === 'pglite',
+      leaseMs: config.jobs.leaseMs,
+    });
+    const rag = new RagService({
+      db,
+      jobs,
+      registry,
+      generation,
+      dataDir: config.dataDir,
+      logger,
+      metrics,
+      audit,
+    });
     const pulls = new PullService({
       jobs,
       modelsDir: path.join(config.dataDir, 'models'),

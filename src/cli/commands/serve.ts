@@ -3,7 +3,7 @@
  * `keel serve`: start the API and the console on 127.0.0.1 (unless told otherwise), print the
  * first admin key on first start, and shut down cleanly on SIGINT/SIGTERM.
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { KeelError } from '../../core/errors.js';
 import { createLogger } from '../../core/logger.js';
@@ -46,6 +46,8 @@ export const serveCommand: CommandHandler = async (context, _args, options) => {
     throw error;
   }
   const infoFile = serverInfoPath(config);
+  // With PostgreSQL and KEEL_SECRET_KEY nothing else may have created the data directory yet.
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   writeFileSync(
     infoFile,
     JSON.stringify({ url: server.url, pid: process.pid, startedAt: new Date().toISOString() }),
