@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { KeelError } from '../core/errors.js';
+import { redactUrl } from '../core/redact-url.js';
 import type { DatabaseV1 } from '../spec/database.js';
 import { migrate } from './core/migrator.js';
 import { acquireProcessLock } from './core/process-lock.js';
@@ -62,13 +63,5 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   return db;
 }
 
-/** Hides the password in a connection string. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
-}
+// Connection strings are shown through the one URL redaction helper.
+export { redactUrl };
