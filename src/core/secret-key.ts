@@ -2,7 +2,8 @@
  * @module core/secret-key
  * The server's key for data sealed at rest: from `secretKey` / KEEL_SECRET_KEY (any string,
  * stretched with SHA-256), or a random key kept in `<data-dir>/secret.key` (mode 0600) and
- * created on first start.
+ * created on first start. Replicas that share a database must share the key (KEEL_SECRET_KEY):
+ * a mapping sealed by one is opened by another.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

@@ -33,16 +33,23 @@ export async function listen(
           url: `http://${urlHost}:${info.port}`,
           port: info.port,
           close(graceMs = 5_000) {
+            const http = server as unknown as {
+              closeIdleConnections?: () => void;
+              closeAllConnections?: () => void;
+            };
             return new Promise<void>((done) => {
-              const timer = setTimeout(() => {
-                (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-              }, graceMs);
+              const timer = setTimeout(() => http.closeAllConnections?.(), graceMs);
               timer.unref();
+              // Keep-alive connections go idle as their last request finishes: close them then,
+              // rather than holding the shutdown for the whole grace period.
+              const sweep = setInterval(() => http.closeIdleConnections?.(), 50);
+              sweep.unref();
               server.close(() => {
                 clearTimeout(timer);
+                clearInterval(sweep);
                 done();
               });
-              (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+              http.closeIdleConnections?.();
             });
           },
         });

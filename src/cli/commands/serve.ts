@@ -56,6 +56,11 @@ export const serveCommand: CommandHandler = async (context, _args, options) => {
 
   const { installation } = runtime.services;
   if (installation.generatedAdminKey) printFirstStartKey(context, installation.generatedAdminKey);
+  if (config.database.url && !config.secretKey) {
+    io.stderr.write(
+      'warning: no KEEL_SECRET_KEY: this replica seals data with a key of its own data directory; replicas sharing a database must share KEEL_SECRET_KEY (see docs/architecture/scaling.md).\n',
+    );
+  }
   if (!['127.0.0.1', 'localhost', '::1'].includes(config.server.host)) {
     io.stderr.write(
       `warning: listening on ${config.server.host}: Keel is reachable from other machines. Put TLS in front of it.\n`,
