@@ -190,17 +190,21 @@ export async function commitBatch(
   items: readonly BatchItem[],
 ): Promise<BatchItem[]> {
   if (!items.length) return [];
-  const { rows: current } = await tx.query<{ id: string; content_hash: string }>(
-    'SELECT id, content_hash FROM rag_documents WHERE id = ANY($1::text[]) FOR UPDATE',
+  const { rows: current } = await tx.query<{ id: string; content_hash: string; chunk_count: number }>(
+    'SELECT id, content_hash, chunk_count FROM rag_documents WHERE id = ANY($1::text[]) FOR UPDATE',
     [items.map((item) => item.documentId)],
   );
   const hashes = new Map(current.map((row) => [row.id, row.content_hash]));
+  // A document that never had chunks has none to delete (most of a first ingestion).
+  const hadChunks = new Set(current.filter((row) => row.chunk_count > 0).map((row) => row.id));
   const kept = items.filter((item) => hashes.get(item.documentId) === item.contentHash);
   const ready = kept.filter((item) => item.prepared);
   const failed = kept.filter((item) => item.failure);
   if (ready.length) {
     const ids = ready.map((item) => item.documentId);
-    await tx.query('DELETE FROM rag_chunks WHERE document_id = ANY($1::text[])', [ids]);
+    const replaced = ids.filter((id) => hadChunks.has(id));
+    if (replaced.length)
+      await tx.query('DELETE FROM rag_chunks WHERE document_id = ANY($1::text[])', [replaced]);
     await insertChunks(
       tx,
       collectionId,
@@ -210,7 +214,7 @@ export async function commitBatch(
       `UPDATE rag_documents d SET status = 'ready', chunk_count = v.chunks, config_version = $5, pages = v.pages,
               warnings = v.warnings::jsonb, error = NULL, updated_at = now()
          FROM unnest($1::text[], $2::int[], $3::int[], $4::text[]) AS v (id, chunks, pages, warnings)
-        WHERE d.id = v.id`,
+        WHERE d.id = v.id AND d.id = ANY($1::text[])`,
       [
         ids,
         ready.map((item) => item.prepared!.chunks.length),
@@ -223,7 +227,7 @@ export async function commitBatch(
   if (failed.length) {
     await tx.query(
       `UPDATE rag_documents d SET status = 'failed', error = v.error::jsonb, updated_at = now()
-         FROM unnest($1::text[], $2::text[]) AS v (id, error) WHERE d.id = v.id`,
+         FROM unnest($1::text[], $2::text[]) AS v (id, error) WHERE d.id = v.id AND d.id = ANY($1::text[])`,
       [failed.map((item) => item.documentId), failed.map((item) => JSON.stringify(item.failure))],
     );
   }
