@@ -94,6 +94,14 @@ describe('keel prompt runs redact', () => {
     // The raw values are sealed: a restore role reads them back.
     const revealed = await sdkClient(keel, keel.adminKey).prompts.runs.get('prun_old_0', { reveal: true });
     expect(revealed.variables).toEqual({ rrn: RRN, email: EMAIL });
+    const sdk = sdkClient(keel, keel.adminKey);
+    const listed = await sdk.prompts.runs.search({ reveal: true, limit: 200 });
+    expect(listed.runs.find((run) => run.id === 'prun_old_1')?.variables).toEqual({ rrn: RRN, email: EMAIL });
+    expect((await sdk.prompts.runs.search()).runs.map((run) => run.redaction?.revealed)).not.toContain(true);
+    expect((await sdk.prompts.sessions.get('pss_old')).draft?.variables).toEqual({ email: '[EMAIL]' });
+    expect((await sdk.prompts.sessions.get('pss_old', { reveal: true })).draft?.variables).toEqual({
+      email: EMAIL,
+    });
 
     const again = await keelCli(keel.adminKey, 'prompt', 'runs', 'redact');
     expect(again.code).toBe(0);
