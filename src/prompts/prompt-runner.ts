@@ -22,7 +22,7 @@ import { validateAgainst } from './json-schema.js';
 import { costOf } from './price-book.js';
 import { type Caller, modelOf, type PromptLab, type ResolvedSource } from './prompt-lab.js';
 import { renderedPromptJson, renderSections } from './render-template.js';
-import { type RunProtection, revealedRun, type StoragePolicy } from './run-protection.js';
+import { mapStrings, type RunProtection, revealedRun, type StoragePolicy } from './run-protection.js';
 import {
   responseFormatFor,
   retryPrompt,
@@ -49,7 +49,7 @@ interface Planned {
   schema: TemplateBody['output_schema'];
   startedAt: number;
   /** The prompt and values as rendered: only ever sealed, or shown to a role that may restore. */
-  raw: { prompt: LanguageModelPrompt; variables: Record<string, unknown> };
+  raw: { prompt: LanguageModelPrompt; variables: Record<string, unknown>; source?: TemplateBody };
   /** The policy the run is stored under: undefined until resolved, null when none applies. */
   policy?: StoragePolicy | null | undefined;
   protection?: RunProtection | undefined;
@@ -288,6 +288,17 @@ async function protect(lab: PromptLab, caller: Caller, planned: Planned): Promis
   planned.protection = protection;
   planned.run.prompt = renderedPromptJson(protection.prompt);
   planned.run.variables = protection.variables;
+  // The template as run (an inline one is the user's own text) is masked too; the raw one is sealed.
+  const source = mapStrings(planned.run.source, protection.maskUnchecked) as TemplateBody;
+  if (JSON.stringify(source) !== JSON.stringify(planned.run.source)) {
+    planned.raw.source = planned.run.source;
+    planned.run.source = source;
+  }
+}
+
+/** Whether anything of the run was masked, so that there are raw values to seal. */
+function masked(planned: Planned): boolean {
+  return !!planned.protection && (planned.protection.changed || planned.raw.source !== undefined);
 }
 
 /** Model output as it may be stored: any raw input value the model echoed is masked too. */
@@ -301,6 +312,7 @@ function rawValues(planned: Planned) {
     prompt: renderedPromptJson(planned.raw.prompt),
     variables: planned.raw.variables,
     mapping: planned.protection!.pseudonymizer.entries(),
+    ...(planned.raw.source ? { source: planned.raw.source } : {}),
   };
 }
 
@@ -311,19 +323,19 @@ async function record(lab: PromptLab, caller: Caller, planned: Planned): Promise
     caller.projectId,
     planned.run,
     policy
-      ? { policy: policy.name, sealed: protection?.changed ? lab.privacy.seal(rawValues(planned)) : null }
+      ? { policy: policy.name, sealed: masked(planned) ? lab.privacy.seal(rawValues(planned)) : null }
       : null,
   );
 }
 
 /** The run as this caller sees it: with the raw values when the policy lets their role restore. */
 function answer(planned: Planned): PromptRun {
-  const { policy, protection, run } = planned;
+  const { policy, run } = planned;
   const redacted: PromptRun = {
     ...run,
-    redaction: policy ? { policy: policy.name, sealed: !!protection?.changed, revealed: false } : null,
+    redaction: policy ? { policy: policy.name, sealed: masked(planned), revealed: false } : null,
   };
-  return planned.reveal && protection?.changed ? revealedRun(redacted, rawValues(planned)) : redacted;
+  return planned.reveal && masked(planned) ? revealedRun(redacted, rawValues(planned)) : redacted;
 }
 
 function addUsage(total: LanguageModelUsage, usage: LanguageModelUsage): void {

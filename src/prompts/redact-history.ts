@@ -47,9 +47,12 @@ export async function redactHistory(lab: PromptLab, projectId: string, limit = 2
     const json = row.output_json
       ? { value: mapStrings(row.output_json.value, protection.maskUnchecked) }
       : null;
-    const changed = protection.changed || output !== row.output;
+    const source = mapStrings(row.source, protection.maskUnchecked) as TemplateBody;
+    const sourceChanged = JSON.stringify(source) !== JSON.stringify(row.source);
+    const changed = protection.changed || output !== row.output || sourceChanged;
     const sealed = changed
       ? lab.privacy.seal({
+          ...(sourceChanged ? { source: row.source } : {}),
           prompt: row.prompt,
           variables: row.variables,
           mapping: protection.pseudonymizer.entries(),
@@ -59,7 +62,8 @@ export async function redactHistory(lab: PromptLab, projectId: string, limit = 2
       : null;
     await db.query(
       `UPDATE prompt_runs SET prompt = $2::jsonb, variables = $3::jsonb, output = $4, output_json = $5::jsonb,
-         search_text = $6, guardrail_policy = $7, sealed = $8::jsonb, privacy_checked = true WHERE id = $1`,
+         search_text = $6, guardrail_policy = $7, sealed = $8::jsonb, source = $9::jsonb, privacy_checked = true
+       WHERE id = $1`,
       [
         row.id,
         JSON.stringify(protection.prompt),
@@ -69,6 +73,7 @@ export async function redactHistory(lab: PromptLab, projectId: string, limit = 2
         `${promptText(protection.prompt)}\n${output}`,
         policy.name,
         sealed ? JSON.stringify(sealed) : null,
+        JSON.stringify(source),
       ],
     );
   }

@@ -12,7 +12,7 @@
  * const protection = await protectRun({ prompt, variables, policy, hashKey });
  * store({ prompt: protection.prompt, variables: protection.variables, sealed: protection.seal(raw, key) });
  */
-import type { PromptRun, RenderedPrompt } from '../api/prompts.js';
+import type { PromptRun, RenderedPrompt, TemplateBody } from '../api/prompts.js';
 import { wellFormed } from '../guardrails/detectors.js';
 import { evaluate } from '../guardrails/evaluate.js';
 import { piiEntityTypes } from '../guardrails/pii/pii-detector.js';
@@ -157,6 +157,8 @@ export interface RawValues {
   /** The output itself, for runs stored before redaction (their output was never guarded). */
   output?: string | undefined;
   json?: { value: unknown } | undefined;
+  /** The template as run, where masking changed it (an inline template is the user's own text). */
+  source?: TemplateBody | undefined;
 }
 
 export function sealRaw(raw: RawValues, key: Buffer): SealedMapping {
@@ -176,6 +178,7 @@ export function revealedRun(run: PromptRun, raw: RawValues): PromptRun {
     ...run,
     prompt: raw.prompt ?? run.prompt,
     variables: raw.variables ?? run.variables,
+    source: raw.source ?? run.source,
     output: raw.output ?? restore(run.output),
     ...('json' in run ? { json: raw.json ? raw.json.value : mapStrings(run.json, restore) } : {}),
     ...(run.redaction ? { redaction: { ...run.redaction, revealed: true } } : {}),

@@ -180,6 +180,25 @@ describe('Prompt Lab runs under a PII-masking policy', () => {
     expectNoRaw([stored.prompt, stored.variables]);
     expect(stored.guardrail_policy).toBe('default');
   });
+
+  it('masks an inline template written with the values in it (its text is the user’s own)', async () => {
+    const run = await editor.prompts.run({
+      template: { mode: 'freeform', text: `Write to ${EMAIL} about ${RRN}.`, model_id: 'echo:reverse' },
+    });
+    expect(run.redaction).toMatchObject({ policy: 'default', sealed: true });
+    const stored = await row('prompt_runs', run.id);
+    expectNoRaw([stored.source, stored.prompt, stored.output, stored.search_text]);
+    const viewed = await get<PromptRun>(`/api/v1/prompt-runs/${run.id}`, viewerKey);
+    expectNoRaw(viewed.body);
+    expect(viewed.body.source.mode === 'freeform' && viewed.body.source.text).toBe(
+      'Write to [EMAIL] about [주민등록번호].',
+    );
+    // A role that may restore gets the template back as written.
+    const revealed = await get<PromptRun>(`/api/v1/prompt-runs/${run.id}?reveal=true`, editorKey);
+    expect(revealed.body.source.mode === 'freeform' && revealed.body.source.text).toBe(
+      `Write to ${EMAIL} about ${RRN}.`,
+    );
+  });
 });
 
 describe('Prompt sessions under a PII-masking policy', () => {
