@@ -3,11 +3,7 @@
  * The audit API (`/api/v1/audit`): records with filters and cursor paging, and chain verification.
  */
 import { z } from 'zod';
-
-const instant = z.iso.datetime({ offset: true }).refine((value) => {
-  const year = new Date(value).getUTCFullYear();
-  return year >= 1 && year <= 9999;
-}, 'a date between years 1 and 9999');
+import { instantSchema as instant } from './instant.js';
 
 const text = z.string().min(1).max(200);
 

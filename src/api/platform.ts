@@ -4,6 +4,7 @@
  * a misspelt field is an error, not silently ignored.
  */
 import { z } from 'zod';
+import { instantSchema } from './instant.js';
 
 export const roleSchema = z.enum(['admin', 'editor', 'validator', 'viewer']);
 
@@ -62,7 +63,7 @@ export const durationSchema = z
 export const createKeyRequestSchema = z.strictObject({
   name: z.string().trim().min(1).max(100),
   role: roleSchema.default('editor'),
-  expires_at: z.iso.datetime({ offset: true }).optional().describe('when the key stops working'),
+  expires_at: instantSchema.optional().describe('when the key stops working'),
   expires_in: durationSchema.optional().describe('alternative to expires_at, e.g. 30d'),
 });
 export type CreateKeyRequest = z.input<typeof createKeyRequestSchema>;
@@ -148,8 +149,8 @@ export const usageQuerySchema = z.strictObject({
         .filter(Boolean),
     )
     .pipe(z.array(z.enum(['model', 'key', 'day', 'endpoint'])).max(4)),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  from: instantSchema.optional(),
+  to: instantSchema.optional(),
   project_id: z.string().optional(),
 });
 

@@ -10,6 +10,7 @@
  * guardrail policy reference. Template metadata (title, description, task) is not versioned.
  */
 import { z } from 'zod';
+import { instantSchema } from './instant.js';
 import { issueSchema } from './platform.js';
 
 /** Largest serialised template body accepted (UTF-8 bytes of its JSON). */
@@ -392,8 +393,8 @@ export const runSearchQuerySchema = z.strictObject({
   template: promptNameSchema.optional(),
   session_id: z.string().optional(),
   status: z.enum(['ok', 'error']).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  from: instantSchema.optional(),
+  to: instantSchema.optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),
   before: z.string().optional().describe('cursor: the `next` of the previous page'),
   reveal: z

@@ -98,10 +98,12 @@ describe('dates', () => {
     '/api/v1/usage?from=0000-01-01T00:00:00Z',
     '/api/v1/usage?to=0000-12-31T00:00:00Z',
     '/api/v1/prompt-runs?from=0000-01-01T00:00:00Z',
-  ])('answers 400 for year 0000 in %s', async (url) => {
+  ])('answers 400 for year 0000 in %s, naming the field', async (url) => {
     const res = await keel.call(url);
     expect(res.status).toBe(400);
-    expect((await res.json()).error.code).toBe('invalid_request');
+    const { error } = await res.json();
+    expect(error.code).toBe('invalid_request');
+    expect(error.issues[0].path).toEqual([new URL(url, 'http://x').searchParams.keys().next().value]);
   });
 });
 
