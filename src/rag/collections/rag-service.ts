@@ -21,11 +21,11 @@ import type { KeelMetrics } from '../../core/metrics.js';
 import type { JobService } from '../../jobs/index.js';
 import type { CallContext, GenerationRequest, GenerationService } from '../../models/generation-service.js';
 import type { ProviderRegistry } from '../../models/provider-registry.js';
+import { createHashingProvider } from '../../models/providers/hashing/index.js';
 import type { DatabaseV1 } from '../../spec/database.js';
 import type { EmbeddingModelV1 } from '../../spec/embedding-model.js';
 import type { LanguageModelUsage, StreamPart } from '../../spec/language-model.js';
 import type { MetadataFilter } from '../../spec/lexical-index.js';
-import { createHashingProvider } from '../hashing-provider.js';
 import { loadDocument } from '../loading/load-document.js';
 import type { RetrievalMode, RetrievalResult, RetrievedChunk } from '../retrieval/retrieve.js';
 import {
@@ -375,8 +375,10 @@ export class RagService {
   async #retrieve(
     collection: CollectionRow,
     input: SearchInput,
-    signal?: AbortSignal,
+    caller: RagCaller,
+    endpoint: string,
   ): Promise<RetrievalResult> {
+    const signal = caller.signal;
     const config = collection.config;
     const index = await this.ingestion.index(collection.id, config);
     // Documents committed through another replica: one cheap version check, then only what changed.
@@ -399,6 +401,8 @@ export class RagService {
           ? { rerank: { model: this.options.registry.rerankModel(config.retrieval.rerank_model) } }
           : {}),
         ...(signal ? { abortSignal: signal } : {}),
+        // The query's embedding is metered to the caller's project, like every model call.
+        context: { projectId: caller.projectId, keyId: caller.keyId, endpoint },
       })
       .then((result) => {
         for (const warning of result.warnings)
@@ -409,7 +413,7 @@ export class RagService {
 
   async search(caller: RagCaller, idOrName: string, input: SearchInput) {
     const collection = await this.store.find(caller.projectId, idOrName);
-    const result = await this.#retrieve(collection, input, caller.signal);
+    const result = await this.#retrieve(collection, input, caller, 'rag.search');
     return { mode: result.mode, hits: result.hits.map(hitJson), warnings: result.warnings };
   }
 
@@ -437,7 +441,8 @@ export class RagService {
     const retrieved = await this.#retrieve(
       collection,
       { query: input.question, top_k: input.top_k, mode: input.mode, filter: input.filter },
-      caller.signal,
+      caller,
+      'rag.ask',
     );
     const warnings: AskResponse['warnings'] = retrieved.warnings.map((w) => ({
       code: w.code,

@@ -14,6 +14,7 @@
  */
 import { KeelError } from '../../core/errors.js';
 import type { EmbeddingModelV1 } from '../../spec/embedding-model.js';
+import type { CallContext } from '../../spec/language-model.js';
 import type { LexicalHit, LexicalIndexV1, MetadataFilter } from '../../spec/lexical-index.js';
 import type { RerankModelV1 } from '../../spec/rerank-model.js';
 import type { VectorHit, VectorIndexV1 } from '../../spec/vector-index.js';
@@ -44,6 +45,8 @@ export interface RetrieveOptions {
   /** Attach this many neighbouring chunks on each side of every hit. */
   window?: number;
   rerank?: { model: RerankModelV1; candidates?: number };
+  /** Who is searching: the query's embedding is metered to this project. */
+  context?: CallContext;
   /** Longest accepted query, in characters (default 8,000). */
   maxQueryChars?: number;
   abortSignal?: AbortSignal;
@@ -91,6 +94,7 @@ async function vectorSide(
   const { embeddings } = await deps.embedder.doEmbed({
     values: [options.query],
     ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
+    ...(options.context ? { context: options.context } : {}),
   });
   const ids = options.filter ? await deps.chunks.matchingIds(options.filter) : undefined;
   return deps.vector.search(embeddings[0]!, { topK: count, ...(ids ? { ids } : {}) });
