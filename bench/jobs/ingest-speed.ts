@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/core/config.js';
 import { silentLogger } from '../../src/core/logger.js';
+import { createHashingProvider } from '../../src/models/providers/hashing/index.js';
 import { parseCollectionConfig } from '../../src/rag/collections/collection-store.js';
 import { chunkRows, commitBatch, upsertDocuments } from '../../src/rag/collections/document-writes.js';
 import { prepareDocument } from '../../src/rag/collections/prepare-document.js';
-import { createHashingProvider } from '../../src/rag/hashing-provider.js';
 import { createRuntime } from '../../src/server/runtime.js';
 
 export interface IngestFigures {

@@ -5,7 +5,7 @@
  * usearch index, hybrid (weighted and RRF) through `retrieve`, and MiniSearch as the anchor.
  */
 import MiniSearch from 'minisearch';
-import { HashingEmbeddingModel } from '../../src/rag/embedding/hashing-embedding-model.js';
+import { HashingEmbeddingModel } from '../../src/models/providers/hashing/index.js';
 import { Bm25Index } from '../../src/rag/lexical/bm25-index.js';
 import { MemoryCollection } from '../../src/rag/retrieval/memory-collection.js';
 import type { RetrieveOptions } from '../../src/rag/retrieval/retrieve.js';

@@ -7,8 +7,8 @@
  */
 import MiniSearch from 'minisearch';
 import usearch, { type BatchMatches } from 'usearch';
+import { HashingEmbeddingModel } from '../../src/models/providers/hashing/index.js';
 import { splitSentences } from '../../src/rag/chunking/sentences.js';
-import { HashingEmbeddingModel } from '../../src/rag/embedding/hashing-embedding-model.js';
 import { Bm25Index } from '../../src/rag/lexical/bm25-index.js';
 import { MemoryCollection } from '../../src/rag/retrieval/memory-collection.js';
 import type { RetrievalMode } from '../../src/rag/retrieval/retrieve.js';

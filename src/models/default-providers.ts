@@ -28,7 +28,7 @@ const remoteFactories: Record<ProviderConfig['type'], () => Promise<RemoteFactor
 
 export async function createDefaultProviders(config: KeelConfig, logger: Logger): Promise<ProviderV1[]> {
   const { createLlamaCppProvider } = await import('./providers/llamacpp/index.js');
-  const { createHashingProvider } = await import('../rag/hashing-provider.js');
+  const { createHashingProvider } = await import('./providers/hashing/index.js');
   const providers: ProviderV1[] = [
     createLlamaCppProvider({
       modelsDir: path.join(config.dataDir, 'models'),

@@ -9,8 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../core/config.js';
 import { silentLogger } from '../core/logger.js';
-import { HashingEmbeddingModel } from '../rag/embedding/hashing-embedding-model.js';
-import { createHashingProvider } from '../rag/hashing-provider.js';
+import { createHashingProvider, HashingEmbeddingModel } from '../models/providers/hashing/index.js';
 import { createRuntime } from '../server/runtime.js';
 import type { EmbedOptions } from '../spec/embedding-model.js';
 

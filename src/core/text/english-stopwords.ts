@@ -1,5 +1,5 @@
 /**
- * @module rag/analysis/english-stopwords
+ * @module core/text/english-stopwords
  * The Snowball English stop word list (function words, question words included), lowercase.
  */
 export const englishStopwords = new Set(

@@ -1,5 +1,5 @@
 /**
- * @module rag/analysis/korean-morphology
+ * @module core/text/korean-morphology
  * Light Korean stemming without a dictionary: strips the particle (조사) or the verbal ending
  * (어미) from an eojeol (space-separated word) and the light verb 하다/되다/시키다 from
  * Sino-Korean predicates, so '페미니즘은' → '페미니즘' and '설립되었다' → '설립'. Particles that

@@ -1,5 +1,5 @@
 /**
- * @module rag/analysis/porter2-stemmer
+ * @module core/text/porter2-stemmer
  * Martin Porter's English (Porter2 / Snowball "english") stemmer, dependency-free. Checked
  * against the Snowball reference vocabulary in the tests; `stemEnglish` caches recent words
  * because analysis stems the same words over and over.

@@ -1,5 +1,5 @@
 /**
- * @module rag/analysis/scripts
+ * @module core/text/scripts
  * Character classes by Unicode script, the token runs they form, and language detection from
  * script ratios. Works on UTF-16 code units in one pass: analysis is on the ingestion hot path.
  */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { stripKorean } from '../../core/text/korean-morphology.js';
+import { porter2 } from '../../core/text/porter2-stemmer.js';
+import { detectLanguage } from '../../core/text/scripts.js';
 import { createEnglishAnalyzer, createMultilingualAnalyzer, getAnalyzer } from './analyzers.js';
-import { stripKorean } from './korean-morphology.js';
-import { porter2 } from './porter2-stemmer.js';
-import { detectLanguage } from './scripts.js';
 
 describe('Korean morphology', () => {
   it.each([

@@ -8,11 +8,12 @@
  * - Han and Kana: character bigrams (Lucene's CJK analyser), a lone character as a unigram;
  * - other alphabets: lowercase words.
  */
+
+import { englishStopwords } from '../../core/text/english-stopwords.js';
+import { koreanStopwords, stripKorean } from '../../core/text/korean-morphology.js';
+import { stemEnglish } from '../../core/text/porter2-stemmer.js';
+import { detectLanguage, Script, scriptRuns } from '../../core/text/scripts.js';
 import type { AnalyzedToken, AnalyzerV1, LanguageDetection } from '../../spec/analyzer.js';
-import { englishStopwords } from './english-stopwords.js';
-import { koreanStopwords, stripKorean } from './korean-morphology.js';
-import { stemEnglish } from './porter2-stemmer.js';
-import { detectLanguage, Script, scriptRuns } from './scripts.js';
 
 export interface TextAnalyzerOptions {
   name: string;

@@ -4,8 +4,9 @@
  * tokenizers behave on average: a Latin word piece per four letters, one token per Hangul, Han or
  * Kana character, one per punctuation mark. Pass the embedding model's tokenizer for exact counts.
  */
+
+import { Script, scriptOf } from '../../core/text/scripts.js';
 import type { ChunkOptions, TokenCounter } from '../../spec/chunker.js';
-import { Script, scriptOf } from '../analysis/scripts.js';
 
 /** An approximate BPE token count. */
 export const approximateTokens: TokenCounter = (text) => {

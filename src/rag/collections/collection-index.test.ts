@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectionConfigSchema } from '../../api/rag.js';
+import { HashingEmbeddingModel } from '../../models/providers/hashing/index.js';
 import { ensureInstallation } from '../../platform/bootstrap.js';
 import type { PGliteDatabase } from '../../storage/pglite/driver.js';
 import { createTestDatabase } from '../../testing/database.js';
-import { HashingEmbeddingModel } from '../embedding/hashing-embedding-model.js';
 import { CollectionIndex } from './collection-index.js';
 import { CollectionStore } from './collection-store.js';
 

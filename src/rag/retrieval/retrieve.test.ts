@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { HashingEmbeddingModel } from '../../models/providers/hashing/index.js';
 import type { RerankModelV1 } from '../../spec/rerank-model.js';
-import { HashingEmbeddingModel } from '../embedding/hashing-embedding-model.js';
 import { createUsearchIndex } from '../vector/usearch-vector-index.js';
 import { fuse } from './fusion.js';
 import { MemoryCollection } from './memory-collection.js';

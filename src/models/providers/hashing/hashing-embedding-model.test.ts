@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ProviderRegistry } from '../../models/provider-registry.js';
-import { createHashingProvider } from '../hashing-provider.js';
+import { ProviderRegistry } from '../../provider-registry.js';
 import { HashingEmbeddingModel } from './hashing-embedding-model.js';
+import { createHashingProvider } from './hashing-provider.js';
 import { murmur3 } from './murmur3.js';
 
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((sum, value, i) => sum + value * b[i]!, 0);

@@ -1,5 +1,5 @@
 /**
- * @module rag/embedding/hashing-embedding-model
+ * @module models/providers/hashing/hashing-embedding-model
  * A built-in, dependency-free embedding model: word and character n-gram features (Hangul-aware),
  * signed feature hashing (MurmurHash3; the sign from a second hash cancels collisions on
  * average), sublinear counts, L2-normalised Float32Array vectors. It is LEXICAL, not semantic: two
@@ -11,9 +11,9 @@
  * const { embeddings } = await model.doEmbed({ values: ['서울의 인구', 'population of Seoul'] });
  */
 
-import { TimeSlicer } from '../../core/time-slice.js';
-import type { EmbeddingModelV1, EmbedOptions, EmbedResult } from '../../spec/embedding-model.js';
-import type { CallWarning } from '../../spec/warnings.js';
+import { TimeSlicer } from '../../../core/time-slice.js';
+import type { EmbeddingModelV1, EmbedOptions, EmbedResult } from '../../../spec/embedding-model.js';
+import type { CallWarning } from '../../../spec/warnings.js';
 import { visitFeatures } from './hashing-features.js';
 import { murmur3 } from './murmur3.js';
 

@@ -1,14 +1,14 @@
 /**
- * @module rag/embedding/hashing-features
+ * @module models/providers/hashing/hashing-features
  * The features the hashing embedder counts: word stems (English stop words dropped, Korean
  * particles and endings stripped) and character n-grams inside words (trigrams for Latin, bigrams
  * for Hangul and Han — a Hangul syllable already carries two or three letters).
  * Each feature has a weight by kind; the prefix keeps kinds apart in the hash space.
  */
-import { englishStopwords } from '../analysis/english-stopwords.js';
-import { koreanStopwords, stripKorean } from '../analysis/korean-morphology.js';
-import { stemEnglish } from '../analysis/porter2-stemmer.js';
-import { Script, scriptRuns } from '../analysis/scripts.js';
+import { englishStopwords } from '../../../core/text/english-stopwords.js';
+import { koreanStopwords, stripKorean } from '../../../core/text/korean-morphology.js';
+import { stemEnglish } from '../../../core/text/porter2-stemmer.js';
+import { Script, scriptRuns } from '../../../core/text/scripts.js';
 
 // Measured on KorQuAD and XQuAD: adjacent-word pairs crowd a 512-slot space and lower recall;
 // character n-grams at about a third of a word's weight raise it.

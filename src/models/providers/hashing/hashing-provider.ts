@@ -1,5 +1,5 @@
 /**
- * @module rag/hashing-provider
+ * @module models/providers/hashing/hashing-provider
  * The `hashing` provider: offers the built-in lexical embedder as `hashing:ngram-v1` (512
  * dimensions) or `hashing:ngram-v1-<dimensions>` (e.g. `hashing:ngram-v1-384`), so the registry
  * lists it beside llama.cpp and remote providers. It has no language or rerank models.
@@ -8,12 +8,12 @@
  * const registry = new ProviderRegistry([createHashingProvider()]);
  * const model = registry.embeddingModel('hashing:ngram-v1');
  */
-import { KeelError } from '../core/errors.js';
-import type { EmbeddingModelV1 } from '../spec/embedding-model.js';
-import type { LanguageModelV1 } from '../spec/language-model.js';
-import type { ModelInfo, ProviderV1 } from '../spec/provider.js';
-import type { RerankModelV1 } from '../spec/rerank-model.js';
-import { defaultHashingDimensions, HashingEmbeddingModel } from './embedding/hashing-embedding-model.js';
+import { KeelError } from '../../../core/errors.js';
+import type { EmbeddingModelV1 } from '../../../spec/embedding-model.js';
+import type { LanguageModelV1 } from '../../../spec/language-model.js';
+import type { ModelInfo, ProviderV1 } from '../../../spec/provider.js';
+import type { RerankModelV1 } from '../../../spec/rerank-model.js';
+import { defaultHashingDimensions, HashingEmbeddingModel } from './hashing-embedding-model.js';
 
 export interface HashingProviderOptions {
   /** Provider name (default `hashing`). */

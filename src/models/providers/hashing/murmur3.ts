@@ -1,5 +1,5 @@
 /**
- * @module rag/embedding/murmur3
+ * @module models/providers/hashing/murmur3
  * MurmurHash3 (x86, 32-bit) over a string's UTF-16 code units, two units per 32-bit block.
  * Used for feature hashing: fast, well mixed, and the same in every process and version of Node.
  */
