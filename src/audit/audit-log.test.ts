@@ -124,6 +124,18 @@ describe('AuditLog', () => {
     expect(fast.records).toBe(rows.records);
   });
 
+  it('checks fast-pass pages several at once and still names the first problem', async () => {
+    const log = new AuditLog(db, { maxBatch: 500 });
+    await append(log, 250);
+    const pages = { fastPageSize: 20, concurrency: 3 };
+    expect(await log.verify(pages)).toMatchObject({ ok: true, records: 250, lastSeq: 250 });
+    // A page whose last number is gone, one that was edited further on: the first is named.
+    await tamper("UPDATE audit_log SET request_id = 'forged' WHERE seq = 171");
+    await tamper('DELETE FROM audit_log WHERE seq = 100');
+    expect((await log.verify(pages)).problem).toMatchObject({ seq: 100, kind: 'removed' });
+    expect((await log.verify({ ...pages, concurrency: 1 })).problem).toMatchObject({ seq: 100 });
+  });
+
   it('rejects UPDATE, DELETE and TRUNCATE in the database', async () => {
     const log = new AuditLog(db);
     await append(log, 2);
