@@ -18,7 +18,7 @@
 import type { TemplateBody } from '../../src/api/prompts.js';
 import { createOpenAICompatibleProvider } from '../../src/models/providers/openai-compatible/index.js';
 import { planCompare } from '../../src/prompts/compare.js';
-import { type Caller, promptLabFor } from '../../src/prompts/prompt-lab.js';
+import type { Caller } from '../../src/prompts/prompt-lab.js';
 import { runPrompt } from '../../src/prompts/prompt-runner.js';
 import { createEchoProvider } from '../../src/testing/echo-provider.js';
 import { createTestKeel } from '../../src/testing/test-keel.js';
@@ -74,7 +74,7 @@ const keel = await createTestKeel({
 });
 
 try {
-  const lab = promptLabFor(keel.services);
+  const lab = keel.services.prompts;
   const caller: Caller & { endpoint: string } = {
     projectId: keel.services.installation.defaultProjectId,
     keyId: null,

@@ -11,7 +11,7 @@ import { KeelError } from '../core/errors.js';
 import { createLlamaCppProvider } from '../models/providers/llamacpp/index.js';
 import { createTestKeel, type TestKeel } from '../testing/test-keel.js';
 import { ensureTinyGguf } from '../testing/tiny-gguf.js';
-import { type Caller, promptLabFor } from './prompt-lab.js';
+import type { Caller } from './prompt-lab.js';
 import { runPrompt } from './prompt-runner.js';
 
 let dir: string;
@@ -47,7 +47,7 @@ afterAll(async () => {
 
 describe('Prompt Lab on llama.cpp', () => {
   it('decodes under the output schema’s grammar, so the answer validates on the first attempt', async () => {
-    const lab = promptLabFor(keel.services);
+    const lab = keel.services.prompts;
     const source = await lab.source(caller().projectId, {
       template: {
         mode: 'chat',
@@ -80,7 +80,7 @@ describe('Prompt Lab on llama.cpp', () => {
   });
 
   it('counts text prompts exactly and refuses what does not fit the configured context', async () => {
-    const lab = promptLabFor(keel.services);
+    const lab = keel.services.prompts;
     const rendered = await lab.render(caller(), {
       template: { mode: 'freeform', text: 'Once upon a time' },
       model: 'llamacpp:tiny',

@@ -264,15 +264,3 @@ export function modelOf(requested: string | undefined, body: TemplateBody): stri
   }
   return model;
 }
-
-const labs = new WeakMap<object, PromptLab>();
-
-/** The Prompt Lab of a Keel instance (one per set of services). */
-export function promptLabFor(services: PromptLabDependencies): PromptLab {
-  let lab = labs.get(services);
-  if (!lab) {
-    lab = new PromptLab(services);
-    labs.set(services, lab);
-  }
-  return lab;
-}

@@ -7,7 +7,7 @@ import type { RunEvent } from '../api/prompts.js';
 import { createOpenAICompatibleProvider } from '../models/providers/openai-compatible/index.js';
 import { type FakeUpstream, startFakeOpenAI } from '../testing/fake-upstreams/index.js';
 import { createTestKeel, type TestKeel } from '../testing/test-keel.js';
-import { type Caller, promptLabFor } from './prompt-lab.js';
+import type { Caller } from './prompt-lab.js';
 import { runPrompt, streamPrompt } from './prompt-runner.js';
 
 let upstream: FakeUpstream;
@@ -33,7 +33,7 @@ afterAll(async () => {
 
 describe('Prompt Lab on an OpenAI-compatible provider', () => {
   it('sends the schema as response_format and validates the answer', async () => {
-    const lab = promptLabFor(keel.services);
+    const lab = keel.services.prompts;
     const caller: Caller & { endpoint: string } = {
       projectId: keel.services.installation.defaultProjectId,
       keyId: null,

@@ -1,6 +1,7 @@
 /**
  * @module server/app
- * The HTTP application: `createApp(services)` builds a Hono app with every route. It holds no
+ * The HTTP application: `createApp(services)` builds a Hono app: its own middleware and public
+ * routes, then every module's routes (server/modules.ts). It holds no
  * state of its own, so tests call it in memory with `app.request()` and `keel serve` puts it on a
  * socket.
  *
@@ -20,27 +21,11 @@ import { nulError, nulIssues, rejectNulInUrl } from './middleware/nul-characters
 import { requestContext } from './middleware/request-context.js';
 import { requestScope } from './middleware/request-scope.js';
 import { routeBodyLimits } from './middleware/route-body-limits.js';
+import { keelModules } from './modules.js';
 import { registerOpenApi } from './openapi.js';
-import { registerAudit } from './routes/audit.js';
-import { registerAuth, registerSignIn, signInRoute } from './routes/auth.js';
-import { registerGuardrailCheck } from './routes/guardrails/check.js';
-import { registerGuardrailPolicies } from './routes/guardrails/policies.js';
+import { registerSignIn, signInRoute } from './routes/auth.js';
 import { registerHealth, registerMetrics } from './routes/health.js';
-import { registerJobRoutes } from './routes/jobs.js';
-import { registerKeys } from './routes/keys.js';
-import { registerModelRoutes } from './routes/models.js';
-import { registerChatCompletions } from './routes/openai/chat-completions.js';
-import { registerCompletions } from './routes/openai/completions.js';
-import { registerEmbeddings } from './routes/openai/embeddings.js';
-import { modelLister, registerModels } from './routes/openai/models.js';
-import { registerProjects } from './routes/projects.js';
-import { registerPromptRoutes } from './routes/prompts/index.js';
-import { registerRagRoutes, UPLOAD_LIMIT_BYTES, uploadPath } from './routes/rag/collections.js';
-import { registerUsage } from './routes/usage.js';
-import { registerEmbeddingsAndTokenization } from './routes/watsonx/embeddings.js';
-import { registerFoundationModels } from './routes/watsonx/foundation-models.js';
-import { registerTextChat } from './routes/watsonx/text-chat.js';
-import { registerTextGeneration } from './routes/watsonx/text-generation.js';
+import { UPLOAD_LIMIT_BYTES, uploadPath } from './routes/rag/collections.js';
 
 export interface CreateAppOptions {
   /**
@@ -52,14 +37,7 @@ export interface CreateAppOptions {
   consoleDir?: string | undefined;
 }
 
-/** Extra route groups later capabilities add (Prompt Lab, RAG, guardrails …). */
-export type RouteRegistrar = (app: OpenAPIHono<KeelEnv>, services: KeelServices) => void;
-
-export function createApp(
-  services: KeelServices,
-  options: CreateAppOptions = {},
-  registrars: RouteRegistrar[] = [],
-): OpenAPIHono<KeelEnv> {
+export function createApp(services: KeelServices, options: CreateAppOptions = {}): OpenAPIHono<KeelEnv> {
   const app = new OpenAPIHono<KeelEnv>({
     defaultHook: (result) => {
       if (!result.success) {
@@ -118,28 +96,9 @@ export function createApp(
     app.use(prefix, async (c, next) => (c.req.path === signInPath ? next() : auth(c, next)));
   }
 
-  const listModels = modelLister(services);
-  registerModels(app, services, listModels);
-  registerModelRoutes(app, services, listModels);
-  registerJobRoutes(app, services);
-  registerRagRoutes(app, services);
-  registerChatCompletions(app, services);
-  registerCompletions(app, services);
-  registerEmbeddings(app, services);
-  registerTextGeneration(app, services);
-  registerTextChat(app, services);
-  registerEmbeddingsAndTokenization(app, services);
-  registerFoundationModels(app, services, listModels);
-  registerKeys(app, services);
-  registerProjects(app, services);
-  registerPromptRoutes(app, services);
-  registerAuth(app, services);
-  registerUsage(app, services);
-  registerAudit(app, services);
-  registerGuardrailCheck(app, services);
-  registerGuardrailPolicies(app, services);
+  // Each module's routes, in the modules' order (server/modules.ts).
+  for (const module of keelModules) module.routes?.(app, services);
   registerMetrics(app, services);
-  for (const register of registrars) register(app, services);
 
   serveConsole(app, options.consoleDir);
   return app;

@@ -8,9 +8,9 @@ import type { KeelConfig } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import type { KeelMetrics } from '../core/metrics.js';
 import type { GuardrailService } from '../guardrails/guardrail-service.js';
+import type { JobService } from '../jobs/index.js';
 import type { GenerationService } from '../models/generation-service.js';
 import type { ProviderRegistry } from '../models/provider-registry.js';
-import type { JobService } from '../jobs/index.js';
 import type { PullService } from '../models/pull-jobs.js';
 import type { ApiKeyService } from '../platform/api-keys.js';
 import type { Installation } from '../platform/bootstrap.js';
@@ -18,6 +18,7 @@ import type { Principal } from '../platform/principal.js';
 import type { ProjectService } from '../platform/projects.js';
 import type { UsageMeter } from '../platform/usage-meter.js';
 import type { UserService } from '../platform/users.js';
+import type { PromptLab } from '../prompts/index.js';
 import type { RagService } from '../rag/collections/rag-service.js';
 import type { DatabaseV1 } from '../spec/database.js';
 
@@ -39,6 +40,8 @@ export interface KeelServices {
   pulls: PullService;
   guardrails: GuardrailService;
   rag: RagService;
+  /** Prompt Lab: templates, runs, sessions, compare. */
+  prompts: PromptLab;
   installation: Installation;
   startedAt: Date;
   version: string;

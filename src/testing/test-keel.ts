@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { type KeelConfig, type KeelConfigInput, loadConfig } from '../core/config.js';
 import { silentLogger } from '../core/logger.js';
-import { type CreateAppOptions, createApp, type RouteRegistrar } from '../server/app.js';
+import { type CreateAppOptions, createApp } from '../server/app.js';
 import type { KeelEnv, KeelServices } from '../server/context.js';
 import { createRuntime } from '../server/runtime.js';
 import type { ProviderV1 } from '../spec/provider.js';
@@ -34,7 +34,6 @@ export async function createTestKeel(
     providers?: ProviderV1[] | ((config: KeelConfig) => ProviderV1[]);
     config?: KeelConfigInput;
     app?: CreateAppOptions;
-    registrars?: RouteRegistrar[];
   } = {},
 ): Promise<TestKeel> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'keel-test-'));
@@ -59,7 +58,7 @@ export async function createTestKeel(
         : (options.providers ?? [createEchoProvider()]),
     processMetrics: false,
   });
-  const app = createApp(runtime.services, options.app, options.registrars);
+  const app = createApp(runtime.services, options.app);
   return {
     app,
     services: runtime.services,

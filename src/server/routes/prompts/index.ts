@@ -5,7 +5,6 @@
  * `projectScope` (read, invoke or write) and calls the one `PromptLab` service.
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { promptLabFor } from '../../../prompts/prompt-lab.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
 import { registerCompareRoutes } from './compare.js';
 import { registerRunRoutes } from './runs.js';
@@ -14,7 +13,7 @@ import { registerSessionRoutes } from './sessions.js';
 import { registerTemplateRoutes } from './templates.js';
 
 export function registerPromptRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServices): void {
-  const lab = promptLabFor(services);
+  const lab = services.prompts;
   // Static paths (render, run by body) before `/api/v1/prompts/{prompt}/…`, so they are never read as a name.
   registerRunRoutes(app, lab);
   registerTemplateRoutes(app, lab);

@@ -1,0 +1,27 @@
+/**
+ * @module rag
+ * Collections: document loading, chunking, lexical and vector indexes, hybrid retrieval, answers
+ * and experiments. Other modules import it only through this file.
+ */
+import type { AuditLog } from '../audit/index.js';
+import type { KeelModule, ModuleBase } from '../core/module.js';
+import type { JobService } from '../jobs/index.js';
+import type { GenerationService, ProviderRegistry } from '../models/index.js';
+import { RagService } from './collections/rag-service.js';
+
+export { RagService } from './collections/rag-service.js';
+
+export interface RagDeps extends ModuleBase {
+  audit: AuditLog;
+  jobs: JobService;
+  registry: ProviderRegistry;
+  generation: GenerationService;
+}
+
+/** The RAG module: the collection service (its ingestion and experiment jobs run on the job runner). */
+export const ragModule: KeelModule<RagDeps, { rag: RagService }> = {
+  name: 'rag',
+  create: ({ db, jobs, registry, generation, config, logger, metrics, audit }) => ({
+    rag: new RagService({ db, jobs, registry, generation, dataDir: config.dataDir, logger, metrics, audit }),
+  }),
+};
