@@ -1,6 +1,7 @@
 /**
  * Architectural boundaries, checked in `npm test` (lint step):
- * ports and core import no adapters, the SDK stands alone, no cycles. The console's own boundary
+ * ports and core import no adapters, the SDK stands alone, modules meet only through each other's
+ * index.ts, no cycles. The console's own boundary
  * (web/ imports only the SDK) is checked by test/browser/web-boundary.test.ts with web/tsconfig.json.
  */
 module.exports = {
@@ -37,6 +38,21 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/api/' },
       to: { path: '^src/', pathNot: ['^src/api/'] },
+    },
+    {
+      name: 'modules-meet-through-index',
+      comment:
+        'A module (audit, guardrails, jobs, models, platform, prompts, rag) reaches another only through ' +
+        "that module's index.ts, its public API. Tests may reach further (fixtures, providers).",
+      severity: 'error',
+      from: {
+        path: '^src/(audit|guardrails|jobs|models|platform|prompts|rag)/',
+        pathNot: ['\\.test\\.tsx?$'],
+      },
+      to: {
+        path: '^src/(audit|guardrails|jobs|models|platform|prompts|rag)/',
+        pathNot: ['^src/$1/', '^src/(audit|guardrails|jobs|models|platform|prompts|rag)/index\\.ts$'],
+      },
     },
     {
       name: 'production-code-does-not-import-tests',

@@ -10,7 +10,26 @@ import { loadSecretKey } from '../core/secret-key.js';
 import type { DetectorV1 } from '../spec/detector.js';
 import { GuardrailService } from './guardrail-service.js';
 
+export { wellFormed } from './detectors.js';
+export { evaluate, INPUT_REJECTED } from './evaluate.js';
 export { GuardrailService } from './guardrail-service.js';
+export { createInjectionDetector } from './injection/injection-detector.js';
+export { piiEntityTypes } from './pii/pii-detector.js';
+export { type DirectionPolicy, defaultPolicy, type PolicyBody } from './policy.js';
+export {
+  openMapping,
+  Pseudonymizer,
+  placeholderLabel,
+  type SealedMapping,
+  sealMapping,
+} from './pseudonymizer.js';
+export {
+  type GuardrailOutcome,
+  type GuardrailRequest,
+  guardPrompt,
+  type ModelSpans,
+} from './request-guard.js';
+export { createStreamGuard, type StreamGuard } from './stream-guard.js';
 
 /** The guardrails module: the policy service, with the optional models a user supplied. */
 export const guardrailsModule: KeelModule<

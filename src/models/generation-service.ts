@@ -6,7 +6,7 @@
  * `models/middleware`), so this only resolves the id, passes who is calling and the guardrail
  * policy along with the call, and shapes the outcome.
  */
-import type { GuardrailOutcome, GuardrailRequest } from '../guardrails/request-guard.js';
+import type { GuardrailOutcome, GuardrailRequest } from '../guardrails/index.js';
 import type { EmbedResult } from '../spec/embedding-model.js';
 import type {
   CallContext,

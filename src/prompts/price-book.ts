@@ -5,8 +5,8 @@
  * nothing per token; other models without a known price have no cost (null), never a made-up one.
  */
 import type { RunCost } from '../api/prompts.js';
-import { findCatalogEntry } from '../models/catalog.js';
-import type { ProviderRegistry } from '../models/provider-registry.js';
+import type { ProviderRegistry } from '../models/index.js';
+import { findCatalogEntry } from '../models/index.js';
 
 /** USD per million tokens. */
 export interface ModelPrice {

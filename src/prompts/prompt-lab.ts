@@ -20,9 +20,8 @@ import type {
 } from '../api/prompts.js';
 import type { AuditRecorder } from '../audit/index.js';
 import { KeelError } from '../core/errors.js';
-import type { GuardrailService } from '../guardrails/guardrail-service.js';
-import type { GenerationService } from '../models/generation-service.js';
-import type { ProviderRegistry } from '../models/provider-registry.js';
+import type { GuardrailService } from '../guardrails/index.js';
+import type { GenerationService, ProviderRegistry } from '../models/index.js';
 import type { DatabaseV1 } from '../spec/database.js';
 import { checkTemplate, templateSize } from './check-template.js';
 import { type CompiledTemplate, compileTemplate } from './compile-template.js';

@@ -14,7 +14,7 @@
 import type { PromptParameters, PromptRun, RunEvent, TemplateBody } from '../api/prompts.js';
 import { type Issue, KeelError, toKeelError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
-import type { GenerationRequest } from '../models/generation-service.js';
+import type { GenerationRequest } from '../models/index.js';
 import type { FinishReason, LanguageModelPrompt, LanguageModelUsage } from '../spec/language-model.js';
 import { mergeParameters, toGenerationParameters } from './generation-parameters.js';
 import { parseJsonOutput } from './json-output.js';

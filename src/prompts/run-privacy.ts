@@ -8,9 +8,8 @@
 import type { PromptDraft, PromptRun } from '../api/prompts.js';
 import { type AuditRecorder, noAudit } from '../audit/index.js';
 import { KeelError } from '../core/errors.js';
-import type { GuardrailService } from '../guardrails/guardrail-service.js';
-import { defaultPolicy } from '../guardrails/policy.js';
-import type { SealedMapping } from '../guardrails/pseudonymizer.js';
+import type { GuardrailService, SealedMapping } from '../guardrails/index.js';
+import { defaultPolicy } from '../guardrails/index.js';
 import type { LanguageModelPrompt } from '../spec/language-model.js';
 import {
   openRaw,

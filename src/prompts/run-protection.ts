@@ -13,18 +13,19 @@
  * store({ prompt: protection.prompt, variables: protection.variables, sealed: protection.seal(raw, key) });
  */
 import type { PromptRun, RenderedPrompt, TemplateBody } from '../api/prompts.js';
-import { wellFormed } from '../guardrails/detectors.js';
-import { evaluate } from '../guardrails/evaluate.js';
-import { piiEntityTypes } from '../guardrails/pii/pii-detector.js';
-import type { DirectionPolicy, PolicyBody } from '../guardrails/policy.js';
+import type { DirectionPolicy, PolicyBody } from '../guardrails/index.js';
 import {
+  evaluate,
+  guardPrompt,
+  type ModelSpans,
   openMapping,
   Pseudonymizer,
+  piiEntityTypes,
   placeholderLabel,
   type SealedMapping,
   sealMapping,
-} from '../guardrails/pseudonymizer.js';
-import { guardPrompt, type ModelSpans } from '../guardrails/request-guard.js';
+  wellFormed,
+} from '../guardrails/index.js';
 import type { LanguageModelPrompt } from '../spec/language-model.js';
 
 /** The policy a stored run or draft was masked under. */

@@ -12,7 +12,7 @@
  */
 import type { PromptRun, TemplateBody } from '../api/prompts.js';
 import { KeelError } from '../core/errors.js';
-import type { SealedMapping } from '../guardrails/pseudonymizer.js';
+import type { SealedMapping } from '../guardrails/index.js';
 import type { DatabaseV1 } from '../spec/database.js';
 import { promptText } from './render-template.js';
 import type { SealedRun } from './run-privacy.js';

@@ -12,7 +12,7 @@
 import type { PromptDraft, PromptSession } from '../api/prompts.js';
 import { KeelError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
-import type { SealedMapping } from '../guardrails/pseudonymizer.js';
+import type { SealedMapping } from '../guardrails/index.js';
 import type { DatabaseSession, DatabaseV1 } from '../spec/database.js';
 import type { RunPrivacy, SealedRun } from './run-privacy.js';
 

@@ -6,7 +6,7 @@
  */
 import type { TokenBudget } from '../api/prompts.js';
 import { KeelError } from '../core/errors.js';
-import type { GenerationService } from '../models/generation-service.js';
+import type { GenerationService } from '../models/index.js';
 import type { LanguageModelPrompt, LanguageModelV1 } from '../spec/language-model.js';
 
 /** Tokens a chat template adds around each message (role markers, separators): a typical figure. */

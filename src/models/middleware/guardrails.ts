@@ -7,11 +7,16 @@
  * passes straight through. Decisions are recorded for the call's project and reported in
  * `middlewareMetadata.guardrails`.
  */
-import { INPUT_REJECTED } from '../../guardrails/evaluate.js';
-import type { GuardrailService } from '../../guardrails/guardrail-service.js';
-import type { Pseudonymizer } from '../../guardrails/pseudonymizer.js';
-import { type GuardrailOutcome, type GuardrailRequest, guardPrompt } from '../../guardrails/request-guard.js';
-import { createStreamGuard, type StreamGuard } from '../../guardrails/stream-guard.js';
+
+import type { GuardrailService, Pseudonymizer } from '../../guardrails/index.js';
+import {
+  createStreamGuard,
+  type GuardrailOutcome,
+  type GuardrailRequest,
+  guardPrompt,
+  INPUT_REJECTED,
+  type StreamGuard,
+} from '../../guardrails/index.js';
 import type {
   CallContext,
   GenerateResult,

@@ -10,8 +10,8 @@
  * Later modules add theirs with `registry.use(middleware, { before })`.
  */
 import type { KeelMetrics } from '../../core/metrics.js';
-import type { GuardrailService } from '../../guardrails/guardrail-service.js';
-import type { UsageMeter } from '../../platform/usage-meter.js';
+import type { GuardrailService } from '../../guardrails/index.js';
+import type { UsageMeter } from '../../platform/index.js';
 import { capabilitiesMiddleware } from './capabilities.js';
 import { embeddingBatchesMiddleware } from './embedding-batches.js';
 import { guardrailsMiddleware } from './guardrails.js';

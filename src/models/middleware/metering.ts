@@ -4,7 +4,7 @@
  * tokens, latency, status — written in batches by the UsageMeter, off the request path. Calls
  * without a context (internal ones) are not metered.
  */
-import type { UsageMeter } from '../../platform/usage-meter.js';
+import type { UsageMeter } from '../../platform/index.js';
 import type { ModelMiddleware } from './model-middleware.js';
 import { observeCalls } from './observe-call.js';
 

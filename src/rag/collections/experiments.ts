@@ -10,7 +10,7 @@
 import type { CollectionConfig, Experiment, ExperimentRequest } from '../../api/rag.js';
 import { KeelError } from '../../core/errors.js';
 import type { Job, JobContext, JobService } from '../../jobs/index.js';
-import type { GenerationService } from '../../models/generation-service.js';
+import type { GenerationService } from '../../models/index.js';
 import type { DatabaseV1 } from '../../spec/database.js';
 import type { EmbeddingModelV1 } from '../../spec/embedding-model.js';
 import type { LoadedDocument } from '../../spec/loader.js';

@@ -6,7 +6,7 @@
  */
 import type { CollectionConfig } from '../../api/rag.js';
 import { KeelError } from '../../core/errors.js';
-import { createInjectionDetector } from '../../guardrails/injection/injection-detector.js';
+import { createInjectionDetector } from '../../guardrails/index.js';
 import type { Chunk } from '../../spec/chunker.js';
 import type { EmbeddingModelV1 } from '../../spec/embedding-model.js';
 import type { LoadedDocument } from '../../spec/loader.js';

@@ -19,9 +19,13 @@ import { KeelError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { KeelMetrics } from '../../core/metrics.js';
 import type { JobService } from '../../jobs/index.js';
-import type { CallContext, GenerationRequest, GenerationService } from '../../models/generation-service.js';
-import type { ProviderRegistry } from '../../models/provider-registry.js';
-import { createHashingProvider } from '../../models/providers/hashing/index.js';
+import type {
+  CallContext,
+  GenerationRequest,
+  GenerationService,
+  ProviderRegistry,
+} from '../../models/index.js';
+import { createHashingProvider } from '../../models/index.js';
 import type { DatabaseV1 } from '../../spec/database.js';
 import type { EmbeddingModelV1 } from '../../spec/embedding-model.js';
 import type { LanguageModelUsage, StreamPart } from '../../spec/language-model.js';
