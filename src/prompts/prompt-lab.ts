@@ -6,7 +6,7 @@
  * their token budget. Running lives in `prompt-runner.ts`, comparing in `compare.ts`.
  *
  * @example
- * const lab = promptLabFor(services);
+ * const lab = services.prompts; // created once by the prompts module
  * const rendered = await lab.render(caller, { prompt: 'triage@production', variables: { complaint } });
  */
 import type {
