@@ -3,6 +3,7 @@ import type { CatalogEntryJson, PullJobJson } from '@keel/api/models';
 import { useI18n } from '../../i18n/i18n-context';
 import { PullProgress } from './pull-progress';
 import { TaskTags } from './task-tags';
+import { inProgress } from './use-pulls';
 
 export function CatalogCard({
   entry,
@@ -21,7 +22,7 @@ export function CatalogCard({
   const notes = language === 'ko' ? (entry.notes_ko ?? entry.notes) : entry.notes;
   const languageNames = new Intl.DisplayNames([language], { type: 'language' });
   const titleId = `catalog-${entry.id}`;
-  const running = job?.status === 'running';
+  const running = job ? inProgress(job) : false;
   return (
     <li className="card catalog-card" aria-labelledby={titleId}>
       <div className="catalog-head">

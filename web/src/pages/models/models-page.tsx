@@ -16,7 +16,7 @@ import { PullForm } from './pull-form';
 import { PullProgress } from './pull-progress';
 import { ServedModelsTable } from './served-models-table';
 import { modelTasks, taskLabelKey } from './task-tags';
-import { usePulls } from './use-pulls';
+import { inProgress, usePulls } from './use-pulls';
 
 function CatalogSection({
   overview,
@@ -99,10 +99,7 @@ function CatalogSection({
           <ul className="stack small downloads" aria-label={t('models.downloads')}>
             {otherJobs.map((job) => (
               <li key={job.id}>
-                <PullProgress
-                  job={job}
-                  onCancel={job.status === 'running' ? () => void cancel(job.id) : undefined}
-                />
+                <PullProgress job={job} onCancel={inProgress(job) ? () => void cancel(job.id) : undefined} />
               </li>
             ))}
           </ul>

@@ -8,6 +8,11 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { describeError, isAbort, type ShownError } from '../../lib/errors';
 import { useSession } from '../../session/session-context';
 
+/** A pull still under way: waiting for a worker, or downloading. */
+export function inProgress(job: PullJobJson): boolean {
+  return job.status === 'queued' || job.status === 'running';
+}
+
 export function usePulls(enabled: boolean, onFinished: (job: PullJobJson) => void) {
   const { client } = useSession();
   const [jobs, setJobs] = useState<Record<string, PullJobJson>>({});
@@ -19,7 +24,7 @@ export function usePulls(enabled: boolean, onFinished: (job: PullJobJson) => voi
   const follow = useCallback(
     (job: PullJobJson) => {
       setJobs((all) => ({ ...all, [job.id]: job }));
-      if (job.status !== 'running' || following.current.has(job.id)) return;
+      if (!inProgress(job) || following.current.has(job.id)) return;
       const controller = new AbortController();
       following.current.set(job.id, controller);
       void (async () => {
@@ -30,9 +35,9 @@ export function usePulls(enabled: boolean, onFinished: (job: PullJobJson) => voi
             setJobs((all) => ({ ...all, [update.id]: update }));
           }
           // The event stream ends with the job's final state; ask once more if it did not say.
-          if (last.status === 'running') last = await client.models.pulls.get(job.id);
+          if (inProgress(last)) last = await client.models.pulls.get(job.id);
           setJobs((all) => ({ ...all, [last.id]: last }));
-          if (last.status !== 'running') finished.current(last);
+          if (!inProgress(last)) finished.current(last);
         } catch (cause) {
           if (!isAbort(cause)) setError(describeError(cause));
         } finally {
