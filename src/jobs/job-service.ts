@@ -20,7 +20,7 @@ import { randomToken } from '../core/ids.js';
 import { type Logger, silentLogger } from '../core/logger.js';
 import type { DatabaseSession, DatabaseV1 } from '../spec/database.js';
 import { createJobContext } from './job-context.js';
-import { JobStore, type ListJobsQuery } from './job-store.js';
+import { JOBS_CHANNEL, JobStore, type ListJobsQuery } from './job-store.js';
 import {
   type AbortReason,
   type EnqueueInput,
@@ -70,6 +70,7 @@ export class JobService {
   readonly #concurrency: number;
   readonly #logger: Logger;
   #timer: NodeJS.Timeout | undefined;
+  #unlisten: (() => Promise<void>) | undefined;
   #ticking: Promise<void> | undefined;
   #again = false;
   #started = false;
@@ -215,6 +216,12 @@ export class JobService {
     }
     this.#timer = setInterval(() => this.notify(), this.#pollMs);
     this.#timer.unref();
+    // A job enqueued on any replica is announced; the poll stays as the fallback.
+    try {
+      this.#unlisten = await this.options.db.listen(JOBS_CHANNEL, () => this.notify());
+    } catch (error) {
+      this.#logger.warn({ err: error }, 'job announcements unavailable; claiming by poll only');
+    }
     this.notify();
   }
 
@@ -227,6 +234,8 @@ export class JobService {
     if (!this.#started) return;
     this.#stopping = true;
     clearInterval(this.#timer);
+    await this.#unlisten?.().catch(() => undefined);
+    this.#unlisten = undefined;
     await this.#ticking?.catch(() => undefined);
     const running = [...this.#running.values()];
     if (options.graceMs && running.length) {

@@ -8,6 +8,10 @@
 import { KeelError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { DatabaseSession, DatabaseV1 } from '../spec/database.js';
+
+/** The channel a new job is announced on, so that replicas claim it without waiting for a poll. */
+export const JOBS_CHANNEL = 'keel_jobs';
+
 import type {
   EnqueueInput,
   Job,
@@ -109,7 +113,11 @@ export class JobStore {
        ON CONFLICT (project_id, kind, idempotency_key) DO NOTHING RETURNING *`,
       params,
     );
-    if (rows[0]) return jobOf(rows[0]);
+    if (rows[0]) {
+      // Wakes the workers of every replica (delivered at commit when `session` is a transaction).
+      await session.query('SELECT pg_notify($1, $2)', [JOBS_CHANNEL, input.kind]);
+      return jobOf(rows[0]);
+    }
     const { rows: existing } = await session.query<JobRow>(
       'SELECT * FROM jobs WHERE project_id = $1 AND kind = $2 AND idempotency_key = $3',
       [input.projectId, input.kind, input.idempotencyKey],
