@@ -17,7 +17,7 @@ import { serveConsole } from './console.js';
 import type { KeelEnv, KeelServices } from './context.js';
 import { errorResponse } from './errors.js';
 import { authenticate } from './middleware/authenticate.js';
-import { nulError, nulIssues, rejectNulInUrl } from './middleware/nul-characters.js';
+import { nestingIssues, nulError, nulIssues, rejectNulInUrl } from './middleware/nul-characters.js';
 import { requestContext } from './middleware/request-context.js';
 import { requestScope } from './middleware/request-scope.js';
 import { routeBodyLimits } from './middleware/route-body-limits.js';
@@ -49,9 +49,15 @@ export function createApp(services: KeelServices, options: CreateAppOptions = {}
           { issues },
         );
       }
-      // Valid by the schema, but no string may carry U+0000 (the database refuses it).
+      // Valid by the schema, but no string may carry U+0000 (the database refuses it), and no
+      // value may nest deeper than any schema needs (free-form fields such as variables).
       const nul = nulIssues(result.data);
       if (nul.length) throw nulError(result.target, nul);
+      const deep = nestingIssues(result.data);
+      if (deep.length)
+        throw new KeelError('invalid_request', `Invalid ${result.target}: ${deep[0]!.message}.`, {
+          issues: deep,
+        });
     },
   });
 

@@ -93,6 +93,27 @@ describe('NUL characters', () => {
   });
 });
 
+describe('nesting', () => {
+  it('answers 400 to a value nested deeper than any schema needs, in a free-form field', async () => {
+    const deep = `${'{"a":'.repeat(60_000)}"x"${'}'.repeat(60_000)}`;
+    const template = '{"mode":"freeform","text":"hi {{who}}","model_id":"echo:reverse"}';
+    for (const [path, body] of [
+      ['/api/v1/compare', `{"variants":[{"template":${template}}],"inputs":[{"who":${deep}}]}`],
+      ['/api/v1/prompt-runs', `{"template":${template},"variables":{"who":${deep}}}`],
+    ] as const) {
+      const res = await keel.call(path, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(res.status).toBe(400);
+      const { error } = await res.json();
+      expect(error.code).toBe('invalid_request');
+      expect(error.issues[0].code).toBe('too_deep');
+    }
+  });
+});
+
 describe('dates', () => {
   it.each([
     '/api/v1/usage?from=0000-01-01T00:00:00Z',

@@ -74,6 +74,48 @@ function containsNul(value: unknown): boolean {
   return false;
 }
 
+/** How deep a request value may nest: no schema of Keel's goes near it, and recursive work on a
+ * value (rendering, sealing, JSON text) must not meet a stack it cannot fit. */
+export const MAX_NESTING = 64;
+
+/**
+ * An issue when `value` nests arrays or objects deeper than MAX_NESTING (walked iteratively), with
+ * the path to the first place it does.
+ */
+export function nestingIssues(value: unknown): Issue[] {
+  if (value === null || typeof value !== 'object') return [];
+  const values: unknown[] = [value];
+  const depths: number[] = [1];
+  while (values.length) {
+    const current = values.pop()!;
+    const depth = depths.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    if (depth > MAX_NESTING)
+      return [
+        {
+          code: 'too_deep',
+          path: [],
+          message: `nests arrays or objects more than ${MAX_NESTING} levels deep`,
+        },
+      ];
+    if (Array.isArray(current)) {
+      for (const item of current) {
+        if (item === null || typeof item !== 'object') continue;
+        values.push(item);
+        depths.push(depth + 1);
+      }
+    } else if (isPlainObject(current)) {
+      for (const key in current) {
+        const child = (current as Record<string, unknown>)[key];
+        if (child === null || typeof child !== 'object') continue;
+        values.push(child);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return [];
+}
+
 /** The error for NUL characters found in `target` (`json`, `query`, `param`, `path`). */
 export function nulError(target: string, issues: Issue[]): KeelError {
   const where = issues[0]?.path.length ? ` at ${issues[0].path.join('.')}` : '';
