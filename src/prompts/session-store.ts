@@ -64,6 +64,13 @@ function lockedError(row: Pick<SessionRow, 'id' | 'name' | 'locked_by' | 'locked
 const sealedOf = (row: SessionRow): SealedRun | null =>
   row.draft_sealed && row.draft_policy ? { policy: row.draft_policy, sealed: row.draft_sealed } : null;
 
+/** What a save changes: the name, the draft, or both, against the revision the caller read. */
+export interface SaveSessionInput {
+  name?: string | undefined;
+  draft?: PromptDraft | null | undefined;
+  baseRevision?: number | undefined;
+}
+
 export class SessionStore {
   constructor(
     readonly db: DatabaseV1,
@@ -142,11 +149,7 @@ export class SessionStore {
     projectId: string,
     actor: string | null,
     id: string,
-    input: {
-      name?: string | undefined;
-      draft?: PromptDraft | null | undefined;
-      baseRevision?: number | undefined;
-    },
+    input: SaveSessionInput,
   ): Promise<PromptSession> {
     for (;;) {
       // The draft is masked before the transaction (masking reads the policy, and may run a model);
@@ -162,11 +165,7 @@ export class SessionStore {
     projectId: string,
     actor: string | null,
     id: string,
-    input: {
-      name?: string | undefined;
-      draft?: PromptDraft | null | undefined;
-      baseRevision?: number | undefined;
-    },
+    input: SaveSessionInput,
     maskedAt: number | undefined,
     stored: { draft: PromptDraft; policy: string | null; sealed: SealedMapping | null } | null,
   ): Promise<PromptSession | undefined> {
