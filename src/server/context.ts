@@ -7,6 +7,7 @@ import type { AuditLog } from '../audit/index.js';
 import type { KeelConfig } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import type { KeelMetrics } from '../core/metrics.js';
+import type { EvalService } from '../evals/index.js';
 import type { GuardrailService } from '../guardrails/guardrail-service.js';
 import type { JobService } from '../jobs/index.js';
 import type { GenerationService } from '../models/generation-service.js';
@@ -42,6 +43,8 @@ export interface KeelServices {
   rag: RagService;
   /** Prompt Lab: templates, runs, sessions, compare. */
   prompts: PromptLab;
+  /** Evaluation: datasets, runs, metrics, red-teaming. */
+  evals: EvalService;
   installation: Installation;
   startedAt: Date;
   version: string;

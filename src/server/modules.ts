@@ -8,6 +8,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { auditModule } from '../audit/index.js';
 import type { KeelModule } from '../core/module.js';
+import { evalsModule } from '../evals/index.js';
 import { guardrailsModule } from '../guardrails/index.js';
 import { jobsModule } from '../jobs/index.js';
 import { modelsModule } from '../models/index.js';
@@ -17,6 +18,7 @@ import { ragModule } from '../rag/index.js';
 import type { KeelEnv, KeelServices } from './context.js';
 import { registerAudit } from './routes/audit.js';
 import { registerAuth } from './routes/auth.js';
+import { registerEvalRoutes } from './routes/evals/index.js';
 import { registerGuardrailCheck } from './routes/guardrails/check.js';
 import { registerGuardrailPolicies } from './routes/guardrails/policies.js';
 import { registerJobRoutes } from './routes/jobs.js';
@@ -78,6 +80,7 @@ export const keelModules = [
   }),
   withRoutes(ragModule, registerRagRoutes),
   withRoutes(promptsModule, registerPromptRoutes),
+  withRoutes(evalsModule, registerEvalRoutes),
 ] as const;
 
 type ApiOf<M> = M extends KeelModule<never, infer Api> ? Api : never;

@@ -1,0 +1,32 @@
+/**
+ * @module evals
+ * Evaluation: datasets (versioned uploads with splits and sampling), runs of a target over a
+ * dataset on the job service (cached outputs, resumable, thresholds), metrics and red-teaming.
+ * Other modules import it only through this file.
+ */
+import type { AuditLog } from '../audit/index.js';
+import type { KeelModule, ModuleBase } from '../core/module.js';
+import type { GuardrailService } from '../guardrails/index.js';
+import type { JobService } from '../jobs/index.js';
+import type { GenerationService, ProviderRegistry } from '../models/index.js';
+import type { PromptLab } from '../prompts/index.js';
+import type { RagService } from '../rag/index.js';
+import { EvalService } from './eval-service.js';
+
+export { EvalService } from './eval-service.js';
+
+export interface EvalsDeps extends ModuleBase {
+  audit: AuditLog;
+  jobs: JobService;
+  guardrails: GuardrailService;
+  registry: ProviderRegistry;
+  generation: GenerationService;
+  rag: RagService;
+  prompts: PromptLab;
+}
+
+/** The evals module: datasets and evaluation runs (the `evals.run` job kind). */
+export const evalsModule: KeelModule<EvalsDeps, { evals: EvalService }> = {
+  name: 'evals',
+  create: (deps) => ({ evals: new EvalService(deps) }),
+};

@@ -1,0 +1,13 @@
+/**
+ * @module server/routes/evals
+ * The evaluation HTTP surface: `/api/v1/datasets`, `/api/v1/evaluations` (and the metric and
+ * red-team routes). Every route authorises with the caller's project role and calls the one
+ * `EvalService`.
+ */
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { KeelEnv, KeelServices } from '../../context.js';
+
+export function registerEvalRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServices): void {
+  void app;
+  void services;
+}
