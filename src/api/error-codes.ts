@@ -33,6 +33,9 @@ export const errorCodes = {
   timeout: { status: 504, exit: 124, title: 'Time limit reached' },
   network_error: { status: 502, exit: 69, title: 'Network error' },
   checksum_mismatch: { status: 422, exit: 65, title: 'Checksum mismatch' },
+  deployment_not_found: { status: 404, exit: 4, title: 'Deployment not found' },
+  deployment_gone: { status: 410, exit: 4, title: 'Deployment deleted' },
+  asset_not_approved: { status: 403, exit: 77, title: 'Asset not approved for this space' },
 } as const satisfies Record<string, { status: number; exit: number; title: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;

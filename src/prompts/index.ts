@@ -25,3 +25,5 @@ export const promptsModule: KeelModule<PromptsDeps, { prompts: PromptLab }> = {
     prompts: new PromptLab({ db, generation, registry, guardrails, audit }),
   }),
 };
+export type { ResolvedSource } from './prompt-lab.js';
+export { type RunInput, runPrompt, streamPrompt } from './prompt-runner.js';

@@ -25,3 +25,4 @@ export const ragModule: KeelModule<RagDeps, { rag: RagService }> = {
     rag: new RagService({ db, jobs, registry, generation, dataDir: config.dataDir, logger, metrics, audit }),
   }),
 };
+export type { AskEvent } from './collections/rag-service.js';

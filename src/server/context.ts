@@ -7,6 +7,7 @@ import type { AuditLog } from '../audit/index.js';
 import type { KeelConfig } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import type { KeelMetrics } from '../core/metrics.js';
+import type { DeploymentService } from '../deployments/index.js';
 import type { EvalService } from '../evals/index.js';
 import type { GuardrailService } from '../guardrails/guardrail-service.js';
 import type { JobService } from '../jobs/index.js';
@@ -45,6 +46,8 @@ export interface KeelServices {
   prompts: PromptLab;
   /** Evaluation: datasets, runs, metrics, red-teaming. */
   evals: EvalService;
+  /** Deployment spaces, deployments, serving and rollout. */
+  deployments: DeploymentService;
   installation: Installation;
   startedAt: Date;
   version: string;

@@ -8,6 +8,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { auditModule } from '../audit/index.js';
 import type { KeelModule } from '../core/module.js';
+import { deploymentsModule } from '../deployments/index.js';
 import { evalsModule } from '../evals/index.js';
 import { guardrailsModule } from '../guardrails/index.js';
 import { jobsModule } from '../jobs/index.js';
@@ -18,6 +19,7 @@ import { ragModule } from '../rag/index.js';
 import type { KeelEnv, KeelServices } from './context.js';
 import { registerAudit } from './routes/audit.js';
 import { registerAuth } from './routes/auth.js';
+import { registerDeploymentRoutes } from './routes/deployments/index.js';
 import { registerEvalRoutes } from './routes/evals/index.js';
 import { registerGuardrailCheck } from './routes/guardrails/check.js';
 import { registerGuardrailPolicies } from './routes/guardrails/policies.js';
@@ -81,6 +83,7 @@ export const keelModules = [
   withRoutes(ragModule, registerRagRoutes),
   withRoutes(promptsModule, registerPromptRoutes),
   withRoutes(evalsModule, registerEvalRoutes),
+  withRoutes(deploymentsModule, registerDeploymentRoutes),
 ] as const;
 
 type ApiOf<M> = M extends KeelModule<never, infer Api> ? Api : never;

@@ -1,0 +1,551 @@
+/**
+ * @module deployments/serving/deployment-service
+ * The one entry of the deployments module: HTTP (Keel's and watsonx's shapes), the OpenAI
+ * `deployment:<name>` model ids, the CLI (through the SDK) and the benchmark all call it.
+ *
+ * Serving a request: resolve the deployment from the in-memory directory, pick the version (the
+ * current one, or by the traffic split), ask the gate when the space is production (on every
+ * request — the gate answers from its cache, so a revoked approval stops serving at once), then
+ * run exactly what Prompt Lab runs (`runPrompt` / `streamPrompt`: render, guardrails, generation,
+ * run history) or the RAG collection's `ask`. Requests already past the gate when a deployment is
+ * deleted finish; later ones are 410 by id, 404 by name.
+ */
+
+import type { PromptRun, RunEvent } from '../../api/prompts.js';
+import type { AskResponse } from '../../api/rag.js';
+import type { AuditRecorder } from '../../audit/index.js';
+import { KeelError } from '../../core/errors.js';
+import type { GenerationService } from '../../models/index.js';
+import {
+  type Caller,
+  type PromptLab,
+  type ResolvedSource,
+  runPrompt,
+  streamPrompt,
+} from '../../prompts/index.js';
+import type { AskEvent, RagService } from '../../rag/index.js';
+import type { DatabaseV1 } from '../../spec/database.js';
+import type { DeploymentGateV1, GatedAssetRef } from '../../spec/deployment-gate.js';
+import { checkSplit, pickVersion, type TrafficSplit } from '../rollout/traffic-split.js';
+import { type Space, type SpaceInput, SpaceStore } from '../spaces/space-store.js';
+import { DeploymentDirectory } from './deployment-directory.js';
+import {
+  type Deployment,
+  type DeploymentAsset,
+  DeploymentStore,
+  type DeploymentVersion,
+  type VersionInput,
+} from './deployment-store.js';
+
+export interface DeploymentServiceDependencies {
+  db: DatabaseV1;
+  audit: AuditRecorder;
+  prompts: PromptLab;
+  rag: RagService;
+  generation: GenerationService;
+  gate: DeploymentGateV1;
+}
+
+/** What a deployment version is asked to serve, as callers name it. */
+export interface AssetRequest {
+  type: 'prompt_template' | 'rag_collection';
+  /** A template reference (name, name@3, name@label) or a collection's id or name. */
+  ref: string;
+}
+
+export interface CreateDeploymentInput {
+  /** The space's id or name; none: the project's `default` space (made on first use). */
+  space?: string | undefined;
+  name: string;
+  servingName?: string | null | undefined;
+  description?: string | undefined;
+  tags?: string[] | undefined;
+  asset: AssetRequest;
+  model?: string | null | undefined;
+  parameters?: Record<string, unknown> | undefined;
+  guardrailPolicy?: string | null | undefined;
+}
+
+export interface InvokeInput {
+  variables?: Record<string, unknown> | undefined;
+  /** Generation parameters over the version's (Prompt Lab's names). */
+  parameters?: Record<string, unknown> | undefined;
+  /** Decides the version under a `request_id` split. */
+  requestId: string;
+  endpoint: string;
+}
+
+/** The version that serves one request. */
+export interface Served {
+  deployment: Deployment;
+  space: Space;
+  version: DeploymentVersion;
+}
+
+export type InvokeResult =
+  | { served: Served; kind: 'prompt_template'; run: PromptRun }
+  | { served: Served; kind: 'rag_collection'; answer: AskResponse };
+
+export type InvokeStream =
+  | { served: Served; kind: 'prompt_template'; events: AsyncGenerator<RunEvent> }
+  | { served: Served; kind: 'rag_collection'; events: AsyncGenerator<AskEvent> };
+
+const promptParameterNames = new Set([
+  'decoding_method',
+  'temperature',
+  'top_k',
+  'top_p',
+  'max_new_tokens',
+  'min_new_tokens',
+  'random_seed',
+  'stop_sequences',
+  'include_stop_sequence',
+  'repetition_penalty',
+  'time_limit',
+  'truncate_input_tokens',
+]);
+
+/** The generation parameters Prompt Lab knows, from a wider object (watsonx's request parameters). */
+export function promptParametersOf(parameters: Record<string, unknown> | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(parameters ?? {}))
+    if (promptParameterNames.has(key) && value !== undefined && value !== null) out[key] = value;
+  return out;
+}
+
+export class DeploymentService {
+  readonly spaces: SpaceStore;
+  readonly store: DeploymentStore;
+  readonly directory: DeploymentDirectory;
+  #gate: DeploymentGateV1;
+  readonly #inFlight = new Map<string, number>();
+
+  constructor(private readonly deps: DeploymentServiceDependencies) {
+    this.spaces = new SpaceStore(deps.db, deps.audit);
+    this.store = new DeploymentStore(deps.db, deps.audit);
+    this.directory = new DeploymentDirectory(deps.db, this.spaces, this.store);
+    this.#gate = deps.gate;
+  }
+
+  /** Wires the gate (the governance module's); until then every asset passes. */
+  setGate(gate: DeploymentGateV1): void {
+    this.#gate = gate;
+  }
+
+  get gate(): DeploymentGateV1 {
+    return this.#gate;
+  }
+
+  // Spaces ------------------------------------------------------------------------------------
+
+  async createSpace(projectId: string, actor: string | null, input: SpaceInput): Promise<Space> {
+    const space = await this.spaces.create(projectId, actor, input);
+    this.directory.changed(projectId);
+    return space;
+  }
+
+  async updateSpace(projectId: string, idOrName: string, changes: Partial<SpaceInput>): Promise<Space> {
+    const before = await this.spaces.get(projectId, idOrName);
+    if (changes.stage === 'production' && before.stage !== 'production') {
+      // Promoting a space: everything it serves must pass the gate.
+      const { deployments } = await this.directory.project(projectId);
+      for (const deployment of deployments.filter((d) => d.spaceId === before.id && !d.deletedAt))
+        for (const version of servingVersions(deployment)) await this.#checkGate(projectId, version.asset);
+    }
+    const space = await this.spaces.update(projectId, idOrName, changes);
+    this.directory.changed(projectId);
+    return space;
+  }
+
+  async deleteSpace(projectId: string, idOrName: string): Promise<void> {
+    await this.spaces.delete(projectId, idOrName);
+    this.directory.changed(projectId);
+  }
+
+  // Deployments -------------------------------------------------------------------------------
+
+  async list(projectId: string, filter: { space?: string | undefined } = {}): Promise<Deployment[]> {
+    const directory = await this.directory.project(projectId);
+    const spaceId = filter.space ? (await this.spaces.get(projectId, filter.space)).id : undefined;
+    return directory.deployments.filter(
+      (deployment) => !deployment.deletedAt && (spaceId === undefined || deployment.spaceId === spaceId),
+    );
+  }
+
+  async get(projectId: string, idOrName: string): Promise<{ deployment: Deployment; space: Space }> {
+    return this.directory.resolve(projectId, idOrName);
+  }
+
+  async create(caller: Caller, input: CreateDeploymentInput): Promise<Deployment> {
+    const space = input.space
+      ? await this.spaces.get(caller.projectId, input.space)
+      : await this.#defaultSpace(caller.projectId, caller.actor);
+    const version = await this.#versionInput(caller.projectId, input);
+    if (space.stage === 'production') await this.#checkGate(caller.projectId, version.asset);
+    const id = await this.store.create(caller.projectId, caller.actor, {
+      spaceId: space.id,
+      name: input.name,
+      servingName: input.servingName,
+      description: input.description,
+      tags: input.tags,
+      version,
+    });
+    this.directory.changed(caller.projectId);
+    return (await this.directory.resolve(caller.projectId, id)).deployment;
+  }
+
+  /** Changes names and tags; a new asset, model, parameters or policy adds a version that serves at once. */
+  async update(
+    caller: Caller,
+    idOrName: string,
+    changes: {
+      name?: string | undefined;
+      servingName?: string | null | undefined;
+      description?: string | undefined;
+      tags?: string[] | undefined;
+      asset?: AssetRequest | undefined;
+      model?: string | null | undefined;
+      parameters?: Record<string, unknown> | undefined;
+      guardrailPolicy?: string | null | undefined;
+    },
+  ): Promise<Deployment> {
+    const { deployment, space } = await this.directory.resolve(caller.projectId, idOrName);
+    if (
+      changes.name !== undefined ||
+      changes.servingName !== undefined ||
+      changes.description !== undefined ||
+      changes.tags !== undefined
+    ) {
+      await this.store.update(caller.projectId, deployment, changes);
+    }
+    if (
+      changes.asset !== undefined ||
+      changes.model !== undefined ||
+      changes.parameters !== undefined ||
+      changes.guardrailPolicy !== undefined
+    ) {
+      const current = currentVersion(deployment);
+      const version: VersionInput = changes.asset
+        ? await this.#versionInput(caller.projectId, {
+            asset: changes.asset,
+            model: changes.model === undefined ? current.model : changes.model,
+            parameters: changes.parameters ?? current.parameters,
+            guardrailPolicy:
+              changes.guardrailPolicy === undefined ? current.guardrailPolicy : changes.guardrailPolicy,
+          })
+        : {
+            asset: current.asset,
+            model: changes.model === undefined ? current.model : changes.model,
+            parameters: changes.parameters ?? current.parameters,
+            guardrailPolicy:
+              changes.guardrailPolicy === undefined ? current.guardrailPolicy : changes.guardrailPolicy,
+          };
+      if (space.stage === 'production') await this.#checkGate(caller.projectId, version.asset);
+      await this.store.addVersion(caller.projectId, caller.actor, deployment.id, version);
+    }
+    this.directory.changed(caller.projectId);
+    return (await this.directory.resolve(caller.projectId, deployment.id)).deployment;
+  }
+
+  /** Serves `version` (default: the one before the current) alone again; any split ends. */
+  async rollback(caller: Caller, idOrName: string, version?: number): Promise<Deployment> {
+    const { deployment, space } = await this.directory.resolve(caller.projectId, idOrName);
+    const target =
+      version ??
+      deployment.versions
+        .map((entry) => entry.version)
+        .filter((entry) => entry < deployment.currentVersion)
+        .at(-1);
+    const found = deployment.versions.find((entry) => entry.version === target);
+    if (!found) {
+      throw new KeelError(
+        'invalid_request',
+        target === undefined
+          ? `Deployment "${deployment.name}" has no version before ${deployment.currentVersion} to roll back to.`
+          : `Deployment "${deployment.name}" has no version ${target}.`,
+        {
+          issues: [
+            {
+              code: 'unknown_version',
+              path: ['version'],
+              message: `versions: ${deployment.versions.map((entry) => entry.version).join(', ')}`,
+            },
+          ],
+        },
+      );
+    }
+    if (space.stage === 'production') await this.#checkGate(caller.projectId, found.asset);
+    await this.store.setServing(
+      caller.projectId,
+      deployment.id,
+      { currentVersion: found.version, split: null },
+      'deployment.rollback',
+    );
+    this.directory.changed(caller.projectId);
+    return (await this.directory.resolve(caller.projectId, deployment.id)).deployment;
+  }
+
+  /** Splits traffic between two versions by weight; `null` ends the split (the current version serves). */
+  async split(caller: Caller, idOrName: string, split: TrafficSplit | null): Promise<Deployment> {
+    const { deployment, space } = await this.directory.resolve(caller.projectId, idOrName);
+    if (split) {
+      checkSplit(
+        split,
+        deployment.versions.map((entry) => entry.version),
+      );
+      if (space.stage === 'production')
+        for (const entry of split.versions)
+          await this.#checkGate(caller.projectId, versionOf(deployment, entry.version).asset);
+    }
+    await this.store.setServing(
+      caller.projectId,
+      deployment.id,
+      { currentVersion: deployment.currentVersion, split },
+      'deployment.split',
+    );
+    this.directory.changed(caller.projectId);
+    return (await this.directory.resolve(caller.projectId, deployment.id)).deployment;
+  }
+
+  /** Deletes: requests in flight finish; new ones by id are 410, by name 404. */
+  async delete(caller: Caller, idOrName: string): Promise<{ inFlight: number }> {
+    const { deployment } = await this.directory.resolve(caller.projectId, idOrName);
+    await this.store.delete(caller.projectId, deployment.id);
+    this.directory.changed(caller.projectId);
+    return { inFlight: this.#inFlight.get(deployment.id) ?? 0 };
+  }
+
+  /** Requests this process is serving for the deployment now. */
+  inFlight(id: string): number {
+    return this.#inFlight.get(id) ?? 0;
+  }
+
+  // Serving -----------------------------------------------------------------------------------
+
+  /** Resolves and picks the version for one request, and asks the gate (production spaces). */
+  async prepare(projectId: string, idOrName: string, requestId: string): Promise<Served> {
+    const { deployment, space } = await this.directory.resolve(projectId, idOrName);
+    const version = versionOf(
+      deployment,
+      deployment.split ? pickVersion(deployment.split, requestId) : deployment.currentVersion,
+    );
+    if (space.stage === 'production') await this.#checkGate(projectId, version.asset);
+    return { deployment, space, version };
+  }
+
+  /** The compiled template of a prompt version (compiled once per version, by Prompt Lab). */
+  async source(served: Served): Promise<ResolvedSource> {
+    const { asset, guardrailPolicy } = served.version;
+    const lab = this.deps.prompts;
+    const compiled =
+      lab.compiledVersion(asset.id, asset.version) ??
+      lab.compiledVersion(asset.id, asset.version, await lab.templates.body(asset.id, asset.version))!;
+    return {
+      compiled: guardrailPolicy
+        ? { ...compiled, body: { ...compiled.body, guardrail_policy: guardrailPolicy } }
+        : compiled,
+      template: { id: asset.id, name: asset.name, version: asset.version },
+    };
+  }
+
+  /** Runs one request on the deployment and waits for the answer. */
+  async invoke(caller: Caller, idOrName: string, input: InvokeInput): Promise<InvokeResult> {
+    const served = await this.prepare(caller.projectId, idOrName, input.requestId);
+    const id = served.deployment.id;
+    this.#enter(id);
+    try {
+      if (served.version.asset.type === 'rag_collection') {
+        return {
+          served,
+          kind: 'rag_collection',
+          answer: await this.deps.rag.ask(caller, served.version.asset.id, this.#askInput(served, input)),
+        };
+      }
+      const run = await runPrompt(
+        this.deps.prompts,
+        { ...caller, endpoint: input.endpoint },
+        await this.#runInput(served, input),
+      );
+      return { served, kind: 'prompt_template', run };
+    } finally {
+      this.#leave(id);
+    }
+  }
+
+  /** Starts a streamed request: problems before the first token throw; the deployment counts as busy until the stream ends. */
+  async stream(caller: Caller, idOrName: string, input: InvokeInput): Promise<InvokeStream> {
+    const served = await this.prepare(caller.projectId, idOrName, input.requestId);
+    const id = served.deployment.id;
+    this.#enter(id);
+    try {
+      if (served.version.asset.type === 'rag_collection') {
+        const events = await this.deps.rag.askStream(
+          caller,
+          served.version.asset.id,
+          this.#askInput(served, input),
+        );
+        return { served, kind: 'rag_collection', events: this.#tracked(id, events) };
+      }
+      const { events } = await streamPrompt(
+        this.deps.prompts,
+        { ...caller, endpoint: input.endpoint },
+        await this.#runInput(served, input),
+      );
+      return { served, kind: 'prompt_template', events: this.#tracked(id, events) };
+    } catch (error) {
+      this.#leave(id);
+      throw error;
+    }
+  }
+
+  /** The variables of the version's template (for chat requests and MCP tool schemas). */
+  async variables(served: Served) {
+    if (served.version.asset.type !== 'prompt_template')
+      return [{ name: 'question', type: 'string' as const, required: true }];
+    return (await this.source(served)).compiled.variables;
+  }
+
+  async #runInput(served: Served, input: InvokeInput) {
+    const parameters = { ...served.version.parameters, ...promptParametersOf(input.parameters) };
+    return {
+      source: await this.source(served),
+      variables: input.variables ?? {},
+      model: served.version.model ?? undefined,
+      parameters: Object.keys(parameters).length ? parameters : undefined,
+    };
+  }
+
+  #askInput(served: Served, input: InvokeInput) {
+    const variables = input.variables ?? {};
+    const unknown = Object.keys(variables).filter((name) => name !== 'question');
+    const question = variables.question;
+    if (typeof question !== 'string' || !question.trim() || unknown.length) {
+      throw new KeelError(
+        unknown.length ? 'invalid_request' : 'missing_variable',
+        unknown.length
+          ? `Unknown variable "${unknown[0]}": a RAG deployment takes only "question".`
+          : 'Missing variable "question".',
+        {
+          issues: unknown.length
+            ? unknown.map((name) => ({
+                code: 'unknown_variable',
+                path: ['variables', name],
+                message: `the deployment has no variable "${name}" (it has: question)`,
+              }))
+            : [
+                {
+                  code: 'missing_variable',
+                  path: ['variables', 'question'],
+                  message: '"question" is required',
+                },
+              ],
+          ...(unknown.length ? {} : { data: { missing: ['question'] } }),
+        },
+      );
+    }
+    return { question, ...(served.version.model ? { model: served.version.model } : {}) };
+  }
+
+  async #checkGate(projectId: string, asset: DeploymentAsset): Promise<void> {
+    const ref: GatedAssetRef = { type: asset.type, id: asset.id, version: asset.version };
+    const result = await this.#gate.check(projectId, ref);
+    if (!result.ok) {
+      throw new KeelError(
+        'asset_not_approved',
+        `${asset.type === 'prompt_template' ? 'Template' : 'Collection'} "${asset.name}" version ${asset.version} is not approved for production.`,
+        { issues: result.issues, data: { asset: ref } },
+      );
+    }
+  }
+
+  async #versionInput(
+    projectId: string,
+    input: Pick<CreateDeploymentInput, 'asset' | 'model' | 'parameters' | 'guardrailPolicy'>,
+  ): Promise<VersionInput> {
+    let asset: DeploymentAsset;
+    if (input.asset.type === 'prompt_template') {
+      const source = await this.deps.prompts.source(projectId, { prompt: input.asset.ref });
+      const template = source.template!;
+      asset = { type: 'prompt_template', id: template.id, name: template.name, version: template.version };
+      if (!input.model && !source.compiled.body.model_id) {
+        throw new KeelError(
+          'invalid_request',
+          'The template binds no model: name one with `model` (provider:model).',
+          {
+            issues: [
+              {
+                code: 'missing_model',
+                path: ['model'],
+                message: 'required when the template has no model_id',
+              },
+            ],
+          },
+        );
+      }
+    } else {
+      const collection = await this.deps.rag.store.find(projectId, input.asset.ref);
+      asset = {
+        type: 'rag_collection',
+        id: collection.id,
+        name: collection.name,
+        version: collection.config_version,
+      };
+    }
+    if (input.model) this.deps.generation.languageModel(input.model);
+    return {
+      asset,
+      model: input.model ?? null,
+      parameters: promptParametersOf(input.parameters),
+      guardrailPolicy: input.guardrailPolicy ?? null,
+    };
+  }
+
+  async #defaultSpace(projectId: string, actor: string | null): Promise<Space> {
+    try {
+      return await this.spaces.get(projectId, 'default');
+    } catch (error) {
+      if (!(error instanceof KeelError) || error.code !== 'not_found') throw error;
+      try {
+        return await this.createSpace(projectId, actor, { name: 'default', stage: 'development' });
+      } catch (again) {
+        if (again instanceof KeelError && again.code === 'conflict')
+          return this.spaces.get(projectId, 'default');
+        throw again;
+      }
+    }
+  }
+
+  #enter(id: string): void {
+    this.#inFlight.set(id, (this.#inFlight.get(id) ?? 0) + 1);
+  }
+
+  #leave(id: string): void {
+    const left = (this.#inFlight.get(id) ?? 1) - 1;
+    if (left > 0) this.#inFlight.set(id, left);
+    else this.#inFlight.delete(id);
+  }
+
+  async *#tracked<T>(id: string, events: AsyncGenerator<T>): AsyncGenerator<T> {
+    try {
+      yield* events;
+    } finally {
+      this.#leave(id);
+    }
+  }
+}
+
+export function currentVersion(deployment: Deployment): DeploymentVersion {
+  return versionOf(deployment, deployment.currentVersion);
+}
+
+function versionOf(deployment: Deployment, version: number): DeploymentVersion {
+  const found = deployment.versions.find((entry) => entry.version === version);
+  if (!found) throw new KeelError('internal', `Deployment ${deployment.id} has no version ${version}.`);
+  return found;
+}
+
+/** The versions that take traffic: the current one, or both sides of a split. */
+function servingVersions(deployment: Deployment): DeploymentVersion[] {
+  if (!deployment.split) return [currentVersion(deployment)];
+  return deployment.split.versions.map((entry) => versionOf(deployment, entry.version));
+}
