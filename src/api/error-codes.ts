@@ -33,9 +33,19 @@ export const errorCodes = {
   timeout: { status: 504, exit: 124, title: 'Time limit reached' },
   network_error: { status: 502, exit: 69, title: 'Network error' },
   checksum_mismatch: { status: 422, exit: 65, title: 'Checksum mismatch' },
+  invalid_transition: { status: 409, exit: 5, title: 'Lifecycle transition not allowed from this stage' },
+  gate_refused: { status: 409, exit: 5, title: 'Refused by a governance gate (evidence or approval missing)' },
   deployment_not_found: { status: 404, exit: 4, title: 'Deployment not found' },
   deployment_gone: { status: 410, exit: 4, title: 'Deployment deleted' },
   asset_not_approved: { status: 403, exit: 77, title: 'Asset not approved for this space' },
+  unsupported_version: { status: 400, exit: 2, title: 'Unknown API version' },
+  project_required: { status: 400, exit: 2, title: 'project_id or space_id required' },
+  too_many_inputs: { status: 400, exit: 2, title: 'Too many inputs' },
+  insufficient_data: { status: 400, exit: 2, title: 'Too few data points' },
+  irregular_frequency: { status: 400, exit: 2, title: 'Time series is not evenly spaced' },
+  invalid_dataset: { status: 422, exit: 65, title: 'Dataset does not fit its column mapping' },
+  invalid_encoding: { status: 422, exit: 65, title: 'File is not valid UTF-8' },
+  threshold_failed: { status: 422, exit: 3, title: 'An evaluation threshold failed' },
 } as const satisfies Record<string, { status: number; exit: number; title: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;
