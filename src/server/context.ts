@@ -8,6 +8,7 @@ import type { KeelConfig } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import type { KeelMetrics } from '../core/metrics.js';
 import type { DeploymentService } from '../deployments/index.js';
+import type { Ledger, LimitStore } from '../deployments/ledger/index.js';
 import type { EvalService } from '../evals/index.js';
 import type { GuardrailService } from '../guardrails/guardrail-service.js';
 import type { JobService } from '../jobs/index.js';
@@ -48,6 +49,9 @@ export interface KeelServices {
   evals: EvalService;
   /** Deployment spaces, deployments, serving and rollout. */
   deployments: DeploymentService;
+  /** The one ledger of limits and budgets, and its limits. */
+  ledger: Ledger;
+  limits: LimitStore;
   installation: Installation;
   startedAt: Date;
   version: string;

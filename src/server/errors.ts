@@ -111,6 +111,17 @@ export function errorResponse(c: Context<KeelEnv>, error: unknown, logger: Logge
   if (keelError.status === 401) headers['WWW-Authenticate'] = 'Bearer realm="keel"';
   const retryAfter = keelError.data?.retryAfterSeconds;
   if (typeof retryAfter === 'number') headers['Retry-After'] = String(Math.ceil(retryAfter));
+  // The ledger's refusals name the limit that tripped (deployments/ledger).
+  const rateLimit = keelError.data?.rateLimit as
+    | { limit?: unknown; remaining?: unknown; resetSeconds?: unknown; name?: unknown }
+    | undefined;
+  if (rateLimit && typeof rateLimit.limit === 'number') {
+    headers['X-RateLimit-Limit'] = String(rateLimit.limit);
+    headers['X-RateLimit-Remaining'] = String(rateLimit.remaining ?? 0);
+    if (typeof rateLimit.resetSeconds === 'number')
+      headers['X-RateLimit-Reset'] = String(rateLimit.resetSeconds);
+    if (typeof rateLimit.name === 'string') headers['X-RateLimit-Scope'] = rateLimit.name;
+  }
   return c.json(
     errorBody(keelError, c.get('errorFormat') ?? 'keel', requestId),
     keelError.status as ContentfulStatusCode,

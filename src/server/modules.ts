@@ -9,6 +9,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { auditModule } from '../audit/index.js';
 import type { KeelModule } from '../core/module.js';
 import { deploymentsModule } from '../deployments/index.js';
+import { ledgerModule } from '../deployments/ledger/index.js';
 import { evalsModule } from '../evals/index.js';
 import { guardrailsModule } from '../guardrails/index.js';
 import { jobsModule } from '../jobs/index.js';
@@ -20,6 +21,7 @@ import type { KeelEnv, KeelServices } from './context.js';
 import { registerAudit } from './routes/audit.js';
 import { registerAuth } from './routes/auth.js';
 import { registerDeploymentRoutes } from './routes/deployments/index.js';
+import { registerLimitRoutes } from './routes/deployments/limits.js';
 import { registerEvalRoutes } from './routes/evals/index.js';
 import { registerGuardrailCheck } from './routes/guardrails/check.js';
 import { registerGuardrailPolicies } from './routes/guardrails/policies.js';
@@ -80,6 +82,7 @@ export const keelModules = [
     registerEmbeddingsAndTokenization(app, services);
     registerFoundationModels(app, services, listModels);
   }),
+  withRoutes(ledgerModule, registerLimitRoutes),
   withRoutes(ragModule, registerRagRoutes),
   withRoutes(promptsModule, registerPromptRoutes),
   withRoutes(evalsModule, registerEvalRoutes),

@@ -1,0 +1,328 @@
+/**
+ * @module deployments/ledger/ledger
+ * The one ledger: request and token rates, token and cost budgets, per project, API key and
+ * deployment, held in the database so that every replica shares them.
+ *
+ * A call reserves its estimate on every limit that applies with ONE conditional upsert
+ * (`used + reserved + amount <= cap`, row-locked by the database), and settles after the call
+ * (reserved down, actual usage up). When any limit refuses, the reservations the statement did
+ * take are handed back and the call is refused naming the limit: so 200 concurrent calls against
+ * a budget that allows 50 let exactly 50 through. Which scopes have limits is cached in memory and
+ * dropped on change by every replica (storage/core/cache-invalidation): a project without limits
+ * pays no database round trip.
+ *
+ * @example
+ * const reservation = await ledger.reserve({ projectId, keyId, deploymentId: null }, { tokens: 120, cost: 0 });
+ * try { … } finally { await reservation?.settle({ tokens: 87, cost: 0 }); }
+ */
+import { KeelError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import type { DatabaseSession, DatabaseV1 } from '../../spec/database.js';
+import { changeFeed, InvalidatingCache } from '../../storage/core/cache-invalidation.js';
+import type { LedgerLimit, LimitMetric, LimitStore } from './limit-store.js';
+
+export interface LedgerScope {
+  projectId: string;
+  keyId: string | null;
+  deploymentId: string | null;
+}
+
+export interface LedgerAmounts {
+  /** Tokens (input and output). */
+  tokens: number;
+  /** USD. */
+  cost: number;
+}
+
+interface Entry {
+  limit: LedgerLimit;
+  windowStart: number;
+  amount: number;
+}
+
+const noLimits: readonly LedgerLimit[] = [];
+
+/** Start of the window `limit` counts in at `now` (epoch seconds; 0 for a lifetime budget). */
+export function windowStartOf(limit: Pick<LedgerLimit, 'period'>, now: number = Date.now()): number {
+  switch (limit.period) {
+    case 'minute':
+      return Math.floor(now / 60_000) * 60;
+    case 'day':
+      return Math.floor(now / 86_400_000) * 86_400;
+    case 'month': {
+      const date = new Date(now);
+      return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1) / 1000;
+    }
+    default:
+      return 0;
+  }
+}
+
+/** Seconds until the window that starts at `start` ends (undefined: a lifetime budget never resets). */
+function windowEndsIn(limit: LedgerLimit, start: number, now: number): number | undefined {
+  if (limit.period === 'total') return undefined;
+  let end: number;
+  if (limit.period === 'minute') end = start + 60;
+  else if (limit.period === 'day') end = start + 86_400;
+  else {
+    const date = new Date(start * 1000);
+    end = Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1) / 1000;
+  }
+  return Math.max(1, Math.ceil(end - now / 1000));
+}
+
+function amountFor(metric: LimitMetric, amounts: LedgerAmounts, requests: number): number {
+  if (metric === 'requests_per_minute') return requests;
+  if (metric === 'cost_budget') return amounts.cost;
+  return amounts.tokens;
+}
+
+const metricWords: Record<LimitMetric, string> = {
+  requests_per_minute: 'requests per minute',
+  tokens_per_minute: 'tokens per minute',
+  token_budget: 'token budget',
+  cost_budget: 'cost budget (USD)',
+};
+
+/** A call's hold on the ledger: settle it once, with what the call used. */
+export class Reservation {
+  #entries: Entry[];
+  #settled = false;
+  readonly held: LedgerAmounts;
+
+  constructor(
+    private readonly ledger: Ledger,
+    readonly scope: LedgerScope,
+    entries: Entry[],
+    held: LedgerAmounts,
+  ) {
+    this.#entries = entries;
+    this.held = { ...held };
+  }
+
+  /** Whether any limit applies (no limits: nothing to settle, nothing to extend). */
+  get empty(): boolean {
+    return this.#entries.length === 0;
+  }
+
+  /** Whether a token or cost limit applies (a stream then extends its hold as it goes). */
+  get metersTokens(): boolean {
+    return this.#entries.some((entry) => entry.limit.metric !== 'requests_per_minute');
+  }
+
+  /** Holds `more` on top (a stream past its first allowance); throws `rate_limited` when refused. */
+  async extend(more: LedgerAmounts): Promise<void> {
+    const extra = await this.ledger.take(
+      this.scope,
+      this.#entries.map((entry) => entry.limit).filter((limit) => limit.metric !== 'requests_per_minute'),
+      more,
+      0,
+    );
+    for (const entry of extra) {
+      const own = this.#entries.find(
+        (e) => e.limit.id === entry.limit.id && e.windowStart === entry.windowStart,
+      );
+      if (own) own.amount += entry.amount;
+      else this.#entries.push(entry);
+    }
+    this.held.tokens += more.tokens;
+    this.held.cost += more.cost;
+  }
+
+  /** Hands the hold back and books what was used. Later calls do nothing. */
+  async settle(used: LedgerAmounts): Promise<void> {
+    if (this.#settled || !this.#entries.length) return;
+    this.#settled = true;
+    await this.ledger.settle(this.#entries, used);
+  }
+}
+
+export interface LedgerOptions {
+  db: DatabaseV1 | DatabaseSession;
+  limits: LimitStore;
+  logger?: Logger | undefined;
+  now?: () => number;
+  /** How long cached limits are trusted without a notification (the safety net). */
+  cacheTtlMs?: number;
+}
+
+export class Ledger {
+  readonly #db: DatabaseSession;
+  readonly #limits: LimitStore;
+  readonly #now: () => number;
+  readonly #byScope: InvalidatingCache<readonly LedgerLimit[]>;
+  readonly #keyScopes: InvalidatingCache<readonly string[] | null>;
+
+  constructor(options: LedgerOptions) {
+    this.#db = options.db;
+    this.#limits = options.limits;
+    this.#now = options.now ?? Date.now;
+    const feed = changeFeed(options.db);
+    const ttlMs = options.cacheTtlMs ?? 30_000;
+    this.#byScope = new InvalidatingCache<readonly LedgerLimit[]>({ ttlMs }).follow(feed, 'ledger_limits');
+    this.#keyScopes = new InvalidatingCache<readonly string[] | null>({ ttlMs }).follow(feed, 'api_keys');
+  }
+
+  /** The limits of one scope id (cached; an empty list is cached too). */
+  limitsOf(scopeId: string): Promise<readonly LedgerLimit[]> {
+    return this.#byScope.get(scopeId, async () => {
+      const limits = await this.#limits.forScope(scopeId);
+      return limits.length ? limits : noLimits;
+    });
+  }
+
+  /** Throws `forbidden` when the key is scoped to deployments and this call is not for one of them. */
+  async checkKeyScope(scope: LedgerScope): Promise<void> {
+    if (!scope.keyId) return;
+    const keyId = scope.keyId;
+    const allowed = await this.#keyScopes.get(keyId, () => this.#limits.keyScope(keyId));
+    if (!allowed) return;
+    if (scope.deploymentId && allowed.includes(scope.deploymentId)) return;
+    throw new KeelError(
+      'forbidden',
+      scope.deploymentId
+        ? `This API key is scoped to other deployments, not ${scope.deploymentId}.`
+        : 'This API key is scoped to deployments: it can call only those, not models directly.',
+      {
+        issues: [
+          { code: 'key_scope', path: ['authorization'], message: 'The key is scoped to other deployments' },
+        ],
+        data: { deploymentId: scope.deploymentId, allowedDeployments: allowed },
+      },
+    );
+  }
+
+  /** Every limit that applies to a call in `scope`. */
+  async applicable(scope: LedgerScope): Promise<readonly LedgerLimit[]> {
+    const [project, key, deployment] = await Promise.all([
+      this.limitsOf(scope.projectId),
+      scope.keyId ? this.limitsOf(scope.keyId) : noLimits,
+      scope.deploymentId ? this.limitsOf(scope.deploymentId) : noLimits,
+    ]);
+    if (!key.length && !deployment.length) return project;
+    return [...project, ...key, ...deployment];
+  }
+
+  /**
+   * Reserves one request and `estimate` on every limit of the scope, or throws 429 `rate_limited`
+   * naming the limit that refused (with `retryAfterSeconds` and the rate-limit header values).
+   */
+  async reserve(scope: LedgerScope, estimate: LedgerAmounts): Promise<Reservation> {
+    await this.checkKeyScope(scope);
+    const limits = await this.applicable(scope);
+    if (!limits.length) return new Reservation(this, scope, [], estimate);
+    const entries = await this.take(scope, limits, estimate, 1);
+    return new Reservation(this, scope, entries, estimate);
+  }
+
+  /** @internal The conditional upsert: all of `limits` take their amount, or none does. */
+  async take(
+    scope: LedgerScope,
+    limits: readonly LedgerLimit[],
+    amounts: LedgerAmounts,
+    requests: number,
+  ): Promise<Entry[]> {
+    if (!limits.length) return [];
+    const now = this.#now();
+    const entries: Entry[] = limits.map((limit) => ({
+      limit,
+      windowStart: windowStartOf(limit, now),
+      amount: amountFor(limit.metric, amounts, requests),
+    }));
+    let granted: Set<string>;
+    try {
+      const { rows } = await this.#db.query<{ limit_id: string }>(
+        `INSERT INTO ledger_counters AS c (limit_id, window_start, cap, used, reserved)
+         SELECT l, w, cap, 0, a FROM unnest($1::text[], $2::int8[], $3::float8[], $4::float8[]) AS u(l, w, a, cap)
+          WHERE a <= cap
+         ON CONFLICT (limit_id, window_start) DO UPDATE
+           SET reserved = c.reserved + excluded.reserved, cap = excluded.cap
+           WHERE c.used + c.reserved + excluded.reserved <= excluded.cap
+         RETURNING c.limit_id`,
+        [
+          entries.map((entry) => entry.limit.id),
+          entries.map((entry) => entry.windowStart),
+          entries.map((entry) => entry.amount),
+          entries.map((entry) => entry.limit.limit),
+        ],
+      );
+      granted = new Set(rows.map((row) => row.limit_id));
+    } catch (error) {
+      // A limit removed meanwhile (foreign key): forget the cached limits and let the caller retry.
+      if ((error as { code?: string }).code === '23503') {
+        this.#byScope.clear();
+        throw new KeelError('service_unavailable', 'The limits changed during the call; try again.', {
+          data: { retryAfterSeconds: 1 },
+        });
+      }
+      throw error;
+    }
+    if (granted.size === entries.length) return entries;
+    const refused = entries.find((entry) => !granted.has(entry.limit.id))!;
+    const held = entries.filter((entry) => granted.has(entry.limit.id));
+    if (held.length) await this.settle(held, { tokens: 0, cost: 0 }, 0);
+    throw await this.#refusal(scope, refused, now);
+  }
+
+  /** @internal Hands back `entries` and books `used` (requests count once, on the rate window). */
+  async settle(entries: readonly Entry[], used: LedgerAmounts, requests = 1): Promise<void> {
+    if (!entries.length) return;
+    await this.#db.query(
+      `UPDATE ledger_counters c SET reserved = GREATEST(c.reserved - u.r, 0), used = c.used + u.a
+         FROM unnest($1::text[], $2::int8[], $3::float8[], $4::float8[]) AS u(l, w, r, a)
+        WHERE c.limit_id = u.l AND c.window_start = u.w`,
+      [
+        entries.map((entry) => entry.limit.id),
+        entries.map((entry) => entry.windowStart),
+        entries.map((entry) => entry.amount),
+        entries.map((entry) => amountFor(entry.limit.metric, used, requests)),
+      ],
+    );
+  }
+
+  async #refusal(scope: LedgerScope, entry: Entry, now: number): Promise<KeelError> {
+    const { limit } = entry;
+    const { rows } = await this.#db.query<{ used: number; reserved: number }>(
+      'SELECT used, reserved FROM ledger_counters WHERE limit_id = $1 AND window_start = $2',
+      [limit.id, entry.windowStart],
+    );
+    const used = Number(rows[0]?.used ?? 0);
+    const reserved = Number(rows[0]?.reserved ?? 0);
+    const remaining = Math.max(0, limit.limit - used - reserved);
+    const resetsIn = windowEndsIn(limit, entry.windowStart, now);
+    // Held by calls in flight: capacity comes back within moments. Used up: at the window's end.
+    const retryAfter = used + entry.amount <= limit.limit ? 1 : resetsIn;
+    const name = `${limit.scopeType} ${metricWords[limit.metric]}`;
+    const message =
+      entry.amount > limit.limit
+        ? `This call needs ${round(entry.amount)} but the ${name} is ${round(limit.limit)}.`
+        : `The ${name} of ${round(limit.limit)} is reached (${round(used)} used, ${round(reserved)} held by calls in flight).`;
+    return new KeelError('rate_limited', message, {
+      issues: [{ code: 'limit_exceeded', path: [limit.scopeType, limit.metric], message: `${name} reached` }],
+      data: {
+        limit: {
+          id: limit.id,
+          scopeType: limit.scopeType,
+          scopeId: limit.scopeId,
+          metric: limit.metric,
+          period: limit.period,
+          limit: limit.limit,
+          used: round(used),
+          reserved: round(reserved),
+        },
+        ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}),
+        rateLimit: {
+          name: `${limit.scopeType}-${limit.metric}`,
+          limit: limit.limit,
+          remaining: round(remaining),
+          ...(resetsIn !== undefined ? { resetSeconds: resetsIn } : {}),
+        },
+        projectId: scope.projectId,
+      },
+    });
+  }
+}
+
+function round(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}
