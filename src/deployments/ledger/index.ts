@@ -18,6 +18,7 @@ export {
   ledgerMiddleware,
   ledgerScopeOf,
   type PriceOf,
+  runForDeployment,
 } from './ledger-middleware.js';
 export {
   type LedgerLimit,

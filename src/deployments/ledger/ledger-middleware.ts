@@ -14,6 +14,7 @@
  *
  * Calls without a context (internal ones nobody pays for) pass untouched.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { KeelError, toKeelError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { ProviderRegistry } from '../../models/index.js';
@@ -75,6 +76,20 @@ function promptTokens(options: LanguageModelCallOptions): number {
   return tokens;
 }
 
+const deploymentStorage = new AsyncLocalStorage<string>();
+
+/**
+ * Runs `work` as serving deployment `deploymentId`: every model call it makes (a template run, a
+ * RAG ask) counts against the deployment's limits and is checked against keys scoped to it,
+ * without threading the id through the services in between.
+ *
+ * @example
+ * const run = await runForDeployment(deployment.id, () => runPrompt(lab, caller, input));
+ */
+export function runForDeployment<T>(deploymentId: string, work: () => T): T {
+  return deploymentStorage.run(deploymentId, work);
+}
+
 /** The ledger scope of a call, or undefined for internal calls. */
 export function ledgerScopeOf(
   context: CallContext | undefined,
@@ -83,7 +98,10 @@ export function ledgerScopeOf(
   if (!context) return undefined;
   const own = middlewareOptions?.ledger as LedgerCallOptions | undefined;
   const deploymentId =
-    own?.deploymentId ?? (context as CallContext & { deploymentId?: string | null }).deploymentId ?? null;
+    own?.deploymentId ??
+    (context as CallContext & { deploymentId?: string | null }).deploymentId ??
+    deploymentStorage.getStore() ??
+    null;
   return { projectId: context.projectId, keyId: context.keyId, deploymentId };
 }
 

@@ -4,7 +4,7 @@ import { createRuntime, type KeelRuntime } from '../../server/runtime.js';
 import type { CallContext, StreamPart } from '../../spec/language-model.js';
 import { createEchoProvider } from '../../testing/echo-provider.js';
 import { createTestKeel, type TestKeel } from '../../testing/test-keel.js';
-import { estimateTokens } from './ledger-middleware.js';
+import { estimateTokens, runForDeployment } from './ledger-middleware.js';
 
 let keel: TestKeel;
 let second: KeelRuntime;
@@ -171,6 +171,13 @@ describe('the ledger', () => {
       context(created.key.id),
     );
     expect(own.text).toBe('hi');
+    const served = await runForDeployment('dep_one', () =>
+      keel.services.generation.generate(
+        { model, prompt: { type: 'text', text: 'yo' } },
+        context(created.key.id),
+      ),
+    );
+    expect(served.text).toBe('yo');
 
     const badPeriod = await keel.call('/api/v1/limits', {
       method: 'PUT',
