@@ -12,8 +12,10 @@ import type { GenerationService, ProviderRegistry } from '../models/index.js';
 import type { PromptLab } from '../prompts/index.js';
 import type { RagService } from '../rag/index.js';
 import { EvalService } from './eval-service.js';
+import { RedTeamService } from './red-team/red-team-service.js';
 
 export { EvalService } from './eval-service.js';
+export { RED_TEAM_JOB, RedTeamService } from './red-team/red-team-service.js';
 
 export interface EvalsDeps extends ModuleBase {
   audit: AuditLog;
@@ -26,7 +28,7 @@ export interface EvalsDeps extends ModuleBase {
 }
 
 /** The evals module: datasets and evaluation runs (the `evals.run` job kind). */
-export const evalsModule: KeelModule<EvalsDeps, { evals: EvalService }> = {
+export const evalsModule: KeelModule<EvalsDeps, { evals: EvalService; redTeam: RedTeamService }> = {
   name: 'evals',
-  create: (deps) => ({ evals: new EvalService(deps) }),
+  create: (deps) => ({ evals: new EvalService(deps), redTeam: new RedTeamService(deps) }),
 };
