@@ -15,12 +15,31 @@ export interface LabelMove {
   previous_version: number | null;
 }
 
+/**
+ * Asked before a label moves (governance injects one: moving `production` on a governed template
+ * needs an approval); throws a coded error to refuse. Runs in the move's transaction.
+ */
+export type LabelGate = (move: {
+  projectId: string;
+  name: string;
+  label: string;
+  version: number;
+  session: DatabaseSession;
+}) => Promise<void>;
+
 export class LabelStore {
+  #gate: LabelGate | undefined;
+
   constructor(
     readonly db: DatabaseV1,
     /** Moves made here are recorded; a caller that passes its own transaction records its own. */
     readonly audit: AuditRecorder = noAudit,
   ) {}
+
+  /** Installs the gate asked before every label move (one; a later call replaces it). */
+  setGate(gate: LabelGate | undefined): void {
+    this.#gate = gate;
+  }
 
   /**
    * Points `label` at `version`. With `expected` (a version, or null for "must not exist yet") the
@@ -69,6 +88,7 @@ export class LabelStore {
           },
         );
       }
+      if (this.#gate) await this.#gate({ projectId, name, label, version, session: tx });
       await tx.query(
         `INSERT INTO prompt_labels (template_id, label, version, updated_by) VALUES ($1, $2, $3, $4)
          ON CONFLICT (template_id, label) DO UPDATE SET version = EXCLUDED.version, updated_by = EXCLUDED.updated_by, updated_at = now()`,

@@ -9,7 +9,14 @@ import type { Logger } from '../core/logger.js';
 import type { KeelMetrics } from '../core/metrics.js';
 import type { DeploymentService } from '../deployments/index.js';
 import type { Ledger, LimitStore } from '../deployments/ledger/index.js';
+import type {
+  AlertService,
+  IncidentStore,
+  MonitoringService,
+  RequestLog,
+} from '../deployments/monitoring/index.js';
 import type { EvalService } from '../evals/index.js';
+import type { FactsheetService, GovernanceService, RiskService } from '../governance/index.js';
 import type { GuardrailService } from '../guardrails/guardrail-service.js';
 import type { JobService } from '../jobs/index.js';
 import type { GenerationService } from '../models/generation-service.js';
@@ -47,11 +54,22 @@ export interface KeelServices {
   prompts: PromptLab;
   /** Evaluation: datasets, runs, metrics, red-teaming. */
   evals: EvalService;
+  /** Governance: inventory, lifecycle, approvals and the serving-time gate. */
+  governance: GovernanceService;
+  /** Risk assessments of use cases (questionnaire, scoring; read by the governance gates). */
+  risk: RiskService;
+  /** Factsheets of use cases, captured from the audit chain and the governance tables. */
+  factsheets: FactsheetService;
   /** Deployment spaces, deployments, serving and rollout. */
   deployments: DeploymentService;
   /** The one ledger of limits and budgets, and its limits. */
   ledger: Ledger;
   limits: LimitStore;
+  /** Monitors on the request log, their alerts and incidents. */
+  monitoring: MonitoringService;
+  requestLog: RequestLog;
+  alerts: AlertService;
+  incidents: IncidentStore;
   installation: Installation;
   startedAt: Date;
   version: string;

@@ -10,7 +10,9 @@ import { auditModule } from '../audit/index.js';
 import type { KeelModule } from '../core/module.js';
 import { deploymentsModule } from '../deployments/index.js';
 import { ledgerModule } from '../deployments/ledger/index.js';
+import { monitoringModule } from '../deployments/monitoring/index.js';
 import { evalsModule } from '../evals/index.js';
+import { governanceModule } from '../governance/index.js';
 import { guardrailsModule } from '../guardrails/index.js';
 import { jobsModule } from '../jobs/index.js';
 import { modelsModule } from '../models/index.js';
@@ -21,8 +23,11 @@ import type { KeelEnv, KeelServices } from './context.js';
 import { registerAudit } from './routes/audit.js';
 import { registerAuth } from './routes/auth.js';
 import { registerDeploymentRoutes } from './routes/deployments/index.js';
+import { registerIncidentRoutes } from './routes/deployments/incidents.js';
 import { registerLimitRoutes } from './routes/deployments/limits.js';
+import { registerMonitorRoutes } from './routes/deployments/monitors.js';
 import { registerEvalRoutes } from './routes/evals/index.js';
+import { registerGovernanceRoutes } from './routes/governance/index.js';
 import { registerGuardrailCheck } from './routes/guardrails/check.js';
 import { registerGuardrailPolicies } from './routes/guardrails/policies.js';
 import { registerJobRoutes } from './routes/jobs.js';
@@ -83,9 +88,14 @@ export const keelModules = [
     registerFoundationModels(app, services, listModels);
   }),
   withRoutes(ledgerModule, registerLimitRoutes),
+  withRoutes(monitoringModule, (app, services) => {
+    registerMonitorRoutes(app, services);
+    registerIncidentRoutes(app, services);
+  }),
   withRoutes(ragModule, registerRagRoutes),
   withRoutes(promptsModule, registerPromptRoutes),
   withRoutes(evalsModule, registerEvalRoutes),
+  withRoutes(governanceModule, registerGovernanceRoutes),
   withRoutes(deploymentsModule, registerDeploymentRoutes),
 ] as const;
 

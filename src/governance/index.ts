@@ -1,0 +1,77 @@
+/**
+ * @module governance
+ * Governance: the use-case inventory with versioned approaches and tracked assets, the lifecycle
+ * (idea → develop → validate → approve → deploy → monitor → retire) with its checked transitions,
+ * approvals with separation of duties, and the gates that hold at serving time (the prompts
+ * module's production label; `governance.gate.check` for deployments). Other modules import it
+ * only through this file.
+ */
+import type { AuditLog } from '../audit/index.js';
+import type { KeelModule, ModuleBase } from '../core/module.js';
+import type { PromptLab } from '../prompts/index.js';
+import { FactsheetService } from './factsheets/factsheet-service.js';
+import { templateDescriber } from './factsheets/template-facts.js';
+import { GovernanceService } from './governance-service.js';
+import { RiskService } from './risk/risk-service.js';
+
+export type { ApprovalService } from './approvals/approval-service.js';
+export { type FactsheetExport, FactsheetService } from './factsheets/factsheet-service.js';
+export { type GovernanceDeps, GovernanceService, type LabelMoveCheck } from './governance-service.js';
+export type { InventoryStore } from './inventory/inventory-store.js';
+export type { GovCaller } from './inventory/rows.js';
+export type { AssetChange } from './lifecycle/change-feed.js';
+export { type AssetRef, type GateResult, parseAssetRef } from './lifecycle/gate.js';
+export type { RiskReader, RiskSummary, RiskTier } from './lifecycle/risk-reader.js';
+export { nextStages, type Phase, phaseOf, type Stage, stages } from './lifecycle/stages.js';
+export { type AssessmentRow, assessmentJson, RiskService } from './risk/risk-service.js';
+
+export interface GovernanceModuleDeps extends ModuleBase {
+  audit: AuditLog;
+  prompts: PromptLab;
+}
+
+/** The governance module: one service; its change feed follows the audit chain while running. */
+export const governanceModule: KeelModule<
+  GovernanceModuleDeps,
+  { governance: GovernanceService; risk: RiskService; factsheets: FactsheetService }
+> = {
+  name: 'governance',
+  create: ({ db, audit, logger, prompts }) => {
+    const governance = new GovernanceService({
+      db,
+      audit,
+      logger,
+      resolveSource: async (projectId, kind, ref) => {
+        if (kind !== 'prompt_template') return null;
+        try {
+          const located = await prompts.templates.locate(projectId, {
+            name: ref,
+            selector: { kind: 'latest' },
+          });
+          return { type: 'template', id: located.id };
+        } catch {
+          return null;
+        }
+      },
+    });
+    prompts.labels.setGate((move) => governance.checkLabelMove(move));
+    // Risk assessments feed the approval and deployment gates; a prohibited one blocks the use case.
+    const risk = new RiskService({
+      db,
+      audit,
+      blockUseCase: (projectId, id, reason) => governance.inventory.blockUseCase(projectId, id, reason),
+    });
+    governance.setRisk(risk);
+    const factsheets = new FactsheetService({
+      db,
+      audit,
+      recorder: audit,
+      risk,
+      describeTemplate: templateDescriber(prompts),
+      fontPath: process.env.KEEL_FACTSHEET_FONT || null,
+    });
+    return { governance, risk, factsheets };
+  },
+  start: ({ governance }) => governance.feed.start(),
+  stop: ({ governance }) => governance.feed.stop(),
+};
