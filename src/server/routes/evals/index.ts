@@ -6,8 +6,12 @@
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { KeelEnv, KeelServices } from '../../context.js';
+import { registerMetricRoutes } from './metrics.js';
+import { registerRedTeamRoutes } from './red-team.js';
 
 export function registerEvalRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServices): void {
   void app;
   void services;
+  registerMetricRoutes(app, services);
+  registerRedTeamRoutes(app, services);
 }
