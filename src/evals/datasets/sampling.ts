@@ -4,18 +4,9 @@
  * same sample, on every machine (mulberry32, not `Math.random`).
  */
 import { KeelError } from '../../core/errors.js';
+import { seededRandom } from '../metrics/index.js';
 
-/** A generator of numbers in [0, 1) from a 32-bit seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 export interface SampleOptions {
   /** How many items; or */
