@@ -34,7 +34,11 @@ export const errorCodes = {
   network_error: { status: 502, exit: 69, title: 'Network error' },
   checksum_mismatch: { status: 422, exit: 65, title: 'Checksum mismatch' },
   invalid_transition: { status: 409, exit: 5, title: 'Lifecycle transition not allowed from this stage' },
-  gate_refused: { status: 409, exit: 5, title: 'Refused by a governance gate (evidence or approval missing)' },
+  gate_refused: {
+    status: 409,
+    exit: 5,
+    title: 'Refused by a governance gate (evidence or approval missing)',
+  },
   deployment_not_found: { status: 404, exit: 4, title: 'Deployment not found' },
   deployment_gone: { status: 410, exit: 4, title: 'Deployment deleted' },
   asset_not_approved: { status: 403, exit: 77, title: 'Asset not approved for this space' },

@@ -1,0 +1,232 @@
+/**
+ * @module rag/rerank/lexical-reranker
+ * Keel's built-in lexical reranker (`keel/lexical-rerank`): no model, works offline. It re-scores
+ * a candidate list (typically a first stage's top 50) with what a bag-of-words first stage does
+ * not see:
+ * - BM25 over the candidates themselves (the inverse document frequencies of this candidate set);
+ * - the best sentence: the IDF-weighted share of the query's terms found in one sentence (an
+ *   answer usually sits in one sentence, not spread over a paragraph);
+ * - proximity: the shortest window of tokens holding the matched query terms;
+ * - phrase matches: adjacent query terms adjacent in the document (the analyser's shingles);
+ * - character trigrams of the query in the best sentence (catches inflections the analyser misses).
+ * The signals are scaled to 0–1 and summed with weights; see `defaultLexicalWeights`.
+ * Terms come from the multilingual analyser, so Korean particles and endings are stripped and
+ * compounds match through character bigrams.
+ */
+import type { AnalyzerV1 } from '../../spec/analyzer.js';
+import type { RerankModelV1, RerankOptions, RerankResult } from '../../spec/rerank-model.js';
+import { createMultilingualAnalyzer } from '../analysis/analyzers.js';
+
+export const LEXICAL_RERANK_MODEL = 'keel/lexical-rerank';
+
+export interface LexicalRerankWeights {
+  bm25: number;
+  chars: number;
+  sentence: number;
+  proximity: number;
+  phrase: number;
+}
+
+/** Chosen on KorQuAD and XQuAD (bench/watsonx/rerank.ts); proximity and phrases did not help there. */
+export const defaultLexicalWeights: LexicalRerankWeights = {
+  bm25: 1,
+  chars: 0.5,
+  sentence: 0.5,
+  proximity: 0,
+  phrase: 0,
+};
+
+interface Analysed {
+  terms: string[];
+  counts: Map<string, number>;
+  sentences: Set<string>[];
+  /** Character trigrams per sentence (letters and digits only, lowercased). */
+  grams: Set<string>[];
+  allGrams: Set<string>;
+}
+
+function trigrams(text: string): Set<string> {
+  const compact = text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ');
+  const grams = new Set<string>();
+  for (const word of compact.split(' ')) {
+    if (word.length < 3) {
+      if (word) grams.add(word);
+      continue;
+    }
+    for (let i = 0; i + 3 <= word.length; i++) grams.add(word.slice(i, i + 3));
+  }
+  return grams;
+}
+
+/** Signals of one document, each scaled to 0–1. */
+export interface RerankFeatures {
+  bm25: number;
+  /** IDF-weighted share of the query's character trigrams in the best sentence. */
+  chars: number;
+  sentence: number;
+  proximity: number;
+  phrase: number;
+}
+
+const CACHE_SIZE = 4_096;
+const sentenceEnd = /(?<=[.!?。？！])\s+|\n+/u;
+
+export class LexicalReranker implements RerankModelV1 {
+  readonly specificationVersion = 'v1' as const;
+  readonly provider = 'keel';
+  readonly modelId = 'lexical-rerank';
+  readonly #analyzer: AnalyzerV1;
+  readonly #weights: LexicalRerankWeights;
+  /** Analysed documents, least recently used dropped first: a corpus's paragraphs recur across queries. */
+  readonly #cache = new Map<string, Analysed>();
+
+  constructor(options: { analyzer?: AnalyzerV1; weights?: Partial<LexicalRerankWeights> } = {}) {
+    this.#analyzer = options.analyzer ?? createMultilingualAnalyzer();
+    this.#weights = { ...defaultLexicalWeights, ...options.weights };
+  }
+
+  #analyse(text: string): Analysed {
+    const terms = this.#analyzer.analyze(text);
+    const counts = new Map<string, number>();
+    for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
+    const parts = text.split(sentenceEnd).filter((sentence) => sentence.trim());
+    const sentences = parts.map((sentence) => new Set(this.#analyzer.analyze(sentence)));
+    const grams = parts.map(trigrams);
+    const allGrams = new Set(grams.flatMap((set) => [...set]));
+    return { terms, counts, sentences, grams, allGrams };
+  }
+
+  #cached(text: string): Analysed {
+    let analysed = this.#cache.get(text);
+    if (analysed) {
+      this.#cache.delete(text);
+    } else {
+      analysed = this.#analyse(text);
+      if (this.#cache.size >= CACHE_SIZE) this.#cache.delete(this.#cache.keys().next().value!);
+    }
+    this.#cache.set(text, analysed);
+    return analysed;
+  }
+
+  /** The raw signals per document (BM25 over the candidates, best sentence, proximity, phrases). */
+  features(query: string, documents: string[]): RerankFeatures[] {
+    const queryTerms = [...new Set(this.#analyzer.analyze(query))];
+    if (queryTerms.length === 0)
+      return documents.map(() => ({ bm25: 0, chars: 0, sentence: 0, proximity: 0, phrase: 0 }));
+    const docs = documents.map((document) => this.#cached(document));
+    const n = docs.length;
+    const idf = new Map<string, number>();
+    for (const term of queryTerms) {
+      let df = 0;
+      for (const doc of docs) if (doc.counts.has(term)) df++;
+      idf.set(term, Math.log(1 + (n - df + 0.5) / (df + 0.5)));
+    }
+    const totalIdf = queryTerms.reduce((sum, term) => sum + idf.get(term)!, 0) || 1;
+    const averageLength = docs.reduce((sum, doc) => sum + doc.terms.length, 0) / n || 1;
+    const k1 = 1.2;
+    const b = 0.75;
+    const phrases = queryTerms.filter((term) => term.includes('_'));
+    const queryGrams = [...trigrams(query)];
+    const gramIdf = new Map<string, number>();
+    for (const gram of queryGrams) {
+      let df = 0;
+      for (const doc of docs) if (doc.allGrams.has(gram)) df++;
+      gramIdf.set(gram, Math.log(1 + (n - df + 0.5) / (df + 0.5)));
+    }
+    const totalGramIdf = queryGrams.reduce((sum, gram) => sum + gramIdf.get(gram)!, 0) || 1;
+    const raw = docs.map((doc) => {
+      let bm25 = 0;
+      for (const term of queryTerms) {
+        const tf = doc.counts.get(term) ?? 0;
+        if (tf)
+          bm25 +=
+            (idf.get(term)! * tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * doc.terms.length) / averageLength));
+      }
+      let sentence = 0;
+      for (const terms of doc.sentences) {
+        let covered = 0;
+        for (const term of queryTerms) if (terms.has(term)) covered += idf.get(term)!;
+        if (covered > sentence) sentence = covered;
+      }
+      let chars = 0;
+      for (const grams of doc.grams) {
+        let covered = 0;
+        for (const gram of queryGrams) if (grams.has(gram)) covered += gramIdf.get(gram)!;
+        if (covered > chars) chars = covered;
+      }
+      let phrase = 0;
+      for (const term of phrases) if (doc.counts.has(term)) phrase += idf.get(term)!;
+      return {
+        bm25,
+        chars: chars / totalGramIdf,
+        sentence: sentence / totalIdf,
+        proximity: proximity(doc.terms, queryTerms),
+        phrase,
+      };
+    });
+    const maxBm25 = Math.max(...raw.map((r) => r.bm25)) || 1;
+    const maxPhrase = Math.max(...raw.map((r) => r.phrase)) || 1;
+    return raw.map((r) => ({ ...r, bm25: r.bm25 / maxBm25, phrase: r.phrase / maxPhrase }));
+  }
+
+  /** Scores every document; higher is better. */
+  score(query: string, documents: string[]): number[] {
+    const w = this.#weights;
+    return this.features(query, documents).map(
+      (f) =>
+        w.bm25 * f.bm25 +
+        w.chars * f.chars +
+        w.sentence * f.sentence +
+        w.proximity * f.proximity +
+        w.phrase * f.phrase,
+    );
+  }
+
+  async doRerank(options: RerankOptions): Promise<RerankResult> {
+    options.abortSignal?.throwIfAborted();
+    const scores = this.score(options.query, options.documents);
+    const results = scores
+      .map((score, index) => ({ index, score: Math.round(score * 1e6) / 1e6 }))
+      .sort((a, b) => b.score - a.score || a.index - b.index);
+    const inputTokens =
+      this.#analyzer.analyze(options.query).length +
+      options.documents.reduce((sum, document) => sum + this.#analyzer.analyze(document).length, 0);
+    return {
+      results: options.topN !== undefined ? results.slice(0, options.topN) : results,
+      usage: { inputTokens },
+    };
+  }
+}
+
+/**
+ * Matched distinct query terms over the shortest token window holding them all, times the share
+ * of the query's terms matched; 0 when fewer than two terms match.
+ */
+function proximity(terms: string[], queryTerms: string[]): number {
+  const wanted = new Set(queryTerms.filter((term) => !term.includes('_')));
+  const present = new Set(terms.filter((term) => wanted.has(term)));
+  if (present.size < 2) return 0;
+  const inWindow = new Map<string, number>();
+  let best = Number.POSITIVE_INFINITY;
+  let left = 0;
+  for (let right = 0; right < terms.length; right++) {
+    const term = terms[right]!;
+    if (!present.has(term)) continue;
+    inWindow.set(term, (inWindow.get(term) ?? 0) + 1);
+    while (inWindow.size === present.size) {
+      best = Math.min(best, right - left + 1);
+      const leaving = terms[left]!;
+      if (present.has(leaving)) {
+        const count = inWindow.get(leaving)! - 1;
+        if (count === 0) inWindow.delete(leaving);
+        else inWindow.set(leaving, count);
+      }
+      left++;
+    }
+  }
+  const coverage = present.size / wanted.size;
+  return (coverage * present.size) / Math.max(best, present.size);
+}
