@@ -19,6 +19,8 @@ export {
   ledgerScopeOf,
   type PriceOf,
   runForDeployment,
+  type ServedCall,
+  servedCall,
 } from './ledger-middleware.js';
 export {
   type LedgerLimit,

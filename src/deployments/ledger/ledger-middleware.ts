@@ -76,7 +76,18 @@ function promptTokens(options: LanguageModelCallOptions): number {
   return tokens;
 }
 
-const deploymentStorage = new AsyncLocalStorage<string>();
+/** A call served by a deployment: its id, and attributes monitors read (a protected attribute). */
+export interface ServedCall {
+  deploymentId: string;
+  attributes?: Readonly<Record<string, string>> | undefined;
+}
+
+const deploymentStorage = new AsyncLocalStorage<ServedCall>();
+
+/** The deployment the current call serves, when run under `runForDeployment`. */
+export function servedCall(): ServedCall | undefined {
+  return deploymentStorage.getStore();
+}
 
 /**
  * Runs `work` as serving deployment `deploymentId`: every model call it makes (a template run, a
@@ -86,8 +97,12 @@ const deploymentStorage = new AsyncLocalStorage<string>();
  * @example
  * const run = await runForDeployment(deployment.id, () => runPrompt(lab, caller, input));
  */
-export function runForDeployment<T>(deploymentId: string, work: () => T): T {
-  return deploymentStorage.run(deploymentId, work);
+export function runForDeployment<T>(
+  deploymentId: string,
+  work: () => T,
+  options: { attributes?: Readonly<Record<string, string>> | undefined } = {},
+): T {
+  return deploymentStorage.run({ deploymentId, attributes: options.attributes }, work);
 }
 
 /** The ledger scope of a call, or undefined for internal calls. */
@@ -100,7 +115,7 @@ export function ledgerScopeOf(
   const deploymentId =
     own?.deploymentId ??
     (context as CallContext & { deploymentId?: string | null }).deploymentId ??
-    deploymentStorage.getStore() ??
+    deploymentStorage.getStore()?.deploymentId ??
     null;
   return { projectId: context.projectId, keyId: context.keyId, deploymentId };
 }

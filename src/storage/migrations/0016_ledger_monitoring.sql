@@ -39,13 +39,23 @@ CREATE TABLE ledger_counters (
   PRIMARY KEY (limit_id, window_start)
 );
 
--- Features of sampled calls, for drift and fairness (never the text itself).
+-- The monitoring request log: one row per sampled model call (every call at rate 1), with its
+-- outcome and the features drift and fairness read — never the text itself.
 CREATE TABLE monitor_samples (
-  id bigserial PRIMARY KEY,
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   project_id text NOT NULL,
   deployment_id text,
+  key_id text,
+  request_id text,
   model_id text NOT NULL,
+  endpoint text NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now(),
+  sample_rate double precision NOT NULL DEFAULT 1,
+  status integer NOT NULL,
+  latency_ms double precision NOT NULL,
+  input_tokens integer NOT NULL DEFAULT 0,
+  output_tokens integer NOT NULL DEFAULT 0,
+  cost double precision NOT NULL DEFAULT 0,
   input_chars integer NOT NULL,
   output_chars integer NOT NULL,
   language text NOT NULL,
