@@ -1,0 +1,207 @@
+/**
+ * @module governance/factsheets/factsheet-facts
+ * Gathers what was recorded about a use case and one approach: the inventory rows (use case,
+ * approaches, assets, their history, approvals), the risk assessments, each tracked template's
+ * model and parameters, and the audit records of every related target (the use case, its
+ * approaches, assets and their sources, assessments, decisions) plus the monitor and incident
+ * records that name a related target. Everything is read in the caller's project: a use case of
+ * another project is "not found", with no hint that it exists.
+ */
+import type { AuditLog, AuditRow } from '../../audit/index.js';
+import { KeelError } from '../../core/errors.js';
+import type { DatabaseV1 } from '../../spec/database.js';
+import { type ApproachRow, ASSET_COLUMNS, type AssetRow, type UseCaseRow } from '../inventory/rows.js';
+import type { AssessmentRow, RiskService } from '../risk/risk-service.js';
+
+/** What a tracked prompt template is, as the prompts module stores the pinned version. */
+export interface TemplateFacts {
+  version: number;
+  mode: string;
+  modelId: string | null;
+  parameters: Record<string, unknown>;
+  guardrailPolicy: string | null;
+}
+
+export type TemplateDescriber = (
+  projectId: string,
+  name: string,
+  version: number | null,
+) => Promise<TemplateFacts | null>;
+
+export interface HistoryRow {
+  id: string;
+  asset_id: string;
+  event: string;
+  from_stage: string | null;
+  to_stage: string | null;
+  actor: string | null;
+  actor_role: string | null;
+  detail: Record<string, unknown>;
+  at: Date;
+}
+
+export interface ApprovalRow {
+  id: string;
+  asset_id: string;
+  asset_revision: number;
+  decision: 'go' | 'no_go';
+  reasons: string;
+  approver: string;
+  approver_role: string;
+  risk_tier: string | null;
+  risk_version: number | null;
+  supersedes: string | null;
+  created_at: Date;
+}
+
+export interface Facts {
+  projectId: string;
+  useCase: UseCaseRow;
+  approaches: ApproachRow[];
+  approach: ApproachRow | null;
+  assets: AssetRow[];
+  history: HistoryRow[];
+  approvals: ApprovalRow[];
+  assessments: AssessmentRow[];
+  templates: Map<string, TemplateFacts>;
+  events: AuditRow[];
+}
+
+export interface FactsDeps {
+  db: DatabaseV1;
+  audit: Pick<AuditLog, 'query'>;
+  risk: Pick<RiskService, 'history'>;
+  describeTemplate?: TemplateDescriber | undefined;
+}
+
+const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
+
+export function unknownUseCase(id: string): KeelError {
+  return new KeelError('not_found', `No use case "${id}" in this project.`, {
+    issues: [{ code: 'unknown_use_case', path: ['use_case_id'], message: `no use case ${id}` }],
+  });
+}
+
+/** Finds an approach by id or version number. */
+export function pickApproach(approaches: ApproachRow[], selector: string | undefined): ApproachRow | null {
+  if (selector === undefined) return approaches.at(-1) ?? null;
+  const found = approaches.find(
+    (approach) =>
+      approach.id === selector || (/^\d+$/.test(selector) && approach.version === Number(selector)),
+  );
+  if (!found)
+    throw new KeelError('not_found', `No approach "${selector}" under this use case.`, {
+      issues: [{ code: 'unknown_approach', path: ['approach'], message: `no approach ${selector}` }],
+    });
+  return found;
+}
+
+const EVENT_PAGE = 5_000;
+const MAX_EVENTS = 50_000;
+
+async function eventsOf(
+  audit: FactsDeps['audit'],
+  projectId: string,
+  targetIds: string[],
+): Promise<AuditRow[]> {
+  const bySeq = new Map<number, AuditRow>();
+  for (const targetId of targetIds) {
+    let cursor: number | undefined;
+    do {
+      const page = await audit.query({ projectId, targetId, cursor, limit: EVENT_PAGE });
+      for (const row of page.rows) bySeq.set(Number(row.seq), row);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined && bySeq.size < MAX_EVENTS);
+  }
+  // Monitors, alerts and incidents name what they watch in their details.
+  for (const action of ['monitor.*', 'alert.*', 'incident.*']) {
+    let cursor: number | undefined;
+    do {
+      const page = await audit.query({ projectId, action, cursor, limit: EVENT_PAGE });
+      for (const row of page.rows) {
+        const text = `${row.target_id ?? ''} ${row.detail ?? ''}`;
+        if (targetIds.some((id) => id.length > 3 && text.includes(id))) bySeq.set(Number(row.seq), row);
+      }
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined && bySeq.size < MAX_EVENTS);
+  }
+  return [...bySeq.values()].sort((a, b) => Number(a.seq) - Number(b.seq));
+}
+
+export async function gatherFacts(
+  deps: FactsDeps,
+  projectId: string,
+  useCaseId: string,
+  approachSelector?: string,
+): Promise<Facts> {
+  const { db } = deps;
+  const useCases = await db.query<UseCaseRow>(
+    'SELECT * FROM gov_use_cases WHERE project_id = $1 AND id = $2',
+    [projectId, useCaseId],
+  );
+  const useCase = useCases.rows[0];
+  if (!useCase) throw unknownUseCase(useCaseId);
+  useCase.tags = json(useCase.tags);
+  const approaches = (
+    await db.query<ApproachRow>(
+      'SELECT * FROM gov_approaches WHERE project_id = $1 AND use_case_id = $2 ORDER BY version',
+      [projectId, useCase.id],
+    )
+  ).rows.map((row) => ({ ...row, thresholds: json<ApproachRow['thresholds']>(row.thresholds) }));
+  const approach = pickApproach(approaches, approachSelector);
+  const assets = approach
+    ? (
+        await db.query<AssetRow>(
+          `SELECT ${ASSET_COLUMNS} FROM gov_assets a JOIN gov_approaches p ON p.id = a.approach_id
+            WHERE a.project_id = $1 AND a.approach_id = $2 ORDER BY a.kind, a.name, a.created_at`,
+          [projectId, approach.id],
+        )
+      ).rows.map((row) => ({
+        ...row,
+        metadata: json<Record<string, unknown>>(row.metadata ?? {}),
+        results: json<AssetRow['results']>(row.results),
+        validation_report: json<AssetRow['validation_report']>(row.validation_report),
+      }))
+    : [];
+  const assetIds = assets.map((asset) => asset.id);
+  const history = assetIds.length
+    ? (
+        await db.query<HistoryRow>(
+          'SELECT * FROM gov_asset_history WHERE project_id = $1 AND asset_id = ANY($2) ORDER BY at, id',
+          [projectId, assetIds],
+        )
+      ).rows.map((row) => ({ ...row, detail: json<Record<string, unknown>>(row.detail ?? {}) }))
+    : [];
+  const approvals = assetIds.length
+    ? (
+        await db.query<ApprovalRow>(
+          'SELECT * FROM gov_approvals WHERE project_id = $1 AND asset_id = ANY($2) ORDER BY created_at, id',
+          [projectId, assetIds],
+        )
+      ).rows
+    : [];
+  const assessments = await deps.risk.history(projectId, useCase.id);
+  const templates = new Map<string, TemplateFacts>();
+  if (deps.describeTemplate)
+    for (const asset of assets.filter((a) => a.kind === 'prompt_template')) {
+      const facts = await deps.describeTemplate(projectId, asset.ref, asset.ref_version).catch(() => null);
+      if (facts) templates.set(asset.id, facts);
+    }
+  const targets = new Set<string>([useCase.id, ...approaches.map((a) => a.id), ...assetIds]);
+  for (const asset of assets) if (asset.source_id) targets.add(asset.source_id);
+  for (const assessment of assessments) targets.add(assessment.id);
+  for (const approval of approvals) targets.add(approval.id);
+  const events = await eventsOf(deps.audit, projectId, [...targets]);
+  return {
+    projectId,
+    useCase,
+    approaches,
+    approach,
+    assets,
+    history,
+    approvals,
+    assessments,
+    templates,
+    events,
+  };
+}
