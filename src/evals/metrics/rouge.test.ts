@@ -72,6 +72,27 @@ describe('ROUGE (rouge-score semantics)', () => {
     expect(rougeScore('rougeLsum', '', 'w1').fmeasure).toBe(0);
   });
 
+  it('matches testRougeLSumAgainstRouge155WithStemming (5 decimals, as published)', () => {
+    // google-research/google-research rouge/testdata/pyrouge_files/target_multi.0.txt and
+    // prediction_multi.0.txt; expected recall 0.36538, precision 0.66667, F 0.47205.
+    const target = [
+      ...targets,
+      "NhETebUbBk'er WOvoHMTjSRizKgH'vHiing Xu,hWxfs VkNE QhgKiLHE -HidivzoM.dO anhtion jbLQiSGDTCsuhREebUaKM dv J dVN tmbOT",
+      "vMR HDm,xOAetion D,tion HJtodT.mHl UIv-p VjWH'BdyWjnfGU-OjT aEMdFICyLWfQMtion wEMfdOKing AwkeKbO 'DxqNOHBH qKtVvm OYJl mM",
+    ].join('\n');
+    const prediction = [
+      ...predictions,
+      'xfs VkJE QhgKiLHE -HidivzoM.dO anhing jbLQiSGDTCsuhREebUaKM dv J',
+      "VjWH'BdyWjnfGU-OjTNaEMdFICyLWfQMing wEMfdOKijg AwkeKbO 'DxqNO",
+    ].join('\n');
+    const result = rougeScore('rougeLsum', `${target}\n`, `${prediction}\n`, { stem: true });
+    expect([result.recall, result.precision, result.fmeasure].map((v) => v.toFixed(5))).toEqual([
+      '0.36538',
+      '0.66667',
+      '0.47205',
+    ]);
+  });
+
   it('keeps Hangul with the korean tokenizer and strips particles', () => {
     expect(rougeTokens('학생들은 학교에 갔다')).toEqual([]);
     expect(rougeTokens('학생들은 학교에 갔다', { tokenizer: 'korean' })).toEqual(['학생', '학교', '갔다']);
