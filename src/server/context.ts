@@ -15,7 +15,7 @@ import type {
   MonitoringService,
   RequestLog,
 } from '../deployments/monitoring/index.js';
-import type { EvalService } from '../evals/index.js';
+import type { EvalService, RedTeamService } from '../evals/index.js';
 import type { FactsheetService, GovernanceService, RiskService } from '../governance/index.js';
 import type { GuardrailService } from '../guardrails/guardrail-service.js';
 import type { JobService } from '../jobs/index.js';
@@ -54,6 +54,8 @@ export interface KeelServices {
   prompts: PromptLab;
   /** Evaluation: datasets, runs, metrics, red-teaming. */
   evals: EvalService;
+  /** Red-team runs: probe sets through a target's guarded path (`evals.redteam` jobs). */
+  redTeam: RedTeamService;
   /** Governance: inventory, lifecycle, approvals and the serving-time gate. */
   governance: GovernanceService;
   /** Risk assessments of use cases (questionnaire, scoring; read by the governance gates). */

@@ -19,7 +19,9 @@ beforeAll(async () => {
       }),
     ],
   });
-  const { rows } = await keel.services.db.query<{ id: string }>("SELECT id FROM projects WHERE name = 'default'");
+  const { rows } = await keel.services.db.query<{ id: string }>(
+    "SELECT id FROM projects WHERE name = 'default'",
+  );
   caller.projectId = rows[0]!.id;
 });
 afterAll(async () => {

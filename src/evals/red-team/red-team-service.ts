@@ -27,7 +27,7 @@ import type { Probe } from './probe.js';
 import { BUILTIN_SET, listProbeSets, loadProbeSet, type ProbeSetSummary } from './probe-sets.js';
 import { buildReport, type ProbeResult, type RedTeamReport } from './red-team-report.js';
 import { type ProbeCaller, type RunPlan, runProbe } from './red-team-runner.js';
-import { type PolicyChoice, RedTeamStore, type RunRow } from './red-team-store.js';
+import { type PolicyChoice, RedTeamStore, type ResultFilter, type RunRow } from './red-team-store.js';
 import { planTemplate } from './red-team-target.js';
 
 export const RED_TEAM_JOB = 'evals.redteam';
@@ -178,18 +178,7 @@ export class RedTeamService {
   }
 
   /** The per-probe drill-down, in the run's order, filtered. */
-  async results(
-    caller: RedTeamCaller,
-    id: string,
-    filter: {
-      category?: string;
-      language?: string;
-      outcome?: string;
-      success?: boolean;
-      limit?: number;
-      offset?: number;
-    } = {},
-  ): Promise<ProbeResultJson[]> {
+  async results(caller: RedTeamCaller, id: string, filter: ResultFilter = {}): Promise<ProbeResultJson[]> {
     await this.store.get(caller.projectId, id);
     return this.store.results(id, filter);
   }

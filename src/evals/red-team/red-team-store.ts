@@ -10,6 +10,16 @@ import type { DatabaseSession, DatabaseV1 } from '../../spec/database.js';
 import type { Probe } from './probe.js';
 import type { ProbeResult, RedTeamReport } from './red-team-report.js';
 
+/** Drill-down filters (absent or undefined: any). */
+export interface ResultFilter {
+  category?: string | undefined;
+  language?: string | undefined;
+  outcome?: string | undefined;
+  success?: boolean | undefined;
+  limit?: number | undefined;
+  offset?: number | undefined;
+}
+
 export type PolicyChoice = { mode: 'project' | 'named' | 'inline' | 'none'; name: string | null };
 
 export interface RunRow {
@@ -115,17 +125,7 @@ export class RedTeamStore {
     );
   }
 
-  async results(
-    runId: string,
-    filter: {
-      category?: string;
-      language?: string;
-      outcome?: string;
-      success?: boolean;
-      limit?: number;
-      offset?: number;
-    } = {},
-  ): Promise<ProbeResult[]> {
+  async results(runId: string, filter: ResultFilter = {}): Promise<ProbeResult[]> {
     const where = ['run_id = $1'];
     const params: unknown[] = [runId];
     const add = (column: string, value: unknown) => {
