@@ -135,8 +135,9 @@ export async function gatherFacts(
   approachSelector?: string,
 ): Promise<Facts> {
   const { db } = deps;
+  // By id, or by name (unique in the project).
   const useCases = await db.query<UseCaseRow>(
-    'SELECT * FROM gov_use_cases WHERE project_id = $1 AND id = $2',
+    'SELECT * FROM gov_use_cases WHERE project_id = $1 AND (id = $2 OR name = $2) ORDER BY (id = $2) DESC LIMIT 1',
     [projectId, useCaseId],
   );
   const useCase = useCases.rows[0];
