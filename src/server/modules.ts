@@ -25,6 +25,7 @@ import { registerAuth } from './routes/auth.js';
 import { registerDeploymentRoutes } from './routes/deployments/index.js';
 import { registerIncidentRoutes } from './routes/deployments/incidents.js';
 import { registerLimitRoutes } from './routes/deployments/limits.js';
+import { registerMcpRoutes } from './routes/deployments/mcp.js';
 import { registerMonitorRoutes } from './routes/deployments/monitors.js';
 import { registerEvalRoutes } from './routes/evals/index.js';
 import { registerGovernanceRoutes } from './routes/governance/index.js';
@@ -87,7 +88,11 @@ export const keelModules = [
     registerEmbeddingsAndTokenization(app, services);
     registerFoundationModels(app, services, listModels);
   }),
-  withRoutes(ledgerModule, registerLimitRoutes),
+  withRoutes(ledgerModule, (app, services) => {
+    registerLimitRoutes(app, services);
+    // Keel as an MCP server: deployments and collections as tools, behind the ledger.
+    registerMcpRoutes(app, services);
+  }),
   withRoutes(monitoringModule, (app, services) => {
     registerMonitorRoutes(app, services);
     registerIncidentRoutes(app, services);

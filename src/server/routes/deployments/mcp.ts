@@ -1,0 +1,49 @@
+/**
+ * @module server/routes/deployments/mcp
+ * `/mcp`: Keel as a Model Context Protocol server over Streamable HTTP, stateless (each POST
+ * carries one JSON-RPC message or batch and gets its JSON answer; no session, so any replica
+ * serves any request). Authenticated by API key like the rest of the API; the tools are those of
+ * the caller's project (`X-Keel-Project`, else the key's own), and calling one needs the
+ * `invoke` permission. GET and DELETE (server-initiated streams, sessions) answer 405.
+ */
+
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { createKeelMcpServer } from '../../../deployments/mcp/index.js';
+import type { KeelEnv, KeelServices } from '../../context.js';
+import { authenticate } from '../../middleware/authenticate.js';
+import { callerOf } from '../../project-scope.js';
+
+export const MCP_PATH = '/mcp';
+
+export function registerMcpRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServices): void {
+  app.use(MCP_PATH, authenticate(services));
+  app.all(MCP_PATH, async (c) => {
+    if (c.req.method !== 'POST') {
+      return c.json(
+        {
+          jsonrpc: '2.0',
+          error: { code: -32000, message: 'Method not allowed: this server is stateless, POST only.' },
+          id: null,
+        },
+        405,
+        { allow: 'POST' },
+      );
+    }
+    const caller = callerOf(c, 'invoke');
+    const server = createKeelMcpServer(
+      { deployments: services.deployments, rag: services.rag, version: services.version },
+      { ...caller, requestId: c.get('requestId') },
+    );
+    // No session id generator: stateless.
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      enableJsonResponse: true,
+    });
+    await server.connect(transport);
+    try {
+      return await transport.handleRequest(c.req.raw);
+    } finally {
+      await server.close();
+    }
+  });
+}
