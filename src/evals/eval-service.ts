@@ -3,15 +3,23 @@
  * The one evaluation service of a Keel instance: datasets and runs (the `evals.run` job kind is
  * registered when it is built). HTTP, CLI and SDK all call it.
  */
-import { DatasetService } from './datasets/dataset-service.js';
+import { DATASET_UPLOAD_LIMIT_BYTES, DatasetService } from './datasets/dataset-service.js';
+import { formatOf } from './datasets/parse-file.js';
 import type { EvalsDeps } from './index.js';
 import { RunService } from './runs/run-service.js';
 
 export class EvalService {
   readonly datasets: DatasetService;
   readonly runs: RunService;
+  /** The largest dataset upload, in bytes (256 MB unless the module is built with another limit). */
+  readonly uploadLimitBytes: number;
+  readonly formatOf = formatOf;
 
-  constructor(readonly deps: EvalsDeps) {
+  constructor(
+    readonly deps: EvalsDeps,
+    options: { uploadLimitBytes?: number } = {},
+  ) {
+    this.uploadLimitBytes = options.uploadLimitBytes ?? DATASET_UPLOAD_LIMIT_BYTES;
     this.datasets = new DatasetService(deps.db, deps.audit);
     this.runs = new RunService({
       db: deps.db,

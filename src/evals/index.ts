@@ -14,8 +14,14 @@ import type { RagService } from '../rag/index.js';
 import { EvalService } from './eval-service.js';
 import { RedTeamService } from './red-team/red-team-service.js';
 
+export type { ColumnMapping, DatasetItem, RandomSplits } from './datasets/dataset-items.js';
+export { DATASET_UPLOAD_LIMIT_BYTES } from './datasets/dataset-service.js';
+export type { DatasetRow, DatasetVersionRow, StoredItem } from './datasets/dataset-store.js';
+export { type DatasetFormat, datasetFormats, formatOf } from './datasets/parse-file.js';
 export { EvalService } from './eval-service.js';
 export { RED_TEAM_JOB, RedTeamService } from './red-team/red-team-service.js';
+export type { CreateRunInput } from './runs/run-service.js';
+export type { RunAggregates, RunItemRow, RunRow, RunTarget, Threshold } from './runs/run-types.js';
 
 export interface EvalsDeps extends ModuleBase {
   audit: AuditLog;

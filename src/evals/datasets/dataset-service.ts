@@ -77,8 +77,8 @@ export class DatasetService {
     idOrName: string,
     options: {
       version?: number | undefined;
-      limit?: number;
-      offset?: number;
+      limit?: number | undefined;
+      offset?: number | undefined;
       split?: string | undefined;
     } = {},
   ): Promise<{ version: DatasetVersionRow; items: StoredItem[] }> {

@@ -166,7 +166,7 @@ export class DatasetStore {
   async items(
     datasetId: string,
     version: number,
-    options: { limit?: number; offset?: number; split?: string | undefined } = {},
+    options: { limit?: number | undefined; offset?: number | undefined; split?: string | undefined } = {},
   ): Promise<StoredItem[]> {
     const { rows } = await this.db.query<{
       ordinal: number;
@@ -177,6 +177,21 @@ export class DatasetStore {
        WHERE dataset_id = $1 AND version = $2 AND ($3::text IS NULL OR split = $3)
        ORDER BY ordinal LIMIT $4 OFFSET $5`,
       [datasetId, version, options.split ?? null, options.limit ?? 1_000_000, options.offset ?? 0],
+    );
+    return rows.map((row) => ({ ...row.item, split: row.split, ordinal: row.ordinal }));
+  }
+
+  /** Items of a version by ordinal. */
+  async itemsAt(datasetId: string, version: number, ordinals: readonly number[]): Promise<StoredItem[]> {
+    if (ordinals.length === 0) return [];
+    const { rows } = await this.db.query<{
+      ordinal: number;
+      split: string | null;
+      item: Omit<DatasetItem, 'split'>;
+    }>(
+      `SELECT ordinal, split, item FROM eval_dataset_items
+       WHERE dataset_id = $1 AND version = $2 AND ordinal = ANY($3::int[]) ORDER BY ordinal`,
+      [datasetId, version, ordinals],
     );
     return rows.map((row) => ({ ...row.item, split: row.split, ordinal: row.ordinal }));
   }

@@ -6,12 +6,14 @@
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { KeelEnv, KeelServices } from '../../context.js';
+import { registerDatasetRoutes } from './datasets.js';
+import { registerEvaluationRoutes } from './evaluations.js';
 import { registerMetricRoutes } from './metrics.js';
 import { registerRedTeamRoutes } from './red-team.js';
 
 export function registerEvalRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServices): void {
-  void app;
-  void services;
+  registerDatasetRoutes(app, services);
+  registerEvaluationRoutes(app, services);
   registerMetricRoutes(app, services);
   registerRedTeamRoutes(app, services);
 }
