@@ -23,8 +23,13 @@ import { calendarSeason, nextTimes, stepOf } from './timestamps.js';
 export interface ForecastRequest {
   model_id: string;
   data: Record<string, unknown[]>;
-  schema: { timestamp_column: string; id_columns?: string[]; target_columns?: string[]; freq?: string };
-  parameters?: { prediction_length?: number };
+  schema: {
+    timestamp_column: string;
+    id_columns?: string[] | undefined;
+    target_columns?: string[] | undefined;
+    freq?: string | undefined;
+  };
+  parameters?: { prediction_length?: number | undefined } | undefined;
 }
 
 export interface ForecastResponse {

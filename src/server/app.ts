@@ -98,7 +98,7 @@ export function createApp(services: KeelServices, options: CreateAppOptions = {}
 
   const auth = authenticate(services, { localPrincipal: options.localPrincipal });
   const signInPath = signInRoute.path;
-  for (const prefix of ['/v1/*', '/ml/*', '/api/*', '/metrics']) {
+  for (const prefix of ['/v1/*', '/ml/*', '/api/*', '/metrics', '/wx/*', '/v2/*', '/v1-beta/*']) {
     app.use(prefix, async (c, next) => (c.req.path === signInPath ? next() : auth(c, next)));
   }
 

@@ -27,7 +27,18 @@ const types: Record<string, string> = {
 };
 
 /** First path segments that belong to the API (and its reference), never to the console. */
-const apiSegments = new Set(['v1', 'v2', 'ml', 'api', 'docs', 'openapi.json', 'metrics', 'health']);
+const apiSegments = new Set([
+  'v1',
+  'v2',
+  'ml',
+  'api',
+  'docs',
+  'openapi.json',
+  'metrics',
+  'health',
+  'wx',
+  'v1-beta',
+]);
 
 /** True for paths the console must not answer: `/v2/spaces`, `/ml`, `/api/v1/x` … */
 export function isApiPath(requestPath: string): boolean {

@@ -22,8 +22,8 @@ import { ragModule } from '../rag/index.js';
 import type { KeelEnv, KeelServices } from './context.js';
 import { registerAudit } from './routes/audit.js';
 import { registerAuth } from './routes/auth.js';
-import { registerDeploymentRoutes } from './routes/deployments/index.js';
 import { registerIncidentRoutes } from './routes/deployments/incidents.js';
+import { registerDeploymentRoutes } from './routes/deployments/index.js';
 import { registerLimitRoutes } from './routes/deployments/limits.js';
 import { registerMcpRoutes } from './routes/deployments/mcp.js';
 import { registerMonitorRoutes } from './routes/deployments/monitors.js';
@@ -44,6 +44,7 @@ import { registerRagRoutes } from './routes/rag/collections.js';
 import { registerUsage } from './routes/usage.js';
 import { registerEmbeddingsAndTokenization } from './routes/watsonx/embeddings.js';
 import { registerFoundationModels } from './routes/watsonx/foundation-models.js';
+import { registerWatsonxGuards, registerWatsonxModelRoutes } from './routes/watsonx/index.js';
 import { registerTextChat } from './routes/watsonx/text-chat.js';
 import { registerTextGeneration } from './routes/watsonx/text-generation.js';
 
@@ -77,6 +78,7 @@ export const keelModules = [
   }),
   withRoutes(jobsModule, registerJobRoutes),
   withRoutes(modelsModule, (app, services) => {
+    registerWatsonxGuards(app, services.logger);
     const listModels = modelLister(services);
     registerModels(app, services, listModels);
     registerModelRoutes(app, services, listModels);
@@ -87,6 +89,7 @@ export const keelModules = [
     registerTextChat(app, services);
     registerEmbeddingsAndTokenization(app, services);
     registerFoundationModels(app, services, listModels);
+    registerWatsonxModelRoutes(app, services);
   }),
   withRoutes(ledgerModule, (app, services) => {
     registerLimitRoutes(app, services);

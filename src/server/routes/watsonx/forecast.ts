@@ -1,0 +1,81 @@
+/**
+ * @module server/routes/watsonx/forecast
+ * `POST /ml/v1/time_series/forecast`: the embedded forecasters (`keel/holt-winters`, `keel/holt`,
+ * `keel/ses`, `keel/seasonal-naive`; watsonx's TinyTimeMixer names answered by keel/holt-winters
+ * with a warning) or, for any other model id, the configured watsonx-compatible upstream
+ * (`forecastUpstream`). Too few points and uneven spacing are coded 400s.
+ */
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { watsonxErrorSchema } from '../../../api/watsonx.js';
+import { forecastRequestSchema, forecastResponseSchema } from '../../../api/watsonx-inference.js';
+import { KeelError } from '../../../core/errors.js';
+import {
+  embeddedForecasters,
+  type ForecastRequest,
+  forecast,
+  forwardForecast,
+  isEmbeddedForecaster,
+  type RemoteForecastSettings,
+} from '../../../forecast/index.js';
+import type { KeelEnv, KeelServices } from '../../context.js';
+import { projectScope } from '../../project-scope.js';
+import { requestSignal } from '../../request-signal.js';
+import { json } from '../../respond.js';
+import { requiredContextId } from './context-id.js';
+import { versionQuery } from './text-generation.js';
+
+const errorContent = { 'application/json': { schema: watsonxErrorSchema } };
+
+const route = createRoute({
+  method: 'post',
+  path: '/ml/v1/time_series/forecast',
+  tags: ['watsonx.ai-compatible'],
+  summary: 'Forecast time series',
+  request: {
+    query: versionQuery,
+    body: { required: true, content: { 'application/json': { schema: forecastRequestSchema } } },
+  },
+  responses: {
+    200: {
+      description: 'Forecast values per series',
+      content: { 'application/json': { schema: forecastResponseSchema } },
+    },
+    400: { description: 'Invalid request, too few points or uneven spacing', content: errorContent },
+    404: { description: 'Unknown model or project', content: errorContent },
+  },
+});
+
+/** The upstream for remote forecasting models, from the environment (KEEL_FORECAST_URL, KEEL_FORECAST_TOKEN). */
+export function forecastUpstreamFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+): RemoteForecastSettings | undefined {
+  if (!env.KEEL_FORECAST_URL) return undefined;
+  return { url: env.KEEL_FORECAST_URL, token: env.KEEL_FORECAST_TOKEN };
+}
+
+export function registerForecast(
+  app: OpenAPIHono<KeelEnv>,
+  _services: KeelServices,
+  upstream: RemoteForecastSettings | undefined = forecastUpstreamFromEnv(),
+): void {
+  app.openapi(route, async (c) => {
+    const body = c.req.valid('json');
+    projectScope(c, 'invoke', requiredContextId(body.project_id, body.space_id, 'body'));
+    const request: ForecastRequest = {
+      model_id: body.model_id,
+      data: body.data,
+      schema: body.schema,
+      ...(body.parameters ? { parameters: body.parameters } : {}),
+    };
+    if (isEmbeddedForecaster(body.model_id)) return json(forecast(request));
+    if (!upstream) {
+      throw new KeelError('model_not_found', `No forecasting model "${body.model_id}".`, {
+        issues: [{ code: 'unknown_model', path: ['model_id'], message: 'unknown forecasting model' }],
+        data: {
+          hint: `Embedded forecasters: ${Object.keys(embeddedForecasters).join(', ')}; set KEEL_FORECAST_URL to forward other models to watsonx.ai.`,
+        },
+      });
+    }
+    return json(await forwardForecast(upstream, request, requestSignal(c)));
+  });
+}

@@ -1,0 +1,86 @@
+/**
+ * @module server/routes/watsonx/not-supported
+ * The watsonx.ai method families Keel does not serve, each with Keel's nearest feature. The
+ * guards (guards.ts) answer these with a watsonx-style 501 when no route matched, so a family
+ * starts working the moment a module registers its routes.
+ */
+import { KeelError } from '../../../core/errors.js';
+
+interface Family {
+  pattern: RegExp;
+  feature: string;
+  nearest: string;
+}
+
+const families: Family[] = [
+  {
+    pattern: /^\/ml\/v4\/trainings(\/|$)/,
+    feature: 'Prompt tuning trainings',
+    nearest:
+      'tuning belongs to Keel’s tuning module; until it is installed, version prompts in Prompt Lab (/api/v1/prompts)',
+  },
+  {
+    pattern: /^\/ml\/v1\/fine_tunings(\/|$)/,
+    feature: 'Fine-tuning jobs',
+    nearest:
+      'fine-tuning belongs to Keel’s tuning module; serve an already tuned GGUF through the llama.cpp provider (/api/v1/models)',
+  },
+  {
+    pattern: /^\/ml\/v1\/tuning\/documents(\/|$)/,
+    feature: 'Tuning document extractions',
+    nearest: 'load documents into a RAG collection (/api/v1/rag/collections), which extracts their text',
+  },
+  {
+    pattern: /^\/ml\/v1\/tuning\/synthetic_data(\/|$)/,
+    feature: 'Synthetic data generation',
+    nearest:
+      'run a generation template over many inputs in Prompt Lab (/api/v1/prompts) or an evaluation dataset',
+  },
+  {
+    pattern: /^\/ml\/v1\/tuning\/taxonomies_imports(\/|$)/,
+    feature: 'Taxonomy imports',
+    nearest: 'keep a taxonomy as a Prompt Lab template variable or an evaluation dataset',
+  },
+  {
+    pattern: /^\/ml\/v1\/text\/schemas\//,
+    feature: 'Schema jobs (create, improve, merge, cluster)',
+    nearest: 'structured output with a JSON schema in Prompt Lab (/api/v1/prompts)',
+  },
+  {
+    pattern: /^\/ml\/v1\/text\/extractions(\/|$)/,
+    feature: 'Text extraction',
+    nearest: 'RAG ingestion extracts PDF, DOCX and HTML text (/api/v1/rag/collections/{id}/documents)',
+  },
+  {
+    pattern: /^\/ml\/v1\/text\/classifications(\/|$)/,
+    feature: 'Text classification jobs',
+    nearest:
+      'a classification template in Prompt Lab (/api/v1/prompts, task "classify") run through /ml/v1/text/generation',
+  },
+  {
+    pattern: /^\/ml\/v1\/audio\//,
+    feature: 'Audio transcription',
+    nearest: 'none: Keel serves text, embedding and rerank models only',
+  },
+  {
+    pattern: /^\/ml\/v4\/models(\/|$)/,
+    feature: 'Repository model assets (/ml/v4/models)',
+    nearest: 'Keel’s model registry (/api/v1/models) and /ml/v1/foundation_model_specs',
+  },
+  {
+    pattern: /^\/wx\/v1-beta\/utility_agent_tools(\/|$)|^\/v1-beta\/utility_agent_tools(\/|$)/,
+    feature: 'Utility agent tools',
+    nearest: 'tool calling through /ml/v1/text/chat with `tools`, and RAG search (/api/v1/rag)',
+  },
+];
+
+/** The 501 to answer for a method Keel does not serve, or undefined when the path is unknown. */
+export function notSupportedFor(method: string, path: string): KeelError | undefined {
+  const family = families.find((candidate) => candidate.pattern.test(path));
+  if (!family) return undefined;
+  return new KeelError(
+    'not_implemented',
+    `${family.feature} (${method} ${path.slice(0, 120)}) is a watsonx.ai method Keel does not serve. Nearest in Keel: ${family.nearest}.`,
+    { data: { hint: `Keel's nearest feature: ${family.nearest}.`, feature: family.feature } },
+  );
+}
