@@ -172,19 +172,28 @@ export function corpusBleu(
   references: readonly (readonly string[])[],
   options: SacreBleuOptions = {},
 ): BleuScore {
-  let stats: BleuStats | undefined;
-  hypotheses.forEach((hypothesis, index) => {
-    const segment = segmentStats(hypothesis, references[index] ?? [], options);
-    stats = stats ? addStats(stats, segment) : segment;
-  });
+  return corpusAndSentenceBleu(hypotheses, references, options).corpus;
+}
+
+/** Corpus BLEU and every segment's sentence BLEU from one pass of statistics. */
+export function corpusAndSentenceBleu(
+  hypotheses: readonly string[],
+  references: readonly (readonly string[])[],
+  options: SacreBleuOptions = {},
+): { corpus: BleuScore; perItem: number[] } {
   const maxOrder = options.maxOrder ?? 4;
-  const empty = {
+  let stats: BleuStats = {
     correct: new Array(maxOrder).fill(0),
     total: new Array(maxOrder).fill(0),
     sysLen: 0,
     refLen: 0,
   };
-  return computeBleu(stats ?? empty, options.smooth ?? 'exp', options.smoothValue, false);
+  const perItem = hypotheses.map((hypothesis, index) => {
+    const segment = segmentStats(hypothesis, references[index] ?? [], options);
+    stats = addStats(stats, segment);
+    return computeBleu(segment, options.smooth ?? 'exp', options.smoothValue, true).score;
+  });
+  return { corpus: computeBleu(stats, options.smooth ?? 'exp', options.smoothValue, false), perItem };
 }
 
 /** sacreBLEU `sentence_bleu`: exp smoothing and effective order by default. */

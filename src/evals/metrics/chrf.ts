@@ -36,9 +36,24 @@ function counter(items: Iterable<string>): Map<string, number> {
   return counts;
 }
 
-function* charGrams(line: string, order: number): Generator<string> {
+const surrogate = /[\ud800-\udfff]/;
+
+function charCounts(line: string, order: number): Map<string, number> {
+  const counts = new Map<string, number>();
+  if (!surrogate.test(line)) {
+    // One UTF-16 unit per character: slice directly.
+    for (let i = 0; i + order <= line.length; i++) {
+      const gram = line.slice(i, i + order);
+      counts.set(gram, (counts.get(gram) ?? 0) + 1);
+    }
+    return counts;
+  }
   const chars = Array.from(line);
-  for (let i = 0; i + order <= chars.length; i++) yield chars.slice(i, i + order).join('');
+  for (let i = 0; i + order <= chars.length; i++) {
+    const gram = chars.slice(i, i + order).join('');
+    counts.set(gram, (counts.get(gram) ?? 0) + 1);
+  }
+  return counts;
 }
 
 function* wordGrams(tokens: readonly string[], order: number): Generator<string> {
@@ -49,7 +64,7 @@ function allGrams(text: string, options: Required<ChrfOptions>): Map<string, num
   const sentence = options.lowercase ? text.toLowerCase() : text;
   const line = options.whitespace ? sentence : sentence.split(/\s+/).join('');
   const grams: Map<string, number>[] = [];
-  for (let n = 1; n <= options.charOrder; n++) grams.push(counter(charGrams(line, n)));
+  for (let n = 1; n <= options.charOrder; n++) grams.push(charCounts(line, n));
   if (options.wordOrder > 0) {
     const tokens = splitPunctuation(sentence);
     for (let n = 1; n <= options.wordOrder; n++) grams.push(counter(wordGrams(tokens, n)));

@@ -2,7 +2,7 @@
  * @module evals/metrics/generation-metrics
  * Registry entries of the text-generation metrics: ROUGE, BLEU (two flavours), SARI, METEOR, chrF.
  */
-import { corpusBleu, hfBleu, type SmoothMethod, sentenceBleu } from './bleu.js';
+import { corpusAndSentenceBleu, hfBleu, type SmoothMethod } from './bleu.js';
 import { chrf } from './chrf.js';
 import {
   invalid,
@@ -106,8 +106,7 @@ export const generationMetrics: MetricDefinition[] = [
           ? { smoothValue: optionNumber(input.options, 'smooth_value', 0, (v) => v >= 0) }
           : {}),
       };
-      const corpus = corpusBleu(predictions, references, options);
-      const perItem = predictions.map((p, i) => sentenceBleu(p, references[i] as string[], options).score);
+      const { corpus, perItem } = corpusAndSentenceBleu(predictions, references, options);
       return {
         metric: 'sacrebleu',
         score: corpus.score,

@@ -249,7 +249,16 @@ const stemmers: Record<PorterMode, Stemmer> = {
   nltk: new Stemmer('nltk'),
 };
 
-/** Stems one lower-case word. */
+const cacheLimit = 50_000;
+const caches: Record<PorterMode, Map<string, string>> = { original: new Map(), nltk: new Map() };
+
+/** Stems one lower-case word (memoised: corpora repeat their words). */
 export function porterStem(word: string, mode: PorterMode = 'nltk'): string {
-  return stemmers[mode].stem(word);
+  const cache = caches[mode];
+  const known = cache.get(word);
+  if (known !== undefined) return known;
+  const stem = stemmers[mode].stem(word);
+  if (cache.size >= cacheLimit) cache.clear();
+  cache.set(word, stem);
+  return stem;
 }
