@@ -32,8 +32,12 @@ const promptRun = () => import('./commands/prompt-run.js');
 const promptFiles = () => import('./commands/prompt-files.js');
 const promptRuns = () => import('./commands/prompt-runs.js');
 const guard = () => import('./commands/guard.js');
+const redteam = () => import('./commands/redteam.js');
 const rag = () => import('./commands/rag.js');
 const audit = () => import('./commands/audit.js');
+const monitor = () => import('./commands/monitor.js');
+const gov = () => import('./commands/gov.js');
+const evals = () => import('./commands/eval.js');
 
 export const commandTable: CommandSpec[] = [
   {
@@ -252,6 +256,99 @@ export const commandTable: CommandSpec[] = [
     handler: 'experimentCommand',
   },
   {
+    path: ['eval', 'redteam'],
+    description:
+      'Red-team a model or template: Korean and English attacks through its guardrails; prints attack success per category and language.',
+    options: [
+      { flags: '--target <target>', description: 'a model (provider:model) or template:<name[@version]>' },
+      {
+        flags: '--policy <name>',
+        description: "a stored guardrail policy, or none (default: the template's, else the project's)",
+      },
+      {
+        flags: '--set <name>',
+        description: 'probe set: keel (default), or bipia, llm-guard-injection, hatecheck with --datasets',
+      },
+      {
+        flags: '--datasets <dir>',
+        description: 'directory holding the public sets (read here, sent inline)',
+      },
+      {
+        flags: '--category <name...>',
+        description: 'only these categories',
+        choices: [
+          'direct_injection',
+          'indirect_injection',
+          'jailbreak',
+          'system_prompt_extraction',
+          'pii_extraction',
+          'hap_elicitation',
+        ],
+      },
+      { flags: '--language <lang...>', description: 'only these languages', choices: ['en', 'ko'] },
+      { flags: '--limit <n>', description: 'the first n probes after filtering' },
+      { flags: '--model <id>', description: "template target: override the template's model" },
+      { flags: '--input-variable <name>', description: 'template target: the variable the attack goes into' },
+      {
+        flags: '--context-variable <name>',
+        description: "template target: the variable the probe's document goes into",
+      },
+      {
+        flags: '--max-asr <rate>',
+        description: 'exit 6 when the overall attack success rate is above this (0–1)',
+      },
+    ],
+    load: redteam,
+    handler: 'redteamCommand',
+  },
+  {
+    path: ['eval', 'run'],
+    description:
+      'Run an evaluation file (target, dataset, metrics, thresholds): prints the metric table, exits with the threshold_failed code when a threshold fails.',
+    arguments: ['<file>'],
+    options: [
+      { flags: '--json-out <file>', description: 'write the run (aggregates, thresholds) as JSON' },
+      { flags: '--junit <file>', description: 'write JUnit XML (one test case per threshold) for CI' },
+    ],
+    load: evals,
+    handler: 'runCommand',
+  },
+  {
+    path: ['eval', 'compare'],
+    description: 'Compare run B against run A item by item, with significance tests.',
+    arguments: ['<a>', '<b>'],
+    options: [{ flags: '--limit <n>', description: 'items listed with --json (default 10)' }],
+    load: evals,
+    handler: 'compareCommand',
+  },
+  {
+    path: ['eval', 'dataset', 'add'],
+    description:
+      'Add a dataset version from a CSV, TSV, JSONL, JSON or Parquet file, or from a public set directory (--from: SQuAD/KorQuAD/XQuAD, SciTLDR, kocohub, KLUE NLI).',
+    arguments: ['[name]', '[file]'],
+    options: [
+      { flags: '--from <dir>', description: 'a dataset directory in a known layout' },
+      {
+        flags: '--mapping <json>',
+        description: 'column mapping as JSON: {"input":[…],"reference":"…","label":"…"}',
+      },
+      {
+        flags: '--format <format>',
+        description: 'file format',
+        choices: ['csv', 'tsv', 'jsonl', 'json', 'parquet'],
+      },
+      { flags: '--limit <n>', description: 'with --from: only the first n rows' },
+    ],
+    load: evals,
+    handler: 'datasetAddCommand',
+  },
+  {
+    path: ['eval', 'dataset', 'list'],
+    description: 'List the evaluation datasets of the project.',
+    load: evals,
+    handler: 'datasetListCommand',
+  },
+  {
     path: ['guard', 'check'],
     description:
       'Check text from stdin for PII, hate/abuse/profanity and prompt injection; prints the spans found.',
@@ -392,6 +489,227 @@ export const commandTable: CommandSpec[] = [
     description: 'Check what is configured, reachable and missing, and how to fix it.',
     load: doctor,
     handler: 'doctorCommand',
+  },
+  {
+    path: ['gov', 'usecase', 'list'],
+    description: 'The AI use-case inventory (risk tier from the latest assessment).',
+    options: [
+      { flags: '--tag <tag>', description: 'only use cases with this tag' },
+      {
+        flags: '--status <status>',
+        description: 'active, blocked or retired',
+        choices: ['active', 'blocked', 'retired'],
+      },
+      {
+        flags: '--risk <tier>',
+        description: 'only this risk tier',
+        choices: ['prohibited', 'high', 'limited', 'minimal'],
+      },
+    ],
+    load: gov,
+    handler: 'useCaseListCommand',
+  },
+  {
+    path: ['gov', 'usecase', 'create'],
+    description: 'Register an AI use case with its first approach (thresholds: --threshold accuracy>=0.8).',
+    arguments: ['<name>'],
+    options: [
+      { flags: '--purpose <text>', description: 'what the use case is for' },
+      { flags: '--owner <name>', description: 'business owner' },
+      { flags: '--tags <list>', description: 'comma-separated tags' },
+      { flags: '--approach <name>', description: 'name of the first approach (default v1)' },
+      {
+        flags: '--threshold <rule...>',
+        description: 'evaluation thresholds: metric>=value or metric<=value',
+      },
+    ],
+    load: gov,
+    handler: 'useCaseCreateCommand',
+  },
+  {
+    path: ['gov', 'usecase', 'show'],
+    description: 'A use case with its approaches and tracked assets.',
+    arguments: ['<use-case>'],
+    load: gov,
+    handler: 'useCaseShowCommand',
+  },
+  {
+    path: ['gov', 'track'],
+    description:
+      'Track an asset under a use case: kind model, prompt_template, rag_collection, evaluation_run, deployment, guardrail_policy, dataset or external_model.',
+    arguments: ['<use-case>', '<kind>', '<ref>'],
+    options: [
+      {
+        flags: '--pin <version>',
+        description: 'the pinned version (a template version, a configuration version)',
+      },
+      { flags: '--approach <n>', description: 'approach version (default: the latest)' },
+      { flags: '--name <name>', description: 'display name' },
+      { flags: '--endpoint <url>', description: 'external model endpoint' },
+      {
+        flags: '--platform <platform>',
+        description: 'external platform',
+        choices: ['sagemaker', 'azure_ml', 'vertex', 'http'],
+      },
+      { flags: '--owner <name>', description: 'external model owner' },
+    ],
+    load: gov,
+    handler: 'trackCommand',
+  },
+  {
+    path: ['gov', 'assets'],
+    description: 'Tracked assets with their lifecycle stage.',
+    options: [
+      { flags: '--use-case <id>', description: 'only this use case' },
+      { flags: '--stage <stage>', description: 'only this stage' },
+    ],
+    load: gov,
+    handler: 'assetsCommand',
+  },
+  {
+    path: ['gov', 'transition'],
+    description:
+      'Move an asset to a lifecycle stage (idea, develop, validate, approve, deploy, monitor, retire); a refusal names what is missing (exit 5).',
+    arguments: ['<asset>', '<stage>'],
+    options: [
+      { flags: '--expect <row-version>', description: 'fail if the asset changed since this row version' },
+      { flags: '--no-production', description: 'deploy to a non-production space (no approval needed)' },
+      { flags: '--note <text>', description: 'a note kept in the history' },
+    ],
+    load: gov,
+    handler: 'transitionCommand',
+  },
+  {
+    path: ['gov', 'report'],
+    description: "Record a validator's validation report on an asset's current revision.",
+    arguments: ['<asset>'],
+    options: [
+      { flags: '--summary <text>', description: 'what was validated and how' },
+      { flags: '--finding <text...>', description: 'findings' },
+      { flags: '--fail', description: 'the validation did not pass' },
+    ],
+    load: gov,
+    handler: 'reportCommand',
+  },
+  {
+    path: ['gov', 'approve'],
+    description:
+      'Record a go (or --no-go) decision with reasons; decisions are final, --supersedes reverses one.',
+    arguments: ['<asset>'],
+    options: [
+      { flags: '--reason <text>', description: 'why (required)' },
+      { flags: '--no-go', description: 'a no-go decision' },
+      { flags: '--supersedes <decision>', description: 'the decision this one reverses' },
+    ],
+    load: gov,
+    handler: 'approveCommand',
+  },
+  {
+    path: ['gov', 'approvals'],
+    description: 'Decisions made (newest first), or --pending: the approval queue.',
+    options: [
+      { flags: '--asset <id>', description: 'only this asset' },
+      { flags: '--pending', description: 'assets waiting in the approve stage' },
+    ],
+    load: gov,
+    handler: 'approvalsCommand',
+  },
+  {
+    path: ['gov', 'gate'],
+    description: 'May this asset serve production? kind:ref or kind:ref@version (exit 5 when not).',
+    arguments: ['<ref>'],
+    load: gov,
+    handler: 'gateCommand',
+  },
+  {
+    path: ['monitor', 'list'],
+    description: "List the project's monitors (traffic, guardrails, drift, fairness).",
+    options: [{ flags: '--deployment <id>', description: 'only the monitors of this deployment' }],
+    load: monitor,
+    handler: 'listCommand',
+  },
+  {
+    path: ['monitor', 'create'],
+    description:
+      'Create a monitor: keel monitor create errors --kind traffic --thresholds "error_rate>0.05:critical"',
+    arguments: ['<name>'],
+    options: [
+      {
+        flags: '--kind <kind>',
+        description: 'what it measures',
+        choices: ['traffic', 'guardrails', 'drift', 'fairness'],
+      },
+      { flags: '--deployment <id>', description: 'watch one deployment (default: the whole project)' },
+      { flags: '--thresholds <list>', description: 'metric<op>value[:severity], comma-separated' },
+      { flags: '--interval <seconds>', description: 'how often it runs (default 300)' },
+      { flags: '--window <seconds>', description: 'the window each run looks at (default: the interval)' },
+      { flags: '--baseline <seconds>', description: 'drift: the baseline window before it (default 86400)' },
+      { flags: '--attribute <name>', description: 'fairness: the protected attribute' },
+      { flags: '--favourable <list>', description: 'fairness: favourable outcomes, comma-separated' },
+      {
+        flags: '--webhook <url>',
+        description: 'deliver alerts here (signed; public addresses only unless allowed)',
+      },
+    ],
+    load: monitor,
+    handler: 'createCommand',
+  },
+  {
+    path: ['monitor', 'run'],
+    description: 'Run a monitor now and show its values and the alerts raised.',
+    arguments: ['<id>'],
+    load: monitor,
+    handler: 'runCommand',
+  },
+  {
+    path: ['monitor', 'results'],
+    description: "A monitor's past runs, newest first.",
+    arguments: ['<id>'],
+    options: [{ flags: '--limit <n>', description: 'how many (default 50)' }],
+    load: monitor,
+    handler: 'resultsCommand',
+  },
+  {
+    path: ['monitor', 'alerts'],
+    description: 'Alerts raised by monitors, newest first, with their webhook delivery.',
+    options: [{ flags: '--monitor <id>', description: 'only this monitor' }],
+    load: monitor,
+    handler: 'alertsCommand',
+  },
+  {
+    path: ['monitor', 'incidents'],
+    description: 'Incidents opened by alerts.',
+    options: [
+      {
+        flags: '--status <status>',
+        description: 'only these',
+        choices: ['open', 'acknowledged', 'resolved'],
+      },
+    ],
+    load: monitor,
+    handler: 'incidentsCommand',
+  },
+  {
+    path: ['monitor', 'ack'],
+    description: 'Acknowledge an incident.',
+    arguments: ['<incident>'],
+    options: [{ flags: '--note <text>', description: 'add a note' }],
+    load: monitor,
+    handler: 'acknowledgeCommand',
+  },
+  {
+    path: ['monitor', 'resolve'],
+    description: 'Resolve an incident.',
+    arguments: ['<incident>'],
+    options: [{ flags: '--note <text>', description: 'add a note' }],
+    load: monitor,
+    handler: 'resolveCommand',
+  },
+  {
+    path: ['monitor', 'limits'],
+    description: "The ledger's limits and budgets with their use in the current window.",
+    load: monitor,
+    handler: 'limitsCommand',
   },
 ];
 

@@ -24,9 +24,14 @@ import type {
 import type { TextGenRequest, TextGenResponse } from '../api/watsonx.js';
 import { AuditApi } from './audit.js';
 import { codeOf, errorFromResponse, KeelApiError } from './errors.js';
+import { EvalsApi } from './evals.js';
+import { GovernanceApi } from './governance.js';
 import { GuardrailsApi } from './guardrails.js';
+import { MetricsApi } from './metrics.js';
 import { PromptsApi } from './prompts.js';
 import { RagApi } from './rag.js';
+import { RedTeamApi } from './red-team.js';
+import { FactsheetsApi, RiskApi } from './risk-factsheets.js';
 import { readSse } from './sse.js';
 import type { RequestOptions, SdkTransport } from './transport.js';
 
@@ -167,6 +172,24 @@ export class KeelClient implements SdkTransport {
   readonly audit: AuditApi = new AuditApi(this);
 
   readonly rag: RagApi = new RagApi(this);
+
+  /** Metrics: compute ROUGE, BLEU, EM/F1 … directly, and list what each needs. */
+  readonly metrics: MetricsApi = new MetricsApi(this);
+
+  /** Evaluation: datasets and evaluation runs (thresholds, comparisons). */
+  readonly evals: EvalsApi = new EvalsApi(this);
+
+  /** Red-teaming: probe sets, runs through a target's guardrails, reports. */
+  readonly redTeam: RedTeamApi = new RedTeamApi(this);
+
+  /** Governance: use cases, tracked assets, lifecycle transitions, approvals, the gate. */
+  readonly governance: GovernanceApi = new GovernanceApi(this);
+
+  /** Risk: the project's questionnaire and risk assessments of use cases. */
+  readonly risk: RiskApi = new RiskApi(this);
+
+  /** Factsheets: a use case's facts as JSON, Markdown or PDF, and approach diffs. */
+  readonly factsheets: FactsheetsApi = new FactsheetsApi(this);
 
   readonly users = {
     /** Creates an account and adds it to the current project (organisation administrators). */

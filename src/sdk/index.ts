@@ -7,7 +7,16 @@ export { AuditApi, type AuditListQuery } from './audit.js';
 export type { ChatChunk, KeelClientOptions, RequestOptions } from './client.js';
 export { KeelClient } from './client.js';
 export { type ApiErrorCode, type ApiIssue, type ErrorCode, KeelApiError } from './errors.js';
+export {
+  type AddDatasetResult,
+  type Dataset,
+  type DatasetVersion,
+  EvalsApi,
+  type EvaluationItem,
+} from './evals.js';
+export { type ApprovalOutcome, GovernanceApi, type HistoryEntry } from './governance.js';
 export { GuardrailsApi, type StoredPolicyJson } from './guardrails.js';
+export { type MetricInfoJson, MetricsApi } from './metrics.js';
 export {
   type LabelMove,
   PromptsApi,
@@ -16,4 +25,14 @@ export {
   type RunSearch,
 } from './prompts.js';
 export * from './rag.js';
+export { RedTeamApi } from './red-team.js';
+export {
+  type AssessmentJson,
+  type Factsheet,
+  type FactsheetDiff,
+  type FactsheetExportResult,
+  FactsheetsApi,
+  type QuestionnaireJson,
+  RiskApi,
+} from './risk-factsheets.js';
 export { readSse, type SseEvent } from './sse.js';
