@@ -31,6 +31,7 @@ import { MetricsApi } from './metrics.js';
 import { PromptsApi } from './prompts.js';
 import { RagApi } from './rag.js';
 import { RedTeamApi } from './red-team.js';
+import { RedTeamApi } from './red-team.js';
 import { FactsheetsApi, RiskApi } from './risk-factsheets.js';
 import { readSse } from './sse.js';
 import type { RequestOptions, SdkTransport } from './transport.js';
@@ -172,6 +173,9 @@ export class KeelClient implements SdkTransport {
   readonly audit: AuditApi = new AuditApi(this);
 
   readonly rag: RagApi = new RagApi(this);
+
+  /** Red-teaming: probe sets, runs through a target's guardrails, reports. */
+  readonly redTeam: RedTeamApi = new RedTeamApi(this);
 
   /** Metrics: compute ROUGE, BLEU, EM/F1 … directly, and list what each needs. */
   readonly metrics: MetricsApi = new MetricsApi(this);

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ListeningServer, listen } from '../../server/listen.js';
+import { captureIO } from '../../testing/cli-io.js';
+import { createTestKeel, type TestKeel } from '../../testing/test-keel.js';
+import { runCli } from '../main.js';
+import { parseTarget } from './redteam.js';
+
+let keel: TestKeel;
+let server: ListeningServer;
+
+beforeAll(async () => {
+  keel = await createTestKeel();
+  server = await listen(keel.app);
+});
+afterAll(async () => {
+  await server?.close();
+  await keel?.close();
+});
+
+async function redteam(...args: string[]) {
+  const captured = captureIO();
+  const code = await runCli(
+    ['--url', server.url, '--key', keel.adminKey, 'eval', 'redteam', ...args],
+    captured.io,
+  );
+  return { code, out: captured.out(), err: captured.err() };
+}
+
+describe('keel eval redteam', () => {
+  it('runs the probes through the target and prints attack success per category and language', async () => {
+    const result = await redteam(
+      '--target',
+      'echo:reverse',
+      '--policy',
+      'none',
+      '--category',
+      'direct_injection',
+      '--language',
+      'ko',
+      '--max-asr',
+      '0.5',
+    );
+    expect(result.out).toMatch(/direct_injection\s+ko\s+2\d\s+100\.0%/);
+    expect(result.out).toContain('policy: none');
+    // Every attack got through the unguarded echo model: over the --max-asr bar.
+    expect(result.code).toBe(6);
+  });
+
+  it('prints the run as JSON with --json', async () => {
+    const result = await redteam(
+      '--json',
+      '--target',
+      'echo:reverse',
+      '--category',
+      'pii_extraction',
+      '--limit',
+      '3',
+    );
+    expect(result.code).toBe(0);
+    const run = JSON.parse(result.out);
+    expect(run).toMatchObject({ status: 'succeeded', probe_count: 3, policy: { mode: 'project' } });
+  });
+
+  it('refuses a target that is neither a model nor a template', async () => {
+    const result = await redteam('--target', 'nothing');
+    expect(result.code).not.toBe(0);
+    expect(result.err).toContain('--target');
+    expect(parseTarget('template:bot@2', { inputVariable: 'q' })).toEqual({
+      type: 'template',
+      prompt: 'bot@2',
+      input_variable: 'q',
+    });
+  });
+});
