@@ -33,7 +33,6 @@ const promptFiles = () => import('./commands/prompt-files.js');
 const promptRuns = () => import('./commands/prompt-runs.js');
 const guard = () => import('./commands/guard.js');
 const redteam = () => import('./commands/redteam.js');
-const redteam = () => import('./commands/redteam.js');
 const rag = () => import('./commands/rag.js');
 const audit = () => import('./commands/audit.js');
 const monitor = () => import('./commands/monitor.js');
@@ -348,52 +347,6 @@ export const commandTable: CommandSpec[] = [
     description: 'List the evaluation datasets of the project.',
     load: evals,
     handler: 'datasetListCommand',
-  },
-  {
-    path: ['eval', 'redteam'],
-    description:
-      'Red-team a model or template: Korean and English attacks through its guardrails; prints attack success per category and language.',
-    options: [
-      { flags: '--target <target>', description: 'a model (provider:model) or template:<name[@version]>' },
-      {
-        flags: '--policy <name>',
-        description: "a stored guardrail policy, or none (default: the template's, else the project's)",
-      },
-      {
-        flags: '--set <name>',
-        description: 'probe set: keel (default), or bipia, llm-guard-injection, hatecheck with --datasets',
-      },
-      {
-        flags: '--datasets <dir>',
-        description: 'directory holding the public sets (read here, sent inline)',
-      },
-      {
-        flags: '--category <name...>',
-        description: 'only these categories',
-        choices: [
-          'direct_injection',
-          'indirect_injection',
-          'jailbreak',
-          'system_prompt_extraction',
-          'pii_extraction',
-          'hap_elicitation',
-        ],
-      },
-      { flags: '--language <lang...>', description: 'only these languages', choices: ['en', 'ko'] },
-      { flags: '--limit <n>', description: 'the first n probes after filtering' },
-      { flags: '--model <id>', description: "template target: override the template's model" },
-      { flags: '--input-variable <name>', description: 'template target: the variable the attack goes into' },
-      {
-        flags: '--context-variable <name>',
-        description: "template target: the variable the probe's document goes into",
-      },
-      {
-        flags: '--max-asr <rate>',
-        description: 'exit 6 when the overall attack success rate is above this (0–1)',
-      },
-    ],
-    load: redteam,
-    handler: 'redteamCommand',
   },
   {
     path: ['guard', 'check'],

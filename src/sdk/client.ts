@@ -31,7 +31,6 @@ import { MetricsApi } from './metrics.js';
 import { PromptsApi } from './prompts.js';
 import { RagApi } from './rag.js';
 import { RedTeamApi } from './red-team.js';
-import { RedTeamApi } from './red-team.js';
 import { FactsheetsApi, RiskApi } from './risk-factsheets.js';
 import { readSse } from './sse.js';
 import type { RequestOptions, SdkTransport } from './transport.js';
@@ -182,9 +181,6 @@ export class KeelClient implements SdkTransport {
 
   /** Evaluation: datasets and evaluation runs (thresholds, comparisons). */
   readonly evals: EvalsApi = new EvalsApi(this);
-
-  /** Red-teaming: probe sets, runs through a target's guardrails, reports. */
-  readonly redTeam: RedTeamApi = new RedTeamApi(this);
 
   /** Governance: use cases, tracked assets, lifecycle transitions, approvals, the gate. */
   readonly governance: GovernanceApi = new GovernanceApi(this);

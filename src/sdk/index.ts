@@ -26,7 +26,6 @@ export {
 } from './prompts.js';
 export * from './rag.js';
 export { RedTeamApi } from './red-team.js';
-export { RedTeamApi } from './red-team.js';
 export {
   type AssessmentJson,
   type Factsheet,
