@@ -12,7 +12,7 @@ import {
   updateUseCaseSchema,
   useCaseSchema,
 } from '../../../api/governance.js';
-import { approachJson } from '../../../governance/inventory/rows.js';
+import { approachJson } from '../../../governance/index.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
 import { json } from '../../respond.js';
 import { created, govCaller, idParam, jsonBody, ok, tags } from './shared.js';
