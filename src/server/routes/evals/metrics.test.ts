@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeMetricResponseSchema, listMetricsResponseSchema } from '../../../api/metrics.js';
+import { MetricsApi } from '../../../sdk/metrics.js';
+import { apiError, sdkClient } from '../../../testing/sdk.js';
 import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
 
 let keel: TestKeel;
@@ -71,6 +73,20 @@ describe('/api/v1/metrics', () => {
     expect(await issue({ metric: 'sari', predictions: ['a'], references: ['a'] })).toBe('missing_sources');
     expect(await issue({ metric: 'f1', predictions: ['a', 'b'], references: ['a'] })).toBe('length_mismatch');
     expect(await issue({ metric: 'f1', predictions: new Array(10_001).fill('a') })).toBe('too_many_items');
+  });
+
+  it('is reachable through the SDK', async () => {
+    const metrics = new MetricsApi(sdkClient(keel));
+    const result = await metrics.compute({
+      metric: 'rougeL',
+      predictions: ['testing one'],
+      references: ['testing one two'],
+    });
+    // google-research rouge_scorer_test.py testRougeLConsecutive: F = 4/5.
+    expect(result.score).toBeCloseTo(4 / 5, 12);
+    expect((await metrics.list()).metrics.map((m) => m.name)).toContain('sacrebleu');
+    const error = await apiError(metrics.compute({ metric: 'bleu', predictions: ['a'] }));
+    expect(error.issues?.[0]?.code).toBe('missing_references');
   });
 
   it('needs authentication', async () => {
