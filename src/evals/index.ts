@@ -18,6 +18,7 @@ export type { ColumnMapping, DatasetItem, RandomSplits } from './datasets/datase
 export { DATASET_UPLOAD_LIMIT_BYTES } from './datasets/dataset-service.js';
 export type { DatasetRow, DatasetVersionRow, StoredItem } from './datasets/dataset-store.js';
 export { type DatasetFormat, datasetFormats, formatOf } from './datasets/parse-file.js';
+export { readSharedSet, type SharedSet } from './datasets/shared-sets.js';
 export { EvalService } from './eval-service.js';
 export { RED_TEAM_JOB, RedTeamService } from './red-team/red-team-service.js';
 export type { CreateRunInput } from './runs/run-service.js';
