@@ -37,6 +37,8 @@ const rag = () => import('./commands/rag.js');
 const audit = () => import('./commands/audit.js');
 const monitor = () => import('./commands/monitor.js');
 const gov = () => import('./commands/gov.js');
+const govAssess = () => import('./commands/gov-assess.js');
+const govFactsheet = () => import('./commands/gov-factsheet.js');
 const evals = () => import('./commands/eval.js');
 
 export const commandTable: CommandSpec[] = [
@@ -620,6 +622,58 @@ export const commandTable: CommandSpec[] = [
     arguments: ['<ref>'],
     load: gov,
     handler: 'gateCommand',
+  },
+  {
+    path: ['gov', 'assess'],
+    description:
+      'Complete a risk assessment of a use case: answer in the terminal, or --answers file.yaml (question id: option id).',
+    arguments: ['<use-case>'],
+    options: [
+      { flags: '--answers <file>', description: 'answers as YAML or JSON instead of asking' },
+      { flags: '--approach <id>', description: 'the approach the assessment is about' },
+      { flags: '--note <text>', description: 'a note kept with the assessment' },
+      {
+        flags: '--lang <language>',
+        description: 'language of the questions and reasons',
+        choices: ['en', 'ko'],
+      },
+    ],
+    load: govAssess,
+    handler: 'assessCommand',
+  },
+  {
+    path: ['gov', 'questionnaire'],
+    description: "Print the project's risk questionnaire, or replace it with --replace file.yaml (admins).",
+    options: [
+      { flags: '--replace <file>', description: 'a questionnaire file (YAML or JSON) to put in force' },
+    ],
+    load: govAssess,
+    handler: 'questionnaireCommand',
+  },
+  {
+    path: ['gov', 'factsheet'],
+    description:
+      "Export a use case's factsheet (Markdown, JSON or PDF), captured from what governance recorded.",
+    arguments: ['<use-case>'],
+    options: [
+      {
+        flags: '--format <format>',
+        description: 'md (default), json or pdf',
+        choices: ['md', 'json', 'pdf'],
+      },
+      { flags: '-o, --output <file>', description: 'write to this file (stdout otherwise; a PDF needs it)' },
+      { flags: '--approach <version>', description: 'approach id or version (default: the newest)' },
+      { flags: '--lang <language>', description: 'language of Markdown and PDF', choices: ['en', 'ko'] },
+    ],
+    load: govFactsheet,
+    handler: 'factsheetCommand',
+  },
+  {
+    path: ['gov', 'factsheet-diff'],
+    description: 'What changed between two approach versions of a use case, field by field.',
+    arguments: ['<use-case>', '<from>', '<to>'],
+    load: govFactsheet,
+    handler: 'factsheetDiffCommand',
   },
   {
     path: ['monitor', 'list'],
