@@ -6,7 +6,7 @@
  *   (`none`, `floor`, `add-k` too). Per item: sacreBLEU's `sentence_bleu` (exp smoothing,
  *   effective order).
  * - `bleu`: Hugging Face `evaluate`'s `bleu` (0..1): no smoothing unless `smooth: true` (then
- *   add-one on every order), the shortest reference length, and 0 as soon as one order has no
+ *   add-one on orders 2 and up), the shortest reference length, and 0 as soon as one order has no
  *   match. Per item: the same formula on the single item.
  */
 
@@ -260,7 +260,8 @@ function hfScore(stats: HfStats, smooth: boolean): HfBleuScore {
   const maxOrder = stats.matches.length;
   const precisions = stats.matches.map((m, i) => {
     const p = stats.possible[i] as number;
-    if (smooth) return (m + 1) / (p + 1);
+    // Lin & Och (2004) add-one smoothing, as tensorflow/nmt's compute_bleu: orders 2 and up only.
+    if (smooth && i > 0) return (m + 1) / (p + 1);
     return p > 0 ? m / p : 0;
   });
   const geoMean =
