@@ -8,10 +8,12 @@
  */
 import type { AuditLog } from '../audit/index.js';
 import type { KeelModule, ModuleBase } from '../core/module.js';
+import type { EvalService } from '../evals/index.js';
 import type { PromptLab } from '../prompts/index.js';
 import { FactsheetService } from './factsheets/factsheet-service.js';
 import { templateDescriber } from './factsheets/template-facts.js';
 import { GovernanceService } from './governance-service.js';
+import { evaluationRunsFrom } from './lifecycle/eval-runs-adapter.js';
 import { RiskService } from './risk/risk-service.js';
 
 export type { ApprovalService } from './approvals/approval-service.js';
@@ -28,6 +30,8 @@ export { type AssessmentRow, assessmentJson, RiskService } from './risk/risk-ser
 export interface GovernanceModuleDeps extends ModuleBase {
   audit: AuditLog;
   prompts: PromptLab;
+  /** Evaluation runs are evidence for validation (read through the spec/evaluation-runs port). */
+  evals?: EvalService;
 }
 
 /** The governance module: one service; its change feed follows the audit chain while running. */
@@ -36,7 +40,7 @@ export const governanceModule: KeelModule<
   { governance: GovernanceService; risk: RiskService; factsheets: FactsheetService }
 > = {
   name: 'governance',
-  create: ({ db, audit, logger, prompts }) => {
+  create: ({ db, audit, logger, prompts, evals }) => {
     const governance = new GovernanceService({
       db,
       audit,
@@ -55,6 +59,7 @@ export const governanceModule: KeelModule<
       },
     });
     prompts.labels.setGate((move) => governance.checkLabelMove(move));
+    if (evals) governance.setEvaluationRuns(evaluationRunsFrom(evals.runs));
     // Risk assessments feed the approval and deployment gates; a prohibited one blocks the use case.
     const risk = new RiskService({
       db,

@@ -56,7 +56,13 @@ export interface AssetRow {
   approved_revision: number | null;
   metadata: Record<string, unknown>;
   results: { metrics: Record<string, number> } | null;
-  validation_report: { summary: string; findings: string[]; passed: boolean } | null;
+  validation_report: {
+    summary: string;
+    findings: string[];
+    passed: boolean;
+    revision?: number;
+    by?: string;
+  } | null;
   created_by: string | null;
   created_at: Date;
   updated_at: Date;

@@ -88,6 +88,11 @@ export async function evidenceMissing(
       missing.push({ code: 'risk_assessment_missing', message: 'no completed risk assessment' });
     if (!input.asset.validation_report)
       missing.push({ code: 'validation_report_missing', message: 'no validation report' });
+    else if ((input.asset.validation_report.revision ?? input.asset.revision) !== input.asset.revision)
+      missing.push({
+        code: 'validation_report_stale',
+        message: `the validation report covers revision ${input.asset.validation_report.revision}, not ${input.asset.revision}`,
+      });
     else if (!input.asset.validation_report.passed)
       missing.push({ code: 'validation_failed', message: 'the validation report did not pass' });
   }
