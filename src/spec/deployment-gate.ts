@@ -13,6 +13,8 @@ export interface GatedAssetRef {
   type: 'prompt_template' | 'rag_collection';
   /** The template's or collection's id. */
   id: string;
+  /** The template's or collection's name. */
+  name: string;
   /** The template version, or the collection's configuration version. */
   version: number;
 }

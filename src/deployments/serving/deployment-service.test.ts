@@ -134,6 +134,7 @@ describe('deployment service', () => {
   it('refuses unapproved assets in production and stops serving once approval is revoked', async () => {
     const deployments = keel.services.deployments;
     let approved = false;
+    const previous = deployments.gate;
     deployments.setGate({
       specificationVersion: 'v1',
       check: (): GateResult =>
@@ -168,7 +169,7 @@ describe('deployment service', () => {
       );
       expect(revoked.code).toBe('asset_not_approved');
     } finally {
-      deployments.setGate({ specificationVersion: 'v1', check: () => ({ ok: true }) });
+      deployments.setGate(previous);
     }
   });
 

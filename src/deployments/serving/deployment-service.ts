@@ -27,7 +27,7 @@ import type { AskEvent, RagService } from '../../rag/index.js';
 import type { DatabaseV1 } from '../../spec/database.js';
 import type { DeploymentGateV1, GatedAssetRef } from '../../spec/deployment-gate.js';
 import { checkSplit, pickVersion, type TrafficSplit } from '../rollout/traffic-split.js';
-import { type Space, type SpaceInput, SpaceStore } from '../spaces/space-store.js';
+import { type Space, type SpaceChanges, type SpaceInput, SpaceStore } from '../spaces/space-store.js';
 import { DeploymentDirectory } from './deployment-directory.js';
 import {
   type Deployment,
@@ -73,6 +73,8 @@ export interface InvokeInput {
   /** Decides the version under a `request_id` split. */
   requestId: string;
   endpoint: string;
+  /** Already resolved for this request (chat requests read the variables first). */
+  served?: Served | undefined;
 }
 
 /** The version that serves one request. */
@@ -144,7 +146,7 @@ export class DeploymentService {
     return space;
   }
 
-  async updateSpace(projectId: string, idOrName: string, changes: Partial<SpaceInput>): Promise<Space> {
+  async updateSpace(projectId: string, idOrName: string, changes: SpaceChanges): Promise<Space> {
     const before = await this.spaces.get(projectId, idOrName);
     if (changes.stage === 'production' && before.stage !== 'production') {
       // Promoting a space: everything it serves must pass the gate.
@@ -350,7 +352,7 @@ export class DeploymentService {
 
   /** Runs one request on the deployment and waits for the answer. */
   async invoke(caller: Caller, idOrName: string, input: InvokeInput): Promise<InvokeResult> {
-    const served = await this.prepare(caller.projectId, idOrName, input.requestId);
+    const served = input.served ?? (await this.prepare(caller.projectId, idOrName, input.requestId));
     const id = served.deployment.id;
     this.#enter(id);
     try {
@@ -374,7 +376,7 @@ export class DeploymentService {
 
   /** Starts a streamed request: problems before the first token throw; the deployment counts as busy until the stream ends. */
   async stream(caller: Caller, idOrName: string, input: InvokeInput): Promise<InvokeStream> {
-    const served = await this.prepare(caller.projectId, idOrName, input.requestId);
+    const served = input.served ?? (await this.prepare(caller.projectId, idOrName, input.requestId));
     const id = served.deployment.id;
     this.#enter(id);
     try {
@@ -403,6 +405,43 @@ export class DeploymentService {
     if (served.version.asset.type !== 'prompt_template')
       return [{ name: 'question', type: 'string' as const, required: true }];
     return (await this.source(served)).compiled.variables;
+  }
+
+  /** The project a deployment id belongs to (inference by id needs no project named), or null. */
+  async projectOf(id: string): Promise<string | null> {
+    return this.store.projectOf(id);
+  }
+
+  /**
+   * Variables for a chat request: those given, `context` into a variable of that name, and the
+   * last user message into the first required variable still without a value.
+   */
+  async chatVariables(
+    served: Served,
+    chat: {
+      lastUser?: string | undefined;
+      context?: string | undefined;
+      given?: Record<string, unknown> | undefined;
+    },
+  ): Promise<Record<string, unknown>> {
+    const variables = await this.variables(served);
+    const out: Record<string, unknown> = { ...chat.given };
+    if (
+      chat.context !== undefined &&
+      out.context === undefined &&
+      variables.some((v) => v.name === 'context')
+    )
+      out.context = chat.context;
+    if (chat.lastUser !== undefined) {
+      const target = variables.find(
+        (variable) =>
+          variable.required &&
+          out[variable.name] === undefined &&
+          !('default' in variable && variable.default !== undefined),
+      );
+      if (target) out[target.name] = chat.lastUser;
+    }
+    return out;
   }
 
   async #runInput(served: Served, input: InvokeInput) {
@@ -447,7 +486,7 @@ export class DeploymentService {
   }
 
   async #checkGate(projectId: string, asset: DeploymentAsset): Promise<void> {
-    const ref: GatedAssetRef = { type: asset.type, id: asset.id, version: asset.version };
+    const ref: GatedAssetRef = { type: asset.type, id: asset.id, name: asset.name, version: asset.version };
     const result = await this.#gate.check(projectId, ref);
     if (!result.ok) {
       throw new KeelError(

@@ -166,6 +166,14 @@ export class DeploymentStore {
     }));
   }
 
+  async projectOf(id: string): Promise<string | null> {
+    const { rows } = await this.db.query<{ project_id: string }>(
+      'SELECT project_id FROM deployments WHERE id = $1',
+      [id],
+    );
+    return rows[0]?.project_id ?? null;
+  }
+
   async create(projectId: string, actor: string | null, input: DeploymentInput): Promise<string> {
     const id = newId('dep');
     try {

@@ -57,6 +57,9 @@ export interface SpaceInput {
   tags?: string[] | undefined;
 }
 
+/** Fields to change; absent ones stay. */
+export type SpaceChanges = { [K in keyof SpaceInput]?: SpaceInput[K] | undefined };
+
 function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string } | null)?.code === '23505' || /unique|duplicate/i.test(String(error));
 }
@@ -127,7 +130,7 @@ export class SpaceStore {
     return rows[0]?.project_id ?? null;
   }
 
-  async update(projectId: string, idOrName: string, changes: Partial<SpaceInput>): Promise<Space> {
+  async update(projectId: string, idOrName: string, changes: SpaceChanges): Promise<Space> {
     const before = await this.get(projectId, idOrName);
     const after = {
       name: changes.name ?? before.name,

@@ -5,8 +5,18 @@
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { KeelEnv, KeelServices } from '../../context.js';
+import { registerDeploymentInference } from '../watsonx/deployment-inference.js';
+import { registerWatsonxDeployments } from '../watsonx/deployments.js';
+import { registerWatsonxSpaces } from '../watsonx/spaces.js';
+import { registerKeelDeploymentRoutes } from './deployments.js';
+import { registerInvokeRoute } from './invoke.js';
+import { registerSpaceRoutes } from './spaces.js';
 
 export function registerDeploymentRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServices): void {
-  void app;
-  void services;
+  registerSpaceRoutes(app, services);
+  registerKeelDeploymentRoutes(app, services);
+  registerInvokeRoute(app, services);
+  registerWatsonxSpaces(app, services);
+  registerWatsonxDeployments(app, services);
+  registerDeploymentInference(app, services);
 }
