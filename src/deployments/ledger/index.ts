@@ -59,4 +59,6 @@ export const ledgerModule: KeelModule<LedgerDeps, LedgerApi> = {
     registry.use(ledgerMiddleware({ ledger, prices: catalogPriceOf, logger }), { before: 'time-limit' });
     return { ledger, limits };
   },
+  // Settlements still in flight are written before the database closes.
+  close: ({ ledger }) => ledger.drain(),
 };

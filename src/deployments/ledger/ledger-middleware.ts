@@ -127,10 +127,8 @@ export function ledgerMiddleware(options: LedgerMiddlewareOptions): ModelMiddlew
   const priceOf = (provider: string, modelId: string) => options.prices?.(`${provider}:${modelId}`);
   const cost = (price: TokenPrice | undefined, input: number, output: number) =>
     price ? (input * price.input + output * price.output) / 1_000_000 : 0;
-  const settleQuietly = (reservation: Reservation, used: LedgerAmounts) =>
-    reservation.settle(used).catch((error: unknown) => {
-      options.logger?.error({ err: error }, 'ledger settlement failed');
-    });
+  const settle = (reservation: Reservation, used: LedgerAmounts) =>
+    ledger.settleInBackground(reservation, used);
 
   return {
     name: 'ledger',
@@ -159,7 +157,7 @@ export function ledgerMiddleware(options: LedgerMiddlewareOptions): ModelMiddlew
         };
         return result;
       } finally {
-        await settleQuietly(reservation, used);
+        settle(reservation, used);
       }
     },
 
@@ -179,7 +177,7 @@ export function ledgerMiddleware(options: LedgerMiddlewareOptions): ModelMiddlew
       try {
         result = await doStream();
       } catch (error) {
-        await settleQuietly(reservation, { tokens: 0, cost: 0 });
+        settle(reservation, { tokens: 0, cost: 0 });
         throw error;
       }
       return {
@@ -191,7 +189,7 @@ export function ledgerMiddleware(options: LedgerMiddlewareOptions): ModelMiddlew
           slice,
           maxOutput,
           cost: (i, o) => cost(price, i, o),
-          settle: (used) => settleQuietly(reservation, used),
+          settle: (used) => settle(reservation, used),
         }),
       };
     },
@@ -209,7 +207,7 @@ export function ledgerMiddleware(options: LedgerMiddlewareOptions): ModelMiddlew
         used = { tokens: result.usage.inputTokens, cost: 0 };
         return result;
       } finally {
-        await settleQuietly(reservation, used);
+        settle(reservation, used);
       }
     },
   };
@@ -222,7 +220,7 @@ interface StreamLedger {
   slice: number;
   maxOutput: number | undefined;
   cost: (input: number, output: number) => number;
-  settle: (used: LedgerAmounts) => Promise<void>;
+  settle: (used: LedgerAmounts) => void;
 }
 
 async function* meteredStream(
@@ -280,6 +278,6 @@ async function* meteredStream(
     if (!ended) await iterator.return?.().catch(() => undefined);
     const usedInput = finalUsage?.inputTokens ?? ledger.input;
     const usedOutput = finalUsage?.outputTokens ?? output;
-    await ledger.settle({ tokens: usedInput + usedOutput, cost: ledger.cost(usedInput, usedOutput) });
+    ledger.settle({ tokens: usedInput + usedOutput, cost: ledger.cost(usedInput, usedOutput) });
   }
 }

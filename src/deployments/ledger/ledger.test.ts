@@ -82,6 +82,7 @@ describe('the ledger', () => {
     const body = (await refused.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('rate_limited');
     expect(body.error.message).toMatch(/project requests per minute of 2 is reached/);
+    await keel.services.ledger.drain();
     const listed = (await (await keel.call('/api/v1/limits')).json()) as {
       limits: { metric: string; used: number; reserved: number; remaining: number }[];
     };
@@ -107,6 +108,7 @@ describe('the ledger', () => {
     ).length;
     expect(succeeded).toBe(50);
     expect(refused).toBe(150);
+    await Promise.all([keel.services.ledger.drain(), second.services.ledger.drain()]);
     const [usage] = await keel.services.limits.usage(projectId, () => 0);
     expect(usage).toMatchObject({ used: 800, reserved: 0 });
     await removeLimits();
@@ -128,6 +130,7 @@ describe('the ledger', () => {
     const words = parts.filter((part) => part.type === 'text-delta').length;
     expect(words).toBeGreaterThan(0);
     expect(words).toBeLessThan(200);
+    await keel.services.ledger.drain();
     const [usage] = await keel.services.limits.usage(projectId, () => 0);
     expect(usage!.reserved).toBe(0);
     // The input and the output produced before the stop (estimated: the stream never finished).

@@ -152,9 +152,12 @@ export class Ledger {
   readonly #now: () => number;
   readonly #byScope: InvalidatingCache<readonly LedgerLimit[]>;
   readonly #keyScopes: InvalidatingCache<readonly string[] | null>;
+  readonly #logger: Logger | undefined;
+  readonly #settling = new Set<Promise<void>>();
 
   constructor(options: LedgerOptions) {
     this.#db = options.db;
+    this.#logger = options.logger;
     this.#limits = options.limits;
     this.#now = options.now ?? Date.now;
     const feed = changeFeed(options.db);
@@ -262,6 +265,24 @@ export class Ledger {
     const held = entries.filter((entry) => granted.has(entry.limit.id));
     if (held.length) await this.settle(held, { tokens: 0, cost: 0 }, 0);
     throw await this.#refusal(scope, refused, now);
+  }
+
+  /**
+   * Settles `reservation` off the response's path: the answer does not wait for the write. Until
+   * it lands the hold stays counted, which can only refuse more, never let more through.
+   */
+  settleInBackground(reservation: Reservation, used: LedgerAmounts): void {
+    if (reservation.empty) return;
+    const settling: Promise<void> = reservation
+      .settle(used)
+      .catch((error: unknown) => this.#logger?.error({ err: error }, 'ledger settlement failed'))
+      .finally(() => this.#settling.delete(settling));
+    this.#settling.add(settling);
+  }
+
+  /** Waits for every settlement in flight (shutdown, tests). */
+  async drain(): Promise<void> {
+    while (this.#settling.size) await Promise.all([...this.#settling]);
   }
 
   /** @internal Hands back `entries` and books `used` (requests count once, on the rate window). */

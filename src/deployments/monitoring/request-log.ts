@@ -215,7 +215,21 @@ export class RequestLog {
     };
   }
 
-  async #insert(calls: LoggedCall[]): Promise<void> {
+  async #insert(batch: LoggedCall[]): Promise<void> {
+    // Text the database stores: no NUL characters (PostgreSQL refuses them in text and jsonb).
+    const clean = (text: string) => text.replace(/\u0000/g, '');
+    const calls = batch.map((call) => ({
+      ...call,
+      modelId: clean(call.modelId).slice(0, 500),
+      endpoint: clean(call.endpoint).slice(0, 200),
+      output: clean(call.output),
+      attributes: Object.fromEntries(
+        Object.entries(call.attributes).map(([key, value]) => [
+          clean(key).slice(0, 100),
+          clean(String(value)).slice(0, 200),
+        ]),
+      ),
+    }));
     const { embeddings } = await this.#embedder.doEmbed({
       values: calls.map((call) => call.input.slice(0, 4000)),
     });
