@@ -46,7 +46,7 @@ function rouge(type: RougeType, description: string): MetricDefinition {
         input.options,
         'tokenizer',
         ['default', 'korean', 'auto'],
-        'default',
+        'auto',
       );
       const resolved: RougeTokenizer = tokenizer === 'auto' ? (auto ? 'korean' : 'default') : tokenizer;
       const precision: number[] = [];

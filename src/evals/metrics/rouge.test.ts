@@ -102,9 +102,18 @@ describe('ROUGE (rouge-score semantics)', () => {
       options: { tokenizer: 'korean' },
     });
     expect(result.score).toBeCloseTo(1, 10);
+    // 'auto' (the default) picks the Korean tokenizer when Hangul is present …
+    const auto = computeMetric('rouge1', {
+      predictions: ['학생은 학교에 갔다'],
+      references: ['학생들이 학교로 갔다'],
+    });
+    expect(auto.details?.tokenizer).toBe('korean');
+    expect(auto.score).toBeCloseTo(1, 10);
+    // … rouge-score's own tokenizer drops Hangul, and says so.
     const dropped = computeMetric('rouge1', {
       predictions: ['학생은 학교에 갔다'],
       references: ['학생들이 학교로 갔다'],
+      options: { tokenizer: 'default' },
     });
     expect(dropped.score).toBe(0);
     expect(dropped.details?.warning).toBeTypeOf('string');
