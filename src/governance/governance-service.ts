@@ -31,6 +31,8 @@ export interface GovernanceDeps {
   risk?: RiskReader;
   evaluationRuns?: EvaluationRunsV1;
   feedIntervalMs?: number;
+  /** Writes buffered audit records (the audit log's flush). */
+  flushAudit?: () => Promise<void>;
 }
 
 /** The label move the prompts module asks about before it moves a label. */
@@ -83,6 +85,7 @@ export class GovernanceService {
       inventory: this.inventory,
       risk: () => this.#risk,
       changed,
+      flushAudit: deps.flushAudit,
     });
     this.feed = new ChangeFeed({
       db: deps.db,

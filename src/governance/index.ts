@@ -45,6 +45,7 @@ export const governanceModule: KeelModule<
       db,
       audit,
       logger,
+      flushAudit: () => audit.flush(),
       resolveSource: async (projectId, kind, ref) => {
         if (kind !== 'prompt_template') return null;
         try {

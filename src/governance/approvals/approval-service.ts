@@ -55,6 +55,8 @@ export interface ApprovalDeps {
   inventory: InventoryStore;
   risk: () => RiskReader;
   changed: (projectId: string) => void;
+  /** Writes buffered audit records, so the authors read from the chain are complete. */
+  flushAudit?: (() => Promise<void>) | undefined;
 }
 
 export class ApprovalService {
@@ -86,6 +88,8 @@ export class ApprovalService {
         `Approvals are decided by validators or admins; the ${caller.role} role cannot decide.`,
       );
     const risk = await this.deps.risk().latest(caller.projectId, seen.use_case_id);
+    await this.deps.flushAudit?.();
+    const madeIt = await inventory.sourceAuthors(caller.projectId, seen.source_type, seen.source_id);
     const tier = risk ? (risk.prohibited ? 'prohibited' : risk.tier) : null;
     const result = await db.transaction(async (tx) => {
       const asset = await inventory.asset(caller.projectId, seen.id, tx, true);
@@ -102,7 +106,7 @@ export class ApprovalService {
           'The risk assessment marks this use as prohibited; it cannot be approved.',
         );
       const authors = await inventory.authorsOf(asset.id, tx);
-      if (authors.has(caller.actor))
+      if (authors.has(caller.actor) || madeIt.has(caller.actor))
         refuse(
           'forbidden',
           'separation_of_duties',

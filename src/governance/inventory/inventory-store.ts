@@ -353,6 +353,27 @@ export class InventoryStore {
     return rows.map((row) => ({ ...row, at: new Date(row.at).toISOString() }));
   }
 
+  /**
+   * Who made the asset in its own module, from the audit chain: every actor of a create or change
+   * record on its source (a template's versions, a collection's configurations …), including those
+   * made before governance tracked it.
+   */
+  async sourceAuthors(
+    projectId: string,
+    sourceType: string | null,
+    sourceId: string | null,
+  ): Promise<Set<string>> {
+    if (!sourceType || !sourceId) return new Set();
+    const { rows } = await this.db.query<{ actor: string }>(
+      `SELECT DISTINCT coalesce(actor_user_id, actor_key_id) AS actor FROM audit_log
+       WHERE project_id = $1 AND target_type = $2 AND target_id = $3
+         AND (action LIKE '%.create' OR action LIKE '%.update' OR action LIKE '%.import')
+         AND coalesce(actor_user_id, actor_key_id) IS NOT NULL`,
+      [projectId, sourceType, sourceId],
+    );
+    return new Set(rows.map((row) => row.actor));
+  }
+
   /** Everyone who created or changed the asset (separation of duties). */
   async authorsOf(assetId: string, session: DatabaseSession = this.db): Promise<Set<string>> {
     const { rows } = await session.query<{ actor: string }>(

@@ -335,6 +335,44 @@ describe('governance approvals and gates', () => {
     expect(self.body.error.issues[0].code).toBe('separation_of_duties');
   });
 
+  it('refuses an approver who wrote the template in Prompt Lab (read from the audit chain)', async () => {
+    await call('admin', '/api/v1/prompts', { json: { name: 'authored', template: body } });
+    const useCase = await call('editor', '/api/v1/use-cases', { json: { name: 'authored use' } });
+    assess(useCase.body.id, 'minimal');
+    const asset = await call('editor', '/api/v1/assets', {
+      json: { use_case_id: useCase.body.id, kind: 'prompt_template', ref: 'authored', version: 1 },
+    });
+    await call('editor', '/api/v1/assets', {
+      json: {
+        use_case_id: useCase.body.id,
+        kind: 'evaluation_run',
+        ref: 'authored-eval',
+        results: { metrics: {} },
+      },
+    });
+    const id = asset.body.id;
+    for (const to of ['develop', 'validate'])
+      await call('editor', `/api/v1/assets/${id}/transitions`, { json: { to } });
+    await call('validator1', `/api/v1/assets/${id}/validation-report`, {
+      json: { summary: 'ok', passed: true },
+    });
+    expect(
+      (await call('validator1', `/api/v1/assets/${id}/transitions`, { json: { to: 'approve' } })).status,
+    ).toBe(200);
+    const author = await call('admin', '/api/v1/approvals', {
+      json: { asset_id: id, decision: 'go', reasons: 'mine' },
+    });
+    expect(author.status).toBe(403);
+    expect(author.body.error.issues[0].code).toBe('separation_of_duties');
+    expect(
+      (
+        await call('validator1', '/api/v1/approvals', {
+          json: { asset_id: id, decision: 'go', reasons: 'ok' },
+        })
+      ).status,
+    ).toBe(201);
+  });
+
   it('ignores a forged role and refuses a downgraded one', async () => {
     const { assetId } = await readyForApproval('forged', 'minimal');
     const forgedHeader = await call('viewer', '/api/v1/approvals', {
