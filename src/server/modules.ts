@@ -44,7 +44,11 @@ import { registerRagRoutes } from './routes/rag/collections.js';
 import { registerUsage } from './routes/usage.js';
 import { registerEmbeddingsAndTokenization } from './routes/watsonx/embeddings.js';
 import { registerFoundationModels } from './routes/watsonx/foundation-models.js';
-import { registerWatsonxGuards, registerWatsonxModelRoutes } from './routes/watsonx/index.js';
+import {
+  registerWatsonxGuards,
+  registerWatsonxModelRoutes,
+  registerWatsonxPromptRoutes,
+} from './routes/watsonx/index.js';
 import { registerTextChat } from './routes/watsonx/text-chat.js';
 import { registerTextGeneration } from './routes/watsonx/text-generation.js';
 
@@ -101,7 +105,10 @@ export const keelModules = [
     registerIncidentRoutes(app, services);
   }),
   withRoutes(ragModule, registerRagRoutes),
-  withRoutes(promptsModule, registerPromptRoutes),
+  withRoutes(promptsModule, (app, services) => {
+    registerPromptRoutes(app, services);
+    registerWatsonxPromptRoutes(app, services);
+  }),
   withRoutes(evalsModule, registerEvalRoutes),
   withRoutes(governanceModule, registerGovernanceRoutes),
   withRoutes(deploymentsModule, registerDeploymentRoutes),

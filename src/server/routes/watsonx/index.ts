@@ -9,6 +9,8 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { KeelEnv, KeelServices } from '../../context.js';
 import { registerForecast } from './forecast.js';
 import { registerFoundationModelTasks } from './foundation-model-tasks.js';
+import { registerWatsonxPromptSessions } from './prompt-sessions.js';
+import { registerWatsonxPrompts } from './prompts.js';
 import { registerRerank } from './rerank.js';
 
 export { registerWatsonxGuards } from './guards.js';
@@ -18,4 +20,10 @@ export function registerWatsonxModelRoutes(app: OpenAPIHono<KeelEnv>, services: 
   registerRerank(app, services);
   registerForecast(app, services);
   registerFoundationModelTasks(app, services);
+}
+
+/** Prompt assets and prompt sessions in the watsonx dialect: registered with the prompts module. */
+export function registerWatsonxPromptRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServices): void {
+  registerWatsonxPrompts(app, services);
+  registerWatsonxPromptSessions(app, services);
 }

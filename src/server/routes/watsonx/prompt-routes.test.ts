@@ -1,0 +1,159 @@
+import { WatsonXAI } from '@ibm-cloud/watsonx-ai';
+import { BearerTokenAuthenticator } from 'ibm-cloud-sdk-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEchoProvider } from '../../../testing/echo-provider.js';
+import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
+import { type ListeningServer, listen } from '../../listen.js';
+
+let keel: TestKeel;
+let server: ListeningServer;
+let watsonx: WatsonXAI;
+let other: WatsonXAI;
+let projectId: string;
+
+const sdk = (key: string) =>
+  WatsonXAI.newInstance({
+    version: '2024-05-31',
+    serviceUrl: server.url,
+    authenticator: new BearerTokenAuthenticator({ bearerToken: key }),
+    projectId,
+  });
+
+beforeAll(async () => {
+  keel = await createTestKeel({ providers: [createEchoProvider()] });
+  server = await listen(keel.app);
+  projectId = keel.services.installation.defaultProjectId;
+  watsonx = sdk(keel.adminKey);
+  const editor = await keel.services.keys.create({
+    organizationId: keel.services.installation.organizationId,
+    projectId,
+    name: 'second editor',
+    role: 'editor',
+  });
+  other = sdk(editor.secret);
+});
+afterAll(async () => {
+  await server?.close();
+  await keel?.close();
+});
+
+async function failure(promise: Promise<unknown>): Promise<{ status: number; body: Record<string, any> }> {
+  try {
+    await promise;
+  } catch (error) {
+    const e = error as { status: number; body: string };
+    return { status: e.status, body: JSON.parse(e.body) };
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe('watsonx prompt assets on Keel templates', () => {
+  it('creates, reads, renders, updates, locks, lists and deletes a prompt', async () => {
+    const created = await watsonx.createPrompt({
+      name: 'Support triage',
+      description: 'Sorts complaints',
+      prompt: {
+        model_id: 'echo:reverse',
+        model_parameters: { max_new_tokens: 20, decoding_method: 'greedy' },
+        data: { instruction: 'Classify the complaint.', input_prefix: 'Complaint:', output_prefix: 'Class:' },
+        input: [['{complaint}', '']],
+      },
+      promptVariables: { complaint: 'late delivery' },
+      inputMode: 'structured',
+    });
+    const id = created.result.id!;
+    expect(created.result.name).toBe('Support triage');
+    expect(created.result.prompt.input?.[0]?.[0]).toBe('{complaint}');
+
+    // The same template through Keel's own dialect.
+    const keelName = (created.result as unknown as { keel: { name: string } }).keel.name;
+    const native = await keel.call(`/api/v1/prompts/${keelName}`);
+    expect((await native.json()).template.test_input).toBe('{{complaint}}');
+
+    const input = await watsonx.getPromptInput({
+      promptId: id,
+      promptVariables: { complaint: 'broken box' },
+    });
+    expect(input.result.input).toContain('Complaint: broken box');
+    expect(input.result.input).toContain('Classify the complaint.');
+
+    const updated = await watsonx.updatePrompt({
+      promptId: id,
+      name: 'Support triage v2',
+      prompt: { model_id: 'echo:reverse', data: { instruction: 'Sort it.' }, input: [['{complaint}', '']] },
+      promptVariables: { complaint: '' },
+    });
+    expect(updated.result.name).toBe('Support triage v2');
+    expect(updated.result.prompt.data.instruction).toBe('Sort it.');
+
+    await watsonx.createPromptChatItem({ promptId: id, chatItem: [{ type: 'question', content: 'hi' }] });
+    const fetched = await watsonx.getPrompt({ promptId: id });
+    expect(fetched.result.prompt.chat_items?.[0]?.content).toBe('hi');
+
+    const lock = await watsonx.updatePromptLock({ promptId: id, locked: true });
+    expect(lock.result.locked).toBe(true);
+    const blocked = await failure(other.deletePrompt({ promptId: id }));
+    expect(blocked.status).toBe(409);
+    expect(blocked.body.errors[0].code).toBe('locked');
+    expect(blocked.body.status_code).toBe(409);
+    expect((await other.getPromptLock({ promptId: id })).result.locked).toBe(true);
+    await watsonx.updatePromptLock({ promptId: id, locked: false });
+
+    const list = await watsonx.listPrompts({});
+    expect(list.result.results?.map((asset) => asset.metadata.asset_id)).toContain(id);
+
+    await other.deletePrompt({ promptId: id });
+    const gone = await failure(watsonx.getPrompt({ promptId: id }));
+    expect(gone.status).toBe(404);
+    expect(gone.body.errors[0].code).toBe('not_found');
+  });
+
+  it('answers /v1/prompts errors in the watsonx shape and requires a project', async () => {
+    const res = await keel.call('/v1/prompts/nope');
+    expect(res.status).toBe(400);
+    const body = await res.json();
+    expect(body.errors[0].code).toBe('project_required');
+    expect(body.trace).toBeTruthy();
+  });
+});
+
+describe('watsonx prompt sessions on Prompt Lab sessions', () => {
+  it('creates a session, adds entries and chat items, and honours the lock', async () => {
+    const session = await watsonx.createPromptSession({ name: 'exploring', description: 'first try' });
+    const sessionId = session.result.id!;
+    expect(session.result.description).toBe('first try');
+    const entry = await watsonx.createPromptSessionEntry({
+      sessionId,
+      name: 'attempt 1',
+      createdAt: Date.now(),
+      prompt: { model_id: 'echo:reverse', data: { instruction: 'Say hi' } },
+    });
+    const entryId = entry.result.id!;
+    await watsonx.createPromptSessionEntryChatItem({
+      sessionId,
+      entryId,
+      chatItem: [{ type: 'question', content: 'hello' }],
+    });
+    const fetched = await watsonx.getPromptSessionEntry({ sessionId, entryId });
+    expect(fetched.result.prompt.chat_items?.[0]?.content).toBe('hello');
+    const list = await watsonx.listPromptSessionEntries({ sessionId });
+    expect(list.result.results?.map((item) => item.id)).toEqual([entryId]);
+    const renamed = await watsonx.updatePromptSession({ sessionId, name: 'exploring more' });
+    expect(renamed.result.name).toBe('exploring more');
+    expect((await keel.services.prompts.sessions.get(projectId, sessionId, null)).name).toBe(
+      'exploring more',
+    );
+
+    await watsonx.updatePromptSessionLock({ sessionId, locked: true });
+    expect((await other.getPromptSessionLock({ sessionId })).result.locked).toBe(true);
+    const blocked = await failure(other.deletePromptSessionEntry({ sessionId, entryId }));
+    expect(blocked.status).toBe(409);
+    expect(blocked.body.errors[0].code).toBe('locked');
+    await watsonx.updatePromptSessionLock({ sessionId, locked: false });
+
+    await other.deletePromptSessionEntry({ sessionId, entryId });
+    await watsonx.deletePromptSession({ sessionId });
+    const gone = await failure(watsonx.getPromptSession({ sessionId }));
+    expect(gone.status).toBe(404);
+  });
+});
