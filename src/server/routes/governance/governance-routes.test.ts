@@ -386,6 +386,34 @@ describe('governance approvals and gates', () => {
     expect(forgedBody.status).toBe(400);
     const list = await call('viewer', `/api/v1/approvals?asset_id=${assetId}`);
     expect(list.body.approvals).toEqual([]);
+
+    // A validator whose membership is downgraded to viewer can no longer decide, with the same session.
+    const member = await call('admin', '/api/v1/users', {
+      json: { email: 'vera@example.com', password: 'a-long-password-1', role: 'validator' },
+    });
+    expect(member.status).toBeLessThan(300);
+    const session = await keel.call('/api/v1/auth/sign-in', {
+      key: null,
+      json: { email: 'vera@example.com', password: 'a-long-password-1' },
+    });
+    keys.vera = (await session.json()).token;
+    const projectId = keel.services.installation.defaultProjectId;
+    const downgraded = await call('admin', `/api/v1/projects/${projectId}/members/${member.body.user_id}`, {
+      method: 'PUT',
+      json: { role: 'viewer' },
+    });
+    expect(downgraded.status).toBe(200);
+    const refused = await call('vera', '/api/v1/approvals', {
+      json: { asset_id: assetId, decision: 'go', reasons: 'still a validator?' },
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.issues[0].code).toBe('approver_role_required');
+    await keel.services.audit.flush();
+    const { rows } = await keel.services.db.query<{ detail: string; actor_user_id: string }>(
+      "SELECT detail, actor_user_id FROM audit_log WHERE action = 'governance.approval.refused' AND actor_user_id = $1",
+      [member.body.user_id],
+    );
+    expect(JSON.parse(rows[0]!.detail)).toMatchObject({ reason: 'approver_role_required', role: 'viewer' });
   });
 
   it('keeps decisions final: a reversal is a new decision; a change sends the asset back to validate', async () => {
