@@ -13,32 +13,6 @@ function counter(items: readonly string[]): Map<string, number> {
   return counts;
 }
 
-function scaled(counts: Map<string, number>, factor: number): Map<string, number> {
-  const result = new Map<string, number>();
-  for (const [key, count] of counts) result.set(key, count * factor);
-  return result;
-}
-
-/** Multiset intersection (Python's Counter `&`). */
-function intersect(a: Map<string, number>, b: Map<string, number>): Map<string, number> {
-  const result = new Map<string, number>();
-  for (const [key, count] of a) {
-    const value = Math.min(count, b.get(key) ?? 0);
-    if (value > 0) result.set(key, value);
-  }
-  return result;
-}
-
-/** Multiset difference keeping positive counts (Python's Counter `-`). */
-function subtract(a: Map<string, number>, b: Map<string, number>): Map<string, number> {
-  const result = new Map<string, number>();
-  for (const [key, count] of a) {
-    const value = count - (b.get(key) ?? 0);
-    if (value > 0) result.set(key, value);
-  }
-  return result;
-}
-
 function sariNgram(
   sourceGrams: readonly string[],
   candidateGrams: readonly string[],
@@ -48,41 +22,59 @@ function sariNgram(
   const refCounts = counter(referenceGramLists.flat());
   const sourceCounts = counter(sourceGrams);
   const candidateCounts = counter(candidateGrams);
-  const sourceRep = scaled(sourceCounts, numRefs);
-  const candidateRep = scaled(candidateCounts, numRefs);
 
-  const keep = intersect(sourceRep, candidateRep);
-  const keepGood = intersect(keep, refCounts);
-  const keepAll = intersect(sourceRep, refCounts);
+  // One pass over the source n-grams (in their order, as Python's Counter operations iterate):
+  // keep = source ∩ candidate, keep-good = keep ∩ references, keep-all = source ∩ references,
+  // deleted = source − candidate, deleted-good = deleted − references; counts of the source and
+  // the candidate are scaled by the number of references.
+  let keepSize = 0;
   let keepScore1 = 0;
   let keepScore2 = 0;
-  for (const [gram, count] of keepGood) {
-    keepScore1 += count / (keep.get(gram) as number);
-    keepScore2 += count;
+  let keepAllSize = 0;
+  let keepAllSum = 0;
+  let deletedSize = 0;
+  let deletedScore = 0;
+  for (const [gram, count] of sourceCounts) {
+    const source = count * numRefs;
+    const candidate = (candidateCounts.get(gram) ?? 0) * numRefs;
+    const reference = refCounts.get(gram) ?? 0;
+    const keep = Math.min(source, candidate);
+    if (keep > 0) {
+      keepSize++;
+      const good = Math.min(keep, reference);
+      if (good > 0) {
+        keepScore1 += good / keep;
+        keepScore2 += good;
+      }
+    }
+    const keepAll = Math.min(source, reference);
+    if (keepAll > 0) {
+      keepAllSize++;
+      keepAllSum += keepAll;
+    }
+    const deleted = source - candidate;
+    if (deleted > 0) {
+      deletedSize++;
+      const good = deleted - reference;
+      if (good > 0) deletedScore += good / deleted;
+    }
   }
-  let keepPrecision = 1;
-  let keepRecall = 1;
-  if (keep.size > 0) keepPrecision = keepScore1 / keep.size;
-  if (keepAll.size > 0) {
-    let all = 0;
-    for (const count of keepAll.values()) all += count;
-    keepRecall = keepScore2 / all;
-  }
+  const keepPrecision = keepSize > 0 ? keepScore1 / keepSize : 1;
+  const keepRecall = keepAllSize > 0 ? keepScore2 / keepAllSum : 1;
   const keepScore =
     keepPrecision > 0 || keepRecall > 0 ? (2 * keepPrecision * keepRecall) / (keepPrecision + keepRecall) : 0;
+  const delPrecision = deletedSize > 0 ? deletedScore / deletedSize : 1;
 
-  const deleted = subtract(sourceRep, candidateRep);
-  const deletedGood = subtract(deleted, refCounts);
-  let delScore = 0;
-  for (const [gram, count] of deletedGood) delScore += count / (deleted.get(gram) as number);
-  const delPrecision = deleted.size > 0 ? delScore / deleted.size : 1;
-
-  const added = new Set([...candidateCounts.keys()].filter((gram) => !sourceCounts.has(gram)));
+  let added = 0;
   let addGood = 0;
-  for (const gram of added) if (refCounts.has(gram)) addGood++;
+  for (const gram of candidateCounts.keys()) {
+    if (sourceCounts.has(gram)) continue;
+    added++;
+    if (refCounts.has(gram)) addGood++;
+  }
   let addAll = 0;
   for (const gram of refCounts.keys()) if (!sourceCounts.has(gram)) addAll++;
-  const addPrecision = added.size > 0 ? addGood / added.size : 1;
+  const addPrecision = added > 0 ? addGood / added : 1;
   const addRecall = addAll > 0 ? addGood / addAll : 1;
   const addScore =
     addPrecision > 0 || addRecall > 0 ? (2 * addPrecision * addRecall) / (addPrecision + addRecall) : 0;
