@@ -174,6 +174,7 @@ async function main() {
 
   const pgliteRace = await race(keel.services.db, keel.services.db, projectId);
   let postgresRace: Awaited<ReturnType<typeof race>> | null = null;
+  let postgresCheck: Awaited<ReturnType<typeof checkCost>> | null = null;
   if (testPostgresUrl) {
     const { db, url, drop } = await createTestPostgresDatabase();
     await migrate(db);
@@ -186,7 +187,17 @@ async function main() {
         "INSERT INTO projects (id, organization_id, name) VALUES ('prj_bench', 'org_bench', 'bench') RETURNING id",
       )
       .catch(() => null);
-    if (project) postgresRace = await race(db, second, 'prj_bench');
+    if (project) {
+      postgresRace = await race(db, second, 'prj_bench');
+      const pgLimits = new LimitStore(db, noAudit);
+      for (const metric of ['requests_per_minute', 'token_budget'] as const)
+        await pgLimits.set('prj_bench', { scopeType: 'project', scopeId: 'prj_bench', metric, limit: 1e12 });
+      postgresCheck = await checkCost(new Ledger({ db, limits: pgLimits }), {
+        projectId: 'prj_bench',
+        keyId: null,
+        deploymentId: null,
+      });
+    }
     await second.close();
     await drop();
   }
@@ -202,7 +213,14 @@ async function main() {
     [
       'check, rate + budget, PGlite (p50 / p95)',
       `${limited.p50.toFixed(3)} / ${limited.p95.toFixed(3)} ms`,
-      'reserve + settle',
+      `reserve + settle; the reserve alone (on the path) p50 ${limited.reserveP50.toFixed(3)} ms`,
+    ],
+    [
+      'check, rate + budget, PostgreSQL (p50 / p95)',
+      postgresCheck ? `${postgresCheck.p50.toFixed(3)} / ${postgresCheck.p95.toFixed(3)} ms` : 'skipped',
+      postgresCheck
+        ? `reserve alone p50 ${postgresCheck.reserveP50.toFixed(3)} ms (local server)`
+        : 'KEEL_TEST_DATABASE_URL not set',
     ],
     [
       'race 200 vs budget 50, PGlite, 2 ledgers',
@@ -230,6 +248,9 @@ async function main() {
       check_limited_pglite_ms: { p50: limited.p50, p95: limited.p95, reserve_p50: limited.reserveP50 },
       race_pglite: pgliteRace,
       race_postgres: postgresRace,
+      check_limited_postgres_ms: postgresCheck
+        ? { p50: postgresCheck.p50, p95: postgresCheck.p95, reserve_p50: postgresCheck.reserveP50 }
+        : null,
       drift,
     }),
   );
