@@ -39,6 +39,8 @@ export const factsheetSectionSchema = z.object({
   /** True when nothing was recorded for this section. */
   empty: z.boolean(),
   items: z.array(factItemSchema),
+  /** Older event records left out of `items` (the newest are kept; the audit log holds them all). */
+  omitted: z.number().int(),
 });
 export type FactsheetSection = z.infer<typeof factsheetSectionSchema>;
 

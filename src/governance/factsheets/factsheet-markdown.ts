@@ -27,6 +27,7 @@ const words = {
     events: 'Captured from the audit log',
     records: 'records',
     generated: 'Generated',
+    omitted: (n: number) => `_${n} earlier records are not listed (the audit log holds them)._`,
   },
   ko: {
     title: '팩트시트',
@@ -46,6 +47,7 @@ const words = {
     events: '감사 로그에서 수집',
     records: '건',
     generated: '생성 시각',
+    omitted: (n: number) => `_이전 기록 ${n}건은 생략했습니다 (감사 로그에 모두 있습니다)._`,
   },
 } as const;
 
@@ -94,6 +96,7 @@ export function factsheetMarkdown(sheet: Factsheet, language: FactsheetLanguage 
       lines.push(`- **${cell(item.label)}**`);
       for (const [key, value] of Object.entries(item.fields)) lines.push(`  - ${cell(key)}: ${cell(value)}`);
     }
+    if (section.omitted) lines.push('', w.omitted(section.omitted));
     lines.push('');
   }
   lines.push(`## ${w.outlines}`, '');

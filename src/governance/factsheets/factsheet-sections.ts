@@ -31,6 +31,9 @@ const titles: Record<FactsheetSectionId, Bilingual> = {
 
 const iso = (value: Date | string | number) => new Date(value).toISOString();
 
+/** Event records kept per section (the newest); a busy deployment writes thousands. */
+export const EVENTS_PER_SECTION = 50;
+
 /** Nested values → dotted keys (arrays of scalars joined; deeper values as JSON). */
 export function flatten(
   value: unknown,
@@ -243,11 +246,20 @@ export function buildFactsheet(facts: Facts, now = new Date()): Factsheet {
     else if (row.action.startsWith('monitor.') || row.action.startsWith('alert.'))
       items.monitors.push(eventItem(row));
   }
+  const omitted: Partial<Record<FactsheetSectionId, number>> = {};
+  for (const id of ['deployments', 'monitors', 'incidents'] as const) {
+    const events = items[id].filter((item) => typeof item.fields.seq === 'number');
+    if (events.length <= EVENTS_PER_SECTION) continue;
+    const dropped = new Set(events.slice(0, events.length - EVENTS_PER_SECTION));
+    items[id] = items[id].filter((item) => !dropped.has(item));
+    omitted[id] = dropped.size;
+  }
   const sections: FactsheetSection[] = (Object.keys(items) as FactsheetSectionId[]).map((id) => ({
     id,
     title: titles[id],
     empty: items[id].length === 0,
     items: items[id],
+    omitted: omitted[id] ?? 0,
   }));
   const first = facts.events[0];
   const last = facts.events.at(-1);
