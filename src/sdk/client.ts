@@ -23,6 +23,7 @@ import type {
 } from '../api/platform.js';
 import type { TextGenRequest, TextGenResponse } from '../api/watsonx.js';
 import { AuditApi } from './audit.js';
+import { DeploymentsApi, SpacesApi } from './deployments.js';
 import { codeOf, errorFromResponse, KeelApiError } from './errors.js';
 import { EvalsApi } from './evals.js';
 import { GovernanceApi } from './governance.js';
@@ -190,6 +191,12 @@ export class KeelClient implements SdkTransport {
 
   /** Factsheets: a use case's facts as JSON, Markdown or PDF, and approach diffs. */
   readonly factsheets: FactsheetsApi = new FactsheetsApi(this);
+
+  /** Deployment spaces (development, staging, production …). */
+  readonly spaces: SpacesApi = new SpacesApi(this);
+
+  /** Deployments: versions, rollback, traffic split, invoke. */
+  readonly deployments: DeploymentsApi = new DeploymentsApi(this);
 
   readonly users = {
     /** Creates an account and adds it to the current project (organisation administrators). */

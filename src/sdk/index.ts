@@ -6,6 +6,13 @@
 export { AuditApi, type AuditListQuery } from './audit.js';
 export type { ChatChunk, KeelClientOptions, RequestOptions } from './client.js';
 export { KeelClient } from './client.js';
+export {
+  type DeploymentJson,
+  DeploymentsApi,
+  type InvokeResponse,
+  type SpaceJson,
+  SpacesApi,
+} from './deployments.js';
 export { type ApiErrorCode, type ApiIssue, type ErrorCode, KeelApiError } from './errors.js';
 export {
   type AddDatasetResult,

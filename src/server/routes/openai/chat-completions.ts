@@ -12,6 +12,7 @@ import { guardrailHeaders, guardrailsFor } from '../../guardrails-scope.js';
 import { projectScope } from '../../project-scope.js';
 import { requestSignal } from '../../request-signal.js';
 import { json, sse } from '../../respond.js';
+import { deploymentCompletion, isDeploymentModel } from '../deployments/openai-deployment.js';
 import { chatRequestFromOpenAI, openAIFinishReason, openAIWarnings, rejectBlocked } from './mapping.js';
 
 const route = createRoute({
@@ -54,6 +55,7 @@ function toolCallsJson(calls: ToolCall[] | undefined) {
 export function registerChatCompletions(app: OpenAPIHono<KeelEnv>, services: KeelServices): void {
   app.openapi(route, async (c) => {
     const body = c.req.valid('json');
+    if (isDeploymentModel(body.model)) return deploymentCompletion(c, services, body, 'chat') as never;
     const scope = projectScope(c, 'invoke');
     const context = { projectId: scope.projectId, keyId: scope.keyId, endpoint: '/v1/chat/completions' };
     const { request, warnings } = chatRequestFromOpenAI(body, requestSignal(c));

@@ -10,6 +10,7 @@ import { guardrailsFor } from '../../guardrails-scope.js';
 import { projectScope } from '../../project-scope.js';
 import { requestSignal } from '../../request-signal.js';
 import { json, sse } from '../../respond.js';
+import { deploymentCompletion, isDeploymentModel } from '../deployments/openai-deployment.js';
 import { completionRequestFromOpenAI, openAIFinishReason, openAIWarnings, rejectBlocked } from './mapping.js';
 
 const route = createRoute({
@@ -31,6 +32,7 @@ const route = createRoute({
 export function registerCompletions(app: OpenAPIHono<KeelEnv>, services: KeelServices): void {
   app.openapi(route, async (c) => {
     const body = c.req.valid('json');
+    if (isDeploymentModel(body.model)) return deploymentCompletion(c, services, body, 'completion') as never;
     const scope = projectScope(c, 'invoke');
     const context = { projectId: scope.projectId, keyId: scope.keyId, endpoint: '/v1/completions' };
     const prompts = typeof body.prompt === 'string' ? [body.prompt] : body.prompt;
