@@ -214,17 +214,23 @@ function qa(missing: string[]): QaRow[] {
         }
       }
     }
-    const started = performance.now();
-    const em = computeMetric('exact_match', { predictions, references });
-    const f1 = computeMetric('f1', { predictions, references });
-    const seconds = (performance.now() - started) / 1000;
-    rows.push({
-      dataset: name,
-      questions: predictions.length,
-      exact_match: em.score,
-      f1: f1.score,
-      itemsPerSecond: (2 * predictions.length) / seconds,
-    });
+    const modes = name.includes('-ko-') ? (['particles', 'korquad'] as const) : (['particles'] as const);
+    for (const korean of modes) {
+      const options = { korean };
+      const started = performance.now();
+      const em = computeMetric('exact_match', { predictions, references, options });
+      const f1 = computeMetric('f1', { predictions, references, options });
+      const seconds = (performance.now() - started) / 1000;
+      rows.push({
+        dataset: name.includes('-ko-')
+          ? `${name} (${korean === 'korquad' ? 'official KorQuAD normalisation' : 'particles stripped'})`
+          : name,
+        questions: predictions.length,
+        exact_match: em.score,
+        f1: f1.score,
+        itemsPerSecond: (2 * predictions.length) / seconds,
+      });
+    }
   }
   return rows;
 }

@@ -17,7 +17,7 @@ import {
   stringLists,
   strings,
 } from './inputs.js';
-import { exactMatch, type QaLanguage, tokenF1 } from './qa.js';
+import { exactMatch, type KoreanNormalization, type QaLanguage, tokenF1 } from './qa.js';
 import { hitAtK, ndcgAtK, recallAtK, reciprocalRank, relevanceOf } from './retrieval.js';
 import type { MetricDefinition, MetricInfo, MetricInput, MetricResult } from './types.js';
 
@@ -34,9 +34,15 @@ function qa(name: 'exact_match' | 'f1', description: string): MetricDefinition {
       const predictions = strings(input.predictions, 'predictions');
       const references = referenceLists(required(name, 'references', input.references, predictions.length));
       const language = optionChoice<QaLanguage>(input.options, 'language', ['en', 'ko', 'auto'], 'auto');
+      const korean = optionChoice<KoreanNormalization>(
+        input.options,
+        'korean',
+        ['particles', 'korquad'],
+        'particles',
+      );
       const score = name === 'exact_match' ? exactMatch : tokenF1;
-      const perItem = predictions.map((p, i) => score(p, references[i] as string[], language));
-      return { metric: name, score: mean(perItem), per_item: perItem, details: { language } };
+      const perItem = predictions.map((p, i) => score(p, references[i] as string[], language, korean));
+      return { metric: name, score: mean(perItem), per_item: perItem, details: { language, korean } };
     },
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeMetric } from './index.js';
-import { exactMatch, normalizeKorean, normalizeSquad, tokenF1 } from './qa.js';
+import { exactMatch, normalizeKorean, normalizeKorquad, normalizeSquad, tokenF1 } from './qa.js';
 
 describe('QA exact match and F1', () => {
   it('matches the SQuAD v1.1 evaluation script', () => {
@@ -30,6 +30,24 @@ describe('QA exact match and F1', () => {
     expect(tokenF1('조선 세종', ['세종'], 'ko')).toBeCloseTo((2 * (2 / 4) * 1) / (2 / 4 + 1), 12);
     // Without Korean normalisation the particle makes it a miss.
     expect(exactMatch('세종대왕이', ['세종대왕'], 'en')).toBe(0);
+  });
+
+  it('matches the official KorQuAD v1.0 evaluation script with korean: korquad', () => {
+    // Expected values: normalize_answer / exact_match_score / f1_score of the KorQuAD v1.0
+    // evaluation script (korquad.github.io, "KorQuAD v1.0에 대한 공식 평가 스크립트"), run on these inputs.
+    const cases: [string, string[], number, number, string][] = [
+      ['《세종대왕》이', ['세종대왕'], 0, 0.888888888888889, '세종대왕 이'],
+      ['1443년 (세종 25년)', ['1443년'], 0, 0.6666666666666666, '1443년 세종 25년'],
+      ['조선 세종', ['세종'], 0, 0.6666666666666666, '조선 세종'],
+      ['"한글"', ['한글'], 1, 1, '한글'],
+    ];
+    for (const [prediction, references, em, f1, normalized] of cases) {
+      expect(normalizeKorquad(prediction)).toBe(normalized);
+      expect(exactMatch(prediction, references, 'ko', 'korquad')).toBe(em);
+      expect(Math.abs(tokenF1(prediction, references, 'ko', 'korquad') - f1)).toBeLessThan(1e-12);
+    }
+    // The default Korean normalisation strips the particle the official script keeps.
+    expect(exactMatch('《세종대왕》이', ['세종대왕'], 'ko')).toBe(1);
   });
 
   it('reports per item and the mean through computeMetric', () => {

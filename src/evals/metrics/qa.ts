@@ -8,10 +8,13 @@
  *   particle or ending of each Hangul word removed (은/는/이/가/을/를/의/에/에서/으로/로/와/과/도/
  *   만/이다/입니다 …, core/text's `stripKorean`), then whitespace removed; F1 over characters, as
  *   KorQuAD's script counts it, since Korean word boundaries vary between annotators.
+ *   `korean: 'korquad'` uses the official KorQuAD v1.0 script's normalisation instead (quotes and
+ *   brackets 《》〈〉<>()‘’ and ASCII punctuation removed, particles kept; EM keeps the spaces).
  */
 import { stripKorean } from '../../core/text/korean-morphology.js';
 
 export type QaLanguage = 'en' | 'ko' | 'auto';
+export type KoreanNormalization = 'particles' | 'korquad';
 
 const asciiPunctuation = /[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/g;
 const articles = /\b(a|an|the)\b/g;
@@ -44,6 +47,30 @@ export function normalizeKorean(text: string): string {
   return koreanTokens(text).join('');
 }
 
+const korquadMarks = /['"《》<>〈〉()‘’]/g;
+
+/** The KorQuAD v1.0 evaluation script's `normalize_answer`. */
+export function normalizeKorquad(text: string): string {
+  return text
+    .replace(korquadMarks, ' ')
+    .toLowerCase()
+    .replace(asciiPunctuation, '')
+    .split(/\s+/)
+    .filter(Boolean)
+    .join(' ');
+}
+
+type Normalizer = { exact: (text: string) => string; units: (text: string) => string[] };
+
+const normalizers: Record<'en' | 'ko' | 'korquad', Normalizer> = {
+  en: { exact: normalizeSquad, units: (text) => normalizeSquad(text).split(' ').filter(Boolean) },
+  ko: { exact: normalizeKorean, units: (text) => Array.from(normalizeKorean(text)) },
+  korquad: {
+    exact: normalizeKorquad,
+    units: (text) => Array.from(normalizeKorquad(text).replaceAll(' ', '')),
+  },
+};
+
 function resolve(language: QaLanguage, prediction: string, references: readonly string[]): 'en' | 'ko' {
   if (language !== 'auto') return language;
   if (hangul.test(prediction) || references.some((reference) => hangul.test(reference))) return 'ko';
@@ -69,27 +96,36 @@ function overlapF1(prediction: readonly string[], truth: readonly string[]): num
   return (2 * precision * recall) / (precision + recall);
 }
 
+function normalizerFor(
+  language: QaLanguage,
+  korean: KoreanNormalization,
+  prediction: string,
+  references: readonly string[],
+): Normalizer {
+  const lang = resolve(language, prediction, references);
+  return normalizers[lang === 'en' ? 'en' : korean === 'korquad' ? 'korquad' : 'ko'];
+}
+
 export function exactMatch(
   prediction: string,
   references: readonly string[],
   language: QaLanguage = 'auto',
+  korean: KoreanNormalization = 'particles',
 ): number {
-  const lang = resolve(language, prediction, references);
-  const normalize = lang === 'ko' ? normalizeKorean : normalizeSquad;
-  const normalized = normalize(prediction);
-  return references.some((reference) => normalize(reference) === normalized) ? 1 : 0;
+  const { exact } = normalizerFor(language, korean, prediction, references);
+  const normalized = exact(prediction);
+  return references.some((reference) => exact(reference) === normalized) ? 1 : 0;
 }
 
 export function tokenF1(
   prediction: string,
   references: readonly string[],
   language: QaLanguage = 'auto',
+  korean: KoreanNormalization = 'particles',
 ): number {
-  const lang = resolve(language, prediction, references);
-  const tokens = (text: string) =>
-    lang === 'ko' ? Array.from(normalizeKorean(text)) : normalizeSquad(text).split(' ').filter(Boolean);
-  const predicted = tokens(prediction);
+  const { units } = normalizerFor(language, korean, prediction, references);
+  const predicted = units(prediction);
   let best = 0;
-  for (const reference of references) best = Math.max(best, overlapF1(predicted, tokens(reference)));
+  for (const reference of references) best = Math.max(best, overlapF1(predicted, units(reference)));
   return best;
 }
