@@ -9,7 +9,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, type PDFFont, StandardFonts } from 'pdf-lib';
+import { PDFDocument, type PDFFont, type PDFPage, StandardFonts } from 'pdf-lib';
 import type { Factsheet } from '../../api/factsheets.js';
 import { type FactsheetLanguage, factsheetMarkdown } from './factsheet-markdown.js';
 
@@ -161,6 +161,18 @@ export async function factsheetPdf(
     page = pdf.addPage([PAGE.width, PAGE.height]);
     y = PAGE.height - PAGE.margin;
   };
+  let run: { page: PDFPage; x: number; y: number; size: number; parts: string[]; next: number } | undefined;
+  const flush = () => {
+    if (!run) return;
+    run.page.drawText(run.parts.join('\n'), {
+      x: run.x,
+      y: run.y,
+      size: run.size,
+      font,
+      lineHeight: run.size * 1.35,
+    });
+    run = undefined;
+  };
   for (const raw of lines) {
     if (/^\|---/.test(raw)) continue;
     let text = plain(raw);
@@ -192,9 +204,18 @@ export async function factsheetPdf(
     for (const part of wrap(text, font, size, width - indent)) {
       if (y - size * 1.35 < PAGE.margin) newPage();
       y -= size * 1.35;
-      page.drawText(part, { x: PAGE.margin + indent, y, size, font });
+      const x = PAGE.margin + indent;
+      // Consecutive lines of one size and indent go out as one text object (pdf-lib's cost is per call).
+      if (run && run.page === page && run.x === x && run.size === size && run.next === y) {
+        run.parts.push(part);
+        run.next = y - size * 1.35;
+      } else {
+        flush();
+        run = { page, x, y, size, parts: [part], next: y - size * 1.35 };
+      }
     }
   }
+  flush();
   const pages = pdf.getPages();
   pages.forEach((p, i) => {
     const label = `${i + 1} / ${pages.length}`;
