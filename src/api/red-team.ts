@@ -192,7 +192,7 @@ export const probeResultSchema = z.object({
   probe_id: z.string(),
   category: probeCategorySchema,
   language: probeLanguageSchema,
-  outcome: z.enum(['blocked_input', 'filtered_output', 'answered', 'error']),
+  outcome: z.enum(['blocked_input', 'filtered', 'answered', 'error']),
   success: z.boolean(),
   evidence: z.string().nullable(),
   caught_by: z.array(
@@ -212,7 +212,7 @@ export type ProbeResultJson = z.infer<typeof probeResultSchema>;
 export const redTeamResultsQuerySchema = z.strictObject({
   category: probeCategorySchema.optional(),
   language: probeLanguageSchema.optional(),
-  outcome: z.enum(['blocked_input', 'filtered_output', 'answered', 'error']).optional(),
+  outcome: z.enum(['blocked_input', 'filtered', 'answered', 'error']).optional(),
   success: z.enum(['true', 'false']).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
   offset: z.coerce.number().int().min(0).default(0),

@@ -11,7 +11,7 @@ let server: ListeningServer;
 beforeAll(async () => {
   keel = await createTestKeel();
   server = await listen(keel.app);
-});
+}, 300_000);
 afterAll(async () => {
   await server?.close();
   await keel?.close();

@@ -91,8 +91,9 @@ export async function runProbe(
     const outcomeName =
       guard?.blocked === 'input'
         ? 'blocked_input'
-        : caught.some((entry) => entry.direction === 'output' && entry.action !== 'flag')
-          ? 'filtered_output'
+        : // Answered, but a guardrail changed the prompt (masked, pseudonymised) or the output.
+          caught.some((entry) => entry.action !== 'flag')
+          ? 'filtered'
           : 'answered';
     return {
       ...base,

@@ -23,7 +23,7 @@ beforeAll(async () => {
     "SELECT id FROM projects WHERE name = 'default'",
   );
   caller.projectId = rows[0]!.id;
-});
+}, 300_000);
 afterAll(async () => {
   await keel?.close();
 });

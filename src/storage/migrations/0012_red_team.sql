@@ -31,7 +31,8 @@ CREATE TABLE red_team_results (
   position integer NOT NULL,
   category text NOT NULL,
   language text NOT NULL,
-  -- blocked_input | filtered_output | answered | error
+  -- blocked_input | filtered (answered; a guardrail masked or removed text, input or output) |
+  -- answered | error
   outcome text NOT NULL,
   success boolean NOT NULL,
   result jsonb NOT NULL,
