@@ -14,7 +14,13 @@ import { ItemError } from '../judge/judge.js';
 import type { ItemResult, RunStore } from './run-store.js';
 import type { RunAggregates, RunRow, ThresholdResult } from './run-types.js';
 import { aggregate, corpusScores, itemScores, reportedName, type ScoredItem } from './scoring.js';
-import { cacheKey, callTarget, type ResolvedTarget, type TargetServices } from './targets.js';
+import {
+  cacheKey,
+  callPrepared,
+  prepareTarget,
+  type ResolvedTarget,
+  type TargetServices,
+} from './targets.js';
 
 export const RUN_JOB_KIND = 'evals.run';
 export const DEFAULT_CONCURRENCY = 4;
@@ -51,11 +57,32 @@ export function checkThresholds(
   });
 }
 
+/** At most `size` holders at once; the rest wait in order. */
+export class Slots {
+  #free: number;
+  readonly #waiting: (() => void)[] = [];
+  constructor(size: number) {
+    this.#free = size;
+  }
+  async use<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#free > 0) this.#free -= 1;
+    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#free += 1;
+    }
+  }
+}
+
 async function runItem(
   deps: RunJobDeps,
   context: JobContext<RunJobPayload>,
   run: RunRow,
   item: StoredItem,
+  model: Slots,
 ): Promise<{ result: ItemResult; cache?: { key: string; output: NonNullable<unknown> } }> {
   const target = run.target as ResolvedTarget;
   const caller = { projectId: run.project_id, keyId: null, actor: run.created_by };
@@ -75,7 +102,12 @@ async function runItem(
   const base = { ordinal: item.ordinal, latencyMs: null, inputTokens: null, outputTokens: null, cost: null };
   try {
     const hit = run.options.cache === false ? undefined : await deps.runs.cached(run.project_id, key);
-    const output = hit ?? (await callTarget(deps, caller, target, item, signal));
+    let output = hit;
+    if (!output) {
+      // Rendering happens outside the model slots (while another item is on the model).
+      const prepared = await prepareTarget(deps, caller, target, item, signal);
+      output = await model.use(() => callPrepared(deps, caller, target, prepared, signal));
+    }
     const scores = await itemScores(run.metrics, item, output, {
       generation: deps.generation,
       model: run.options.judge_model,
@@ -185,7 +217,7 @@ export function runJobHandler(deps: RunJobDeps): JobHandler<RunJobPayload, RunJo
       const worker = async () => {
         while (!stop && next < items.length) {
           const item = items[next++]!;
-          const { result, cache } = await runItem(deps, context, run, item);
+          const { result, cache } = await runItem(deps, context, run, item, model);
           await context.transaction(async (tx) => {
             const recorded = await deps.runs.recordItem(tx, run.id, result);
             if (cache) await deps.runs.cache(tx, run.project_id, cache.key, cache.output as never);
@@ -198,8 +230,11 @@ export function runJobHandler(deps: RunJobDeps): JobHandler<RunJobPayload, RunJo
         }
       };
       const concurrency = Math.max(1, Math.min(run.options.concurrency ?? DEFAULT_CONCURRENCY, 32));
+      // `concurrency` items on the model at once, and one more worker, so that an item is
+      // rendered and the previous one recorded while the model works.
+      const model = new Slots(concurrency);
       const outcomes = await Promise.allSettled(
-        Array.from({ length: Math.min(concurrency, items.length) }, () =>
+        Array.from({ length: Math.min(concurrency + 1, items.length) }, () =>
           worker().catch((error: unknown) => {
             stop = true;
             throw error;

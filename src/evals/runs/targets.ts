@@ -137,7 +137,100 @@ async function generate(
   };
 }
 
-/** One item's output from the target. Item-level problems throw `ItemError` (the run goes on). */
+/** What is decided before the model is called: for templates, the rendered prompt. */
+export type PreparedCall =
+  | { kind: 'generate'; model: string; prompt: LanguageModelPrompt; parameters: GenerationParameters }
+  | { kind: 'rag'; question: string };
+
+/** Item-level problems (a missing variable, a prompt that does not fit) become `ItemError`s. */
+async function itemErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ItemError) throw error;
+    if (error instanceof KeelError) throw new ItemError(error.code, error.message);
+    throw error;
+  }
+}
+
+/**
+ * The part of an item's work before the model: rendering (and token counting) for templates. A
+ * run does it while the previous item is on the model, so it costs no model time.
+ */
+export function prepareTarget(
+  services: TargetServices,
+  caller: TargetCaller,
+  target: ResolvedTarget,
+  item: StoredItem,
+  signal: AbortSignal,
+): Promise<PreparedCall> {
+  const resolved = target.resolved;
+  return itemErrors(async () => {
+    if (target.kind === 'template') {
+      const rendered = await services.prompts.render(
+        { ...caller, signal },
+        { prompt: resolved.pinned as string, variables: item.input, model: resolved.model as string },
+      );
+      return {
+        kind: 'generate',
+        model: rendered.model,
+        prompt:
+          rendered.prompt.type === 'text'
+            ? { type: 'text', text: rendered.prompt.text }
+            : { type: 'chat', messages: rendered.prompt.messages },
+        parameters: generationParameters(resolved.parameters as PromptParameters),
+      };
+    }
+    if (target.kind === 'rag') {
+      const column = target.question_column;
+      return { kind: 'rag', question: asText(column ? item.input[column] : Object.values(item.input)[0]) };
+    }
+    if (target.kind === 'model') {
+      return {
+        kind: 'generate',
+        model: target.model,
+        prompt: { type: 'text', text: rawPrompt(target.prompt, item.input) },
+        parameters: generationParameters(target.parameters),
+      };
+    }
+    throw new ItemError('unsupported_target', `Target kind ${target.kind} cannot run.`);
+  });
+}
+
+/** Calls the model (or the RAG pipeline) with a prepared item. */
+export function callPrepared(
+  services: TargetServices,
+  caller: TargetCaller,
+  target: ResolvedTarget,
+  prepared: PreparedCall,
+  signal: AbortSignal,
+): Promise<TargetOutput> {
+  return itemErrors(async () => {
+    if (prepared.kind === 'generate') {
+      return generate(services, caller, prepared.model, prepared.prompt, prepared.parameters, signal);
+    }
+    const rag = target as Extract<ResolvedTarget, { kind: 'rag' }>;
+    const started = performance.now();
+    const answer = await services.rag.ask({ ...caller, signal }, rag.resolved.collection_id as string, {
+      question: prepared.question,
+      model: rag.model,
+      top_k: rag.top_k,
+      mode: rag.mode,
+    });
+    const inputTokens = answer.usage.input_tokens;
+    const outputTokens = answer.usage.output_tokens;
+    return {
+      text: answer.answer,
+      contexts: answer.contexts.map((context) => context.text),
+      latencyMs: performance.now() - started,
+      inputTokens,
+      outputTokens,
+      cost: answer.model ? priceOf(services, answer.model, inputTokens, outputTokens) : null,
+    };
+  });
+}
+
+/** One item's output from the target (prepare, then call). */
 export async function callTarget(
   services: TargetServices,
   caller: TargetCaller,
@@ -145,65 +238,11 @@ export async function callTarget(
   item: StoredItem,
   signal: AbortSignal,
 ): Promise<TargetOutput> {
-  const resolved = target.resolved;
-  try {
-    if (target.kind === 'template') {
-      const rendered = await services.prompts.render(
-        { ...caller, signal },
-        { prompt: resolved.pinned as string, variables: item.input, model: resolved.model as string },
-      );
-      const prompt: LanguageModelPrompt =
-        rendered.prompt.type === 'text'
-          ? { type: 'text', text: rendered.prompt.text }
-          : { type: 'chat', messages: rendered.prompt.messages };
-      return await generate(
-        services,
-        caller,
-        rendered.model,
-        prompt,
-        generationParameters(resolved.parameters as PromptParameters),
-        signal,
-      );
-    }
-    if (target.kind === 'rag') {
-      const question = asText(
-        target.question_column ? item.input[target.question_column] : Object.values(item.input)[0],
-      );
-      const started = performance.now();
-      const answer = await services.rag.ask({ ...caller, signal }, resolved.collection_id as string, {
-        question,
-        model: target.model,
-        top_k: target.top_k,
-        mode: target.mode,
-      });
-      const inputTokens = answer.usage.input_tokens;
-      const outputTokens = answer.usage.output_tokens;
-      return {
-        text: answer.answer,
-        contexts: answer.contexts.map((context) => context.text),
-        latencyMs: performance.now() - started,
-        inputTokens,
-        outputTokens,
-        cost: answer.model ? priceOf(services, answer.model, inputTokens, outputTokens) : null,
-      };
-    }
-    if (target.kind === 'model') {
-      return await generate(
-        services,
-        caller,
-        target.model,
-        { type: 'text', text: rawPrompt(target.prompt, item.input) },
-        generationParameters(target.parameters),
-        signal,
-      );
-    }
-  } catch (error) {
-    if (error instanceof ItemError) throw error;
-    if (error instanceof KeelError) {
-      // A missing variable, a prompt that does not fit, a refused input: this item's problem.
-      throw new ItemError(error.code, error.message);
-    }
-    throw error;
-  }
-  throw new ItemError('unsupported_target', `Target kind ${target.kind} cannot run.`);
+  return callPrepared(
+    services,
+    caller,
+    target,
+    await prepareTarget(services, caller, target, item, signal),
+    signal,
+  );
 }
