@@ -102,33 +102,26 @@ async function runIngest(ctx: JobContext<IngestPayload>, deps: IngestDependencie
     // Deleted since, or committed before a restart: not pending any more.
     const order = new Map(pageIds.map((id, index) => [id, index]));
     rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
-    for (let i = 0; i < rows.length; ) {
+    // One wave ahead: the next wave is loaded, chunked and embedded on this thread while the
+    // current one commits (the embedded database runs on a thread of its own). A wave that fails
+    // to commit fails the attempt; the wave prepared beside it is dropped and stays pending.
+    let next = 0;
+    const take = () => {
+      const documents = rows.slice(next, next + wave);
+      next += documents.length;
+      return documents;
+    };
+    let preparing: Promise<BatchItem[]> | null = rows.length
+      ? prepareWave(ctx, take(), config, embedder)
+      : null;
+    while (preparing) {
       const started = performance.now();
-      const documents = rows.slice(i, i + wave);
-      i += documents.length;
-      const items = await prepareWave(ctx, documents, config, embedder);
-      const next = { ...counters };
-      const kept = await ctx.transaction(async (tx) => {
-        const committed = await commitBatch(tx, collectionId, configVersion, items);
-        const failures = committed.filter((item) => item.failure);
-        if (failures.length)
-          await ctx.failItems(
-            tx,
-            failures.map((item) => ({
-              key: `document:${item.documentId}`,
-              label: item.name,
-              code: item.failure!.code,
-              message: item.failure!.message,
-            })),
-          );
-        next.failed += failures.length;
-        next.succeeded += committed.length - failures.length;
-        next.chunks += committed.reduce((sum, item) => sum + (item.rows?.length ?? 0), 0);
-        await ctx.progress(next.succeeded + next.failed, total, null, { tx, data: { ...next } });
-        return committed;
-      });
-      counters = next;
-      await deps.afterCommit(collectionId, config, kept);
+      const items = await preparing;
+      const following = take();
+      preparing = following.length ? prepareWave(ctx, following, config, embedder) : null;
+      // Observed even when the commit below throws, so a dropped wave is never an unhandled rejection.
+      preparing?.catch(() => undefined);
+      counters = await commitWave(ctx, collectionId, configVersion, items, counters, total, deps, config);
       const elapsed = performance.now() - started;
       if (elapsed < WAVE_MS) wave = Math.min(MAX_WAVE, wave * 2);
       else if (elapsed > WAVE_MS * 4) wave = Math.max(1, Math.floor(wave / 2));
@@ -140,6 +133,41 @@ async function runIngest(ctx: JobContext<IngestPayload>, deps: IngestDependencie
       data: { retriable: false },
     });
   return counters;
+}
+
+/** Commits one wave — chunks, statuses, failed items and progress — in one transaction fenced by the lease. */
+async function commitWave(
+  ctx: JobContext<IngestPayload>,
+  collectionId: string,
+  configVersion: number,
+  items: BatchItem[],
+  counters: IngestCounters,
+  total: number,
+  deps: IngestDependencies,
+  config: CollectionConfig,
+): Promise<IngestCounters> {
+  const next = { ...counters };
+  const kept = await ctx.transaction(async (tx) => {
+    const committed = await commitBatch(tx, collectionId, configVersion, items);
+    const failures = committed.filter((item) => item.failure);
+    if (failures.length)
+      await ctx.failItems(
+        tx,
+        failures.map((item) => ({
+          key: `document:${item.documentId}`,
+          label: item.name,
+          code: item.failure!.code,
+          message: item.failure!.message,
+        })),
+      );
+    next.failed += failures.length;
+    next.succeeded += committed.length - failures.length;
+    next.chunks += committed.reduce((sum, item) => sum + (item.rows?.length ?? 0), 0);
+    await ctx.progress(next.succeeded + next.failed, total, null, { tx, data: { ...next } });
+    return committed;
+  });
+  await deps.afterCommit(collectionId, config, kept);
+  return next;
 }
 
 /** Prepares a wave; a document that cannot be indexed becomes a failed item, the rest go on. */
