@@ -142,5 +142,13 @@ describe('Keel as an MCP server', () => {
       /^rate_limited: The deployment requests per minute/,
     );
     await allowed.close();
+    // The deployment's own routes count on the same limit (the deployment service runs under it).
+    await expect(
+      keel.services.deployments.invoke(caller, 'greeter', {
+        variables: { who: 'a', place: 'b' },
+        requestId: 'r-direct',
+        endpoint: 'test',
+      }),
+    ).rejects.toMatchObject({ code: 'rate_limited' });
   });
 });

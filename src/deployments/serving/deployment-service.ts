@@ -26,6 +26,7 @@ import {
 import type { AskEvent, RagService } from '../../rag/index.js';
 import type { DatabaseV1 } from '../../spec/database.js';
 import type { DeploymentGateV1, GatedAssetRef } from '../../spec/deployment-gate.js';
+import { runForDeployment } from '../ledger/index.js';
 import { checkSplit, pickVersion, type TrafficSplit } from '../rollout/traffic-split.js';
 import { type Space, type SpaceChanges, type SpaceInput, SpaceStore } from '../spaces/space-store.js';
 import { DeploymentDirectory } from './deployment-directory.js';
@@ -356,17 +357,20 @@ export class DeploymentService {
     const id = served.deployment.id;
     this.#enter(id);
     try {
+      // Its model calls count on the deployment's limits and against keys scoped to it (ledger).
       if (served.version.asset.type === 'rag_collection') {
+        const askInput = this.#askInput(served, input);
         return {
           served,
           kind: 'rag_collection',
-          answer: await this.deps.rag.ask(caller, served.version.asset.id, this.#askInput(served, input)),
+          answer: await runForDeployment(id, () =>
+            this.deps.rag.ask(caller, served.version.asset.id, askInput),
+          ),
         };
       }
-      const run = await runPrompt(
-        this.deps.prompts,
-        { ...caller, endpoint: input.endpoint },
-        await this.#runInput(served, input),
+      const runInput = await this.#runInput(served, input);
+      const run = await runForDeployment(id, () =>
+        runPrompt(this.deps.prompts, { ...caller, endpoint: input.endpoint }, runInput),
       );
       return { served, kind: 'prompt_template', run };
     } finally {
@@ -381,17 +385,15 @@ export class DeploymentService {
     this.#enter(id);
     try {
       if (served.version.asset.type === 'rag_collection') {
-        const events = await this.deps.rag.askStream(
-          caller,
-          served.version.asset.id,
-          this.#askInput(served, input),
+        const askInput = this.#askInput(served, input);
+        const events = await runForDeployment(id, () =>
+          this.deps.rag.askStream(caller, served.version.asset.id, askInput),
         );
         return { served, kind: 'rag_collection', events: this.#tracked(id, events) };
       }
-      const { events } = await streamPrompt(
-        this.deps.prompts,
-        { ...caller, endpoint: input.endpoint },
-        await this.#runInput(served, input),
+      const runInput = await this.#runInput(served, input);
+      const { events } = await runForDeployment(id, () =>
+        streamPrompt(this.deps.prompts, { ...caller, endpoint: input.endpoint }, runInput),
       );
       return { served, kind: 'prompt_template', events: this.#tracked(id, events) };
     } catch (error) {
