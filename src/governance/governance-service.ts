@@ -152,17 +152,19 @@ export class GovernanceService {
   async applyChange(change: AssetChange): Promise<number> {
     const touched = await this.deps.db.transaction(async (tx) => {
       const { rows } = await tx.query<{ id: string; stage: string; ref_version: number | null }>(
-        `SELECT id, stage, ref_version FROM gov_assets WHERE project_id = $1 AND source_type = $2 AND source_id = $3 AND stage <> 'retire' FOR UPDATE`,
-        [change.projectId, change.source.type, change.source.id],
+        `SELECT id, stage, ref_version FROM gov_assets WHERE project_id = $1 AND source_type = $2 AND source_id = $3
+           AND stage <> 'retire' AND ($4::bigint IS NULL OR last_change_seq < $4::bigint) FOR UPDATE`,
+        [change.projectId, change.source.type, change.source.id, change.seq],
       );
       for (const row of rows) {
         const back = ['approve', 'deploy', 'monitor'].includes(row.stage);
         await tx.query(
           `UPDATE gov_assets SET revision = revision + 1, row_version = row_version + 1, approved_revision = NULL,
              ref_version = CASE WHEN ref_version IS NULL THEN NULL ELSE coalesce($2, ref_version) END,
-             stage = CASE WHEN $3::boolean THEN 'validate' ELSE stage END, updated_at = now()
+             stage = CASE WHEN $3::boolean THEN 'validate' ELSE stage END,
+             last_change_seq = greatest(last_change_seq, coalesce($4::bigint, last_change_seq)), updated_at = now()
            WHERE id = $1`,
-          [row.id, change.version, back],
+          [row.id, change.version, back, change.seq],
         );
         await this.inventory.history(
           tx,

@@ -17,6 +17,8 @@ export interface AssetChange {
   version: number | null;
   actor: string | null;
   cause: string;
+  /** The audit record that carried the change (null when a module reports it directly). */
+  seq: number | null;
 }
 
 interface FeedRow {
@@ -90,10 +92,13 @@ export class ChangeFeed {
     return run;
   }
 
+  /** Resumes where the feed (of any replica) stopped; the first start begins at the chain's end. */
   async #initCursor(): Promise<void> {
-    const { rows } = await this.options.db.query<{ seq: string | number | null }>(
-      'SELECT max(seq) AS seq FROM audit_log',
+    const { db } = this.options;
+    await db.query(
+      'INSERT INTO gov_change_feed (id, seq) SELECT true, coalesce(max(seq), 0) FROM audit_log ON CONFLICT (id) DO NOTHING',
     );
+    const { rows } = await db.query<{ seq: string | number }>('SELECT seq FROM gov_change_feed');
     this.#cursor = Number(rows[0]?.seq ?? 0);
   }
 
@@ -136,8 +141,11 @@ export class ChangeFeed {
           version: version ?? null,
           actor: row.actor_user_id ?? row.actor_key_id,
           cause: row.action,
+          seq: Number(row.seq),
         });
       }
+      if (rows.length)
+        await this.options.db.query('UPDATE gov_change_feed SET seq = greatest(seq, $1)', [this.#cursor]);
       if (rows.length < 500) return;
     }
   }

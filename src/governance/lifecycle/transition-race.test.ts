@@ -91,6 +91,19 @@ async function race(db: DatabaseV1): Promise<void> {
   ]);
   expect(decisions.sort()).toEqual(['duplicate_approver', 'ok']);
   expect(await a.approvals.list('prj_race', { asset_id: asset.id, view: 'decisions' })).toHaveLength(1);
+
+  // Both replicas' change feeds see the same audit record: the change applies once.
+  const change = {
+    projectId: 'prj_race',
+    source: { type: 'dataset', id: 'race-set' },
+    version: null,
+    actor: 'editor',
+    cause: 'dataset.version.create',
+    seq: 1_000_000,
+  };
+  const applied = await Promise.all([a.applyChange(change), b.applyChange(change)]);
+  expect(applied.sort()).toEqual([0, 1]);
+  expect(await a.inventory.asset('prj_race', asset.id)).toMatchObject({ revision: 2, stage: 'validate' });
 }
 
 describe('racing governance replicas', () => {

@@ -52,6 +52,8 @@ CREATE TABLE gov_assets (
   -- The revision the current decisions approve (null: not approved). Recomputed with each
   -- decision and cleared by each change, so the gate reads one row.
   approved_revision integer,
+  -- The audit record whose change was applied last: a change seen by several replicas applies once.
+  last_change_seq bigint NOT NULL DEFAULT 0,
   metadata jsonb NOT NULL DEFAULT '{}',
   -- Uploaded evaluation results (evaluation_run assets): { metrics: { name: number } }.
   results jsonb,
@@ -105,3 +107,9 @@ END;
 $$;
 CREATE TRIGGER gov_approvals_no_update BEFORE UPDATE ON gov_approvals
   FOR EACH ROW EXECUTE FUNCTION gov_approvals_final();
+
+-- How far the change feed has applied the audit chain (shared by replicas; one row).
+CREATE TABLE gov_change_feed (
+  id boolean PRIMARY KEY DEFAULT true CHECK (id),
+  seq bigint NOT NULL
+);
