@@ -29,6 +29,7 @@ import { EvalsApi } from './evals.js';
 import { GovernanceApi } from './governance.js';
 import { GuardrailsApi } from './guardrails.js';
 import { MetricsApi } from './metrics.js';
+import { LimitsApi, MonitorsApi } from './monitors.js';
 import { PromptsApi } from './prompts.js';
 import { RagApi } from './rag.js';
 import { RedTeamApi } from './red-team.js';
@@ -197,6 +198,12 @@ export class KeelClient implements SdkTransport {
 
   /** Deployments: versions, rollback, traffic split, invoke. */
   readonly deployments: DeploymentsApi = new DeploymentsApi(this);
+
+  /** Monitors on the request log, their alerts and the incidents those open. */
+  readonly monitors: MonitorsApi = new MonitorsApi(this);
+
+  /** The ledger's request and token rates and budgets, and keys scoped to deployments. */
+  readonly limits: LimitsApi = new LimitsApi(this);
 
   readonly users = {
     /** Creates an account and adds it to the current project (organisation administrators). */

@@ -24,6 +24,7 @@ export {
 export { type ApprovalOutcome, GovernanceApi, type HistoryEntry } from './governance.js';
 export { GuardrailsApi, type StoredPolicyJson } from './guardrails.js';
 export { type MetricInfoJson, MetricsApi } from './metrics.js';
+export { LimitsApi, type MonitorResultJson, MonitorsApi } from './monitors.js';
 export {
   type LabelMove,
   PromptsApi,

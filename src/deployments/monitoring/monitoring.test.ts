@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeelError } from '../../core/errors.js';
 import { createEchoProvider } from '../../testing/echo-provider.js';
+import { sdkClient } from '../../testing/sdk.js';
 import { createTestKeel, type TestKeel } from '../../testing/test-keel.js';
 import { deliverWebhook, signWebhook } from '../alerts/webhook.js';
 import { MonitorStore } from './monitor-store.js';
@@ -152,6 +153,15 @@ describe('monitoring', () => {
       results: unknown[];
     };
     expect(results.results).toHaveLength(2);
+
+    // The same through the SDK (what the console uses).
+    const sdk = sdkClient(keel);
+    expect((await sdk.monitors.list()).map((each) => each.name)).toContain('traffic');
+    expect((await sdk.monitors.incidents({ status: 'resolved' })).map((each) => each.id)).toEqual([
+      incidentId,
+    ]);
+    expect(await sdk.monitors.results(monitor.id, 1)).toHaveLength(1);
+    expect(await sdk.limits.list()).toEqual([]);
   });
 
   it('detects a shift in language mix, input length and embedding against the baseline window', async () => {
