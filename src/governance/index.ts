@@ -20,7 +20,7 @@ export type { ApprovalService } from './approvals/approval-service.js';
 export { type FactsheetExport, FactsheetService } from './factsheets/factsheet-service.js';
 export { type GovernanceDeps, GovernanceService, type LabelMoveCheck } from './governance-service.js';
 export type { InventoryStore } from './inventory/inventory-store.js';
-export { approachJson, type GovCaller } from './inventory/rows.js';
+export { approachJson, type GovCaller, toUseCaseJson } from './inventory/rows.js';
 export type { AssetChange } from './lifecycle/change-feed.js';
 export { type AssetRef, type GateResult, parseAssetRef } from './lifecycle/gate.js';
 export type { RiskReader, RiskSummary, RiskTier } from './lifecycle/risk-reader.js';

@@ -12,7 +12,7 @@ import {
   updateUseCaseSchema,
   useCaseSchema,
 } from '../../../api/governance.js';
-import { approachJson } from '../../../governance/index.js';
+import { approachJson, toUseCaseJson } from '../../../governance/index.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
 import { json } from '../../respond.js';
 import { created, govCaller, idParam, jsonBody, ok, tags } from './shared.js';
@@ -76,9 +76,16 @@ export function registerUseCaseRoutes(app: OpenAPIHono<KeelEnv>, services: KeelS
     const approaches = await governance.inventory.approaches(rows.map((row) => row.id));
     const out = [];
     for (const row of rows) {
-      const full = await governance.describeUseCase(caller.projectId, row.id);
-      if (query.risk_tier && full.risk_tier !== query.risk_tier) continue;
-      out.push({ ...full, approaches: (approaches.get(row.id) ?? []).map(approachJson) });
+      const risk = await governance.risk.latest(caller.projectId, row.id);
+      const tier = risk ? (risk.prohibited ? 'prohibited' : risk.tier) : null;
+      if (query.risk_tier && tier !== query.risk_tier) continue;
+      out.push(
+        toUseCaseJson(
+          row,
+          approaches.get(row.id) ?? [],
+          risk && { tier, koreaHighImpact: risk.koreaHighImpact },
+        ),
+      );
     }
     return json({ use_cases: out });
   });
