@@ -50,6 +50,8 @@ export const errorCodes = {
   invalid_dataset: { status: 422, exit: 65, title: 'Dataset does not fit its column mapping' },
   invalid_encoding: { status: 422, exit: 65, title: 'File is not valid UTF-8' },
   threshold_failed: { status: 422, exit: 3, title: 'An evaluation threshold failed' },
+  data_query_refused: { status: 400, exit: 2, title: 'Query refused: only one read-only SELECT is allowed' },
+  invalid_data_file: { status: 422, exit: 65, title: 'Data file could not be read' },
 } as const satisfies Record<string, { status: number; exit: number; title: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -1,0 +1,103 @@
+/**
+ * @module data/sql-check
+ * Read-only checks on a query, done by DuckDB's own parser (never by matching strings): the text
+ * must hold exactly one statement, `json_serialize_sql` must serialise it (it only serialises
+ * SELECT statements, so SET, PRAGMA, COPY, ATTACH, INSTALL, LOAD, EXPORT and DML are refused), and
+ * its tree may read only the project's tables, its own CTEs and a few pure table functions — no
+ * file readers (`read_csv`, `read_parquet`, `glob`, …) and no file paths as tables.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { KeelError } from '../core/errors.js';
+
+/** Table functions that read nothing but their arguments. */
+const PURE_TABLE_FUNCTIONS = new Set(['range', 'generate_series', 'unnest']);
+
+export interface CheckedQuery {
+  /** The project tables the query reads (lower case). */
+  tables: string[];
+}
+
+function refuse(message: string, code: string, detail?: string): never {
+  throw new KeelError('data_query_refused', message, {
+    issues: [{ code, path: ['sql'], message: detail ?? message }],
+  });
+}
+
+/** Refuses anything but one SELECT over `known` tables; returns the tables it reads. */
+export async function checkReadOnly(
+  connection: DuckDBConnection,
+  sql: string,
+  known: ReadonlySet<string>,
+): Promise<CheckedQuery> {
+  let count: number;
+  try {
+    count = (await connection.extractStatements(sql)).count;
+  } catch (error) {
+    refuse('The SQL could not be parsed.', 'syntax_error', messageOf(error));
+  }
+  if (count !== 1) refuse(`Send exactly one SELECT statement (found ${count}).`, 'statement_count');
+  const reader = await connection.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR) AS tree', [sql]);
+  const tree = JSON.parse(String(reader.getRowObjectsJson()[0]?.tree)) as {
+    error: boolean;
+    error_message?: string;
+    statements?: unknown[];
+  };
+  if (tree.error || !tree.statements || tree.statements.length !== 1) {
+    refuse('Only a read-only SELECT (or WITH … SELECT) is allowed.', 'not_select', tree.error_message);
+  }
+  const ctes = new Set<string>();
+  const tables = new Set<string>();
+  const baseTables: string[] = [];
+  walk(tree.statements[0], (node) => {
+    if (node.type === 'TABLE_FUNCTION') {
+      const fn = node.function as { function_name?: string } | undefined;
+      const name = String(fn?.function_name ?? '').toLowerCase();
+      if (!PURE_TABLE_FUNCTIONS.has(name)) {
+        refuse(
+          `Table function "${name}" is not allowed: query the project's tables by name.`,
+          'table_function',
+        );
+      }
+    }
+    if (node.type === 'BASE_TABLE') {
+      const catalog = String(node.catalog_name ?? '');
+      const schema = String(node.schema_name ?? '');
+      if ((catalog && catalog !== 'memory') || (schema && schema !== 'main')) {
+        refuse(
+          `Table "${[catalog, schema, node.table_name].filter(Boolean).join('.')}" is not a project table.`,
+          'unknown_table',
+        );
+      }
+      baseTables.push(String(node.table_name ?? '').toLowerCase());
+    }
+    const map = (node.cte_map as { map?: Array<{ key: string }> } | undefined)?.map;
+    for (const entry of map ?? []) ctes.add(String(entry.key).toLowerCase());
+  });
+  for (const name of baseTables) {
+    if (ctes.has(name)) continue;
+    if (!known.has(name)) {
+      throw new KeelError('not_found', `No table "${name}" in this project's data.`, {
+        issues: [{ code: 'unknown_table', path: ['sql'], message: `unknown table ${name}` }],
+      });
+    }
+    tables.add(name);
+  }
+  return { tables: [...tables].sort() };
+}
+
+type Node = Record<string, unknown>;
+
+function walk(value: unknown, visit: (node: Node) => void): void {
+  if (Array.isArray(value)) {
+    for (const item of value) walk(item, visit);
+    return;
+  }
+  if (value && typeof value === 'object') {
+    visit(value as Node);
+    for (const child of Object.values(value)) if (child && typeof child === 'object') walk(child, visit);
+  }
+}
+
+export function messageOf(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 300);
+}
