@@ -1,0 +1,193 @@
+/**
+ * bench/deployments — what serving through a deployment adds over calling the model route:
+ *   - a fake OpenAI upstream (fixed reply, no delay) in its own process, Keel in this process
+ *     (embedded PGlite, authentication and usage metering on, logging off);
+ *   - the same prompt three ways: `/ml/v1/text/generation` with the text already rendered (the
+ *     model route), `/ml/v1/deployments/{name}/text/generation` with `prompt_variables` on a
+ *     development space (no gate) and on a production space (the gate on every request);
+ *   - p50/p99 at concurrency 1 (sequential keep-alive requests), req/s at concurrency 20
+ *     (autocannon in its own process);
+ *   - the gate alone and the whole per-request resolution (directory, version pick, gate) timed
+ *     in process, so the gate's cost shows apart from Prompt Lab's render, run and run record.
+ * The ledger/limits section is `bench/deployments/ledger.ts`. Prints a table and ONE JSON line.
+ * Absolute times on shared machines move ±40%: read the differences.
+ *
+ * Usage: npx tsx bench/deployments/run.ts [--quick]
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Pool } from 'undici';
+import { loadConfig } from '../../src/core/config.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { createApp } from '../../src/server/app.js';
+import { listen } from '../../src/server/listen.js';
+import { createRuntime } from '../../src/server/runtime.js';
+import { autocannon, startTsChild } from '../gateway/processes.js';
+
+const quick = process.argv.includes('--quick');
+const sequential = quick ? 200 : 1000;
+const warmup = quick ? 30 : 150;
+const loadSeconds = quick ? 3 : 6;
+const inProcess = quick ? 5_000 : 20_000;
+const key = 'keel_bench_bootstrap_key_0123456789';
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+const variables = { audience: 'the board', text: 'Quarterly revenue rose while costs held steady.' };
+const rendered = `Summarise for ${variables.audience}: ${variables.text}`;
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}
+const round = (value: number, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+async function sequentialLatency(url: string, requestPath: string, body: string) {
+  const pool = new Pool(url, { connections: 1, pipelining: 1 });
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
+  const samples: number[] = [];
+  try {
+    for (let i = 0; i < warmup + sequential; i++) {
+      const started = performance.now();
+      const response = await pool.request({ method: 'POST', path: requestPath, headers, body });
+      const text = await response.body.text();
+      if (response.statusCode !== 200) throw new Error(`${requestPath}: HTTP ${response.statusCode} ${text}`);
+      if (i >= warmup) samples.push(performance.now() - started);
+    }
+  } finally {
+    await pool.close();
+  }
+  samples.sort((a, b) => a - b);
+  return { p50: percentile(samples, 0.5), p99: percentile(samples, 0.99) };
+}
+
+async function timeInProcess(run: () => unknown): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < inProcess; i++) {
+    const started = performance.now();
+    await run();
+    samples.push(performance.now() - started);
+  }
+  samples.sort((a, b) => a - b);
+  return percentile(samples, 0.5);
+}
+
+const upstream = await startTsChild<{ url: string }>('bench/gateway/upstream.ts');
+const dataDir = await mkdtemp(path.join(os.tmpdir(), 'keel-bench-deploy-'));
+const config = loadConfig({
+  env: {},
+  cwd: dataDir,
+  overrides: {
+    dataDir,
+    bootstrapKey: key,
+    logging: { level: 'silent' },
+    providers: [{ type: 'openai-compatible', name: 'mock', baseURL: `${upstream.info.url}/v1` }],
+  },
+});
+const runtime = await createRuntime(config, { logger: silentLogger, processMetrics: false });
+const server = await listen(createApp(runtime.services));
+try {
+  const { services } = runtime;
+  const projectId = services.installation.defaultProjectId;
+  const caller = { projectId, keyId: null, actor: 'bench', role: 'admin' };
+  await services.prompts.create(caller, {
+    name: 'summary',
+    template: { mode: 'freeform', text: 'Summarise for {{audience}}: {{text}}', model_id: 'mock:fake-model' },
+  });
+  await services.deployments.createSpace(projectId, 'bench', { name: 'prod', stage: 'production' });
+  await services.deployments.create(caller, {
+    name: 'dev',
+    servingName: 'bench-dev',
+    asset: { type: 'prompt_template', ref: 'summary@1' },
+  });
+  await services.deployments.create(caller, {
+    space: 'prod',
+    name: 'prod',
+    servingName: 'bench-prod',
+    asset: { type: 'prompt_template', ref: 'summary@1' },
+  });
+
+  const modelBody = JSON.stringify({ model_id: 'mock:fake-model', input: rendered, project_id: projectId });
+  const deploymentBody = JSON.stringify({ parameters: { prompt_variables: variables } });
+  const targets = [
+    { name: 'model route (/ml/v1/text/generation)', path: '/ml/v1/text/generation', body: modelBody },
+    {
+      name: 'deployment, development space',
+      path: '/ml/v1/deployments/bench-dev/text/generation',
+      body: deploymentBody,
+    },
+    {
+      name: 'deployment, production space (gate)',
+      path: '/ml/v1/deployments/bench-prod/text/generation',
+      body: deploymentBody,
+    },
+  ];
+
+  const rows: { name: string; p50: number; p99: number; rps: number | null }[] = [];
+  for (const target of targets) {
+    const latency = await sequentialLatency(server.url, target.path, target.body);
+    rows.push({ name: target.name, ...latency, rps: null });
+  }
+  for (const [index, target] of targets.entries()) {
+    const load = await autocannon({
+      url: `${server.url}${target.path}`,
+      connections: 20,
+      seconds: loadSeconds,
+      body: target.body,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    });
+    rows[index]!.rps = load.non2xx || load.errors ? Number.NaN : load.requests.average;
+  }
+
+  const gateOnly = await timeInProcess(() =>
+    services.deployments.gate.check(projectId, {
+      type: 'prompt_template',
+      id: 'x',
+      name: 'summary',
+      version: 1,
+    }),
+  );
+  const prepareDev = await timeInProcess(() => services.deployments.prepare(projectId, 'bench-dev', 'r'));
+  const prepareProd = await timeInProcess(() => services.deployments.prepare(projectId, 'bench-prod', 'r'));
+
+  const model = rows[0]!;
+  log('');
+  log('| path | p50 ms | p99 ms | req/s (c=20) | added p50 ms |');
+  log('|---|---|---|---|---|');
+  for (const row of rows)
+    log(
+      `| ${row.name} | ${round(row.p50, 2)} | ${round(row.p99, 2)} | ${Math.round(row.rps ?? Number.NaN)} | ${round(row.p50 - model.p50, 2)} |`,
+    );
+  log('');
+  log('| in process (p50) | ms |');
+  log('|---|---|');
+  log(
+    `| gate check alone (${services.deployments.gate === undefined ? 'none' : 'wired gate'}) | ${round(gateOnly, 4)} |`,
+  );
+  log(`| resolve + pick version, development space | ${round(prepareDev, 4)} |`);
+  log(`| resolve + pick version + gate, production space | ${round(prepareProd, 4)} |`);
+  log('');
+  log(
+    JSON.stringify({
+      bench: 'deployments',
+      quick,
+      sequential,
+      model_p50_ms: round(model.p50),
+      deployment_dev_p50_ms: round(rows[1]!.p50),
+      deployment_prod_p50_ms: round(rows[2]!.p50),
+      added_p50_ms: round(rows[1]!.p50 - model.p50),
+      added_with_gate_p50_ms: round(rows[2]!.p50 - model.p50),
+      model_rps: Math.round(model.rps ?? 0),
+      deployment_dev_rps: Math.round(rows[1]!.rps ?? 0),
+      deployment_prod_rps: Math.round(rows[2]!.rps ?? 0),
+      gate_check_p50_ms: round(gateOnly, 5),
+      prepare_dev_p50_ms: round(prepareDev, 5),
+      prepare_prod_p50_ms: round(prepareProd, 5),
+    }),
+  );
+} finally {
+  await server.close(100);
+  await runtime.close();
+  await upstream.stop();
+  await rm(dataDir, { recursive: true, force: true });
+}
