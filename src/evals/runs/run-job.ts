@@ -88,6 +88,8 @@ async function runItem(
   const caller = { projectId: run.project_id, keyId: null, actor: run.created_by };
   const key = cacheKey(target.resolved.config_hash, item);
   // One controller per item: aborted by the job's signal or the item's time limit, and let go after.
+  // The job's signal may have fired already (a cancel during start-up): stop before any work.
+  context.signal.throwIfAborted();
   const controller = new AbortController();
   const abort = () => controller.abort(context.signal.reason);
   context.signal.addEventListener('abort', abort, { once: true });

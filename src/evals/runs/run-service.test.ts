@@ -154,6 +154,57 @@ describe('evaluation runs', () => {
     expect(em.p_value).toBeGreaterThanOrEqual(0);
   });
 
+  it('runs a RAG collection: the answer’s passages are the contexts the judged metrics read', async () => {
+    const rag = keel.services.rag;
+    const who = { projectId: project(), keyId: null, actor: null };
+    await rag.create(who, { name: 'manual', config: { answer: { model: 'echo:reverse' } } });
+    const added = await rag.addDocuments(who, 'manual', [
+      {
+        name: 'w.txt',
+        mediaType: 'text/plain',
+        data: new TextEncoder().encode('The warranty lasts two years.'),
+      },
+    ]);
+    await keel.services.jobs.wait(added.job!.id);
+    await keel.services.evals.datasets.add(caller(), {
+      name: 'rag-qa',
+      mapping: { input: ['question'], reference: 'answer' },
+      rows: [{ question: 'How long is the warranty?', answer: 'two years' }],
+    });
+    const created = await keel.services.evals.runs.create(caller(), {
+      target: { kind: 'rag', collection: 'manual', mode: 'keyword' },
+      dataset: 'rag-qa',
+      metrics: ['context_relevance', 'f1'],
+    });
+    expect(created.target).toMatchObject({ resolved: { config_version: 1 } });
+    const run = await keel.services.evals.runs.wait(project(), created.id);
+    expect(run.status).toBe('succeeded');
+    const [item] = (await keel.services.evals.runs.items(project(), run.id)).items;
+    expect(item).toMatchObject({ status: 'succeeded' });
+    // The passage holds "warranty": the lexical stand-in finds part of the question in it.
+    expect(item!.scores.context_relevance_lexical).toBeGreaterThan(0);
+  });
+
+  it('cancels a run: its status follows the job', async () => {
+    const created = await keel.services.evals.runs.create(caller(), {
+      target: { kind: 'model', model: 'echo:reverse' },
+      dataset: 'qa',
+      sample: { size: 1, seed: 0 },
+      metrics: ['exact_match'],
+      options: { concurrency: 1 },
+    });
+    const slow = await keel.services.evals.runs.create(caller(), {
+      target: { kind: 'model', model: 'echo:reverse', prompt: 'SLOW {{question}}' },
+      dataset: 'qa',
+      metrics: ['exact_match'],
+    });
+    const cancelled = await keel.services.evals.runs.cancel(caller(), slow.id);
+    const settled =
+      cancelled.status === 'cancelled' ? cancelled : await keel.services.evals.runs.wait(project(), slow.id);
+    expect(settled.status).toBe('cancelled');
+    expect((await keel.services.evals.runs.wait(project(), created.id)).status).toBe('succeeded');
+  });
+
   it('refuses unknown metrics, reference metrics without references, and deployments (for now)', async () => {
     await keel.services.evals.datasets.add(caller(), { name: 'bare', rows: [{ text: 'x' }] });
     const refused = async (input: Parameters<typeof keel.services.evals.runs.create>[1]) => {
