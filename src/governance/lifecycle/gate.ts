@@ -58,13 +58,26 @@ export async function evaluateGate(
   projectId: string,
   asset: AssetRef,
 ): Promise<GateResult> {
-  const { rows } = await session.query<GateRow>(
+  let { rows } = await session.query<GateRow>(
     `SELECT a.id, a.use_case_id, a.stage, a.ref_version, a.revision, a.approved_revision, u.status AS use_case_status
      FROM gov_assets a JOIN gov_use_cases u ON u.id = a.use_case_id
-     WHERE a.project_id = $1 AND a.kind = $2 AND a.ref = $3 AND a.stage <> 'retire'`,
+     WHERE a.project_id = $1 AND a.kind = $2 AND a.ref = $3`,
     [projectId, asset.kind, asset.ref],
   );
   if (!rows.length) return UNTRACKED;
+  const all = rows;
+  rows = rows.filter((row) => row.stage !== 'retire');
+  if (!rows.length) {
+    const retired = all[0]!;
+    return {
+      tracked: true,
+      allowed: false,
+      asset_id: retired.id,
+      use_case_id: retired.use_case_id,
+      stage: retired.stage,
+      missing: [{ code: 'asset_retired', message: `asset ${retired.id} is retired` }],
+    };
+  }
   const row =
     asset.version == null
       ? rows.reduce((best, next) => ((next.ref_version ?? 0) > (best.ref_version ?? 0) ? next : best))

@@ -104,6 +104,14 @@ async function race(db: DatabaseV1): Promise<void> {
   const applied = await Promise.all([a.applyChange(change), b.applyChange(change)]);
   expect(applied.sort()).toEqual([0, 1]);
   expect(await a.inventory.asset('prj_race', asset.id)).toMatchObject({ revision: 2, stage: 'validate' });
+
+  // A retired asset stays governed: it may not serve.
+  await a.transitions.transition(admin, asset.id, { to: 'retire', production: true });
+  expect(await a.gate.check('prj_race', { kind: 'dataset', ref: 'race-set' })).toMatchObject({
+    tracked: true,
+    allowed: false,
+    missing: [{ code: 'asset_retired' }],
+  });
 }
 
 describe('racing governance replicas', () => {
