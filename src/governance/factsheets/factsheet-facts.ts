@@ -99,16 +99,29 @@ export function pickApproach(approaches: ApproachRow[], selector: string | undef
 const EVENT_PAGE = 5_000;
 const MAX_EVENTS = 50_000;
 
+/** A target whose audit records belong to the factsheet: its type (the target index serves the read) and id. */
+interface Target {
+  type: string;
+  id: string;
+}
+
 async function eventsOf(
   audit: FactsDeps['audit'],
   projectId: string,
-  targetIds: string[],
+  targets: Target[],
 ): Promise<AuditRow[]> {
+  const targetIds = [...new Set(targets.map((target) => target.id))];
   const bySeq = new Map<number, AuditRow>();
-  for (const targetId of targetIds) {
+  for (const target of targets) {
     let cursor: number | undefined;
     do {
-      const page = await audit.query({ projectId, targetId, cursor, limit: EVENT_PAGE });
+      const page = await audit.query({
+        projectId,
+        targetType: target.type,
+        targetId: target.id,
+        cursor,
+        limit: EVENT_PAGE,
+      });
       for (const row of page.rows) bySeq.set(Number(row.seq), row);
       cursor = page.nextCursor ?? undefined;
     } while (cursor !== undefined && bySeq.size < MAX_EVENTS);
@@ -188,11 +201,20 @@ export async function gatherFacts(
       const facts = await deps.describeTemplate(projectId, asset.ref, asset.ref_version).catch(() => null);
       if (facts) templates.set(asset.id, facts);
     }
-  const targets = new Set<string>([useCase.id, ...approaches.map((a) => a.id), ...assetIds]);
-  for (const asset of assets) if (asset.source_id) targets.add(asset.source_id);
-  for (const assessment of assessments) targets.add(assessment.id);
-  for (const approval of approvals) targets.add(approval.id);
-  const events = await eventsOf(deps.audit, projectId, [...targets]);
+  const targets: Target[] = [
+    { type: 'use_case', id: useCase.id },
+    ...approaches.map((a) => ({ type: 'approach', id: a.id })),
+    ...assetIds.map((id) => ({ type: 'gov_asset', id })),
+    ...assessments.map((a) => ({ type: 'risk_assessment', id: a.id })),
+    ...approvals.map((a) => ({ type: 'gov_approval', id: a.id })),
+  ];
+  const keys = new Set(targets.map((t) => `${t.type}:${t.id}`));
+  for (const asset of assets)
+    if (asset.source_type && asset.source_id && !keys.has(`${asset.source_type}:${asset.source_id}`)) {
+      keys.add(`${asset.source_type}:${asset.source_id}`);
+      targets.push({ type: asset.source_type, id: asset.source_id });
+    }
+  const events = await eventsOf(deps.audit, projectId, targets);
   return {
     projectId,
     useCase,
