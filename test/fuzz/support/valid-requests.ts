@@ -48,6 +48,51 @@ function bodyFor(key: string, world: World): unknown {
       return { model: 'echo:reverse', prompt: 'hello there' };
     case 'POST /v1/embeddings':
       return { model: 'echo:embed', input: 'hello there' };
+    case 'POST /ml/v1/text/rerank':
+      return {
+        model_id: 'keel/lexical-rerank',
+        query: 'warranty',
+        inputs: [{ text: 'a warranty' }],
+        project_id: projectB,
+      };
+    case 'POST /ml/v1/time_series/forecast':
+      return {
+        model_id: 'keel/holt',
+        data: { t: ['2024-01-01', '2024-01-02', '2024-01-03', '2024-01-04'], y: [1, 2, 3, 4] },
+        schema: { timestamp_column: 't' },
+        project_id: projectB,
+      };
+    case 'POST /v2/asset_types/wx_prompt/search':
+      return { query: 'asset.asset_type:wx_prompt' };
+    case 'POST /wx/v1/prompts':
+    case 'POST /v1/prompts':
+    case 'PATCH /wx/v1/prompts/{prompt_id}':
+    case 'PATCH /v1/prompts/{prompt_id}':
+      return {
+        name: fresh('fuzz prompt'),
+        prompt: { model_id: 'echo:reverse', data: { instruction: 'hi' } },
+      };
+    case 'PUT /wx/v1/prompts/{prompt_id}/lock':
+    case 'PUT /v1/prompts/{prompt_id}/lock':
+    case 'PUT /wx/v1/prompt_sessions/{session_id}/lock':
+    case 'PUT /v1/prompt_sessions/{session_id}/lock':
+      return { locked: false };
+    case 'POST /wx/v1/prompts/{prompt_id}/input':
+    case 'POST /v1/prompts/{prompt_id}/input':
+      return {};
+    case 'POST /wx/v1/prompts/{prompt_id}/chat_items':
+    case 'POST /v1/prompts/{prompt_id}/chat_items':
+    case 'POST /wx/v1/prompt_sessions/{session_id}/entries/{entry_id}/chat_items':
+    case 'POST /v1/prompt_sessions/{session_id}/entries/{entry_id}/chat_items':
+      return [{ type: 'question', content: 'hi' }];
+    case 'POST /wx/v1/prompt_sessions':
+    case 'POST /v1/prompt_sessions':
+    case 'PATCH /wx/v1/prompt_sessions/{session_id}':
+    case 'PATCH /v1/prompt_sessions/{session_id}':
+      return { name: fresh('fuzz session') };
+    case 'POST /wx/v1/prompt_sessions/{session_id}/entries':
+    case 'POST /v1/prompt_sessions/{session_id}/entries':
+      return { name: 'entry', created_at: 1, prompt: { model_id: 'echo:reverse', data: {} } };
     case 'POST /ml/v1/text/generation':
     case 'POST /ml/v1/text/generation_stream':
     case 'POST /ml/v1/text/tokenization':
@@ -147,6 +192,9 @@ function pathValues(op: Operation, world: World): Record<string, string> {
 function queryFor(op: Operation, world: World): Record<string, string> | undefined {
   if (op.key === 'GET /api/v1/audit') return { project_id: world.projectB };
   if (op.path.startsWith('/ml/')) return { version: '2024-05-01' };
+  // watsonx prompt assets and sessions name their project in the query.
+  if (/^\/(wx\/)?v1\/prompt(s|_sessions)(\/|$)|^\/v2\/asset_types\//.test(op.path))
+    return { project_id: world.projectB };
   if (op.key === 'GET /api/v1/prompts/{prompt}/diff') return { from: '1', to: '2' };
   if (op.key === 'GET /api/v1/usage') return { group_by: 'model' };
   return undefined;
