@@ -8,6 +8,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { auditModule } from '../audit/index.js';
 import type { KeelModule } from '../core/module.js';
+import { dataModule } from '../data/index.js';
 import { deploymentsModule } from '../deployments/index.js';
 import { ledgerModule } from '../deployments/ledger/index.js';
 import { monitoringModule } from '../deployments/monitoring/index.js';
@@ -22,6 +23,7 @@ import { ragModule } from '../rag/index.js';
 import type { KeelEnv, KeelServices } from './context.js';
 import { registerAudit } from './routes/audit.js';
 import { registerAuth } from './routes/auth.js';
+import { registerDataRoutes } from './routes/data/index.js';
 import { registerIncidentRoutes } from './routes/deployments/incidents.js';
 import { registerDeploymentRoutes } from './routes/deployments/index.js';
 import { registerLimitRoutes } from './routes/deployments/limits.js';
@@ -112,6 +114,7 @@ export const keelModules = [
   withRoutes(evalsModule, registerEvalRoutes),
   withRoutes(governanceModule, registerGovernanceRoutes),
   withRoutes(deploymentsModule, registerDeploymentRoutes),
+  withRoutes(dataModule, registerDataRoutes),
 ] as const;
 
 type ApiOf<M> = M extends KeelModule<never, infer Api> ? Api : never;

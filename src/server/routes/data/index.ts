@@ -1,0 +1,259 @@
+/**
+ * @module server/routes/data
+ * `/api/v1/data`: the project's data sources (multipart upload of CSV, Parquet or JSON files, or
+ * an allowed local path as JSON), the catalog with editable descriptions, and read-only SQL
+ * (results as JSON or CSV). Viewers read and query; editors add, describe and remove sources.
+ */
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import {
+  addLocalSourceSchema,
+  dataFormatSchema,
+  dataQueryRequestSchema,
+  dataQueryResponseSchema,
+  dataSourceSchema,
+  dataTableSchema,
+  describeTableSchema,
+} from '../../../api/data.js';
+import { keelErrorSchema } from '../../../api/platform.js';
+import { KeelError } from '../../../core/errors.js';
+import { type DataService, type SourceRow, type TableCatalog, toCsv } from '../../../data/index.js';
+import type { KeelEnv, KeelServices } from '../../context.js';
+import { apiSecurityHeaders } from '../../middleware/security-headers.js';
+import { callerOf } from '../../project-scope.js';
+import { json } from '../../respond.js';
+
+const errors = {
+  400: { description: 'Invalid request', content: { 'application/json': { schema: keelErrorSchema } } },
+  403: { description: 'Not allowed', content: { 'application/json': { schema: keelErrorSchema } } },
+  404: { description: 'Not found', content: { 'application/json': { schema: keelErrorSchema } } },
+} as const;
+const ok = <T extends z.ZodType>(schema: T, description: string) => ({
+  200: { description, content: { 'application/json': { schema } } },
+  ...errors,
+});
+const nameParam = z.object({ name: z.string().min(1).max(100) });
+const tags = ['Data'];
+
+const routes = {
+  add: createRoute({
+    method: 'post',
+    path: '/api/v1/data/sources',
+    tags,
+    summary:
+      'Add a source: a file as multipart/form-data (fields file, name, format, description) or a local path as JSON',
+    request: {
+      body: {
+        required: false,
+        content: {
+          'application/json': { schema: addLocalSourceSchema },
+          'multipart/form-data': {
+            schema: z.object({
+              file: z.any().optional().openapi({ type: 'string', format: 'binary' }),
+              name: z.string().optional(),
+              format: z.string().optional(),
+              description: z.string().optional(),
+            }),
+          },
+        },
+      },
+    },
+    responses: {
+      201: { description: 'The source', content: { 'application/json': { schema: dataSourceSchema } } },
+      ...errors,
+    },
+  }),
+  list: createRoute({
+    method: 'get',
+    path: '/api/v1/data/sources',
+    tags,
+    summary: "The project's sources (one table each)",
+    responses: ok(z.object({ sources: z.array(dataSourceSchema) }), 'Sources'),
+  }),
+  remove: createRoute({
+    method: 'delete',
+    path: '/api/v1/data/sources/{name}',
+    tags,
+    summary: 'Remove a source (an uploaded file is deleted)',
+    request: { params: nameParam },
+    responses: { 204: { description: 'Removed' }, ...errors },
+  }),
+  table: createRoute({
+    method: 'get',
+    path: '/api/v1/data/tables/{name}',
+    tags,
+    summary: "A table's catalog entry: columns, types, row count, null rates, samples, descriptions",
+    request: { params: nameParam },
+    responses: ok(dataTableSchema, 'The table'),
+  }),
+  describe: createRoute({
+    method: 'patch',
+    path: '/api/v1/data/tables/{name}',
+    tags,
+    summary: 'Edit the descriptions of a table and its columns',
+    request: {
+      params: nameParam,
+      body: { required: true, content: { 'application/json': { schema: describeTableSchema } } },
+    },
+    responses: ok(dataSourceSchema, 'The source'),
+  }),
+  query: createRoute({
+    method: 'post',
+    path: '/api/v1/data/query',
+    tags,
+    summary: 'Run one read-only SELECT over the project tables (row and time limits; JSON or CSV)',
+    request: {
+      body: { required: true, content: { 'application/json': { schema: dataQueryRequestSchema } } },
+    },
+    responses: {
+      ...ok(dataQueryResponseSchema, 'The result'),
+      504: {
+        description: 'Time limit reached',
+        content: { 'application/json': { schema: keelErrorSchema } },
+      },
+    },
+  }),
+};
+
+function sourceJson(row: SourceRow) {
+  return {
+    id: row.id,
+    name: row.name,
+    format: row.format,
+    origin: row.origin,
+    size_bytes: Number(row.size_bytes),
+    description: row.description,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  };
+}
+
+function tableJson(table: TableCatalog) {
+  return {
+    name: table.name,
+    description: table.description,
+    row_count: table.rowCount,
+    columns: table.columns.map((column) => ({
+      name: column.name,
+      type: column.type,
+      null_rate: column.nullRate,
+      samples: column.samples,
+      description: column.description,
+    })),
+  };
+}
+
+async function uploadedSource(c: Context<KeelEnv>) {
+  const form = await c.req.parseBody();
+  const file = form.file;
+  if (!(file instanceof File)) {
+    throw new KeelError('invalid_request', 'Send the data as a multipart "file" field.', {
+      issues: [{ code: 'missing_file', path: ['file'], message: 'no file in the upload' }],
+    });
+  }
+  const format =
+    typeof form.format === 'string' && form.format ? dataFormatSchema.safeParse(form.format) : undefined;
+  if (format && !format.success) {
+    throw new KeelError('invalid_request', 'The format is csv, parquet or json.', {
+      issues: [{ code: 'unknown_format', path: ['format'], message: 'unknown format' }],
+    });
+  }
+  const name = typeof form.name === 'string' && form.name ? form.name : file.name.replace(/\.[^.]*$/, '');
+  return {
+    name,
+    format: format?.data,
+    description: typeof form.description === 'string' ? form.description : undefined,
+    data: new Uint8Array(await file.arrayBuffer()),
+    fileName: file.name,
+  };
+}
+
+export function registerDataRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServices): void {
+  // The runtime adds every module's api to the services; `data` is not yet named in KeelServices.
+  const { data } = services as KeelServices & { data: DataService };
+
+  app.openapi(routes.add, async (c) => {
+    const caller = callerOf(c, 'write');
+    const type = c.req.header('content-type') ?? '';
+    let row: SourceRow;
+    if (type.startsWith('multipart/form-data')) {
+      row = await data.add(caller.projectId, await uploadedSource(c), caller.actor);
+    } else {
+      const body = addLocalSourceSchema.safeParse(await c.req.json().catch(() => undefined));
+      if (!body.success) {
+        throw new KeelError('invalid_request', 'Send a file (multipart) or JSON {name, path}.', {
+          issues: body.error.issues.map((issue) => ({
+            code: issue.code,
+            path: issue.path.map(String),
+            message: issue.message,
+          })),
+        });
+      }
+      row = await data.add(
+        caller.projectId,
+        {
+          name: body.data.name,
+          localPath: body.data.path,
+          format: body.data.format,
+          description: body.data.description,
+        },
+        caller.actor,
+      );
+    }
+    return json(sourceJson(row), 201);
+  });
+
+  app.openapi(routes.list, async (c) => {
+    const { projectId } = callerOf(c, 'read');
+    return json({ sources: (await data.sources(projectId)).map(sourceJson) });
+  });
+
+  app.openapi(routes.remove, async (c) => {
+    const { projectId } = callerOf(c, 'write');
+    await data.remove(projectId, c.req.valid('param').name);
+    return new Response(null, { status: 204 }) as never;
+  });
+
+  app.openapi(routes.table, async (c) => {
+    const { projectId } = callerOf(c, 'read');
+    return json(tableJson(await data.catalog(projectId, c.req.valid('param').name)));
+  });
+
+  app.openapi(routes.describe, async (c) => {
+    const { projectId } = callerOf(c, 'write');
+    const body = c.req.valid('json');
+    return json(sourceJson(await data.describe(projectId, c.req.valid('param').name, body)));
+  });
+
+  app.openapi(routes.query, async (c) => {
+    const caller = callerOf(c, 'read');
+    const body = c.req.valid('json');
+    const result = await data.query(caller.projectId, {
+      sql: body.sql,
+      maxRows: body.max_rows,
+      timeoutMs: body.timeout_ms,
+      signal: caller.signal,
+    });
+    const headers = {
+      'x-keel-row-count': String(result.rows.length),
+      'x-keel-truncated': String(result.truncated),
+    };
+    if (body.format === 'csv') {
+      return new Response(toCsv(result), {
+        headers: { ...apiSecurityHeaders, 'content-type': 'text/csv; charset=utf-8', ...headers },
+      }) as never;
+    }
+    return json(
+      {
+        columns: result.columns,
+        rows: result.rows,
+        row_count: result.rows.length,
+        truncated: result.truncated,
+        tables: result.tables,
+        elapsed_ms: result.elapsedMs,
+      },
+      200,
+      headers,
+    );
+  });
+}
