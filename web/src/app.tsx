@@ -20,12 +20,20 @@ const CollectionsPage = lazy(() =>
 const UsagePage = lazy(() =>
   import('./pages/usage/usage-page').then((module) => ({ default: module.UsagePage })),
 );
+const EvaluationsPage = lazy(() =>
+  import('./pages/evaluations/evaluations-page').then((module) => ({ default: module.EvaluationsPage })),
+);
+const GovernancePage = lazy(() =>
+  import('./pages/governance/governance-page').then((module) => ({ default: module.GovernancePage })),
+);
 
 function Page({ path }: { path: string }) {
   if (path === '/prompt-lab') return <PromptLabPage />;
   if (path === '/models') return <ModelsPage />;
   if (path === '/usage') return <UsagePage />;
   if (path === '/collections') return <CollectionsPage />;
+  if (path === '/evaluations') return <EvaluationsPage />;
+  if (path === '/governance') return <GovernancePage />;
   return <NotFoundPage />;
 }
 

@@ -4,4 +4,6 @@ export const pages = [
   { path: '/models', label: 'nav.models' },
   { path: '/collections', label: 'nav.collections' },
   { path: '/usage', label: 'nav.usage' },
+  { path: '/evaluations', label: 'nav.evaluations' },
+  { path: '/governance', label: 'nav.governance' },
 ] as const;
