@@ -29,6 +29,7 @@ import type { DeploymentGateV1, GatedAssetRef } from '../../spec/deployment-gate
 import { runForDeployment } from '../ledger/index.js';
 import { checkSplit, pickVersion, type TrafficSplit } from '../rollout/traffic-split.js';
 import { type Space, type SpaceChanges, type SpaceInput, SpaceStore } from '../spaces/space-store.js';
+import { resolveVersionInput } from './asset-versions.js';
 import { DeploymentDirectory } from './deployment-directory.js';
 import {
   type Deployment,
@@ -37,6 +38,7 @@ import {
   type DeploymentVersion,
   type VersionInput,
 } from './deployment-store.js';
+import { askInputOf, chatVariablesOf, promptParametersOf, versionAttributes } from './serving-inputs.js';
 
 export interface DeploymentServiceDependencies {
   db: DatabaseV1;
@@ -93,28 +95,7 @@ export type InvokeStream =
   | { served: Served; kind: 'prompt_template'; events: AsyncGenerator<RunEvent> }
   | { served: Served; kind: 'rag_collection'; events: AsyncGenerator<AskEvent> };
 
-const promptParameterNames = new Set([
-  'decoding_method',
-  'temperature',
-  'top_k',
-  'top_p',
-  'max_new_tokens',
-  'min_new_tokens',
-  'random_seed',
-  'stop_sequences',
-  'include_stop_sequence',
-  'repetition_penalty',
-  'time_limit',
-  'truncate_input_tokens',
-]);
-
-/** The generation parameters Prompt Lab knows, from a wider object (watsonx's request parameters). */
-export function promptParametersOf(parameters: Record<string, unknown> | undefined): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(parameters ?? {}))
-    if (promptParameterNames.has(key) && value !== undefined && value !== null) out[key] = value;
-  return out;
-}
+export { promptParametersOf } from './serving-inputs.js';
 
 export class DeploymentService {
   readonly spaces: SpaceStore;
@@ -183,7 +164,7 @@ export class DeploymentService {
     const space = input.space
       ? await this.spaces.get(caller.projectId, input.space)
       : await this.#defaultSpace(caller.projectId, caller.actor);
-    const version = await this.#versionInput(caller.projectId, input);
+    const version = await resolveVersionInput(this.deps, caller.projectId, input);
     if (space.stage === 'production') await this.#checkGate(caller.projectId, version.asset);
     const id = await this.store.create(caller.projectId, caller.actor, {
       spaceId: space.id,
@@ -229,7 +210,7 @@ export class DeploymentService {
     ) {
       const current = currentVersion(deployment);
       const version: VersionInput = changes.asset
-        ? await this.#versionInput(caller.projectId, {
+        ? await resolveVersionInput(this.deps, caller.projectId, {
             asset: changes.asset,
             model: changes.model === undefined ? current.model : changes.model,
             parameters: changes.parameters ?? current.parameters,
@@ -359,18 +340,22 @@ export class DeploymentService {
     try {
       // Its model calls count on the deployment's limits and against keys scoped to it (ledger).
       if (served.version.asset.type === 'rag_collection') {
-        const askInput = this.#askInput(served, input);
+        const askInput = askInputOf(served, input);
         return {
           served,
           kind: 'rag_collection',
-          answer: await runForDeployment(id, () =>
-            this.deps.rag.ask(caller, served.version.asset.id, askInput),
+          answer: await runForDeployment(
+            id,
+            () => this.deps.rag.ask(caller, served.version.asset.id, askInput),
+            versionAttributes(served),
           ),
         };
       }
       const runInput = await this.#runInput(served, input);
-      const run = await runForDeployment(id, () =>
-        runPrompt(this.deps.prompts, { ...caller, endpoint: input.endpoint }, runInput),
+      const run = await runForDeployment(
+        id,
+        () => runPrompt(this.deps.prompts, { ...caller, endpoint: input.endpoint }, runInput),
+        versionAttributes(served),
       );
       return { served, kind: 'prompt_template', run };
     } finally {
@@ -385,15 +370,19 @@ export class DeploymentService {
     this.#enter(id);
     try {
       if (served.version.asset.type === 'rag_collection') {
-        const askInput = this.#askInput(served, input);
-        const events = await runForDeployment(id, () =>
-          this.deps.rag.askStream(caller, served.version.asset.id, askInput),
+        const askInput = askInputOf(served, input);
+        const events = await runForDeployment(
+          id,
+          () => this.deps.rag.askStream(caller, served.version.asset.id, askInput),
+          versionAttributes(served),
         );
         return { served, kind: 'rag_collection', events: this.#tracked(id, events) };
       }
       const runInput = await this.#runInput(served, input);
-      const { events } = await runForDeployment(id, () =>
-        streamPrompt(this.deps.prompts, { ...caller, endpoint: input.endpoint }, runInput),
+      const { events } = await runForDeployment(
+        id,
+        () => streamPrompt(this.deps.prompts, { ...caller, endpoint: input.endpoint }, runInput),
+        versionAttributes(served),
       );
       return { served, kind: 'prompt_template', events: this.#tracked(id, events) };
     } catch (error) {
@@ -426,24 +415,7 @@ export class DeploymentService {
       given?: Record<string, unknown> | undefined;
     },
   ): Promise<Record<string, unknown>> {
-    const variables = await this.variables(served);
-    const out: Record<string, unknown> = { ...chat.given };
-    if (
-      chat.context !== undefined &&
-      out.context === undefined &&
-      variables.some((v) => v.name === 'context')
-    )
-      out.context = chat.context;
-    if (chat.lastUser !== undefined) {
-      const target = variables.find(
-        (variable) =>
-          variable.required &&
-          out[variable.name] === undefined &&
-          !('default' in variable && variable.default !== undefined),
-      );
-      if (target) out[target.name] = chat.lastUser;
-    }
-    return out;
+    return chatVariablesOf(await this.variables(served), chat);
   }
 
   async #runInput(served: Served, input: InvokeInput) {
@@ -456,37 +428,6 @@ export class DeploymentService {
     };
   }
 
-  #askInput(served: Served, input: InvokeInput) {
-    const variables = input.variables ?? {};
-    const unknown = Object.keys(variables).filter((name) => name !== 'question');
-    const question = variables.question;
-    if (typeof question !== 'string' || !question.trim() || unknown.length) {
-      throw new KeelError(
-        unknown.length ? 'invalid_request' : 'missing_variable',
-        unknown.length
-          ? `Unknown variable "${unknown[0]}": a RAG deployment takes only "question".`
-          : 'Missing variable "question".',
-        {
-          issues: unknown.length
-            ? unknown.map((name) => ({
-                code: 'unknown_variable',
-                path: ['variables', name],
-                message: `the deployment has no variable "${name}" (it has: question)`,
-              }))
-            : [
-                {
-                  code: 'missing_variable',
-                  path: ['variables', 'question'],
-                  message: '"question" is required',
-                },
-              ],
-          ...(unknown.length ? {} : { data: { missing: ['question'] } }),
-        },
-      );
-    }
-    return { question, ...(served.version.model ? { model: served.version.model } : {}) };
-  }
-
   async #checkGate(projectId: string, asset: DeploymentAsset): Promise<void> {
     const ref: GatedAssetRef = { type: asset.type, id: asset.id, name: asset.name, version: asset.version };
     const result = await this.#gate.check(projectId, ref);
@@ -497,48 +438,6 @@ export class DeploymentService {
         { issues: result.issues, data: { asset: ref } },
       );
     }
-  }
-
-  async #versionInput(
-    projectId: string,
-    input: Pick<CreateDeploymentInput, 'asset' | 'model' | 'parameters' | 'guardrailPolicy'>,
-  ): Promise<VersionInput> {
-    let asset: DeploymentAsset;
-    if (input.asset.type === 'prompt_template') {
-      const source = await this.deps.prompts.source(projectId, { prompt: input.asset.ref });
-      const template = source.template!;
-      asset = { type: 'prompt_template', id: template.id, name: template.name, version: template.version };
-      if (!input.model && !source.compiled.body.model_id) {
-        throw new KeelError(
-          'invalid_request',
-          'The template binds no model: name one with `model` (provider:model).',
-          {
-            issues: [
-              {
-                code: 'missing_model',
-                path: ['model'],
-                message: 'required when the template has no model_id',
-              },
-            ],
-          },
-        );
-      }
-    } else {
-      const collection = await this.deps.rag.store.find(projectId, input.asset.ref);
-      asset = {
-        type: 'rag_collection',
-        id: collection.id,
-        name: collection.name,
-        version: collection.config_version,
-      };
-    }
-    if (input.model) this.deps.generation.languageModel(input.model);
-    return {
-      asset,
-      model: input.model ?? null,
-      parameters: promptParametersOf(input.parameters),
-      guardrailPolicy: input.guardrailPolicy ?? null,
-    };
   }
 
   async #defaultSpace(projectId: string, actor: string | null): Promise<Space> {

@@ -1,0 +1,54 @@
+/**
+ * @module deployments/serving/asset-versions
+ * What a deployment version pins, from what a request names: a template reference resolved to its
+ * id and version (it must bind a model, or the deployment names one), or a collection with its
+ * configuration version; the model is checked to exist.
+ */
+import { KeelError } from '../../core/errors.js';
+import type { CreateDeploymentInput, DeploymentServiceDependencies } from './deployment-service.js';
+import type { DeploymentAsset, VersionInput } from './deployment-store.js';
+import { promptParametersOf } from './serving-inputs.js';
+
+/** The version a create or update pins (a missing template or collection is a 404). */
+export async function resolveVersionInput(
+  deps: Pick<DeploymentServiceDependencies, 'prompts' | 'rag' | 'generation'>,
+  projectId: string,
+  input: Pick<CreateDeploymentInput, 'asset' | 'model' | 'parameters' | 'guardrailPolicy'>,
+): Promise<VersionInput> {
+  let asset: DeploymentAsset;
+  if (input.asset.type === 'prompt_template') {
+    const source = await deps.prompts.source(projectId, { prompt: input.asset.ref });
+    const template = source.template!;
+    asset = { type: 'prompt_template', id: template.id, name: template.name, version: template.version };
+    if (!input.model && !source.compiled.body.model_id) {
+      throw new KeelError(
+        'invalid_request',
+        'The template binds no model: name one with `model` (provider:model).',
+        {
+          issues: [
+            {
+              code: 'missing_model',
+              path: ['model'],
+              message: 'required when the template has no model_id',
+            },
+          ],
+        },
+      );
+    }
+  } else {
+    const collection = await deps.rag.store.find(projectId, input.asset.ref);
+    asset = {
+      type: 'rag_collection',
+      id: collection.id,
+      name: collection.name,
+      version: collection.config_version,
+    };
+  }
+  if (input.model) deps.generation.languageModel(input.model);
+  return {
+    asset,
+    model: input.model ?? null,
+    parameters: promptParametersOf(input.parameters),
+    guardrailPolicy: input.guardrailPolicy ?? null,
+  };
+}
