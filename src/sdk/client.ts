@@ -23,6 +23,7 @@ import type {
 } from '../api/platform.js';
 import type { TextGenRequest, TextGenResponse } from '../api/watsonx.js';
 import { AuditApi } from './audit.js';
+import { DataApi } from './data.js';
 import { DeploymentsApi, SpacesApi } from './deployments.js';
 import { codeOf, errorFromResponse, KeelApiError } from './errors.js';
 import { EvalsApi } from './evals.js';
@@ -174,6 +175,9 @@ export class KeelClient implements SdkTransport {
   readonly audit: AuditApi = new AuditApi(this);
 
   readonly rag: RagApi = new RagApi(this);
+
+  /** Data: sources, the catalog and read-only SQL over the project's tables. */
+  readonly data: DataApi = new DataApi(this);
 
   /** Red-teaming: probe sets, runs through a target's guardrails, reports. */
   readonly redTeam: RedTeamApi = new RedTeamApi(this);

@@ -6,6 +6,7 @@
 export { AuditApi, type AuditListQuery } from './audit.js';
 export type { ChatChunk, KeelClientOptions, RequestOptions } from './client.js';
 export { KeelClient } from './client.js';
+export * from './data.js';
 export {
   type DeploymentJson,
   DeploymentsApi,

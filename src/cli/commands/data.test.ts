@@ -1,0 +1,49 @@
+/**
+ * `keel data add|tables|describe|query` in local mode (the CLI runs Keel in process).
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureIO } from '../../testing/cli-io.js';
+import { runCli } from '../main.js';
+
+let dataDir: string;
+let csv: string;
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'keel-data-cli-'));
+  csv = path.join(dataDir, 'stock.csv');
+  await writeFile(csv, 'sku,qty\nA1,3\nB2,\nC3,7\n');
+});
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function keel(...args: string[]) {
+  const captured = captureIO({ KEEL_LOG_LEVEL: 'silent' });
+  const code = await runCli(['--data-dir', dataDir, ...args], captured.io);
+  return { code, out: captured.out(), err: captured.err() };
+}
+
+describe('keel data', () => {
+  it('adds a file, lists and describes tables, and queries read-only', { timeout: 240_000 }, async () => {
+    const added = await keel('data', 'add', csv, '--description', 'Stock levels');
+    expect(added.code).toBe(0);
+    expect(added.out).toContain('Added table stock');
+
+    const tables = await keel('data', 'tables');
+    expect(tables.out).toContain('stock');
+
+    const described = await keel('data', 'describe', 'stock', '--set', 'qty=Units on hand');
+    expect(described.code).toBe(0);
+    expect(described.out).toContain('3 rows');
+    expect(described.out).toContain('Units on hand');
+
+    const query = await keel('data', 'query', 'SELECT sum(qty) AS total FROM stock', '--csv');
+    expect(query.out).toBe('total\r\n10\r\n');
+
+    const refused = await keel('data', 'query', 'DROP VIEW stock');
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain('data_query_refused');
+  });
+});

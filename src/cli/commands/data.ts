@@ -1,0 +1,142 @@
+/**
+ * @module cli/commands/data
+ * `keel data add <file>` uploads a CSV, Parquet or JSON file as a table (or, with --local, adds the
+ * path where the server allows local files); `keel data tables` lists them; `keel data describe
+ * <table>` shows the catalog entry (and edits descriptions with --set); `keel data query <sql>`
+ * runs one read-only SELECT and prints a table, JSON or CSV.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { KeelError } from '../../core/errors.js';
+import type { CommandHandler } from '../command.js';
+import { withConnection } from '../connect.js';
+import { numberOption } from '../number-option.js';
+import { formatBytes, printJson, printRows, printTable, withSpinner } from '../output.js';
+
+type Format = 'csv' | 'parquet' | 'json';
+
+export const addCommand: CommandHandler = async (context, args, options) => {
+  const file = args[0]!;
+  const format = options.format ? (String(options.format) as Format) : undefined;
+  const description = options.description ? String(options.description) : undefined;
+  const name = options.name ? String(options.name) : undefined;
+  return withConnection(context, async ({ client }) => {
+    let source: Awaited<ReturnType<typeof client.data.upload>>;
+    if (options.local) {
+      source = await client.data.addPath({
+        name: name ?? path.basename(file).replace(/\.[^.]*$/, ''),
+        path: path.resolve(file),
+        ...(format ? { format } : {}),
+        ...(description ? { description } : {}),
+      });
+    } else {
+      const size = (await stat(file)).size;
+      const data = new Uint8Array(await readFile(file));
+      source = await withSpinner(context.io, `Uploading ${path.basename(file)} (${formatBytes(size)})`, () =>
+        client.data.upload(
+          { name: path.basename(file), data },
+          {
+            ...(name ? { name } : {}),
+            ...(format ? { format } : {}),
+            ...(description ? { description } : {}),
+          },
+        ),
+      );
+    }
+    if (context.global.json) printJson(context.io, source);
+    else
+      context.io.stdout.write(
+        `Added table ${source.name} (${source.format}, ${formatBytes(source.size_bytes)}).\n`,
+      );
+    return 0;
+  });
+};
+
+export const tablesCommand: CommandHandler = async (context) =>
+  withConnection(context, async ({ client }) => {
+    const sources = await client.data.sources();
+    printRows(context.io, context.global.json, sources, (source) => ({
+      table: source.name,
+      format: source.format,
+      origin: source.origin,
+      size: formatBytes(source.size_bytes),
+      description: source.description,
+    }));
+    return 0;
+  });
+
+/** `--set column=text` (repeatable) and `--description text` edit; without them, it shows. */
+export const describeCommand: CommandHandler = async (context, args, options) => {
+  const table = args[0]!;
+  const sets = ([] as unknown[]).concat(options.set ?? []).map(String);
+  const columns: Record<string, string> = {};
+  for (const item of sets) {
+    const at = item.indexOf('=');
+    if (at < 1) {
+      throw new KeelError('invalid_request', `--set takes column=description (got "${item}").`, {
+        issues: [{ code: 'invalid_option', path: ['set'], message: 'expected column=description' }],
+      });
+    }
+    columns[item.slice(0, at)] = item.slice(at + 1);
+  }
+  return withConnection(context, async ({ client }) => {
+    if (sets.length || options.description !== undefined) {
+      await client.data.describe(table, {
+        ...(options.description !== undefined ? { description: String(options.description) } : {}),
+        ...(sets.length ? { columns } : {}),
+      });
+    }
+    const entry = await client.data.table(table);
+    if (context.global.json) {
+      printJson(context.io, entry);
+      return 0;
+    }
+    context.io.stdout.write(
+      `${entry.name}: ${entry.row_count} rows${entry.description ? ` — ${entry.description}` : ''}\n`,
+    );
+    printTable(
+      context.io,
+      entry.columns.map((column) => ({
+        column: column.name,
+        type: column.type,
+        nulls: `${(column.null_rate * 100).toFixed(1)}%`,
+        samples: column.samples
+          .map((value) => JSON.stringify(value))
+          .join(', ')
+          .slice(0, 60),
+        description: column.description,
+      })),
+    );
+    return 0;
+  });
+};
+
+export const queryCommand: CommandHandler = async (context, args, options) => {
+  const request = {
+    sql: args[0]!,
+    ...(options.maxRows !== undefined ? { max_rows: numberOption(options.maxRows, 'max-rows')! } : {}),
+    ...(options.timeout !== undefined ? { timeout_ms: numberOption(options.timeout, 'timeout')! } : {}),
+  };
+  return withConnection(context, async ({ client }) => {
+    if (options.csv) {
+      context.io.stdout.write(await client.data.queryCsv(request));
+      return 0;
+    }
+    const result = await client.data.query(request);
+    if (context.global.json) {
+      printJson(context.io, result);
+      return 0;
+    }
+    printTable(
+      context.io,
+      result.rows.map((row) =>
+        Object.fromEntries(result.columns.map((column, index) => [column.name, row[index]])),
+      ),
+      result.columns.map((column) => column.name),
+    );
+    context.io.stderr.write(
+      `${result.row_count} rows${result.truncated ? ' (truncated at the row limit)' : ''} in ${result.elapsed_ms.toFixed(1)} ms\n`,
+    );
+    return 0;
+  });
+};

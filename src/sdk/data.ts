@@ -1,0 +1,79 @@
+/**
+ * @module sdk/data
+ * `client.data`: the project's data sources (upload a file, or add an allowed local path), the
+ * catalog with editable descriptions, and read-only SQL (rows as JSON, or CSV text).
+ */
+import type { z } from '@hono/zod-openapi';
+import type {
+  dataQueryRequestSchema,
+  dataQueryResponseSchema,
+  dataSourceSchema,
+  dataTableSchema,
+} from '../api/data.js';
+import type { SdkTransport } from './transport.js';
+
+export type DataSourceJson = z.infer<typeof dataSourceSchema>;
+export type DataTableJson = z.infer<typeof dataTableSchema>;
+export type DataQueryJson = z.infer<typeof dataQueryResponseSchema>;
+export type DataQueryRequest = Omit<z.infer<typeof dataQueryRequestSchema>, 'format'>;
+
+const enc = encodeURIComponent;
+
+export class DataApi {
+  constructor(private readonly client: SdkTransport) {}
+
+  /** Uploads a CSV, Parquet or JSON file as a table (named after the file unless `name` is given). */
+  upload(
+    file: { name: string; data: Uint8Array | string },
+    options: { name?: string; format?: 'csv' | 'parquet' | 'json'; description?: string } = {},
+  ): Promise<DataSourceJson> {
+    const form = new FormData();
+    form.set('file', new File([file.data as BlobPart], file.name));
+    if (options.name) form.set('name', options.name);
+    if (options.format) form.set('format', options.format);
+    if (options.description) form.set('description', options.description);
+    return this.client.request('POST', '/api/v1/data/sources', { body: form });
+  }
+
+  /** Adds a local file (only under a folder the server's configuration allows). */
+  addPath(input: {
+    name: string;
+    path: string;
+    format?: 'csv' | 'parquet' | 'json';
+    description?: string;
+  }): Promise<DataSourceJson> {
+    return this.client.request('POST', '/api/v1/data/sources', { body: input });
+  }
+
+  async sources(): Promise<DataSourceJson[]> {
+    return (await this.client.request<{ sources: DataSourceJson[] }>('GET', '/api/v1/data/sources')).sources;
+  }
+
+  remove(name: string): Promise<void> {
+    return this.client.request('DELETE', `/api/v1/data/sources/${enc(name)}`);
+  }
+
+  table(name: string): Promise<DataTableJson> {
+    return this.client.request('GET', `/api/v1/data/tables/${enc(name)}`);
+  }
+
+  describe(
+    name: string,
+    input: { description?: string; columns?: Record<string, string> },
+  ): Promise<DataSourceJson> {
+    return this.client.request('PATCH', `/api/v1/data/tables/${enc(name)}`, { body: input });
+  }
+
+  query(request: DataQueryRequest, signal?: AbortSignal): Promise<DataQueryJson> {
+    return this.client.request('POST', '/api/v1/data/query', { body: request, signal });
+  }
+
+  /** The result as CSV text (header first). */
+  async queryCsv(request: DataQueryRequest, signal?: AbortSignal): Promise<string> {
+    const response = await this.client.raw('POST', '/api/v1/data/query', {
+      body: { ...request, format: 'csv' },
+      signal,
+    });
+    return response.text();
+  }
+}
