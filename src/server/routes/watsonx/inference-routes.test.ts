@@ -27,7 +27,13 @@ afterAll(async () => {
   await keel?.close();
 });
 
-async function failure(promise: Promise<unknown>): Promise<{ status: number; body: Record<string, any> }> {
+interface WatsonxErrorBody {
+  errors: { code: string; message: string }[];
+  trace: string;
+  status_code: number;
+}
+
+async function failure(promise: Promise<unknown>): Promise<{ status: number; body: WatsonxErrorBody }> {
   try {
     await promise;
   } catch (error) {
@@ -66,7 +72,7 @@ describe('watsonx rerank, forecast and tasks through the official SDK', () => {
       }),
     );
     expect(many.status).toBe(400);
-    expect(many.body.errors[0].code).toBe('too_many_inputs');
+    expect(many.body.errors[0]!.code).toBe('too_many_inputs');
     expect(many.body.trace).toBeTruthy();
     const none = await failure(
       watsonx.textRerank({ modelId: 'echo:reverse', query: 'q', inputs: [{ text: 'a' }] }),
@@ -101,7 +107,7 @@ describe('watsonx rerank, forecast and tasks through the official SDK', () => {
         schema: { timestamp_column: 't' },
       }),
     );
-    expect(few.body.errors[0].code).toBe('insufficient_data');
+    expect(few.body.errors[0]!.code).toBe('insufficient_data');
     const uneven = await failure(
       watsonx.timeSeriesForecast({
         modelId: 'keel/holt',
@@ -109,7 +115,7 @@ describe('watsonx rerank, forecast and tasks through the official SDK', () => {
         schema: { timestamp_column: 't' },
       }),
     );
-    expect(uneven.body.errors[0].code).toBe('irregular_frequency');
+    expect(uneven.body.errors[0]!.code).toBe('irregular_frequency');
     const res = await keel.call('/ml/v1/time_series/forecast?version=2024-05-31', {
       json: { model_id: 'keel/ses', data: { t: [], y: [] }, schema: { timestamp_column: 't' } },
     });
@@ -134,8 +140,8 @@ describe('watsonx rerank, forecast and tasks through the official SDK', () => {
     expect((await notDate.json()).errors[0].code).toBe('unsupported_version');
     const training = await failure(watsonx.listTrainings());
     expect(training.status).toBe(501);
-    expect(training.body.errors[0].code).toBe('not_implemented');
-    expect(training.body.errors[0].message).toMatch(/tuning/);
+    expect(training.body.errors[0]!.code).toBe('not_implemented');
+    expect(training.body.errors[0]!.message).toMatch(/tuning/);
     const tools = await failure(watsonx.listUtilityAgentTools());
     expect(tools.status).toBe(501);
   });

@@ -37,7 +37,13 @@ afterAll(async () => {
   await keel?.close();
 });
 
-async function failure(promise: Promise<unknown>): Promise<{ status: number; body: Record<string, any> }> {
+interface WatsonxErrorBody {
+  errors: { code: string; message: string }[];
+  trace: string;
+  status_code: number;
+}
+
+async function failure(promise: Promise<unknown>): Promise<{ status: number; body: WatsonxErrorBody }> {
   try {
     await promise;
   } catch (error) {
@@ -94,7 +100,7 @@ describe('watsonx prompt assets on Keel templates', () => {
     expect(lock.result.locked).toBe(true);
     const blocked = await failure(other.deletePrompt({ promptId: id }));
     expect(blocked.status).toBe(409);
-    expect(blocked.body.errors[0].code).toBe('locked');
+    expect(blocked.body.errors[0]!.code).toBe('locked');
     expect(blocked.body.status_code).toBe(409);
     expect((await other.getPromptLock({ promptId: id })).result.locked).toBe(true);
     await watsonx.updatePromptLock({ promptId: id, locked: false });
@@ -105,7 +111,7 @@ describe('watsonx prompt assets on Keel templates', () => {
     await other.deletePrompt({ promptId: id });
     const gone = await failure(watsonx.getPrompt({ promptId: id }));
     expect(gone.status).toBe(404);
-    expect(gone.body.errors[0].code).toBe('not_found');
+    expect(gone.body.errors[0]!.code).toBe('not_found');
   });
 
   it('answers /v1/prompts errors in the watsonx shape and requires a project', async () => {
@@ -148,7 +154,7 @@ describe('watsonx prompt sessions on Prompt Lab sessions', () => {
     expect((await other.getPromptSessionLock({ sessionId })).result.locked).toBe(true);
     const blocked = await failure(other.deletePromptSessionEntry({ sessionId, entryId }));
     expect(blocked.status).toBe(409);
-    expect(blocked.body.errors[0].code).toBe('locked');
+    expect(blocked.body.errors[0]!.code).toBe('locked');
     await watsonx.updatePromptSessionLock({ sessionId, locked: false });
 
     await other.deletePromptSessionEntry({ sessionId, entryId });

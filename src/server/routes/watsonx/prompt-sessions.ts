@@ -84,10 +84,13 @@ export function registerWatsonxPromptSessions(app: OpenAPIHono<KeelEnv>, service
       });
 
     app.openapi(
-      route('post', '', 'Create a prompt session (a Prompt Lab session)', {
-        query: watsonxContextQuery,
-        ...body(promptSessionRequestSchema),
-      }),
+      route(
+        'post',
+        '',
+        'Create a prompt session (a Prompt Lab session)',
+        { query: watsonxContextQuery, ...body(promptSessionRequestSchema) },
+        { 201: answer[200] },
+      ),
       async (c) => {
         const caller = assetCaller(c, 'write');
         const input = c.req.valid('json' as never) as z.infer<typeof promptSessionRequestSchema>;
@@ -162,11 +165,13 @@ export function registerWatsonxPromptSessions(app: OpenAPIHono<KeelEnv>, service
     );
 
     app.openapi(
-      route('post', '/{session_id}/entries', 'Add an entry (a saved prompt) to a prompt session', {
-        params: sessionParams,
-        query: watsonxContextQuery,
-        ...body(promptSessionEntryRequestSchema),
-      }),
+      route(
+        'post',
+        '/{session_id}/entries',
+        'Add an entry (a saved prompt) to a prompt session',
+        { params: sessionParams, query: watsonxContextQuery, ...body(promptSessionEntryRequestSchema) },
+        { 201: answer[200] },
+      ),
       async (c) => {
         const caller = assetCaller(c, 'write');
         const { session_id } = c.req.valid('param' as never) as { session_id: string };
