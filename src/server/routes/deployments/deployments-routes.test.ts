@@ -182,6 +182,30 @@ describe('/api/v1/spaces and /api/v1/deployments', () => {
     }
   });
 
+  it('deploys a RAG collection: question is its one variable', async () => {
+    const collection = await sdk.rag.create({ name: 'manuals' });
+    const deployment = await sdk.deployments.create({
+      name: 'Manuals',
+      serving_name: 'manuals',
+      asset: { type: 'rag_collection', ref: collection.name },
+      model: 'echo:reverse',
+    });
+    expect(deployment.versions[0]!.asset).toMatchObject({ type: 'rag_collection', id: collection.id });
+    const answered = await sdk.deployments.invoke('manuals', {
+      variables: { question: 'how long is the warranty?' },
+    });
+    expect(answered.answer).toBeDefined();
+    expect(answered.version).toBe(1);
+    const missing = await apiError(sdk.deployments.invoke('manuals', { variables: {} }));
+    expect(missing.code).toBe('missing_variable');
+    expect(missing.issues?.[0]?.path).toEqual(['variables', 'question']);
+    const unknown = await apiError(
+      sdk.deployments.invoke('manuals', { variables: { question: 'x', topic: 'y' } }),
+    );
+    expect(unknown.status).toBe(400);
+    expect(unknown.issues?.[0]).toMatchObject({ code: 'unknown_variable', path: ['variables', 'topic'] });
+  });
+
   it('serves deployment:<name> on the OpenAI-compatible routes', async () => {
     const response = await keel.app.request('/v1/chat/completions', {
       method: 'POST',
