@@ -42,16 +42,16 @@ module.exports = {
     {
       name: 'modules-meet-through-index',
       comment:
-        'A module (audit, guardrails, jobs, models, platform, prompts, rag) reaches another only through ' +
+        'A module (audit, data, deployments, evals, governance, guardrails, jobs, models, platform, prompts, rag) reaches another only through ' +
         "that module's index.ts, its public API. Tests may reach further (fixtures, providers).",
       severity: 'error',
       from: {
-        path: '^src/(audit|guardrails|jobs|models|platform|prompts|rag)/',
+        path: '^src/(audit|data|deployments|evals|governance|guardrails|jobs|models|platform|prompts|rag)/',
         pathNot: ['\\.test\\.tsx?$'],
       },
       to: {
-        path: '^src/(audit|guardrails|jobs|models|platform|prompts|rag)/',
-        pathNot: ['^src/$1/', '^src/(audit|guardrails|jobs|models|platform|prompts|rag)/index\\.ts$'],
+        path: '^src/(audit|data|deployments|evals|governance|guardrails|jobs|models|platform|prompts|rag)/',
+        pathNot: ['^src/$1/', '^src/(audit|data|deployments|evals|governance|guardrails|jobs|models|platform|prompts|rag)/index\\.ts$'],
       },
     },
     {

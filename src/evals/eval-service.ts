@@ -5,7 +5,7 @@
  */
 import { DATASET_UPLOAD_LIMIT_BYTES, DatasetService } from './datasets/dataset-service.js';
 import { formatOf } from './datasets/parse-file.js';
-import type { EvalsDeps } from './index.js';
+import type { EvalsDeps } from './evals-deps.js';
 import { RunService } from './runs/run-service.js';
 
 export class EvalService {

@@ -4,14 +4,9 @@
  * dataset on the job service (cached outputs, resumable, thresholds), metrics and red-teaming.
  * Other modules import it only through this file.
  */
-import type { AuditLog } from '../audit/index.js';
-import type { KeelModule, ModuleBase } from '../core/module.js';
-import type { GuardrailService } from '../guardrails/index.js';
-import type { JobService } from '../jobs/index.js';
-import type { GenerationService, ProviderRegistry } from '../models/index.js';
-import type { PromptLab } from '../prompts/index.js';
-import type { RagService } from '../rag/index.js';
+import type { KeelModule } from '../core/module.js';
 import { EvalService } from './eval-service.js';
+import type { EvalsDeps } from './evals-deps.js';
 import { RedTeamService } from './red-team/red-team-service.js';
 
 export type { ColumnMapping, DatasetItem, RandomSplits } from './datasets/dataset-items.js';
@@ -20,19 +15,10 @@ export type { DatasetRow, DatasetVersionRow, StoredItem } from './datasets/datas
 export { type DatasetFormat, datasetFormats, formatOf } from './datasets/parse-file.js';
 export { readSharedSet, type SharedSet } from './datasets/shared-sets.js';
 export { EvalService } from './eval-service.js';
+export type { EvalsDeps } from './evals-deps.js';
 export { RED_TEAM_JOB, RedTeamService } from './red-team/red-team-service.js';
 export type { CreateRunInput } from './runs/run-service.js';
 export type { RunAggregates, RunItemRow, RunRow, RunTarget, Threshold } from './runs/run-types.js';
-
-export interface EvalsDeps extends ModuleBase {
-  audit: AuditLog;
-  jobs: JobService;
-  guardrails: GuardrailService;
-  registry: ProviderRegistry;
-  generation: GenerationService;
-  rag: RagService;
-  prompts: PromptLab;
-}
 
 /** The evals module: datasets and evaluation runs (the `evals.run` job kind). */
 export const evalsModule: KeelModule<EvalsDeps, { evals: EvalService; redTeam: RedTeamService }> = {

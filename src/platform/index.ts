@@ -15,7 +15,7 @@ export { ApiKeyService } from './api-keys.js';
 export { BatchWriter, storableFields } from './batch-writer.js';
 export { ensureInstallation, type Installation } from './bootstrap.js';
 export { ProjectService } from './projects.js';
-export type { Role } from './roles.js';
+export { type Permission, type Role, roleAllows } from './roles.js';
 export { UsageMeter } from './usage-meter.js';
 export { UserService } from './users.js';
 

@@ -12,7 +12,7 @@ import type { ApprovalJson, createApprovalSchema, listApprovalsQuerySchema } fro
 import type { AuditRecorder } from '../../audit/index.js';
 import { KeelError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
-import { roleAllows } from '../../platform/roles.js';
+import { roleAllows } from '../../platform/index.js';
 import type { DatabaseV1 } from '../../spec/database.js';
 import { type InventoryStore, notFound } from '../inventory/inventory-store.js';
 import type { GovCaller } from '../inventory/rows.js';

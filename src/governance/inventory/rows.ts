@@ -3,7 +3,7 @@
  * Stored rows of the inventory and their wire form.
  */
 import type { ApproachJson, AssetJson, AssetKind, UseCaseJson } from '../../api/governance.js';
-import type { Role } from '../../platform/roles.js';
+import type { Role } from '../../platform/index.js';
 import { nextStages, phaseOf, type Stage } from '../lifecycle/stages.js';
 
 /** Who acts: the project they act in, their id (user, or key for API keys) and role there. */

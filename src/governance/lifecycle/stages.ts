@@ -4,7 +4,7 @@
  * retire, which moves are allowed from each stage, who may make them, and the watsonx phase
  * (Develop / Validate / Operate) each stage belongs to.
  */
-import type { Permission } from '../../platform/roles.js';
+import type { Permission } from '../../platform/index.js';
 
 export const stages = ['idea', 'develop', 'validate', 'approve', 'deploy', 'monitor', 'retire'] as const;
 export type Stage = (typeof stages)[number];

@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import type { transitionSchema, validationReportSchema } from '../../api/governance.js';
 import type { AuditRecorder } from '../../audit/index.js';
 import { KeelError } from '../../core/errors.js';
-import { roleAllows } from '../../platform/roles.js';
+import { roleAllows } from '../../platform/index.js';
 import type { DatabaseV1 } from '../../spec/database.js';
 import type { EvaluationRunsV1 } from '../../spec/evaluation-runs.js';
 import type { Missing } from '../approvals/approval-policy.js';
