@@ -10,10 +10,15 @@
  *   - p50/p99 at concurrency 1 (sequential keep-alive requests from this process), req/s at
  *     concurrency 50 (autocannon in its own process), first streamed byte;
  *   - llama.cpp tokens/s through Keel vs node-llama-cpp called directly on the same GGUF.
+ *   - Keel taken apart (bench/gateway/layers-server.ts): node:http + undici, node:http + Keel's
+ *     generation service, a one-route Hono app + the generation service — so the table shows what
+ *     each layer costs; and every target's CPU time per request at concurrency 50 (its whole
+ *     process tree, database thread included), which holds up better than req/s on a busy machine.
  * Prints a table and one JSON line. Absolute times on shared machines move ±40%: read the ratios.
  *
  * Usage: npx tsx bench/gateway/run.ts [--quick]
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { Pool } from 'undici';
 import { autocannon, type Child, startLlamaDirect, startPortkey, startTsChild } from './processes.js';
 
@@ -42,6 +47,29 @@ interface Target {
   model: string;
   /** The user message; a short greeting by default. */
   content?: string;
+  /** The serving process, for its CPU time per request. */
+  pid?: number | undefined;
+  /** Serves JSON only (the layer targets). */
+  jsonOnly?: boolean;
+}
+
+/**
+ * CPU time (user + system, every thread) a process and its descendants have used, in ms (tsx
+ * runs a script in a child process); NaN where /proc is not there.
+ */
+function cpuMs(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    let total = ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+      for (const child of children ? children.split(' ') : []) total += cpuMs(Number(child));
+    }
+    return total;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** About 1 KB of ordinary text with some PII in it (masked by the policy), no injection. */
@@ -134,6 +162,17 @@ try {
   children.push(portkey);
   const bare = await startTsChild<{ url: string }>('bench/gateway/bare-proxy.ts', [upstream.info.url]);
   children.push(bare);
+  const layerModes = ['raw-undici', 'raw-generation', 'hono-generation'] as const;
+  const layers = [];
+  for (const mode of layerModes) {
+    const layer = await startTsChild<{ url: string }>(
+      'bench/gateway/layers-server.ts',
+      [upstream.info.url, mode],
+      240_000,
+    );
+    children.push(layer);
+    layers.push({ mode, layer });
+  }
 
   const targets: Target[] = [
     {
@@ -142,6 +181,7 @@ try {
       path: '/v1/chat/completions',
       headers: {},
       model: 'fake-model',
+      pid: upstream.process.pid,
     },
     {
       name: 'bare',
@@ -149,6 +189,7 @@ try {
       path: '/v1/chat/completions',
       headers: {},
       model: 'fake-model',
+      pid: bare.process.pid,
     },
     {
       name: 'keel',
@@ -156,6 +197,7 @@ try {
       path: '/v1/chat/completions',
       headers: { authorization: `Bearer ${key}` },
       model: 'mock:fake-model',
+      pid: keel.process.pid,
     },
     {
       name: 'portkey',
@@ -167,7 +209,17 @@ try {
         'x-portkey-custom-host': `${upstream.info.url}/v1`,
       },
       model: 'fake-model',
+      pid: portkey.process.pid,
     },
+    ...layers.map(({ mode, layer }) => ({
+      name: mode.replace('-', '_'),
+      url: layer.info.url,
+      path: '/v1/chat/completions',
+      headers: {},
+      model: 'mock:fake-model',
+      pid: layer.process.pid,
+      jsonOnly: true,
+    })),
   ];
 
   const policyTargets: Target[] = [
@@ -179,8 +231,11 @@ try {
   const results: Record<string, Record<string, number>> = {};
   const measure = async (target: Target) => {
     const json1 = await sequentialLatency(target, false);
-    const sse1 = await sequentialLatency(target, true);
+    const sse1 = target.jsonOnly
+      ? { p50: Number.NaN, p99: Number.NaN }
+      : await sequentialLatency(target, true);
     const headers = { 'content-type': 'application/json', ...target.headers };
+    const cpuBefore = cpuMs(target.pid);
     const json50 = await autocannon({
       url: target.url + target.path,
       connections: 50,
@@ -188,13 +243,16 @@ try {
       body: chatBody(target.model, false, target.content),
       headers,
     });
-    const sse50 = await autocannon({
-      url: target.url + target.path,
-      connections: 50,
-      seconds: loadSeconds,
-      body: chatBody(target.model, true, target.content),
-      headers,
-    });
+    const cpuPerRequestUs = ((cpuMs(target.pid) - cpuBefore) * 1000) / Math.max(1, json50.requests.total);
+    const sse50 = target.jsonOnly
+      ? { requests: { average: Number.NaN }, errors: 0, non2xx: 0 }
+      : await autocannon({
+          url: target.url + target.path,
+          connections: 50,
+          seconds: loadSeconds,
+          body: chatBody(target.model, true, target.content),
+          headers,
+        });
     results[target.name] = {
       json_c1_p50_ms: round(json1.p50),
       json_c1_p99_ms: round(json1.p99),
@@ -204,6 +262,7 @@ try {
       json_c50_p50_ms: json50.latency.p50,
       json_c50_p99_ms: json50.latency.p99,
       json_c50_errors: json50.errors + json50.non2xx,
+      json_c50_cpu_us_per_request: Math.round(cpuPerRequestUs),
       sse_c50_rps: Math.round(sse50.requests.average),
       sse_c50_errors: sse50.errors + sse50.non2xx,
     };
@@ -256,6 +315,17 @@ try {
     policy_1k_keel_added_first_byte_ms: round(
       policyR.sse_first_byte_p50_ms! - direct1kR.sse_first_byte_p50_ms!,
     ),
+    keel_cpu_us_per_request_json_c50: keelR.json_c50_cpu_us_per_request!,
+    bare_cpu_us_per_request_json_c50: bareR.json_c50_cpu_us_per_request!,
+    layers_rps_over_bare_json_c50: Object.fromEntries(
+      layerModes.map((mode) => [
+        mode,
+        round(results[mode.replace('-', '_')]!.json_c50_rps! / bareR.json_c50_rps!, 2),
+      ]),
+    ),
+    layers_cpu_us_per_request_json_c50: Object.fromEntries(
+      layerModes.map((mode) => [mode, results[mode.replace('-', '_')]!.json_c50_cpu_us_per_request!]),
+    ),
     llamacpp_tokens_per_s_direct: Math.round(directRate),
     llamacpp_tokens_per_s_keel: Math.round(keelRate),
     llamacpp_keel_over_direct: round(keelRate / directRate, 3),
@@ -278,7 +348,8 @@ try {
     );
   }
   process.stdout.write('\n');
-  for (const [name, value] of Object.entries(summary)) process.stdout.write(`${pad(name, 34)}${value}\n`);
+  for (const [name, value] of Object.entries(summary))
+    process.stdout.write(`${pad(name, 36)}${typeof value === 'object' ? JSON.stringify(value) : value}\n`);
   for (const [name, value] of Object.entries(targetsMet))
     process.stdout.write(`${pad(`target ${name}`, 34)}${value ? 'met' : 'MISSED'}\n`);
   process.stdout.write(
