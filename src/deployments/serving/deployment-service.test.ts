@@ -173,6 +173,34 @@ describe('deployment service', () => {
     }
   });
 
+  it("wires governance's gate: a tracked, unapproved template cannot go to production", async () => {
+    const governance = keel.services.governance;
+    const gov = { projectId: caller.projectId, actor: 'test', role: 'admin' as const };
+    const useCase = await governance.inventory.createUseCase(gov, {
+      name: 'greeting',
+      purpose: '',
+      tags: [],
+    });
+    await governance.inventory.trackAsset(
+      gov,
+      { use_case_id: useCase.id, kind: 'prompt_template', ref: 'greet', version: 2 },
+      null,
+    );
+    await keel.services.deployments.createSpace(caller.projectId, 'test', {
+      name: 'live',
+      stage: 'production',
+    });
+    const refused = await rejects(
+      keel.services.deployments.create(caller, {
+        space: 'live',
+        name: 'governed',
+        asset: { type: 'prompt_template', ref: 'greet@2' },
+      }),
+    );
+    expect(refused.code).toBe('asset_not_approved');
+    expect(refused.issues?.length).toBeGreaterThan(0);
+  });
+
   it('answers 410 by id and 404 by name once deleted', async () => {
     const deployments = keel.services.deployments;
     const deployment = await deployments.create(caller, {
