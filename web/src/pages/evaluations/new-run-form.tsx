@@ -42,7 +42,7 @@ export function NewRunForm({
   const [dataset, setDataset] = useState('');
   const [model, setModel] = useState('');
   const [template, setTemplate] = useState('');
-  const [metrics, setMetrics] = useState('exact_match, token_f1');
+  const [metrics, setMetrics] = useState('exact_match, f1');
   const [thresholds, setThresholds] = useState('');
   const [error, setError] = useState<ShownError | null>(null);
   const submit = async (event: FormEvent) => {

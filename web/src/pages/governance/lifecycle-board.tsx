@@ -4,6 +4,7 @@
  * refused move shows the coded reason.
  */
 import type { AssetJson } from '@keel/api/governance';
+import type { ApiIssue } from '@keel/sdk';
 import { type DragEvent, useId, useState } from 'react';
 import { ErrorNotice } from '../../components/error-notice';
 import { Loading } from '../../components/loading';
@@ -16,6 +17,11 @@ export const stages = ['idea', 'develop', 'validate', 'approve', 'deploy', 'moni
 type Stage = (typeof stages)[number];
 
 const dragType = 'application/x-keel-asset';
+
+function issuesOf(cause: unknown): ApiIssue[] {
+  const issues = (cause as { issues?: unknown } | null)?.issues;
+  return Array.isArray(issues) ? (issues as ApiIssue[]) : [];
+}
 
 export function LifecycleBoard({
   useCaseId,
@@ -36,7 +42,7 @@ export function LifecycleBoard({
         .then((r) => (signal.aborted ? [] : r.assets)),
     [projectId, useCaseId, changed],
   );
-  const [error, setError] = useState<{ asset: string; error: ShownError } | null>(null);
+  const [error, setError] = useState<{ asset: string; error: ShownError; issues: ApiIssue[] } | null>(null);
   const [over, setOver] = useState<Stage | null>(null);
   const list: AssetJson[] = ('value' in assets ? assets.value : undefined) ?? [];
   const move = async (asset: AssetJson, to: Stage) => {
@@ -47,7 +53,12 @@ export function LifecycleBoard({
       assets.reload();
       onChanged();
     } catch (cause) {
-      setError({ asset: asset.name, error: describeError(cause) });
+      // The issues carry the coded reasons (out of order, no approval, a gate check that failed …).
+      setError({
+        asset: asset.name,
+        error: describeError(cause),
+        issues: issuesOf(cause),
+      });
     }
   };
   const drop = (event: DragEvent, stage: Stage) => {
@@ -62,7 +73,17 @@ export function LifecycleBoard({
       <h2 id={title}>{t('gov.lifecycle')}</h2>
       <p className="hint">{t('gov.boardHelp')}</p>
       {error ? (
-        <ErrorNotice error={error.error} title={t('gov.moveRefused', { asset: error.asset })} />
+        <ErrorNotice error={error.error} title={t('gov.moveRefused', { asset: error.asset })}>
+          {error.issues.length ? (
+            <ul className="refusal-reasons">
+              {error.issues.map((issue) => (
+                <li key={`${issue.code}:${issue.message}`}>
+                  {issue.message} (<code>{issue.code}</code>)
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </ErrorNotice>
       ) : null}
       {assets.status === 'failed' ? <ErrorNotice error={assets.error} /> : null}
       {assets.status === 'loading' && !list.length ? <Loading /> : null}
