@@ -61,12 +61,13 @@ function Preview({ dataset }: { dataset: Dataset }) {
 export function DatasetsSection({ onChanged }: { onChanged(): void }) {
   const { t, format } = useI18n();
   const { client, projectId, can } = useSession();
-  const ids = { title: useId(), name: useId(), file: useId() };
+  const ids = { title: useId(), name: useId(), reference: useId(), file: useId() };
   const datasets = useLoad(
     (signal) => client.evals.datasets().then((r) => (signal.aborted ? [] : r.datasets)),
     [projectId],
   );
   const [name, setName] = useState('');
+  const [reference, setReference] = useState('');
   const [selected, setSelected] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ShownError | null>(null);
@@ -80,6 +81,7 @@ export function DatasetsSection({ onChanged }: { onChanged(): void }) {
       const result = await client.evals.uploadDataset({
         name: name.trim() || file.name.replace(/\.[^.]+$/, ''),
         file: { name: file.name, data: file, type: file.type },
+        ...(reference.trim() ? { mapping: { reference: reference.trim() } } : {}),
       });
       setSelected(result.dataset.id);
       setNotice(
@@ -107,6 +109,15 @@ export function DatasetsSection({ onChanged }: { onChanged(): void }) {
           <div className="field">
             <label htmlFor={ids.name}>{t('evals.datasetName')}</label>
             <input id={ids.name} value={name} onChange={(event) => setName(event.target.value)} />
+          </div>
+          <div className="field">
+            <label htmlFor={ids.reference}>{t('evals.referenceColumn')}</label>
+            <input
+              id={ids.reference}
+              value={reference}
+              onChange={(event) => setReference(event.target.value)}
+              placeholder="answer"
+            />
           </div>
           <div className="field">
             <label htmlFor={ids.file}>{t('evals.uploadDataset')}</label>

@@ -3,6 +3,7 @@ import type { EvaluationJson } from '@keel/api/evals';
 import type { Dataset } from '@keel/sdk';
 import { type FormEvent, useId, useState } from 'react';
 import { ErrorNotice } from '../../components/error-notice';
+import { NumberField } from '../../components/number-field';
 import { useI18n } from '../../i18n/i18n-context';
 import { describeError, type ShownError } from '../../lib/errors';
 import { useSession } from '../../session/session-context';
@@ -44,6 +45,7 @@ export function NewRunForm({
   const [template, setTemplate] = useState('');
   const [metrics, setMetrics] = useState('exact_match, f1');
   const [thresholds, setThresholds] = useState('');
+  const [maxTokens, setMaxTokens] = useState<number | null>(null);
   const [error, setError] = useState<ShownError | null>(null);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -53,12 +55,18 @@ export function NewRunForm({
       setError({ code: 'invalid_request', message: t('evals.thresholdsHelp'), status: 0 });
       return;
     }
+    const parameters = maxTokens ? { parameters: { max_new_tokens: maxTokens } } : {};
     try {
       const run = await client.evals.create({
         dataset: dataset || datasets[0]!.id,
         target: template.trim()
-          ? { kind: 'template', prompt: template.trim(), ...(model.trim() ? { model: model.trim() } : {}) }
-          : { kind: 'model', model: model.trim() },
+          ? {
+              kind: 'template',
+              prompt: template.trim(),
+              ...(model.trim() ? { model: model.trim() } : {}),
+              ...parameters,
+            }
+          : { kind: 'model', model: model.trim(), ...parameters },
         metrics: metrics
           .split(',')
           .map((each) => each.trim())
@@ -103,6 +111,16 @@ export function NewRunForm({
         <label htmlFor={ids.template}>{t('evals.template')}</label>
         <input id={ids.template} value={template} onChange={(event) => setTemplate(event.target.value)} />
       </div>
+      <NumberField
+        label={t('evals.maxTokens')}
+        value={maxTokens}
+        onChange={setMaxTokens}
+        min={1}
+        max={100_000}
+        step={1}
+        optional
+        unsetText={t('evals.modelDefault')}
+      />
       <div className="field grow">
         <label htmlFor={ids.metrics}>{t('evals.metricsField')}</label>
         <input
