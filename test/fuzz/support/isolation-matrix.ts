@@ -78,7 +78,12 @@ function attemptsFor(op: Operation, world: World): Attempt[] {
     { principal: 'other project viewer', key: world.keysA.viewer, expect: [403, 404], outsider: true },
   ];
   const lacking = roles.filter(
-    (role) => requirement.kind === 'org-admin' || !roleAllows(role, requirement.permission),
+    (role) =>
+      requirement.kind === 'org-admin' ||
+      !(
+        roleAllows(role, requirement.permission) ||
+        (requirement.or !== undefined && roleAllows(role, requirement.or))
+      ),
   );
   return [
     ...unauthenticated,

@@ -11,6 +11,29 @@ export type JsonSchema = Record<string, unknown>;
 export interface OpenApiDocument {
   openapi: string;
   paths: Record<string, Record<string, OperationObject>>;
+  components?: { schemas?: Record<string, JsonSchema> };
+}
+
+/**
+ * Replaces each `$ref` to `#/components/schemas/…` by the schema it names (named schemas, from
+ * zod's `.openapi('Name')`), so every operation's schemas stand alone for Ajv and the fuzzer.
+ * A reference back into a schema being expanded stays as it is (none in Keel's document).
+ */
+export function inlineRefs(value: unknown, doc: OpenApiDocument, seen: string[] = []): unknown {
+  if (Array.isArray(value)) return value.map((item) => inlineRefs(item, doc, seen));
+  if (!value || typeof value !== 'object') return value;
+  const object = value as Record<string, unknown>;
+  const ref = object.$ref;
+  if (typeof ref === 'string' && ref.startsWith('#/components/schemas/') && !seen.includes(ref)) {
+    const target = doc.components?.schemas?.[ref.slice('#/components/schemas/'.length)];
+    if (!target) throw new Error(`the document has no ${ref}`);
+    const { $ref: _, ...rest } = object;
+    return {
+      ...(inlineRefs(target, doc, [...seen, ref]) as JsonSchema),
+      ...(inlineRefs(rest, doc, seen) as JsonSchema),
+    };
+  }
+  return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, inlineRefs(v, doc, seen)]));
 }
 
 interface ParameterObject {
@@ -56,7 +79,8 @@ const methods = ['get', 'post', 'put', 'patch', 'delete'];
 
 export function operationsOf(doc: OpenApiDocument): Operation[] {
   const operations: Operation[] = [];
-  for (const [path, item] of Object.entries(doc.paths)) {
+  const paths = inlineRefs(doc.paths, doc) as OpenApiDocument['paths'];
+  for (const [path, item] of Object.entries(paths)) {
     for (const [method, op] of Object.entries(item)) {
       if (!methods.includes(method)) continue;
       const parameters = op.parameters ?? [];

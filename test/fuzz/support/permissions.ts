@@ -11,12 +11,16 @@ export type Requirement =
   | { kind: 'public' }
   /** Any valid key; answers only about the caller (its own projects, itself). */
   | { kind: 'self' }
-  /** A permission in the project the request names (header, body or path). */
-  | { kind: 'project'; permission: Permission }
+  /**
+   * A permission in the project the request names (header, body or path); with `or`, either of
+   * two permissions suffices (a risk assessment is filed by an author or a validator).
+   */
+  | { kind: 'project'; permission: Permission; or?: Permission }
   /** An organisation administrator (the bootstrap key or an org-admin session). */
   | { kind: 'org-admin' };
 
-const project = (permission: Permission): Requirement => ({ kind: 'project', permission });
+const project = (permission: Permission, or?: Permission): Requirement =>
+  or ? { kind: 'project', permission, or } : { kind: 'project', permission };
 
 export const requirements: Record<string, Requirement> = {
   'GET /health': { kind: 'public' },
@@ -169,4 +173,104 @@ export const requirements: Record<string, Requirement> = {
   'GET /api/v1/guardrails/decisions': project('read'),
   // Re-identification reveals the original personal data: administrators only.
   'GET /api/v1/guardrails/pseudonyms/{id}': project('manage'),
+  // Evaluations: datasets, runs, metrics, red-team.
+  'POST /api/v1/datasets': project('write'),
+  'GET /api/v1/datasets': project('read'),
+  'GET /api/v1/datasets/{id}': project('read'),
+  'DELETE /api/v1/datasets/{id}': project('write'),
+  'GET /api/v1/datasets/{id}/versions': project('read'),
+  'GET /api/v1/datasets/{id}/preview': project('read'),
+  'POST /api/v1/evaluations': project('write'),
+  'GET /api/v1/evaluations': project('read'),
+  'GET /api/v1/evaluations/compare': project('read'),
+  'GET /api/v1/evaluations/{id}': project('read'),
+  'GET /api/v1/evaluations/{id}/items': project('read'),
+  'POST /api/v1/evaluations/{id}/cancel': project('write'),
+  'GET /api/v1/evaluations/{id}/events': project('read'),
+  'GET /api/v1/metrics': project('read'),
+  'POST /api/v1/metrics/compute': project('read'),
+  'GET /api/v1/red-team/probe-sets': project('read'),
+  'POST /api/v1/red-team/runs': project('write'),
+  'GET /api/v1/red-team/runs': project('read'),
+  'GET /api/v1/red-team/runs/{id}': project('read'),
+  'GET /api/v1/red-team/runs/{id}/results': project('read'),
+
+  // Governance: authors write the inventory, validators report and decide (separation of duties).
+  'POST /api/v1/use-cases': project('write'),
+  'GET /api/v1/use-cases': project('read'),
+  'GET /api/v1/use-cases/{id}': project('read'),
+  'PATCH /api/v1/use-cases/{id}': project('write'),
+  'POST /api/v1/use-cases/{id}/approaches': project('write'),
+  'POST /api/v1/assets': project('write'),
+  'GET /api/v1/assets': project('read'),
+  'GET /api/v1/assets/gate': project('read'),
+  'GET /api/v1/assets/{id}': project('read'),
+  'GET /api/v1/assets/{id}/history': project('read'),
+  'POST /api/v1/assets/{id}/validation-report': project('validate'),
+  // The valid request moves B's asset from idea to develop: an author's move.
+  'POST /api/v1/assets/{id}/transitions': project('write'),
+  'POST /api/v1/approvals': project('validate'),
+  'GET /api/v1/approvals': project('read'),
+  'GET /api/v1/approvals/{id}': project('read'),
+  'GET /api/v1/risk-assessments/questionnaire': project('read'),
+  'PUT /api/v1/risk-assessments/questionnaire': project('manage'),
+  'POST /api/v1/risk-assessments': project('write', 'validate'),
+  'GET /api/v1/risk-assessments': project('read'),
+  'GET /api/v1/risk-assessments/{id}': project('read'),
+  'GET /api/v1/factsheets/{useCaseId}/diff': project('read'),
+  'GET /api/v1/factsheets/{useCaseId}': project('read'),
+
+  // Deployments: spaces, deployments, serving, limits, monitors, alerts and incidents.
+  'GET /api/v1/spaces': project('read'),
+  'POST /api/v1/spaces': project('write'),
+  'GET /api/v1/spaces/{id}': project('read'),
+  'PATCH /api/v1/spaces/{id}': project('write'),
+  'DELETE /api/v1/spaces/{id}': project('write'),
+  'GET /api/v1/deployments': project('read'),
+  'POST /api/v1/deployments': project('write'),
+  'GET /api/v1/deployments/{id}': project('read'),
+  'PATCH /api/v1/deployments/{id}': project('write'),
+  'DELETE /api/v1/deployments/{id}': project('write'),
+  'POST /api/v1/deployments/{id}/rollback': project('write'),
+  'PUT /api/v1/deployments/{id}/split': project('write'),
+  'DELETE /api/v1/deployments/{id}/split': project('write'),
+  'POST /api/v1/deployments/{id}/invoke': project('invoke'),
+  'GET /api/v1/limits': project('read'),
+  'PUT /api/v1/limits': project('manage'),
+  'DELETE /api/v1/limits/{id}': project('manage'),
+  'PUT /api/v1/limits/keys/{id}/deployments': project('manage'),
+  'GET /api/v1/monitors': project('read'),
+  'POST /api/v1/monitors': project('write'),
+  'GET /api/v1/monitors/{id}': project('read'),
+  'PATCH /api/v1/monitors/{id}': project('write'),
+  'DELETE /api/v1/monitors/{id}': project('write'),
+  'GET /api/v1/monitors/{id}/results': project('read'),
+  'POST /api/v1/monitors/{id}/run': project('write'),
+  'GET /api/v1/alerts': project('read'),
+  'GET /api/v1/incidents': project('read'),
+  'GET /api/v1/incidents/{id}': project('read'),
+  'PATCH /api/v1/incidents/{id}': project('write'),
+  // watsonx.ai spaces and deployments (a space belongs to a project; `space_id` names it).
+  'GET /v2/spaces': project('read'),
+  'POST /v2/spaces': project('write'),
+  'GET /v2/spaces/{space_id}': project('read'),
+  'PATCH /v2/spaces/{space_id}': project('write'),
+  'DELETE /v2/spaces/{space_id}': project('write'),
+  'POST /ml/v4/deployments': project('write'),
+  'GET /ml/v4/deployments': project('read'),
+  'GET /ml/v4/deployments/{deployment_id}': project('read'),
+  'PATCH /ml/v4/deployments/{deployment_id}': project('write'),
+  'DELETE /ml/v4/deployments/{deployment_id}': project('write'),
+  'POST /ml/v1/deployments/{id_or_name}/text/generation': project('invoke'),
+  'POST /ml/v1/deployments/{id_or_name}/text/generation_stream': project('invoke'),
+  'POST /ml/v1/deployments/{id_or_name}/text/chat': project('invoke'),
+  'POST /ml/v1/deployments/{id_or_name}/text/chat_stream': project('invoke'),
+
+  // Data: sources, tables and read-only queries.
+  'POST /api/v1/data/sources': project('write'),
+  'GET /api/v1/data/sources': project('read'),
+  'DELETE /api/v1/data/sources/{name}': project('write'),
+  'GET /api/v1/data/tables/{name}': project('read'),
+  'PATCH /api/v1/data/tables/{name}': project('write'),
+  'POST /api/v1/data/query': project('read'),
 };

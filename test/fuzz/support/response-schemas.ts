@@ -2,7 +2,7 @@
  * @module test/fuzz/support/response-schemas
  * Holds an answer against the response schema the OpenAPI document declares for its operation
  * and status. The document is OpenAPI 3.1, whose schemas are JSON Schema 2020-12: Ajv's 2020
- * dialect reads them as they are (type arrays for nullable, no $ref to resolve in Keel's output).
+ * dialect reads them as they are (type arrays for nullable; named schemas are inlined by `operationsOf`).
  */
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';

@@ -8,6 +8,7 @@
 import type { Operation } from './openapi-operations.js';
 import { fillPath } from './openapi-operations.js';
 import type { ApiRequest } from './send.js';
+import { moreBodyFor, morePathValues, moreQueryFor } from './valid-requests-more.js';
 import { markers, type World } from './world.js';
 
 let counter = 0;
@@ -159,7 +160,7 @@ function bodyFor(key: string, world: World): unknown {
     case 'PUT /api/v1/guardrails/policies/{name}':
       return {};
     default:
-      return undefined;
+      return moreBodyFor(key, world);
   }
 }
 
@@ -184,12 +185,15 @@ function pathValues(op: Operation, world: World): Record<string, string> {
   else if (path.startsWith('/api/v1/prompt-sessions/')) values.id = b.sessionId;
   else if (path.startsWith('/api/v1/guardrails/pseudonyms/')) values.id = 'psn_fuzz_unknown';
   else if (path.startsWith('/api/v1/models/pulls/')) values.id = 'pull_fuzz_unknown';
+  Object.assign(values, morePathValues(path, world));
   // A parameter this table does not know yet (a new route): an id that exists nowhere.
   for (const name of op.pathParams) values[name] ??= 'fuzz_unknown_id';
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, encodeURIComponent(v)]));
 }
 
 function queryFor(op: Operation, world: World): Record<string, string> | undefined {
+  const more = moreQueryFor(op.key, world);
+  if (more) return more;
   if (op.key === 'GET /api/v1/audit') return { project_id: world.projectB };
   if (op.path.startsWith('/ml/')) return { version: '2024-05-01' };
   // watsonx prompt assets and sessions name their project in the query.

@@ -11,6 +11,7 @@ import { type Role, roles } from '../../../src/platform/roles.js';
 import type { KeelEnv, KeelServices } from '../../../src/server/context.js';
 import { TEST_ADMIN_KEY } from '../../../src/testing/test-keel.js';
 import { type ApiRequest, send } from './send.js';
+import { buildMore, type MoreObjects, moreMarkers } from './world-more.js';
 
 export interface World {
   organizationId: string;
@@ -34,7 +35,7 @@ export interface World {
     policy: string;
     userId: string;
     keyId: string;
-  };
+  } & MoreObjects;
   /** Strings only B's objects hold: none may reach an answer to a key of project A. */
   markers: string[];
   /** Fixtures that could not be built (the server failed): their ids are placeholders. */
@@ -209,6 +210,10 @@ export async function buildWorld(app: OpenAPIHono<KeelEnv>, services: KeelServic
     id(await post('/api/v1/keys', { name: markers.keyName, role: 'viewer' })),
   );
 
+  const more = await buildMore(app, projectB, template, (name, fallback, build) =>
+    step(missing, name, fallback, build),
+  );
+
   return {
     organizationId,
     projectA,
@@ -229,8 +234,9 @@ export async function buildWorld(app: OpenAPIHono<KeelEnv>, services: KeelServic
       policy,
       userId,
       keyId,
+      ...more,
     },
-    markers: Object.values(markers),
+    markers: [...Object.values(markers), ...Object.values(moreMarkers)],
     missing,
   };
 }

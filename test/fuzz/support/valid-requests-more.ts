@@ -1,0 +1,159 @@
+/**
+ * @module test/fuzz/support/valid-requests-more
+ * Well-formed requests for the newer modules (evaluations, governance, deployments, data), aimed
+ * at project B's objects: bodies, path parameters and queries, used by `valid-requests.ts`.
+ */
+import builtinQuestionnaire from '../../../src/governance/risk/questionnaires/default.json' with {
+  type: 'json',
+};
+import type { World } from './world.js';
+import { benignAnswers } from './world-more.js';
+
+let counter = 0;
+const fresh = (stem: string) => `${stem}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
+
+export function moreBodyFor(key: string, world: World): unknown {
+  const { b, projectB } = world;
+  switch (key) {
+    case 'POST /api/v1/datasets':
+      return { name: fresh('fuzz-dataset'), rows: [{ question: 'q', answer: 'a' }] };
+    case 'POST /api/v1/evaluations':
+      return {
+        target: { kind: 'model', model: 'echo:reverse' },
+        dataset: b.dataset,
+        metrics: ['exact_match'],
+      };
+    case 'POST /api/v1/metrics/compute':
+      return { metric: 'exact_match', predictions: ['a b'], references: ['a b'] };
+    case 'POST /api/v1/red-team/runs':
+      return { target: { type: 'model', model: 'echo:reverse' }, limit: 1 };
+
+    case 'POST /api/v1/use-cases':
+      return { name: fresh('fuzz use case'), purpose: 'fuzzing', approach: { name: 'prompted' } };
+    case 'PATCH /api/v1/use-cases/{id}':
+      return { purpose: 'patched by the fuzz suite' };
+    case 'POST /api/v1/use-cases/{id}/approaches':
+      return { name: fresh('approach') };
+    case 'POST /api/v1/assets':
+      return { use_case_id: b.useCaseId, kind: 'prompt_template', ref: b.template };
+    case 'POST /api/v1/assets/{id}/validation-report':
+      return { summary: 'looks fine', passed: true };
+    case 'POST /api/v1/assets/{id}/transitions':
+      return { to: 'develop' };
+    case 'POST /api/v1/approvals':
+      return { asset_id: b.assetId, decision: 'go', reasons: 'fine' };
+    case 'PUT /api/v1/risk-assessments/questionnaire':
+      return builtinQuestionnaire;
+    case 'POST /api/v1/risk-assessments':
+      return { use_case_id: b.useCaseId, answers: benignAnswers };
+
+    case 'POST /api/v1/spaces':
+      return { name: fresh('fuzz-space') };
+    case 'PATCH /api/v1/spaces/{id}':
+      return { description: 'patched by the fuzz suite' };
+    case 'POST /api/v1/deployments':
+      return {
+        space: b.space,
+        name: fresh('fuzz deployment'),
+        asset: { type: 'prompt_template', ref: b.template },
+        model: 'echo:reverse',
+      };
+    case 'PATCH /api/v1/deployments/{id}':
+      return { description: 'patched by the fuzz suite' };
+    case 'POST /api/v1/deployments/{id}/rollback':
+      return {};
+    case 'PUT /api/v1/deployments/{id}/split':
+      return {
+        versions: [
+          { version: 1, weight: 1 },
+          { version: 2, weight: 1 },
+        ],
+      };
+    case 'POST /api/v1/deployments/{id}/invoke':
+      return { variables: { who: 'you' } };
+    case 'PUT /api/v1/limits':
+      return { scope_type: 'project', scope_id: projectB, metric: 'requests_per_minute', limit: 100_000 };
+    case 'PUT /api/v1/limits/keys/{id}/deployments':
+      return { deployments: null };
+    case 'POST /api/v1/monitors':
+      return { name: fresh('fuzz-monitor'), kind: 'traffic', enabled: false };
+    case 'PATCH /api/v1/monitors/{id}':
+      return { enabled: false };
+    case 'PATCH /api/v1/incidents/{id}':
+      return { note: 'seen' };
+    case 'POST /v2/spaces':
+      return { name: fresh('fuzz-wx-space') };
+    case 'PATCH /v2/spaces/{space_id}':
+    case 'PATCH /ml/v4/deployments/{deployment_id}':
+      return [{ op: 'replace', path: '/description', value: 'patched' }];
+    case 'POST /ml/v4/deployments':
+      return {
+        name: fresh('fuzz wx deployment'),
+        online: {},
+        space_id: b.spaceId,
+        prompt_template: { id: b.template },
+        base_model_id: 'echo:reverse',
+      };
+    case 'POST /ml/v1/deployments/{id_or_name}/text/generation':
+    case 'POST /ml/v1/deployments/{id_or_name}/text/generation_stream':
+      return { parameters: { prompt_variables: { who: 'you' } } };
+    case 'POST /ml/v1/deployments/{id_or_name}/text/chat':
+    case 'POST /ml/v1/deployments/{id_or_name}/text/chat_stream':
+      return { messages: [{ role: 'user', content: 'hello' }], prompt_variables: { who: 'you' } };
+
+    case 'POST /api/v1/data/sources':
+      // A path outside every allowed folder: refused, even when allowed.
+      return { name: fresh('fuzz_source').replace(/-/g, '_'), path: 'no-such-folder/fuzz.csv' };
+    case 'PATCH /api/v1/data/tables/{name}':
+      return { description: 'patched by the fuzz suite' };
+    case 'POST /api/v1/data/query':
+      return { sql: 'SELECT 1 AS one' };
+    default:
+      return undefined;
+  }
+}
+
+/** The `id`-like path value for the newer routes (undefined: not one of them). */
+export function morePathValues(path: string, world: World): Record<string, string> | undefined {
+  const { b } = world;
+  const at = (prefix: string) => path.startsWith(prefix);
+  if (at('/api/v1/datasets/')) return { id: b.dataset };
+  if (at('/api/v1/evaluations/')) return { id: b.evaluationId };
+  if (at('/api/v1/red-team/runs/')) return { id: 'rtr_fuzz_unknown' };
+  if (at('/api/v1/use-cases/')) return { id: b.useCaseId };
+  if (at('/api/v1/assets/')) return { id: b.assetId };
+  if (at('/api/v1/approvals/')) return { id: 'apr_fuzz_unknown' };
+  if (at('/api/v1/risk-assessments/')) return { id: b.assessmentId };
+  if (at('/api/v1/factsheets/')) return { useCaseId: b.useCaseId };
+  if (at('/api/v1/spaces/')) return { id: b.spaceId };
+  if (at('/api/v1/deployments/')) return { id: b.deploymentId };
+  if (at('/api/v1/limits/keys/')) return { id: b.keyId };
+  if (at('/api/v1/limits/')) return { id: 'lim_fuzz_unknown' };
+  if (at('/api/v1/monitors/')) return { id: b.monitorId };
+  if (at('/api/v1/incidents/')) return { id: 'inc_fuzz_unknown' };
+  if (at('/v2/spaces/')) return { space_id: b.spaceId };
+  if (at('/ml/v4/deployments/')) return { deployment_id: b.deploymentId };
+  if (at('/ml/v1/deployments/')) return { id_or_name: b.deploymentId };
+  if (at('/api/v1/data/')) return { name: 'fuzz_unknown_table' };
+  return undefined;
+}
+
+export function moreQueryFor(key: string, world: World): Record<string, string> | undefined {
+  const { b } = world;
+  switch (key) {
+    case 'GET /api/v1/evaluations/compare':
+      return { a: b.evaluationId, b: b.evaluationId };
+    case 'GET /api/v1/assets/gate':
+      return { ref: `prompt_template:${b.template}` };
+    case 'GET /api/v1/factsheets/{useCaseId}/diff':
+      return { from: '1', to: '1' };
+    case 'GET /ml/v4/deployments':
+    case 'POST /ml/v4/deployments':
+    case 'GET /ml/v4/deployments/{deployment_id}':
+    case 'PATCH /ml/v4/deployments/{deployment_id}':
+    case 'DELETE /ml/v4/deployments/{deployment_id}':
+      return { version: '2024-05-01', space_id: b.spaceId };
+    default:
+      return undefined;
+  }
+}
