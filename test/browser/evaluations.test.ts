@@ -37,7 +37,21 @@ describe.runIf(chromiumAvailable)('Evaluations page', () => {
       target: { kind: 'model', model: 'llamacpp:tiny', parameters: { max_new_tokens: 4 } },
       metrics: ['exact_match', 'f1'],
     });
+    // A small red-team run for the report table.
+    const redTeam = await keel.admin.redTeam.create({
+      target: { type: 'model', model: 'llamacpp:tiny' },
+      limit: 4,
+      max_new_tokens: 4,
+    });
     await keel.admin.evals.wait(seeded.id);
+    // The red-team run ends on its own; wait for it (up to a minute).
+    for (let tries = 0; tries < 600; tries++) {
+      const run = await keel.admin.redTeam.get(redTeam.id);
+      if (run.status === 'succeeded') break;
+      if (run.status === 'failed' || run.status === 'cancelled')
+        throw new Error(`red-team run ${run.status}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     page = await browser.newPage();
     await page.addInitScript(credentialScript(adminKey));
   });
@@ -99,7 +113,9 @@ describe.runIf(chromiumAvailable)('Evaluations page', () => {
     for (const name of ['데이터셋', '실행', '레드팀 보고서'])
       await page.getByRole('heading', { name, level: 2, exact: true }).waitFor();
     await page.getByRole('table', { name: '데이터셋' }).getByText('seeded-qa', { exact: true }).waitFor();
-    await page.getByText('아직 끝난 레드팀 실행이 없습니다.').waitFor();
+    const asr = page.getByRole('table', { name: '범주·언어별 공격 성공률' });
+    await expect.poll(() => asr.getByRole('row').count()).toBeGreaterThan(1);
+    await page.getByText(/프로브 4개에 대한 공격 성공률/).waitFor();
     await screenshot(page, 'evaluations-ko');
     await page.getByRole('button', { name: 'English' }).click();
   });

@@ -136,7 +136,7 @@ export function NewRunForm({
           id={ids.thresholds}
           value={thresholds}
           onChange={(event) => setThresholds(event.target.value)}
-          placeholder="token_f1 >= 0.5"
+          placeholder="f1 >= 0.5"
         />
       </div>
       <button type="submit" className="button" disabled={!model.trim() && !template.trim()}>
