@@ -422,6 +422,15 @@ export class TemplateStore {
     return stored.summary;
   }
 
+  /** The name of a live template by its id (`pt_…`, as watsonx clients name prompt assets), or undefined. */
+  async nameById(projectId: string, id: string): Promise<string | undefined> {
+    const result = await this.db.query<{ name: string }>(
+      'SELECT name FROM prompt_templates WHERE id = $1 AND project_id = $2 AND deleted_at IS NULL',
+      [id, projectId],
+    );
+    return result.rows[0]?.name;
+  }
+
   /** Id and latest version of a template, or undefined (import). */
   async findId(
     session: DatabaseSession,

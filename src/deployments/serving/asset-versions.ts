@@ -5,9 +5,24 @@
  * configuration version; the model is checked to exist.
  */
 import { KeelError } from '../../core/errors.js';
-import type { CreateDeploymentInput, DeploymentServiceDependencies } from './deployment-service.js';
 import type { DeploymentAsset, VersionInput } from './deployment-store.js';
+import type { CreateDeploymentInput, DeploymentServiceDependencies } from './deployment-types.js';
 import { promptParametersOf } from './serving-inputs.js';
+
+/**
+ * A template reference as the prompts module reads it: watsonx clients name a prompt asset by its
+ * id (`pt_…`, optionally `@version`), Keel's by name; an id is turned into the template's name.
+ */
+async function templateRef(
+  prompts: DeploymentServiceDependencies['prompts'],
+  projectId: string,
+  ref: string,
+): Promise<string> {
+  const match = /^(pt_[A-Za-z0-9_-]+)(@.+)?$/.exec(ref);
+  if (!match) return ref;
+  const name = await prompts.templates.nameById(projectId, match[1]!);
+  return name ? `${name}${match[2] ?? ''}` : ref;
+}
 
 /** The version a create or update pins (a missing template or collection is a 404). */
 export async function resolveVersionInput(
@@ -17,7 +32,9 @@ export async function resolveVersionInput(
 ): Promise<VersionInput> {
   let asset: DeploymentAsset;
   if (input.asset.type === 'prompt_template') {
-    const source = await deps.prompts.source(projectId, { prompt: input.asset.ref });
+    const source = await deps.prompts.source(projectId, {
+      prompt: await templateRef(deps.prompts, projectId, input.asset.ref),
+    });
     const template = source.template!;
     asset = { type: 'prompt_template', id: template.id, name: template.name, version: template.version };
     if (!input.model && !source.compiled.body.model_id) {

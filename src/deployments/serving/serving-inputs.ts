@@ -5,7 +5,7 @@
  * the attributes monitors record with the call.
  */
 import { KeelError } from '../../core/errors.js';
-import type { InvokeInput, Served } from './deployment-service.js';
+import type { InvokeInput, Served } from './deployment-types.js';
 
 const promptParameterNames = new Set([
   'decoding_method',
