@@ -24,6 +24,7 @@ import { routeBodyLimits } from './middleware/route-body-limits.js';
 import { keelModules } from './modules.js';
 import { registerOpenApi } from './openapi.js';
 import { registerSignIn, signInRoute } from './routes/auth.js';
+import { datasetUploadPath } from './routes/evals/datasets.js';
 import { registerHealth, registerMetrics } from './routes/health.js';
 import { UPLOAD_LIMIT_BYTES, uploadPath } from './routes/rag/collections.js';
 
@@ -81,12 +82,15 @@ export function createApp(services: KeelServices, options: CreateAppOptions = {}
       }),
     );
   }
-  // Per-route body limits (document uploads carry files: their own, larger limit).
+  // Per-route body limits (document and dataset uploads carry files: their own, larger limits).
   app.use(
     '*',
     routeBodyLimits({
       ceiling: services.config.server.bodyLimit,
-      uploads: { path: uploadPath, limitBytes: UPLOAD_LIMIT_BYTES },
+      uploads: [
+        { path: uploadPath, limitBytes: UPLOAD_LIMIT_BYTES },
+        { path: datasetUploadPath, limitBytes: services.evals.uploadLimitBytes },
+      ],
     }),
   );
   app.use('*', rejectNulInUrl());

@@ -29,8 +29,8 @@ const modelInputPaths = [
 export interface RouteBodyLimitOptions {
   /** The configured ceiling (`server.bodyLimit`). */
   ceiling: number;
-  /** Paths that receive uploads, and their limit. */
-  uploads: { path: RegExp; limitBytes: number };
+  /** Paths that receive uploads (documents, datasets …), each with its limit. */
+  uploads: { path: RegExp; limitBytes: number }[];
 }
 
 /** The limit for a path (not for uploads). */
@@ -51,7 +51,6 @@ function tooLarge(limitBytes: number, message: string): () => never {
 export function routeBodyLimits(options: RouteBodyLimitOptions): MiddlewareHandler {
   const modelInput = Math.min(MODEL_INPUT_LIMIT_BYTES, options.ceiling);
   const other = Math.min(DEFAULT_BODY_LIMIT_BYTES, options.ceiling);
-  const uploadLimit = Math.max(options.ceiling, options.uploads.limitBytes);
   const byLimit = new Map<number, MiddlewareHandler>();
   for (const limit of new Set([modelInput, other])) {
     byLimit.set(
@@ -62,15 +61,19 @@ export function routeBodyLimits(options: RouteBodyLimitOptions): MiddlewareHandl
       ),
     );
   }
-  const uploads = limitBody(
-    uploadLimit,
-    tooLarge(uploadLimit, `The upload is larger than ${uploadLimit} bytes; send fewer or smaller files.`),
-  );
+  const uploads = options.uploads.map(({ path, limitBytes }) => {
+    const limit = Math.max(options.ceiling, limitBytes);
+    const handler = limitBody(
+      limit,
+      tooLarge(limit, `The upload is larger than ${limit} bytes; send fewer or smaller files.`),
+    );
+    return { path, handler };
+  });
   return (c, next) => {
     const method = c.req.method;
     if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return next();
     const path = c.req.path;
-    if (options.uploads.path.test(path)) return uploads(c, next);
+    for (const upload of uploads) if (upload.path.test(path)) return upload.handler(c, next);
     return byLimit.get(bodyLimitFor(path, options.ceiling))!(c, next);
   };
 }
