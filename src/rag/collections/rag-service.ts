@@ -18,6 +18,7 @@ import type { AuditRecorder } from '../../audit/index.js';
 import { KeelError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { KeelMetrics } from '../../core/metrics.js';
+import type { GuardrailOutcome, GuardrailRequest } from '../../guardrails/index.js';
 import type { JobService } from '../../jobs/index.js';
 import type {
   CallContext,
@@ -55,6 +56,8 @@ export interface RagCaller {
   keyId: string | null;
   actor: string | null;
   signal?: AbortSignal | undefined;
+  /** The guardrail policy an answer runs under (resolved by the caller, as for any model call). */
+  guardrails?: GuardrailRequest | undefined;
 }
 
 export interface RagServiceOptions {
@@ -77,10 +80,12 @@ const CATCH_UP_INTERVAL_MS = 250;
 function answerRequest(
   question: string,
   prepared: { model: string; contexts: RetrievedChunk[]; config: CollectionConfig },
-  signal: AbortSignal | undefined,
+  caller: RagCaller,
 ): GenerationRequest {
   const answer = prepared.config.answer;
+  const signal = caller.signal;
   return {
+    ...(caller.guardrails ? { guardrails: caller.guardrails } : {}),
     model: prepared.model,
     prompt: renderAnswerPrompt(question, prepared.contexts, prepared.config),
     parameters: {
@@ -90,6 +95,21 @@ function answerRequest(
     },
     ...(signal ? { abortSignal: signal } : {}),
   };
+}
+
+/** A question the policy blocked is refused as on every other model route (`guardrail_blocked`). */
+function refuseBlockedQuestion(outcome: GuardrailOutcome | undefined): void {
+  if (outcome?.blocked !== 'input') return;
+  const types = [
+    ...new Set(
+      outcome.input.filter((decision) => decision.action === 'block').map((decision) => decision.type),
+    ),
+  ];
+  throw new KeelError(
+    'guardrail_blocked',
+    `The question was rejected by guardrail policy "${outcome.policy}" (${types.join(', ')}).`,
+    { data: { policy: outcome.policy, types } },
+  );
 }
 
 const askContext = (caller: RagCaller): CallContext => ({
@@ -623,9 +643,10 @@ export class RagService {
     if (!prepared.answerable) return this.#notAnswered(prepared);
     const context = askContext(caller);
     const outcome = await this.options.generation.generate(
-      answerRequest(input.question, prepared, caller.signal),
+      answerRequest(input.question, prepared, caller),
       context,
     );
+    refuseBlockedQuestion(outcome.guardrails);
     return this.#finish(prepared, outcome.text, outcome.usage, context);
   }
 
@@ -643,9 +664,10 @@ export class RagService {
     }
     const context = askContext(caller);
     const outcome = await this.options.generation.stream(
-      answerRequest(input.question, prepared, caller.signal),
+      answerRequest(input.question, prepared, caller),
       context,
     );
+    refuseBlockedQuestion(outcome.guardrails);
     return (async function* () {
       yield {
         type: 'contexts',

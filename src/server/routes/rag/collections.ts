@@ -26,7 +26,8 @@ import {
 import { KeelError } from '../../../core/errors.js';
 import type { CollectionRow, DocumentRow } from '../../../rag/collections/collection-store.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
-import { callerOf } from '../../project-scope.js';
+import { guardrailsFor } from '../../guardrails-scope.js';
+import { callerOf, projectScope } from '../../project-scope.js';
 import { requestSignal } from '../../request-signal.js';
 import { json, sse } from '../../respond.js';
 
@@ -446,7 +447,11 @@ export function registerRagRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServi
   );
   app.openapi(routes.ask, async (c) => {
     const body = c.req.valid('json');
-    const who = callerOf(c, 'invoke');
+    // The project's guardrail policy (or the one named in X-Keel-Guardrail-Policy) covers the answer.
+    const who = {
+      ...callerOf(c, 'invoke'),
+      guardrails: await guardrailsFor(c, services, projectScope(c, 'invoke')),
+    };
     const id = c.req.valid('param').id;
     if (!body.stream) return json(await rag.ask(who, id, body));
     const stream = await rag.askStream(who, id, body);
