@@ -94,6 +94,8 @@ describe.runIf(chromiumAvailable)('console shell', () => {
       '모델',
       '컬렉션',
       '사용량',
+      '평가',
+      '거버넌스',
     ]);
     for (const name of ['지시문', '테스트 입력', '변수', '매개변수'])
       await page
