@@ -33,8 +33,16 @@ export function requestContext(metrics: KeelMetrics): MiddlewareHandler<KeelEnv>
   };
 }
 
-/** The error dialect of a path's clients: OpenAI under /v1, watsonx.ai under /ml and /v2, else Keel. */
+/** The watsonx data-platform paths (prompt assets and sessions, also at the root; beta). */
+const watsonxPlatformPaths = /^\/(wx\/|v1\/prompts(\/|$)|v1\/prompt_sessions(\/|$)|v1-beta\/)/;
+
+/**
+ * The error dialect of a path's clients: watsonx.ai under /ml, /v2 and the data-platform paths,
+ * OpenAI under the rest of /v1, else Keel. Decided here, before any middleware can refuse the
+ * request (body limits, NUL bytes), so those refusals speak the same dialect as the route.
+ */
 export function errorFormatFor(path: string): ErrorFormat {
+  if (watsonxPlatformPaths.test(path)) return 'watsonx';
   if (path.startsWith('/v1/') || path === '/v1') return 'openai';
   if (path.startsWith('/ml/') || path.startsWith('/v2/') || path === '/ml' || path === '/v2')
     return 'watsonx';

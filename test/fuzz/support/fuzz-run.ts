@@ -53,7 +53,9 @@ function judge(
   if (status >= 500) return { failure: 'server-error', detail: text.slice(0, 200) };
   if (status < 400) return undefined;
   if (json === undefined) return { failure: 'not-json', detail: `${contentType}: ${text.slice(0, 120)}` };
-  const problem = errorShapeProblem(familyOf(request.path), status, json);
+  // The dialect of the path the server sees: a URL resolves dot segments (`/v1/prompts/../x`).
+  const pathname = new URL(request.path, 'http://keel.test').pathname;
+  const problem = errorShapeProblem(familyOf(pathname), status, json);
   return problem ? { failure: 'error-shape', detail: `${problem}: ${text.slice(0, 120)}` } : undefined;
 }
 

@@ -68,10 +68,17 @@ export interface Operation {
   family: ErrorFormat;
 }
 
-/** Which error dialect a path answers in (the server decides by prefix, as here). */
+/** The watsonx data-platform paths: prompt assets and sessions (also at the root), beta, search. */
+const watsonxPlatform = /^\/(wx\/|v1\/prompts(\/|$)|v1\/prompt_sessions(\/|$)|v1-beta\/)/;
+
+/**
+ * Which error dialect a path answers in (the server decides by prefix, as here): watsonx.ai under
+ * /ml, /v2 and the data-platform paths, OpenAI under the rest of /v1, else Keel.
+ */
 export function familyOf(pathname: string): ErrorFormat {
+  if (pathname.startsWith('/ml/') || pathname.startsWith('/v2/') || watsonxPlatform.test(pathname))
+    return 'watsonx';
   if (pathname.startsWith('/v1/')) return 'openai';
-  if (pathname.startsWith('/ml/')) return 'watsonx';
   return 'keel';
 }
 

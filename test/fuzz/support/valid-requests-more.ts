@@ -35,7 +35,8 @@ export function moreBodyFor(key: string, world: World): unknown {
     case 'POST /api/v1/use-cases/{id}/approaches':
       return { name: fresh('approach') };
     case 'POST /api/v1/assets':
-      return { use_case_id: b.useCaseId, kind: 'prompt_template', ref: b.template };
+      // B's template is tracked already (a fixture); its collection is not.
+      return { use_case_id: b.useCaseId, kind: 'rag_collection', ref: b.collectionId };
     case 'POST /api/v1/assets/{id}/validation-report':
       return { summary: 'looks fine', passed: true };
     case 'POST /api/v1/assets/{id}/transitions':
@@ -134,7 +135,7 @@ export function morePathValues(path: string, world: World): Record<string, strin
   if (at('/v2/spaces/')) return { space_id: b.spaceId };
   if (at('/ml/v4/deployments/')) return { deployment_id: b.deploymentId };
   if (at('/ml/v1/deployments/')) return { id_or_name: b.deploymentId };
-  if (at('/api/v1/data/')) return { name: 'fuzz_unknown_table' };
+  if (at('/api/v1/data/')) return { name: b.dataTable };
   return undefined;
 }
 

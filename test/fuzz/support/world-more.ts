@@ -1,8 +1,8 @@
 /**
  * @module test/fuzz/support/world-more
  * Project B's objects of the newer modules: a dataset and an evaluation run, a use case with an
- * approach, a tracked asset, a risk assessment and an approval-free governance trail, a space, a
- * deployment of B's template and a monitor on it. Like the rest of the world they carry marker
+ * approach, a tracked asset and a risk assessment, a space, a deployment of B's template and a
+ * monitor on it, and a data source (one table). Like the rest of the world they carry marker
  * strings, so any of them in an answer to an outsider is a leak.
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
@@ -16,6 +16,7 @@ export const moreMarkers = {
   spaceDescription: 'bsecret-space-desc-1907',
   deploymentDescription: 'bsecret-deployment-desc-4476',
   monitorName: 'bsecret-monitor-3351',
+  dataDescription: 'bsecret-data-desc-5038',
 };
 
 export interface MoreObjects {
@@ -29,6 +30,7 @@ export interface MoreObjects {
   deployment: string;
   deploymentId: string;
   monitorId: string;
+  dataTable: string;
 }
 
 /** Answers to the built-in questionnaire that make a minimal-risk use case. */
@@ -138,6 +140,24 @@ export async function buildMore(
       }),
     ),
   );
+  const dataTable = 'bsecret_sales';
+  await step('data source', undefined, async () => {
+    const form = new FormData();
+    form.set('file', new File(['region,amount\nnorth,1\nsouth,2\n'], 'sales.csv', { type: 'text/csv' }));
+    form.set('name', dataTable);
+    form.set('description', moreMarkers.dataDescription);
+    const encoded = new Response(form);
+    const answer = await send(app, {
+      method: 'POST',
+      path: '/api/v1/data/sources',
+      headers: inB,
+      key: TEST_ADMIN_KEY,
+      rawBody: new Uint8Array(await encoded.arrayBuffer()),
+      contentType: encoded.headers.get('content-type'),
+    });
+    if (answer.status >= 300)
+      throw new Error(`fixture data source answered ${answer.status}: ${answer.text}`);
+  });
   return {
     dataset,
     evaluationId,
@@ -149,5 +169,6 @@ export async function buildMore(
     deployment,
     deploymentId,
     monitorId,
+    dataTable,
   };
 }
