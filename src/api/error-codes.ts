@@ -52,6 +52,9 @@ export const errorCodes = {
   threshold_failed: { status: 422, exit: 3, title: 'An evaluation threshold failed' },
   data_query_refused: { status: 400, exit: 2, title: 'Query refused: only one read-only SELECT is allowed' },
   invalid_data_file: { status: 422, exit: 65, title: 'Data file could not be read' },
+  document_corrupt: { status: 422, exit: 65, title: 'Document is corrupt or unreadable' },
+  document_encrypted: { status: 422, exit: 65, title: 'Document is password-protected' },
+  ocr_unavailable: { status: 501, exit: 69, title: 'OCR (tesseract) is not installed' },
 } as const satisfies Record<string, { status: number; exit: number; title: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -26,3 +26,6 @@ export const ragModule: KeelModule<RagDeps, { rag: RagService }> = {
   }),
 };
 export type { AskEvent } from './collections/rag-service.js';
+// Document loading, for text extraction (src/extraction).
+export { loadDocument } from './loading/load-document.js';
+export { ocrAvailability, ocrInstallHint, ocrPdfPages } from './loading/ocr.js';

@@ -13,6 +13,7 @@ import { deploymentsModule } from '../deployments/index.js';
 import { ledgerModule } from '../deployments/ledger/index.js';
 import { monitoringModule } from '../deployments/monitoring/index.js';
 import { evalsModule } from '../evals/index.js';
+import { extractionModule } from '../extraction/index.js';
 import { governanceModule } from '../governance/index.js';
 import { guardrailsModule } from '../guardrails/index.js';
 import { jobsModule } from '../jobs/index.js';
@@ -52,6 +53,8 @@ import {
   registerWatsonxPromptRoutes,
 } from './routes/watsonx/index.js';
 import { registerTextChat } from './routes/watsonx/text-chat.js';
+import { registerTextExtraction } from './routes/watsonx/text-extraction.js';
+import { registerProjectFiles } from './routes/watsonx/text-extraction-files.js';
 import { registerTextGeneration } from './routes/watsonx/text-generation.js';
 
 /** Registers a module's routes (behind authentication) on the app. */
@@ -115,6 +118,10 @@ export const keelModules = [
   withRoutes(governanceModule, registerGovernanceRoutes),
   withRoutes(deploymentsModule, registerDeploymentRoutes),
   withRoutes(dataModule, registerDataRoutes),
+  withRoutes(extractionModule, (app, services) => {
+    registerProjectFiles(app, services);
+    registerTextExtraction(app, services);
+  }),
 ] as const;
 
 type ApiOf<M> = M extends KeelModule<never, infer Api> ? Api : never;

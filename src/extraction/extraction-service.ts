@@ -1,0 +1,289 @@
+/**
+ * @module extraction/extraction-service
+ * Text extractions in watsonx.ai's shape: a request names a document and a results file in the
+ * project's files (`document_reference` / `results_reference`, `location.file_name` or `path`),
+ * Keel records it and queues a `text.extraction` job; the job reads the document, extracts it
+ * (see extract-document.ts) and writes Markdown, or JSON when the results file ends in `.json` or
+ * `assembly_json` was asked for. Status, page count and any coded error come back in `results`.
+ * A delete cancels the job and hides the extraction; every create and delete is audited.
+ */
+import type { AuditLog } from '../audit/index.js';
+import { KeelError } from '../core/errors.js';
+import { newId } from '../core/ids.js';
+import type { Logger } from '../core/logger.js';
+import type { Job, JobService } from '../jobs/index.js';
+import type { DatabaseV1 } from '../spec/database.js';
+import { extractDocument, toMarkdown } from './extract-document.js';
+import { ProjectFiles } from './project-files.js';
+
+export const EXTRACTION_KIND = 'text.extraction';
+
+export interface DataReference {
+  type?: string | undefined;
+  connection?: { id?: string | undefined; [key: string]: unknown } | undefined;
+  location?:
+    | { file_name?: string | undefined; path?: string | undefined; [key: string]: unknown }
+    | undefined;
+  [key: string]: unknown;
+}
+
+export interface CreateExtractionInput {
+  document_reference: DataReference;
+  results_reference: DataReference;
+  steps?: Record<string, unknown> | undefined;
+  assembly_json?: Record<string, unknown> | undefined;
+  assembly_md?: Record<string, unknown> | undefined;
+  custom?: Record<string, unknown> | undefined;
+}
+
+interface ExtractionRow {
+  id: string;
+  project_id: string;
+  job_id: string;
+  document_reference: DataReference;
+  results_reference: DataReference;
+  output_format: 'markdown' | 'json';
+  request: Record<string, unknown>;
+  created_at: Date | string;
+}
+
+interface ExtractionPayload {
+  extraction_id: string;
+  document: string;
+  results: string;
+  format: 'markdown' | 'json';
+}
+
+interface ExtractionOutcome {
+  number_pages_processed: number;
+  engine: string;
+  media_type: string;
+  tables: number;
+  ocr: { available: boolean; pages: number[]; note?: string };
+  warnings: string[];
+  results_file: string;
+}
+
+/** The file a reference names: `location.file_name`, else `location.path`. */
+export function referencedFile(
+  reference: DataReference,
+  field: 'document_reference' | 'results_reference',
+): string {
+  const name = reference?.location?.file_name ?? reference?.location?.path;
+  if (typeof name === 'string' && name.trim()) return name.trim();
+  throw new KeelError('invalid_request', `${field}.location.file_name (or .path) is required.`, {
+    issues: [
+      { code: 'required', path: [field, 'location', 'file_name'], message: 'name a file of the project' },
+    ],
+  });
+}
+
+const statusOf: Record<Job['status'], string> = {
+  queued: 'submitted',
+  running: 'running',
+  succeeded: 'completed',
+  failed: 'failed',
+  cancelled: 'failed',
+};
+
+function iso(value: Date | string | null | undefined): string | undefined {
+  return value ? new Date(value).toISOString() : undefined;
+}
+
+export interface TextExtractionDeps {
+  db: DatabaseV1;
+  jobs: JobService;
+  audit: AuditLog;
+  logger: Logger;
+  dataDir: string;
+}
+
+export class TextExtractionService {
+  readonly files: ProjectFiles;
+
+  constructor(private readonly deps: TextExtractionDeps) {
+    this.files = new ProjectFiles(deps.dataDir);
+    deps.jobs.register<ExtractionPayload, ExtractionOutcome>(EXTRACTION_KIND, {
+      maxAttempts: 2,
+      concurrency: 2,
+      describe: (payload) => ({ extraction_id: payload.extraction_id, document: payload.document }),
+      run: async (ctx) => {
+        const { payload } = ctx;
+        const projectId = ctx.job.projectId;
+        await ctx.progress(0, 1, 'reading the document');
+        const data = await this.files.read(projectId, payload.document);
+        const document = await extractDocument(data, { fileName: payload.document, signal: ctx.signal });
+        const output =
+          payload.format === 'json' ? `${JSON.stringify(document, null, 2)}\n` : toMarkdown(document);
+        await this.files.write(projectId, payload.results, Buffer.from(output, 'utf8'));
+        await ctx.progress(1, 1, `${document.page_count} pages extracted`);
+        return {
+          number_pages_processed: document.page_count,
+          engine: document.engine,
+          media_type: document.media_type,
+          tables: document.tables.length,
+          ocr: document.ocr,
+          warnings: document.warnings,
+          results_file: payload.results,
+        };
+      },
+    });
+  }
+
+  async create(projectId: string, actor: string | null, input: CreateExtractionInput) {
+    const document = referencedFile(input.document_reference, 'document_reference');
+    const results = referencedFile(input.results_reference, 'results_reference');
+    // Both names are checked (and the document must exist) before anything is queued.
+    this.files.pathOf(projectId, results);
+    await this.files.info(projectId, document).catch(() => {
+      throw new KeelError(
+        'not_found',
+        `No file "${document}" in this project; upload it first (PUT /api/v1/files/{name}).`,
+        {
+          issues: [
+            {
+              code: 'file_not_found',
+              path: ['document_reference', 'location', 'file_name'],
+              message: 'no such file',
+            },
+          ],
+        },
+      );
+    });
+    const format: 'markdown' | 'json' =
+      input.assembly_json !== undefined || /\.json$/i.test(results) ? 'json' : 'markdown';
+    const id = newId('tex');
+    const request = {
+      ...(input.steps ? { steps: input.steps } : {}),
+      ...(input.assembly_json ? { assembly_json: input.assembly_json } : {}),
+      ...(input.assembly_md ? { assembly_md: input.assembly_md } : {}),
+      ...(input.custom ? { custom: input.custom } : {}),
+    };
+    await this.deps.db.transaction(async (tx) => {
+      const job = await this.deps.jobs.enqueue<ExtractionPayload>(
+        {
+          projectId,
+          kind: EXTRACTION_KIND,
+          payload: { extraction_id: id, document, results, format },
+          createdBy: actor,
+          total: 1,
+        },
+        { tx },
+      );
+      await tx.query(
+        `INSERT INTO text_extractions (id, project_id, job_id, document_reference, results_reference, output_format, request, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [
+          id,
+          projectId,
+          job.id,
+          JSON.stringify(input.document_reference),
+          JSON.stringify(input.results_reference),
+          format,
+          JSON.stringify(request),
+          actor,
+        ],
+      );
+    });
+    this.deps.jobs.notify();
+    this.deps.audit.record({
+      action: 'text_extraction.create',
+      projectId,
+      target: { type: 'text_extraction', id },
+      after: { document, results, format },
+    });
+    return this.get(projectId, id);
+  }
+
+  async #row(projectId: string, id: string): Promise<ExtractionRow> {
+    const { rows } = await this.deps.db.query<ExtractionRow>(
+      'SELECT * FROM text_extractions WHERE id = $1 AND project_id = $2 AND deleted_at IS NULL',
+      [id, projectId],
+    );
+    if (!rows[0])
+      throw new KeelError('not_found', `No text extraction ${id} in this project.`, { data: { id } });
+    return rows[0];
+  }
+
+  async #json(row: ExtractionRow) {
+    const job = await this.deps.jobs
+      .get<ExtractionPayload, ExtractionOutcome>(row.job_id)
+      .catch(() => undefined);
+    const outcome = job?.result ?? undefined;
+    const error =
+      job?.status === 'cancelled'
+        ? { code: 'cancelled', message: 'The extraction was cancelled.' }
+        : job?.error;
+    return {
+      metadata: {
+        id: row.id,
+        created_at: iso(row.created_at),
+        ...(job ? { modified_at: iso(job.updatedAt) } : {}),
+        project_id: row.project_id,
+      },
+      entity: {
+        document_reference: row.document_reference,
+        results_reference: row.results_reference,
+        ...row.request,
+        results: {
+          status: job ? statusOf[job.status] : 'failed',
+          number_pages_processed: outcome?.number_pages_processed ?? 0,
+          ...(job?.startedAt ? { running_at: iso(job.startedAt) } : {}),
+          ...(job?.finishedAt && job.status === 'succeeded' ? { completed_at: iso(job.finishedAt) } : {}),
+          ...(error ? { error: { code: error.code, message: error.message } } : {}),
+          ...(outcome
+            ? {
+                keel: {
+                  job_id: row.job_id,
+                  engine: outcome.engine,
+                  media_type: outcome.media_type,
+                  tables: outcome.tables,
+                  ocr: outcome.ocr,
+                  warnings: outcome.warnings,
+                  output_format: row.output_format,
+                },
+              }
+            : { keel: { job_id: row.job_id, output_format: row.output_format } }),
+        },
+      },
+    };
+  }
+
+  async get(projectId: string, id: string) {
+    return this.#json(await this.#row(projectId, id));
+  }
+
+  async list(projectId: string, options: { start?: string | undefined; limit?: number | undefined } = {}) {
+    const limit = Math.min(Math.max(options.limit ?? 100, 1), 200);
+    const offset = Math.max(Number.parseInt(options.start ?? '0', 10) || 0, 0);
+    const { rows } = await this.deps.db.query<ExtractionRow>(
+      `SELECT * FROM text_extractions WHERE project_id = $1 AND deleted_at IS NULL
+        ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3`,
+      [projectId, limit + 1, offset],
+    );
+    const { rows: counted } = await this.deps.db.query<{ n: number | string }>(
+      'SELECT count(*) AS n FROM text_extractions WHERE project_id = $1 AND deleted_at IS NULL',
+      [projectId],
+    );
+    const page = rows.slice(0, limit);
+    return {
+      resources: await Promise.all(page.map((row) => this.#json(row))),
+      limit,
+      total_count: Number(counted[0]?.n ?? 0),
+      ...(rows.length > limit ? { next: { start: String(offset + limit) } } : {}),
+    };
+  }
+
+  /** Cancels the job (if it still runs) and removes the extraction from the project's list. */
+  async delete(projectId: string, id: string, options: { hardDelete?: boolean } = {}): Promise<void> {
+    const row = await this.#row(projectId, id);
+    await this.deps.jobs.cancel(row.job_id, { projectId }).catch(() => undefined);
+    await this.deps.db.query('UPDATE text_extractions SET deleted_at = now() WHERE id = $1', [id]);
+    this.deps.audit.record({
+      action: 'text_extraction.delete',
+      projectId,
+      target: { type: 'text_extraction', id },
+      detail: { hardDelete: options.hardDelete ?? false },
+    });
+  }
+}
