@@ -33,17 +33,6 @@ function percentile(samples: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-async function timed(count: number, run: (index: number) => Promise<unknown>): Promise<number[]> {
-  for (let index = 0; index < Math.min(50, count); index++) await run(index); // warm-up
-  const samples: number[] = [];
-  for (let index = 0; index < count; index++) {
-    const started = performance.now();
-    await run(index);
-    samples.push(performance.now() - started);
-  }
-  return samples;
-}
-
 async function overhead(dir: string) {
   const file = path.join(dir, 'points.parquet');
   const maker = await (await DuckDBInstance.create(':memory:')).connect();
@@ -53,23 +42,32 @@ async function overhead(dir: string) {
   const direct = await (await DuckDBInstance.create(':memory:', { threads: '1' })).connect();
   await direct.run(`CREATE VIEW points AS SELECT * FROM read_parquet('${file}')`);
   const sql = (index: number) => `SELECT * FROM points WHERE id = ${(index * 7919) % ROWS}`;
-  const directMs = await timed(ITERATIONS, async (index) =>
-    (await direct.runAndReadAll(sql(index))).getRowsJson(),
-  );
-
   const keel = await createTestKeel({ config: { logging: { level: 'silent' } } });
   const service = new DataService({ db: keel.services.db, audit: noAudit, dataDir: dir, localRoots: [dir] });
   const projectId = (await keel.services.db.query<{ id: string }>('SELECT id FROM projects LIMIT 1')).rows[0]!
     .id;
   await service.add(projectId, { name: 'points', localPath: file });
-  const serviceMs = await timed(ITERATIONS, (index) => service.query(projectId, { sql: sql(index) }));
-
   // The server's own DataService reads the same source row (same database).
-  const httpMs = await timed(ITERATIONS, async (index) => {
-    const response = await keel.call('/api/v1/data/query', { json: { sql: sql(index) } });
-    if (response.status !== 200) throw new Error(await response.text());
-    return response.json();
-  });
+  const paths = [
+    async (index: number) => (await direct.runAndReadAll(sql(index))).getRowsJson(),
+    (index: number) => service.query(projectId, { sql: sql(index) }),
+    async (index: number) => {
+      const response = await keel.call('/api/v1/data/query', { json: { sql: sql(index) } });
+      if (response.status !== 200) throw new Error(await response.text());
+      return response.json();
+    },
+  ];
+  // Interleaved, so a busy machine slows every path alike.
+  const samples: number[][] = [[], [], []];
+  for (let index = -50; index < ITERATIONS; index++) {
+    for (let offset = 0; offset < paths.length; offset++) {
+      const which = (index + 50 + offset) % paths.length;
+      const started = performance.now();
+      await paths[which]!(Math.abs(index));
+      if (index >= 0) samples[which]!.push(performance.now() - started);
+    }
+  }
+  const [directMs, serviceMs, httpMs] = samples as [number[], number[], number[]];
   service.close();
   await keel.close();
   return { directMs, serviceMs, httpMs };

@@ -224,18 +224,27 @@ export class DataService {
   async catalog(projectId: string, name: string): Promise<TableCatalog> {
     const source = await this.source(projectId, name);
     const engine = await this.engine(projectId);
-    const connection = await engine.connect();
+    const connection = await engine.acquire();
+    let healthy = false;
     try {
-      return await describeTable(connection, source.name, source.description, source.column_descriptions);
+      const table = await describeTable(
+        connection,
+        source.name,
+        source.description,
+        source.column_descriptions,
+      );
+      healthy = true;
+      return table;
     } finally {
-      connection.closeSync();
+      engine.release(connection, healthy);
     }
   }
 
   /** Runs one read-only SELECT over the project's tables. */
   async query(projectId: string, request: QueryRequest): Promise<QueryResult & { tables: string[] }> {
     const engine = await this.engine(projectId);
-    const connection = await engine.connect();
+    const connection = await engine.acquire();
+    let healthy = false;
     try {
       const { tables } = await checkReadOnly(connection, request.sql, engine.tables);
       const maxRows = Math.min(request.maxRows ?? this.maxRows, this.maxRows);
@@ -255,8 +264,11 @@ export class DataService {
           truncated: result.truncated,
         },
       });
+      healthy = true;
       return { ...result, tables };
     } catch (error) {
+      // A refusal by the checks leaves the connection as it was.
+      healthy = error instanceof KeelError && error.code !== 'timeout' && error.code !== 'client_closed';
       this.options.audit.record({
         action: 'data.query.refused',
         projectId,
@@ -268,7 +280,7 @@ export class DataService {
       });
       throw error;
     } finally {
-      connection.closeSync();
+      engine.release(connection, healthy);
     }
   }
 

@@ -51,8 +51,12 @@ export async function openInstance(options: EngineOptions): Promise<DuckDBInstan
   });
 }
 
+/** Connections kept open per engine between queries (a connection runs one query at a time). */
+const IDLE_CONNECTIONS = 4;
+
 export class ProjectEngine {
   readonly tables: ReadonlySet<string>;
+  private readonly idle: DuckDBConnection[] = [];
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -84,11 +88,22 @@ export class ProjectEngine {
     return new ProjectEngine(instance, new Set(sources.map((source) => source.name.toLowerCase())));
   }
 
-  connect(): Promise<DuckDBConnection> {
-    return this.instance.connect();
+  /** A connection from the idle pool, or a new one. */
+  async acquire(): Promise<DuckDBConnection> {
+    return this.idle.pop() ?? this.instance.connect();
+  }
+
+  /**
+   * Returns a connection after a query that ended normally; one that was interrupted or failed
+   * is closed instead (its state is not trusted).
+   */
+  release(connection: DuckDBConnection, healthy: boolean): void {
+    if (healthy && this.idle.length < IDLE_CONNECTIONS) this.idle.push(connection);
+    else connection.closeSync();
   }
 
   close(): void {
+    for (const connection of this.idle.splice(0)) connection.closeSync();
     this.instance.closeSync();
   }
 }
