@@ -56,6 +56,8 @@ import { registerTextChat } from './routes/watsonx/text-chat.js';
 import { registerTextExtraction } from './routes/watsonx/text-extraction.js';
 import { registerProjectFiles } from './routes/watsonx/text-extraction-files.js';
 import { registerTextGeneration } from './routes/watsonx/text-generation.js';
+import { registerWatsonxModelsRepository } from './routes/watsonx/models-repository.js';
+import { registerUtilityTools } from './routes/watsonx/utility-tools.js';
 
 /** Registers a module's routes (behind authentication) on the app. */
 export type RegisterRoutes = (app: OpenAPIHono<KeelEnv>, services: KeelServices) => void;
@@ -115,9 +117,17 @@ export const keelModules = [
     registerWatsonxPromptRoutes(app, services);
   }),
   withRoutes(evalsModule, registerEvalRoutes),
-  withRoutes(governanceModule, registerGovernanceRoutes),
+  withRoutes(governanceModule, (app, services) => {
+    registerGovernanceRoutes(app, services);
+    // watsonx repository models (/ml/v4/models) are governed model assets.
+    registerWatsonxModelsRepository(app, services);
+  }),
   withRoutes(deploymentsModule, registerDeploymentRoutes),
-  withRoutes(dataModule, registerDataRoutes),
+  withRoutes(dataModule, (app, services) => {
+    registerDataRoutes(app, services);
+    // watsonx utility agent tools: RAGQuery, SQLQuery (this module's read-only SQL), Webcrawler.
+    registerUtilityTools(app, services);
+  }),
   withRoutes(extractionModule, (app, services) => {
     registerProjectFiles(app, services);
     registerTextExtraction(app, services);
