@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -145,12 +145,26 @@ describe('DataService', () => {
     expect((await service.sources('p1')).map((source) => source.name)).toEqual(['people']);
   });
 
+  it('answers a coded error when a local source file disappeared from disk', async () => {
+    const allowed = path.join(dir, 'allowed');
+    await mkdir(allowed, { recursive: true });
+    const file = path.join(allowed, 'gone.csv');
+    await writeFile(file, 'a\n1\n');
+    await service.add('p2', { name: 'gone', localPath: file });
+    await rm(file);
+    expect(await codeOf(service.query('p2', { sql: 'SELECT 1' }))).toBe(
+      'invalid_data_file:unreadable_source',
+    );
+    await service.remove('p2', 'gone');
+    expect((await service.query('p2', { sql: 'SELECT count(*) FROM orders' })).rows).toEqual([[1]]);
+  });
+
   it('accepts local paths only under allowed folders', async () => {
     expect(await codeOf(service.add('p1', { name: 'leak', localPath: outside }))).toBe(
       'forbidden:local_path_not_allowed',
     );
     const allowed = path.join(dir, 'allowed');
-    await import('node:fs/promises').then((fs) => fs.mkdir(allowed, { recursive: true }));
+    await mkdir(allowed, { recursive: true });
     await writeFile(path.join(allowed, 'cities.json'), '[{"city":"Seoul","pop":9.4}]');
     await service.add('p1', { name: 'cities', localPath: path.join(allowed, 'cities.json') });
     const joined = await service.query('p1', {

@@ -298,7 +298,16 @@ export class DataService {
     let engine = this.engines.get(projectId);
     if (!engine) {
       engine = this.sources(projectId).then((sources) =>
-        ProjectEngine.open(sources, { memoryLimit: this.memoryLimit }),
+        ProjectEngine.open(sources, { memoryLimit: this.memoryLimit }).catch((error: unknown) => {
+          // A source file removed or changed on disk since it was added.
+          throw new KeelError(
+            'invalid_data_file',
+            `A source of this project can no longer be read: ${messageOf(error)}`,
+            {
+              issues: [{ code: 'unreadable_source', path: ['sources'], message: messageOf(error) }],
+            },
+          );
+        }),
       );
       engine.catch(() => this.engines.delete(projectId));
       this.engines.set(projectId, engine);
