@@ -84,7 +84,7 @@ describe('watsonx utility agent tools through the official SDK', () => {
     const noCollection = await failure(
       watsonx.runUtilityAgentToolByName({
         toolId: 'RAGQuery',
-        wxUtilityAgentToolsRunRequest: { input: 'x' },
+        wxUtilityAgentToolsRunRequest: { input: 'x' } as never,
       }),
     );
     expect(noCollection.status).toBe(400);
