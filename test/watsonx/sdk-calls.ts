@@ -234,24 +234,30 @@ export const sdkCalls: Record<string, Call> = {
   deleteTaxonomy: ({ sdk }) => sdk.deleteTaxonomy({ id: 'missing' }),
 
   // Repository models
-  createModel: ({ sdk }) => sdk.createModel({ name: 'm', type: 'custom_foundation_model_1.0' } as never),
+  createModel: (ctx) =>
+    ctx.sdk
+      .createModel({ name: 'm', type: 'custom_foundation_model_1.0' } as never)
+      .then(remember<{ metadata?: { id?: string } }>(ctx, 'model', (r) => r.metadata?.id)),
   listModels: ({ sdk }) => sdk.listModels({}),
-  getModel: ({ sdk }) => sdk.getModel({ modelId: 'missing' }),
-  updateModel: ({ sdk }) =>
-    sdk.updateModel({ modelId: 'missing', jsonPatch: [{ op: 'replace', path: '/name', value: 'x' }] }),
-  deleteModel: ({ sdk }) => sdk.deleteModel({ modelId: 'missing' }),
+  getModel: (ctx) => ctx.sdk.getModel({ modelId: id(ctx, 'model') }),
+  updateModel: (ctx) =>
+    ctx.sdk.updateModel({
+      modelId: id(ctx, 'model'),
+      jsonPatch: [{ op: 'replace', path: '/name', value: 'x' }],
+    }),
+  deleteModel: (ctx) => ctx.sdk.deleteModel({ modelId: id(ctx, 'model') }),
 
-  // Utility agent tools and audio
+  // Utility agent tools (Keel's own: RAGQuery, SQLQuery, Webcrawler) and audio
   listUtilityAgentTools: ({ sdk }) => sdk.listUtilityAgentTools(),
-  getUtilityAgentTool: ({ sdk }) => sdk.getUtilityAgentTool({ toolId: 'GoogleSearch' }),
+  getUtilityAgentTool: ({ sdk }) => sdk.getUtilityAgentTool({ toolId: 'SQLQuery' }),
   runUtilityAgentTool: ({ sdk }) =>
     sdk.runUtilityAgentTool({
-      wxUtilityAgentToolsRunRequest: { tool_name: 'GoogleSearch', input: 'x' },
+      wxUtilityAgentToolsRunRequest: { tool_name: 'SQLQuery', input: 'SELECT 1 AS one' },
     } as never),
   runUtilityAgentToolByName: ({ sdk }) =>
     sdk.runUtilityAgentToolByName({
-      toolId: 'GoogleSearch',
-      wxUtilityAgentToolsRunRequest: { input: 'x' },
+      toolId: 'SQLQuery',
+      wxUtilityAgentToolsRunRequest: { input: 'SELECT 1 AS one' },
     } as never),
   transcribeAudio: ({ sdk }) =>
     sdk.transcribeAudio({ model: 'openai/whisper-tiny', file: Buffer.from('RIFF') } as never),
