@@ -21,7 +21,7 @@ const ref = (fileName: string) => ({
 async function upload(name: string, data: Uint8Array): Promise<Response> {
   return keel.call(`/api/v1/files/${encodeURIComponent(name)}?project_id=${projectId}`, {
     method: 'PUT',
-    body: data,
+    body: Buffer.from(data),
     headers: { 'content-type': 'application/octet-stream' },
   });
 }
@@ -29,7 +29,7 @@ async function upload(name: string, data: Uint8Array): Promise<Response> {
 async function finished(id: string) {
   for (let i = 0; i < 200; i++) {
     const { result } = await watsonx.getTextExtraction({ id, projectId });
-    const status = (result.entity.results as { status: string }).status;
+    const status = (result.entity?.results as { status: string } | undefined)?.status;
     if (status === 'completed' || status === 'failed') return result;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -66,16 +66,16 @@ describe('watsonx text extraction through the official SDK', () => {
       resultsReference: ref('results/q3.md'),
     });
     expect(created.status).toBe(201);
-    const id = created.result.metadata.id;
+    const id = created.result.metadata!.id;
     const done = await finished(id);
-    expect(done.entity.results).toMatchObject({ status: 'completed', number_pages_processed: 2 });
+    expect(done.entity!.results).toMatchObject({ status: 'completed', number_pages_processed: 2 });
 
     const markdown = await (await keel.call(`/api/v1/files/results%2Fq3.md?project_id=${projectId}`)).text();
     expect(markdown).toContain('<!-- page 2 -->');
     expect(markdown).toContain('| Region | Q1 | Q2 | Q3 |');
 
     const listed = await watsonx.listTextExtractions({ projectId });
-    expect(listed.result.resources?.map((resource) => resource.metadata.id)).toContain(id);
+    expect(listed.result.resources?.map((resource) => resource.metadata!.id)).toContain(id);
 
     await watsonx.deleteTextExtraction({ id, projectId });
     await expect(watsonx.getTextExtraction({ id, projectId })).rejects.toMatchObject({ status: 404 });
@@ -91,8 +91,8 @@ describe('watsonx text extraction through the official SDK', () => {
       documentReference: ref('menu.html'),
       resultsReference: ref('menu.json'),
     });
-    const done = await finished(created.result.metadata.id);
-    expect(done.entity.results).toMatchObject({ status: 'completed' });
+    const done = await finished(created.result.metadata!.id);
+    expect(done.entity!.results).toMatchObject({ status: 'completed' });
     const result = (await (await keel.call(`/api/v1/files/menu.json?project_id=${projectId}`)).json()) as {
       tables: { rows: string[][] }[];
     };
@@ -111,8 +111,8 @@ describe('watsonx text extraction through the official SDK', () => {
         documentReference: ref(file),
         resultsReference: ref(`${file}.md`),
       });
-      const done = await finished(created.result.metadata.id);
-      expect(done.entity.results).toMatchObject({ status: 'failed', error: { code } });
+      const done = await finished(created.result.metadata!.id);
+      expect(done.entity!.results).toMatchObject({ status: 'failed', error: { code } });
     }
   });
 
