@@ -142,7 +142,7 @@ describe('watsonx rerank, forecast and tasks through the official SDK', () => {
     expect(training.status).toBe(501);
     expect(training.body.errors[0]!.code).toBe('not_implemented');
     expect(training.body.errors[0]!.message).toMatch(/tuning/);
-    const tools = await failure(watsonx.listUtilityAgentTools());
-    expect(tools.status).toBe(501);
+    const taxonomies = await failure(watsonx.listTaxonomies({}));
+    expect(taxonomies.status).toBe(501);
   });
 });
