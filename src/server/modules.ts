@@ -21,6 +21,7 @@ import { modelsModule } from '../models/index.js';
 import { platformModule } from '../platform/index.js';
 import { promptsModule } from '../prompts/index.js';
 import { ragModule } from '../rag/index.js';
+import { tuningModule } from '../tuning/index.js';
 import type { KeelEnv, KeelServices } from './context.js';
 import { registerAudit } from './routes/audit.js';
 import { registerAuth } from './routes/auth.js';
@@ -44,6 +45,7 @@ import { modelLister, registerModels } from './routes/openai/models.js';
 import { registerProjects } from './routes/projects.js';
 import { registerPromptRoutes } from './routes/prompts/index.js';
 import { registerRagRoutes } from './routes/rag/collections.js';
+import { registerTuningRoutes } from './routes/tuning/index.js';
 import { registerUsage } from './routes/usage.js';
 import { registerEmbeddingsAndTokenization } from './routes/watsonx/embeddings.js';
 import { registerFoundationModels } from './routes/watsonx/foundation-models.js';
@@ -52,11 +54,11 @@ import {
   registerWatsonxModelRoutes,
   registerWatsonxPromptRoutes,
 } from './routes/watsonx/index.js';
+import { registerWatsonxModelsRepository } from './routes/watsonx/models-repository.js';
 import { registerTextChat } from './routes/watsonx/text-chat.js';
 import { registerTextExtraction } from './routes/watsonx/text-extraction.js';
 import { registerProjectFiles } from './routes/watsonx/text-extraction-files.js';
 import { registerTextGeneration } from './routes/watsonx/text-generation.js';
-import { registerWatsonxModelsRepository } from './routes/watsonx/models-repository.js';
 import { registerUtilityTools } from './routes/watsonx/utility-tools.js';
 
 /** Registers a module's routes (behind authentication) on the app. */
@@ -132,6 +134,7 @@ export const keelModules = [
     registerProjectFiles(app, services);
     registerTextExtraction(app, services);
   }),
+  withRoutes(tuningModule, registerTuningRoutes),
 ] as const;
 
 type ApiOf<M> = M extends KeelModule<never, infer Api> ? Api : never;

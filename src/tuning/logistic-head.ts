@@ -158,7 +158,7 @@ export async function trainLogisticHead(
   features: CharNgramSpec,
   options: HeadTrainingOptions = {},
   extra: {
-    validation?: LabelledText[];
+    validation?: LabelledText[] | undefined;
     onEpoch?: (record: EpochRecord, maxEpochs: number) => Promise<void> | void;
     signal?: AbortSignal;
   } = {},

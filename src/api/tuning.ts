@@ -1,0 +1,101 @@
+/**
+ * @module api/tuning
+ * Request and response schemas of `/api/v1/tuning/jobs` and `/api/v1/heads`.
+ */
+import { z } from '@hono/zod-openapi';
+
+const labelled = z.object({ text: z.string().max(20_000), label: z.string().min(1).max(200) });
+
+export const headJobRequestSchema = z
+  .object({
+    type: z.literal('head'),
+    name: z.string().min(1).max(63),
+    examples: z.array(labelled).min(1).max(200_000),
+    validation: z.array(labelled).max(100_000).optional(),
+    source: z.string().max(500).optional(),
+    options: z
+      .object({
+        seed: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31)
+          .optional(),
+        validation_fraction: z.number().gt(0).lt(1).optional(),
+        max_epochs: z.number().int().min(1).max(200).optional(),
+        patience: z.number().int().min(1).max(50).optional(),
+        learning_rate: z.number().gt(0).max(100).optional(),
+        l2: z.number().min(0).max(1).optional(),
+        class_weights: z.enum(['balanced', 'none']).optional(),
+        positive_label: z.string().min(1).max(200).optional(),
+        max_false_positive_rate: z.number().min(0).max(1).optional(),
+      })
+      .optional(),
+    features: z
+      .object({
+        dimensions: z
+          .number()
+          .int()
+          .min(2 ** 8)
+          .max(2 ** 22)
+          .optional(),
+        min_n: z.number().int().min(1).max(5).optional(),
+        max_n: z.number().int().min(1).max(5).optional(),
+      })
+      .optional(),
+  })
+  .openapi('HeadJobRequest');
+
+const classMetrics = z.object({
+  label: z.string(),
+  precision: z.number(),
+  recall: z.number(),
+  f1: z.number(),
+  support: z.number(),
+});
+
+export const headVersionSchema = z
+  .object({
+    name: z.string(),
+    version: z.number().int(),
+    created_at: z.string(),
+    kind: z.string(),
+    labels: z.array(z.string()),
+    features: z.record(z.string(), z.unknown()),
+    hyper_parameters: z.record(z.string(), z.unknown()),
+    dataset: z.record(z.string(), z.unknown()),
+    metrics: z.object({
+      accuracy: z.number(),
+      macro_f1: z.number(),
+      per_class: z.array(classMetrics),
+      confusion: z.array(z.array(z.number())),
+      count: z.number(),
+    }),
+    curve: z.array(z.object({ epoch: z.number(), train_loss: z.number(), validation_loss: z.number() })),
+    best_epoch: z.number(),
+    temperature: z.number(),
+    operating_point: z.object({ positive_label: z.string(), threshold: z.number() }).nullable(),
+    job_id: z.string().nullable(),
+    model: z.string(),
+  })
+  .openapi('HeadVersion');
+
+export const classifyRequestSchema = z
+  .object({
+    texts: z.array(z.string().max(20_000)).min(1).max(1000),
+    version: z.number().int().min(1).optional(),
+  })
+  .openapi('HeadClassifyRequest');
+
+export const classifyResponseSchema = z
+  .object({
+    model: z.string(),
+    version: z.number().int(),
+    predictions: z.array(
+      z.object({
+        label: z.string(),
+        scores: z.array(z.object({ label: z.string(), probability: z.number() })),
+      }),
+    ),
+  })
+  .openapi('HeadClassifyResponse');

@@ -1,0 +1,198 @@
+/**
+ * @module server/routes/tuning
+ * `/api/v1/tuning/jobs` (editors start head training; viewers list the jobs) and `/api/v1/heads`
+ * (viewers list heads and their versions and classify with them, as the model `head:<name>`).
+ */
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { jobJsonSchema } from '../../../api/jobs.js';
+import { keelErrorSchema } from '../../../api/platform.js';
+import {
+  classifyRequestSchema,
+  classifyResponseSchema,
+  headJobRequestSchema,
+  headVersionSchema,
+} from '../../../api/tuning.js';
+import { type Job, jobJson } from '../../../jobs/index.js';
+import { HEAD_JOB, type HeadVersionInfo, type TuningService } from '../../../tuning/index.js';
+import type { KeelEnv, KeelServices } from '../../context.js';
+import { callerOf } from '../../project-scope.js';
+import { json } from '../../respond.js';
+
+const errors = {
+  400: { description: 'Invalid request', content: { 'application/json': { schema: keelErrorSchema } } },
+  403: { description: 'Not allowed', content: { 'application/json': { schema: keelErrorSchema } } },
+  404: { description: 'Not found', content: { 'application/json': { schema: keelErrorSchema } } },
+  422: { description: 'Unusable dataset', content: { 'application/json': { schema: keelErrorSchema } } },
+} as const;
+const nameParam = z.object({ name: z.string().min(1).max(63) });
+
+const routes = {
+  start: createRoute({
+    method: 'post',
+    path: '/api/v1/tuning/jobs',
+    tags: ['Tuning'],
+    summary: 'Train a task head on labelled texts (a `tuning.head` job)',
+    request: { body: { content: { 'application/json': { schema: headJobRequestSchema } }, required: true } },
+    responses: {
+      202: { description: 'The queued job', content: { 'application/json': { schema: jobJsonSchema } } },
+      ...errors,
+    },
+  }),
+  jobs: createRoute({
+    method: 'get',
+    path: '/api/v1/tuning/jobs',
+    tags: ['Tuning'],
+    summary: "The project's tuning jobs, newest first",
+    responses: {
+      200: {
+        description: 'Jobs',
+        content: { 'application/json': { schema: z.object({ jobs: z.array(jobJsonSchema) }) } },
+      },
+      ...errors,
+    },
+  }),
+  heads: createRoute({
+    method: 'get',
+    path: '/api/v1/heads',
+    tags: ['Tuning'],
+    summary: "The project's heads (latest version of each)",
+    responses: {
+      200: {
+        description: 'Heads',
+        content: { 'application/json': { schema: z.object({ heads: z.array(headVersionSchema) }) } },
+      },
+      ...errors,
+    },
+  }),
+  head: createRoute({
+    method: 'get',
+    path: '/api/v1/heads/{name}',
+    tags: ['Tuning'],
+    summary: 'A head with every version, its lineage and metrics',
+    request: { params: nameParam },
+    responses: {
+      200: {
+        description: 'Versions, oldest first',
+        content: { 'application/json': { schema: z.object({ versions: z.array(headVersionSchema) }) } },
+      },
+      ...errors,
+    },
+  }),
+  classify: createRoute({
+    method: 'post',
+    path: '/api/v1/heads/{name}/classify',
+    tags: ['Tuning'],
+    summary: 'Classify texts with a head (calibrated probabilities)',
+    request: {
+      params: nameParam,
+      body: { content: { 'application/json': { schema: classifyRequestSchema } }, required: true },
+    },
+    responses: {
+      200: {
+        description: 'Predictions',
+        content: { 'application/json': { schema: classifyResponseSchema } },
+      },
+      ...errors,
+    },
+  }),
+};
+
+function versionJson(info: HeadVersionInfo) {
+  return {
+    name: info.name,
+    version: info.version,
+    created_at: info.createdAt,
+    kind: info.kind,
+    labels: info.labels,
+    features: { ...info.features },
+    hyper_parameters: { ...info.hyperParameters },
+    dataset: { ...info.dataset },
+    metrics: {
+      accuracy: info.metrics.accuracy,
+      macro_f1: info.metrics.macroF1,
+      per_class: info.metrics.perClass,
+      confusion: info.metrics.confusion,
+      count: info.metrics.count,
+    },
+    curve: info.curve.map((r) => ({
+      epoch: r.epoch,
+      train_loss: r.trainLoss,
+      validation_loss: r.validationLoss,
+    })),
+    best_epoch: info.bestEpoch,
+    temperature: info.temperature,
+    operating_point: info.operatingPoint
+      ? { positive_label: info.operatingPoint.positiveLabel, threshold: info.operatingPoint.threshold }
+      : null,
+    job_id: info.jobId,
+    model: `head:${info.name}`,
+  };
+}
+
+const defined = <T extends Record<string, unknown>>(o: T) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]: Exclude<T[K], undefined>;
+  };
+
+export function registerTuningRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServices): void {
+  // The runtime adds every module's api to the services; `tuning` is not yet named in KeelServices.
+  const { jobs, tuning } = services as KeelServices & { tuning: TuningService };
+  const show = (job: Job) => jobJson(job, jobs.handler(job.kind));
+
+  app.openapi(routes.start, async (c) => {
+    const caller = callerOf(c, 'write');
+    const body = c.req.valid('json');
+    const o = body.options ?? {};
+    const f = body.features ?? {};
+    const job = await tuning.startHead(
+      caller.projectId,
+      {
+        name: body.name,
+        examples: body.examples,
+        validation: body.validation,
+        source: body.source ?? null,
+        options: defined({
+          seed: o.seed,
+          validationFraction: o.validation_fraction,
+          maxEpochs: o.max_epochs,
+          patience: o.patience,
+          learningRate: o.learning_rate,
+          l2: o.l2,
+          classWeights: o.class_weights,
+          positiveLabel: o.positive_label,
+          maxFalsePositiveRate: o.max_false_positive_rate,
+        }),
+        features: defined({ dimensions: f.dimensions, minN: f.min_n, maxN: f.max_n }),
+      },
+      caller.actor,
+    );
+    return json(show(job), 202);
+  });
+
+  app.openapi(routes.jobs, async (c) => {
+    const { projectId } = callerOf(c, 'read');
+    const list = await jobs.list({ projectId, kind: HEAD_JOB, limit: 50 });
+    return json({ jobs: list.map(show) });
+  });
+
+  app.openapi(routes.heads, async (c) => {
+    const { projectId } = callerOf(c, 'read');
+    return json({ heads: (await tuning.list(projectId)).map(versionJson) });
+  });
+
+  app.openapi(routes.head, async (c) => {
+    const { projectId } = callerOf(c, 'read');
+    return json({ versions: (await tuning.versions(projectId, c.req.valid('param').name)).map(versionJson) });
+  });
+
+  app.openapi(routes.classify, async (c) => {
+    const { projectId } = callerOf(c, 'read');
+    const body = c.req.valid('json');
+    const result = await tuning.classify(projectId, c.req.valid('param').name, body.texts, body.version);
+    return json({
+      model: `head:${result.head.name}`,
+      version: result.head.version,
+      predictions: result.predictions,
+    });
+  });
+}
