@@ -2,16 +2,27 @@
  * @module test/fuzz/support/error-shape
  * Whether an error answer has the shape its route family promises (server/errors.ts): Keel
  * `{ error: { code, message } }`, OpenAI `{ error: { type, code, message } }`, watsonx
- * `{ errors: [{ code, message }], trace, status_code }` — with a stable, snake_case code.
+ * `{ errors: [{ code, message }], trace, status_code }` — with a stable, snake_case code; the MCP
+ * endpoint's transport answers JSON-RPC `{ jsonrpc: '2.0', error: { code: integer, message } }`.
  */
-import type { ErrorFormat } from '../../../src/server/context.js';
+import type { Family } from './openapi-operations.js';
 
 const stableCode = /^[a-z][a-z0-9_]*$/;
 
 /** The problem with `body` as an error of `family` answered with `status`, or undefined. */
-export function errorShapeProblem(family: ErrorFormat, status: number, body: unknown): string | undefined {
+export function errorShapeProblem(family: Family, status: number, body: unknown): string | undefined {
   if (!body || typeof body !== 'object') return 'the error body is not a JSON object';
   const record = body as Record<string, unknown>;
+  if (family === 'jsonrpc') {
+    // The MCP transport's own refusals are JSON-RPC errors; Keel's (keys, permissions) are Keel's.
+    if (record.jsonrpc === undefined) return errorShapeProblem('keel', status, body);
+    const error = record.error as Record<string, unknown> | undefined;
+    if (record.jsonrpc !== '2.0' || !error || typeof error !== 'object')
+      return 'JSON-RPC error without error';
+    if (!Number.isInteger(error.code)) return `JSON-RPC error.code ${String(error.code)}`;
+    if (typeof error.message !== 'string') return 'JSON-RPC error.message is not a string';
+    return undefined;
+  }
   if (family === 'watsonx') {
     const first = Array.isArray(record.errors)
       ? (record.errors[0] as Record<string, unknown> | undefined)

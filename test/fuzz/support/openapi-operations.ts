@@ -8,6 +8,9 @@ import type { ErrorFormat } from '../../../src/server/context.js';
 
 export type JsonSchema = Record<string, unknown>;
 
+/** An error dialect: the server's three, and JSON-RPC (the MCP endpoint's transport). */
+export type Family = ErrorFormat | 'jsonrpc';
+
 export interface OpenApiDocument {
   openapi: string;
   paths: Record<string, Record<string, OperationObject>>;
@@ -65,7 +68,7 @@ export interface Operation {
   responses: Record<string, Record<string, JsonSchema | undefined>>;
   /** True when the document says the operation needs no credentials. */
   public: boolean;
-  family: ErrorFormat;
+  family: Family;
 }
 
 /** The watsonx data-platform paths: prompt assets and sessions (also at the root), beta, search. */
@@ -73,9 +76,11 @@ const watsonxPlatform = /^\/(wx\/|v1\/prompts(\/|$)|v1\/prompt_sessions(\/|$)|v1
 
 /**
  * Which error dialect a path answers in (the server decides by prefix, as here): watsonx.ai under
- * /ml, /v2 and the data-platform paths, OpenAI under the rest of /v1, else Keel.
+ * /ml, /v2 and the data-platform paths, OpenAI under the rest of /v1, else Keel. `/mcp` answers
+ * its transport's refusals as JSON-RPC errors, Keel's (keys, permissions) in Keel's dialect.
  */
-export function familyOf(pathname: string): ErrorFormat {
+export function familyOf(pathname: string): Family {
+  if (pathname === '/mcp') return 'jsonrpc';
   if (pathname.startsWith('/ml/') || pathname.startsWith('/v2/') || watsonxPlatform.test(pathname))
     return 'watsonx';
   if (pathname.startsWith('/v1/')) return 'openai';

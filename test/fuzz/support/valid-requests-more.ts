@@ -70,6 +70,8 @@ export function moreBodyFor(key: string, world: World): unknown {
           { version: 2, weight: 1 },
         ],
       };
+    case 'POST /mcp':
+      return { jsonrpc: '2.0', id: 1, method: 'tools/list' };
     case 'POST /api/v1/deployments/{id}/invoke':
       return { variables: { who: 'you' } };
     case 'PUT /api/v1/limits':
@@ -102,6 +104,22 @@ export function moreBodyFor(key: string, world: World): unknown {
     case 'POST /ml/v1/deployments/{id_or_name}/text/chat_stream':
       return { messages: [{ role: 'user', content: 'hello' }], prompt_variables: { who: 'you' } };
 
+    case 'POST /ml/v4/models':
+      return { name: fresh('fuzz model'), type: 'custom_foundation_model_1.0', project_id: projectB };
+    case 'PATCH /ml/v4/models/{model_id}':
+      return [{ op: 'replace', path: '/description', value: 'patched' }];
+    case 'POST /wx/v1-beta/utility_agent_tools/run':
+    case 'POST /v1-beta/utility_agent_tools/run':
+      return { tool_name: 'RAGQuery', input: 'warranty' };
+    case 'POST /wx/v1-beta/utility_agent_tools/run/{tool_id}':
+    case 'POST /v1-beta/utility_agent_tools/run/{tool_id}':
+      return { input: 'warranty' };
+    case 'POST /ml/v1/text/extractions':
+      return {
+        document_reference: { type: 'container', location: { file_name: 'fuzz-no-such-file.pdf' } },
+        results_reference: { type: 'container', location: { file_name: 'fuzz-result.json' } },
+        project_id: projectB,
+      };
     case 'POST /api/v1/data/sources':
       // A path outside every allowed folder: refused, even when allowed.
       return { name: fresh('fuzz_source').replace(/-/g, '_'), path: 'no-such-folder/fuzz.csv' };
@@ -136,6 +154,10 @@ export function morePathValues(path: string, world: World): Record<string, strin
   if (at('/ml/v4/deployments/')) return { deployment_id: b.deploymentId };
   if (at('/ml/v1/deployments/')) return { id_or_name: b.deploymentId };
   if (at('/api/v1/data/')) return { name: b.dataTable };
+  if (at('/ml/v4/models/')) return { model_id: 'fuzz_unknown_model' };
+  if (/^\/(wx\/)?v1-beta\/utility_agent_tools\//.test(path)) return { tool_id: 'RAGQuery' };
+  if (at('/ml/v1/text/extractions/')) return { id: 'fuzz_unknown_extraction' };
+  if (at('/api/v1/files/')) return { name: 'fuzz-file.txt' };
   return undefined;
 }
 
@@ -155,6 +177,11 @@ export function moreQueryFor(key: string, world: World): Record<string, string> 
     case 'DELETE /ml/v4/deployments/{deployment_id}':
       return { version: '2024-05-01', space_id: b.spaceId };
     default:
+      // The repository, tools, extraction and file routes name their project in the query.
+      if (/^\/(ml\/v4\/models|ml\/v1\/text\/extractions)/.test(key.split(' ')[1]!))
+        return { version: '2024-05-01', project_id: world.projectB };
+      if (/^\/((wx\/)?v1-beta\/utility_agent_tools|api\/v1\/files)/.test(key.split(' ')[1]!))
+        return { project_id: world.projectB };
       return undefined;
   }
 }

@@ -213,9 +213,17 @@ export function validRequest(op: Operation, world: World): ApiRequest {
   return {
     method: op.method,
     path: fillPath(op.path, pathValues(op, world)),
-    headers: { 'x-keel-project': world.projectB },
+    headers: {
+      'x-keel-project': world.projectB,
+      // The MCP transport answers only clients that take both JSON and event streams.
+      ...(op.path === '/mcp' ? { accept: 'application/json, text/event-stream' } : {}),
+    },
     ...(query ? { query } : {}),
     ...(body !== undefined ? { body } : {}),
+    // A file's bytes as they are (the only operation whose body is not JSON).
+    ...(op.key === 'PUT /api/v1/files/{name}'
+      ? { rawBody: 'fuzz file text', contentType: 'application/octet-stream' }
+      : {}),
   };
 }
 

@@ -7,8 +7,9 @@
  * `invoke` permission. GET and DELETE (server-initiated streams, sessions) answer 405.
  */
 
-import type { OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { keelErrorSchema } from '../../../api/platform.js';
 import { createKeelMcpServer } from '../../../deployments/mcp/index.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
 import { authenticate } from '../../middleware/authenticate.js';
@@ -16,7 +17,51 @@ import { callerOf } from '../../project-scope.js';
 
 export const MCP_PATH = '/mcp';
 
+const jsonRpcMessage = z
+  .looseObject({ jsonrpc: z.literal('2.0'), id: z.union([z.string(), z.number(), z.null()]).optional() })
+  .describe('one JSON-RPC 2.0 message');
+const jsonRpcError = {
+  description: 'A JSON-RPC error (parse error, invalid request)',
+  content: {
+    'application/json': {
+      schema: z.looseObject({
+        jsonrpc: z.literal('2.0'),
+        error: z.looseObject({ code: z.number().int(), message: z.string() }),
+      }),
+    },
+  },
+};
+
+/**
+ * Documented only (the MCP transport reads the raw request itself): a JSON-RPC message or batch;
+ * `Accept` must name both application/json and text/event-stream.
+ */
+const route = createRoute({
+  method: 'post',
+  path: MCP_PATH,
+  tags: ['Deployments'],
+  summary: "MCP (Streamable HTTP, stateless): the project's deployments and collections as tools",
+  request: {
+    body: {
+      required: true,
+      content: { 'application/json': { schema: z.union([jsonRpcMessage, z.array(jsonRpcMessage)]) } },
+    },
+  },
+  responses: {
+    200: {
+      description: 'The JSON-RPC answer (an array for a batch)',
+      content: { 'application/json': { schema: z.union([jsonRpcMessage, z.array(jsonRpcMessage)]) } },
+    },
+    202: { description: 'Accepted (notifications and responses only)' },
+    400: jsonRpcError,
+    403: { description: 'Not allowed', content: { 'application/json': { schema: keelErrorSchema } } },
+    406: jsonRpcError,
+    415: jsonRpcError,
+  },
+});
+
 export function registerMcpRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServices): void {
+  app.openAPIRegistry.registerPath(route);
   app.use(MCP_PATH, authenticate(services));
   app.all(MCP_PATH, async (c) => {
     if (c.req.method !== 'POST') {
