@@ -60,7 +60,10 @@ describe('watsonx /ml/v4/models through the official SDK', () => {
       custom: { endpoint_url: 'https://models.example.com/score', owner: 'risk team' },
     } as never);
     expect(created.status).toBe(201);
-    const model = created.result as unknown as { metadata: Record<string, unknown>; entity: Record<string, unknown> };
+    const model = created.result as unknown as {
+      metadata: Record<string, unknown>;
+      entity: Record<string, unknown>;
+    };
     const id = model.metadata.id as string;
     expect(model.metadata).toMatchObject({
       name: 'credit scorer',
@@ -85,7 +88,9 @@ describe('watsonx /ml/v4/models through the official SDK', () => {
       type: 'custom_foundation_model_1.0',
       foundationModel: { model_id: 'echo:reverse' },
     } as never);
-    expect((second.result as unknown as { entity: { keel: { kind: string; ref: string } } }).entity.keel).toMatchObject({
+    expect(
+      (second.result as unknown as { entity: { keel: { kind: string; ref: string } } }).entity.keel,
+    ).toMatchObject({
       kind: 'model',
       ref: 'echo:reverse',
     });
@@ -154,5 +159,8 @@ describe('watsonx /ml/v4/models through the official SDK', () => {
     );
     expect(bad.status).toBe(400);
     expect(bad.body.status_code).toBe(400);
+    const noProject = await keel.call('/ml/v4/models?version=2024-05-31');
+    expect(noProject.status).toBe(400);
+    expect((await noProject.json()).errors[0].code).toBe('project_required');
   });
 });
