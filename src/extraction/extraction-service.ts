@@ -132,26 +132,17 @@ export class TextExtractionService {
 
   async create(projectId: string, actor: string | null, input: CreateExtractionInput) {
     const document = referencedFile(input.document_reference, 'document_reference');
-    const results = referencedFile(input.results_reference, 'results_reference');
-    // Both names are checked (and the document must exist) before anything is queued.
-    this.files.pathOf(projectId, results);
-    await this.files.info(projectId, document).catch(() => {
-      throw new KeelError(
-        'not_found',
-        `No file "${document}" in this project; upload it first (PUT /api/v1/files/{name}).`,
-        {
-          issues: [
-            {
-              code: 'file_not_found',
-              path: ['document_reference', 'location', 'file_name'],
-              message: 'no such file',
-            },
-          ],
-        },
-      );
-    });
+    const named = referencedFile(input.results_reference, 'results_reference');
+    // Names are checked now; whether the document exists is the job's to find out (as in watsonx,
+    // where storage is read by the job): a missing one fails it with `not_found`.
+    this.files.pathOf(projectId, document);
     const format: 'markdown' | 'json' =
-      input.assembly_json !== undefined || /\.json$/i.test(results) ? 'json' : 'markdown';
+      input.assembly_json !== undefined || /\.json$/i.test(named) ? 'json' : 'markdown';
+    // A results name ending in `/` is a folder: the result is named after the document.
+    const results = named.endsWith('/')
+      ? `${named}${document.split('/').at(-1)}.${format === 'json' ? 'json' : 'md'}`
+      : named;
+    this.files.pathOf(projectId, results);
     const id = newId('tex');
     const request = {
       ...(input.steps ? { steps: input.steps } : {}),

@@ -63,14 +63,16 @@ describe('watsonx text extraction through the official SDK', () => {
     const created = await watsonx.createTextExtraction({
       projectId,
       documentReference: ref('reports/q3.pdf'),
-      resultsReference: ref('results/q3.md'),
+      resultsReference: ref('results/'),
     });
     expect(created.status).toBe(201);
     const id = created.result.metadata!.id;
     const done = await finished(id);
     expect(done.entity!.results).toMatchObject({ status: 'completed', number_pages_processed: 2 });
 
-    const markdown = await (await keel.call(`/api/v1/files/results%2Fq3.md?project_id=${projectId}`)).text();
+    const markdown = await (
+      await keel.call(`/api/v1/files/results%2Fq3.pdf.md?project_id=${projectId}`)
+    ).text();
     expect(markdown).toContain('<!-- page 2 -->');
     expect(markdown).toContain('| Region | Q1 | Q2 | Q3 |');
 
@@ -127,13 +129,21 @@ describe('watsonx text extraction through the official SDK', () => {
     expect(body.status_code).toBe(400);
     expect(typeof body.trace).toBe('string');
 
+    // As in watsonx, a missing document fails the job, not the request.
+    const missingFile = await watsonx.createTextExtraction({
+      projectId,
+      documentReference: ref('nope.pdf'),
+      resultsReference: ref('out/'),
+    });
+    const failed = await finished(missingFile.result.metadata!.id);
+    expect(failed.entity!.results).toMatchObject({ status: 'failed', error: { code: 'not_found' } });
     await expect(
       watsonx.createTextExtraction({
         projectId,
-        documentReference: ref('nope.pdf'),
+        documentReference: ref('a/../../b.pdf'),
         resultsReference: ref('n.md'),
       }),
-    ).rejects.toMatchObject({ status: 404 });
+    ).rejects.toMatchObject({ status: 400 });
     const escape = await upload('../escape.pdf', Buffer.from('x'));
     expect(escape.status).toBe(400);
     await expect(watsonx.getTextExtraction({ id: 'missing', projectId })).rejects.toMatchObject({
