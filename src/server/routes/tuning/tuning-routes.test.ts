@@ -46,7 +46,10 @@ describe('tuning routes', () => {
     expect(started.status).toBe(202);
     const job = (await started.json()) as { id: string; kind: string };
     expect(job.kind).toBe('tuning.head');
-    const done = (await finished(job.id)) as { status: string; result: { version: number; macroF1: number } };
+    const done = (await finished(job.id)) as unknown as {
+      status: string;
+      result: { version: number; macroF1: number };
+    };
     expect(done.status).toBe('succeeded');
     expect(done.result.version).toBe(1);
 
@@ -94,7 +97,7 @@ describe('tuning routes', () => {
       },
     });
     const job = (await started.json()) as { id: string };
-    const done = (await finished(job.id)) as { status: string; error: { code: string } };
+    const done = (await finished(job.id)) as unknown as { status: string; error: { code: string } };
     expect(done.status).toBe('failed');
     expect(done.error.code).toBe('invalid_dataset');
     const versions = await keel.call('/api/v1/heads/broken');
