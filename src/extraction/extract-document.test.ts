@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { KeelError } from '../core/errors.js';
 import { writeDocx } from '../rag/testing/minimal-docx.js';
@@ -150,6 +151,13 @@ describe('extractDocument', () => {
       expect(document.media_type).toBe('image/png');
       expect(document.ocr).toEqual({ available: true, pages: [1] });
       expect(document.pages[0]!.markdown).toMatch(/Report page 1/);
+      // The same page as a scan inside a PDF (no text layer): read by OCR, page numbered.
+      const scan = await PDFDocument.create();
+      const png = await scan.embedPng(image);
+      scan.addPage([png.width, png.height]).drawImage(png, { x: 0, y: 0 });
+      const scanned = await extractDocument(await scan.save(), { fileName: 'scan.pdf' });
+      expect(scanned.ocr.pages).toEqual([1]);
+      expect(scanned.pages[0]!.markdown).toMatch(/Report page 1/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
