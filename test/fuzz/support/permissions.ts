@@ -292,6 +292,13 @@ export const requirements: Record<string, Requirement> = {
   'GET /api/v1/files/{name}': project('read'),
   'DELETE /api/v1/files/{name}': project('write'),
 
+  // Tuning: classification heads trained on the project's examples, and their classifications.
+  'POST /api/v1/tuning/jobs': project('write'),
+  'GET /api/v1/tuning/jobs': project('read'),
+  'GET /api/v1/heads': project('read'),
+  'GET /api/v1/heads/{name}': project('read'),
+  'POST /api/v1/heads/{name}/classify': project('read'),
+
   // Data: sources, tables and read-only queries.
   'POST /api/v1/data/sources': project('write'),
   'GET /api/v1/data/sources': project('read'),

@@ -120,6 +120,18 @@ export function moreBodyFor(key: string, world: World): unknown {
         results_reference: { type: 'container', location: { file_name: 'fuzz-result.json' } },
         project_id: projectB,
       };
+    case 'POST /api/v1/tuning/jobs':
+      return {
+        type: 'head',
+        name: fresh('fuzz-head'),
+        examples: [
+          { text: 'great product', label: 'good' },
+          { text: 'broken on arrival', label: 'bad' },
+        ],
+        options: { max_epochs: 1 },
+      };
+    case 'POST /api/v1/heads/{name}/classify':
+      return { texts: ['great product'] };
     case 'POST /api/v1/data/sources':
       // A path outside every allowed folder: refused, even when allowed.
       return { name: fresh('fuzz_source').replace(/-/g, '_'), path: 'no-such-folder/fuzz.csv' };
@@ -155,6 +167,7 @@ export function morePathValues(path: string, world: World): Record<string, strin
   if (at('/ml/v1/deployments/')) return { id_or_name: b.deploymentId };
   if (at('/api/v1/data/')) return { name: b.dataTable };
   if (at('/ml/v4/models/')) return { model_id: 'fuzz_unknown_model' };
+  if (at('/api/v1/heads/')) return { name: 'fuzz-unknown-head' };
   if (/^\/(wx\/)?v1-beta\/utility_agent_tools\//.test(path)) return { tool_id: 'RAGQuery' };
   if (at('/ml/v1/text/extractions/')) return { id: 'fuzz_unknown_extraction' };
   if (at('/api/v1/files/')) return { name: 'fuzz-file.txt' };

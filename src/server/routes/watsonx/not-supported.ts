@@ -47,11 +47,6 @@ const families: Family[] = [
     nearest: 'structured output with a JSON schema in Prompt Lab (/api/v1/prompts)',
   },
   {
-    pattern: /^\/ml\/v1\/text\/extractions(\/|$)/,
-    feature: 'Text extraction',
-    nearest: 'RAG ingestion extracts PDF, DOCX and HTML text (/api/v1/rag/collections/{id}/documents)',
-  },
-  {
     pattern: /^\/ml\/v1\/text\/classifications(\/|$)/,
     feature: 'Text classification jobs',
     nearest:
@@ -61,16 +56,6 @@ const families: Family[] = [
     pattern: /^\/ml\/v1\/audio\//,
     feature: 'Audio transcription',
     nearest: 'none: Keel serves text, embedding and rerank models only',
-  },
-  {
-    pattern: /^\/ml\/v4\/models(\/|$)/,
-    feature: 'Repository model assets (/ml/v4/models)',
-    nearest: 'Keel’s model registry (/api/v1/models) and /ml/v1/foundation_model_specs',
-  },
-  {
-    pattern: /^\/wx\/v1-beta\/utility_agent_tools(\/|$)|^\/v1-beta\/utility_agent_tools(\/|$)/,
-    feature: 'Utility agent tools',
-    nearest: 'tool calling through /ml/v1/text/chat with `tools`, and RAG search (/api/v1/rag)',
   },
 ];
 
