@@ -42,6 +42,7 @@ const govAssess = () => import('./commands/gov-assess.js');
 const govFactsheet = () => import('./commands/gov-factsheet.js');
 const evals = () => import('./commands/eval.js');
 const deploy = () => import('./commands/deploy.js');
+const tune = () => import('./commands/tune.js');
 
 export const commandTable: CommandSpec[] = [
   {
@@ -185,6 +186,21 @@ export const commandTable: CommandSpec[] = [
     ],
     load: data,
     handler: 'queryCommand',
+  },
+  {
+    path: ['tune', 'head'],
+    description: 'Train a task head (logistic regression on character n-grams) on a labelled JSONL file.',
+    options: [
+      { flags: '--dataset <file>', description: 'JSONL file, one labelled text a line' },
+      { flags: '--text-field <name>', description: 'field holding the text', defaultValue: 'text' },
+      { flags: '--label-field <name>', description: 'field holding the label', defaultValue: 'label' },
+      { flags: '--name <head>', description: 'head name (default: the file name)' },
+      { flags: '--seed <n>', description: 'random seed' },
+      { flags: '--positive-label <label>', description: 'label a detector flags (sets an operating point)' },
+      { flags: '--max-fpr <rate>', description: 'highest validation false-positive rate for that label' },
+    ],
+    load: tune,
+    handler: 'headCommand',
   },
   {
     path: ['generate'],
