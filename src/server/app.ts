@@ -12,6 +12,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { cors } from 'hono/cors';
 import { issuesFromZod, KeelError } from '../core/errors.js';
+import { maxProjectFileBytes } from '../extraction/index.js';
 import type { Principal } from '../platform/principal.js';
 import { serveConsole } from './console.js';
 import type { KeelEnv, KeelServices } from './context.js';
@@ -24,6 +25,7 @@ import { routeBodyLimits } from './middleware/route-body-limits.js';
 import { keelModules } from './modules.js';
 import { registerOpenApi } from './openapi.js';
 import { registerSignIn, signInRoute } from './routes/auth.js';
+import { DATA_UPLOAD_LIMIT_BYTES, dataSourceUploadPath } from './routes/data/index.js';
 import { datasetUploadPath } from './routes/evals/datasets.js';
 import { registerHealth, registerMetrics } from './routes/health.js';
 import { UPLOAD_LIMIT_BYTES, uploadPath } from './routes/rag/collections.js';
@@ -90,6 +92,8 @@ export function createApp(services: KeelServices, options: CreateAppOptions = {}
       uploads: [
         { path: uploadPath, limitBytes: UPLOAD_LIMIT_BYTES },
         { path: datasetUploadPath, limitBytes: services.evals.uploadLimitBytes },
+        { path: dataSourceUploadPath, limitBytes: DATA_UPLOAD_LIMIT_BYTES },
+        { path: /^\/api\/v1\/files\/[^/]/, limitBytes: maxProjectFileBytes },
       ],
     }),
   );

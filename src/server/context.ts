@@ -7,6 +7,7 @@ import type { AuditLog } from '../audit/index.js';
 import type { KeelConfig } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import type { KeelMetrics } from '../core/metrics.js';
+import type { DataService } from '../data/index.js';
 import type { DeploymentService } from '../deployments/index.js';
 import type { Ledger, LimitStore } from '../deployments/ledger/index.js';
 import type {
@@ -72,6 +73,8 @@ export interface KeelServices {
   requestLog: RequestLog;
   alerts: AlertService;
   incidents: IncidentStore;
+  /** Data: sources, catalog and read-only SQL on the embedded engine. */
+  data: DataService;
   installation: Installation;
   startedAt: Date;
   version: string;

@@ -258,6 +258,9 @@ export class RedTeamService {
           count++;
           await context.progress(count, run.probes.length, null, { tx });
         });
+        // With an in-process model and database every step resolves as a microtask: yield, so
+        // a long probe set never holds the event loop from other requests.
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(pending.length, 1)) }, worker));

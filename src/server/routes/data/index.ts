@@ -17,21 +17,17 @@ import {
 } from '../../../api/data.js';
 import { keelErrorSchema } from '../../../api/platform.js';
 import { KeelError } from '../../../core/errors.js';
-import { type DataService, type SourceRow, type TableCatalog, toCsv } from '../../../data/index.js';
+import { type SourceRow, type TableCatalog, toCsv } from '../../../data/index.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
 import { apiSecurityHeaders } from '../../middleware/security-headers.js';
 import { callerOf } from '../../project-scope.js';
 import { json } from '../../respond.js';
+import { keelErrors as errors, okJson as ok } from '../route-shapes.js';
 
-const errors = {
-  400: { description: 'Invalid request', content: { 'application/json': { schema: keelErrorSchema } } },
-  403: { description: 'Not allowed', content: { 'application/json': { schema: keelErrorSchema } } },
-  404: { description: 'Not found', content: { 'application/json': { schema: keelErrorSchema } } },
-} as const;
-const ok = <T extends z.ZodType>(schema: T, description: string) => ({
-  200: { description, content: { 'application/json': { schema } } },
-  ...errors,
-});
+/** Source uploads carry whole files: their own body limit (app.ts). */
+export const dataSourceUploadPath = /^\/api\/v1\/data\/sources$/;
+export const DATA_UPLOAD_LIMIT_BYTES = 256 * 1024 * 1024;
+
 const nameParam = z.object({ name: z.string().min(1).max(100) });
 const tags = ['Data'];
 
@@ -170,7 +166,7 @@ async function uploadedSource(c: Context<KeelEnv>) {
 
 export function registerDataRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServices): void {
   // The runtime adds every module's api to the services; `data` is not yet named in KeelServices.
-  const { data } = services as KeelServices & { data: DataService };
+  const { data } = services;
 
   app.openapi(routes.add, async (c) => {
     const caller = callerOf(c, 'write');

@@ -24,19 +24,11 @@ import type { EvalService } from '../../../evals/index.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
 import { callerOf } from '../../project-scope.js';
 import { json } from '../../respond.js';
+import { keelErrors as errors, okJson as ok } from '../route-shapes.js';
 import { datasetJson, versionJson } from './serialize.js';
 
 export const datasetUploadPath = /^\/api\/v1\/datasets$/;
 
-const errors = {
-  400: { description: 'Invalid request', content: { 'application/json': { schema: keelErrorSchema } } },
-  403: { description: 'Not allowed', content: { 'application/json': { schema: keelErrorSchema } } },
-  404: { description: 'Not found', content: { 'application/json': { schema: keelErrorSchema } } },
-} as const;
-const ok = <T extends z.ZodType>(schema: T, description: string) => ({
-  200: { description, content: { 'application/json': { schema } } },
-  ...errors,
-});
 const idParam = z.object({ id: z.string().min(1).max(200) });
 const tags = ['Evaluation'];
 

@@ -30,25 +30,14 @@ import { guardrailsFor } from '../../guardrails-scope.js';
 import { callerOf, projectScope } from '../../project-scope.js';
 import { requestSignal } from '../../request-signal.js';
 import { json, sse } from '../../respond.js';
+import { keelErrors as errors, jsonBody, okJson as ok } from '../route-shapes.js';
 
 /** Largest upload body for documents (a file over the loader's limit is rejected on its own). */
 export const UPLOAD_LIMIT_BYTES = 100 * 1024 * 1024;
 export const uploadPath = /^\/api\/v1\/collections\/[^/]+\/documents$/;
 const FILE_LIMIT_BYTES = 50 * 1024 * 1024;
 
-const errors = {
-  400: { description: 'Invalid request', content: { 'application/json': { schema: keelErrorSchema } } },
-  403: { description: 'Not allowed', content: { 'application/json': { schema: keelErrorSchema } } },
-  404: { description: 'Not found', content: { 'application/json': { schema: keelErrorSchema } } },
-} as const;
-const ok = <T extends z.ZodType>(schema: T, description: string) => ({
-  200: { description, content: { 'application/json': { schema } } },
-  ...errors,
-});
 const idParam = z.object({ id: z.string().min(1).max(200) });
-const jsonBody = <T extends z.ZodType>(schema: T) => ({
-  body: { required: true, content: { 'application/json': { schema } } },
-});
 const tags = ['RAG'];
 
 const routes = {
