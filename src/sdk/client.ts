@@ -179,14 +179,14 @@ export class KeelClient implements SdkTransport {
   /** Data: sources, the catalog and read-only SQL over the project's tables. */
   readonly data: DataApi = new DataApi(this);
 
-  /** Red-teaming: probe sets, runs through a target's guardrails, reports. */
-  readonly redTeam: RedTeamApi = new RedTeamApi(this);
-
   /** Metrics: compute ROUGE, BLEU, EM/F1 … directly, and list what each needs. */
   readonly metrics: MetricsApi = new MetricsApi(this);
 
   /** Evaluation: datasets and evaluation runs (thresholds, comparisons). */
   readonly evals: EvalsApi = new EvalsApi(this);
+
+  /** Red-teaming: probe sets, runs through a target's guardrails, reports. */
+  readonly redTeam: RedTeamApi = new RedTeamApi(this);
 
   /** Governance: use cases, tracked assets, lifecycle transitions, approvals, the gate. */
   readonly governance: GovernanceApi = new GovernanceApi(this);
