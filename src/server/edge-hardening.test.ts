@@ -136,12 +136,12 @@ describe('paths', () => {
   });
 
   it('answers unknown API paths with a JSON 404 in the caller’s dialect, never the console', async () => {
-    const watsonx = await keel.call('/v2/spaces?version=2024-05-31');
+    const watsonx = await keel.call('/v2/no_such_assets?version=2024-05-31');
     expect(watsonx.status).toBe(404);
     const watsonxBody = await watsonx.json();
     expect(watsonxBody.errors[0].code).toBe('not_found');
     expect(watsonxBody.status_code).toBe(404);
-    const ml = await keel.call('/ml/v4/deployments');
+    const ml = await keel.call('/ml/v4/no_such_resources');
     expect((await ml.json()).errors[0].code).toBe('not_found');
     const openai = await keel.call('/v1/assistants');
     expect(openai.status).toBe(404);
