@@ -32,6 +32,7 @@ import type { UserService } from '../platform/users.js';
 import type { PromptLab } from '../prompts/index.js';
 import type { RagService } from '../rag/collections/rag-service.js';
 import type { DatabaseV1 } from '../spec/database.js';
+import type { TuningService } from '../tuning/index.js';
 
 export interface KeelServices {
   config: KeelConfig;
@@ -75,6 +76,8 @@ export interface KeelServices {
   incidents: IncidentStore;
   /** Data: sources, catalog and read-only SQL on the embedded engine. */
   data: DataService;
+  /** Tuning: task heads trained in-process (`tuning.head` jobs), served as `head:<name>`. */
+  tuning: TuningService;
   installation: Installation;
   startedAt: Date;
   version: string;

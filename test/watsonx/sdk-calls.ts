@@ -176,11 +176,13 @@ export const sdkCalls: Record<string, Call> = {
       .then(() => ctx.sdk.deletePrompt({ promptId: id(ctx, 'prompt') })),
 
   // Text extraction and classification
-  createTextExtraction: ({ sdk }) =>
-    sdk.createTextExtraction({ documentReference: docRef, resultsReference: resultsRef }),
+  createTextExtraction: (ctx) =>
+    ctx.sdk
+      .createTextExtraction({ documentReference: docRef, resultsReference: resultsRef })
+      .then(remember<{ metadata?: { id?: string } }>(ctx, 'extraction', (r) => r.metadata?.id)),
   listTextExtractions: ({ sdk }) => sdk.listTextExtractions({}),
-  getTextExtraction: ({ sdk }) => sdk.getTextExtraction({ id: 'missing' }),
-  deleteTextExtraction: ({ sdk }) => sdk.deleteTextExtraction({ id: 'missing' }),
+  getTextExtraction: (ctx) => ctx.sdk.getTextExtraction({ id: id(ctx, 'extraction') }),
+  deleteTextExtraction: (ctx) => ctx.sdk.deleteTextExtraction({ id: id(ctx, 'extraction') }),
   createTextClassification: ({ sdk }) =>
     sdk.createTextClassification({ documentReference: docRef, parameters: {} } as never),
   listTextClassifications: ({ sdk }) => sdk.listTextClassifications({}),

@@ -13,7 +13,7 @@ import {
   headVersionSchema,
 } from '../../../api/tuning.js';
 import { type Job, jobJson } from '../../../jobs/index.js';
-import { HEAD_JOB, type HeadVersionInfo, type TuningService } from '../../../tuning/index.js';
+import { HEAD_JOB, type HeadVersionInfo } from '../../../tuning/index.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
 import { callerOf } from '../../project-scope.js';
 import { json } from '../../respond.js';
@@ -136,7 +136,7 @@ const defined = <T extends Record<string, unknown>>(o: T) =>
 
 export function registerTuningRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServices): void {
   // The runtime adds every module's api to the services; `tuning` is not yet named in KeelServices.
-  const { jobs, tuning } = services as KeelServices & { tuning: TuningService };
+  const { jobs, tuning } = services;
   const show = (job: Job) => jobJson(job, jobs.handler(job.kind));
 
   app.openapi(routes.start, async (c) => {

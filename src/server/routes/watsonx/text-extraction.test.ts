@@ -144,8 +144,8 @@ describe('watsonx text extraction through the official SDK', () => {
         resultsReference: ref('n.md'),
       }),
     ).rejects.toMatchObject({ status: 400 });
-    const escape = await upload('../escape.pdf', Buffer.from('x'));
-    expect(escape.status).toBe(400);
+    const outside = await upload('../escape.pdf', Buffer.from('x'));
+    expect(outside.status).toBe(400);
     await expect(watsonx.getTextExtraction({ id: 'missing', projectId })).rejects.toMatchObject({
       status: 404,
     });
