@@ -36,12 +36,34 @@ export interface TransitionDeps {
 export class TransitionService {
   constructor(readonly deps: TransitionDeps) {}
 
+  /**
+   * The summaries of the runs an approach's evaluation assets name, read ahead of the move; inside
+   * the move a run not read here (tracked meanwhile) counts as missing evidence.
+   */
+  async #runsOf(projectId: string, approachId: string): Promise<EvaluationRunsV1 | undefined> {
+    const source = this.deps.evaluationRuns();
+    if (!source) return undefined;
+    const { rows } = await this.deps.db.query<{ ref: string }>(
+      `SELECT ref FROM gov_assets WHERE approach_id = $1 AND kind = 'evaluation_run' AND stage <> 'retire'`,
+      [approachId],
+    );
+    const summaries = new Map<string, Awaited<ReturnType<EvaluationRunsV1['getRun']>>>();
+    for (const { ref } of rows) summaries.set(ref, await source.getRun(projectId, ref));
+    return {
+      specificationVersion: 'v1',
+      getRun: async (_projectId, runId) => summaries.get(runId) ?? null,
+    };
+  }
+
   async transition(caller: GovCaller, assetId: string, input: TransitionInput): Promise<AssetRow> {
     const { db, inventory } = this.deps;
     // Read outside the transaction what the evidence needs from other services.
     const seen = await inventory.asset(caller.projectId, assetId);
     const useCase = await inventory.findUseCase(caller.projectId, seen.use_case_id);
     const risk = await this.deps.risk().latest(caller.projectId, seen.use_case_id);
+    // Evaluation runs are read here too: the evaluation module reads through its own connection,
+    // which on the embedded database (one connection) would wait for this move's transaction.
+    const runs = input.to === 'approve' ? await this.#runsOf(caller.projectId, seen.approach_id) : undefined;
     const refuse = (error: KeelError, from: Stage): never => {
       this.#refused(caller, seen, from, input.to, error);
       throw error;
@@ -122,7 +144,7 @@ export class TransitionService {
           useCaseStatus: useCase.status,
           production: input.production,
         },
-        this.deps.evaluationRuns(),
+        runs,
       );
       if (missing.length) refuse(gateRefusal(`Moving ${from} → ${input.to}`, missing), from);
       const update = await tx.query(

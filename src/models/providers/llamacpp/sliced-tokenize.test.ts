@@ -97,10 +97,12 @@ describe('llama.cpp tokenization of large texts', () => {
       count = (await model.tokenize(text)).tokens.length;
     });
     expect(count).toBeGreaterThan(100_000);
-    // One native call over the whole text held the loop for seconds: one gap. Sliced, the timer
-    // gets many turns. (The 100 ms p99 target is measured by bench/hardening; on a machine
-    // shared with other work, wall-clock gaps here vary with its load.)
-    expect(gaps.length).toBeGreaterThanOrEqual(20);
+    // One native call over the whole text held the loop for the whole call: one gap. Sliced, the
+    // timer gets a turn between slices, so no gap is more than a fraction of the call however fast
+    // or loaded the machine is. (The 100 ms p99 target is measured by bench/hardening.)
+    const total = gaps.reduce((sum, gap) => sum + gap, 0);
+    expect(gaps.length).toBeGreaterThanOrEqual(4);
+    expect(gaps.at(-1)!).toBeLessThan(total / 3);
     expect(percentile(gaps, 0.5)).toBeLessThan(100);
   });
 });
