@@ -73,6 +73,30 @@ export const providerConfigSchema = z.discriminatedUnion('type', [
 ]);
 export type ProviderConfig = z.infer<typeof providerConfigSchema>;
 
+/**
+ * Common places of single fonts with Hangul glyphs (Debian/Ubuntu fonts-nanum, Noto Sans KR and
+ * Noto Sans CJK KR as OTF, Un and Baekmuk fonts; macOS and Windows). Font collections (.ttc, as
+ * Debian's fonts-noto-cjk ships) cannot be embedded and are not listed.
+ */
+export const defaultFactsheetFontPaths: readonly string[] = [
+  '/usr/share/fonts/truetype/nanum/NanumGothic.ttf',
+  '/usr/share/fonts/truetype/nanum/NanumBarunGothic.ttf',
+  '/usr/share/fonts/truetype/nanum/NanumMyeongjo.ttf',
+  '/usr/share/fonts/nanum/NanumGothic.ttf',
+  '/usr/share/fonts/naver-nanum/NanumGothic.ttf',
+  '/usr/share/fonts/opentype/noto/NotoSansKR-Regular.otf',
+  '/usr/share/fonts/truetype/noto/NotoSansKR-Regular.ttf',
+  '/usr/share/fonts/opentype/noto/NotoSansCJKkr-Regular.otf',
+  '/usr/share/fonts/google-noto-cjk/NotoSansCJKkr-Regular.otf',
+  '/usr/share/fonts/noto-cjk/NotoSansCJKkr-Regular.otf',
+  '/usr/share/fonts/truetype/unfonts-core/UnDotum.ttf',
+  '/usr/share/fonts/truetype/baekmuk/gulim.ttf',
+  '/usr/local/share/fonts/NanumGothic.ttf',
+  '/Library/Fonts/NanumGothic.ttf',
+  '/Library/Fonts/NotoSansKR-Regular.otf',
+  'C:\\Windows\\Fonts\\malgun.ttf',
+];
+
 export const configSchema = z.strictObject({
   dataDir: z.string().min(1).default('.keel'),
   server: z
@@ -151,6 +175,23 @@ export const configSchema = z.strictObject({
       hapModel: z.string().min(1).optional(),
     })
     .prefault({}),
+  evals: z
+    .strictObject({
+      /**
+       * A folder of public datasets (one sub-folder per set, e.g. `injection-bipia`): red-team
+       * probe sets found there are selectable by name. Unset: only Keel's own probes.
+       */
+      datasetsDir: z.string().min(1).optional(),
+    })
+    .prefault({}),
+  factsheets: z
+    .strictObject({
+      /** A TrueType/OpenType font with Hangul for PDF exports (KEEL_FACTSHEET_FONT); tried first. */
+      font: z.string().min(1).optional(),
+      /** Where to look for a font with Hangul when `font` is unset or lacks it; the first with Hangul wins. */
+      fontSearchPaths: z.array(z.string().min(1)).default(() => [...defaultFactsheetFontPaths]),
+    })
+    .prefault({}),
   security: z
     .strictObject({
       /** Allow outbound fetches of user-supplied URLs to private and loopback addresses. */
@@ -194,8 +235,10 @@ export const environmentVariables: Record<string, { path: string[]; type: 'strin
   KEEL_LLAMACPP_THREADS: { path: ['llamacpp', 'threads'], type: 'int' },
   KEEL_LLAMACPP_GPU: { path: ['llamacpp', 'gpu'], type: 'string' },
   KEEL_LLAMACPP_CONTEXT_SIZE: { path: ['llamacpp', 'contextSize'], type: 'int' },
+  KEEL_FACTSHEET_FONT: { path: ['factsheets', 'font'], type: 'string' },
   KEEL_ALLOW_PRIVATE_NETWORK_FETCH: { path: ['security', 'allowPrivateNetworkFetch'], type: 'bool' },
   KEEL_LOG_LEVEL: { path: ['logging', 'level'], type: 'string' },
+  KEEL_DATASETS: { path: ['evals', 'datasetsDir'], type: 'string' },
   KEEL_OTLP_ENDPOINT: { path: ['tracing', 'otlpEndpoint'], type: 'string' },
 };
 
@@ -235,6 +278,7 @@ export function loadConfig(options: LoadConfigOptions = {}): KeelConfig & { conf
   }
   const config = parsed.data;
   config.dataDir = path.resolve(cwd, config.dataDir);
+  if (config.evals.datasetsDir) config.evals.datasetsDir = path.resolve(cwd, config.evals.datasetsDir);
   return { ...config, configFile };
 }
 

@@ -16,6 +16,11 @@ export { type DatasetFormat, datasetFormats, formatOf } from './datasets/parse-f
 export { readSharedSet, type SharedSet } from './datasets/shared-sets.js';
 export { EvalService } from './eval-service.js';
 export type { EvalsDeps } from './evals-deps.js';
+/** Classification metrics (accuracy, macro/micro F1, per class, confusion), for tuning reports. */
+export {
+  type ClassificationReport as LabelMetricsReport,
+  classify as labelMetrics,
+} from './metrics/classification.js';
 export { RED_TEAM_JOB, RedTeamService } from './red-team/red-team-service.js';
 export type { CreateRunInput } from './runs/run-service.js';
 export type { RunAggregates, RunItemRow, RunRow, RunTarget, Threshold } from './runs/run-types.js';
@@ -23,5 +28,9 @@ export type { RunAggregates, RunItemRow, RunRow, RunTarget, Threshold } from './
 /** The evals module: datasets and evaluation runs (the `evals.run` job kind). */
 export const evalsModule: KeelModule<EvalsDeps, { evals: EvalService; redTeam: RedTeamService }> = {
   name: 'evals',
-  create: (deps) => ({ evals: new EvalService(deps), redTeam: new RedTeamService(deps) }),
+  create: (deps) => ({
+    evals: new EvalService(deps),
+    // Public probe sets are read by name from the configured datasets folder, when there is one.
+    redTeam: new RedTeamService({ ...deps, datasetsDir: deps.config.evals.datasetsDir }),
+  }),
 };

@@ -12,7 +12,7 @@ import { indirectInjectionProbes } from './probes/indirect-injection.js';
 import { jailbreakProbes } from './probes/jailbreak.js';
 import { piiExtractionProbes } from './probes/pii-extraction.js';
 import { systemPromptExtractionProbes } from './probes/system-prompt-extraction.js';
-import { publicProbeSets } from './public-sets.js';
+import { type PublicProbeSet, publicProbeSets } from './public-sets.js';
 
 export const BUILTIN_SET = 'keel';
 
@@ -80,6 +80,34 @@ export function countsOf(probes: readonly Probe[]): Record<string, number> {
   return counts;
 }
 
+// Public sets are parsed once per datasets folder, the way Keel's own are (the files are read-only data).
+const publicCache = new Map<string, Promise<Probe[] | undefined>>();
+
+/**
+ * A public set's probes, validated with the same schema as Keel's own; undefined when its files
+ * are not under `datasetsDir` (a set that is there but malformed is a coded 4xx).
+ */
+function loadPublicSet(set: PublicProbeSet, datasetsDir: string): Promise<Probe[] | undefined> {
+  const key = `${datasetsDir}\u0000${set.name}`;
+  let cached = publicCache.get(key);
+  if (!cached) {
+    cached = set.load(datasetsDir).then(
+      (probes) => parseProbes(probes, set.name),
+      (error: unknown) => {
+        // Absent files mean the set is not installed; ask again next time (it may be copied in).
+        publicCache.delete(key);
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw new KeelError('invalid_request', `Probe set "${set.name}" could not be read.`, {
+          cause: error,
+          issues: [{ code: 'unreadable_probe_set', path: ['probe_set'], message: (error as Error).message }],
+        });
+      },
+    );
+    publicCache.set(key, cached);
+  }
+  return cached;
+}
+
 /** The sets available: Keel's own, and each public set found under `datasetsDir`. */
 export async function listProbeSets(datasetsDir?: string): Promise<ProbeSetSummary[]> {
   const own = builtinProbes();
@@ -94,7 +122,7 @@ export async function listProbeSets(datasetsDir?: string): Promise<ProbeSetSumma
   ];
   if (datasetsDir) {
     for (const set of publicProbeSets) {
-      const probes = await set.load(datasetsDir).catch(() => undefined);
+      const probes = await loadPublicSet(set, datasetsDir).catch(() => undefined);
       if (!probes) continue;
       sets.push({
         name: set.name,
@@ -112,7 +140,7 @@ export async function listProbeSets(datasetsDir?: string): Promise<ProbeSetSumma
 export async function loadProbeSet(name: string, datasetsDir?: string): Promise<Probe[]> {
   if (name === BUILTIN_SET) return builtinProbes();
   const set = publicProbeSets.find((candidate) => candidate.name === name);
-  const probes = set && datasetsDir ? await set.load(datasetsDir).catch(() => undefined) : undefined;
+  const probes = set && datasetsDir ? await loadPublicSet(set, datasetsDir) : undefined;
   if (!probes) {
     const available = (await listProbeSets(datasetsDir)).map((summary) => summary.name);
     throw new KeelError('not_found', `Probe set "${name}" is not available.`, {
