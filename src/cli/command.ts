@@ -24,3 +24,15 @@ export type CommandHandler = (
   args: string[],
   options: Record<string, unknown>,
 ) => Promise<number | undefined>;
+
+/** One row of the command table (`table/<area>.ts`). */
+export interface CommandSpec {
+  /** Words of the command, e.g. ['models', 'pull']. */
+  path: string[];
+  description: string;
+  arguments?: string[];
+  options?: { flags: string; description: string; defaultValue?: unknown; choices?: string[] }[];
+  load: () => Promise<Record<string, unknown>>;
+  /** Exported handler name in the loaded module. */
+  handler: string;
+}
