@@ -51,6 +51,7 @@ describe.skipIf(!testPostgresUrl)('the ledger on PostgreSQL', () => {
       }),
     );
     expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(50);
+    await Promise.all(ledgers.map((ledger) => ledger.drain()));
     const { rows } = await db.query<{ used: number; reserved: number }>(
       'SELECT used, reserved FROM ledger_counters WHERE limit_id = $1',
       [limit.id],

@@ -3,22 +3,28 @@
  * The one ledger: request and token rates, token and cost budgets, per project, API key and
  * deployment, held in the database so that every replica shares them.
  *
- * A call reserves its estimate on every limit that applies with ONE conditional upsert
- * (`used + reserved + amount <= cap`, row-locked by the database), and settles after the call
- * (reserved down, actual usage up). When any limit refuses, the reservations the statement did
- * take are handed back and the call is refused naming the limit: so 200 concurrent calls against
- * a budget that allows 50 let exactly 50 through. Which scopes have limits is cached in memory and
- * dropped on change by every replica (storage/core/cache-invalidation): a project without limits
- * pays no database round trip.
+ * A call reserves its estimate on every limit that applies, and settles after the call (hold
+ * handed back, actual usage booked). Reservations are served from this replica's leases — blocks
+ * of allowance taken from the database counters with one conditional update
+ * (`used + reserved + grant <= cap`, row-locked), so the database still bounds every replica
+ * together — in memory, with no round trip; usage and spare allowance are written back in the
+ * background, batched (lease-book.ts, decision 0024). Near a cap each call takes only what it
+ * needs from the database, so 200 concurrent calls against a budget that allows 50 let exactly 50
+ * through, across replicas too. When any limit refuses, the call is refused naming the limit.
+ * Which scopes have limits is cached in memory and dropped on change by every replica
+ * (storage/core/cache-invalidation), which also retires the leases taken under the old limits: a
+ * project without limits pays no database round trip.
  *
  * @example
  * const reservation = await ledger.reserve({ projectId, keyId, deploymentId: null }, { tokens: 120, cost: 0 });
  * try { … } finally { await reservation?.settle({ tokens: 87, cost: 0 }); }
+ * await ledger.drain(); // usage written, spare leases handed back (shutdown)
  */
 import { KeelError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { DatabaseSession, DatabaseV1 } from '../../spec/database.js';
 import { changeFeed, InvalidatingCache } from '../../storage/core/cache-invalidation.js';
+import { LeaseBook, type LeasedEntry, type LeaseOptions, type Wanted } from './lease-book.js';
 import type { LedgerLimit, LimitMetric, LimitStore } from './limit-store.js';
 
 export interface LedgerScope {
@@ -34,11 +40,7 @@ export interface LedgerAmounts {
   cost: number;
 }
 
-interface Entry {
-  limit: LedgerLimit;
-  windowStart: number;
-  amount: number;
-}
+type Entry = LeasedEntry;
 
 const noLimits: readonly LedgerLimit[] = [];
 
@@ -119,9 +121,7 @@ export class Reservation {
       0,
     );
     for (const entry of extra) {
-      const own = this.#entries.find(
-        (e) => e.limit.id === entry.limit.id && e.windowStart === entry.windowStart,
-      );
+      const own = this.#entries.find((e) => e.account === entry.account);
       if (own) own.amount += entry.amount;
       else this.#entries.push(entry);
     }
@@ -144,6 +144,8 @@ export interface LedgerOptions {
   now?: () => number;
   /** How long cached limits are trusted without a notification (the safety net). */
   cacheTtlMs?: number;
+  /** Lease sizing and flushing (`{ fraction: 0 }`: a database round trip per reservation). */
+  lease?: LeaseOptions;
 }
 
 export class Ledger {
@@ -154,6 +156,7 @@ export class Ledger {
   readonly #keyScopes: InvalidatingCache<readonly string[] | null>;
   readonly #logger: Logger | undefined;
   readonly #settling = new Set<Promise<void>>();
+  readonly #leases: LeaseBook;
 
   constructor(options: LedgerOptions) {
     this.#db = options.db;
@@ -164,6 +167,15 @@ export class Ledger {
     const ttlMs = options.cacheTtlMs ?? 30_000;
     this.#byScope = new InvalidatingCache<readonly LedgerLimit[]>({ ttlMs }).follow(feed, 'ledger_limits');
     this.#keyScopes = new InvalidatingCache<readonly string[] | null>({ ttlMs }).follow(feed, 'api_keys');
+    this.#leases = new LeaseBook({
+      db: options.db,
+      now: this.#now,
+      logger: options.logger,
+      windowOf: windowStartOf,
+      lease: options.lease,
+    });
+    // A limit changed or went: stop serving from leases taken under it, hand them back.
+    feed.subscribe('ledger_limits', (scopeId) => this.#leases.retire(scopeId));
   }
 
   /** The limits of one scope id (cached; an empty list is cached too). */
@@ -218,7 +230,7 @@ export class Ledger {
     return new Reservation(this, scope, entries, estimate);
   }
 
-  /** @internal The conditional upsert: all of `limits` take their amount, or none does. */
+  /** @internal Holds `amounts` on every one of `limits` (from the leases, else the database), or none. */
   async take(
     scope: LedgerScope,
     limits: readonly LedgerLimit[],
@@ -227,29 +239,14 @@ export class Ledger {
   ): Promise<Entry[]> {
     if (!limits.length) return [];
     const now = this.#now();
-    const entries: Entry[] = limits.map((limit) => ({
+    const wanted: Wanted[] = limits.map((limit) => ({
       limit,
       windowStart: windowStartOf(limit, now),
       amount: amountFor(limit.metric, amounts, requests),
     }));
-    let granted: Set<string>;
+    let outcome: Awaited<ReturnType<LeaseBook['take']>>;
     try {
-      const { rows } = await this.#db.query<{ limit_id: string }>(
-        `INSERT INTO ledger_counters AS c (limit_id, window_start, cap, used, reserved)
-         SELECT l, w, cap, 0, a FROM unnest($1::text[], $2::int8[], $3::float8[], $4::float8[]) AS u(l, w, a, cap)
-          WHERE a <= cap
-         ON CONFLICT (limit_id, window_start) DO UPDATE
-           SET reserved = c.reserved + excluded.reserved, cap = excluded.cap
-           WHERE c.used + c.reserved + excluded.reserved <= excluded.cap
-         RETURNING c.limit_id`,
-        [
-          entries.map((entry) => entry.limit.id),
-          entries.map((entry) => entry.windowStart),
-          entries.map((entry) => entry.amount),
-          entries.map((entry) => entry.limit.limit),
-        ],
-      );
-      granted = new Set(rows.map((row) => row.limit_id));
+      outcome = await this.#leases.take(wanted);
     } catch (error) {
       // A limit removed meanwhile (foreign key): forget the cached limits and let the caller retry.
       if ((error as { code?: string }).code === '23503') {
@@ -260,11 +257,8 @@ export class Ledger {
       }
       throw error;
     }
-    if (granted.size === entries.length) return entries;
-    const refused = entries.find((entry) => !granted.has(entry.limit.id))!;
-    const held = entries.filter((entry) => granted.has(entry.limit.id));
-    if (held.length) await this.settle(held, { tokens: 0, cost: 0 }, 0);
-    throw await this.#refusal(scope, refused, now);
+    if (outcome.ok) return outcome.entries;
+    throw await this.#refusal(scope, outcome.refused, now);
   }
 
   /**
@@ -280,28 +274,24 @@ export class Ledger {
     this.#settling.add(settling);
   }
 
-  /** Waits for every settlement in flight (shutdown, tests). */
+  /**
+   * Waits for every settlement in flight, writes all settled usage and hands every spare lease
+   * back to the database (shutdown, tests).
+   */
   async drain(): Promise<void> {
     while (this.#settling.size) await Promise.all([...this.#settling]);
+    await this.#leases.flushAll();
   }
 
-  /** @internal Hands back `entries` and books `used` (requests count once, on the rate window). */
+  /**
+   * @internal Hands back `entries` and books `used` (requests count once, on the rate window), in
+   * memory: the next flush writes it, batched with every other settlement of this replica.
+   */
   async settle(entries: readonly Entry[], used: LedgerAmounts, requests = 1): Promise<void> {
-    if (!entries.length) return;
-    await this.#db.query(
-      `UPDATE ledger_counters c SET reserved = GREATEST(c.reserved - u.r, 0), used = c.used + u.a
-         FROM unnest($1::text[], $2::int8[], $3::float8[], $4::float8[]) AS u(l, w, r, a)
-        WHERE c.limit_id = u.l AND c.window_start = u.w`,
-      [
-        entries.map((entry) => entry.limit.id),
-        entries.map((entry) => entry.windowStart),
-        entries.map((entry) => entry.amount),
-        entries.map((entry) => amountFor(entry.limit.metric, used, requests)),
-      ],
-    );
+    for (const entry of entries) this.#leases.settle(entry, amountFor(entry.limit.metric, used, requests));
   }
 
-  async #refusal(scope: LedgerScope, entry: Entry, now: number): Promise<KeelError> {
+  async #refusal(scope: LedgerScope, entry: Wanted, now: number): Promise<KeelError> {
     const { limit } = entry;
     const { rows } = await this.#db.query<{ used: number; reserved: number }>(
       'SELECT used, reserved FROM ledger_counters WHERE limit_id = $1 AND window_start = $2',
