@@ -146,7 +146,10 @@ export class LeaseBook {
       if (outcome.ok || retried) return outcome;
       // Refused: hand back what this replica holds spare on these counters and ask once more for
       // only what the call needs — the rest may be spare here, or the extra may not have fitted.
-      const handedBack = await this.#flush(accounts, true);
+      const retired = [...this.#retired].filter((old) =>
+        accounts.some((account) => account.limit.id === old.limit.id),
+      );
+      const handedBack = await this.#flush([...accounts, ...retired], true);
       if (!handedBack && !extra) return outcome;
       retried = true;
     }

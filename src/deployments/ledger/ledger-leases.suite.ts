@@ -1,0 +1,156 @@
+/**
+ * The ledger's leases, for any database: two Ledger instances — two replicas — on one database.
+ * Run on PGlite always (`ledger-leases.test.ts`) and on PostgreSQL over two connection pools when
+ * KEEL_TEST_DATABASE_URL is set (`ledger.postgres.test.ts`).
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { noAudit } from '../../audit/index.js';
+import type { DatabaseV1 } from '../../spec/database.js';
+import { Ledger, windowStartOf } from './ledger.js';
+import { type LedgerLimit, LimitStore, type SetLimitInput } from './limit-store.js';
+
+export interface LeaseSuiteDatabases {
+  /** Two handles on one database (two pools on PostgreSQL; the same handle twice on PGlite). */
+  a: DatabaseV1;
+  b: DatabaseV1;
+  close: () => Promise<void>;
+}
+
+const scope = { projectId: 'prj_lease', keyId: null, deploymentId: null };
+const tokens = (n: number) => ({ tokens: n, cost: 0 });
+
+export function runLeaseSuite(open: () => Promise<LeaseSuiteDatabases>): void {
+  let dbs: LeaseSuiteDatabases;
+  let limits: LimitStore;
+  let clock = Date.UTC(2026, 0, 1, 12, 0, 5);
+  const now = () => clock;
+  const ledgers = () => [
+    new Ledger({ db: dbs.a, limits, now }),
+    new Ledger({ db: dbs.b, limits: new LimitStore(dbs.b, noAudit), now }),
+  ];
+  const counter = async (limit: LedgerLimit, windowStart = 0) => {
+    const { rows } = await dbs.a.query<{ used: number; reserved: number }>(
+      'SELECT used, reserved FROM ledger_counters WHERE limit_id = $1 AND window_start = $2',
+      [limit.id, windowStart],
+    );
+    return { used: Number(rows[0]?.used ?? 0), reserved: Number(rows[0]?.reserved ?? 0) };
+  };
+  const setLimit = (input: Omit<SetLimitInput, 'scopeType' | 'scopeId'>) =>
+    limits.set(scope.projectId, { scopeType: 'project', scopeId: scope.projectId, ...input });
+
+  beforeAll(async () => {
+    dbs = await open();
+    await dbs.a.query("INSERT INTO organizations (id, name) VALUES ('org_lease', 'l')");
+    await dbs.a.query(
+      "INSERT INTO projects (id, organization_id, name) VALUES ('prj_lease', 'org_lease', 'l')",
+    );
+    limits = new LimitStore(dbs.a, noAudit);
+  });
+  afterAll(async () => {
+    for (const limit of (await limits?.list(scope.projectId)) ?? [])
+      await limits.remove(scope.projectId, limit.id);
+    await dbs?.close();
+  });
+
+  it('lets exactly 50 of 200 concurrent reservations through two ledgers, with zero overrun', async () => {
+    const limit = await setLimit({ metric: 'token_budget', limit: 50 * 16 });
+    const [a, b] = ledgers();
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 200 }, async (_, index) => {
+        const reservation = await (index % 2 ? b! : a!).reserve(scope, tokens(16));
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        await reservation.settle(tokens(16));
+      }),
+    );
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(50);
+    const refusals = outcomes.filter((outcome) => outcome.status === 'rejected');
+    expect(refusals.every((outcome) => (outcome.reason as { code?: string }).code === 'rate_limited')).toBe(
+      true,
+    );
+    await Promise.all([a!.drain(), b!.drain()]);
+    expect(await counter(limit)).toEqual({ used: 800, reserved: 0 });
+    await limits.remove(scope.projectId, limit.id);
+  });
+
+  it('serves reservations from a lease without a round trip, and hands the lease back on drain', async () => {
+    const limit = await setLimit({ metric: 'token_budget', limit: 100_000 });
+    const [a] = ledgers();
+    const first = await a!.reserve(scope, tokens(10));
+    const leased = await counter(limit);
+    // More than the call needs went to this replica: the lease.
+    expect(leased.reserved).toBeGreaterThan(10);
+    const held = [first];
+    for (let i = 0; i < 5; i++) held.push(await a!.reserve(scope, tokens(10)));
+    // Served from the lease: the database counter did not move.
+    expect(await counter(limit)).toEqual(leased);
+    for (const reservation of held) await reservation.settle(tokens(7));
+    await a!.drain();
+    expect(await counter(limit)).toEqual({ used: 42, reserved: 0 });
+    await limits.remove(scope.projectId, limit.id);
+  });
+
+  it('rolls over to a new window: the old lease goes back, the new window counts afresh', async () => {
+    const limit = await setLimit({ metric: 'requests_per_minute', limit: 3 });
+    const [a, b] = ledgers();
+    const first = windowStartOf(limit, clock);
+    for (const ledger of [a, b, a]) await (await ledger!.reserve(scope, tokens(1))).settle(tokens(1));
+    await expect(b!.reserve(scope, tokens(1))).rejects.toMatchObject({
+      code: 'rate_limited',
+      data: { rateLimit: { limit: 3, remaining: 0 } },
+    });
+    clock += 60_000;
+    const next = windowStartOf(limit, clock);
+    expect(next).toBe(first + 60);
+    await (await b!.reserve(scope, tokens(1))).settle(tokens(1));
+    await Promise.all([a!.drain(), b!.drain()]);
+    expect(await counter(limit, first)).toEqual({ used: 3, reserved: 0 });
+    expect(await counter(limit, next)).toEqual({ used: 1, reserved: 0 });
+
+    // A roomy rate: leases out in one window are handed back once it ends.
+    await setLimit({ metric: 'requests_per_minute', limit: 1_000 });
+    clock += 60_000;
+    const third = windowStartOf(limit, clock);
+    for (let i = 0; i < 4; i++) await (await a!.reserve(scope, tokens(1))).settle(tokens(1));
+    expect((await counter(limit, third)).reserved).toBeGreaterThan(0);
+    clock += 60_000;
+    await (await a!.reserve(scope, tokens(1))).settle(tokens(1));
+    await a!.drain();
+    expect(await counter(limit, third)).toEqual({ used: 4, reserved: 0 });
+    expect(await counter(limit, third + 60)).toEqual({ used: 1, reserved: 0 });
+    await limits.remove(scope.projectId, limit.id);
+  });
+
+  it('holds a cap lowered while leases are out', async () => {
+    const limit = await setLimit({ metric: 'token_budget', limit: 10_000 });
+    const [a, b] = ledgers();
+    for (const ledger of [a, b, a, b]) await (await ledger!.reserve(scope, tokens(10))).settle(tokens(10));
+    // Both replicas hold leases well past what they used.
+    expect((await counter(limit)).reserved).toBeGreaterThan(40);
+    await setLimit({ metric: 'token_budget', limit: 60 });
+    // Whatever the timing of the leases coming back, no more than the new cap is granted.
+    const race = await Promise.allSettled(
+      Array.from({ length: 10 }, async (_, index) => {
+        const reservation = await (index % 2 ? b! : a!).reserve(scope, tokens(10));
+        await reservation.settle(tokens(10));
+      }),
+    );
+    const granted = race.filter((outcome) => outcome.status === 'fulfilled').length;
+    expect(granted).toBeLessThanOrEqual(2);
+    await Promise.all([a!.drain(), b!.drain()]);
+    expect(await counter(limit)).toEqual({ used: 40 + 10 * granted, reserved: 0 });
+    // Once the old leases are back, exactly what the new cap leaves is served.
+    let more = 0;
+    for (let i = 0; i < 6; i++)
+      await (i % 2 ? b! : a!)
+        .reserve(scope, tokens(10))
+        .then(async (reservation) => {
+          more++;
+          await reservation.settle(tokens(10));
+        })
+        .catch(() => undefined);
+    expect(40 + 10 * (granted + more)).toBe(60);
+    await Promise.all([a!.drain(), b!.drain()]);
+    expect(await counter(limit)).toEqual({ used: 60, reserved: 0 });
+    await limits.remove(scope.projectId, limit.id);
+  });
+}
