@@ -55,6 +55,7 @@ export const errorCodes = {
   document_corrupt: { status: 422, exit: 65, title: 'Document is corrupt or unreadable' },
   document_encrypted: { status: 422, exit: 65, title: 'Document is password-protected' },
   ocr_unavailable: { status: 501, exit: 69, title: 'OCR (tesseract) is not installed' },
+  font_unavailable: { status: 501, exit: 69, title: 'No font with Hangul glyphs for a PDF with Korean text' },
 } as const satisfies Record<string, { status: number; exit: number; title: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;

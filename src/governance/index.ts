@@ -40,7 +40,7 @@ export const governanceModule: KeelModule<
   { governance: GovernanceService; risk: RiskService; factsheets: FactsheetService }
 > = {
   name: 'governance',
-  create: ({ db, audit, logger, prompts, evals }) => {
+  create: ({ db, audit, logger, prompts, evals, config }) => {
     const governance = new GovernanceService({
       db,
       audit,
@@ -74,7 +74,9 @@ export const governanceModule: KeelModule<
       recorder: audit,
       risk,
       describeTemplate: templateDescriber(prompts),
-      fontPath: process.env.KEEL_FACTSHEET_FONT || null,
+      // factsheets.font (KEEL_FACTSHEET_FONT overrides keel.yaml), then the search list.
+      fontPath: config.factsheets.font ?? null,
+      fontSearchPaths: config.factsheets.fontSearchPaths,
     });
     return { governance, risk, factsheets };
   },

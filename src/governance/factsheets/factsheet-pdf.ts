@@ -2,30 +2,22 @@
  * @module governance/factsheets/factsheet-pdf
  * A factsheet as PDF (pdf-lib): the Markdown export's lines set in one font on A4 pages. Korean
  * needs a font with Hangul glyphs, which no npm package ships: the font is a TrueType/OpenType
- * file at a configured path (`KEEL_FACTSHEET_FONT`) or at a common system location (Debian's
- * fonts-nanum, Noto Sans KR, Un fonts, Baekmuk; macOS and Windows fonts). When none is found the
- * PDF is written in the standard Helvetica font with the text it can show, Korean replaced by
- * "?", and a note at the top that says so.
+ * file named by the configuration (`factsheets.font`, or `KEEL_FACTSHEET_FONT`), else the first
+ * file of `factsheets.fontSearchPaths` (common Nanum, Noto and system locations) that has Hangul.
+ * When the factsheet holds Korean text and no such font is found, the export fails with
+ * `font_unavailable` rather than writing a PDF with the Korean shown as "?". A factsheet without
+ * Korean text is written in the standard Helvetica font when no font is found.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, type PDFFont, type PDFPage, StandardFonts } from 'pdf-lib';
 import type { Factsheet } from '../../api/factsheets.js';
+import { defaultFactsheetFontPaths } from '../../core/config.js';
+import { KeelError } from '../../core/errors.js';
 import { type FactsheetLanguage, factsheetMarkdown } from './factsheet-markdown.js';
 
-/** Where fonts with Hangul usually are (TrueType or OpenType single fonts; collections are skipped). */
-export const HANGUL_FONT_CANDIDATES = [
-  '/usr/share/fonts/truetype/nanum/NanumGothic.ttf',
-  '/usr/share/fonts/truetype/nanum/NanumBarunGothic.ttf',
-  '/usr/share/fonts/truetype/nanum/NanumMyeongjo.ttf',
-  '/usr/share/fonts/opentype/noto/NotoSansKR-Regular.otf',
-  '/usr/share/fonts/truetype/noto/NotoSansKR-Regular.ttf',
-  '/usr/share/fonts/truetype/unfonts-core/UnDotum.ttf',
-  '/usr/share/fonts/truetype/baekmuk/gulim.ttf',
-  '/usr/local/share/fonts/NanumGothic.ttf',
-  '/Library/Fonts/NanumGothic.ttf',
-  'C:\\Windows\\Fonts\\malgun.ttf',
-];
+/** Where fonts with Hangul usually are (the configuration's default search list). */
+export const HANGUL_FONT_CANDIDATES: readonly string[] = defaultFactsheetFontPaths;
 
 export interface PdfFontChoice {
   path: string | null;
@@ -49,7 +41,7 @@ function hasHangul(bytes: Uint8Array): boolean {
 /** The configured font if it exists, else the first candidate with Hangul; found once per path list. */
 export function findHangulFont(
   configured?: string | null,
-  candidates = HANGUL_FONT_CANDIDATES,
+  candidates: readonly string[] = HANGUL_FONT_CANDIDATES,
 ): PdfFontChoice {
   const key = `${configured ?? ''}\n${candidates.join('\n')}`;
   cached ??= new Map();
@@ -66,6 +58,10 @@ export function findHangulFont(
   }
   cached.set(key, choice);
   return choice;
+}
+
+function fontFileName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
 }
 
 const PAGE = { width: 595.28, height: 841.89, margin: 50 };
@@ -112,9 +108,18 @@ function wrap(text: string, font: PDFFont, size: number, width: number): string[
 
 export interface FactsheetPdfOptions {
   language?: FactsheetLanguage;
-  /** A TTF/OTF file with Hangul glyphs; common system locations are searched when not given. */
+  /** A TTF/OTF file with Hangul glyphs (`factsheets.font`); tried before `fontCandidates`. */
   fontPath?: string | null | undefined;
-  fontCandidates?: string[];
+  /** Where else to look (`factsheets.fontSearchPaths`); common locations when not given. */
+  fontCandidates?: readonly string[] | undefined;
+}
+
+/** Hangul syllables, jamo and compatibility jamo. */
+const HANGUL = /[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]/;
+
+/** Whether a text holds Korean (Hangul) characters. */
+export function hasKoreanText(text: string): boolean {
+  return HANGUL.test(text);
 }
 
 export interface FactsheetPdf {
@@ -135,19 +140,27 @@ export async function factsheetPdf(
   let fontName = 'Helvetica';
   if (choice.path) {
     font = await pdf.embedFont(readFileSync(choice.path), { subset: true });
-    fontName = choice.path.split(/[\\/]/).pop() ?? choice.path;
+    fontName = fontFileName(choice.path);
   } else font = await pdf.embedFont(StandardFonts.Helvetica);
   const hangul = choice.hangul;
-  // Without Hangul glyphs the Korean export would be unreadable: write the English one.
-  const language: FactsheetLanguage = hangul ? (options.language ?? 'en') : 'en';
-  const source = factsheetMarkdown(sheet, language).split('\n');
-  const lines: string[] = [];
-  if (!hangul)
-    lines.push(
-      '> Note: Korean text is not shown ("?"): no font with Hangul glyphs was found. Set KEEL_FACTSHEET_FONT to a TrueType or OpenType font with Hangul (for example NanumGothic from the fonts-nanum package), or use the Markdown or JSON export.',
-      '',
+  const language: FactsheetLanguage = options.language ?? 'en';
+  const markdown = factsheetMarkdown(sheet, language);
+  // A PDF with the Korean text shown as "?" would misstate what was recorded: refuse it instead.
+  if (!hangul && hasKoreanText(markdown))
+    throw new KeelError(
+      'font_unavailable',
+      `This factsheet holds Korean text, and no font with Hangul glyphs was found${choice.path ? ` (${fontFileName(choice.path)} has none)` : ''}. Set factsheets.font in keel.yaml (or KEEL_FACTSHEET_FONT) to a TrueType or OpenType font with Hangul, for example NanumGothic from the fonts-nanum package, or export Markdown or JSON.`,
+      {
+        issues: [
+          {
+            code: 'hangul_font_missing',
+            path: ['format'],
+            message: 'no font with Hangul glyphs is configured or installed on the server',
+          },
+        ],
+      },
     );
-  lines.push(...source);
+  const lines = markdown.split('\n');
   pdf.setTitle(`Factsheet: ${hangul ? sheet.use_case.name : latinOnly(sheet.use_case.name)}`);
   pdf.setSubject(`Use case ${sheet.use_case.id}`);
   pdf.setCreator('Keel');

@@ -16,8 +16,10 @@ import { buildFactsheet } from './factsheet-sections.js';
 
 export interface FactsheetServiceDeps extends FactsDeps {
   recorder: AuditRecorder;
-  /** A TTF/OTF font with Hangul for PDF exports (system locations are searched otherwise). */
+  /** A TTF/OTF font with Hangul for PDF exports (`factsheets.font`), tried first. */
   fontPath?: string | null | undefined;
+  /** Where else to look for one (`factsheets.fontSearchPaths`; common locations when not given). */
+  fontSearchPaths?: readonly string[] | undefined;
 }
 
 export interface FactsheetExport {
@@ -86,6 +88,7 @@ export class FactsheetService {
       const pdf = await factsheetPdf(sheet, {
         language: options.language ?? 'en',
         fontPath: this.deps.fontPath,
+        fontCandidates: this.deps.fontSearchPaths,
       });
       result = {
         contentType: 'application/pdf',

@@ -169,8 +169,12 @@ describe('factsheets', () => {
     expect(ko).toContain('인공지능기본법');
   });
 
-  it('export as PDF (Korean shown only with a Hangul font; otherwise a note says so)', async () => {
+  it('export as PDF (Korean needs a Hangul font on the server; without one a coded 501)', async () => {
     const res = await call('viewer', `/api/v1/factsheets/${useCaseId}?format=pdf`);
+    if (res.status === 501) {
+      expect(res.body.error.code).toBe('font_unavailable');
+      return;
+    }
     expect(res.status).toBe(200);
     expect(res.res.headers.get('content-type')).toBe('application/pdf');
     const bytes = new Uint8Array(await res.res.arrayBuffer());
@@ -178,16 +182,17 @@ describe('factsheets', () => {
     const { text } = await extractText(await getDocumentProxy(bytes), { mergePages: true });
     expect(text).toContain('Factsheet');
     expect(text).toContain('Annex IV');
-    if (res.res.headers.get('x-keel-pdf-hangul') === 'true') expect(text).toContain('상담 요약');
-    else expect(text).toContain('no font with Hangul glyphs was found');
+    expect(res.res.headers.get('x-keel-pdf-hangul')).toBe('true');
+    expect(text).toContain('상담 요약');
   });
 
-  it('use a configured font file when given one', async () => {
+  it('refuse a Korean factsheet when the configured font has no Hangul (font_unavailable)', async () => {
     const dejavu = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
     if (!existsSync(dejavu)) return;
     const sheet = factsheetSchema.parse((await call('viewer', `/api/v1/factsheets/${useCaseId}`)).body);
-    const pdf = await factsheetPdf(sheet, { fontPath: dejavu, fontCandidates: [] });
-    expect(pdf).toMatchObject({ font: 'DejaVuSans.ttf', hangul: false });
+    await expect(factsheetPdf(sheet, { fontPath: dejavu, fontCandidates: [] })).rejects.toMatchObject({
+      code: 'font_unavailable',
+    });
   });
 
   it("answer another project's use case with the same 404 as a missing one, and audit the refusal", async () => {
