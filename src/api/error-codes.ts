@@ -42,6 +42,7 @@ export const errorCodes = {
   deployment_not_found: { status: 404, exit: 4, title: 'Deployment not found' },
   deployment_gone: { status: 410, exit: 4, title: 'Deployment deleted' },
   asset_not_approved: { status: 403, exit: 77, title: 'Asset not approved for this space' },
+  pinned_version_unavailable: { status: 409, exit: 5, title: 'Pinned asset version no longer exists' },
   unsupported_version: { status: 400, exit: 2, title: 'Unknown API version' },
   project_required: { status: 400, exit: 2, title: 'project_id or space_id required' },
   too_many_inputs: { status: 400, exit: 2, title: 'Too many inputs' },

@@ -25,7 +25,7 @@ export const ragModule: KeelModule<RagDeps, { rag: RagService }> = {
     rag: new RagService({ db, jobs, registry, generation, dataDir: config.dataDir, logger, metrics, audit }),
   }),
 };
-export type { AskEvent } from './collections/rag-service.js';
+export type { AskEvent, AskOptions } from './collections/rag-service.js';
 // Document loading, for text extraction (src/extraction).
 export { loadDocument } from './loading/load-document.js';
 export { ocrAvailability, ocrInstallHint, ocrPdfPages } from './loading/ocr.js';

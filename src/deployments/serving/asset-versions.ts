@@ -2,11 +2,12 @@
  * @module deployments/serving/asset-versions
  * What a deployment version pins, from what a request names: a template reference resolved to its
  * id and version (it must bind a model, or the deployment names one), or a collection with its
- * configuration version; the model is checked to exist.
+ * configuration version (the current one, or `name@N`); the model is checked to exist.
  */
 import { KeelError } from '../../core/errors.js';
 import type { DeploymentAsset, VersionInput } from './deployment-store.js';
 import type { CreateDeploymentInput, DeploymentServiceDependencies } from './deployment-types.js';
+import { resolvePinnedCollection } from './pinned-collection.js';
 import { promptParametersOf } from './serving-inputs.js';
 
 /**
@@ -53,12 +54,9 @@ export async function resolveVersionInput(
       );
     }
   } else {
-    const collection = await deps.rag.store.find(projectId, input.asset.ref);
     asset = {
       type: 'rag_collection',
-      id: collection.id,
-      name: collection.name,
-      version: collection.config_version,
+      ...(await resolvePinnedCollection(deps.rag, projectId, input.asset.ref)),
     };
   }
   if (input.model) deps.generation.languageModel(input.model);

@@ -7,7 +7,7 @@
  * current one, or by the traffic split), ask the gate when the space is production (on every
  * request — the gate answers from its cache, so a revoked approval stops serving at once), then
  * run exactly what Prompt Lab runs (`runPrompt` / `streamPrompt`: render, guardrails, generation,
- * run history) or the RAG collection's `ask`. Requests already past the gate when a deployment is
+ * run history) or the RAG collection's `ask` with the configuration version the deployment pinned. Requests already past the gate when a deployment is
  * deleted finish; later ones are 410 by id, 404 by name.
  */
 
@@ -26,6 +26,7 @@ import {
   type DeploymentVersion,
   type VersionInput,
 } from './deployment-store.js';
+import { pinnedAskOptions } from './pinned-collection.js';
 import { askInputOf, chatVariablesOf, promptParametersOf, versionAttributes } from './serving-inputs.js';
 
 export type {
@@ -294,12 +295,13 @@ export class DeploymentService {
       // Its model calls count on the deployment's limits and against keys scoped to it (ledger).
       if (served.version.asset.type === 'rag_collection') {
         const askInput = askInputOf(served, input);
+        const pinned = await pinnedAskOptions(this.deps.rag, caller, served);
         return {
           served,
           kind: 'rag_collection',
           answer: await runForDeployment(
             id,
-            () => this.deps.rag.ask(caller, served.version.asset.id, askInput),
+            () => this.deps.rag.ask(caller, served.version.asset.id, askInput, pinned),
             versionAttributes(served),
           ),
         };
@@ -324,9 +326,10 @@ export class DeploymentService {
     try {
       if (served.version.asset.type === 'rag_collection') {
         const askInput = askInputOf(served, input);
+        const pinned = await pinnedAskOptions(this.deps.rag, caller, served);
         const events = await runForDeployment(
           id,
-          () => this.deps.rag.askStream(caller, served.version.asset.id, askInput),
+          () => this.deps.rag.askStream(caller, served.version.asset.id, askInput, pinned),
           versionAttributes(served),
         );
         return { served, kind: 'rag_collection', events: this.#tracked(id, events) };

@@ -26,7 +26,7 @@ export interface DeploymentServiceDependencies {
 /** What a deployment version is asked to serve, as callers name it. */
 export interface AssetRequest {
   type: 'prompt_template' | 'rag_collection';
-  /** A template reference (name, name@3, name@label) or a collection's id or name. */
+  /** A template reference (name, name@3, name@label), or a collection id or name (name@2: that configuration version). */
   ref: string;
 }
 

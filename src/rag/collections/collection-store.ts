@@ -188,6 +188,16 @@ export class CollectionStore {
     return version;
   }
 
+  /** One configuration version of a collection in the project, or null when either is gone. */
+  async configAt(projectId: string, idOrName: string, version: number): Promise<CollectionConfig | null> {
+    const { rows } = await this.db.query<{ config: unknown }>(
+      `SELECT v.config FROM rag_collection_configs v JOIN rag_collections c ON c.id = v.collection_id
+        WHERE c.project_id = $1 AND (c.id = $2 OR c.name = $2) AND v.version = $3`,
+      [projectId, idOrName, version],
+    );
+    return rows[0] ? parseCollectionConfig(rows[0].config) : null;
+  }
+
   async configVersions(collectionId: string) {
     const { rows } = await this.db.query<{
       version: number;

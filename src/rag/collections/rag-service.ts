@@ -167,6 +167,16 @@ export interface AskInput {
   filter?: Record<string, unknown> | undefined;
 }
 
+/** How an answer is made, beyond the question: a deployment's pinned configuration. */
+export interface AskOptions {
+  /**
+   * Retrieval and answer settings in place of the collection's current ones (a deployment that
+   * pins a configuration version). The index stays the collection's: loading, chunking and the
+   * embedder are what its documents were indexed with.
+   */
+  config?: CollectionConfig | undefined;
+}
+
 export type AskEvent =
   | { type: 'contexts'; contexts: SearchHit[]; warnings: AskResponse['warnings'] }
   | { type: 'delta'; text: string }
@@ -291,6 +301,11 @@ export class RagService {
     return this.store.list(caller.projectId);
   }
 
+  /** The collection's configuration as of `version`, or null when the collection or the version is gone. */
+  async configAt(caller: RagCaller, idOrName: string, version: number): Promise<CollectionConfig | null> {
+    return this.store.configAt(caller.projectId, idOrName, version);
+  }
+
   /** A new configuration version; changed loading, chunking or embedding re-indexes in the background. */
   async updateConfig(caller: RagCaller, idOrName: string, input: unknown, message?: string) {
     const collection = await this.store.find(caller.projectId, idOrName);
@@ -401,10 +416,12 @@ export class RagService {
     input: SearchInput,
     caller: RagCaller,
     endpoint: string,
+    settings: CollectionConfig = collection.config,
   ): Promise<RetrievalResult> {
     const signal = caller.signal;
-    const config = collection.config;
-    const index = await this.ingestion.index(collection.id, config);
+    const index = await this.ingestion.index(collection.id, collection.config);
+    // Retrieval settings from `settings` (a pinned version's); the embedder is the index's.
+    const config = { ...settings, embedder: collection.config.embedder };
     // Documents committed through another replica: one cheap version check, then only what changed.
     await index.catchUp({ minIntervalMs: CATCH_UP_INTERVAL_MS });
     const vectorWeight =
@@ -442,9 +459,9 @@ export class RagService {
   }
 
   /** Retrieval and the decisions before the model: contexts kept, warnings, and whether to answer at all. */
-  async #prepareAnswer(caller: RagCaller, idOrName: string, input: AskInput) {
+  async #prepareAnswer(caller: RagCaller, idOrName: string, input: AskInput, options: AskOptions = {}) {
     const collection = await this.store.find(caller.projectId, idOrName);
-    const config = collection.config;
+    const config = options.config ?? collection.config;
     const model = input.model ?? config.answer.model;
     if (!model) {
       throw new KeelError(
@@ -467,6 +484,7 @@ export class RagService {
       { query: input.question, top_k: input.top_k, mode: input.mode, filter: input.filter },
       caller,
       'rag.ask',
+      config,
     );
     const warnings: AskResponse['warnings'] = retrieved.warnings.map((w) => ({
       code: w.code,
@@ -638,8 +656,13 @@ export class RagService {
     };
   }
 
-  async ask(caller: RagCaller, idOrName: string, input: AskInput): Promise<AskResponse> {
-    const prepared = await this.#prepareAnswer(caller, idOrName, input);
+  async ask(
+    caller: RagCaller,
+    idOrName: string,
+    input: AskInput,
+    options?: AskOptions,
+  ): Promise<AskResponse> {
+    const prepared = await this.#prepareAnswer(caller, idOrName, input, options);
     if (!prepared.answerable) return this.#notAnswered(prepared);
     const context = askContext(caller);
     const outcome = await this.options.generation.generate(
@@ -651,8 +674,13 @@ export class RagService {
   }
 
   /** Streams the answer; citations and claim checks arrive with the final `result` event. */
-  async askStream(caller: RagCaller, idOrName: string, input: AskInput): Promise<AsyncGenerator<AskEvent>> {
-    const prepared = await this.#prepareAnswer(caller, idOrName, input);
+  async askStream(
+    caller: RagCaller,
+    idOrName: string,
+    input: AskInput,
+    options?: AskOptions,
+  ): Promise<AsyncGenerator<AskEvent>> {
+    const prepared = await this.#prepareAnswer(caller, idOrName, input, options);
     const self = this;
     if (!prepared.answerable) {
       const result = this.#notAnswered(prepared);
