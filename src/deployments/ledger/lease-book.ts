@@ -171,11 +171,22 @@ export class LeaseBook {
     this.#schedule();
   }
 
-  /** Stops handing out the leases of limits of `scopeId` (every limit for `*`): they changed. */
-  retire(scopeId: string): void {
-    for (const [key, account] of this.#accounts)
-      if (scopeId === '*' || account.limit.scopeId === scopeId) this.#retire(key, account);
-    if (this.#retired.size) this.#schedule(0);
+  /** The scopes this replica holds leases for. */
+  scopes(): Set<string> {
+    return new Set([...this.#accounts.values()].map((account) => account.limit.scopeId));
+  }
+
+  /**
+   * The limits of `scopeId` are now `current`: leases taken under a limit that went, or whose cap
+   * or period changed, are no longer served from and go back at once.
+   */
+  retireChanged(scopeId: string, current: readonly LedgerLimit[]): void {
+    for (const [key, account] of this.#accounts) {
+      if (account.limit.scopeId !== scopeId) continue;
+      const now = current.find((limit) => limit.id === account.limit.id);
+      if (!now || now.limit !== account.limit.limit || now.period !== account.limit.period)
+        this.#retire(key, account);
+    }
   }
 
   /** Writes all settled usage and hands every spare lease back (shutdown, tests). */

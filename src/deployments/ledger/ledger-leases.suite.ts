@@ -127,6 +127,10 @@ export function runLeaseSuite(open: () => Promise<LeaseSuiteDatabases>): void {
     // Both replicas hold leases well past what they used.
     expect((await counter(limit)).reserved).toBeGreaterThan(40);
     await setLimit({ metric: 'token_budget', limit: 60 });
+    // Each replica hears of the change (PostgreSQL: within milliseconds; PGlite: at once).
+    for (const ledger of [a!, b!])
+      while ((await ledger.limitsOf(scope.projectId))[0]?.limit !== 60)
+        await new Promise((resolve) => setTimeout(resolve, 10));
     // Whatever the timing of the leases coming back, no more than the new cap is granted.
     const race = await Promise.allSettled(
       Array.from({ length: 10 }, async (_, index) => {

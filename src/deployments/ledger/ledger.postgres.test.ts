@@ -9,6 +9,7 @@ import { migrate } from '../../storage/core/migrator.js';
 import { createPostgresDatabase } from '../../storage/postgres/index.js';
 import { createTestPostgresDatabase, testPostgresUrl } from '../../testing/database.js';
 import { Ledger } from './ledger.js';
+import { runLeaseSuite } from './ledger-leases.suite.js';
 import { LimitStore } from './limit-store.js';
 
 describe.skipIf(!testPostgresUrl)('the ledger on PostgreSQL', () => {
@@ -57,5 +58,21 @@ describe.skipIf(!testPostgresUrl)('the ledger on PostgreSQL', () => {
       [limit.id],
     );
     expect(rows[0]).toEqual({ used: 800, reserved: 0 });
+  });
+});
+
+describe.skipIf(!testPostgresUrl)('the ledger on leases (PostgreSQL, two pools on one database)', () => {
+  runLeaseSuite(async () => {
+    const created = await createTestPostgresDatabase();
+    await migrate(created.db);
+    const second = await createPostgresDatabase({ connectionString: created.url, max: 4 });
+    return {
+      a: created.db,
+      b: second,
+      close: async () => {
+        await second.close();
+        await created.drop();
+      },
+    };
   });
 });

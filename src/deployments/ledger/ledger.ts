@@ -175,7 +175,17 @@ export class Ledger {
       lease: options.lease,
     });
     // A limit changed or went: stop serving from leases taken under it, hand them back.
-    feed.subscribe('ledger_limits', (scopeId) => this.#leases.retire(scopeId));
+    feed.subscribe('ledger_limits', (scopeId) => void this.#limitsChanged(scopeId));
+  }
+
+  async #limitsChanged(scopeId: string): Promise<void> {
+    try {
+      for (const id of scopeId === '*' ? this.#leases.scopes() : [scopeId])
+        this.#leases.retireChanged(id, await this.#limits.forScope(id));
+    } catch (error) {
+      // The next call through the changed scope compares caps itself; idle leases go back anyway.
+      this.#logger?.warn({ err: error }, 'ledger could not check its leases after a limit change');
+    }
   }
 
   /** The limits of one scope id (cached; an empty list is cached too). */
