@@ -505,6 +505,8 @@ export const compareSummarySchema = z.object({
   latency_ms_p50: z.number(),
   latency_ms_max: z.number(),
   cost: z.number().nullable(),
+  /** The column as an evaluation run (`/api/v1/evaluations/{id}`); null without the evaluation module. */
+  run_id: z.string().nullable().optional(),
 });
 
 export const compareResultSchema = z.object({

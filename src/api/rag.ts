@@ -289,6 +289,8 @@ export const experimentSchema = z.object({
       config: z.record(z.string(), z.unknown()),
       metrics: z.record(z.string(), z.number()),
       seconds: z.number(),
+      /** The configuration as an evaluation run (`/api/v1/evaluations/{id}`). */
+      run_id: z.string().nullable().optional(),
     }),
   ),
   best: z.record(z.string(), z.unknown()).nullable(),

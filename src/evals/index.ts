@@ -28,9 +28,16 @@ export type { RunAggregates, RunItemRow, RunRow, RunTarget, Threshold } from './
 /** The evals module: datasets and evaluation runs (the `evals.run` job kind). */
 export const evalsModule: KeelModule<EvalsDeps, { evals: EvalService; redTeam: RedTeamService }> = {
   name: 'evals',
-  create: (deps) => ({
-    evals: new EvalService(deps),
-    // Public probe sets are read by name from the configured datasets folder, when there is one.
-    redTeam: new RedTeamService({ ...deps, datasetsDir: deps.config.evals.datasetsDir }),
-  }),
+  create: (deps) => {
+    const evals = new EvalService(deps);
+    // RAG experiments and Prompt Lab compare are clients of this module: they sit below it (it
+    // runs their targets), so they get the recorder port here instead of importing it.
+    deps.rag.experiments.useEvaluations(evals.recorder);
+    deps.prompts.useEvaluations(evals.recorder);
+    return {
+      evals,
+      // Public probe sets are read by name from the configured datasets folder, when there is one.
+      redTeam: new RedTeamService({ ...deps, datasetsDir: deps.config.evals.datasetsDir }),
+    };
+  },
 };

@@ -17,6 +17,7 @@ import type {
   TemplateBody,
 } from '../api/prompts.js';
 import { KeelError, toKeelError } from '../core/errors.js';
+import { newId } from '../core/ids.js';
 import { limitConcurrency } from './limit-concurrency.js';
 import type { Caller, PromptLab, ResolvedSource } from './prompt-lab.js';
 import { runPrompt } from './prompt-runner.js';
@@ -127,20 +128,75 @@ export async function planCompare(lab: PromptLab, caller: Caller, input: Compare
           ),
         ),
       );
+      const wallMs = performance.now() - started;
+      const runIds = await recordColumns(lab, caller, publicColumns, inputs, rowCells);
       return {
         columns: publicColumns,
         rows: inputs.map((variables, row) => ({ variables, cells: rowCells[row]! })),
-        summary: publicColumns.map((column) =>
-          summarise(
+        summary: publicColumns.map((column) => ({
+          ...summarise(
             column.index,
             rowCells.map((cells) => cells[column.index]!),
           ),
-        ),
+          run_id: runIds[column.index] ?? null,
+        })),
         concurrency,
-        wall_ms: performance.now() - started,
+        wall_ms: wallMs,
       };
     },
   };
+}
+
+/** The metrics every comparison column is recorded with (compare has no reference outputs). */
+export const COMPARE_METRICS = ['latency', 'tokens', 'cost'];
+
+/**
+ * Each column as an evaluation run over the comparison's inputs (one dataset version, so columns
+ * compare item by item with the evaluation module's significance test). Without the evaluation
+ * module (a bare Prompt Lab) nothing is recorded.
+ */
+async function recordColumns(
+  lab: PromptLab,
+  caller: Caller,
+  columns: readonly Column[],
+  inputs: readonly Record<string, unknown>[],
+  rowCells: readonly CompareCell[][],
+): Promise<(string | null)[]> {
+  const recorder = lab.evaluations;
+  if (!recorder) return columns.map(() => null);
+  const comparison = newId('cmp');
+  const ids: (string | null)[] = [];
+  for (const column of columns) {
+    const recorded = await recorder.record({
+      projectId: caller.projectId,
+      actor: caller.actor,
+      name: `compare ${column.variant} × ${column.model}`,
+      source: { kind: 'prompts.compare', id: comparison },
+      target: column.template
+        ? {
+            kind: 'template',
+            prompt: `${column.template.name}@${column.template.version}`,
+            model: column.model,
+          }
+        : { kind: 'model', model: column.model, prompt: column.variant },
+      dataset: { name: 'prompt-lab-compare', description: 'Inputs of Prompt Lab comparisons.' },
+      metrics: COMPARE_METRICS,
+      items: inputs.map((variables, row) => {
+        const cell = rowCells[row]![column.index]!;
+        return {
+          input: variables,
+          output: cell.status === 'ok' ? cell.output : null,
+          error: cell.error,
+          latencyMs: cell.latency_ms,
+          inputTokens: cell.usage.input_tokens,
+          outputTokens: cell.usage.output_tokens,
+          cost: cell.cost?.total ?? null,
+        };
+      }),
+    });
+    ids.push(recorded.id);
+  }
+  return ids;
 }
 
 async function runCell(

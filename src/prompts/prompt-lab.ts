@@ -23,6 +23,7 @@ import { KeelError } from '../core/errors.js';
 import type { GuardrailService } from '../guardrails/index.js';
 import type { GenerationService, ProviderRegistry } from '../models/index.js';
 import type { DatabaseV1 } from '../spec/database.js';
+import type { EvaluationRecorderV1 } from '../spec/evaluation-recorder.js';
 import { checkTemplate, templateSize } from './check-template.js';
 import { type CompiledTemplate, compileTemplate } from './compile-template.js';
 import { mergeParameters, toGenerationParameters } from './generation-parameters.js';
@@ -79,6 +80,7 @@ export class PromptLab {
   /** What runs and drafts keep at rest under a guardrail policy, and who may see the raw values. */
   readonly privacy: RunPrivacy;
   readonly #compiled = new Map<string, CompiledTemplate>();
+  #evaluations: EvaluationRecorderV1 | undefined;
 
   constructor(dependencies: PromptLabDependencies) {
     this.templates = new TemplateStore(dependencies.db, dependencies.audit);
@@ -89,6 +91,16 @@ export class PromptLab {
     this.generation = dependencies.generation;
     this.prices = dependencies.prices ?? catalogPrices(dependencies.registry);
     this.guardrails = dependencies.guardrails;
+  }
+
+  /** Wires the evaluation module's recorder: comparisons are then stored as evaluation runs. */
+  useEvaluations(recorder: EvaluationRecorderV1): void {
+    this.#evaluations = recorder;
+  }
+
+  /** The evaluation recorder, once the evaluation module is built (absent in a bare Prompt Lab). */
+  get evaluations(): EvaluationRecorderV1 | undefined {
+    return this.#evaluations;
   }
 
   /**

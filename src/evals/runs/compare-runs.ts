@@ -6,6 +6,7 @@
  */
 import { metricInfo, pairedBootstrap, pairedTTest } from '../metrics/index.js';
 import type { RunItemRow, RunRow } from './run-types.js';
+import { safetyMetrics } from './scoring.js';
 
 export interface MetricComparison {
   metric: string;
@@ -38,7 +39,8 @@ export interface RunComparison {
 
 const worstOf = (metric: string) => {
   const info = metricInfo(metric.replace(/_lexical$/, ''));
-  if (metric.endsWith('_rate')) return 1;
+  // Safety rates (hap_rate …) are worst at 1; hit_rate is a ranking metric, worst at 0.
+  if ((safetyMetrics as readonly string[]).includes(metric)) return 1;
   return info ? (info.higherIsBetter ? info.range[0] : info.range[1]) : 0;
 };
 

@@ -48,6 +48,8 @@ export interface RunOptions {
   /** Reuse cached outputs (default true). */
   cache?: boolean | undefined;
   bootstrap_seed?: number | undefined;
+  /** Options the registry metrics were computed with (recorded runs: `k` for retrieval). */
+  metric_options?: Record<string, unknown> | undefined;
 }
 
 export interface Interval {

@@ -2,10 +2,14 @@
  * @module rag/collections/experiments
  * The AutoAI-for-RAG knobs as a grid: chunker × size × overlap × embedder × top-k × mode (×
  * model × template × temperature when answers are generated), each configuration evaluated on a
- * question set against in-memory indexes built from the collection's own documents. Retrieval:
- * recall@k (any gold passage retrieved), MRR and nDCG; answers: exact match, token F1,
- * faithfulness (share of claims supported by what they cite) and citation precision. Results are
- * ranked into a leaderboard; the best configuration can be saved as the collection's.
+ * question set against in-memory indexes built from the collection's own documents. Each
+ * configuration is recorded as an evaluation run (the evaluation module's recorder port): this
+ * file retrieves, generates and judges which chunks hold a gold passage; the evaluation module's
+ * metric code scores them — recall@k (reported from its hit rate: any gold passage retrieved),
+ * MRR, nDCG, exact match and token F1 — beside the claim support of each answer, which RAG's
+ * answer checker measures (faithfulness, citation precision). Results are ranked into a
+ * leaderboard with each configuration's run id; the best configuration can be saved as the
+ * collection's.
  */
 import type { CollectionConfig, Experiment, ExperimentRequest } from '../../api/rag.js';
 import { KeelError } from '../../core/errors.js';
@@ -13,6 +17,7 @@ import type { Job, JobContext, JobService } from '../../jobs/index.js';
 import type { GenerationService } from '../../models/index.js';
 import type { DatabaseV1 } from '../../spec/database.js';
 import type { EmbeddingModelV1 } from '../../spec/embedding-model.js';
+import type { EvaluationRecorderV1, RecordedItemV1 } from '../../spec/evaluation-recorder.js';
 import type { LoadedDocument } from '../../spec/loader.js';
 import { getAnalyzer } from '../analysis/analyzers.js';
 import { loadDocument } from '../loading/load-document.js';
@@ -78,26 +83,6 @@ function normaliseAnswer(text: string): string {
     .replace(/\b(?:a|an|the)\b/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
-}
-
-export function tokenF1(prediction: string, gold: string): number {
-  const p = analyzer.analyze(prediction);
-  const g = analyzer.analyze(gold);
-  if (!p.length || !g.length) return p.length === g.length ? 1 : 0;
-  const counts = new Map<string, number>();
-  for (const term of g) counts.set(term, (counts.get(term) ?? 0) + 1);
-  let common = 0;
-  for (const term of p) {
-    const left = counts.get(term) ?? 0;
-    if (left > 0) {
-      common++;
-      counts.set(term, left - 1);
-    }
-  }
-  if (!common) return 0;
-  const precision = common / p.length;
-  const recall = common / g.length;
-  return (2 * precision * recall) / (precision + recall);
 }
 
 /** A chunk is relevant when it contains a gold passage (or most of its terms), or, failing passages, an answer. */
@@ -180,6 +165,8 @@ export interface ExperimentDependencies {
 
 /** Experiments as jobs of kind `rag.experiment`: each grid point is a step, so a resumed run skips those done. */
 export class ExperimentRunner {
+  #evaluations: EvaluationRecorderV1 | undefined;
+
   constructor(readonly deps: ExperimentDependencies) {
     deps.jobs.register<ExperimentPayload, ExperimentOutcome>(EXPERIMENT_KIND, {
       concurrency: 1,
@@ -191,12 +178,27 @@ export class ExperimentRunner {
     });
   }
 
+  /** Wires the evaluation module's recorder: it scores each configuration and keeps it as a run. */
+  useEvaluations(recorder: EvaluationRecorderV1): void {
+    this.#evaluations = recorder;
+  }
+
+  #recorder(): EvaluationRecorderV1 {
+    if (!this.#evaluations)
+      throw new KeelError(
+        'not_implemented',
+        'Experiments are scored by the evaluation module, which is not running.',
+      );
+    return this.#evaluations;
+  }
+
   async start(
     projectId: string,
     collection: CollectionRow,
     request: ExperimentRequest,
     actor: string | null,
   ): Promise<Experiment> {
+    this.#recorder();
     const points = expandGrid(collection.config, request.grid);
     if (points.length > request.max_runs) {
       throw new KeelError(
@@ -297,7 +299,7 @@ export class ExperimentRunner {
     for (const [n, point] of points.entries()) {
       results.push(
         await ctx.step(`point:${String(n).padStart(4, '0')}`, () =>
-          this.#evaluate(collection, request, point, loaded, indexes, ctx.signal),
+          this.#evaluate(ctx.job, collection, request, point, loaded, indexes, ctx.signal),
         ),
       );
       await ctx.progress(n + 1, points.length);
@@ -315,6 +317,7 @@ export class ExperimentRunner {
 
   /** One grid point: build (or reuse) its index, answer every question, average the metrics. */
   async #evaluate(
+    job: Job<ExperimentPayload>,
     collection: CollectionRow,
     request: ExperimentRequest,
     point: GridPoint,
@@ -347,35 +350,27 @@ export class ExperimentRunner {
       }
       indexes.set(key, index);
     }
-    const sums = {
-      recall_at_k: 0,
-      mrr: 0,
-      ndcg: 0,
-      exact_match: 0,
-      token_f1: 0,
-      faithfulness: 0,
-      citation_precision: 0,
-    };
-    let answered = 0;
+    const items: RecordedItemV1[] = [];
     for (const question of request.questions) {
       if (signal.aborted) throw new KeelError('client_closed', 'The experiment was stopped.');
+      const questionStarted = performance.now();
       const result = await index.retrieve({
         query: question.question,
         mode: point.mode,
         topK: point.top_k,
         fusion: { method: 'weighted', vectorWeight: point.embedder.startsWith('hashing:') ? 0.05 : 0.5 },
       });
-      const flags = result.hits.map((hit) => relevant(hit.chunk.text, question));
-      const first = flags.indexOf(true);
-      if (first >= 0) {
-        sums.recall_at_k++;
-        sums.mrr += 1 / (first + 1);
-      }
-      const dcg = flags.reduce((sum, rel, i) => sum + (rel ? 1 / Math.log2(i + 2) : 0), 0);
-      const idealCount = Math.max(1, Math.min(flags.filter(Boolean).length, point.top_k));
-      let idcg = 0;
-      for (let i = 0; i < idealCount; i++) idcg += 1 / Math.log2(i + 2);
-      sums.ndcg += dcg / idcg;
+      // Ranked hits as ids, and which of them hold a gold passage (or an answer): the relevance
+      // judgement is RAG's, the ranking metrics the evaluation module's.
+      const retrieved = result.hits.map((_, rank) => `hit-${rank + 1}`);
+      const relevantIds = retrieved.filter((_, rank) => relevant(result.hits[rank]!.chunk.text, question));
+      const item: RecordedItemV1 = {
+        input: { question: question.question },
+        ...(question.answers?.length ? { references: question.answers } : {}),
+        output: '',
+        retrieved,
+        relevant: relevantIds,
+      };
       if (point.model) {
         const outcome = await this.deps.generation.generate({
           model: point.model,
@@ -388,44 +383,83 @@ export class ExperimentRunner {
           },
           abortSignal: signal,
         });
-        answered++;
-        const answers = question.answers ?? [];
-        const text = outcome.text.replace(/\[\d{1,3}\]/g, '').trim();
-        if (answers.length) {
-          sums.exact_match += answers.some((answer) => normaliseAnswer(answer) === normaliseAnswer(text))
-            ? 1
-            : 0;
-          sums.token_f1 += Math.max(...answers.map((answer) => tokenF1(text, answer)));
-        }
         const claims = await verifyClaims(
           outcome.text,
           result.hits.map((hit) => hit.chunk),
           'overlap',
         );
         const supported = claims.filter((claim) => claim.supported).length;
-        sums.faithfulness += claims.length ? supported / claims.length : 0;
         const citations = claims.flatMap((claim) => claim.citations.map(() => claim.supported));
-        sums.citation_precision += citations.length ? citations.filter(Boolean).length / citations.length : 0;
+        Object.assign(item, {
+          output: outcome.text.replace(/\[\d{1,3}\]/g, '').trim(),
+          contexts: result.hits.map((hit) => hit.chunk.text),
+          latencyMs: performance.now() - questionStarted,
+          inputTokens: outcome.usage.inputTokens ?? null,
+          outputTokens: outcome.usage.outputTokens ?? null,
+          observed: {
+            faithfulness: claims.length ? supported / claims.length : 0,
+            citation_precision: citations.length ? citations.filter(Boolean).length / citations.length : 0,
+          },
+        });
       }
+      items.push(item);
     }
-    const n = request.questions.length;
-    const metrics: Record<string, number> = {
-      recall_at_k: sums.recall_at_k / n,
-      mrr: sums.mrr / n,
-      ndcg: sums.ndcg / n,
+    const recorded = await this.#recorder().record({
+      projectId: job.projectId,
+      actor: job.createdBy,
+      name: `${collection.name} experiment ${job.id}: ${describePoint(point)}`,
+      source: { kind: 'rag.experiment', id: job.id },
+      target: {
+        kind: 'rag',
+        collection: collection.id,
+        top_k: point.top_k,
+        mode: point.mode,
+        ...(point.model ? { model: point.model } : {}),
+        config: config as unknown as Record<string, unknown>,
+      },
+      dataset: {
+        name: `rag-experiment-${collection.name}`,
+        description: `Questions of RAG experiments on collection ${collection.name}.`,
+      },
+      metrics: ['hit_rate', 'mrr', 'ndcg_at_k', ...(point.model ? ['exact_match', 'f1'] : [])],
+      metricOptions: { k: point.top_k },
+      items,
+    });
+    // The leaderboard keeps its names: recall@k has always meant "any gold passage retrieved".
+    const names: Record<string, string> = {
+      recall_at_k: 'hit_rate',
+      mrr: 'mrr',
+      ndcg: 'ndcg_at_k',
+      ...(point.model
+        ? {
+            exact_match: 'exact_match',
+            token_f1: 'f1',
+            faithfulness: 'faithfulness',
+            citation_precision: 'citation_precision',
+          }
+        : {}),
     };
-    if (answered) {
-      metrics.exact_match = sums.exact_match / n;
-      metrics.token_f1 = sums.token_f1 / n;
-      metrics.faithfulness = sums.faithfulness / n;
-      metrics.citation_precision = sums.citation_precision / n;
-    }
-    for (const name of Object.keys(metrics)) metrics[name] = Math.round(metrics[name]! * 10_000) / 10_000;
+    const metrics: Record<string, number> = {};
+    for (const [name, source] of Object.entries(names))
+      metrics[name] = Math.round((recorded.metrics[source] ?? 0) * 10_000) / 10_000;
     return {
       rank: 0,
       config: { ...point },
       metrics,
       seconds: Math.round((performance.now() - started) / 10) / 100,
+      run_id: recorded.id,
     };
   }
+}
+
+/** A grid point in a few words, for its run's name. */
+function describePoint(point: GridPoint): string {
+  return [
+    `${point.chunker} ${point.size}/${point.overlap}`,
+    point.embedder,
+    `${point.mode} top ${point.top_k}`,
+    ...(point.model ? [point.model] : []),
+    ...(point.temperature !== undefined ? [`t=${point.temperature}`] : []),
+    ...(point.template ? ['custom template'] : []),
+  ].join(', ');
 }

@@ -288,6 +288,11 @@ describe('collections', () => {
       'citation_precision',
     ])
       expect(done.results[0]!.metrics).toHaveProperty(key);
+    // Each configuration is an evaluation run, scored by the evaluation module's metrics.
+    const evaluation = await sdk.evals.get(done.results[0]!.run_id!);
+    expect(evaluation).toMatchObject({ status: 'succeeded', target: { kind: 'rag' } });
+    expect(evaluation.aggregates!.metrics.mrr!.score).toBeCloseTo(done.results[0]!.metrics.mrr!, 4);
+    expect(evaluation.aggregates!.items.total).toBe(3);
     const tooBig = await apiError(
       sdk.rag.experiment('manuals', {
         questions: [{ question: 'x' }],

@@ -1,0 +1,203 @@
+/**
+ * @module evals/runs/record-run
+ * Recorded runs: outputs a client feature produced itself (a RAG experiment's grid point, a
+ * Prompt Lab comparison's column) stored as a finished evaluation run. The items become a dataset
+ * version through the ordinary dataset path (equal content, equal version, so two experiments on
+ * the same questions compare item by item); the scores come from the same metric code and the
+ * same aggregation (bootstrap intervals, failures at the worst value) as an executed run's.
+ */
+import type { AuditRecorder } from '../../audit/index.js';
+import { KeelError } from '../../core/errors.js';
+import { newId } from '../../core/ids.js';
+import type { DatabaseV1 } from '../../spec/database.js';
+import type {
+  EvaluationRecorderV1,
+  RecordedItemV1,
+  RecordedRunV1,
+  RecordRunV1,
+} from '../../spec/evaluation-recorder.js';
+import type { DatasetService } from '../datasets/dataset-service.js';
+import type { Row } from '../datasets/parse-file.js';
+import { computeMetric, metricInfo } from '../metrics/index.js';
+import { checkThresholds } from './run-job.js';
+import type { RunStore } from './run-store.js';
+import type { RunAggregates, RunRow } from './run-types.js';
+import { aggregate, costMetrics } from './scoring.js';
+
+export interface RecordRunDeps {
+  db: DatabaseV1;
+  datasets: DatasetService;
+  runs: RunStore;
+  audit: AuditRecorder;
+}
+
+const isCost = (metric: string) => (costMetrics as readonly string[]).includes(metric);
+
+/** Dataset rows: the inputs as columns (a `row` number when there are none) and the references. */
+function datasetRows(items: readonly RecordedItemV1[]): { rows: Row[]; input: string[]; reference?: string } {
+  const input = [...new Set(items.flatMap((item) => Object.keys(item.input)))];
+  const withReferences = items.some((item) => item.references?.length);
+  let reference: string | undefined;
+  if (withReferences) {
+    reference = 'references';
+    while (input.includes(reference)) reference = `_${reference}`;
+  }
+  const rows = items.map((item, index): Row => {
+    const row: Row = input.length ? { ...item.input } : { row: index + 1 };
+    if (reference) row[reference] = item.references ?? [];
+    return row as Row;
+  });
+  return { rows, input: input.length ? input : ['row'], ...(reference ? { reference } : {}) };
+}
+
+function checkRecordedMetrics(metrics: readonly string[]): void {
+  const unknown = metrics.filter((metric) => !isCost(metric) && !metricInfo(metric));
+  if (unknown.length)
+    throw new KeelError('invalid_request', `Unknown metric(s) for a recorded run: ${unknown.join(', ')}.`, {
+      issues: unknown.map((metric) => ({
+        code: 'unknown_metric',
+        path: ['metrics', metrics.indexOf(metric)],
+        message: metric,
+      })),
+    });
+}
+
+/** Per-item scores by metric: registry metrics over the items they apply to, cost from the items. */
+function scoreItems(input: RecordRunV1): {
+  perItem: Record<string, number>[];
+  corpus: Record<string, { score: number; details?: Record<string, unknown> | undefined }>;
+} {
+  const perItem = input.items.map((item) => ({ ...item.observed }));
+  const corpus: Record<string, { score: number; details?: Record<string, unknown> | undefined }> = {};
+  const succeeded = input.items.flatMap((item, index) => (item.output === null ? [] : [{ item, index }]));
+  for (const metric of input.metrics) {
+    if (isCost(metric)) {
+      for (const { item, index } of succeeded) {
+        const value =
+          metric === 'latency'
+            ? item.latencyMs
+            : metric === 'tokens'
+              ? item.inputTokens === undefined && item.outputTokens === undefined
+                ? undefined
+                : (item.inputTokens ?? 0) + (item.outputTokens ?? 0)
+              : item.cost;
+        if (typeof value === 'number' && Number.isFinite(value)) perItem[index]![metric] = value;
+      }
+      continue;
+    }
+    const info = metricInfo(metric)!;
+    const retrieval = info.family === 'retrieval';
+    // Retrieval metrics read what was retrieved; reference metrics only the items that have references.
+    const scored = succeeded.filter(({ item }) =>
+      retrieval ? item.retrieved !== undefined : !info.needsReferences || !!item.references?.length,
+    );
+    if (!scored.length) continue;
+    const result = computeMetric(metric, {
+      predictions: scored.map(({ item }) => (retrieval ? item.retrieved : item.output)),
+      references: scored.map(({ item }) => (retrieval ? (item.relevant ?? []) : (item.references ?? []))),
+      contexts: scored.map(({ item }) => item.contexts ?? []),
+      ...(input.metricOptions ? { options: input.metricOptions } : {}),
+    });
+    corpus[metric] = { score: result.score, details: result.details };
+    result.per_item.forEach((score, position) => {
+      perItem[scored[position]!.index]![metric] = score;
+    });
+  }
+  return { perItem, corpus };
+}
+
+/** Records the items as a finished run; see the module comment. */
+export async function recordRun(deps: RecordRunDeps, input: RecordRunV1): Promise<RecordedRunV1> {
+  checkRecordedMetrics(input.metrics);
+  if (!input.items.length)
+    throw new KeelError('invalid_request', 'A recorded run needs at least one item.', {
+      issues: [{ code: 'empty_run', path: ['items'], message: 'no items' }],
+    });
+  const caller = { projectId: input.projectId, actor: input.actor };
+  const { rows, input: inputColumns, reference } = datasetRows(input.items);
+  const { dataset, version } = await deps.datasets.add(caller, {
+    name: input.dataset.name,
+    description: input.dataset.description,
+    message: `${input.source.kind} ${input.source.id}`,
+    rows,
+    mapping: { input: inputColumns, ...(reference ? { reference } : {}) },
+  });
+  const { perItem, corpus } = scoreItems(input);
+  const observed = [...new Set(input.items.flatMap((item) => Object.keys(item.observed ?? {})))];
+  const names = [...input.metrics, ...observed.filter((name) => !input.metrics.includes(name))];
+  const statuses = input.items.map((item, index) => ({
+    status: item.output === null ? ('failed' as const) : ('succeeded' as const),
+    scores: perItem[index]!,
+  }));
+  const metrics: RunAggregates['metrics'] = {};
+  for (const name of names) {
+    const result = aggregate(name, statuses, corpus[name], 0);
+    if (result) metrics[name] = result;
+  }
+  const failed = statuses.filter((item) => item.status === 'failed').length;
+  const failures: Record<string, number> = {};
+  for (const item of input.items)
+    if (item.output === null) {
+      const code = item.error?.code ?? 'failed';
+      failures[code] = (failures[code] ?? 0) + 1;
+    }
+  const aggregates: RunAggregates = {
+    metrics,
+    thresholds: checkThresholds(metrics, []),
+    items: { total: input.items.length, succeeded: input.items.length - failed, failed, cached: 0 },
+    failures,
+  };
+  const id = newId('evr');
+  const target = {
+    ...input.target,
+    resolved: { source: input.source },
+  } as unknown as RunRow['target'];
+  await deps.db.transaction(async (tx) => {
+    await deps.runs.insert(
+      {
+        id,
+        projectId: input.projectId,
+        name: input.name,
+        target,
+        datasetId: dataset.id,
+        datasetVersion: version.version,
+        ordinals: input.items.map((_, index) => index),
+        metrics: names,
+        thresholds: [],
+        options: input.metricOptions ? { metric_options: input.metricOptions } : {},
+        createdBy: input.actor,
+      },
+      tx,
+    );
+    for (const [index, item] of input.items.entries()) {
+      await deps.runs.recordItem(tx, id, {
+        ordinal: index,
+        status: statuses[index]!.status,
+        output: item.output,
+        scores: perItem[index]!,
+        error: item.output === null ? (item.error ?? { code: 'failed', message: 'The item failed.' }) : null,
+        latencyMs: item.latencyMs ?? null,
+        inputTokens: item.inputTokens ?? null,
+        outputTokens: item.outputTokens ?? null,
+        cost: item.cost ?? null,
+        cached: false,
+      });
+    }
+    await deps.runs.setStatus(id, 'succeeded', { aggregates, passed: true }, tx);
+  });
+  deps.audit.record({
+    action: 'evaluation.record',
+    projectId: input.projectId,
+    target: { type: 'evaluation', id },
+    after: { target: input.target, dataset: dataset.id, version: version.version, metrics: names },
+    detail: { items: input.items.length, source: input.source.kind, sourceId: input.source.id },
+  });
+  const scores: Record<string, number> = {};
+  for (const [name, result] of Object.entries(metrics)) scores[name] = result.score;
+  return { id, metrics: scores, perItem };
+}
+
+/** The recorder port over a run store and the dataset path. */
+export function evaluationRecorder(deps: RecordRunDeps): EvaluationRecorderV1 {
+  return { specificationVersion: 'v1', record: (input) => recordRun(deps, input) };
+}

@@ -1,0 +1,70 @@
+/**
+ * @module spec/evaluation-recorder
+ * The port through which features that produce outputs themselves — RAG experiments (one grid
+ * point's answers and retrievals), Prompt Lab compare (one column's cells) — record them as
+ * evaluation runs (version 1). The evaluation module implements it and scores the items with its
+ * own metric code, so a recorded run shows in `/api/v1/evaluations`, compares item by item with
+ * any other run on the same dataset version, and feeds factsheets like a run it executed itself.
+ *
+ * The producing modules sit below the evaluation module (it imports them to run their targets),
+ * so they receive this port when the evaluation module is created, and never import it.
+ */
+
+/** One item as the producing feature saw it. */
+export interface RecordedItemV1 {
+  /** What the target received (a question, template variables). */
+  input: Record<string, unknown>;
+  /** Accepted reference outputs (none: reference metrics skip the item). */
+  references?: string[] | undefined;
+  /** The output; null when the item failed. */
+  output: string | null;
+  error?: { code: string; message: string } | null | undefined;
+  /** Retrieval: the ranked ids of what was retrieved, and those judged relevant. */
+  retrieved?: string[] | undefined;
+  relevant?: string[] | undefined;
+  /** Passages the output was based on. */
+  contexts?: string[] | undefined;
+  latencyMs?: number | null | undefined;
+  inputTokens?: number | null | undefined;
+  outputTokens?: number | null | undefined;
+  cost?: number | null | undefined;
+  /**
+   * Per-item values the feature measures as part of what it does and reports as they are (a RAG
+   * answer's claim support): aggregated like any metric, not recomputed.
+   */
+  observed?: Record<string, number> | undefined;
+}
+
+export interface RecordRunV1 {
+  projectId: string;
+  actor: string | null;
+  name: string;
+  /** The feature that produced the items, and its own id for them (an experiment, a comparison). */
+  source: { kind: 'rag.experiment' | 'prompts.compare'; id: string };
+  /** What was evaluated, in the evaluation API's target shape (`kind` and its fields). */
+  target: { kind: 'template' | 'rag' | 'model' } & Record<string, unknown>;
+  /** The dataset the items are stored as (a version per distinct content, so reruns share one). */
+  dataset: { name: string; description: string };
+  /**
+   * Metrics the evaluation module computes: registry metrics (`exact_match`, `f1`, `hit_rate`,
+   * `mrr`, `ndcg_at_k` …, retrieval ones over `retrieved`/`relevant`) and `latency`, `tokens`, `cost`.
+   */
+  metrics: string[];
+  /** Options for the registry metrics (`k` for retrieval, `language` for QA). */
+  metricOptions?: Record<string, unknown> | undefined;
+  items: RecordedItemV1[];
+}
+
+export interface RecordedRunV1 {
+  id: string;
+  /** Aggregate score per metric (observed values included). */
+  metrics: Record<string, number>;
+  /** Per-item scores, in the order of `items`. */
+  perItem: Record<string, number>[];
+}
+
+export interface EvaluationRecorderV1 {
+  readonly specificationVersion: 'v1';
+  /** Stores the items as a finished run (dataset version, per-item scores, aggregates with intervals). */
+  record(run: RecordRunV1): Promise<RecordedRunV1>;
+}
