@@ -82,7 +82,7 @@ async function main() {
   const row = (name: string, ...cells: string[]) =>
     log(`| ${name.padEnd(22)} | ${cells.map((c) => c.padStart(9)).join(' | ')} |`);
   log(
-    `train ${train.length} (fit ${result.trainCount}, validation ${result.validationCount}), dev ${dev.length}; best epoch ${result.bestEpoch}, temperature ${result.model.temperature.toFixed(3)}, threshold ${result.model.operatingPoint?.threshold.toFixed(3)} (validation FPR <= ${MAX_FPR})`,
+    `train ${train.length} (fit ${result.trainCount}, validation ${result.validationCount}), dev ${dev.length}; best epoch ${result.bestEpoch}, calibration ${JSON.stringify(result.model.calibration)}, threshold ${result.model.operatingPoint?.threshold.toFixed(3)} (validation FPR <= ${MAX_FPR})`,
   );
   row('detector', 'F1', 'precision', 'recall', 'FPR');
   row('lexicon (reported)', LEXICON.f1.toFixed(3), '-', LEXICON.recall.toFixed(3), '-');

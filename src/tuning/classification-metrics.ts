@@ -1,8 +1,10 @@
 /**
  * @module tuning/classification-metrics
- * The metrics report of a classifier: accuracy, macro F1, per-class precision/recall/F1 and the
- * confusion matrix (rows: true label, columns: predicted label).
+ * The metrics report of a head: the evaluation module's classification metrics (accuracy, macro
+ * F1, per-class precision/recall/F1, confusion matrix — scikit-learn's conventions), laid out in
+ * the head's own label order (rows: true label, columns: predicted label).
  */
+import { labelMetrics } from '../evals/index.js';
 
 export interface ClassMetrics {
   label: string;
@@ -21,35 +23,36 @@ export interface ClassificationReport {
   count: number;
 }
 
-const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
-
 export function classificationReport(
   labels: string[],
   truth: number[],
   predicted: number[],
 ): ClassificationReport {
-  const k = labels.length;
-  const confusion = labels.map(() => new Array<number>(k).fill(0));
-  let correct = 0;
-  truth.forEach((t, i) => {
-    const p = predicted[i] as number;
-    (confusion[t] as number[])[p] = ((confusion[t] as number[])[p] as number) + 1;
-    if (t === p) correct++;
-  });
-  const perClass = labels.map((label, c) => {
-    const tp = (confusion[c] as number[])[c] as number;
-    const support = (confusion[c] as number[]).reduce((s, v) => s + v, 0);
-    const predictedCount = confusion.reduce((s, row) => s + (row[c] as number), 0);
-    const precision = ratio(tp, predictedCount);
-    const recall = ratio(tp, support);
-    return { label, precision, recall, f1: ratio(2 * precision * recall, precision + recall), support };
+  const name = (i: number) => labels[i] as string;
+  const report = labelMetrics(predicted.map(name), truth.map(name));
+  const at = new Map(report.confusion_matrix.labels.map((label, i) => [label, i]));
+  const confusion = labels.map((row) =>
+    labels.map((column) => {
+      const r = at.get(row);
+      const c = at.get(column);
+      return r === undefined || c === undefined
+        ? 0
+        : ((report.confusion_matrix.matrix[r] as number[])[c] as number);
+    }),
+  );
+  const perClass = labels.map((label) => {
+    const m = report.per_class[label];
+    return {
+      label,
+      precision: m?.precision ?? 0,
+      recall: m?.recall ?? 0,
+      f1: m?.f1 ?? 0,
+      support: m?.support ?? 0,
+    };
   });
   return {
-    accuracy: ratio(correct, truth.length),
-    macroF1: ratio(
-      perClass.reduce((s, m) => s + m.f1, 0),
-      k,
-    ),
+    accuracy: report.accuracy,
+    macroF1: report.macro_f1,
     perClass,
     labels,
     confusion,

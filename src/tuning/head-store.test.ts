@@ -1,10 +1,12 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { charNgramSpec } from './char-ngram-features.js';
+import { classifyTexts } from './head-model.js';
 import { HeadStore } from './head-store.js';
 import { classifyWithHead, trainLogisticHead } from './logistic-head.js';
+import { trainMlpHead } from './mlp-head.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -38,7 +40,9 @@ describe('head store', () => {
       metrics: result.validation,
       curve: result.curve,
       bestEpoch: result.bestEpoch,
-      temperature: result.model.temperature,
+      baseEncoder: 'char-ngram 1-3 x 2^10',
+      temperature: 1,
+      calibration: result.model.calibration,
       operatingPoint: null,
       jobId: null,
     };
@@ -50,6 +54,7 @@ describe('head store', () => {
     expect((await store.list('p1')).map((h) => [h.name, h.version])).toEqual([['sentiment', 2]]);
     expect(await store.versions('p1', 'sentiment')).toHaveLength(2);
     const loaded = await store.load('p1', 'sentiment', 1);
+    if (loaded.model.kind !== 'logistic') throw new Error('expected a logistic head');
     expect(Array.from(loaded.model.weights)).toEqual(Array.from(result.model.weights));
     expect(classifyWithHead(loaded.model, 'awful awful')).toEqual(
       classifyWithHead(result.model, 'awful awful'),
@@ -60,5 +65,44 @@ describe('head store', () => {
     ]);
     await expect(store.load('p1', 'missing')).rejects.toMatchObject({ code: 'not_found' });
     await expect(store.list('p2')).resolves.toEqual([]);
+  });
+
+  it('refuses a head file changed on disk, and removes a version cleanly', async () => {
+    const store = new HeadStore(dir);
+    const result = await trainMlpHead(examples, charNgramSpec({ dimensions: 1024 }), {
+      seed: 2,
+      hiddenUnits: 8,
+    });
+    const info = await store.save(
+      'p3',
+      {
+        name: 'mlp',
+        kind: 'mlp',
+        labels: result.model.labels,
+        features: result.model.features,
+        baseEncoder: 'char-ngram 1-3 x 2^10',
+        hyperParameters: result.hyperParameters,
+        dataset: { sha256: 'x', count: 24, trainCount: 19, validationCount: 5, source: null },
+        metrics: result.validation,
+        curve: result.curve,
+        bestEpoch: result.bestEpoch,
+        temperature: 1,
+        calibration: result.model.calibration,
+        operatingPoint: null,
+        jobId: null,
+      },
+      result.model,
+    );
+    const loaded = await store.load('p3', 'mlp');
+    expect(await classifyTexts(loaded.model, ['awful film'])).toEqual(
+      await classifyTexts(result.model, ['awful film']),
+    );
+    const file = path.join(dir, 'heads', 'p3', 'mlp', `v${info.version}.json`);
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, text.replace('"labels":["neg","pos"]', '"labels":["pos","neg"]'));
+    await expect(store.load('p3', 'mlp')).rejects.toMatchObject({ code: 'checksum_mismatch' });
+    await store.remove('p3', 'mlp', info.version);
+    await expect(store.list('p3')).resolves.toEqual([]);
+    expect(await readdir(path.join(dir, 'heads', 'p3', 'mlp'))).toEqual([]);
   });
 });

@@ -1,8 +1,10 @@
 /**
  * @module tuning
- * Tuning: task heads (logistic regression on hashed character n-grams) trained in-process on the
- * job service, stored as versioned files in the data directory, and served for classification.
- * Other modules import it only through this file.
+ * Tuning: task heads (logistic regression or a small MLP on hashed character n-grams or a
+ * provider's embeddings) trained in-process on the job service, stored as versioned files in the
+ * data directory, served for classification and as the models `head:<name>`, usable as guardrail
+ * detectors, and registered in governance with their lineage. Other modules import it only
+ * through this file.
  */
 import type { AuditRecorder } from '../audit/index.js';
 import type { KeelModule, ModuleBase } from '../core/module.js';
@@ -11,16 +13,22 @@ import { TuningService } from './tuning-service.js';
 
 export { type CharNgramOptions, charNgramSpec, featurise } from './char-ngram-features.js';
 export type { ClassificationReport, ClassMetrics } from './classification-metrics.js';
-export { HEAD_NAME, type HeadVersionInfo } from './head-store.js';
+export type { Calibration, HeadPrediction, LabelledText, OperatingPoint } from './head-core.js';
 export {
-  classifyWithHead,
-  type HeadPrediction,
-  type HeadTrainingOptions,
-  type LabelledText,
-  trainLogisticHead,
-} from './logistic-head.js';
+  baseEncoderOf,
+  type Embedder,
+  type EmbeddingFeatureSpec,
+  encodeTexts,
+  type FeatureSpec,
+} from './head-features.js';
+export { classifyTexts, classifyVector, type HeadKind, type HeadModel, headKinds } from './head-model.js';
+export { HEAD_NAME, type HeadVersionInfo } from './head-store.js';
+export type { EpochRecord, HeadTrainingOptions } from './head-trainer.js';
+export { classifyWithHead, type LogisticHeadModel, trainLogisticHead } from './logistic-head.js';
+export { classifyWithMlp, type MlpHeadModel, type MlpTrainingOptions, trainMlpHead } from './mlp-head.js';
 export {
   HEAD_JOB,
+  type HeadGovernance,
   type HeadJobPayload,
   type HeadJobResult,
   MAX_HEAD_EXAMPLES,

@@ -28,7 +28,7 @@ describe('logistic head', () => {
     ]);
     expect(result.validationCount).toBe(16);
     expect(result.curve.length).toBeGreaterThan(0);
-    expect(result.model.temperature).toBeGreaterThan(0);
+    expect(result.model.calibration).toMatchObject({ method: 'temperature' });
     expect(classifyWithHead(result.model, '이 멍청이 바보').label).toBe('hap');
     const kind = classifyWithHead(result.model, '정말 고마워요 좋아요');
     expect(kind.label).toBe('none');

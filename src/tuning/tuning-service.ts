@@ -1,23 +1,24 @@
 /**
  * @module tuning/tuning-service
- * Task heads as a service: `startHead` queues a `tuning.head` job that trains a head (progress per
- * epoch), then stores it as a new version; `classify` serves a stored head. The dataset is checked
- * before the job is queued (one class → a coded 422 at once) and again in the job, which writes the
- * head only after training succeeded, so a failed job registers nothing.
+ * Task heads as a service: `startHead` queues a `tuning.head` job that trains a head (progress and
+ * the loss curve per epoch), then stores it as a new version and, when a use case is named,
+ * registers it in the governance inventory with its lineage; `classify` serves a stored head. The
+ * dataset is checked before the job is queued (one class → a coded 422 at once) and again in the
+ * job, which writes the head only after training succeeded and removes it again if governance
+ * refuses it, so a failed job registers nothing.
  */
 import { createHash } from 'node:crypto';
 import type { AuditRecorder } from '../audit/index.js';
 import { KeelError } from '../core/errors.js';
 import type { Job, JobContext, JobService } from '../jobs/index.js';
 import { type CharNgramOptions, charNgramSpec } from './char-ngram-features.js';
+import type { HeadPrediction, LabelledText } from './head-core.js';
+import { baseEncoderOf, type Embedder, type FeatureSpec } from './head-features.js';
+import { classifyTexts, type HeadKind, type HeadModel } from './head-model.js';
 import { HEAD_NAME, HeadStore, type HeadVersionInfo } from './head-store.js';
-import {
-  classifyWithHead,
-  type HeadPrediction,
-  type HeadTrainingOptions,
-  type LabelledText,
-  trainLogisticHead,
-} from './logistic-head.js';
+import type { EpochRecord } from './head-trainer.js';
+import { trainLogisticHead } from './logistic-head.js';
+import { type MlpTrainingOptions, trainMlpHead } from './mlp-head.js';
 
 export const HEAD_JOB = 'tuning.head';
 /** Most examples one head job takes inline. */
@@ -25,12 +26,17 @@ export const MAX_HEAD_EXAMPLES = 200_000;
 
 export interface HeadJobPayload {
   name: string;
+  /** `logistic` (default) or `mlp`. */
+  method?: HeadKind | undefined;
   examples: LabelledText[];
   validation?: LabelledText[] | undefined;
-  options?: HeadTrainingOptions | undefined;
-  features?: CharNgramOptions | undefined;
+  options?: MlpTrainingOptions | undefined;
+  /** Hashed character n-grams (default), or `{ model: 'provider:model' }` for a registry embedding model. */
+  features?: (CharNgramOptions & { model?: undefined }) | { model: string } | undefined;
   /** Where the data came from (a file name, a dataset id), for lineage. */
   source?: string | null | undefined;
+  /** Register the trained version in this governance use case (it then needs approval for production). */
+  governance?: { useCaseId: string } | undefined;
 }
 
 export interface HeadJobResult {
@@ -39,12 +45,35 @@ export interface HeadJobResult {
   accuracy: number;
   macroF1: number;
   bestEpoch: number;
+  governanceAssetId?: string | null;
+}
+
+/** What tuning needs of governance (the module wiring adapts the governance service to it). */
+export interface HeadGovernance {
+  track(input: {
+    projectId: string;
+    actor: string;
+    useCaseId: string;
+    ref: string;
+    version: number;
+    name: string;
+    metadata: Record<string, string | number | boolean>;
+  }): Promise<{ id: string }>;
+  /** Whether the version may serve in production (untracked heads may). */
+  check(
+    projectId: string,
+    ref: string,
+    version: number,
+  ): Promise<{ allowed: boolean; missing: { code: string; message: string }[] }>;
 }
 
 export interface TuningServiceDeps {
   jobs: JobService;
   audit: AuditRecorder;
   dataDir: string;
+  /** The registry's embed, for heads on embedding features. */
+  embedder?: Embedder | undefined;
+  governance?: HeadGovernance | undefined;
 }
 
 function datasetHash(examples: LabelledText[], validation: LabelledText[] | undefined): string {
@@ -65,6 +94,9 @@ function checkPayload(payload: HeadJobPayload): void {
   if (payload.examples.length > MAX_HEAD_EXAMPLES) {
     issues.push({ code: 'too_big', path: ['examples'], message: `At most ${MAX_HEAD_EXAMPLES} examples.` });
   }
+  if (payload.method !== undefined && !['logistic', 'mlp'].includes(payload.method)) {
+    issues.push({ code: 'unknown_method', path: ['method'], message: 'Use logistic or mlp.' });
+  }
   if (issues.length > 0) throw new KeelError('invalid_request', 'The head request is not valid.', { issues });
   const labels = new Set(payload.examples.map((e) => e.label));
   if (labels.size < 2) {
@@ -73,6 +105,31 @@ function checkPayload(payload: HeadJobPayload): void {
       issues: [{ code: 'single_class', path: ['examples'], message }],
     });
   }
+}
+
+function featureSpecOf(payload: HeadJobPayload): FeatureSpec {
+  const f = payload.features;
+  if (f?.model !== undefined) return { kind: 'embedding', model: f.model, dimensions: 0 };
+  return charNgramSpec(f ?? {});
+}
+
+/** Lineage as governance metadata (flat strings and numbers). */
+function lineage(info: HeadVersionInfo): Record<string, string | number | boolean> {
+  return {
+    head: info.name,
+    head_version: info.version,
+    method: info.kind,
+    base_encoder: info.baseEncoder,
+    dataset_sha256: info.dataset.sha256,
+    dataset_source: info.dataset.source ?? '',
+    dataset_count: info.dataset.count,
+    seed: Number(info.hyperParameters.seed),
+    hyper_parameters: JSON.stringify(info.hyperParameters),
+    macro_f1: Number(info.metrics.macroF1.toFixed(4)),
+    accuracy: Number(info.metrics.accuracy.toFixed(4)),
+    metrics: JSON.stringify({ perClass: info.metrics.perClass, confusion: info.metrics.confusion }),
+    file_sha256: info.fileSha256 ?? '',
+  };
 }
 
 export class TuningService {
@@ -85,7 +142,12 @@ export class TuningService {
     deps.jobs.register<HeadJobPayload, HeadJobResult>(HEAD_JOB, {
       maxAttempts: 1,
       run: (ctx) => this.#runHead(ctx),
-      describe: (p) => ({ name: p.name, examples: p.examples.length, source: p.source ?? null }),
+      describe: (p) => ({
+        name: p.name,
+        method: p.method ?? 'logistic',
+        examples: p.examples.length,
+        source: p.source ?? null,
+      }),
     });
   }
 
@@ -96,6 +158,16 @@ export class TuningService {
     createdBy?: string | null,
   ): Promise<Job<HeadJobPayload>> {
     checkPayload(payload);
+    if (payload.features?.model !== undefined && !this.#deps.embedder) {
+      throw new KeelError('invalid_request', 'Embedding features need the model registry.', {
+        issues: [{ code: 'no_embedder', path: ['features', 'model'], message: 'no registry' }],
+      });
+    }
+    if (payload.governance && !this.#deps.governance) {
+      throw new KeelError('invalid_request', 'Governance is not available in this instance.', {
+        issues: [{ code: 'no_governance', path: ['governance'], message: 'no governance module' }],
+      });
+    }
     return this.#deps.jobs.enqueue({
       projectId,
       kind: HEAD_JOB,
@@ -108,25 +180,41 @@ export class TuningService {
   async #runHead(ctx: JobContext<HeadJobPayload>): Promise<HeadJobResult> {
     const p = ctx.payload;
     checkPayload(p);
-    const features = charNgramSpec(p.features);
-    const result = await trainLogisticHead(p.examples, features, p.options ?? {}, {
+    const features = featureSpecOf(p);
+    const curve: EpochRecord[] = [];
+    const extra = {
       validation: p.validation,
       signal: ctx.signal,
-      onEpoch: (record, max) =>
-        ctx.progress(
+      embedder: this.#deps.embedder,
+      onEpoch: (record: EpochRecord, max: number) => {
+        curve.push(record);
+        return ctx.progress(
           record.epoch,
           max,
           `epoch ${record.epoch}: validation loss ${record.validationLoss.toFixed(4)}`,
-        ),
-    });
-    const info = await this.heads.save(
+          {
+            data: { curve },
+          },
+        );
+      },
+    };
+    const started = performance.now();
+    const result =
+      p.method === 'mlp'
+        ? await trainMlpHead(p.examples, features, p.options ?? {}, extra)
+        : await trainLogisticHead(p.examples, features, p.options ?? {}, extra);
+    const trainingMs = Math.round(performance.now() - started);
+    const model: HeadModel = result.model;
+    const calibration = model.calibration;
+    let info = await this.heads.save(
       ctx.job.projectId,
       {
         name: p.name,
-        kind: 'logistic',
-        labels: result.model.labels,
+        kind: model.kind,
+        labels: model.labels,
         features,
-        hyperParameters: result.hyperParameters,
+        baseEncoder: baseEncoderOf(features),
+        hyperParameters: { ...result.hyperParameters },
         dataset: {
           sha256: datasetHash(p.examples, p.validation),
           count: p.examples.length + (p.validation?.length ?? 0),
@@ -137,12 +225,35 @@ export class TuningService {
         metrics: result.validation,
         curve: result.curve,
         bestEpoch: result.bestEpoch,
-        temperature: result.model.temperature,
-        operatingPoint: result.model.operatingPoint,
+        temperature: calibration.method === 'temperature' ? calibration.temperature : 1,
+        calibration,
+        operatingPoint: model.operatingPoint,
         jobId: ctx.job.id,
+        trainingMs,
+        governanceAssetId: null,
       },
-      result.model,
+      model,
     );
+    if (p.governance && this.#deps.governance) {
+      try {
+        const asset = await this.#deps.governance.track({
+          projectId: ctx.job.projectId,
+          actor: ctx.job.createdBy ?? 'system',
+          useCaseId: p.governance.useCaseId,
+          ref: `head:${info.name}`,
+          version: info.version,
+          name: `head:${info.name} v${info.version}`,
+          metadata: lineage(info),
+        });
+        info = await this.heads.annotate(ctx.job.projectId, info.name, info.version, {
+          governanceAssetId: asset.id,
+        });
+      } catch (error) {
+        // No half-registered asset: the version goes again when governance refuses it.
+        await this.heads.remove(ctx.job.projectId, info.name, info.version);
+        throw error;
+      }
+    }
     this.#deps.audit.record({
       action: 'head.version.create',
       projectId: ctx.job.projectId,
@@ -150,10 +261,16 @@ export class TuningService {
       after: {
         name: info.name,
         version: info.version,
+        method: info.kind,
+        baseEncoder: info.baseEncoder,
         dataset: info.dataset,
         hyperParameters: info.hyperParameters,
       },
-      detail: { version: info.version, seed: info.hyperParameters.seed, macroF1: info.metrics.macroF1 },
+      detail: {
+        version: info.version,
+        seed: Number(info.hyperParameters.seed),
+        macroF1: info.metrics.macroF1,
+      },
     });
     return {
       name: info.name,
@@ -161,6 +278,7 @@ export class TuningService {
       accuracy: info.metrics.accuracy,
       macroF1: info.metrics.macroF1,
       bestEpoch: info.bestEpoch,
+      governanceAssetId: info.governanceAssetId ?? null,
     };
   }
 
@@ -178,11 +296,39 @@ export class TuningService {
     name: string,
     texts: string[],
     version?: number,
+    signal?: AbortSignal,
   ): Promise<{ head: { name: string; version: number }; predictions: HeadPrediction[] }> {
     const { info, model } = await this.heads.load(projectId, name, version);
     return {
       head: { name: info.name, version: info.version },
-      predictions: texts.map((t) => classifyWithHead(model, t)),
+      predictions: await classifyTexts(model, texts, this.#deps.embedder, signal),
     };
+  }
+
+  /**
+   * Like `classify`, for production paths (guardrail policies): a head registered in governance
+   * must be approved there first (`asset_not_approved`).
+   */
+  async classifyApproved(
+    projectId: string,
+    name: string,
+    texts: string[],
+    version?: number,
+  ): Promise<{ head: { name: string; version: number }; predictions: HeadPrediction[] }> {
+    const { info } = await this.heads.load(projectId, name, version);
+    if (this.#deps.governance) {
+      const gate = await this.#deps.governance.check(projectId, `head:${info.name}`, info.version);
+      if (!gate.allowed) {
+        throw new KeelError(
+          'asset_not_approved',
+          `head:${info.name} version ${info.version} is not approved for production.`,
+          {
+            issues: gate.missing.map((m) => ({ code: m.code, path: ['head'], message: m.message })),
+            data: { head: info.name, version: info.version },
+          },
+        );
+      }
+    }
+    return this.classify(projectId, name, texts, info.version);
   }
 }
