@@ -13,7 +13,7 @@ import { deploymentsModule } from '../deployments/index.js';
 import { ledgerModule } from '../deployments/ledger/index.js';
 import { monitoringModule } from '../deployments/monitoring/index.js';
 import { evalsModule } from '../evals/index.js';
-import { extractionModule } from '../extraction/index.js';
+import { classificationModule, extractionModule } from '../extraction/index.js';
 import { governanceModule } from '../governance/index.js';
 import { guardrailsModule } from '../guardrails/index.js';
 import { jobsModule } from '../jobs/index.js';
@@ -56,6 +56,7 @@ import {
 } from './routes/watsonx/index.js';
 import { registerWatsonxModelsRepository } from './routes/watsonx/models-repository.js';
 import { registerTextChat } from './routes/watsonx/text-chat.js';
+import { registerTextClassification } from './routes/watsonx/text-classification.js';
 import { registerTextExtraction } from './routes/watsonx/text-extraction.js';
 import { registerProjectFiles } from './routes/watsonx/text-extraction-files.js';
 import { registerTextGeneration } from './routes/watsonx/text-generation.js';
@@ -135,6 +136,8 @@ export const keelModules = [
     registerTextExtraction(app, services);
   }),
   withRoutes(tuningModule, registerTuningRoutes),
+  // watsonx text classification: after tuning, whose trained heads it can classify with.
+  withRoutes(classificationModule, registerTextClassification),
 ] as const;
 
 type ApiOf<M> = M extends KeelModule<never, infer Api> ? Api : never;

@@ -183,11 +183,13 @@ export const sdkCalls: Record<string, Call> = {
   listTextExtractions: ({ sdk }) => sdk.listTextExtractions({}),
   getTextExtraction: (ctx) => ctx.sdk.getTextExtraction({ id: id(ctx, 'extraction') }),
   deleteTextExtraction: (ctx) => ctx.sdk.deleteTextExtraction({ id: id(ctx, 'extraction') }),
-  createTextClassification: ({ sdk }) =>
-    sdk.createTextClassification({ documentReference: docRef, parameters: {} } as never),
+  createTextClassification: (ctx) =>
+    ctx.sdk
+      .createTextClassification({ documentReference: docRef, parameters: {} } as never)
+      .then(remember<{ metadata?: { id?: string } }>(ctx, 'classification', (r) => r.metadata?.id)),
   listTextClassifications: ({ sdk }) => sdk.listTextClassifications({}),
-  getTextClassification: ({ sdk }) => sdk.getTextClassification({ id: 'missing' }),
-  deleteTextClassification: ({ sdk }) => sdk.deleteTextClassification({ id: 'missing' }),
+  getTextClassification: (ctx) => ctx.sdk.getTextClassification({ id: id(ctx, 'classification') }),
+  deleteTextClassification: (ctx) => ctx.sdk.deleteTextClassification({ id: id(ctx, 'classification') }),
 
   // Schema jobs
   runCreateSchemaJob: ({ sdk }) => sdk.runCreateSchemaJob({ documentReference: docRef } as never),

@@ -235,6 +235,7 @@ export const requirements: Record<string, Requirement> = {
   'PUT /api/v1/deployments/{id}/split': project('write'),
   'DELETE /api/v1/deployments/{id}/split': project('write'),
   'POST /api/v1/deployments/{id}/invoke': project('invoke'),
+  'GET /api/v1/deployments/{id}/metrics': project('read'),
   // Keel as an MCP server: listing and calling the project's tools.
   'POST /mcp': project('invoke'),
   'GET /api/v1/limits': project('read'),
@@ -287,6 +288,10 @@ export const requirements: Record<string, Requirement> = {
   'GET /ml/v1/text/extractions': project('read'),
   'GET /ml/v1/text/extractions/{id}': project('read'),
   'DELETE /ml/v1/text/extractions/{id}': project('write'),
+  'POST /ml/v1/text/classifications': project('write'),
+  'GET /ml/v1/text/classifications': project('read'),
+  'GET /ml/v1/text/classifications/{id}': project('read'),
+  'DELETE /ml/v1/text/classifications/{id}': project('write'),
   'PUT /api/v1/files/{name}': project('write'),
   'GET /api/v1/files': project('read'),
   'GET /api/v1/files/{name}': project('read'),

@@ -120,6 +120,14 @@ export function moreBodyFor(key: string, world: World): unknown {
         results_reference: { type: 'container', location: { file_name: 'fuzz-result.json' } },
         project_id: projectB,
       };
+    case 'POST /ml/v1/text/classifications':
+      return {
+        document_reference: { type: 'container', location: { file_name: 'fuzz-no-such-file.pdf' } },
+        parameters: {
+          semantic_config: { schemas: [{ document_type: 'Memo', document_description: 'a note' }] },
+        },
+        project_id: projectB,
+      };
     case 'POST /api/v1/tuning/jobs':
       return {
         type: 'head',
@@ -170,6 +178,7 @@ export function morePathValues(path: string, world: World): Record<string, strin
   if (at('/api/v1/heads/')) return { name: 'fuzz-unknown-head' };
   if (/^\/(wx\/)?v1-beta\/utility_agent_tools\//.test(path)) return { tool_id: 'RAGQuery' };
   if (at('/ml/v1/text/extractions/')) return { id: 'fuzz_unknown_extraction' };
+  if (at('/ml/v1/text/classifications/')) return { id: 'fuzz_unknown_classification' };
   if (at('/api/v1/files/')) return { name: 'fuzz-file.txt' };
   return undefined;
 }

@@ -47,12 +47,6 @@ const families: Family[] = [
     nearest: 'structured output with a JSON schema in Prompt Lab (/api/v1/prompts)',
   },
   {
-    pattern: /^\/ml\/v1\/text\/classifications(\/|$)/,
-    feature: 'Text classification jobs',
-    nearest:
-      'a classification template in Prompt Lab (/api/v1/prompts, task "classify") run through /ml/v1/text/generation',
-  },
-  {
     pattern: /^\/ml\/v1\/audio\//,
     feature: 'Audio transcription',
     nearest: 'none: Keel serves text, embedding and rerank models only',
