@@ -4,6 +4,7 @@
  * traffic split) and invoking a deployment.
  */
 import type { z } from 'zod';
+import type { DeploymentMetricsJson } from '../api/deployment-metrics.js';
 import type {
   createDeploymentRequestSchema,
   createSpaceRequestSchema,
@@ -17,7 +18,7 @@ import type {
 } from '../api/deployments.js';
 import type { SdkTransport } from './transport.js';
 
-export type { DeploymentJson, InvokeResponse, SpaceJson };
+export type { DeploymentJson, DeploymentMetricsJson, InvokeResponse, SpaceJson };
 
 const seg = encodeURIComponent;
 
@@ -70,6 +71,14 @@ export class DeploymentsApi {
   }
 
   /** Serves `version` (default: the one before the current) alone again. */
+  /** Requests, errors, latency, tokens and cost per bucket (default: per minute over the last hour). */
+  metrics(
+    idOrName: string,
+    query: { minutes?: number; bucket_seconds?: number } = {},
+  ): Promise<DeploymentMetricsJson> {
+    return this.client.request('GET', `/api/v1/deployments/${seg(idOrName)}/metrics`, { query });
+  }
+
   rollback(idOrName: string, version?: number): Promise<DeploymentJson> {
     return this.client.request('POST', `/api/v1/deployments/${seg(idOrName)}/rollback`, {
       body: version === undefined ? {} : { version },

@@ -9,6 +9,7 @@ export { KeelClient } from './client.js';
 export * from './data.js';
 export {
   type DeploymentJson,
+  type DeploymentMetricsJson,
   DeploymentsApi,
   type InvokeResponse,
   type SpaceJson,
@@ -25,7 +26,14 @@ export {
 export { type ApprovalOutcome, GovernanceApi, type HistoryEntry } from './governance.js';
 export { GuardrailsApi, type StoredPolicyJson } from './guardrails.js';
 export { type MetricInfoJson, MetricsApi } from './metrics.js';
-export { LimitsApi, type MonitorResultJson, MonitorsApi } from './monitors.js';
+export {
+  type AlertJson,
+  type IncidentJson,
+  LimitsApi,
+  type MonitorJson,
+  type MonitorResultJson,
+  MonitorsApi,
+} from './monitors.js';
 export {
   type LabelMove,
   PromptsApi,

@@ -7,6 +7,8 @@ import type { LimitJson, LimitUsageJson, SetLimitBody } from '../api/ledger.js';
 import type { AlertJson, CreateMonitorBody, IncidentJson, MonitorJson } from '../api/monitors.js';
 import type { SdkTransport } from './transport.js';
 
+export type { AlertJson, IncidentJson, MonitorJson };
+
 export interface MonitorResultJson {
   id: string;
   monitor_id: string;
@@ -67,6 +69,10 @@ export class MonitorsApi {
   async incidents(query: { status?: 'open' | 'acknowledged' | 'resolved' } = {}): Promise<IncidentJson[]> {
     return (await this.client.request<{ incidents: IncidentJson[] }>('GET', '/api/v1/incidents', { query }))
       .incidents;
+  }
+
+  incident(id: string): Promise<IncidentJson> {
+    return this.client.request('GET', `/api/v1/incidents/${path(id)}`);
   }
 
   /** Acknowledges or resolves an incident, and/or adds a note. */

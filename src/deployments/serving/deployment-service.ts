@@ -26,6 +26,7 @@ import {
   type DeploymentVersion,
   type VersionInput,
 } from './deployment-store.js';
+import { type MetricSeries, metricSeries } from './metric-series.js';
 import { pinnedAskOptions } from './pinned-collection.js';
 import { askInputOf, chatVariablesOf, promptParametersOf, versionAttributes } from './serving-inputs.js';
 
@@ -251,6 +252,16 @@ export class DeploymentService {
     await this.store.delete(caller.projectId, deployment.id);
     this.directory.changed(caller.projectId);
     return { inFlight: this.#inFlight.get(deployment.id) ?? 0 };
+  }
+
+  /** The deployment's traffic over time (requests, errors, latency, tokens, cost per bucket), from the request log. */
+  async metrics(
+    projectId: string,
+    idOrName: string,
+    options: { minutes?: number | undefined; bucketSeconds?: number | undefined } = {},
+  ): Promise<MetricSeries & { deployment: Deployment }> {
+    const { deployment } = await this.directory.resolve(projectId, idOrName);
+    return { deployment, ...(await metricSeries(this.deps.db, projectId, deployment.id, options)) };
   }
 
   /** Requests this process is serving for the deployment now. */

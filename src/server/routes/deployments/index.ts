@@ -8,6 +8,7 @@ import type { KeelEnv, KeelServices } from '../../context.js';
 import { registerDeploymentInference } from '../watsonx/deployment-inference.js';
 import { registerWatsonxDeployments } from '../watsonx/deployments.js';
 import { registerWatsonxSpaces } from '../watsonx/spaces.js';
+import { registerDeploymentMetricsRoute } from './deployment-metrics.js';
 import { registerKeelDeploymentRoutes } from './deployments.js';
 import { registerInvokeRoute } from './invoke.js';
 import { registerSpaceRoutes } from './spaces.js';
@@ -16,6 +17,7 @@ export function registerDeploymentRoutes(app: OpenAPIHono<KeelEnv>, services: Ke
   registerSpaceRoutes(app, services);
   registerKeelDeploymentRoutes(app, services);
   registerInvokeRoute(app, services);
+  registerDeploymentMetricsRoute(app, services);
   registerWatsonxSpaces(app, services);
   registerWatsonxDeployments(app, services);
   registerDeploymentInference(app, services);
