@@ -4,8 +4,9 @@
  *
  * - cost of the limits + ledger check per call (reserve before the model, settle after), p50 and
  *   p95: a project without limits (the cached "no limits" answer: no database round trip) and a
- *   project with a rate and a budget (one conditional upsert, one settling update). Target with
- *   the gate: ≤ 0.3 ms p50.
+ *   project with a rate and a budget, served from this replica's leases (decision 0024: a round
+ *   trip per lease, not per call; settlements written in batches) and, for comparison, with leases
+ *   off (one conditional update per reservation). Target with the gate: ≤ 0.3 ms p50.
  * - budget race: 200 concurrent calls against a budget that allows 50, split over two ledgers
  *   (two replicas) on one database: successes and overrun (must be 50 and 0). On PGlite always;
  *   on PostgreSQL too (two connection pools) when KEEL_TEST_DATABASE_URL is set.
@@ -79,6 +80,7 @@ async function race(dbA: DatabaseV1, dbB: DatabaseV1, projectId: string) {
     }),
   );
   const elapsedMs = performance.now() - started;
+  await Promise.all(ledgers.map((ledger) => ledger.drain()));
   const { rows } = await dbA.query<{ used: number }>('SELECT used FROM ledger_counters WHERE limit_id = $1', [
     limit.id,
   ]);
@@ -170,11 +172,17 @@ async function main() {
     limit: 1e12,
   });
   const limited = await checkCost(ledger, scope);
+  await ledger.drain();
+  const unleased = await checkCost(
+    new Ledger({ db: keel.services.db, limits, lease: { fraction: 0 } }),
+    scope,
+  );
   for (const limit of await limits.list(projectId)) await limits.remove(projectId, limit.id);
 
   const pgliteRace = await race(keel.services.db, keel.services.db, projectId);
   let postgresRace: Awaited<ReturnType<typeof race>> | null = null;
   let postgresCheck: Awaited<ReturnType<typeof checkCost>> | null = null;
+  let postgresUnleased: Awaited<ReturnType<typeof checkCost>> | null = null;
   if (testPostgresUrl) {
     const { db, url, drop } = await createTestPostgresDatabase();
     await migrate(db);
@@ -192,11 +200,13 @@ async function main() {
       const pgLimits = new LimitStore(db, noAudit);
       for (const metric of ['requests_per_minute', 'token_budget'] as const)
         await pgLimits.set('prj_bench', { scopeType: 'project', scopeId: 'prj_bench', metric, limit: 1e12 });
-      postgresCheck = await checkCost(new Ledger({ db, limits: pgLimits }), {
-        projectId: 'prj_bench',
-        keyId: null,
-        deploymentId: null,
-      });
+      const pgScope = { projectId: 'prj_bench', keyId: null, deploymentId: null };
+      const pgLedger = new Ledger({ db, limits: pgLimits });
+      postgresCheck = await checkCost(pgLedger, pgScope);
+      await pgLedger.drain();
+      const pgUnleased = new Ledger({ db, limits: pgLimits, lease: { fraction: 0 } });
+      postgresUnleased = await checkCost(pgUnleased, pgScope);
+      await pgUnleased.drain();
     }
     await second.close();
     await drop();
@@ -211,15 +221,29 @@ async function main() {
       'target ≤ 0.3 ms p50',
     ],
     [
-      'check, rate + budget, PGlite (p50 / p95)',
-      `${limited.p50.toFixed(3)} / ${limited.p95.toFixed(3)} ms`,
-      `reserve + settle; the reserve alone (on the path) p50 ${limited.reserveP50.toFixed(3)} ms`,
+      'check, rate + budget, PGlite, leases (p50 / p95)',
+      `${limited.p50.toFixed(4)} / ${limited.p95.toFixed(4)} ms`,
+      `reserve + settle; the reserve alone (on the path) p50 ${limited.reserveP50.toFixed(4)} ms`,
     ],
     [
-      'check, rate + budget, PostgreSQL (p50 / p95)',
-      postgresCheck ? `${postgresCheck.p50.toFixed(3)} / ${postgresCheck.p95.toFixed(3)} ms` : 'skipped',
+      'check, rate + budget, PGlite, leases off',
+      `${unleased.p50.toFixed(3)} / ${unleased.p95.toFixed(3)} ms`,
+      `a round trip per reservation; reserve alone p50 ${unleased.reserveP50.toFixed(3)} ms`,
+    ],
+    [
+      'check, rate + budget, PostgreSQL, leases',
+      postgresCheck ? `${postgresCheck.p50.toFixed(4)} / ${postgresCheck.p95.toFixed(4)} ms` : 'skipped',
       postgresCheck
-        ? `reserve alone p50 ${postgresCheck.reserveP50.toFixed(3)} ms (local server)`
+        ? `reserve alone p50 ${postgresCheck.reserveP50.toFixed(4)} ms (local server)`
+        : 'KEEL_TEST_DATABASE_URL not set',
+    ],
+    [
+      'check, rate + budget, PostgreSQL, leases off',
+      postgresUnleased
+        ? `${postgresUnleased.p50.toFixed(3)} / ${postgresUnleased.p95.toFixed(3)} ms`
+        : 'skipped',
+      postgresUnleased
+        ? `reserve alone p50 ${postgresUnleased.reserveP50.toFixed(3)} ms (local server)`
         : 'KEEL_TEST_DATABASE_URL not set',
     ],
     [
@@ -246,10 +270,18 @@ async function main() {
       calls: CALLS,
       check_no_limits_ms: { p50: none.p50, p95: none.p95 },
       check_limited_pglite_ms: { p50: limited.p50, p95: limited.p95, reserve_p50: limited.reserveP50 },
+      check_limited_pglite_unleased_ms: {
+        p50: unleased.p50,
+        p95: unleased.p95,
+        reserve_p50: unleased.reserveP50,
+      },
       race_pglite: pgliteRace,
       race_postgres: postgresRace,
       check_limited_postgres_ms: postgresCheck
         ? { p50: postgresCheck.p50, p95: postgresCheck.p95, reserve_p50: postgresCheck.reserveP50 }
+        : null,
+      check_limited_postgres_unleased_ms: postgresUnleased
+        ? { p50: postgresUnleased.p50, p95: postgresUnleased.p95, reserve_p50: postgresUnleased.reserveP50 }
         : null,
       drift,
     }),

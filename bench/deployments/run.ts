@@ -5,10 +5,16 @@
  *   - the same prompt three ways: `/ml/v1/text/generation` with the text already rendered (the
  *     model route), `/ml/v1/deployments/{name}/text/generation` with `prompt_variables` on a
  *     development space (no gate) and on a production space (the gate on every request);
+ *   - then with limits on the project (a request rate and a token budget, both roomy: every call
+ *     reserves and settles on the ledger, from this replica's lease), on the model route and the
+ *     production deployment; then that deployment with a guardrail policy too (PII masked, the
+ *     injection detector on, in and out);
  *   - p50/p99 at concurrency 1 (sequential keep-alive requests), req/s at concurrency 20
  *     (autocannon in its own process);
- *   - the gate alone and the whole per-request resolution (directory, version pick, gate) timed
- *     in process, so the gate's cost shows apart from Prompt Lab's render, run and run record.
+ *   - the gate alone, the whole per-request resolution (directory, version pick, gate) and the
+ *     ledger (reserve + settle on the project's limits, with leases and with them off: a database
+ *     round trip per reservation) timed in process, so each cost shows apart from Prompt Lab's
+ *     render, run and run record. Target: gate + limits + ledger ≤ 0.3 ms p50.
  * The ledger/limits section is `bench/deployments/ledger.ts`. Prints a table and ONE JSON line.
  * Absolute times on shared machines move ±40%: read the differences.
  *
@@ -20,6 +26,7 @@ import path from 'node:path';
 import { Pool } from 'undici';
 import { loadConfig } from '../../src/core/config.js';
 import { silentLogger } from '../../src/core/logger.js';
+import { Ledger } from '../../src/deployments/ledger/index.js';
 import { createApp } from '../../src/server/app.js';
 import { listen } from '../../src/server/listen.js';
 import { createRuntime } from '../../src/server/runtime.js';
@@ -124,20 +131,57 @@ try {
   ];
 
   const rows: { name: string; p50: number; p99: number; rps: number | null }[] = [];
-  for (const target of targets) {
-    const latency = await sequentialLatency(server.url, target.path, target.body);
-    rows.push({ name: target.name, ...latency, rps: null });
-  }
-  for (const [index, target] of targets.entries()) {
-    const load = await autocannon({
-      url: `${server.url}${target.path}`,
-      connections: 20,
-      seconds: loadSeconds,
-      body: target.body,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+  const measure = async (targetsNow: typeof targets) => {
+    for (const target of targetsNow) {
+      const latency = await sequentialLatency(server.url, target.path, target.body);
+      const load = await autocannon({
+        url: `${server.url}${target.path}`,
+        connections: 20,
+        seconds: loadSeconds,
+        body: target.body,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      });
+      rows.push({
+        name: target.name,
+        ...latency,
+        rps: load.non2xx || load.errors ? Number.NaN : load.requests.average,
+      });
+    }
+  };
+  await measure(targets);
+
+  // Limits and the ledger on every call: roomy, so nothing is refused and every call reserves.
+  for (const metric of ['requests_per_minute', 'token_budget'] as const)
+    await services.limits.set(projectId, { scopeType: 'project', scopeId: projectId, metric, limit: 1e12 });
+  await measure([
+    { ...targets[0]!, name: 'model route + limits and ledger' },
+    { ...targets[2]!, name: 'deployment, production (gate + limits and ledger)' },
+  ]);
+  await services.guardrails.putPolicy(
+    projectId,
+    'default',
+    {
+      input: { pii: { action: 'mask' }, hap: { enabled: false }, injection: { enabled: true } },
+      output: { pii: { action: 'mask' }, hap: { enabled: false }, injection: { enabled: false } },
+    },
+    null,
+  );
+  await measure([{ ...targets[2]!, name: 'deployment, production (gate + limits + guardrails on)' }]);
+  await services.guardrails.deletePolicy(projectId, 'default');
+
+  const scope = { projectId, keyId: null, deploymentId: null };
+  const ledgerCost = (ledger: Ledger) =>
+    timeInProcess(async () => {
+      const reservation = await ledger.reserve(scope, { tokens: 40, cost: 0 });
+      ledger.settleInBackground(reservation, { tokens: 36, cost: 0 });
     });
-    rows[index]!.rps = load.non2xx || load.errors ? Number.NaN : load.requests.average;
-  }
+  const ledgerLeased = await ledgerCost(services.ledger);
+  await services.ledger.drain();
+  const unleased = new Ledger({ db: services.db, limits: services.limits, lease: { fraction: 0 } });
+  const ledgerUnleased = await ledgerCost(unleased);
+  await unleased.drain();
+  for (const limit of await services.limits.list(projectId))
+    await services.limits.remove(projectId, limit.id);
 
   const gateOnly = await timeInProcess(() =>
     services.deployments.gate.check(projectId, {
@@ -164,6 +208,9 @@ try {
   log(`| gate check alone (the wired gate, an untracked asset) | ${round(gateOnly, 4)} |`);
   log(`| resolve + pick version, development space | ${round(prepareDev, 4)} |`);
   log(`| resolve + pick version + gate, production space | ${round(prepareProd, 4)} |`);
+  log(`| limits + ledger: reserve + settle, rate + budget, leases (PGlite) | ${round(ledgerLeased, 4)} |`);
+  log(`| limits + ledger, leases off: a round trip per reservation (PGlite) | ${round(ledgerUnleased, 4)} |`);
+  log(`| gate + limits + ledger (target ≤ 0.3) | ${round(gateOnly + ledgerLeased, 4)} |`);
   log('');
   log(
     JSON.stringify({
@@ -178,7 +225,18 @@ try {
       model_rps: Math.round(model.rps ?? 0),
       deployment_dev_rps: Math.round(rows[1]!.rps ?? 0),
       deployment_prod_rps: Math.round(rows[2]!.rps ?? 0),
+      model_limits_p50_ms: round(rows[3]!.p50),
+      deployment_prod_limits_p50_ms: round(rows[4]!.p50),
+      deployment_prod_limits_guardrails_p50_ms: round(rows[5]!.p50),
+      added_gate_limits_p50_ms: round(rows[4]!.p50 - model.p50),
+      added_guardrails_p50_ms: round(rows[5]!.p50 - rows[4]!.p50),
+      model_limits_rps: Math.round(rows[3]!.rps ?? 0),
+      deployment_prod_limits_rps: Math.round(rows[4]!.rps ?? 0),
+      deployment_prod_limits_guardrails_rps: Math.round(rows[5]!.rps ?? 0),
       gate_check_p50_ms: round(gateOnly, 5),
+      ledger_leased_p50_ms: round(ledgerLeased, 5),
+      ledger_unleased_p50_ms: round(ledgerUnleased, 5),
+      gate_limits_ledger_p50_ms: round(gateOnly + ledgerLeased, 5),
       prepare_dev_p50_ms: round(prepareDev, 5),
       prepare_prod_p50_ms: round(prepareProd, 5),
     }),
