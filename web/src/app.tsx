@@ -26,6 +26,15 @@ const EvaluationsPage = lazy(() =>
 const GovernancePage = lazy(() =>
   import('./pages/governance/governance-page').then((module) => ({ default: module.GovernancePage })),
 );
+const DeploymentsPage = lazy(() =>
+  import('./pages/deployments/deployments-page').then((module) => ({ default: module.DeploymentsPage })),
+);
+const MonitorsPage = lazy(() =>
+  import('./pages/deployments/monitors-page').then((module) => ({ default: module.MonitorsPage })),
+);
+const IncidentsPage = lazy(() =>
+  import('./pages/deployments/incidents-page').then((module) => ({ default: module.IncidentsPage })),
+);
 
 function Page({ path }: { path: string }) {
   if (path === '/prompt-lab') return <PromptLabPage />;
@@ -34,6 +43,9 @@ function Page({ path }: { path: string }) {
   if (path === '/collections') return <CollectionsPage />;
   if (path === '/evaluations') return <EvaluationsPage />;
   if (path === '/governance') return <GovernancePage />;
+  if (path === '/deployments') return <DeploymentsPage />;
+  if (path === '/monitors') return <MonitorsPage />;
+  if (path === '/incidents') return <IncidentsPage />;
   return <NotFoundPage />;
 }
 

@@ -1,5 +1,8 @@
 /** English messages: the source of every message key (Korean must translate each one). */
+import { deploymentsEn } from './deployments-en';
+
 export const en = {
+  ...deploymentsEn,
   'common.add': 'Add',
   'common.cancel': 'Cancel',
   'common.loading': 'Loading…',

@@ -6,4 +6,7 @@ export const pages = [
   { path: '/usage', label: 'nav.usage' },
   { path: '/evaluations', label: 'nav.evaluations' },
   { path: '/governance', label: 'nav.governance' },
+  { path: '/deployments', label: 'nav.deployments' },
+  { path: '/monitors', label: 'nav.monitors' },
+  { path: '/incidents', label: 'nav.incidents' },
 ] as const;
