@@ -7,6 +7,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { KeelError } from '../../core/errors.js';
 import type { LoadedDocument, LoaderV1 } from '../../spec/loader.js';
+import { splitPageMarkers } from './page-markers.js';
 import { decodeText, mediaTypes } from './sniff.js';
 import { markdownCell, TextBuilder } from './text-builder.js';
 
@@ -22,6 +23,10 @@ export const textLoader: LoaderV1 = {
     const text = normaliseNewlines(decodeText(input.data));
     if (!text.trim())
       throw new KeelError('unprocessable', `${input.fileName ?? 'The file'} contains only whitespace.`);
+    // Markdown from text extraction carries its pages as `<!-- page N -->` lines: keep them as pages.
+    const paged = splitPageMarkers(text);
+    if (paged.pages.length)
+      return { text: paged.text, pages: paged.pages, mediaType: mediaTypes.text, metadata: {}, warnings: [] };
     return { text, mediaType: mediaTypes.text, metadata: {}, warnings: [] };
   },
 };
