@@ -192,6 +192,12 @@ export const configSchema = z.strictObject({
       fontSearchPaths: z.array(z.string().min(1)).default(() => [...defaultFactsheetFontPaths]),
     })
     .prefault({}),
+  data: z
+    .strictObject({
+      /** Local folders whose files may be added as data sources by path (none: uploads only). */
+      localRoots: z.array(z.string().min(1)).default([]),
+    })
+    .prefault({}),
   security: z
     .strictObject({
       /** Allow outbound fetches of user-supplied URLs to private and loopback addresses. */

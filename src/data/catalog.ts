@@ -5,6 +5,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlIdentifier } from './engine.js';
+import type { MaskMethod } from './masking.js';
 
 const SAMPLES = 5;
 
@@ -12,8 +13,12 @@ export interface ColumnCatalog {
   name: string;
   type: string;
   nullRate: number;
+  /** A few distinct values; none when the column is masked for the caller. */
   samples: unknown[];
   description: string;
+  tags: string[];
+  /** How the column is masked for the caller, or null. */
+  masked: MaskMethod | null;
 }
 
 export interface TableCatalog {
@@ -52,6 +57,8 @@ export async function describeTable(
       nullRate: rowCount ? (rowCount - present) / rowCount : 0,
       samples: samples.getRowsJson().map((row) => row[0]),
       description: columnDescriptions[column.column_name] ?? '',
+      tags: [],
+      masked: null,
     });
   }
   return { name: table, description, rowCount, columns };

@@ -8,13 +8,18 @@
  */
 import { rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { AuditRecorder } from '../audit/index.js';
 import { KeelError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { makePrivateDir, PRIVATE_FILE_MODE } from '../core/private-files.js';
+import type { GenerationService } from '../models/index.js';
 import type { DatabaseV1 } from '../spec/database.js';
+import { type AskAnswer, type AskRequest, AskService } from './ask-service.js';
 import { describeTable, type TableCatalog } from './catalog.js';
-import { type DataFormat, openInstance, ProjectEngine, readerOf } from './engine.js';
+import { type DataFormat, openInstance, type PlannedQuery, ProjectEngine, readerOf } from './engine.js';
+import { GovernanceStore } from './governance-store.js';
+import { maskedProjection, replaceMaskedTables } from './masking.js';
 import { type QueryResult, runBounded } from './query-runner.js';
 import { checkReadOnly, messageOf } from './sql-check.js';
 
@@ -27,6 +32,10 @@ export interface DataServiceOptions {
   memoryLimit?: string;
   maxRows?: number;
   timeoutMs?: number;
+  /** Keys the hashes of masked values (the server's secret key); a fixed key when absent (tests). */
+  secretKey?: Buffer;
+  /** Model calls for natural-language questions (`ask`). */
+  generation?: Pick<GenerationService, 'generate'>;
 }
 
 export interface SourceRow {
@@ -58,6 +67,14 @@ export interface QueryRequest {
   maxRows?: number | undefined;
   timeoutMs?: number | undefined;
   signal?: AbortSignal | undefined;
+  /** The caller's role: masking policies name roles. Absent: every policy applies (fails closed). */
+  role?: string | undefined;
+}
+
+export interface QueryAnswer extends QueryResult {
+  tables: string[];
+  /** Tables read through their masked projection for this caller. */
+  masked: string[];
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
@@ -80,9 +97,17 @@ export class DataService {
   readonly maxRows: number;
   readonly timeoutMs: number;
   private readonly engines = new Map<string, Promise<ProjectEngine>>();
+  /** Column tags and masking policies. */
+  readonly governance: GovernanceStore;
   private readonly memoryLimit: string;
+  private readonly statistics = new WeakMap<ProjectEngine, Map<string, Promise<TableCatalog>>>();
 
   constructor(private readonly options: DataServiceOptions) {
+    this.governance = new GovernanceStore({
+      db: options.db,
+      audit: options.audit,
+      secretKey: options.secretKey ?? Buffer.from('keel-data-masking'),
+    });
     this.memoryLimit = options.memoryLimit ?? '512MB';
     this.maxRows = options.maxRows ?? 10_000;
     this.timeoutMs = options.timeoutMs ?? 30_000;
@@ -220,68 +245,187 @@ export class DataService {
     return this.source(projectId, name);
   }
 
-  /** A table's catalog entry: columns, types, row count, null rates, sample values, descriptions. */
-  async catalog(projectId: string, name: string): Promise<TableCatalog> {
-    const source = await this.source(projectId, name);
+  /**
+   * A table's catalog entry: columns, types, row count, null rates, sample values, descriptions,
+   * tags, and how each column is masked for `role` (a masked column shows no samples).
+   */
+  async catalog(projectId: string, name: string, role?: string): Promise<TableCatalog> {
+    return this.catalogOf(projectId, await this.source(projectId, name), role);
+  }
+
+  /** Every table's catalog entry, as `catalog` gives it. */
+  async catalogs(projectId: string, role?: string): Promise<TableCatalog[]> {
+    const entries: TableCatalog[] = [];
+    for (const source of await this.sources(projectId))
+      entries.push(await this.catalogOf(projectId, source, role));
+    return entries;
+  }
+
+  /** Checks a query for the caller without running it: the tables it reads and those read masked. */
+  async check(projectId: string, request: Pick<QueryRequest, 'sql' | 'role'>): Promise<PlannedQuery> {
+    const engine = await this.engine(projectId);
+    const connection = await engine.acquire();
+    try {
+      return await this.plan(projectId, engine, connection, request);
+    } finally {
+      engine.release(connection, true);
+    }
+  }
+
+  private async catalogOf(
+    projectId: string,
+    source: SourceRow,
+    role: string | undefined,
+  ): Promise<TableCatalog> {
+    const engine = await this.engine(projectId);
+    let tables = this.statistics.get(engine);
+    if (!tables) {
+      tables = new Map();
+      this.statistics.set(engine, tables);
+    }
+    const key = source.name.toLowerCase();
+    let statistics = tables.get(key);
+    if (!statistics) {
+      // Row counts, null rates and samples are computed once per engine (its sources are fixed).
+      statistics = (async () => {
+        const connection = await engine.acquire();
+        let healthy = false;
+        try {
+          const table = await describeTable(connection, source.name, '', {});
+          healthy = true;
+          return table;
+        } finally {
+          engine.release(connection, healthy);
+        }
+      })();
+      statistics.catch(() => tables.delete(key));
+      tables.set(key, statistics);
+    }
+    const table = await statistics;
+    const masks = (await this.governance.planFor(projectId, role)).plan.get(key);
+    const tags = (await this.governance.snapshot(projectId)).tags.filter(
+      (tag) => tag.table.toLowerCase() === key,
+    );
+    return {
+      ...table,
+      description: source.description,
+      columns: table.columns.map((column) => {
+        const masked = masks?.get(column.name.toLowerCase()) ?? null;
+        return {
+          ...column,
+          samples: masked ? [] : column.samples,
+          description: source.column_descriptions[column.name] ?? '',
+          tags: tags.filter((tag) => tag.column === column.name).map((tag) => tag.tag),
+          masked,
+        };
+      }),
+    };
+  }
+
+  /** Answers a question in Korean or English with checked, masked, read-only SQL (ask-service.ts). */
+  async ask(projectId: string, request: AskRequest): Promise<AskAnswer> {
+    const generation = this.options.generation;
+    if (!generation) {
+      throw new KeelError('unprocessable', 'Questions need a model: this server has no generation service.', {
+        issues: [{ code: 'no_model', path: ['model'], message: 'no generation service' }],
+      });
+    }
+    return new AskService({ data: this, generation }).ask(projectId, request);
+  }
+
+  /** Runs one read-only SELECT over the project's tables, masked for the caller's role. */
+  async query(projectId: string, request: QueryRequest): Promise<QueryAnswer> {
     const engine = await this.engine(projectId);
     const connection = await engine.acquire();
     let healthy = false;
     try {
-      const table = await describeTable(
-        connection,
-        source.name,
-        source.description,
-        source.column_descriptions,
-      );
+      const planned = await this.plan(projectId, engine, connection, request);
+      const maxRows = Math.min(request.maxRows ?? this.maxRows, this.maxRows);
+      const result = await runBounded(connection, planned.sql, {
+        maxRows,
+        timeoutMs: Math.min(request.timeoutMs ?? this.timeoutMs, this.timeoutMs),
+        signal: request.signal,
+      });
+      this.audited(projectId, request, planned.tables, result.rows.length, result.truncated);
       healthy = true;
-      return table;
+      return { ...result, tables: planned.tables, masked: planned.masked };
+    } catch (error) {
+      // A refusal by the checks leaves the connection as it was.
+      healthy = error instanceof KeelError && error.code !== 'timeout' && error.code !== 'client_closed';
+      this.refused(projectId, request, error);
+      throw error;
     } finally {
       engine.release(connection, healthy);
     }
   }
 
-  /** Runs one read-only SELECT over the project's tables. */
-  async query(projectId: string, request: QueryRequest): Promise<QueryResult & { tables: string[] }> {
-    const engine = await this.engine(projectId);
-    const connection = await engine.acquire();
-    let healthy = false;
-    try {
-      const { tables } = await checkReadOnly(connection, request.sql, engine.tables);
-      const maxRows = Math.min(request.maxRows ?? this.maxRows, this.maxRows);
-      const result = await runBounded(connection, request.sql, {
-        maxRows,
-        timeoutMs: Math.min(request.timeoutMs ?? this.timeoutMs, this.timeoutMs),
-        signal: request.signal,
-      });
-      this.options.audit.record({
-        action: 'data.query',
-        projectId,
-        target: { type: 'data_query' },
-        detail: {
-          sql: request.sql.slice(0, 1000),
-          tables: tables.join(','),
-          rows: result.rows.length,
-          truncated: result.truncated,
-        },
-      });
-      healthy = true;
-      return { ...result, tables };
-    } catch (error) {
-      // A refusal by the checks leaves the connection as it was.
-      healthy = error instanceof KeelError && error.code !== 'timeout' && error.code !== 'client_closed';
-      this.options.audit.record({
-        action: 'data.query.refused',
-        projectId,
-        target: { type: 'data_query' },
-        detail: {
-          sql: request.sql.slice(0, 1000),
-          code: error instanceof KeelError ? error.code : 'internal',
-        },
-      });
-      throw error;
-    } finally {
-      engine.release(connection, healthy);
+  /**
+   * Checks a query and rewrites it under the caller's masks: the SQL to run, the tables it reads
+   * and the ones read masked. Plans are kept per engine, so a query sent again skips the parser.
+   */
+  async plan(
+    projectId: string,
+    engine: ProjectEngine,
+    connection: DuckDBConnection,
+    request: Pick<QueryRequest, 'sql' | 'role'>,
+  ): Promise<PlannedQuery> {
+    const masks = await this.governance.planFor(projectId, request.role);
+    const key = `${masks.key}\u0000${request.sql}`;
+    const known = engine.planned(key);
+    if (known) return known;
+    const { tables, tree } = await checkReadOnly(connection, request.sql, engine.tables);
+    const projections = new Map<string, unknown>();
+    for (const table of tables) {
+      const masked = masks.plan.get(table);
+      const columns = engine.columns.get(table);
+      if (!masked?.size || !columns) continue;
+      const projection = maskedProjection(table, columns, masked, this.governance.saltOf(projectId));
+      const { tree: projected } = await checkReadOnly(connection, projection, engine.tables);
+      projections.set(table, projected);
     }
+    let sql = request.sql;
+    let masked: string[] = [];
+    if (projections.size) {
+      masked = replaceMaskedTables(tree, projections);
+      sql = await deserialize(connection, tree);
+    }
+    const planned = { tables, sql, masked };
+    engine.remember(key, planned);
+    return planned;
+  }
+
+  private audited(
+    projectId: string,
+    request: QueryRequest,
+    tables: string[],
+    rows: number,
+    truncated: boolean,
+  ): void {
+    this.options.audit.record({
+      action: 'data.query',
+      projectId,
+      target: { type: 'data_query' },
+      detail: {
+        sql: request.sql.slice(0, 1000),
+        tables: tables.join(','),
+        rows,
+        truncated,
+        role: request.role ?? null,
+      },
+    });
+  }
+
+  private refused(projectId: string, request: QueryRequest, error: unknown): void {
+    this.options.audit.record({
+      action: 'data.query.refused',
+      projectId,
+      target: { type: 'data_query' },
+      detail: {
+        sql: request.sql.slice(0, 1000),
+        code: error instanceof KeelError ? error.code : 'internal',
+        role: request.role ?? null,
+      },
+    });
   }
 
   close(): void {
@@ -329,4 +473,15 @@ async function probe(format: DataFormat, file: string, memoryLimit: string): Pro
   } finally {
     instance.closeSync();
   }
+}
+
+/** SQL text back from a (rewritten) statement tree. */
+async function deserialize(connection: DuckDBConnection, statement: unknown): Promise<string> {
+  // DuckDB writes "no location" as 2^64 - 1, which JSON numbers cannot hold exactly.
+  const json = JSON.stringify({ error: false, statements: [statement] }).replaceAll(
+    '18446744073709552000',
+    '18446744073709551615',
+  );
+  const reader = await connection.runAndReadAll('SELECT json_deserialize_sql($1::JSON) AS sql', [json]);
+  return String(reader.getRowObjectsJson()[0]?.sql);
 }

@@ -54,24 +54,68 @@ export async function openInstance(options: EngineOptions): Promise<DuckDBInstan
 /** Connections kept open per engine between queries (a connection runs one query at a time). */
 const IDLE_CONNECTIONS = 4;
 
+/** Checked (and, where masks apply, rewritten) queries kept per engine, by mask plan and SQL text. */
+const PLAN_CACHE = 512;
+
+export interface PlannedQuery {
+  /** The project tables the query reads. */
+  tables: string[];
+  /** The SQL to run: the query itself, or its tree with masked tables replaced. */
+  sql: string;
+  /** Tables read through their masked projection. */
+  masked: string[];
+}
+
 export class ProjectEngine {
   readonly tables: ReadonlySet<string>;
+  /** Each table's columns and types (lower-case table name). */
+  readonly columns: ReadonlyMap<string, Array<{ name: string; type: string }>>;
   private readonly idle: DuckDBConnection[] = [];
+  private readonly plans = new Map<string, PlannedQuery>();
 
   private constructor(
     private readonly instance: DuckDBInstance,
-    tables: Set<string>,
+    columns: Map<string, Array<{ name: string; type: string }>>,
   ) {
-    this.tables = tables;
+    this.columns = columns;
+    this.tables = new Set(columns.keys());
+  }
+
+  /**
+   * A query already checked on this engine (the tables do not change while it lives), so a query
+   * sent again is not parsed again. `key` names the mask plan it was rewritten under.
+   */
+  planned(key: string): PlannedQuery | undefined {
+    const plan = this.plans.get(key);
+    if (plan) {
+      // Most recently used last: the first key is the one to evict.
+      this.plans.delete(key);
+      this.plans.set(key, plan);
+    }
+    return plan;
+  }
+
+  remember(key: string, plan: PlannedQuery): void {
+    this.plans.set(key, plan);
+    if (this.plans.size > PLAN_CACHE) this.plans.delete(this.plans.keys().next().value!);
   }
 
   static async open(sources: readonly EngineSource[], options: EngineOptions): Promise<ProjectEngine> {
     const instance = await openInstance(options);
     const setup = await instance.connect();
+    const columns = new Map<string, Array<{ name: string; type: string }>>();
     try {
       for (const source of sources) {
         await setup.run(
           `CREATE VIEW ${sqlIdentifier(source.name)} AS SELECT * FROM ${readerOf(source.format, source.path)}`,
+        );
+        const shape = await setup.runAndReadAll(`DESCRIBE ${sqlIdentifier(source.name)}`);
+        columns.set(
+          source.name.toLowerCase(),
+          (shape.getRowObjectsJson() as Array<{ column_name: string; column_type: string }>).map((row) => ({
+            name: row.column_name,
+            type: row.column_type,
+          })),
         );
       }
       const paths = sources.map((source) => sqlString(source.path)).join(', ');
@@ -85,7 +129,7 @@ export class ProjectEngine {
       throw error;
     }
     setup.closeSync();
-    return new ProjectEngine(instance, new Set(sources.map((source) => source.name.toLowerCase())));
+    return new ProjectEngine(instance, columns);
   }
 
   /** A connection from the idle pool, or a new one. */

@@ -5,19 +5,33 @@
  */
 import type { AuditLog } from '../audit/index.js';
 import type { KeelModule, ModuleBase } from '../core/module.js';
+import { loadSecretKey } from '../core/secret-key.js';
+import type { GenerationService } from '../models/index.js';
 import { DataService } from './data-service.js';
 
+export type { AskAnswer, AskStep } from './ask-service.js';
 export type { ColumnCatalog, TableCatalog } from './catalog.js';
-export { DataService, type SourceRow } from './data-service.js';
+export { DataService, type QueryAnswer, type SourceRow } from './data-service.js';
+export { type MaskingPolicy, type MaskMethod, maskMethods } from './masking.js';
 export { toCsv } from './query-runner.js';
 
 export interface DataDeps extends ModuleBase {
   audit: AuditLog;
+  generation: GenerationService;
 }
 
 /** The data module. Local paths as sources are off until the configuration names allowed roots. */
 export const dataModule: KeelModule<DataDeps, { data: DataService }> = {
   name: 'data',
-  create: ({ db, audit, config }) => ({ data: new DataService({ db, audit, dataDir: config.dataDir }) }),
+  create: ({ db, audit, config, generation }) => ({
+    data: new DataService({
+      db,
+      audit,
+      generation,
+      dataDir: config.dataDir,
+      localRoots: config.data.localRoots,
+      secretKey: loadSecretKey({ secretKey: config.secretKey, dataDir: config.dataDir }),
+    }),
+  }),
   close: (api) => api.data.close(),
 };

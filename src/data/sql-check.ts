@@ -15,6 +15,8 @@ const PURE_TABLE_FUNCTIONS = new Set(['range', 'generate_series', 'unnest']);
 export interface CheckedQuery {
   /** The project tables the query reads (lower case). */
   tables: string[];
+  /** The query's parsed tree (`json_serialize_sql`'s one statement), for rewriting. */
+  tree: unknown;
 }
 
 function refuse(message: string, code: string, detail?: string): never {
@@ -23,32 +25,39 @@ function refuse(message: string, code: string, detail?: string): never {
   });
 }
 
-/** Refuses anything but one SELECT over `known` tables; returns the tables it reads. */
+/** Refuses anything but one SELECT over `known` tables; returns the tables it reads and its tree. */
 export async function checkReadOnly(
   connection: DuckDBConnection,
   sql: string,
   known: ReadonlySet<string>,
 ): Promise<CheckedQuery> {
-  let count: number;
+  // One parse does it all: json_serialize_sql parses the whole text with DuckDB's parser (comments
+  // and all), serialises only SELECT statements and returns one entry per statement.
+  let serialized: string;
   try {
-    count = (await connection.extractStatements(sql)).count;
+    const reader = await connection.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR) AS tree', [sql]);
+    serialized = String(reader.getRowObjectsJson()[0]?.tree);
   } catch (error) {
     refuse('The SQL could not be parsed.', 'syntax_error', messageOf(error));
   }
-  if (count !== 1) refuse(`Send exactly one SELECT statement (found ${count}).`, 'statement_count');
-  const reader = await connection.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR) AS tree', [sql]);
-  const tree = JSON.parse(String(reader.getRowObjectsJson()[0]?.tree)) as {
+  const tree = JSON.parse(serialized) as {
     error: boolean;
+    error_type?: string;
     error_message?: string;
     statements?: unknown[];
   };
-  if (tree.error || !tree.statements || tree.statements.length !== 1) {
+  if (tree.error) {
+    if (tree.error_type === 'parser' && !/^Only SELECT/i.test(tree.error_message ?? '')) {
+      refuse('The SQL could not be parsed.', 'syntax_error', tree.error_message);
+    }
     refuse('Only a read-only SELECT (or WITH … SELECT) is allowed.', 'not_select', tree.error_message);
   }
+  const count = tree.statements?.length ?? 0;
+  if (count !== 1) refuse(`Send exactly one SELECT statement (found ${count}).`, 'statement_count');
   const ctes = new Set<string>();
   const tables = new Set<string>();
   const baseTables: string[] = [];
-  walk(tree.statements[0], (node) => {
+  walk(tree.statements![0], (node) => {
     if (node.type === 'TABLE_FUNCTION') {
       const fn = node.function as { function_name?: string } | undefined;
       const name = String(fn?.function_name ?? '').toLowerCase();
@@ -82,7 +91,7 @@ export async function checkReadOnly(
     }
     tables.add(name);
   }
-  return { tables: [...tables].sort() };
+  return { tables: [...tables].sort(), tree: tree.statements![0] };
 }
 
 type Node = Record<string, unknown>;
