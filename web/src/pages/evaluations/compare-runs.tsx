@@ -1,10 +1,11 @@
-/** Two runs side by side: per-metric difference with its interval, p-value and verdict. */
+/** Two runs side by side: per-metric difference with its interval, p-value and verdict, as a chart and a table. */
 import type { ComparisonJson, EvaluationJson } from '@keel/api/evals';
 import { useId, useState } from 'react';
 import { ErrorNotice } from '../../components/error-notice';
 import { useI18n } from '../../i18n/i18n-context';
 import { describeError, type ShownError } from '../../lib/errors';
 import { useSession } from '../../session/session-context';
+import { DifferenceChart } from './difference-chart';
 
 const verdicts = {
   better: 'evals.verdict.better',
@@ -69,6 +70,19 @@ export function CompareRuns({ runs }: { runs: readonly EvaluationJson[] }) {
           {result.same_dataset ? null : (
             <p className="notice notice-warning">{t('evals.differentDatasets')}</p>
           )}
+          {result.metrics.length ? (
+            <DifferenceChart
+              metrics={result.metrics}
+              title={t('evals.differenceChart')}
+              formatValue={(n) => format.number(n, { maximumFractionDigits: 3, signDisplay: 'exceptZero' })}
+              describe={(metric) =>
+                t('evals.differenceVerdict', {
+                  verdict: t(verdicts[metric.verdict]),
+                  p: format.number(metric.p_value, { maximumFractionDigits: 3 }),
+                })
+              }
+            />
+          ) : null}
           <div className="table-wrap">
             <table aria-label={t('evals.comparison')}>
               <thead>

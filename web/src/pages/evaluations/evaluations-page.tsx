@@ -1,6 +1,7 @@
 /**
  * Evaluations: datasets (upload, preview), runs with live progress and their results (intervals,
- * thresholds, per-item diff), comparison of two runs, and red-team reports. Starting a run or
+ * thresholds, per-item diff), metric trends over runs, comparison of two runs (with a chart of the
+ * differences), and red-team reports. Starting a run or
  * uploading needs `write`.
  */
 import type { EvaluationJson } from '@keel/api/evals';
@@ -10,10 +11,12 @@ import { ErrorNotice } from '../../components/error-notice';
 import { Loading } from '../../components/loading';
 import { useI18n } from '../../i18n/i18n-context';
 import '../../styles/evals.css';
+import './evaluation-charts.css';
 import { useLoad } from '../../lib/use-load';
 import { useSession } from '../../session/session-context';
 import { CompareRuns } from './compare-runs';
 import { DatasetsSection } from './datasets-section';
+import { MetricTrends } from './metric-trends';
 import { NewRunForm } from './new-run-form';
 import { RedTeamSection } from './red-team-section';
 import { RunDetails } from './run-details';
@@ -111,6 +114,7 @@ function RunsSection({ datasetsChanged }: { datasetsChanged: number }) {
         ) : null}
         {selected ? <RunDetails key={selected} runId={selected} onChanged={() => runs.reload()} /> : null}
       </section>
+      <MetricTrends datasets={datasetList} runs={list} />
       <CompareRuns runs={list} />
     </>
   );
