@@ -12,12 +12,31 @@ import { KeelError } from '../core/errors.js';
 import type { GenerationService } from '../models/index.js';
 import type { CallContext } from '../spec/language-model.js';
 import type { TableCatalog } from './catalog.js';
-import type { DataService, QueryAnswer } from './data-service.js';
+import type { PlannedQuery } from './engine.js';
+import type { QueryResult } from './query-runner.js';
 import { buildSqlPrompt, parseSqlReply, sqlReplySchema } from './sql-prompt.js';
 import { rankTables, type TableMatch } from './table-search.js';
 
 /** Tables shown to the model at most; with this many or fewer, all of them are. */
 const MAX_TABLES = 6;
+
+type QueryAnswer = QueryResult & { tables: string[]; masked: string[] };
+
+/** What questions need of the data service (data-service.ts), as a port to keep the import one-way. */
+export interface AskData {
+  catalogs(projectId: string, role?: string): Promise<TableCatalog[]>;
+  check(projectId: string, request: { sql: string; role?: string | undefined }): Promise<PlannedQuery>;
+  query(
+    projectId: string,
+    request: {
+      sql: string;
+      role?: string | undefined;
+      maxRows?: number | undefined;
+      timeoutMs?: number | undefined;
+      signal?: AbortSignal | undefined;
+    },
+  ): Promise<QueryAnswer>;
+}
 
 export interface AskRequest {
   question: string;
@@ -72,7 +91,7 @@ export interface AskAnswer {
 export class AskService {
   constructor(
     private readonly options: {
-      data: DataService;
+      data: AskData;
       generation: Pick<GenerationService, 'generate'>;
     },
   ) {}
