@@ -256,7 +256,11 @@ export class Ledger {
     }));
     let outcome: Awaited<ReturnType<LeaseBook['take']>>;
     try {
-      outcome = await this.#leases.take(wanted);
+      outcome = await this.#leases.take(wanted).catch((error: { code?: string }) => {
+        // PostgreSQL broke a lock cycle with another replica's batched write: once more.
+        if (error.code === '40P01') return this.#leases.take(wanted);
+        throw error;
+      });
     } catch (error) {
       // A limit removed meanwhile (foreign key): forget the cached limits and let the caller retry.
       if ((error as { code?: string }).code === '23503') {
@@ -317,7 +321,7 @@ export class Ledger {
     const message =
       entry.amount > limit.limit
         ? `This call needs ${round(entry.amount)} but the ${name} is ${round(limit.limit)}.`
-        : `The ${name} of ${round(limit.limit)} is reached (${round(used)} used, ${round(reserved)} held by calls in flight).`;
+        : `The ${name} of ${round(limit.limit)} is reached (${round(used)} used, ${round(reserved)} held by calls in flight and replicas' leases).`;
     return new KeelError('rate_limited', message, {
       issues: [{ code: 'limit_exceeded', path: [limit.scopeType, limit.metric], message: `${name} reached` }],
       data: {
