@@ -10,11 +10,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WatsonXAI } from '@ibm-cloud/watsonx-ai';
-import { BearerTokenAuthenticator } from 'ibm-cloud-sdk-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ListeningServer, listen } from '../../src/server/listen.js';
 import { createEchoProvider } from '../../src/testing/echo-provider.js';
-import { createTestKeel, type TestKeel } from '../../src/testing/test-keel.js';
+import { startWatsonxTestKeel, type WatsonxTestKeel } from '../../src/testing/watsonx-sdk.js';
 import { type CallContext, sdkCalls } from './sdk-calls.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -30,26 +28,14 @@ interface Outcome {
   message: string;
 }
 
-let keel: TestKeel;
-let server: ListeningServer;
+let wx: WatsonxTestKeel;
 let ctx: CallContext;
 
 beforeAll(async () => {
-  keel = await createTestKeel({ providers: [createEchoProvider()] });
-  server = await listen(keel.app);
-  const projectId = keel.services.installation.defaultProjectId;
-  const sdk = WatsonXAI.newInstance({
-    version: '2024-05-31',
-    serviceUrl: server.url,
-    authenticator: new BearerTokenAuthenticator({ bearerToken: keel.adminKey }),
-    projectId,
-  });
-  ctx = { sdk, projectId, ids: {} };
+  wx = await startWatsonxTestKeel({ providers: [createEchoProvider()] });
+  ctx = { sdk: wx.sdk(), projectId: wx.projectId, ids: {} };
 });
-afterAll(async () => {
-  await server?.close();
-  await keel?.close();
-});
+afterAll(() => wx?.close());
 
 /** The SDK class's own methods (not the base service's). */
 function sdkMethods(): string[] {

@@ -1,41 +1,25 @@
-import { WatsonXAI } from '@ibm-cloud/watsonx-ai';
-import { BearerTokenAuthenticator } from 'ibm-cloud-sdk-core';
+import type { WatsonXAI } from '@ibm-cloud/watsonx-ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEchoProvider } from '../../../testing/echo-provider.js';
-import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
-import { type ListeningServer, listen } from '../../listen.js';
+import type { TestKeel } from '../../../testing/test-keel.js';
+import { startWatsonxTestKeel, type WatsonxTestKeel, watsonxFailure } from '../../../testing/watsonx-sdk.js';
 
 let keel: TestKeel;
-let server: ListeningServer;
+let wx: WatsonxTestKeel;
 let watsonx: WatsonXAI;
 let projectId: string;
 let spaceId: string;
 let deploymentId: string;
 
-async function sdkError(
-  promise: Promise<unknown>,
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  try {
-    await promise;
-  } catch (error) {
-    const failure = error as { status: number; body?: string };
-    return { status: failure.status, body: JSON.parse(failure.body ?? '{}') };
-  }
-  throw new Error('expected the SDK call to fail');
-}
+/** The watsonx error, with Keel's `issues` beside `errors`. */
+const sdkError = (promise: Promise<unknown>) => watsonxFailure<Record<string, unknown>>(promise);
 
 beforeAll(async () => {
-  keel = await createTestKeel({
+  wx = await startWatsonxTestKeel({
     providers: [createEchoProvider(), createEchoProvider({ name: 'slow', delayMs: 40 })],
   });
-  server = await listen(keel.app);
-  projectId = keel.services.installation.defaultProjectId;
-  watsonx = WatsonXAI.newInstance({
-    version: '2024-05-31',
-    serviceUrl: server.url,
-    authenticator: new BearerTokenAuthenticator({ bearerToken: keel.adminKey }),
-    projectId,
-  });
+  ({ keel, projectId } = wx);
+  watsonx = wx.sdk();
   const caller = { projectId, keyId: null, actor: 'test', role: 'admin' };
   await keel.services.prompts.create(caller, {
     name: 'greet',
@@ -50,10 +34,7 @@ beforeAll(async () => {
     template: { mode: 'freeform', text: 'answer {{question}}', model_id: 'echo:reverse' },
   });
 });
-afterAll(async () => {
-  await server?.close();
-  await keel?.close();
-});
+afterAll(() => wx?.close());
 
 describe('deployments through the official @ibm-cloud/watsonx-ai SDK', () => {
   it('creates, lists, reads and patches spaces', async () => {

@@ -1,47 +1,20 @@
-import { WatsonXAI } from '@ibm-cloud/watsonx-ai';
-import { BearerTokenAuthenticator } from 'ibm-cloud-sdk-core';
+import type { WatsonXAI } from '@ibm-cloud/watsonx-ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { airPassengerMonths, airPassengers } from '../../../forecast/index.js';
 import { createEchoProvider } from '../../../testing/echo-provider.js';
-import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
-import { type ListeningServer, listen } from '../../listen.js';
+import type { TestKeel } from '../../../testing/test-keel.js';
+import { startWatsonxTestKeel, type WatsonxTestKeel, watsonxFailure } from '../../../testing/watsonx-sdk.js';
 
 let keel: TestKeel;
-let server: ListeningServer;
+let wx: WatsonxTestKeel;
 let watsonx: WatsonXAI;
-let projectId: string;
 
 beforeAll(async () => {
-  keel = await createTestKeel({ providers: [createEchoProvider()] });
-  server = await listen(keel.app);
-  projectId = keel.services.installation.defaultProjectId;
-  watsonx = WatsonXAI.newInstance({
-    version: '2024-05-31',
-    serviceUrl: server.url,
-    authenticator: new BearerTokenAuthenticator({ bearerToken: keel.adminKey }),
-    projectId,
-  });
+  wx = await startWatsonxTestKeel({ providers: [createEchoProvider()] });
+  keel = wx.keel;
+  watsonx = wx.sdk();
 });
-afterAll(async () => {
-  await server?.close();
-  await keel?.close();
-});
-
-interface WatsonxErrorBody {
-  errors: { code: string; message: string }[];
-  trace: string;
-  status_code: number;
-}
-
-async function failure(promise: Promise<unknown>): Promise<{ status: number; body: WatsonxErrorBody }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { status: number; body: string };
-    return { status: e.status, body: JSON.parse(e.body) };
-  }
-  throw new Error('expected the call to fail');
-}
+afterAll(() => wx?.close());
 
 describe('watsonx rerank, forecast and tasks through the official SDK', () => {
   it('reranks with the built-in lexical reranker and honours return options', async () => {
@@ -64,7 +37,7 @@ describe('watsonx rerank, forecast and tasks through the official SDK', () => {
   });
 
   it('refuses 10,000 rerank inputs and a provider without reranking, in the watsonx error shape', async () => {
-    const many = await failure(
+    const many = await watsonxFailure(
       watsonx.textRerank({
         modelId: 'keel/lexical-rerank',
         query: 'q',
@@ -74,7 +47,7 @@ describe('watsonx rerank, forecast and tasks through the official SDK', () => {
     expect(many.status).toBe(400);
     expect(many.body.errors[0]!.code).toBe('too_many_inputs');
     expect(many.body.trace).toBeTruthy();
-    const none = await failure(
+    const none = await watsonxFailure(
       watsonx.textRerank({ modelId: 'echo:reverse', query: 'q', inputs: [{ text: 'a' }] }),
     );
     expect(none.status).toBe(501);
@@ -100,7 +73,7 @@ describe('watsonx rerank, forecast and tasks through the official SDK', () => {
   });
 
   it('answers too few points, uneven spacing and a missing project with codes', async () => {
-    const few = await failure(
+    const few = await watsonxFailure(
       watsonx.timeSeriesForecast({
         modelId: 'keel/holt',
         data: { t: ['2024-01-01', '2024-01-02'], y: [1, 2] },
@@ -108,7 +81,7 @@ describe('watsonx rerank, forecast and tasks through the official SDK', () => {
       }),
     );
     expect(few.body.errors[0]!.code).toBe('insufficient_data');
-    const uneven = await failure(
+    const uneven = await watsonxFailure(
       watsonx.timeSeriesForecast({
         modelId: 'keel/holt',
         data: { t: ['2024-01-01', '2024-01-02', '2024-01-04', '2024-01-05'], y: [1, 2, 3, 4] },
@@ -138,11 +111,11 @@ describe('watsonx rerank, forecast and tasks through the official SDK', () => {
     expect((await bad.json()).errors[0].code).toBe('unsupported_version');
     const notDate = await keel.call('/ml/v1/foundation_model_tasks?version=latest');
     expect((await notDate.json()).errors[0].code).toBe('unsupported_version');
-    const training = await failure(watsonx.listTrainings());
+    const training = await watsonxFailure(watsonx.listTrainings());
     expect(training.status).toBe(501);
     expect(training.body.errors[0]!.code).toBe('not_implemented');
     expect(training.body.errors[0]!.message).toMatch(/tuning/);
-    const taxonomies = await failure(watsonx.listTaxonomies({}));
+    const taxonomies = await watsonxFailure(watsonx.listTaxonomies({}));
     expect(taxonomies.status).toBe(501);
   });
 });

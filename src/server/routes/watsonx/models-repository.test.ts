@@ -1,28 +1,20 @@
-import { WatsonXAI } from '@ibm-cloud/watsonx-ai';
-import { BearerTokenAuthenticator } from 'ibm-cloud-sdk-core';
+import type { WatsonXAI } from '@ibm-cloud/watsonx-ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEchoProvider } from '../../../testing/echo-provider.js';
-import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
-import { type ListeningServer, listen } from '../../listen.js';
+import type { TestKeel } from '../../../testing/test-keel.js';
+import { startWatsonxTestKeel, type WatsonxTestKeel, watsonxFailure } from '../../../testing/watsonx-sdk.js';
 
 let keel: TestKeel;
-let server: ListeningServer;
+let wx: WatsonxTestKeel;
 let watsonx: WatsonXAI;
 let viewer: WatsonXAI;
 let projectId: string;
 
-const sdk = (key: string) =>
-  WatsonXAI.newInstance({
-    version: '2024-05-31',
-    serviceUrl: server.url,
-    authenticator: new BearerTokenAuthenticator({ bearerToken: key }),
-    projectId,
-  });
+const sdk = (key: string) => wx.sdk(key);
 
 beforeAll(async () => {
-  keel = await createTestKeel({ providers: [createEchoProvider()] });
-  server = await listen(keel.app);
-  projectId = keel.services.installation.defaultProjectId;
+  wx = await startWatsonxTestKeel({ providers: [createEchoProvider()] });
+  ({ keel, projectId } = wx);
   watsonx = sdk(keel.adminKey);
   const key = await keel.services.keys.create({
     organizationId: keel.services.installation.organizationId,
@@ -32,23 +24,7 @@ beforeAll(async () => {
   });
   viewer = sdk(key.secret);
 });
-afterAll(async () => {
-  await server?.close();
-  await keel?.close();
-});
-
-async function failure(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { status: number; body: string };
-    return {
-      status: e.status,
-      body: JSON.parse(e.body) as { errors: { code: string }[]; status_code: number },
-    };
-  }
-  throw new Error('expected the call to fail');
-}
+afterAll(() => wx?.close());
 
 describe('watsonx /ml/v4/models through the official SDK', () => {
   it('creates, lists, reads, patches and deletes a model as a governed asset', async () => {
@@ -127,16 +103,16 @@ describe('watsonx /ml/v4/models through the official SDK', () => {
     const history = await keel.services.governance.inventory.historyOf(projectId, id);
     expect(history.map((entry) => entry.event)).toEqual(['create', 'change']);
 
-    const readOnly = await failure(
+    const readOnly = await watsonxFailure(
       watsonx.updateModel({ modelId: id, jsonPatch: [{ op: 'replace', path: '/type', value: 'x' }] }),
     );
     expect(readOnly.status).toBe(400);
 
-    const denied = await failure(viewer.deleteModel({ modelId: id }));
+    const denied = await watsonxFailure(viewer.deleteModel({ modelId: id }));
     expect(denied.status).toBe(403);
     const deleted = await watsonx.deleteModel({ modelId: id });
     expect(deleted.status).toBe(204);
-    const gone = await failure(watsonx.getModel({ modelId: id }));
+    const gone = await watsonxFailure(watsonx.getModel({ modelId: id }));
     expect(gone.status).toBe(404);
     expect(gone.body.errors[0]!.code).toBe('not_found');
     expect((await keel.services.governance.inventory.asset(projectId, id)).stage).toBe('retire');
@@ -154,7 +130,7 @@ describe('watsonx /ml/v4/models through the official SDK', () => {
   });
 
   it('answers a create without a name, or with a bad endpoint, with a coded 400', async () => {
-    const bad = await failure(
+    const bad = await watsonxFailure(
       watsonx.createModel({ name: 'x', type: 't', custom: { endpoint_url: 'ftp://nowhere' } } as never),
     );
     expect(bad.status).toBe(400);

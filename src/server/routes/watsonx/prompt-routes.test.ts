@@ -1,28 +1,20 @@
-import { WatsonXAI } from '@ibm-cloud/watsonx-ai';
-import { BearerTokenAuthenticator } from 'ibm-cloud-sdk-core';
+import type { WatsonXAI } from '@ibm-cloud/watsonx-ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEchoProvider } from '../../../testing/echo-provider.js';
-import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
-import { type ListeningServer, listen } from '../../listen.js';
+import type { TestKeel } from '../../../testing/test-keel.js';
+import { startWatsonxTestKeel, type WatsonxTestKeel, watsonxFailure } from '../../../testing/watsonx-sdk.js';
 
 let keel: TestKeel;
-let server: ListeningServer;
+let wx: WatsonxTestKeel;
 let watsonx: WatsonXAI;
 let other: WatsonXAI;
 let projectId: string;
 
-const sdk = (key: string) =>
-  WatsonXAI.newInstance({
-    version: '2024-05-31',
-    serviceUrl: server.url,
-    authenticator: new BearerTokenAuthenticator({ bearerToken: key }),
-    projectId,
-  });
+const sdk = (key: string) => wx.sdk(key);
 
 beforeAll(async () => {
-  keel = await createTestKeel({ providers: [createEchoProvider()] });
-  server = await listen(keel.app);
-  projectId = keel.services.installation.defaultProjectId;
+  wx = await startWatsonxTestKeel({ providers: [createEchoProvider()] });
+  ({ keel, projectId } = wx);
   watsonx = sdk(keel.adminKey);
   const editor = await keel.services.keys.create({
     organizationId: keel.services.installation.organizationId,
@@ -32,26 +24,7 @@ beforeAll(async () => {
   });
   other = sdk(editor.secret);
 });
-afterAll(async () => {
-  await server?.close();
-  await keel?.close();
-});
-
-interface WatsonxErrorBody {
-  errors: { code: string; message: string }[];
-  trace: string;
-  status_code: number;
-}
-
-async function failure(promise: Promise<unknown>): Promise<{ status: number; body: WatsonxErrorBody }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { status: number; body: string };
-    return { status: e.status, body: JSON.parse(e.body) };
-  }
-  throw new Error('expected the call to fail');
-}
+afterAll(() => wx?.close());
 
 describe('watsonx prompt assets on Keel templates', () => {
   it('creates, reads, renders, updates, locks, lists and deletes a prompt', async () => {
@@ -98,7 +71,7 @@ describe('watsonx prompt assets on Keel templates', () => {
 
     const lock = await watsonx.updatePromptLock({ promptId: id, locked: true });
     expect(lock.result.locked).toBe(true);
-    const blocked = await failure(other.deletePrompt({ promptId: id }));
+    const blocked = await watsonxFailure(other.deletePrompt({ promptId: id }));
     expect(blocked.status).toBe(409);
     expect(blocked.body.errors[0]!.code).toBe('locked');
     expect(blocked.body.status_code).toBe(409);
@@ -109,7 +82,7 @@ describe('watsonx prompt assets on Keel templates', () => {
     expect(list.result.results?.map((asset) => asset.metadata.asset_id)).toContain(id);
 
     await other.deletePrompt({ promptId: id });
-    const gone = await failure(watsonx.getPrompt({ promptId: id }));
+    const gone = await watsonxFailure(watsonx.getPrompt({ promptId: id }));
     expect(gone.status).toBe(404);
     expect(gone.body.errors[0]!.code).toBe('not_found');
   });
@@ -152,14 +125,14 @@ describe('watsonx prompt sessions on Prompt Lab sessions', () => {
 
     await watsonx.updatePromptSessionLock({ sessionId, locked: true });
     expect((await other.getPromptSessionLock({ sessionId })).result.locked).toBe(true);
-    const blocked = await failure(other.deletePromptSessionEntry({ sessionId, entryId }));
+    const blocked = await watsonxFailure(other.deletePromptSessionEntry({ sessionId, entryId }));
     expect(blocked.status).toBe(409);
     expect(blocked.body.errors[0]!.code).toBe('locked');
     await watsonx.updatePromptSessionLock({ sessionId, locked: false });
 
     await other.deletePromptSessionEntry({ sessionId, entryId });
     await watsonx.deletePromptSession({ sessionId });
-    const gone = await failure(watsonx.getPromptSession({ sessionId }));
+    const gone = await watsonxFailure(watsonx.getPromptSession({ sessionId }));
     expect(gone.status).toBe(404);
   });
 });

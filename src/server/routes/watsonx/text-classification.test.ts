@@ -1,12 +1,11 @@
-import { WatsonXAI } from '@ibm-cloud/watsonx-ai';
-import { BearerTokenAuthenticator } from 'ibm-cloud-sdk-core';
+import type { WatsonXAI } from '@ibm-cloud/watsonx-ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEchoProvider } from '../../../testing/echo-provider.js';
-import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
-import { type ListeningServer, listen } from '../../listen.js';
+import type { TestKeel } from '../../../testing/test-keel.js';
+import { startWatsonxTestKeel, type WatsonxTestKeel } from '../../../testing/watsonx-sdk.js';
 
 let keel: TestKeel;
-let server: ListeningServer;
+let wx: WatsonxTestKeel;
 let watsonx: WatsonXAI;
 let projectId: string;
 /** What the scripted chat model was asked (its prompts), to check the label set it was given. */
@@ -74,14 +73,9 @@ beforeAll(async () => {
       return user.includes('Attendees') ? '{"document_type": "Meeting minutes"}' : 'not sure';
     },
   });
-  keel = await createTestKeel({ providers: [createEchoProvider(), scripted] });
-  server = await listen(keel.app);
-  projectId = keel.services.installation.defaultProjectId;
-  watsonx = WatsonXAI.newInstance({
-    version: '2024-05-31',
-    serviceUrl: server.url,
-    authenticator: new BearerTokenAuthenticator({ bearerToken: keel.adminKey }),
-  });
+  wx = await startWatsonxTestKeel({ providers: [createEchoProvider(), scripted] });
+  ({ keel, projectId } = wx);
+  watsonx = wx.sdk(keel.adminKey, { withProject: false });
   await upload(
     'docs/outage.html',
     html(
@@ -96,10 +90,7 @@ beforeAll(async () => {
     ),
   );
 });
-afterAll(async () => {
-  await server?.close();
-  await keel?.close();
-});
+afterAll(() => wx?.close());
 
 describe('watsonx text classification through the official SDK', () => {
   it('classifies a stored document into the taxonomy given, lists, reads and deletes it', async () => {

@@ -1,26 +1,18 @@
-import { WatsonXAI } from '@ibm-cloud/watsonx-ai';
-import { BearerTokenAuthenticator } from 'ibm-cloud-sdk-core';
+import type { WatsonXAI } from '@ibm-cloud/watsonx-ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEchoProvider } from '../../../testing/echo-provider.js';
 import { sdkClient } from '../../../testing/sdk.js';
-import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
-import { type ListeningServer, listen } from '../../listen.js';
+import type { TestKeel } from '../../../testing/test-keel.js';
+import { startWatsonxTestKeel, type WatsonxTestKeel, watsonxFailure } from '../../../testing/watsonx-sdk.js';
 
 let keel: TestKeel;
-let server: ListeningServer;
+let wx: WatsonxTestKeel;
 let watsonx: WatsonXAI;
-let projectId: string;
 
 beforeAll(async () => {
-  keel = await createTestKeel({ providers: [createEchoProvider()] });
-  server = await listen(keel.app);
-  projectId = keel.services.installation.defaultProjectId;
-  watsonx = WatsonXAI.newInstance({
-    version: '2024-05-31',
-    serviceUrl: server.url,
-    authenticator: new BearerTokenAuthenticator({ bearerToken: keel.adminKey }),
-    projectId,
-  });
+  wx = await startWatsonxTestKeel({ providers: [createEchoProvider()] });
+  keel = wx.keel;
+  watsonx = wx.sdk();
   const sdk = sdkClient(keel, keel.adminKey);
   await sdk.rag.create({ name: 'handbook' });
   const added = await sdk.rag.addDocuments('handbook', [
@@ -29,20 +21,7 @@ beforeAll(async () => {
   ]);
   await sdk.rag.waitForJob('handbook', added.job!.id);
 });
-afterAll(async () => {
-  await server?.close();
-  await keel?.close();
-});
-
-async function failure(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { status: number; body: string };
-    return { status: e.status, body: JSON.parse(e.body) as { errors: { code: string; message: string }[] } };
-  }
-  throw new Error('expected the call to fail');
-}
+afterAll(() => wx?.close());
 
 describe('watsonx utility agent tools through the official SDK', () => {
   it('lists Keel’s own tools with their JSON input schemas', async () => {
@@ -56,7 +35,7 @@ describe('watsonx utility agent tools through the official SDK', () => {
       name: 'RAGQuery',
       input_schema: { type: 'object', required: ['query', 'collection'] },
     });
-    const missing = await failure(watsonx.getUtilityAgentTool({ toolId: 'GoogleSearch' }));
+    const missing = await watsonxFailure(watsonx.getUtilityAgentTool({ toolId: 'GoogleSearch' }));
     expect(missing.status).toBe(404);
     expect(missing.body.errors[0]!.message).toContain('RAGQuery');
   });
@@ -81,7 +60,7 @@ describe('watsonx utility agent tools through the official SDK', () => {
     });
     expect(JSON.stringify(byName.result)).toContain('reimbursed');
 
-    const noCollection = await failure(
+    const noCollection = await watsonxFailure(
       watsonx.runUtilityAgentToolByName({
         toolId: 'RAGQuery',
         wxUtilityAgentToolsRunRequest: { input: 'x' } as never,
@@ -95,7 +74,7 @@ describe('watsonx utility agent tools through the official SDK', () => {
       wxUtilityAgentToolsRunRequest: { input: { sql: 'SELECT 40 + 2 AS answer' } } as never,
     });
     expect(JSON.stringify(sql.result)).toContain('42');
-    const write = await failure(
+    const write = await watsonxFailure(
       watsonx.runUtilityAgentToolByName({
         toolId: 'SQLQuery',
         wxUtilityAgentToolsRunRequest: { input: { sql: 'CREATE TABLE t (x INT)' } } as never,
@@ -106,10 +85,10 @@ describe('watsonx utility agent tools through the official SDK', () => {
   });
 
   it('refuses Webcrawler on loopback addresses unless private fetches are configured, and audits runs', async () => {
-    const refused = await failure(
+    const refused = await watsonxFailure(
       watsonx.runUtilityAgentToolByName({
         toolId: 'Webcrawler',
-        wxUtilityAgentToolsRunRequest: { input: { url: `${server.url}/health` } } as never,
+        wxUtilityAgentToolsRunRequest: { input: { url: `${wx.server.url}/health` } } as never,
       }),
     );
     expect(refused.status).toBeGreaterThanOrEqual(400);

@@ -1,32 +1,22 @@
-import { WatsonXAI } from '@ibm-cloud/watsonx-ai';
-import { BearerTokenAuthenticator } from 'ibm-cloud-sdk-core';
+import type { WatsonXAI } from '@ibm-cloud/watsonx-ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEchoProvider } from '../../../testing/echo-provider.js';
-import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
-import { type ListeningServer, listen } from '../../listen.js';
+import type { TestKeel } from '../../../testing/test-keel.js';
+import { startWatsonxTestKeel, type WatsonxTestKeel } from '../../../testing/watsonx-sdk.js';
 
 let keel: TestKeel;
-let server: ListeningServer;
+let wx: WatsonxTestKeel;
 let watsonx: WatsonXAI;
 let projectId: string;
 
 beforeAll(async () => {
-  keel = await createTestKeel({
+  wx = await startWatsonxTestKeel({
     providers: [createEchoProvider(), createEchoProvider({ name: 'slow', delayMs: 40 })],
   });
-  server = await listen(keel.app);
-  projectId = keel.services.installation.defaultProjectId;
-  watsonx = WatsonXAI.newInstance({
-    version: '2024-05-31',
-    serviceUrl: server.url,
-    authenticator: new BearerTokenAuthenticator({ bearerToken: keel.adminKey }),
-    projectId,
-  });
+  ({ keel, projectId } = wx);
+  watsonx = wx.sdk();
 });
-afterAll(async () => {
-  await server?.close();
-  await keel?.close();
-});
+afterAll(() => wx?.close());
 
 describe('watsonx.ai-compatible API through the official @ibm-cloud/watsonx-ai SDK', () => {
   it('generates text with watsonx parameters', async () => {
