@@ -10,6 +10,8 @@ export const headJobRequestSchema = z
   .object({
     type: z.literal('head'),
     name: z.string().min(1).max(63),
+    /** `logistic` (default) or `mlp` (one hidden layer). */
+    method: z.enum(['logistic', 'mlp']).optional(),
     examples: z.array(labelled).min(1).max(200_000),
     validation: z.array(labelled).max(100_000).optional(),
     source: z.string().max(500).optional(),
@@ -29,8 +31,12 @@ export const headJobRequestSchema = z
         class_weights: z.enum(['balanced', 'none']).optional(),
         positive_label: z.string().min(1).max(200).optional(),
         max_false_positive_rate: z.number().min(0).max(1).optional(),
+        calibration: z.enum(['temperature', 'platt']).optional(),
+        hidden_units: z.number().int().min(2).max(512).optional(),
       })
       .optional(),
+    /** Register the trained version in a governance use case (it then needs approval for production). */
+    governance: z.object({ use_case_id: z.string().min(1).max(100) }).optional(),
     features: z
       .object({
         dimensions: z
@@ -41,6 +47,8 @@ export const headJobRequestSchema = z
           .optional(),
         min_n: z.number().int().min(1).max(5).optional(),
         max_n: z.number().int().min(1).max(5).optional(),
+        /** A registry embedding model (`provider:model`) instead of hashed character n-grams. */
+        model: z.string().min(3).max(300).optional(),
       })
       .optional(),
   })
@@ -74,6 +82,10 @@ export const headVersionSchema = z
     curve: z.array(z.object({ epoch: z.number(), train_loss: z.number(), validation_loss: z.number() })),
     best_epoch: z.number(),
     temperature: z.number(),
+    calibration: z.record(z.string(), z.unknown()),
+    base_encoder: z.string(),
+    training_ms: z.number().nullable(),
+    governance_asset_id: z.string().nullable(),
     operating_point: z.object({ positive_label: z.string(), threshold: z.number() }).nullable(),
     job_id: z.string().nullable(),
     model: z.string(),

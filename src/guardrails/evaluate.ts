@@ -76,6 +76,15 @@ export function evaluate(input: string, policy: DirectionPolicy, options: Evalua
     }
   }
   for (const span of options.extraSpans ?? []) {
+    // A trained head named by the policy: its own threshold and action.
+    const head = span.detector.startsWith('head:')
+      ? policy.heads?.find((h) => h.model === span.detector)
+      : undefined;
+    if (head) {
+      if (span.score >= head.threshold && span.end <= text.length)
+        kept.push({ ...span, action: head.action });
+      continue;
+    }
     const family = piiTypes.has(span.type) ? 'pii' : 'hap';
     if (!policy[family].enabled || span.end > text.length) continue;
     const rule = ruleFor(policy, family, span.type);

@@ -22,6 +22,7 @@ import { wellFormed } from './detectors.js';
 import type { Decision } from './evaluate.js';
 import {
   type DirectionPolicy,
+  type HeadDetectorPolicy,
   mergeRequestPolicy,
   type PolicyBody,
   type PolicyOverride,
@@ -80,6 +81,13 @@ export function parsePolicyBody(input: unknown): PolicyBody {
   return parsed.data;
 }
 
+/** Spans of the trained heads a policy names, over one text (provided by the tuning module). */
+export type HeadSpans = (
+  projectId: string,
+  heads: readonly HeadDetectorPolicy[],
+  text: string,
+) => Promise<Span[]>;
+
 export class GuardrailService {
   /** Decisions are written in batches that one unstorable record cannot sink (platform/batch-writer). */
   readonly #decisionWriter: BatchWriter<Decision & DecisionContext>;
@@ -118,10 +126,42 @@ export class GuardrailService {
     return this.options.modelDetectors ?? [];
   }
 
-  /** Spans the model-backed detectors find in `text`, when the policy looks for PII at all. */
-  async modelSpans(text: string, policy: DirectionPolicy, mode: DetectMode = 'prompt'): Promise<Span[]> {
-    if (!this.modelDetectors.length || !text.trim()) return [];
+  #headSpans: HeadSpans | undefined;
+
+  /** Wires the trained heads a policy may name as detectors (the tuning module calls this). */
+  useHeadDetectors(headSpans: HeadSpans): void {
+    this.#headSpans = headSpans;
+  }
+
+  /** Whether `modelSpans` has anything to run for this policy. */
+  hasModelSpans(policy: DirectionPolicy): boolean {
+    return this.modelDetectors.length > 0 || (policy.heads?.length ?? 0) > 0;
+  }
+
+  /**
+   * Spans the model-backed detectors find in `text`, when the policy looks for PII at all, and
+   * those of the trained heads the policy names (they need the project they belong to).
+   */
+  async modelSpans(
+    text: string,
+    policy: DirectionPolicy,
+    mode: DetectMode = 'prompt',
+    projectId?: string,
+  ): Promise<Span[]> {
+    if (!this.hasModelSpans(policy) || !text.trim()) return [];
     const spans: Span[] = [];
+    // Heads belong to a project: a caller without one (stored-run privacy) looks for PII only.
+    if (policy.heads?.length && projectId) {
+      if (!this.#headSpans)
+        throw new KeelError(
+          'invalid_request',
+          'This policy names trained heads, which are not available here.',
+          {
+            issues: [{ code: 'heads_unavailable', path: ['heads'], message: 'no tuning module' }],
+          },
+        );
+      spans.push(...(await this.#headSpans(projectId, policy.heads, wellFormed(text))));
+    }
     for (const detector of this.modelDetectors) {
       if (detector.kind === 'injection' || !policy[detector.kind].enabled) continue;
       spans.push(...(await detector.detect(wellFormed(text), { mode })));

@@ -12,10 +12,10 @@ import { GuardrailService } from './guardrail-service.js';
 
 export { wellFormed } from './detectors.js';
 export { evaluate, INPUT_REJECTED } from './evaluate.js';
-export { GuardrailService } from './guardrail-service.js';
+export { GuardrailService, type HeadSpans } from './guardrail-service.js';
 export { createInjectionDetector } from './injection/injection-detector.js';
 export { piiEntityTypes } from './pii/pii-detector.js';
-export { type DirectionPolicy, defaultPolicy, type PolicyBody } from './policy.js';
+export { type DirectionPolicy, defaultPolicy, type HeadDetectorPolicy, type PolicyBody } from './policy.js';
 export {
   openMapping,
   Pseudonymizer,

@@ -42,11 +42,31 @@ const piiTypes = piiEntityTypes as [string, ...string[]];
 const hapTypes = [...hapCategories] as [string, ...string[]];
 const injectionTypeNames = [...injectionTypes] as [string, ...string[]];
 
+/**
+ * A trained head (the tuning module's `head:<name>`, optionally `@<version>`) as a HAP or topic
+ * detector: the whole text is flagged when the head's calibrated probability of one of `labels`
+ * reaches `threshold`. Runs where the model-backed detectors run (inputs and checks).
+ */
+export const headDetectorSchema = z.strictObject({
+  model: z
+    .string()
+    .regex(
+      /^head:[a-z0-9][a-z0-9._-]{0,62}(@[1-9][0-9]{0,8})?$/,
+      'model must look like head:<name> or head:<name>@<version>',
+    ),
+  family: z.enum(['hap', 'topic']).default('hap'),
+  labels: z.array(z.string().min(1).max(200)).min(1).max(50),
+  threshold: threshold.default(0.5),
+  action: z.enum(actions).default('block'),
+});
+export type HeadDetectorPolicy = z.infer<typeof headDetectorSchema>;
+
 export const directionPolicySchema = z
   .strictObject({
     pii: detectorPolicy(piiTypes, { action: 'mask', threshold: 0.5, enabled: true }),
     hap: detectorPolicy(hapTypes, { action: 'block', threshold: 0.5, enabled: true }),
     injection: detectorPolicy(injectionTypeNames, { action: 'block', threshold: 0.7, enabled: true }),
+    heads: z.array(headDetectorSchema).max(8).optional(),
   })
   .prefault({});
 export type DirectionPolicy = z.infer<typeof directionPolicySchema>;

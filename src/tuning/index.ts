@@ -8,12 +8,18 @@
  */
 import type { AuditRecorder } from '../audit/index.js';
 import type { KeelModule, ModuleBase } from '../core/module.js';
+import type { GovernanceService } from '../governance/index.js';
+import type { GuardrailService } from '../guardrails/index.js';
 import type { JobService } from '../jobs/index.js';
-import { TuningService } from './tuning-service.js';
+import type { ProviderRegistry } from '../models/index.js';
+import { headSpans } from './head-detector.js';
+import { createHeadProvider } from './head-provider.js';
+import { type HeadGovernance, TuningService } from './tuning-service.js';
 
 export { type CharNgramOptions, charNgramSpec, featurise } from './char-ngram-features.js';
 export type { ClassificationReport, ClassMetrics } from './classification-metrics.js';
 export type { Calibration, HeadPrediction, LabelledText, OperatingPoint } from './head-core.js';
+export { headSpans } from './head-detector.js';
 export {
   baseEncoderOf,
   type Embedder,
@@ -22,6 +28,7 @@ export {
   type FeatureSpec,
 } from './head-features.js';
 export { classifyTexts, classifyVector, type HeadKind, type HeadModel, headKinds } from './head-model.js';
+export { createHeadProvider, HEAD_PROVIDER } from './head-provider.js';
 export { HEAD_NAME, type HeadVersionInfo } from './head-store.js';
 export type { EpochRecord, HeadTrainingOptions } from './head-trainer.js';
 export { classifyWithHead, type LogisticHeadModel, trainLogisticHead } from './logistic-head.js';
@@ -38,12 +45,59 @@ export {
 export interface TuningDeps extends ModuleBase {
   jobs: JobService;
   audit: AuditRecorder;
+  /** The model registry: embedding features, and where heads are served as `head:<name>`. */
+  registry?: ProviderRegistry;
+  /** Where trained heads are registered with their lineage, and approved for production. */
+  governance?: GovernanceService;
+  /** Policies may name heads as HAP or topic detectors. */
+  guardrails?: GuardrailService;
 }
 
-/** The tuning module: registers the `tuning.head` job kind on the job service. */
+function headGovernance(governance: GovernanceService): HeadGovernance {
+  return {
+    async track(input) {
+      const asset = await governance.trackAsset(
+        { projectId: input.projectId, actor: input.actor, role: 'editor' },
+        {
+          use_case_id: input.useCaseId,
+          kind: 'model',
+          ref: input.ref,
+          version: input.version,
+          name: input.name,
+          metadata: input.metadata,
+        },
+      );
+      return { id: asset.id };
+    },
+    async check(projectId, ref, version) {
+      return governance.gate.check(projectId, { kind: 'model', ref, version });
+    },
+  };
+}
+
+/**
+ * The tuning module: registers the `tuning.head` job kind, the `head` provider in the model
+ * registry and the heads as guardrail detectors.
+ */
 export const tuningModule: KeelModule<TuningDeps, { tuning: TuningService }> = {
   name: 'tuning',
-  create: ({ jobs, audit, config }) => ({
-    tuning: new TuningService({ jobs, audit, dataDir: config.dataDir }),
-  }),
+  create: ({ jobs, audit, config, registry, governance, guardrails }) => {
+    const tuning = new TuningService({
+      jobs,
+      audit,
+      dataDir: config.dataDir,
+      embedder: registry
+        ? async (model, texts, signal) =>
+            (
+              await registry
+                .embeddingModel(model)
+                .doEmbed({ values: texts, ...(signal ? { abortSignal: signal } : {}) })
+            ).embeddings
+        : undefined,
+      governance: governance ? headGovernance(governance) : undefined,
+    });
+    registry?.register(createHeadProvider(tuning));
+    guardrails?.useHeadDetectors(headSpans(tuning));
+    return { tuning };
+  },
 };

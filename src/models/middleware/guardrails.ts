@@ -52,8 +52,8 @@ export function guardrailsMiddleware(service: GuardrailService): LanguageModelMi
       options.prompt,
       request.policy.input,
       service.secretKey,
-      service.modelDetectors.length
-        ? (text, mode) => service.modelSpans(text, request.policy.input, mode)
+      service.hasModelSpans(request.policy.input)
+        ? (text, mode) => service.modelSpans(text, request.policy.input, mode, options.context?.projectId)
         : undefined,
     );
     const outcome: GuardrailOutcome = {

@@ -88,7 +88,12 @@ export function registerGuardrailCheck(app: OpenAPIHono<KeelEnv>, services: Keel
     }
     const side = body.direction === 'input' ? policy.input : policy.output;
     assertCheckable(body.text);
-    const extraSpans = await services.guardrails.modelSpans(body.text, side, body.mode ?? 'prompt');
+    const extraSpans = await services.guardrails.modelSpans(
+      body.text,
+      side,
+      body.mode ?? 'prompt',
+      scope.projectId,
+    );
     const evaluation = evaluate(body.text, side, {
       direction: body.direction,
       ...(body.mode ? { mode: body.mode } : {}),

@@ -121,6 +121,10 @@ function versionJson(info: HeadVersionInfo) {
     })),
     best_epoch: info.bestEpoch,
     temperature: info.temperature,
+    calibration: { ...(info.calibration ?? { method: 'temperature', temperature: info.temperature }) },
+    base_encoder: info.baseEncoder ?? `char-ngram`,
+    training_ms: info.trainingMs ?? null,
+    governance_asset_id: info.governanceAssetId ?? null,
     operating_point: info.operatingPoint
       ? { positive_label: info.operatingPoint.positiveLabel, threshold: info.operatingPoint.threshold }
       : null,
@@ -148,6 +152,7 @@ export function registerTuningRoutes(app: OpenAPIHono<KeelEnv>, services: KeelSe
       caller.projectId,
       {
         name: body.name,
+        method: body.method,
         examples: body.examples,
         validation: body.validation,
         source: body.source ?? null,
@@ -161,8 +166,14 @@ export function registerTuningRoutes(app: OpenAPIHono<KeelEnv>, services: KeelSe
           classWeights: o.class_weights,
           positiveLabel: o.positive_label,
           maxFalsePositiveRate: o.max_false_positive_rate,
+          calibration: o.calibration,
+          hiddenUnits: o.hidden_units,
         }),
-        features: defined({ dimensions: f.dimensions, minN: f.min_n, maxN: f.max_n }),
+        features:
+          f.model !== undefined
+            ? { model: f.model }
+            : defined({ dimensions: f.dimensions, minN: f.min_n, maxN: f.max_n }),
+        governance: body.governance ? { useCaseId: body.governance.use_case_id } : undefined,
       },
       caller.actor,
     );
