@@ -370,6 +370,8 @@ export const en = {
   'error.title.service_unavailable': 'Keel is not available right now: try again shortly.',
   'error.title.network_error': 'The connection was lost.',
   'error.title.internal': 'Something went wrong on the server.',
+  'error.title.font_unavailable':
+    'The server has no font with Korean characters for PDFs: export Markdown or JSON, or ask an admin to set one.',
   'collections.topK': 'Passages',
   'collections.scoreParts': '{mode}: {parts}',
   'collections.score.keyword': 'keyword (BM25) {value}',

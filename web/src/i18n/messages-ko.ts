@@ -371,6 +371,8 @@ export const ko: Record<MessageKey, string> = {
   'error.title.service_unavailable': '지금은 Keel을 쓸 수 없습니다. 잠시 후 다시 시도하세요.',
   'error.title.network_error': '연결이 끊어졌습니다.',
   'error.title.internal': '서버에서 문제가 생겼습니다.',
+  'error.title.font_unavailable':
+    '서버에 PDF용 한글 글꼴이 없습니다. Markdown이나 JSON으로 내보내거나 관리자에게 글꼴 설정을 요청하세요.',
   'collections.topK': '구절 수',
   'collections.scoreParts': '{mode}: {parts}',
   'collections.score.keyword': '키워드(BM25) {value}',
