@@ -96,6 +96,9 @@ describe.runIf(chromiumAvailable)('console shell', () => {
       '사용량',
       '평가',
       '거버넌스',
+      '배포',
+      '모니터',
+      '인시던트',
     ]);
     for (const name of ['지시문', '테스트 입력', '변수', '매개변수'])
       await page

@@ -37,6 +37,7 @@ export const deploymentsKo: Record<keyof typeof deploymentsEn, string> = {
   'dep.rollbackTo': 'v{version}(으)로 롤백',
   'dep.rolledBack': '이제 v{version}을(를) 서비스합니다.',
   'dep.split': '트래픽 분할',
+  'dep.rollout': '롤백과 트래픽 분할',
   'dep.splitFirst': '첫 번째 버전',
   'dep.splitSecond': '두 번째 버전',
   'dep.splitWeight': '첫 번째 버전 비율(%)',

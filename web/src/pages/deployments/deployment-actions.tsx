@@ -1,6 +1,6 @@
 /** Rollback to an earlier version and a weighted traffic split between two versions (editors). */
 import type { DeploymentJson } from '@keel/sdk';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useEffect, useId, useState } from 'react';
 import { ErrorNotice } from '../../components/error-notice';
 import { useI18n } from '../../i18n/i18n-context';
 import { describeError, type ShownError } from '../../lib/errors';
@@ -25,6 +25,9 @@ export function DeploymentActions({
   const [error, setError] = useState<ShownError | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // After a rollback or a new version, offer the version before the current one again.
+  const fallback = others.at(-1) ?? deployment.current_version;
+  useEffect(() => setTarget(fallback), [fallback]);
 
   const act = async (
     run: () => Promise<DeploymentJson>,
@@ -70,7 +73,7 @@ export function DeploymentActions({
   ));
   return (
     <section className="page-section" aria-labelledby={ids.title}>
-      <h3 id={ids.title}>{t('dep.split')}</h3>
+      <h3 id={ids.title}>{t('dep.rollout')}</h3>
       <p className="hint">
         {deployment.split ? null : t('dep.splitNone', { version: deployment.current_version })}
       </p>

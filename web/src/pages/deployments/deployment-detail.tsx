@@ -77,9 +77,7 @@ export function DeploymentDetail({
           </tbody>
         </table>
       </div>
-      {can('write') ? (
-        <DeploymentActions key={deployment.updated_at} deployment={deployment} onChanged={onChanged} />
-      ) : null}
+      {can('write') ? <DeploymentActions deployment={deployment} onChanged={onChanged} /> : null}
       <LiveMetrics deploymentId={deployment.id} />
       <section className="page-section">
         <h3>{t('dep.monitorsOf')}</h3>
