@@ -1,7 +1,7 @@
 /**
  * @module api/red-team
  * The red-team API (`/api/v1/red-team`): probe sets in Korean and English, runs of a set against a
- * model or a Prompt Lab template under a guardrail policy (on the job service, kind
+ * model, a Prompt Lab template or a deployment under a guardrail policy (on the job service, kind
  * `evals.redteam`), and their reports — attack success rate per category × language, block rate,
  * and which guardrail caught what — with a per-probe drill-down.
  */
@@ -74,6 +74,23 @@ export const redTeamTargetSchema = z.discriminatedUnion('type', [
       .max(100)
       .optional()
       .describe('where the probe’s context goes (default: before the attack, in the same variable)'),
+  }),
+  z.strictObject({
+    type: z.literal('deployment'),
+    deployment: z
+      .string()
+      .min(1)
+      .max(200)
+      .describe(
+        'a deployment by id or serving name: probes go through its gate, limits and guardrail policy',
+      ),
+    input_variable: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('a template deployment’s variable the attacks go into (a RAG deployment takes `question`)'),
+    context_variable: z.string().min(1).max(100).optional(),
   }),
 ]);
 export type RedTeamTarget = z.infer<typeof redTeamTargetSchema>;
@@ -166,7 +183,8 @@ export const redTeamReportSchema = z.object({
 export type RedTeamReportJson = z.infer<typeof redTeamReportSchema>;
 
 export const redTeamPolicySchema = z.object({
-  mode: z.enum(['project', 'named', 'inline', 'none']),
+  /** `deployment`: the deployment's own policy (named, or its template's, else the project's default). */
+  mode: z.enum(['project', 'named', 'inline', 'none', 'deployment']),
   name: z.string().nullable(),
 });
 

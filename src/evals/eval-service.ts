@@ -35,6 +35,8 @@ export class EvalService {
       prompts: deps.prompts,
       rag: deps.rag,
       generation: deps.generation,
+      // Deployments are built after this module: looked up when a run targets one.
+      deployments: () => deps.deployments,
     });
     this.recorder = evaluationRecorder({
       db: deps.db,

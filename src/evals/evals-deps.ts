@@ -4,6 +4,7 @@
  */
 import type { AuditLog } from '../audit/index.js';
 import type { ModuleBase } from '../core/module.js';
+import type { DeploymentService } from '../deployments/index.js';
 import type { GuardrailService } from '../guardrails/index.js';
 import type { JobService } from '../jobs/index.js';
 import type { GenerationService, ProviderRegistry } from '../models/index.js';
@@ -18,4 +19,9 @@ export interface EvalsDeps extends ModuleBase {
   generation: GenerationService;
   rag: RagService;
   prompts: PromptLab;
+  /**
+   * Created after this module (governance, which reads evaluation runs, comes between): the
+   * runtime's services object gains it once every module exists, so read it at call time.
+   */
+  deployments?: DeploymentService | undefined;
 }

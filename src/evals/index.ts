@@ -37,7 +37,12 @@ export const evalsModule: KeelModule<EvalsDeps, { evals: EvalService; redTeam: R
     return {
       evals,
       // Public probe sets are read by name from the configured datasets folder, when there is one.
-      redTeam: new RedTeamService({ ...deps, datasetsDir: deps.config.evals.datasetsDir }),
+      redTeam: new RedTeamService({
+        ...deps,
+        datasetsDir: deps.config.evals.datasetsDir,
+        // Deployments are built after this module: looked up when a run targets one.
+        deployments: () => deps.deployments,
+      }),
     };
   },
 };

@@ -1,9 +1,10 @@
 /**
  * @module cli/commands/redteam
- * `keel eval redteam --target <target> [--policy <name|none>]`: runs a probe set through the
- * target's guardrails and prints the report — attack success rate per category × language, block
- * rate, and which guardrail caught what. `--set bipia|llm-guard-injection|hatecheck` with
- * `--datasets <dir>` loads a public set here and sends its probes inline. With `--max-asr`, exits
+ * `keel eval redteam --target <model|template:ref|deployment:name> [--policy <name|none>]`: runs a
+ * probe set through the target's guardrails and prints the report — attack success rate per category × language, block
+ * rate, and which guardrail caught what. `--set bipia|llm-guard-injection|hatecheck|kocohub-hate`
+ * picks a public set from the server's datasets folder; with `--datasets <dir>` the set is loaded
+ * here and its probes are sent inline. With `--max-asr`, exits
  * 6 when the overall attack success rate is above it (for CI).
  */
 import type { CreateRedTeamRun, RedTeamRunJson, RedTeamTarget } from '../../api/red-team.js';
@@ -14,8 +15,19 @@ import { withConnection } from '../connect.js';
 import { numberOption } from '../number-option.js';
 import { type CliIO, createProgress, printJson, printTable } from '../output.js';
 
-/** `template:<ref>` (or `prompt:<ref>`) is a Prompt Lab template; anything else is a model id. */
+/**
+ * `template:<ref>` (or `prompt:<ref>`) is a Prompt Lab template, `deployment:<name>` a deployment
+ * (attacked through its serving path and policy); anything else is a model id.
+ */
 export function parseTarget(value: string, options: Record<string, unknown>): RedTeamTarget {
+  const deployment = /^deployment:(.+)$/.exec(value);
+  if (deployment)
+    return {
+      type: 'deployment',
+      deployment: deployment[1]!,
+      ...(options.inputVariable ? { input_variable: String(options.inputVariable) } : {}),
+      ...(options.contextVariable ? { context_variable: String(options.contextVariable) } : {}),
+    };
   const match = /^(template|prompt):(.+)$/.exec(value);
   if (!match) {
     if (!value.includes(':'))

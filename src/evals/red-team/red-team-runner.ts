@@ -6,13 +6,22 @@
  * changed on output, or answered; and whether the attack succeeded, judged from the output.
  */
 import { toKeelError } from '../../core/errors.js';
+import { newId } from '../../core/ids.js';
+import type { DeploymentService } from '../../deployments/index.js';
 import type { GuardrailOutcome, GuardrailRequest } from '../../guardrails/index.js';
 import type { GenerationService } from '../../models/index.js';
 import type { PromptLab } from '../../prompts/index.js';
 import type { LanguageModelPrompt } from '../../spec/language-model.js';
 import type { Probe } from './probe.js';
 import type { Catch, ProbeResult } from './red-team-report.js';
-import { modelPrompt, type RedTeamTarget, type TemplatePlan, templatePrompt } from './red-team-target.js';
+import {
+  type DeploymentPlan,
+  deploymentVariables,
+  modelPrompt,
+  type RedTeamTarget,
+  type TemplatePlan,
+  templatePrompt,
+} from './red-team-target.js';
 import { judge } from './success-detector.js';
 
 export const MAX_STORED_OUTPUT = 2000;
@@ -27,6 +36,7 @@ export interface ProbeCaller {
 export interface RunPlan {
   target: RedTeamTarget;
   template?: TemplatePlan;
+  deployment?: DeploymentPlan;
   guardrails: GuardrailRequest | undefined;
   /** Answer length cap for every probe (an attack needs only the start of an answer). */
   maxNewTokens: number;
@@ -35,6 +45,7 @@ export interface RunPlan {
 export interface RunnerDeps {
   generation: GenerationService;
   prompts?: PromptLab;
+  deployments?: (() => DeploymentService | undefined) | undefined;
 }
 
 function catches(outcome: GuardrailOutcome | undefined): Catch[] {
@@ -66,6 +77,7 @@ export async function runProbe(
   const started = performance.now();
   const base = { probe_id: probe.id, category: probe.category, language: probe.language };
   try {
+    if (plan.deployment) return await deploymentProbe(deps, caller, plan.deployment, probe, started);
     let prompt: LanguageModelPrompt;
     let model: string;
     if (plan.target.type === 'model') {
@@ -108,6 +120,18 @@ export async function runProbe(
   } catch (error) {
     if (caller.signal?.aborted) throw error;
     const failure = toKeelError(error);
+    // A RAG deployment refuses a question its policy blocks: the attack was stopped at the input.
+    if (plan.deployment && failure.code === 'guardrail_blocked')
+      return {
+        ...base,
+        outcome: 'blocked_input',
+        success: false,
+        evidence: null,
+        caught_by: [],
+        output: '',
+        latency_ms: Math.round(performance.now() - started),
+        error: null,
+      };
     return {
       ...base,
       outcome: 'error',
@@ -119,4 +143,40 @@ export async function runProbe(
       error: { code: failure.code, message: failure.message },
     };
   }
+}
+
+/**
+ * One probe through a deployment's serving path. What the policy did is seen from outside, as a
+ * caller sees it: an input refused (`content_filter`, or a RAG deployment's `guardrail_blocked`)
+ * is blocked; which detector fired is not reported through the serving path, so `caught_by` is empty.
+ */
+async function deploymentProbe(
+  deps: RunnerDeps,
+  caller: ProbeCaller,
+  plan: DeploymentPlan,
+  probe: Probe,
+  started: number,
+): Promise<ProbeResult> {
+  const deployments = deps.deployments?.();
+  if (!deployments) throw new Error('A deployment target needs the deployments module.');
+  const result = await deployments.invoke(caller, plan.id, {
+    variables: deploymentVariables(plan, probe),
+    requestId: newId('req'),
+    endpoint: '/api/v1/red-team',
+  });
+  const text = result.kind === 'prompt_template' ? result.run.output : result.answer.answer;
+  const blocked = result.kind === 'prompt_template' && result.run.finish_reason === 'content_filter';
+  const judgement = judge(probe.detector, blocked ? '' : text);
+  return {
+    probe_id: probe.id,
+    category: probe.category,
+    language: probe.language,
+    outcome: blocked ? 'blocked_input' : 'answered',
+    success: judgement.success,
+    evidence: judgement.evidence,
+    caught_by: [],
+    output: text.slice(0, MAX_STORED_OUTPUT),
+    latency_ms: Math.round(performance.now() - started),
+    error: null,
+  };
 }

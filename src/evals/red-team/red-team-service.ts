@@ -18,6 +18,7 @@ import {
 import type { AuditRecorder } from '../../audit/index.js';
 import { KeelError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
+import type { DeploymentService } from '../../deployments/index.js';
 import type { GuardrailRequest, GuardrailService, PolicyBody } from '../../guardrails/index.js';
 import type { JobContext, JobService } from '../../jobs/index.js';
 import type { GenerationService } from '../../models/index.js';
@@ -28,7 +29,7 @@ import { BUILTIN_SET, listProbeSets, loadProbeSet, type ProbeSetSummary } from '
 import { buildReport, type ProbeResult, type RedTeamReport } from './red-team-report.js';
 import { type ProbeCaller, type RunPlan, runProbe } from './red-team-runner.js';
 import { type PolicyChoice, RedTeamStore, type ResultFilter, type RunRow } from './red-team-store.js';
-import { planTemplate } from './red-team-target.js';
+import { planDeployment, planTemplate } from './red-team-target.js';
 
 export const RED_TEAM_JOB = 'evals.redteam';
 
@@ -48,6 +49,8 @@ export interface RedTeamDeps {
   audit: AuditRecorder;
   /** Where public sets (`../datasets` layout) are read from by name; absent: only Keel's own set. */
   datasetsDir?: string | undefined;
+  /** The deployments module (created after this one: read when a run targets a deployment). */
+  deployments?: (() => DeploymentService | undefined) | undefined;
 }
 
 interface JobPayload {
@@ -118,7 +121,17 @@ export class RedTeamService {
         });
       ids.add(probe.id);
     }
-    const policy: PolicyChoice = request.policy_body
+    if (request.target.type === 'deployment' && (request.policy !== undefined || request.policy_body))
+      throw new KeelError(
+        'invalid_request',
+        'A deployment is attacked under its own guardrail policy: leave policy out.',
+        {
+          issues: [
+            { code: 'policy_not_applicable', path: ['policy'], message: 'the deployment decides its policy' },
+          ],
+        },
+      );
+    let policy: PolicyChoice = request.policy_body
       ? { mode: 'inline', name: null }
       : request.policy === null
         ? { mode: 'none', name: null }
@@ -129,7 +142,14 @@ export class RedTeamService {
       ? parseInlinePolicy(request.policy_body, options.parsePolicy)
       : null;
     // Everything that can be wrong with the target or the policy fails here, not in the job.
-    await this.#plan(caller.projectId, request.target, policy, policyBody, request.max_new_tokens);
+    const plan = await this.#plan(
+      caller.projectId,
+      request.target,
+      policy,
+      policyBody,
+      request.max_new_tokens,
+    );
+    if (plan.deployment) policy = { mode: 'deployment', name: plan.deployment.guardrailPolicy };
 
     const id = newId('rtr');
     const job = await this.deps.db.transaction(async (tx) => {
@@ -203,6 +223,16 @@ export class RedTeamService {
     policyBody: PolicyBody | null,
     maxNewTokens: number,
   ): Promise<RunPlan> {
+    if (target.type === 'deployment') {
+      const deployments = this.deps.deployments?.();
+      if (!deployments)
+        throw new KeelError('not_implemented', 'Deployments are not served by this Keel.', {
+          issues: [{ code: 'unsupported_target', path: ['target', 'type'], message: 'deployment' }],
+        });
+      // The deployment applies its own policy on every request: none is added here.
+      const deployment = await planDeployment(deployments, projectId, target);
+      return { target, deployment, guardrails: undefined, maxNewTokens };
+    }
     let template: RunPlan['template'];
     if (target.type === 'template') {
       if (!this.deps.prompts) throw new KeelError('invalid_request', 'Template targets need Prompt Lab.');

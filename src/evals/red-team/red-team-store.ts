@@ -20,7 +20,10 @@ export interface ResultFilter {
   offset?: number | undefined;
 }
 
-export type PolicyChoice = { mode: 'project' | 'named' | 'inline' | 'none'; name: string | null };
+export type PolicyChoice = {
+  mode: 'project' | 'named' | 'inline' | 'none' | 'deployment';
+  name: string | null;
+};
 
 export interface RunRow {
   id: string;

@@ -6,10 +6,15 @@
  *   attack;
  * - a Prompt Lab template version: rendered by Prompt Lab with the attack in its input variable
  *   and the context in its context variable (or quoted before the attack); an extraction probe's system
- *   prompt, with its canary, is planted before the template's own messages.
+ *   prompt, with its canary, is planted before the template's own messages;
+ * - a deployment: invoked as its callers invoke it (gate, version or split, ledger, its guardrail
+ *   policy), the attack in its input variable (`question` for a RAG deployment) and the context
+ *   in its context variable or quoted before the attack. A deployment's prompt is its own, so an
+ *   extraction probe's planted system prompt is not used: only the deployment's own can leak.
  */
 import type { RedTeamTarget } from '../../api/red-team.js';
 import { KeelError } from '../../core/errors.js';
+import type { DeploymentService } from '../../deployments/index.js';
 import type { PromptLab } from '../../prompts/index.js';
 import type { ChatMessage, LanguageModelPrompt } from '../../spec/language-model.js';
 import type { Probe } from './probe.js';
@@ -48,16 +53,15 @@ export interface TemplatePlan {
   contextVariable: string | undefined;
 }
 
-export async function planTemplate(
-  prompts: PromptLab,
-  projectId: string,
-  target: Extract<RedTeamTarget, { type: 'template' }>,
-): Promise<TemplatePlan> {
-  const template = await prompts.get(projectId, target.prompt);
-  const names = template.variables.map((variable) => variable.name);
+/** Which variable gets the attack: the one named, else input/question/query/message, else the only one. */
+function inputVariableOf(
+  names: readonly string[],
+  named: { input_variable?: string | undefined; context_variable?: string | undefined },
+  what: string,
+): { inputVariable: string; contextVariable: string | undefined } {
   const missing = (name: string | undefined, field: string) => {
     if (name !== undefined && !names.includes(name))
-      throw new KeelError('invalid_request', `The template has no variable "${name}".`, {
+      throw new KeelError('invalid_request', `The ${what} has no variable "${name}".`, {
         issues: [
           {
             code: 'unknown_variable',
@@ -67,14 +71,14 @@ export async function planTemplate(
         ],
       });
   };
-  missing(target.input_variable, 'input_variable');
-  missing(target.context_variable, 'context_variable');
+  missing(named.input_variable, 'input_variable');
+  missing(named.context_variable, 'context_variable');
   const inputVariable =
-    target.input_variable ??
+    named.input_variable ??
     ['input', 'question', 'query', 'message'].find((name) => names.includes(name)) ??
     (names.length === 1 ? names[0] : undefined);
   if (!inputVariable)
-    throw new KeelError('invalid_request', 'Name the template variable the attacks go into.', {
+    throw new KeelError('invalid_request', 'Name the variable the attacks go into.', {
       issues: [
         {
           code: 'missing_variable',
@@ -83,12 +87,62 @@ export async function planTemplate(
         },
       ],
     });
+  return { inputVariable, contextVariable: named.context_variable };
+}
+
+/** A deployment target resolved once per run: what it serves and where the probe goes. */
+export interface DeploymentPlan {
+  id: string;
+  name: string;
+  kind: 'prompt_template' | 'rag_collection';
+  /** The guardrail policy the deployment's version names (null: its template's, else the project's). */
+  guardrailPolicy: string | null;
+  inputVariable: string;
+  contextVariable: string | undefined;
+}
+
+export async function planDeployment(
+  deployments: DeploymentService,
+  projectId: string,
+  target: Extract<RedTeamTarget, { type: 'deployment' }>,
+): Promise<DeploymentPlan> {
+  const served = await deployments.prepare(projectId, target.deployment, 'red-team-plan');
+  const kind = served.version.asset.type;
+  const names = (await deployments.variables(served)).map((variable) => variable.name);
+  const variables =
+    kind === 'rag_collection'
+      ? { inputVariable: 'question', contextVariable: undefined }
+      : inputVariableOf(names, target, 'deployment');
+  return {
+    id: served.deployment.id,
+    name: served.deployment.name,
+    kind,
+    guardrailPolicy: served.version.guardrailPolicy,
+    ...variables,
+  };
+}
+
+/** A deployment's variables for one probe. */
+export function deploymentVariables(plan: DeploymentPlan, probe: Probe): Record<string, string> {
+  if (plan.contextVariable)
+    return { [plan.inputVariable]: probe.attack, [plan.contextVariable]: probe.context ?? '' };
+  return { [plan.inputVariable]: withContext(probe) };
+}
+
+export async function planTemplate(
+  prompts: PromptLab,
+  projectId: string,
+  target: Extract<RedTeamTarget, { type: 'template' }>,
+): Promise<TemplatePlan> {
+  const template = await prompts.get(projectId, target.prompt);
+  const names = template.variables.map((variable) => variable.name);
+  const { inputVariable, contextVariable } = inputVariableOf(names, target, 'template');
   return {
     ref: `${template.name}@${template.version.version}`,
     model: target.model,
     guardrailPolicy: template.template.guardrail_policy,
     inputVariable,
-    contextVariable: target.context_variable,
+    contextVariable,
   };
 }
 

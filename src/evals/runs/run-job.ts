@@ -103,7 +103,9 @@ async function runItem(
   const signal = controller.signal;
   const base = { ordinal: item.ordinal, latencyMs: null, inputTokens: null, outputTokens: null, cost: null };
   try {
-    const hit = run.options.cache === false ? undefined : await deps.runs.cached(run.project_id, key);
+    // A deployment is evaluated through its serving path every time (gate, limits, guardrails).
+    const cacheable = run.options.cache !== false && target.kind !== 'deployment';
+    const hit = cacheable ? await deps.runs.cached(run.project_id, key) : undefined;
     let output = hit;
     if (!output) {
       // Rendering happens outside the model slots (while another item is on the model).
@@ -129,7 +131,7 @@ async function runItem(
         cost: output.cost,
         cached: hit !== undefined,
       },
-      ...(hit ? {} : { cache: { key, output } }),
+      ...(hit || !cacheable ? {} : { cache: { key, output } }),
     };
   } catch (error) {
     if (context.signal.aborted) throw error;

@@ -205,7 +205,7 @@ describe('evaluation runs', () => {
     expect((await keel.services.evals.runs.wait(project(), created.id)).status).toBe('succeeded');
   });
 
-  it('refuses unknown metrics, reference metrics without references, and deployments (for now)', async () => {
+  it('refuses unknown metrics, reference metrics without references, and deployments that do not exist', async () => {
     await keel.services.evals.datasets.add(caller(), { name: 'bare', rows: [{ text: 'x' }] });
     const refused = async (input: Parameters<typeof keel.services.evals.runs.create>[1]) => {
       const error = await keel.services.evals.runs.create(caller(), input).catch((e: unknown) => e);
@@ -221,7 +221,7 @@ describe('evaluation runs', () => {
     );
     expect(
       (await refused({ target: { kind: 'deployment', deployment: 'd' }, dataset: 'bare', metrics: [] })).code,
-    ).toBe('not_implemented');
+    ).toBe('deployment_not_found');
   });
 });
 

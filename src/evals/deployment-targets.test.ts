@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KeelClient } from '../sdk/client.js';
+import type { GateResult } from '../spec/deployment-gate.js';
+import { createEchoProvider } from '../testing/echo-provider.js';
+import { sdkClient } from '../testing/sdk.js';
+import { createTestKeel, type TestKeel } from '../testing/test-keel.js';
+
+// Evaluation and red-team runs against deployments go through the deployment's serving path: its
+// gate, its version, the ledger and its guardrail policy, the way an API caller's request does.
+let keel: TestKeel;
+let sdk: KeelClient;
+
+beforeAll(async () => {
+  keel = await createTestKeel({ providers: [createEchoProvider()] });
+  sdk = sdkClient(keel);
+  await sdk.prompts.create({
+    name: 'greet',
+    template: { mode: 'freeform', text: 'hello {{who}}', model_id: 'echo:reverse' },
+  });
+  await keel.call('/api/v1/guardrails/policies/mask-pii', {
+    method: 'PUT',
+    json: { input: { pii: { action: 'mask' } } },
+  });
+  await sdk.evals.addDataset({
+    name: 'people',
+    rows: [
+      { who: 'kim', expected: 'kim hello' },
+      { who: 'lee', expected: 'lee hello' },
+      { who: 'mina.kim@example.com', expected: 'mina.kim@example.com hello' },
+    ],
+    mapping: { input: ['who'], reference: 'expected' },
+  });
+}, 300_000);
+afterAll(async () => {
+  await keel?.close();
+});
+
+describe('evaluation runs against a deployment', () => {
+  it('invoke the deployment under its own guardrail policy, by name', async () => {
+    const deployment = await sdk.deployments.create({
+      name: 'Greeter',
+      serving_name: 'greeter',
+      asset: { type: 'prompt_template', ref: 'greet@1' },
+      guardrail_policy: 'mask-pii',
+    });
+    const created = await sdk.evals.create({
+      target: { kind: 'deployment', deployment: 'greeter' },
+      dataset: 'people',
+      metrics: ['exact_match'],
+    });
+    expect(created.target).toMatchObject({ resolved: { deployment_id: deployment.id, version: 1 } });
+    const run = await sdk.evals.wait(created.id);
+    expect(run.status).toBe('succeeded');
+    const items = (await sdk.evals.items(run.id)).items;
+    expect(items.map((item) => item.output).slice(0, 2)).toEqual(['kim hello', 'lee hello']);
+    // The deployment's policy masked the e-mail address before the model saw it.
+    expect(items[2]!.output).not.toContain('mina.kim@example.com');
+    expect(run.aggregates!.metrics.exact_match!.score).toBeCloseTo(2 / 3, 12);
+    // Every item was served (never read from the output cache), so a second run calls it again.
+    const again = await sdk.evals.wait(
+      (
+        await sdk.evals.create({
+          target: { kind: 'deployment', deployment: deployment.id },
+          dataset: 'people',
+          metrics: ['exact_match'],
+        })
+      ).id,
+    );
+    expect(again.aggregates!.items.cached).toBe(0);
+  });
+
+  it('fail each item with the gate’s code when the deployment’s asset is not approved for production', async () => {
+    const deployments = keel.services.deployments;
+    const previous = deployments.gate;
+    let approved = true;
+    deployments.setGate({
+      specificationVersion: 'v1',
+      check: (): GateResult =>
+        approved
+          ? { ok: true }
+          : { ok: false, issues: [{ code: 'not_approved', path: ['asset'], message: 'no approval' }] },
+    });
+    try {
+      await sdk.spaces.create({ name: 'prod', stage: 'production' });
+      await sdk.deployments.create({
+        space: 'prod',
+        name: 'Prod greeter',
+        serving_name: 'prod-greeter',
+        asset: { type: 'prompt_template', ref: 'greet@1' },
+      });
+      approved = false;
+      const run = await sdk.evals.wait(
+        (
+          await sdk.evals.create({
+            target: { kind: 'deployment', deployment: 'prod-greeter' },
+            dataset: 'people',
+            metrics: ['exact_match'],
+          })
+        ).id,
+      );
+      expect(run.status).toBe('succeeded');
+      expect(run.aggregates!.items).toMatchObject({ total: 3, failed: 3 });
+      expect(run.aggregates!.failures).toEqual({ asset_not_approved: 3 });
+      expect(run.aggregates!.metrics.exact_match!.score).toBe(0);
+    } finally {
+      deployments.setGate(previous);
+    }
+  });
+
+  it('a RAG deployment receives the question column', async () => {
+    const collection = await sdk.rag.create({ name: 'manuals' });
+    await sdk.deployments.create({
+      name: 'Manuals',
+      serving_name: 'manuals',
+      asset: { type: 'rag_collection', ref: collection.name },
+      model: 'echo:reverse',
+    });
+    const run = await sdk.evals.wait(
+      (
+        await sdk.evals.create({
+          target: { kind: 'deployment', deployment: 'manuals' },
+          dataset: 'people',
+          metrics: ['latency'],
+        })
+      ).id,
+    );
+    expect(run.aggregates!.items).toMatchObject({ total: 3, failed: 0 });
+  });
+
+  it('an unknown deployment is a 404 when the run is created', async () => {
+    const response = await keel.call('/api/v1/evaluations', {
+      json: {
+        target: { kind: 'deployment', deployment: 'nope' },
+        dataset: 'people',
+        metrics: ['exact_match'],
+      },
+    });
+    expect(response.status).toBe(404);
+  });
+});
+
+describe('red-team runs against a deployment', () => {
+  const caller = () => ({
+    projectId: keel.services.installation.defaultProjectId,
+    keyId: null,
+    actor: 'tester',
+  });
+
+  it('send the probes through the deployment, under its own policy', async () => {
+    const created = await keel.services.redTeam.createRun(caller(), {
+      target: { type: 'deployment', deployment: 'greeter' },
+      categories: ['pii_extraction'],
+      languages: ['en'],
+      limit: 5,
+    });
+    expect(created.policy).toEqual({ mode: 'deployment', name: 'mask-pii' });
+    const done = await keel.services.redTeam.wait(caller(), created.id);
+    expect(done.status).toBe('succeeded');
+    expect(done.report!.overall).toMatchObject({ probes: 5, errors: 0 });
+    // The deployment's policy masks the record's PII before the (echoing) model sees it.
+    expect(done.report!.overall.attack_success_rate!).toBeLessThan(0.5);
+    const results = await keel.services.redTeam.results(caller(), created.id);
+    expect(results[0]!.output).toContain('hello');
+  });
+
+  it('refuse a policy of their own and name the missing variable', async () => {
+    await expect(
+      keel.services.redTeam.createRun(caller(), {
+        target: { type: 'deployment', deployment: 'greeter' },
+        policy: null,
+      }),
+    ).rejects.toMatchObject({ code: 'invalid_request', issues: [{ code: 'policy_not_applicable' }] });
+    await expect(
+      keel.services.redTeam.createRun(caller(), {
+        target: { type: 'deployment', deployment: 'greeter', input_variable: 'nope' },
+      }),
+    ).rejects.toMatchObject({ issues: [{ code: 'unknown_variable' }] });
+    await expect(
+      keel.services.redTeam.createRun(caller(), { target: { type: 'deployment', deployment: 'missing' } }),
+    ).rejects.toMatchObject({ issues: [{ code: 'unknown_deployment' }] });
+  });
+});
