@@ -168,6 +168,9 @@ export class LeaseBook {
       account.usedPending += amount + cover;
       account.overflow += used - amount - cover;
     }
+    // An account dropped meanwhile (its window ended) still owes this write.
+    if (this.#accounts.get(keyOf(account.limit.id, account.windowStart)) !== account)
+      this.#retired.add(account);
     this.#schedule();
   }
 
@@ -268,11 +271,17 @@ export class LeaseBook {
     // What the leases hold already pays part; the database is asked for the rest (plus a lease).
     const local = wanted.map((want, i) => Math.min(Math.max(accounts[i]!.free, 0), want.amount));
     const rows: number[] = [];
+    // Held meanwhile, so that no flush takes it back or forgets the account.
     wanted.forEach((want, i) => {
       accounts[i]!.free -= local[i]!;
+      accounts[i]!.holds += local[i]!;
       if (want.amount - local[i]! > 0 || !accounts[i]!.ensured) rows.push(i);
     });
-    const restore = () => wanted.forEach((_, i) => (accounts[i]!.free += local[i]!));
+    const restore = () =>
+      wanted.forEach((_, i) => {
+        accounts[i]!.free += local[i]!;
+        accounts[i]!.holds -= local[i]!;
+      });
     const done = this.#fetching(rows.map((i) => accounts[i]!));
     let grants: Map<number, number>;
     try {
@@ -328,7 +337,7 @@ export class LeaseBook {
         ok: true,
         entries: wanted.map((want, i) => {
           const account = accounts[i]!;
-          account.holds += want.amount;
+          account.holds += want.amount - local[i]!;
           account.lastUsedAt = now;
           if (account.retired) this.#schedule(0);
           return { ...want, account };
