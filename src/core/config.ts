@@ -198,6 +198,15 @@ export const configSchema = z.strictObject({
       localRoots: z.array(z.string().min(1)).default([]),
     })
     .prefault({}),
+  monitoring: z
+    .strictObject({
+      /**
+       * Share of model calls the monitoring request log keeps (0–1): calls served by a deployment,
+       * and plain model calls of projects with a project-wide monitor. Others are never logged.
+       */
+      sampleRate: z.number().min(0).max(1).default(1),
+    })
+    .prefault({}),
   security: z
     .strictObject({
       /** Allow outbound fetches of user-supplied URLs to private and loopback addresses. */
@@ -226,7 +235,10 @@ export type KeelConfig = z.infer<typeof configSchema>;
 export type KeelConfigInput = z.input<typeof configSchema>;
 
 /** Environment variables Keel reads, and the config path each sets. */
-export const environmentVariables: Record<string, { path: string[]; type: 'string' | 'int' | 'bool' }> = {
+export const environmentVariables: Record<
+  string,
+  { path: string[]; type: 'string' | 'int' | 'number' | 'bool' }
+> = {
   KEEL_DATA_DIR: { path: ['dataDir'], type: 'string' },
   KEEL_HOST: { path: ['server', 'host'], type: 'string' },
   KEEL_PORT: { path: ['server', 'port'], type: 'int' },
@@ -242,6 +254,7 @@ export const environmentVariables: Record<string, { path: string[]; type: 'strin
   KEEL_LLAMACPP_GPU: { path: ['llamacpp', 'gpu'], type: 'string' },
   KEEL_LLAMACPP_CONTEXT_SIZE: { path: ['llamacpp', 'contextSize'], type: 'int' },
   KEEL_FACTSHEET_FONT: { path: ['factsheets', 'font'], type: 'string' },
+  KEEL_MONITOR_SAMPLE_RATE: { path: ['monitoring', 'sampleRate'], type: 'number' },
   KEEL_ALLOW_PRIVATE_NETWORK_FETCH: { path: ['security', 'allowPrivateNetworkFetch'], type: 'bool' },
   KEEL_LOG_LEVEL: { path: ['logging', 'level'], type: 'string' },
   KEEL_DATASETS: { path: ['evals', 'datasetsDir'], type: 'string' },
@@ -309,6 +322,7 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
     if (raw === undefined || raw === '') continue;
     let value: unknown = raw;
     if (spec.type === 'int') value = /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
+    if (spec.type === 'number') value = raw.trim() !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
     if (spec.type === 'bool')
       value = /^(1|true|yes|on)$/i.test(raw) ? true : /^(0|false|no|off)$/i.test(raw) ? false : raw;
     setPath(result, spec.path, value);

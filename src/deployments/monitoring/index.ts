@@ -3,12 +3,16 @@
  * Monitoring of model traffic: the request log (sampled calls reduced to outcomes and features),
  * monitors (traffic, guardrails, drift, fairness) run as periodic jobs, and the alerts and
  * incidents they raise. The module adds the request-log middleware to every model the registry
- * hands out, just outside the ledger (so refused calls are seen too).
+ * hands out, just outside the ledger (so refused calls are seen too). It logs calls served by a
+ * deployment, and plain model calls only of projects with a project-wide monitor: traffic no one
+ * watches costs nothing beyond one cached lookup.
  */
 import type { AuditRecorder } from '../../audit/index.js';
 import type { KeelModule, ModuleBase } from '../../core/module.js';
 import type { JobService } from '../../jobs/index.js';
 import type { ProviderRegistry } from '../../models/index.js';
+import type { DatabaseV1 } from '../../spec/database.js';
+import { changeFeed, InvalidatingCache } from '../../storage/core/cache-invalidation.js';
 import { AlertService } from '../alerts/alert-service.js';
 import { IncidentStore } from '../alerts/incident-store.js';
 import { catalogPriceOf } from '../ledger/index.js';
@@ -56,10 +60,20 @@ export interface MonitoringApi {
   incidents: IncidentStore;
 }
 
-/** Share of calls the request log keeps: `KEEL_MONITOR_SAMPLE_RATE` (0–1), all by default. */
-function sampleRateOf(env: NodeJS.ProcessEnv): number {
-  const rate = Number(env.KEEL_MONITOR_SAMPLE_RATE ?? '1');
-  return Number.isFinite(rate) ? Math.min(1, Math.max(0, rate)) : 1;
+/**
+ * Whether a project has an enabled project-wide monitor (one not tied to a deployment), cached per
+ * project and dropped on every replica when its monitors change (migration 0022).
+ */
+function projectWatches(db: DatabaseV1): (projectId: string) => Promise<boolean> {
+  const cache = new InvalidatingCache<boolean>({ ttlMs: 30_000 }).follow(changeFeed(db), 'monitors');
+  return (projectId) =>
+    cache.get(projectId, async () => {
+      const { rows } = await db.query<{ watched: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM monitors WHERE project_id = $1 AND enabled AND deployment_id IS NULL) AS watched`,
+        [projectId],
+      );
+      return rows[0]?.watched === true;
+    });
 }
 
 export const monitoringModule: KeelModule<MonitoringDeps, MonitoringApi> = {
@@ -68,7 +82,8 @@ export const monitoringModule: KeelModule<MonitoringDeps, MonitoringApi> = {
     const allowPrivateWebhooks = config.security.allowPrivateNetworkFetch;
     const requestLog = new RequestLog({
       db,
-      sampleRate: sampleRateOf(process.env),
+      sampleRate: config.monitoring.sampleRate,
+      watchesModelCalls: projectWatches(db),
       prices: catalogPriceOf,
       flushIntervalMs: 1000,
       logger,

@@ -76,9 +76,11 @@ describe('monitoring', () => {
       keel.call('/v1/chat/completions', {
         json: { model: 'echo:reverse', messages: [{ role: 'user', content }] },
       });
-    for (const content of ['one two', 'three four', 'five six', 'seven'])
-      expect((await ask(content)).status).toBe(200);
-    expect((await ask('please explode')).status).toBe(502);
+    // Plain model calls of a project no monitor watches are not logged (one cached lookup)…
+    expect((await ask('before any monitor')).status).toBe(200);
+    await keel.services.requestLog.flush();
+    const unwatched = await keel.services.db.query('SELECT 1 FROM monitor_samples');
+    expect(unwatched.rows).toHaveLength(0);
 
     const created = await keel.call('/api/v1/monitors', {
       json: {
@@ -95,6 +97,11 @@ describe('monitoring', () => {
     expect(created.status).toBe(201);
     const monitor = (await created.json()) as { id: string; webhook_secret: string };
     expect(monitor.webhook_secret).toMatch(/^whsec_/);
+
+    // …and are from the moment a project-wide monitor exists (the cached answer is dropped on change).
+    for (const content of ['one two', 'three four', 'five six', 'seven'])
+      expect((await ask(content)).status).toBe(200);
+    expect((await ask('please explode')).status).toBe(502);
 
     const ran = await keel.call(`/api/v1/monitors/${monitor.id}/run?wait=true`, { method: 'POST' });
     expect(ran.status).toBe(200);

@@ -17,7 +17,7 @@ import { HashingEmbeddingModel, type ProviderRegistry } from '../../models/index
 import { BatchWriter } from '../../platform/index.js';
 import type { DatabaseV1 } from '../../spec/database.js';
 import type { LanguageModelCallOptions, StreamPart } from '../../spec/language-model.js';
-import { ledgerScopeOf, type PriceOf, servedCall } from '../ledger/index.js';
+import { type LedgerScope, ledgerScopeOf, type PriceOf, servedCall } from '../ledger/index.js';
 
 type ModelMiddleware = Parameters<ProviderRegistry['use']>[0];
 
@@ -64,6 +64,11 @@ export interface RequestLogOptions {
   db: DatabaseV1;
   /** Share of calls logged (0–1). */
   sampleRate?: number;
+  /**
+   * Whether a project watches its plain model calls (a project-wide monitor). Calls served by a
+   * deployment are always logged; a plain call only where this says so. Absent: every call is.
+   */
+  watchesModelCalls?: ((projectId: string) => Promise<boolean>) | undefined;
   prices?: PriceOf | undefined;
   flushIntervalMs?: number;
   logger?: Logger | undefined;
@@ -116,9 +121,13 @@ export class RequestLog {
 
   /** The middleware that feeds the log: language-model calls made for a project. */
   middleware(): ModelMiddleware {
-    const start = (options: LanguageModelCallOptions, provider: string, modelId: string) => {
-      const scope = ledgerScopeOf(options.context, options.middlewareOptions);
-      if (!scope || !this.sampled()) return undefined;
+    const watches = this.options.watchesModelCalls;
+    const start = (
+      options: LanguageModelCallOptions,
+      scope: LedgerScope,
+      provider: string,
+      modelId: string,
+    ) => {
       return {
         projectId: scope.projectId,
         deploymentId: scope.deploymentId,
@@ -133,7 +142,14 @@ export class RequestLog {
         attributes: servedCall()?.attributes ?? {},
       };
     };
-    type Started = NonNullable<ReturnType<typeof start>>;
+    /** The call's log entry, or undefined when it is not logged (no one watches it, or sampled out). */
+    const begin = async (options: LanguageModelCallOptions, provider: string, modelId: string) => {
+      const scope = ledgerScopeOf(options.context, options.middlewareOptions);
+      if (!scope) return undefined;
+      if (!scope.deploymentId && watches && !(await watches(scope.projectId))) return undefined;
+      return this.sampled() ? start(options, scope, provider, modelId) : undefined;
+    };
+    type Started = ReturnType<typeof start>;
     const finish = (
       begun: Started,
       outcome: {
@@ -160,7 +176,7 @@ export class RequestLog {
     return {
       name: 'request-log',
       async wrapGenerate({ options, model, doGenerate }) {
-        const begun = start(options, model.provider, model.modelId);
+        const begun = await begin(options, model.provider, model.modelId);
         if (!begun) return doGenerate();
         try {
           const result = await doGenerate();
@@ -177,7 +193,7 @@ export class RequestLog {
         }
       },
       async wrapStream({ options, model, doStream }) {
-        const begun = start(options, model.provider, model.modelId);
+        const begun = await begin(options, model.provider, model.modelId);
         if (!begun) return doStream();
         let result: Awaited<ReturnType<typeof doStream>>;
         try {
