@@ -111,3 +111,7 @@ export const classifyResponseSchema = z
     ),
   })
   .openapi('HeadClassifyResponse');
+
+export type HeadJobRequest = z.input<typeof headJobRequestSchema>;
+export type HeadVersionJson = z.infer<typeof headVersionSchema>;
+export type HeadClassifyResponse = z.infer<typeof classifyResponseSchema>;

@@ -37,6 +37,7 @@ import { RedTeamApi } from './red-team.js';
 import { FactsheetsApi, RiskApi } from './risk-factsheets.js';
 import { readSse } from './sse.js';
 import type { RequestOptions, SdkTransport } from './transport.js';
+import { TuningApi } from './tuning.js';
 
 export type { RequestOptions, SdkTransport } from './transport.js';
 
@@ -187,6 +188,9 @@ export class KeelClient implements SdkTransport {
 
   /** Red-teaming: probe sets, runs through a target's guardrails, reports. */
   readonly redTeam: RedTeamApi = new RedTeamApi(this);
+
+  /** Tuning: head training jobs (progress and loss curves), heads and their lineage, classification. */
+  readonly tuning: TuningApi = new TuningApi(this);
 
   /** Governance: use cases, tracked assets, lifecycle transitions, approvals, the gate. */
   readonly governance: GovernanceApi = new GovernanceApi(this);

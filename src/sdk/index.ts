@@ -53,3 +53,4 @@ export {
   RiskApi,
 } from './risk-factsheets.js';
 export { readSse, type SseEvent } from './sse.js';
+export { type CurvePoint, type HeadJobResultJson, TuningApi } from './tuning.js';
