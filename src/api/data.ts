@@ -1,6 +1,7 @@
 /**
  * @module api/data
- * Request and response schemas of `/api/v1/data`: sources, the catalog and read-only SQL.
+ * Request and response schemas of `/api/v1/data`: sources, the catalog, read-only SQL and its
+ * exports, natural-language questions, column tags and masking policies.
  */
 import { z } from '@hono/zod-openapi';
 
@@ -37,6 +38,8 @@ export const dataColumnSchema = z.object({
   null_rate: z.number(),
   samples: z.array(z.unknown()),
   description: z.string(),
+  tags: z.array(z.string()),
+  masked: z.enum(['hash', 'partial', 'null', 'redact']).nullable(),
 });
 
 export const dataTableSchema = z
@@ -53,7 +56,10 @@ export const dataQueryRequestSchema = z
     sql: z.string().min(1).max(100_000),
     max_rows: z.number().int().min(1).max(100_000).optional(),
     timeout_ms: z.number().int().min(1).max(600_000).optional(),
-    format: z.enum(['json', 'csv']).optional().openapi({ description: 'json (default) or csv' }),
+    format: z
+      .enum(['json', 'csv', 'ndjson', 'parquet'])
+      .optional()
+      .openapi({ description: 'json (default), or an export streamed as csv, ndjson or parquet' }),
   })
   .openapi('DataQueryRequest');
 
@@ -64,6 +70,82 @@ export const dataQueryResponseSchema = z
     row_count: z.number().int(),
     truncated: z.boolean(),
     tables: z.array(z.string()),
+    /** Tables read through their masked projection for this caller. */
+    masked: z.array(z.string()),
     elapsed_ms: z.number(),
   })
   .openapi('DataQueryResponse');
+
+export const dataAskRequestSchema = z
+  .object({
+    question: z.string().min(1).max(4000),
+    model: z.string().min(3).max(300).openapi({ description: 'provider:model that writes the SQL' }),
+    max_rows: z.number().int().min(1).max(100_000).optional(),
+    timeout_ms: z.number().int().min(1).max(600_000).optional(),
+  })
+  .openapi('DataAskRequest');
+
+const stepError = z.object({ code: z.string(), message: z.string() });
+
+export const dataAskStepSchema = z.object({
+  step: z.enum(['select_tables', 'generate', 'check', 'run']),
+  attempt: z.number().int().optional(),
+  ok: z.boolean().optional(),
+  tables: z.array(z.string()).optional(),
+  candidates: z
+    .array(z.object({ table: z.string(), score: z.number(), matched: z.array(z.string()) }))
+    .optional(),
+  model: z.string().optional(),
+  sql: z.string().optional(),
+  explanation: z.string().optional(),
+  masked: z.array(z.string()).optional(),
+  row_count: z.number().int().optional(),
+  elapsed_ms: z.number().optional(),
+  error: stepError.optional(),
+});
+
+export const dataAskResponseSchema = z
+  .object({
+    ok: z.boolean(),
+    question: z.string(),
+    sql: z.string(),
+    explanation: z.string(),
+    result: dataQueryResponseSchema.nullable(),
+    masked_columns: z.array(z.string()),
+    steps: z.array(dataAskStepSchema),
+    error: stepError.optional(),
+  })
+  .openapi('DataAskResponse');
+
+export const dataColumnTagsSchema = z.object({
+  tags: z.array(z.string().min(1).max(40)).max(20),
+});
+
+export const dataTagSuggestionSchema = z.object({
+  column: z.string(),
+  tag: z.string(),
+  /** PII types the detectors found in sampled values, and the share of values they matched. */
+  entity_types: z.array(z.string()),
+  share: z.number(),
+});
+
+export const maskingPolicyRequestSchema = z
+  .object({
+    tag: z.string().min(1).max(40).optional(),
+    table: z.string().min(1).max(100).optional(),
+    column: z.string().min(1).max(200).optional(),
+    method: z.enum(['hash', 'partial', 'null', 'redact']),
+    roles: z.array(z.enum(['admin', 'editor', 'validator', 'viewer'])).min(1),
+  })
+  .openapi('DataMaskingPolicyRequest');
+
+export const maskingPolicySchema = z
+  .object({
+    id: z.string(),
+    tag: z.string().nullable(),
+    table: z.string().nullable(),
+    column: z.string().nullable(),
+    method: z.enum(['hash', 'partial', 'null', 'redact']),
+    roles: z.array(z.string()),
+  })
+  .openapi('DataMaskingPolicy');

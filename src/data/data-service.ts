@@ -18,10 +18,12 @@ import type { DatabaseV1 } from '../spec/database.js';
 import { type AskAnswer, type AskRequest, AskService } from './ask-service.js';
 import { describeTable, type TableCatalog } from './catalog.js';
 import { type DataFormat, openInstance, type PlannedQuery, ProjectEngine, readerOf } from './engine.js';
+import { type ExportedResult, type ExportFormat, spoolQuery } from './export-spool.js';
 import { GovernanceStore } from './governance-store.js';
 import { maskedProjection, replaceMaskedTables } from './masking.js';
 import { type QueryResult, runBounded } from './query-runner.js';
 import { checkReadOnly, messageOf } from './sql-check.js';
+import { suggestTags, type TagSuggestion } from './tag-suggestions.js';
 
 export interface DataServiceOptions {
   db: DatabaseV1;
@@ -34,6 +36,7 @@ export interface DataServiceOptions {
   timeoutMs?: number;
   /** Keys the hashes of masked values (the server's secret key); a fixed key when absent (tests). */
   secretKey?: Buffer;
+  exportMaxRows?: number;
   /** Model calls for natural-language questions (`ask`). */
   generation?: Pick<GenerationService, 'generate'>;
 }
@@ -96,6 +99,8 @@ function invalid(field: string, code: string, message: string): never {
 export class DataService {
   readonly maxRows: number;
   readonly timeoutMs: number;
+  /** Most rows one export writes. */
+  readonly exportMaxRows: number;
   private readonly engines = new Map<string, Promise<ProjectEngine>>();
   /** Column tags and masking policies. */
   readonly governance: GovernanceStore;
@@ -111,6 +116,7 @@ export class DataService {
     this.memoryLimit = options.memoryLimit ?? '512MB';
     this.maxRows = options.maxRows ?? 10_000;
     this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.exportMaxRows = options.exportMaxRows ?? 10_000_000;
   }
 
   async sources(projectId: string): Promise<SourceRow[]> {
@@ -333,6 +339,63 @@ export class DataService {
     return new AskService({ data: this, generation }).ask(projectId, request);
   }
 
+  /**
+   * Runs a query as an export (CSV, NDJSON or Parquet), masked for the caller's role: DuckDB writes
+   * it to a private spool file, which is then streamed to the caller and removed. Bounded by
+   * `exportMaxRows`, the time limit and the caller's signal, and audited like any query.
+   */
+  async export(projectId: string, request: QueryRequest & { format: ExportFormat }): Promise<ExportedResult> {
+    const engine = await this.engine(projectId);
+    const connection = await engine.acquire();
+    let healthy = false;
+    try {
+      const planned = await this.plan(projectId, engine, connection, request);
+      const dir = this.spoolDir(projectId);
+      await makePrivateDir(dir);
+      const maxRows = Math.min(request.maxRows ?? this.exportMaxRows, this.exportMaxRows);
+      const spooled = await spoolQuery(connection, planned.sql, {
+        format: request.format,
+        file: path.join(dir, `${newId('dexp')}.${request.format}`),
+        maxRows,
+        timeoutMs: Math.min(request.timeoutMs ?? this.timeoutMs, this.timeoutMs),
+        signal: request.signal,
+      });
+      this.audited(projectId, request, planned.tables, spooled.rows, spooled.rows >= maxRows);
+      healthy = true;
+      return {
+        ...spooled,
+        truncated: spooled.rows >= maxRows,
+        tables: planned.tables,
+        masked: planned.masked,
+      };
+    } catch (error) {
+      healthy = error instanceof KeelError && error.code !== 'timeout' && error.code !== 'client_closed';
+      this.refused(projectId, request, error);
+      throw error;
+    } finally {
+      engine.release(connection, healthy);
+    }
+  }
+
+  /** Suggested tags for a table's columns, from the PII detectors run over sampled values. */
+  async suggestTags(projectId: string, name: string): Promise<TagSuggestion[]> {
+    const source = await this.source(projectId, name);
+    const engine = await this.engine(projectId);
+    const connection = await engine.acquire();
+    let healthy = false;
+    try {
+      const suggestions = await suggestTags(
+        connection,
+        source.name,
+        engine.columns.get(source.name.toLowerCase()) ?? [],
+      );
+      healthy = true;
+      return suggestions;
+    } finally {
+      engine.release(connection, healthy);
+    }
+  }
+
   /** Runs one read-only SELECT over the project's tables, masked for the caller's role. */
   async query(projectId: string, request: QueryRequest): Promise<QueryAnswer> {
     const engine = await this.engine(projectId);
@@ -433,6 +496,10 @@ export class DataService {
     this.engines.clear();
   }
 
+  private spoolDir(projectId: string): string {
+    return path.join(this.options.dataDir, 'data-spool', projectId);
+  }
+
   private invalidate(projectId: string): void {
     // Not closed here: a query may still run on it; the instance is released with its last use.
     this.engines.delete(projectId);
@@ -442,7 +509,10 @@ export class DataService {
     let engine = this.engines.get(projectId);
     if (!engine) {
       engine = this.sources(projectId).then((sources) =>
-        ProjectEngine.open(sources, { memoryLimit: this.memoryLimit }).catch((error: unknown) => {
+        ProjectEngine.open(sources, {
+          memoryLimit: this.memoryLimit,
+          spoolDir: this.spoolDir(projectId),
+        }).catch((error: unknown) => {
           // A source file removed or changed on disk since it was added.
           throw new KeelError(
             'invalid_data_file',

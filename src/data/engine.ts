@@ -17,6 +17,11 @@ export interface EngineSource {
 
 export interface EngineOptions {
   memoryLimit: string;
+  /**
+   * A private folder where exports are written (by the service's own COPY, never a user's: the
+   * checks refuse COPY and file paths) before they are streamed out.
+   */
+  spoolDir?: string | undefined;
 }
 
 /** A SQL string literal. */
@@ -120,7 +125,9 @@ export class ProjectEngine {
       }
       const paths = sources.map((source) => sqlString(source.path)).join(', ');
       await setup.run(`SET allowed_paths = [${paths}]`);
-      await setup.run('SET allowed_directories = []');
+      await setup.run(
+        `SET allowed_directories = [${options.spoolDir ? sqlString(`${options.spoolDir}/`) : ''}]`,
+      );
       await setup.run('SET enable_external_access = false');
       await setup.run('SET lock_configuration = true');
     } catch (error) {

@@ -57,7 +57,61 @@ describe('/api/v1/data', () => {
     expect(body.tables).toEqual(['sales']);
     const csv = await keel.call('/api/v1/data/query', { json: { sql, format: 'csv' } });
     expect(csv.headers.get('content-type')).toContain('text/csv');
-    expect(await csv.text()).toBe('region,total\r\nnorth,15\r\nsouth,\r\n');
+    expect(csv.headers.get('x-keel-row-count')).toBe('2');
+    expect(await csv.text()).toBe('region,total\nnorth,15\nsouth,\n');
+  });
+
+  it('streams exports as NDJSON and Parquet', async () => {
+    const sql = 'SELECT region, amount FROM sales ORDER BY id';
+    const ndjson = await keel.call('/api/v1/data/query', { json: { sql, format: 'ndjson' } });
+    expect(ndjson.headers.get('content-type')).toBe('application/x-ndjson');
+    const lines = (await ndjson.text())
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines[0]).toEqual({ region: 'north', amount: 10 });
+    const parquet = await keel.call('/api/v1/data/query', { json: { sql, format: 'parquet' } });
+    expect(parquet.status).toBe(200);
+    const bytes = new Uint8Array(await parquet.arrayBuffer());
+    expect(new TextDecoder().decode(bytes.slice(0, 4))).toBe('PAR1');
+    expect(parquet.headers.get('x-keel-row-count')).toBe('3');
+  });
+
+  it('tags columns, suggests PII tags, and masks by role in queries and exports', async () => {
+    const form = new FormData();
+    form.set(
+      'file',
+      new File(['id,email\n1,ana@example.com\n2,bo@example.org\n'], 'contacts.csv', { type: 'text/csv' }),
+    );
+    expect((await keel.call('/api/v1/data/sources', { method: 'POST', body: form })).status).toBe(201);
+    const suggested = (await (await keel.call('/api/v1/data/tables/contacts/tag-suggestions')).json()) as {
+      suggestions: Array<{ column: string; tag: string; entity_types: string[] }>;
+    };
+    expect(suggested.suggestions.map((entry) => entry.column)).toEqual(['email']);
+    const tagged = await keel.call('/api/v1/data/tables/contacts/columns/email/tags', {
+      method: 'PUT',
+      json: { tags: ['pii'] },
+    });
+    expect(await tagged.json()).toEqual({ tags: ['pii'] });
+    const policy = await keel.call('/api/v1/data/masking-policies', {
+      json: { tag: 'pii', method: 'partial', roles: ['admin'] },
+    });
+    expect(policy.status).toBe(201);
+    const sql = 'SELECT email FROM contacts ORDER BY id';
+    const masked = (await (await keel.call('/api/v1/data/query', { json: { sql } })).json()) as {
+      rows: unknown[][];
+      masked: string[];
+    };
+    expect(masked.rows[0]).toEqual(['***********.com']);
+    expect(masked.masked).toEqual(['contacts']);
+    const csv = await (await keel.call('/api/v1/data/query', { json: { sql, format: 'csv' } })).text();
+    expect(csv).not.toContain('example');
+    const table = (await (await keel.call('/api/v1/data/tables/contacts')).json()) as {
+      columns: Array<{ name: string; tags: string[]; masked: string | null; samples: unknown[] }>;
+    };
+    expect(table.columns[1]).toMatchObject({ tags: ['pii'], masked: 'partial', samples: [] });
+    const { id } = (await policy.json()) as { id: string };
+    expect((await keel.call(`/api/v1/data/masking-policies/${id}`, { method: 'DELETE' })).status).toBe(204);
   });
 
   it('answers a refused statement with a coded 4xx and issues', async () => {

@@ -2,7 +2,9 @@
  * @module server/routes/data
  * `/api/v1/data`: the project's data sources (multipart upload of CSV, Parquet or JSON files, or
  * an allowed local path as JSON), the catalog with editable descriptions, and read-only SQL
- * (results as JSON or CSV). Viewers read and query; editors add, describe and remove sources.
+ * (results as JSON, or streamed CSV, NDJSON or Parquet exports), masked for the caller's role.
+ * Questions (ask-routes.ts) and tags and masking policies (governance-routes.ts) live beside it.
+ * Viewers read and query; editors add, describe and remove sources.
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
@@ -17,12 +19,14 @@ import {
 } from '../../../api/data.js';
 import { keelErrorSchema } from '../../../api/platform.js';
 import { KeelError } from '../../../core/errors.js';
-import { type SourceRow, type TableCatalog, toCsv } from '../../../data/index.js';
+import type { SourceRow, TableCatalog } from '../../../data/index.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
 import { apiSecurityHeaders } from '../../middleware/security-headers.js';
 import { callerOf } from '../../project-scope.js';
 import { json } from '../../respond.js';
 import { keelErrors as errors, okJson as ok } from '../route-shapes.js';
+import { registerDataAskRoutes } from './ask-routes.js';
+import { registerDataGovernanceRoutes } from './governance-routes.js';
 
 /** Source uploads carry whole files: their own body limit (app.ts). */
 export const dataSourceUploadPath = /^\/api\/v1\/data\/sources$/;
@@ -97,7 +101,8 @@ const routes = {
     method: 'post',
     path: '/api/v1/data/query',
     tags,
-    summary: 'Run one read-only SELECT over the project tables (row and time limits; JSON or CSV)',
+    summary:
+      'Run one read-only SELECT over the project tables, masked for the caller (row and time limits; JSON, or a streamed CSV, NDJSON or Parquet export)',
     request: {
       body: { required: true, content: { 'application/json': { schema: dataQueryRequestSchema } } },
     },
@@ -135,6 +140,8 @@ function tableJson(table: TableCatalog) {
       null_rate: column.nullRate,
       samples: column.samples,
       description: column.description,
+      tags: column.tags,
+      masked: column.masked,
     })),
   };
 }
@@ -167,6 +174,8 @@ async function uploadedSource(c: Context<KeelEnv>) {
 export function registerDataRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServices): void {
   // The runtime adds every module's api to the services; `data` is not yet named in KeelServices.
   const { data } = services;
+  registerDataAskRoutes(app, services);
+  registerDataGovernanceRoutes(app, services);
 
   app.openapi(routes.add, async (c) => {
     const caller = callerOf(c, 'write');
@@ -211,8 +220,8 @@ export function registerDataRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServ
   });
 
   app.openapi(routes.table, async (c) => {
-    const { projectId } = callerOf(c, 'read');
-    return json(tableJson(await data.catalog(projectId, c.req.valid('param').name)));
+    const { projectId, role } = callerOf(c, 'read');
+    return json(tableJson(await data.catalog(projectId, c.req.valid('param').name, role)));
   });
 
   app.openapi(routes.describe, async (c) => {
@@ -224,21 +233,32 @@ export function registerDataRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServ
   app.openapi(routes.query, async (c) => {
     const caller = callerOf(c, 'read');
     const body = c.req.valid('json');
-    const result = await data.query(caller.projectId, {
+    const request = {
       sql: body.sql,
       maxRows: body.max_rows,
       timeoutMs: body.timeout_ms,
       signal: caller.signal,
-    });
+      role: caller.role,
+    };
+    if (body.format && body.format !== 'json') {
+      // An export: written by DuckDB, then streamed (large results never sit in memory).
+      const exported = await data.export(caller.projectId, { ...request, format: body.format });
+      return new Response(exported.body, {
+        headers: {
+          ...apiSecurityHeaders,
+          'content-type': exported.contentType,
+          'content-length': String(exported.bytes),
+          'content-disposition': `attachment; filename="result.${body.format}"`,
+          'x-keel-row-count': String(exported.rows),
+          'x-keel-truncated': String(exported.truncated),
+        },
+      }) as never;
+    }
+    const result = await data.query(caller.projectId, request);
     const headers = {
       'x-keel-row-count': String(result.rows.length),
       'x-keel-truncated': String(result.truncated),
     };
-    if (body.format === 'csv') {
-      return new Response(toCsv(result), {
-        headers: { ...apiSecurityHeaders, 'content-type': 'text/csv; charset=utf-8', ...headers },
-      }) as never;
-    }
     return json(
       {
         columns: result.columns,
@@ -246,6 +266,7 @@ export function registerDataRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServ
         row_count: result.rows.length,
         truncated: result.truncated,
         tables: result.tables,
+        masked: result.masked,
         elapsed_ms: result.elapsedMs,
       },
       200,

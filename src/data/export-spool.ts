@@ -1,0 +1,102 @@
+/**
+ * @module data/export-spool
+ * Exports of a checked query: DuckDB's own `COPY (…) TO` writes the result to a private spool
+ * file in the format asked (CSV, newline-delimited JSON or Parquet), at DuckDB's speed and without
+ * holding the result in memory; the file is then streamed to the caller and removed when the
+ * stream ends or is cancelled. Rows are capped with a LIMIT around the query; the time limit and
+ * the caller's signal interrupt the COPY as they do a query.
+ */
+import { createReadStream } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { KeelError } from '../core/errors.js';
+import { sqlString } from './engine.js';
+import { messageOf } from './sql-check.js';
+
+export type ExportFormat = 'csv' | 'ndjson' | 'parquet';
+
+export const exportContentTypes: Record<ExportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  ndjson: 'application/x-ndjson',
+  parquet: 'application/vnd.apache.parquet',
+};
+
+const copyOptions: Record<ExportFormat, string> = {
+  csv: 'FORMAT csv, HEADER true',
+  ndjson: 'FORMAT json',
+  parquet: 'FORMAT parquet, COMPRESSION zstd',
+};
+
+export interface ExportedResult {
+  /** The file's bytes; the spool file is removed when this ends or is cancelled. */
+  body: ReadableStream<Uint8Array>;
+  contentType: string;
+  rows: number;
+  bytes: number;
+  /** The row cap was reached (more rows may exist). */
+  truncated: boolean;
+  tables: string[];
+  masked: string[];
+}
+
+export async function spoolQuery(
+  connection: DuckDBConnection,
+  sql: string,
+  options: {
+    format: ExportFormat;
+    file: string;
+    maxRows: number;
+    timeoutMs: number;
+    signal?: AbortSignal | undefined;
+  },
+): Promise<Omit<ExportedResult, 'tables' | 'masked' | 'truncated'>> {
+  let reason: 'timeout' | 'cancelled' | undefined;
+  const stop = (why: 'timeout' | 'cancelled') => {
+    reason ??= why;
+    connection.interrupt();
+  };
+  const timer = setTimeout(() => stop('timeout'), options.timeoutMs);
+  const onAbort = () => stop('cancelled');
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  let rows: number;
+  try {
+    if (options.signal?.aborted) throw new Error('interrupted');
+    const reader = await connection.runAndReadAll(
+      `COPY (SELECT * FROM (${sql}) LIMIT ${options.maxRows}) TO ${sqlString(options.file)} (${copyOptions[options.format]})`,
+    );
+    rows = Number(reader.getRowsJson()[0]?.[0] ?? 0);
+  } catch (error) {
+    await rm(options.file, { force: true });
+    if (reason === 'timeout') {
+      throw new KeelError(
+        'timeout',
+        `The export ran past its time limit (${options.timeoutMs} ms) and was stopped.`,
+        {
+          issues: [{ code: 'query_timeout', path: ['sql'], message: 'time limit reached' }],
+        },
+      );
+    }
+    if (reason === 'cancelled' || options.signal?.aborted) {
+      throw new KeelError('client_closed', 'The export was cancelled.', {
+        issues: [{ code: 'query_cancelled', path: ['sql'], message: 'cancelled' }],
+      });
+    }
+    throw new KeelError('unprocessable', `The export failed: ${messageOf(error)}`, {
+      issues: [{ code: 'query_failed', path: ['sql'], message: messageOf(error) }],
+    });
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+  const bytes = (await stat(options.file)).size;
+  const file = createReadStream(options.file, { highWaterMark: 256 * 1024 });
+  const remove = () => void rm(options.file, { force: true });
+  file.once('close', remove);
+  return {
+    body: Readable.toWeb(file) as ReadableStream<Uint8Array>,
+    contentType: exportContentTypes[options.format],
+    rows,
+    bytes,
+  };
+}

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEchoProvider } from '../../../testing/echo-provider.js';
+import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
+
+describe('POST /api/v1/data/ask', () => {
+  let keel: TestKeel;
+
+  beforeAll(async () => {
+    keel = await createTestKeel({
+      providers: [
+        createEchoProvider({
+          name: 'sql',
+          // Canned SQL; the repair prompt (which carries the error) gets the fixed query.
+          respond: (options) => {
+            const text = JSON.stringify(options.prompt);
+            if (text.includes('That SQL failed')) {
+              return JSON.stringify({
+                sql: 'SELECT count(*) AS n FROM orders',
+                explanation: '주문 수를 셉니다.',
+              });
+            }
+            return JSON.stringify({ sql: 'SELECT count(*) AS n FROM order', explanation: 'first try' });
+          },
+        }),
+      ],
+    });
+    const form = new FormData();
+    form.set('file', new File(['id,total\n1,9.5\n2,3\n'], 'orders.csv', { type: 'text/csv' }));
+    form.set('description', '주문 내역');
+    expect((await keel.call('/api/v1/data/sources', { method: 'POST', body: form })).status).toBe(201);
+  });
+  afterAll(async () => {
+    await keel.close();
+  });
+
+  it('answers with the SQL, the result, the explanation and each step (one repair)', async () => {
+    const response = await keel.call('/api/v1/data/ask', {
+      json: { question: '주문은 모두 몇 건인가요?', model: 'sql:reverse' },
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      ok: boolean;
+      sql: string;
+      explanation: string;
+      result: { rows: unknown[][] };
+      steps: Array<{ step: string; ok?: boolean }>;
+    };
+    expect(body).toMatchObject({
+      ok: true,
+      sql: 'SELECT count(*) AS n FROM orders',
+      explanation: '주문 수를 셉니다.',
+    });
+    expect(body.result.rows).toEqual([[2]]);
+    expect(body.steps.map((step) => step.step)).toEqual([
+      'select_tables',
+      'generate',
+      'check',
+      'generate',
+      'check',
+      'run',
+    ]);
+    expect(body.steps[2]?.ok).toBe(false);
+  });
+
+  it('refuses a malformed request with a coded 400', async () => {
+    const response = await keel.call('/api/v1/data/ask', { json: { question: '' } });
+    expect(response.status).toBe(400);
+  });
+});
