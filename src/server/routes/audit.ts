@@ -7,17 +7,17 @@
  */
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { auditPageSchema, auditQuerySchema, auditVerifySchema } from '../../api/audit.js';
-import { keelErrorSchema } from '../../api/platform.js';
 import { auditRecordJson, verifyJson } from '../../audit/index.js';
 import { KeelError } from '../../core/errors.js';
 import { authorize } from '../../platform/principal.js';
 import { roleAllows } from '../../platform/roles.js';
 import type { KeelEnv, KeelServices } from '../context.js';
 import { json } from '../respond.js';
+import { keelError } from './route-shapes.js';
 
 const errors = {
-  400: { description: 'Invalid request', content: { 'application/json': { schema: keelErrorSchema } } },
-  403: { description: 'Not allowed', content: { 'application/json': { schema: keelErrorSchema } } },
+  400: keelError('Invalid request'),
+  403: keelError('Not allowed'),
 };
 
 const listRoute = createRoute({

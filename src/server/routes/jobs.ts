@@ -6,17 +6,12 @@
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { jobDetailSchema, jobJsonSchema, listJobsQuerySchema } from '../../api/jobs.js';
-import { keelErrorSchema } from '../../api/platform.js';
 import { type Job, jobJson } from '../../jobs/index.js';
 import type { KeelEnv, KeelServices } from '../context.js';
 import { callerOf } from '../project-scope.js';
 import { json, sse } from '../respond.js';
+import { keelErrors as errors } from './route-shapes.js';
 
-const errors = {
-  400: { description: 'Invalid request', content: { 'application/json': { schema: keelErrorSchema } } },
-  403: { description: 'Not allowed', content: { 'application/json': { schema: keelErrorSchema } } },
-  404: { description: 'Not found', content: { 'application/json': { schema: keelErrorSchema } } },
-} as const;
 const idParam = z.object({ id: z.string().min(1).max(100) });
 
 const routes = {

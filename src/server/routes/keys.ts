@@ -10,7 +10,6 @@ import {
   apiKeySchema,
   createdKeySchema,
   createKeyRequestSchema,
-  keelErrorSchema,
   MAX_DURATION_MS,
 } from '../../api/platform.js';
 import { KeelError } from '../../core/errors.js';
@@ -18,13 +17,8 @@ import { roleCovers } from '../../platform/roles.js';
 import type { KeelEnv, KeelServices } from '../context.js';
 import { projectScope } from '../project-scope.js';
 import { json } from '../respond.js';
+import { keelErrors as errors } from './route-shapes.js';
 import { apiKeyJson } from './serialize.js';
-
-const errors = {
-  400: { description: 'Invalid request', content: { 'application/json': { schema: keelErrorSchema } } },
-  403: { description: 'Not allowed', content: { 'application/json': { schema: keelErrorSchema } } },
-  404: { description: 'Not found', content: { 'application/json': { schema: keelErrorSchema } } },
-} as const;
 
 const projectHeader = z.object({ 'x-keel-project': z.string().optional() });
 

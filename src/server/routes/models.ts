@@ -6,7 +6,6 @@
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { modelsOverviewSchema, pullJobSchema, startPullRequestSchema } from '../../api/models.js';
-import { keelErrorSchema } from '../../api/platform.js';
 import { listCatalog } from '../../models/catalog.js';
 import type { PullJob } from '../../models/pull-jobs.js';
 import type { ModelInfo } from '../../spec/provider.js';
@@ -14,12 +13,8 @@ import type { KeelEnv, KeelServices } from '../context.js';
 import { projectScope } from '../project-scope.js';
 import { requestSignal } from '../request-signal.js';
 import { json, sse } from '../respond.js';
+import { keelErrors as errors } from './route-shapes.js';
 
-const errors = {
-  400: { description: 'Invalid request', content: { 'application/json': { schema: keelErrorSchema } } },
-  403: { description: 'Not allowed', content: { 'application/json': { schema: keelErrorSchema } } },
-  404: { description: 'Not found', content: { 'application/json': { schema: keelErrorSchema } } },
-} as const;
 const idParam = z.object({ id: z.string().min(1) });
 
 const routes = {

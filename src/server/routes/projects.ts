@@ -7,7 +7,6 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import {
   createProjectRequestSchema,
   createUserRequestSchema,
-  keelErrorSchema,
   memberSchema,
   projectSchema,
   roleSchema,
@@ -18,14 +17,10 @@ import { roleIn } from '../../platform/principal.js';
 import type { KeelEnv, KeelServices } from '../context.js';
 import { projectScope } from '../project-scope.js';
 import { json } from '../respond.js';
+import { keelError, keelErrors } from './route-shapes.js';
 import { projectJson } from './serialize.js';
 
-const errors = {
-  400: { description: 'Invalid request', content: { 'application/json': { schema: keelErrorSchema } } },
-  403: { description: 'Not allowed', content: { 'application/json': { schema: keelErrorSchema } } },
-  404: { description: 'Not found', content: { 'application/json': { schema: keelErrorSchema } } },
-  409: { description: 'Conflict', content: { 'application/json': { schema: keelErrorSchema } } },
-} as const;
+const errors = { ...keelErrors, 409: keelError('Conflict') };
 const idParam = z.object({ id: z.string().min(1) });
 
 const routes = {

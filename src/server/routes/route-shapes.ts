@@ -6,6 +6,12 @@
 import type { z } from '@hono/zod-openapi';
 import { keelErrorSchema } from '../../api/platform.js';
 
+/** One coded error response in Keel's error shape, for statuses beyond `keelErrors`. */
+export const keelError = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: keelErrorSchema } },
+});
+
 export const keelErrors = {
   400: { description: 'Invalid request', content: { 'application/json': { schema: keelErrorSchema } } },
   403: { description: 'Not allowed', content: { 'application/json': { schema: keelErrorSchema } } },

@@ -4,12 +4,13 @@
  * and/or endpoint.
  */
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import { keelErrorSchema, usageQuerySchema, usageResponseSchema } from '../../api/platform.js';
+import { usageQuerySchema, usageResponseSchema } from '../../api/platform.js';
 import { KeelError } from '../../core/errors.js';
 import { queryUsage } from '../../platform/usage-meter.js';
 import type { KeelEnv, KeelServices } from '../context.js';
 import { projectScope } from '../project-scope.js';
 import { json } from '../respond.js';
+import { keelError } from './route-shapes.js';
 
 const route = createRoute({
   method: 'get',
@@ -19,7 +20,7 @@ const route = createRoute({
   request: { query: usageQuerySchema },
   responses: {
     200: { description: 'Usage rows', content: { 'application/json': { schema: usageResponseSchema } } },
-    400: { description: 'Invalid request', content: { 'application/json': { schema: keelErrorSchema } } },
+    400: keelError('Invalid request'),
   },
 });
 

@@ -14,18 +14,12 @@ import {
   listLimitsQuerySchema,
   setLimitSchema,
 } from '../../../api/ledger.js';
-import { keelErrorSchema } from '../../../api/platform.js';
 import type { LedgerLimit } from '../../../deployments/ledger/index.js';
 import { windowStartOf } from '../../../deployments/ledger/index.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
 import { callerOf } from '../../project-scope.js';
 import { json } from '../../respond.js';
-
-const errors = {
-  400: { description: 'Invalid request', content: { 'application/json': { schema: keelErrorSchema } } },
-  403: { description: 'Not allowed', content: { 'application/json': { schema: keelErrorSchema } } },
-  404: { description: 'Not found', content: { 'application/json': { schema: keelErrorSchema } } },
-} as const;
+import { keelErrors as errors } from '../route-shapes.js';
 
 const routes = {
   list: createRoute({

@@ -9,11 +9,11 @@
 
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { keelErrorSchema } from '../../../api/platform.js';
 import { createKeelMcpServer } from '../../../deployments/mcp/index.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
 import { authenticate } from '../../middleware/authenticate.js';
 import { callerOf } from '../../project-scope.js';
+import { keelError } from '../route-shapes.js';
 
 export const MCP_PATH = '/mcp';
 
@@ -54,7 +54,7 @@ const route = createRoute({
     },
     202: { description: 'Accepted (notifications and responses only)' },
     400: jsonRpcError,
-    403: { description: 'Not allowed', content: { 'application/json': { schema: keelErrorSchema } } },
+    403: keelError('Not allowed'),
     406: jsonRpcError,
     415: jsonRpcError,
   },

@@ -16,19 +16,14 @@ import {
   monitorRunJsonSchema,
   updateMonitorSchema,
 } from '../../../api/monitors.js';
-import { keelErrorSchema } from '../../../api/platform.js';
 import type { Alert, Monitor, MonitorConfig, MonitorResult } from '../../../deployments/monitoring/index.js';
 import { jobJson } from '../../../jobs/index.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
 import { callerOf } from '../../project-scope.js';
 import { json } from '../../respond.js';
+import { keelError, keelErrors } from '../route-shapes.js';
 
-const errors = {
-  400: { description: 'Invalid request', content: { 'application/json': { schema: keelErrorSchema } } },
-  403: { description: 'Not allowed', content: { 'application/json': { schema: keelErrorSchema } } },
-  404: { description: 'Not found', content: { 'application/json': { schema: keelErrorSchema } } },
-  409: { description: 'Conflict', content: { 'application/json': { schema: keelErrorSchema } } },
-} as const;
+const errors = { ...keelErrors, 409: keelError('Conflict') };
 const idParam = z.object({ id: z.string().min(1).max(100) });
 const jsonBody = <T extends z.ZodType>(schema: T) => ({
   body: { content: { 'application/json': { schema } }, required: true },

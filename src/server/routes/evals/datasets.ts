@@ -18,13 +18,12 @@ import {
   previewQuerySchema,
   randomSplitsSchema,
 } from '../../../api/evals.js';
-import { keelErrorSchema } from '../../../api/platform.js';
 import { KeelError } from '../../../core/errors.js';
 import type { EvalService } from '../../../evals/index.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
 import { callerOf } from '../../project-scope.js';
 import { json } from '../../respond.js';
-import { keelErrors as errors, okJson as ok } from '../route-shapes.js';
+import { keelErrors as errors, keelError, okJson as ok } from '../route-shapes.js';
 import { datasetJson, versionJson } from './serialize.js';
 
 export const datasetUploadPath = /^\/api\/v1\/datasets$/;
@@ -62,8 +61,8 @@ const routes = {
         addDatasetResponseSchema,
         'The dataset and its version (created: false when the content was known)',
       ),
-      413: { description: 'Upload too large', content: { 'application/json': { schema: keelErrorSchema } } },
-      422: { description: 'Invalid dataset', content: { 'application/json': { schema: keelErrorSchema } } },
+      413: keelError('Upload too large'),
+      422: keelError('Invalid dataset'),
     },
   }),
   list: createRoute({

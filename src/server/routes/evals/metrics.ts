@@ -12,16 +12,16 @@ import {
   METRIC_MAX_ITEM_BYTES,
   METRIC_MAX_ITEMS,
 } from '../../../api/metrics.js';
-import { keelErrorSchema } from '../../../api/platform.js';
 import { KeelError } from '../../../core/errors.js';
 import { computeMetric, listMetrics } from '../../../evals/metrics/index.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
 import { callerOf } from '../../project-scope.js';
 import { json } from '../../respond.js';
+import { keelError } from '../route-shapes.js';
 
 const errors = {
-  400: { description: 'Invalid request', content: { 'application/json': { schema: keelErrorSchema } } },
-  403: { description: 'Not allowed', content: { 'application/json': { schema: keelErrorSchema } } },
+  400: keelError('Invalid request'),
+  403: keelError('Not allowed'),
 } as const;
 
 const routes = {

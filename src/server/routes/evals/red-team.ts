@@ -5,7 +5,6 @@
  * follow it on `/api/v1/jobs/{job_id}/events`.
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { keelErrorSchema } from '../../../api/platform.js';
 import {
   createRedTeamRunSchema,
   probeResultSchema,
@@ -18,12 +17,8 @@ import { parsePolicyBody } from '../../../guardrails/guardrail-service.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
 import { callerOf } from '../../project-scope.js';
 import { json } from '../../respond.js';
+import { keelErrors as errors } from '../route-shapes.js';
 
-const errors = {
-  400: { description: 'Invalid request', content: { 'application/json': { schema: keelErrorSchema } } },
-  403: { description: 'Not allowed', content: { 'application/json': { schema: keelErrorSchema } } },
-  404: { description: 'Not found', content: { 'application/json': { schema: keelErrorSchema } } },
-} as const;
 const idParam = z.object({ id: z.string().min(1).max(100) });
 const tags = ['Evaluations'];
 

@@ -6,17 +6,12 @@
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { decisionSchema, policyNameSchema, storedPolicySchema } from '../../../api/guardrails.js';
-import { keelErrorSchema } from '../../../api/platform.js';
 import type { StoredPolicy } from '../../../guardrails/guardrail-service.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
 import { projectScope } from '../../project-scope.js';
 import { json } from '../../respond.js';
+import { keelErrors as errors } from '../route-shapes.js';
 
-const errors = {
-  400: { description: 'Invalid request', content: { 'application/json': { schema: keelErrorSchema } } },
-  403: { description: 'Not allowed', content: { 'application/json': { schema: keelErrorSchema } } },
-  404: { description: 'Not found', content: { 'application/json': { schema: keelErrorSchema } } },
-} as const;
 const nameParam = z.object({ name: policyNameSchema });
 
 const routes = {

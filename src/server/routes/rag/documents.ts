@@ -5,7 +5,6 @@
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { keelErrorSchema } from '../../../api/platform.js';
 import {
   addDocumentsResponseSchema,
   addDocumentsSchema,
@@ -18,7 +17,7 @@ import type { KeelEnv, KeelServices } from '../../context.js';
 import { callerOf } from '../../project-scope.js';
 import { requestSignal } from '../../request-signal.js';
 import { json, sse } from '../../respond.js';
-import { keelErrors as errors, okJson as ok } from '../route-shapes.js';
+import { keelErrors as errors, keelError, okJson as ok } from '../route-shapes.js';
 import { idParam, tags } from './rag-route-parts.js';
 
 /** Largest upload body for documents (a file over the loader's limit is rejected on its own). */
@@ -55,7 +54,7 @@ const routes = {
         content: { 'application/json': { schema: addDocumentsResponseSchema } },
       },
       ...ok(addDocumentsResponseSchema, 'Nothing to ingest (unchanged or rejected)'),
-      413: { description: 'Upload too large', content: { 'application/json': { schema: keelErrorSchema } } },
+      413: keelError('Upload too large'),
     },
   }),
   documents: createRoute({

@@ -8,7 +8,6 @@ import {
   embeddingsResponseSchema,
   tokenizationRequestSchema,
   tokenizationResponseSchema,
-  watsonxErrorSchema,
 } from '../../../api/watsonx.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
 import { projectScope } from '../../project-scope.js';
@@ -16,13 +15,11 @@ import { requestSignal } from '../../request-signal.js';
 import { json } from '../../respond.js';
 import { systemWarnings } from './mapping.js';
 import { versionQuery } from './text-generation.js';
+import { watsonxError } from './watsonx-route-shapes.js';
 
 const errors = {
-  400: { description: 'Invalid request', content: { 'application/json': { schema: watsonxErrorSchema } } },
-  404: {
-    description: 'Unknown model or project',
-    content: { 'application/json': { schema: watsonxErrorSchema } },
-  },
+  400: watsonxError('Invalid request'),
+  404: watsonxError('Unknown model or project'),
 } as const;
 
 const embeddingsRoute = createRoute({

@@ -6,7 +6,6 @@
  * (`forecastUpstream`). Too few points and uneven spacing are coded 400s.
  */
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import { watsonxErrorSchema } from '../../../api/watsonx.js';
 import { forecastRequestSchema, forecastResponseSchema } from '../../../api/watsonx-inference.js';
 import { KeelError } from '../../../core/errors.js';
 import {
@@ -23,8 +22,7 @@ import { requestSignal } from '../../request-signal.js';
 import { json } from '../../respond.js';
 import { requiredContextId } from './context-id.js';
 import { versionQuery } from './text-generation.js';
-
-const errorContent = { 'application/json': { schema: watsonxErrorSchema } };
+import { watsonxError } from './watsonx-route-shapes.js';
 
 const route = createRoute({
   method: 'post',
@@ -40,8 +38,8 @@ const route = createRoute({
       description: 'Forecast values per series',
       content: { 'application/json': { schema: forecastResponseSchema } },
     },
-    400: { description: 'Invalid request, too few points or uneven spacing', content: errorContent },
-    404: { description: 'Unknown model or project', content: errorContent },
+    400: watsonxError('Invalid request, too few points or uneven spacing'),
+    404: watsonxError('Unknown model or project'),
   },
 });
 

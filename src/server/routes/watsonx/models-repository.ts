@@ -11,7 +11,6 @@
  */
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { watsonxErrorSchema } from '../../../api/watsonx.js';
 import {
   createModelRequestSchema,
   jsonPatchSchema,
@@ -27,6 +26,7 @@ import { projectScope } from '../../project-scope.js';
 import { json } from '../../respond.js';
 import { requiredContextId } from './context-id.js';
 import { assetCaller } from './prompts.js';
+import { watsonxError } from './watsonx-route-shapes.js';
 
 type Asset = Awaited<ReturnType<GovernanceService['trackAsset']>>;
 type Entity = Record<string, unknown>;
@@ -34,11 +34,10 @@ type Entity = Record<string, unknown>;
 const USE_CASE = 'watsonx repository models';
 const ENTITY_KEY = 'watsonx_entity';
 const DELETED_KEY = 'watsonx_deleted';
-const errorContent = { 'application/json': { schema: watsonxErrorSchema } };
 const one = { description: 'The model', content: { 'application/json': { schema: modelResourceSchema } } };
 const errors = {
-  400: { description: 'Invalid request', content: errorContent },
-  404: { description: 'No such model', content: errorContent },
+  400: watsonxError('Invalid request'),
+  404: watsonxError('No such model'),
 };
 
 function entityOf(asset: Asset): Entity {

@@ -6,7 +6,6 @@
  * coded 400 `too_many_inputs`.
  */
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import { watsonxErrorSchema } from '../../../api/watsonx.js';
 import {
   MAX_RERANK_INPUTS,
   rerankRequestSchema,
@@ -21,8 +20,7 @@ import { requestSignal } from '../../request-signal.js';
 import { json } from '../../respond.js';
 import { requiredContextId } from './context-id.js';
 import { versionQuery } from './text-generation.js';
-
-const errorContent = { 'application/json': { schema: watsonxErrorSchema } };
+import { watsonxError } from './watsonx-route-shapes.js';
 
 const route = createRoute({
   method: 'post',
@@ -38,9 +36,9 @@ const route = createRoute({
       description: 'Inputs with scores, best first',
       content: { 'application/json': { schema: rerankResponseSchema } },
     },
-    400: { description: 'Invalid request', content: errorContent },
-    404: { description: 'Unknown model or project', content: errorContent },
-    501: { description: 'The provider has no reranking', content: errorContent },
+    400: watsonxError('Invalid request'),
+    404: watsonxError('Unknown model or project'),
+    501: watsonxError('The provider has no reranking'),
   },
 });
 

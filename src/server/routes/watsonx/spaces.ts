@@ -13,7 +13,6 @@ import {
   watsonxSpaceListSchema,
   watsonxSpaceSchema,
 } from '../../../api/deployments.js';
-import { watsonxErrorSchema } from '../../../api/watsonx.js';
 import { KeelError } from '../../../core/errors.js';
 import { type Space, type SpaceStage, spaceStages } from '../../../deployments/index.js';
 import type { Permission } from '../../../platform/roles.js';
@@ -21,18 +20,15 @@ import type { KeelEnv, KeelServices } from '../../context.js';
 import { type ProjectScope, projectScope, type RequestCaller } from '../../project-scope.js';
 import { requestSignal } from '../../request-signal.js';
 import { json } from '../../respond.js';
+import { watsonxError } from './watsonx-route-shapes.js';
 
-const error = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: watsonxErrorSchema } },
-});
 export const watsonxDeploymentErrors = {
-  400: error('Invalid request'),
-  401: error('Missing or invalid key'),
-  403: error('Not allowed, or an asset the gate refuses'),
-  404: error('Not found'),
-  409: error('Conflict'),
-  410: error('The deployment was deleted'),
+  400: watsonxError('Invalid request'),
+  401: watsonxError('Missing or invalid key'),
+  403: watsonxError('Not allowed, or an asset the gate refuses'),
+  404: watsonxError('Not found'),
+  409: watsonxError('Conflict'),
+  410: watsonxError('The deployment was deleted'),
 } as const;
 
 const tags = ['watsonx.ai-compatible'];

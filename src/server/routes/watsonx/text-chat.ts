@@ -3,12 +3,7 @@
  * `POST /ml/v1/text/chat` and `/ml/v1/text/chat_stream` (SSE), as watsonx.ai serves them.
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import {
-  type ChatRequest,
-  chatRequestSchema,
-  chatResponseSchema,
-  watsonxErrorSchema,
-} from '../../../api/watsonx.js';
+import { type ChatRequest, chatRequestSchema, chatResponseSchema } from '../../../api/watsonx.js';
 import { randomToken } from '../../../core/ids.js';
 import type { GenerationRequest } from '../../../models/generation-service.js';
 import type { ToolChoice } from '../../../spec/language-model.js';
@@ -25,13 +20,11 @@ import {
   watsonxChatFinishReason,
 } from './mapping.js';
 import { versionQuery } from './text-generation.js';
+import { watsonxError } from './watsonx-route-shapes.js';
 
 const errors = {
-  400: { description: 'Invalid request', content: { 'application/json': { schema: watsonxErrorSchema } } },
-  404: {
-    description: 'Unknown model or project',
-    content: { 'application/json': { schema: watsonxErrorSchema } },
-  },
+  400: watsonxError('Invalid request'),
+  404: watsonxError('Unknown model or project'),
 } as const;
 
 const chatRoute = createRoute({

@@ -3,7 +3,7 @@
  * `POST /ml/v1/text/generation` and `/ml/v1/text/generation_stream` (SSE), as watsonx.ai serves them.
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { textGenRequestSchema, textGenResponseSchema, watsonxErrorSchema } from '../../../api/watsonx.js';
+import { textGenRequestSchema, textGenResponseSchema } from '../../../api/watsonx.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
 import { guardrailHeaders, guardrailsFor } from '../../guardrails-scope.js';
 import { projectScope } from '../../project-scope.js';
@@ -16,21 +16,16 @@ import {
   watsonxStopReason,
 } from './mapping.js';
 import { moderationResults } from './moderations.js';
+import { watsonxError } from './watsonx-route-shapes.js';
 
 export const versionQuery = z.object({
   version: z.string().optional().describe('API version date, YYYY-MM-DD (accepted, not required)'),
 });
 
 const errors = {
-  400: { description: 'Invalid request', content: { 'application/json': { schema: watsonxErrorSchema } } },
-  401: {
-    description: 'Missing or invalid key',
-    content: { 'application/json': { schema: watsonxErrorSchema } },
-  },
-  404: {
-    description: 'Unknown model or project',
-    content: { 'application/json': { schema: watsonxErrorSchema } },
-  },
+  400: watsonxError('Invalid request'),
+  401: watsonxError('Missing or invalid key'),
+  404: watsonxError('Unknown model or project'),
 } as const;
 
 const generationRoute = createRoute({

@@ -7,7 +7,6 @@
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { watsonxErrorSchema } from '../../../api/watsonx.js';
 import {
   toolIdParam,
   toolRunByNameSchema,
@@ -29,16 +28,16 @@ import type { KeelEnv, KeelServices } from '../../context.js';
 import { projectScope } from '../../project-scope.js';
 import { requestSignal } from '../../request-signal.js';
 import { json } from '../../respond.js';
+import { watsonxError } from './watsonx-route-shapes.js';
 
-const errorContent = { 'application/json': { schema: watsonxErrorSchema } };
 const scopeQuery = z.object({
   project_id: z.string().min(1).optional(),
   space_id: z.string().min(1).optional(),
 });
 const errors = {
-  400: { description: 'Invalid tool input', content: errorContent },
-  403: { description: 'Refused (a private address, or no permission)', content: errorContent },
-  404: { description: 'No such tool or collection', content: errorContent },
+  400: watsonxError('Invalid tool input'),
+  403: watsonxError('Refused (a private address, or no permission)'),
+  404: watsonxError('No such tool or collection'),
 };
 
 /** The ports the tools run on, from the installed modules. */
