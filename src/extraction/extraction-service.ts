@@ -6,12 +6,16 @@
  * (see extract-document.ts) and writes Markdown, or JSON when the results file ends in `.json` or
  * `assembly_json` was asked for. Status, page count and any coded error come back in `results`.
  * A delete cancels the job and hides the extraction; every create and delete is audited.
+ * `results_reference.location.collection` (Keel) names a RAG collection of the project as well: the
+ * job then adds the Markdown (tables as tables, pages marked) to that collection, so a document
+ * goes into RAG through extraction rather than the collection's own loaders, chosen per document.
  */
 import type { AuditLog } from '../audit/index.js';
 import { KeelError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
 import type { Job, JobService } from '../jobs/index.js';
+import type { RagService } from '../rag/index.js';
 import type { DatabaseV1 } from '../spec/database.js';
 import { extractDocument, toMarkdown } from './extract-document.js';
 import { ProjectFiles } from './project-files.js';
@@ -22,7 +26,13 @@ export interface DataReference {
   type?: string | undefined;
   connection?: { id?: string | undefined; [key: string]: unknown } | undefined;
   location?:
-    | { file_name?: string | undefined; path?: string | undefined; [key: string]: unknown }
+    | {
+        file_name?: string | undefined;
+        path?: string | undefined;
+        /** Keel: a RAG collection (id or name) of the project that ingests the Markdown. */
+        collection?: string | undefined;
+        [key: string]: unknown;
+      }
     | undefined;
   [key: string]: unknown;
 }
@@ -52,6 +62,17 @@ interface ExtractionPayload {
   document: string;
   results: string;
   format: 'markdown' | 'json';
+  collection?: string | undefined;
+}
+
+/** What the collection made of the extraction's Markdown. */
+interface CollectionOutcome {
+  collection: string;
+  document: string;
+  document_id: string | null;
+  outcome: string;
+  ingestion_job_id: string | null;
+  error?: { code: string; message: string };
 }
 
 interface ExtractionOutcome {
@@ -62,6 +83,7 @@ interface ExtractionOutcome {
   ocr: { available: boolean; pages: number[]; note?: string };
   warnings: string[];
   results_file: string;
+  collection?: CollectionOutcome;
 }
 
 /** The file a reference names: `location.file_name`, else `location.path`. */
@@ -96,6 +118,8 @@ export interface TextExtractionDeps {
   audit: AuditLog;
   logger: Logger;
   dataDir: string;
+  /** The RAG collections a result can be ingested into (`location.collection`). */
+  rag?: RagService | undefined;
 }
 
 export class TextExtractionService {
@@ -116,6 +140,9 @@ export class TextExtractionService {
         const output =
           payload.format === 'json' ? `${JSON.stringify(document, null, 2)}\n` : toMarkdown(document);
         await this.files.write(projectId, payload.results, Buffer.from(output, 'utf8'));
+        const collection = payload.collection
+          ? await this.#ingest(projectId, ctx.job.createdBy ?? null, payload, toMarkdown(document))
+          : undefined;
         await ctx.progress(1, 1, `${document.page_count} pages extracted`);
         return {
           number_pages_processed: document.page_count,
@@ -125,14 +152,56 @@ export class TextExtractionService {
           ocr: document.ocr,
           warnings: document.warnings,
           results_file: payload.results,
+          ...(collection ? { collection } : {}),
         };
       },
     });
   }
 
+  /** Adds the Markdown to the collection (which queues its own ingestion job). */
+  async #ingest(
+    projectId: string,
+    actor: string | null,
+    payload: ExtractionPayload,
+    markdown: string,
+  ): Promise<CollectionOutcome> {
+    const name = `${payload.document}.md`;
+    const added = await this.#rag().addDocuments({ projectId, keyId: null, actor }, payload.collection!, [
+      {
+        name,
+        mediaType: 'text/markdown',
+        data: Buffer.from(markdown, 'utf8'),
+        metadata: { source_document: payload.document, text_extraction: payload.extraction_id },
+      },
+    ]);
+    const entry = added.documents[0] as
+      | { id: string | null; outcome: string; error?: { code: string; message: string } }
+      | undefined;
+    return {
+      collection: payload.collection!,
+      document: name,
+      document_id: entry?.id ?? null,
+      outcome: entry?.outcome ?? 'rejected',
+      ingestion_job_id: (added.job as { id?: string } | null)?.id ?? null,
+      ...(entry?.error ? { error: entry.error } : {}),
+    };
+  }
+
+  #rag(): RagService {
+    if (!this.deps.rag) throw new KeelError('not_implemented', 'RAG collections are not available here.');
+    return this.deps.rag;
+  }
+
   async create(projectId: string, actor: string | null, input: CreateExtractionInput) {
     const document = referencedFile(input.document_reference, 'document_reference');
-    const named = referencedFile(input.results_reference, 'results_reference');
+    const collection = input.results_reference?.location?.collection?.trim() || undefined;
+    // With a collection, a results file is optional (the Markdown is kept under extractions/).
+    const named =
+      collection && !input.results_reference.location?.file_name && !input.results_reference.location?.path
+        ? 'extractions/'
+        : referencedFile(input.results_reference, 'results_reference');
+    // The collection must exist now (a coded 404), not fail the job later.
+    if (collection) await this.#rag().documents({ projectId, keyId: null, actor }, collection);
     // Names are checked now; whether the document exists is the job's to find out (as in watsonx,
     // where storage is read by the job): a missing one fails it with `not_found`.
     this.files.pathOf(projectId, document);
@@ -155,7 +224,7 @@ export class TextExtractionService {
         {
           projectId,
           kind: EXTRACTION_KIND,
-          payload: { extraction_id: id, document, results, format },
+          payload: { extraction_id: id, document, results, format, ...(collection ? { collection } : {}) },
           createdBy: actor,
           total: 1,
         },
@@ -232,6 +301,7 @@ export class TextExtractionService {
                   ocr: outcome.ocr,
                   warnings: outcome.warnings,
                   output_format: row.output_format,
+                  ...(outcome.collection ? { collection: outcome.collection } : {}),
                 },
               }
             : { keel: { job_id: row.job_id, output_format: row.output_format } }),

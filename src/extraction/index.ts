@@ -9,6 +9,7 @@ import type { AuditLog } from '../audit/index.js';
 import type { KeelModule, ModuleBase } from '../core/module.js';
 import type { JobService } from '../jobs/index.js';
 import type { GenerationService } from '../models/index.js';
+import type { RagService } from '../rag/index.js';
 import type { TuningService } from '../tuning/index.js';
 import { TextClassificationService } from './classification-service.js';
 import { TextExtractionService } from './extraction-service.js';
@@ -27,13 +28,14 @@ export { maxProjectFileBytes, type ProjectFileInfo, ProjectFiles } from './proje
 export interface ExtractionDeps extends ModuleBase {
   audit: AuditLog;
   jobs: JobService;
+  rag?: RagService | undefined;
 }
 
 /** The extraction module: registers the `text.extraction` job kind. */
 export const extractionModule: KeelModule<ExtractionDeps, { extraction: TextExtractionService }> = {
   name: 'extraction',
-  create: ({ db, jobs, audit, logger, config }) => ({
-    extraction: new TextExtractionService({ db, jobs, audit, logger, dataDir: config.dataDir }),
+  create: ({ db, jobs, audit, logger, config, rag }) => ({
+    extraction: new TextExtractionService({ db, jobs, audit, logger, dataDir: config.dataDir, rag }),
   }),
 };
 

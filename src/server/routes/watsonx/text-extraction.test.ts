@@ -101,6 +101,55 @@ describe('watsonx text extraction through the official SDK', () => {
     expect(result.tables[0]!.rows).toEqual([['Dish'], ['Kimchi']]);
   });
 
+  it('feeds a RAG collection: the Markdown is ingested with its tables and page numbers', async () => {
+    const collection = await keel.call('/api/v1/collections', {
+      method: 'POST',
+      json: { name: 'quarterly' },
+    });
+    expect(collection.ok).toBe(true);
+    await upload('reports/q4.pdf', await generatedPdf({ pages: 2, table: reportTable }));
+    const created = await watsonx.createTextExtraction({
+      projectId,
+      documentReference: ref('reports/q4.pdf'),
+      resultsReference: { type: 'connection_asset', location: { collection: 'quarterly' } } as never,
+    });
+    const done = await finished(created.result.metadata!.id);
+    const keelResults = (done.entity!.results as unknown as { keel: { collection: Record<string, string> } })
+      .keel;
+    expect(keelResults.collection).toMatchObject({
+      collection: 'quarterly',
+      document: 'reports/q4.pdf.md',
+      outcome: 'queued',
+    });
+    const jobId = keelResults.collection.ingestion_job_id;
+    for (;;) {
+      const job = (await (await keel.call(`/api/v1/collections/quarterly/jobs/${jobId}`)).json()) as {
+        status: string;
+      };
+      if (job.status === 'succeeded') break;
+      expect(['queued', 'running']).toContain(job.status);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    const search = (await (
+      await keel.call('/api/v1/collections/quarterly/search', {
+        method: 'POST',
+        json: { query: 'Region Q3' },
+      })
+    ).json()) as { hits: { text: string; pages: number[] | null; document: string }[] };
+    expect(search.hits.some((hit) => hit.text.includes('| Region | Q1 | Q2 | Q3 |'))).toBe(true);
+    expect(search.hits.every((hit) => !hit.text.includes('<!--') && hit.pages?.length)).toBe(true);
+    expect(new Set(search.hits.flatMap((hit) => hit.pages ?? []))).toEqual(new Set([1, 2]));
+
+    // A collection that does not exist is a coded 404 when the extraction is asked for.
+    await expect(
+      watsonx.createTextExtraction({
+        projectId,
+        documentReference: ref('reports/q4.pdf'),
+        resultsReference: { type: 'connection_asset', location: { collection: 'nowhere' } } as never,
+      }),
+    ).rejects.toMatchObject({ status: 404 });
+  });
+
   it('fails a corrupt and an encrypted file with a coded error in the job result', async () => {
     await upload('broken.pdf', Buffer.from('%PDF-1.4\nnot a pdf at all'));
     await upload('locked.pdf', await encryptedPdf());

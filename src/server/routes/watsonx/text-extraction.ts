@@ -5,7 +5,8 @@
  * or JSON to `results_reference.location.file_name`; `GET` lists and reads them, `DELETE` cancels
  * and removes one. `project_id` (or `space_id`) is required, in the body for a create and in the
  * query otherwise. Documents get into the project through `PUT /api/v1/files/{name}`
- * (text-extraction-files.ts).
+ * (text-extraction-files.ts). `results_reference.location.collection` (Keel) also adds the Markdown
+ * to a RAG collection of the project, with its tables and page numbers.
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
@@ -19,7 +20,17 @@ import { requiredContextId } from './context-id.js';
 const reference = z.looseObject({
   type: z.string().optional(),
   connection: z.looseObject({ id: z.string().optional() }).optional(),
-  location: z.looseObject({ file_name: z.string().optional(), path: z.string().optional() }).optional(),
+  location: z
+    .looseObject({
+      file_name: z.string().optional(),
+      path: z.string().optional(),
+      collection: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('Keel, in results_reference: a RAG collection of the project that ingests the Markdown'),
+    })
+    .optional(),
 });
 
 const createBody = z.looseObject({
