@@ -6,6 +6,11 @@
  * knowing about governance (decision 0021). A change to a tracked asset bumps its revision, drops
  * its approval and sends it back to validate when it had passed; governance records of other
  * replicas drop this replica's gate cache.
+ *
+ * Idle, the feed polls less and less often: each pass that finds nothing doubles the pause, from
+ * `intervalMs` (500 ms) up to `idleIntervalMs` (5 s). A pass that finds records, a `nudge()`, or a
+ * `keel_audit` notification (migration 0023: every append to the chain sends one, on PostgreSQL to
+ * every replica) brings the pause back to `intervalMs`.
  */
 import type { DatabaseV1 } from '../../spec/database.js';
 
@@ -55,34 +60,80 @@ export const changeRules: Record<string, Rule> = {
 
 const versionKeys = ['version', 'configVersion'];
 
+/** The channel appends to audit_log notify (migration 0023). */
+export const AUDIT_CHANNEL = 'keel_audit';
+
 export interface ChangeFeedOptions {
   db: DatabaseV1;
   apply: (change: AssetChange) => Promise<void>;
   /** A governance (or risk) record from anywhere: drop the project's cached gate answers. */
   touched: (projectId: string) => void;
+  /** Pause between passes while records keep coming, milliseconds (default 500). */
   intervalMs?: number | undefined;
+  /** Longest pause while idle: each empty pass doubles the pause up to this (default 5000). */
+  idleIntervalMs?: number | undefined;
   onError?: (error: unknown) => void;
 }
 
 export class ChangeFeed {
   #cursor: number | null = null;
   #timer: NodeJS.Timeout | undefined;
+  /** When the scheduled pass runs (epoch ms). */
+  #dueAt = 0;
   #running: Promise<void> = Promise.resolve();
   #stopped = false;
+  /** The pause before the next pass: `intervalMs` when busy, growing to `idleIntervalMs` when idle. */
+  #delay: number;
+  /** Whether the last pass read records, or a nudge came while it ran. */
+  #active = false;
+  #unlisten: (() => Promise<void>) | undefined;
 
-  constructor(readonly options: ChangeFeedOptions) {}
+  constructor(readonly options: ChangeFeedOptions) {
+    this.#delay = this.#busyInterval;
+  }
+
+  get #busyInterval(): number {
+    return this.options.intervalMs ?? 500;
+  }
+
+  get #idleInterval(): number {
+    return Math.max(this.#busyInterval, this.options.idleIntervalMs ?? 5000);
+  }
+
+  /** The pause the feed waits now before its next pass (tests read it). */
+  get currentIntervalMs(): number {
+    return this.#delay;
+  }
 
   async start(): Promise<void> {
     this.#stopped = false;
     if (this.#cursor === null) await this.#initCursor();
+    await this.#listen();
     this.#schedule();
   }
 
-  stop(): Promise<void> {
+  async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    const unlisten = this.#unlisten;
+    this.#unlisten = undefined;
+    await unlisten?.().catch(() => {});
     return this.#running;
+  }
+
+  /**
+   * Something was recorded: the pause goes back to `intervalMs`, and a pass due later than that
+   * is brought forward. Bursts of nudges make one pass per interval, not one each.
+   */
+  nudge(): void {
+    this.#active = true;
+    this.#delay = this.#busyInterval;
+    if (this.#stopped || !this.#timer) return; // not started, or a pass is running: it reschedules
+    if (this.#dueAt - Date.now() <= this.#busyInterval) return;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#schedule();
   }
 
   /** Reads every record written since the last pass and applies the changes (tests call it directly). */
@@ -102,13 +153,31 @@ export class ChangeFeed {
     this.#cursor = Number(rows[0]?.seq ?? 0);
   }
 
+  /** Where the database delivers notifications, an append to the chain nudges the feed. */
+  async #listen(): Promise<void> {
+    const { db } = this.options;
+    if (this.#unlisten || typeof db.listen !== 'function') return;
+    try {
+      this.#unlisten = await db.listen(AUDIT_CHANNEL, () => this.nudge());
+    } catch (error) {
+      // Without notifications the feed still polls, at most `idleIntervalMs` apart.
+      this.options.onError?.(error);
+    }
+  }
+
   #schedule(): void {
     if (this.#stopped) return;
+    this.#dueAt = Date.now() + this.#delay;
     this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#active = false;
       this.poll()
         .catch((error) => this.options.onError?.(error))
-        .finally(() => this.#schedule());
-    }, this.options.intervalMs ?? 500);
+        .finally(() => {
+          this.#delay = this.#active ? this.#busyInterval : Math.min(this.#delay * 2, this.#idleInterval);
+          this.#schedule();
+        });
+    }, this.#delay);
     this.#timer.unref();
   }
 
@@ -121,6 +190,7 @@ export class ChangeFeed {
          ORDER BY seq LIMIT 500`,
         [this.#cursor, Object.keys(changeRules)],
       );
+      if (rows.length) this.#active = true;
       for (const row of rows) {
         this.#cursor = Number(row.seq);
         if (!row.project_id) continue;
