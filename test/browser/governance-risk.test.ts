@@ -15,7 +15,7 @@ import {
   screenshotOnFailure,
 } from './support/browser.js';
 import { adminKey, type KeelServer, startKeel } from './support/keel-server.js';
-import { credentialScript } from './support/session.js';
+import { createKey, credentialScript } from './support/session.js';
 
 describe.runIf(chromiumAvailable)('Governance risk questionnaire', () => {
   let keel: KeelServer;
@@ -150,6 +150,29 @@ describe.runIf(chromiumAvailable)('Governance risk questionnaire', () => {
       [2, 'limited'],
     ]);
     await screenshot(page, 'governance-risk');
+  });
+
+  it('lets a viewer read the assessment but not save one', async () => {
+    const viewer = await createKey(keel.admin, 'risk reader', 'viewer');
+    const viewerPage = await browser.newPage();
+    try {
+      await viewerPage.addInitScript(credentialScript(viewer.key));
+      await viewerPage.goto(`${keel.url}/governance`);
+      await viewerPage.getByRole('button', { name: 'loan screening' }).click();
+      const section = viewerPage.getByRole('region', { name: 'Risk assessment' });
+      await section.getByRole('heading', { name: 'Result of assessment version 2' }).waitFor();
+      await section.getByText('Revise the answers (saved as a new version)').click();
+      const form = section.getByRole('form', { name: 'Risk questionnaire' });
+      await form.getByText('Your role can read assessments but not save them').waitFor();
+      expect(await form.getByRole('button', { name: 'Save as a new version' }).count()).toBe(0);
+      expect(
+        await question(form, 'domain')
+          .getByLabel(/^None of these \(general/)
+          .isDisabled(),
+      ).toBe(true);
+    } finally {
+      await viewerPage.close();
+    }
   });
 
   it('shows the questionnaire and the result in Korean', async () => {
