@@ -1,7 +1,7 @@
 /**
  * @module api/red-team
  * The red-team API (`/api/v1/red-team`): probe sets in Korean and English, runs of a set against a
- * model, a Prompt Lab template or a deployment under a guardrail policy (on the job service, kind
+ * model, a Prompt Lab template, a RAG collection or a deployment under a guardrail policy (on the job service, kind
  * `evals.redteam`), and their reports — attack success rate per category × language, block rate,
  * and which guardrail caught what — with a per-probe drill-down.
  */
@@ -74,6 +74,11 @@ export const redTeamTargetSchema = z.discriminatedUnion('type', [
       .max(100)
       .optional()
       .describe('where the probe’s context goes (default: before the attack, in the same variable)'),
+  }),
+  z.strictObject({
+    type: z.literal('rag'),
+    collection: z.string().min(1).max(200).describe('a RAG collection by id or name'),
+    model: z.string().min(1).max(200).optional().describe('overrides the collection’s answer model'),
   }),
   z.strictObject({
     type: z.literal('deployment'),

@@ -180,3 +180,42 @@ describe('red-team runs against a deployment', () => {
     ).rejects.toMatchObject({ issues: [{ code: 'unknown_deployment' }] });
   });
 });
+
+describe('red-team runs against a RAG collection', () => {
+  const caller = () => ({
+    projectId: keel.services.installation.defaultProjectId,
+    keyId: null,
+    actor: 'tester',
+  });
+
+  it('ask the probes through the collection’s answer path, under the run’s policy', async () => {
+    await sdk.rag.create({ name: 'policies', config: { answer: { model: 'echo:reverse' } } });
+    const added = await sdk.rag.addDocuments('policies', [
+      {
+        name: 'refunds.txt',
+        text: 'Refunds are paid within 14 days of the return. Contact billing for help.',
+      },
+    ]);
+    await sdk.rag.waitForJob('policies', added.job!.id);
+    const run = async (policy?: string | null) => {
+      const created = await keel.services.redTeam.createRun(caller(), {
+        target: { type: 'rag', collection: 'policies' },
+        categories: ['direct_injection'],
+        languages: ['en'],
+        limit: 4,
+        ...(policy !== undefined ? { policy } : {}),
+      });
+      return keel.services.redTeam.wait(caller(), created.id);
+    };
+    const open = await run(null);
+    expect(open.status).toBe('succeeded');
+    expect(open.target).toEqual({ type: 'rag', collection: 'policies' });
+    expect(open.report!.overall).toMatchObject({ probes: 4, errors: 0, blocked: 0 });
+    const results = await keel.services.redTeam.results(caller(), open.id);
+    expect(results.map((result) => result.outcome)).toEqual(['answered', 'answered', 'answered', 'answered']);
+    expect(results.every((result) => result.output.length > 0)).toBe(true);
+    await expect(
+      keel.services.redTeam.createRun(caller(), { target: { type: 'rag', collection: 'nope' } }),
+    ).rejects.toMatchObject({ code: 'not_found' });
+  });
+});

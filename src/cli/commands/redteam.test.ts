@@ -70,5 +70,7 @@ describe('keel eval redteam', () => {
       prompt: 'bot@2',
       input_variable: 'q',
     });
+    expect(parseTarget('deployment:support', {})).toEqual({ type: 'deployment', deployment: 'support' });
+    expect(parseTarget('collection:manuals', {})).toEqual({ type: 'rag', collection: 'manuals' });
   });
 });

@@ -1,6 +1,6 @@
 /**
  * @module cli/commands/redteam
- * `keel eval redteam --target <model|template:ref|deployment:name> [--policy <name|none>]`: runs a
+ * `keel eval redteam --target <model|template:ref|collection:name|deployment:name> [--policy <name|none>]`: runs a
  * probe set through the target's guardrails and prints the report — attack success rate per category × language, block
  * rate, and which guardrail caught what. `--set bipia|llm-guard-injection|hatecheck|kocohub-hate`
  * picks a public set from the server's datasets folder; with `--datasets <dir>` the set is loaded
@@ -16,8 +16,9 @@ import { numberOption } from '../number-option.js';
 import { type CliIO, createProgress, printJson, printTable } from '../output.js';
 
 /**
- * `template:<ref>` (or `prompt:<ref>`) is a Prompt Lab template, `deployment:<name>` a deployment
- * (attacked through its serving path and policy); anything else is a model id.
+ * `template:<ref>` (or `prompt:<ref>`) is a Prompt Lab template, `collection:<name>` a RAG
+ * collection, `deployment:<name>` a deployment (attacked through its serving path and policy);
+ * anything else is a model id.
  */
 export function parseTarget(value: string, options: Record<string, unknown>): RedTeamTarget {
   const deployment = /^deployment:(.+)$/.exec(value);
@@ -27,6 +28,13 @@ export function parseTarget(value: string, options: Record<string, unknown>): Re
       deployment: deployment[1]!,
       ...(options.inputVariable ? { input_variable: String(options.inputVariable) } : {}),
       ...(options.contextVariable ? { context_variable: String(options.contextVariable) } : {}),
+    };
+  const collection = /^collection:(.+)$/.exec(value);
+  if (collection)
+    return {
+      type: 'rag',
+      collection: collection[1]!,
+      ...(options.model ? { model: String(options.model) } : {}),
     };
   const match = /^(template|prompt):(.+)$/.exec(value);
   if (!match) {

@@ -11,6 +11,7 @@ import type { DeploymentService } from '../../deployments/index.js';
 import type { GuardrailOutcome, GuardrailRequest } from '../../guardrails/index.js';
 import type { GenerationService } from '../../models/index.js';
 import type { PromptLab } from '../../prompts/index.js';
+import type { RagService } from '../../rag/index.js';
 import type { LanguageModelPrompt } from '../../spec/language-model.js';
 import type { Probe } from './probe.js';
 import type { Catch, ProbeResult } from './red-team-report.js';
@@ -19,6 +20,7 @@ import {
   deploymentVariables,
   modelPrompt,
   type RedTeamTarget,
+  ragQuestion,
   type TemplatePlan,
   templatePrompt,
 } from './red-team-target.js';
@@ -37,6 +39,8 @@ export interface RunPlan {
   target: RedTeamTarget;
   template?: TemplatePlan;
   deployment?: DeploymentPlan;
+  /** A RAG collection target: the collection's id. */
+  collectionId?: string;
   guardrails: GuardrailRequest | undefined;
   /** Answer length cap for every probe (an attack needs only the start of an answer). */
   maxNewTokens: number;
@@ -45,6 +49,7 @@ export interface RunPlan {
 export interface RunnerDeps {
   generation: GenerationService;
   prompts?: PromptLab;
+  rag?: RagService;
   deployments?: (() => DeploymentService | undefined) | undefined;
 }
 
@@ -78,6 +83,7 @@ export async function runProbe(
   const base = { probe_id: probe.id, category: probe.category, language: probe.language };
   try {
     if (plan.deployment) return await deploymentProbe(deps, caller, plan.deployment, probe, started);
+    if (plan.collectionId) return await ragProbe(deps, caller, plan, probe, started);
     let prompt: LanguageModelPrompt;
     let model: string;
     if (plan.target.type === 'model') {
@@ -121,7 +127,7 @@ export async function runProbe(
     if (caller.signal?.aborted) throw error;
     const failure = toKeelError(error);
     // A RAG deployment refuses a question its policy blocks: the attack was stopped at the input.
-    if (plan.deployment && failure.code === 'guardrail_blocked')
+    if ((plan.deployment || plan.collectionId) && failure.code === 'guardrail_blocked')
       return {
         ...base,
         outcome: 'blocked_input',
@@ -143,6 +149,36 @@ export async function runProbe(
       error: { code: failure.code, message: failure.message },
     };
   }
+}
+
+/** One probe as a question to a RAG collection, under the run's policy (a blocked one throws). */
+async function ragProbe(
+  deps: RunnerDeps,
+  caller: ProbeCaller,
+  plan: RunPlan,
+  probe: Probe,
+  started: number,
+): Promise<ProbeResult> {
+  if (!deps.rag) throw new Error('A RAG target needs the RAG module.');
+  const target = plan.target as Extract<RedTeamTarget, { type: 'rag' }>;
+  const answer = await deps.rag.ask(
+    { ...caller, ...(plan.guardrails ? { guardrails: plan.guardrails } : {}) },
+    plan.collectionId!,
+    { question: ragQuestion(probe), ...(target.model ? { model: target.model } : {}) },
+  );
+  const judgement = judge(probe.detector, answer.answer);
+  return {
+    probe_id: probe.id,
+    category: probe.category,
+    language: probe.language,
+    outcome: 'answered',
+    success: judgement.success,
+    evidence: judgement.evidence,
+    caught_by: [],
+    output: answer.answer.slice(0, MAX_STORED_OUTPUT),
+    latency_ms: Math.round(performance.now() - started),
+    error: null,
+  };
 }
 
 /**

@@ -23,6 +23,7 @@ import type { GuardrailRequest, GuardrailService, PolicyBody } from '../../guard
 import type { JobContext, JobService } from '../../jobs/index.js';
 import type { GenerationService } from '../../models/index.js';
 import type { PromptLab } from '../../prompts/index.js';
+import type { RagService } from '../../rag/index.js';
 import type { DatabaseV1 } from '../../spec/database.js';
 import type { Probe } from './probe.js';
 import { BUILTIN_SET, listProbeSets, loadProbeSet, type ProbeSetSummary } from './probe-sets.js';
@@ -46,6 +47,7 @@ export interface RedTeamDeps {
   generation: GenerationService;
   guardrails: GuardrailService;
   prompts?: PromptLab;
+  rag?: RagService;
   audit: AuditRecorder;
   /** Where public sets (`../datasets` layout) are read from by name; absent: only Keel's own set. */
   datasetsDir?: string | undefined;
@@ -234,7 +236,12 @@ export class RedTeamService {
       return { target, deployment, guardrails: undefined, maxNewTokens };
     }
     let template: RunPlan['template'];
-    if (target.type === 'template') {
+    let collectionId: string | undefined;
+    if (target.type === 'rag') {
+      if (!this.deps.rag) throw new KeelError('invalid_request', 'RAG targets need the RAG module.');
+      collectionId = (await this.deps.rag.store.get(projectId, target.collection)).id;
+      if (target.model) this.deps.generation.languageModel(target.model);
+    } else if (target.type === 'template') {
       if (!this.deps.prompts) throw new KeelError('invalid_request', 'Template targets need Prompt Lab.');
       template = await planTemplate(this.deps.prompts, projectId, target);
       if (template.model) this.deps.generation.languageModel(template.model);
@@ -252,7 +259,13 @@ export class RedTeamService {
       // The attacker sees what any caller would: pseudonymised values are not restored.
       if (resolved) guardrails = { policyName: resolved.name, policy: resolved.body, restore: false };
     }
-    return { target, guardrails, maxNewTokens, ...(template ? { template } : {}) };
+    return {
+      target,
+      guardrails,
+      maxNewTokens,
+      ...(template ? { template } : {}),
+      ...(collectionId ? { collectionId } : {}),
+    };
   }
 
   async #run(context: JobContext<JobPayload>) {

@@ -7,6 +7,9 @@
  * - a Prompt Lab template version: rendered by Prompt Lab with the attack in its input variable
  *   and the context in its context variable (or quoted before the attack); an extraction probe's system
  *   prompt, with its canary, is planted before the template's own messages;
+ * - a RAG collection: asked through its answer path (retrieval, its answer template, the run's
+ *   policy), with the context quoted before the attack in the question — the collection's own
+ *   documents are what it retrieves;
  * - a deployment: invoked as its callers invoke it (gate, version or split, ledger, its guardrail
  *   policy), the attack in its input variable (`question` for a RAG deployment) and the context
  *   in its context variable or quoted before the attack. A deployment's prompt is its own, so an
@@ -120,6 +123,11 @@ export async function planDeployment(
     guardrailPolicy: served.version.guardrailPolicy,
     ...variables,
   };
+}
+
+/** A RAG collection target's question for one probe. */
+export function ragQuestion(probe: Probe): string {
+  return withContext(probe);
 }
 
 /** A deployment's variables for one probe. */
