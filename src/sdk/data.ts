@@ -5,10 +5,15 @@
  */
 import type { z } from '@hono/zod-openapi';
 import type {
+  dataAskRequestSchema,
+  dataAskResponseSchema,
   dataQueryRequestSchema,
   dataQueryResponseSchema,
   dataSourceSchema,
   dataTableSchema,
+  dataTagSuggestionSchema,
+  maskingPolicyRequestSchema,
+  maskingPolicySchema,
 } from '../api/data.js';
 import type { SdkTransport } from './transport.js';
 
@@ -16,6 +21,12 @@ export type DataSourceJson = z.infer<typeof dataSourceSchema>;
 export type DataTableJson = z.infer<typeof dataTableSchema>;
 export type DataQueryJson = z.infer<typeof dataQueryResponseSchema>;
 export type DataQueryRequest = Omit<z.infer<typeof dataQueryRequestSchema>, 'format'>;
+export type DataAskRequest = z.infer<typeof dataAskRequestSchema>;
+export type DataAskJson = z.infer<typeof dataAskResponseSchema>;
+export type DataTagSuggestionJson = z.infer<typeof dataTagSuggestionSchema>;
+export type MaskingPolicyJson = z.infer<typeof maskingPolicySchema>;
+export type MaskingPolicyRequest = z.infer<typeof maskingPolicyRequestSchema>;
+export type DataExportFormat = 'csv' | 'ndjson' | 'parquet';
 
 const enc = encodeURIComponent;
 
@@ -66,6 +77,39 @@ export class DataApi {
 
   query(request: DataQueryRequest, signal?: AbortSignal): Promise<DataQueryJson> {
     return this.client.request('POST', '/api/v1/data/query', { body: request, signal });
+  }
+
+  /** Answers a question (Korean or English) with checked SQL, its result and every step. */
+  ask(request: DataAskRequest, signal?: AbortSignal): Promise<DataAskJson> {
+    return this.client.request('POST', '/api/v1/data/ask', { body: request, signal });
+  }
+
+  /** The result as a streamed export (CSV, NDJSON or Parquet): the raw response, body unread. */
+  export(request: DataQueryRequest, format: DataExportFormat, signal?: AbortSignal): Promise<Response> {
+    return this.client.raw('POST', '/api/v1/data/query', { body: { ...request, format }, signal });
+  }
+
+  async setTags(table: string, column: string, tags: string[]): Promise<string[]> {
+    const path = `/api/v1/data/tables/${enc(table)}/columns/${enc(column)}/tags`;
+    return (await this.client.request<{ tags: string[] }>('PUT', path, { body: { tags } })).tags;
+  }
+
+  async suggestTags(table: string): Promise<DataTagSuggestionJson[]> {
+    const path = `/api/v1/data/tables/${enc(table)}/tag-suggestions`;
+    return (await this.client.request<{ suggestions: DataTagSuggestionJson[] }>('GET', path)).suggestions;
+  }
+
+  async maskingPolicies(): Promise<MaskingPolicyJson[]> {
+    const path = '/api/v1/data/masking-policies';
+    return (await this.client.request<{ policies: MaskingPolicyJson[] }>('GET', path)).policies;
+  }
+
+  addMaskingPolicy(policy: MaskingPolicyRequest): Promise<MaskingPolicyJson> {
+    return this.client.request('POST', '/api/v1/data/masking-policies', { body: policy });
+  }
+
+  removeMaskingPolicy(id: string): Promise<void> {
+    return this.client.request('DELETE', `/api/v1/data/masking-policies/${enc(id)}`);
   }
 
   /** The result as CSV text (header first). */

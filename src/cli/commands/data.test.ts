@@ -40,10 +40,14 @@ describe('keel data', () => {
     expect(described.out).toContain('Units on hand');
 
     const query = await keel('data', 'query', 'SELECT sum(qty) AS total FROM stock', '--csv');
-    expect(query.out).toBe('total\r\n10\r\n');
+    expect(query.out).toBe('total\n10\n');
 
     const refused = await keel('data', 'query', 'DROP VIEW stock');
     expect(refused.code).toBe(2);
     expect(refused.err).toContain('data_query_refused');
+
+    const unasked = await keel('data', 'ask', '재고 합계는?');
+    expect(unasked.code).toBe(2);
+    expect(unasked.err).toContain('--model');
   });
 });

@@ -3,7 +3,8 @@
  * `keel data add <file>` uploads a CSV, Parquet or JSON file as a table (or, with --local, adds the
  * path where the server allows local files); `keel data tables` lists them; `keel data describe
  * <table>` shows the catalog entry (and edits descriptions with --set); `keel data query <sql>`
- * runs one read-only SELECT and prints a table, JSON or CSV.
+ * runs one read-only SELECT and prints a table, JSON or CSV; `keel data ask <question> --model id`
+ * has the model write the SQL and prints each step, the SQL, the result and the explanation.
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -137,6 +138,50 @@ export const queryCommand: CommandHandler = async (context, args, options) => {
     context.io.stderr.write(
       `${result.row_count} rows${result.truncated ? ' (truncated at the row limit)' : ''} in ${result.elapsed_ms.toFixed(1)} ms\n`,
     );
+    return 0;
+  });
+};
+
+export const askCommand: CommandHandler = async (context, args, options) => {
+  if (!options.model) {
+    throw new KeelError('invalid_request', 'Say which model writes the SQL: --model provider:model.', {
+      issues: [{ code: 'missing_model', path: ['model'], message: '--model is required' }],
+    });
+  }
+  const request = {
+    question: args[0]!,
+    model: String(options.model),
+    ...(options.maxRows !== undefined ? { max_rows: numberOption(options.maxRows, 'max-rows')! } : {}),
+  };
+  return withConnection(context, async ({ client }) => {
+    const answer = await withSpinner(context.io, 'Asking', () => client.data.ask(request));
+    if (context.global.json) {
+      printJson(context.io, answer);
+      return answer.ok ? 0 : 1;
+    }
+    for (const step of answer.steps) {
+      const status = step.ok === undefined ? '' : step.ok ? ' ok' : ` failed: ${step.error?.message ?? ''}`;
+      const detail =
+        step.step === 'select_tables' ? ` ${step.tables?.join(', ')}` : step.sql ? ` ${step.sql}` : '';
+      context.io.stderr.write(`- ${step.step}${step.attempt ? ` #${step.attempt}` : ''}${detail}${status}\n`);
+    }
+    if (!answer.ok) {
+      context.io.stderr.write(`No answer: ${answer.error?.message ?? 'the SQL failed'}\n`);
+      return 1;
+    }
+    context.io.stdout.write(`${answer.sql}\n\n`);
+    const result = answer.result!;
+    printTable(
+      context.io,
+      result.rows.map((row) =>
+        Object.fromEntries(result.columns.map((column, index) => [column.name, row[index]])),
+      ),
+      result.columns.map((column) => column.name),
+    );
+    if (answer.explanation) context.io.stdout.write(`\n${answer.explanation}\n`);
+    if (answer.masked_columns.length) {
+      context.io.stderr.write(`Masked for you: ${answer.masked_columns.join(', ')}\n`);
+    }
     return 0;
   });
 };

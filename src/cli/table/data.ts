@@ -50,4 +50,16 @@ export const dataCommands: CommandSpec[] = [
     load: data,
     handler: 'queryCommand',
   },
+  {
+    path: ['data', 'ask'],
+    description:
+      'Ask a question (Korean or English): the model writes SQL over the tables, Keel checks, masks and runs it, and prints the steps.',
+    arguments: ['<question>'],
+    options: [
+      { flags: '--model <id>', description: 'provider:model that writes the SQL' },
+      { flags: '--max-rows <n>', description: 'row limit (the server caps it)' },
+    ],
+    load: data,
+    handler: 'askCommand',
+  },
 ];
