@@ -3,12 +3,16 @@
  * The lexical reranker (`keel/lexical-rerank`, what `POST /ml/v1/text/rerank` runs offline) on
  * KorQuAD 1.0 dev and XQuAD (en): Keel's BM25 (title as a weighted field, as bench/rag measures it)
  * takes each question's top 50 paragraphs, the reranker reorders them. nDCG@10 and recall@1 beside
- * BM25 alone. Prints a table, then ONE JSON line.
+ * BM25 alone; and `keel/lexical-ngram-rerank` (the same fused with character n-gram cosine), alone
+ * and with the first stage's BM25 scores fused in (`firstStageScores`, what a caller holding them
+ * can pass). Weights come from bench/watsonx/rerank-tune.ts (chosen on half the questions).
+ * Prints a table, then ONE JSON line.
  *
  *   npx tsx bench/watsonx/rerank.ts     (KEEL_DATASETS=<dir> to read the datasets elsewhere)
  */
 import { Bm25Index } from '../../src/rag/lexical/bm25-index.js';
 import { LexicalReranker } from '../../src/rag/rerank/lexical-reranker.js';
+import { NgramFusionReranker } from '../../src/rag/rerank/ngram-fusion-reranker.js';
 import { loadRetrievalSet, type RetrievalSet } from '../rag/datasets.js';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -43,8 +47,11 @@ async function measure(set: RetrievalSet): Promise<Record<string, Scores>> {
   );
   const byId = new Map(set.paragraphs.map((paragraph) => [paragraph.id, paragraph]));
   const reranker = new LexicalReranker();
+  const fusion = new NgramFusionReranker({ lexical: reranker });
   const bm25Ranks: number[] = [];
   const rerankRanks: number[] = [];
+  const fusionRanks: number[] = [];
+  const firstStageRanks: number[] = [];
   for (const question of set.questions) {
     const hits = index.search(question.text, { topK: POOL });
     const ids = hits.map((hit) => hit.id);
@@ -55,10 +62,20 @@ async function measure(set: RetrievalSet): Promise<Record<string, Scores>> {
     });
     const { results } = await reranker.doRerank({ query: question.text, documents });
     rerankRanks.push(results.map((result) => ids[result.index]).indexOf(question.gold));
+    const fused = await fusion.doRerank({ query: question.text, documents });
+    fusionRanks.push(fused.results.map((result) => ids[result.index]).indexOf(question.gold));
+    const withFirst = await fusion.doRerank({
+      query: question.text,
+      documents,
+      firstStageScores: hits.map((hit) => hit.score),
+    });
+    firstStageRanks.push(withFirst.results.map((result) => ids[result.index]).indexOf(question.gold));
   }
   return {
     'keel bm25 (top 50)': summarise(bm25Ranks),
     'bm25 top 50 → keel/lexical-rerank': summarise(rerankRanks),
+    'bm25 top 50 → keel/lexical-ngram-rerank': summarise(fusionRanks),
+    'bm25 top 50 → keel/lexical-ngram-rerank + first-stage scores': summarise(firstStageRanks),
   };
 }
 

@@ -10,7 +10,12 @@ import { watsonxContextFields, watsonxWarningSchema } from './watsonx.js';
 export const MAX_RERANK_INPUTS = 1_000;
 
 export const rerankRequestSchema = z.looseObject({
-  model_id: z.string().min(1).describe('`keel/lexical-rerank` (built in, offline) or `provider:model`'),
+  model_id: z
+    .string()
+    .min(1)
+    .describe(
+      '`keel/lexical-rerank` or `keel/lexical-ngram-rerank` (built in, offline, lexical) or `provider:model`',
+    ),
   query: z.string(),
   inputs: z.array(z.looseObject({ text: z.string() })).min(1),
   ...watsonxContextFields,

@@ -36,6 +36,21 @@ describe('watsonx rerank, forecast and tasks through the official SDK', () => {
     expect(result.input_token_count).toBeGreaterThan(0);
   });
 
+  it('reranks with the lexical reranker fused with character n-gram similarity', async () => {
+    const response = await watsonx.textRerank({
+      modelId: 'keel/lexical-ngram-rerank',
+      query: 'When was the university founded?',
+      inputs: [
+        { text: 'The harbour city grew around its port.' },
+        { text: 'The university was founded in 1946, after the war.' },
+        { text: 'Universities admit students each spring.' },
+      ],
+      parameters: { return_options: { top_n: 3 } },
+    });
+    expect(response.result.model_id).toBe('keel/lexical-ngram-rerank');
+    expect(response.result.results.map((result) => result.index)).toEqual([1, 2, 0]);
+  });
+
   it('refuses 10,000 rerank inputs and a provider without reranking, in the watsonx error shape', async () => {
     const many = await watsonxFailure(
       watsonx.textRerank({

@@ -2,8 +2,9 @@
  * @module server/routes/watsonx/rerank
  * `POST /ml/v1/text/rerank`: scores `inputs` against `query` on the rerank port — a provider's
  * reranking model (`provider:model`, e.g. a llama.cpp reranking GGUF) or Keel's built-in lexical
- * reranker, `keel/lexical-rerank`, which needs no model. More than watsonx's 1,000 inputs is a
- * coded 400 `too_many_inputs`.
+ * reranker, `keel/lexical-rerank`, which needs no model, or `keel/lexical-ngram-rerank`, the same
+ * fused with character n-gram cosine similarity (also no model). More than watsonx's 1,000 inputs
+ * is a coded 400 `too_many_inputs`.
  */
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import {
@@ -13,6 +14,7 @@ import {
 } from '../../../api/watsonx-inference.js';
 import { KeelError } from '../../../core/errors.js';
 import { LEXICAL_RERANK_MODEL, LexicalReranker } from '../../../rag/rerank/lexical-reranker.js';
+import { NGRAM_FUSION_RERANK_MODEL, NgramFusionReranker } from '../../../rag/rerank/ngram-fusion-reranker.js';
 import type { RerankModelV1 } from '../../../spec/rerank-model.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
 import { projectScope } from '../../project-scope.js';
@@ -51,6 +53,10 @@ function truncate(text: string, tokens: number | undefined): string {
 
 export function registerRerank(app: OpenAPIHono<KeelEnv>, services: KeelServices): void {
   const lexical = new LexicalReranker();
+  const builtIn = new Map<string, RerankModelV1>([
+    [LEXICAL_RERANK_MODEL, lexical],
+    [NGRAM_FUSION_RERANK_MODEL, new NgramFusionReranker({ lexical })],
+  ]);
   app.openapi(route, async (c) => {
     const body = c.req.valid('json');
     projectScope(c, 'invoke', requiredContextId(body.project_id, body.space_id, 'body'));
@@ -69,8 +75,7 @@ export function registerRerank(app: OpenAPIHono<KeelEnv>, services: KeelServices
         },
       );
     }
-    const model: RerankModelV1 =
-      body.model_id === LEXICAL_RERANK_MODEL ? lexical : services.registry.rerankModel(body.model_id);
+    const model: RerankModelV1 = builtIn.get(body.model_id) ?? services.registry.rerankModel(body.model_id);
     const options = body.parameters?.return_options;
     const documents = body.inputs.map((input) =>
       truncate(input.text, body.parameters?.truncate_input_tokens),
