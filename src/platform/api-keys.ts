@@ -6,7 +6,7 @@
  * cached in memory and dropped on every replica when a key, user, membership or project changes
  * (storage/core/cache-invalidation); `last_used_at` is written at most once a minute per key.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { type AuditRecorder, noAudit } from '../audit/index.js';
 import { KeelError } from '../core/errors.js';
 import { newId, randomToken } from '../core/ids.js';
@@ -70,7 +70,7 @@ export interface CreateKeyInput {
 }
 
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return hash('sha256', secret, 'hex');
 }
 
 export function generateSecret(): string {

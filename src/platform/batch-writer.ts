@@ -233,13 +233,17 @@ export class BatchWriter<T> {
   }
 }
 
-// NUL, a high surrogate without its low half, or a low one without its high half.
-const unstorable = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/** ES2024 string methods (in Node 20; the project's lib is ES2023). */
+type WellFormedString = string & { isWellFormed(): boolean; toWellFormed(): string };
 
-/** Text a database column accepts: no NUL, no lone surrogates, at most `max` characters. */
+/**
+ * Text a database column accepts: no NUL, no lone surrogates (each becomes U+FFFD), at most `max`
+ * characters. Runs once per metered call, so the usual case (nothing to replace) is two scans.
+ */
 export function storableText(value: string, max = 1000): string {
-  const text = value.length > max ? value.slice(0, max) : value;
-  return text.replace(unstorable, '\uFFFD');
+  let text = (value.length > max ? value.slice(0, max) : value) as WellFormedString;
+  if (!text.isWellFormed()) text = text.toWellFormed() as WellFormedString;
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
 }
 
 export function storableOptionalText(value: string | null | undefined, max = 1000): string | null {

@@ -5,11 +5,10 @@
  * without a context (internal ones) are not metered.
  */
 import type { UsageMeter } from '../../platform/index.js';
-import type { ModelMiddleware } from './model-middleware.js';
-import { observeCalls } from './observe-call.js';
+import type { CallRecord } from './observe-call.js';
 
-export function meteringMiddleware(meter: UsageMeter): ModelMiddleware {
-  return observeCalls('metering', (record) => {
+export function meteringObserver(meter: UsageMeter): (record: CallRecord) => void {
+  return (record) => {
     if (!record.context) return;
     meter.record({
       projectId: record.context.projectId,
@@ -23,5 +22,5 @@ export function meteringMiddleware(meter: UsageMeter): ModelMiddleware {
       errorCode: record.errorCode,
       streamed: record.operation === 'stream',
     });
-  });
+  };
 }
