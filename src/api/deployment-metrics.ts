@@ -46,6 +46,15 @@ export const deploymentMetricsSchema = z.object({
     .array(deploymentMetricsBucketSchema)
     .describe('Oldest first, one per bucket, empty ones included'),
   totals: z.object(figures),
+  versions: z
+    .array(
+      z.object({
+        version: z.number().int(),
+        buckets: z.array(z.object(figures)).describe('Aligned with the top-level buckets'),
+        totals: z.object(figures),
+      }),
+    )
+    .describe('Per deployment version that took traffic in the window: the sides of a split, side by side'),
 });
 export type DeploymentMetricsJson = z.infer<typeof deploymentMetricsSchema>;
 export type DeploymentMetricsBucketJson = z.infer<typeof deploymentMetricsBucketSchema>;

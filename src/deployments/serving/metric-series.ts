@@ -3,7 +3,8 @@
  * A deployment's traffic over time, read from the monitoring request log (`monitor_samples`):
  * per bucket the calls (each sampled row stands for 1/rate calls), errors, latency percentiles of
  * the sampled calls, tokens and cost. Empty buckets are returned as zeros so a chart's time axis
- * stays even. One grouped query; percentiles are computed in SQL (`percentile_cont`).
+ * stays even; the same per deployment version, to compare the two sides of a split. Grouped
+ * queries; percentiles are computed in SQL (`percentile_cont`).
  */
 import { KeelError } from '../../core/errors.js';
 import type { DatabaseSession } from '../../spec/database.js';
@@ -26,6 +27,8 @@ export interface MetricSeries {
   bucketSeconds: number;
   buckets: (MetricFigures & { start: Date })[];
   totals: MetricFigures;
+  /** The same per deployment version that took traffic in the window (the two sides of a split, side by side). */
+  versions: { version: number; buckets: MetricFigures[]; totals: MetricFigures }[];
 }
 
 const MAX_BUCKETS = 1440;
@@ -111,7 +114,9 @@ export async function metricSeries(
   const from = new Date(first);
   const to = new Date(last + bucketMs);
   const scope = 'WHERE project_id = $1 AND deployment_id = $2 AND created_at >= $3 AND created_at < $4';
-  const [grouped, total] = await Promise.all([
+  // The version that served each call is recorded with it (`deployment_version`).
+  const version = "(attributes->>'deployment_version')";
+  const [grouped, total, perVersion, versionTotals] = await Promise.all([
     db.query<FigureRow & { bucket: number }>(
       `SELECT floor(extract(epoch FROM created_at) * 1000 / $5)::bigint AS bucket, ${figureColumns}
          FROM monitor_samples ${scope} GROUP BY 1`,
@@ -123,11 +128,36 @@ export async function metricSeries(
       from,
       to,
     ]),
+    db.query<FigureRow & { bucket: number; version: string | null }>(
+      `SELECT floor(extract(epoch FROM created_at) * 1000 / $5)::bigint AS bucket, ${version} AS version, ${figureColumns}
+         FROM monitor_samples ${scope} AND ${version} IS NOT NULL GROUP BY 1, 2`,
+      [projectId, deploymentId, from, to, bucketMs],
+    ),
+    db.query<FigureRow & { version: string | null }>(
+      `SELECT ${version} AS version, ${figureColumns}
+         FROM monitor_samples ${scope} AND ${version} IS NOT NULL GROUP BY 1`,
+      [projectId, deploymentId, from, to],
+    ),
   ]);
   const byBucket = new Map(grouped.rows.map((row) => [Number(row.bucket) * bucketMs, row]));
   const buckets = Array.from({ length: count }, (_, index) => {
     const start = first + index * bucketMs;
     return { start: new Date(start), ...figuresOf(byBucket.get(start)) };
   });
-  return { from, to, bucketSeconds, buckets, totals: figuresOf(total.rows[0]) };
+  const versions = versionTotals.rows
+    .map((row) => ({ version: Number(row.version), totals: figuresOf(row) }))
+    .filter((entry) => Number.isInteger(entry.version))
+    .sort((a, b) => a.version - b.version)
+    .map((entry) => {
+      const rows = new Map(
+        perVersion.rows
+          .filter((row) => Number(row.version) === entry.version)
+          .map((row) => [Number(row.bucket) * bucketMs, row]),
+      );
+      return {
+        ...entry,
+        buckets: Array.from({ length: count }, (_, index) => figuresOf(rows.get(first + index * bucketMs))),
+      };
+    });
+  return { from, to, bucketSeconds, buckets, totals: figuresOf(total.rows[0]), versions };
 }

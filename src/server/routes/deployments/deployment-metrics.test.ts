@@ -42,6 +42,26 @@ describe('GET /api/v1/deployments/{id}/metrics', () => {
     expect(series.buckets[0]).toMatchObject({ requests: 0, error_rate: null, latency_p50_ms: null });
   });
 
+  it('splits the series by the version that served each call', async () => {
+    await sdk.prompts.saveVersion('echo', {
+      base_version: 1,
+      template: { mode: 'freeform', text: 'shout {{word}}', model_id: 'echo:reverse' },
+    });
+    await sdk.deployments.update('echo-live', { asset: { type: 'prompt_template', ref: 'echo@2' } });
+    for (const word of ['four', 'five']) await sdk.deployments.invoke('echo-live', { variables: { word } });
+    await keel.services.requestLog.flush();
+
+    const series = await sdk.deployments.metrics('echo-live', { minutes: 30 });
+    expect(series.totals.requests).toBe(5);
+    expect(series.versions.map((entry) => [entry.version, entry.totals.requests])).toEqual([
+      [1, 3],
+      [2, 2],
+    ]);
+    const side = series.versions[1]!;
+    expect(side.buckets).toHaveLength(series.buckets.length);
+    expect(side.buckets.reduce((sum, bucket) => sum + bucket.requests, 0)).toBe(2);
+  });
+
   it('refuses more than 1,440 buckets with a coded 400, and an unknown deployment with a 404', async () => {
     const tooMany = await apiError(
       sdk.deployments.metrics('echo-live', { minutes: 10_080, bucket_seconds: 10 }),

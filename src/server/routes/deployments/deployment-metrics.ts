@@ -46,6 +46,7 @@ export function registerDeploymentMetricsRoute(app: OpenAPIHono<KeelEnv>, servic
       bucket_seconds: series.bucketSeconds,
       buckets: series.buckets.map(({ start, ...figures }) => ({ start: start.toISOString(), ...figures })),
       totals: series.totals,
+      versions: series.versions,
     } satisfies DeploymentMetricsJson);
   });
 }
