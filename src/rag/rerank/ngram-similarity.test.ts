@@ -36,9 +36,10 @@ describe('the fused reranker', () => {
       topN: 2,
     });
     expect(results.map((result) => result.index)).toEqual([1, 2]);
-    const alone = reranker.score('대학', documents);
-    const fused = reranker.score('대학', documents, [0, 0, 10]);
-    expect(fused[2]! - alone[2]!).toBeGreaterThan(0);
+    const favourLast = reranker.score('대학', documents, [0, 0, 10]);
+    expect(favourLast[2]!).toBeGreaterThan(favourLast[1]!);
+    const favourMiddle = reranker.score('대학', documents, [0, 10, 0]);
+    expect(favourMiddle[1]!).toBeGreaterThan(favourMiddle[2]!);
     expect(() => reranker.score('q', documents, [1])).toThrow(RangeError);
   });
 });
