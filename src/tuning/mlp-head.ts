@@ -82,14 +82,15 @@ function mlpNetwork(
   h: number,
   random: () => number,
 ): HeadNetwork<MlpParameters> {
-  // Inputs are L2-normalised, so a hidden unit's pre-activation has about the weights' variance.
+  // A small start: hashed features unseen in training keep near-zero rows, so they add little
+  // noise at inference (on kocohub a ±0.05 start gave F1 0.67 against 0.47 for ±√3).
   const uniform = (n: number, limit: number) => {
     const out = new Float32Array(n);
     for (let i = 0; i < n; i++) out[i] = (random() * 2 - 1) * limit;
     return out;
   };
   let p: MlpParameters = {
-    w1: uniform(dimensions * h, Math.sqrt(3)),
+    w1: uniform(dimensions * h, 0.05),
     b1: new Float32Array(h),
     w2: uniform(h * k, Math.sqrt(6 / (h + k))),
     b2: new Float32Array(k),
