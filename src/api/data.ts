@@ -54,6 +54,11 @@ export const dataTableSchema = z
 export const dataQueryRequestSchema = z
   .object({
     sql: z.string().min(1).max(100_000),
+    params: z
+      .array(z.union([z.string(), z.number(), z.boolean(), z.null()]))
+      .max(1000)
+      .optional()
+      .openapi({ description: 'values for $1, $2, … in the SQL (JSON results only)' }),
     max_rows: z.number().int().min(1).max(100_000).optional(),
     timeout_ms: z.number().int().min(1).max(600_000).optional(),
     format: z

@@ -63,6 +63,12 @@ describe('DataService', () => {
     expect(audit?.detail).toMatchObject({ tables: 'people', rows: 2 });
   });
 
+  it('binds params ($1, $2) and keeps one plan for the SQL text', async () => {
+    const sql = 'SELECT name FROM people WHERE city = $1 AND id > $2 ORDER BY id';
+    expect((await service.query('p1', { sql, params: ['Seoul', 0] })).rows).toEqual([['Ana'], ['Di']]);
+    expect((await service.query('p1', { sql, params: ['Busan', 0] })).rows).toEqual([['Cy']]);
+  });
+
   it('describes the catalog: types, row count, null rates, samples, editable descriptions', async () => {
     await service.describe('p1', 'people', { description: 'Customers', columns: { city: 'Home city' } });
     const catalog = await service.catalog('p1', 'people');

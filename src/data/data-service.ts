@@ -21,7 +21,7 @@ import { type DataFormat, openInstance, type PlannedQuery, ProjectEngine, reader
 import { type ExportedResult, type ExportFormat, spoolQuery } from './export-spool.js';
 import { GovernanceStore } from './governance-store.js';
 import { maskedProjection, replaceMaskedTables } from './masking.js';
-import { type QueryResult, runBounded } from './query-runner.js';
+import { type QueryParameter, type QueryResult, runBounded } from './query-runner.js';
 import { checkReadOnly, messageOf } from './sql-check.js';
 import { suggestTags, type TagSuggestion } from './tag-suggestions.js';
 
@@ -67,6 +67,8 @@ export interface AddSource {
 
 export interface QueryRequest {
   sql: string;
+  /** Values for `$1`, `$2`, … in the SQL. */
+  params?: readonly QueryParameter[] | undefined;
   maxRows?: number | undefined;
   timeoutMs?: number | undefined;
   signal?: AbortSignal | undefined;
@@ -345,6 +347,11 @@ export class DataService {
    * `exportMaxRows`, the time limit and the caller's signal, and audited like any query.
    */
   async export(projectId: string, request: QueryRequest & { format: ExportFormat }): Promise<ExportedResult> {
+    if (request.params?.length) {
+      throw new KeelError('invalid_request', 'Exports take no params: write the values into the SQL.', {
+        issues: [{ code: 'params_not_supported', path: ['params'], message: 'params are for JSON results' }],
+      });
+    }
     const engine = await this.engine(projectId);
     const connection = await engine.acquire();
     let healthy = false;
@@ -406,6 +413,7 @@ export class DataService {
       const maxRows = Math.min(request.maxRows ?? this.maxRows, this.maxRows);
       const result = await runBounded(connection, planned.sql, {
         maxRows,
+        params: request.params,
         timeoutMs: Math.min(request.timeoutMs ?? this.timeoutMs, this.timeoutMs),
         signal: request.signal,
       });

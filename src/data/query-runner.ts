@@ -21,8 +21,12 @@ export interface QueryResult {
   elapsedMs: number;
 }
 
+/** Values for `$1`, `$2`, … in the SQL (a point query sent again with other values is not parsed again). */
+export type QueryParameter = string | number | boolean | null;
+
 export interface RunBounds {
   maxRows: number;
+  params?: readonly QueryParameter[] | undefined;
   timeoutMs: number;
   signal?: AbortSignal | undefined;
 }
@@ -53,7 +57,11 @@ export async function runBounded(
   bounds.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     if (reason) throw new Error('interrupted');
-    const reader = await connection.streamAndReadUntil(sql, bounds.maxRows + 1);
+    const reader = await connection.streamAndReadUntil(
+      sql,
+      bounds.maxRows + 1,
+      bounds.params?.length ? [...bounds.params] : undefined,
+    );
     if (reason) throw new Error('interrupted');
     const names = reader.columnNames();
     const types = reader.columnTypes();

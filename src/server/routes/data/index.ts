@@ -235,6 +235,7 @@ export function registerDataRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServ
     const body = c.req.valid('json');
     const request = {
       sql: body.sql,
+      params: body.params,
       maxRows: body.max_rows,
       timeoutMs: body.timeout_ms,
       signal: caller.signal,
