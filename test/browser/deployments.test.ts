@@ -93,6 +93,14 @@ describe.runIf(chromiumAvailable)('Deployments, Monitors and Incidents pages', (
     await detail.getByRole('button', { name: 'Roll back to v1' }).click();
     await detail.getByText('Now serving v1.').waitFor();
     await expect.poll(() => detail.getByTestId('serving').textContent()).toBe('v1');
+    // v1 takes traffic again: the two versions are charted side by side.
+    await invoke('Choi');
+    const byVersion = detail.getByRole('img', { name: 'Requests per minute by version' });
+    await byVersion.waitFor({ timeout: 20_000 });
+    expect(await byVersion.locator('rect title').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/v1: 1$/), expect.stringMatching(/v2: /)]),
+    );
+    await detail.getByRole('img', { name: 'p95 latency by version' }).waitFor();
 
     await detail.getByLabel('First version').selectOption('1');
     await detail.getByLabel('Second version').selectOption('2');

@@ -53,6 +53,8 @@ export const deploymentsEn = {
   'dep.latencyChart': 'Latency (p50 / p95 / p99)',
   'dep.tokensChart': 'Tokens per minute',
   'dep.costChart': 'Cost per minute',
+  'dep.requestsByVersion': 'Requests per minute by version',
+  'dep.latencyByVersion': 'p95 latency by version',
   'dep.errorChart': 'Error rate',
   'dep.inputTokens': 'Input tokens',
   'dep.outputTokens': 'Output tokens',

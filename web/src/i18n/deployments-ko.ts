@@ -55,6 +55,8 @@ export const deploymentsKo: Record<keyof typeof deploymentsEn, string> = {
   'dep.latencyChart': '지연 시간(p50 / p95 / p99)',
   'dep.tokensChart': '분당 토큰',
   'dep.costChart': '분당 비용',
+  'dep.requestsByVersion': '버전별 분당 요청 수',
+  'dep.latencyByVersion': '버전별 p95 지연 시간',
   'dep.errorChart': '오류율',
   'dep.inputTokens': '입력 토큰',
   'dep.outputTokens': '출력 토큰',

@@ -52,6 +52,20 @@ export function LiveMetrics({ deploymentId }: { deploymentId: string }) {
         ],
         cost: [line(t('dep.cost'), (b) => perMinute(b.cost))],
         errors: [line(t('dep.errorRate'), (b) => b.error_rate)],
+        // The sides of a split (or versions before and after a rollback), side by side.
+        byVersion:
+          value.versions.length > 1
+            ? {
+                requests: value.versions.map((entry) => ({
+                  name: `v${entry.version}`,
+                  values: entry.buckets.map((bucket) => perMinute(bucket.requests)),
+                })),
+                latency: value.versions.map((entry) => ({
+                  name: `v${entry.version}`,
+                  values: entry.buckets.map((bucket) => bucket.latency_p95_ms),
+                })),
+              }
+            : null,
       }
     : undefined;
   const totals = value?.totals;
@@ -163,6 +177,32 @@ export function LiveMetrics({ deploymentId }: { deploymentId: string }) {
             formatValue={(rate) => format.number(rate, { style: 'percent' })}
             formatDay={formatTime}
           />
+          {charts.byVersion ? (
+            <>
+              <div>
+                <ChartLegend names={charts.byVersion.requests.map((entry) => entry.name)} />
+                <TimeChart
+                  title={t('dep.requestsByVersion')}
+                  days={starts}
+                  series={charts.byVersion.requests}
+                  kind="stacked-bars"
+                  formatValue={format.compact}
+                  formatDay={formatTime}
+                />
+              </div>
+              <div>
+                <ChartLegend names={charts.byVersion.latency.map((entry) => entry.name)} />
+                <TimeChart
+                  title={t('dep.latencyByVersion')}
+                  days={starts}
+                  series={charts.byVersion.latency}
+                  kind="lines"
+                  formatValue={format.milliseconds}
+                  formatDay={formatTime}
+                />
+              </div>
+            </>
+          ) : null}
         </div>
       ) : null}
     </section>
