@@ -8,25 +8,17 @@
  * wrong file never appears under its final name. Every URL, redirects included, passes
  * `assertPublicUrl` unless private networks are allowed.
  */
-import { createHash, type Hash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { KeelError } from '../core/errors.js';
-import {
-  assertPublicUrl,
-  type HostLookup,
-  parseUrl,
-  publicOnlyLookup,
-  redact,
-} from '../core/outbound-url.js';
-import {
-  findCatalogEntry,
-  huggingFaceEndpoint,
-  huggingFaceFileUrl,
-  resolveCatalogSource,
-} from './catalog.js';
+import { assertPublicUrl, type HostLookup, publicOnlyLookup, redact } from '../core/outbound-url.js';
+import { huggingFaceEndpoint } from './catalog.js';
+import { notGgufError, statusError, transportError } from './pull-errors.js';
+import { acquireLock, assertGgufMagic, hashFile, readMeta, sizeOf } from './pull-files.js';
+import { resolvePullSource } from './pull-source.js';
+
+export { type ResolvedSource, resolvePullSource } from './pull-source.js';
 
 export interface PullProgress {
   /** Bytes on disk so far, resumed bytes included. */
@@ -80,66 +72,9 @@ export interface PullResult {
   resumed: boolean;
 }
 
-interface ResolvedSource {
-  url: URL;
-  name: string;
-  sha256?: string;
-}
-
 const namePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const sha256Pattern = /^[0-9a-f]{64}$/;
 const maxRedirects = 10;
-
-/** Resolves what `source` names into a URL, a default file stem and any pinned digest. */
-export function resolvePullSource(source: string, options: { hfEndpoint?: string } = {}): ResolvedSource {
-  const entry = findCatalogEntry(source);
-  if (entry) {
-    return {
-      url: resolveCatalogSource(entry, options.hfEndpoint ? { hfEndpoint: options.hfEndpoint } : {}),
-      name: entry.id,
-      ...(entry.source.sha256 ? { sha256: entry.source.sha256 } : {}),
-    };
-  }
-  if (source.startsWith('hf:')) {
-    const match = /^hf:([\w.-]+)\/([\w.-]+)(?:@([\w./-]+?))?\/(.+\.gguf)$/i.exec(source);
-    if (!match) {
-      throw new KeelError('invalid_request', `"${source}" is not a Hugging Face file reference.`, {
-        data: {
-          hint: 'Write hf:<owner>/<repo>/<path/to/file>.gguf, e.g. hf:ibm-granite/granite-3.3-2b-instruct-GGUF/granite-3.3-2b-instruct-Q4_K_M.gguf',
-        },
-      });
-    }
-    const [, owner, repo, revision, file] = match as unknown as [
-      string,
-      string,
-      string,
-      string | undefined,
-      string,
-    ];
-    return {
-      url: huggingFaceFileUrl(`${owner}/${repo}`, file, {
-        ...(revision ? { revision } : {}),
-        ...(options.hfEndpoint ? { endpoint: options.hfEndpoint } : {}),
-      }),
-      name: stemOf(file),
-    };
-  }
-  if (/^https?:\/\//i.test(source)) {
-    const url = parseUrl(source, 'source');
-    // A Hugging Face page link (…/blob/<rev>/<file>) names the same file as …/resolve/<rev>/<file>.
-    url.pathname = url.pathname.replace(/^(\/[^/]+\/[^/]+)\/blob\//, '$1/resolve/');
-    return { url, name: stemOf(decodeURIComponent(url.pathname.split('/').pop() ?? '')) };
-  }
-  throw new KeelError('not_found', `No catalog model named "${source}".`, {
-    data: {
-      hint: 'See `keel models list` for catalog ids, or pass hf:<owner>/<repo>/<file>.gguf or an https URL.',
-    },
-  });
-}
-
-function stemOf(file: string): string {
-  return path.basename(file).replace(/\.gguf$/i, '');
-}
 
 /**
  * Downloads a model and returns where it was saved.
@@ -429,152 +364,6 @@ function totalSize(response: Response, offset: number): number | undefined {
 function digestFromEtag(value: string | null): string | undefined {
   const match = /^(?:W\/)?"?([0-9a-f]{64})"?$/i.exec(value?.trim() ?? '');
   return match?.[1]?.toLowerCase();
-}
-
-function statusError(status: number, url: URL): KeelError {
-  const where = redact(url);
-  if (status === 404) {
-    return new KeelError('not_found', `Nothing to download at ${where} (HTTP 404).`, {
-      data: { status, hint: 'Check the repository and file name, e.g. on the model page under "Files".' },
-    });
-  }
-  if (status === 401 || status === 403) {
-    return new KeelError('unauthorized', `${where} needs authorisation (HTTP ${status}).`, {
-      data: {
-        status,
-        hint: 'Gated Hugging Face models need an accepted licence and a token: set HF_TOKEN and try again.',
-      },
-    });
-  }
-  return new KeelError(
-    status >= 500 ? 'upstream_unavailable' : 'upstream_error',
-    `${where} answered HTTP ${status}.`,
-    {
-      data: { status },
-    },
-  );
-}
-
-function transportError(
-  error: unknown,
-  url: URL,
-  bytes: number,
-  signal?: AbortSignal,
-  total?: number,
-): KeelError {
-  if (signal?.aborted) {
-    return new KeelError(
-      'client_closed',
-      `Download cancelled after ${bytes} bytes; run the command again to resume.`,
-      {
-        cause: error,
-      },
-    );
-  }
-  const code =
-    ((error as { cause?: { code?: string } })?.cause?.code ?? (error as NodeJS.ErrnoException)?.code) ||
-    undefined;
-  const offline =
-    code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ENETUNREACH' || code === 'ECONNREFUSED';
-  if (code === 'EKEELPRIVATE') {
-    return new KeelError(
-      'forbidden',
-      `Refusing to download from ${redact(url)}: it resolves to a private address.`,
-      { cause: error },
-    );
-  }
-  return new KeelError(
-    'network_error',
-    offline
-      ? `Cannot reach ${url.host} (${code}).`
-      : `The download from ${redact(url)} failed after ${bytes}${total ? ` of ${total}` : ''} bytes${code ? ` (${code})` : ''}.`,
-    {
-      cause: error,
-      data: {
-        retriable: !offline,
-        hint: offline
-          ? 'Check the network, or point KEEL_HF_ENDPOINT at a reachable mirror, or copy the .gguf file into the models directory yourself.'
-          : 'Run the same command again to resume from where it stopped.',
-      },
-    },
-  );
-}
-
-function notGgufError(url: URL, head: Uint8Array): KeelError {
-  const shown = [...head]
-    .map((byte) => (byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : '.'))
-    .join('');
-  return new KeelError(
-    'unprocessable',
-    `${redact(url)} is not a GGUF model file (it starts with "${shown}").`,
-    {
-      data: { hint: 'Pick a .gguf file; Keel runs GGUF models with llama.cpp.' },
-    },
-  );
-}
-
-async function assertGgufMagic(file: string, url: URL, metaFile: string): Promise<void> {
-  const handle = await open(file, 'r');
-  const head = new Uint8Array(4);
-  const { bytesRead } = await handle.read(head, 0, 4, 0);
-  await handle.close();
-  if (bytesRead < 4 || new TextDecoder().decode(head) !== 'GGUF') {
-    await rm(file, { force: true });
-    await rm(metaFile, { force: true });
-    throw notGgufError(url, head.subarray(0, bytesRead));
-  }
-}
-
-async function hashFile(file: string): Promise<string> {
-  const hash: Hash = createHash('sha256');
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-async function sizeOf(file: string): Promise<number | undefined> {
-  try {
-    return (await stat(file)).size;
-  } catch {
-    return undefined;
-  }
-}
-
-async function readMeta(file: string): Promise<{ url: string; validator?: string } | undefined> {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as { url: string; validator?: string };
-  } catch {
-    return undefined;
-  }
-}
-
-/** One download per target file: a lock file holding the owner's pid, taken over when that process is gone. */
-async function acquireLock(lockFile: string, name: string): Promise<() => Promise<void>> {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const handle = await open(lockFile, 'wx');
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      return () => rm(lockFile, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = Number(await readFile(lockFile, 'utf8').catch(() => ''));
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && processAlive(owner)) break;
-      if (owner === process.pid) break;
-      await rm(lockFile, { force: true });
-    }
-  }
-  throw new KeelError('conflict', `Another download of "${name}" is in progress.`, {
-    data: { hint: `Wait for it to finish, or remove ${lockFile} if no download is running.` },
-  });
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function delay(ms: number, signal?: AbortSignal): Promise<void> {
