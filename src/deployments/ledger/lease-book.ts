@@ -18,7 +18,11 @@
  */
 import type { Logger } from '../../core/logger.js';
 import type { DatabaseSession } from '../../spec/database.js';
+import { LeaseAccount, type LeasedEntry, type TakeOutcome, type Wanted } from './lease-account.js';
+import { ensureSql, flushSql, takeSql } from './lease-statements.js';
 import type { LedgerLimit } from './limit-store.js';
+
+export type { LeasedEntry, TakeOutcome, Wanted } from './lease-account.js';
 
 export interface LeaseOptions {
   /** Share of the remaining allowance a lease takes (0: no leases, a round trip per reservation). */
@@ -33,65 +37,7 @@ export interface LeaseOptions {
   tightMs?: number;
 }
 
-/** One counter (limit and window) as this replica holds it. */
-export class LeaseAccount {
-  /** Leased and not held by any call. */
-  free = 0;
-  /** Held by calls in flight. */
-  holds = 0;
-  /** Settled usage not yet written: moves from `reserved` to `used` at the next flush. */
-  usedPending = 0;
-  /** Usage past what the calls held and the lease could cover: `used` up, `reserved` unchanged. */
-  overflow = 0;
-  lastExtra = 0;
-  tightUntil = 0;
-  lastUsedAt = 0;
-  retired = false;
-  ensured = false;
-  fetching: Promise<void> | undefined;
-
-  constructor(
-    readonly limit: LedgerLimit,
-    readonly windowStart: number,
-  ) {}
-}
-
-/** What a call asks of one limit. */
-export interface Wanted {
-  limit: LedgerLimit;
-  windowStart: number;
-  amount: number;
-}
-
-export interface LeasedEntry extends Wanted {
-  account: LeaseAccount;
-}
-
-export type TakeOutcome = { ok: true; entries: LeasedEntry[] } | { ok: false; refused: Wanted };
-
 const keyOf = (limitId: string, windowStart: number) => `${limitId}@${windowStart}`;
-
-// One conditional update per flush of leases: the extra is computed from the locked row, in whole
-// multiples of the call's amount, and the whole grant must fit under the cap.
-const takeSql = `UPDATE ledger_counters c SET reserved = c.reserved + g.grant, cap = g.cap
-  FROM (SELECT o.limit_id, o.window_start, u.cap,
-               u.n + CASE WHEN u.x AND u.a > 0 THEN LEAST(u.a * $2::float8,
-                 floor(GREATEST(u.cap - o.used - o.reserved - u.n, 0) * $1::float8 / u.a) * u.a) ELSE 0 END AS grant
-          FROM ledger_counters o
-          JOIN unnest($3::text[], $4::int8[], $5::float8[], $6::float8[], $7::float8[], $8::bool[])
-            AS u(l, w, n, a, cap, x) ON o.limit_id = u.l AND o.window_start = u.w
-         ORDER BY o.limit_id, o.window_start
-         FOR UPDATE OF o) g
- WHERE c.limit_id = g.limit_id AND c.window_start = g.window_start
-   AND c.used + c.reserved + g.grant <= g.cap
-RETURNING c.limit_id, c.window_start::text AS window_start, g.grant`;
-
-const ensureSql = `INSERT INTO ledger_counters (limit_id, window_start, cap)
-  SELECT * FROM unnest($1::text[], $2::int8[], $3::float8[]) ON CONFLICT DO NOTHING`;
-
-const flushSql = `UPDATE ledger_counters c SET reserved = GREATEST(c.reserved - u.r, 0), used = c.used + u.a
-  FROM unnest($1::text[], $2::int8[], $3::float8[], $4::float8[]) AS u(l, w, r, a)
- WHERE c.limit_id = u.l AND c.window_start = u.w`;
 
 export class LeaseBook {
   readonly #db: DatabaseSession;

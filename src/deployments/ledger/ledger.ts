@@ -180,8 +180,9 @@ export class Ledger {
 
   async #limitsChanged(scopeId: string): Promise<void> {
     try {
-      for (const id of scopeId === '*' ? this.#leases.scopes() : [scopeId])
-        this.#leases.retireChanged(id, await this.#limits.forScope(id));
+      const held = this.#leases.scopes();
+      for (const id of scopeId === '*' ? held : [scopeId])
+        if (held.has(id)) this.#leases.retireChanged(id, await this.#limits.forScope(id));
     } catch (error) {
       // The next call through the changed scope compares caps itself; idle leases go back anyway.
       this.#logger?.warn({ err: error }, 'ledger could not check its leases after a limit change');
