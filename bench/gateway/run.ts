@@ -10,7 +10,7 @@
  *   - p50/p99 at concurrency 1 (sequential keep-alive requests from this process), req/s at
  *     concurrency 50 (autocannon in its own process), first streamed byte;
  *   - llama.cpp tokens/s through Keel vs node-llama-cpp called directly on the same GGUF.
- *   - Keel taken apart (bench/gateway/layers-server.ts): node:http + undici, node:http + Keel's
+ *   - Keel taken apart (bench/gateway/layers-server.mjs): node:http + undici, node:http + Keel's
  *     generation service, a one-route Hono app + the generation service — so the table shows what
  *     each layer costs; and every target's CPU time per request at concurrency 50 (its whole
  *     process tree, database thread included), which holds up better than req/s on a busy machine.
@@ -18,9 +18,18 @@
  *
  * Usage: npx tsx bench/gateway/run.ts [--quick]
  */
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { Pool } from 'undici';
-import { autocannon, type Child, startLlamaDirect, startPortkey, startTsChild } from './processes.js';
+import {
+  autocannon,
+  type Child,
+  root,
+  startJsonChild,
+  startLlamaDirect,
+  startPortkey,
+  startTsChild,
+} from './processes.js';
 
 /** Creates (body) or removes (null) the default guardrail policy of Keel's default project. */
 async function setDefaultPolicy(keelUrl: string, body: unknown): Promise<void> {
@@ -147,14 +156,18 @@ async function llamaThroughKeel(
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const round = (value: number, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
 
+// Keel runs as `npm start` runs it, from dist/ (built here when older than the sources), not
+// through a TypeScript loader.
+execFileSync(process.execPath, ['scripts/build.mjs', '--if-needed'], { cwd: root, stdio: ['ignore', 2, 2] });
+
 const children: Child[] = [];
 try {
   const upstream = await startTsChild<{ url: string }>('bench/gateway/upstream.ts');
   children.push(upstream);
   // A fresh embedded database is migrated at start: slow on a busy machine.
-  const keel = await startTsChild<{ url: string }>(
-    'bench/gateway/keel-server.ts',
-    [upstream.info.url, key],
+  const keel = await startJsonChild<{ url: string }>(
+    process.execPath,
+    ['bench/gateway/keel-server.mjs', upstream.info.url, key],
     240_000,
   );
   children.push(keel);
@@ -165,9 +178,9 @@ try {
   const layerModes = ['raw-undici', 'raw-generation', 'hono-generation'] as const;
   const layers = [];
   for (const mode of layerModes) {
-    const layer = await startTsChild<{ url: string }>(
-      'bench/gateway/layers-server.ts',
-      [upstream.info.url, mode],
+    const layer = await startJsonChild<{ url: string }>(
+      process.execPath,
+      ['bench/gateway/layers-server.mjs', upstream.info.url, mode],
       240_000,
     );
     children.push(layer);

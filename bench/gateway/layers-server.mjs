@@ -1,33 +1,29 @@
 /**
- * Keel's gateway taken apart, for bench/gateway: the same chat completion served three ways, each
- * in its own process, so the table shows what each layer costs per request.
- *   - `raw-undici`: node:http, JSON parse, forward with undici, parse the reply, answer — the least
- *     any gateway that reads the reply (for usage) can do;
+ * Keel taken apart, one layer at a time, so the benchmark can say where the gateway's time goes.
+ * Each mode serves `POST /v1/chat/completions` against the same fake upstream:
+ *   - `raw-undici`: node:http + an undici pool, parsing the upstream's reply and writing a new one
+ *     (the least any gateway that reads the answer must do);
  *   - `raw-generation`: node:http + Keel's generation service (provider registry, model-call
  *     middleware, the `openai-compatible` provider) — no framework, no validation, no auth;
  *   - `hono-generation`: the same in a one-route Hono app on @hono/node-server.
  * Full Keel (framework, edge middleware, authentication, validation, response schema) is the
- * `keel` target of the main run.
+ * `keel` target of the main run. Like it, this runs the built server from dist/.
  *
- * Usage: tsx bench/gateway/layers-server.ts <upstream base URL> <mode>
+ * Usage: node bench/gateway/layers-server.mjs <upstream base URL> <mode>
  */
 import { mkdtemp } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
 import { Pool } from 'undici';
-import { loadConfig } from '../../src/core/config.js';
-import { silentLogger } from '../../src/core/logger.js';
-import { chatRequestFromOpenAI } from '../../src/server/routes/openai/mapping.js';
-import { createRuntime } from '../../src/server/runtime.js';
+import { loadConfig } from '../../dist/core/config.js';
+import { silentLogger } from '../../dist/core/logger.js';
+import { chatRequestFromOpenAI } from '../../dist/server/routes/openai/mapping.js';
+import { createRuntime } from '../../dist/server/runtime.js';
 
-const [upstreamUrl, mode] = process.argv.slice(2) as [
-  string,
-  'raw-undici' | 'raw-generation' | 'hono-generation',
-];
+const [upstreamUrl, mode] = process.argv.slice(2);
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'keel-bench-layers-'));
 const config = loadConfig({
   env: {},
@@ -44,12 +40,7 @@ const context = { projectId, keyId: null, endpoint: '/v1/chat/completions' };
 const pool = new Pool(upstreamUrl, { connections: 64 });
 const neverAborted = new AbortController().signal;
 
-interface ChatBody {
-  model: string;
-  messages: unknown[];
-}
-
-function completion(model: string, text: string, usage: unknown): string {
+function completion(model, text, usage) {
   return JSON.stringify({
     id: 'chatcmpl-layers',
     object: 'chat.completion',
@@ -62,39 +53,36 @@ function completion(model: string, text: string, usage: unknown): string {
   });
 }
 
-async function viaGeneration(body: ChatBody): Promise<string> {
-  const { request } = chatRequestFromOpenAI(body as never, neverAborted);
+async function viaGeneration(body) {
+  const { request } = chatRequestFromOpenAI(body, neverAborted);
   const outcome = await runtime.services.generation.generate(request, context);
   return completion(body.model, outcome.text, outcome.usage);
 }
 
-async function viaUndici(body: ChatBody): Promise<string> {
+async function viaUndici(body) {
   const response = await pool.request({
     method: 'POST',
     path: '/v1/chat/completions',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ ...body, model: body.model.slice(body.model.indexOf(':') + 1) }),
   });
-  const reply = (await response.body.json()) as {
-    choices: { message: { content: string } }[];
-    usage: unknown;
-  };
-  return completion(body.model, reply.choices[0]!.message.content, reply.usage);
+  const reply = await response.body.json();
+  return completion(body.model, reply.choices[0].message.content, reply.usage);
 }
 
-function readBody(incoming: IncomingMessage): Promise<string> {
+function readBody(incoming) {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const chunks = [];
+    incoming.on('data', (chunk) => chunks.push(chunk));
     incoming.on('end', () => resolve(Buffer.concat(chunks).toString()));
     incoming.on('error', reject);
   });
 }
 
-function rawHandler(answer: (body: ChatBody) => Promise<string>) {
-  return (incoming: IncomingMessage, outgoing: ServerResponse) => {
+function rawHandler(answer) {
+  return (incoming, outgoing) => {
     readBody(incoming)
-      .then((text) => answer(JSON.parse(text) as ChatBody))
+      .then((text) => answer(JSON.parse(text)))
       .then((json) => {
         outgoing.writeHead(200, {
           'content-type': 'application/json',
@@ -102,20 +90,18 @@ function rawHandler(answer: (body: ChatBody) => Promise<string>) {
         });
         outgoing.end(json);
       })
-      .catch((error: Error) => {
+      .catch((error) => {
         outgoing.writeHead(500, { 'content-type': 'text/plain' });
         outgoing.end(error.message);
       });
   };
 }
 
-let handler: (incoming: IncomingMessage, outgoing: ServerResponse) => void;
+let handler;
 if (mode === 'hono-generation') {
   const app = new Hono();
   app.post('/v1/chat/completions', async (c) =>
-    c.body(await viaGeneration(await c.req.json<ChatBody>()), 200, {
-      'content-type': 'application/json',
-    }),
+    c.body(await viaGeneration(await c.req.json()), 200, { 'content-type': 'application/json' }),
   );
   handler = getRequestListener(app.fetch);
 } else {
@@ -124,7 +110,7 @@ if (mode === 'hono-generation') {
 
 const server = createServer({ keepAliveTimeout: 65_000 }, handler);
 server.listen(0, '127.0.0.1', () => {
-  const { port } = server.address() as AddressInfo;
+  const { port } = server.address();
   process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${port}` })}\n`);
 });
 process.on('SIGTERM', () => {
