@@ -14,6 +14,19 @@ describe('loadConfig', () => {
     ).toBe(0.5);
   });
 
+  it('reads the forecast upstream from the config, KEEL_FORECAST_URL and KEEL_FORECAST_TOKEN setting it too', () => {
+    expect(loadConfig({ env: {}, cwd }).forecast).toEqual({});
+    const fromFile = { forecast: { url: 'https://forecast.example/', token: 'file-token' } };
+    expect(loadConfig({ env: {}, cwd, overrides: fromFile }).forecast).toEqual(fromFile.forecast);
+    expect(
+      loadConfig({
+        env: { KEEL_FORECAST_URL: 'https://mirror.example/', KEEL_FORECAST_TOKEN: 'env-token' },
+        cwd,
+      }).forecast,
+    ).toEqual({ url: 'https://mirror.example/', token: 'env-token' });
+    expect(() => loadConfig({ env: { KEEL_FORECAST_URL: 'not a url' }, cwd })).toThrow(/forecast\.url/);
+  });
+
   it('refuses a sample rate outside 0–1 or not a number, naming the setting', () => {
     for (const value of ['1.5', 'often']) {
       let caught: unknown;

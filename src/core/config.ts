@@ -207,6 +207,17 @@ export const configSchema = z.strictObject({
       sampleRate: z.number().min(0).max(1).default(1),
     })
     .prefault({}),
+  forecast: z
+    .strictObject({
+      /**
+       * A watsonx-compatible upstream (e.g. `https://us-south.ml.cloud.ibm.com`) that forecasting
+       * models Keel does not embed are forwarded to. Unset: the embedded forecasters only.
+       */
+      url: z.url().optional(),
+      /** Bearer token sent to it (prefer KEEL_FORECAST_TOKEN: tokens in files leak). */
+      token: z.string().min(1).optional(),
+    })
+    .prefault({}),
   security: z
     .strictObject({
       /** Allow outbound fetches of user-supplied URLs to private and loopback addresses. */
@@ -255,6 +266,8 @@ export const environmentVariables: Record<
   KEEL_LLAMACPP_CONTEXT_SIZE: { path: ['llamacpp', 'contextSize'], type: 'int' },
   KEEL_FACTSHEET_FONT: { path: ['factsheets', 'font'], type: 'string' },
   KEEL_MONITOR_SAMPLE_RATE: { path: ['monitoring', 'sampleRate'], type: 'number' },
+  KEEL_FORECAST_URL: { path: ['forecast', 'url'], type: 'string' },
+  KEEL_FORECAST_TOKEN: { path: ['forecast', 'token'], type: 'string' },
   KEEL_ALLOW_PRIVATE_NETWORK_FETCH: { path: ['security', 'allowPrivateNetworkFetch'], type: 'bool' },
   KEEL_LOG_LEVEL: { path: ['logging', 'level'], type: 'string' },
   KEEL_DATASETS: { path: ['evals', 'datasetsDir'], type: 'string' },

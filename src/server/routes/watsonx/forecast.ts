@@ -7,6 +7,7 @@
  */
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { forecastRequestSchema, forecastResponseSchema } from '../../../api/watsonx-inference.js';
+import type { KeelConfig } from '../../../core/config.js';
 import { KeelError } from '../../../core/errors.js';
 import {
   embeddedForecasters,
@@ -43,18 +44,19 @@ const route = createRoute({
   },
 });
 
-/** The upstream for remote forecasting models, from the environment (KEEL_FORECAST_URL, KEEL_FORECAST_TOKEN). */
-export function forecastUpstreamFromEnv(
-  env: NodeJS.ProcessEnv = process.env,
-): RemoteForecastSettings | undefined {
-  if (!env.KEEL_FORECAST_URL) return undefined;
-  return { url: env.KEEL_FORECAST_URL, token: env.KEEL_FORECAST_TOKEN };
+/**
+ * The upstream for remote forecasting models: `forecast.url` and `forecast.token` in keel.yaml
+ * (KEEL_FORECAST_URL and KEEL_FORECAST_TOKEN override them). None when no URL is set.
+ */
+export function forecastUpstream(config: Pick<KeelConfig, 'forecast'>): RemoteForecastSettings | undefined {
+  if (!config.forecast.url) return undefined;
+  return { url: config.forecast.url, token: config.forecast.token };
 }
 
 export function registerForecast(
   app: OpenAPIHono<KeelEnv>,
-  _services: KeelServices,
-  upstream: RemoteForecastSettings | undefined = forecastUpstreamFromEnv(),
+  services: KeelServices,
+  upstream: RemoteForecastSettings | undefined = forecastUpstream(services.config),
 ): void {
   app.openapi(route, async (c) => {
     const body = c.req.valid('json');
@@ -70,7 +72,7 @@ export function registerForecast(
       throw new KeelError('model_not_found', `No forecasting model "${body.model_id}".`, {
         issues: [{ code: 'unknown_model', path: ['model_id'], message: 'unknown forecasting model' }],
         data: {
-          hint: `Embedded forecasters: ${Object.keys(embeddedForecasters).join(', ')}; set KEEL_FORECAST_URL to forward other models to watsonx.ai.`,
+          hint: `Embedded forecasters: ${Object.keys(embeddedForecasters).join(', ')}; set forecast.url (KEEL_FORECAST_URL) to forward other models to watsonx.ai.`,
         },
       });
     }
