@@ -111,6 +111,12 @@ const targetSchema = z.discriminatedUnion('kind', [
     model: z.string().min(1).max(300).optional(),
     top_k: z.number().int().min(1).max(50).optional(),
     mode: z.enum(['hybrid', 'keyword', 'vector']).optional(),
+    config_version: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('the configuration version to answer with (default: the current one, pinned at creation)'),
   }),
   z.strictObject({
     kind: z.literal('model'),

@@ -183,6 +183,34 @@ describe('evaluation runs', () => {
     expect(item).toMatchObject({ status: 'succeeded' });
     // The passage holds "warranty": the lexical stand-in finds part of the question in it.
     expect(item!.scores.context_relevance_lexical).toBeGreaterThan(0);
+
+    // A run answers with a configuration version pinned when it is created: an older one by number.
+    await rag.updateConfig(who, 'manual', { answer: { model: 'echo:reverse', temperature: 0.5 } });
+    const pinned = await keel.services.evals.runs.create(caller(), {
+      target: { kind: 'rag', collection: 'manual', config_version: 1 },
+      dataset: 'rag-qa',
+      metrics: ['f1'],
+    });
+    expect(pinned.target).toMatchObject({
+      resolved: { config_version: 1, config: { answer: { temperature: 0 } } },
+    });
+    const current = await keel.services.evals.runs.create(caller(), {
+      target: { kind: 'rag', collection: 'manual' },
+      dataset: 'rag-qa',
+      metrics: ['f1'],
+    });
+    expect(current.target).toMatchObject({
+      resolved: { config_version: 2, config: { answer: { temperature: 0.5 } } },
+    });
+    expect((await keel.services.evals.runs.wait(project(), pinned.id)).status).toBe('succeeded');
+    const unknown = await keel.services.evals.runs
+      .create(caller(), {
+        target: { kind: 'rag', collection: 'manual', config_version: 9 },
+        dataset: 'rag-qa',
+        metrics: ['f1'],
+      })
+      .catch((error: unknown) => error as KeelError);
+    expect((unknown as KeelError).issues?.[0]?.code).toBe('unknown_version');
   });
 
   it('cancels a run: its status follows the job', async () => {

@@ -22,6 +22,8 @@ export type RunTarget =
       model?: string | undefined;
       top_k?: number | undefined;
       mode?: 'hybrid' | 'keyword' | 'vector' | undefined;
+      /** The configuration version answered with (default: the current one when the run is created). */
+      config_version?: number | undefined;
     }
   | {
       kind: 'model';
