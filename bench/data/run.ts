@@ -8,6 +8,15 @@
  *    is loaded into DuckDB, its tables become a project's sources, and the gold queries of
  *    questions_gen_postgres.csv run through Keel's read-only query path (a gold query counts when
  *    one of its alternatives runs). Says clearly when the set is missing.
+ * 3. Execution accuracy per category on the same questions, through `DataService.ask` (table
+ *    selection, generation, checks, run): a result counts when it equals the result of one of the
+ *    gold alternatives run on DuckDB directly (rows compared as sorted multisets, numbers to 1e-6).
+ *    No model that writes SQL is available here, so the model is a stand-in that answers the first
+ *    gold alternative ("gold-echo"): the figure is the ceiling the pipeline allows (dialect, checks,
+ *    masking, comparison), not a model's accuracy. Set KEEL_BENCH_MODEL=provider:model to ask a
+ *    real one through a configured server instead (not run here).
+ * 4. Export throughput for a 1,000,000-row result: DuckDB's own COPY to a file (the anchor) beside
+ *    Keel's export (checked, masked, spooled by COPY, streamed to the caller), CSV and Parquet.
  * Prints a table, then ONE JSON line.
  *
  *   npx tsx bench/data/run.ts          (KEEL_BENCH_ITERATIONS=<n> to change the 2,000)
@@ -42,6 +51,7 @@ async function overhead(dir: string) {
   const direct = await (await DuckDBInstance.create(':memory:', { threads: '1' })).connect();
   await direct.run(`CREATE VIEW points AS SELECT * FROM read_parquet('${file}')`);
   const sql = (index: number) => `SELECT * FROM points WHERE id = ${(index * 7919) % ROWS}`;
+  const prepared = 'SELECT * FROM points WHERE id = $1';
   const keel = await createTestKeel({ config: { logging: { level: 'silent' } } });
   const service = new DataService({ db: keel.services.db, audit: noAudit, dataDir: dir, localRoots: [dir] });
   const projectId = (await keel.services.db.query<{ id: string }>('SELECT id FROM projects LIMIT 1')).rows[0]!
@@ -56,9 +66,17 @@ async function overhead(dir: string) {
       if (response.status !== 200) throw new Error(await response.text());
       return response.json();
     },
+    // The same point query with its value as a parameter: the checked plan is reused.
+    async (index: number) => {
+      const response = await keel.call('/api/v1/data/query', {
+        json: { sql: prepared, params: [(index * 7919) % ROWS] },
+      });
+      if (response.status !== 200) throw new Error(await response.text());
+      return response.json();
+    },
   ];
   // Interleaved, so a busy machine slows every path alike.
-  const samples: number[][] = [[], [], []];
+  const samples: number[][] = [[], [], [], []];
   for (let index = -50; index < ITERATIONS; index++) {
     for (let offset = 0; offset < paths.length; offset++) {
       const which = (index + 50 + offset) % paths.length;
@@ -67,10 +85,10 @@ async function overhead(dir: string) {
       if (index >= 0) samples[which]!.push(performance.now() - started);
     }
   }
-  const [directMs, serviceMs, httpMs] = samples as [number[], number[], number[]];
+  const [directMs, serviceMs, httpMs, paramsMs] = samples as [number[], number[], number[], number[]];
   service.close();
   await keel.close();
-  return { directMs, serviceMs, httpMs };
+  return { directMs, serviceMs, httpMs, paramsMs };
 }
 
 /** sql-eval's `{a, b}` column alternatives: this takes all of them, `{}` repeats the last list. */
@@ -83,17 +101,29 @@ function expandGold(sql: string): string {
 }
 
 async function defog(dir: string) {
-  if (!existsSync(DATASET)) return { missing: true as const, databases: [] };
+  if (!existsSync(DATASET)) return { missing: true as const, databases: [], categories: new Map() };
   const questions = parse(await readFile(path.join(DATASET, 'questions/questions_gen_postgres.csv')), {
     columns: true,
     relax_quotes: true,
-  }) as Array<{ db_name: string; query: string; query_category: string }>;
+  }) as Array<{ db_name: string; query: string; query_category: string; question: string }>;
   const files = (await readdir(path.join(DATASET, 'databases'))).filter((name) =>
     name.endsWith('.pg_dump.sql.txt'),
   );
   const db = await createTestDatabase();
   await db.query(`INSERT INTO organizations (id, name) VALUES ('bench', 'bench')`);
-  const service = new DataService({ db, audit: noAudit, dataDir: dir, localRoots: [dir] });
+  let answer = '';
+  // The stand-in model: it answers the first gold alternative (see the header).
+  const goldEcho = {
+    generate: async () => ({ text: JSON.stringify({ sql: answer, explanation: '' }) }),
+  } as unknown as ConstructorParameters<typeof DataService>[0]['generation'];
+  const service = new DataService({
+    db,
+    audit: noAudit,
+    dataDir: dir,
+    localRoots: [dir],
+    ...(goldEcho ? { generation: goldEcho } : {}),
+  });
+  const categories = new Map<string, { asked: number; correct: number }>();
   const databases = [];
   for (const name of files.sort()) {
     const database = name.replace('.pg_dump.sql.txt', '');
@@ -127,6 +157,14 @@ async function defog(dir: string) {
           .split(';')
           .map((text) => text.trim())
           .filter(Boolean);
+        const expected: string[] = [];
+        for (const sql of alternatives) {
+          try {
+            expected.push(canonical((await connection.runAndReadAll(sql)).getRowsJson()));
+          } catch {
+            // An alternative DuckDB cannot run is not a reference.
+          }
+        }
         for (const sql of alternatives) {
           try {
             await service.query(database, { sql, timeoutMs: 10_000 });
@@ -136,12 +174,69 @@ async function defog(dir: string) {
             if (!row.error) row.error = (error as Error).message.slice(0, 80);
           }
         }
+        const category = categories.get(question.query_category) ?? { asked: 0, correct: 0 };
+        category.asked++;
+        answer = alternatives[0] ?? '';
+        try {
+          const asked = await service.ask(database, {
+            question: question.question,
+            model: 'stand-in:gold-echo',
+            role: 'admin',
+          });
+          if (asked.ok && asked.result && expected.includes(canonical(asked.result.rows))) category.correct++;
+        } catch {
+          // Counted as wrong.
+        }
+        categories.set(question.query_category, category);
       }
     }
     databases.push(row);
   }
   service.close();
-  return { missing: false as const, databases };
+  return { missing: false as const, databases, categories };
+}
+
+/** Rows as a sorted multiset, numbers rounded, for comparing results. */
+function canonical(rows: unknown[][]): string {
+  const cell = (value: unknown) => {
+    const number = typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+    return typeof number === 'number' ? Number(number.toFixed(6)) : number;
+  };
+  return JSON.stringify(rows.map((row) => JSON.stringify(row.map(cell))).sort());
+}
+
+const EXPORT_ROWS = 1_000_000;
+
+async function exports(dir: string) {
+  const file = path.join(dir, 'wide.parquet');
+  const maker = await (await DuckDBInstance.create(':memory:')).connect();
+  await maker.run(
+    `COPY (SELECT i AS id, 'customer ' || i AS name, i * 0.25 AS amount, DATE '2024-01-01' + (i % 365)::INT AS day FROM range(${EXPORT_ROWS}) t(i)) TO '${file}' (FORMAT parquet)`,
+  );
+  const direct = await (await DuckDBInstance.create(':memory:', { threads: '1' })).connect();
+  await direct.run(`CREATE VIEW wide AS SELECT * FROM read_parquet('${file}')`);
+  const db = await createTestDatabase();
+  await db.query(`INSERT INTO organizations (id, name) VALUES ('bench', 'bench')`);
+  await db.query(`INSERT INTO projects (id, organization_id, name) VALUES ('exports', 'bench', 'exports')`);
+  const service = new DataService({ db, audit: noAudit, dataDir: dir, localRoots: [dir] });
+  await service.add('exports', { name: 'wide', localPath: file });
+  const results: Array<{ format: string; directMs: number; keelMs: number; bytes: number }> = [];
+  for (const format of ['csv', 'parquet'] as const) {
+    const out = path.join(dir, `direct.${format}`);
+    let started = performance.now();
+    await direct.run(`COPY (SELECT * FROM wide) TO '${out}' (FORMAT ${format})`);
+    const directMs = performance.now() - started;
+    started = performance.now();
+    const exported = await service.export('exports', { sql: 'SELECT * FROM wide', format, role: 'admin' });
+    let bytes = 0;
+    for await (const chunk of exported.body as unknown as AsyncIterable<Uint8Array>)
+      bytes += chunk.byteLength;
+    const keelMs = performance.now() - started;
+    if (exported.rows !== EXPORT_ROWS) throw new Error(`exported ${exported.rows} rows`);
+    results.push({ format, directMs, keelMs, bytes });
+  }
+  service.close();
+  return results;
 }
 
 const dir = await mkdtemp(path.join(os.tmpdir(), 'keel-bench-data-'));
@@ -154,13 +249,17 @@ try {
     ['DuckDB direct', times.directMs],
     ['DataService', times.serviceMs],
     ['HTTP API', times.httpMs],
+    ['HTTP API params', times.paramsMs],
   ] as const) {
     log(
       `${label.padEnd(15)} ${p50(samples).toFixed(3).padStart(7)}  ${percentile(samples, 95).toFixed(3).padStart(7)}`,
     );
   }
   const apiOverhead = p50(times.httpMs) - p50(times.directMs);
-  log(`API overhead over DuckDB direct (p50): ${apiOverhead.toFixed(3)} ms (target <= 1 ms)`);
+  const paramsOverhead = p50(times.paramsMs) - p50(times.directMs);
+  log(
+    `API overhead over DuckDB direct (p50): ${apiOverhead.toFixed(3)} ms; with params ${paramsOverhead.toFixed(3)} ms (target <= 1 ms)`,
+  );
 
   const sets = await defog(dir);
   if (sets.missing) log(`\ndefog sql-eval: MISSING (${DATASET} not found); skipped.`);
@@ -172,12 +271,36 @@ try {
       );
     }
   }
+  const accuracy = [...sets.categories].sort(([a], [b]) => a.localeCompare(b));
+  if (accuracy.length) {
+    log('\nexecution accuracy, model = gold-echo stand-in (pipeline ceiling, not a model)');
+    log('category                     correct/asked');
+    for (const [category, { asked, correct }] of accuracy) {
+      log(`${category.padEnd(28)} ${correct}/${asked} (${((100 * correct) / asked).toFixed(1)}%)`);
+    }
+  }
+  const exported = await exports(dir);
+  log(`\nexport of ${EXPORT_ROWS.toLocaleString('en')} rows   DuckDB COPY ms   Keel export ms   ratio   MB`);
+  for (const row of exported) {
+    log(
+      `${row.format.padEnd(24)} ${row.directMs.toFixed(0).padStart(14)}   ${row.keelMs.toFixed(0).padStart(14)}   ${(row.keelMs / row.directMs).toFixed(2).padStart(5)}   ${(row.bytes / 1e6).toFixed(1)}`,
+    );
+  }
   log(
     JSON.stringify({
       bench: 'data',
+      accuracy_model: 'gold-echo stand-in',
+      accuracy: Object.fromEntries(accuracy),
+      exports: exported,
+      params_overhead_p50_ms: paramsOverhead,
       rows: ROWS,
       iterations: ITERATIONS,
-      p50_ms: { direct: p50(times.directMs), service: p50(times.serviceMs), http: p50(times.httpMs) },
+      p50_ms: {
+        direct: p50(times.directMs),
+        service: p50(times.serviceMs),
+        http: p50(times.httpMs),
+        http_params: p50(times.paramsMs),
+      },
       api_overhead_p50_ms: apiOverhead,
       defog: sets.missing
         ? 'missing'

@@ -147,6 +147,12 @@ export function moreBodyFor(key: string, world: World): unknown {
       return { description: 'patched by the fuzz suite' };
     case 'POST /api/v1/data/query':
       return { sql: 'SELECT 1 AS one' };
+    case 'POST /api/v1/data/ask':
+      return { question: 'How many rows?', model: 'fuzz:unknown-model' };
+    case 'PUT /api/v1/data/tables/{name}/columns/{column}/tags':
+      return { tags: ['pii'] };
+    case 'POST /api/v1/data/masking-policies':
+      return { tag: 'pii', method: 'redact', roles: ['viewer'] };
     default:
       return undefined;
   }
@@ -173,7 +179,8 @@ export function morePathValues(path: string, world: World): Record<string, strin
   if (at('/v2/spaces/')) return { space_id: b.spaceId };
   if (at('/ml/v4/deployments/')) return { deployment_id: b.deploymentId };
   if (at('/ml/v1/deployments/')) return { id_or_name: b.deploymentId };
-  if (at('/api/v1/data/')) return { name: b.dataTable };
+  if (at('/api/v1/data/masking-policies/')) return { id: 'dmask_fuzz_unknown' };
+  if (at('/api/v1/data/')) return { name: b.dataTable, column: 'fuzz_column' };
   if (at('/ml/v4/models/')) return { model_id: 'fuzz_unknown_model' };
   if (at('/api/v1/heads/')) return { name: 'fuzz-unknown-head' };
   if (/^\/(wx\/)?v1-beta\/utility_agent_tools\//.test(path)) return { tool_id: 'RAGQuery' };
