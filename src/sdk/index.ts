@@ -53,4 +53,12 @@ export {
   RiskApi,
 } from './risk-factsheets.js';
 export { readSse, type SseEvent } from './sse.js';
-export { type CurvePoint, type HeadJobResultJson, TuningApi } from './tuning.js';
+export {
+  type CurvePoint,
+  type HeadClassifyResponse,
+  type HeadJobRequest,
+  type HeadJobResultJson,
+  type HeadVersionJson,
+  type JobJson as TuningJobJson,
+  TuningApi,
+} from './tuning.js';

@@ -12,6 +12,9 @@ import type { JobJson } from '../api/jobs.js';
 import type { HeadClassifyResponse, HeadJobRequest, HeadVersionJson } from '../api/tuning.js';
 import type { SdkTransport } from './transport.js';
 
+export type { JobJson } from '../api/jobs.js';
+export type { HeadClassifyResponse, HeadJobRequest, HeadVersionJson } from '../api/tuning.js';
+
 /** One epoch of a head's loss curve, as the job reports it while training. */
 export interface CurvePoint {
   epoch: number;

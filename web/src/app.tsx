@@ -23,6 +23,9 @@ const UsagePage = lazy(() =>
 const EvaluationsPage = lazy(() =>
   import('./pages/evaluations/evaluations-page').then((module) => ({ default: module.EvaluationsPage })),
 );
+const TuningPage = lazy(() =>
+  import('./pages/tuning/tuning-page').then((module) => ({ default: module.TuningPage })),
+);
 const GovernancePage = lazy(() =>
   import('./pages/governance/governance-page').then((module) => ({ default: module.GovernancePage })),
 );
@@ -42,6 +45,7 @@ function Page({ path }: { path: string }) {
   if (path === '/usage') return <UsagePage />;
   if (path === '/collections') return <CollectionsPage />;
   if (path === '/evaluations') return <EvaluationsPage />;
+  if (path === '/tuning') return <TuningPage />;
   if (path === '/governance') return <GovernancePage />;
   if (path === '/deployments') return <DeploymentsPage />;
   if (path === '/monitors') return <MonitorsPage />;

@@ -5,6 +5,7 @@ export const pages = [
   { path: '/collections', label: 'nav.collections' },
   { path: '/usage', label: 'nav.usage' },
   { path: '/evaluations', label: 'nav.evaluations' },
+  { path: '/tuning', label: 'nav.tuning' },
   { path: '/governance', label: 'nav.governance' },
   { path: '/deployments', label: 'nav.deployments' },
   { path: '/monitors', label: 'nav.monitors' },
