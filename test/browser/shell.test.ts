@@ -95,6 +95,7 @@ describe.runIf(chromiumAvailable)('console shell', () => {
       '컬렉션',
       '사용량',
       '평가',
+      '튜닝',
       '거버넌스',
       '배포',
       '모니터',
