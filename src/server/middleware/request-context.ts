@@ -10,7 +10,41 @@ import { apiSecurityHeaders } from './security-headers.js';
 
 const securityHeaderEntries = Object.entries(apiSecurityHeaders);
 
+/** Routes whose bound metric children are kept (matched route patterns: a bounded set). */
+const maxBoundRoutes = 2000;
+
+/**
+ * The HTTP metric children of one method and route, bound once: prom-client otherwise hashes the
+ * label object on every observation.
+ */
+function httpFigures(metrics: KeelMetrics) {
+  const bound = new Map<
+    string,
+    {
+      duration: ReturnType<KeelMetrics['httpDuration']['labels']>;
+      requests: Map<number, ReturnType<KeelMetrics['httpRequests']['labels']>>;
+    }
+  >();
+  return (method: string, route: string, status: number, seconds: number) => {
+    const key = `${method} ${route}`;
+    let figures = bound.get(key);
+    if (!figures) {
+      if (bound.size >= maxBoundRoutes) bound.clear();
+      figures = { duration: metrics.httpDuration.labels(method, route), requests: new Map() };
+      bound.set(key, figures);
+    }
+    let requests = figures.requests.get(status);
+    if (!requests) {
+      requests = metrics.httpRequests.labels(method, route, String(status));
+      figures.requests.set(status, requests);
+    }
+    requests.inc();
+    figures.duration.observe(seconds);
+  };
+}
+
 export function requestContext(metrics: KeelMetrics): MiddlewareHandler<KeelEnv> {
+  const observe = httpFigures(metrics);
   return async (c, next) => {
     const started = performance.now();
     const incoming = c.req.header('x-request-id');
@@ -27,9 +61,7 @@ export function requestContext(metrics: KeelMetrics): MiddlewareHandler<KeelEnv>
     if (res.status === 204 && !res.headers.has('x-content-type-options')) {
       for (const [name, value] of securityHeaderEntries) res.headers.set(name, value);
     }
-    const route = c.req.routePath || 'unmatched';
-    metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
-    metrics.httpDuration.observe({ method: c.req.method, route }, (performance.now() - started) / 1000);
+    observe(c.req.method, c.req.routePath || 'unmatched', c.res.status, (performance.now() - started) / 1000);
   };
 }
 
