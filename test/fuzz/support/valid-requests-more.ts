@@ -206,8 +206,8 @@ export function moreQueryFor(key: string, world: World): Record<string, string> 
     case 'DELETE /ml/v4/deployments/{deployment_id}':
       return { version: '2024-05-01', space_id: b.spaceId };
     default:
-      // The repository, tools, extraction and file routes name their project in the query.
-      if (/^\/(ml\/v4\/models|ml\/v1\/text\/extractions)/.test(key.split(' ')[1]!))
+      // The repository, tools, extraction, classification and file routes name their project in the query.
+      if (/^\/(ml\/v4\/models|ml\/v1\/text\/(extractions|classifications))/.test(key.split(' ')[1]!))
         return { version: '2024-05-01', project_id: world.projectB };
       if (/^\/((wx\/)?v1-beta\/utility_agent_tools|api\/v1\/files)/.test(key.split(' ')[1]!))
         return { project_id: world.projectB };
