@@ -14,6 +14,8 @@ export interface ToolCaller {
   projectId: string;
   keyId: string | null;
   actor: string | null;
+  /** The caller's role in the project: masking policies name roles (absent: every mask applies). */
+  role?: string | undefined;
   signal?: AbortSignal | undefined;
 }
 

@@ -107,4 +107,20 @@ describe('watsonx utility agent tools through the official SDK', () => {
       'watsonx.tool.run.refused:Webcrawler',
     ]);
   });
+
+  it('masks SQLQuery results for the caller’s role, as the data routes do', async () => {
+    const sdk = sdkClient(keel, keel.adminKey);
+    await sdk.data.upload({ name: 'staff.csv', data: 'id,name,email\n1,Ana Kim,ana@example.com\n' });
+    await sdk.data.setTags('staff', 'email', ['pii']);
+    await sdk.data.addMaskingPolicy({ tag: 'pii', method: 'redact', roles: ['viewer'] });
+    await sdk.data.addMaskingPolicy({ table: 'staff', column: 'name', method: 'null', roles: ['admin'] });
+    const ran = await watsonx.runUtilityAgentToolByName({
+      toolId: 'SQLQuery',
+      wxUtilityAgentToolsRunRequest: { input: { sql: 'SELECT name, email FROM staff' } } as never,
+    });
+    const output = JSON.stringify(ran.result);
+    // The admin's own policy applies; the viewers' does not.
+    expect(output).toContain('ana@example.com');
+    expect(output).not.toContain('Ana Kim');
+  });
 });

@@ -52,7 +52,7 @@ export function toolPorts(services: KeelServices): ToolPorts {
     ...(data
       ? {
           sqlQuery: async (caller: ToolCaller, sql: string, maxRows: number) =>
-            data.query(caller.projectId, { sql, maxRows, signal: caller.signal }),
+            data.query(caller.projectId, { sql, maxRows, role: caller.role, signal: caller.signal }),
         }
       : {}),
   };
@@ -66,6 +66,7 @@ function callerFor(c: Context<KeelEnv>, permission: 'read'): ToolCaller {
     projectId: scope.projectId,
     keyId: principal.keyId,
     actor: principal.userId ?? principal.keyId,
+    role: scope.role,
     signal: requestSignal(c),
   };
 }
