@@ -70,6 +70,38 @@ export const referenceSchema = z.strictObject({
   title: bilingualSchema,
 });
 
+/**
+ * A control the result calls for. It applies when the result meets any condition of `when`: an EU
+ * category listed, Korea high-impact AI, an answer citing a listed reference, or a tier listed.
+ */
+export const controlSchema = z.strictObject({
+  id: idSchema,
+  /** Who requires it, e.g. "eu", "korea" or "keel" (the organisation's own rules may name themselves). */
+  source: z.string().min(1).max(40),
+  /** The article or rule as cited, e.g. "Art. 9". */
+  citation: z.string().min(1).max(120),
+  text: bilingualSchema,
+  when: z.strictObject({
+    euCategory: z.array(euCategorySchema).min(1).optional(),
+    koreaHighImpact: z.literal(true).optional(),
+    references: z.array(idSchema).min(1).max(50).optional(),
+    tier: z.array(riskTierSchema).min(1).optional(),
+  }),
+  /** When it applies, no other control does (a prohibited use has nothing to meet but the ban). */
+  exclusive: z.boolean().optional(),
+});
+export type Control = z.infer<typeof controlSchema>;
+
+/** A control the assessment calls for, with why (the conditions of its `when` the result met). */
+export const requiredControlSchema = z.object({
+  id: z.string(),
+  source: z.string(),
+  citation: z.string(),
+  text: bilingualSchema,
+  reason: bilingualSchema,
+});
+export type RequiredControl = z.infer<typeof requiredControlSchema>;
+
 export const questionnaireSchema = z
   .strictObject({
     id: idSchema,
@@ -93,8 +125,31 @@ export const questionnaireSchema = z
       )
       .min(1)
       .max(40),
+    /** The controls results call for; an organisation replacing the questionnaire brings its own. */
+    controls: z.array(controlSchema).max(200).default([]),
   })
   .superRefine((value, context) => {
+    const controlIds = new Set<string>();
+    value.controls.forEach((control, c) => {
+      const at = ['controls', c];
+      if (controlIds.has(control.id))
+        context.addIssue({
+          code: 'custom',
+          path: [...at, 'id'],
+          message: `duplicate control id "${control.id}"`,
+        });
+      controlIds.add(control.id);
+      if (Object.values(control.when).every((condition) => condition === undefined))
+        context.addIssue({ code: 'custom', path: [...at, 'when'], message: 'a control needs a condition' });
+      control.when.references?.forEach((reference, r) => {
+        if (!Object.hasOwn(value.references, reference))
+          context.addIssue({
+            code: 'custom',
+            path: [...at, 'when', 'references', r],
+            message: `unknown reference "${reference}"`,
+          });
+      });
+    });
     if (value.tiers.high < value.tiers.limited)
       context.addIssue({
         code: 'custom',
@@ -198,6 +253,8 @@ export const scorecardSchema = z.object({
   reasons: z.array(z.object({ about: z.enum(['eu', 'korea', 'tier', 'prohibited']), text: bilingualSchema })),
   /** Every answered choice with what it contributed (including nothing). */
   entries: z.array(scorecardEntrySchema),
+  /** The questionnaire's controls this result calls for (absent in assessments stored before controls). */
+  required_controls: z.array(requiredControlSchema).optional(),
 });
 export type Scorecard = z.infer<typeof scorecardSchema>;
 
@@ -221,11 +278,40 @@ export const assessmentJsonSchema = z.object({
   korea_high_impact: z.boolean(),
   prohibited: z.boolean(),
   scorecard: scorecardSchema,
+  /** The controls the result calls for, each with its reason, from the questionnaire answered. */
+  required_controls: z.array(requiredControlSchema),
   note: z.string().nullable(),
   created_by: z.string().nullable(),
   completed_at: z.string(),
 });
 export type AssessmentJson = z.infer<typeof assessmentJsonSchema>;
+
+export const createAssessmentQuerySchema = z.strictObject({
+  /** `true`: score the answers (unanswered questions allowed) and return the result; nothing is stored or audited. */
+  dry_run: z.enum(['true', 'false']).optional(),
+});
+
+/** `POST /api/v1/risk-assessments?dry_run=true`: what the answers so far would give. */
+export const assessmentPreviewSchema = z.object({
+  dry_run: z.literal(true),
+  use_case_id: z.string(),
+  approach_id: z.string().nullable(),
+  questionnaire: z.object({
+    id: z.string(),
+    version: z.string(),
+    revision: z.number().int(),
+    digest: z.string(),
+  }),
+  /** Required questions not answered yet (saving would refuse them). */
+  unanswered: z.array(z.string()),
+  tier: riskTierSchema,
+  eu_category: euCategorySchema,
+  korea_high_impact: z.boolean(),
+  prohibited: z.boolean(),
+  scorecard: scorecardSchema,
+  required_controls: z.array(requiredControlSchema),
+});
+export type AssessmentPreview = z.infer<typeof assessmentPreviewSchema>;
 
 export const listAssessmentsQuerySchema = z.strictObject({
   use_case_id: z.string().min(1).max(100).optional(),

@@ -7,13 +7,14 @@ import type { z } from 'zod';
 import type { Factsheet, FactsheetDiff, FactsheetFormat } from '../api/factsheets.js';
 import type {
   AssessmentJson,
+  AssessmentPreview,
   createAssessmentSchema,
   QuestionnaireInput,
   QuestionnaireJson,
 } from '../api/governance-risk.js';
 import type { SdkTransport } from './transport.js';
 
-export type { AssessmentJson, Factsheet, FactsheetDiff, QuestionnaireJson };
+export type { AssessmentJson, AssessmentPreview, Factsheet, FactsheetDiff, QuestionnaireJson };
 
 const seg = encodeURIComponent;
 
@@ -32,6 +33,14 @@ export class RiskApi {
 
   assess(input: z.input<typeof createAssessmentSchema>): Promise<AssessmentJson> {
     return this.client.request('POST', '/api/v1/risk-assessments', { body: input });
+  }
+
+  /** What the answers so far would give (tier, category, reasons, required controls); nothing is stored. */
+  preview(input: z.input<typeof createAssessmentSchema>): Promise<AssessmentPreview> {
+    return this.client.request('POST', '/api/v1/risk-assessments', {
+      body: input,
+      query: { dry_run: 'true' },
+    });
   }
 
   list(query: { use_case_id?: string; limit?: number } = {}): Promise<{ assessments: AssessmentJson[] }> {

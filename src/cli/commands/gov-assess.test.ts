@@ -71,6 +71,10 @@ describe('keel gov assess', () => {
     expect(result.out).toContain('tier:               high');
     expect(result.out).toContain('Korea high-impact:  yes');
     expect(result.out).toContain('고영향 인공지능');
+    // The required controls come from the server, each with its reason.
+    expect(result.out).toContain('필요한 통제:');
+    expect(result.out).toContain('[Art. 9] 전 수명 주기에 걸친 위험 관리 체계를 운영합니다.');
+    expect(result.out).toContain('근거: EU AI법: 고위험');
     const bad = path.join(dir, 'bad.yaml');
     await writeFile(bad, 'scale: [a, b]\n');
     const refused = await keelCli(['gov', 'assess', useCaseId, '--answers', bad]);
@@ -90,6 +94,49 @@ describe('keel gov assess', () => {
     const short = await keelCli(['gov', 'assess', useCaseId], 'only one line\n');
     expect(short.code).toBe(2);
     expect(short.err).toContain('ended before every question');
+  });
+});
+
+describe('keel gov factsheet without a Hangul font on the server', () => {
+  it('says Korean factsheets are refused and names the factsheets.font setting', async () => {
+    const bare = await createTestKeel({ config: { factsheets: { fontSearchPaths: [] } } });
+    const bareServer = await listen(bare.app);
+    try {
+      const key = (await (await bare.call('/api/v1/keys', { json: { name: 'e', role: 'editor' } })).json())
+        .key;
+      const created = await bare.call('/api/v1/use-cases', {
+        key,
+        json: { name: 'plain', purpose: 'english only', approach: { name: 'v1' } },
+      });
+      expect(created.status).toBe(201);
+      const run = (args: string[]) => {
+        const stdout = new PassThrough();
+        const stderr = new PassThrough();
+        let out = '';
+        let err = '';
+        stdout.on('data', (chunk) => (out += chunk));
+        stderr.on('data', (chunk) => (err += chunk));
+        const io: CliIO = { stdout, stderr, stdin: new PassThrough(), env: {} };
+        return runCli(['--url', bareServer.url, '--key', key, ...args], io).then((code) => ({
+          code,
+          out,
+          err,
+        }));
+      };
+      const file = path.join(dir, 'plain.pdf');
+      const english = await run(['gov', 'factsheet', 'plain', '--format', 'pdf', '--lang', 'en', '-o', file]);
+      expect(english.code, english.err).toBe(0);
+      expect(english.out).toContain('refused with font_unavailable');
+      expect(english.out).toContain('factsheets.font');
+      expect(english.out).not.toContain('Korean text is not shown');
+      const korean = await run(['gov', 'factsheet', 'plain', '--format', 'pdf', '--lang', 'ko', '-o', file]);
+      expect(korean.code).toBe(69);
+      expect(korean.err).toContain('error [font_unavailable]');
+      expect(korean.err).toContain('factsheets.font');
+    } finally {
+      await bareServer.close(0);
+      await bare.close();
+    }
   });
 });
 

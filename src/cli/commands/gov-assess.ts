@@ -4,7 +4,7 @@
  * (`--answers answers.yaml`, YAML or JSON: `question_id: option_id | [option_ids] | text`) or by
  * asking each question of the project's questionnaire in the terminal (in English or Korean,
  * `--lang ko`). Prints the tier, the EU AI Act category, the Korea high-impact determination and
- * the reasons. `keel gov questionnaire` prints the questionnaire in force, or replaces it
+ * the reasons and the required controls (each with its reason). `keel gov questionnaire` prints the questionnaire in force, or replaces it
  * (`--replace file.yaml`, admins).
  */
 import { readFile } from 'node:fs/promises';
@@ -134,6 +134,12 @@ function printAssessment(io: CliIO, assessment: AssessmentJson, language: Langua
   if (assessment.prohibited) out.write('  PROHIBITED: the use case is blocked.\n');
   out.write('Reasons:\n');
   for (const reason of assessment.scorecard.reasons) out.write(`  - ${reason.text[language]}\n`);
+  if (!assessment.required_controls.length) return;
+  out.write(language === 'ko' ? '필요한 통제:\n' : 'Required controls:\n');
+  for (const control of assessment.required_controls) {
+    out.write(`  - [${control.citation}] ${control.text[language]}\n`);
+    out.write(`      ${language === 'ko' ? '근거' : 'because'}: ${control.reason[language]}\n`);
+  }
 }
 
 export const assessCommand: CommandHandler = (context, args, options) =>

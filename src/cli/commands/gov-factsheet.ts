@@ -29,7 +29,7 @@ export const factsheetCommand: CommandHandler = (context, args, options) =>
     await writeFile(output, result.bytes);
     const note =
       result.hangul === false
-        ? ' (no font with Hangul was found on the server: Korean text is not shown; set KEEL_FACTSHEET_FONT)'
+        ? ' (in Helvetica: the server found no Hangul font, so a factsheet with Korean text is refused with font_unavailable; set factsheets.font in keel.yaml, or KEEL_FACTSHEET_FONT)'
         : '';
     if (context.global.json)
       printJson(context.io, { file: output, bytes: result.bytes.byteLength, format, hangul: result.hangul });

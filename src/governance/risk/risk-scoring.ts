@@ -19,6 +19,7 @@ import type {
 } from '../../api/governance-risk.js';
 import { euCategories, riskTiers } from '../../api/governance-risk.js';
 import type { Issue } from '../../core/errors.js';
+import { requiredControls } from './required-controls.js';
 
 export type ScoreResult = { ok: true; value: Scorecard } | { ok: false; issues: Issue[] };
 
@@ -45,8 +46,17 @@ function answerList(entries: ScorecardEntry[], language: 'en' | 'ko'): string {
     .join('; ');
 }
 
-/** Checks the answers against the questionnaire and scores them. */
-export function scoreAnswers(questionnaire: Questionnaire, answers: Answers): ScoreResult {
+export interface ScoreOptions {
+  /** Unanswered required questions are not issues (a preview of answers so far). */
+  partial?: boolean;
+}
+
+/** Checks the answers against the questionnaire and scores them, with the controls the result calls for. */
+export function scoreAnswers(
+  questionnaire: Questionnaire,
+  answers: Answers,
+  scoring: ScoreOptions = {},
+): ScoreResult {
   const issues: Issue[] = [];
   const known = new Set<string>();
   const entries: ScorecardEntry[] = [];
@@ -58,7 +68,7 @@ export function scoreAnswers(questionnaire: Questionnaire, answers: Answers): Sc
       const missing =
         answer === undefined || (typeof answer === 'string' ? answer.trim() === '' : answer.length === 0);
       if (missing) {
-        if (question.required)
+        if (question.required && !scoring.partial)
           issues.push({ code: 'required', path, message: 'This question needs an answer.' });
         continue;
       }
@@ -134,7 +144,8 @@ export function scoreAnswers(questionnaire: Questionnaire, answers: Answers): Sc
         message: 'Not a question of this questionnaire.',
       });
   if (issues.length) return { ok: false, issues };
-  return { ok: true, value: summarise(questionnaire, entries) };
+  const scorecard = summarise(questionnaire, entries);
+  return { ok: true, value: { ...scorecard, required_controls: requiredControls(questionnaire, scorecard) } };
 }
 
 function summarise(questionnaire: Questionnaire, entries: ScorecardEntry[]): Scorecard {

@@ -3,15 +3,22 @@
  * Risk assessments of use cases: answers scored against the project's questionnaire, stored
  * insert-only with the next version for the use case (the newest is in force and supersedes the
  * one before), audited. A prohibited result blocks the use case. `latest()` is what the lifecycle's
- * approval and deployment gates read.
+ * approval and deployment gates read. `preview()` scores answers so far without storing or auditing.
  */
-import type { Answers, AssessmentJson, Scorecard } from '../../api/governance-risk.js';
+import type {
+  Answers,
+  AssessmentJson,
+  AssessmentPreview,
+  RequiredControl,
+  Scorecard,
+} from '../../api/governance-risk.js';
 import type { AuditRecorder } from '../../audit/index.js';
 import { KeelError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import type { DatabaseV1 } from '../../spec/database.js';
 import type { RiskReader, RiskSummary } from '../lifecycle/risk-reader.js';
-import { QuestionnaireStore, type StoredQuestionnaire } from './questionnaire-store.js';
+import { builtinQuestionnaire, QuestionnaireStore, type StoredQuestionnaire } from './questionnaire-store.js';
+import { requiredControls } from './required-controls.js';
 import { scoreAnswers } from './risk-scoring.js';
 
 export interface RiskCaller {
@@ -72,6 +79,13 @@ function normalise(row: AssessmentRow): AssessmentRow {
   return { ...row, answers: parsed(row.answers), scorecard: parsed(row.scorecard) };
 }
 
+/** The stored controls; for an assessment stored before controls, the built-in questionnaire's (revision 0 only). */
+function controlsOf(row: AssessmentRow): RequiredControl[] {
+  if (row.scorecard.required_controls) return row.scorecard.required_controls;
+  if (row.questionnaire_revision !== 0) return [];
+  return requiredControls(builtinQuestionnaire().questionnaire, row.scorecard);
+}
+
 export function assessmentJson(row: AssessmentRow): AssessmentJson {
   return {
     id: row.id,
@@ -92,6 +106,7 @@ export function assessmentJson(row: AssessmentRow): AssessmentJson {
     korea_high_impact: row.korea_high_impact,
     prohibited: row.prohibited,
     scorecard: row.scorecard,
+    required_controls: controlsOf(row),
     note: row.note,
     created_by: row.created_by,
     completed_at: new Date(row.completed_at).toISOString(),
@@ -119,6 +134,50 @@ export class RiskService implements RiskReader {
   /** Replaces the project's questionnaire (validated, stored as the next revision, audited). */
   replaceQuestionnaire(caller: RiskCaller, input: unknown): Promise<StoredQuestionnaire> {
     return this.questionnaires.replace(caller, input);
+  }
+
+  /**
+   * What the answers so far would give: tier, category, reasons and controls. Unanswered questions
+   * are listed, not refused; a wrong answer is (as when saving). Nothing is stored or audited.
+   */
+  async preview(caller: RiskCaller, request: CreateAssessment): Promise<AssessmentPreview> {
+    const useCaseId = await this.#checkScope(caller.projectId, request.useCaseId, request.approachId);
+    const stored = await this.questionnaires.current(caller.projectId);
+    const result = scoreAnswers(stored.questionnaire, request.answers, { partial: true });
+    if (!result.ok)
+      throw new KeelError('invalid_request', 'The answers do not fit the questionnaire.', {
+        issues: result.issues,
+        data: { questionnaire: stored.questionnaire.id, version: stored.questionnaire.version },
+      });
+    const unanswered = stored.questionnaire.sections
+      .flatMap((section) => section.questions)
+      .filter((question) => question.required)
+      .filter((question) => {
+        const answer = request.answers[question.id];
+        return (
+          answer === undefined || (typeof answer === 'string' ? answer.trim() === '' : answer.length === 0)
+        );
+      })
+      .map((question) => question.id);
+    const scorecard = result.value;
+    return {
+      dry_run: true,
+      use_case_id: useCaseId,
+      approach_id: request.approachId ?? null,
+      questionnaire: {
+        id: stored.questionnaire.id,
+        version: stored.questionnaire.version,
+        revision: stored.revision,
+        digest: stored.digest,
+      },
+      unanswered,
+      tier: scorecard.tier,
+      eu_category: scorecard.eu_category,
+      korea_high_impact: scorecard.korea_high_impact,
+      prohibited: scorecard.prohibited,
+      scorecard,
+      required_controls: scorecard.required_controls ?? [],
+    };
   }
 
   /** Scores the answers and stores a completed assessment: the use case's next version. */

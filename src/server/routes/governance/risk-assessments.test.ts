@@ -167,6 +167,51 @@ describe('risk assessments over HTTP', () => {
     expect((await call('outsider', '/api/v1/risk-assessments')).body.assessments).toEqual([]);
   });
 
+  it('returns the required controls with their reasons, and previews answers with dry_run', async () => {
+    const id = await useCase('loan screening');
+    const before = await governanceActions();
+    const { interaction: _, ...partial } = benign;
+    const preview = await call('viewer', '/api/v1/risk-assessments?dry_run=true', {
+      json: { use_case_id: id, answers: { ...partial, domain: ['credit_scoring'] } },
+    });
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({
+      dry_run: true,
+      use_case_id: id,
+      tier: 'high',
+      eu_category: 'high',
+      korea_high_impact: true,
+      unanswered: ['interaction'],
+      questionnaire: { id: 'keel-risk', revision: 0 },
+    });
+    const controlIds = preview.body.required_controls.map((control: { id: string }) => control.id);
+    expect(controlIds).toEqual(
+      expect.arrayContaining(['eu.risk-management', 'kr.risk-plan', 'keel.two-approvers']),
+    );
+    expect(preview.body.required_controls[0].reason.en).toBe('EU AI Act: high-risk');
+    // Nothing stored, nothing audited.
+    expect((await call('viewer', `/api/v1/risk-assessments?use_case_id=${id}`)).body.assessments).toEqual([]);
+    expect(await governanceActions()).toEqual(before);
+    // A wrong answer is still refused, and scope still holds.
+    const wrong = await call('viewer', '/api/v1/risk-assessments?dry_run=true', {
+      json: { use_case_id: id, answers: { scale: 'lots' } },
+    });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.issues[0].path).toEqual(['answers', 'scale']);
+    const outsider = await call('outsider', '/api/v1/risk-assessments?dry_run=true', {
+      json: { use_case_id: id, answers: benign },
+    });
+    expect(outsider.status).toBe(404);
+    // Saved, the assessment carries the same controls.
+    const saved = await call('editor', '/api/v1/risk-assessments', {
+      json: { use_case_id: id, answers: { ...benign, domain: ['credit_scoring'] } },
+    });
+    expect(saved.status).toBe(201);
+    expect(saved.body.required_controls.map((control: { id: string }) => control.id)).toEqual(controlIds);
+    const read = await call('viewer', `/api/v1/risk-assessments/${saved.body.id}`);
+    expect(read.body.required_controls).toEqual(saved.body.required_controls);
+  });
+
   it('lets an admin replace the questionnaire: validated, versioned, audited, used from then on', async () => {
     const current = (await call('viewer', '/api/v1/risk-assessments/questionnaire')).body.questionnaire;
     const stricter = { ...current, version: '2026.1-acme', tiers: { limited: 1, high: 2 } };
@@ -191,6 +236,35 @@ describe('risk assessments over HTTP', () => {
       json: { use_case_id: id, answers: benign },
     });
     expect(res.body).toMatchObject({ tier: 'high', questionnaire: { version: '2026.1-acme', revision: 1 } });
+    // The controls come from the project's questionnaire: replace them, and its results list its own.
+    const own = await call('admin', '/api/v1/risk-assessments/questionnaire', {
+      method: 'PUT',
+      json: {
+        ...stricter,
+        controls: [
+          {
+            id: 'acme.board',
+            source: 'acme',
+            citation: 'Policy 7',
+            text: { en: 'Risk board sign-off.', ko: '위험 위원회 승인.' },
+            when: { tier: ['high'] },
+          },
+        ],
+      },
+    });
+    expect(own.body.revision).toBe(2);
+    const withOwn = await call('editor', '/api/v1/risk-assessments', {
+      json: { use_case_id: id, answers: benign },
+    });
+    expect(withOwn.body.required_controls).toEqual([
+      {
+        id: 'acme.board',
+        source: 'acme',
+        citation: 'Policy 7',
+        text: { en: 'Risk board sign-off.', ko: '위험 위원회 승인.' },
+        reason: { en: 'risk tier high', ko: '위험 등급 high' },
+      },
+    ]);
     expect(await governanceActions()).toContain('governance.risk_questionnaire.replace');
     // The other project still answers the built-in questionnaire.
     expect((await call('outsider', '/api/v1/risk-assessments/questionnaire')).body.revision).toBe(0);

@@ -2,11 +2,15 @@
  * @module server/routes/governance/risk-assessments
  * `/api/v1/risk-assessments`: the project's risk questionnaire (read by anyone in the project;
  * replaced by an admin — validated, versioned, audited) and risk assessments (completed by an
- * editor or a validator; immutable; a new one supersedes the one before).
+ * editor or a validator; immutable; a new one supersedes the one before). `?dry_run=true` scores the
+ * answers so far (unanswered questions allowed) and returns tier, category, reasons and required
+ * controls without storing or auditing anything; anyone in the project may preview.
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import {
   assessmentJsonSchema,
+  assessmentPreviewSchema,
+  createAssessmentQuerySchema,
   createAssessmentSchema,
   listAssessmentsQuerySchema,
   type QuestionnaireJson,
@@ -19,7 +23,7 @@ import type { StoredQuestionnaire } from '../../../governance/risk/questionnaire
 import { roleAllows } from '../../../platform/roles.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
 import { json } from '../../respond.js';
-import { created, govCaller, idParam, jsonBody, ok } from './shared.js';
+import { created, errors, govCaller, idParam, jsonBody, ok } from './shared.js';
 
 const tags = ['Governance'];
 
@@ -43,9 +47,18 @@ const routes = {
     method: 'post',
     path: '/api/v1/risk-assessments',
     tags,
-    summary: "Complete a risk assessment of a use case (scored against the project's questionnaire)",
-    request: jsonBody(createAssessmentSchema),
-    responses: created(assessmentJsonSchema, 'The completed assessment'),
+    summary:
+      "Complete a risk assessment of a use case (scored against the project's questionnaire); ?dry_run=true previews it",
+    request: { query: createAssessmentQuerySchema, ...jsonBody(createAssessmentSchema) },
+    responses: {
+      ...created(assessmentJsonSchema, 'The completed assessment'),
+      200: {
+        description:
+          'With dry_run=true: the result the answers so far would give (nothing stored or audited)',
+        content: { 'application/json': { schema: assessmentPreviewSchema } },
+      },
+      ...errors,
+    },
   }),
   list: createRoute({
     method: 'get',
@@ -92,18 +105,20 @@ export function registerRiskAssessmentRoutes(app: OpenAPIHono<KeelEnv>, services
 
   app.openapi(routes.create, async (c) => {
     const caller = govCaller(c, 'read');
+    const body = c.req.valid('json');
+    const request = {
+      useCaseId: body.use_case_id,
+      approachId: body.approach_id,
+      answers: body.answers,
+      note: body.note,
+    };
+    if (c.req.valid('query').dry_run === 'true') return json(await risk.preview(caller, request), 200);
     // Business owners (editors) fill in assessments; validators and risk officers too.
     if (!roleAllows(caller.role, 'write') && !roleAllows(caller.role, 'validate'))
       throw new KeelError('forbidden', `The ${caller.role} role cannot complete risk assessments.`, {
         issues: [{ code: 'role_not_allowed', path: [], message: 'needs an editor, validator or admin role' }],
       });
-    const body = c.req.valid('json');
-    const assessment = await risk.assess(caller, {
-      useCaseId: body.use_case_id,
-      approachId: body.approach_id,
-      answers: body.answers,
-      note: body.note,
-    });
+    const assessment = await risk.assess(caller, request);
     return json(assessmentJson(assessment), 201);
   });
 
