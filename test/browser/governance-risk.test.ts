@@ -2,7 +2,7 @@
  * The risk questionnaire on the Governance page in Chromium against a real `keel serve`: answer
  * the questionnaire for an inventory entry (a refused save marks the unanswered questions), see
  * the computed tier, EU AI Act category, Korea high-impact determination and the required
- * controls, save, revise into a second version, and read both in the entry's assessment history
+ * controls (previewed live, then saved), save, revise into a second version, and read both in the entry's assessment history
  * — in English and Korean.
  */
 import type { Locator, Page } from 'playwright-core';
@@ -73,6 +73,17 @@ describe.runIf(chromiumAvailable)('Governance risk questionnaire', () => {
     await choose(form, 'reversibility', 'Yes, with effort or an appeal');
     await choose(form, 'data_categories', 'Personal data (names, contacts, account data)');
     await choose(form, 'interaction', 'Only trained staff see outputs, inside a tool');
+    // The preview follows the answers before anything is saved, with the server's controls and reasons.
+    const preview = form.locator('.risk-preview');
+    await preview.getByRole('heading', { name: 'Preview of these answers (not saved)' }).waitFor();
+    await expect.poll(() => preview.getAttribute('data-tier')).toBe('high');
+    const previewControls = preview.getByRole('list', { name: 'Required controls' });
+    await previewControls.locator('[data-control="kr.risk-plan"]').waitFor();
+    await previewControls
+      .locator('[data-control="eu.oversight"]')
+      .getByText('because: EU AI Act: high-risk')
+      .waitFor();
+    expect((await keel.admin.risk.list({ use_case_id: useCaseId })).assessments).toEqual([]);
     await form.getByLabel('Note (optional)').fill('first review');
     await form.getByRole('button', { name: 'Save assessment' }).click();
 
@@ -124,6 +135,8 @@ describe.runIf(chromiumAvailable)('Governance risk questionnaire', () => {
     ).toBe(false);
     await choose(form, 'impact_severity', 'Inconvenience or lost time');
     await choose(form, 'interaction', 'People converse with it directly (chatbot, voice assistant)');
+    await expect.poll(() => preview.getAttribute('data-tier')).toBe('limited');
+    await previewControls.locator('[data-control="eu.art50.1"]').waitFor();
     expect(
       await question(form, 'interaction')
         .getByLabel('Only trained staff see outputs, inside a tool')

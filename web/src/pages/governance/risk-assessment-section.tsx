@@ -2,12 +2,14 @@
  * The risk questionnaire of one use case: the project's questionnaire (or Keel's built-in one) in
  * the console's language, prefilled with the answers in force; saving sends it to
  * `POST /api/v1/risk-assessments`, which computes the tier, the EU AI Act category and Korea's
- * high-impact determination. The result shows with the controls it calls for, and every saved
- * version stays in the use case's assessment history. Saving needs an editor, validator or admin.
+ * high-impact determination. The result shows with the controls the server says it calls for, and
+ * every saved version stays in the use case's assessment history. While answers change, the form
+ * previews the result (`?dry_run=true`, debounced; nothing stored). Saving needs an editor,
+ * validator or admin.
  */
-import type { AssessmentJson, Questionnaire } from '@keel/api/governance-risk';
+import type { AssessmentJson, AssessmentPreview, Questionnaire } from '@keel/api/governance-risk';
 import { KeelApiError } from '@keel/sdk';
-import { type FormEvent, useEffect, useId, useState } from 'react';
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { ErrorNotice } from '../../components/error-notice';
 import { Loading } from '../../components/loading';
 import { useI18n } from '../../i18n/i18n-context';
@@ -18,6 +20,9 @@ import { type AnswerValue, RiskQuestionField } from './risk-question-field';
 import { RiskResult } from './risk-result';
 
 type Answers = Record<string, AnswerValue>;
+
+/** How long answers rest before the preview is asked for. */
+const PREVIEW_DELAY_MS = 350;
 
 /** The server's per-answer messages (`issues[].path` is `["answers", questionId]`). */
 function answerProblems(error: unknown): Record<string, string> {
@@ -108,13 +113,37 @@ export function RiskAssessmentSection({
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<ShownError | null>(null);
   const [problems, setProblems] = useState<Record<string, string>>({});
+  const [preview, setPreview] = useState<AssessmentPreview | null>(null);
+  const [edited, setEdited] = useState(false);
+  const previewSeq = useRef(0);
   const mayAssess = can('write') || can('validate');
   // Start from the answers in force, once per use case (a revision changes what is already there).
   // biome-ignore lint/correctness/useExhaustiveDependencies: prefill when the in-force version changes.
   useEffect(() => {
     setAnswers(latest ? { ...latest.answers } : {});
     setShown(null);
+    setEdited(false);
+    setPreview(null);
   }, [useCaseId, latest?.id]);
+
+  // Preview what the answers so far give, once they rest; a newer request wins over an older one.
+  useEffect(() => {
+    if (!edited || !mayAssess) return;
+    const seq = ++previewSeq.current;
+    const timer = setTimeout(() => {
+      client.risk.preview({ use_case_id: useCaseId, answers: answers as AssessmentJson['answers'] }).then(
+        (result) => {
+          if (seq === previewSeq.current) setPreview(result);
+        },
+        (cause) => {
+          if (seq !== previewSeq.current) return;
+          setPreview(null);
+          setProblems((current) => ({ ...current, ...answerProblems(cause) }));
+        },
+      );
+    }, PREVIEW_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [answers, edited, mayAssess, client, useCaseId]);
 
   const form = ('value' in questionnaire ? questionnaire.value : undefined)?.questionnaire as
     | Questionnaire
@@ -133,6 +162,9 @@ export function RiskAssessmentSection({
       });
       setNote('');
       setShown(saved.id);
+      previewSeq.current++;
+      setPreview(null);
+      setEdited(false);
       history.reload();
       onChanged();
     } catch (cause) {
@@ -179,7 +211,10 @@ export function RiskAssessmentSection({
                     language={language}
                     problem={problems[question.id] ?? null}
                     disabled={!mayAssess || saving}
-                    onChange={(value) => setAnswers((current) => ({ ...current, [question.id]: value }))}
+                    onChange={(value) => {
+                      setEdited(true);
+                      setAnswers((current) => ({ ...current, [question.id]: value }));
+                    }}
                   />
                 ))}
               </fieldset>
@@ -193,6 +228,18 @@ export function RiskAssessmentSection({
                 disabled={!mayAssess || saving}
                 onChange={(event) => setNote(event.target.value)}
               />
+            </div>
+            <div aria-live="polite">
+              {preview ? (
+                <>
+                  <RiskResult assessment={preview} preview />
+                  {preview.unanswered.length ? (
+                    <p className="hint">
+                      {t('gov.risk.previewUnanswered', { count: preview.unanswered.length })}
+                    </p>
+                  ) : null}
+                </>
+              ) : null}
             </div>
             {error ? <ErrorNotice error={error} title={t('gov.risk.saveFailed')} /> : null}
             {mayAssess ? (

@@ -1,19 +1,35 @@
 /**
- * A risk assessment's result: the tier, the EU AI Act category and Korea's high-impact
- * determination, the reasons the server gave, the controls that follow, and the scorecard (every
- * answer with what it contributed and the articles it cites).
+ * A risk assessment's result, saved or previewed: the tier, the EU AI Act category and Korea's
+ * high-impact determination, the reasons and the required controls the server gave (each control
+ * with its reason; the questionnaire defines them), and the scorecard (every answer with what it
+ * contributed and the articles it cites).
  */
 import type { AssessmentJson } from '@keel/api/governance-risk';
 import { useI18n } from '../../i18n/i18n-context';
-import { requiredControls } from './risk-controls';
 
-export function RiskResult({ assessment }: { assessment: AssessmentJson }) {
+export type RiskResultView = Pick<
+  AssessmentJson,
+  'tier' | 'eu_category' | 'korea_high_impact' | 'prohibited' | 'scorecard' | 'required_controls'
+> & { version?: number; note?: string | null };
+
+export function RiskResult({
+  assessment,
+  preview = false,
+}: {
+  assessment: RiskResultView;
+  preview?: boolean;
+}) {
   const { t, format, language } = useI18n();
-  const controls = requiredControls(assessment);
-  const sources = { eu: t('gov.risk.sourceEu'), korea: t('gov.risk.sourceKorea'), keel: 'Keel' } as const;
+  const sources: Record<string, string> = {
+    eu: t('gov.risk.sourceEu'),
+    korea: t('gov.risk.sourceKorea'),
+    keel: 'Keel',
+  };
   return (
-    <div className="card risk-result" data-tier={assessment.tier}>
-      <h3>{t('gov.risk.resultOf', { version: assessment.version })}</h3>
+    <div className={`card ${preview ? 'risk-preview' : 'risk-result'}`} data-tier={assessment.tier}>
+      <h3>
+        {preview ? t('gov.risk.preview') : t('gov.risk.resultOf', { version: assessment.version ?? 0 })}
+      </h3>
       <dl className="risk-summary">
         <div>
           <dt>{t('gov.riskTier')}</dt>
@@ -55,12 +71,16 @@ export function RiskResult({ assessment }: { assessment: AssessmentJson }) {
       </ul>
       <h4>{t('gov.risk.controls')}</h4>
       <ul className="risk-controls" aria-label={t('gov.risk.controls')}>
-        {controls.map((control) => (
+        {assessment.required_controls.map((control) => (
           <li key={control.id} data-control={control.id}>
             <span className="notice-meta">
-              {sources[control.source]} {control.source === 'keel' ? '' : control.citation}
+              {sources[control.source] ?? control.source}{' '}
+              {control.citation === 'Keel' && control.source === 'keel' ? '' : control.citation}
             </span>{' '}
             {control.text[language]}
+            <span className="risk-control-reason hint">
+              {t('gov.risk.because', { reason: control.reason[language] })}
+            </span>
           </li>
         ))}
       </ul>
