@@ -93,6 +93,7 @@ describe.runIf(chromiumAvailable)('console shell', () => {
       '프롬프트 랩',
       '모델',
       '컬렉션',
+      '데이터',
       '사용량',
       '평가',
       '튜닝',

@@ -17,6 +17,9 @@ const ModelsPage = lazy(() =>
 const CollectionsPage = lazy(() =>
   import('./pages/collections/collections-page').then((module) => ({ default: module.CollectionsPage })),
 );
+const DataPage = lazy(() =>
+  import('./pages/data/data-page').then((module) => ({ default: module.DataPage })),
+);
 const UsagePage = lazy(() =>
   import('./pages/usage/usage-page').then((module) => ({ default: module.UsagePage })),
 );
@@ -43,6 +46,7 @@ function Page({ path }: { path: string }) {
   if (path === '/prompt-lab') return <PromptLabPage />;
   if (path === '/models') return <ModelsPage />;
   if (path === '/usage') return <UsagePage />;
+  if (path === '/data') return <DataPage />;
   if (path === '/collections') return <CollectionsPage />;
   if (path === '/evaluations') return <EvaluationsPage />;
   if (path === '/tuning') return <TuningPage />;

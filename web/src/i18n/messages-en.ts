@@ -1,8 +1,10 @@
 /** English messages: the source of every message key (Korean must translate each one). */
 import { tuningEn } from '../pages/tuning/tuning-messages';
+import { dataEn } from './data-en';
 import { deploymentsEn } from './deployments-en';
 
 export const en = {
+  ...dataEn,
   ...deploymentsEn,
   ...tuningEn,
   'common.add': 'Add',

@@ -1,9 +1,11 @@
 /** 한국어 메시지: messages-en.ts의 모든 키를 번역합니다(빠진 키는 타입 오류). */
 import { tuningKo } from '../pages/tuning/tuning-messages';
+import { dataKo } from './data-ko';
 import { deploymentsKo } from './deployments-ko';
 import type { MessageKey } from './messages-en';
 
 export const ko: Record<MessageKey, string> = {
+  ...dataKo,
   ...deploymentsKo,
   ...tuningKo,
   'common.add': '추가',

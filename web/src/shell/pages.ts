@@ -3,6 +3,7 @@ export const pages = [
   { path: '/prompt-lab', label: 'nav.promptLab' },
   { path: '/models', label: 'nav.models' },
   { path: '/collections', label: 'nav.collections' },
+  { path: '/data', label: 'nav.data' },
   { path: '/usage', label: 'nav.usage' },
   { path: '/evaluations', label: 'nav.evaluations' },
   { path: '/tuning', label: 'nav.tuning' },

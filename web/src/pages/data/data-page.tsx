@@ -1,0 +1,49 @@
+/**
+ * Data: the project's catalog (tables, columns, descriptions, tags, how each column is masked for
+ * the signed-in role), a read-only SQL editor with paged results and exports, a natural-language
+ * question box that shows the generated SQL and every step, and the masking policies.
+ */
+import { useState } from 'react';
+import { ErrorNotice } from '../../components/error-notice';
+import { Loading } from '../../components/loading';
+import { useI18n } from '../../i18n/i18n-context';
+import { useLoad } from '../../lib/use-load';
+import { useSession } from '../../session/session-context';
+import { AskBox } from './ask-box';
+import { CatalogPanel } from './catalog-panel';
+import { MaskingEditor } from './masking-editor';
+import { SqlEditor } from './sql-editor';
+import './data.css';
+
+export function DataPage() {
+  const { t } = useI18n();
+  const { client, projectId } = useSession();
+  const sources = useLoad(() => client.data.sources(), [client, projectId]);
+  const [sql, setSql] = useState('');
+  // Bumped when a tag or policy changes, so the open table and the last result show the new masks.
+  const [revision, setRevision] = useState(0);
+  const changed = () => setRevision((value) => value + 1);
+  const list = sources.status === 'failed' ? undefined : sources.value;
+
+  return (
+    <section className="page data-page" aria-labelledby="data-title">
+      <h1 id="data-title">{t('data.title')}</h1>
+      <p>{t('data.intro')}</p>
+      {sources.status === 'failed' ? (
+        <ErrorNotice error={sources.error} title={t('data.loadFailed')} />
+      ) : null}
+      {sources.status === 'loading' && !list ? <Loading /> : null}
+      {list ? (
+        <CatalogPanel
+          sources={list}
+          revision={revision}
+          onChanged={changed}
+          onQuery={(table) => setSql(`SELECT * FROM "${table.replaceAll('"', '""')}"`)}
+        />
+      ) : null}
+      <SqlEditor sql={sql} onSqlChange={setSql} revision={revision} />
+      <AskBox />
+      <MaskingEditor tables={list?.map((source) => source.name) ?? []} onChanged={changed} />
+    </section>
+  );
+}
