@@ -1,7 +1,7 @@
 /**
  * The Data page in Chromium against a real `keel serve`: a CSV source added through the API shows
  * in the catalog; a SQL query returns paged rows and exports CSV; a tag and a masking policy set on
- * the page mask the values in the next result; the ask box shows its validation error; and the
+ * the page mask the values in the next result; the ask box shows its validation error and
  * page reads in Korean.
  */
 import { readFile } from 'node:fs/promises';
@@ -98,7 +98,7 @@ describe.runIf(chromiumAvailable)('Data page', () => {
     expect(tagged.columns.find((c) => c.name === 'email')).toMatchObject({ tags: ['pii'], masked: 'redact' });
   });
 
-  it('shows the ask box’s validation error', async () => {
+  it('shows the ask box’s validation error, then every step of an answer', async () => {
     await page.goto(`${keel.url}/data`);
     const ask = page.getByRole('form', { name: 'Ask a question' });
     await ask.getByLabel('Model that writes the SQL').waitFor();
@@ -106,6 +106,16 @@ describe.runIf(chromiumAvailable)('Data page', () => {
     const alert = page.getByRole('alert').filter({ hasText: 'The question could not be answered' });
     await alert.waitFor();
     expect(await alert.textContent()).toContain('invalid_request');
+
+    // The tiny local model writes nonsense SQL: whatever it writes, each step is shown.
+    await ask.getByLabel(/Question/).fill('How many people are there?');
+    await ask.getByLabel('Model that writes the SQL').selectOption('llamacpp:tiny');
+    await ask.getByRole('button', { name: 'Ask' }).click();
+    const steps = page.locator('ol.data-steps');
+    await steps.waitFor({ timeout: 60_000 });
+    const shown = await steps.locator('li > strong').allTextContents();
+    expect(shown.slice(0, 2)).toEqual(['Choose tables', 'Write SQL']);
+    expect(await steps.locator('li').first().textContent()).toContain('people');
   });
 
   it('reads in Korean', async () => {
