@@ -2,7 +2,7 @@
  * The Data page in Chromium against a real `keel serve`: a CSV source added through the API shows
  * in the catalog; a SQL query returns paged rows and exports CSV; a tag and a masking policy set on
  * the page mask the values in the next result; the ask box shows its validation error and
- * page reads in Korean.
+ * every step of an answer from the tiny local model; and the page reads in Korean.
  */
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
