@@ -197,6 +197,18 @@ export function buildFactsheet(facts: Facts, now = new Date()): Factsheet {
         label: `reason: ${reason.about}`,
         fields: { en: reason.text.en, ko: reason.text.ko },
       });
+    for (const control of latest.scorecard.required_controls ?? [])
+      items.risk.push({
+        label: `control: ${control.id}`,
+        fields: {
+          source: control.source,
+          citation: control.citation,
+          en: control.text.en,
+          ko: control.text.ko,
+          because_en: control.reason.en,
+          because_ko: control.reason.ko,
+        },
+      });
     for (const entry of latest.scorecard.entries)
       items.risk.push({
         label: `answer: ${entry.question_id}`,

@@ -135,6 +135,9 @@ describe('factsheets', () => {
       tier: 'limited',
       korea_high_impact: false,
     });
+    // The controls the assessment calls for are facts of the sheet, with their reasons.
+    const validation = section(sheet, 'risk').items.find((item) => item.label === 'control: keel.validation');
+    expect(validation?.fields).toMatchObject({ source: 'keel', because_en: 'risk tier limited' });
     expect(section(sheet, 'approvals').items[0]!.fields).toMatchObject({
       decision: 'go',
       reasons: 'meets thresholds',
