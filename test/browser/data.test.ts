@@ -91,6 +91,8 @@ describe.runIf(chromiumAvailable)('Data page', () => {
     const emailRow = columns.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'email' }) });
     await expect.poll(() => emailRow.textContent()).toContain('Redact');
     await page.getByText('Masked columns applied in: people').waitFor();
+    // The unmasked export's link went with the result it came from.
+    expect(await page.getByRole('link', { name: 'Download result.csv' }).count()).toBe(0);
     await result.getByRole('cell', { name: '[REDACTED]' }).first().waitFor();
     expect(await result.textContent()).not.toContain('@example.com');
     expect(await result.textContent()).toContain('Person 1');

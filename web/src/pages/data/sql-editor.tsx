@@ -45,6 +45,8 @@ export function SqlEditor({
     try {
       setResult(await client.data.query(request(text), current.signal));
       setRan(text);
+      // An earlier export belongs to an earlier result (perhaps before a mask changed): drop it.
+      setDownload(null);
     } catch (cause) {
       if (!isAbort(cause)) {
         setResult(null);
