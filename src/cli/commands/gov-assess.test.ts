@@ -66,6 +66,12 @@ describe('keel gov assess', () => {
         'interaction: [not_exposed]',
       ].join('\n'),
     );
+    // A dry run scores the answers and stores nothing (the next test's save is version 2, not 3).
+    const preview = await keelCli(['gov', 'assess', 'loan helper', '--answers', file, '--dry-run']);
+    expect(preview.code, preview.err).toBe(0);
+    expect(preview.out).toContain('(not saved)');
+    expect(preview.out).toContain('tier:               high');
+    expect(preview.out).toContain('Required controls:');
     const result = await keelCli(['gov', 'assess', 'loan helper', '--answers', file, '--lang', 'ko']);
     expect(result.code, result.err).toBe(0);
     expect(result.out).toContain('tier:               high');

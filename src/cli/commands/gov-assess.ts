@@ -124,9 +124,24 @@ export async function askAnswers(
   return answers;
 }
 
-function printAssessment(io: CliIO, assessment: AssessmentJson, language: Language): void {
+function printAssessment(
+  io: CliIO,
+  assessment: Pick<
+    AssessmentJson,
+    | 'use_case_id'
+    | 'tier'
+    | 'eu_category'
+    | 'korea_high_impact'
+    | 'scorecard'
+    | 'prohibited'
+    | 'required_controls'
+  > &
+    Partial<Pick<AssessmentJson, 'id' | 'version'>>,
+  language: Language,
+  heading = `Assessment ${assessment.id} (version ${assessment.version} of ${assessment.use_case_id})`,
+): void {
   const out = io.stdout;
-  out.write(`Assessment ${assessment.id} (version ${assessment.version} of ${assessment.use_case_id})\n`);
+  out.write(`${heading}\n`);
   out.write(`  tier:               ${assessment.tier}\n`);
   out.write(`  EU AI Act:          ${assessment.eu_category}\n`);
   out.write(`  Korea high-impact:  ${assessment.korea_high_impact ? 'yes' : 'no'}\n`);
@@ -151,12 +166,30 @@ export const assessCommand: CommandHandler = (context, args, options) =>
       const { questionnaire } = await client.risk.questionnaire();
       answers = await askAnswers(context.io, questionnaire as Questionnaire, language);
     }
-    const assessment = await client.risk.assess({
+    const input = {
       use_case_id: args[0]!,
       answers,
       ...(options.approach ? { approach_id: String(options.approach) } : {}),
       ...(options.note ? { note: String(options.note) } : {}),
-    });
+    };
+    if (options.dryRun) {
+      // A preview: scored like a save, but nothing is stored or audited.
+      const preview = await client.risk.preview(input);
+      if (context.global.json) printJson(context.io, preview);
+      else {
+        const heading =
+          language === 'ko'
+            ? `${preview.use_case_id} 평가 미리보기 (저장하지 않음)`
+            : `Preview of an assessment of ${preview.use_case_id} (not saved)`;
+        printAssessment(context.io, preview, language, heading);
+        if (preview.unanswered.length)
+          context.io.stdout.write(
+            `${language === 'ko' ? '답하지 않은 질문' : 'Unanswered'}: ${preview.unanswered.join(', ')}\n`,
+          );
+      }
+      return 0;
+    }
+    const assessment = await client.risk.assess(input);
     if (context.global.json) printJson(context.io, assessment);
     else printAssessment(context.io, assessment, language);
     return 0;

@@ -150,6 +150,10 @@ export const govCommands: CommandSpec[] = [
       { flags: '--approach <id>', description: 'the approach the assessment is about' },
       { flags: '--note <text>', description: 'a note kept with the assessment' },
       {
+        flags: '--dry-run',
+        description: 'show the tier, reasons and required controls without saving anything',
+      },
+      {
         flags: '--lang <language>',
         description: 'language of the questions and reasons',
         choices: ['en', 'ko'],
