@@ -69,6 +69,9 @@ describe('keel rag', () => {
     );
     expect(result.code).toBe(0);
     expect(result.out).toMatch(/RANK/);
+    // Each configuration's evaluation run is named, for `keel eval compare`.
+    expect(result.out).toMatch(/RUN/);
+    expect(result.out).toMatch(/\bevr_\w+/);
     expect(result.out.trim().split('\n').length).toBeGreaterThanOrEqual(5);
     expect(result.err).toMatch(/Saved the best configuration as version 2/);
   });

@@ -234,6 +234,8 @@ export const experimentCommand: CommandHandler = async (context, args, options) 
           rank: result.rank,
           ...Object.fromEntries(Object.entries(result.config).map(([k, v]) => [k, String(v).slice(0, 24)])),
           ...Object.fromEntries(Object.entries(result.metrics).map(([k, v]) => [k, v.toFixed(3)])),
+          // Each configuration is an evaluation run: `keel eval compare <run> <run>` compares two.
+          run: result.run_id ?? '',
         })),
       );
     if (options.apply && done.best) {
