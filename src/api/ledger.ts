@@ -44,8 +44,8 @@ export type LimitJson = z.infer<typeof limitJsonSchema>;
 
 export const limitUsageJsonSchema = limitJsonSchema.extend({
   window_start: z.string().nullable().describe('Start of the current window (null: a lifetime budget)'),
-  used: z.number(),
-  reserved: z.number().describe('Held by calls in flight'),
+  used: z.number().describe('Settled usage (written in batches: may lag by about 100 ms)'),
+  reserved: z.number().describe("Held by calls in flight and by replicas' unused leases"),
   remaining: z.number(),
 });
 export type LimitUsageJson = z.infer<typeof limitUsageJsonSchema>;
