@@ -52,6 +52,8 @@ describe('/api/v1/models', () => {
     expect(overview.providers).toEqual([
       expect.objectContaining({ name: 'echo', type: 'echo', reachable: true }),
       expect.objectContaining({ name: 'llamacpp', type: 'llamacpp', reachable: true }),
+      // Trained task heads (tuning), served as `head:<name>`.
+      expect.objectContaining({ name: 'head', type: 'head', reachable: true }),
     ]);
   });
 
