@@ -72,7 +72,7 @@ describe.runIf(chromiumAvailable)('Evaluations page charts', () => {
     await page.goto(`${keel.url}/evaluations`);
     await page.getByRole('heading', { name: 'Evaluations', level: 1 }).waitFor();
     const trends = page.getByRole('region', { name: 'Metric trends' });
-    await expect(trends.getByLabel('Dataset to chart').inputValue()).resolves.toBeTruthy();
+    await expect.poll(() => trends.getByLabel('Dataset to chart').inputValue()).not.toBe('');
     const target = trends.getByLabel('Evaluated target');
     await expect.poll(() => target.inputValue()).toBe('model · llamacpp:tiny');
     await expect
