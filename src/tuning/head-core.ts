@@ -274,3 +274,22 @@ export function prediction(
     .sort((a, b) => b.probability - a.probability);
   return { label: labels[decide(labels, operatingPoint, p)] as string, scores };
 }
+
+/** What every stored head decides with: its labels, calibration and operating point. */
+export interface HeadDecision {
+  labels: string[];
+  calibration: Calibration;
+  operatingPoint: OperatingPoint | null;
+}
+
+/** The calibrated prediction of a head for one example's logits. */
+export function calibratedPrediction(head: HeadDecision, logits: ArrayLike<number>): HeadPrediction {
+  return prediction(head.labels, head.operatingPoint, probabilities(logits, head.calibration));
+}
+
+/** The weighted cross-entropy gradient at the logits (softmax minus the one-hot target), in place. */
+export function outputGradient(logits: Float64Array, y: number, weight: number): Float64Array {
+  const p = softmax(logits);
+  for (let c = 0; c < logits.length; c++) logits[c] = weight * ((p[c] as number) - (c === y ? 1 : 0));
+  return logits;
+}

@@ -83,6 +83,47 @@ export interface TrainedHead<Snapshot> {
   validationCount: number;
 }
 
+/** What a trainer returns: the model, its curve and its validation report. */
+export interface HeadTrainingResult<Model> {
+  model: Model;
+  curve: EpochRecord[];
+  bestEpoch: number;
+  validation: ClassificationReport;
+  trainCount: number;
+  validationCount: number;
+  hyperParameters: Record<string, unknown> & Required<HeadTrainingOptions>;
+}
+
+/**
+ * Wraps a trained network as a head of `kind`: its parameters and `own` fields beside the fields
+ * every head stores (labels, features, calibration, operating point), and the training report.
+ */
+export function headTrainingResult<Kind extends string, Snapshot extends object, Own extends object, HP>(
+  kind: Kind,
+  trained: TrainedHead<Snapshot>,
+  features: FeatureSpec,
+  hyperParameters: HP & Required<HeadTrainingOptions>,
+  own: Own,
+) {
+  return {
+    model: {
+      kind,
+      labels: trained.labels,
+      features,
+      ...own,
+      ...trained.parameters,
+      calibration: trained.calibration,
+      operatingPoint: trained.operatingPoint,
+    },
+    curve: trained.curve,
+    bestEpoch: trained.bestEpoch,
+    validation: trained.validation,
+    trainCount: trained.trainCount,
+    validationCount: trained.validationCount,
+    hyperParameters,
+  };
+}
+
 export const TRAINING_DEFAULTS: Required<HeadTrainingOptions> = {
   seed: 42,
   validationFraction: 0.2,
@@ -126,11 +167,29 @@ export async function trainHead<Snapshot>(
   } else {
     ({ train, validation } = stratifiedSplit(await encode(examples), labels, hp.validationFraction, random));
   }
+  return trainEncoded(labels, train, validation, features.dimensions, hp, extra, random, makeNetwork);
+}
+
+/**
+ * The loop on encoded examples (a token tagger encodes and splits its own: one token is one
+ * example, and sentences, not tokens, are split).
+ */
+export async function trainEncoded<Snapshot>(
+  labels: string[],
+  train: Encoded[],
+  validation: Encoded[],
+  dimensions: number,
+  hp: Required<HeadTrainingOptions>,
+  extra: Pick<TrainExtra, 'onEpoch' | 'signal'>,
+  random: () => number,
+  makeNetwork: (k: number, dimensions: number, random: () => number) => HeadNetwork<Snapshot>,
+): Promise<TrainedHead<Snapshot>> {
+  const index = new Map(labels.map((l, i) => [l, i]));
   const k = labels.length;
   const weights = classWeights(train, k, hp.classWeights);
   const ones = labels.map(() => 1);
   const plain: Calibration = { method: 'temperature', temperature: 1 };
-  const network = makeNetwork(k, features.dimensions, random);
+  const network = makeNetwork(k, dimensions, random);
   const validationLoss = () =>
     meanLoss(
       validation.map(({ x }) => network.logits(x)),

@@ -6,24 +6,25 @@
 import { featurise, type SparseVector } from './char-ngram-features.js';
 import {
   type Calibration,
+  calibratedPrediction,
   type HeadPrediction,
   type LabelledText,
   type OperatingPoint,
-  prediction,
-  probabilities,
+  outputGradient,
 } from './head-core.js';
 import type { FeatureSpec } from './head-features.js';
 import {
-  type EpochRecord,
   type HeadNetwork,
   type HeadTrainingOptions,
+  type HeadTrainingResult,
+  headTrainingResult,
   TRAINING_DEFAULTS,
   type TrainExtra,
   trainHead,
 } from './head-trainer.js';
 
 export type { HeadPrediction, LabelledText } from './head-core.js';
-export type { EpochRecord, HeadTrainingOptions } from './head-trainer.js';
+export type { EpochRecord, HeadTrainingOptions, HeadTrainingResult } from './head-trainer.js';
 
 export interface LogisticHeadModel {
   kind: 'logistic';
@@ -34,16 +35,6 @@ export interface LogisticHeadModel {
   bias: Float32Array;
   calibration: Calibration;
   operatingPoint: OperatingPoint | null;
-}
-
-export interface HeadTrainingResult<Model> {
-  model: Model;
-  curve: EpochRecord[];
-  bestEpoch: number;
-  validation: import('./classification-metrics.js').ClassificationReport;
-  trainCount: number;
-  validationCount: number;
-  hyperParameters: Record<string, unknown> & Required<HeadTrainingOptions>;
 }
 
 /** Scores (logits) of one example. */
@@ -72,16 +63,9 @@ function logisticNetwork(
   return {
     logits: (x) => logisticLogits(params, x),
     step(x, y, w, lr, l2) {
-      const scores = logisticLogits(params, x);
-      let max = -Infinity;
-      for (const s of scores) max = Math.max(max, s);
-      let sum = 0;
+      const gradient = outputGradient(logisticLogits(params, x), y, w);
       for (let c = 0; c < k; c++) {
-        scores[c] = Math.exp((scores[c] as number) - max);
-        sum += scores[c] as number;
-      }
-      for (let c = 0; c < k; c++) {
-        const g = w * ((scores[c] as number) / sum - (c === y ? 1 : 0));
+        const g = gradient[c] as number;
         params.bias[c] = (params.bias[c] as number) - lr * g;
         for (let i = 0; i < x.indices.length; i++) {
           const at = (x.indices[i] as number) * k + c;
@@ -108,32 +92,12 @@ export async function trainLogisticHead(
   const trained = await trainHead(examples, features, hp, extra, (k, dimensions) =>
     logisticNetwork(k, dimensions),
   );
-  return {
-    model: {
-      kind: 'logistic',
-      labels: trained.labels,
-      features,
-      weights: trained.parameters.weights,
-      bias: trained.parameters.bias,
-      calibration: trained.calibration,
-      operatingPoint: trained.operatingPoint,
-    },
-    curve: trained.curve,
-    bestEpoch: trained.bestEpoch,
-    validation: trained.validation,
-    trainCount: trained.trainCount,
-    validationCount: trained.validationCount,
-    hyperParameters: hp,
-  };
+  return headTrainingResult('logistic', trained, features, hp, {});
 }
 
 /** Calibrated class probabilities of one encoded text, best first. */
 export function classifyLogisticVector(model: LogisticHeadModel, x: SparseVector): HeadPrediction {
-  return prediction(
-    model.labels,
-    model.operatingPoint,
-    probabilities(logisticLogits(model, x), model.calibration),
-  );
+  return calibratedPrediction(model, logisticLogits(model, x));
 }
 
 /** Calibrated class probabilities of one text (character n-gram heads), best first. */

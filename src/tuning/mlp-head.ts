@@ -9,21 +9,22 @@
 import { featurise, type SparseVector } from './char-ngram-features.js';
 import {
   type Calibration,
+  calibratedPrediction,
   type HeadPrediction,
   type LabelledText,
   type OperatingPoint,
-  prediction,
-  probabilities,
+  outputGradient,
 } from './head-core.js';
 import type { FeatureSpec } from './head-features.js';
 import {
   type HeadNetwork,
   type HeadTrainingOptions,
+  type HeadTrainingResult,
+  headTrainingResult,
   TRAINING_DEFAULTS,
   type TrainExtra,
   trainHead,
 } from './head-trainer.js';
-import type { HeadTrainingResult } from './logistic-head.js';
 
 export interface MlpTrainingOptions extends HeadTrainingOptions {
   /** Hidden units. Default 32. */
@@ -100,15 +101,7 @@ function mlpNetwork(
     logits: (x) => output(p, h, k, hidden(p, h, x)),
     step(x, y, w, lr, l2) {
       const a = hidden(p, h, x);
-      const scores = output(p, h, k, a);
-      let max = -Infinity;
-      for (const s of scores) max = Math.max(max, s);
-      let sum = 0;
-      for (let c = 0; c < k; c++) {
-        scores[c] = Math.exp((scores[c] as number) - max);
-        sum += scores[c] as number;
-      }
-      for (let c = 0; c < k; c++) scores[c] = w * ((scores[c] as number) / sum - (c === y ? 1 : 0));
+      const scores = outputGradient(output(p, h, k, a), y, w);
       // Back through the output layer (gradients to the hidden units first, with the old weights).
       gradHidden.fill(0);
       for (let j = 0; j < h; j++) {
@@ -153,31 +146,11 @@ export async function trainMlpHead(
   const trained = await trainHead(examples, features, hp, extra, (k, dimensions, random) =>
     mlpNetwork(k, dimensions, hp.hiddenUnits, random),
   );
-  return {
-    model: {
-      kind: 'mlp',
-      labels: trained.labels,
-      features,
-      hiddenUnits: hp.hiddenUnits,
-      ...trained.parameters,
-      calibration: trained.calibration,
-      operatingPoint: trained.operatingPoint,
-    },
-    curve: trained.curve,
-    bestEpoch: trained.bestEpoch,
-    validation: trained.validation,
-    trainCount: trained.trainCount,
-    validationCount: trained.validationCount,
-    hyperParameters: hp,
-  };
+  return headTrainingResult('mlp', trained, features, hp, { hiddenUnits: hp.hiddenUnits });
 }
 
 export function classifyMlpVector(model: MlpHeadModel, x: SparseVector): HeadPrediction {
-  return prediction(
-    model.labels,
-    model.operatingPoint,
-    probabilities(mlpLogits(model, x), model.calibration),
-  );
+  return calibratedPrediction(model, mlpLogits(model, x));
 }
 
 export function classifyWithMlp(model: MlpHeadModel, text: string): HeadPrediction {
