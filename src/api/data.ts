@@ -154,3 +154,36 @@ export const maskingPolicySchema = z
     roles: z.array(z.string()),
   })
   .openapi('DataMaskingPolicy');
+
+export const dataJoinKeyStatusSchema = z.enum(['proposed', 'accepted', 'rejected']);
+
+export const dataJoinKeySchema = z
+  .object({
+    id: z.string(),
+    from_table: z.string(),
+    from_column: z.string(),
+    to_table: z.string(),
+    to_column: z.string(),
+    score: z.number().openapi({ description: 'containment × (0.4 + 0.6 × name similarity), 0–1' }),
+    evidence: z.object({
+      name_similarity: z.number(),
+      name_rule: z.enum(['names_table', 'equal', 'similar']),
+      type_family: z.string(),
+      containment: z
+        .number()
+        .openapi({
+          description: "share of the referring column's distinct values found in the referenced one",
+        }),
+      from_distinct: z.number(),
+      to_distinct: z.number(),
+      sampled: z.boolean(),
+    }),
+    status: dataJoinKeyStatusSchema,
+    decided_by: z.string().nullable(),
+    decided_at: z.string().nullable(),
+  })
+  .openapi('DataJoinKey');
+
+export const dataJoinKeyDecisionSchema = z
+  .object({ status: dataJoinKeyStatusSchema })
+  .openapi('DataJoinKeyDecision');

@@ -20,6 +20,8 @@ import { describeTable, type TableCatalog } from './catalog.js';
 import { type DataFormat, openInstance, type PlannedQuery, ProjectEngine, readerOf } from './engine.js';
 import { type ExportedResult, type ExportFormat, spoolQuery } from './export-spool.js';
 import { GovernanceStore } from './governance-store.js';
+import { type JoinKeyRow, JoinKeyStore } from './join-key-store.js';
+import { discoverJoinKeys } from './join-keys.js';
 import { maskedProjection, replaceMaskedTables } from './masking.js';
 import { type QueryParameter, type QueryResult, runBounded } from './query-runner.js';
 import { checkReadOnly, messageOf } from './sql-check.js';
@@ -106,6 +108,8 @@ export class DataService {
   private readonly engines = new Map<string, Promise<ProjectEngine>>();
   /** Column tags and masking policies. */
   readonly governance: GovernanceStore;
+  /** Join keys between tables: proposed with evidence, decided by people. */
+  readonly joinKeys: JoinKeyStore;
   private readonly memoryLimit: string;
   private readonly statistics = new WeakMap<ProjectEngine, Map<string, Promise<TableCatalog>>>();
 
@@ -115,6 +119,7 @@ export class DataService {
       audit: options.audit,
       secretKey: options.secretKey ?? Buffer.from('keel-data-masking'),
     });
+    this.joinKeys = new JoinKeyStore({ db: options.db, audit: options.audit });
     this.memoryLimit = options.memoryLimit ?? '512MB';
     this.maxRows = options.maxRows ?? 10_000;
     this.timeoutMs = options.timeoutMs ?? 30_000;
@@ -387,17 +392,44 @@ export class DataService {
   /** Suggested tags for a table's columns, from the PII detectors run over sampled values. */
   async suggestTags(projectId: string, name: string): Promise<TagSuggestion[]> {
     const source = await this.source(projectId, name);
+    return this.withConnection(projectId, (connection, engine) =>
+      suggestTags(connection, source.name, engine.columns.get(source.name.toLowerCase()) ?? []),
+    );
+  }
+
+  /** Proposes join keys between the project's tables (join-keys.ts) and stores them with their evidence. */
+  async discoverJoins(projectId: string, actor?: string): Promise<JoinKeyRow[]> {
+    const sources = await this.sources(projectId);
+    const candidates = await this.withConnection(projectId, (connection, engine) =>
+      discoverJoinKeys(
+        connection,
+        sources.map((source) => ({
+          name: source.name,
+          columns: engine.columns.get(source.name.toLowerCase()) ?? [],
+        })),
+      ),
+    );
+    return this.joinKeys.saveDiscovered(projectId, candidates, actor);
+  }
+
+  /** The project's join keys between tables it still has, best first. */
+  async joins(projectId: string): Promise<JoinKeyRow[]> {
+    const names = new Set((await this.sources(projectId)).map((source) => source.name.toLowerCase()));
+    return this.joinKeys.list(projectId, names);
+  }
+
+  /** Runs `work` on one connection of the project's engine, released afterwards. */
+  private async withConnection<T>(
+    projectId: string,
+    work: (connection: DuckDBConnection, engine: ProjectEngine) => Promise<T>,
+  ): Promise<T> {
     const engine = await this.engine(projectId);
     const connection = await engine.acquire();
     let healthy = false;
     try {
-      const suggestions = await suggestTags(
-        connection,
-        source.name,
-        engine.columns.get(source.name.toLowerCase()) ?? [],
-      );
+      const value = await work(connection, engine);
       healthy = true;
-      return suggestions;
+      return value;
     } finally {
       engine.release(connection, healthy);
     }

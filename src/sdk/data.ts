@@ -1,12 +1,14 @@
 /**
  * @module sdk/data
  * `client.data`: the project's data sources (upload a file, or add an allowed local path), the
- * catalog with editable descriptions, and read-only SQL (rows as JSON, or CSV text).
+ * catalog with editable descriptions, join keys (proposed, then accepted or rejected), and
+ * read-only SQL (rows as JSON, or CSV text).
  */
 import type { z } from '@hono/zod-openapi';
 import type {
   dataAskRequestSchema,
   dataAskResponseSchema,
+  dataJoinKeySchema,
   dataQueryRequestSchema,
   dataQueryResponseSchema,
   dataSourceSchema,
@@ -26,6 +28,7 @@ export type DataAskJson = z.infer<typeof dataAskResponseSchema>;
 export type DataTagSuggestionJson = z.infer<typeof dataTagSuggestionSchema>;
 export type MaskingPolicyJson = z.infer<typeof maskingPolicySchema>;
 export type MaskingPolicyRequest = z.infer<typeof maskingPolicyRequestSchema>;
+export type DataJoinKeyJson = z.infer<typeof dataJoinKeySchema>;
 export type DataExportFormat = 'csv' | 'ndjson' | 'parquet';
 
 const enc = encodeURIComponent;
@@ -110,6 +113,22 @@ export class DataApi {
 
   removeMaskingPolicy(id: string): Promise<void> {
     return this.client.request('DELETE', `/api/v1/data/masking-policies/${enc(id)}`);
+  }
+
+  /** Join keys between the project's tables, best first, each with its score and evidence. */
+  async joins(): Promise<DataJoinKeyJson[]> {
+    return (await this.client.request<{ joins: DataJoinKeyJson[] }>('GET', '/api/v1/data/joins')).joins;
+  }
+
+  /** Proposes join keys again from names, types and value containment (decisions are kept). */
+  async discoverJoins(): Promise<DataJoinKeyJson[]> {
+    const path = '/api/v1/data/joins/discover';
+    return (await this.client.request<{ joins: DataJoinKeyJson[] }>('POST', path)).joins;
+  }
+
+  /** Accepts or rejects a proposed join key. */
+  decideJoin(id: string, status: DataJoinKeyJson['status']): Promise<DataJoinKeyJson> {
+    return this.client.request('PATCH', `/api/v1/data/joins/${enc(id)}`, { body: { status } });
   }
 
   /** The result as CSV text (header first). */

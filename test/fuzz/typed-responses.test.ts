@@ -119,6 +119,8 @@ const mustAnswer = [
   'GET /api/v1/data/sources',
   'GET /api/v1/data/tables/{name}',
   'POST /api/v1/data/query',
+  'GET /api/v1/data/joins',
+  'POST /api/v1/data/joins/discover',
 ];
 
 describe('typed responses', () => {

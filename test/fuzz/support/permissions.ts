@@ -317,4 +317,7 @@ export const requirements: Record<string, Requirement> = {
   'GET /api/v1/data/masking-policies': project('read'),
   'POST /api/v1/data/masking-policies': project('manage'),
   'DELETE /api/v1/data/masking-policies/{id}': project('manage'),
+  'GET /api/v1/data/joins': project('read'),
+  'POST /api/v1/data/joins/discover': project('write'),
+  'PATCH /api/v1/data/joins/{id}': project('write'),
 };

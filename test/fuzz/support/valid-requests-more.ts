@@ -153,6 +153,8 @@ export function moreBodyFor(key: string, world: World): unknown {
       return { tags: ['pii'] };
     case 'POST /api/v1/data/masking-policies':
       return { tag: 'pii', method: 'redact', roles: ['viewer'] };
+    case 'PATCH /api/v1/data/joins/{id}':
+      return { status: 'accepted' };
     default:
       return undefined;
   }
@@ -180,6 +182,7 @@ export function morePathValues(path: string, world: World): Record<string, strin
   if (at('/ml/v4/deployments/')) return { deployment_id: b.deploymentId };
   if (at('/ml/v1/deployments/')) return { id_or_name: b.deploymentId };
   if (at('/api/v1/data/masking-policies/')) return { id: 'dmask_fuzz_unknown' };
+  if (at('/api/v1/data/joins/')) return { id: 'djoin_fuzz_unknown' };
   if (at('/api/v1/data/')) return { name: b.dataTable, column: 'fuzz_column' };
   if (at('/ml/v4/models/')) return { model_id: 'fuzz_unknown_model' };
   if (at('/api/v1/heads/')) return { name: 'fuzz-unknown-head' };

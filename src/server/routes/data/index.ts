@@ -3,7 +3,8 @@
  * `/api/v1/data`: the project's data sources (multipart upload of CSV, Parquet or JSON files, or
  * an allowed local path as JSON), the catalog with editable descriptions, and read-only SQL
  * (results as JSON, or streamed CSV, NDJSON or Parquet exports), masked for the caller's role.
- * Questions (ask-routes.ts) and tags and masking policies (governance-routes.ts) live beside it.
+ * Questions (ask-routes.ts), tags and masking policies (governance-routes.ts) and join keys
+ * (join-routes.ts) live beside it.
  * Viewers read and query; editors add, describe and remove sources.
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
@@ -27,6 +28,7 @@ import { json } from '../../respond.js';
 import { keelErrors as errors, okJson as ok } from '../route-shapes.js';
 import { registerDataAskRoutes } from './ask-routes.js';
 import { registerDataGovernanceRoutes } from './governance-routes.js';
+import { registerDataJoinRoutes } from './join-routes.js';
 
 /** Source uploads carry whole files: their own body limit (app.ts). */
 export const dataSourceUploadPath = /^\/api\/v1\/data\/sources$/;
@@ -176,6 +178,7 @@ export function registerDataRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServ
   const { data } = services;
   registerDataAskRoutes(app, services);
   registerDataGovernanceRoutes(app, services);
+  registerDataJoinRoutes(app, services);
 
   app.openapi(routes.add, async (c) => {
     const caller = callerOf(c, 'write');
