@@ -48,9 +48,11 @@ export function sse(events: AsyncGenerator<string>, headers?: Record<string, str
           return;
         }
         let text = first.value;
+        // One turn of the event loop for the whole batch, not one per event.
+        const turn = nextTurn();
         for (let batched = 1; batched < 256; batched++) {
           const next = events.next();
-          const ready = await Promise.race([next, nextTurn()]);
+          const ready = await Promise.race([next, turn]);
           if (ready === later) {
             pending = next;
             break;

@@ -12,7 +12,7 @@ import type {
   StreamResult,
   TokenizeResult,
 } from '../../../spec/language-model.js';
-import { parseNdjson } from '../shared/ndjson-parser.js';
+import { NdjsonParser } from '../shared/ndjson-parser.js';
 import { runStream } from '../shared/stream-runner.js';
 import type { OllamaHost } from './ollama-host.js';
 import {
@@ -87,7 +87,7 @@ export class OllamaLanguageModel implements LanguageModelV1 {
     return {
       stream: runStream({
         body,
-        parse: parseNdjson,
+        parser: new NdjsonParser(),
         decoder: new OllamaStreamDecoder(context, this.modelId, request.seed),
         signal: options.abortSignal,
         context,

@@ -16,7 +16,7 @@ import type {
 } from '../../../spec/language-model.js';
 import { toFinishReason } from '../shared/openai-chat-format.js';
 import { OpenAIStreamDecoder } from '../shared/openai-chat-stream.js';
-import { parseSse } from '../shared/sse-parser.js';
+import { SseParser } from '../shared/sse-parser.js';
 import { runStream } from '../shared/stream-runner.js';
 import type { OpenAICompatibleHost } from './openai-compatible-host.js';
 import { buildOpenAIRequest } from './openai-compatible-request.js';
@@ -124,7 +124,7 @@ export class OpenAICompatibleLanguageModel implements LanguageModelV1 {
     return {
       stream: runStream({
         body,
-        parse: parseSse,
+        parser: new SseParser(),
         decoder: new OpenAIStreamDecoder(request.endpoint, context, this.modelId, request.seed),
         signal: options.abortSignal,
         context,

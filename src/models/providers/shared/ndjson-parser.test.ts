@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NdjsonParser, parseNdjson } from './ndjson-parser.js';
+import { NdjsonParser } from './ndjson-parser.js';
 
 function feed(chunks: string[]): unknown[] {
   const parser = new NdjsonParser();
@@ -31,13 +31,10 @@ describe('NdjsonParser', () => {
     expect(() => feed(['{"a":1}\nnot json\n'])).toThrow(/Malformed NDJSON line: not json/);
   });
 
-  it('reads an async stream of chunks', async () => {
-    async function* chunks() {
-      yield '{"a"';
-      yield ':1}\n{"b":2}\n';
-    }
-    const values: unknown[] = [];
-    for await (const value of parseNdjson(chunks())) values.push(value);
-    expect(values).toEqual([{ a: 1 }, { b: 2 }]);
+  it('holds a value split across chunks until its line is whole', () => {
+    const parser = new NdjsonParser();
+    expect(parser.push('{"a"')).toEqual([]);
+    expect(parser.push(':1}\n{"b":2}\n')).toEqual([{ a: 1 }, { b: 2 }]);
+    expect(parser.end()).toEqual([]);
   });
 });

@@ -4,8 +4,9 @@
  * line, lines may be split anywhere across chunks, CRLF and blank lines are tolerated, and a last
  * line without its newline still counts.
  */
+import type { PushParser } from './stream-runner.js';
 
-export class NdjsonParser {
+export class NdjsonParser implements PushParser<unknown> {
   #buffer = '';
 
   /** Feeds decoded text; returns the values of the lines it completed. Throws on a malformed line. */
@@ -42,13 +43,4 @@ export class NdjsonParser {
       throw new SyntaxError(`Malformed NDJSON line: ${line.length > 200 ? `${line.slice(0, 200)}…` : line}`);
     }
   }
-}
-
-/** Parses a stream of decoded text chunks into JSON values. */
-export async function* parseNdjson(chunks: AsyncIterable<string>): AsyncGenerator<unknown> {
-  const parser = new NdjsonParser();
-  for await (const chunk of chunks) {
-    for (const value of parser.push(chunk)) yield value;
-  }
-  for (const value of parser.end()) yield value;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSse, type SseEvent, SseParser } from './sse-parser.js';
+import { type SseEvent, SseParser } from './sse-parser.js';
 
 function feed(chunks: string[]): SseEvent[] {
   const parser = new SseParser();
@@ -63,13 +63,10 @@ describe('SseParser', () => {
     expect(feed(['data: {"done":true}'])).toEqual([{ event: 'message', data: '{"done":true}' }]);
   });
 
-  it('reads an async stream of chunks', async () => {
-    async function* chunks() {
-      yield 'data: 1\n';
-      yield '\ndata: 2\n\n';
-    }
-    const events: string[] = [];
-    for await (const event of parseSse(chunks())) events.push(event.data);
-    expect(events).toEqual(['1', '2']);
+  it('dispatches an event whose blank line comes in the next chunk', () => {
+    const parser = new SseParser();
+    expect(parser.push('data: 1\n')).toEqual([]);
+    expect(parser.push('\ndata: 2\n\n').map((event) => event.data)).toEqual(['1', '2']);
+    expect(parser.end()).toEqual([]);
   });
 });

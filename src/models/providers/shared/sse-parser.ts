@@ -5,6 +5,7 @@
  * `data:` lines join with LF, and a blank line dispatches the event. It works on decoded text, so
  * a multi-byte character split across network chunks is the decoder's business, not this one's.
  */
+import type { PushParser } from './stream-runner.js';
 
 export interface SseEvent {
   /** `message` unless the server named the event. */
@@ -13,7 +14,7 @@ export interface SseEvent {
   id?: string;
 }
 
-export class SseParser {
+export class SseParser implements PushParser<SseEvent> {
   #buffer = '';
   #data: string[] = [];
   #event = '';
@@ -105,14 +106,4 @@ export class SseParser {
     this.#data = [];
     this.#event = '';
   }
-}
-
-/** Parses a stream of decoded text chunks into events. */
-export async function* parseSse(chunks: AsyncIterable<string>): AsyncGenerator<SseEvent> {
-  const parser = new SseParser();
-  for await (const chunk of chunks) {
-    const events = parser.push(chunk);
-    for (const event of events) yield event;
-  }
-  for (const event of parser.end()) yield event;
 }

@@ -1,7 +1,9 @@
 /**
  * @module models/providers/shared/stream-runner
- * Drives a streamed generation for every remote provider: reads upstream events through a
- * provider-specific decoder and yields Keel stream parts as they come — no buffering. It owns the
+ * Drives a streamed generation for every remote provider: reads the upstream body, splits it into
+ * events with a push parser (SSE, NDJSON) and turns them into Keel stream parts with a
+ * provider-specific decoder, yielding the parts of each network chunk as it comes — no buffering,
+ * and no promise per event: one chunk's events are parsed and decoded in one synchronous pass. It owns the
  * rules the port promises: the stream ends after exactly one `finish` or `error` part; breaking out
  * of the loop closes the upstream connection (so the server stops generating); an abort ends the
  * stream promptly with `cancelled` and the usage seen so far; a failure in the middle of the
@@ -30,26 +32,56 @@ export interface StreamDecoder<Event> {
   usage(): LanguageModelUsage;
 }
 
+/** Splits decoded text into events; text may end anywhere (the rest waits for the next push). */
+export interface PushParser<Event> {
+  /** Feeds decoded text; returns the events it completed. May throw a SyntaxError. */
+  push(text: string): Event[];
+  /** The body ended: returns a last event that had no terminator. */
+  end(): Event[];
+}
+
 export interface RunStreamOptions<Event> {
   body: ResponseBody;
-  parse(chunks: AsyncIterable<string>): AsyncIterable<Event>;
+  parser: PushParser<Event>;
   decoder: StreamDecoder<Event>;
   signal?: AbortSignal | undefined;
   context: UpstreamContext;
 }
 
 export async function* runStream<Event>(options: RunStreamOptions<Event>): AsyncGenerator<StreamPart> {
-  const { body, decoder, signal, context } = options;
+  const { body, parser, decoder, signal, context } = options;
   const parts: StreamPart[] = [];
+  // A character split across network chunks is held back until it is whole.
+  const text = new StringDecoder('utf8');
   let complete = false;
   let settled = false;
   try {
-    for await (const event of options.parse(decodeUtf8(body))) {
-      complete = decoder.next(event, parts);
-      if (complete) break;
+    // `destroyOnReturn: false`: after the last event the rest of the body (the chunked-encoding
+    // terminator) is drained below instead, so the keep-alive connection can serve the next call.
+    read: for await (const chunk of body.iterator({ destroyOnReturn: false }) as AsyncIterable<
+      Buffer | string
+    >) {
+      const decoded = typeof chunk === 'string' ? chunk : text.write(chunk);
+      if (!decoded) continue;
+      for (const event of parser.push(decoded)) {
+        if (decoder.next(event, parts)) {
+          complete = true;
+          break read;
+        }
+      }
       if (parts.length > 0) {
         for (const part of parts) yield part;
         parts.length = 0;
+      }
+    }
+    if (!complete) {
+      const rest = text.end();
+      const last = rest ? [...parser.push(rest), ...parser.end()] : parser.end();
+      for (const event of last) {
+        if (decoder.next(event, parts)) {
+          complete = true;
+          break;
+        }
       }
     }
     decoder.finish(parts, complete);
@@ -96,21 +128,6 @@ export async function* runStream<Event>(options: RunStreamOptions<Event>): Async
 const drainTimeoutMs = 1000;
 
 function ignore(): void {}
-
-/**
- * The body as text chunks; a character split across network chunks is held back until it is
- * whole. `destroyOnReturn: false`: after the last event the rest of the body (the chunked-encoding
- * terminator) is drained instead, so the keep-alive connection can serve the next call.
- */
-async function* decodeUtf8(body: ResponseBody): AsyncGenerator<string> {
-  const decoder = new StringDecoder('utf8');
-  for await (const chunk of body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer | string>) {
-    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
-    if (text) yield text;
-  }
-  const rest = decoder.end();
-  if (rest) yield rest;
-}
 
 /** Collects a stream into the pieces of a GenerateResult; an `error` part is thrown. */
 export async function collectStream(stream: AsyncIterable<StreamPart>): Promise<{

@@ -14,7 +14,7 @@ import type {
 } from '../../../spec/language-model.js';
 import { toFinishReason } from '../shared/openai-chat-format.js';
 import { OpenAIStreamDecoder } from '../shared/openai-chat-stream.js';
-import { parseSse } from '../shared/sse-parser.js';
+import { SseParser } from '../shared/sse-parser.js';
 import { runStream } from '../shared/stream-runner.js';
 import type { WatsonxHost } from './watsonx-host.js';
 import { buildWatsonxRequest, toStopReason } from './watsonx-request.js';
@@ -129,7 +129,7 @@ export class WatsonxLanguageModel implements LanguageModelV1 {
     return {
       stream: runStream({
         body,
-        parse: parseSse,
+        parser: new SseParser(),
         decoder: generation
           ? new WatsonxGenerationStreamDecoder(context, this.modelId, request.seed)
           : new OpenAIStreamDecoder('chat', context, this.modelId, request.seed),
