@@ -6,9 +6,12 @@
  * middleware (guardrails, metering, tracing). Heads belong to a project: the head is looked up in
  * the project of the call's context. The answer is the predicted label; with a JSON response
  * format it is `{"label": …, "scores": [{"label": …, "probability": …}]}` (classification as
- * extraction). Calibrated scores are also in `providerMetadata.head`.
+ * extraction). Calibrated scores are also in `providerMetadata.head`. A head registered in
+ * governance answers only once approved; inside a deployment it must be registered and approved
+ * (`TuningService.checkServing`).
  */
 import { KeelError } from '../core/errors.js';
+import { servedCall } from '../deployments/ledger/index.js';
 import type {
   GenerateResult,
   LanguageModelCallOptions,
@@ -76,12 +79,15 @@ class HeadLanguageModel implements LanguageModelV1 {
       );
     }
     options.abortSignal?.throwIfAborted();
-    const { head, predictions } = await this.tuning.classify(
+    const { head, predictions } = await this.tuning.classifyServed(
       projectId,
       this.#head.name,
       [textOf(options.prompt)],
-      this.#head.version,
-      options.abortSignal,
+      {
+        version: this.#head.version,
+        deploymentId: servedCall()?.deploymentId ?? null,
+        signal: options.abortSignal,
+      },
     );
     const prediction = predictions[0] as NonNullable<(typeof predictions)[0]>;
     const text =

@@ -64,7 +64,7 @@ export interface HeadGovernance {
     projectId: string,
     ref: string,
     version: number,
-  ): Promise<{ allowed: boolean; missing: { code: string; message: string }[] }>;
+  ): Promise<{ allowed: boolean; tracked?: boolean; missing: { code: string; message: string }[] }>;
 }
 
 export interface TuningServiceDeps {
@@ -316,19 +316,62 @@ export class TuningService {
     version?: number,
   ): Promise<{ head: { name: string; version: number }; predictions: HeadPrediction[] }> {
     const { info } = await this.heads.load(projectId, name, version);
-    if (this.#deps.governance) {
-      const gate = await this.#deps.governance.check(projectId, `head:${info.name}`, info.version);
-      if (!gate.allowed) {
-        throw new KeelError(
-          'asset_not_approved',
-          `head:${info.name} version ${info.version} is not approved for production.`,
-          {
-            issues: gate.missing.map((m) => ({ code: m.code, path: ['head'], message: m.message })),
-            data: { head: info.name, version: info.version },
-          },
-        );
-      }
-    }
+    await this.checkServing(projectId, info, null);
     return this.classify(projectId, name, texts, info.version);
+  }
+
+  /**
+   * The serving gate for a head answering as the model `head:<name>`: a version registered in
+   * governance serves only once approved there; inside a deployment (production) the head must
+   * also be registered, so an ungoverned head is refused too. Both refusals are
+   * `asset_not_approved` (403); `issues[].code` says why (`approval_missing`, `not_governed`, …).
+   */
+  async checkServing(
+    projectId: string,
+    info: Pick<HeadVersionInfo, 'name' | 'version'>,
+    deploymentId: string | null,
+  ): Promise<void> {
+    const governance = this.#deps.governance;
+    if (!governance) return;
+    const gate = await governance.check(projectId, `head:${info.name}`, info.version);
+    const missing =
+      gate.allowed && deploymentId !== null && gate.tracked === false
+        ? [
+            {
+              code: 'not_governed',
+              message: `deployment ${deploymentId} serves head:${info.name}, which no governance use case tracks; register and approve it first`,
+            },
+          ]
+        : gate.allowed
+          ? []
+          : gate.missing;
+    if (missing.length === 0) return;
+    throw new KeelError(
+      'asset_not_approved',
+      `head:${info.name} version ${info.version} is not approved for production.`,
+      {
+        issues: missing.map((m) => ({ code: m.code, path: ['head'], message: m.message })),
+        data: {
+          head: info.name,
+          version: info.version,
+          ...(deploymentId ? { deployment: deploymentId } : {}),
+        },
+      },
+    );
+  }
+
+  /** `classify` behind the serving gate (`checkServing`): the `head:<name>` model's path. */
+  async classifyServed(
+    projectId: string,
+    name: string,
+    texts: string[],
+    options: { version?: number | undefined; deploymentId?: string | null; signal?: AbortSignal | undefined },
+  ): Promise<{ head: { name: string; version: number }; predictions: HeadPrediction[] }> {
+    const { info, model } = await this.heads.load(projectId, name, options.version);
+    await this.checkServing(projectId, info, options.deploymentId ?? null);
+    return {
+      head: { name: info.name, version: info.version },
+      predictions: await classifyTexts(model, texts, this.#deps.embedder, options.signal),
+    };
   }
 }
