@@ -1,12 +1,10 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ListeningServer, listen } from '../../server/listen.js';
+import { runKeelCli } from '../../testing/cli-io.js';
 import { createTestKeel, type TestKeel } from '../../testing/test-keel.js';
-import { runCli } from '../main.js';
-import type { CliIO } from '../output.js';
 
 let keel: TestKeel;
 let server: ListeningServer;
@@ -14,19 +12,8 @@ let editorKey: string;
 let dir: string;
 let useCaseId: string;
 
-async function keelCli(args: string[], stdinText?: string) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const stdin = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += chunk));
-  stderr.on('data', (chunk) => (err += chunk));
-  if (stdinText !== undefined) stdin.end(stdinText);
-  const io: CliIO = { stdout, stderr, stdin, env: {} };
-  const code = await runCli(['--url', server.url, '--key', editorKey, ...args], io);
-  return { code, out, err };
-}
+const keelCli = (args: string[], stdin?: string) =>
+  runKeelCli({ url: server.url, key: editorKey }, args, stdin === undefined ? {} : { stdin });
 
 beforeAll(async () => {
   keel = await createTestKeel();
@@ -115,20 +102,7 @@ describe('keel gov factsheet without a Hangul font on the server', () => {
         json: { name: 'plain', purpose: 'english only', approach: { name: 'v1' } },
       });
       expect(created.status).toBe(201);
-      const run = (args: string[]) => {
-        const stdout = new PassThrough();
-        const stderr = new PassThrough();
-        let out = '';
-        let err = '';
-        stdout.on('data', (chunk) => (out += chunk));
-        stderr.on('data', (chunk) => (err += chunk));
-        const io: CliIO = { stdout, stderr, stdin: new PassThrough(), env: {} };
-        return runCli(['--url', bareServer.url, '--key', key, ...args], io).then((code) => ({
-          code,
-          out,
-          err,
-        }));
-      };
+      const run = (args: string[]) => runKeelCli({ url: bareServer.url, key }, args);
       const file = path.join(dir, 'plain.pdf');
       const english = await run(['gov', 'factsheet', 'plain', '--format', 'pdf', '--lang', 'en', '-o', file]);
       expect(english.code, english.err).toBe(0);

@@ -1,26 +1,13 @@
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ListeningServer, listen } from '../../server/listen.js';
+import { runKeelCli } from '../../testing/cli-io.js';
 import { createTestKeel, type TestKeel } from '../../testing/test-keel.js';
-import { runCli } from '../main.js';
-import type { CliIO } from '../output.js';
 import { parseThresholds } from './gov.js';
 
 let keel: TestKeel;
 let server: ListeningServer;
 let editorKey: string;
 let validatorKey: string;
-
-function testIO() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += chunk));
-  stderr.on('data', (chunk) => (err += chunk));
-  const io: CliIO = { stdout, stderr, stdin: new PassThrough(), env: {} };
-  return { io, out: () => out, err: () => err };
-}
 
 function parsed(result: { code: number; out: string; err: string }) {
   try {
@@ -30,11 +17,7 @@ function parsed(result: { code: number; out: string; err: string }) {
   }
 }
 
-async function keelCli(key: string, ...args: string[]) {
-  const { io, out, err } = testIO();
-  const code = await runCli(['--url', server.url, '--key', key, ...args], io);
-  return { code, out: out(), err: err() };
-}
+const keelCli = (key: string, ...args: string[]) => runKeelCli({ url: server.url, key }, args);
 
 beforeAll(async () => {
   keel = await createTestKeel();

@@ -4,22 +4,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureIO } from '../../testing/cli-io.js';
 import { buildTinyGguf } from '../../testing/tiny-gguf.js';
 import { runCli } from '../main.js';
-import type { CliIO } from '../output.js';
-
-function testIO(env: NodeJS.ProcessEnv = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += chunk));
-  stderr.on('data', (chunk) => (err += chunk));
-  const io: CliIO = { stdout, stderr, stdin: new PassThrough(), env };
-  return { io, out: () => out, err: () => err };
-}
 
 const model = buildTinyGguf({ seed: 9 });
 let server: Server;
@@ -44,7 +32,7 @@ afterAll(async () => {
 
 describe('keel models pull', () => {
   it('downloads into <data-dir>/models and prints the saved path', async () => {
-    const { io, out, err } = testIO({ KEEL_ALLOW_PRIVATE_NETWORK_FETCH: '1' });
+    const { io, out, err } = captureIO({ KEEL_ALLOW_PRIVATE_NETWORK_FETCH: '1' });
     const code = await runCli(['--data-dir', dataDir, 'models', 'pull', `${base}/files/pulled.gguf`], io);
     expect(err()).toContain('Saved llamacpp:pulled');
     expect(code).toBe(0);
@@ -54,7 +42,7 @@ describe('keel models pull', () => {
   });
 
   it('prints JSON with --json and honours --name and --sha256', async () => {
-    const { io, out } = testIO({ KEEL_ALLOW_PRIVATE_NETWORK_FETCH: 'true' });
+    const { io, out } = captureIO({ KEEL_ALLOW_PRIVATE_NETWORK_FETCH: 'true' });
     const sha256 = createHash('sha256').update(model).digest('hex');
     const code = await runCli(
       [
@@ -82,7 +70,7 @@ describe('keel models pull', () => {
   });
 
   it('refuses loopback downloads unless private network fetches are allowed', async () => {
-    const { io, err } = testIO();
+    const { io, err } = captureIO();
     const code = await runCli(
       ['--data-dir', dataDir, 'models', 'pull', `${base}/files/pulled.gguf`, '--name', 'x'],
       io,
@@ -93,7 +81,7 @@ describe('keel models pull', () => {
   });
 
   it('exits with the not_found code for a missing file', async () => {
-    const { io, err } = testIO({ KEEL_ALLOW_PRIVATE_NETWORK_FETCH: '1' });
+    const { io, err } = captureIO({ KEEL_ALLOW_PRIVATE_NETWORK_FETCH: '1' });
     const code = await runCli(['--data-dir', dataDir, 'models', 'pull', `${base}/files/missing.gguf`], io);
     expect(code).toBe(4);
     expect(err()).toContain('error [not_found]');
@@ -102,7 +90,7 @@ describe('keel models pull', () => {
 
 describe('keel models make-test-model', () => {
   it('writes the tiny GGUF where it is told', async () => {
-    const { io, out } = testIO();
+    const { io, out } = captureIO();
     const file = path.join(dataDir, 'made', 'tiny-test.gguf');
     expect(await runCli(['models', 'make-test-model', file], io)).toBe(0);
     expect(out().trim()).toBe(file);
@@ -110,16 +98,16 @@ describe('keel models make-test-model', () => {
   });
 
   it('writes <data-dir>/models/<name>.gguf for a bare name (tiny by default)', async () => {
-    const named = testIO();
+    const named = captureIO();
     expect(
       await runCli(['--data-dir', dataDir, 'models', 'make-test-model', 'granite-offline'], named.io),
     ).toBe(0);
     expect(named.out().trim()).toBe(path.join(path.resolve(dataDir), 'models', 'granite-offline.gguf'));
     expect(named.err()).toContain('llamacpp:granite-offline');
-    const fallback = testIO();
+    const fallback = captureIO();
     expect(await runCli(['--json', '--data-dir', dataDir, 'models', 'make-test-model'], fallback.io)).toBe(0);
     expect(JSON.parse(fallback.out())).toMatchObject({ model: 'llamacpp:tiny' });
-    const bad = testIO();
+    const bad = captureIO();
     expect(await runCli(['--data-dir', dataDir, 'models', 'make-test-model', 'bad name'], bad.io)).not.toBe(
       0,
     );

@@ -1,11 +1,9 @@
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ListeningServer, listen } from '../../server/listen.js';
+import { runKeelCli } from '../../testing/cli-io.js';
 import { createEchoProvider } from '../../testing/echo-provider.js';
 import { sdkClient } from '../../testing/sdk.js';
 import { createTestKeel, type TestKeel } from '../../testing/test-keel.js';
-import { runCli } from '../main.js';
-import type { CliIO } from '../output.js';
 
 // A resident registration number with a valid check digit, and an email address.
 const RRN = '900101-1234568';
@@ -15,17 +13,7 @@ let keel: TestKeel;
 let server: ListeningServer;
 let project: string;
 
-async function keelCli(key: string, ...args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += chunk));
-  stderr.on('data', (chunk) => (err += chunk));
-  const io: CliIO = { stdout, stderr, stdin: new PassThrough(), env: {} };
-  const code = await runCli(['--url', server.url, '--key', key, ...args], io);
-  return { code, out, err };
-}
+const keelCli = (key: string, ...args: string[]) => runKeelCli({ url: server.url, key }, args);
 
 /** A run and a draft as they were stored before redaction: raw values, not yet checked. */
 async function insertUncheckedRows(count: number): Promise<void> {

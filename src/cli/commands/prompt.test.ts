@@ -1,35 +1,19 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ListeningServer, listen } from '../../server/listen.js';
+import { captureIO, runKeelCli } from '../../testing/cli-io.js';
 import { createEchoProvider } from '../../testing/echo-provider.js';
 import { createTestKeel, type TestKeel } from '../../testing/test-keel.js';
 import { runCli } from '../main.js';
-import type { CliIO } from '../output.js';
 
 let keel: TestKeel;
 let server: ListeningServer;
 let dir: string;
 
-function testIO() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += chunk));
-  stderr.on('data', (chunk) => (err += chunk));
-  const io: CliIO = { stdout, stderr, stdin: new PassThrough(), env: {} };
-  return { io, out: () => out, err: () => err };
-}
-
 /** Runs `keel --url <server> --key <admin> …args`. */
-async function keelCli(...args: string[]) {
-  const { io, out, err } = testIO();
-  const code = await runCli(['--url', server.url, '--key', keel.adminKey, ...args], io);
-  return { code, out: out(), err: err() };
-}
+const keelCli = (...args: string[]) => runKeelCli({ url: server.url, key: keel.adminKey }, args);
 
 beforeAll(async () => {
   keel = await createTestKeel({
@@ -309,13 +293,13 @@ describe('keel prompt (against a server)', () => {
 describe('keel prompt (local data directory)', () => {
   it('loads samples and exports them without a server', async () => {
     const dataDir = path.join(dir, 'data');
-    const { io, out, err } = testIO();
+    const { io, out, err } = captureIO();
     expect(
       await runCli(['--data-dir', dataDir, 'prompt', 'samples', '--load', '--task', 'classify'], io),
     ).toBe(0);
     expect(out()).toContain('created complaint-triage-en');
     expect(err()).toContain('Keel created its first admin key');
-    const listed = testIO();
+    const listed = captureIO();
     expect(await runCli(['--json', '--data-dir', dataDir, 'prompt', 'list'], listed.io)).toBe(0);
     expect(
       JSON.parse(listed.out())

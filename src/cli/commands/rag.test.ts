@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ListeningServer, listen } from '../../server/listen.js';
-import { captureIO } from '../../testing/cli-io.js';
+import { runKeelCli } from '../../testing/cli-io.js';
 import { createEchoProvider } from '../../testing/echo-provider.js';
 import { createTestKeel, type TestKeel } from '../../testing/test-keel.js';
-import { runCli } from '../main.js';
 
 let keel: TestKeel;
 let server: ListeningServer;
@@ -31,11 +30,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function keelCli(...args: string[]) {
-  const captured = captureIO();
-  const code = await runCli(['--url', server.url, '--key', keel.adminKey, ...args], captured.io);
-  return { code, out: captured.out(), err: captured.err() };
-}
+const keelCli = (...args: string[]) => runKeelCli({ url: server.url, key: keel.adminKey }, args);
 
 describe('keel rag', () => {
   it('creates, ingests a directory with progress, searches and asks with citations', async () => {
