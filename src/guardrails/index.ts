@@ -11,6 +11,7 @@ import type { DetectorV1 } from '../spec/detector.js';
 import { GuardrailService } from './guardrail-service.js';
 
 export { wellFormed } from './detectors.js';
+export { type ScreenedDocument, screenDocuments } from './document-screen.js';
 export { evaluate, INPUT_REJECTED } from './evaluate.js';
 export { GuardrailService, type HeadSpans } from './guardrail-service.js';
 export { createInjectionDetector } from './injection/injection-detector.js';

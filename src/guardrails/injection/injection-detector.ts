@@ -10,11 +10,13 @@ import type { DetectOptions, Span, SyncDetectorV1 } from '../../spec/detector.js
 import { anchorHits, registerAnchorWords } from '../text/anchor-words.js';
 import { foldCandidates, foldExceptCase, foldText, stripWithMap } from '../text/normalize.js';
 import { scopeFor } from '../text/text-scope.js';
+import { scoreAddressee } from './addressee-score.js';
+import { embeddedDocuments } from './embedded-documents.js';
 import { decodeCandidates, rot13 } from './encoded-payloads.js';
 import { bidiOverrides, documentRules, promptRules, tagCharacters, zeroWidth } from './injection-patterns.js';
 import { type CueHits, createRuleScanner, type RuleScanner } from './rule-scanner.js';
 
-export const INJECTION_DETECTOR_VERSION = '1.0.0';
+export const INJECTION_DETECTOR_VERSION = '1.1.0';
 export const injectionTypes = [
   'prompt_injection',
   'jailbreak',
@@ -36,6 +38,8 @@ registerAnchorWords('injection', { rot13: ['rot13', 'rot-13', 'caesar'] }, { rot
 
 const promptScanner = createRuleScanner(promptRules);
 const documentScanner = createRuleScanner([...promptRules, ...documentRules]);
+/** Documents quoted inside a prompt: the document rules only (the prompt rules read them already). */
+const embeddedScanner = createRuleScanner(documentRules);
 const isDocumentRule = new Set(documentRules);
 
 function applyRules(
@@ -56,7 +60,11 @@ function applyRules(
         score: rule.score,
         detector: 'injection',
         version: INJECTION_DETECTOR_VERSION,
-        reasons: [isDocumentRule.has(rule) ? 'addressed_to_assistant' : reason],
+        reasons: isDocumentRule.has(rule)
+          ? reason === 'embedded_document'
+            ? ['addressed_to_assistant', reason]
+            : ['addressed_to_assistant']
+          : [reason],
       });
     },
     cues,
@@ -141,6 +149,22 @@ export function createInjectionDetector(): SyncDetectorV1 {
             : undefined;
         applyRules(folded, offset, scanner, found, 'phrase', cues);
       }
+      // A prompt's quoted documents ("Summarise this: """…"""", <document>…</document>) are
+      // read as documents too: instructions inside them are indirect injection.
+      if (document) scoreAddressee(visible, 0, INJECTION_DETECTOR_VERSION, found);
+      else
+        for (const region of embeddedDocuments(visible)) {
+          for (let offset = region.start; offset < region.end; offset += WINDOW) {
+            const window = visible.slice(offset, Math.min(region.end, offset + WINDOW + 256));
+            applyRules(foldExceptCase(window), offset, embeddedScanner, found, 'embedded_document');
+          }
+          scoreAddressee(
+            visible.slice(region.start, region.end),
+            region.start,
+            INJECTION_DETECTOR_VERSION,
+            found,
+          );
+        }
       for (const span of found) {
         const start = Math.min(span.start, visible.length);
         const end = Math.min(span.end, visible.length);

@@ -142,9 +142,9 @@ export const promptRules: readonly InjectionRule[] = [
   {
     type: 'prompt_injection',
     pattern:
-      /(?:지금부터|이제부터|앞으로)\s*(?:너는|넌|당신은|너의|당신의|새로운)|새로운\s*(?:지시|지침|명령|역할|임무)(?:은|는|:)|대신(?:에)?\s*(?:다음|아래)(?:을|를|의)?\s*(?:따라|수행|실행)/i,
+      /(?:지금부터|이제부터|앞으로)\s*(?:너는|넌|당신은|너의|당신의|새로운)|새(?:로운)?\s*(?:지시|지침|명령|역할|임무)(?:사항)?(?:은|는|:)|대신(?:에)?\s*(?:다음|아래)(?:을|를|의)?\s*(?:따라|수행|실행)/i,
     score: 0.8,
-    cues: '지금부터 이제부터 앞으로 새로운 대신',
+    cues: '지금부터 이제부터 앞으로 새 대신',
   },
   {
     type: 'jailbreak',
@@ -163,7 +163,14 @@ export const promptRules: readonly InjectionRule[] = [
   },
 ];
 
-const yourOutput = String.raw`your (?:elucidation|explanation|answer|response|reply|replies|output|message|messages|summary|code(?:base)?|algorithm|solution|program(?: logic)?|implementation|result|text|completion)`;
+const yourOutput = String.raw`your (?:elucidation|explanation|answer|response|output|summary|code(?:base)?|algorithm|solution|program(?: logic)?|implementation|result|text|completion)`;
+
+/** A Korean request or order ending the clause: 하세요, 넣으세요, 해 주십시오, 해야 합니다, 할 수 있나요… */
+const koreanRequest = String.raw`[가-힣\s]{0,8}?(?:세요|십시오|시오|하라|해라|어라|아라|할\s*것|야\s*(?:합니다|한다|함)|수\s*있나요|줄래)`;
+/** A character of the same clause: a full stop or mark inside a URL or number does not end it. */
+const koreanClause = String.raw`(?:[^\n.!?]|[.!?](?=\S))`;
+/** What an answer is turned into: an encoding, a cipher, reversed, emoji, another language. */
+const koreanTransform = String.raw`(?:base\s*\d+|베이스\s*\d+|카이사르|시저|치환\s*암호|암호|역순|거꾸로|반대로|이모지|이모티콘|스페인어|프랑스어|독일어|이탈리아어|포르투갈어|일본어|중국어|러시아어|영어)`;
 
 /** Instructions inside a document that speak to the assistant processing it. */
 export const documentRules: readonly InjectionRule[] = [
@@ -178,8 +185,7 @@ export const documentRules: readonly InjectionRule[] = [
   },
   {
     type: 'indirect_injection',
-    pattern:
-      /\b(?:in|to|into|within) your (?:response|reply|answer|output|summary|elucidation|explanation)\b/i,
+    pattern: /\b(?:in|to|into|within) your (?:response|answer|output|summary|elucidation|explanation)\b/i,
     score: 0.75,
     cues: 'your',
     lead: 7,
@@ -254,6 +260,90 @@ export const documentRules: readonly InjectionRule[] = [
       /(?:답변|응답|대답|출력|요약|코드)(?:에|을|를)\s*(?:반드시\s*)?(?:다음|아래|이)(?:을|를|의)?\s*(?:문장|내용|링크|코드)?(?:을|를)?\s*(?:포함|추가|삽입|넣어)|(?:답변|응답|대답)(?:을|를)\s*(?:영어|일본어|중국어|스페인어|프랑스어|base64|거꾸로|역순|이모지|암호)/i,
     score: 0.8,
     cues: '답변 응답 대답 출력 요약 코드',
+  },
+  // Korean drops "your": what the reading assistant's answer (답변, 응답, 출력…) must get.
+  {
+    type: 'indirect_injection',
+    pattern: new RegExp(
+      String.raw`(?:답변|응답|대답|출력|요약문?|메시지|결과물)(?:에|을|를|의|에서|은|는)?\s*(?:반드시\s*)?${koreanClause}{0,60}?(?:포함|추가|삽입|넣|덧붙|언급|홍보|보강|통합|병합|뒤집|바꾸|바꿔|대체|표현|인코딩|암호화|번역|변환|보여)${koreanRequest}`,
+      'i',
+    ),
+    score: 0.8,
+    cues: '답변 응답 대답 출력 요약 메시지 결과물',
+  },
+  // The answer's form changed: encoded, enciphered, reversed, in emoji or another language.
+  {
+    type: 'indirect_injection',
+    pattern: new RegExp(
+      String.raw`(?:답변|응답|대답|답장|출력|메시지)(?:을|를|은|는|의|에)?\s*${koreanClause}{0,30}?${koreanTransform}${koreanClause}{0,20}?(?:작성|제공|쓰|써|답하|답해|표시|보여|적용|인코딩|암호화|번역|변환)${koreanRequest}|${koreanTransform}(?:로|으로|만|를|을)?\s*(?:${koreanClause}{0,20}?)(?:응|대)?답(?:하|해)${koreanRequest}`,
+      'i',
+    ),
+    score: 0.8,
+    cues: '답변 응답 대답 답장 출력 메시지 답하 답해',
+    lead: 40,
+  },
+  // Code to slip into the answer: "다음 코드 조각을 구현에 포함하세요".
+  {
+    type: 'indirect_injection',
+    pattern: new RegExp(
+      String.raw`(?:다음|아래|밑의)\s*(?:코드|스크립트)\s*(?:조각|스니펫|블록|블럭|발췌문?|섹션|부분|단락)(?:을|를)?[^\n]{0,40}?(?:응답|답변|구현|코드베이스|솔루션|알고리즘|프로그램|코드)(?:에|의|에서|으로|로)?[^\n]{0,30}?(?:포함|추가|삽입|넣|덧붙|통합|병합|적용|사용|활용|반영|붙여)${koreanRequest}`,
+      'i',
+    ),
+    score: 0.8,
+    cues: '다음 아래 밑의',
+  },
+  // The reading assistant named and told what to do.
+  {
+    type: 'indirect_injection',
+    pattern: new RegExp(
+      String.raw`(?:\bAI\b|인공지능|어시스턴트|챗봇|언어\s*모델|\bLLM\b|\bGPT\b)\s*(?:는|은|에게|야|께서는|님)?[,:]?\s*${koreanClause}{0,50}?(?:무시|출력|말하|말해|포함|보내|전송|알려|안내|요약|답변|응답|추가|언급|권하|권유)${koreanRequest}|(?:요약|처리|분석|읽)(?:하는|는|을\s*때)\s*(?:AI|인공지능|어시스턴트|챗봇|언어\s*모델|LLM|GPT)`,
+      'i',
+    ),
+    score: 0.85,
+    cues: 'ai llm gpt 인공지능 어시스턴트 챗봇 언어 요약 처리 분석 읽',
+  },
+  // "When you summarise this e-mail…", "tell the user to…".
+  {
+    type: 'indirect_injection',
+    pattern: new RegExp(
+      String.raw`(?:이|본|해당)\s*(?:문서|메일|이메일|페이지|파일)(?:을|를)\s*(?:요약|처리|분석)(?:할\s*때|하면서|하는\s*경우|하기\s*전에|한\s*후)|사용자(?:에게|한테)\s*${koreanClause}{0,40}?(?:www\.|https?://|링크|은행|카드\s*번호|송금|입금)${koreanClause}{0,40}?(?:하라고|라고|도록)\s*(?:안내|권|요청|말|유도|설득|제안)${koreanRequest}`,
+      'i',
+    ),
+    score: 0.8,
+    cues: '문서 메일 페이지 파일 사용자',
+    lead: 3,
+  },
+  // A label for the model inside the data: "assistant instruction:", "모델 지시:", "AI를 위한 지시".
+  {
+    type: 'indirect_injection',
+    pattern:
+      /\b(?:ai|assistant|model|llm|chatbot|bot|gpt|system)\s+(?:instructions?|notes?|directives?|commands?|override)\s*(?::|-|—|for\b)|(?:어시스턴트|모델|인공지능|챗봇|\bAI\b|\bLLM\b)(?:을|를)?\s*(?:위한\s*)?(?:시스템\s*)?(?:지시|지침|명령)(?:사항)?\s*[:：]|(?:어시스턴트|모델|인공지능|챗봇|\bAI\b|\bLLM\b)(?:을|를)\s*위한\s*(?:시스템\s*)?(?:지시|지침|명령)/i,
+    score: 0.85,
+    cues: 'ai assistant model llm chatbot bot gpt system 어시스턴트 모델 인공지능 챗봇',
+  },
+  // "AI systems reading this must…": the reader named as a machine.
+  {
+    type: 'indirect_injection',
+    pattern:
+      /\b(?:ai|assistant|model|llm|chatbot|bot|gpt)s?\b(?:\s+[\w-]+){0,2}?\s+(?:reading|processing|summari[sz]ing|analy[sz]ing|parsing|reviewing|reads|processes|summari[sz]es)\s+(?:this|these|the (?:above|following|document|email|e-mail|page|text))\b/i,
+    score: 0.85,
+    cues: 'ai assistant model llm chatbot bot gpt',
+  },
+  // The user's own question or task set aside: "받은 질문은 무시하고".
+  {
+    type: 'indirect_injection',
+    pattern:
+      /(?:질문|요청|작업|과제|문서|이메일|메일|내용|지시)(?:은|는|을|를)\s*(?:모두\s*|전부\s*)?무시하고/i,
+    score: 0.8,
+    cues: '질문 요청 작업 과제 문서 이메일 메일 내용 지시',
+  },
+  // A task of its own, unrelated to the data around it: write a script, recommend, analyse.
+  {
+    type: 'indirect_injection',
+    pattern:
+      /(?:스크립트|코드|명령|프로그램|에세이)(?:어)?(?:를|을)\s*(?:작성|만들|짜)[가-힣\s]{0,4}?(?:주세요|줘|세요|주십시오)|(?:추천|분석|요약|판단|분류|묘사)해\s*(?:주세요|줘|주십시오|주시겠어요|줄래)/i,
+    score: 0.7,
+    cues: '스크립트 코드 명령 프로그램 에세이 추천 분석 요약 판단 분류 묘사',
   },
 ];
 

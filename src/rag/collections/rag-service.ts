@@ -18,7 +18,7 @@ import type { AuditRecorder } from '../../audit/index.js';
 import { KeelError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { KeelMetrics } from '../../core/metrics.js';
-import type { GuardrailOutcome, GuardrailRequest } from '../../guardrails/index.js';
+import { type GuardrailOutcome, type GuardrailRequest, screenDocuments } from '../../guardrails/index.js';
 import type { JobService } from '../../jobs/index.js';
 import type {
   CallContext,
@@ -493,7 +493,24 @@ export class RagService {
     const flagged = retrieved.hits.filter((hit) =>
       String(hit.chunk.metadata?.flags ?? '').includes('indirect_injection'),
     );
-    const contexts = retrieved.hits.filter((hit) => !flagged.includes(hit));
+    let contexts = retrieved.hits.filter((hit) => !flagged.includes(hit));
+    // The call's guardrail policy reads the passages as documents now, whenever they were indexed.
+    const screened = screenDocuments(
+      contexts.map((hit) => hit.chunk.text),
+      caller.guardrails?.policy.input,
+    );
+    if (screened.length) {
+      const byIndex = new Map(screened.map((entry) => [entry.index, entry]));
+      contexts = contexts.flatMap((hit, index) => {
+        const entry = byIndex.get(index);
+        if (!entry) return [hit];
+        if (entry.blocked) {
+          flagged.push(hit);
+          return [];
+        }
+        return [entry.text === hit.chunk.text ? hit : { ...hit, chunk: { ...hit.chunk, text: entry.text } }];
+      });
+    }
     if (flagged.length) {
       warnings.push({
         code: 'indirect_injection',
