@@ -43,7 +43,9 @@ describe.runIf(chromiumAvailable)('Data page', () => {
     await page.getByRole('button', { name: 'people', pressed: true }).waitFor();
     const columns = page.getByRole('table', { name: 'Columns of people' });
     await columns.getByRole('rowheader', { name: 'email' }).waitFor();
-    expect(await page.getByRole('textbox', { name: 'Description' }).inputValue()).toBe('Staff directory');
+    expect(await page.getByRole('textbox', { name: 'Description', exact: true }).inputValue()).toBe(
+      'Staff directory',
+    );
     await page.getByText('30 rows').first().waitFor();
 
     await page.getByRole('button', { name: 'Query this table' }).click();

@@ -1,7 +1,8 @@
 /**
- * The catalog: the project's tables; for the chosen one its description (editable), row count and
+ * The catalog: the project's tables; for the chosen one its description and its columns'
+ * descriptions (editable together, saved in one PATCH that the server audits), row count and
  * columns with types, null rates, samples, tags (editable, with PII suggestions) and the mask the
- * signed-in role gets. Proposed joins are not shown: the API does not produce them yet.
+ * signed-in role gets. Proposed join keys are in join-keys-panel.tsx.
  */
 import type { DataSourceJson, DataTableJson, DataTagSuggestionJson } from '@keel/sdk';
 import { type FormEvent, useEffect, useId, useState } from 'react';
@@ -11,6 +12,11 @@ import { useI18n } from '../../i18n/i18n-context';
 import { describeError, type ShownError } from '../../lib/errors';
 import { useLoad } from '../../lib/use-load';
 import { useSession } from '../../session/session-context';
+
+/** Each column's description by column name. */
+function describedColumns(table: DataTableJson): Record<string, string> {
+  return Object.fromEntries(table.columns.map((column) => [column.name, column.description]));
+}
 
 function sample(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
@@ -92,17 +98,25 @@ function TableDetail({
   const { t, format } = useI18n();
   const { client, can } = useSession();
   const descriptionId = useId();
+  const formId = useId();
   const [description, setDescription] = useState(table.description);
+  const [columnDescriptions, setColumnDescriptions] = useState(() => describedColumns(table));
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<ShownError | null>(null);
   const [suggestions, setSuggestions] = useState<DataTagSuggestionJson[] | null>(null);
   useEffect(() => setDescription(table.description), [table.description]);
+  useEffect(() => setColumnDescriptions(describedColumns(table)), [table]);
 
   async function saveDescription(event: FormEvent) {
     event.preventDefault();
     setError(null);
+    // Only the columns whose description changed are sent (the others keep theirs).
+    const before = describedColumns(table);
+    const columns = Object.fromEntries(
+      Object.entries(columnDescriptions).filter(([column, text]) => text !== before[column]),
+    );
     try {
-      await client.data.describe(table.name, { description });
+      await client.data.describe(table.name, { description, columns });
       setSaved(true);
       onChanged();
     } catch (cause) {
@@ -125,7 +139,7 @@ function TableDetail({
         {table.name} <small>{t('data.rows', { count: rows })}</small>
       </h3>
       {can('write') ? (
-        <form onSubmit={saveDescription} aria-label={t('data.description')}>
+        <form id={formId} onSubmit={saveDescription} aria-label={t('data.descriptions')}>
           <label htmlFor={descriptionId}>{t('data.description')}</label>
           <textarea
             id={descriptionId}
@@ -136,6 +150,7 @@ function TableDetail({
               setSaved(false);
             }}
           />
+          <p className="hint">{t('data.columnDescriptionsHint')}</p>
           <button type="submit">{t('data.saveDescription')}</button>
           {saved ? <output>{t('data.saved')}</output> : null}
         </form>
@@ -149,6 +164,7 @@ function TableDetail({
           <thead>
             <tr>
               <th scope="col">{t('data.column')}</th>
+              <th scope="col">{t('data.columnDescription')}</th>
               <th scope="col">{t('data.type')}</th>
               <th scope="col">{t('data.nullRate')}</th>
               <th scope="col">{t('data.samples')}</th>
@@ -159,10 +175,24 @@ function TableDetail({
           <tbody>
             {table.columns.map((column) => (
               <tr key={column.name}>
-                <th scope="row">
-                  {column.name}
-                  {column.description ? <div>{column.description}</div> : null}
-                </th>
+                <th scope="row">{column.name}</th>
+                <td>
+                  {can('write') ? (
+                    <input
+                      form={formId}
+                      aria-label={t('data.columnDescriptionOf', { column: column.name })}
+                      value={columnDescriptions[column.name] ?? ''}
+                      maxLength={4000}
+                      onChange={(e) => {
+                        const text = e.target.value;
+                        setColumnDescriptions((current) => ({ ...current, [column.name]: text }));
+                        setSaved(false);
+                      }}
+                    />
+                  ) : (
+                    column.description
+                  )}
+                </td>
                 <td>{column.type}</td>
                 <td>{format.number(column.null_rate, { style: 'percent', maximumFractionDigits: 1 })}</td>
                 <td>{column.samples.slice(0, 3).map(sample).join(', ')}</td>

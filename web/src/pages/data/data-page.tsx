@@ -1,6 +1,6 @@
 /**
  * Data: the project's catalog (tables, columns, descriptions, tags, how each column is masked for
- * the signed-in role), a read-only SQL editor with paged results and exports, a natural-language
+ * the signed-in role), the join keys proposed between tables (accepted or rejected here), a read-only SQL editor with paged results and exports, a natural-language
  * question box that shows the generated SQL and every step, and the masking policies.
  */
 import { useState } from 'react';
@@ -11,6 +11,7 @@ import { useLoad } from '../../lib/use-load';
 import { useSession } from '../../session/session-context';
 import { AskBox } from './ask-box';
 import { CatalogPanel } from './catalog-panel';
+import { JoinKeysPanel } from './join-keys-panel';
 import { MaskingEditor } from './masking-editor';
 import { SqlEditor } from './sql-editor';
 import './data.css';
@@ -41,6 +42,7 @@ export function DataPage() {
           onQuery={(table) => setSql(`SELECT * FROM "${table.replaceAll('"', '""')}"`)}
         />
       ) : null}
+      {list ? <JoinKeysPanel revision={revision} /> : null}
       <SqlEditor sql={sql} onSqlChange={setSql} revision={revision} />
       <AskBox />
       <MaskingEditor tables={list?.map((source) => source.name) ?? []} onChanged={changed} />
