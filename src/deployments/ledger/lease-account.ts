@@ -18,6 +18,13 @@ export class LeaseAccount {
   tightUntil = 0;
   lastUsedAt = 0;
   retired = false;
+  /**
+   * Taken under a replica id the database has since declared dead (its heartbeat lapsed): the
+   * lease was reclaimed, so nothing is served from it; settlements book usage only.
+   */
+  orphaned = false;
+  /** `holds` as last written to the lease row (what a reclaim books as used). */
+  heldWritten = 0;
   ensured = false;
   fetching: Promise<void> | undefined;
 

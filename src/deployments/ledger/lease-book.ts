@@ -12,14 +12,24 @@
  * needs (no extra), so the last units are never stranded on one replica, and spare allowance goes
  * back at the next flush.
  *
- * In the database a lease is part of `reserved`. A replica that dies holding one loses at most
- * its unused lease until the window ends (for a lifetime budget: for good), as a call in flight
- * always could.
+ * In the database a lease is part of `reserved`, and it carries its replica (decision 0035,
+ * migration 0025): a lease row says how much of `reserved` the replica owes and what its calls in
+ * flight held at its last flush, and the replica keeps a heartbeat row alive (every third of
+ * `ttlMs` while it holds anything). A replica serves from its leases only while its last
+ * heartbeat is younger than `ttlMs` (measured from when it was sent, so always before the
+ * database sees it expire). A replica refused by a counter first reclaims the leases of replicas
+ * whose heartbeat expired more than `graceMs` ago: their unused part goes back to the budget, and
+ * what their calls held at their last flush is booked as used. What a killed replica strands is
+ * therefore out of reach for at most `ttlMs + graceMs` (12 s by default), and only until another
+ * replica needs it. A replica that finds itself declared dead (paused past its heartbeat) drops
+ * its leases, books what its calls in flight use, and starts again under a new id.
  */
+import { performance } from 'node:perf_hooks';
+import { newId } from '../../core/ids.js';
 import type { Logger } from '../../core/logger.js';
 import type { DatabaseSession } from '../../spec/database.js';
 import { LeaseAccount, type LeasedEntry, type TakeOutcome, type Wanted } from './lease-account.js';
-import { ensureSql, flushSql, takeSql } from './lease-statements.js';
+import { ensureSql, flushSql, heartbeatSql, reclaimSql, registerSql, takeSql } from './lease-statements.js';
 import type { LedgerLimit } from './limit-store.js';
 
 export type { LeasedEntry, TakeOutcome, Wanted } from './lease-account.js';
@@ -35,6 +45,10 @@ export interface LeaseOptions {
   idleMs?: number;
   /** After a counter refuses or grants no extra, how long to take only what each call needs, in ms. */
   tightMs?: number;
+  /** How long a replica's leases stay its own after its last heartbeat, in ms. */
+  ttlMs?: number;
+  /** How long past that before another replica reclaims them, in ms (clock skew, pauses). */
+  graceMs?: number;
 }
 
 const keyOf = (limitId: string, windowStart: number) => `${limitId}@${windowStart}`;
@@ -49,6 +63,16 @@ export class LeaseBook {
   readonly #flushMs: number;
   readonly #idleMs: number;
   readonly #tightMs: number;
+  readonly #ttlMs: number;
+  readonly #graceMs: number;
+  /** This replica's id on its lease rows (a new one after it was declared dead). */
+  #id = newId('rpl');
+  #registered = false;
+  /** Until when (performance.now()) this replica's leases are its own. */
+  #validUntil = 0;
+  #beating: Promise<void> | undefined;
+  #beatTimer: ReturnType<typeof setTimeout> | undefined;
+  #lastReclaim = Number.NEGATIVE_INFINITY;
   readonly #accounts = new Map<string, LeaseAccount>();
   /** Accounts no longer handed out (cap changed, limit gone) still owing a write. */
   readonly #retired = new Set<LeaseAccount>();
@@ -71,6 +95,8 @@ export class LeaseBook {
     this.#flushMs = options.lease?.flushMs ?? 100;
     this.#idleMs = options.lease?.idleMs ?? 2_000;
     this.#tightMs = options.lease?.tightMs ?? 1_000;
+    this.#ttlMs = options.lease?.ttlMs ?? 10_000;
+    this.#graceMs = options.lease?.graceMs ?? 2_000;
   }
 
   /** Holds every amount of `wanted`, or none: from the leases, else from the database. */
@@ -86,6 +112,11 @@ export class LeaseBook {
         await Promise.all(busy.map((account) => account.fetching));
         continue;
       }
+      if (!this.#valid()) {
+        // Heartbeat first: a replica declared dead meanwhile starts again with new accounts.
+        await this.#heartbeat();
+        continue;
+      }
       const now = this.#now();
       const extra = !retried && accounts.every((account) => now >= account.tightUntil);
       const outcome = await this.#fetch(wanted, accounts, extra);
@@ -96,7 +127,9 @@ export class LeaseBook {
         accounts.some((account) => account.limit.id === old.limit.id),
       );
       const handedBack = await this.#flush([...accounts, ...retired], true);
-      if (!handedBack && !extra) return outcome;
+      // Leases of replicas that died holding them go back to the budget too.
+      const reclaimed = await this.#reclaim();
+      if (!handedBack && !reclaimed && !extra) return outcome;
       retried = true;
     }
   }
@@ -106,7 +139,7 @@ export class LeaseBook {
     const { account, amount } = entry;
     account.holds -= amount;
     if (used <= amount) {
-      account.free += amount - used;
+      this.#spare(account, amount - used);
       account.usedPending += used;
     } else {
       const cover = Math.min(account.free, used - amount);
@@ -147,6 +180,84 @@ export class LeaseBook {
     await this.#flush([...this.#accounts.values(), ...this.#retired], true);
   }
 
+  /** Whether this replica's leases are still its own (its last heartbeat is young enough). */
+  #valid(): boolean {
+    return performance.now() < this.#validUntil;
+  }
+
+  /** Adds `amount` to the lease of `account` (nothing once the lease was reclaimed). */
+  #spare(account: LeaseAccount, amount: number): void {
+    if (!account.orphaned) account.free += amount;
+  }
+
+  /** Renews (or first writes) this replica's heartbeat; one at a time. */
+  #heartbeat(): Promise<void> {
+    this.#beating ??= this.#beat().finally(() => {
+      this.#beating = undefined;
+    });
+    return this.#beating;
+  }
+
+  async #beat(): Promise<void> {
+    const sent = performance.now();
+    if (this.#registered) {
+      const { rows } = await this.#db.query(heartbeatSql, [this.#id, this.#ttlMs]);
+      if (!rows.length) this.#declaredDead();
+    }
+    if (!this.#registered) {
+      await this.#db.query(registerSql, [this.#id, this.#ttlMs]);
+      this.#registered = true;
+    }
+    this.#validUntil = sent + this.#ttlMs;
+    this.#scheduleBeat();
+  }
+
+  /** Keeps the heartbeat going while this replica owes the database anything. */
+  #scheduleBeat(): void {
+    if (this.#beatTimer) return;
+    this.#beatTimer = setTimeout(() => {
+      this.#beatTimer = undefined;
+      const owing = [...this.#accounts.values(), ...this.#retired].some(
+        (account) =>
+          !account.orphaned &&
+          (account.free > 0 || account.holds > 0 || account.usedPending > 0 || account.overflow > 0),
+      );
+      // Idle: the heartbeat may lapse; the next call renews it before taking from the database.
+      if (!owing) return;
+      this.#heartbeat().catch((error: unknown) => {
+        this.#logger?.warn({ err: error }, 'ledger heartbeat failed');
+        this.#scheduleBeat();
+      });
+    }, this.#ttlMs / 3);
+    this.#beatTimer.unref?.();
+  }
+
+  /**
+   * The database no longer knows this replica (its heartbeat lapsed and another replica reclaimed
+   * its leases): nothing more is served from them; usage of calls in flight is still booked.
+   */
+  #declaredDead(): void {
+    this.#logger?.warn('ledger replica outlived its heartbeat: its leases were reclaimed; starting anew');
+    for (const [key, account] of this.#accounts) this.#retire(key, account);
+    for (const account of this.#retired) {
+      account.orphaned = true;
+      account.free = 0;
+    }
+    this.#id = newId('rpl');
+    this.#registered = false;
+  }
+
+  /** Returns the leases of dead replicas to the counters (at most every tenth of `ttlMs`). */
+  async #reclaim(): Promise<boolean> {
+    const now = performance.now();
+    if (now - this.#lastReclaim < this.#ttlMs / 10) return false;
+    this.#lastReclaim = now;
+    const { rows } = await this.#db.query<{ reclaimed: number }>(reclaimSql, [this.#graceMs]);
+    const reclaimed = Number(rows[0]?.reclaimed ?? 0);
+    if (reclaimed) this.#logger?.info({ reclaimed }, 'ledger reclaimed the leases of dead replicas');
+    return reclaimed > 0;
+  }
+
   #account(limit: LedgerLimit, windowStart: number): LeaseAccount {
     const key = keyOf(limit.id, windowStart);
     let account = this.#accounts.get(key);
@@ -167,6 +278,7 @@ export class LeaseBook {
   }
 
   #takeLocally(wanted: readonly Wanted[], accounts: LeaseAccount[]): LeasedEntry[] | undefined {
+    if (!this.#valid()) return undefined;
     for (let i = 0; i < wanted.length; i++)
       if (accounts[i]!.free < wanted[i]!.amount || (!accounts[i]!.ensured && wanted[i]!.amount > 0))
         return undefined;
@@ -200,9 +312,10 @@ export class LeaseBook {
         [unit],
         [account.limit.limit],
         [true],
+        this.#id,
       ]);
       const grant = Number(rows[0]?.grant ?? 0);
-      account.free += grant;
+      this.#spare(account, grant);
       account.lastExtra = grant;
       if (!grant) account.tightUntil = this.#now() + this.#tightMs;
       if (account.retired) this.#schedule(0);
@@ -225,7 +338,7 @@ export class LeaseBook {
     });
     const restore = () =>
       wanted.forEach((_, i) => {
-        accounts[i]!.free += local[i]!;
+        this.#spare(accounts[i]!, local[i]!);
         accounts[i]!.holds -= local[i]!;
       });
     const done = this.#fetching(rows.map((i) => accounts[i]!));
@@ -256,6 +369,7 @@ export class LeaseBook {
           asked.map((i) => wanted[i]!.amount),
           asked.map((i) => wanted[i]!.limit.limit),
           asked.map(() => extra && this.#fraction > 0),
+          this.#id,
         ]);
         const byKey = new Map(granted.map((row) => [keyOf(row.limit_id, Number(row.window_start)), row]));
         for (const i of asked) {
@@ -275,7 +389,7 @@ export class LeaseBook {
       for (const [i, grant] of grants) {
         const account = accounts[i]!;
         const spare = grant - (wanted[i]!.amount - local[i]!);
-        account.free += spare;
+        this.#spare(account, spare);
         account.lastExtra = spare;
         if (!spare && extra) account.tightUntil = now + this.#tightMs;
       }
@@ -293,7 +407,7 @@ export class LeaseBook {
     // All or none: what was granted stays as a lease (handed back at the next flush if unused).
     restore();
     for (const [i, grant] of grants) {
-      if (grant > 0) accounts[i]!.free += grant;
+      if (grant > 0) this.#spare(accounts[i]!, grant);
       if (grant < 0) accounts[i]!.tightUntil = now + this.#tightMs;
     }
     this.#schedule();
@@ -342,11 +456,12 @@ export class LeaseBook {
   /**
    * Writes settled usage of `accounts` and hands spare allowance back: all of it with
    * `handBackAll`, else where the lease is retired, its window ended, it sat idle, or the counter
-   * is near its cap. Resolves whether anything was written.
+   * is near its cap. Also records what calls in flight hold (booked as used should this replica
+   * die). Resolves whether anything was written.
    */
   async #flush(accounts: Iterable<LeaseAccount>, handBackAll: boolean): Promise<boolean> {
     const now = this.#now();
-    const writes: { account: LeaseAccount; back: number; moved: number; over: number }[] = [];
+    const writes: { account: LeaseAccount; back: number; moved: number; over: number; held: number }[] = [];
     const finished: LeaseAccount[] = [];
     for (const account of accounts) {
       const ended = account.windowStart !== this.#windowOf(account.limit, now);
@@ -360,11 +475,19 @@ export class LeaseBook {
           now - account.lastUsedAt >= this.#idleMs)
           ? account.free
           : 0;
-      if (back || account.usedPending || account.overflow) {
-        writes.push({ account, back, moved: account.usedPending, over: account.overflow });
+      const held = account.orphaned ? 0 : account.holds;
+      if (back || account.usedPending || account.overflow || held !== account.heldWritten) {
+        writes.push({
+          account,
+          back,
+          moved: account.usedPending,
+          over: account.overflow,
+          held: account.heldWritten,
+        });
         account.free -= back;
         account.usedPending = 0;
         account.overflow = 0;
+        account.heldWritten = held;
       }
       if ((account.retired || ended) && !account.holds && !account.free && !account.fetching)
         finished.push(account);
@@ -380,30 +503,54 @@ export class LeaseBook {
       forget();
       return false;
     }
-    // One lock order for every statement that touches several counters.
-    writes.sort((a, b) =>
-      a.account.limit.id === b.account.limit.id
-        ? a.account.windowStart - b.account.windowStart
-        : a.account.limit.id < b.account.limit.id
-          ? -1
-          : 1,
-    );
+    // One row per counter (a retired lease and its successor may share one), in one lock order.
+    const rows = new Map<string, { limitId: string; windowStart: number; back: number; used: number }>();
+    for (const { account, back, moved, over } of writes) {
+      const key = keyOf(account.limit.id, account.windowStart);
+      const row = rows.get(key) ?? {
+        limitId: account.limit.id,
+        windowStart: account.windowStart,
+        back: 0,
+        used: 0,
+      };
+      // A reclaimed lease was returned already: only its usage is booked.
+      if (!account.orphaned) row.back += moved + back;
+      row.used += moved + over;
+      rows.set(key, row);
+    }
+    const sorted = [...rows.entries()]
+      .sort(([, a], [, b]) =>
+        a.limitId === b.limitId ? a.windowStart - b.windowStart : a.limitId < b.limitId ? -1 : 1,
+      )
+      .map(([key, row]) => ({ ...row, held: this.#heldOn(key) }));
     try {
       await this.#db.query(flushSql, [
-        writes.map((write) => write.account.limit.id),
-        writes.map((write) => write.account.windowStart),
-        writes.map((write) => write.moved + write.back),
-        writes.map((write) => write.moved + write.over),
+        this.#id,
+        sorted.map((row) => row.limitId),
+        sorted.map((row) => row.windowStart),
+        sorted.map((row) => row.back),
+        sorted.map((row) => row.used),
+        sorted.map((row) => row.held),
       ]);
     } catch (error) {
       for (const write of writes) {
-        write.account.free += write.back;
+        this.#spare(write.account, write.back);
         write.account.usedPending += write.moved;
         write.account.overflow += write.over;
+        write.account.heldWritten = write.held;
       }
       throw error;
     }
     forget();
     return true;
+  }
+
+  /** What this replica's calls in flight hold on one counter, across its live accounts. */
+  #heldOn(key: string): number {
+    let held = 0;
+    for (const account of [this.#accounts.get(key), ...this.#retired])
+      if (account && !account.orphaned && keyOf(account.limit.id, account.windowStart) === key)
+        held += account.holds;
+    return held;
   }
 }

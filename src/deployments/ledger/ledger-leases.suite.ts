@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { noAudit } from '../../audit/index.js';
-import type { DatabaseV1 } from '../../spec/database.js';
+import type { DatabaseSession, DatabaseV1 } from '../../spec/database.js';
 import { Ledger, windowStartOf } from './ledger.js';
 import { type LedgerLimit, LimitStore, type SetLimitInput } from './limit-store.js';
 
@@ -183,5 +183,51 @@ export function runLeaseSuite(open: () => Promise<LeaseSuiteDatabases>): void {
     expect(40 + 10 * (granted + more)).toBe(60);
     await Promise.all([a!.drain(), b!.drain()]);
     expect(await counter(limit)).toEqual({ used: 60, reserved: 0 });
+  });
+
+  it("gives a killed replica's unused lease back to the budget once its heartbeat expires", async () => {
+    // A lifetime budget: without reclaiming, what the dead replica held would be gone for good.
+    const limit = await setLimit({ metric: 'token_budget', limit: 800 });
+    const lease = { ttlMs: 3_000, graceMs: 0 };
+    // Replica A's connection to the database: killing A cuts it, as a killed process would —
+    // no heartbeat, no flush, no hand-back, and the call it had in flight never settles.
+    let killed = false;
+    const cut = () => Promise.reject(new Error('the replica was killed'));
+    const doomed: DatabaseSession = {
+      query: (sql, params) => (killed ? cut() : dbs.a.query(sql, params)),
+      exec: (sql) => (killed ? cut() : dbs.a.exec(sql)),
+    };
+    const a = new Ledger({ db: doomed, limits, now, lease });
+    const b = new Ledger({ db: dbs.b, limits: new LimitStore(dbs.b, noAudit), now, lease });
+    await (await a.reserve(scope, tokens(16))).settle(tokens(16));
+    await a.reserve(scope, tokens(16));
+    // A's flush writes the settled call and what its call in flight holds.
+    const lease_ = async () =>
+      (
+        await dbs.a.query<{ outstanding: number; held: number }>(
+          'SELECT outstanding, held FROM ledger_leases WHERE limit_id = $1',
+          [limit.id],
+        )
+      ).rows.map((row) => ({ outstanding: Number(row.outstanding), held: Number(row.held) }));
+    while ((await counter(limit)).used !== 16) await new Promise((resolve) => setTimeout(resolve, 20));
+    const stranded = await counter(limit);
+    expect(await lease_()).toEqual([{ outstanding: stranded.reserved, held: 16 }]);
+    // More than the call in flight: A's spare lease.
+    expect(stranded.reserved).toBeGreaterThan(16);
+    killed = true;
+
+    // While A's heartbeat is young, its lease is A's: B cannot have what it would need.
+    const wanted = 800 - 16 - 16;
+    await expect(b.reserve(scope, tokens(wanted))).rejects.toMatchObject({ code: 'rate_limited' });
+    expect(await counter(limit)).toEqual(stranded);
+
+    // Once it expired, B's refusal reclaims it: the spare goes back to the budget, the call A had
+    // in flight stays booked as used (it may have run), and B gets all the rest.
+    await new Promise((resolve) => setTimeout(resolve, lease.ttlMs + 200));
+    await (await b.reserve(scope, tokens(wanted))).settle(tokens(wanted));
+    await expect(b.reserve(scope, tokens(1))).rejects.toMatchObject({ code: 'rate_limited' });
+    await b.drain();
+    expect(await counter(limit)).toEqual({ used: 800, reserved: 0 });
+    expect(await lease_()).toEqual([]);
   });
 }
