@@ -61,10 +61,13 @@ export const dataQueryRequestSchema = z
       .openapi({ description: 'values for $1, $2, … in the SQL (JSON results only)' }),
     max_rows: z.number().int().min(1).max(100_000).optional(),
     timeout_ms: z.number().int().min(1).max(600_000).optional(),
-    format: z
-      .enum(['json', 'csv', 'ndjson', 'parquet'])
-      .optional()
-      .openapi({ description: 'json (default), or an export streamed as csv, ndjson or parquet' }),
+    format: z.enum(['json', 'csv', 'ndjson', 'parquet', 'arrow']).optional().openapi({
+      description: 'json (default), or an export streamed as csv, ndjson, parquet or arrow (IPC stream)',
+    }),
+    page_size: z.number().int().min(1).max(10_000).optional().openapi({
+      description:
+        'JSON results in pages of this many rows: the result is kept on the server and the response carries next_page_token (max_rows then caps the whole result)',
+    }),
   })
   .openapi('DataQueryRequest');
 
@@ -78,8 +81,19 @@ export const dataQueryResponseSchema = z
     /** Tables read through their masked projection for this caller. */
     masked: z.array(z.string()),
     elapsed_ms: z.number(),
+    /** Paged results only: rows in the whole result, this page's first row, and the next page's token. */
+    total_rows: z.number().int().optional(),
+    offset: z.number().int().optional(),
+    next_page_token: z.string().nullable().optional(),
   })
   .openapi('DataQueryResponse');
+
+export const dataQueryPageRequestSchema = z
+  .object({
+    page_token: z.string().min(1).max(4096),
+    timeout_ms: z.number().int().min(1).max(600_000).optional(),
+  })
+  .openapi('DataQueryPageRequest');
 
 export const dataAskRequestSchema = z
   .object({
@@ -169,11 +183,9 @@ export const dataJoinKeySchema = z
       name_similarity: z.number(),
       name_rule: z.enum(['names_table', 'equal', 'similar']),
       type_family: z.string(),
-      containment: z
-        .number()
-        .openapi({
-          description: "share of the referring column's distinct values found in the referenced one",
-        }),
+      containment: z.number().openapi({
+        description: "share of the referring column's distinct values found in the referenced one",
+      }),
       from_distinct: z.number(),
       to_distinct: z.number(),
       sampled: z.boolean(),

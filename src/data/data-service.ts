@@ -18,11 +18,20 @@ import type { DatabaseV1 } from '../spec/database.js';
 import { type AskAnswer, type AskRequest, AskService } from './ask-service.js';
 import { describeTable, type TableCatalog } from './catalog.js';
 import { type DataFormat, openInstance, type PlannedQuery, ProjectEngine, readerOf } from './engine.js';
-import { type ExportedResult, type ExportFormat, spoolQuery } from './export-spool.js';
+import { type ExportedResult, type ExportFormat, spoolQuery, writeSpool } from './export-spool.js';
 import { GovernanceStore } from './governance-store.js';
 import { type JoinKeyRow, JoinKeyStore } from './join-key-store.js';
 import { discoverJoinKeys } from './join-keys.js';
 import { maskedProjection, replaceMaskedTables } from './masking.js';
+import {
+  PAGE_TTL_MS,
+  type PageCursor,
+  PageTokens,
+  type QueryPage,
+  readPage,
+  spoolFile,
+  sweepPages,
+} from './query-pages.js';
 import { type QueryParameter, type QueryResult, runBounded } from './query-runner.js';
 import { checkReadOnly, messageOf } from './sql-check.js';
 import { suggestTags, type TagSuggestion } from './tag-suggestions.js';
@@ -111,6 +120,8 @@ export class DataService {
   /** Join keys between tables: proposed with evidence, decided by people. */
   readonly joinKeys: JoinKeyStore;
   private readonly memoryLimit: string;
+  /** Signs and checks the page tokens of paged results. */
+  private readonly pageTokens: PageTokens;
   private readonly statistics = new WeakMap<ProjectEngine, Map<string, Promise<TableCatalog>>>();
 
   constructor(private readonly options: DataServiceOptions) {
@@ -120,6 +131,7 @@ export class DataService {
       secretKey: options.secretKey ?? Buffer.from('keel-data-masking'),
     });
     this.joinKeys = new JoinKeyStore({ db: options.db, audit: options.audit });
+    this.pageTokens = new PageTokens(options.secretKey ?? Buffer.from('keel-data-pages'));
     this.memoryLimit = options.memoryLimit ?? '512MB';
     this.maxRows = options.maxRows ?? 10_000;
     this.timeoutMs = options.timeoutMs ?? 30_000;
@@ -387,6 +399,102 @@ export class DataService {
     } finally {
       engine.release(connection, healthy);
     }
+  }
+
+  /**
+   * Runs a query whose result is read in pages (query-pages.ts): the checked, masked result is
+   * spooled once (at most `exportMaxRows` rows, or `maxRows`), audited, and its first page returned
+   * with the token for the next.
+   */
+  async queryPaged(projectId: string, request: QueryRequest & { pageSize: number }): Promise<QueryPage> {
+    if (request.params?.length) {
+      throw new KeelError('invalid_request', 'Paged queries take no params: write the values into the SQL.', {
+        issues: [
+          { code: 'params_not_supported', path: ['params'], message: 'params are for unpaged results' },
+        ],
+      });
+    }
+    const engine = await this.engine(projectId);
+    const connection = await engine.acquire();
+    let healthy = false;
+    try {
+      const planned = await this.plan(projectId, engine, connection, request);
+      const dir = this.spoolDir(projectId);
+      await makePrivateDir(dir);
+      await sweepPages(dir);
+      const spoolId = newId('dpg');
+      const maxRows = Math.min(request.maxRows ?? this.exportMaxRows, this.exportMaxRows);
+      const timeoutMs = Math.min(request.timeoutMs ?? this.timeoutMs, this.timeoutMs);
+      const total = await writeSpool(connection, planned.sql, {
+        format: 'parquet',
+        file: spoolFile(dir, spoolId),
+        maxRows,
+        timeoutMs,
+        signal: request.signal,
+      });
+      this.audited(projectId, request, planned.tables, total, total >= maxRows);
+      const cursor: PageCursor = {
+        p: projectId,
+        r: request.role ?? null,
+        s: spoolId,
+        o: 0,
+        n: request.pageSize,
+        t: total,
+        e: Date.now() + PAGE_TTL_MS,
+        b: planned.tables,
+        m: planned.masked,
+        x: total >= maxRows,
+      };
+      const page = await this.readPageWith(connection, cursor, timeoutMs, request.signal);
+      healthy = true;
+      return page;
+    } catch (error) {
+      healthy = error instanceof KeelError && error.code !== 'timeout' && error.code !== 'client_closed';
+      this.refused(projectId, request, error);
+      throw error;
+    } finally {
+      engine.release(connection, healthy);
+    }
+  }
+
+  /** The page a token names, for the project and role it was issued to. */
+  async page(
+    projectId: string,
+    token: string,
+    options: Pick<QueryRequest, 'role' | 'signal' | 'timeoutMs'> = {},
+  ): Promise<QueryPage> {
+    const cursor = this.pageTokens.open(token, projectId, options.role);
+    const engine = await this.engine(projectId);
+    const connection = await engine.acquire();
+    let healthy = false;
+    try {
+      const timeoutMs = Math.min(options.timeoutMs ?? this.timeoutMs, this.timeoutMs);
+      const page = await this.readPageWith(connection, cursor, timeoutMs, options.signal);
+      healthy = true;
+      return page;
+    } finally {
+      engine.release(connection, healthy);
+    }
+  }
+
+  private async readPageWith(
+    connection: DuckDBConnection,
+    cursor: PageCursor,
+    timeoutMs: number,
+    signal: AbortSignal | undefined,
+  ): Promise<QueryPage> {
+    const file = spoolFile(this.spoolDir(cursor.p), cursor.s);
+    const result = await readPage(connection, file, cursor, { timeoutMs, signal });
+    const next = cursor.o + cursor.n;
+    return {
+      ...result,
+      truncated: cursor.x,
+      tables: cursor.b,
+      masked: cursor.m,
+      totalRows: cursor.t,
+      offset: cursor.o,
+      nextPageToken: next < cursor.t ? this.pageTokens.issue({ ...cursor, o: next }) : null,
+    };
   }
 
   /** Suggested tags for a table's columns, from the PII detectors run over sampled values. */

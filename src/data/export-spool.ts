@@ -2,27 +2,31 @@
  * @module data/export-spool
  * Exports of a checked query: DuckDB's own `COPY (…) TO` writes the result to a private spool
  * file in the format asked (CSV, newline-delimited JSON or Parquet), at DuckDB's speed and without
- * holding the result in memory; the file is then streamed to the caller and removed when the
+ * holding the result in memory; an Arrow IPC stream is written chunk by chunk from DuckDB's
+ * streaming result (arrow-export.ts). The file is then streamed to the caller and removed when the
  * stream ends or is cancelled. Rows are capped with a LIMIT around the query; the time limit and
- * the caller's signal interrupt the COPY as they do a query.
+ * the caller's signal interrupt the writing as they do a query. Paged results (query-pages.ts) are
+ * spooled the same way, as Parquet, and read back a page at a time.
  */
 import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { KeelError } from '../core/errors.js';
+import { writeArrowStream } from './arrow-export.js';
 import { sqlString } from './engine.js';
 import { messageOf } from './sql-check.js';
 
-export type ExportFormat = 'csv' | 'ndjson' | 'parquet';
+export type ExportFormat = 'csv' | 'ndjson' | 'parquet' | 'arrow';
 
 export const exportContentTypes: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
   ndjson: 'application/x-ndjson',
   parquet: 'application/vnd.apache.parquet',
+  arrow: 'application/vnd.apache.arrow.stream',
 };
 
-const copyOptions: Record<ExportFormat, string> = {
+const copyOptions: Record<Exclude<ExportFormat, 'arrow'>, string> = {
   csv: 'FORMAT csv, HEADER true',
   ndjson: 'FORMAT json',
   parquet: 'FORMAT parquet, COMPRESSION zstd',
@@ -40,17 +44,23 @@ export interface ExportedResult {
   masked: string[];
 }
 
-export async function spoolQuery(
+export interface SpoolOptions {
+  format: ExportFormat;
+  file: string;
+  maxRows: number;
+  timeoutMs: number;
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Writes the query's rows (at most `maxRows`) to `options.file` in the format asked; returns how
+ * many were written. On any failure the file is removed and a coded error thrown.
+ */
+export async function writeSpool(
   connection: DuckDBConnection,
   sql: string,
-  options: {
-    format: ExportFormat;
-    file: string;
-    maxRows: number;
-    timeoutMs: number;
-    signal?: AbortSignal | undefined;
-  },
-): Promise<Omit<ExportedResult, 'tables' | 'masked' | 'truncated'>> {
+  options: SpoolOptions,
+): Promise<number> {
   let reason: 'timeout' | 'cancelled' | undefined;
   const stop = (why: 'timeout' | 'cancelled') => {
     reason ??= why;
@@ -59,13 +69,14 @@ export async function spoolQuery(
   const timer = setTimeout(() => stop('timeout'), options.timeoutMs);
   const onAbort = () => stop('cancelled');
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  let rows: number;
   try {
     if (options.signal?.aborted) throw new Error('interrupted');
+    const capped = `SELECT * FROM (${sql}) LIMIT ${options.maxRows}`;
+    if (options.format === 'arrow') return await writeArrowStream(connection, capped, options.file);
     const reader = await connection.runAndReadAll(
-      `COPY (SELECT * FROM (${sql}) LIMIT ${options.maxRows}) TO ${sqlString(options.file)} (${copyOptions[options.format]})`,
+      `COPY (${capped}) TO ${sqlString(options.file)} (${copyOptions[options.format]})`,
     );
-    rows = Number(reader.getRowsJson()[0]?.[0] ?? 0);
+    return Number(reader.getRowsJson()[0]?.[0] ?? 0);
   } catch (error) {
     await rm(options.file, { force: true });
     if (reason === 'timeout') {
@@ -89,6 +100,14 @@ export async function spoolQuery(
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+export async function spoolQuery(
+  connection: DuckDBConnection,
+  sql: string,
+  options: SpoolOptions,
+): Promise<Omit<ExportedResult, 'tables' | 'masked' | 'truncated'>> {
+  const rows = await writeSpool(connection, sql, options);
   const bytes = (await stat(options.file)).size;
   const file = createReadStream(options.file, { highWaterMark: 256 * 1024 });
   const remove = () => void rm(options.file, { force: true });

@@ -2,7 +2,8 @@
  * @module server/routes/data
  * `/api/v1/data`: the project's data sources (multipart upload of CSV, Parquet or JSON files, or
  * an allowed local path as JSON), the catalog with editable descriptions, and read-only SQL
- * (results as JSON, or streamed CSV, NDJSON or Parquet exports), masked for the caller's role.
+ * (results as JSON, in pages (query-page-routes.ts), or streamed CSV, NDJSON, Parquet or Arrow
+ * exports), masked for the caller's role.
  * Questions (ask-routes.ts), tags and masking policies (governance-routes.ts) and join keys
  * (join-routes.ts) live beside it.
  * Viewers read and query; editors add, describe and remove sources.
@@ -29,6 +30,7 @@ import { keelErrors as errors, okJson as ok } from '../route-shapes.js';
 import { registerDataAskRoutes } from './ask-routes.js';
 import { registerDataGovernanceRoutes } from './governance-routes.js';
 import { registerDataJoinRoutes } from './join-routes.js';
+import { queryHeaders, queryResultJson, registerDataQueryPageRoutes } from './query-page-routes.js';
 
 /** Source uploads carry whole files: their own body limit (app.ts). */
 export const dataSourceUploadPath = /^\/api\/v1\/data\/sources$/;
@@ -104,7 +106,7 @@ const routes = {
     path: '/api/v1/data/query',
     tags,
     summary:
-      'Run one read-only SELECT over the project tables, masked for the caller (row and time limits; JSON, or a streamed CSV, NDJSON or Parquet export)',
+      'Run one read-only SELECT over the project tables, masked for the caller (row and time limits; JSON, paged JSON, or a streamed CSV, NDJSON, Parquet or Arrow export)',
     request: {
       body: { required: true, content: { 'application/json': { schema: dataQueryRequestSchema } } },
     },
@@ -178,6 +180,7 @@ export function registerDataRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServ
   const { data } = services;
   registerDataAskRoutes(app, services);
   registerDataGovernanceRoutes(app, services);
+  registerDataQueryPageRoutes(app, services);
   registerDataJoinRoutes(app, services);
 
   app.openapi(routes.add, async (c) => {
@@ -245,6 +248,11 @@ export function registerDataRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServ
       role: caller.role,
     };
     if (body.format && body.format !== 'json') {
+      if (body.page_size !== undefined) {
+        throw new KeelError('invalid_request', 'Exports are streamed whole: page_size is for JSON results.', {
+          issues: [{ code: 'page_size_not_for_exports', path: ['page_size'], message: 'JSON results only' }],
+        });
+      }
       // An export: written by DuckDB, then streamed (large results never sit in memory).
       const exported = await data.export(caller.projectId, { ...request, format: body.format });
       return new Response(exported.body, {
@@ -258,23 +266,10 @@ export function registerDataRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServ
         },
       }) as never;
     }
-    const result = await data.query(caller.projectId, request);
-    const headers = {
-      'x-keel-row-count': String(result.rows.length),
-      'x-keel-truncated': String(result.truncated),
-    };
-    return json(
-      {
-        columns: result.columns,
-        rows: result.rows,
-        row_count: result.rows.length,
-        truncated: result.truncated,
-        tables: result.tables,
-        masked: result.masked,
-        elapsed_ms: result.elapsedMs,
-      },
-      200,
-      headers,
-    );
+    const result =
+      body.page_size !== undefined
+        ? await data.queryPaged(caller.projectId, { ...request, pageSize: body.page_size })
+        : await data.query(caller.projectId, request);
+    return json(queryResultJson(result), 200, queryHeaders(result));
   });
 }
