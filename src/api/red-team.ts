@@ -184,6 +184,21 @@ export const redTeamReportSchema = z.object({
       probes: z.number().int(),
     }),
   ),
+  by_detector: z
+    .array(
+      z.object({
+        detector: z.string(),
+        probes: z.number().int().describe('completed probes it caught (blocked, masked or removed text)'),
+        rate: z.number().nullable().describe('probes ÷ the run’s completed probes'),
+        blocked: z.number().int().describe('of those, blocked on input'),
+        input: z.number().int(),
+        output: z.number().int(),
+        successes: z.number().int().describe('of those, attacks that still succeeded'),
+        flagged: z.number().int().describe('completed probes it only flagged'),
+      }),
+    )
+    .optional()
+    .describe('per detector; absent from reports written before it was added'),
 });
 export type RedTeamReportJson = z.infer<typeof redTeamReportSchema>;
 

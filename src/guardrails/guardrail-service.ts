@@ -376,12 +376,14 @@ export class GuardrailService {
     );
   }
 
-  async decisions(projectId: string, options: { limit?: number; since?: Date } = {}) {
+  /** The newest decisions first; `requestId` keeps one request's (pass `since` too: the index is by time). */
+  async decisions(projectId: string, options: { limit?: number; since?: Date; requestId?: string } = {}) {
     await this.flush();
     const { rows } = await this.db.query<Record<string, unknown>>(
       `SELECT id, key_id, request_id, source, policy, direction, detector, detector_version, entity_type, score, action, span_start, span_end, span_hash, created_at
-         FROM guardrail_decisions WHERE project_id = $1 AND ($2::timestamptz IS NULL OR created_at >= $2) ORDER BY id DESC LIMIT $3`,
-      [projectId, options.since ?? null, Math.min(options.limit ?? 100, 1000)],
+         FROM guardrail_decisions WHERE project_id = $1 AND ($2::timestamptz IS NULL OR created_at >= $2)
+          AND ($4::text IS NULL OR request_id = $4) ORDER BY id DESC LIMIT $3`,
+      [projectId, options.since ?? null, Math.min(options.limit ?? 100, 1000), options.requestId ?? null],
     );
     return rows;
   }

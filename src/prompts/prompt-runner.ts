@@ -15,7 +15,12 @@ import type { PromptParameters, PromptRun, RunEvent, TemplateBody } from '../api
 import { type Issue, KeelError, toKeelError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { GenerationRequest } from '../models/index.js';
-import type { FinishReason, LanguageModelPrompt, LanguageModelUsage } from '../spec/language-model.js';
+import type {
+  CallContext,
+  FinishReason,
+  LanguageModelPrompt,
+  LanguageModelUsage,
+} from '../spec/language-model.js';
 import { mergeParameters, toGenerationParameters } from './generation-parameters.js';
 import { parseJsonOutput } from './json-output.js';
 import { validateAgainst } from './json-schema.js';
@@ -57,15 +62,25 @@ interface Planned {
   reveal: boolean;
 }
 
+/** Who the model calls are for; with the request's id, its guardrail decisions are recorded under it. */
+function callContext(caller: Caller & { endpoint: string; requestId?: string | undefined }): CallContext {
+  return {
+    projectId: caller.projectId,
+    keyId: caller.keyId,
+    endpoint: caller.endpoint,
+    ...(caller.requestId ? { requestId: caller.requestId } : {}),
+  };
+}
+
 /** Runs `input` to completion and records it. */
 export async function runPrompt(
   lab: PromptLab,
-  caller: Caller & { endpoint: string },
+  caller: Caller & { endpoint: string; requestId?: string | undefined },
   input: RunInput,
 ): Promise<PromptRun> {
   const planned = await plan(lab, caller, input);
   const { run, call } = planned;
-  const context = { projectId: caller.projectId, keyId: caller.keyId, endpoint: caller.endpoint };
+  const context = callContext(caller);
   let text = '';
   const usage = { inputTokens: 0, outputTokens: 0 };
   try {
@@ -99,12 +114,12 @@ export async function runPrompt(
  */
 export async function streamPrompt(
   lab: PromptLab,
-  caller: Caller & { endpoint: string },
+  caller: Caller & { endpoint: string; requestId?: string | undefined },
   input: RunInput,
 ): Promise<{ runId: string; events: AsyncGenerator<RunEvent> }> {
   const planned = await plan(lab, caller, input);
   const { run, call } = planned;
-  const context = { projectId: caller.projectId, keyId: caller.keyId, endpoint: caller.endpoint };
+  const context = callContext(caller);
   const usage = { inputTokens: 0, outputTokens: 0 };
   let first: Awaited<ReturnType<typeof lab.generation.stream>>;
   try {

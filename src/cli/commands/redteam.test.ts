@@ -46,6 +46,35 @@ describe('keel eval redteam', () => {
     expect(result.code).toBe(6);
   });
 
+  it('names the guardrail that caught each probe with --probes, and counts per detector', async () => {
+    await keel.call('/api/v1/guardrails/policies/block-injection', {
+      method: 'PUT',
+      json: { input: { injection: { action: 'block' } } },
+    });
+    const result = await redteam(
+      '--target',
+      'echo:reverse',
+      '--policy',
+      'block-injection',
+      '--category',
+      'direct_injection',
+      '--language',
+      'en',
+      '--limit',
+      '12',
+      '--probes',
+    );
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/By detector \(of the completed probes\)\nDETECTOR\s+CAUGHT\s+RATE\s+BLOCKED/);
+    expect(result.out).toMatch(/\ninjection\s+(\d+)\s+\d+\.\d%\s+\1\s+\1\s+0\s/);
+    expect(result.out).toMatch(
+      /direct-injection-en-\d+\s+direct_injection\s+en\s+blocked_input\s+failed\s+injection \(input, block\)/,
+    );
+    const listed = result.out.split('Per probe\n')[1]!.trim().split('\n');
+    expect(listed).toHaveLength(1 + 12);
+    for (const line of listed.slice(1)) expect(line).toMatch(/injection \(input, block\)|got through/);
+  });
+
   it('prints the run as JSON with --json', async () => {
     const result = await redteam(
       '--json',

@@ -3,13 +3,15 @@
  * `keel eval redteam --target <model|template:ref|collection:name|deployment:name> [--policy <name|none>]`: runs a
  * probe set through the target's guardrails and prints the report — attack success rate per category × language, block
  * rate, and which guardrail caught what. `--set bipia|llm-guard-injection|hatecheck|kocohub-hate`
- * picks a public set from the server's datasets folder; with `--datasets <dir>` the set is loaded
+ * picks a public set from the server's datasets folder; `--probes` lists every probe with the
+ * guardrails that caught it, or that it got through; with `--datasets <dir>` the set is loaded
  * here and its probes are sent inline. With `--max-asr`, exits
  * 6 when the overall attack success rate is above it (for CI).
  */
-import type { CreateRedTeamRun, RedTeamRunJson, RedTeamTarget } from '../../api/red-team.js';
+import type { CreateRedTeamRun, ProbeResultJson, RedTeamRunJson, RedTeamTarget } from '../../api/red-team.js';
 import { KeelError } from '../../core/errors.js';
 import { BUILTIN_SET, loadProbeSet } from '../../evals/red-team/probe-sets.js';
+import type { KeelClient } from '../../sdk/client.js';
 import type { CommandHandler } from '../command.js';
 import { withConnection } from '../connect.js';
 import { numberOption } from '../number-option.js';
@@ -98,9 +100,62 @@ export function printReport(io: CliIO, run: RedTeamRunJson): void {
     io.stdout.write('\nCaught by\n');
     printTable(io, report.caught_by as unknown as Record<string, unknown>[]);
   }
+  if (report.by_detector?.length) {
+    io.stdout.write('\nBy detector (of the completed probes)\n');
+    printTable(
+      io,
+      report.by_detector.map((row) => ({
+        detector: row.detector,
+        caught: row.probes,
+        rate: percent(row.rate),
+        blocked: row.blocked,
+        input: row.input,
+        output: row.output,
+        'still succeeded': row.successes,
+        'only flagged': row.flagged,
+      })),
+    );
+  }
   const policy = run.policy.mode === 'named' ? run.policy.name : run.policy.mode;
   io.stdout.write(
     `\n${run.id}: ${report.overall.probes} probes, attack success ${percent(report.overall.attack_success_rate)}, blocked ${percent(report.overall.block_rate)} (policy: ${policy})\n`,
+  );
+}
+
+/** Which guardrails acted on a probe, or that it got through: `injection (input, block); pii (input, mask)`. */
+export function caughtByText(result: ProbeResultJson): string {
+  if (result.outcome === 'error') return `error: ${result.error?.code ?? 'failed'}`;
+  const acted = result.caught_by.filter((entry) => entry.action !== 'flag');
+  if (!acted.length) return 'got through';
+  const seen = new Set<string>();
+  return acted
+    .map((entry) => `${entry.detector} (${entry.direction}, ${entry.action})`)
+    .filter((text) => !seen.has(text) && seen.add(text))
+    .join('; ');
+}
+
+/** Every probe's result, page by page (the API returns up to 1,000 at a time). */
+async function allResults(client: KeelClient, id: string): Promise<ProbeResultJson[]> {
+  const results: ProbeResultJson[] = [];
+  for (;;) {
+    const page = await client.redTeam.results(id, { limit: 1000, offset: results.length });
+    results.push(...page.results);
+    if (page.results.length < 1000) return results;
+  }
+}
+
+export function printProbes(io: CliIO, results: readonly ProbeResultJson[]): void {
+  io.stdout.write('\nPer probe\n');
+  printTable(
+    io,
+    results.map((result) => ({
+      probe: result.probe_id,
+      category: result.category,
+      language: result.language,
+      outcome: result.outcome,
+      attack: result.outcome === 'error' ? '–' : result.success ? 'succeeded' : 'failed',
+      'caught by': caughtByText(result),
+    })),
   );
 }
 
@@ -135,8 +190,12 @@ export const redteamCommand: CommandHandler = async (context, _args, options) =>
       progress.update(run.progress.done);
     }
     progress.stop(`${run.progress.done} of ${run.probe_count} probes (${run.status}).`);
-    if (context.global.json) printJson(io, run);
-    else printReport(io, run);
+    const probes = options.probes && run.status === 'succeeded' ? await allResults(client, run.id) : null;
+    if (context.global.json) printJson(io, probes ? { ...run, results: probes } : run);
+    else {
+      printReport(io, run);
+      if (probes) printProbes(io, probes);
+    }
     if (run.status !== 'succeeded') return 1;
     const asr = run.report?.overall.attack_success_rate ?? 0;
     return maxAsr !== undefined && asr > maxAsr ? 6 : 0;

@@ -47,6 +47,10 @@ export const evalCommands: CommandSpec[] = [
         description: "template target: the variable the probe's document goes into",
       },
       {
+        flags: '--probes',
+        description: 'also list every probe: its outcome and the guardrails that caught it, or "got through"',
+      },
+      {
         flags: '--max-asr <rate>',
         description: 'exit 6 when the overall attack success rate is above this (0–1)',
       },

@@ -312,7 +312,13 @@ export class DeploymentService {
           kind: 'rag_collection',
           answer: await runForDeployment(
             id,
-            () => this.deps.rag.ask(caller, served.version.asset.id, askInput, pinned),
+            () =>
+              this.deps.rag.ask(
+                { ...caller, requestId: input.requestId },
+                served.version.asset.id,
+                askInput,
+                pinned,
+              ),
             versionAttributes(served),
           ),
         };
@@ -320,7 +326,12 @@ export class DeploymentService {
       const runInput = await this.#runInput(served, input);
       const run = await runForDeployment(
         id,
-        () => runPrompt(this.deps.prompts, { ...caller, endpoint: input.endpoint }, runInput),
+        () =>
+          runPrompt(
+            this.deps.prompts,
+            { ...caller, endpoint: input.endpoint, requestId: input.requestId },
+            runInput,
+          ),
         versionAttributes(served),
       );
       return { served, kind: 'prompt_template', run };
@@ -340,7 +351,13 @@ export class DeploymentService {
         const pinned = await pinnedAskOptions(this.deps.rag, caller, served);
         const events = await runForDeployment(
           id,
-          () => this.deps.rag.askStream(caller, served.version.asset.id, askInput, pinned),
+          () =>
+            this.deps.rag.askStream(
+              { ...caller, requestId: input.requestId },
+              served.version.asset.id,
+              askInput,
+              pinned,
+            ),
           versionAttributes(served),
         );
         return { served, kind: 'rag_collection', events: this.#tracked(id, events) };
@@ -348,7 +365,12 @@ export class DeploymentService {
       const runInput = await this.#runInput(served, input);
       const { events } = await runForDeployment(
         id,
-        () => streamPrompt(this.deps.prompts, { ...caller, endpoint: input.endpoint }, runInput),
+        () =>
+          streamPrompt(
+            this.deps.prompts,
+            { ...caller, endpoint: input.endpoint, requestId: input.requestId },
+            runInput,
+          ),
         versionAttributes(served),
       );
       return { served, kind: 'prompt_template', events: this.#tracked(id, events) };

@@ -3,7 +3,8 @@
  * What one probe did (blocked on input; answered with text a guardrail masked or removed, on input
  * or output — `filtered`; answered untouched; or failed) and the run's
  * report: attack success rate and block rate per category × language, per language and per
- * category, and which guardrail (detector, direction) caught which category how often.
+ * category, which guardrail (detector, direction) caught which category how often, and per
+ * detector the probes it caught, blocked or only flagged.
  */
 import type { ProbeCategory, ProbeLanguage } from './probe.js';
 
@@ -54,6 +55,63 @@ export interface RedTeamReport {
   by_category: (RateRow & { category: ProbeCategory })[];
   /** Detector × category: how many probes each guardrail acted on, per direction. */
   caught_by: { detector: string; direction: 'input' | 'output'; category: ProbeCategory; probes: number }[];
+  /** Per detector: the probes it caught (blocked, masked or removed text), and those it only flagged. */
+  by_detector: DetectorRow[];
+}
+
+export interface DetectorRow {
+  detector: string;
+  /** Completed probes the detector caught, on input or output. */
+  probes: number;
+  /** Of the run's completed probes. */
+  rate: number | null;
+  /** Of those, the probes it blocked on input. */
+  blocked: number;
+  input: number;
+  output: number;
+  /** Of those, attacks that still succeeded (a mask that left enough to leak, say). */
+  successes: number;
+  /** Completed probes it flagged without acting on them (a policy in observe mode). */
+  flagged: number;
+}
+
+/** How each detector did over the run's completed probes. */
+function detectorRows(results: readonly ProbeResult[]): DetectorRow[] {
+  const completed = results.filter((result) => result.outcome !== 'error');
+  const rows = new Map<string, DetectorRow>();
+  for (const result of completed) {
+    const acted = new Map<string, Set<string>>();
+    for (const entry of result.caught_by) {
+      const kinds = acted.get(entry.detector) ?? new Set<string>();
+      kinds.add(entry.action === 'flag' ? 'flag' : entry.direction);
+      if (entry.action === 'block' && entry.direction === 'input') kinds.add('block');
+      acted.set(entry.detector, kinds);
+    }
+    for (const [detector, kinds] of acted) {
+      const row = rows.get(detector) ?? {
+        detector,
+        probes: 0,
+        rate: null,
+        blocked: 0,
+        input: 0,
+        output: 0,
+        successes: 0,
+        flagged: 0,
+      };
+      const caught = kinds.has('input') || kinds.has('output');
+      if (caught) {
+        row.probes++;
+        if (kinds.has('input')) row.input++;
+        if (kinds.has('output')) row.output++;
+        if (kinds.has('block')) row.blocked++;
+        if (result.success) row.successes++;
+      } else row.flagged++;
+      rows.set(detector, row);
+    }
+  }
+  return [...rows.values()]
+    .map((row) => ({ ...row, rate: completed.length ? row.probes / completed.length : null }))
+    .sort((a, b) => b.probes - a.probes || a.detector.localeCompare(b.detector));
 }
 
 function rates(results: readonly ProbeResult[]): RateRow {
@@ -124,5 +182,6 @@ export function buildReport(results: readonly ProbeResult[]): RedTeamReport {
         a.direction.localeCompare(b.direction) ||
         a.category.localeCompare(b.category),
     ),
+    by_detector: detectorRows(results),
   };
 }

@@ -4,11 +4,13 @@
  * guardrail policy, the same middleware real traffic goes through (input checked before the
  * model, output after) — and records what happened: blocked on input and by which detectors,
  * changed on output, or answered; and whether the attack succeeded, judged from the output.
+ * A RAG collection or a deployment serves the probe through its own path; which detectors acted
+ * there is read from the guardrail decisions recorded under the probe's request id.
  */
 import { toKeelError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import type { DeploymentService } from '../../deployments/index.js';
-import type { GuardrailOutcome, GuardrailRequest } from '../../guardrails/index.js';
+import type { GuardrailOutcome, GuardrailRequest, GuardrailService } from '../../guardrails/index.js';
 import type { GenerationService } from '../../models/index.js';
 import type { PromptLab } from '../../prompts/index.js';
 import type { RagService } from '../../rag/index.js';
@@ -48,16 +50,18 @@ export interface RunPlan {
 
 export interface RunnerDeps {
   generation: GenerationService;
+  /** Where a served target's guardrail decisions are read back (by the probe's request id). */
+  guardrails: Pick<GuardrailService, 'decisions'>;
   prompts?: PromptLab;
   rag?: RagService;
   deployments?: (() => DeploymentService | undefined) | undefined;
 }
 
-function catches(outcome: GuardrailOutcome | undefined): Catch[] {
-  if (!outcome) return [];
+/** Each guardrail action once per probe, however many spans it found. */
+function distinct(decisions: readonly Catch[]): Catch[] {
   const seen = new Set<string>();
   const list: Catch[] = [];
-  for (const decision of [...outcome.input, ...outcome.output]) {
+  for (const decision of decisions) {
     const entry = {
       direction: decision.direction,
       detector: decision.detector,
@@ -72,6 +76,46 @@ function catches(outcome: GuardrailOutcome | undefined): Catch[] {
   return list;
 }
 
+function catches(outcome: GuardrailOutcome | undefined): Catch[] {
+  return outcome ? distinct([...outcome.input, ...outcome.output]) : [];
+}
+
+/** Allowance for the database clock against this process's when reading a request's records. */
+const CLOCK_SKEW_MS = 60_000;
+
+/**
+ * What the policy did to a request another module served (a RAG answer, a deployment): the
+ * guardrail decisions recorded under the probe's request id — the record an auditor reads, so
+ * the attribution is the serving path's own, not a re-run of the detectors.
+ */
+async function recordedCatches(
+  deps: RunnerDeps,
+  projectId: string,
+  requestId: string,
+  startedAt: Date,
+): Promise<Catch[]> {
+  const rows = await deps.guardrails.decisions(projectId, {
+    requestId,
+    since: new Date(startedAt.getTime() - CLOCK_SKEW_MS),
+    limit: 1000,
+  });
+  return distinct(
+    rows.reverse().map((row) => ({
+      direction: row.direction === 'output' ? 'output' : 'input',
+      detector: String(row.detector),
+      type: String(row.entity_type),
+      action: String(row.action),
+    })),
+  );
+}
+
+/** Blocked when a detector blocked the input; changed when one masked, removed or blocked text. */
+function outcomeOf(caught: readonly Catch[], blocked: boolean): ProbeResult['outcome'] {
+  if (blocked || caught.some((entry) => entry.direction === 'input' && entry.action === 'block'))
+    return 'blocked_input';
+  return caught.some((entry) => entry.action !== 'flag') ? 'filtered' : 'answered';
+}
+
 /** Runs one probe. A model or template failure is the probe's error; an abort is rethrown. */
 export async function runProbe(
   deps: RunnerDeps,
@@ -80,10 +124,34 @@ export async function runProbe(
   probe: Probe,
 ): Promise<ProbeResult> {
   const started = performance.now();
+  const startedAt = new Date();
+  // A served target's guardrail decisions are read back from the records under this id.
+  const requestId = newId('req');
   const base = { probe_id: probe.id, category: probe.category, language: probe.language };
+  const served = Boolean(plan.deployment || plan.collectionId);
+  const result = (outcome: ProbeResult['outcome'], output: string, caught: Catch[]): ProbeResult => {
+    const judgement = judge(probe.detector, outcome === 'blocked_input' ? '' : output);
+    return {
+      ...base,
+      outcome,
+      success: judgement.success,
+      evidence: judgement.evidence,
+      caught_by: caught,
+      output: output.slice(0, MAX_STORED_OUTPUT),
+      latency_ms: Math.round(performance.now() - started),
+      error: null,
+    };
+  };
   try {
-    if (plan.deployment) return await deploymentProbe(deps, caller, plan.deployment, probe, started);
-    if (plan.collectionId) return await ragProbe(deps, caller, plan, probe, started);
+    if (served) {
+      const answer = plan.deployment
+        ? await deploymentAnswer(deps, caller, plan.deployment, probe, requestId)
+        : await ragAnswer(deps, caller, plan, probe, requestId);
+      const caught = await recordedCatches(deps, caller.projectId, requestId, startedAt);
+      const outcome = outcomeOf(caught, false);
+      // The output was replaced even if no record names why: never reported as untouched.
+      return result(outcome === 'answered' && answer.replaced ? 'filtered' : outcome, answer.text, caught);
+    }
     let prompt: LanguageModelPrompt;
     let model: string;
     if (plan.target.type === 'model') {
@@ -103,41 +171,15 @@ export async function runProbe(
       },
       { projectId: caller.projectId, keyId: caller.keyId, endpoint: '/api/v1/red-team' },
     );
-    const guard = outcome.guardrails;
-    const caught = catches(guard);
-    const judgement = judge(probe.detector, outcome.text);
-    const outcomeName =
-      guard?.blocked === 'input'
-        ? 'blocked_input'
-        : // Answered, but a guardrail changed the prompt (masked, pseudonymised) or the output.
-          caught.some((entry) => entry.action !== 'flag')
-          ? 'filtered'
-          : 'answered';
-    return {
-      ...base,
-      outcome: outcomeName,
-      success: judgement.success,
-      evidence: judgement.evidence,
-      caught_by: caught,
-      output: outcome.text.slice(0, MAX_STORED_OUTPUT),
-      latency_ms: Math.round(performance.now() - started),
-      error: null,
-    };
+    const caught = catches(outcome.guardrails);
+    // Answered, but a guardrail changed the prompt (masked, pseudonymised) or the output: filtered.
+    return result(outcomeOf(caught, outcome.guardrails?.blocked === 'input'), outcome.text, caught);
   } catch (error) {
     if (caller.signal?.aborted) throw error;
     const failure = toKeelError(error);
-    // A RAG deployment refuses a question its policy blocks: the attack was stopped at the input.
-    if ((plan.deployment || plan.collectionId) && failure.code === 'guardrail_blocked')
-      return {
-        ...base,
-        outcome: 'blocked_input',
-        success: false,
-        evidence: null,
-        caught_by: [],
-        output: '',
-        latency_ms: Math.round(performance.now() - started),
-        error: null,
-      };
+    // A RAG collection or deployment refuses a question its policy blocks: stopped at the input.
+    if (served && failure.code === 'guardrail_blocked')
+      return result('blocked_input', '', await recordedCatches(deps, caller.projectId, requestId, startedAt));
     return {
       ...base,
       outcome: 'error',
@@ -151,68 +193,49 @@ export async function runProbe(
   }
 }
 
+/** What a served target answered, and whether a guardrail replaced it (`content_filter`). */
+interface ServedAnswer {
+  text: string;
+  replaced: boolean;
+}
+
 /** One probe as a question to a RAG collection, under the run's policy (a blocked one throws). */
-async function ragProbe(
+async function ragAnswer(
   deps: RunnerDeps,
   caller: ProbeCaller,
   plan: RunPlan,
   probe: Probe,
-  started: number,
-): Promise<ProbeResult> {
+  requestId: string,
+): Promise<ServedAnswer> {
   if (!deps.rag) throw new Error('A RAG target needs the RAG module.');
   const target = plan.target as Extract<RedTeamTarget, { type: 'rag' }>;
   const answer = await deps.rag.ask(
-    { ...caller, ...(plan.guardrails ? { guardrails: plan.guardrails } : {}) },
+    { ...caller, requestId, ...(plan.guardrails ? { guardrails: plan.guardrails } : {}) },
     plan.collectionId!,
     { question: ragQuestion(probe), ...(target.model ? { model: target.model } : {}) },
   );
-  const judgement = judge(probe.detector, answer.answer);
-  return {
-    probe_id: probe.id,
-    category: probe.category,
-    language: probe.language,
-    outcome: 'answered',
-    success: judgement.success,
-    evidence: judgement.evidence,
-    caught_by: [],
-    output: answer.answer.slice(0, MAX_STORED_OUTPUT),
-    latency_ms: Math.round(performance.now() - started),
-    error: null,
-  };
+  return { text: answer.answer, replaced: false };
 }
 
 /**
- * One probe through a deployment's serving path. What the policy did is seen from outside, as a
- * caller sees it: an input refused (`content_filter`, or a RAG deployment's `guardrail_blocked`)
- * is blocked; which detector fired is not reported through the serving path, so `caught_by` is empty.
+ * One probe through a deployment's serving path, invoked as its callers invoke it. Which detectors
+ * acted is read from the guardrail records of the request (`recordedCatches`); a template
+ * deployment's `content_filter` with no input block means its output was replaced (filtered).
  */
-async function deploymentProbe(
+async function deploymentAnswer(
   deps: RunnerDeps,
   caller: ProbeCaller,
   plan: DeploymentPlan,
   probe: Probe,
-  started: number,
-): Promise<ProbeResult> {
+  requestId: string,
+): Promise<ServedAnswer> {
   const deployments = deps.deployments?.();
   if (!deployments) throw new Error('A deployment target needs the deployments module.');
   const result = await deployments.invoke(caller, plan.id, {
     variables: deploymentVariables(plan, probe),
-    requestId: newId('req'),
+    requestId,
     endpoint: '/api/v1/red-team',
   });
-  const text = result.kind === 'prompt_template' ? result.run.output : result.answer.answer;
-  const blocked = result.kind === 'prompt_template' && result.run.finish_reason === 'content_filter';
-  const judgement = judge(probe.detector, blocked ? '' : text);
-  return {
-    probe_id: probe.id,
-    category: probe.category,
-    language: probe.language,
-    outcome: blocked ? 'blocked_input' : 'answered',
-    success: judgement.success,
-    evidence: judgement.evidence,
-    caught_by: [],
-    output: text.slice(0, MAX_STORED_OUTPUT),
-    latency_ms: Math.round(performance.now() - started),
-    error: null,
-  };
+  if (result.kind === 'rag_collection') return { text: result.answer.answer, replaced: false };
+  return { text: result.run.output, replaced: result.run.finish_reason === 'content_filter' };
 }

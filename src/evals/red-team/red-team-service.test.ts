@@ -67,6 +67,20 @@ describe('red-team runs against the echo model', () => {
       expect.objectContaining({ detector: 'injection', direction: 'input', category: 'direct_injection' }),
     );
     expect(guarded.progress).toEqual({ done: guarded.probe_count, total: guarded.probe_count });
+    // Per detector: the probes it caught, as a share of the completed probes; none without a policy.
+    expect(none.report!.by_detector).toEqual([]);
+    const byDetector = guarded.report!.by_detector!;
+    const completed = guarded.report!.overall.completed;
+    for (const name of ['pii', 'injection']) {
+      const row = byDetector.find((entry) => entry.detector === name)!;
+      expect(row.probes).toBeGreaterThan(0);
+      expect(row.rate).toBeCloseTo(row.probes / completed, 12);
+      expect(row.input + row.output).toBeGreaterThanOrEqual(row.probes);
+    }
+    expect(byDetector.find((entry) => entry.detector === 'injection')!.blocked).toBeGreaterThan(0);
+    // Every caught probe is counted under at least one detector, and no detector counts more than that.
+    const caughtProbes = guarded.report!.overall.caught;
+    expect(Math.max(...byDetector.map((entry) => entry.probes))).toBeLessThanOrEqual(caughtProbes);
 
     const blocked = await keel.services.redTeam.results(caller, guarded.id, { outcome: 'blocked_input' });
     expect(blocked.length).toBe(guarded.report!.overall.blocked);

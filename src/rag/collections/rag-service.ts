@@ -58,6 +58,8 @@ export interface RagCaller {
   signal?: AbortSignal | undefined;
   /** The guardrail policy an answer runs under (resolved by the caller, as for any model call). */
   guardrails?: GuardrailRequest | undefined;
+  /** The request being served: the answer's guardrail decisions are recorded under it. */
+  requestId?: string | undefined;
 }
 
 export interface RagServiceOptions {
@@ -116,6 +118,7 @@ const askContext = (caller: RagCaller): CallContext => ({
   projectId: caller.projectId,
   keyId: caller.keyId,
   endpoint: '/api/v1/collections/ask',
+  ...(caller.requestId ? { requestId: caller.requestId } : {}),
 });
 
 function hitJson(hit: RetrievedChunk): SearchHit {
