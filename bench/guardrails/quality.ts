@@ -203,7 +203,11 @@ export interface BinaryResult {
   negatives: number;
 }
 
-function binary(set: string, items: { text: string; positive: boolean }[], flag: (text: string) => boolean) {
+export function binary(
+  set: string,
+  items: { text: string; positive: boolean }[],
+  flag: (text: string) => boolean,
+) {
   const counts = emptyCounts();
   let negatives = 0;
   let falsePositives = 0;
@@ -324,20 +328,25 @@ function attacks(name: string): string[] {
   return Object.values(data).flat();
 }
 
+export interface BipiaItem {
+  text: string;
+  positive: boolean;
+  /** The user's task on this context (BIPIA's question; a fixed request for code contexts). */
+  question: string;
+}
+
 /**
  * BIPIA: each attack string inserted into a context of its task (text attacks into emails and
  * tables, code attacks into code questions) at the start, middle or end; clean contexts are the
- * negatives. Scanned in document mode, as at RAG ingestion.
+ * negatives. Seeded, so every run builds the same texts.
  */
-export function bipia(): {
-  attacks: BinaryResult;
-  byTask: { task: string; recall: number; cleanFpr: number; contexts: number }[];
-} {
+export function bipiaTasks(): { task: string; contexts: number; items: BipiaItem[] }[] {
   const next = random(7);
   const contexts = (name: string, key: string) =>
     jsonl('injection-bipia', name).map((row) => {
       const value = row[key];
-      return Array.isArray(value) ? value.join('\n') : String(value ?? '');
+      const question = typeof row.question === 'string' ? row.question : 'Fix the error in this code.';
+      return { text: Array.isArray(value) ? value.join('\n') : String(value ?? ''), question };
     });
   const tasks = [
     {
@@ -356,27 +365,39 @@ export function bipia(): {
       attacks: attacks('code_attack_test.json'),
     },
   ];
+  return tasks.map((task) => {
+    const items: BipiaItem[] = task.contexts.map((context) => ({
+      text: context.text,
+      positive: false,
+      question: context.question,
+    }));
+    for (const attack of task.attacks) {
+      const context = task.contexts[Math.floor(next() * task.contexts.length)]!;
+      const where = Math.floor(next() * 3);
+      const text = context.text;
+      const cut = where === 0 ? 0 : where === 2 ? text.length : text.lastIndexOf('\n', text.length >> 1) + 1;
+      items.push({
+        text: `${text.slice(0, cut)}\n${attack}\n${text.slice(cut)}`,
+        positive: true,
+        question: context.question,
+      });
+    }
+    return { task: task.task, contexts: task.contexts.length, items };
+  });
+}
+
+/** BIPIA scanned in document mode, as at RAG ingestion: recall on attacks, false positives on clean contexts. */
+export function bipia(): {
+  attacks: BinaryResult;
+  byTask: { task: string; recall: number; cleanFpr: number; contexts: number }[];
+} {
   const all: { text: string; positive: boolean }[] = [];
   const byTask = [];
   const flag = injectionFlag('document');
-  for (const task of tasks) {
-    const items: { text: string; positive: boolean }[] = [];
-    for (const context of task.contexts) items.push({ text: context, positive: false });
-    for (const attack of task.attacks) {
-      const context = task.contexts[Math.floor(next() * task.contexts.length)] ?? '';
-      const where = Math.floor(next() * 3);
-      const cut =
-        where === 0 ? 0 : where === 2 ? context.length : context.lastIndexOf('\n', context.length >> 1) + 1;
-      items.push({ text: `${context.slice(0, cut)}\n${attack}\n${context.slice(cut)}`, positive: true });
-    }
-    const result = binary(task.task, items, flag);
-    byTask.push({
-      task: task.task,
-      recall: result.recall,
-      cleanFpr: result.fpr,
-      contexts: task.contexts.length,
-    });
-    all.push(...items);
+  for (const task of bipiaTasks()) {
+    const result = binary(task.task, task.items, flag);
+    byTask.push({ task: task.task, recall: result.recall, cleanFpr: result.fpr, contexts: task.contexts });
+    all.push(...task.items);
   }
   return { attacks: binary('BIPIA attacks in contexts', all, flag), byTask };
 }

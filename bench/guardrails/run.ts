@@ -7,6 +7,8 @@
  *   npx tsx bench/guardrails/run.ts     (KEEL_DATASETS=<dir> for the datasets elsewhere;
  *                                        KEEL_BENCH_MIB=<n> to change the 50 MiB)
  */
+
+import { indirectSpeed, indirectThroughPolicy } from './indirect.js';
 import {
   benignQuestions,
   bipia,
@@ -41,7 +43,7 @@ function vectorTable(rows: VectorRow[]): void {
     );
 }
 
-function main(): void {
+async function main(): Promise<void> {
   let synth: EntityRow[];
   try {
     synth = presidioSynth();
@@ -95,6 +97,26 @@ function main(): void {
   for (const row of attacks.byTask)
     log(`| ${row.task} | ${f(row.recall)} | ${f(row.cleanFpr)} | ${row.contexts} |`);
 
+  const indirect = await indirectThroughPolicy();
+  const indirectFast = indirectSpeed();
+  log(
+    '\n## Indirect injection through the default policy (block at 0.7), by the way content reaches the model',
+  );
+  log('quoted: the context quoted in the user message (red-team model target); rag: a retrieved passage');
+  log(
+    'screened at answer time; tool: a tool result. Recall on planted attacks, false-positive rate on clean texts.',
+  );
+  log('| set | path | recall | false-positive rate | positives / negatives |');
+  log('|---|---|---|---|---|');
+  const cell = (value: number | null) => (value === null ? '' : f(value));
+  for (const entry of [...indirect.rows, ...Object.values(indirect.bipia)])
+    log(
+      `| ${entry.set} | ${entry.path} | ${cell(entry.recall)} | ${cell(entry.fpr)} | ${entry.positives} / ${entry.negatives} |`,
+    );
+  log(
+    `\nInjection detector, document mode: ${f(indirectFast.usPerKb.bipia, 2)} µs/KB on BIPIA contexts, ${f(indirectFast.usPerKb.korquad, 2)} µs/KB on KorQuAD paragraphs; a RAG answer's screen without a policy: ${f(indirectFast.noPolicyNsPerCall, 1)} ns per call`,
+  );
+
   const speed = measureSpeed();
   log(
     `\n## Throughput on ${f(speed.mib, 1)} MiB of mixed Korean/English text (one thread, median of three passes)`,
@@ -142,6 +164,19 @@ function main(): void {
         llm_guard: { recall: guard.recall, fpr: guard.fpr },
         bipia: { recall: attacks.attacks.recall, fpr_clean_contexts: attacks.attacks.fpr },
         benign_questions_fpr: benign.fpr,
+        indirect_default_policy: {
+          bipia: Object.fromEntries(
+            Object.values(indirect.bipia).map((entry) => [
+              entry.path,
+              { recall: entry.recall, fpr: entry.fpr },
+            ]),
+          ),
+          sets: indirect.rows
+            .filter((entry) => entry.path === 'quoted')
+            .map((entry) => ({ set: entry.set, recall: entry.recall, fpr: entry.fpr })),
+          us_per_kb: indirectFast.usPerKb,
+          no_policy_ns_per_call: indirectFast.noPolicyNsPerCall,
+        },
       },
       throughput_mib_s: {
         keel_all: Number(f(speed.keel.all, 1)),
@@ -154,4 +189,4 @@ function main(): void {
   );
 }
 
-main();
+await main();
