@@ -2,7 +2,8 @@
  * @module sdk/data
  * `client.data`: the project's data sources (upload a file, or add an allowed local path), the
  * catalog with editable descriptions, join keys (proposed, then accepted or rejected), and
- * read-only SQL (rows as JSON, or CSV text).
+ * read-only SQL (rows as JSON, page by page, or CSV text and streamed CSV, NDJSON, Parquet or Arrow
+ * exports).
  */
 import type { z } from '@hono/zod-openapi';
 import type {
@@ -29,7 +30,7 @@ export type DataTagSuggestionJson = z.infer<typeof dataTagSuggestionSchema>;
 export type MaskingPolicyJson = z.infer<typeof maskingPolicySchema>;
 export type MaskingPolicyRequest = z.infer<typeof maskingPolicyRequestSchema>;
 export type DataJoinKeyJson = z.infer<typeof dataJoinKeySchema>;
-export type DataExportFormat = 'csv' | 'ndjson' | 'parquet';
+export type DataExportFormat = 'csv' | 'ndjson' | 'parquet' | 'arrow';
 
 const enc = encodeURIComponent;
 
@@ -82,12 +83,36 @@ export class DataApi {
     return this.client.request('POST', '/api/v1/data/query', { body: request, signal });
   }
 
+  /** The page a `next_page_token` names (from a query sent with `page_size`). */
+  page(pageToken: string, signal?: AbortSignal): Promise<DataQueryJson> {
+    return this.client.request('POST', '/api/v1/data/query/page', {
+      body: { page_token: pageToken },
+      signal,
+    });
+  }
+
+  /**
+   * Every page of a result, in order: the query runs once on the server, which keeps the result
+   * and hands out one page of `page_size` rows at a time.
+   */
+  async *pages(
+    request: DataQueryRequest & { page_size: number },
+    signal?: AbortSignal,
+  ): AsyncGenerator<DataQueryJson> {
+    let page = await this.query(request, signal);
+    yield page;
+    while (page.next_page_token) {
+      page = await this.page(page.next_page_token, signal);
+      yield page;
+    }
+  }
+
   /** Answers a question (Korean or English) with checked SQL, its result and every step. */
   ask(request: DataAskRequest, signal?: AbortSignal): Promise<DataAskJson> {
     return this.client.request('POST', '/api/v1/data/ask', { body: request, signal });
   }
 
-  /** The result as a streamed export (CSV, NDJSON or Parquet): the raw response, body unread. */
+  /** The result as a streamed export (CSV, NDJSON, Parquet or Arrow): the raw response, body unread. */
   export(request: DataQueryRequest, format: DataExportFormat, signal?: AbortSignal): Promise<Response> {
     return this.client.raw('POST', '/api/v1/data/query', { body: { ...request, format }, signal });
   }

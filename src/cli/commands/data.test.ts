@@ -1,9 +1,10 @@
 /**
- * `keel data add|tables|describe|query` in local mode (the CLI runs Keel in process).
+ * `keel data add|tables|describe|query` (paged, and exported to a file) in local mode (the CLI runs Keel in process).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureIO } from '../../testing/cli-io.js';
 import { runCli } from '../main.js';
@@ -41,6 +42,28 @@ describe('keel data', () => {
 
     const query = await keel('data', 'query', 'SELECT sum(qty) AS total FROM stock', '--csv');
     expect(query.out).toBe('total\n10\n');
+
+    const paged = await keel(
+      'data',
+      'query',
+      'SELECT sku FROM stock ORDER BY sku',
+      '--page-size',
+      '2',
+      '--json',
+    );
+    const pages = paged.out
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { rows: string[][] });
+    expect(pages.map((page) => page.rows.flat())).toEqual([['A1', 'B2'], ['C3']]);
+    expect(paged.err).toContain('3 of 3 rows');
+
+    const arrowFile = path.join(dataDir, 'stock.arrows');
+    const exported = await keel('data', 'query', 'SELECT * FROM stock ORDER BY sku', '--out', arrowFile);
+    expect(exported.code).toBe(0);
+    expect(exported.err).toContain('Wrote 3 rows');
+    const table = tableFromIPC(await readFile(arrowFile));
+    expect(table.getChild('sku')?.toArray()).toEqual(['A1', 'B2', 'C3']);
 
     const refused = await keel('data', 'query', 'DROP VIEW stock');
     expect(refused.code).toBe(2);

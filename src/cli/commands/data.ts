@@ -3,16 +3,20 @@
  * `keel data add <file>` uploads a CSV, Parquet or JSON file as a table (or, with --local, adds the
  * path where the server allows local files); `keel data tables` lists them; `keel data describe
  * <table>` shows the catalog entry (and edits descriptions with --set); `keel data query <sql>`
- * runs one read-only SELECT and prints a table, JSON or CSV; `keel data ask <question> --model id`
+ * runs one read-only SELECT and prints a table, JSON or CSV (--page-size: page by page as the
+ * server hands them out; --out: an export streamed to a file); `keel data ask <question> --model id`
  * has the model write the SQL and prints each step, the SQL, the result and the explanation.
  */
+import { createWriteStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { KeelError } from '../../core/errors.js';
-import type { CommandHandler } from '../command.js';
+import type { CommandContext, CommandHandler } from '../command.js';
 import { withConnection } from '../connect.js';
 import { numberOption } from '../number-option.js';
-import { formatBytes, printJson, printRows, printTable, withSpinner } from '../output.js';
+import { createProgress, formatBytes, printJson, printRows, printTable, withSpinner } from '../output.js';
 
 type Format = 'csv' | 'parquet' | 'json';
 
@@ -118,29 +122,98 @@ export const queryCommand: CommandHandler = async (context, args, options) => {
     ...(options.maxRows !== undefined ? { max_rows: numberOption(options.maxRows, 'max-rows')! } : {}),
     ...(options.timeout !== undefined ? { timeout_ms: numberOption(options.timeout, 'timeout')! } : {}),
   };
+  const pageSize = options.pageSize !== undefined ? numberOption(options.pageSize, 'page-size')! : undefined;
   return withConnection(context, async ({ client }) => {
+    if (options.out) return exportTo(context, client, request, String(options.out), options.format);
     if (options.csv) {
       context.io.stdout.write(await client.data.queryCsv(request));
       return 0;
     }
+    if (pageSize !== undefined) return printPages(context, client, { ...request, page_size: pageSize });
     const result = await client.data.query(request);
     if (context.global.json) {
       printJson(context.io, result);
       return 0;
     }
-    printTable(
-      context.io,
-      result.rows.map((row) =>
-        Object.fromEntries(result.columns.map((column, index) => [column.name, row[index]])),
-      ),
-      result.columns.map((column) => column.name),
-    );
+    printResult(context.io, result);
     context.io.stderr.write(
       `${result.row_count} rows${result.truncated ? ' (truncated at the row limit)' : ''} in ${result.elapsed_ms.toFixed(1)} ms\n`,
     );
     return 0;
   });
 };
+
+type Client = Parameters<Parameters<typeof withConnection>[1]>[0]['client'];
+type QueryJson = Awaited<ReturnType<Client['data']['query']>>;
+
+function printResult(io: CommandContext['io'], result: Pick<QueryJson, 'rows' | 'columns'>): void {
+  printTable(
+    io,
+    result.rows.map((row) =>
+      Object.fromEntries(result.columns.map((column, index) => [column.name, row[index]])),
+    ),
+    result.columns.map((column) => column.name),
+  );
+}
+
+/** `--page-size n`: the server keeps the result; each page is printed as it arrives (--json: a line each). */
+async function printPages(
+  context: CommandContext,
+  client: Client,
+  request: Parameters<Client['data']['pages']>[0],
+): Promise<number> {
+  const progress = createProgress(context.io, 'Rows', { unit: 'items' });
+  let seen = 0;
+  let total = 0;
+  for await (const page of client.data.pages(request)) {
+    total = page.total_rows ?? page.row_count;
+    progress.setTotal(total);
+    seen += page.row_count;
+    if (context.global.json) context.io.stdout.write(`${JSON.stringify(page)}\n`);
+    else printResult(context.io, page);
+    progress.update(seen);
+  }
+  progress.stop(`${seen} of ${total} rows`);
+  return 0;
+}
+
+const exportFormats = ['csv', 'ndjson', 'parquet', 'arrow'] as const;
+
+/** `--out file [--format f]`: the export streamed to a file, with a progress bar over its bytes. */
+async function exportTo(
+  context: CommandContext,
+  client: Client,
+  request: Parameters<Client['data']['export']>[0],
+  file: string,
+  format: unknown,
+): Promise<number> {
+  const extension = path.extname(file).slice(1).toLowerCase();
+  const chosen = String(format ?? (extension === 'arrows' ? 'arrow' : extension));
+  if (!exportFormats.includes(chosen as never)) {
+    throw new KeelError('invalid_request', `Say the export format: --format ${exportFormats.join('|')}.`, {
+      issues: [{ code: 'invalid_option', path: ['format'], message: `unknown format ${chosen}` }],
+    });
+  }
+  const response = await client.data.export(request, chosen as (typeof exportFormats)[number]);
+  const size = Number(response.headers.get('content-length') ?? 0);
+  const progress = createProgress(context.io, `Writing ${path.basename(file)}`, {
+    unit: 'bytes',
+    total: size,
+  });
+  let written = 0;
+  const counted = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      written += chunk.byteLength;
+      progress.update(written);
+      controller.enqueue(chunk);
+    },
+  });
+  await pipeline(Readable.fromWeb(response.body!.pipeThrough(counted) as never), createWriteStream(file));
+  const rows = response.headers.get('x-keel-row-count');
+  const cut = response.headers.get('x-keel-truncated') === 'true' ? ' (cut at the row limit)' : '';
+  progress.stop(`Wrote ${rows} rows${cut} to ${file} (${formatBytes(written)}).`);
+  return 0;
+}
 
 export const askCommand: CommandHandler = async (context, args, options) => {
   if (!options.model) {

@@ -46,6 +46,13 @@ export const dataCommands: CommandSpec[] = [
       { flags: '--max-rows <n>', description: 'row limit (the server caps it)' },
       { flags: '--timeout <ms>', description: 'time limit in milliseconds (the server caps it)' },
       { flags: '--csv', description: 'print the result as CSV' },
+      { flags: '--page-size <n>', description: 'print the result page by page (the server keeps it)' },
+      { flags: '--out <file>', description: 'stream the result as an export to this file' },
+      {
+        flags: '--format <format>',
+        description: 'export format for --out (default: the file extension)',
+        choices: ['csv', 'ndjson', 'parquet', 'arrow'],
+      },
     ],
     load: data,
     handler: 'queryCommand',

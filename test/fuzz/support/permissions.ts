@@ -311,6 +311,7 @@ export const requirements: Record<string, Requirement> = {
   'GET /api/v1/data/tables/{name}': project('read'),
   'PATCH /api/v1/data/tables/{name}': project('write'),
   'POST /api/v1/data/query': project('read'),
+  'POST /api/v1/data/query/page': project('read'),
   'POST /api/v1/data/ask': project('invoke'),
   'PUT /api/v1/data/tables/{name}/columns/{column}/tags': project('write'),
   'GET /api/v1/data/tables/{name}/tag-suggestions': project('write'),

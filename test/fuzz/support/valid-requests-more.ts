@@ -147,6 +147,9 @@ export function moreBodyFor(key: string, world: World): unknown {
       return { description: 'patched by the fuzz suite' };
     case 'POST /api/v1/data/query':
       return { sql: 'SELECT 1 AS one' };
+    case 'POST /api/v1/data/query/page':
+      // A token this server never signed: refused with invalid_page_token.
+      return { page_token: 'e30.fuzz' };
     case 'POST /api/v1/data/ask':
       return { question: 'How many rows?', model: 'fuzz:unknown-model' };
     case 'PUT /api/v1/data/tables/{name}/columns/{column}/tags':
