@@ -11,6 +11,8 @@ import type { ModelInfo, ProviderV1 } from '../../../spec/provider.js';
 import { HttpClient, staticAuth } from '../shared/http-client.js';
 import { configuredModels, guessKinds, modelInfo, probe } from '../shared/model-listing.js';
 import {
+  offeredModels,
+  oncePerModel,
   type ProviderSettings,
   parseProviderConfig,
   type RemoteProviderOptions,
@@ -127,34 +129,15 @@ export function createOllamaProvider(
     },
   };
 
-  function offered(modelId: string): void {
-    if (config.models && !config.models.includes(modelId)) {
-      throw new KeelError(
-        'model_not_found',
-        `Provider "${name}" offers only ${config.models.join(', ')}; "${modelId}" is not among them.`,
-        {
-          data: {
-            model: `${name}:${modelId}`,
-            hint: `Add it to models: of provider "${name}" in keel.yaml, or remove that list to let Keel ask Ollama.`,
-          },
-        },
-      );
-    }
-  }
-
-  const languageModels = new Map<string, OllamaLanguageModel>();
+  const offered = offeredModels(name, config.models, 'Ollama');
+  const languageModel = oncePerModel((modelId) => new OllamaLanguageModel(modelId, host));
   return {
     specificationVersion: 'v1',
     name,
     type: 'ollama',
     languageModel(modelId) {
       offered(modelId);
-      let model = languageModels.get(modelId);
-      if (!model) {
-        model = new OllamaLanguageModel(modelId, host);
-        languageModels.set(modelId, model);
-      }
-      return model;
+      return languageModel(modelId);
     },
     embeddingModel(modelId) {
       offered(modelId);

@@ -12,6 +12,8 @@ import type { ModelInfo, ProviderV1 } from '../../../spec/provider.js';
 import { HttpClient, staticAuth } from '../shared/http-client.js';
 import { configuredModels, guessKinds, modelInfo, probe } from '../shared/model-listing.js';
 import {
+  offeredModels,
+  oncePerModel,
   type ProviderSettings,
   parseProviderConfig,
   type RemoteProviderOptions,
@@ -123,34 +125,16 @@ export function createOpenAICompatibleProvider(
     },
   };
 
-  function offered(modelId: string): void {
-    if (config.models && !config.models.includes(modelId) && !(azure && config.deployment)) {
-      throw new KeelError(
-        'model_not_found',
-        `Provider "${name}" offers only ${config.models.join(', ')}; "${modelId}" is not among them.`,
-        {
-          data: {
-            model: `${name}:${modelId}`,
-            hint: `Add it to models: of provider "${name}" in keel.yaml, or remove that list to let Keel ask the server.`,
-          },
-        },
-      );
-    }
-  }
-
-  const languageModels = new Map<string, OpenAICompatibleLanguageModel>();
+  // An Azure deployment answers for whatever model it was deployed with.
+  const offered = offeredModels(name, azure && config.deployment ? undefined : config.models, 'the server');
+  const languageModel = oncePerModel((modelId) => new OpenAICompatibleLanguageModel(modelId, host));
   return {
     specificationVersion: 'v1',
     name,
     type: 'openai-compatible',
     languageModel(modelId) {
       offered(modelId);
-      let model = languageModels.get(modelId);
-      if (!model) {
-        model = new OpenAICompatibleLanguageModel(modelId, host);
-        languageModels.set(modelId, model);
-      }
-      return model;
+      return languageModel(modelId);
     },
     embeddingModel(modelId) {
       offered(modelId);

@@ -45,3 +45,40 @@ export function parseProviderConfig<Type extends ProviderConfig['type']>(
   }
   return parsed.data as Extract<ProviderConfig, { type: Type }>;
 }
+
+/**
+ * Refuses a model outside the provider's `models:` list in keel.yaml (no list: every model the
+ * server has). `server` names what Keel would otherwise ask, for the hint.
+ */
+export function offeredModels(
+  name: string,
+  models: readonly string[] | undefined,
+  server: string,
+): (modelId: string) => void {
+  return (modelId) => {
+    if (!models || models.includes(modelId)) return;
+    throw new KeelError(
+      'model_not_found',
+      `Provider "${name}" offers only ${models.join(', ')}; "${modelId}" is not among them.`,
+      {
+        data: {
+          model: `${name}:${modelId}`,
+          hint: `Add it to models: of provider "${name}" in keel.yaml, or remove that list to let Keel ask ${server}.`,
+        },
+      },
+    );
+  };
+}
+
+/** One model object per id, made on first use and reused by every later call. */
+export function oncePerModel<Model>(make: (modelId: string) => Model): (modelId: string) => Model {
+  const made = new Map<string, Model>();
+  return (modelId) => {
+    let model = made.get(modelId);
+    if (!model) {
+      model = make(modelId);
+      made.set(modelId, model);
+    }
+    return model;
+  };
+}
