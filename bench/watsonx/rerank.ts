@@ -4,8 +4,8 @@
  * KorQuAD 1.0 dev and XQuAD (en): Keel's BM25 (title as a weighted field, as bench/rag measures it)
  * takes each question's top 50 paragraphs, the reranker reorders them. nDCG@10 and recall@1 beside
  * BM25 alone; and `keel/lexical-ngram-rerank` (the same fused with character n-gram cosine), alone
- * and with the first stage's BM25 scores fused in (`firstStageScores`, what a caller holding them
- * can pass). Weights come from bench/watsonx/rerank-tune.ts (chosen on half the questions).
+ * and with the first stage's BM25 scores fused in (`firstStageScores`, what collection search
+ * passes to its reranker). Weights come from bench/watsonx/rerank-tune.ts (chosen on half the questions).
  * Prints a table, then ONE JSON line.
  *
  *   npx tsx bench/watsonx/rerank.ts     (KEEL_DATASETS=<dir> to read the datasets elsewhere)

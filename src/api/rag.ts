@@ -30,7 +30,8 @@ export const retrievalConfigSchema = z.strictObject({
   vector_weight: z.number().min(0).max(1).optional(),
   min_score: z.number().optional(),
   window: z.number().int().min(0).max(5).default(0),
-  rerank_model: modelId.optional(),
+  /** `provider:model`, or a built-in reranker that needs no model. */
+  rerank_model: z.union([modelId, z.enum(['keel/lexical-rerank', 'keel/lexical-ngram-rerank'])]).optional(),
 });
 
 export const collectionConfigSchema = z.strictObject({

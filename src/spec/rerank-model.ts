@@ -7,6 +7,13 @@ export interface RerankOptions {
   documents: string[];
   /** Return only the best N; all when omitted. */
   topN?: number;
+  /**
+   * The first stage's score of each document (one per document, any scale, higher is better),
+   * when the caller has them — a collection's BM25 or fused score. A reranker sees only the
+   * candidates; these carry what the first stage knew of the whole corpus. Models that cannot use
+   * them ignore them.
+   */
+  firstStageScores?: number[];
   abortSignal?: AbortSignal;
 }
 

@@ -31,7 +31,9 @@ import type { DatabaseV1 } from '../../spec/database.js';
 import type { EmbeddingModelV1 } from '../../spec/embedding-model.js';
 import type { LanguageModelUsage, StreamPart } from '../../spec/language-model.js';
 import type { MetadataFilter } from '../../spec/lexical-index.js';
+import type { RerankModelV1 } from '../../spec/rerank-model.js';
 import { loadDocument } from '../loading/load-document.js';
+import { builtInRerankModel } from '../rerank/built-in.js';
 import type { RetrievalMode, RetrievalResult, RetrievedChunk } from '../retrieval/retrieve.js';
 import {
   type AnswerLanguage,
@@ -232,6 +234,11 @@ export class RagService {
       if (provider !== 'hashing' || this.#registryHas('hashing')) throw error;
       return builtinHashing.embeddingModel(rest.join(':'));
     }
+  }
+
+  /** A built-in reranker (`keel/lexical-rerank`, `keel/lexical-ngram-rerank`) or a provider's. */
+  #rerankModel(id: string): RerankModelV1 {
+    return builtInRerankModel(id) ?? this.options.registry.rerankModel(id);
   }
 
   #registryHas(name: string): boolean {
@@ -442,7 +449,7 @@ export class RagService {
           : {}),
         window: input.window ?? config.retrieval.window,
         ...(config.retrieval.rerank_model
-          ? { rerank: { model: this.options.registry.rerankModel(config.retrieval.rerank_model) } }
+          ? { rerank: { model: this.#rerankModel(config.retrieval.rerank_model) } }
           : {}),
         ...(signal ? { abortSignal: signal } : {}),
         // The query's embedding is metered to the caller's project, like every model call.

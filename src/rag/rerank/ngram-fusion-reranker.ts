@@ -3,8 +3,8 @@
  * `keel/lexical-ngram-rerank`: Keel's built-in lexical reranker fused with a second offline signal,
  * the character n-gram TF-IDF cosine (ngram-similarity.ts). No model; works offline; lexical, not
  * semantic. Scores are a weighted sum of signals each scaled to 0–1 over the candidates. When the
- * caller has the first stage's scores (a collection's BM25), `firstStageScores` fuses them in as
- * well, with their own weight — a reranker sees only the candidates, so its IDF is local to them,
+ * caller has the first stage's scores (collection search passes its BM25, fused or cosine scores
+ * through the rerank port's `firstStageScores`), they are fused in as well, with their own weight — a reranker sees only the candidates, so its IDF is local to them,
  * while the first stage's comes from the whole corpus.
  *
  * The weights were chosen on one half of the KorQuAD and XQuAD questions (even-numbered articles)
@@ -113,7 +113,7 @@ export class NgramFusionReranker implements RerankModelV1 {
     );
   }
 
-  async doRerank(options: RerankOptions & { firstStageScores?: number[] }): Promise<RerankResult> {
+  async doRerank(options: RerankOptions): Promise<RerankResult> {
     options.abortSignal?.throwIfAborted();
     const scores = this.score(options.query, options.documents, options.firstStageScores);
     const results = scores

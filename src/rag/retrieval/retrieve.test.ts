@@ -84,12 +84,14 @@ describe('retrieve', () => {
   it('reranks candidates with a rerank model', async () => {
     const rag = await collection();
     const calls: string[][] = [];
+    const firstStage: (number[] | undefined)[] = [];
     const reranker: RerankModelV1 = {
       specificationVersion: 'v1',
       provider: 'test',
       modelId: 'shortest-first',
-      async doRerank({ documents, topN }) {
+      async doRerank({ documents, topN, firstStageScores }) {
         calls.push(documents);
+        firstStage.push(firstStageScores);
         const results = documents
           .map((document, index) => ({ index, score: 1 / document.length }))
           .sort((a, b) => b.score - a.score)
@@ -106,6 +108,10 @@ describe('retrieve', () => {
     expect(calls[0]!.length).toBeGreaterThan(1);
     expect(result.hits).toHaveLength(1);
     expect(result.hits[0]!.scores.rerank).toBe(result.hits[0]!.score);
+    // The reranker is given the first stage's BM25 scores, one per candidate, best first.
+    const keyword = await rag.retrieve({ query: '보증 기간', mode: 'keyword', topK: 3 });
+    expect(firstStage[0]).toEqual(keyword.hits.map((hit) => hit.score));
+    expect(result.hits[0]!.scores.keyword).toBeGreaterThan(0);
   });
 
   it('rejects over-long queries, bad top_k and malformed filters with invalid_request', async () => {

@@ -185,6 +185,9 @@ export async function retrieve(
     const { results } = await options.rerank.model.doRerank({
       query: options.query,
       documents: hits.map((hit) => hit.chunk.text),
+      // The first stage's own scores (BM25, fused or cosine, by mode): rerankers that can fuse
+      // them in (keel/lexical-ngram-rerank) gain what the corpus-wide statistics knew.
+      firstStageScores: hits.map((hit) => hit.score),
       topN: topK,
       ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
     });

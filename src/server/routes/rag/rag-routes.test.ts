@@ -116,6 +116,27 @@ describe('collections', () => {
     );
   });
 
+  it('reranks search results with a built-in reranker, which is given the first stage scores', async () => {
+    await sdk.rag.create({
+      name: 'reranked',
+      config: { retrieval: { rerank_model: 'keel/lexical-ngram-rerank' } },
+    });
+    const added = await sdk.rag.addDocuments('reranked', [
+      { name: 'warranty.md', text: warranty, media_type: 'text/markdown' },
+      { name: 'shipping.txt', text: shipping },
+    ]);
+    await sdk.rag.waitForJob('reranked', added.job!.id);
+    const found = await sdk.rag.search('reranked', { query: '보증 기간은 얼마인가요', mode: 'keyword' });
+    expect(found.hits[0]!.document).toBe('warranty.md');
+    expect(found.hits[0]!.scores.keyword).toBeGreaterThan(0);
+    expect(found.hits[0]!.score).toBe(found.hits[0]!.scores.rerank);
+    const unknown = await apiError(
+      sdk.rag.create({ name: 'bad-rerank', config: { retrieval: { rerank_model: 'keel/semantic-rerank' } } }),
+    );
+    expect(unknown.status).toBe(400);
+    await sdk.rag.delete('reranked');
+  });
+
   it('keeps vectors in pgvector when the collection asks for it', async () => {
     await sdk.rag.create({ name: 'pg', config: { index: { vector: 'pgvector' } } });
     const added = await sdk.rag.addDocuments('pg', [

@@ -13,8 +13,7 @@ import {
   rerankResponseSchema,
 } from '../../../api/watsonx-inference.js';
 import { KeelError } from '../../../core/errors.js';
-import { LEXICAL_RERANK_MODEL, LexicalReranker } from '../../../rag/rerank/lexical-reranker.js';
-import { NGRAM_FUSION_RERANK_MODEL, NgramFusionReranker } from '../../../rag/rerank/ngram-fusion-reranker.js';
+import { builtInRerankModel } from '../../../rag/rerank/built-in.js';
 import type { RerankModelV1 } from '../../../spec/rerank-model.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
 import { projectScope } from '../../project-scope.js';
@@ -52,11 +51,6 @@ function truncate(text: string, tokens: number | undefined): string {
 }
 
 export function registerRerank(app: OpenAPIHono<KeelEnv>, services: KeelServices): void {
-  const lexical = new LexicalReranker();
-  const builtIn = new Map<string, RerankModelV1>([
-    [LEXICAL_RERANK_MODEL, lexical],
-    [NGRAM_FUSION_RERANK_MODEL, new NgramFusionReranker({ lexical })],
-  ]);
   app.openapi(route, async (c) => {
     const body = c.req.valid('json');
     projectScope(c, 'invoke', requiredContextId(body.project_id, body.space_id, 'body'));
@@ -75,7 +69,8 @@ export function registerRerank(app: OpenAPIHono<KeelEnv>, services: KeelServices
         },
       );
     }
-    const model: RerankModelV1 = builtIn.get(body.model_id) ?? services.registry.rerankModel(body.model_id);
+    const model: RerankModelV1 =
+      builtInRerankModel(body.model_id) ?? services.registry.rerankModel(body.model_id);
     const options = body.parameters?.return_options;
     const documents = body.inputs.map((input) =>
       truncate(input.text, body.parameters?.truncate_input_tokens),
