@@ -15,6 +15,7 @@ import { type AssetChange, ChangeFeed } from './lifecycle/change-feed.js';
 import { type AssetRef, evaluateGate, GateCache, type GateResult } from './lifecycle/gate.js';
 import { noRiskAssessments, type RiskReader } from './lifecycle/risk-reader.js';
 import { gateRefusal, TransitionService } from './lifecycle/transition-service.js';
+import type { AssessedUseCase } from './risk/risk-service.js';
 
 /** Finds where a tracked asset's own changes appear in the audit chain (e.g. a template's id). */
 export type SourceResolver = (
@@ -146,6 +147,27 @@ export class GovernanceService {
     const asset = await this.inventory.trackAsset(caller, input, source);
     this.#cache.invalidate(caller.projectId);
     return asset;
+  }
+
+  /**
+   * A risk assessment was completed (the risk service calls this): a prohibited one blocks the use
+   * case, and the standing approvals of its assets are held against the new tier. The gate's cache
+   * for the project is dropped here at once; other replicas drop theirs when the change feed reads
+   * the audit records.
+   */
+  async assessed(assessment: AssessedUseCase): Promise<void> {
+    const { projectId, useCaseId } = assessment;
+    try {
+      if (assessment.prohibited)
+        await this.inventory.blockUseCase(projectId, useCaseId, assessment.blockReason ?? 'prohibited');
+      await this.approvals.reevaluate(projectId, useCaseId, {
+        id: assessment.assessmentId,
+        version: assessment.version,
+        tier: assessment.prohibited ? 'prohibited' : assessment.tier,
+      });
+    } finally {
+      this.#cache.invalidate(projectId);
+    }
   }
 
   /** A change to a governed asset: new revision, approval dropped, back to validate if it had passed. */

@@ -61,12 +61,9 @@ export const governanceModule: KeelModule<
     });
     prompts.labels.setGate((move) => governance.checkLabelMove(move));
     if (evals) governance.setEvaluationRuns(evaluationRunsFrom(evals.runs));
-    // Risk assessments feed the approval and deployment gates; a prohibited one blocks the use case.
-    const risk = new RiskService({
-      db,
-      audit,
-      blockUseCase: (projectId, id, reason) => governance.inventory.blockUseCase(projectId, id, reason),
-    });
+    // Risk assessments feed the approval and deployment gates: a prohibited one blocks the use
+    // case, and each re-evaluates the approvals of its assets against the tier it puts in force.
+    const risk = new RiskService({ db, audit, assessed: (assessment) => governance.assessed(assessment) });
     governance.setRisk(risk);
     const factsheets = new FactsheetService({
       db,

@@ -4,7 +4,8 @@
  * table refuses updates); a reversal is a new decision naming the one it supersedes. Only
  * validators and admins decide; nobody decides on an asset they created or changed (separation
  * of duties, read from the asset's history); nobody holds two standing decisions on one revision.
- * After each decision the asset's `approved_revision` is recomputed, so the gate reads one row.
+ * After each decision, and after each new risk assessment of the use case, the asset's
+ * `approved_revision` is recomputed, so the gate reads one row.
  * Every refused attempt is audited.
  */
 import type { z } from 'zod';
@@ -16,7 +17,8 @@ import { roleAllows } from '../../platform/index.js';
 import type { DatabaseV1 } from '../../spec/database.js';
 import { type InventoryStore, notFound } from '../inventory/inventory-store.js';
 import type { GovCaller } from '../inventory/rows.js';
-import type { RiskReader } from '../lifecycle/risk-reader.js';
+import type { RiskReader, RiskTier } from '../lifecycle/risk-reader.js';
+import { approvedStages, type Stage } from '../lifecycle/stages.js';
 import { type Decision, evaluateApproval, type Missing, standing } from './approval-policy.js';
 
 export type CreateApproval = z.output<typeof createApprovalSchema>;
@@ -57,6 +59,15 @@ export interface ApprovalDeps {
   changed: (projectId: string) => void;
   /** Writes buffered audit records, so the authors read from the chain are complete. */
   flushAudit?: (() => Promise<void>) | undefined;
+}
+
+/** An asset whose approval a new risk assessment changed. */
+export interface Reevaluated {
+  assetId: string;
+  from: string;
+  to: string;
+  approved: boolean;
+  missing: string[];
 }
 
 export class ApprovalService {
@@ -175,6 +186,81 @@ export class ApprovalService {
     });
     this.deps.changed(caller.projectId);
     return result;
+  }
+
+  /**
+   * A new risk assessment put `tier` in force for the use case: every asset's standing decisions on
+   * its current revision are held against it again. An asset that loses its approval (a raise to
+   * high needs a second approver; prohibited is never approved) has `approved_revision` cleared
+   * and, when it was past approval (deploy, monitor), goes back to approve for the missing
+   * decisions; one the decisions now satisfy is approved. Each change is in the asset's history and
+   * audited; the gate's cache is dropped. Returns the assets whose approval changed.
+   */
+  async reevaluate(
+    projectId: string,
+    useCaseId: string,
+    assessment: { id: string; version: number; tier: RiskTier },
+  ): Promise<Reevaluated[]> {
+    const { inventory } = this.deps;
+    const changed = await this.deps.db.transaction(async (tx) => {
+      const { rows: assets } = await tx.query<{
+        id: string;
+        stage: string;
+        revision: number;
+        approved_revision: number | null;
+      }>(
+        `SELECT id, stage, revision, approved_revision FROM gov_assets
+          WHERE project_id = $1 AND use_case_id = $2 AND stage <> 'retire' ORDER BY id FOR UPDATE`,
+        [projectId, useCaseId],
+      );
+      const out: Reevaluated[] = [];
+      for (const asset of assets) {
+        const { rows: decisions } = await tx.query<ApprovalRow>(
+          'SELECT * FROM gov_approvals WHERE asset_id = $1 AND asset_revision = $2 ORDER BY created_at, id',
+          [asset.id, asset.revision],
+        );
+        if (!decisions.length) continue;
+        const verdict = evaluateApproval(decisions, assessment.tier);
+        const approved = verdict.approved ? asset.revision : null;
+        const held = asset.approved_revision === asset.revision ? asset.revision : null;
+        if (approved === held) continue;
+        const stage =
+          approved === null && approvedStages.includes(asset.stage as Stage) ? 'approve' : asset.stage;
+        await tx.query(
+          `UPDATE gov_assets SET approved_revision = $2, stage = $3, row_version = row_version + 1, updated_at = now()
+            WHERE id = $1`,
+          [asset.id, approved, stage],
+        );
+        const missing = verdict.missing.map((item) => item.code);
+        await inventory.history(tx, asset.id, projectId, 'reassess', asset.stage, stage, null, 'system', {
+          assessment: assessment.id,
+          riskVersion: assessment.version,
+          tier: assessment.tier,
+          approved: approved !== null,
+          missing,
+        });
+        out.push({ assetId: asset.id, from: asset.stage, to: stage, approved: approved !== null, missing });
+      }
+      return out;
+    });
+    for (const entry of changed)
+      this.deps.audit.record({
+        action: 'governance.approval.reevaluate',
+        projectId,
+        target: { type: 'gov_asset', id: entry.assetId },
+        detail: {
+          useCaseId,
+          assessment: assessment.id,
+          riskVersion: assessment.version,
+          tier: assessment.tier,
+          approved: entry.approved,
+          from: entry.from,
+          to: entry.to,
+          missing: entry.missing.join(','),
+        },
+      });
+    this.deps.changed(projectId);
+    return changed;
   }
 
   async list(projectId: string, query: ListApprovals): Promise<ApprovalJson[]> {

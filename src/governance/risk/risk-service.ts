@@ -2,7 +2,8 @@
  * @module governance/risk/risk-service
  * Risk assessments of use cases: answers scored against the project's questionnaire, stored
  * insert-only with the next version for the use case (the newest is in force and supersedes the
- * one before), audited. A prohibited result blocks the use case. `latest()` is what the lifecycle's
+ * one before), audited. Governance hears of each one: a prohibited result blocks the use case, and
+ * a changed tier re-evaluates the approvals of its assets. `latest()` is what the lifecycle's
  * approval and deployment gates read. `preview()` scores answers so far without storing or auditing.
  */
 import type {
@@ -55,11 +56,26 @@ export interface CreateAssessment {
   note?: string | undefined;
 }
 
+/** A completed assessment as the lifecycle hears of it (the new tier in force for the use case). */
+export interface AssessedUseCase {
+  projectId: string;
+  useCaseId: string;
+  assessmentId: string;
+  version: number;
+  tier: RiskSummary['tier'];
+  prohibited: boolean;
+  /** Why the use case is blocked (the prohibited practices cited); null when it is not prohibited. */
+  blockReason: string | null;
+}
+
 export interface RiskServiceDeps {
   db: DatabaseV1;
   audit: AuditRecorder;
-  /** Marks the use case blocked when an assessment finds a prohibited practice (the inventory's). */
-  blockUseCase?: ((projectId: string, useCaseId: string, reason: string) => Promise<void>) | undefined;
+  /**
+   * Told of every completed assessment, after it is stored: governance blocks a prohibited use case
+   * and re-evaluates the standing approvals of its assets against the new tier.
+   */
+  assessed?: ((assessment: AssessedUseCase) => Promise<void>) | undefined;
 }
 
 const COLUMNS =
@@ -117,12 +133,12 @@ export class RiskService implements RiskReader {
   readonly questionnaires: QuestionnaireStore;
   readonly #db: DatabaseV1;
   readonly #audit: AuditRecorder;
-  readonly #block: RiskServiceDeps['blockUseCase'];
+  readonly #assessed: RiskServiceDeps['assessed'];
 
   constructor(deps: RiskServiceDeps) {
     this.#db = deps.db;
     this.#audit = deps.audit;
-    this.#block = deps.blockUseCase;
+    this.#assessed = deps.assessed;
     this.questionnaires = new QuestionnaireStore(deps.db, deps.audit);
   }
 
@@ -260,16 +276,22 @@ export class RiskService implements RiskReader {
         questionnaire: `${stored.questionnaire.id}@${stored.questionnaire.version}#${stored.revision}`,
       },
     });
-    if (scorecard.prohibited && this.#block) {
+    let blockReason: string | null = null;
+    if (scorecard.prohibited) {
       const citations = scorecard.entries
         .filter((entry) => entry.eu_category === 'prohibited')
         .flatMap((entry) => entry.references.map((reference) => reference.citation));
-      await this.#block(
-        caller.projectId,
-        input.useCaseId,
-        `risk assessment ${id}: prohibited practice (${[...new Set(citations)].join(', ')})`,
-      );
+      blockReason = `risk assessment ${id}: prohibited practice (${[...new Set(citations)].join(', ')})`;
     }
+    await this.#assessed?.({
+      projectId: caller.projectId,
+      useCaseId: input.useCaseId,
+      assessmentId: id,
+      version: assessment.version,
+      tier: scorecard.tier,
+      prohibited: scorecard.prohibited,
+      blockReason,
+    });
     return assessment;
   }
 
