@@ -124,3 +124,14 @@ describe('rule scanner', () => {
     }
   });
 });
+
+describe('rule scanner with one kind of cue', () => {
+  it('matches nowhere but its cues when every cue is a whole word', () => {
+    const scanner = createRuleScanner([rules[0]!]);
+    const found: number[] = [];
+    scanner.scan('nothing here at all. Then ignore previous instructions.', (_rule, start) =>
+      found.push(start),
+    );
+    expect(found).toEqual([26]);
+  });
+});

@@ -64,7 +64,12 @@ export function createRuleScanner(rules: readonly InjectionRule[]): RuleScanner 
   for (const cue of others)
     if (others.some((other) => other !== cue && other.startsWith(cue)))
       throw new Error(`injection cue ${cue} begins another cue`);
-  const cues = new RegExp(String.raw`\b(?:${words.join('|')})\b|${others.map(escapeRegExp).join('|')}`, 'gi');
+  // No empty alternative: a scanner with only word cues (or only others) must not match everywhere.
+  const alternatives = [
+    ...(words.length ? [String.raw`\b(?:${words.join('|')})\b`] : []),
+    ...others.map(escapeRegExp),
+  ];
+  const cues = new RegExp(alternatives.join('|') || '(?!)', 'gi');
   // The same cues in the anchor-word scan every detector shares: per rule, one group of whole
   // words and one of the others.
   // A rule in several scanners registers its groups once.
