@@ -38,10 +38,14 @@ describe.runIf(chromiumAvailable)('Evaluations page', () => {
       metrics: ['exact_match', 'f1'],
     });
     // A small red-team run for the report table.
+    // Under a policy that blocks injection on input, so some probes name the detector that caught them.
     const redTeam = await keel.admin.redTeam.create({
       target: { type: 'model', model: 'llamacpp:tiny' },
+      categories: ['direct_injection'],
+      languages: ['en'],
       limit: 4,
       max_new_tokens: 4,
+      policy_body: { input: { injection: { action: 'block' } } },
     });
     await keel.admin.evals.wait(seeded.id);
     // The red-team run ends on its own; wait for it (up to a minute).
@@ -103,6 +107,19 @@ describe.runIf(chromiumAvailable)('Evaluations page', () => {
     const comparison = page.getByRole('table', { name: 'Comparison' });
     await comparison.getByText('exact_match').waitFor();
     await screenshot(page, 'evaluations');
+
+    // The red-team report: which detector caught what, per detector and per probe.
+    const detectors = page.getByRole('table', { name: 'Caught per detector' });
+    const injection = detectors.getByRole('row', { name: /^injection/ });
+    await injection.waitFor();
+    const caughtCount = Number(await injection.getByRole('cell').first().textContent());
+    expect(caughtCount).toBeGreaterThan(0);
+    const probes = page.getByRole('table', { name: 'Per probe' });
+    await expect.poll(() => probes.getByRole('row').count()).toBe(1 + 4);
+    const blocked = probes.getByRole('row').filter({ hasText: 'injection (input, block)' });
+    expect(await blocked.count()).toBe(caughtCount);
+    expect(await blocked.filter({ hasText: 'Blocked on input' }).count()).toBe(caughtCount);
+    expect(await probes.getByRole('row').filter({ hasText: 'Got through' }).count()).toBe(4 - caughtCount);
   });
 
   it('shows the page in Korean', async () => {
@@ -116,6 +133,8 @@ describe.runIf(chromiumAvailable)('Evaluations page', () => {
     const asr = page.getByRole('table', { name: '범주·언어별 공격 성공률' });
     await expect.poll(() => asr.getByRole('row').count()).toBeGreaterThan(1);
     await page.getByText(/프로브 4개에 대한 공격 성공률/).waitFor();
+    await page.getByRole('table', { name: '탐지기별 차단' }).waitFor();
+    await page.getByRole('table', { name: '프로브별 결과' }).getByText('입력에서 차단').first().waitFor();
     await screenshot(page, 'evaluations-ko');
     await page.getByRole('button', { name: 'English' }).click();
   });

@@ -1,10 +1,14 @@
-/** Red-team runs: the latest finished run's attack success rate per category × language. */
+/**
+ * Red-team runs: the latest finished run's attack success rate per category × language, and which
+ * guardrail caught what (per detector and per probe).
+ */
 import type { RedTeamRunJson } from '@keel/api/red-team';
 import { useId, useState } from 'react';
 import { ErrorNotice } from '../../components/error-notice';
 import { useI18n } from '../../i18n/i18n-context';
 import { useLoad } from '../../lib/use-load';
 import { useSession } from '../../session/session-context';
+import { RedTeamDetectors } from './red-team-detectors';
 
 export function RedTeamSection() {
   const { t, format } = useI18n();
@@ -71,6 +75,7 @@ export function RedTeamSection() {
               </tbody>
             </table>
           </div>
+          <RedTeamDetectors run={current} />
         </>
       ) : null}
     </section>
