@@ -3,18 +3,14 @@
  * grammar, token budgets come from the model's own tokenizer, and the context window is the
  * configured one.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeelError } from '../core/errors.js';
-import { createLlamaCppProvider } from '../models/providers/llamacpp/index.js';
-import { createTestKeel, type TestKeel } from '../testing/test-keel.js';
-import { ensureTinyGguf } from '../testing/tiny-gguf.js';
+import type { TestKeel } from '../testing/test-keel.js';
+import { startTinyLlamaKeel, type TinyLlamaKeel } from '../testing/tiny-llamacpp-keel.js';
 import type { Caller } from './prompt-lab.js';
 import { runPrompt } from './prompt-runner.js';
 
-let dir: string;
+let tiny: TinyLlamaKeel;
 let keel: TestKeel;
 const caller = () =>
   ({
@@ -25,24 +21,11 @@ const caller = () =>
   }) satisfies Caller & { endpoint: string };
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'keel-prompts-llamacpp-'));
-  await ensureTinyGguf(dir);
-  keel = await createTestKeel({
-    providers: [
-      createLlamaCppProvider({
-        modelsDir: dir,
-        threads: 1,
-        contextSize: 512,
-        sequences: 1,
-        maxLoadedModels: 1,
-        idleUnloadSeconds: 60,
-      }),
-    ],
-  });
+  tiny = await startTinyLlamaKeel('keel-prompts-llamacpp-');
+  keel = tiny.keel;
 });
 afterAll(async () => {
-  await keel?.close();
-  await rm(dir, { recursive: true, force: true });
+  await tiny?.close();
 });
 
 describe('Prompt Lab on llama.cpp', () => {

@@ -3,15 +3,11 @@
  * version is rendered by Prompt Lab and generated item by item; outputs, tokens and latency are
  * recorded, and a second run of the same configuration answers from the output cache.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLlamaCppProvider } from '../../models/providers/llamacpp/index.js';
-import { createTestKeel, type TestKeel } from '../../testing/test-keel.js';
-import { ensureTinyGguf } from '../../testing/tiny-gguf.js';
+import type { TestKeel } from '../../testing/test-keel.js';
+import { startTinyLlamaKeel, type TinyLlamaKeel } from '../../testing/tiny-llamacpp-keel.js';
 
-let dir: string;
+let tiny: TinyLlamaKeel;
 let keel: TestKeel;
 const caller = () => ({
   projectId: keel.services.installation.defaultProjectId,
@@ -20,24 +16,11 @@ const caller = () => ({
 });
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'keel-evals-llamacpp-'));
-  await ensureTinyGguf(dir);
-  keel = await createTestKeel({
-    providers: [
-      createLlamaCppProvider({
-        modelsDir: dir,
-        threads: 1,
-        contextSize: 512,
-        sequences: 1,
-        maxLoadedModels: 1,
-        idleUnloadSeconds: 60,
-      }),
-    ],
-  });
+  tiny = await startTinyLlamaKeel('keel-evals-llamacpp-');
+  keel = tiny.keel;
 });
 afterAll(async () => {
-  await keel?.close();
-  await rm(dir, { recursive: true, force: true });
+  await tiny?.close();
 });
 
 describe('an evaluation run on llama.cpp', () => {
