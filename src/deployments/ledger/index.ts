@@ -21,6 +21,7 @@ export {
   runForDeployment,
   type ServedCall,
   servedCall,
+  withCallAttributes,
 } from './ledger-middleware.js';
 export {
   type LedgerLimit,

@@ -83,10 +83,27 @@ export interface ServedCall {
 }
 
 const deploymentStorage = new AsyncLocalStorage<ServedCall>();
+const attributeStorage = new AsyncLocalStorage<Readonly<Record<string, string>>>();
 
-/** The deployment the current call serves, when run under `runForDeployment`. */
+/**
+ * The deployment the current call serves, when run under `runForDeployment`, with the caller's
+ * attributes (`withCallAttributes`) under the run's own (such as the version that served).
+ */
 export function servedCall(): ServedCall | undefined {
-  return deploymentStorage.getStore();
+  const served = deploymentStorage.getStore();
+  const caller = served && attributeStorage.getStore();
+  return caller ? { ...served, attributes: { ...caller, ...served.attributes } } : served;
+}
+
+/**
+ * Runs `work` with the attributes a caller sent along with a request (a protected attribute such
+ * as `{ group: 'b' }`): the deployment calls it makes are logged with them for fairness monitors.
+ */
+export function withCallAttributes<T>(
+  attributes: Readonly<Record<string, string>> | undefined,
+  work: () => T,
+): T {
+  return attributes && Object.keys(attributes).length ? attributeStorage.run(attributes, work) : work();
 }
 
 /**

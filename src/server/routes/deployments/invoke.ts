@@ -3,11 +3,13 @@
  * `POST /api/v1/deployments/{id}/invoke`: runs a deployment with its variables — the same run as
  * Prompt Lab's (render, guardrails, generation, run history), or the collection's ask. The
  * `X-Keel-Deployment-Version` header (and `version` in the body) says which version served; with
- * `stream: true` the answer arrives as Prompt Lab's (or RAG ask's) Server-Sent Events.
+ * `stream: true` the answer arrives as Prompt Lab's (or RAG ask's) Server-Sent Events. The
+ * request's `attributes` (a protected attribute) go into the monitoring log for fairness monitors.
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { invokeRequestSchema, invokeResponseSchema } from '../../../api/deployments.js';
 import { invokeJson, VERSION_HEADER } from '../../../deployments/index.js';
+import { withCallAttributes } from '../../../deployments/ledger/index.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
 import { callerOf } from '../../project-scope.js';
 import { json, sse } from '../../respond.js';
@@ -47,11 +49,15 @@ export function registerInvokeRoute(app: OpenAPIHono<KeelEnv>, services: KeelSer
     };
     const id = c.req.valid('param').id;
     if (request.stream) {
-      const started = await services.deployments.stream(caller, id, input);
+      const started = await withCallAttributes(request.attributes, () =>
+        services.deployments.stream(caller, id, input),
+      );
       const events = started.events as AsyncGenerator<{ type: string }>;
       return sse(sseEvents(events), { [VERSION_HEADER]: String(started.served.version.version) });
     }
-    const result = await services.deployments.invoke(caller, id, input);
+    const result = await withCallAttributes(request.attributes, () =>
+      services.deployments.invoke(caller, id, input),
+    );
     return json(invokeJson(result), 200, { [VERSION_HEADER]: String(result.served.version.version) });
   });
 }

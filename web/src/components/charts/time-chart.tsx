@@ -1,7 +1,8 @@
 /**
  * A small SVG chart of several series over days: stacked bars (totals such as tokens, requests)
  * or lines (rates such as latency, where a missing day is a gap, not a zero). Each mark carries a
- * tooltip; the page shows the same numbers as a table for screen readers.
+ * tooltip; the page shows the same numbers as a table for screen readers. Reference lines (a
+ * threshold) are drawn dashed across the chart, labelled.
  */
 import { colourOf, linear, niceTicks } from './chart-scale';
 
@@ -9,6 +10,11 @@ export interface TimeSeries {
   name: string;
   /** One value per day (null: no data that day). */
   values: (number | null)[];
+}
+
+export interface ReferenceLine {
+  value: number;
+  label: string;
 }
 
 const width = 640;
@@ -22,6 +28,7 @@ export function TimeChart({
   kind,
   formatValue,
   formatDay,
+  references = [],
 }: {
   title: string;
   days: readonly string[];
@@ -29,13 +36,15 @@ export function TimeChart({
   kind: 'stacked-bars' | 'lines';
   formatValue(value: number): string;
   formatDay(day: string): string;
+  references?: readonly ReferenceLine[];
 }) {
   const totals = days.map((_, day) =>
     kind === 'stacked-bars'
       ? series.reduce((sum, line) => sum + (line.values[day] ?? 0), 0)
       : Math.max(0, ...series.map((line) => line.values[day] ?? 0)),
   );
-  const ticks = niceTicks(Math.max(0, ...totals), 4, kind === 'stacked-bars');
+  const highest = Math.max(0, ...totals, ...references.map((line) => line.value));
+  const ticks = niceTicks(highest, 4, kind === 'stacked-bars');
   const top = ticks[ticks.length - 1] ?? 1;
   const y = linear(top, height - margin.bottom, margin.top);
   const band = (width - margin.left - margin.right) / Math.max(1, days.length);
@@ -66,6 +75,27 @@ export function TimeChart({
             </text>
           ) : null,
         )}
+        {references.map((line) => (
+          <g key={line.label} className="chart-reference" data-reference={line.value}>
+            <line
+              x1={margin.left}
+              x2={width - margin.right}
+              y1={y(line.value)}
+              y2={y(line.value)}
+              stroke="currentColor"
+              strokeDasharray="6 4"
+            />
+            {/* Above the line, or below it when the line runs along the top. */}
+            <text
+              x={width - margin.right - 4}
+              y={y(line.value) - 4 < margin.top + 10 ? y(line.value) + 12 : y(line.value) - 4}
+              textAnchor="end"
+            >
+              {line.label}
+            </text>
+            <title>{line.label}</title>
+          </g>
+        ))}
         {kind === 'stacked-bars'
           ? days.map((day, index) => {
               let base = 0;

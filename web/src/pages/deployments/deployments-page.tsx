@@ -1,7 +1,7 @@
 /**
  * Deployments: the project's deployments with their pinned asset version, space and stage, and
  * rollout split; a selected one shows its versions, rollback and split actions and live metric
- * charts that refresh while the page is open.
+ * charts that refresh while the page is open. "New deployment" opens the create form.
  */
 import type { DeploymentJson } from '@keel/sdk';
 import { useId, useState } from 'react';
@@ -11,6 +11,7 @@ import { useI18n } from '../../i18n/i18n-context';
 import { useLoad } from '../../lib/use-load';
 import { useSession } from '../../session/session-context';
 import '../../styles/evals.css';
+import { DeploymentCreateForm } from './deployment-create-form';
 import { DeploymentDetail } from './deployment-detail';
 import { assetLabel, currentAsset, servingLabel } from './deployment-labels';
 import './deployments.css';
@@ -23,11 +24,47 @@ export function DeploymentsPage() {
     new URLSearchParams(window.location.search).get('id'),
   );
   const list = useLoad(() => client.deployments.list().then((r) => r.deployments), [client, projectId]);
+  const spaces = useLoad(() => client.spaces.list().then((r) => r.spaces), [client, projectId]);
+  const [creating, setCreating] = useState(false);
+  const [createdName, setCreatedName] = useState<string | null>(null);
   const deployments: DeploymentJson[] = (list.status === 'failed' ? undefined : list.value) ?? [];
   const shown = deployments.find((entry) => entry.id === selected);
   return (
     <div className="page deployments-page">
-      <h1 id={title}>{t('nav.deployments')}</h1>
+      <div className="section-head">
+        <h1 id={title}>{t('nav.deployments')}</h1>
+        <button
+          type="button"
+          className="button"
+          aria-expanded={creating}
+          onClick={() => {
+            setCreating((open) => !open);
+            setCreatedName(null);
+          }}
+        >
+          {t('dep.new')}
+        </button>
+      </div>
+      {creating && spaces.status !== 'failed' && spaces.value ? (
+        <DeploymentCreateForm
+          spaces={spaces.value}
+          onSpacesChanged={() => spaces.reload()}
+          onCreated={(deployment) => {
+            setCreating(false);
+            setCreatedName(deployment.name);
+            setSelected(deployment.id);
+            list.reload();
+          }}
+        />
+      ) : null}
+      {spaces.status === 'failed' && creating ? (
+        <ErrorNotice error={spaces.error} title={t('dep.loadFailed')} />
+      ) : null}
+      {createdName ? (
+        <p className="notice notice-success" role="status">
+          {t('dep.form.created', { name: createdName })}
+        </p>
+      ) : null}
       {list.status === 'failed' ? <ErrorNotice error={list.error} title={t('dep.loadFailed')} /> : null}
       {list.status === 'loading' && !list.value ? <Loading /> : null}
       {list.status === 'loaded' && deployments.length === 0 ? (

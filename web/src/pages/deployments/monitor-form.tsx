@@ -1,4 +1,7 @@
-/** Create or edit a monitor: kind, deployment, schedule, window, baseline, webhook and thresholds. */
+/**
+ * Create or edit a monitor: kind, deployment, schedule, window, baseline, the protected attribute
+ * and favourable outcomes of a fairness monitor, webhook and thresholds.
+ */
 import type { DeploymentJson, MonitorJson } from '@keel/sdk';
 import { type FormEvent, useId, useState } from 'react';
 import { ErrorNotice } from '../../components/error-notice';
@@ -43,6 +46,9 @@ export function MonitorForm({
   const [windowSeconds, setWindowSeconds] = useState(String(monitor?.config.window_seconds ?? ''));
   const [baselineSeconds, setBaselineSeconds] = useState(String(monitor?.config.baseline_seconds ?? ''));
   const [webhook, setWebhook] = useState(monitor?.webhook_url ?? '');
+  const [attribute, setAttribute] = useState(monitor?.config.attribute ?? '');
+  const [favourable, setFavourable] = useState((monitor?.config.favourable ?? []).join(', '));
+  const [referenceGroup, setReferenceGroup] = useState(monitor?.config.reference_group ?? '');
   const [thresholds, setThresholds] = useState<Threshold[]>(monitor?.thresholds ?? []);
   const [error, setError] = useState<ShownError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -60,6 +66,16 @@ export function MonitorForm({
         : {}),
       ...(kind === 'drift' && optionalNumber(baselineSeconds) !== undefined
         ? { baseline_seconds: optionalNumber(baselineSeconds)! }
+        : {}),
+      ...(kind === 'fairness'
+        ? {
+            ...(attribute.trim() ? { attribute: attribute.trim() } : {}),
+            favourable: favourable
+              .split(',')
+              .map((value) => value.trim())
+              .filter(Boolean),
+            ...(referenceGroup.trim() ? { reference_group: referenceGroup.trim() } : {}),
+          }
         : {}),
     };
     const common = {
@@ -168,6 +184,36 @@ export function MonitorForm({
               onChange={(event) => setBaselineSeconds(event.target.value)}
             />
           </div>
+        ) : null}
+        {kind === 'fairness' ? (
+          <>
+            <div className="field">
+              <label htmlFor={field('attribute')}>{t('mon.fair.attribute')}</label>
+              <input
+                id={field('attribute')}
+                value={attribute}
+                onChange={(event) => setAttribute(event.target.value)}
+                placeholder="group"
+              />
+            </div>
+            <div className="field">
+              <label htmlFor={field('favourable')}>{t('mon.fair.favourableOutcomes')}</label>
+              <input
+                id={field('favourable')}
+                value={favourable}
+                onChange={(event) => setFavourable(event.target.value)}
+                placeholder="approved, yes"
+              />
+            </div>
+            <div className="field">
+              <label htmlFor={field('reference')}>{t('mon.fair.referenceGroup')}</label>
+              <input
+                id={field('reference')}
+                value={referenceGroup}
+                onChange={(event) => setReferenceGroup(event.target.value)}
+              />
+            </div>
+          </>
         ) : null}
         <div className="field grow">
           <label htmlFor={field('webhook')}>{t('mon.webhook')}</label>

@@ -1,4 +1,7 @@
-/** One monitor's runs, newest first, with "run now" and, for drift monitors, the drift plots. */
+/**
+ * One monitor's runs, newest first, with "run now" and, for drift monitors, the drift plots; for
+ * fairness monitors, the fairness plots.
+ */
 import type { MonitorJson } from '@keel/sdk';
 import { useId, useState } from 'react';
 import { ErrorNotice } from '../../components/error-notice';
@@ -7,6 +10,7 @@ import { describeError, type ShownError } from '../../lib/errors';
 import { useLoad } from '../../lib/use-load';
 import { useSession } from '../../session/session-context';
 import { DriftPlots } from './drift-plots';
+import { FairnessPlots } from './fairness-plots';
 
 const shownValue = (value: unknown) =>
   typeof value === 'number' ? String(value) : value === null ? '—' : JSON.stringify(value);
@@ -54,6 +58,7 @@ export function MonitorResults({ monitor, onRan }: { monitor: MonitorJson; onRan
       {results.status === 'failed' ? <ErrorNotice error={results.error} /> : null}
       {results.status === 'loaded' && list.length === 0 ? <p className="hint">{t('mon.noResults')}</p> : null}
       {monitor.kind === 'drift' && list.length ? <DriftPlots results={list} /> : null}
+      {monitor.kind === 'fairness' && list.length ? <FairnessPlots results={list} /> : null}
       {latest ? (
         <div className="table-wrap">
           <table aria-label={t('mon.values')}>
