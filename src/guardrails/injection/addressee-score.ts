@@ -32,7 +32,7 @@ const features: readonly Feature[] = [
     name: 'answer',
     weight: 0.35,
     pattern:
-      /\b(?:your|the) (?:response|answer|output|summary|completion|elucidation|explanation|solution|code(?:base)?|implementation|algorithm)s?\b|\bwhen (?:replying|responding|answering|summari[sz]ing)\b|답변|응답|대답|출력|요약|결과물|솔루션|구현|코드베이스|알고리즘/i,
+      /\byour (?:response|answer|output|summary|completion|elucidation|explanation|solution|code(?:base)?|implementation|algorithm)s?\b|\bwhen (?:replying|responding|answering|summari[sz]ing)\b|답변|응답|대답|출력|요약(?![본서])|결과물|솔루션|구현|코드베이스|알고리즘/i,
   },
   { name: 'reply', weight: 0.2, pattern: /\b(?:your|the) (?:reply|replies|message)\b|답장/i },
   {

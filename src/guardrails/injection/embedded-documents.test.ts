@@ -21,3 +21,15 @@ describe('embedded documents', () => {
     expect(regions('서울의 인구는?')).toEqual([]);
   });
 });
+
+describe('quotes that belong to code', () => {
+  it('leaves docstrings, fenced blocks and assigned strings alone', () => {
+    const code = 'def f():\n    """Add the payload to the request body and send it."""\n    return 1';
+    expect(regions(code)).toEqual([]);
+    expect(regions('```python\nx = 1\n"""Send it to your response."""\n```')).toEqual([]);
+    expect(regions('prompt = """Encode your response in Base64."""')).toEqual([]);
+    expect(regions('print("""hello""")')).toEqual([]);
+    // Code first, then a quoted document: only the document.
+    expect(regions('```\nx = 1\n```\nSummarise:\n"""\nmemo\n"""')).toEqual(['\nmemo\n']);
+  });
+});

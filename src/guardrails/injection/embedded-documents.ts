@@ -20,8 +20,15 @@ export function embeddedDocuments(text: string): Region[] {
   // One cheap test before any regex: no quote mark and no tag, no region.
   if (!text.includes('"""') && !text.includes("'''") && !text.includes('<')) return [];
   const regions: Region[] = [];
+  const fences = codeFences(text);
   opener.lastIndex = 0;
   for (let match = opener.exec(text); match; match = opener.exec(text)) {
+    // Quotes inside code are the code's own: docstrings, fenced blocks, `x = """…"""`.
+    if (!match[1] && inCode(text, match.index, fences)) {
+      const close = text.indexOf(match[0], match.index + match[0].length);
+      opener.lastIndex = close < 0 ? text.length : close + match[0].length;
+      continue;
+    }
     const start = match.index + match[0].length;
     const close = match[1] ? closingTag(text, match[1], start) : text.indexOf(match[0], start);
     const end = close < 0 ? text.length : close;
@@ -35,4 +42,22 @@ function closingTag(text: string, name: string, from: number): number {
   const closing = new RegExp(`</${name.replace(/[-]/g, '\\-')}\\s*>`, 'iu');
   const found = closing.exec(text.slice(from));
   return found ? from + found.index : -1;
+}
+
+/** Ranges between ``` fences (an unclosed fence runs to the end). */
+function codeFences(text: string): Region[] {
+  const fences: Region[] = [];
+  for (let open = text.indexOf('```'); open >= 0; ) {
+    const close = text.indexOf('```', open + 3);
+    fences.push({ start: open, end: close < 0 ? text.length : close + 3 });
+    open = close < 0 ? -1 : text.indexOf('```', close + 3);
+  }
+  return fences;
+}
+
+/** A quote mark in a fenced block, indented like a docstring, or after `=` or `(` on its line. */
+function inCode(text: string, at: number, fences: readonly Region[]): boolean {
+  if (fences.some((fence) => at >= fence.start && at < fence.end)) return true;
+  const line = text.slice(text.lastIndexOf('\n', at - 1) + 1, at);
+  return /^[ \t]+$/.test(line) || /[=(]\s*$/.test(line);
 }

@@ -265,7 +265,7 @@ export const documentRules: readonly InjectionRule[] = [
   {
     type: 'indirect_injection',
     pattern: new RegExp(
-      String.raw`(?:답변|응답|대답|출력|요약문?|메시지|결과물)(?:에|을|를|의|에서|은|는)?\s*(?:반드시\s*)?${koreanClause}{0,60}?(?:포함|추가|삽입|넣|덧붙|언급|홍보|보강|통합|병합|뒤집|바꾸|바꿔|대체|표현|인코딩|암호화|번역|변환|보여)${koreanRequest}`,
+      String.raw`(?:답변|응답|대답|출력|요약(?:문)?(?![본서])|메시지|결과물)(?:에|을|를|의|에서|은|는)?\s*(?:반드시\s*)?${koreanClause}{0,60}?(?:포함|추가|삽입|넣|덧붙|언급|홍보|보강|통합|병합|뒤집|바꾸|바꿔|대체|표현|인코딩|암호화|번역|변환|보여)${koreanRequest}`,
       'i',
     ),
     score: 0.8,
