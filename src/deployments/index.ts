@@ -13,12 +13,13 @@ import type { RagService } from '../rag/index.js';
 import {
   type DeploymentGateV1,
   type GatedAssetRef,
+  type GatePurpose,
   type GateResult,
   openGate,
 } from '../spec/deployment-gate.js';
 import { DeploymentService } from './serving/deployment-service.js';
 
-export type { DeploymentGateV1, GatedAssetRef, GateResult } from '../spec/deployment-gate.js';
+export type { DeploymentGateV1, GatedAssetRef, GatePurpose, GateResult } from '../spec/deployment-gate.js';
 export type { TrafficSplit } from './rollout/traffic-split.js';
 export {
   type AssetRequest,
@@ -38,6 +39,7 @@ export interface GovernanceGate {
   check(
     projectId: string,
     asset: { kind: string; ref: string; version?: number | null },
+    purpose?: GatePurpose,
   ):
     | { allowed: boolean; missing: { code: string; message: string }[] }
     | Promise<{ allowed: boolean; missing: { code: string; message: string }[] }>;
@@ -58,12 +60,16 @@ export function governanceGate(gate: GovernanceGate): DeploymentGateV1 {
         };
   return {
     specificationVersion: 'v1',
-    check(projectId: string, asset: GatedAssetRef) {
-      const result = gate.check(projectId, {
-        kind: asset.type,
-        ref: asset.type === 'prompt_template' ? asset.name : asset.id,
-        version: asset.version,
-      });
+    check(projectId: string, asset: GatedAssetRef, purpose?: GatePurpose) {
+      const result = gate.check(
+        projectId,
+        {
+          kind: asset.type,
+          ref: asset.type === 'prompt_template' ? asset.name : asset.id,
+          version: asset.version,
+        },
+        purpose,
+      );
       return result instanceof Promise ? result.then(convert) : convert(result);
     },
   };

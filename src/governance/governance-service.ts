@@ -7,6 +7,7 @@ import type { AuditRecorder } from '../audit/index.js';
 import { KeelError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { DatabaseSession, DatabaseV1 } from '../spec/database.js';
+import type { GatePurpose } from '../spec/deployment-gate.js';
 import type { EvaluationRunsV1 } from '../spec/evaluation-runs.js';
 import { ApprovalService } from './approvals/approval-service.js';
 import { InventoryStore, type TrackAsset } from './inventory/inventory-store.js';
@@ -55,9 +56,12 @@ export class GovernanceService {
   #evaluationRuns: EvaluationRunsV1 | undefined;
   readonly #resolveSource: SourceResolver | undefined;
 
-  /** The serving-time gate (cached; dropped on every governance change of the project). */
+  /**
+   * The serving-time gate (cached; dropped on every governance change of the project). Asked with a
+   * purpose (someone deploying into a production space), a refusal is audited.
+   */
   readonly gate: {
-    check: (projectId: string, asset: AssetRef) => GateResult | Promise<GateResult>;
+    check: (projectId: string, asset: AssetRef, purpose?: GatePurpose) => GateResult | Promise<GateResult>;
     invalidate: (projectId?: string) => void;
   };
 
@@ -69,7 +73,15 @@ export class GovernanceService {
     this.#cache = new GateCache((projectId, asset) => evaluateGate(deps.db, projectId, asset));
     const changed = (projectId: string) => this.#cache.invalidate(projectId);
     this.gate = {
-      check: (projectId, asset) => this.#cache.check(projectId, asset),
+      check: (projectId, asset, purpose) => {
+        const result = this.#cache.check(projectId, asset);
+        if (!purpose) return result;
+        const audited = (answer: GateResult) => {
+          if (!answer.allowed) this.#deploymentRefused(projectId, asset, answer, purpose);
+          return answer;
+        };
+        return result instanceof Promise ? result.then(audited) : audited(result);
+      },
       invalidate: (projectId) => this.#cache.invalidate(projectId),
     };
     this.transitions = new TransitionService({
@@ -253,6 +265,26 @@ export class GovernanceService {
       result.missing,
     );
     throw error;
+  }
+
+  /** A production-space deployment the gate refused, audited like a refused label move. */
+  #deploymentRefused(projectId: string, asset: AssetRef, result: GateResult, purpose: GatePurpose): void {
+    this.deps.audit.record({
+      action: 'governance.gate.refused',
+      projectId,
+      target: { type: 'gov_asset', id: result.asset_id },
+      detail: {
+        gate: 'deployment.production',
+        action: purpose.action,
+        deployment: purpose.deployment ?? null,
+        space: purpose.space ?? null,
+        kind: asset.kind,
+        ref: asset.ref,
+        version: asset.version ?? null,
+        useCaseId: result.use_case_id,
+        reasons: result.missing.map((item) => item.code).join(','),
+      },
+    });
   }
 
   assetJson = assetJson;

@@ -21,9 +21,27 @@ export interface GatedAssetRef {
 
 export type GateResult = { ok: true } | { ok: false; issues: Issue[] };
 
+/**
+ * Why the gate is asked when it is not serving a request: someone is putting the asset into a
+ * production space. A refusal asked with a purpose is audited by the gate; one on the serving path
+ * (no purpose) is not (it is a 403 per request).
+ */
+export interface GatePurpose {
+  action:
+    | 'deployment.create'
+    | 'deployment.update'
+    | 'deployment.rollback'
+    | 'deployment.split'
+    | 'space.promote';
+  /** The deployment's id, or its name when it is being created. */
+  deployment?: string | undefined;
+  /** The space's id. */
+  space?: string | undefined;
+}
+
 export interface DeploymentGateV1 {
   readonly specificationVersion: 'v1';
-  check(projectId: string, asset: GatedAssetRef): Promise<GateResult> | GateResult;
+  check(projectId: string, asset: GatedAssetRef, purpose?: GatePurpose): Promise<GateResult> | GateResult;
 }
 
 /** The gate when no governance module provides one: every asset passes. */

@@ -13,7 +13,7 @@
 
 import { KeelError } from '../../core/errors.js';
 import { type Caller, type ResolvedSource, runPrompt, streamPrompt } from '../../prompts/index.js';
-import type { DeploymentGateV1, GatedAssetRef } from '../../spec/deployment-gate.js';
+import type { DeploymentGateV1, GatedAssetRef, GatePurpose } from '../../spec/deployment-gate.js';
 import { runForDeployment } from '../ledger/index.js';
 import { checkSplit, pickVersion, type TrafficSplit } from '../rollout/traffic-split.js';
 import { type Space, type SpaceChanges, type SpaceInput, SpaceStore } from '../spaces/space-store.js';
@@ -89,7 +89,8 @@ export class DeploymentService {
       // Promoting a space: everything it serves must pass the gate.
       const { deployments } = await this.directory.project(projectId);
       for (const deployment of deployments.filter((d) => d.spaceId === before.id && !d.deletedAt))
-        for (const version of servingVersions(deployment)) await this.#checkGate(projectId, version.asset);
+        for (const version of servingVersions(deployment))
+          await this.#checkGate(projectId, version.asset, { action: 'space.promote', space: before.id });
     }
     const space = await this.spaces.update(projectId, idOrName, changes);
     this.directory.changed(projectId);
@@ -120,7 +121,11 @@ export class DeploymentService {
       ? await this.spaces.get(caller.projectId, input.space)
       : await this.#defaultSpace(caller.projectId, caller.actor);
     const version = await resolveVersionInput(this.deps, caller.projectId, input);
-    if (space.stage === 'production') await this.#checkGate(caller.projectId, version.asset);
+    if (space.stage === 'production')
+      await this.#checkGate(caller.projectId, version.asset, {
+        action: 'deployment.create',
+        deployment: input.name,
+      });
     const id = await this.store.create(caller.projectId, caller.actor, {
       spaceId: space.id,
       name: input.name,
@@ -179,7 +184,11 @@ export class DeploymentService {
             guardrailPolicy:
               changes.guardrailPolicy === undefined ? current.guardrailPolicy : changes.guardrailPolicy,
           };
-      if (space.stage === 'production') await this.#checkGate(caller.projectId, version.asset);
+      if (space.stage === 'production')
+        await this.#checkGate(caller.projectId, version.asset, {
+          action: 'deployment.update',
+          deployment: deployment.id,
+        });
       await this.store.addVersion(caller.projectId, caller.actor, deployment.id, version);
     }
     this.directory.changed(caller.projectId);
@@ -213,7 +222,11 @@ export class DeploymentService {
         },
       );
     }
-    if (space.stage === 'production') await this.#checkGate(caller.projectId, found.asset);
+    if (space.stage === 'production')
+      await this.#checkGate(caller.projectId, found.asset, {
+        action: 'deployment.rollback',
+        deployment: deployment.id,
+      });
     await this.store.setServing(
       caller.projectId,
       deployment.id,
@@ -234,7 +247,10 @@ export class DeploymentService {
       );
       if (space.stage === 'production')
         for (const entry of split.versions)
-          await this.#checkGate(caller.projectId, versionOf(deployment, entry.version).asset);
+          await this.#checkGate(caller.projectId, versionOf(deployment, entry.version).asset, {
+            action: 'deployment.split',
+            deployment: deployment.id,
+          });
     }
     await this.store.setServing(
       caller.projectId,
@@ -417,9 +433,10 @@ export class DeploymentService {
     };
   }
 
-  async #checkGate(projectId: string, asset: DeploymentAsset): Promise<void> {
+  /** Asks the gate; `purpose` (someone deploying, not a request being served) has a refusal audited. */
+  async #checkGate(projectId: string, asset: DeploymentAsset, purpose?: GatePurpose): Promise<void> {
     const ref: GatedAssetRef = { type: asset.type, id: asset.id, name: asset.name, version: asset.version };
-    const result = await this.#gate.check(projectId, ref);
+    const result = await this.#gate.check(projectId, ref, purpose);
     if (!result.ok) {
       throw new KeelError(
         'asset_not_approved',
