@@ -251,7 +251,14 @@ export const comparisonSchema = z.object({
   metrics: z.array(
     z.object({
       metric: z.string(),
-      n: z.number().int(),
+      method: z
+        .enum(['paired', 'unpaired'])
+        .describe(
+          'paired: over the items both runs scored (same dataset version; paired t-test and bootstrap); unpaired: each run as an independent sample (Welch t-test, bootstrap per run)',
+        ),
+      n: z.number().int().describe('pairs, or both runs’ items together when unpaired'),
+      n_a: z.number().int(),
+      n_b: z.number().int(),
       mean_a: z.number(),
       mean_b: z.number(),
       difference: z.number(),

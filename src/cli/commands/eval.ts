@@ -96,17 +96,21 @@ export const compareCommand: CommandHandler = async (context, args, options) =>
       return 0;
     }
     if (!comparison.same_dataset)
-      context.io.stderr.write('Note: the runs used different dataset versions.\n');
+      context.io.stderr.write(
+        'Note: the runs used different dataset versions: each metric is compared unpaired (Welch t-test, bootstrap per run).\n',
+      );
     printTable(
       context.io,
       comparison.metrics.map((metric) => ({
         metric: metric.metric,
-        n: metric.n,
+        method: metric.method,
+        n: metric.method === 'paired' ? metric.n : `${metric.n_a}+${metric.n_b}`,
         a: metric.mean_a.toFixed(4),
         b: metric.mean_b.toFixed(4),
         'b − a': metric.difference.toFixed(4),
         '95% CI': `${metric.ci.low.toFixed(4)} – ${metric.ci.high.toFixed(4)}`,
         p: metric.p_value.toPrecision(3),
+        significant: metric.significant ? 'yes' : 'no',
         verdict: metric.verdict,
       })),
     );

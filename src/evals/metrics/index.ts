@@ -20,6 +20,8 @@ export {
   pairedTTest,
   seededRandom,
   type TTestResult,
+  unpairedBootstrap,
+  welchTTest,
 } from './statistics.js';
 export type { MetricInfo, MetricInput, MetricResult } from './types.js';
 

@@ -4,7 +4,9 @@
  * - `bootstrapMean`: percentile bootstrap confidence interval of a mean (seeded, 1,000 resamples);
  * - `pairedBootstrap`: the difference of two runs' means over the same items, its interval and a
  *   two-sided p-value (the share of resampled differences on the other side of 0, doubled);
- * - `pairedTTest`: Student's paired t-test (t, degrees of freedom, two-sided p-value).
+ * - `pairedTTest`: Student's paired t-test (t, degrees of freedom, two-sided p-value);
+ * - `unpairedBootstrap` and `welchTTest`: the same for two runs with no items in common
+ *   (independent samples, unequal variances).
  * Everything is deterministic for a given seed (mulberry32 generator).
  */
 import { invalid } from './inputs.js';
@@ -61,7 +63,8 @@ function check(options: BootstrapOptions): Required<BootstrapOptions> {
   return { resamples, confidence, seed: options.seed ?? 13 };
 }
 
-function resampledMeans(values: readonly number[], options: Required<BootstrapOptions>): Float64Array {
+/** The means of `resamples` resamples, in the order drawn. */
+function drawnMeans(values: readonly number[], options: Required<BootstrapOptions>): Float64Array {
   const random = seededRandom(options.seed);
   const means = new Float64Array(options.resamples);
   const n = values.length;
@@ -70,7 +73,11 @@ function resampledMeans(values: readonly number[], options: Required<BootstrapOp
     for (let i = 0; i < n; i++) sum += values[Math.floor(random() * n)] as number;
     means[r] = n ? sum / n : 0;
   }
-  return means.sort();
+  return means;
+}
+
+function resampledMeans(values: readonly number[], options: Required<BootstrapOptions>): Float64Array {
+  return drawnMeans(values, options).sort();
 }
 
 function average(values: readonly number[]): number {
@@ -153,6 +160,69 @@ export function pairedTTest(a: readonly number[], b: readonly number[]): TTestRe
     };
   const t = mean / (sd / Math.sqrt(n));
   return { mean_difference: mean, t, df, p_value: studentTwoSided(t, df) };
+}
+
+/** Welch's t-test of mean(a) − mean(b) = 0 for independent samples (unequal variances), two-sided. */
+export function welchTTest(a: readonly number[], b: readonly number[]): TTestResult {
+  if (a.length < 2 || b.length < 2)
+    throw invalid('too_few_items', [a.length < 2 ? 'a' : 'b'], 'Each side needs at least two items.');
+  const variance = (values: readonly number[], mean: number) => {
+    let squares = 0;
+    for (const value of values) squares += (value - mean) ** 2;
+    return squares / (values.length - 1);
+  };
+  const meanA = average(a);
+  const meanB = average(b);
+  const difference = meanA - meanB;
+  const va = variance(a, meanA) / a.length;
+  const vb = variance(b, meanB) / b.length;
+  const se = Math.sqrt(va + vb);
+  if (se === 0)
+    return {
+      mean_difference: difference,
+      t: difference === 0 ? 0 : Math.sign(difference) * Infinity,
+      df: a.length + b.length - 2,
+      p_value: difference === 0 ? 1 : 0,
+    };
+  // Welch–Satterthwaite degrees of freedom.
+  const df = (va + vb) ** 2 / (va ** 2 / (a.length - 1) + vb ** 2 / (b.length - 1));
+  const t = difference / se;
+  return { mean_difference: difference, t, df, p_value: studentTwoSided(t, df) };
+}
+
+/**
+ * Bootstrap of mean(a) − mean(b) for independent samples: each side resampled on its own (a run
+ * pair with no items in common), with a two-sided p-value the way `pairedBootstrap` has it.
+ */
+export function unpairedBootstrap(
+  a: readonly number[],
+  b: readonly number[],
+  options: BootstrapOptions = {},
+): PairedBootstrapResult {
+  if (a.length < 2 || b.length < 2)
+    throw invalid('too_few_items', [a.length < 2 ? 'a' : 'b'], 'Each side needs at least two items.');
+  const settings = check(options);
+  const meansA = drawnMeans(a, settings);
+  // An independent stream for B, still fixed by the seed.
+  const meansB = drawnMeans(b, { ...settings, seed: settings.seed + 0x9e3779b9 });
+  const differences = new Float64Array(settings.resamples);
+  for (let r = 0; r < settings.resamples; r++) differences[r] = (meansA[r] as number) - (meansB[r] as number);
+  differences.sort();
+  let atOrBelow = 0;
+  let atOrAbove = 0;
+  for (const difference of differences) {
+    if (difference <= 0) atOrBelow++;
+    if (difference >= 0) atOrAbove++;
+  }
+  const tail = (1 - settings.confidence) / 2;
+  return {
+    mean: average(a) - average(b),
+    low: quantile(differences, tail),
+    high: quantile(differences, 1 - tail),
+    confidence: settings.confidence,
+    resamples: settings.resamples,
+    p_value: Math.min(1, (2 * Math.min(atOrBelow, atOrAbove)) / differences.length),
+  };
 }
 
 /** Two-sided tail probability of Student's t: I_{df/(df+t²)}(df/2, 1/2). */

@@ -1,23 +1,31 @@
 /**
  * @module evals/runs/compare-runs
- * Two runs item by item: for every metric both report, the per-item scores paired by dataset
- * ordinal (a failed item at the metric's worst value), the mean difference (B − A) with a paired
- * t-test and a paired bootstrap interval; and the items whose scores differ most.
+ * Two runs, metric by metric. On the same dataset version the per-item scores pair by ordinal (a
+ * failed item at the metric's worst value) and the mean difference (B − A) gets a paired t-test
+ * and a paired bootstrap interval over the shared items. Runs with fewer than two items in common
+ * (other datasets, disjoint samples) are compared as independent samples: Welch's t-test and a
+ * bootstrap that resamples each run on its own. Every metric both runs report is compared, with
+ * the method used; and the items whose scores differ most are listed.
  */
-import { metricInfo, pairedBootstrap, pairedTTest } from '../metrics/index.js';
+import { metricInfo, pairedBootstrap, pairedTTest, unpairedBootstrap, welchTTest } from '../metrics/index.js';
 import type { RunItemRow, RunRow } from './run-types.js';
 import { safetyMetrics } from './scoring.js';
 
 export interface MetricComparison {
   metric: string;
+  /** `paired`: over the items both runs scored; `unpaired`: each run's items as independent samples. */
+  method: 'paired' | 'unpaired';
+  /** Items compared: the pairs, or both runs' items together. */
   n: number;
+  n_a: number;
+  n_b: number;
   mean_a: number;
   mean_b: number;
   /** mean(B − A). */
   difference: number;
   ci: { low: number; high: number; confidence: number };
   p_value: number;
-  /** p < 0.05 (paired t-test). */
+  /** p < 0.05 (paired t-test, or Welch's t-test when unpaired). */
   significant: boolean;
   /** B is better, worse or the difference is not significant. */
   verdict: 'better' | 'worse' | 'no_difference';
@@ -59,26 +67,50 @@ export function compareRuns(
   const metrics: MetricComparison[] = [];
   const value = (item: RunItemRow, metric: string) =>
     item.status === 'failed' ? worstOf(metric) : item.scores[metric];
+  const sameDataset =
+    a.run.dataset_id === b.run.dataset_id && a.run.dataset_version === b.run.dataset_version;
+  // Ordinals name the same item only within one dataset version.
+  const pairable = sameDataset ? shared : [];
+  const finite = (values: (number | undefined)[]) =>
+    values.filter((score): score is number => Number.isFinite(score));
   for (const metric of names) {
-    const pairs = shared
+    const pairs = pairable
       .map((ordinal) => [value(byA.get(ordinal)!, metric), value(byB.get(ordinal)!, metric)] as const)
       .filter(
         (pair): pair is readonly [number, number] => Number.isFinite(pair[0]) && Number.isFinite(pair[1]),
       );
-    if (pairs.length < 2) continue;
-    const xs = pairs.map((pair) => pair[0]);
-    const ys = pairs.map((pair) => pair[1]);
-    const test = pairedTTest(ys, xs);
-    const interval = pairedBootstrap(ys, xs, { seed: options.seed ?? 0, resamples: 1000 });
+    const seed = options.seed ?? 0;
+    let xs: number[];
+    let ys: number[];
+    let test: { mean_difference: number; p_value: number };
+    let interval: { low: number; high: number; confidence: number };
+    let method: MetricComparison['method'];
+    if (pairs.length >= 2) {
+      method = 'paired';
+      xs = pairs.map((pair) => pair[0]);
+      ys = pairs.map((pair) => pair[1]);
+      test = pairedTTest(ys, xs);
+      interval = pairedBootstrap(ys, xs, { seed, resamples: 1000 });
+    } else {
+      method = 'unpaired';
+      xs = finite(a.items.map((item) => value(item, metric)));
+      ys = finite(b.items.map((item) => value(item, metric)));
+      if (xs.length < 2 || ys.length < 2) continue;
+      test = welchTTest(ys, xs);
+      interval = unpairedBootstrap(ys, xs, { seed, resamples: 1000 });
+    }
     const pValue = Number.isFinite(test.p_value) ? test.p_value : test.mean_difference === 0 ? 1 : 0;
     const significant = pValue < 0.05;
     const higherIsBetter = a.run.aggregates!.metrics[metric]!.higher_is_better;
     const improved = higherIsBetter ? test.mean_difference > 0 : test.mean_difference < 0;
     metrics.push({
       metric,
-      n: pairs.length,
-      mean_a: xs.reduce((s, x) => s + x, 0) / xs.length,
-      mean_b: ys.reduce((s, y) => s + y, 0) / ys.length,
+      method,
+      n: method === 'paired' ? pairs.length : xs.length + ys.length,
+      n_a: xs.length,
+      n_b: ys.length,
+      mean_a: xs.reduce((sum, x) => sum + x, 0) / xs.length,
+      mean_b: ys.reduce((sum, y) => sum + y, 0) / ys.length,
       difference: test.mean_difference,
       ci: { low: interval.low, high: interval.high, confidence: interval.confidence },
       p_value: pValue,
@@ -90,6 +122,7 @@ export function compareRuns(
   const spread = (ordinal: number) => {
     const x = byA.get(ordinal);
     const y = byB.get(ordinal);
+    if (!sameDataset) return Number.POSITIVE_INFINITY;
     if (!x || !y) return Number.POSITIVE_INFINITY;
     return names.reduce((sum, metric) => {
       const d = (value(y, metric) ?? 0) - (value(x, metric) ?? 0);
@@ -102,11 +135,20 @@ export function compareRuns(
     .map((ordinal) => ({ ordinal, spread: spread(ordinal) }))
     .sort((x, y) => y.spread - x.spread || x.ordinal - y.ordinal)
     .slice(0, options.limit ?? 100)
-    .map(({ ordinal }) => ({ ordinal, a: view(byA.get(ordinal)), b: view(byB.get(ordinal)) }));
+    .flatMap(({ ordinal }) =>
+      sameDataset
+        ? [{ ordinal, a: view(byA.get(ordinal)), b: view(byB.get(ordinal)) }]
+        : // Different items under the same ordinal: listed apart, never side by side.
+          [
+            ...(byA.has(ordinal) ? [{ ordinal, a: view(byA.get(ordinal)), b: null }] : []),
+            ...(byB.has(ordinal) ? [{ ordinal, a: null, b: view(byB.get(ordinal)) }] : []),
+          ],
+    )
+    .slice(0, options.limit ?? 100);
   return {
     a: a.run.id,
     b: b.run.id,
-    same_dataset: a.run.dataset_id === b.run.dataset_id && a.run.dataset_version === b.run.dataset_version,
+    same_dataset: sameDataset,
     metrics,
     items,
   };
