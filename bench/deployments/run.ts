@@ -15,7 +15,8 @@
  *     ledger (reserve + settle on the project's limits, with leases and with them off: a database
  *     round trip per reservation) timed in process, so each cost shows apart from Prompt Lab's
  *     render, run and run record. Target: gate + limits + ledger ≤ 0.3 ms p50.
- * The ledger/limits section is `bench/deployments/ledger.ts`. Prints a table and ONE JSON line.
+ * The ledger/limits section is `bench/deployments/ledger.ts`; drift detection time in real time,
+ * over HTTP, is `bench/deployments/drift.ts`. Prints a table and ONE JSON line.
  * Absolute times on shared machines move ±40%: read the differences.
  *
  * Usage: npx tsx bench/deployments/run.ts [--quick]
