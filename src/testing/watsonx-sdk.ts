@@ -5,6 +5,7 @@
  */
 import { WatsonXAI } from '@ibm-cloud/watsonx-ai';
 import { BearerTokenAuthenticator } from 'ibm-cloud-sdk-core';
+import type { Role } from '../platform/roles.js';
 import { type ListeningServer, listen } from '../server/listen.js';
 import { createTestKeel, type TestKeel } from './test-keel.js';
 
@@ -28,6 +29,8 @@ export interface WatsonxTestKeel {
    * project unless `withProject` is false.
    */
   sdk(key?: string, options?: { withProject?: boolean }): WatsonXAI;
+  /** An SDK instance with a new key of `role` in the default project. */
+  sdkAs(role: Role, name?: string): Promise<WatsonXAI>;
   close(): Promise<void>;
 }
 
@@ -66,6 +69,15 @@ export async function startWatsonxTestKeel(
     projectId,
     sdk: (key = keel.adminKey, { withProject = true } = {}) =>
       watsonxSdk(server.url, key, withProject ? projectId : undefined),
+    async sdkAs(role, name = role) {
+      const key = await keel.services.keys.create({
+        organizationId: keel.services.installation.organizationId,
+        projectId,
+        name,
+        role,
+      });
+      return watsonxSdk(server.url, key.secret, projectId);
+    },
     async close() {
       await server.close();
       await keel.close();

@@ -16,13 +16,7 @@ beforeAll(async () => {
   wx = await startWatsonxTestKeel({ providers: [createEchoProvider()] });
   ({ keel, projectId } = wx);
   watsonx = sdk(keel.adminKey);
-  const key = await keel.services.keys.create({
-    organizationId: keel.services.installation.organizationId,
-    projectId,
-    name: 'viewer',
-    role: 'viewer',
-  });
-  viewer = sdk(key.secret);
+  viewer = await wx.sdkAs('viewer');
 });
 afterAll(() => wx?.close());
 

@@ -16,13 +16,7 @@ beforeAll(async () => {
   wx = await startWatsonxTestKeel({ providers: [createEchoProvider()] });
   ({ keel, projectId } = wx);
   watsonx = sdk(keel.adminKey);
-  const editor = await keel.services.keys.create({
-    organizationId: keel.services.installation.organizationId,
-    projectId,
-    name: 'second editor',
-    role: 'editor',
-  });
-  other = sdk(editor.secret);
+  other = await wx.sdkAs('editor', 'second editor');
 });
 afterAll(() => wx?.close());
 
