@@ -163,7 +163,15 @@ export const promptRules: readonly InjectionRule[] = [
   },
 ];
 
-const yourOutput = String.raw`your (?:elucidation|explanation|answer|response|output|summary|code(?:base)?|algorithm|solution|program(?: logic)?|implementation|result|text|completion)`;
+const outputNouns =
+  '(?:elucidation|explanation|answer|response|output|summary|code(?:base)?|algorithm|solution|program(?: logic)?|implementation|result|text|completion)';
+/** The assistant's output, or its reply or message (what a document tells it to change). */
+const yourOutput = `your (?:${outputNouns.slice(3, -1)}|reply|replies|message|messages)`;
+/**
+ * Not "your order number in your reply": after the verb, "your" must name the output itself —
+ * an e-mail asking its reader to put the reader's own details in a reply is not an injection.
+ */
+const notReadersOwn = `(?!\\s+your\\s+(?!${outputNouns.slice(3, -1)}|reply|replies|message|messages)[\\w-])`;
 
 /** A Korean request or order ending the clause: 하세요, 넣으세요, 해 주십시오, 해야 합니다, 할 수 있나요… */
 const koreanRequest = String.raw`[가-힣\s]{0,8}?(?:세요|십시오|시오|하라|해라|어라|아라|할\s*것|야\s*(?:합니다|한다|함)|수\s*있나요|줄래)`;
@@ -185,7 +193,8 @@ export const documentRules: readonly InjectionRule[] = [
   },
   {
     type: 'indirect_injection',
-    pattern: /\b(?:in|to|into|within) your (?:response|answer|output|summary|elucidation|explanation)\b/i,
+    pattern:
+      /(?<!\byour\s+[\w-]+(?:\s+[\w-]+){0,2}\s+)\b(?:in|to|into|within) your (?:response|reply|answer|output|summary|elucidation|explanation)\b/i,
     score: 0.75,
     cues: 'your',
     lead: 7,
@@ -194,7 +203,7 @@ export const documentRules: readonly InjectionRule[] = [
   {
     type: 'indirect_injection',
     pattern: new RegExp(
-      String.raw`\b(?:add|include|insert|append|embed|integrate|incorporate|blend|feature|modify|enhance|augment|encode|encrypt|translate|render|reverse|shift|express|replace|upgrade|develop|validate|ensure|use|utili[sz]e|merge|let|make|format|write|present|end|start|begin|conclude|sign)\b[^.\n]{0,80}\b${yourOutput}\b|\b${yourOutput}\b[^.\n]{0,40}\b(?:must|should|has to|needs to)\b`,
+      String.raw`\b(?:add|include|insert|append|embed|integrate|incorporate|blend|feature|modify|enhance|augment|encode|encrypt|translate|render|reverse|shift|express|replace|upgrade|develop|validate|ensure|use|utili[sz]e|merge|let|make|format|write|present|end|start|begin|conclude|sign)\b${notReadersOwn}[^.\n]{0,80}\b${yourOutput}\b|\byour ${outputNouns}\b[^.\n]{0,40}\b(?:must|should|has to|needs to)\b`,
       'i',
     ),
     score: 0.8,
