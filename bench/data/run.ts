@@ -5,7 +5,8 @@
  *    open connection, the anchor) beside Keel's DataService (a connection per query, parser checks,
  *    bounded streaming, audit) and the HTTP API in process (`POST /api/v1/data/query`).
  * 2. The defog sql-eval databases (../shared/datasets/text2sql-defog-sql-eval): each Postgres dump
- *    is loaded into DuckDB, its tables become a project's sources, and the gold queries of
+ *    runs in PostgreSQL (PGlite) and its tables are written to Parquet (defog-load.ts), those
+ *    files become a project's sources, and the gold queries of
  *    questions_gen_postgres.csv run through Keel's read-only query path (a gold query counts when
  *    one of its alternatives runs). Says clearly when the set is missing.
  * 3. Execution accuracy per category on the same questions, through `DataService.ask` (table
@@ -15,14 +16,18 @@
  *    gold alternative ("gold-echo"): the figure is the ceiling the pipeline allows (dialect, checks,
  *    masking, comparison), not a model's accuracy. Set KEEL_BENCH_MODEL=provider:model to ask a
  *    real one through a configured server instead (not run here).
+ *    Join-key discovery (DataService.discoverJoins) is scored against the foreign keys the dumps
+ *    declare, read from PostgreSQL's catalog: precision and recall.
  * 4. Export throughput for a 1,000,000-row result: DuckDB's own COPY to a file (the anchor) beside
  *    Keel's export (checked, masked, spooled by COPY, streamed to the caller), CSV and Parquet.
  * Prints a table, then ONE JSON line.
  *
- *   npx tsx bench/data/run.ts          (KEEL_BENCH_ITERATIONS=<n> to change the 2,000)
+ *   npx tsx bench/data/run.ts          (KEEL_BENCH_ITERATIONS=<n> to change the 2,000;
+ *                                      KEEL_BENCH_SECTIONS=overhead,defog,exports to pick parts;
+ *                                      KEEL_BENCH_DATABASES=broker,yelp to pick sql-eval databases)
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -30,6 +35,12 @@ import { parse } from 'csv-parse/sync';
 import { DataService } from '../../src/data/index.js';
 import { createTestDatabase } from '../../src/testing/database.js';
 import { createTestKeel } from '../../src/testing/test-keel.js';
+import {
+  type DeclaredForeignKey,
+  type LoadedDatabase,
+  loadDefogDatabase,
+  unqualified,
+} from './defog-load.js';
 
 const ITERATIONS = Number(process.env.KEEL_BENCH_ITERATIONS ?? 2_000);
 const ROWS = 100_000;
@@ -91,6 +102,36 @@ async function overhead(dir: string) {
   return { directMs, serviceMs, httpMs, paramsMs };
 }
 
+interface JoinScore {
+  database: string;
+  declared: number;
+  proposed: number;
+  found: number;
+  ms: number;
+}
+
+/**
+ * Join-key discovery against the foreign keys the dump declares: a proposal counts when it names
+ * the same referring and referenced columns. Only 3 of the 11 databases declare any, so precision
+ * is reported over those (proposals elsewhere have no truth to be held against).
+ */
+async function scoreJoins(
+  service: DataService,
+  database: string,
+  declared: readonly DeclaredForeignKey[],
+): Promise<JoinScore> {
+  const started = performance.now();
+  const proposed = await service.discoverJoins(database);
+  const ms = performance.now() - started;
+  const key = (from: string, fromColumn: string, to: string, toColumn: string) =>
+    `${from}.${fromColumn}->${to}.${toColumn}`.toLowerCase();
+  const truth = new Set(declared.map((fk) => key(fk.fromTable, fk.fromColumn, fk.toTable, fk.toColumn)));
+  const found = proposed.filter((row) =>
+    truth.has(key(row.from_table, row.from_column, row.to_table, row.to_column)),
+  ).length;
+  return { database, declared: truth.size, proposed: proposed.length, found, ms };
+}
+
 /** sql-eval's `{a, b}` column alternatives: this takes all of them, `{}` repeats the last list. */
 function expandGold(sql: string): string {
   let last = '';
@@ -101,7 +142,9 @@ function expandGold(sql: string): string {
 }
 
 async function defog(dir: string) {
-  if (!existsSync(DATASET)) return { missing: true as const, databases: [], categories: new Map() };
+  if (!existsSync(DATASET)) {
+    return { missing: true as const, databases: [], categories: new Map(), joins: [] as JoinScore[] };
+  }
   const questions = parse(await readFile(path.join(DATASET, 'questions/questions_gen_postgres.csv')), {
     columns: true,
     relax_quotes: true,
@@ -124,36 +167,37 @@ async function defog(dir: string) {
     ...(goldEcho ? { generation: goldEcho } : {}),
   });
   const categories = new Map<string, { asked: number; correct: number }>();
+  const joins: JoinScore[] = [];
   const databases = [];
+  const only = process.env.KEEL_BENCH_DATABASES?.split(',').map((name) => name.trim());
   for (const name of files.sort()) {
     const database = name.replace('.pg_dump.sql.txt', '');
-    const script = (await readFile(path.join(DATASET, 'databases', name), 'utf8'))
-      .split('\n')
-      .filter((line) => !/^(CREATE SCHEMA|SET |SELECT pg_catalog|ALTER .* OWNER)/.test(line))
-      .join('\n')
-      .replaceAll(/\bpublic\./g, '');
+    if (only && !only.includes(database)) continue;
+    const script = await readFile(path.join(DATASET, 'databases', name), 'utf8');
     const connection = await (await DuckDBInstance.create(':memory:')).connect();
     const row = { database, loaded: false, tables: 0, gold: 0, goldRan: 0, error: '' };
+    let loaded: LoadedDatabase = { tables: [], foreignKeys: [] };
     try {
-      await connection.run(script);
-      const tables = (await connection.runAndReadAll('SELECT table_name FROM duckdb_tables()')).getRowsJson();
-      await db.query(`INSERT INTO projects (id, organization_id, name) VALUES ($1, 'bench', $1)`, [database]);
       const folder = path.join(dir, database);
-      await import('node:fs/promises').then((fs) => fs.mkdir(folder, { recursive: true }));
-      for (const [table] of tables) {
-        const file = path.join(folder, `${table}.parquet`);
-        await connection.run(`COPY "${table}" TO '${file}' (FORMAT parquet)`);
-        await service.add(database, { name: String(table), localPath: file });
+      await mkdir(folder, { recursive: true });
+      // PostgreSQL (PGlite) runs the dump; DuckDB writes each table to Parquet (defog-load.ts).
+      loaded = await loadDefogDatabase(script, folder, connection);
+      await db.query(`INSERT INTO projects (id, organization_id, name) VALUES ($1, 'bench', $1)`, [database]);
+      for (const table of loaded.tables) {
+        // The reference runs on DuckDB directly over the same Parquet files Keel reads.
+        await connection.run(`CREATE VIEW "${table.name}" AS SELECT * FROM read_parquet('${table.file}')`);
+        await service.add(database, { name: table.name, localPath: table.file });
       }
       row.loaded = true;
-      row.tables = tables.length;
+      row.tables = loaded.tables.length;
+      joins.push(await scoreJoins(service, database, loaded.foreignKeys));
     } catch (error) {
       row.error = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 80);
     }
     if (row.loaded) {
       for (const question of questions.filter((item) => item.db_name === database)) {
         row.gold++;
-        const alternatives = expandGold(question.query)
+        const alternatives = expandGold(unqualified(question.query, loaded.tables))
           .split(';')
           .map((text) => text.trim())
           .filter(Boolean);
@@ -193,7 +237,7 @@ async function defog(dir: string) {
     databases.push(row);
   }
   service.close();
-  return { missing: false as const, databases, categories };
+  return { missing: false as const, databases, categories, joins };
 }
 
 /** Rows as a sorted multiset, numbers rounded, for comparing results. */
@@ -239,60 +283,34 @@ async function exports(dir: string) {
   return results;
 }
 
+const SECTIONS = new Set(
+  (process.env.KEEL_BENCH_SECTIONS ?? 'overhead,defog,exports').split(',').map((name) => name.trim()),
+);
 const dir = await mkdtemp(path.join(os.tmpdir(), 'keel-bench-data-'));
 try {
-  const times = await overhead(dir);
-  const p50 = (samples: number[]) => percentile(samples, 50);
-  log(`Point query on ${ROWS.toLocaleString('en')} Parquet rows, ${ITERATIONS} queries each`);
-  log('path            p50 ms   p95 ms');
-  for (const [label, samples] of [
-    ['DuckDB direct', times.directMs],
-    ['DataService', times.serviceMs],
-    ['HTTP API', times.httpMs],
-    ['HTTP API params', times.paramsMs],
-  ] as const) {
-    log(
-      `${label.padEnd(15)} ${p50(samples).toFixed(3).padStart(7)}  ${percentile(samples, 95).toFixed(3).padStart(7)}`,
-    );
-  }
-  const apiOverhead = p50(times.httpMs) - p50(times.directMs);
-  const paramsOverhead = p50(times.paramsMs) - p50(times.directMs);
-  log(
-    `API overhead over DuckDB direct (p50): ${apiOverhead.toFixed(3)} ms; with params ${paramsOverhead.toFixed(3)} ms (target <= 1 ms)`,
-  );
-
-  const sets = await defog(dir);
-  if (sets.missing) log(`\ndefog sql-eval: MISSING (${DATASET} not found); skipped.`);
-  else {
-    log('\ndefog sql-eval database   loaded  tables  gold queries run through Keel');
-    for (const row of sets.databases) {
+  const figures: Record<string, unknown> = { bench: 'data', load_average_1m_at_start: os.loadavg()[0] };
+  log(`machine load average (1 min) at start: ${os.loadavg()[0]!.toFixed(2)} on ${os.cpus().length} cores`);
+  if (SECTIONS.has('overhead')) {
+    const times = await overhead(dir);
+    const p50 = (samples: number[]) => percentile(samples, 50);
+    log(`Point query on ${ROWS.toLocaleString('en')} Parquet rows, ${ITERATIONS} queries each`);
+    log('path            p50 ms   p95 ms');
+    for (const [label, samples] of [
+      ['DuckDB direct', times.directMs],
+      ['DataService', times.serviceMs],
+      ['HTTP API', times.httpMs],
+      ['HTTP API params', times.paramsMs],
+    ] as const) {
       log(
-        `${row.database.padEnd(25)} ${String(row.loaded).padEnd(7)} ${String(row.tables).padStart(6)}  ${row.goldRan}/${row.gold}${row.error ? `  (${row.error})` : ''}`,
+        `${label.padEnd(15)} ${p50(samples).toFixed(3).padStart(7)}  ${percentile(samples, 95).toFixed(3).padStart(7)}`,
       );
     }
-  }
-  const accuracy = [...sets.categories].sort(([a], [b]) => a.localeCompare(b));
-  if (accuracy.length) {
-    log('\nexecution accuracy, model = gold-echo stand-in (pipeline ceiling, not a model)');
-    log('category                     correct/asked');
-    for (const [category, { asked, correct }] of accuracy) {
-      log(`${category.padEnd(28)} ${correct}/${asked} (${((100 * correct) / asked).toFixed(1)}%)`);
-    }
-  }
-  const exported = await exports(dir);
-  log(`\nexport of ${EXPORT_ROWS.toLocaleString('en')} rows   DuckDB COPY ms   Keel export ms   ratio   MB`);
-  for (const row of exported) {
+    const apiOverhead = p50(times.httpMs) - p50(times.directMs);
+    const paramsOverhead = p50(times.paramsMs) - p50(times.directMs);
     log(
-      `${row.format.padEnd(24)} ${row.directMs.toFixed(0).padStart(14)}   ${row.keelMs.toFixed(0).padStart(14)}   ${(row.keelMs / row.directMs).toFixed(2).padStart(5)}   ${(row.bytes / 1e6).toFixed(1)}`,
+      `API overhead over DuckDB direct (p50): ${apiOverhead.toFixed(3)} ms; with params ${paramsOverhead.toFixed(3)} ms (target <= 1 ms); load average after: ${os.loadavg()[0]!.toFixed(2)}`,
     );
-  }
-  log(
-    JSON.stringify({
-      bench: 'data',
-      accuracy_model: 'gold-echo stand-in',
-      accuracy: Object.fromEntries(accuracy),
-      exports: exported,
-      params_overhead_p50_ms: paramsOverhead,
+    Object.assign(figures, {
       rows: ROWS,
       iterations: ITERATIONS,
       p50_ms: {
@@ -302,6 +320,60 @@ try {
         http_params: p50(times.paramsMs),
       },
       api_overhead_p50_ms: apiOverhead,
+      params_overhead_p50_ms: paramsOverhead,
+    });
+  }
+
+  if (SECTIONS.has('defog')) {
+    const sets = await defog(dir);
+    if (sets.missing) log(`\ndefog sql-eval: MISSING (${DATASET} not found); skipped.`);
+    else {
+      log('\ndefog sql-eval database   loaded  tables  gold queries run through Keel');
+      for (const row of sets.databases) {
+        log(
+          `${row.database.padEnd(25)} ${String(row.loaded).padEnd(7)} ${String(row.tables).padStart(6)}  ${row.goldRan}/${row.gold}${row.error ? `  (${row.error})` : ''}`,
+        );
+      }
+    }
+    const withTruth = sets.joins.filter((row) => row.declared > 0);
+    const sum = (rows: JoinScore[], field: 'declared' | 'proposed' | 'found') =>
+      rows.reduce((total, row) => total + row[field], 0);
+    const joinPrecision = sum(withTruth, 'found') / Math.max(1, sum(withTruth, 'proposed'));
+    const joinRecall = sum(withTruth, 'found') / Math.max(1, sum(withTruth, 'declared'));
+    if (sets.joins.length) {
+      log('\njoin-key discovery vs declared foreign keys   declared  proposed  found   ms');
+      for (const row of sets.joins) {
+        log(
+          `${row.database.padEnd(44)} ${String(row.declared).padStart(8)}  ${String(row.proposed).padStart(8)}  ${String(row.found).padStart(5)}  ${row.ms.toFixed(0).padStart(4)}`,
+        );
+      }
+      log(
+        `precision ${(100 * joinPrecision).toFixed(1)}%, recall ${(100 * joinRecall).toFixed(1)}% over the ${withTruth.length} databases that declare foreign keys`,
+      );
+    }
+    figures.join_keys = {
+      databases_with_declared_keys: withTruth.length,
+      declared: sum(withTruth, 'declared'),
+      proposed: sum(withTruth, 'proposed'),
+      found: sum(withTruth, 'found'),
+      precision: joinPrecision,
+      recall: joinRecall,
+      proposed_where_none_declared: sum(
+        sets.joins.filter((row) => row.declared === 0),
+        'proposed',
+      ),
+    };
+    const accuracy = [...sets.categories].sort(([a], [b]) => a.localeCompare(b));
+    if (accuracy.length) {
+      log('\nexecution accuracy, model = gold-echo stand-in (pipeline ceiling, not a model)');
+      log('category                     correct/asked');
+      for (const [category, { asked, correct }] of accuracy) {
+        log(`${category.padEnd(28)} ${correct}/${asked} (${((100 * correct) / asked).toFixed(1)}%)`);
+      }
+    }
+    Object.assign(figures, {
+      accuracy_model: 'gold-echo stand-in',
+      accuracy: Object.fromEntries(accuracy),
       defog: sets.missing
         ? 'missing'
         : sets.databases.map(({ database, loaded, tables, gold, goldRan }) => ({
@@ -311,8 +383,23 @@ try {
             gold,
             gold_ran: goldRan,
           })),
-    }),
-  );
+    });
+  }
+
+  if (SECTIONS.has('exports')) {
+    const exported = await exports(dir);
+    log(
+      `\nexport of ${EXPORT_ROWS.toLocaleString('en')} rows   DuckDB COPY ms   Keel export ms   ratio   MB`,
+    );
+    for (const row of exported) {
+      log(
+        `${row.format.padEnd(24)} ${row.directMs.toFixed(0).padStart(14)}   ${row.keelMs.toFixed(0).padStart(14)}   ${(row.keelMs / row.directMs).toFixed(2).padStart(5)}   ${(row.bytes / 1e6).toFixed(1)}`,
+      );
+    }
+    figures.exports = exported;
+  }
+  figures.load_average_1m_at_end = os.loadavg()[0];
+  log(JSON.stringify(figures));
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

@@ -16,7 +16,11 @@ describe('join-key names and types', () => {
     expect(nameSimilarity('car_id', 'cars', 'id')).toEqual({ score: 1, rule: 'names_table' });
     expect(nameSimilarity('customer', 'customers', 'id')).toEqual({ score: 1, rule: 'names_table' });
     expect(nameSimilarity('categoryId', 'categories', 'id')).toEqual({ score: 1, rule: 'names_table' });
-    expect(nameSimilarity('doc_id', 'doctors', 'doc_id')).toEqual({ score: 0.9, rule: 'equal' });
+    expect(nameSimilarity('merchant_id', 'merchants', 'mid')).toEqual({ score: 1, rule: 'names_table' });
+    // Equal names: higher on the table the column is the key of (its name abbreviates the table).
+    expect(nameSimilarity('doc_id', 'doctors', 'doc_id')).toEqual({ score: 0.95, rule: 'equal' });
+    expect(nameSimilarity('cid', 'conference', 'cid')).toEqual({ score: 0.95, rule: 'equal' });
+    expect(nameSimilarity('cid', 'domain_conference', 'cid')).toEqual({ score: 0.9, rule: 'equal' });
     expect(nameSimilarity('id', 'cars', 'id')).toEqual({ score: 0.3, rule: 'equal' });
     const similar = nameSimilarity('sbTxCustId', 'sbCustomer', 'sbCustId');
     expect(similar.rule).toBe('similar');

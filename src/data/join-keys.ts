@@ -9,7 +9,9 @@
  *   generic (`doc_id` → `doc_id`), otherwise the similarity of the names' character bigrams
  *   (`sbTxCustId` → `sbCustId`).
  * The score is containment × (0.4 + 0.6 × name similarity): values must overlap, and a name match
- * lifts a candidate above the ones that overlap by chance (small integers fit any `id`).
+ * lifts a candidate above the ones that overlap by chance (small integers fit any `id`). A column
+ * that names a table refers only to it; a table's own key, and text that is not an identifier,
+ * need a name match; and each referring column keeps only its best-scoring target.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlIdentifier } from './engine.js';
@@ -54,6 +56,9 @@ interface ColumnStats {
   distinct: number;
   present: number;
 }
+
+/** Words that mark a column as an identifier. */
+const ID_WORDS = new Set(['id', 'key', 'code', 'no', 'num', 'number', 'uuid', 'sku', 'ref']);
 
 /** Names too common to say anything when two columns share them. */
 const GENERIC = new Set([
@@ -120,6 +125,26 @@ function dice(a: string, b: string): number {
   return (2 * shared) / (left.length + right.length);
 }
 
+/** Whether `column` is its own table's key by name: `id`, `car_id` in cars, `mid` in merchants. */
+function keyOfOwnTable(column: string, table: string): boolean {
+  const joined = words(column).join('');
+  const tableName = words(table).map(singular).join('');
+  return joined === 'id' || joined === `${tableName}id` || abbreviates(joined, table);
+}
+
+/**
+ * Whether a key name abbreviates a table: `mid` for merchants, `dkid` for domain_keyword (a
+ * one-word table by its start, a longer one by its initials).
+ */
+function abbreviates(key: string, table: string): boolean {
+  if (!key.endsWith('id') || key.length <= 2) return false;
+  const prefix = key.slice(0, -2);
+  const tableWords = words(table).map(singular);
+  return tableWords.length === 1
+    ? tableWords[0]!.startsWith(prefix)
+    : prefix === tableWords.map((word) => word[0]).join('');
+}
+
 /**
  * How closely a referring column's name matches a referenced table and column (0–1), and why.
  * @example nameSimilarity('car_id', 'cars', 'id') // { score: 1, rule: 'names_table' }
@@ -137,14 +162,21 @@ export function nameSimilarity(
   const tableName = table.join('');
   const columnName = column.join('');
   const columnRest = column.filter((word) => !table.includes(word)).join('');
+  // An abbreviated key: merchant_id → merchants.mid, user_id → users.uid.
+  const abbreviated = joined === `${tableName}id` && abbreviates(columnName, toTable);
   if (
     joined === tableName + columnName ||
     joined === tableName + columnRest ||
-    (joined === tableName && GENERIC.has(columnName))
+    (joined === tableName && GENERIC.has(columnName)) ||
+    abbreviated
   ) {
     return { score: 1, rule: 'names_table' };
   }
-  if (joined === columnName) return { score: GENERIC.has(columnName) ? 0.3 : 0.9, rule: 'equal' };
+  if (joined === columnName) {
+    // The same name, on the table it is the key of (conference.cid) or on another one.
+    const score = GENERIC.has(columnName) ? 0.3 : keyOfOwnTable(toColumn, toTable) ? 0.95 : 0.9;
+    return { score, rule: 'equal' };
+  }
   return { score: Number(dice(joined, columnName).toFixed(3)), rule: 'similar' };
 }
 
@@ -191,13 +223,32 @@ export async function discoverJoinKeys(
   const stats: ColumnStats[] = [];
   for (const table of tables) stats.push(...(await columnStats(connection, table.name, table.columns)));
   // A referenced column is key-like: present and (nearly) all distinct.
-  const keys = stats.filter((column) => column.present > 0 && column.distinct >= 0.98 * column.present);
+  const isKey = (column: ColumnStats) => column.present > 0 && column.distinct >= 0.98 * column.present;
+  const keys = stats.filter(isKey);
+  const tableNames = new Map(tables.map((table) => [words(table.name).map(singular).join(''), table.name]));
   const candidates: JoinKeyCandidate[] = [];
   for (const from of stats) {
-    if (from.distinct === 0) continue;
+    // A table's own key is referred to, it does not refer.
+    if (from.distinct === 0 || (isKey(from) && keyOfOwnTable(from.name, from.table))) continue;
+    // A column that names a table (`car_id`, `customer`) refers to that table and no other.
+    const fromWords = words(from.name);
+    const named = tableNames.get(
+      (ID_WORDS.has(fromWords.at(-1) ?? '') ? fromWords.slice(0, -1) : fromWords).join(''),
+    );
     for (const to of keys) {
       if (to.table === from.table || to.family !== from.family) continue;
+      if (named && named !== from.table && named !== to.table) continue;
       const name = nameSimilarity(from.name, to.table, to.name);
+      // A table's own key refers elsewhere only under a name that says so (1:1 extensions).
+      if (isKey(from) && name.rule === 'similar') continue;
+      // Text values overlap by chance (names, cities): only identifiers count as keys.
+      if (
+        from.family === 'text' &&
+        name.rule !== 'names_table' &&
+        !words(to.name).some((word) => ID_WORDS.has(word))
+      ) {
+        continue;
+      }
       // Even full containment cannot lift a candidate whose name says nothing above minScore.
       if (0.4 + 0.6 * name.score < minScore) continue;
       const sampled = from.distinct > maxDistinct;
@@ -231,5 +282,15 @@ export async function discoverJoinKeys(
       });
     }
   }
-  return candidates.sort((a, b) => b.score - a.score);
+  // A referring column refers to one table: keep only its best-scoring target(s).
+  const best = new Map<string, number>();
+  for (const candidate of candidates) {
+    const key = `${candidate.fromTable}\u0000${candidate.fromColumn}`;
+    best.set(key, Math.max(best.get(key) ?? 0, candidate.score));
+  }
+  return candidates
+    .filter(
+      (candidate) => candidate.score >= best.get(`${candidate.fromTable}\u0000${candidate.fromColumn}`)!,
+    )
+    .sort((a, b) => b.score - a.score);
 }
