@@ -8,6 +8,7 @@ const prompt = () => import('../commands/prompt.js');
 const promptRun = () => import('../commands/prompt-run.js');
 const promptFiles = () => import('../commands/prompt-files.js');
 const promptRuns = () => import('../commands/prompt-runs.js');
+const promptLabel = () => import('../commands/prompt-label.js');
 
 export const promptCommands: CommandSpec[] = [
   {
@@ -37,6 +38,21 @@ export const promptCommands: CommandSpec[] = [
     arguments: ['<name>', '<from>', '<to>'],
     load: prompt,
     handler: 'diffCommand',
+  },
+  {
+    path: ['prompt', 'label'],
+    description:
+      'Point a label at a version (set or move it), e.g. keel prompt label triage production 3. Moving production on a governed template needs a valid approval.',
+    arguments: ['<template>', '<label>', '[version]'],
+    options: [
+      {
+        flags: '--expected <version>',
+        description: 'move only if the label now points at this version (none: only if it does not exist)',
+      },
+      { flags: '--remove', description: 'remove the label instead' },
+    ],
+    load: promptLabel,
+    handler: 'labelCommand',
   },
   {
     path: ['prompt', 'run'],
