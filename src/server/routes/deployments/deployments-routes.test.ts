@@ -79,6 +79,29 @@ describe('/api/v1/spaces and /api/v1/deployments', () => {
     expect(ended.split).toBeNull();
   });
 
+  it("logs the caller's attributes with each served call, for fairness monitors", async () => {
+    await sdk.deployments.invoke('greeter', {
+      variables: { who: 'lee', place: 'busan' },
+      attributes: { group: 'b' },
+    });
+    await keel.services.requestLog.flush();
+    const { rows } = await keel.services.db.query<{ attributes: Record<string, string> }>(
+      "SELECT attributes FROM monitor_samples WHERE attributes->>'group' = 'b'",
+    );
+    // The caller's attribute, beside the version that served.
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.attributes).toMatchObject({ group: 'b' });
+    expect(Object.keys(rows[0]!.attributes).length).toBeGreaterThan(1);
+    const tooMany = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`a${i}`, 'x']));
+    for (const attributes of [{ group: 7 }, tooMany]) {
+      const refused = await keel.call('/api/v1/deployments/greeter/invoke', {
+        json: { variables: { who: 'lee', place: 'busan' }, attributes },
+      });
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('invalid_request');
+    }
+  });
+
   it('answers bad input with coded errors', async () => {
     const badSplit = await apiError(
       sdk.deployments.split('greeter', {
