@@ -5,15 +5,24 @@
 import { z } from '@hono/zod-openapi';
 
 const labelled = z.object({ text: z.string().max(20_000), label: z.string().min(1).max(200) });
+/** One tokenised sentence and a tag per token (BIO tags such as `B-PER`, `I-PER`, `O`). */
+const tagged = z.object({
+  tokens: z.array(z.string().max(200)).min(1).max(2000),
+  tags: z.array(z.string().min(1).max(100)).min(1).max(2000),
+});
 
 export const headJobRequestSchema = z
   .object({
     type: z.literal('head'),
     name: z.string().min(1).max(63),
-    /** `logistic` (default) or `mlp` (one hidden layer). */
-    method: z.enum(['logistic', 'mlp']).optional(),
-    examples: z.array(labelled).min(1).max(200_000),
+    /** `logistic` (default), `mlp` (one hidden layer) or `tagger` (labels every token). */
+    method: z.enum(['logistic', 'mlp', 'tagger']).optional(),
+    /** Labelled texts (classifier heads). */
+    examples: z.array(labelled).min(1).max(200_000).optional(),
     validation: z.array(labelled).max(100_000).optional(),
+    /** Tagged sentences (the `tagger` method). */
+    sentences: z.array(tagged).min(1).max(50_000).optional(),
+    validation_sentences: z.array(tagged).max(20_000).optional(),
     source: z.string().max(500).optional(),
     options: z
       .object({
@@ -33,6 +42,10 @@ export const headJobRequestSchema = z
         max_false_positive_rate: z.number().min(0).max(1).optional(),
         calibration: z.enum(['temperature', 'platt']).optional(),
         hidden_units: z.number().int().min(2).max(512).optional(),
+        /** Taggers: neighbours on each side that are features (default 2). */
+        window: z.number().int().min(0).max(5).optional(),
+        /** Taggers: how served texts are split into tokens (default `word`). */
+        tokenization: z.enum(['word', 'char']).optional(),
       })
       .optional(),
     /** Register the trained version in a governance use case (it then needs approval for production). */
@@ -52,6 +65,19 @@ export const headJobRequestSchema = z
       })
       .optional(),
   })
+  .superRefine((body, ctx) => {
+    const tagger = body.method === 'tagger';
+    if (tagger && !body.sentences)
+      ctx.addIssue({ code: 'custom', path: ['sentences'], message: 'A tagger trains on sentences.' });
+    if (!tagger && !body.examples)
+      ctx.addIssue({ code: 'custom', path: ['examples'], message: 'A classifier head trains on examples.' });
+    if (tagger && body.features?.model !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['features', 'model'],
+        message: 'Taggers train on hashed token features, not an embedding model.',
+      });
+  })
   .openapi('HeadJobRequest');
 
 const classMetrics = z.object({
@@ -61,6 +87,14 @@ const classMetrics = z.object({
   f1: z.number(),
   support: z.number(),
 });
+
+const spanMetrics = z.object({
+  precision: z.number(),
+  recall: z.number(),
+  f1: z.number(),
+  support: z.number(),
+});
+const spanReportSchema = spanMetrics.extend({ per_type: z.record(z.string(), spanMetrics) });
 
 export const headVersionSchema = z
   .object({
@@ -89,6 +123,8 @@ export const headVersionSchema = z
     operating_point: z.object({ positive_label: z.string(), threshold: z.number() }).nullable(),
     job_id: z.string().nullable(),
     model: z.string(),
+    /** Taggers: span-level precision, recall and F1 on validation (exact type and edges). */
+    spans: spanReportSchema.nullable(),
   })
   .openapi('HeadVersion');
 
@@ -112,6 +148,36 @@ export const classifyResponseSchema = z
   })
   .openapi('HeadClassifyResponse');
 
+export const tagResponseSchema = z
+  .object({
+    model: z.string(),
+    version: z.number().int(),
+    results: z.array(
+      z.object({
+        tokens: z.array(
+          z.object({
+            text: z.string(),
+            start: z.number().int(),
+            end: z.number().int(),
+            tag: z.string(),
+            probability: z.number(),
+          }),
+        ),
+        entities: z.array(
+          z.object({
+            type: z.string(),
+            text: z.string(),
+            start: z.number().int(),
+            end: z.number().int(),
+            score: z.number(),
+          }),
+        ),
+      }),
+    ),
+  })
+  .openapi('HeadTagResponse');
+
+export type HeadTagResponse = z.infer<typeof tagResponseSchema>;
 export type HeadJobRequest = z.input<typeof headJobRequestSchema>;
 export type HeadVersionJson = z.infer<typeof headVersionSchema>;
 export type HeadClassifyResponse = z.infer<typeof classifyResponseSchema>;

@@ -1,7 +1,8 @@
 /**
  * @module sdk/tuning
  * `client.tuning`: start head training jobs, follow them (progress and the live loss curve), list
- * heads with their versions, lineage and metrics, and classify with a head (`head:<name>`).
+ * heads with their versions, lineage and metrics, classify with a head (`head:<name>`) or tag tokens
+ * with a tagger head.
  *
  * @example
  * const job = await client.tuning.startHead({ type: 'head', name: 'hap-ko', examples });
@@ -9,11 +10,21 @@
  * const { predictions } = await client.tuning.classify('hap-ko', ['이 멍청이']);
  */
 import type { JobJson } from '../api/jobs.js';
-import type { HeadClassifyResponse, HeadJobRequest, HeadVersionJson } from '../api/tuning.js';
+import type {
+  HeadClassifyResponse,
+  HeadJobRequest,
+  HeadTagResponse,
+  HeadVersionJson,
+} from '../api/tuning.js';
 import type { SdkTransport } from './transport.js';
 
 export type { JobJson } from '../api/jobs.js';
-export type { HeadClassifyResponse, HeadJobRequest, HeadVersionJson } from '../api/tuning.js';
+export type {
+  HeadClassifyResponse,
+  HeadJobRequest,
+  HeadTagResponse,
+  HeadVersionJson,
+} from '../api/tuning.js';
 
 /** One epoch of a head's loss curve, as the job reports it while training. */
 export interface CurvePoint {
@@ -83,6 +94,13 @@ export class TuningApi {
 
   classify(name: string, texts: string[], version?: number): Promise<HeadClassifyResponse> {
     return this.client.request('POST', `/api/v1/heads/${encodeURIComponent(name)}/classify`, {
+      body: version === undefined ? { texts } : { texts, version },
+    });
+  }
+
+  /** Tags the tokens of texts with a tagger head: each token's tag and the entity spans. */
+  tag(name: string, texts: string[], version?: number): Promise<HeadTagResponse> {
+    return this.client.request('POST', `/api/v1/heads/${encodeURIComponent(name)}/tag`, {
       body: version === undefined ? { texts } : { texts, version },
     });
   }

@@ -33,7 +33,7 @@ export function charNgramSpec(options: CharNgramOptions = {}): CharNgramSpec {
 }
 
 /** FNV-1a over UTF-16 code units, 32-bit. */
-function hash(text: string): number {
+export function hash(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
@@ -55,6 +55,11 @@ export function featurise(text: string, spec: CharNgramSpec): SparseVector {
       counts.set(index, (counts.get(index) ?? 0) + 1);
     }
   }
+  return sparseFromCounts(counts);
+}
+
+/** Log-scaled counts per hashed index as an L2-normalised sparse vector (indices ascending). */
+export function sparseFromCounts(counts: Map<number, number>): SparseVector {
   const indices = new Uint32Array(counts.size);
   const values = new Float32Array(counts.size);
   let norm = 0;

@@ -6,7 +6,7 @@
  * middleware (guardrails, metering, tracing). Heads belong to a project: the head is looked up in
  * the project of the call's context. The answer is the predicted label; with a JSON response
  * format it is `{"label": …, "scores": [{"label": …, "probability": …}]}` (classification as
- * extraction). Calibrated scores are also in `providerMetadata.head`. A head registered in
+ * extraction); a tagger head answers `{"entities": [{type, text, start, end, score}]}`. Calibrated scores are also in `providerMetadata.head`. A head registered in
  * governance answers only once approved; inside a deployment it must be registered and approved
  * (`TuningService.checkServing`).
  */
@@ -79,21 +79,21 @@ class HeadLanguageModel implements LanguageModelV1 {
       );
     }
     options.abortSignal?.throwIfAborted();
-    const { head, predictions } = await this.tuning.classifyServed(
-      projectId,
-      this.#head.name,
-      [textOf(options.prompt)],
-      {
-        version: this.#head.version,
-        deploymentId: servedCall()?.deploymentId ?? null,
-        signal: options.abortSignal,
-      },
-    );
-    const prediction = predictions[0] as NonNullable<(typeof predictions)[0]>;
+    const served = await this.tuning.serve(projectId, this.#head.name, textOf(options.prompt), {
+      version: this.#head.version,
+      deploymentId: servedCall()?.deploymentId ?? null,
+      signal: options.abortSignal,
+    });
+    const { head } = served;
+    // A tagger extracts: its answer is always the entities as JSON.
+    const found =
+      served.kind === 'tagger'
+        ? { entities: served.tagged.entities }
+        : { label: served.prediction.label, scores: served.prediction.scores };
     const text =
-      options.responseFormat?.type === 'json'
-        ? JSON.stringify({ label: prediction.label, scores: prediction.scores })
-        : prediction.label;
+      served.kind === 'tagger' || options.responseFormat?.type === 'json'
+        ? JSON.stringify(found)
+        : served.prediction.label;
     return {
       text,
       finishReason: 'eos_token',
@@ -111,7 +111,7 @@ class HeadLanguageModel implements LanguageModelV1 {
           : []),
       ],
       providerMetadata: {
-        head: { name: head.name, version: head.version, label: prediction.label, scores: prediction.scores },
+        head: { name: head.name, version: head.version, ...found },
       },
     };
   }

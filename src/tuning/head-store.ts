@@ -16,6 +16,7 @@ import type { Calibration, OperatingPoint } from './head-core.js';
 import type { FeatureSpec } from './head-features.js';
 import type { HeadKind, HeadModel } from './head-model.js';
 import type { EpochRecord } from './head-trainer.js';
+import type { SpanReport, Tokenization } from './token-tagger.js';
 
 export const HEAD_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 
@@ -49,6 +50,8 @@ export interface HeadVersionInfo {
   trainingMs?: number;
   /** SHA-256 of the version file, checked on every load. */
   fileSha256?: string;
+  /** Taggers: the span-level report on validation. */
+  spans?: SpanReport | null;
   /** The governance asset that tracks this version, when one was registered. */
   governanceAssetId?: string | null;
 }
@@ -64,7 +67,11 @@ interface HeadFile {
   tensors: Record<string, string>;
 }
 
-const TENSORS: Record<HeadKind, string[]> = { logistic: ['weights', 'bias'], mlp: ['w1', 'b1', 'w2', 'b2'] };
+const TENSORS: Record<HeadKind, string[]> = {
+  logistic: ['weights', 'bias'],
+  mlp: ['w1', 'b1', 'w2', 'b2'],
+  tagger: ['weights', 'bias'],
+};
 
 const encode = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 function decode(text: string): Float32Array {
@@ -255,7 +262,18 @@ export class HeadStore {
             w2: t('w2'),
             b2: t('b2'),
           }
-        : { kind: 'logistic', ...common, weights: t('weights'), bias: t('bias') };
+        : info.kind === 'tagger' && info.features.kind === 'char-ngram'
+          ? {
+              kind: 'tagger',
+              ...common,
+              features: info.features,
+              operatingPoint: null,
+              window: Number(info.hyperParameters.window),
+              tokenization: info.hyperParameters.tokenization as Tokenization,
+              weights: t('weights'),
+              bias: t('bias'),
+            }
+          : { kind: 'logistic', ...common, weights: t('weights'), bias: t('bias') };
     return { info, model };
   }
 

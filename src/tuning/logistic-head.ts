@@ -52,7 +52,7 @@ export function logisticLogits(
   return out;
 }
 
-function logisticNetwork(
+export function logisticNetwork(
   k: number,
   dimensions: number,
 ): HeadNetwork<{ weights: Float32Array; bias: Float32Array }> {

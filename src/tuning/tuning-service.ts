@@ -14,11 +14,19 @@ import type { Job, JobContext, JobService } from '../jobs/index.js';
 import { type CharNgramOptions, charNgramSpec } from './char-ngram-features.js';
 import type { HeadPrediction, LabelledText } from './head-core.js';
 import { baseEncoderOf, type Embedder, type FeatureSpec } from './head-features.js';
-import { classifyTexts, type HeadKind, type HeadModel } from './head-model.js';
+import { classifyTexts, type HeadKind, type HeadModel, headKinds } from './head-model.js';
 import { HEAD_NAME, HeadStore, type HeadVersionInfo } from './head-store.js';
 import type { EpochRecord } from './head-trainer.js';
 import { trainLogisticHead } from './logistic-head.js';
 import { type MlpTrainingOptions, trainMlpHead } from './mlp-head.js';
+import {
+  type SpanReport,
+  type TaggedSentence,
+  type TaggedText,
+  type TaggerOptions,
+  tagText,
+  trainTagger,
+} from './token-tagger.js';
 
 export const HEAD_JOB = 'tuning.head';
 /** Most examples one head job takes inline. */
@@ -26,11 +34,15 @@ export const MAX_HEAD_EXAMPLES = 200_000;
 
 export interface HeadJobPayload {
   name: string;
-  /** `logistic` (default) or `mlp`. */
+  /** `logistic` (default), `mlp` or `tagger`. */
   method?: HeadKind | undefined;
+  /** Labelled texts (classifiers; empty for a tagger). */
   examples: LabelledText[];
   validation?: LabelledText[] | undefined;
-  options?: MlpTrainingOptions | undefined;
+  /** Tagged sentences (the `tagger` method). */
+  sentences?: TaggedSentence[] | undefined;
+  validationSentences?: TaggedSentence[] | undefined;
+  options?: (MlpTrainingOptions & TaggerOptions) | undefined;
   /** Hashed character n-grams (default), or `{ model: 'provider:model' }` for a registry embedding model. */
   features?: (CharNgramOptions & { model?: undefined }) | { model: string } | undefined;
   /** Where the data came from (a file name, a dataset id), for lineage. */
@@ -76,14 +88,24 @@ export interface TuningServiceDeps {
   governance?: HeadGovernance | undefined;
 }
 
-function datasetHash(examples: LabelledText[], validation: LabelledText[] | undefined): string {
+type Row = LabelledText | TaggedSentence;
+const rowText = (e: Row) => JSON.stringify('text' in e ? [e.text, e.label] : [e.tokens, e.tags]);
+
+function datasetHash(examples: Row[], validation: Row[] | undefined): string {
   const hash = createHash('sha256');
-  for (const e of examples) hash.update(`${JSON.stringify([e.text, e.label])}\n`);
+  for (const e of examples) hash.update(`${rowText(e)}\n`);
   if (validation) {
     hash.update('--validation--\n');
-    for (const e of validation) hash.update(`${JSON.stringify([e.text, e.label])}\n`);
+    for (const e of validation) hash.update(`${rowText(e)}\n`);
   }
   return hash.digest('hex');
+}
+
+/** The payload's training rows and validation rows (sentences for a tagger). */
+function rowsOf(p: HeadJobPayload): { train: Row[]; validation: Row[] | undefined } {
+  return p.method === 'tagger'
+    ? { train: p.sentences ?? [], validation: p.validationSentences }
+    : { train: p.examples, validation: p.validation };
 }
 
 function checkPayload(payload: HeadJobPayload): void {
@@ -91,18 +113,28 @@ function checkPayload(payload: HeadJobPayload): void {
   if (!HEAD_NAME.test(payload.name)) {
     issues.push({ code: 'invalid_name', path: ['name'], message: 'Use 1–63 of a-z, 0-9, ".", "_" or "-".' });
   }
-  if (payload.examples.length > MAX_HEAD_EXAMPLES) {
+  const { train } = rowsOf(payload);
+  if (train.length > MAX_HEAD_EXAMPLES) {
     issues.push({ code: 'too_big', path: ['examples'], message: `At most ${MAX_HEAD_EXAMPLES} examples.` });
   }
-  if (payload.method !== undefined && !['logistic', 'mlp'].includes(payload.method)) {
-    issues.push({ code: 'unknown_method', path: ['method'], message: 'Use logistic or mlp.' });
+  if (payload.method !== undefined && !(headKinds as readonly string[]).includes(payload.method)) {
+    issues.push({ code: 'unknown_method', path: ['method'], message: 'Use logistic, mlp or tagger.' });
+  }
+  if (payload.method === 'tagger' && payload.features?.model !== undefined) {
+    issues.push({
+      code: 'unsupported_features',
+      path: ['features', 'model'],
+      message: 'Taggers train on hashed token features.',
+    });
   }
   if (issues.length > 0) throw new KeelError('invalid_request', 'The head request is not valid.', { issues });
-  const labels = new Set(payload.examples.map((e) => e.label));
+  const labels = new Set(train.flatMap((e) => ('text' in e ? [e.label] : e.tags)));
   if (labels.size < 2) {
     const message = `A head needs at least two classes; the dataset has ${labels.size}.`;
     throw new KeelError('invalid_dataset', message, {
-      issues: [{ code: 'single_class', path: ['examples'], message }],
+      issues: [
+        { code: 'single_class', path: [payload.method === 'tagger' ? 'sentences' : 'examples'], message },
+      ],
     });
   }
 }
@@ -145,7 +177,7 @@ export class TuningService {
       describe: (p) => ({
         name: p.name,
         method: p.method ?? 'logistic',
-        examples: p.examples.length,
+        examples: rowsOf(p).train.length,
         source: p.source ?? null,
       }),
     });
@@ -200,10 +232,16 @@ export class TuningService {
     };
     const started = performance.now();
     const result =
-      p.method === 'mlp'
-        ? await trainMlpHead(p.examples, features, p.options ?? {}, extra)
-        : await trainLogisticHead(p.examples, features, p.options ?? {}, extra);
+      p.method === 'tagger' && features.kind === 'char-ngram'
+        ? await trainTagger(p.sentences ?? [], features, p.options ?? {}, {
+            ...extra,
+            validation: p.validationSentences,
+          })
+        : p.method === 'mlp'
+          ? await trainMlpHead(p.examples, features, p.options ?? {}, extra)
+          : await trainLogisticHead(p.examples, features, p.options ?? {}, extra);
     const trainingMs = Math.round(performance.now() - started);
+    const rows = rowsOf(p);
     const model: HeadModel = result.model;
     const calibration = model.calibration;
     let info = await this.heads.save(
@@ -216,8 +254,8 @@ export class TuningService {
         baseEncoder: baseEncoderOf(features),
         hyperParameters: { ...result.hyperParameters },
         dataset: {
-          sha256: datasetHash(p.examples, p.validation),
-          count: p.examples.length + (p.validation?.length ?? 0),
+          sha256: datasetHash(rows.train, rows.validation),
+          count: rows.train.length + (rows.validation?.length ?? 0),
           trainCount: result.trainCount,
           validationCount: result.validationCount,
           source: p.source ?? null,
@@ -231,6 +269,7 @@ export class TuningService {
         jobId: ctx.job.id,
         trainingMs,
         governanceAssetId: null,
+        spans: 'spans' in result ? (result.spans as SpanReport) : null,
       },
       model,
     );
@@ -360,18 +399,42 @@ export class TuningService {
     );
   }
 
-  /** `classify` behind the serving gate (`checkServing`): the `head:<name>` model's path. */
-  async classifyServed(
+  /**
+   * One text through a head behind the serving gate (`checkServing`), the `head:<name>` model's
+   * path: a classifier's prediction, or a tagger's tokens and entities.
+   */
+  async serve(
+    projectId: string,
+    name: string,
+    text: string,
+    options: { version?: number | undefined; deploymentId?: string | null; signal?: AbortSignal | undefined },
+  ): Promise<
+    { head: { name: string; version: number } } & (
+      | { kind: 'classifier'; prediction: HeadPrediction }
+      | { kind: 'tagger'; tagged: TaggedText }
+    )
+  > {
+    const { info, model } = await this.heads.load(projectId, name, options.version);
+    await this.checkServing(projectId, info, options.deploymentId ?? null);
+    const head = { name: info.name, version: info.version };
+    if (model.kind === 'tagger') return { head, kind: 'tagger', tagged: tagText(model, text) };
+    const [prediction] = await classifyTexts(model, [text], this.#deps.embedder, options.signal);
+    return { head, kind: 'classifier', prediction: prediction as HeadPrediction };
+  }
+
+  /** Tags texts with a stored tagger head (latest version unless one is named). */
+  async tag(
     projectId: string,
     name: string,
     texts: string[],
-    options: { version?: number | undefined; deploymentId?: string | null; signal?: AbortSignal | undefined },
-  ): Promise<{ head: { name: string; version: number }; predictions: HeadPrediction[] }> {
-    const { info, model } = await this.heads.load(projectId, name, options.version);
-    await this.checkServing(projectId, info, options.deploymentId ?? null);
-    return {
-      head: { name: info.name, version: info.version },
-      predictions: await classifyTexts(model, texts, this.#deps.embedder, options.signal),
-    };
+    version?: number,
+  ): Promise<{ head: { name: string; version: number }; results: TaggedText[] }> {
+    const { info, model } = await this.heads.load(projectId, name, version);
+    if (model.kind !== 'tagger') {
+      throw new KeelError('invalid_request', `Head ${info.name} classifies texts; it does not tag tokens.`, {
+        issues: [{ code: 'head_is_classifier', path: ['name'], message: 'use the classify endpoint' }],
+      });
+    }
+    return { head: { name: info.name, version: info.version }, results: texts.map((t) => tagText(model, t)) };
   }
 }

@@ -303,6 +303,7 @@ export const requirements: Record<string, Requirement> = {
   'GET /api/v1/heads': project('read'),
   'GET /api/v1/heads/{name}': project('read'),
   'POST /api/v1/heads/{name}/classify': project('read'),
+  'POST /api/v1/heads/{name}/tag': project('read'),
 
   // Data: sources, tables and read-only queries.
   'POST /api/v1/data/sources': project('write'),
@@ -321,4 +322,7 @@ export const requirements: Record<string, Requirement> = {
   'GET /api/v1/data/joins': project('read'),
   'POST /api/v1/data/joins/discover': project('write'),
   'PATCH /api/v1/data/joins/{id}': project('write'),
+  'GET /api/v1/data/rag-sources': project('read'),
+  'POST /api/v1/data/rag-sources': project('write'),
+  'POST /api/v1/data/rag-sources/{id}/sync': project('write'),
 };

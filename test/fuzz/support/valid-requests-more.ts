@@ -139,6 +139,7 @@ export function moreBodyFor(key: string, world: World): unknown {
         options: { max_epochs: 1 },
       };
     case 'POST /api/v1/heads/{name}/classify':
+    case 'POST /api/v1/heads/{name}/tag':
       return { texts: ['great product'] };
     case 'POST /api/v1/data/sources':
       // A path outside every allowed folder: refused, even when allowed.
@@ -158,6 +159,8 @@ export function moreBodyFor(key: string, world: World): unknown {
       return { tag: 'pii', method: 'redact', roles: ['viewer'] };
     case 'PATCH /api/v1/data/joins/{id}':
       return { status: 'accepted' };
+    case 'POST /api/v1/data/rag-sources':
+      return { collection: 'fuzz-unknown-collection', table: b.dataTable, text_columns: ['fuzz_column'] };
     default:
       return undefined;
   }
@@ -186,6 +189,7 @@ export function morePathValues(path: string, world: World): Record<string, strin
   if (at('/ml/v1/deployments/')) return { id_or_name: b.deploymentId };
   if (at('/api/v1/data/masking-policies/')) return { id: 'dmask_fuzz_unknown' };
   if (at('/api/v1/data/joins/')) return { id: 'djoin_fuzz_unknown' };
+  if (at('/api/v1/data/rag-sources/')) return { id: 'drag_fuzz_unknown' };
   if (at('/api/v1/data/')) return { name: b.dataTable, column: 'fuzz_column' };
   if (at('/ml/v4/models/')) return { model_id: 'fuzz_unknown_model' };
   if (at('/api/v1/heads/')) return { name: 'fuzz-unknown-head' };

@@ -1,7 +1,8 @@
 /**
  * @module server/routes/tuning
  * `/api/v1/tuning/jobs` (editors start head training; viewers list the jobs) and `/api/v1/heads`
- * (viewers list heads and their versions and classify with them, as the model `head:<name>`).
+ * (viewers list heads and their versions, classify with them or tag tokens with a tagger, as the
+ * model `head:<name>`).
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { jobJsonSchema } from '../../../api/jobs.js';
@@ -11,6 +12,7 @@ import {
   classifyResponseSchema,
   headJobRequestSchema,
   headVersionSchema,
+  tagResponseSchema,
 } from '../../../api/tuning.js';
 import { type Job, jobJson } from '../../../jobs/index.js';
 import { HEAD_JOB, type HeadVersionInfo } from '../../../tuning/index.js';
@@ -95,6 +97,23 @@ const routes = {
       ...errors,
     },
   }),
+  tag: createRoute({
+    method: 'post',
+    path: '/api/v1/heads/{name}/tag',
+    tags: ['Tuning'],
+    summary: 'Tag the tokens of texts with a tagger head (tags, probabilities and entity spans)',
+    request: {
+      params: nameParam,
+      body: { content: { 'application/json': { schema: classifyRequestSchema } }, required: true },
+    },
+    responses: {
+      200: {
+        description: 'Tokens and entities per text',
+        content: { 'application/json': { schema: tagResponseSchema } },
+      },
+      ...errors,
+    },
+  }),
 };
 
 function versionJson(info: HeadVersionInfo) {
@@ -130,6 +149,15 @@ function versionJson(info: HeadVersionInfo) {
       : null,
     job_id: info.jobId,
     model: `head:${info.name}`,
+    spans: info.spans
+      ? {
+          precision: info.spans.precision,
+          recall: info.spans.recall,
+          f1: info.spans.f1,
+          support: info.spans.support,
+          per_type: info.spans.perType,
+        }
+      : null,
   };
 }
 
@@ -153,8 +181,10 @@ export function registerTuningRoutes(app: OpenAPIHono<KeelEnv>, services: KeelSe
       {
         name: body.name,
         method: body.method,
-        examples: body.examples,
+        examples: body.examples ?? [],
         validation: body.validation,
+        sentences: body.sentences,
+        validationSentences: body.validation_sentences,
         source: body.source ?? null,
         options: defined({
           seed: o.seed,
@@ -168,6 +198,8 @@ export function registerTuningRoutes(app: OpenAPIHono<KeelEnv>, services: KeelSe
           maxFalsePositiveRate: o.max_false_positive_rate,
           calibration: o.calibration,
           hiddenUnits: o.hidden_units,
+          window: o.window,
+          tokenization: o.tokenization,
         }),
         features:
           f.model !== undefined
@@ -205,5 +237,12 @@ export function registerTuningRoutes(app: OpenAPIHono<KeelEnv>, services: KeelSe
       version: result.head.version,
       predictions: result.predictions,
     });
+  });
+
+  app.openapi(routes.tag, async (c) => {
+    const { projectId } = callerOf(c, 'read');
+    const body = c.req.valid('json');
+    const result = await tuning.tag(projectId, c.req.valid('param').name, body.texts, body.version);
+    return json({ model: `head:${result.head.name}`, version: result.head.version, results: result.results });
   });
 }

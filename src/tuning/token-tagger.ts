@@ -1,0 +1,336 @@
+/**
+ * @module tuning/token-tagger
+ * Token taggers: a head that labels every token of a sentence (BIO tags for named entities, PII,
+ * product names…). Each token is one example of a logistic-regression head on frozen hashed
+ * features of its neighbourhood: the token's character n-grams, the tokens and word shapes in a
+ * window around it, and the bigrams with its neighbours. Training is the shared loop (seeded,
+ * early stopping, temperature calibration); sentences, not tokens, are split into training and
+ * validation. Besides the token-level report, the validation set is scored at the span level
+ * (CoNLL style: an entity counts when its type and both edges match). Texts are tokenised into
+ * words (`word`) or characters (`char`, as KLUE NER annotates Korean).
+ */
+import { type CharNgramSpec, hash, type SparseVector, sparseFromCounts } from './char-ngram-features.js';
+import {
+  type Calibration,
+  calibratedPrediction,
+  checkValidationLabels,
+  type Encoded,
+  invalidDataset,
+  labelsOf,
+} from './head-core.js';
+import {
+  type HeadTrainingOptions,
+  type HeadTrainingResult,
+  headTrainingResult,
+  TRAINING_DEFAULTS,
+  type TrainExtra,
+  trainEncoded,
+} from './head-trainer.js';
+import { logisticLogits, logisticNetwork } from './logistic-head.js';
+import { seededRandom, shuffleInPlace } from './seeded-random.js';
+
+export interface TaggedSentence {
+  tokens: string[];
+  tags: string[];
+}
+
+export type Tokenization = 'word' | 'char';
+
+export interface TaggerOptions extends HeadTrainingOptions {
+  /** Neighbours on each side whose words and shapes are features. Default 2. */
+  window?: number;
+  /** How served texts are split into tokens. Default `word`. */
+  tokenization?: Tokenization;
+}
+
+export interface TaggerModel {
+  kind: 'tagger';
+  labels: string[];
+  features: CharNgramSpec;
+  window: number;
+  tokenization: Tokenization;
+  /** Row-major [feature][tag]. */
+  weights: Float32Array;
+  bias: Float32Array;
+  calibration: Calibration;
+  operatingPoint: null;
+}
+
+export interface SpanMetrics {
+  precision: number;
+  recall: number;
+  f1: number;
+  /** Gold spans. */
+  support: number;
+}
+
+export interface SpanReport extends SpanMetrics {
+  perType: Record<string, SpanMetrics>;
+}
+
+export interface Entity {
+  type: string;
+  text: string;
+  /** Character offsets in the text, end exclusive. */
+  start: number;
+  end: number;
+  /** Mean calibrated probability of the span's tags. */
+  score: number;
+}
+
+export interface TaggedText {
+  tokens: { text: string; start: number; end: number; tag: string; probability: number }[];
+  entities: Entity[];
+}
+
+const TAGGER_DEFAULTS = {
+  ...TRAINING_DEFAULTS,
+  classWeights: 'none' as const,
+  maxEpochs: 15,
+  window: 2,
+  tokenization: 'word' as Tokenization,
+};
+
+/** A coarse word shape: `Xxxx`, `dd`, `가가`, with runs collapsed. */
+function shape(token: string): string {
+  let out = '';
+  for (const ch of token) {
+    const s = /\p{Lu}/u.test(ch)
+      ? 'X'
+      : /\p{Ll}/u.test(ch)
+        ? 'x'
+        : /\p{N}/u.test(ch)
+          ? 'd'
+          : /[\u3131-\u318e\uac00-\ud7a3]/u.test(ch)
+            ? '가'
+            : /\p{L}/u.test(ch)
+              ? 'L'
+              : ch;
+    if (!out.endsWith(s)) out += s;
+  }
+  return out;
+}
+
+/** The hashed features of token `i` of a sentence. */
+export function tokenFeatures(
+  tokens: string[],
+  i: number,
+  spec: CharNgramSpec,
+  window: number,
+): SparseVector {
+  const mask = spec.dimensions - 1;
+  const counts = new Map<number, number>();
+  const add = (key: string) => {
+    const index = hash(key) & mask;
+    counts.set(index, (counts.get(index) ?? 0) + 1);
+  };
+  const at = (j: number) => (j < 0 ? '<s>' : j >= tokens.length ? '</s>' : (tokens[j] as string));
+  const word = (j: number) => at(j).normalize('NFC').toLowerCase();
+  const chars = Array.from(` ${word(i)} `);
+  for (let n = spec.minN; n <= spec.maxN; n++) {
+    for (let c = 0; c + n <= chars.length; c++) add(`c${n}:${chars.slice(c, c + n).join('')}`);
+  }
+  add(`s0:${shape(at(i))}`);
+  for (let d = -window; d <= window; d++) {
+    add(`w${d}:${word(i + d)}`);
+    if (d !== 0) add(`s${d}:${shape(at(i + d))}`);
+  }
+  add(`b-1:${word(i - 1)}|${word(i)}`);
+  add(`b+1:${word(i)}|${word(i + 1)}`);
+  return sparseFromCounts(counts);
+}
+
+/** Entity spans of a BIO (or plain IO) tag sequence, token indices, end exclusive. */
+export function bioSpans(tags: readonly string[]): { type: string; start: number; end: number }[] {
+  const spans: { type: string; start: number; end: number }[] = [];
+  let open: { type: string; start: number } | null = null;
+  const close = (end: number) => {
+    if (open) spans.push({ ...open, end });
+    open = null;
+  };
+  tags.forEach((tag, i) => {
+    if (tag === 'O' || tag === '') {
+      close(i);
+      return;
+    }
+    const begins = tag.startsWith('B-');
+    const type = /^[BI]-/.test(tag) ? tag.slice(2) : tag;
+    if (begins || !open || (open as { type: string }).type !== type) {
+      close(i);
+      open = { type, start: i };
+    }
+  });
+  close(tags.length);
+  return spans;
+}
+
+/** Span-level precision, recall and F1 (exact type and edges), overall and per type. */
+export function spanReport(gold: readonly string[][], predicted: readonly string[][]): SpanReport {
+  const counts = new Map<string, { tp: number; gold: number; predicted: number }>();
+  const of = (type: string) => {
+    const known = counts.get(type);
+    if (known) return known;
+    const fresh = { tp: 0, gold: 0, predicted: 0 };
+    counts.set(type, fresh);
+    return fresh;
+  };
+  gold.forEach((tags, s) => {
+    const g = bioSpans(tags);
+    const p = bioSpans(predicted[s] ?? []);
+    const keys = new Set(g.map((x) => `${x.type}:${x.start}:${x.end}`));
+    for (const x of g) of(x.type).gold++;
+    for (const x of p) {
+      of(x.type).predicted++;
+      if (keys.has(`${x.type}:${x.start}:${x.end}`)) of(x.type).tp++;
+    }
+  });
+  const metrics = (c: { tp: number; gold: number; predicted: number }): SpanMetrics => {
+    const precision = c.predicted === 0 ? 0 : c.tp / c.predicted;
+    const recall = c.gold === 0 ? 0 : c.tp / c.gold;
+    const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+    return { precision, recall, f1, support: c.gold };
+  };
+  const total = { tp: 0, gold: 0, predicted: 0 };
+  for (const c of counts.values()) {
+    total.tp += c.tp;
+    total.gold += c.gold;
+    total.predicted += c.predicted;
+  }
+  const perType = Object.fromEntries(
+    [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([t, c]) => [t, metrics(c)]),
+  );
+  return { ...metrics(total), perType };
+}
+
+function checkSentences(sentences: TaggedSentence[], path: string): void {
+  sentences.forEach((s, i) => {
+    if (s.tokens.length !== s.tags.length) {
+      throw invalidDataset(
+        `Sentence ${i + 1} has ${s.tokens.length} tokens and ${s.tags.length} tags.`,
+        `${path}[${i}]`,
+        'length_mismatch',
+      );
+    }
+  });
+}
+
+const flat = (sentences: TaggedSentence[]) =>
+  sentences.flatMap((s) => s.tags.map((label, i) => ({ text: s.tokens[i] as string, label })));
+
+/** Tags of one tokenised sentence with their calibrated probabilities. */
+export function tagTokens(model: TaggerModel, tokens: string[]): { tag: string; probability: number }[] {
+  return tokens.map((_, i) => {
+    const p = calibratedPrediction(
+      model,
+      logisticLogits(model, tokenFeatures(tokens, i, model.features, model.window)),
+    );
+    return { tag: p.label, probability: p.scores[0]?.probability ?? 0 };
+  });
+}
+
+export async function trainTagger(
+  sentences: TaggedSentence[],
+  features: CharNgramSpec,
+  options: TaggerOptions = {},
+  extra: Pick<TrainExtra, 'onEpoch' | 'signal'> & { validation?: TaggedSentence[] | undefined } = {},
+): Promise<HeadTrainingResult<TaggerModel> & { spans: SpanReport }> {
+  const hp = { ...TAGGER_DEFAULTS, ...options, positiveLabel: null, maxFalsePositiveRate: null };
+  checkSentences(sentences, 'examples');
+  const labels = labelsOf(flat(sentences), null);
+  const random = seededRandom(hp.seed);
+  let train: TaggedSentence[];
+  let validation: TaggedSentence[];
+  if (extra.validation) {
+    checkSentences(extra.validation, 'validation');
+    checkValidationLabels(labels, flat(extra.validation));
+    train = sentences;
+    validation = extra.validation;
+  } else {
+    if (sentences.length < 2) {
+      throw invalidDataset(
+        'A tagger needs at least two sentences to hold one out.',
+        'examples',
+        'too_few_sentences',
+      );
+    }
+    const shuffled = shuffleInPlace([...sentences], random);
+    const held = Math.min(
+      shuffled.length - 1,
+      Math.max(1, Math.round(shuffled.length * hp.validationFraction)),
+    );
+    validation = shuffled.slice(0, held);
+    train = shuffled.slice(held);
+  }
+  const index = new Map(labels.map((l, i) => [l, i]));
+  const encode = (items: TaggedSentence[]): Encoded[] =>
+    items.flatMap((s) =>
+      s.tokens.map((_, i) => ({
+        x: tokenFeatures(s.tokens, i, features, hp.window),
+        // A validation tag unknown to training was refused above; a split keeps to training's tags.
+        y: index.get(s.tags[i] as string) ?? 0,
+      })),
+    );
+  const trained = await trainEncoded(
+    labels,
+    shuffleInPlace(encode(train), random),
+    encode(validation),
+    features.dimensions,
+    hp,
+    extra,
+    random,
+    (k, dimensions) => logisticNetwork(k, dimensions),
+  );
+  const result = headTrainingResult('tagger', trained, features, hp, {
+    window: hp.window,
+    tokenization: hp.tokenization,
+  });
+  const model: TaggerModel = { ...result.model, features, operatingPoint: null };
+  const spans = spanReport(
+    validation.map((s) => s.tags),
+    validation.map((s) => tagTokens(model, s.tokens).map((t) => t.tag)),
+  );
+  return { ...result, model, spans };
+}
+
+/** Splits a text into tokens with character offsets. */
+export function tokenize(
+  text: string,
+  tokenization: Tokenization,
+): { text: string; start: number; end: number }[] {
+  const out: { text: string; start: number; end: number }[] = [];
+  if (tokenization === 'char') {
+    let at = 0;
+    for (const ch of text) {
+      out.push({ text: ch, start: at, end: at + ch.length });
+      at += ch.length;
+    }
+    return out;
+  }
+  for (const m of text.matchAll(/[\p{L}\p{M}\p{N}_'’-]+|[^\s\p{L}\p{M}\p{N}]/gu)) {
+    out.push({ text: m[0], start: m.index, end: m.index + m[0].length });
+  }
+  return out;
+}
+
+/** Tags a text: each token's tag and the entities they make. */
+export function tagText(model: TaggerModel, text: string): TaggedText {
+  const tokens = tokenize(text, model.tokenization);
+  const tags = tagTokens(
+    model,
+    tokens.map((t) => t.text),
+  );
+  const tagged = tokens.map((t, i) => ({ ...t, ...(tags[i] as { tag: string; probability: number }) }));
+  const entities = bioSpans(tags.map((t) => t.tag)).map((span) => {
+    const first = tagged[span.start] as (typeof tagged)[number];
+    const last = tagged[span.end - 1] as (typeof tagged)[number];
+    const inside = tagged.slice(span.start, span.end);
+    return {
+      type: span.type,
+      text: text.slice(first.start, last.end),
+      start: first.start,
+      end: last.end,
+      score: inside.reduce((sum, t) => sum + t.probability, 0) / inside.length,
+    };
+  });
+  return { tokens: tagged, entities };
+}
