@@ -68,6 +68,8 @@ const features: readonly Feature[] = [
   },
 ];
 
+const assistant = features.find((feature) => feature.name === 'assistant')!;
+
 /** Sentences end at a line break, or at . ! ? 。 followed by space or the end. */
 const boundary = /\n|[.!?。](?=\s|$)/g;
 /** Where a scored sentence may be: a cheap test before any feature is tried. */
@@ -90,18 +92,18 @@ export function scoreAddressee(text: string, offset: number, version: string, sp
     scoredUpTo = end;
     gate.lastIndex = end;
     const sentence = text.slice(start, end);
-    const found = features.filter((feature) => feature.pattern.test(sentence));
-    const named = found.some((feature) => feature.name === 'assistant');
+    // Without an order or an assistant named, nothing is addressed to anyone: tested first.
+    const named = assistant.pattern.test(sentence);
     const ordered =
       orderEn.test(sentence) || orderKo.test(sentence) || (named && orderKoToAssistant.test(sentence));
+    if (!ordered && !named) continue;
     const reasons: string[] = ordered ? ['order'] : [];
     let keep = ordered ? 0.65 : 1;
-    for (const feature of found) {
-      keep *= 1 - feature.weight;
-      reasons.push(feature.name);
-    }
-    // Without an order or an assistant named, nothing is addressed to anyone.
-    if (!ordered && !named) continue;
+    for (const feature of features)
+      if (feature === assistant ? named : feature.pattern.test(sentence)) {
+        keep *= 1 - feature.weight;
+        reasons.push(feature.name);
+      }
     const score = Math.round((1 - keep) * 1000) / 1000;
     if (score < ADDRESSEE_FLOOR) continue;
     const lead = sentence.length - sentence.trimStart().length;
