@@ -196,6 +196,20 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** Local folders whose files may be added as data sources by path (none: uploads only). */
       localRoots: z.array(z.string().min(1)).default([]),
+      /**
+       * A Trino endpoint for projects that outgrow the embedded engine: each project named in
+       * `projects` reads the tables of its own schema there (project id → schema of `catalog`).
+       */
+      trino: z
+        .strictObject({
+          server: z.url(),
+          user: z.string().min(1),
+          /** Basic authentication (over https); none: the user header only. */
+          password: z.string().min(1).optional(),
+          catalog: z.string().min(1),
+          projects: z.record(z.string().min(1), z.string().min(1)),
+        })
+        .optional(),
     })
     .prefault({}),
   monitoring: z
@@ -216,6 +230,55 @@ export const configSchema = z.strictObject({
       url: z.url().optional(),
       /** Bearer token sent to it (prefer KEEL_FORECAST_TOKEN: tokens in files leak). */
       token: z.string().min(1).optional(),
+    })
+    .prefault({}),
+  files: z
+    .strictObject({
+      /**
+       * Where project files live (the documents text extraction and classification read, and
+       * their results): `folder`, `<dataDir>/files/<project>/` (default), or `s3`, an
+       * S3-compatible bucket (`files.s3`).
+       */
+      storage: z.enum(['folder', 's3']).default('folder'),
+      s3: z
+        .strictObject({
+          /** The server's base URL (MinIO, Ceph, IBM COS …); unset means AWS S3 itself. */
+          endpoint: z.url().optional(),
+          bucket: z
+            .string()
+            .regex(
+              /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+              'an S3 bucket name: 3–63 lowercase letters, digits, dots, dashes',
+            ),
+          region: z.string().min(1).default('us-east-1'),
+          /** Prepended to every object key (default `files/`). */
+          prefix: z.string().max(200).default('files/'),
+          /** Path-style URLs (`<endpoint>/<bucket>/<key>`), which most S3-compatible servers want. */
+          forcePathStyle: z.boolean().default(true),
+          /** Prefer KEEL_S3_ACCESS_KEY_ID / KEEL_S3_SECRET_ACCESS_KEY: keys in files leak. */
+          accessKeyId: z.string().min(1).optional(),
+          secretAccessKey: z.string().min(1).optional(),
+          sessionToken: z.string().min(1).optional(),
+        })
+        .optional(),
+    })
+    .superRefine((value, context) => {
+      if (value.storage !== 's3') return;
+      if (!value.s3) {
+        context.addIssue({
+          code: 'custom',
+          path: ['s3'],
+          message: 'storage: s3 needs files.s3 (bucket, credentials)',
+        });
+        return;
+      }
+      for (const key of ['accessKeyId', 'secretAccessKey'] as const)
+        if (!value.s3[key])
+          context.addIssue({
+            code: 'custom',
+            path: ['s3', key],
+            message: `storage: s3 needs ${key} (KEEL_S3_${key === 'accessKeyId' ? 'ACCESS_KEY_ID' : 'SECRET_ACCESS_KEY'})`,
+          });
     })
     .prefault({}),
   security: z
@@ -268,6 +331,13 @@ export const environmentVariables: Record<
   KEEL_MONITOR_SAMPLE_RATE: { path: ['monitoring', 'sampleRate'], type: 'number' },
   KEEL_FORECAST_URL: { path: ['forecast', 'url'], type: 'string' },
   KEEL_FORECAST_TOKEN: { path: ['forecast', 'token'], type: 'string' },
+  KEEL_FILES_STORAGE: { path: ['files', 'storage'], type: 'string' },
+  KEEL_S3_ENDPOINT: { path: ['files', 's3', 'endpoint'], type: 'string' },
+  KEEL_S3_BUCKET: { path: ['files', 's3', 'bucket'], type: 'string' },
+  KEEL_S3_REGION: { path: ['files', 's3', 'region'], type: 'string' },
+  KEEL_S3_ACCESS_KEY_ID: { path: ['files', 's3', 'accessKeyId'], type: 'string' },
+  KEEL_S3_SECRET_ACCESS_KEY: { path: ['files', 's3', 'secretAccessKey'], type: 'string' },
+  KEEL_S3_SESSION_TOKEN: { path: ['files', 's3', 'sessionToken'], type: 'string' },
   KEEL_ALLOW_PRIVATE_NETWORK_FETCH: { path: ['security', 'allowPrivateNetworkFetch'], type: 'bool' },
   KEEL_LOG_LEVEL: { path: ['logging', 'level'], type: 'string' },
   KEEL_DATASETS: { path: ['evals', 'datasetsDir'], type: 'string' },

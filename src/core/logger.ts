@@ -21,6 +21,8 @@ const censoredFields = [
   'key',
   'secret',
   'secretKey',
+  'secretAccessKey',
+  'sessionToken',
   'password',
   'token',
   'prompt',

@@ -17,13 +17,13 @@ import { newId } from '../core/ids.js';
 import type { Job, JobService } from '../jobs/index.js';
 import type { GenerationService } from '../models/index.js';
 import type { DatabaseV1 } from '../spec/database.js';
+import type { FileStoreV1 } from '../spec/file-store.js';
 import type { TuningService } from '../tuning/index.js';
 import { type DocumentSchema, resolveTaxonomy, type SemanticConfig } from './classification-schemas.js';
 import { extractDocument, toMarkdown } from './extract-document.js';
 import { type DataReference, referencedFile } from './extraction-service.js';
 import { type ClassifierVerdict, classifyLexically, LEXICAL_CLASSIFIER } from './lexical-classifier.js';
 import { answerSchema, classificationPrompt, headVerdict, parseModelAnswer } from './model-classifier.js';
-import type { ProjectFiles } from './project-files.js';
 
 export const CLASSIFICATION_KIND = 'text.classification';
 
@@ -90,7 +90,7 @@ export interface TextClassificationDeps {
   audit: AuditLog;
   generation: GenerationService;
   tuning: TuningService;
-  files: ProjectFiles;
+  files: FileStoreV1;
 }
 
 export class TextClassificationService {
@@ -188,7 +188,7 @@ export class TextClassificationService {
 
   async create(projectId: string, actor: string | null, input: CreateClassificationInput) {
     const document = referencedFile(input.document_reference, 'document_reference');
-    this.deps.files.pathOf(projectId, document);
+    this.deps.files.check(projectId, document);
     const parameters = input.parameters ?? {};
     const mode = parameters.classification_mode ?? 'exact';
     if (mode !== 'exact' && mode !== 'binary') {

@@ -17,6 +17,7 @@ import type { Logger } from '../core/logger.js';
 import type { Job, JobService } from '../jobs/index.js';
 import type { RagService } from '../rag/index.js';
 import type { DatabaseV1 } from '../spec/database.js';
+import type { FileStoreV1 } from '../spec/file-store.js';
 import { extractDocument, toMarkdown } from './extract-document.js';
 import { ProjectFiles } from './project-files.js';
 
@@ -118,15 +119,17 @@ export interface TextExtractionDeps {
   audit: AuditLog;
   logger: Logger;
   dataDir: string;
+  /** Where project files live; default the folder `<dataDir>/files`. */
+  files?: FileStoreV1 | undefined;
   /** The RAG collections a result can be ingested into (`location.collection`). */
   rag?: RagService | undefined;
 }
 
 export class TextExtractionService {
-  readonly files: ProjectFiles;
+  readonly files: FileStoreV1;
 
   constructor(private readonly deps: TextExtractionDeps) {
-    this.files = new ProjectFiles(deps.dataDir);
+    this.files = deps.files ?? new ProjectFiles(deps.dataDir);
     deps.jobs.register<ExtractionPayload, ExtractionOutcome>(EXTRACTION_KIND, {
       maxAttempts: 2,
       concurrency: 2,
@@ -204,14 +207,14 @@ export class TextExtractionService {
     if (collection) await this.#rag().documents({ projectId, keyId: null, actor }, collection);
     // Names are checked now; whether the document exists is the job's to find out (as in watsonx,
     // where storage is read by the job): a missing one fails it with `not_found`.
-    this.files.pathOf(projectId, document);
+    this.files.check(projectId, document);
     const format: 'markdown' | 'json' =
       input.assembly_json !== undefined || /\.json$/i.test(named) ? 'json' : 'markdown';
     // A results name ending in `/` is a folder: the result is named after the document.
     const results = named.endsWith('/')
       ? `${named}${document.split('/').at(-1)}.${format === 'json' ? 'json' : 'md'}`
       : named;
-    this.files.pathOf(projectId, results);
+    this.files.check(projectId, results);
     const id = newId('tex');
     const request = {
       ...(input.steps ? { steps: input.steps } : {}),

@@ -6,13 +6,17 @@
  * the same files into a taxonomy, with the built-in lexical classifier, a chat model or a trained head.
  */
 import type { AuditLog } from '../audit/index.js';
+import type { KeelConfig } from '../core/config.js';
 import type { KeelModule, ModuleBase } from '../core/module.js';
 import type { JobService } from '../jobs/index.js';
 import type { GenerationService } from '../models/index.js';
 import type { RagService } from '../rag/index.js';
+import type { FileStoreV1 } from '../spec/file-store.js';
 import type { TuningService } from '../tuning/index.js';
 import { TextClassificationService } from './classification-service.js';
 import { TextExtractionService } from './extraction-service.js';
+import { ProjectFiles } from './project-files.js';
+import { S3ProjectFiles } from './s3-project-files.js';
 
 export { type DocumentSchema, predefinedSchemas } from './classification-schemas.js';
 export {
@@ -24,6 +28,24 @@ export { type ExtractedDocument, extractDocument, toMarkdown } from './extract-d
 export { type CreateExtractionInput, EXTRACTION_KIND, TextExtractionService } from './extraction-service.js';
 export { classifyLexically, LEXICAL_CLASSIFIER } from './lexical-classifier.js';
 export { maxProjectFileBytes, type ProjectFileInfo, ProjectFiles } from './project-files.js';
+export { S3ProjectFiles } from './s3-project-files.js';
+
+/** The project file store `files` in keel.yaml asks for: the data directory's folder, or an S3 bucket. */
+export function createProjectFileStore(config: Pick<KeelConfig, 'files' | 'dataDir'>): FileStoreV1 {
+  const s3 = config.files.s3;
+  if (config.files.storage !== 's3' || !s3) return new ProjectFiles(config.dataDir);
+  return new S3ProjectFiles({
+    endpoint: s3.endpoint,
+    bucket: s3.bucket,
+    region: s3.region,
+    prefix: s3.prefix,
+    forcePathStyle: s3.forcePathStyle,
+    // The schema requires both when storage is s3.
+    accessKeyId: s3.accessKeyId!,
+    secretAccessKey: s3.secretAccessKey!,
+    sessionToken: s3.sessionToken,
+  });
+}
 
 export interface ExtractionDeps extends ModuleBase {
   audit: AuditLog;
@@ -35,7 +57,15 @@ export interface ExtractionDeps extends ModuleBase {
 export const extractionModule: KeelModule<ExtractionDeps, { extraction: TextExtractionService }> = {
   name: 'extraction',
   create: ({ db, jobs, audit, logger, config, rag }) => ({
-    extraction: new TextExtractionService({ db, jobs, audit, logger, dataDir: config.dataDir, rag }),
+    extraction: new TextExtractionService({
+      db,
+      jobs,
+      audit,
+      logger,
+      dataDir: config.dataDir,
+      files: createProjectFileStore(config),
+      rag,
+    }),
   }),
 };
 
