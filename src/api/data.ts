@@ -199,3 +199,50 @@ export const dataJoinKeySchema = z
 export const dataJoinKeyDecisionSchema = z
   .object({ status: dataJoinKeyStatusSchema })
   .openapi('DataJoinKeyDecision');
+
+export const dataRagSourceRequestSchema = z
+  .object({
+    collection: z
+      .string()
+      .min(1)
+      .max(200)
+      .openapi({ description: 'the collection (id or name) that takes the rows' }),
+    table: z.string().min(1).max(100),
+    text_columns: z.array(z.string().min(1).max(200)).min(1).max(50),
+    metadata_columns: z.array(z.string().min(1).max(200)).max(50).optional(),
+    id_column: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .openapi({ description: "names each row's document; without it, a hash of the row does" }),
+    max_rows: z.number().int().min(1).max(100_000).optional(),
+  })
+  .openapi('DataRagSourceRequest');
+
+export const dataRagSyncSchema = z
+  .object({
+    rows: z.number().int(),
+    queued: z.number().int(),
+    unchanged: z.number().int(),
+    removed: z.number().int(),
+    empty: z.number().int(),
+    truncated: z.boolean(),
+    masked: z.boolean(),
+    job_id: z.string().nullable(),
+  })
+  .openapi('DataRagSync');
+
+export const dataRagSourceSchema = z
+  .object({
+    id: z.string(),
+    collection_id: z.string(),
+    table: z.string(),
+    text_columns: z.array(z.string()),
+    metadata_columns: z.array(z.string()),
+    id_column: z.string().nullable(),
+    max_rows: z.number().int(),
+    last_synced_at: z.string().nullable(),
+    last_sync: dataRagSyncSchema.nullable(),
+  })
+  .openapi('DataRagSource');

@@ -121,6 +121,7 @@ const mustAnswer = [
   'POST /api/v1/data/query',
   'GET /api/v1/data/joins',
   'POST /api/v1/data/joins/discover',
+  'GET /api/v1/data/rag-sources',
 ];
 
 describe('typed responses', () => {

@@ -19,3 +19,22 @@ CREATE TABLE data_join_keys (
   updated_at timestamptz NOT NULL DEFAULT now(),
   UNIQUE (project_id, from_table, from_column, to_table, to_column)
 );
+
+-- Rows of a data table as a RAG source: which collection takes which table's rows, which columns
+-- make each row's text and which its metadata, and the column naming each row's document. Re-synced
+-- on demand; every masking policy applies to the rows read (a collection's readers are any role).
+CREATE TABLE data_rag_sources (
+  id text PRIMARY KEY,
+  project_id text NOT NULL REFERENCES projects (id),
+  collection_id text NOT NULL,
+  table_name text NOT NULL,
+  text_columns jsonb NOT NULL,
+  metadata_columns jsonb NOT NULL DEFAULT '[]',
+  id_column text,
+  max_rows integer NOT NULL,
+  last_synced_at timestamptz,
+  last_result jsonb,
+  created_by text,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (project_id, collection_id, table_name)
+);

@@ -4,8 +4,8 @@
  * an allowed local path as JSON), the catalog with editable descriptions, and read-only SQL
  * (results as JSON, in pages (query-page-routes.ts), or streamed CSV, NDJSON, Parquet or Arrow
  * exports), masked for the caller's role.
- * Questions (ask-routes.ts), tags and masking policies (governance-routes.ts) and join keys
- * (join-routes.ts) live beside it.
+ * Questions (ask-routes.ts), tags and masking policies (governance-routes.ts), join keys
+ * (join-routes.ts) and tables as RAG sources (rag-source-routes.ts) live beside it.
  * Viewers read and query; editors add, describe and remove sources.
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
@@ -31,6 +31,7 @@ import { registerDataAskRoutes } from './ask-routes.js';
 import { registerDataGovernanceRoutes } from './governance-routes.js';
 import { registerDataJoinRoutes } from './join-routes.js';
 import { queryHeaders, queryResultJson, registerDataQueryPageRoutes } from './query-page-routes.js';
+import { registerDataRagSourceRoutes } from './rag-source-routes.js';
 
 /** Source uploads carry whole files: their own body limit (app.ts). */
 export const dataSourceUploadPath = /^\/api\/v1\/data\/sources$/;
@@ -182,6 +183,7 @@ export function registerDataRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServ
   registerDataGovernanceRoutes(app, services);
   registerDataQueryPageRoutes(app, services);
   registerDataJoinRoutes(app, services);
+  registerDataRagSourceRoutes(app, services);
 
   app.openapi(routes.add, async (c) => {
     const caller = callerOf(c, 'write');

@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataRagSourceSchema, dataRagSyncSchema } from '../../../api/data.js';
+import type { KeelClient } from '../../../sdk/client.js';
+import { sdkClient } from '../../../testing/sdk.js';
+import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
+
+const tickets = (rows: string[]) => `id,title,body,owner_email,priority\n${rows.join('\n')}\n`;
+const first = [
+  '1,Printer jam,The office printer jams on every second page,ana@example.com,high',
+  '2,VPN drops,The VPN disconnects after ten minutes,bo@example.com,low',
+  '3,,,cy@example.com,low',
+];
+
+describe('/api/v1/data/rag-sources', () => {
+  let keel: TestKeel;
+  let admin: KeelClient;
+
+  async function keyFor(role: string): Promise<string> {
+    const response = await keel.call('/api/v1/keys', { json: { name: `${role}-${Math.random()}`, role } });
+    return ((await response.json()) as { key: string }).key;
+  }
+
+  beforeAll(async () => {
+    keel = await createTestKeel();
+    admin = sdkClient(keel, keel.adminKey);
+    await admin.data.upload({ name: 'tickets.csv', data: tickets(first) });
+    await admin.rag.create({ name: 'support' });
+    // The owner's e-mail is personal data: tagged, and redacted for every role but admin.
+    await admin.data.setTags('tickets', 'owner_email', ['pii']);
+    await admin.data.addMaskingPolicy({
+      tag: 'pii',
+      method: 'redact',
+      roles: ['editor', 'viewer', 'validator'],
+    });
+  });
+  afterAll(async () => {
+    await keel.close();
+  });
+
+  it('ingests rows as documents (text and metadata columns, masked), then re-syncs changes', async () => {
+    const created = await keel.call('/api/v1/data/rag-sources', {
+      json: {
+        collection: 'support',
+        table: 'tickets',
+        text_columns: ['title', 'body', 'owner_email'],
+        metadata_columns: ['priority'],
+        id_column: 'id',
+      },
+    });
+    expect(created.status).toBe(201);
+    const body = (await created.json()) as { source: unknown; sync: unknown };
+    const source = dataRagSourceSchema.parse(body.source);
+    // Row 3 has an e-mail only: the text is its (masked) owner, so it still makes a document.
+    expect(dataRagSyncSchema.parse(body.sync)).toMatchObject({
+      rows: 3,
+      queued: 3,
+      removed: 0,
+      truncated: false,
+      masked: true,
+    });
+    await admin.rag.waitForJob('support', dataRagSyncSchema.parse(body.sync).job_id!);
+
+    const documents = (await admin.rag.documents('support')).documents;
+    expect(documents.map((document) => document.name).sort()).toEqual([
+      'tickets/1',
+      'tickets/2',
+      'tickets/3',
+    ]);
+    const hits = (await admin.rag.search('support', { query: 'printer jams', mode: 'keyword' })).hits;
+    expect(hits[0]!.document).toBe('tickets/1');
+    expect(hits[0]!.text).toContain('title: Printer jam');
+    // Masks apply even though an admin synced: no e-mail reaches the collection.
+    const everything = await admin.rag.search('support', {
+      query: 'example.com ana',
+      mode: 'keyword',
+      top_k: 10,
+    });
+    expect(JSON.stringify(everything)).not.toContain('ana@example.com');
+    expect(documents.find((document) => document.name === 'tickets/1')?.metadata).toMatchObject({
+      priority: 'high',
+      table: 'tickets',
+    });
+
+    // The table changes: row 2 edited, row 3 gone, row 4 new. Re-sync on demand.
+    await admin.data.remove('tickets');
+    await admin.data.upload({
+      name: 'tickets.csv',
+      data: tickets([
+        first[0]!,
+        '2,VPN drops,The VPN disconnects after five minutes,bo@example.com,high',
+        '4,Laptop,Battery swells,di@example.com,high',
+      ]),
+    });
+    const synced = await keel.call(`/api/v1/data/rag-sources/${source.id}/sync`, { method: 'POST' });
+    expect(synced.status).toBe(200);
+    const sync = dataRagSyncSchema.parse(await synced.json());
+    expect(sync).toMatchObject({ rows: 3, queued: 2, unchanged: 1, removed: 1 });
+    await admin.rag.waitForJob('support', sync.job_id!);
+    const names = (await admin.rag.documents('support')).documents.map((document) => document.name).sort();
+    expect(names).toEqual(['tickets/1', 'tickets/2', 'tickets/4']);
+    const listed = (await (await keel.call('/api/v1/data/rag-sources')).json()) as { sources: unknown[] };
+    expect(dataRagSourceSchema.parse(listed.sources[0])).toMatchObject({
+      table: 'tickets',
+      last_sync: { rows: 3, removed: 1 },
+    });
+    await keel.services.audit.flush();
+    const audit = await keel.services.db.query<{ action: string }>(
+      `SELECT action FROM audit_log WHERE action LIKE 'data.rag_source.%' ORDER BY seq`,
+    );
+    expect(audit.rows.map((row) => row.action)).toEqual([
+      'data.rag_source.create',
+      'data.rag_source.sync',
+      'data.rag_source.sync',
+    ]);
+  });
+
+  it('refuses unknown columns, collections and sources with coded errors; viewers cannot sync', async () => {
+    const bad = await keel.call('/api/v1/data/rag-sources', {
+      json: { collection: 'support', table: 'tickets', text_columns: ['nope'] },
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { issues: Array<{ code: string }> } }).error.issues[0]?.code).toBe(
+      'unknown_column',
+    );
+    const duplicate = await keel.call('/api/v1/data/rag-sources', {
+      json: { collection: 'support', table: 'tickets', text_columns: ['title'] },
+    });
+    expect(duplicate.status).toBe(409);
+    const noCollection = await keel.call('/api/v1/data/rag-sources', {
+      json: { collection: 'missing', table: 'tickets', text_columns: ['title'] },
+    });
+    expect(noCollection.status).toBe(404);
+    const empty = await keel.call('/api/v1/data/rag-sources', {
+      json: { collection: 'support', table: 'tickets', text_columns: [] },
+    });
+    expect(empty.status).toBe(400);
+    const unknown = await keel.call('/api/v1/data/rag-sources/drag_nope/sync', { method: 'POST' });
+    expect(unknown.status).toBe(404);
+    const viewer = await keyFor('viewer');
+    const [source] = (await (await keel.call('/api/v1/data/rag-sources', { key: viewer })).json())
+      .sources as Array<{ id: string }>;
+    expect(
+      (await keel.call(`/api/v1/data/rag-sources/${source!.id}/sync`, { method: 'POST', key: viewer }))
+        .status,
+    ).toBe(403);
+  });
+});
