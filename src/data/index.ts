@@ -13,9 +13,9 @@ export type { AskAnswer, AskStep } from './ask-service.js';
 export type { ColumnCatalog, TableCatalog } from './catalog.js';
 export { DataService, type QueryAnswer, type SourceRow } from './data-service.js';
 export type { JoinKeyRow, JoinKeyStatus } from './join-key-store.js';
-export { type RagSourceRow, RagSources, type RagSourceSync } from './rag-sources.js';
 export { type MaskingPolicy, type MaskMethod, maskMethods } from './masking.js';
 export { toCsv } from './query-runner.js';
+export { type RagSourceRow, type RagSourceSync, RagSources } from './rag-sources.js';
 
 export interface DataDeps extends ModuleBase {
   audit: AuditLog;
