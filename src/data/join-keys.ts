@@ -60,6 +60,11 @@ interface ColumnStats {
 /** Words that mark a column as an identifier. */
 const ID_WORDS = new Set(['id', 'key', 'code', 'no', 'num', 'number', 'uuid', 'sku', 'ref']);
 
+/** An identifier's name: a word such as `id` or `code`, or ending so once folded (`sbcustid`). */
+function looksLikeIdentifier(name: string): boolean {
+  return words(name).some((word) => ID_WORDS.has(word)) || /(id|key|code|uuid|sku)$/.test(name.toLowerCase());
+}
+
 /** Names too common to say anything when two columns share them. */
 const GENERIC = new Set([
   'id',
@@ -242,11 +247,7 @@ export async function discoverJoinKeys(
       // A table's own key refers elsewhere only under a name that says so (1:1 extensions).
       if (isKey(from) && name.rule === 'similar') continue;
       // Text values overlap by chance (names, cities): only identifiers count as keys.
-      if (
-        from.family === 'text' &&
-        name.rule !== 'names_table' &&
-        !words(to.name).some((word) => ID_WORDS.has(word))
-      ) {
+      if (from.family === 'text' && name.rule !== 'names_table' && !looksLikeIdentifier(to.name)) {
         continue;
       }
       // Even full containment cannot lift a candidate whose name says nothing above minScore.
