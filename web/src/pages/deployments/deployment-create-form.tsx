@@ -88,6 +88,8 @@ export function DeploymentCreateForm({
   /** Made already by an earlier submit whose later step failed: only the rest is retried. */
   const [created, setCreated] = useState<DeploymentJson | null>(null);
   const [splitDone, setSplitDone] = useState(false);
+  /** The second version, once added: a retried split does not add it again. */
+  const [secondVersion, setSecondVersion] = useState<number | null>(null);
 
   const reset = () => {
     setName('');
@@ -99,6 +101,7 @@ export function DeploymentCreateForm({
     setSplitRef('');
     setCreated(null);
     setSplitDone(false);
+    setSecondVersion(null);
   };
 
   const submit = async (event: FormEvent) => {
@@ -173,17 +176,22 @@ export function DeploymentCreateForm({
       }
       if (splitOn && !splitDone) {
         const weight = number(splitWeight) ?? Number.NaN;
-        const second = await step(
-          () => client.deployments.update(made.id, { asset: { type: assetType, ref: splitRef.trim() } }),
-          { asset: 'splitRef', 'asset.ref': 'splitRef', model: 'splitRef' },
-          'splitRef',
-        );
+        const second =
+          secondVersion ??
+          (
+            await step(
+              () => client.deployments.update(made.id, { asset: { type: assetType, ref: splitRef.trim() } }),
+              { asset: 'splitRef', 'asset.ref': 'splitRef', model: 'splitRef' },
+              'splitRef',
+            )
+          ).current_version;
+        setSecondVersion(second);
         deployment = await step(
           () =>
             client.deployments.split(made.id, {
               versions: [
                 { version: made.current_version, weight },
-                { version: second.current_version, weight: 100 - weight },
+                { version: second, weight: 100 - weight },
               ],
             }),
           { versions: 'splitWeight' },
@@ -337,7 +345,10 @@ export function DeploymentCreateForm({
         </label>
         {splitOn ? (
           <div className="inline-form">
-            {text('splitRef', t('dep.form.splitRef'), splitRef, setSplitRef, { required: true })}
+            {text('splitRef', t('dep.form.splitRef'), splitRef, setSplitRef, {
+              required: true,
+              disabled: secondVersion !== null,
+            })}
             {text('splitWeight', t('dep.splitWeight'), splitWeight, setSplitWeight, {
               type: 'number',
               step: 'any',
