@@ -58,6 +58,8 @@ export interface HeadJobResult {
   macroF1: number;
   bestEpoch: number;
   governanceAssetId?: string | null;
+  /** Taggers: span-level F1 on validation. */
+  spanF1?: number;
 }
 
 /** What tuning needs of governance (the module wiring adapts the governance service to it). */
@@ -318,6 +320,7 @@ export class TuningService {
       macroF1: info.metrics.macroF1,
       bestEpoch: info.bestEpoch,
       governanceAssetId: info.governanceAssetId ?? null,
+      ...(info.spans ? { spanF1: info.spans.f1 } : {}),
     };
   }
 

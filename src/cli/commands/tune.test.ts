@@ -10,6 +10,7 @@ import { runCli } from '../main.js';
 
 let dataDir: string;
 let file: string;
+let taggedFile: string;
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'keel-tune-cli-'));
   file = path.join(dataDir, 'comments.jsonl');
@@ -19,6 +20,15 @@ beforeAll(async () => {
     lines.push(JSON.stringify({ body: `고마워요 좋아요 ${i}`, tag: 'none' }));
   }
   await writeFile(file, `${lines.join('\n')}\n`);
+  taggedFile = path.join(dataDir, 'people.jsonl');
+  const tagged: string[] = [];
+  for (let i = 0; i < 16; i++) {
+    tagged.push(
+      JSON.stringify({ tokens: ['call', ['Kim', 'Lee'][i % 2], 'now'], tags: ['O', 'B-PER', 'O'] }),
+    );
+    tagged.push(JSON.stringify({ tokens: ['it', 'rains'], tags: ['O', 'O'] }));
+  }
+  await writeFile(taggedFile, `${tagged.join('\n')}\n`);
 });
 afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
@@ -38,5 +48,53 @@ describe('keel tune head', () => {
     const missing = await keel('tune', 'head', '--dataset', file, '--text-field', 'nope');
     expect(missing.code).not.toBe(0);
     expect(missing.err).toContain('lacks');
+  });
+
+  it('takes the method and the features model as flags, and shows progress by epoch', {
+    timeout: 240_000,
+  }, async () => {
+    const mlp = await keel(
+      'tune',
+      'head',
+      '--dataset',
+      file,
+      '--text-field',
+      'body',
+      '--label-field',
+      'tag',
+      '--name',
+      'comments-mlp',
+      '--method',
+      'mlp',
+      '--hidden-units',
+      '8',
+      '--features',
+      'hashing',
+      '--dimensions',
+      '1024',
+    );
+    expect(mlp.code).toBe(0);
+    expect(mlp.out).toContain('Head comments-mlp v1');
+    expect(mlp.err).toContain('Training (epochs)');
+
+    const tagger = await keel('tune', 'head', '--dataset', taggedFile, '--method', 'tagger', '--window', '1');
+    expect(tagger.code).toBe(0);
+    expect(tagger.out).toMatch(/Head people v1 .*span F1 \d\.\d{3}/);
+
+    const badMethod = await keel('tune', 'head', '--dataset', file, '--method', 'forest');
+    expect(badMethod.code).not.toBe(0);
+    expect(badMethod.err).toContain('--method must be one of logistic, mlp, tagger');
+    const badFeatures = await keel(
+      'tune',
+      'head',
+      '--dataset',
+      taggedFile,
+      '--method',
+      'tagger',
+      '--features',
+      'hashing:ngram-v1',
+    );
+    expect(badFeatures.code).not.toBe(0);
+    expect(badFeatures.err).toContain('hashed token features');
   });
 });

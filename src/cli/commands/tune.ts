@@ -1,8 +1,10 @@
 /**
  * @module cli/commands/tune
  * `keel tune head --dataset file.jsonl --text-field text --label-field label --name <head>` reads
- * labelled lines, starts a `tuning.head` job, follows it to the end and prints the head's
- * validation metrics.
+ * labelled lines, starts a `tuning.head` job, follows it with a progress bar (epochs) and prints
+ * the head's validation metrics. `--method logistic|mlp|tagger` picks the head; a tagger reads
+ * lines of `{"tokens": [...], "tags": [...]}`. `--features hashing` (default) or
+ * `--features <provider:model>` picks the frozen encoder (a registry embedding model).
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,12 +12,20 @@ import { KeelError } from '../../core/errors.js';
 import type { CommandHandler } from '../command.js';
 import { withConnection } from '../connect.js';
 import { numberOption } from '../number-option.js';
-import { printJson } from '../output.js';
+import { createProgress, printJson } from '../output.js';
 
 interface JobView {
   id: string;
   status: string;
-  result?: { name: string; version: number; accuracy: number; macroF1: number; bestEpoch: number } | null;
+  progress?: { done: number; total: number | null; message: string | null } | null;
+  result?: {
+    name: string;
+    version: number;
+    accuracy: number;
+    macroF1: number;
+    bestEpoch: number;
+    spanF1?: number;
+  } | null;
   error?: { code: string; message: string } | null;
 }
 
@@ -43,6 +53,70 @@ function readExamples(text: string, textField: string, labelField: string) {
   return examples;
 }
 
+function readSentences(text: string, tokensField: string, tagsField: string) {
+  const sentences: { tokens: string[]; tags: string[] }[] = [];
+  const strings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    let row: Record<string, unknown>;
+    try {
+      row = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      throw new KeelError('invalid_dataset', `Line ${i + 1} is not JSON.`, {
+        issues: [{ code: 'invalid_json', path: ['dataset', i + 1], message: 'not JSON' }],
+      });
+    }
+    const tokens = row[tokensField];
+    const tags = row[tagsField];
+    if (!strings(tokens) || !strings(tags)) {
+      throw new KeelError(
+        'invalid_dataset',
+        `Line ${i + 1} lacks "${tokensField}" or "${tagsField}" (arrays of strings).`,
+        {
+          issues: [{ code: 'missing_field', path: ['dataset', i + 1], message: 'tokens or tags missing' }],
+        },
+      );
+    }
+    sentences.push({ tokens: tokens as string[], tags: tags as string[] });
+  });
+  return sentences;
+}
+
+const METHODS = ['logistic', 'mlp', 'tagger'] as const;
+
+function choice<T extends string>(value: unknown, allowed: readonly T[], flag: string): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(String(value))) {
+    throw new KeelError('invalid_request', `${flag} must be one of ${allowed.join(', ')}.`, {
+      issues: [
+        { code: 'invalid_option', path: [flag.replace(/^--/, '')], message: `one of ${allowed.join(', ')}` },
+      ],
+    });
+  }
+  return String(value) as T;
+}
+
+/** `--features hashing` (hashed character n-grams) or a registry embedding model `provider:model`. */
+function featuresOption(value: unknown, dimensions: number | undefined, method: string | undefined) {
+  const features = value === undefined ? 'hashing' : String(value);
+  if (features === 'hashing') return dimensions === undefined ? undefined : { dimensions };
+  if (!/^[a-z0-9][\w.-]*:.+$/i.test(features)) {
+    throw new KeelError(
+      'invalid_request',
+      '--features must be hashing or an embedding model id (provider:model).',
+      {
+        issues: [{ code: 'invalid_option', path: ['features'], message: 'hashing or provider:model' }],
+      },
+    );
+  }
+  if (method === 'tagger') {
+    throw new KeelError('invalid_request', 'A tagger trains on hashed token features; drop --features.', {
+      issues: [{ code: 'unsupported_features', path: ['features'], message: 'taggers use hashing' }],
+    });
+  }
+  return { model: features };
+}
+
 export const headCommand: CommandHandler = async (context, _args, options) => {
   if (!options.dataset) {
     throw new KeelError('invalid_request', 'Name the labelled file with --dataset <file.jsonl>.', {
@@ -50,11 +124,27 @@ export const headCommand: CommandHandler = async (context, _args, options) => {
     });
   }
   const file = String(options.dataset);
-  const examples = readExamples(
-    await readFile(file, 'utf8'),
-    String(options.textField ?? 'text'),
-    String(options.labelField ?? 'label'),
-  );
+  const method = choice(options.method, METHODS, '--method');
+  const tokenization = choice(options.tokenization, ['word', 'char'] as const, '--tokenization');
+  const dimensions = numberOption(options.dimensions, 'dimensions');
+  const features = featuresOption(options.features, dimensions, method);
+  const content = await readFile(file, 'utf8');
+  const data =
+    method === 'tagger'
+      ? {
+          sentences: readSentences(
+            content,
+            String(options.textField ?? 'tokens'),
+            String(options.labelField ?? 'tags'),
+          ),
+        }
+      : {
+          examples: readExamples(
+            content,
+            String(options.textField ?? 'text'),
+            String(options.labelField ?? 'label'),
+          ),
+        };
   const name = String(
     options.name ??
       path
@@ -62,31 +152,42 @@ export const headCommand: CommandHandler = async (context, _args, options) => {
         .replace(/\.[^.]*$/, '')
         .toLowerCase(),
   );
-  const seed = numberOption(options.seed, '--seed');
-  const maxFpr = numberOption(options.maxFpr, '--max-fpr');
+  const numbers = {
+    seed: numberOption(options.seed, 'seed'),
+    max_false_positive_rate: numberOption(options.maxFpr, 'max-fpr'),
+    hidden_units: numberOption(options.hiddenUnits, 'hidden-units'),
+    max_epochs: numberOption(options.maxEpochs, 'max-epochs'),
+    window: numberOption(options.window, 'window'),
+  };
   return withConnection(context, async ({ client }) => {
     let job = await client.request<JobView>('POST', '/api/v1/tuning/jobs', {
       body: {
         type: 'head',
         name,
-        examples,
+        ...(method ? { method } : {}),
+        ...data,
+        ...(features ? { features } : {}),
         source: path.basename(file),
         options: {
-          ...(seed === undefined ? {} : { seed }),
+          ...Object.fromEntries(Object.entries(numbers).filter(([, v]) => v !== undefined)),
           ...(options.positiveLabel ? { positive_label: String(options.positiveLabel) } : {}),
-          ...(maxFpr === undefined ? {} : { max_false_positive_rate: maxFpr }),
+          ...(tokenization ? { tokenization } : {}),
         },
       },
     });
+    const progress = context.global.json ? null : createProgress(context.io, 'Training (epochs)');
     while (!['succeeded', 'failed', 'cancelled'].includes(job.status)) {
       await new Promise((resolve) => setTimeout(resolve, 200));
       job = await client.request<JobView>('GET', `/api/v1/jobs/${job.id}`);
+      if (job.progress?.total) progress?.setTotal(job.progress.total);
+      progress?.update(job.progress?.done ?? 0);
     }
+    progress?.stop();
     if (context.global.json) printJson(context.io, job);
     else if (job.status === 'succeeded' && job.result) {
       const r = job.result;
       context.io.stdout.write(
-        `Head ${r.name} v${r.version} (model head:${r.name}): validation accuracy ${r.accuracy.toFixed(3)}, macro F1 ${r.macroF1.toFixed(3)}, best epoch ${r.bestEpoch}.\n`,
+        `Head ${r.name} v${r.version} (model head:${r.name}): validation accuracy ${r.accuracy.toFixed(3)}, macro F1 ${r.macroF1.toFixed(3)}${r.spanF1 === undefined ? '' : `, span F1 ${r.spanF1.toFixed(3)}`}, best epoch ${r.bestEpoch}.\n`,
       );
     } else {
       context.io.stderr.write(
