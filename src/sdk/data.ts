@@ -12,6 +12,9 @@ import type {
   dataJoinKeySchema,
   dataQueryRequestSchema,
   dataQueryResponseSchema,
+  dataRagSourceRequestSchema,
+  dataRagSourceSchema,
+  dataRagSyncSchema,
   dataSourceSchema,
   dataTableSchema,
   dataTagSuggestionSchema,
@@ -30,6 +33,9 @@ export type DataTagSuggestionJson = z.infer<typeof dataTagSuggestionSchema>;
 export type MaskingPolicyJson = z.infer<typeof maskingPolicySchema>;
 export type MaskingPolicyRequest = z.infer<typeof maskingPolicyRequestSchema>;
 export type DataJoinKeyJson = z.infer<typeof dataJoinKeySchema>;
+export type DataRagSourceJson = z.infer<typeof dataRagSourceSchema>;
+export type DataRagSourceRequest = z.infer<typeof dataRagSourceRequestSchema>;
+export type DataRagSyncJson = z.infer<typeof dataRagSyncSchema>;
 export type DataExportFormat = 'csv' | 'ndjson' | 'parquet' | 'arrow';
 
 const enc = encodeURIComponent;
@@ -154,6 +160,22 @@ export class DataApi {
   /** Accepts or rejects a proposed join key. */
   decideJoin(id: string, status: DataJoinKeyJson['status']): Promise<DataJoinKeyJson> {
     return this.client.request('PATCH', `/api/v1/data/joins/${enc(id)}`, { body: { status } });
+  }
+
+  /** Tables whose rows feed a RAG collection. */
+  async ragSources(): Promise<DataRagSourceJson[]> {
+    const path = '/api/v1/data/rag-sources';
+    return (await this.client.request<{ sources: DataRagSourceJson[] }>('GET', path)).sources;
+  }
+
+  /** Makes a table's rows a collection's documents (every masking policy applied) and syncs once. */
+  addRagSource(input: DataRagSourceRequest): Promise<{ source: DataRagSourceJson; sync: DataRagSyncJson }> {
+    return this.client.request('POST', '/api/v1/data/rag-sources', { body: input });
+  }
+
+  /** Reads the table's rows again: changed rows re-indexed, removed rows' documents deleted. */
+  syncRagSource(id: string): Promise<DataRagSyncJson> {
+    return this.client.request('POST', `/api/v1/data/rag-sources/${enc(id)}/sync`);
   }
 
   /** The result as CSV text (header first). */
