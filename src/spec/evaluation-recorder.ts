@@ -39,8 +39,13 @@ export interface RecordRunV1 {
   projectId: string;
   actor: string | null;
   name: string;
-  /** The feature that produced the items, and its own id for them (an experiment, a comparison). */
-  source: { kind: 'rag.experiment' | 'prompts.compare'; id: string };
+  /**
+   * The feature that produced the items, and its own id for them (an experiment, a comparison).
+   * `cell` names the part of it this run covers (an experiment's grid point): a run is recorded
+   * at most once per source and cell, and recording a cell again returns the run already there —
+   * so a resumed job step that recorded before a crash does not record a second run.
+   */
+  source: { kind: 'rag.experiment' | 'prompts.compare'; id: string; cell?: string | undefined };
   /** What was evaluated, in the evaluation API's target shape (`kind` and its fields). */
   target: { kind: 'template' | 'rag' | 'model' } & Record<string, unknown>;
   /** The dataset the items are stored as (a version per distinct content, so reruns share one). */

@@ -16,12 +16,12 @@ afterAll(async () => {
   await keel?.close();
 });
 
-const record = (name: string, outputs: (string | null)[], observed?: number[]) =>
+const record = (name: string, outputs: (string | null)[], observed?: number[], cell?: string) =>
   keel.services.evals.recorder.record({
     projectId: project(),
     actor: 'tester',
     name,
-    source: { kind: 'rag.experiment', id: 'job_test' },
+    source: { kind: 'rag.experiment', id: 'job_test', ...(cell ? { cell } : {}) },
     target: { kind: 'rag', collection: 'col_test', top_k: 2 },
     dataset: { name: 'recorded-questions', description: 'test' },
     metrics: ['exact_match', 'f1', 'hit_rate', 'mrr', 'ndcg_at_k'],
@@ -85,6 +85,32 @@ describe('recorded runs', () => {
       n: 3,
       difference: -1 / 3,
     });
+  });
+
+  it('are recorded once per source cell: recording the cell again returns the run already there', async () => {
+    const first = await record('cell run', ['Paris', 'Shakespeare', 'blue'], undefined, 'point:0007');
+    // A resumed step records again (even with other outputs): the first run stands.
+    const again = await record('cell run', ['Lyon', 'Marlowe', 'red'], undefined, 'point:0007');
+    expect(again.id).toBe(first.id);
+    expect(again.metrics.exact_match).toBe(first.metrics.exact_match);
+    expect(again.perItem).toEqual(first.perItem);
+    // Concurrent attempts at one cell also end with one run.
+    const racing = await Promise.all(
+      [0, 1, 2].map(() => record('race', ['Paris', null, 'blue'], undefined, 'point:0008')),
+    );
+    expect(new Set(racing.map((run) => run.id)).size).toBe(1);
+    const { rows } = await keel.services.db.query<{ source_cell: string; n: number }>(
+      `SELECT source_cell, count(*)::int AS n FROM eval_runs
+        WHERE project_id = $1 AND source_id = 'job_test' AND source_cell IS NOT NULL GROUP BY source_cell ORDER BY source_cell`,
+      [project()],
+    );
+    expect(rows).toEqual([
+      { source_cell: 'point:0007', n: 1 },
+      { source_cell: 'point:0008', n: 1 },
+    ]);
+    // Without a cell every recording is a run of its own.
+    const other = await record('no cell', ['Paris', 'Shakespeare', 'blue']);
+    expect(other.id).not.toBe(first.id);
   });
 
   it('refuse metrics the registry does not know', async () => {

@@ -106,13 +106,28 @@ function scoreItems(input: RecordRunV1): {
   return { perItem, corpus };
 }
 
-/** Records the items as a finished run; see the module comment. */
+/** A run already recorded, as the recorder returns it. */
+async function recordedOf(deps: RecordRunDeps, run: RunRow): Promise<RecordedRunV1> {
+  const scores: Record<string, number> = {};
+  for (const [name, result] of Object.entries(run.aggregates?.metrics ?? {})) scores[name] = result.score;
+  const { items } = await deps.runs.items(run.id);
+  return { id: run.id, metrics: scores, perItem: items.map((item) => item.scores) };
+}
+
+/** Records the items as a finished run; see the module comment. A cell already recorded is returned as it is. */
 export async function recordRun(deps: RecordRunDeps, input: RecordRunV1): Promise<RecordedRunV1> {
   checkRecordedMetrics(input.metrics);
   if (!input.items.length)
     throw new KeelError('invalid_request', 'A recorded run needs at least one item.', {
       issues: [{ code: 'empty_run', path: ['items'], message: 'no items' }],
     });
+  const cell = input.source.cell;
+  const existing = async () => {
+    const run = cell ? await deps.runs.bySourceCell(input.projectId, input.source.id, cell) : undefined;
+    return run ? recordedOf(deps, run) : undefined;
+  };
+  const before = await existing();
+  if (before) return before;
   const caller = { projectId: input.projectId, actor: input.actor };
   const { rows, input: inputColumns, reference } = datasetRows(input.items);
   const { dataset, version } = await deps.datasets.add(caller, {
@@ -152,8 +167,8 @@ export async function recordRun(deps: RecordRunDeps, input: RecordRunV1): Promis
     ...input.target,
     resolved: { source: input.source },
   } as unknown as RunRow['target'];
-  await deps.db.transaction(async (tx) => {
-    await deps.runs.insert(
+  const inserted = await deps.db.transaction(async (tx) => {
+    const fresh = await deps.runs.insert(
       {
         id,
         projectId: input.projectId,
@@ -166,9 +181,12 @@ export async function recordRun(deps: RecordRunDeps, input: RecordRunV1): Promis
         thresholds: [],
         options: input.metricOptions ? { metric_options: input.metricOptions } : {},
         createdBy: input.actor,
+        source: { id: input.source.id, cell },
       },
       tx,
     );
+    // Recorded meanwhile by another attempt at the same cell: keep that one.
+    if (!fresh) return false;
     for (const [index, item] of input.items.entries()) {
       await deps.runs.recordItem(tx, id, {
         ordinal: index,
@@ -184,13 +202,20 @@ export async function recordRun(deps: RecordRunDeps, input: RecordRunV1): Promis
       });
     }
     await deps.runs.setStatus(id, 'succeeded', { aggregates, passed: true }, tx);
+    return true;
   });
+  if (!inserted) return (await existing())!;
   deps.audit.record({
     action: 'evaluation.record',
     projectId: input.projectId,
     target: { type: 'evaluation', id },
     after: { target: input.target, dataset: dataset.id, version: version.version, metrics: names },
-    detail: { items: input.items.length, source: input.source.kind, sourceId: input.source.id },
+    detail: {
+      items: input.items.length,
+      source: input.source.kind,
+      sourceId: input.source.id,
+      ...(cell ? { cell } : {}),
+    },
   });
   const scores: Record<string, number> = {};
   for (const [name, result] of Object.entries(metrics)) scores[name] = result.score;

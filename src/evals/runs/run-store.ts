@@ -19,6 +19,8 @@ export interface NewRun {
   thresholds: RunRow['thresholds'];
   options: RunRow['options'];
   createdBy: string | null;
+  /** A recorded run: the feature's id for what produced it, and the cell it covers (unique per source). */
+  source?: { id: string; cell?: string | undefined } | undefined;
 }
 
 export interface ItemResult {
@@ -37,11 +39,17 @@ export interface ItemResult {
 export class RunStore {
   constructor(private readonly db: DatabaseV1) {}
 
-  async insert(run: NewRun, session: DatabaseSession = this.db): Promise<void> {
-    await session.query(
+  /**
+   * Inserts a run; false when a run already covers its source cell (nothing written: a resumed
+   * experiment step that recorded its run before a crash).
+   */
+  async insert(run: NewRun, session: DatabaseSession = this.db): Promise<boolean> {
+    const { rows } = await session.query(
       `INSERT INTO eval_runs (id, project_id, name, target, dataset_id, dataset_version, ordinals, metrics,
-         thresholds, options, status, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'queued', $11)`,
+         thresholds, options, status, created_by, source_id, source_cell)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'queued', $11, $12, $13)
+       ON CONFLICT (project_id, source_id, source_cell) WHERE source_cell IS NOT NULL DO NOTHING
+       RETURNING id`,
       [
         run.id,
         run.projectId,
@@ -54,8 +62,20 @@ export class RunStore {
         JSON.stringify(run.thresholds),
         JSON.stringify(run.options),
         run.createdBy,
+        run.source?.id ?? null,
+        run.source?.cell ?? null,
       ],
     );
+    return rows.length > 0;
+  }
+
+  /** The run recorded for a source's cell, if any. */
+  async bySourceCell(projectId: string, sourceId: string, cell: string): Promise<RunRow | undefined> {
+    const { rows } = await this.db.query<RunRow>(
+      'SELECT * FROM eval_runs WHERE project_id = $1 AND source_id = $2 AND source_cell = $3',
+      [projectId, sourceId, cell],
+    );
+    return rows[0];
   }
 
   async setJob(id: string, jobId: string, session: DatabaseSession = this.db): Promise<void> {
@@ -77,12 +97,13 @@ export class RunStore {
 
   async list(
     projectId: string,
-    options: { limit?: number; datasetId?: string | undefined } = {},
+    options: { limit?: number; datasetId?: string | undefined; sourceId?: string | undefined } = {},
   ): Promise<RunRow[]> {
     const { rows } = await this.db.query<RunRow>(
       `SELECT * FROM eval_runs WHERE project_id = $1 AND ($2::text IS NULL OR dataset_id = $2)
+         AND ($4::text IS NULL OR source_id = $4)
        ORDER BY created_at DESC, id DESC LIMIT $3`,
-      [projectId, options.datasetId ?? null, options.limit ?? 100],
+      [projectId, options.datasetId ?? null, options.limit ?? 100, options.sourceId ?? null],
     );
     return rows;
   }

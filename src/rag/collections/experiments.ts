@@ -297,9 +297,10 @@ export class ExperimentRunner {
     const indexes = new Map<string, MemoryCollection>();
     const results: ExperimentResult[] = [];
     for (const [n, point] of points.entries()) {
+      const step = `point:${String(n).padStart(4, '0')}`;
       results.push(
-        await ctx.step(`point:${String(n).padStart(4, '0')}`, () =>
-          this.#evaluate(ctx.job, collection, request, point, loaded, indexes, ctx.signal),
+        await ctx.step(step, () =>
+          this.#evaluate(ctx.job, collection, request, point, loaded, indexes, ctx.signal, step),
         ),
       );
       await ctx.progress(n + 1, points.length);
@@ -324,6 +325,8 @@ export class ExperimentRunner {
     loaded: { name: string; document: LoadedDocument; provided: string[] | null }[],
     indexes: Map<string, MemoryCollection>,
     signal: AbortSignal,
+    /** The job step: its run is recorded once, however often a resumed job repeats the step. */
+    cell: string,
   ): Promise<ExperimentResult> {
     const started = performance.now();
     const config = configOf(collection.config, point);
@@ -408,7 +411,7 @@ export class ExperimentRunner {
       projectId: job.projectId,
       actor: job.createdBy,
       name: `${collection.name} experiment ${job.id}: ${describePoint(point)}`,
-      source: { kind: 'rag.experiment', id: job.id },
+      source: { kind: 'rag.experiment', id: job.id, cell },
       target: {
         kind: 'rag',
         collection: collection.id,
