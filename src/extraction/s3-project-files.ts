@@ -3,8 +3,9 @@
  * The file-store port's S3 adapter: a project's files as objects in an S3-compatible bucket (AWS
  * S3, MinIO, Ceph, IBM Cloud Object Storage …), keyed `<prefix><projectId>/<name>`. Requests are
  * made and SigV4-signed by the AWS SDK's S3 client; path-style addressing is the default, since
- * most S3-compatible servers want it. The credentials live only inside the client: they are in
- * no error, no log line and not in this object's JSON.
+ * most S3-compatible servers want it. The SDK is loaded on first use (it is large, and only
+ * installations that store files in S3 need it). The credentials live only inside the client:
+ * they are in no error, no log line and not in this object's JSON.
  *
  * @example
  * const files = new S3ProjectFiles({
@@ -13,15 +14,7 @@
  * });
  * await files.write('p1', 'reports/q3.pdf', bytes);
  */
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-  S3ServiceException,
-} from '@aws-sdk/client-s3';
+import type { S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { KeelError } from '../core/errors.js';
 import type { FileStoreV1, ProjectFileInfo } from '../spec/file-store.js';
 import { assertFileSize, checkProjectId, fileNotFound, safeRelativePath } from './project-files.js';
@@ -42,10 +35,17 @@ export interface S3FileStoreOptions {
   timeoutMs?: number | undefined;
 }
 
+type S3Sdk = typeof import('@aws-sdk/client-s3');
+
+/** An error the S3 server answered (the SDK's service exceptions carry `$fault` and `$metadata`). */
+function isServiceError(error: unknown): error is S3ServiceException {
+  return typeof error === 'object' && error !== null && '$fault' in error && '$metadata' in error;
+}
+
 /** S3's answer for a missing object: `NoSuchKey` on GET, a bare 404 (`NotFound`) on HEAD. */
 function isMissing(error: unknown): boolean {
   return (
-    error instanceof S3ServiceException &&
+    isServiceError(error) &&
     (error.name === 'NoSuchKey' || error.name === 'NotFound' || error.$metadata.httpStatusCode === 404)
   );
 }
@@ -53,7 +53,7 @@ function isMissing(error: unknown): boolean {
 /** Storage errors as Keel's: what the server said (its error code), never the request or credentials. */
 function storageError(error: unknown, action: string): KeelError {
   if (error instanceof KeelError) return error;
-  if (error instanceof S3ServiceException) {
+  if (isServiceError(error)) {
     const status = error.$metadata.httpStatusCode;
     return new KeelError(
       'upstream_error',
@@ -72,28 +72,39 @@ export class S3ProjectFiles implements FileStoreV1 {
   readonly bucket: string;
   readonly prefix: string;
   readonly endpoint: string | undefined;
-  readonly #client: S3Client;
+  readonly #options: S3FileStoreOptions;
+  #connection: Promise<{ sdk: S3Sdk; client: S3Client }> | undefined;
 
   constructor(options: S3FileStoreOptions) {
     this.bucket = options.bucket;
     this.prefix = options.prefix ?? 'files/';
     this.endpoint = options.endpoint;
-    this.#client = new S3Client({
-      region: options.region,
-      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-      forcePathStyle: options.forcePathStyle ?? true,
-      credentials: {
-        accessKeyId: options.accessKeyId,
-        secretAccessKey: options.secretAccessKey,
-        ...(options.sessionToken ? { sessionToken: options.sessionToken } : {}),
-      },
-      // Checksums only where S3 requires them: many S3-compatible servers reject the newer
-      // flexible-checksum headers.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-      maxAttempts: 3,
-      requestHandler: { requestTimeout: options.timeoutMs ?? 30_000, connectionTimeout: 5_000 },
+    this.#options = options;
+  }
+
+  /** The SDK and one client, made on first use. */
+  #connect(): Promise<{ sdk: S3Sdk; client: S3Client }> {
+    this.#connection ??= import('@aws-sdk/client-s3').then((sdk) => {
+      const options = this.#options;
+      const client = new sdk.S3Client({
+        region: options.region,
+        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+        forcePathStyle: options.forcePathStyle ?? true,
+        credentials: {
+          accessKeyId: options.accessKeyId,
+          secretAccessKey: options.secretAccessKey,
+          ...(options.sessionToken ? { sessionToken: options.sessionToken } : {}),
+        },
+        // Checksums only where S3 requires them: many S3-compatible servers reject the newer
+        // flexible-checksum headers.
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+        maxAttempts: 3,
+        requestHandler: { requestTimeout: options.timeoutMs ?? 30_000, connectionTimeout: 5_000 },
+      });
+      return { sdk, client };
     });
+    return this.#connection;
   }
 
   /** What may be shown of this store (no credentials). */
@@ -118,8 +129,9 @@ export class S3ProjectFiles implements FileStoreV1 {
     assertFileSize(data);
     const key = this.#key(projectId, name);
     try {
-      await this.#client.send(
-        new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: data, ContentLength: data.length }),
+      const { sdk, client } = await this.#connect();
+      await client.send(
+        new sdk.PutObjectCommand({ Bucket: this.bucket, Key: key, Body: data, ContentLength: data.length }),
       );
     } catch (error) {
       throw storageError(error, 'store the file');
@@ -130,7 +142,8 @@ export class S3ProjectFiles implements FileStoreV1 {
   async read(projectId: string, name: string): Promise<Buffer> {
     const key = this.#key(projectId, name);
     try {
-      const object = await this.#client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const { sdk, client } = await this.#connect();
+      const object = await client.send(new sdk.GetObjectCommand({ Bucket: this.bucket, Key: key }));
       if (!object.Body) return Buffer.alloc(0);
       return Buffer.from(await object.Body.transformToByteArray());
     } catch (error) {
@@ -142,7 +155,8 @@ export class S3ProjectFiles implements FileStoreV1 {
   async info(projectId: string, name: string): Promise<ProjectFileInfo> {
     const key = this.#key(projectId, name);
     try {
-      const head = await this.#client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      const { sdk, client } = await this.#connect();
+      const head = await client.send(new sdk.HeadObjectCommand({ Bucket: this.bucket, Key: key }));
       return {
         name: safeRelativePath(name),
         bytes: head.ContentLength ?? 0,
@@ -159,9 +173,10 @@ export class S3ProjectFiles implements FileStoreV1 {
     const files: ProjectFileInfo[] = [];
     let token: string | undefined;
     try {
+      const { sdk, client } = await this.#connect();
       do {
-        const page = await this.#client.send(
-          new ListObjectsV2Command({
+        const page = await client.send(
+          new sdk.ListObjectsV2Command({
             Bucket: this.bucket,
             Prefix: prefix,
             ...(token ? { ContinuationToken: token } : {}),
@@ -186,8 +201,9 @@ export class S3ProjectFiles implements FileStoreV1 {
   async remove(projectId: string, name: string): Promise<void> {
     await this.info(projectId, name);
     try {
-      await this.#client.send(
-        new DeleteObjectCommand({ Bucket: this.bucket, Key: this.#key(projectId, name) }),
+      const { sdk, client } = await this.#connect();
+      await client.send(
+        new sdk.DeleteObjectCommand({ Bucket: this.bucket, Key: this.#key(projectId, name) }),
       );
     } catch (error) {
       throw storageError(error, 'delete the file');
@@ -195,7 +211,9 @@ export class S3ProjectFiles implements FileStoreV1 {
   }
 
   /** Closes the client's connections. */
-  close(): void {
-    this.#client.destroy();
+  async close(): Promise<void> {
+    const connection = this.#connection;
+    this.#connection = undefined;
+    if (connection) (await connection.catch(() => undefined))?.client.destroy();
   }
 }

@@ -20,7 +20,7 @@ runFileStoreSuite('S3-compatible (fake S3 checking SigV4)', async () => {
   return {
     store,
     dispose: async () => {
-      store.close();
+      await store.close();
       await s3.close();
     },
   };
@@ -50,7 +50,7 @@ describe('S3 file store', () => {
     }
     expect(s3.requests.map((r) => r.method)).toEqual(expect.arrayContaining(['PUT', 'HEAD', 'GET']));
     expect(s3.requests.find((r) => r.query['list-type'] === '2')?.query.prefix).toBe('keel/proj_1/');
-    store.close();
+    await store.close();
   });
 
   it('a wrong secret is refused by the server (SignatureDoesNotMatch), and no credential reaches the error', async () => {
@@ -72,7 +72,7 @@ describe('S3 file store', () => {
     await expect(storeFor(s3, { region: 'eu-west-1' }).list('p1')).rejects.toMatchObject({
       code: 'upstream_error',
     });
-    store.close();
+    await store.close();
   });
 
   it('a missing bucket is a coded upstream error; an unreachable server is upstream_unavailable', async () => {
@@ -84,6 +84,6 @@ describe('S3 file store', () => {
     await closed.close();
     const store = storeFor(closed, { timeoutMs: 2_000 });
     await expect(store.read('p1', 'a.txt')).rejects.toMatchObject({ code: 'upstream_unavailable' });
-    store.close();
+    await store.close();
   });
 });
