@@ -348,21 +348,6 @@ export class TuningService {
   }
 
   /**
-   * Like `classify`, for production paths (guardrail policies): a head registered in governance
-   * must be approved there first (`asset_not_approved`).
-   */
-  async classifyApproved(
-    projectId: string,
-    name: string,
-    texts: string[],
-    version?: number,
-  ): Promise<{ head: { name: string; version: number }; predictions: HeadPrediction[] }> {
-    const { info } = await this.heads.load(projectId, name, version);
-    await this.checkServing(projectId, info, null);
-    return this.classify(projectId, name, texts, info.version);
-  }
-
-  /**
    * The serving gate for a head answering as the model `head:<name>`: a version registered in
    * governance serves only once approved there; inside a deployment (production) the head must
    * also be registered, so an ungoverned head is refused too. Both refusals are

@@ -1,7 +1,7 @@
 /**
  * Token taggers through the API: trained as a `tuning.head` job on tagged sentences, listed with
  * their span-level report, used by `/api/v1/heads/{name}/tag` and served as the model
- * `head:<name>` (which answers with the entities as JSON).
+ * `head:<name>` (which answers with the entities as JSON), and as a guardrail detector.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
@@ -82,6 +82,25 @@ describe('token taggers', () => {
     expect(chat.status).toBe(200);
     const answer = JSON.parse(chat.body.choices[0].message.content);
     expect(answer.entities.map((e: { text: string }) => e.text)).toEqual(['Lee Jiwoo']);
+
+    // As a guardrail detector: one span per entity of the named types.
+    const off = { enabled: false };
+    const check = await call('/api/v1/guardrails/check', {
+      text: 'please call Kim Jiwoo tomorrow',
+      direction: 'input',
+      policy: {
+        input: {
+          pii: off,
+          hap: off,
+          injection: off,
+          heads: [{ model: 'head:people', labels: ['PER'], threshold: 0.5, action: 'block' }],
+        },
+        output: { pii: off, hap: off, injection: off },
+      },
+    });
+    expect(check.status).toBe(200);
+    expect(check.body.blocked).toBe(true);
+    expect(check.body.spans[0]).toMatchObject({ detector: 'head:people', type: 'PER', start: 12, end: 21 });
 
     // A tagger does not classify, and a classifier does not tag.
     const classify = await call('/api/v1/heads/people/classify', { texts: ['x'] });
