@@ -33,8 +33,10 @@ import {
   sweepPages,
 } from './query-pages.js';
 import { type QueryParameter, type QueryResult, runBounded } from './query-runner.js';
-import { checkReadOnly, messageOf } from './sql-check.js';
+import { checkReadOnly, deserializeSql, messageOf } from './sql-check.js';
 import { suggestTags, type TagSuggestion } from './tag-suggestions.js';
+import { TrinoEngine } from './trino/trino-engine.js';
+import { TrinoProject } from './trino/trino-project.js';
 
 export interface DataServiceOptions {
   db: DatabaseV1;
@@ -48,6 +50,16 @@ export interface DataServiceOptions {
   /** Keys the hashes of masked values (the server's secret key); a fixed key when absent (tests). */
   secretKey?: Buffer;
   exportMaxRows?: number;
+  /** Projects whose tables live on Trino (project id → schema of `catalog`), and the endpoint. */
+  trino?:
+    | {
+        server: string;
+        user: string;
+        password?: string | undefined;
+        catalog: string;
+        projects: Record<string, string>;
+      }
+    | undefined;
   /** Model calls for natural-language questions (`ask`). */
   generation?: Pick<GenerationService, 'generate'>;
 }
@@ -120,6 +132,7 @@ export class DataService {
   /** Join keys between tables: proposed with evidence, decided by people. */
   readonly joinKeys: JoinKeyStore;
   private readonly memoryLimit: string;
+  private readonly trinoProjects = new Map<string, TrinoProject>();
   /** Signs and checks the page tokens of paged results. */
   private readonly pageTokens: PageTokens;
   private readonly statistics = new WeakMap<ProjectEngine, Map<string, Promise<TableCatalog>>>();
@@ -545,6 +558,8 @@ export class DataService {
 
   /** Runs one read-only SELECT over the project's tables, masked for the caller's role. */
   async query(projectId: string, request: QueryRequest): Promise<QueryAnswer> {
+    const trino = this.trinoOf(projectId);
+    if (trino) return this.queryOnTrino(trino, projectId, request);
     const engine = await this.engine(projectId);
     const connection = await engine.acquire();
     let healthy = false;
@@ -567,6 +582,51 @@ export class DataService {
       throw error;
     } finally {
       engine.release(connection, healthy);
+    }
+  }
+
+  /** The project's tables on Trino, when the configuration gives it a schema there. */
+  trinoOf(projectId: string): TrinoProject | undefined {
+    const trino = this.options.trino;
+    const schema = trino?.projects[projectId];
+    if (!trino || !schema) return undefined;
+    let project = this.trinoProjects.get(projectId);
+    if (!project) {
+      const { projects: _, ...endpoint } = trino;
+      project = new TrinoProject(new TrinoEngine({ ...endpoint, schema }), this.timeoutMs);
+      this.trinoProjects.set(projectId, project);
+    }
+    return project;
+  }
+
+  /** `query` on Trino: the same checks and masks (trino-project.ts), the same bounds and audit. */
+  private async queryOnTrino(
+    trino: TrinoProject,
+    projectId: string,
+    request: QueryRequest,
+  ): Promise<QueryAnswer> {
+    try {
+      if (request.params?.length) {
+        throw new KeelError(
+          'invalid_request',
+          'Queries on Trino take no params: write the values into the SQL.',
+          {
+            issues: [{ code: 'params_not_supported', path: ['params'], message: 'not on Trino' }],
+          },
+        );
+      }
+      const masks = await this.governance.planFor(projectId, request.role);
+      const planned = await trino.plan(request.sql, masks.plan, this.governance.saltOf(projectId));
+      const result = await trino.run(planned.sql, {
+        maxRows: Math.min(request.maxRows ?? this.maxRows, this.maxRows),
+        timeoutMs: Math.min(request.timeoutMs ?? this.timeoutMs, this.timeoutMs),
+        signal: request.signal,
+      });
+      this.audited(projectId, request, planned.tables, result.rows.length, result.truncated);
+      return { ...result, tables: planned.tables, masked: planned.masked };
+    } catch (error) {
+      this.refused(projectId, request, error);
+      throw error;
     }
   }
 
@@ -598,7 +658,7 @@ export class DataService {
     let masked: string[] = [];
     if (projections.size) {
       masked = replaceMaskedTables(tree, projections);
-      sql = await deserialize(connection, tree);
+      sql = await deserializeSql(connection, tree);
     }
     const planned = { tables, sql, masked };
     engine.remember(key, planned);
@@ -640,6 +700,7 @@ export class DataService {
   }
 
   close(): void {
+    for (const project of this.trinoProjects.values()) project.close();
     for (const engine of this.engines.values()) void engine.then((open) => open.close()).catch(() => {});
     this.engines.clear();
   }
@@ -691,15 +752,4 @@ async function probe(format: DataFormat, file: string, memoryLimit: string): Pro
   } finally {
     instance.closeSync();
   }
-}
-
-/** SQL text back from a (rewritten) statement tree. */
-async function deserialize(connection: DuckDBConnection, statement: unknown): Promise<string> {
-  // DuckDB writes "no location" as 2^64 - 1, which JSON numbers cannot hold exactly.
-  const json = JSON.stringify({ error: false, statements: [statement] }).replaceAll(
-    '18446744073709552000',
-    '18446744073709551615',
-  );
-  const reader = await connection.runAndReadAll('SELECT json_deserialize_sql($1::JSON) AS sql', [json]);
-  return String(reader.getRowObjectsJson()[0]?.sql);
 }

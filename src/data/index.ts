@@ -32,6 +32,7 @@ export const dataModule: KeelModule<DataDeps, { data: DataService }> = {
       generation,
       dataDir: config.dataDir,
       localRoots: config.data.localRoots,
+      trino: config.data.trino,
       secretKey: loadSecretKey({ secretKey: config.secretKey, dataDir: config.dataDir }),
     }),
   }),

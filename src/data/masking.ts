@@ -101,11 +101,13 @@ export function maskedProjection(
   columns: readonly TableColumn[],
   masked: ReadonlyMap<string, MaskMethod>,
   salt: string,
+  /** The engine's spelling of a mask (Trino's is trino/trino-project.ts). */
+  expression: typeof maskExpression = maskExpression,
 ): string {
   const list = columns.map((column) => {
     const method = masked.get(column.name.toLowerCase());
     return method
-      ? `${maskExpression(column, method, salt)} AS ${identifier(column.name)}`
+      ? `${expression(column, method, salt)} AS ${identifier(column.name)}`
       : identifier(column.name);
   });
   return `SELECT ${list.join(', ')} FROM ${identifier(table)}`;

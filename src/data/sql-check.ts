@@ -110,3 +110,14 @@ function walk(value: unknown, visit: (node: Node) => void): void {
 export function messageOf(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 300);
 }
+
+/** SQL text back from a (rewritten) statement tree. */
+export async function deserializeSql(connection: DuckDBConnection, statement: unknown): Promise<string> {
+  // DuckDB writes "no location" as 2^64 - 1, which JSON numbers cannot hold exactly.
+  const json = JSON.stringify({ error: false, statements: [statement] }).replaceAll(
+    '18446744073709552000',
+    '18446744073709551615',
+  );
+  const reader = await connection.runAndReadAll('SELECT json_deserialize_sql($1::JSON) AS sql', [json]);
+  return String(reader.getRowObjectsJson()[0]?.sql);
+}

@@ -1,0 +1,242 @@
+/**
+ * One conformance suite, two engines: the same DataService answers a project on the embedded
+ * DuckDB (a CSV source) and a project on Trino (the configuration maps it to a schema; a local
+ * server speaks Trino's client protocol with recorded responses). Same SQL in, same rows, limits,
+ * refusals, masks, timeouts, cancellations and coded errors out.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KeelError } from '../core/errors.js';
+import { createTestDatabase } from '../testing/database.js';
+import { DataService } from './data-service.js';
+import { type FakeTrino, startFakeTrino, type TrinoRecording } from './trino/fake-trino-server.js';
+
+const csv = 'id,region,amount\n1,north,10.5\n2,south,\n3,north,4.5\n4,east,7\n';
+const rows = [
+  [1, 'north', 10.5],
+  [2, 'south', null],
+  [3, 'north', 4.5],
+  [4, 'east', 7],
+];
+const T = 'hive.sales.orders';
+const varchar = (name: string) => ({ name, type: 'varchar' });
+/** Billions of rows to count, in constant memory (the recording on Trino answers "running" forever). */
+const endless = 'SELECT count(*) AS n FROM orders, range(3000000000) AS r(i)';
+
+/** What a Trino coordinator answered to each statement Keel sends for the project's schema. */
+const recorded: Record<string, TrinoRecording> = {
+  'SELECT table_name, column_name, data_type FROM "hive".information_schema.columns WHERE table_schema = \'sales\' ORDER BY table_name, ordinal_position':
+    {
+      columns: [varchar('table_name'), varchar('column_name'), varchar('data_type')],
+      rows: [
+        ['orders', 'id', 'bigint'],
+        ['orders', 'region', 'varchar'],
+        ['orders', 'amount', 'double'],
+      ],
+      pageRows: 10,
+    },
+  [`SELECT id, region, amount FROM ${T} ORDER BY id`]: {
+    columns: [{ name: 'id', type: 'bigint' }, varchar('region'), { name: 'amount', type: 'double' }],
+    rows,
+  },
+  [`SELECT region, sum(amount) AS total FROM ${T} GROUP BY region ORDER BY region`]: {
+    columns: [varchar('region'), { name: 'total', type: 'double' }],
+    rows: [
+      ['east', 7],
+      ['north', 15],
+      ['south', null],
+    ],
+  },
+  [`WITH o AS (SELECT * FROM ${T})SELECT count(*) AS n FROM o`]: {
+    columns: [{ name: 'n', type: 'bigint' }],
+    rows: [[4]],
+  },
+  [`SELECT id, region FROM (SELECT id, CASE WHEN ((region IS NULL)) THEN (NULL) ELSE '[REDACTED]' END AS region, amount FROM ${T}) AS orders ORDER BY id`]:
+    {
+      columns: [{ name: 'id', type: 'bigint' }, varchar('region')],
+      rows: rows.map((row) => [row[0], '[REDACTED]']),
+    },
+  [`SELECT CAST(region AS INTEGER) AS r FROM ${T}`]: {
+    error: {
+      message: "Cannot cast 'north' to INT",
+      errorCode: 36,
+      errorName: 'INVALID_CAST_ARGUMENT',
+      errorType: 'USER_ERROR',
+    },
+  },
+  [`SELECT count(*) AS n FROM ${T} , "range"(3000000000) AS r(i)`]: { endless: true },
+  'SELECT count(*), count("id"), count("region"), count("amount") FROM "hive"."sales"."orders"': {
+    columns: [{ name: '_col0', type: 'bigint' }],
+    rows: [[4, 4, 4, 3]],
+  },
+  'SELECT DISTINCT "id" FROM "hive"."sales"."orders" WHERE "id" IS NOT NULL LIMIT 5': {
+    rows: [[4], [2], [1], [3]],
+  },
+  'SELECT DISTINCT "region" FROM "hive"."sales"."orders" WHERE "region" IS NOT NULL LIMIT 5': {
+    rows: [['south'], ['north'], ['east']],
+  },
+  'SELECT DISTINCT "amount" FROM "hive"."sales"."orders" WHERE "amount" IS NOT NULL LIMIT 5': {
+    rows: [[7], [10.5], [4.5]],
+  },
+};
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof KeelError) return `${error.code}:${error.issues?.[0]?.code ?? ''}`;
+    throw error;
+  }
+  return 'ok';
+}
+
+/** As an editor, whom the mask does not name (no role at all gets every mask). */
+const query = (project: string, request: Parameters<DataService['query']>[1]) =>
+  service.query(project, { role: 'editor', ...request });
+
+let dir: string;
+let fake: FakeTrino;
+let service: DataService;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'keel-engines-'));
+  fake = await startFakeTrino(recorded);
+  const db = await createTestDatabase();
+  await db.query(`INSERT INTO organizations (id, name) VALUES ('o1', 'org')`);
+  await db.query(
+    `INSERT INTO projects (id, organization_id, name) VALUES ('duck', 'o1', 'duck'), ('trino', 'o1', 'trino')`,
+  );
+  service = new DataService({
+    db,
+    audit: { record: () => {} },
+    dataDir: dir,
+    timeoutMs: 5_000,
+    trino: { server: fake.url, user: 'keel', catalog: 'hive', projects: { trino: 'sales' } },
+  });
+  await service.add('duck', { name: 'orders', data: new TextEncoder().encode(csv), fileName: 'orders.csv' });
+  for (const project of ['duck', 'trino']) {
+    await service.governance.setTags(project, 'orders', 'region', ['sensitive']);
+    await service.governance.addPolicy(project, { tag: 'sensitive', method: 'redact', roles: ['viewer'] });
+  }
+});
+afterAll(async () => {
+  service.close();
+  await fake.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe.each(['duck', 'trino'])('engine conformance: %s', (project) => {
+  it('answers the same rows, following nextUri pages on Trino', async () => {
+    const all = await query(project, { sql: 'SELECT id, region, amount FROM orders ORDER BY id' });
+    expect(all.rows).toEqual(rows);
+    expect(all.columns.map((column) => column.name)).toEqual(['id', 'region', 'amount']);
+    expect(all).toMatchObject({ truncated: false, tables: ['orders'], masked: [] });
+    const grouped = await query(project, {
+      sql: 'SELECT region, sum(amount) AS total FROM orders GROUP BY region ORDER BY region',
+    });
+    expect(grouped.rows).toEqual([
+      ['east', 7],
+      ['north', 15],
+      ['south', null],
+    ]);
+    const counted = await query(project, {
+      sql: 'WITH o AS (SELECT * FROM orders) SELECT count(*) AS n FROM o',
+    });
+    expect(counted.rows).toEqual([[4]]);
+  });
+
+  it('stops one row past the row limit and says the result was cut', async () => {
+    const cut = await query(project, {
+      sql: 'SELECT id, region, amount FROM orders ORDER BY id',
+      maxRows: 2,
+    });
+    expect(cut.rows).toEqual(rows.slice(0, 2));
+    expect(cut.truncated).toBe(true);
+  });
+
+  it('masks for the role through the parsed tree', async () => {
+    const masked = await query(project, {
+      sql: 'SELECT id, region FROM orders ORDER BY id',
+      role: 'viewer',
+    });
+    expect(masked.rows.map((row) => row[1])).toEqual([
+      '[REDACTED]',
+      '[REDACTED]',
+      '[REDACTED]',
+      '[REDACTED]',
+    ]);
+    expect(masked.masked).toEqual(['orders']);
+  });
+
+  it('refuses anything but one SELECT over the project tables, before any engine runs it', async () => {
+    const sent = fake.statements.length;
+    for (const [sql, code] of [
+      ['DROP TABLE orders', 'data_query_refused:not_select'],
+      ['SELECT 1; SELECT 2', 'data_query_refused:statement_count'],
+      ["SELECT * FROM read_csv('/etc/passwd')", 'data_query_refused:table_function'],
+      ['SELECT * FROM hive.other.secrets', 'data_query_refused:unknown_table'],
+      ['SELECT * FROM customers', 'not_found:unknown_table'],
+      ['SELEC id FROM orders', 'data_query_refused:syntax_error'],
+    ] as const) {
+      expect(await codeOf(query(project, { sql })), sql).toBe(code);
+    }
+    expect(fake.statements.length).toBe(sent);
+  });
+
+  it("reports the engine's own error as a coded query_failed", async () => {
+    expect(await codeOf(query(project, { sql: 'SELECT CAST(region AS INTEGER) AS r FROM orders' }))).toBe(
+      'unprocessable:query_failed',
+    );
+  });
+
+  it('stops a query that never ends at the time limit, and on cancellation', async () => {
+    const before = fake.cancelled.size;
+    expect(await codeOf(query(project, { sql: endless, timeoutMs: 300 }))).toBe('timeout:query_timeout');
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    expect(await codeOf(query(project, { sql: endless, signal: controller.signal }))).toBe(
+      'client_closed:query_cancelled',
+    );
+    if (project === 'trino') {
+      // Both were cancelled on the coordinator, not just abandoned.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(fake.cancelled.size).toBe(before + 2);
+    }
+  });
+});
+
+describe('Trino specifics', () => {
+  it('cancels a query on the coordinator once the row limit is passed, and names its user', async () => {
+    const before = fake.cancelled.size;
+    await query('trino', { sql: 'SELECT id, region, amount FROM orders ORDER BY id', maxRows: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(fake.cancelled.size).toBe(before + 1);
+    expect(fake.requests.every((request) => request.user === 'keel')).toBe(true);
+  });
+
+  it('gives the same catalog model: row count, null rates and samples', async () => {
+    const duck = await service.catalog('duck', 'orders', 'editor');
+    const trino = await service.trinoOf('trino')!.describe('orders');
+    expect(trino.rowCount).toBe(duck.rowCount);
+    const shape = (table: typeof duck) =>
+      table.columns.map((column) => ({
+        name: column.name,
+        nullRate: column.nullRate,
+        samples: [...column.samples].map(String).sort(),
+      }));
+    expect(shape(trino)).toEqual(shape(duck));
+  });
+
+  it('answers upstream_unavailable when the coordinator cannot be reached', async () => {
+    const down = new DataService({
+      db: await createTestDatabase(),
+      audit: { record: () => {} },
+      dataDir: dir,
+      trino: { server: 'http://127.0.0.1:9', user: 'keel', catalog: 'hive', projects: { p: 'sales' } },
+    });
+    expect(await codeOf(down.query('p', { sql: 'SELECT 1' }))).toBe('upstream_unavailable:trino_unavailable');
+    down.close();
+  });
+});
