@@ -11,6 +11,7 @@ import type { KeelModule, ModuleBase } from '../core/module.js';
 import type { EvalService } from '../evals/index.js';
 import type { PromptLab } from '../prompts/index.js';
 import { FactsheetService } from './factsheets/factsheet-service.js';
+import type { WatchedIncident, WatchedMonitor } from './factsheets/serving-facts.js';
 import { templateDescriber } from './factsheets/template-facts.js';
 import { GovernanceService } from './governance-service.js';
 import { evaluationRunsFrom } from './lifecycle/eval-runs-adapter.js';
@@ -32,6 +33,11 @@ export interface GovernanceModuleDeps extends ModuleBase {
   prompts: PromptLab;
   /** Evaluation runs are evidence for validation (read through the spec/evaluation-runs port). */
   evals?: EvalService;
+  /** The monitoring module's monitors and incidents: factsheets list those of serving deployments. */
+  monitoring?: {
+    monitors: { list(projectId: string, filter: { deploymentId?: string }): Promise<WatchedMonitor[]> };
+  };
+  incidents?: { list(projectId: string): Promise<WatchedIncident[]> };
 }
 
 /** The governance module: one service; its change feed follows the audit chain while running. */
@@ -40,7 +46,7 @@ export const governanceModule: KeelModule<
   { governance: GovernanceService; risk: RiskService; factsheets: FactsheetService }
 > = {
   name: 'governance',
-  create: ({ db, audit, logger, prompts, evals, config }) => {
+  create: ({ db, audit, logger, prompts, evals, monitoring, incidents, config }) => {
     const governance = new GovernanceService({
       db,
       audit,
@@ -60,7 +66,8 @@ export const governanceModule: KeelModule<
       },
     });
     prompts.labels.setGate((move) => governance.checkLabelMove(move));
-    if (evals) governance.setEvaluationRuns(evaluationRunsFrom(evals.runs));
+    const evaluationRuns = evals ? evaluationRunsFrom(evals.runs, evals.datasets) : undefined;
+    if (evaluationRuns) governance.setEvaluationRuns(evaluationRuns);
     // Risk assessments feed the approval and deployment gates: a prohibited one blocks the use
     // case, and each re-evaluates the approvals of its assets against the tier it puts in force.
     const risk = new RiskService({ db, audit, assessed: (assessment) => governance.assessed(assessment) });
@@ -71,6 +78,16 @@ export const governanceModule: KeelModule<
       recorder: audit,
       risk,
       describeTemplate: templateDescriber(prompts),
+      // Captured from what the other modules recorded: Keel runs and dataset digests, and the
+      // monitors and incidents of the deployments that serve the assets.
+      evaluationRuns,
+      watch:
+        monitoring && incidents
+          ? {
+              monitors: (projectId, deploymentId) => monitoring.monitors.list(projectId, { deploymentId }),
+              incidents: (projectId) => incidents.list(projectId),
+            }
+          : undefined,
       // factsheets.font (KEEL_FACTSHEET_FONT overrides keel.yaml), then the search list.
       fontPath: config.factsheets.font ?? null,
       fontSearchPaths: config.factsheets.fontSearchPaths,

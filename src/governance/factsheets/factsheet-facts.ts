@@ -2,16 +2,20 @@
  * @module governance/factsheets/factsheet-facts
  * Gathers what was recorded about a use case and one approach: the inventory rows (use case,
  * approaches, assets, their history, approvals), the risk assessments, each tracked template's
- * model and parameters, and the audit records of every related target (the use case, its
- * approaches, assets and their sources, assessments, decisions) plus the monitor and incident
- * records that name a related target. Everything is read in the caller's project: a use case of
+ * model and parameters, the Keel evaluation runs and dataset digests behind its evaluations, the
+ * deployments serving its assets with their monitors and incidents, and the audit records of every
+ * related target (the use case, its approaches, assets and their sources, assessments, decisions,
+ * those deployments, monitors and incidents) plus the monitor and incident records that name one. Everything is read in the caller's project: a use case of
  * another project is "not found", with no hint that it exists.
  */
 import type { AuditLog, AuditRow } from '../../audit/index.js';
 import { KeelError } from '../../core/errors.js';
 import type { DatabaseV1 } from '../../spec/database.js';
+import type { EvaluationRunsV1 } from '../../spec/evaluation-runs.js';
 import { type ApproachRow, ASSET_COLUMNS, type AssetRow, type UseCaseRow } from '../inventory/rows.js';
 import type { AssessmentRow, RiskService } from '../risk/risk-service.js';
+import { type EvaluationFacts, gatherEvaluationFacts } from './evaluation-facts.js';
+import { gatherServingFacts, type ServingFacts, type ServingWatch } from './serving-facts.js';
 
 /** What a tracked prompt template is, as the prompts module stores the pinned version. */
 export interface TemplateFacts {
@@ -54,7 +58,7 @@ export interface ApprovalRow {
   created_at: Date;
 }
 
-export interface Facts {
+export interface Facts extends EvaluationFacts, ServingFacts {
   projectId: string;
   useCase: UseCaseRow;
   approaches: ApproachRow[];
@@ -72,6 +76,10 @@ export interface FactsDeps {
   audit: Pick<AuditLog, 'query'>;
   risk: Pick<RiskService, 'history'>;
   describeTemplate?: TemplateDescriber | undefined;
+  /** Keel evaluation runs and datasets (the evaluation module's), for results and dataset digests. */
+  evaluationRuns?: EvaluationRunsV1 | undefined;
+  /** Monitors and incidents (the monitoring module's) of the deployments serving the assets. */
+  watch?: ServingWatch | undefined;
 }
 
 const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
@@ -208,11 +216,22 @@ export async function gatherFacts(
     ...assessments.map((a) => ({ type: 'risk_assessment', id: a.id })),
     ...approvals.map((a) => ({ type: 'gov_approval', id: a.id })),
   ];
+  const evaluation = await gatherEvaluationFacts(projectId, assets, deps.evaluationRuns);
+  const serving = await gatherServingFacts(deps.audit, projectId, assets, deps.watch);
   const keys = new Set(targets.map((t) => `${t.type}:${t.id}`));
-  for (const asset of assets)
-    if (asset.source_type && asset.source_id && !keys.has(`${asset.source_type}:${asset.source_id}`)) {
-      keys.add(`${asset.source_type}:${asset.source_id}`);
-      targets.push({ type: asset.source_type, id: asset.source_id });
+  const related: Target[] = [
+    ...assets.flatMap((asset) =>
+      asset.source_type && asset.source_id ? [{ type: asset.source_type, id: asset.source_id }] : [],
+    ),
+    // Deployments serving the assets (tracked or not), their monitors and incidents.
+    ...serving.deployments.map((entry) => ({ type: 'deployment', id: entry.deploymentId })),
+    ...serving.monitors.map((monitor) => ({ type: 'monitor', id: monitor.id })),
+    ...serving.incidents.map((incident) => ({ type: 'incident', id: incident.id })),
+  ];
+  for (const target of related)
+    if (!keys.has(`${target.type}:${target.id}`)) {
+      keys.add(`${target.type}:${target.id}`);
+      targets.push(target);
     }
   const events = await eventsOf(deps.audit, projectId, targets);
   return {
@@ -226,5 +245,7 @@ export async function gatherFacts(
     assessments,
     templates,
     events,
+    ...evaluation,
+    ...serving,
   };
 }

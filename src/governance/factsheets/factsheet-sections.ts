@@ -2,15 +2,19 @@
  * @module governance/factsheets/factsheet-sections
  * Facts → the factsheet's sections: each tracked asset, decision and event as a label with flat
  * fields (nested metadata flattened to dotted keys), a section marked empty when nothing was
- * recorded for it. Evaluation results are held against the approach's thresholds here.
+ * recorded for it. Evaluation results (uploaded, or read from the Keel run) are held against the
+ * approach's thresholds here; dataset digests, and the deployments, monitors and incidents found
+ * serving the assets, are listed as they stand.
  */
 
 import type { FactItem, Factsheet, FactsheetSection, FactsheetSectionId } from '../../api/factsheets.js';
 import type { Bilingual } from '../../api/governance-risk.js';
 import type { AuditRow } from '../../audit/index.js';
+import type { EvaluationRunSummaryV1 } from '../../spec/evaluation-runs.js';
 import type { AssetRow } from '../inventory/rows.js';
 import type { Facts } from './factsheet-facts.js';
 import { outlinesOf } from './factsheet-outlines.js';
+import { servingItems } from './serving-facts.js';
 
 type Value = string | number | boolean | null;
 
@@ -98,12 +102,46 @@ function eventItem(row: AuditRow): FactItem {
   };
 }
 
+const bounds = (bound: { min?: number | undefined; max?: number | undefined }) =>
+  [bound.min !== undefined ? `≥ ${bound.min}` : '', bound.max !== undefined ? `≤ ${bound.max}` : '']
+    .filter(Boolean)
+    .join(' ');
+
+/** A Keel evaluation run's own facts: status, verdict, thresholds, and the dataset version it ran on. */
+function runFields(run: EvaluationRunSummaryV1): Record<string, Value> {
+  const fields: Record<string, Value> = {
+    source: 'keel_run',
+    'run.id': run.id,
+    'run.status': run.status,
+    'run.passed': run.passed ?? null,
+    'run.finished_at': run.finishedAt ?? null,
+    ...(run.target ? { 'run.target': `${run.target.kind}:${run.target.ref}` } : {}),
+  };
+  for (const threshold of run.thresholds ?? []) {
+    fields[`run.threshold.${threshold.metric}`] = bounds(threshold);
+    fields[`run.value.${threshold.metric}`] = threshold.value;
+    fields[`run.pass.${threshold.metric}`] = threshold.passed;
+  }
+  if (run.dataset)
+    Object.assign(fields, {
+      'dataset.id': run.dataset.id,
+      'dataset.name': run.dataset.name,
+      'dataset.version': run.dataset.version,
+      'dataset.content_hash': run.dataset.contentHash,
+    });
+  return fields;
+}
+
 function evaluationItem(
   asset: AssetRow,
   thresholds: Record<string, { min?: number; max?: number }>,
+  run: EvaluationRunSummaryV1 | undefined,
 ): FactItem {
   const fields = assetFields(asset);
-  const metrics = asset.results?.metrics ?? {};
+  const uploaded = asset.results?.metrics;
+  if (uploaded) fields.source = 'uploaded';
+  else if (run) Object.assign(fields, runFields(run));
+  const metrics = uploaded ?? (run?.status === 'succeeded' ? run.metrics : {});
   let meets: boolean | null = Object.keys(thresholds).length ? true : null;
   for (const [metric, bound] of Object.entries(thresholds)) {
     const value = metrics[metric];
@@ -111,12 +149,7 @@ function evaluationItem(
       typeof value === 'number' &&
       (bound.min === undefined || value >= bound.min) &&
       (bound.max === undefined || value <= bound.max);
-    fields[`threshold.${metric}`] = [
-      bound.min !== undefined ? `≥ ${bound.min}` : '',
-      bound.max !== undefined ? `≤ ${bound.max}` : '',
-    ]
-      .filter(Boolean)
-      .join(' ');
+    fields[`threshold.${metric}`] = bounds(bound);
     fields[`pass.${metric}`] = pass;
     if (!pass) meets = false;
   }
@@ -170,9 +203,30 @@ export function buildFactsheet(facts: Facts, now = new Date()): Factsheet {
       items.prompt_templates.push(item);
     } else if (asset.kind === 'rag_collection') items.rag_collections.push(item);
     else if (asset.kind === 'dataset') items.datasets.push(item);
-    else if (asset.kind === 'evaluation_run') items.evaluations.push(evaluationItem(asset, thresholds));
+    else if (asset.kind === 'evaluation_run')
+      items.evaluations.push(evaluationItem(asset, thresholds, facts.runs.get(asset.id)));
     else if (asset.kind === 'guardrail_policy') items.guardrail_policies.push(item);
     else if (asset.kind === 'deployment') items.deployments.push(item);
+  }
+  const serving = servingItems(facts, names);
+  items.deployments.push(...serving.deployments);
+  items.monitors.push(...serving.monitors);
+  items.incidents.push(...serving.incidents);
+  for (const { dataset, assetId, usedBy } of facts.datasets) {
+    const digest = {
+      dataset_id: dataset.id,
+      dataset_version: dataset.version,
+      content_hash: dataset.contentHash,
+      rows: dataset.rows,
+      ...(usedBy.length ? { evaluated_by_runs: usedBy.join(', ') } : {}),
+    };
+    const tracked = assetId ? items.datasets.find((item) => item.fields.id === assetId) : undefined;
+    if (tracked) Object.assign(tracked.fields, digest);
+    else
+      items.datasets.push({
+        label: `${dataset.name} v${dataset.version}`,
+        fields: { kind: 'evaluation_dataset', ...digest },
+      });
   }
   const latest = facts.assessments.at(-1);
   if (latest) {

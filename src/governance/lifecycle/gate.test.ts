@@ -69,15 +69,30 @@ describe('the evaluation runs port over the evals module', () => {
         return {
           id,
           status: 'succeeded',
-          aggregates: { metrics: { exact_match: { metric: 'exact_match', score: 0.9 } } },
+          target: { kind: 'model', model: 'echo:reverse' },
+          dataset_id: 'ds_1',
+          dataset_version: 2,
+          passed: true,
+          finished_at: new Date('2026-01-02T03:04:05Z'),
+          aggregates: {
+            metrics: { exact_match: { metric: 'exact_match', score: 0.9 } },
+            thresholds: [{ metric: 'exact_match', min: 0.8, value: 0.9, passed: true }],
+          },
         } as unknown as RunRow;
       },
     });
+    // Without a dataset reader the dataset is not read (null).
     expect(await port.getRun('p1', 'run_1')).toEqual({
       id: 'run_1',
       status: 'succeeded',
       metrics: { exact_match: 0.9 },
+      thresholds: [{ metric: 'exact_match', min: 0.8, value: 0.9, passed: true }],
+      passed: true,
+      dataset: null,
+      target: { kind: 'model', ref: 'echo:reverse' },
+      finishedAt: '2026-01-02T03:04:05.000Z',
     });
+    expect(port.getDataset).toBeUndefined();
     expect(await port.getRun('p2', 'run_1')).toBeNull();
   });
 });
