@@ -48,13 +48,18 @@ const byName =
   (_row, detail) =>
     typeof detail.name === 'string' ? { type, id: detail.name } : null;
 
-/** The audit actions that change a governed asset, and which asset each names. */
+/**
+ * The audit actions that change a governed asset, and which asset each names. Only actions some
+ * module records belong here: a deployment's new version (another asset, model, parameters or
+ * policy) is `deployment.version.create`; a Keel model id has no change record of its own (an
+ * external model's changes are written to its history where they are made).
+ */
 export const changeRules: Record<string, Rule> = {
   'template.version.create': byTarget('template'),
   'collection.config.update': byTarget('collection'),
   'policy.update': byName('policy'),
   'deployment.update': byTarget('deployment'),
-  'model.update': byTarget('model'),
+  'deployment.version.create': byTarget('deployment'),
   'dataset.version.create': byTarget('dataset'),
 };
 

@@ -120,3 +120,83 @@ describe('a change to an approved asset', () => {
     ).toBe(true);
   });
 });
+
+/** Tracks `kind:ref` under a new use case and takes it through validation, one go, into deploy. */
+async function approvedAndDeployed(kind: string, ref: string) {
+  const useCase = await call('editor', '/api/v1/use-cases', { json: { name: `${kind} ${ref}` } });
+  const asset = await call('editor', '/api/v1/assets', { json: { use_case_id: useCase.body.id, kind, ref } });
+  expect(asset.status).toBe(201);
+  await call('editor', '/api/v1/assets', {
+    json: {
+      use_case_id: useCase.body.id,
+      kind: 'evaluation_run',
+      ref: `${ref}-eval`,
+      results: { metrics: {} },
+    },
+  });
+  const id = asset.body.id as string;
+  const move = (who: string, to: string) => call(who, `/api/v1/assets/${id}/transitions`, { json: { to } });
+  await move('editor', 'develop');
+  await move('editor', 'validate');
+  await call('validator', `/api/v1/assets/${id}/validation-report`, {
+    json: { summary: 'ok', passed: true },
+  });
+  expect((await move('validator', 'approve')).status).toBe(200);
+  const go = await call('validator', '/api/v1/approvals', {
+    json: { asset_id: id, decision: 'go', reasons: 'ok' },
+  });
+  expect(go.body.approved).toBe(true);
+  expect((await move('editor', 'deploy')).status).toBe(200);
+  return id;
+}
+
+async function afterFeed(id: string) {
+  await keel.services.audit.flush();
+  await keel.services.governance.feed.poll();
+  return {
+    asset: (await call('editor', `/api/v1/assets/${id}`)).body,
+    change: (await call('editor', `/api/v1/assets/${id}/history`)).body.history.find(
+      (h: { event: string }) => h.event === 'change',
+    ),
+  };
+}
+
+describe('the change rules', () => {
+  it('sends a guardrail policy back to validate when the policy is updated (policy.update)', async () => {
+    const put = (body: unknown) =>
+      call('admin', '/api/v1/guardrails/policies/support-pii', { method: 'PUT', json: body });
+    expect((await put({ input: { pii: { action: 'mask' } } })).status).toBe(200);
+    const id = await approvedAndDeployed('guardrail_policy', 'support-pii');
+    expect((await put({ input: { pii: { action: 'block' } } })).status).toBe(200);
+    const { asset, change } = await afterFeed(id);
+    expect(asset).toMatchObject({ stage: 'validate', revision: 2, approved: false });
+    expect(change).toMatchObject({
+      from_stage: 'deploy',
+      to_stage: 'validate',
+      detail: { cause: 'policy.update' },
+    });
+  });
+
+  it('sends a tracked deployment back to validate when it serves a new version (another model or policy)', async () => {
+    await call('editor', '/api/v1/prompts', {
+      json: {
+        name: 'greeter',
+        template: { mode: 'freeform', text: 'Hello {{who}}', model_id: 'echo:reverse' },
+      },
+    });
+    const deployment = await call('editor', '/api/v1/deployments', {
+      json: { name: 'greeter-dev', asset: { type: 'prompt_template', ref: 'greeter@1' } },
+    });
+    expect(deployment.status).toBe(201);
+    const id = await approvedAndDeployed('deployment', deployment.body.id);
+    // Another guardrail policy: the deployment serves a new version (deployment.version.create).
+    const updated = await call('editor', `/api/v1/deployments/${deployment.body.id}`, {
+      method: 'PATCH',
+      json: { guardrail_policy: 'support-pii' },
+    });
+    expect(updated.status).toBe(200);
+    const { asset, change } = await afterFeed(id);
+    expect(asset).toMatchObject({ stage: 'validate', revision: 2, approved: false });
+    expect(change).toMatchObject({ detail: { cause: 'deployment.version.create', version: 2 } });
+  });
+});
