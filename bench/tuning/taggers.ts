@@ -12,15 +12,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
-import { charNgramSpec } from '../../src/tuning/index.js';
-import { seededRandom, shuffleInPlace } from '../../src/tuning/seeded-random.js';
 import {
+  charNgramSpec,
   spanReport,
   type TaggedSentence,
   type TaggerOptions,
   tagTokens,
   trainTagger,
-} from '../../src/tuning/token-tagger.js';
+} from '../../src/tuning/index.js';
+import { seededRandom, shuffleInPlace } from '../../src/tuning/seeded-random.js';
 import { datasetsDir } from './sets.js';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);

@@ -1,9 +1,11 @@
 /**
  * @module tuning
  * Tuning: task heads (logistic regression or a small MLP on hashed character n-grams or a
- * provider's embeddings) trained in-process on the job service, stored as versioned files in the
- * data directory, served for classification and as the models `head:<name>`, usable as guardrail
- * detectors, and registered in governance with their lineage. Other modules import it only
+ * provider's embeddings, and token taggers on hashed token features) trained in-process on the job
+ * service, stored as versioned files in the data directory, served for classification, tagging and
+ * as the models `head:<name>` (approved through governance first where governance tracks them, and
+ * always inside a deployment), usable as guardrail detectors, and registered in governance with
+ * their lineage. Other modules import it only
  * through this file.
  */
 import type { AuditRecorder } from '../audit/index.js';
@@ -33,6 +35,19 @@ export { HEAD_NAME, type HeadVersionInfo } from './head-store.js';
 export type { EpochRecord, HeadTrainingOptions } from './head-trainer.js';
 export { classifyWithHead, type LogisticHeadModel, trainLogisticHead } from './logistic-head.js';
 export { classifyWithMlp, type MlpHeadModel, type MlpTrainingOptions, trainMlpHead } from './mlp-head.js';
+export {
+  bioSpans,
+  type Entity,
+  type SpanReport,
+  spanReport,
+  type TaggedSentence,
+  type TaggedText,
+  type TaggerModel,
+  type TaggerOptions,
+  tagText,
+  tagTokens,
+  trainTagger,
+} from './token-tagger.js';
 export {
   HEAD_JOB,
   type HeadGovernance,
