@@ -377,6 +377,7 @@ export class DataService {
    * `exportMaxRows`, the time limit and the caller's signal, and audited like any query.
    */
   async export(projectId: string, request: QueryRequest & { format: ExportFormat }): Promise<ExportedResult> {
+    this.notOnTrino(projectId, 'Exports');
     if (request.params?.length) {
       throw new KeelError('invalid_request', 'Exports take no params: write the values into the SQL.', {
         issues: [{ code: 'params_not_supported', path: ['params'], message: 'params are for JSON results' }],
@@ -420,6 +421,7 @@ export class DataService {
    * with the token for the next.
    */
   async queryPaged(projectId: string, request: QueryRequest & { pageSize: number }): Promise<QueryPage> {
+    this.notOnTrino(projectId, 'Paged results');
     if (request.params?.length) {
       throw new KeelError('invalid_request', 'Paged queries take no params: write the values into the SQL.', {
         issues: [
@@ -597,6 +599,16 @@ export class DataService {
       this.trinoProjects.set(projectId, project);
     }
     return project;
+  }
+
+  /** Exports and paged results are spooled by DuckDB; a project on Trino gets neither yet. */
+  private notOnTrino(projectId: string, what: string): void {
+    if (!this.trinoOf(projectId)) return;
+    throw new KeelError('not_implemented', `${what} are not available for a project on Trino yet.`, {
+      issues: [
+        { code: 'not_on_trino', path: ['format'], message: `${what.toLowerCase()} run on DuckDB only` },
+      ],
+    });
   }
 
   /** `query` on Trino: the same checks and masks (trino-project.ts), the same bounds and audit. */

@@ -229,6 +229,16 @@ describe('Trino specifics', () => {
     expect(shape(trino)).toEqual(shape(duck));
   });
 
+  it('says that exports and paged results are not available on Trino yet', async () => {
+    const sql = 'SELECT id FROM orders';
+    expect(await codeOf(service.export('trino', { sql, format: 'csv' }))).toBe(
+      'not_implemented:not_on_trino',
+    );
+    expect(await codeOf(service.queryPaged('trino', { sql, pageSize: 2 }))).toBe(
+      'not_implemented:not_on_trino',
+    );
+  });
+
   it('answers upstream_unavailable when the coordinator cannot be reached', async () => {
     const down = new DataService({
       db: await createTestDatabase(),
