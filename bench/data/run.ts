@@ -88,18 +88,34 @@ async function overhead(dir: string) {
   ];
   // Interleaved, so a busy machine slows every path alike.
   const samples: number[][] = [[], [], [], []];
+  // CPU time of the whole process (DuckDB's threads included) per query: on a loaded machine wall
+  // time also counts the wait for a core, CPU time does not. Background work (audit flushes)
+  // lands on whichever path runs at the time; interleaving spreads it over all four.
+  const cpuMicros = [0, 0, 0, 0];
   for (let index = -50; index < ITERATIONS; index++) {
     for (let offset = 0; offset < paths.length; offset++) {
       const which = (index + 50 + offset) % paths.length;
+      const cpu = process.cpuUsage();
       const started = performance.now();
       await paths[which]!(Math.abs(index));
-      if (index >= 0) samples[which]!.push(performance.now() - started);
+      const elapsed = performance.now() - started;
+      const used = process.cpuUsage(cpu);
+      if (index >= 0) {
+        samples[which]!.push(elapsed);
+        cpuMicros[which]! += used.user + used.system;
+      }
     }
   }
   const [directMs, serviceMs, httpMs, paramsMs] = samples as [number[], number[], number[], number[]];
   service.close();
   await keel.close();
-  return { directMs, serviceMs, httpMs, paramsMs };
+  const cpuMsPerQuery = cpuMicros.map((micros) => micros / 1000 / ITERATIONS) as [
+    number,
+    number,
+    number,
+    number,
+  ];
+  return { directMs, serviceMs, httpMs, paramsMs, cpuMsPerQuery };
 }
 
 interface JoinScore {
@@ -294,17 +310,23 @@ try {
     const times = await overhead(dir);
     const p50 = (samples: number[]) => percentile(samples, 50);
     log(`Point query on ${ROWS.toLocaleString('en')} Parquet rows, ${ITERATIONS} queries each`);
-    log('path            p50 ms   p95 ms');
-    for (const [label, samples] of [
-      ['DuckDB direct', times.directMs],
-      ['DataService', times.serviceMs],
-      ['HTTP API', times.httpMs],
-      ['HTTP API params', times.paramsMs],
-    ] as const) {
+    log('path            p50 ms   p95 ms   CPU ms/query');
+    for (const [index, [label, samples]] of (
+      [
+        ['DuckDB direct', times.directMs],
+        ['DataService', times.serviceMs],
+        ['HTTP API', times.httpMs],
+        ['HTTP API params', times.paramsMs],
+      ] as const
+    ).entries()) {
       log(
-        `${label.padEnd(15)} ${p50(samples).toFixed(3).padStart(7)}  ${percentile(samples, 95).toFixed(3).padStart(7)}`,
+        `${label.padEnd(15)} ${p50(samples).toFixed(3).padStart(7)}  ${percentile(samples, 95).toFixed(3).padStart(7)}  ${times.cpuMsPerQuery[index]!.toFixed(3).padStart(13)}`,
       );
     }
+    const [cpuDirect, , cpuHttp, cpuParams] = times.cpuMsPerQuery;
+    log(
+      `API CPU overhead over DuckDB direct: ${(cpuHttp - cpuDirect).toFixed(3)} ms per query; with params ${(cpuParams - cpuDirect).toFixed(3)} ms`,
+    );
     const apiOverhead = p50(times.httpMs) - p50(times.directMs);
     const paramsOverhead = p50(times.paramsMs) - p50(times.directMs);
     log(
@@ -321,6 +343,12 @@ try {
       },
       api_overhead_p50_ms: apiOverhead,
       params_overhead_p50_ms: paramsOverhead,
+      cpu_ms_per_query: {
+        direct: times.cpuMsPerQuery[0],
+        service: times.cpuMsPerQuery[1],
+        http: times.cpuMsPerQuery[2],
+        http_params: times.cpuMsPerQuery[3],
+      },
     });
   }
 

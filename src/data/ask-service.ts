@@ -14,7 +14,7 @@ import type { CallContext } from '../spec/language-model.js';
 import type { TableCatalog } from './catalog.js';
 import type { PlannedQuery } from './engine.js';
 import type { QueryResult } from './query-runner.js';
-import { buildSqlPrompt, parseSqlReply, sqlReplySchema } from './sql-prompt.js';
+import { buildSqlPrompt, type KnownJoin, parseSqlReply, sqlReplySchema } from './sql-prompt.js';
 import { rankTables, type TableMatch } from './table-search.js';
 
 /** Tables shown to the model at most; with this many or fewer, all of them are. */
@@ -25,6 +25,8 @@ type QueryAnswer = QueryResult & { tables: string[]; masked: string[] };
 /** What questions need of the data service (data-service.ts), as a port to keep the import one-way. */
 export interface AskData {
   catalogs(projectId: string, role?: string): Promise<TableCatalog[]>;
+  /** The project's join keys; accepted ones are given to the model. */
+  joins?(projectId: string): Promise<Array<KnownJoin & { status: string }>>;
   check(projectId: string, request: { sql: string; role?: string | undefined }): Promise<PlannedQuery>;
   query(
     projectId: string,
@@ -116,7 +118,10 @@ export class AskService {
     const maskedColumns = chosen.flatMap((table) =>
       table.columns.filter((column) => column.masked).map((column) => `${table.name}.${column.name}`),
     );
-    const messages = buildSqlPrompt(request.question, chosen);
+    const accepted = ((await this.options.data.joins?.(projectId)) ?? []).filter(
+      (join) => join.status === 'accepted',
+    );
+    const messages = buildSqlPrompt(request.question, chosen, accepted);
     let sql = '';
     let explanation = '';
     let failure: { code: string; message: string } | undefined;

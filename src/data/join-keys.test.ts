@@ -6,6 +6,7 @@ import { KeelError } from '../core/errors.js';
 import { createTestDatabase } from '../testing/database.js';
 import { DataService } from './data-service.js';
 import { keyFamilyOf, nameSimilarity } from './join-keys.js';
+import { buildSqlPrompt } from './sql-prompt.js';
 
 const encode = (text: string) => new TextEncoder().encode(text);
 const lines = (header: string, count: number, row: (index: number) => string) =>
@@ -127,6 +128,12 @@ describe('join-key discovery', () => {
       after: { status: 'accepted', join: 'sales.car_id -> cars.id' },
     });
     await service.joinKeys.decide('p1', code.id, 'rejected', 'u1');
+    // Accepted join keys between the tables a question uses go into the model's prompt.
+    const prompt = buildSqlPrompt('q', await service.catalogs('p1'), [
+      ...(await service.joins('p1')).filter((row) => row.status === 'accepted'),
+    ])[1]!.content;
+    expect(prompt).toContain('Join keys (confirmed by people):\n  sales.car_id = cars.id');
+    expect(prompt).not.toContain('customer_code =');
     const again = await service.discoverJoins('p1');
     expect(again.find((row) => row.id === car.id)?.status).toBe('accepted');
     expect(again.find((row) => row.id === code.id)?.status).toBe('rejected');

@@ -2,7 +2,8 @@
  * @module data/sql-prompt
  * The prompt that asks a model for SQL over the chosen tables, and the reading of its reply. The
  * schema goes in as `CREATE TABLE` text with descriptions and sample values as comments; a masked
- * column is marked as such and its samples are never shown. The reply is JSON `{sql, explanation}`
+ * column is marked as such and its samples are never shown; join keys people accepted between the
+ * tables follow them. The reply is JSON `{sql, explanation}`
  * (the schema below); a model that ignored it is read leniently (a fenced SQL block, or the text).
  */
 import type { ChatMessage } from '../spec/language-model.js';
@@ -49,12 +50,34 @@ export function schemaText(table: TableCatalog): string {
   return `${header}CREATE TABLE ${table.name} (\n${lines.join(',\n')}\n);`;
 }
 
-export function buildSqlPrompt(question: string, tables: readonly TableCatalog[]): ChatMessage[] {
+/** A join key people accepted between two of the tables (join-key-store.ts). */
+export interface KnownJoin {
+  from_table: string;
+  from_column: string;
+  to_table: string;
+  to_column: string;
+}
+
+/** The prompt: the tables, the join keys people accepted between them, and the question. */
+export function buildSqlPrompt(
+  question: string,
+  tables: readonly TableCatalog[],
+  joins: readonly KnownJoin[] = [],
+): ChatMessage[] {
+  const names = new Set(tables.map((table) => table.name.toLowerCase()));
+  const between = joins.filter(
+    (join) => names.has(join.from_table.toLowerCase()) && names.has(join.to_table.toLowerCase()),
+  );
+  const joinText = between.length
+    ? `\n\nJoin keys (confirmed by people):\n${between
+        .map((join) => `  ${join.from_table}.${join.from_column} = ${join.to_table}.${join.to_column}`)
+        .join('\n')}`
+    : '';
   return [
     { role: 'system', content: SYSTEM },
     {
       role: 'user',
-      content: `Tables:\n${tables.map(schemaText).join('\n\n')}\n\nQuestion: ${question}`,
+      content: `Tables:\n${tables.map(schemaText).join('\n\n')}${joinText}\n\nQuestion: ${question}`,
     },
   ];
 }
