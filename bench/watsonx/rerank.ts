@@ -5,7 +5,9 @@
  * takes each question's top 50 paragraphs, the reranker reorders them. nDCG@10 and recall@1 beside
  * BM25 alone; and `keel/lexical-ngram-rerank` (the same fused with character n-gram cosine), alone
  * and with the first stage's BM25 scores fused in (`firstStageScores`, what collection search
- * passes to its reranker). Weights come from bench/watsonx/rerank-tune.ts (chosen on half the questions).
+ * passes to its reranker), and rank-fused with BM25 (RRF). Weights come from
+ * bench/watsonx/rerank-tune.ts, chosen on the questions of even-numbered articles; the held-out
+ * columns are the odd-numbered articles' questions alone.
  * Prints a table, then ONE JSON line.
  *
  *   npx tsx bench/watsonx/rerank.ts     (KEEL_DATASETS=<dir> to read the datasets elsewhere)
@@ -22,9 +24,28 @@ interface Scores {
   ndcg10: number;
   recall1: number;
   recall10: number;
+  /** The same on the held-out half (odd-numbered articles), which chose no weight. */
+  heldOut?: { ndcg10: number; recall1: number };
 }
 
+/** Questions of odd-numbered articles: rerank-tune.ts chose the weights on the even ones. */
+let heldOut: boolean[] = [];
+
 function summarise(ranks: number[]): Scores {
+  const all = summariseRanks(ranks);
+  const held = summariseRanks(ranks.filter((_, i) => heldOut[i]));
+  return { ...all, heldOut: { ndcg10: held.ndcg10, recall1: held.recall1 } };
+}
+
+/** Reciprocal-rank fusion of two orders of the same candidates (k = 60). */
+function reciprocalRankFusion(first: number[], second: number[], k = 60): number[] {
+  const score = new Map<number, number>();
+  first.forEach((index, rank) => score.set(index, (score.get(index) ?? 0) + 1 / (k + rank + 1)));
+  second.forEach((index, rank) => score.set(index, (score.get(index) ?? 0) + 1 / (k + rank + 1)));
+  return [...score.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([index]) => index);
+}
+
+function summariseRanks(ranks: number[]): Omit<Scores, 'heldOut'> {
   const n = ranks.length || 1;
   const round = (value: number) => Math.round(value * 10_000) / 10_000;
   return {
@@ -52,6 +73,8 @@ async function measure(set: RetrievalSet): Promise<Record<string, Scores>> {
   const rerankRanks: number[] = [];
   const fusionRanks: number[] = [];
   const firstStageRanks: number[] = [];
+  const rrfRanks: number[] = [];
+  heldOut = set.questions.map((question) => Number(question.gold.split('-')[0]) % 2 === 1);
   for (const question of set.questions) {
     const hits = index.search(question.text, { topK: POOL });
     const ids = hits.map((hit) => hit.id);
@@ -64,6 +87,11 @@ async function measure(set: RetrievalSet): Promise<Record<string, Scores>> {
     rerankRanks.push(results.map((result) => ids[result.index]).indexOf(question.gold));
     const fused = await fusion.doRerank({ query: question.text, documents });
     fusionRanks.push(fused.results.map((result) => ids[result.index]).indexOf(question.gold));
+    const rrf = reciprocalRankFusion(
+      ids.map((_, i) => i),
+      fused.results.map((result) => result.index),
+    );
+    rrfRanks.push(rrf.map((index) => ids[index]).indexOf(question.gold));
     const withFirst = await fusion.doRerank({
       query: question.text,
       documents,
@@ -75,6 +103,7 @@ async function measure(set: RetrievalSet): Promise<Record<string, Scores>> {
     'keel bm25 (top 50)': summarise(bm25Ranks),
     'bm25 top 50 → keel/lexical-rerank': summarise(rerankRanks),
     'bm25 top 50 → keel/lexical-ngram-rerank': summarise(fusionRanks),
+    'bm25 top 50 → keel/lexical-ngram-rerank, rank-fused with bm25 (RRF k=60)': summarise(rrfRanks),
     'bm25 top 50 → keel/lexical-ngram-rerank + first-stage scores': summarise(firstStageRanks),
   };
 }
@@ -97,11 +126,11 @@ async function main(): Promise<void> {
     log(
       `\n## ${name}: ${set.paragraphs.length} paragraphs, ${set.questions.length} questions (${seconds} s)`,
     );
-    log('| run | nDCG@10 | recall@1 | recall@10 |');
-    log('|---|---|---|---|');
+    log('| run | nDCG@10 | recall@1 | recall@10 | held-out nDCG@10 | held-out recall@1 |');
+    log('|---|---|---|---|---|---|');
     for (const [run, scores] of Object.entries(report[name]!))
       log(
-        `| ${run} | ${scores.ndcg10.toFixed(4)} | ${scores.recall1.toFixed(4)} | ${scores.recall10.toFixed(4)} |`,
+        `| ${run} | ${scores.ndcg10.toFixed(4)} | ${scores.recall1.toFixed(4)} | ${scores.recall10.toFixed(4)} | ${scores.heldOut!.ndcg10.toFixed(4)} | ${scores.heldOut!.recall1.toFixed(4)} |`,
       );
   }
   log(JSON.stringify({ bench: 'watsonx-rerank', pool: POOL, quality: report, missing }));
