@@ -30,6 +30,9 @@ describe('logger', () => {
           messages: [{ role: 'user', content: 'kim@example.com' }],
         },
         variables: { email: 'kim@example.com' },
+        files: {
+          s3: { bucket: 'keel-files', secretAccessKey: 's3-secret-value', sessionToken: 's3-session' },
+        },
       },
       `request with key ${keySecret}`,
     );
@@ -48,6 +51,8 @@ describe('logger', () => {
       'sid=1',
       '900101-1234568',
       'kim@example.com',
+      's3-secret-value',
+      's3-session',
     ]) {
       expect(written).not.toContain(secret);
     }
@@ -55,6 +60,7 @@ describe('logger', () => {
     expect(first.req.headers.authorization).toBe('[redacted]');
     expect(first.req.method).toBe('POST');
     expect(first.provider.name).toBe('ollama');
+    expect(first.files.s3.bucket).toBe('keel-files');
     expect(first.msg).toBe('request with key keel_[redacted]');
   });
 
