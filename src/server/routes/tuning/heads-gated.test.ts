@@ -111,6 +111,22 @@ describe('heads behind the governance gate', () => {
     const served = await chat('head:router');
     expect(served.status).toBe(200);
     expect(served.body.choices[0].message.content).toBe('billing');
+
+    // Approved and governed: a deployment serves it too.
+    const sdk = sdkClient(keel);
+    await sdk.prompts.create({
+      name: 'route-governed',
+      template: { mode: 'freeform', text: '{{ticket}}', model_id: 'head:router' },
+    });
+    await sdk.deployments.create({
+      name: 'Governed router',
+      serving_name: 'governed-router',
+      asset: { type: 'prompt_template', ref: 'route-governed@1' },
+    });
+    const invoked = await sdk.deployments.invoke('governed-router', {
+      variables: { ticket: 'refund my order please' },
+    });
+    expect(invoked.output).toBe('billing');
   });
 
   it('a deployment refuses an ungoverned head that plain calls may use', async () => {
