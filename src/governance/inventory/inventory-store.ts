@@ -356,7 +356,8 @@ export class InventoryStore {
   /**
    * Who made the asset in its own module, from the audit chain: every actor of a create or change
    * record on its source (a template's versions, a collection's configurations …), including those
-   * made before governance tracked it.
+   * made before governance tracked it. A guardrail policy is tracked by name, and its records
+   * name it in their detail (their target is the policy's row id).
    */
   async sourceAuthors(
     projectId: string,
@@ -366,7 +367,8 @@ export class InventoryStore {
     if (!sourceType || !sourceId) return new Set();
     const { rows } = await this.db.query<{ actor: string }>(
       `SELECT DISTINCT coalesce(actor_user_id, actor_key_id) AS actor FROM audit_log
-       WHERE project_id = $1 AND target_type = $2 AND target_id = $3
+       WHERE project_id = $1 AND target_type = $2
+         AND (target_id = $3 OR (target_type = 'policy' AND (detail::jsonb)->>'name' = $3))
          AND (action LIKE '%.create' OR action LIKE '%.update' OR action LIKE '%.import')
          AND coalesce(actor_user_id, actor_key_id) IS NOT NULL`,
       [projectId, sourceType, sourceId],

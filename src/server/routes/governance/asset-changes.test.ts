@@ -163,11 +163,13 @@ async function afterFeed(id: string) {
 
 describe('the change rules', () => {
   it('sends a guardrail policy back to validate when the policy is updated (policy.update)', async () => {
-    const put = (body: unknown) =>
-      call('admin', '/api/v1/guardrails/policies/support-pii', { method: 'PUT', json: body });
-    expect((await put({ input: { pii: { action: 'mask' } } })).status).toBe(200);
+    keys.otherAdmin = await mintKey('other admin', 'admin');
+    const put = (who: string, body: unknown) =>
+      call(who, '/api/v1/guardrails/policies/support-pii', { method: 'PUT', json: body });
+    // The admin writes the policy; another admin changes it later.
+    expect((await put('admin', { input: { pii: { action: 'mask' } } })).status).toBe(200);
     const id = await approvedAndDeployed('guardrail_policy', 'support-pii');
-    expect((await put({ input: { pii: { action: 'block' } } })).status).toBe(200);
+    expect((await put('otherAdmin', { input: { pii: { action: 'block' } } })).status).toBe(200);
     const { asset, change } = await afterFeed(id);
     expect(asset).toMatchObject({ stage: 'validate', revision: 2, approved: false });
     expect(change).toMatchObject({
@@ -175,6 +177,19 @@ describe('the change rules', () => {
       to_stage: 'validate',
       detail: { cause: 'policy.update' },
     });
+    // Whoever wrote the policy cannot approve it, though the change was another's (read from the
+    // policy's own records, which name it).
+    await call('validator', `/api/v1/assets/${id}/validation-report`, {
+      json: { summary: 'ok', passed: true },
+    });
+    expect(
+      (await call('validator', `/api/v1/assets/${id}/transitions`, { json: { to: 'approve' } })).status,
+    ).toBe(200);
+    const byAuthor = await call('admin', '/api/v1/approvals', {
+      json: { asset_id: id, decision: 'go', reasons: 'I wrote it' },
+    });
+    expect(byAuthor.status).toBe(403);
+    expect(byAuthor.body.error.issues[0].code).toBe('separation_of_duties');
   });
 
   it('sends a tracked deployment back to validate when it serves a new version (another model or policy)', async () => {
