@@ -214,6 +214,8 @@ export const evaluationSchema = z.object({
   created_by: z.string().nullable(),
   created_at: z.string(),
   finished_at: z.string().nullable(),
+  /** The feature that recorded the run (`rag.experiment`, `prompts.compare`), its id, and the cell (grid point) it covers. */
+  source: z.object({ kind: z.string(), id: z.string(), cell: z.string().nullable() }).nullable(),
 });
 export type EvaluationJson = z.infer<typeof evaluationSchema>;
 

@@ -89,7 +89,8 @@ export class EvalsApi {
     return this.client.request<EvaluationJson>('POST', '/api/v1/evaluations', { body: input, signal });
   }
 
-  list(query: { dataset?: string; limit?: number } = {}) {
+  /** Recent runs; `source` keeps one feature's (a RAG experiment's id, a Prompt Lab comparison's). */
+  list(query: { dataset?: string; source?: string; limit?: number } = {}) {
     return this.client.request<{ evaluations: EvaluationJson[] }>('GET', '/api/v1/evaluations', { query });
   }
 

@@ -136,6 +136,20 @@ describe.runIf(chromiumAvailable)('Evaluations page charts', () => {
     await expect
       .poll(() => compare.getByRole('table', { name: 'Comparison' }).getByRole('row').count())
       .toBe(expected.metrics.length + 1);
+    // Each metric names how it was compared (paired over shared items, else unpaired) and whether
+    // the difference is significant.
+    const table = compare.getByRole('table', { name: 'Comparison' });
+    for (const metric of expected.metrics) {
+      const row = table.getByRole('row', { name: new RegExp(`^${metric.metric}\\b`) });
+      await row
+        .getByText(
+          metric.method === 'paired'
+            ? `Paired, ${metric.n} items`
+            : `Unpaired, ${metric.n_a} + ${metric.n_b} items`,
+        )
+        .waitFor();
+      await row.getByRole('cell', { name: metric.significant ? 'Yes' : 'No', exact: true }).waitFor();
+    }
     await screenshot(page, 'evaluations-compare-chart');
   });
 

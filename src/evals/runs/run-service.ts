@@ -148,8 +148,16 @@ export class RunService implements EvaluationRunsV1 {
     return run;
   }
 
-  list(projectId: string, options: { limit?: number; dataset?: string | undefined } = {}) {
-    return this.store.list(projectId, { limit: options.limit ?? 100, datasetId: options.dataset });
+  /** Recent runs; `source` keeps those one feature recorded (an experiment's, a comparison's). */
+  list(
+    projectId: string,
+    options: { limit?: number; dataset?: string | undefined; source?: string | undefined } = {},
+  ) {
+    return this.store.list(projectId, {
+      limit: options.limit ?? 100,
+      datasetId: options.dataset,
+      sourceId: options.source,
+    });
   }
 
   async items(

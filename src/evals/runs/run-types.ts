@@ -106,6 +106,9 @@ export interface RunRow {
   created_by: string | null;
   created_at: Date;
   finished_at: Date | null;
+  /** A recorded run: the producing feature's id (an experiment, a comparison) and the cell it covers. */
+  source_id?: string | null;
+  source_cell?: string | null;
 }
 
 export interface RunItemRow {

@@ -45,6 +45,12 @@ const routes = {
     request: {
       query: z.object({
         dataset: z.string().min(1).max(200).optional(),
+        source: z
+          .string()
+          .min(1)
+          .max(200)
+          .optional()
+          .describe('only the runs one feature recorded: a RAG experiment’s id, a Prompt Lab comparison’s'),
         limit: z.coerce.number().int().min(1).max(500).optional(),
       }),
     },
@@ -105,7 +111,7 @@ export function registerEvaluationRoutes(app: OpenAPIHono<KeelEnv>, services: Ke
     const { projectId } = callerOf(c, 'read');
     const query = c.req.valid('query');
     const dataset = query.dataset ? (await datasets.get(projectId, query.dataset)).id : undefined;
-    const rows = await runs.list(projectId, { limit: query.limit ?? 100, dataset });
+    const rows = await runs.list(projectId, { limit: query.limit ?? 100, dataset, source: query.source });
     return json({ evaluations: rows.map(evaluationJson) });
   });
   app.openapi(routes.compare, async (c) => {

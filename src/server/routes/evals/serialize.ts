@@ -52,5 +52,13 @@ export function evaluationJson(row: RunRow) {
     created_by: row.created_by,
     created_at: row.created_at.toISOString(),
     finished_at: row.finished_at?.toISOString() ?? null,
+    source: sourceOf(row),
   };
+}
+
+/** The feature that recorded the run (an experiment, a comparison) and the cell it covers; null for a run Keel executed. */
+function sourceOf(row: RunRow): { kind: string; id: string; cell: string | null } | null {
+  const source = (row.target as { resolved?: { source?: { kind?: unknown; id?: unknown } } }).resolved?.source;
+  if (typeof source?.kind !== 'string' || typeof source.id !== 'string') return null;
+  return { kind: source.kind, id: source.id, cell: row.source_cell ?? null };
 }

@@ -91,20 +91,30 @@ export function CompareRuns({ runs }: { runs: readonly EvaluationJson[] }) {
                   <th scope="col">A</th>
                   <th scope="col">B</th>
                   <th scope="col">{t('evals.difference')}</th>
+                  <th scope="col">{t('evals.method')}</th>
                   <th scope="col">p</th>
+                  <th scope="col">{t('evals.significant')}</th>
                   <th scope="col">{t('evals.verdict')}</th>
                 </tr>
               </thead>
               <tbody>
                 {result.metrics.map((metric) => (
                   <tr key={metric.metric}>
-                    <td>{metric.metric}</td>
+                    <th scope="row">{metric.metric}</th>
                     <td>{value(metric.mean_a)}</td>
                     <td>{value(metric.mean_b)}</td>
                     <td>
                       {value(metric.difference)} [{value(metric.ci.low)}, {value(metric.ci.high)}]
                     </td>
+                    <td>
+                      {t(metric.method === 'paired' ? 'evals.methodPaired' : 'evals.methodUnpaired', {
+                        n: format.number(metric.n),
+                        a: format.number(metric.n_a),
+                        b: format.number(metric.n_b),
+                      })}
+                    </td>
                     <td>{value(metric.p_value)}</td>
+                    <td>{t(metric.significant ? 'evals.significantYes' : 'evals.significantNo')}</td>
                     <td>{t(verdicts[metric.verdict])}</td>
                   </tr>
                 ))}

@@ -1,21 +1,24 @@
 /**
  * Evaluations: datasets (upload, preview), runs with live progress and their results (intervals,
  * thresholds, per-item diff), metric trends over runs, comparison of two runs (with a chart of the
- * differences), and red-team reports. Starting a run or
+ * differences), experiments with their runs (`?experiment=<id>`; a run's page is `?run=<id>`), and
+ * red-team reports. Starting a run or
  * uploading needs `write`.
  */
 import type { EvaluationJson } from '@keel/api/evals';
 import type { Dataset } from '@keel/sdk';
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { ErrorNotice } from '../../components/error-notice';
 import { Loading } from '../../components/loading';
 import { useI18n } from '../../i18n/i18n-context';
 import '../../styles/evals.css';
 import './evaluation-charts.css';
+import { useSearch } from '../../lib/router';
 import { useLoad } from '../../lib/use-load';
 import { useSession } from '../../session/session-context';
 import { CompareRuns } from './compare-runs';
 import { DatasetsSection } from './datasets-section';
+import { ExperimentList, ExperimentView } from './experiment-runs';
 import { MetricTrends } from './metric-trends';
 import { NewRunForm } from './new-run-form';
 import { RedTeamSection } from './red-team-section';
@@ -33,7 +36,12 @@ function RunsSection({ datasetsChanged }: { datasetsChanged: number }) {
     (signal) => client.evals.datasets().then((r) => (signal.aborted ? [] : r.datasets)),
     [projectId, datasetsChanged],
   );
-  const [selected, setSelected] = useState<string | null>(null);
+  // A run's page: /evaluations?run=<id> (experiment views link here).
+  const linked = new URLSearchParams(useSearch()).get('run');
+  const [selected, setSelected] = useState<string | null>(linked);
+  useEffect(() => {
+    if (linked) setSelected(linked);
+  }, [linked]);
   const list: EvaluationJson[] = ('value' in runs ? runs.value : undefined) ?? [];
   const datasetList: Dataset[] = ('value' in datasets ? datasets.value : undefined) ?? [];
   const datasetName = (id: string) => datasetList.find((each) => each.id === id)?.name ?? id;
@@ -114,6 +122,7 @@ function RunsSection({ datasetsChanged }: { datasetsChanged: number }) {
         ) : null}
         {selected ? <RunDetails key={selected} runId={selected} onChanged={() => runs.reload()} /> : null}
       </section>
+      <ExperimentList runs={list} />
       <MetricTrends datasets={datasetList} runs={list} />
       <CompareRuns runs={list} />
     </>
@@ -124,9 +133,11 @@ export function EvaluationsPage() {
   const { t } = useI18n();
   // An upload adds a dataset the run form offers.
   const [datasetsChanged, setDatasetsChanged] = useState(0);
+  const experiment = new URLSearchParams(useSearch()).get('experiment');
   return (
     <div className="page">
       <h1>{t('nav.evaluations')}</h1>
+      {experiment ? <ExperimentView key={experiment} id={experiment} /> : null}
       <DatasetsSection onChanged={() => setDatasetsChanged((n) => n + 1)} />
       <RunsSection datasetsChanged={datasetsChanged} />
       <RedTeamSection />

@@ -15,6 +15,7 @@ import { useI18n } from '../../i18n/i18n-context';
 import { describeError, isAbort, type ShownError } from '../../lib/errors';
 import { useLoad } from '../../lib/use-load';
 import { useSession } from '../../session/session-context';
+import { RunSource } from './experiment-runs';
 import { wordDiff } from './word-diff';
 
 export const finished = (run: EvaluationJson) =>
@@ -297,6 +298,7 @@ export function RunDetails({ runId, onChanged }: { runId: string; onChanged(): v
       <p className="notice-meta">
         {current.metrics.join(', ')} · {format.dateTime(current.created_at)}
       </p>
+      <RunSource run={current} />
       {current.error ? (
         <p className="notice notice-warning">
           {current.error.message} (<code>{current.error.code}</code>)
