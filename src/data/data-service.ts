@@ -288,12 +288,27 @@ export class DataService {
    * tags, and how each column is masked for `role` (a masked column shows no samples).
    */
   async catalog(projectId: string, name: string, role?: string): Promise<TableCatalog> {
+    const trino = this.trinoOf(projectId);
+    if (trino) {
+      if (!(await trino.tables()).has(name.toLowerCase())) {
+        throw new KeelError('not_found', `No table "${name}" in this project's data.`, {
+          issues: [{ code: 'unknown_table', path: ['name'], message: `unknown table ${name}` }],
+        });
+      }
+      return this.decorated(projectId, await trino.describe(name.toLowerCase()), '', {}, role);
+    }
     return this.catalogOf(projectId, await this.source(projectId, name), role);
   }
 
   /** Every table's catalog entry, as `catalog` gives it. */
   async catalogs(projectId: string, role?: string): Promise<TableCatalog[]> {
     const entries: TableCatalog[] = [];
+    const trino = this.trinoOf(projectId);
+    if (trino) {
+      for (const name of (await trino.tables()).keys())
+        entries.push(await this.catalog(projectId, name, role));
+      return entries;
+    }
     for (const source of await this.sources(projectId))
       entries.push(await this.catalogOf(projectId, source, role));
     return entries;
@@ -301,6 +316,11 @@ export class DataService {
 
   /** Checks a query for the caller without running it: the tables it reads and those read masked. */
   async check(projectId: string, request: Pick<QueryRequest, 'sql' | 'role'>): Promise<PlannedQuery> {
+    const trino = this.trinoOf(projectId);
+    if (trino) {
+      const masks = await this.governance.planFor(projectId, request.role);
+      return trino.plan(request.sql, masks.plan, this.governance.saltOf(projectId));
+    }
     const engine = await this.engine(projectId);
     const connection = await engine.acquire();
     try {
@@ -339,20 +359,31 @@ export class DataService {
       statistics.catch(() => tables.delete(key));
       tables.set(key, statistics);
     }
-    const table = await statistics;
+    return this.decorated(projectId, await statistics, source.description, source.column_descriptions, role);
+  }
+
+  /** A table's statistics with its descriptions, tags and the caller's masks (a masked column shows no samples). */
+  private async decorated(
+    projectId: string,
+    table: TableCatalog,
+    description: string,
+    columnDescriptions: Record<string, string>,
+    role: string | undefined,
+  ): Promise<TableCatalog> {
+    const key = table.name.toLowerCase();
     const masks = (await this.governance.planFor(projectId, role)).plan.get(key);
     const tags = (await this.governance.snapshot(projectId)).tags.filter(
       (tag) => tag.table.toLowerCase() === key,
     );
     return {
       ...table,
-      description: source.description,
+      description,
       columns: table.columns.map((column) => {
         const masked = masks?.get(column.name.toLowerCase()) ?? null;
         return {
           ...column,
           samples: masked ? [] : column.samples,
-          description: source.column_descriptions[column.name] ?? '',
+          description: columnDescriptions[column.name] ?? '',
           tags: tags.filter((tag) => tag.column === column.name).map((tag) => tag.tag),
           masked,
         };

@@ -147,6 +147,18 @@ describe.each(['duck', 'trino'])('engine conformance: %s', (project) => {
     expect(counted.rows).toEqual([[4]]);
   });
 
+  it('checks without running: the tables read and those read masked', async () => {
+    const sent = fake.statements.length;
+    expect(await service.check(project, { sql: 'SELECT region FROM orders', role: 'viewer' })).toMatchObject({
+      tables: ['orders'],
+      masked: ['orders'],
+    });
+    expect(await codeOf(service.check(project, { sql: 'DELETE FROM orders' }))).toBe(
+      'data_query_refused:not_select',
+    );
+    expect(fake.statements.length).toBe(sent);
+  });
+
   it('stops one row past the row limit and says the result was cut', async () => {
     const cut = await query(project, {
       sql: 'SELECT id, region, amount FROM orders ORDER BY id',
@@ -218,7 +230,7 @@ describe('Trino specifics', () => {
 
   it('gives the same catalog model: row count, null rates and samples', async () => {
     const duck = await service.catalog('duck', 'orders', 'editor');
-    const trino = await service.trinoOf('trino')!.describe('orders');
+    const trino = await service.catalog('trino', 'orders', 'editor');
     expect(trino.rowCount).toBe(duck.rowCount);
     const shape = (table: typeof duck) =>
       table.columns.map((column) => ({
@@ -227,6 +239,14 @@ describe('Trino specifics', () => {
         samples: [...column.samples].map(String).sort(),
       }));
     expect(shape(trino)).toEqual(shape(duck));
+    // The caller's masks and the column tags apply to Trino's tables as to DuckDB's.
+    const [viewer] = await service.catalogs('trino', 'viewer');
+    expect(viewer?.columns.find((column) => column.name === 'region')).toMatchObject({
+      masked: 'redact',
+      samples: [],
+      tags: ['sensitive'],
+    });
+    expect(await codeOf(service.catalog('trino', 'customers'))).toBe('not_found:unknown_table');
   });
 
   it('says that exports and paged results are not available on Trino yet', async () => {

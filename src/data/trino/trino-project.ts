@@ -144,9 +144,20 @@ export class TrinoProject {
     return this.engine.run(sql, bounds);
   }
 
-  async describe(table: string): Promise<TableCatalog> {
-    const columns = (await this.tables()).get(table.toLowerCase()) ?? [];
-    return this.engine.describe(table, columns, this.timeoutMs);
+  private readonly statistics = new Map<string, Promise<TableCatalog>>();
+
+  /** A table's catalog entry (computed once: counts and samples cost a scan on the cluster). */
+  describe(table: string): Promise<TableCatalog> {
+    const key = table.toLowerCase();
+    let entry = this.statistics.get(key);
+    if (!entry) {
+      entry = this.tables().then((tables) =>
+        this.engine.describe(key, tables.get(key) ?? [], this.timeoutMs),
+      );
+      entry.catch(() => this.statistics.delete(key));
+      this.statistics.set(key, entry);
+    }
+    return entry;
   }
 
   close(): void {
