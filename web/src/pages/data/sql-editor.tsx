@@ -10,8 +10,13 @@ import { describeError, isAbort, type ShownError } from '../../lib/errors';
 import { useSession } from '../../session/session-context';
 import { ResultTable } from './result-table';
 
-const exportFormats: DataExportFormat[] = ['csv', 'ndjson', 'parquet'];
-const extension: Record<DataExportFormat, string> = { csv: 'csv', ndjson: 'ndjson', parquet: 'parquet' };
+const exportFormats: DataExportFormat[] = ['csv', 'ndjson', 'parquet', 'arrow'];
+const extension: Record<DataExportFormat, string> = {
+  csv: 'csv',
+  ndjson: 'ndjson',
+  parquet: 'parquet',
+  arrow: 'arrow',
+};
 
 export function SqlEditor({
   sql,
