@@ -58,7 +58,8 @@ export function evaluationJson(row: RunRow) {
 
 /** The feature that recorded the run (an experiment, a comparison) and the cell it covers; null for a run Keel executed. */
 function sourceOf(row: RunRow): { kind: string; id: string; cell: string | null } | null {
-  const source = (row.target as { resolved?: { source?: { kind?: unknown; id?: unknown } } }).resolved?.source;
+  type Recorded = { resolved?: { source?: { kind?: unknown; id?: unknown } } };
+  const source = (row.target as Recorded).resolved?.source;
   if (typeof source?.kind !== 'string' || typeof source.id !== 'string') return null;
   return { kind: source.kind, id: source.id, cell: row.source_cell ?? null };
 }
