@@ -22,6 +22,7 @@ import type { TuningService } from '../tuning/index.js';
 import { type DocumentSchema, resolveTaxonomy, type SemanticConfig } from './classification-schemas.js';
 import { extractDocument, toMarkdown } from './extract-document.js';
 import { type DataReference, referencedFile } from './extraction-service.js';
+import { JobResourceTable } from './job-resource-table.js';
 import { type ClassifierVerdict, classifyLexically, LEXICAL_CLASSIFIER } from './lexical-classifier.js';
 import { answerSchema, classificationPrompt, headVerdict, parseModelAnswer } from './model-classifier.js';
 
@@ -94,7 +95,10 @@ export interface TextClassificationDeps {
 }
 
 export class TextClassificationService {
+  readonly #table: JobResourceTable<ClassificationRow>;
+
   constructor(private readonly deps: TextClassificationDeps) {
+    this.#table = new JobResourceTable(deps, 'text_classifications', 'text_classification');
     deps.jobs.register<ClassificationPayload, ClassificationOutcome>(CLASSIFICATION_KIND, {
       maxAttempts: 2,
       concurrency: 2,
@@ -252,16 +256,6 @@ export class TextClassificationService {
     return this.get(projectId, id);
   }
 
-  async #row(projectId: string, id: string): Promise<ClassificationRow> {
-    const { rows } = await this.deps.db.query<ClassificationRow>(
-      'SELECT * FROM text_classifications WHERE id = $1 AND project_id = $2 AND deleted_at IS NULL',
-      [id, projectId],
-    );
-    if (!rows[0])
-      throw new KeelError('not_found', `No text classification ${id} in this project.`, { data: { id } });
-    return rows[0];
-  }
-
   async #json(row: ClassificationRow) {
     const job = await this.deps.jobs
       .get<ClassificationPayload, ClassificationOutcome>(row.job_id)
@@ -315,39 +309,16 @@ export class TextClassificationService {
   }
 
   async get(projectId: string, id: string) {
-    return this.#json(await this.#row(projectId, id));
+    return this.#json(await this.#table.row(projectId, id));
   }
 
   async list(projectId: string, options: { start?: string | undefined; limit?: number | undefined } = {}) {
-    const limit = Math.min(Math.max(options.limit ?? 100, 1), 200);
-    const offset = Math.max(Number.parseInt(options.start ?? '0', 10) || 0, 0);
-    const { rows } = await this.deps.db.query<ClassificationRow>(
-      `SELECT * FROM text_classifications WHERE project_id = $1 AND deleted_at IS NULL
-        ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3`,
-      [projectId, limit + 1, offset],
-    );
-    const { rows: counted } = await this.deps.db.query<{ n: number | string }>(
-      'SELECT count(*) AS n FROM text_classifications WHERE project_id = $1 AND deleted_at IS NULL',
-      [projectId],
-    );
-    return {
-      resources: await Promise.all(rows.slice(0, limit).map((row) => this.#json(row))),
-      limit,
-      total_count: Number(counted[0]?.n ?? 0),
-      ...(rows.length > limit ? { next: { start: String(offset + limit) } } : {}),
-    };
+    const { rows, ...page } = await this.#table.page(projectId, options);
+    return { resources: await Promise.all(rows.map((row) => this.#json(row))), ...page };
   }
 
   /** Cancels the job (if it still runs) and removes the classification from the project's list. */
-  async delete(projectId: string, id: string, options: { hardDelete?: boolean } = {}): Promise<void> {
-    const row = await this.#row(projectId, id);
-    await this.deps.jobs.cancel(row.job_id, { projectId }).catch(() => undefined);
-    await this.deps.db.query('UPDATE text_classifications SET deleted_at = now() WHERE id = $1', [id]);
-    this.deps.audit.record({
-      action: 'text_classification.delete',
-      projectId,
-      target: { type: 'text_classification', id },
-      detail: { hardDelete: options.hardDelete ?? false },
-    });
+  delete(projectId: string, id: string, options: { hardDelete?: boolean } = {}): Promise<void> {
+    return this.#table.remove(projectId, id, options);
   }
 }

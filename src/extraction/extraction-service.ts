@@ -19,6 +19,7 @@ import type { RagService } from '../rag/index.js';
 import type { DatabaseV1 } from '../spec/database.js';
 import type { FileStoreV1 } from '../spec/file-store.js';
 import { extractDocument, toMarkdown } from './extract-document.js';
+import { JobResourceTable } from './job-resource-table.js';
 import { ProjectFiles } from './project-files.js';
 
 export const EXTRACTION_KIND = 'text.extraction';
@@ -128,7 +129,10 @@ export interface TextExtractionDeps {
 export class TextExtractionService {
   readonly files: FileStoreV1;
 
+  readonly #table: JobResourceTable<ExtractionRow>;
+
   constructor(private readonly deps: TextExtractionDeps) {
+    this.#table = new JobResourceTable(deps, 'text_extractions', 'text_extraction');
     this.files = deps.files ?? new ProjectFiles(deps.dataDir);
     deps.jobs.register<ExtractionPayload, ExtractionOutcome>(EXTRACTION_KIND, {
       maxAttempts: 2,
@@ -258,16 +262,6 @@ export class TextExtractionService {
     return this.get(projectId, id);
   }
 
-  async #row(projectId: string, id: string): Promise<ExtractionRow> {
-    const { rows } = await this.deps.db.query<ExtractionRow>(
-      'SELECT * FROM text_extractions WHERE id = $1 AND project_id = $2 AND deleted_at IS NULL',
-      [id, projectId],
-    );
-    if (!rows[0])
-      throw new KeelError('not_found', `No text extraction ${id} in this project.`, { data: { id } });
-    return rows[0];
-  }
-
   async #json(row: ExtractionRow) {
     const job = await this.deps.jobs
       .get<ExtractionPayload, ExtractionOutcome>(row.job_id)
@@ -314,40 +308,16 @@ export class TextExtractionService {
   }
 
   async get(projectId: string, id: string) {
-    return this.#json(await this.#row(projectId, id));
+    return this.#json(await this.#table.row(projectId, id));
   }
 
   async list(projectId: string, options: { start?: string | undefined; limit?: number | undefined } = {}) {
-    const limit = Math.min(Math.max(options.limit ?? 100, 1), 200);
-    const offset = Math.max(Number.parseInt(options.start ?? '0', 10) || 0, 0);
-    const { rows } = await this.deps.db.query<ExtractionRow>(
-      `SELECT * FROM text_extractions WHERE project_id = $1 AND deleted_at IS NULL
-        ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3`,
-      [projectId, limit + 1, offset],
-    );
-    const { rows: counted } = await this.deps.db.query<{ n: number | string }>(
-      'SELECT count(*) AS n FROM text_extractions WHERE project_id = $1 AND deleted_at IS NULL',
-      [projectId],
-    );
-    const page = rows.slice(0, limit);
-    return {
-      resources: await Promise.all(page.map((row) => this.#json(row))),
-      limit,
-      total_count: Number(counted[0]?.n ?? 0),
-      ...(rows.length > limit ? { next: { start: String(offset + limit) } } : {}),
-    };
+    const { rows, ...page } = await this.#table.page(projectId, options);
+    return { resources: await Promise.all(rows.map((row) => this.#json(row))), ...page };
   }
 
   /** Cancels the job (if it still runs) and removes the extraction from the project's list. */
-  async delete(projectId: string, id: string, options: { hardDelete?: boolean } = {}): Promise<void> {
-    const row = await this.#row(projectId, id);
-    await this.deps.jobs.cancel(row.job_id, { projectId }).catch(() => undefined);
-    await this.deps.db.query('UPDATE text_extractions SET deleted_at = now() WHERE id = $1', [id]);
-    this.deps.audit.record({
-      action: 'text_extraction.delete',
-      projectId,
-      target: { type: 'text_extraction', id },
-      detail: { hardDelete: options.hardDelete ?? false },
-    });
+  delete(projectId: string, id: string, options: { hardDelete?: boolean } = {}): Promise<void> {
+    return this.#table.remove(projectId, id, options);
   }
 }
