@@ -138,9 +138,23 @@ export class TextClassificationService {
     const { classifier, taxonomy } = payload;
     if (classifier === LEXICAL_CLASSIFIER) return { verdict: classifyLexically(text, taxonomy ?? []) };
     if (classifier.startsWith('head:')) {
-      const result = await this.deps.tuning.classify(projectId, classifier.slice('head:'.length), [text]);
-      const scores = result.predictions[0]?.scores ?? [];
-      return { verdict: headVerdict(scores, taxonomy), head: result.head };
+      // The head's serving gate applies, as to the model head:<name>: a governed head classifies
+      // only once approved.
+      const served = await this.deps.tuning.serve(projectId, classifier.slice('head:'.length), text, {
+        signal,
+      });
+      if (served.kind !== 'classifier') {
+        throw new KeelError(
+          'invalid_request',
+          `${classifier} tags tokens; classifying a document needs a classifier head.`,
+          {
+            issues: [
+              { code: 'head_is_tagger', path: ['parameters', 'model_id'], message: 'name a classifier head' },
+            ],
+          },
+        );
+      }
+      return { verdict: headVerdict(served.prediction.scores, taxonomy), head: served.head };
     }
     const schemas = taxonomy ?? [];
     const prompt = classificationPrompt(text, schemas);

@@ -229,6 +229,46 @@ describe('watsonx text classification through the official SDK', () => {
     expect(await finished(named.result.metadata!.id)).toMatchObject({ document_type: 'Incident' });
   });
 
+  it('classifies with a governed head only once governance approved it', async () => {
+    const useCase = await keel.call('/api/v1/use-cases', {
+      method: 'POST',
+      json: { name: 'document routing', approach: { name: 'head' } },
+    });
+    expect(useCase.status).toBe(201);
+    const examples = Array.from({ length: 20 }, (_, i) => [
+      { text: `outage ${i}: the service was down and customers could not log in`, label: 'incident' },
+      { text: `attendees ${i}: agenda, decisions and action items of the sync`, label: 'minutes' },
+    ]).flat();
+    const started = await keel.call('/api/v1/tuning/jobs', {
+      method: 'POST',
+      json: {
+        type: 'head',
+        name: 'governed-kinds',
+        examples,
+        options: { seed: 3 },
+        features: { dimensions: 1024 },
+        governance: { use_case_id: ((await useCase.json()) as { id: string }).id },
+      },
+    });
+    expect(started.status).toBe(202);
+    const job = (await started.json()) as { id: string };
+    for (;;) {
+      const state = (await (await keel.call(`/api/v1/jobs/${job.id}`)).json()) as { status: string };
+      if (state.status === 'succeeded') break;
+      expect(['queued', 'running']).toContain(state.status);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    const refused = await watsonx.createTextClassification({
+      projectId,
+      documentReference: ref('docs/minutes.html') as never,
+      parameters: { model_id: 'head:governed-kinds' } as never,
+    });
+    expect(await finished(refused.result.metadata!.id)).toMatchObject({
+      status: 'failed',
+      error: { code: 'asset_not_approved' },
+    });
+  });
+
   it('answers bad requests with coded watsonx errors', async () => {
     const noProject = await keel.call('/ml/v1/text/classifications?version=2024-05-31', {
       method: 'POST',
