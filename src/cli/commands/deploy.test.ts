@@ -1,26 +1,14 @@
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ListeningServer, listen } from '../../server/listen.js';
+import { runKeelCli } from '../../testing/cli-io.js';
 import { createEchoProvider } from '../../testing/echo-provider.js';
 import { createTestKeel, type TestKeel } from '../../testing/test-keel.js';
-import { runCli } from '../main.js';
-import type { CliIO } from '../output.js';
 import { parseWeights } from './deploy.js';
 
 let keel: TestKeel;
 let server: ListeningServer;
 
-async function keelCli(...args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += chunk));
-  stderr.on('data', (chunk) => (err += chunk));
-  const io: CliIO = { stdout, stderr, stdin: new PassThrough(), env: {} };
-  const code = await runCli(['--url', server.url, '--key', keel.adminKey, ...args], io);
-  return { code, out, err };
-}
+const keelCli = (...args: string[]) => runKeelCli({ url: server.url, key: keel.adminKey }, args);
 
 beforeAll(async () => {
   keel = await createTestKeel({ providers: [createEchoProvider()] });

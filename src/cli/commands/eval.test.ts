@@ -4,9 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCodes } from '../../api/error-codes.js';
 import { type ListeningServer, listen } from '../../server/listen.js';
-import { captureIO } from '../../testing/cli-io.js';
+import { runKeelCli } from '../../testing/cli-io.js';
 import { createTestKeel, type TestKeel } from '../../testing/test-keel.js';
-import { runCli } from '../main.js';
 
 let keel: TestKeel;
 let server: ListeningServer;
@@ -64,11 +63,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function keelCli(...args: string[]) {
-  const captured = captureIO();
-  const code = await runCli(['--url', server.url, '--key', keel.adminKey, ...args], captured.io);
-  return { code, out: captured.out(), err: captured.err() };
-}
+const keelCli = (...args: string[]) => runKeelCli({ url: server.url, key: keel.adminKey }, args);
 
 describe('keel eval', () => {
   it('adds datasets from files and known set layouts, and lists them', async () => {

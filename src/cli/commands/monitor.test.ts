@@ -3,9 +3,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ListeningServer, listen } from '../../server/listen.js';
-import { captureIO } from '../../testing/cli-io.js';
+import { runKeelCli } from '../../testing/cli-io.js';
 import { createTestKeel, type TestKeel } from '../../testing/test-keel.js';
-import { runCli } from '../main.js';
 import { parseThresholds } from './monitor.js';
 
 let keel: TestKeel;
@@ -20,11 +19,8 @@ afterAll(async () => {
   await keel?.close();
 });
 
-async function cli(...args: string[]) {
-  const captured = captureIO({ KEEL_LOG_LEVEL: 'silent' });
-  const code = await runCli(['--url', server.url, '--key', keel.adminKey, ...args], captured.io);
-  return { code, out: captured.out(), err: captured.err() };
-}
+const cli = (...args: string[]) =>
+  runKeelCli({ url: server.url, key: keel.adminKey }, args, { env: { KEEL_LOG_LEVEL: 'silent' } });
 
 describe('keel monitor', () => {
   it('parses thresholds and refuses malformed ones', () => {

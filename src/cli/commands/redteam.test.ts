@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ListeningServer, listen } from '../../server/listen.js';
-import { captureIO } from '../../testing/cli-io.js';
+import { runKeelCli } from '../../testing/cli-io.js';
 import { createTestKeel, type TestKeel } from '../../testing/test-keel.js';
-import { runCli } from '../main.js';
 import { parseTarget } from './redteam.js';
 
 let keel: TestKeel;
@@ -17,14 +16,8 @@ afterAll(async () => {
   await keel?.close();
 });
 
-async function redteam(...args: string[]) {
-  const captured = captureIO();
-  const code = await runCli(
-    ['--url', server.url, '--key', keel.adminKey, 'eval', 'redteam', ...args],
-    captured.io,
-  );
-  return { code, out: captured.out(), err: captured.err() };
-}
+const redteam = (...args: string[]) =>
+  runKeelCli({ url: server.url, key: keel.adminKey }, ['eval', 'redteam', ...args]);
 
 describe('keel eval redteam', () => {
   it('runs the probes through the target and prints attack success per category and language', async () => {
