@@ -95,8 +95,12 @@ export async function* generationStream(
 
     let finishReason: FinishReason | undefined;
     let endedByText = false;
+    // One step in flight ahead of the reader: llama.cpp decodes the next token while this one
+    // travels through the middleware to the client, so per-token work on the way out does not
+    // add to the time between tokens. A reader that stops leaves at most that one step to finish.
+    let pending = ahead(nextOrAbort(evaluation, signal));
     while (!finishReason) {
-      const step = await nextOrAbort(evaluation, signal);
+      const step = await pending;
       if (step === 'aborted' || signal?.aborted) {
         finishReason = 'cancelled';
         break;
@@ -115,7 +119,6 @@ export async function* generationStream(
       history.push(token);
       const text = decoder.push(token);
       const out = text ? output.push(text, generated >= settings.minNewTokens) : { text: '' };
-      if (out.text) yield { type: 'text-delta', text: out.text };
       if (out.finish) {
         finishReason = out.finish;
         endedByText = true;
@@ -123,6 +126,9 @@ export async function* generationStream(
         finishReason = 'max_tokens';
       // The sampled token still has to enter the context before another can follow it.
       else if (sequence.nextTokenIndex >= generation.contextSize - 1) finishReason = 'token_limit';
+      // The next step starts before this text is handed on (history and counts are up to date).
+      if (!finishReason) pending = ahead(nextOrAbort(evaluation, signal));
+      if (out.text) yield { type: 'text-delta', text: out.text };
     }
     if (!endedByText) {
       // Whatever was held back (an unfinished character, a possible stop sequence) is output.
@@ -219,6 +225,15 @@ function tokenBias(loaded: LoadedModel, biases: ReadonlyMap<number, number>): To
 function endTokenBiases(bias: TokenBias): Map<Token, number> | undefined {
   const table = (bias as unknown as { _biases?: unknown })._biases;
   return table instanceof Map ? (table as Map<Token, number>) : undefined;
+}
+
+/**
+ * A step started ahead of its reader: a failure it meets while nobody awaits it (the reader has
+ * stopped) is not an unhandled rejection; whoever awaits it still gets the failure.
+ */
+function ahead<T>(step: Promise<T>): Promise<T> {
+  step.catch(() => undefined);
+  return step;
 }
 
 /** The next token, or 'aborted' as soon as the signal fires (the pending step finishes on its own). */
