@@ -72,11 +72,18 @@ export async function writeSpool(
   try {
     if (options.signal?.aborted) throw new Error('interrupted');
     const capped = `SELECT * FROM (${sql}) LIMIT ${options.maxRows}`;
-    if (options.format === 'arrow') return await writeArrowStream(connection, capped, options.file);
-    const reader = await connection.runAndReadAll(
-      `COPY (${capped}) TO ${sqlString(options.file)} (${copyOptions[options.format]})`,
-    );
-    return Number(reader.getRowsJson()[0]?.[0] ?? 0);
+    let written: number;
+    if (options.format === 'arrow') {
+      written = await writeArrowStream(connection, capped, options.file);
+    } else {
+      const reader = await connection.runAndReadAll(
+        `COPY (${capped}) TO ${sqlString(options.file)} (${copyOptions[options.format]})`,
+      );
+      written = Number(reader.getRowsJson()[0]?.[0] ?? 0);
+    }
+    // An interrupted stream can end like a short one: what a stop left behind is not the result.
+    if (reason) throw new Error('interrupted');
+    return written;
   } catch (error) {
     await rm(options.file, { force: true });
     if (reason === 'timeout') {
