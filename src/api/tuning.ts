@@ -178,6 +178,58 @@ export const tagResponseSchema = z
   .openapi('HeadTagResponse');
 
 export type HeadTagResponse = z.infer<typeof tagResponseSchema>;
+/** A prompt-optimisation job: a template, a labelled dataset, a metric, a budget and a seed. */
+export const promptJobRequestSchema = z.object({
+  type: z.literal('prompt'),
+  /** The template: `name`, `name@3` or `name@label`. */
+  template: z.string().min(1).max(300),
+  dataset: z.string().min(1).max(200),
+  dataset_version: z.number().int().min(1).optional(),
+  /** A label or reference metric to maximise (accuracy, exact_match, f1, rouge_l …). */
+  metric: z.string().min(1).max(100),
+  /** Model calls and tokens (prompt and output) the search may spend; both must be above 0. */
+  budget: z.object({
+    calls: z.number().int().min(0).max(1_000_000),
+    tokens: z.number().int().min(0).max(1_000_000_000),
+  }),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31)
+    .optional(),
+  model: z.string().min(3).max(300).optional(),
+  /** Instruction variants written by a person. */
+  instructions: z.array(z.string().min(1).max(4000)).max(20).optional(),
+  /** How many instruction rewrites the template's model proposes (default 2). */
+  propose_instructions: z.number().int().min(0).max(10).optional(),
+  few_shot: z
+    .object({
+      /** Example counts to try (default [3]; [] tries none). */
+      k: z.array(z.number().int().min(1).max(20)).max(5).optional(),
+      /** 0: most similar … 1: most diverse (default 0.3). */
+      diversity: z.number().min(0).max(1).optional(),
+    })
+    .optional(),
+  /** Output-format constraints to try (default: the label set, or a short answer). */
+  formats: z
+    .array(
+      z.object({ text: z.string().min(1).max(2000), schema: z.record(z.string(), z.unknown()).optional() }),
+    )
+    .max(10)
+    .optional(),
+  train_split: z.string().min(1).max(100).optional(),
+  dev_split: z.string().min(1).max(100).optional(),
+  dev_size: z.number().int().min(1).max(1000).optional(),
+});
+
+/** `POST /api/v1/tuning/jobs`: a head (`type: head`) or a prompt optimisation (`type: prompt`). */
+export const tuningJobRequestSchema = z.discriminatedUnion('type', [
+  headJobRequestSchema,
+  promptJobRequestSchema,
+]);
+
 export type HeadJobRequest = z.input<typeof headJobRequestSchema>;
+export type PromptJobRequest = z.input<typeof promptJobRequestSchema>;
 export type HeadVersionJson = z.infer<typeof headVersionSchema>;
 export type HeadClassifyResponse = z.infer<typeof classifyResponseSchema>;

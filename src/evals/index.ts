@@ -21,9 +21,13 @@ export {
   type ClassificationReport as LabelMetricsReport,
   classify as labelMetrics,
 } from './metrics/classification.js';
+export { metricInfo } from './metrics/index.js';
 export { RED_TEAM_JOB, RedTeamService } from './red-team/red-team-service.js';
 export type { CreateRunInput } from './runs/run-service.js';
 export type { RunAggregates, RunItemRow, RunRow, RunTarget, Threshold } from './runs/run-types.js';
+/** A run's scoring and parameter mapping, for features that score outputs themselves (prompt search). */
+export { aggregate, checkMetrics, corpusScores, type ScoredItem } from './runs/scoring.js';
+export { generationParameters } from './runs/targets.js';
 
 /** The evals module: datasets and evaluation runs (the `evals.run` job kind). */
 export const evalsModule: KeelModule<EvalsDeps, { evals: EvalService; redTeam: RedTeamService }> = {

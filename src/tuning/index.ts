@@ -10,12 +10,15 @@
  */
 import type { AuditRecorder } from '../audit/index.js';
 import type { KeelModule, ModuleBase } from '../core/module.js';
+import type { EvalService } from '../evals/index.js';
 import type { GovernanceService } from '../governance/index.js';
 import type { GuardrailService } from '../guardrails/index.js';
 import type { JobService } from '../jobs/index.js';
 import type { ProviderRegistry } from '../models/index.js';
+import type { PromptLab } from '../prompts/index.js';
 import { headSpans } from './head-detector.js';
 import { createHeadProvider } from './head-provider.js';
+import { PromptSearch } from './prompt-optimisation/prompt-search.js';
 import { type HeadGovernance, TuningService } from './tuning-service.js';
 
 export { type CharNgramOptions, charNgramSpec, featurise } from './char-ngram-features.js';
@@ -35,6 +38,13 @@ export { HEAD_NAME, type HeadVersionInfo } from './head-store.js';
 export type { EpochRecord, HeadTrainingOptions } from './head-trainer.js';
 export { classifyWithHead, type LogisticHeadModel, trainLogisticHead } from './logistic-head.js';
 export { classifyWithMlp, type MlpHeadModel, type MlpTrainingOptions, trainMlpHead } from './mlp-head.js';
+export {
+  PROMPT_JOB,
+  type PromptJobPayload,
+  type PromptJobResult,
+  PromptSearch,
+  type TraceEntry,
+} from './prompt-optimisation/prompt-search.js';
 export {
   bioSpans,
   type Entity,
@@ -66,6 +76,10 @@ export interface TuningDeps extends ModuleBase {
   governance?: GovernanceService;
   /** Policies may name heads as HAP or topic detectors. */
   guardrails?: GuardrailService;
+  /** Prompt optimisation renders and saves templates in Prompt Lab … */
+  prompts?: PromptLab;
+  /** … and scores them on the evaluation module's datasets with its metric code. */
+  evals?: EvalService;
 }
 
 function headGovernance(governance: GovernanceService): HeadGovernance {
@@ -96,7 +110,7 @@ function headGovernance(governance: GovernanceService): HeadGovernance {
  */
 export const tuningModule: KeelModule<TuningDeps, { tuning: TuningService }> = {
   name: 'tuning',
-  create: ({ jobs, audit, config, registry, governance, guardrails }) => {
+  create: ({ jobs, audit, config, registry, governance, guardrails, prompts, evals }) => {
     const tuning = new TuningService({
       jobs,
       audit,
@@ -110,6 +124,7 @@ export const tuningModule: KeelModule<TuningDeps, { tuning: TuningService }> = {
             ).embeddings
         : undefined,
       governance: governance ? headGovernance(governance) : undefined,
+      promptSearch: prompts && evals ? new PromptSearch({ jobs, audit, prompts, evals }) : undefined,
     });
     registry?.register(createHeadProvider(tuning));
     guardrails?.useHeadDetectors(headSpans(tuning));

@@ -19,6 +19,7 @@ import { HEAD_NAME, HeadStore, type HeadVersionInfo } from './head-store.js';
 import type { EpochRecord } from './head-trainer.js';
 import { trainLogisticHead } from './logistic-head.js';
 import { type MlpTrainingOptions, trainMlpHead } from './mlp-head.js';
+import type { PromptSearch } from './prompt-optimisation/prompt-search.js';
 import {
   type SpanReport,
   type TaggedSentence,
@@ -88,6 +89,8 @@ export interface TuningServiceDeps {
   /** The registry's embed, for heads on embedding features. */
   embedder?: Embedder | undefined;
   governance?: HeadGovernance | undefined;
+  /** Prompt optimisation (`tuning.prompt` jobs), where Prompt Lab and the evaluation module run. */
+  promptSearch?: PromptSearch | undefined;
 }
 
 type Row = LabelledText | TaggedSentence;
@@ -168,11 +171,13 @@ function lineage(info: HeadVersionInfo): Record<string, string | number | boolea
 
 export class TuningService {
   readonly heads: HeadStore;
+  readonly promptSearch: PromptSearch | undefined;
   readonly #deps: TuningServiceDeps;
 
   constructor(deps: TuningServiceDeps) {
     this.#deps = deps;
     this.heads = new HeadStore(deps.dataDir);
+    this.promptSearch = deps.promptSearch;
     deps.jobs.register<HeadJobPayload, HeadJobResult>(HEAD_JOB, {
       maxAttempts: 1,
       run: (ctx) => this.#runHead(ctx),

@@ -1,6 +1,6 @@
 /**
  * @module server/routes/tuning
- * `/api/v1/tuning/jobs` (editors start head training; viewers list the jobs) and `/api/v1/heads`
+ * `/api/v1/tuning/jobs` (editors start head training or prompt optimisation; viewers list the jobs) and `/api/v1/heads`
  * (viewers list heads and their versions, classify with them or tag tokens with a tagger, as the
  * model `head:<name>`).
  */
@@ -10,12 +10,13 @@ import { keelErrorSchema } from '../../../api/platform.js';
 import {
   classifyRequestSchema,
   classifyResponseSchema,
-  headJobRequestSchema,
   headVersionSchema,
   tagResponseSchema,
+  tuningJobRequestSchema,
 } from '../../../api/tuning.js';
+import { KeelError } from '../../../core/errors.js';
 import { type Job, jobJson } from '../../../jobs/index.js';
-import { HEAD_JOB, type HeadVersionInfo } from '../../../tuning/index.js';
+import { HEAD_JOB, type HeadVersionInfo, PROMPT_JOB } from '../../../tuning/index.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
 import { callerOf } from '../../project-scope.js';
 import { json } from '../../respond.js';
@@ -33,8 +34,11 @@ const routes = {
     method: 'post',
     path: '/api/v1/tuning/jobs',
     tags: ['Tuning'],
-    summary: 'Train a task head on labelled texts (a `tuning.head` job)',
-    request: { body: { content: { 'application/json': { schema: headJobRequestSchema } }, required: true } },
+    summary:
+      'Train a task head on labelled texts (`type: head`, a `tuning.head` job) or optimise a prompt template against a labelled dataset (`type: prompt`, a `tuning.prompt` job)',
+    request: {
+      body: { content: { 'application/json': { schema: tuningJobRequestSchema } }, required: true },
+    },
     responses: {
       202: { description: 'The queued job', content: { 'application/json': { schema: jobJsonSchema } } },
       ...errors,
@@ -174,6 +178,38 @@ export function registerTuningRoutes(app: OpenAPIHono<KeelEnv>, services: KeelSe
   app.openapi(routes.start, async (c) => {
     const caller = callerOf(c, 'write');
     const body = c.req.valid('json');
+    if (body.type === 'prompt') {
+      if (!tuning.promptSearch) {
+        throw new KeelError(
+          'not_implemented',
+          'Prompt optimisation needs Prompt Lab and the evaluation module.',
+          {
+            issues: [{ code: 'no_prompt_search', path: ['type'], message: 'prompt' }],
+          },
+        );
+      }
+      const job = await tuning.promptSearch.start(
+        caller.projectId,
+        {
+          template: body.template,
+          dataset: body.dataset,
+          datasetVersion: body.dataset_version,
+          metric: body.metric,
+          budget: body.budget,
+          seed: body.seed,
+          model: body.model,
+          instructions: body.instructions,
+          proposeInstructions: body.propose_instructions,
+          fewShot: body.few_shot,
+          formats: body.formats,
+          trainSplit: body.train_split,
+          devSplit: body.dev_split,
+          devSize: body.dev_size,
+        },
+        caller.actor,
+      );
+      return json(show(job), 202);
+    }
     const o = body.options ?? {};
     const f = body.features ?? {};
     const job = await tuning.startHead(
@@ -214,7 +250,13 @@ export function registerTuningRoutes(app: OpenAPIHono<KeelEnv>, services: KeelSe
 
   app.openapi(routes.jobs, async (c) => {
     const { projectId } = callerOf(c, 'read');
-    const list = await jobs.list({ projectId, kind: HEAD_JOB, limit: 50 });
+    const lists = await Promise.all(
+      [HEAD_JOB, PROMPT_JOB].map((kind) => jobs.list({ projectId, kind, limit: 50 })),
+    );
+    const list = lists
+      .flat()
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+      .slice(0, 50);
     return json({ jobs: list.map(show) });
   });
 
