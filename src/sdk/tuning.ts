@@ -15,6 +15,7 @@ import type {
   HeadJobRequest,
   HeadTagResponse,
   HeadVersionJson,
+  PromptJobRequest,
 } from '../api/tuning.js';
 import type { SdkTransport } from './transport.js';
 
@@ -24,6 +25,7 @@ export type {
   HeadJobRequest,
   HeadTagResponse,
   HeadVersionJson,
+  PromptJobRequest,
 } from '../api/tuning.js';
 
 /** One epoch of a head's loss curve, as the job reports it while training. */
@@ -51,6 +53,14 @@ export class TuningApi {
   /** Queues a `tuning.head` job (202); follow it with `job` or `waitForJob`. */
   startHead(input: HeadJobRequest, signal?: AbortSignal): Promise<JobJson> {
     return this.client.request('POST', '/api/v1/tuning/jobs', { body: input, signal });
+  }
+
+  /**
+   * Queues a `tuning.prompt` job (202): the template is scored on the dataset's dev split, then
+   * instruction, few-shot and format candidates within the budget; the winner becomes a new version.
+   */
+  startPrompt(input: Omit<PromptJobRequest, 'type'>, signal?: AbortSignal): Promise<JobJson> {
+    return this.client.request('POST', '/api/v1/tuning/jobs', { body: { type: 'prompt', ...input }, signal });
   }
 
   jobs() {

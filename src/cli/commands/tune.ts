@@ -197,3 +197,108 @@ export const headCommand: CommandHandler = async (context, _args, options) => {
     return job.status === 'succeeded' ? 0 : 1;
   });
 };
+
+interface PromptJobView {
+  id: string;
+  status: string;
+  progress?: { done: number; total: number | null; message: string | null } | null;
+  result?: {
+    template: { name: string; baseVersion: number; savedVersion: number | null };
+    metric: string;
+    baseline: number;
+    best: { id: string; score: number };
+    improved: boolean;
+    stopped: string;
+    spent: { calls: number; tokens: number };
+    trace: {
+      id: string;
+      kind: string;
+      status: string;
+      score: number | null;
+      calls: number;
+      tokens: number;
+    }[];
+  } | null;
+  error?: { code: string; message: string } | null;
+}
+
+/** A repeatable or comma-separated list option. */
+const listOption = (value: unknown): string[] | undefined =>
+  value === undefined ? undefined : (Array.isArray(value) ? value : [value]).map(String);
+
+/**
+ * `keel tune prompt <template> --dataset <name> --metric accuracy --calls 200 --tokens 100000`
+ * optimises a Prompt Lab template against a labelled evaluation dataset (a `tuning.prompt` job),
+ * with a progress bar over the candidates, then prints the search trace and what was saved.
+ */
+export const promptCommand: CommandHandler = async (context, args, options) => {
+  const template = args[0];
+  const missing = [
+    ...(template ? [] : [['template', 'name the template: keel tune prompt <template>']]),
+    ...(options.dataset ? [] : [['dataset', '--dataset <name> is required']]),
+    ...(options.metric ? [] : [['metric', '--metric <name> is required']]),
+    ...(options.calls ? [] : [['calls', '--calls <n> is required']]),
+    ...(options.tokens ? [] : [['tokens', '--tokens <n> is required']]),
+  ];
+  if (missing.length > 0) {
+    throw new KeelError('invalid_request', missing.map(([, m]) => m).join('; '), {
+      issues: missing.map(([p, m]) => ({
+        code: 'missing_option',
+        path: [p as string],
+        message: m as string,
+      })),
+    });
+  }
+  const k = listOption(options.k)?.flatMap((v) => v.split(','));
+  const numbers = {
+    seed: numberOption(options.seed, 'seed'),
+    dataset_version: numberOption(options.datasetVersion, 'dataset-version'),
+    propose_instructions: numberOption(options.propose, 'propose'),
+    dev_size: numberOption(options.devSize, 'dev-size'),
+  };
+  const body = {
+    type: 'prompt',
+    template,
+    dataset: String(options.dataset),
+    metric: String(options.metric),
+    budget: { calls: numberOption(options.calls, 'calls'), tokens: numberOption(options.tokens, 'tokens') },
+    ...Object.fromEntries(Object.entries(numbers).filter(([, v]) => v !== undefined)),
+    ...(options.model ? { model: String(options.model) } : {}),
+    ...(options.instruction ? { instructions: listOption(options.instruction) } : {}),
+    ...(k ? { few_shot: { k: k.map((v) => numberOption(v, 'k')) } } : {}),
+    ...(options.format ? { formats: listOption(options.format)!.map((text) => ({ text })) } : {}),
+    ...(options.devSplit ? { dev_split: String(options.devSplit) } : {}),
+    ...(options.trainSplit ? { train_split: String(options.trainSplit) } : {}),
+  };
+  return withConnection(context, async ({ client }) => {
+    let job = await client.request<PromptJobView>('POST', '/api/v1/tuning/jobs', { body });
+    const progress = context.global.json ? null : createProgress(context.io, 'Searching (candidates)');
+    while (!['succeeded', 'failed', 'cancelled'].includes(job.status)) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      job = await client.request<PromptJobView>('GET', `/api/v1/jobs/${job.id}`);
+      if (job.progress?.total) progress?.setTotal(job.progress.total);
+      progress?.update(job.progress?.done ?? 0);
+    }
+    progress?.stop();
+    if (context.global.json) printJson(context.io, job);
+    else if (job.status === 'succeeded' && job.result) {
+      const r = job.result;
+      const lines = r.trace.map(
+        (t) =>
+          `  ${t.id.padEnd(16)} ${t.kind.padEnd(12)} ${t.score === null ? t.status.padStart(10) : t.score.toFixed(4).padStart(10)} ${String(t.calls).padStart(6)} calls ${String(t.tokens).padStart(8)} tokens`,
+      );
+      const saved =
+        r.template.savedVersion === null
+          ? `No candidate beat the baseline; ${r.template.name} is unchanged.`
+          : `Saved ${r.template.name} v${r.template.savedVersion} (from v${r.template.baseVersion}): ${r.best.id}.`;
+      context.io.stdout.write(
+        `${lines.join('\n')}\n${r.metric}: baseline ${r.baseline.toFixed(4)}, best ${r.best.score.toFixed(4)} (${r.best.id}); spent ${r.spent.calls} calls, ${r.spent.tokens} tokens${r.stopped === 'budget' ? ' (budget reached)' : ''}.\n${saved}\n`,
+      );
+    } else {
+      context.io.stderr.write(
+        `Job ${job.id} ${job.status}: ${job.error?.code ?? ''} ${job.error?.message ?? ''}\n`,
+      );
+    }
+    return job.status === 'succeeded' ? 0 : 1;
+  });
+};

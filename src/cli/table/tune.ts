@@ -43,4 +43,28 @@ export const tuneCommands: CommandSpec[] = [
     load: tune,
     handler: 'headCommand',
   },
+  {
+    path: ['tune', 'prompt'],
+    arguments: ['<template>'],
+    description:
+      'Optimise a Prompt Lab template against a labelled evaluation dataset (instructions, few-shot examples, output format) within a budget of model calls and tokens, showing progress by candidate; saves the winner as a new version.',
+    options: [
+      { flags: '--dataset <name>', description: 'evaluation dataset with labels or reference outputs' },
+      { flags: '--dataset-version <n>', description: 'dataset version (default: the latest)' },
+      { flags: '--metric <name>', description: 'metric to maximise (accuracy, exact_match, f1, bleu …)' },
+      { flags: '--calls <n>', description: 'budget: most model calls' },
+      { flags: '--tokens <n>', description: 'budget: most tokens (prompt and output)' },
+      { flags: '--seed <n>', description: 'random seed' },
+      { flags: '--model <id>', description: "model to optimise for (default: the template's)" },
+      { flags: '--instruction <text...>', description: 'instruction variants written by a person' },
+      { flags: '--propose <n>', description: 'instruction rewrites the model proposes (default 2)' },
+      { flags: '--k <n...>', description: 'few-shot example counts to try (default 3)' },
+      { flags: '--format <text...>', description: 'output-format constraints to try' },
+      { flags: '--dev-split <name>', description: 'split scored (default: dev, validation or test)' },
+      { flags: '--train-split <name>', description: 'split examples come from (default train)' },
+      { flags: '--dev-size <n>', description: 'most dev items scored per candidate (default 20)' },
+    ],
+    load: tune,
+    handler: 'promptCommand',
+  },
 ];

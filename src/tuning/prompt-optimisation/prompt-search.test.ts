@@ -1,76 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LanguageModelCallOptions } from '../../spec/language-model.js';
-import { createEchoProvider } from '../../testing/echo-provider.js';
+import { createDayFixtures, formatAwareProvider } from '../../testing/prompt-search-fixture.js';
 import { createTestKeel, type TestKeel } from '../../testing/test-keel.js';
 import { selectExamples } from './few-shot.js';
 
-/**
- * A model that answers correctly only when it is told the answer format: given "exactly one of",
- * it labels the last input by its words; otherwise it echoes the prompt reversed (the echo
- * provider's default), which never matches a label. So the format candidate is really better.
- */
-function answer(options: LanguageModelCallOptions): string | undefined {
-  const text = options.prompt.type === 'text' ? options.prompt.text : '';
-  if (!text.includes('exactly one of')) return undefined;
-  const last =
-    text
-      .split('\n')
-      .filter((l) => l.startsWith('Input:'))
-      .pop() ?? '';
-  return /good|great|fine/.test(last) ? 'pos' : 'neg';
-}
-
 let keel: TestKeel;
 beforeAll(async () => {
-  keel = await createTestKeel({ providers: [createEchoProvider({ respond: answer })] });
+  keel = await createTestKeel({ providers: [formatAwareProvider()] });
 });
 afterAll(async () => {
   await keel?.close();
 });
 
-const good = ['good', 'great', 'fine'];
-const bad = ['awful', 'poor', 'sad'];
-function rows(withLabels = true) {
-  const out: Record<string, unknown>[] = [];
-  for (let i = 0; i < 24; i++) {
-    const pos = i % 2 === 0;
-    out.push({
-      text: `${pos ? good[i % 3] : bad[i % 3]} day number ${i}`,
-      ...(withLabels ? { label: pos ? 'pos' : 'neg' } : {}),
-      split: i < 12 ? 'train' : 'dev',
-    });
-  }
-  return out;
-}
-
 async function setup() {
-  const template = await keel.call('/api/v1/prompts', {
-    method: 'POST',
-    json: {
-      name: 'sentiment',
-      template: {
-        mode: 'structured',
-        instruction: 'Say how the day was.',
-        test_input: '{{text}}',
-        model_id: 'echo:reverse',
-      },
-    },
-  });
-  expect(template.status).toBe(201);
-  for (const [name, labelled] of [
-    ['days', true],
-    ['days-unlabelled', false],
-  ] as const) {
-    const created = await keel.call('/api/v1/datasets', {
-      method: 'POST',
-      json: {
-        name,
-        rows: rows(labelled),
-        mapping: { input: ['text'], ...(labelled ? { label: 'label' } : {}), split: 'split' },
-      },
-    });
-    expect(created.status).toBe(200);
-  }
+  expect(await createDayFixtures(keel)).toEqual([201, 200, 200]);
 }
 
 async function finished(id: string) {

@@ -1,0 +1,70 @@
+/**
+ * `keel tune prompt` against a server whose model answers well only when told the answer format.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ListeningServer, listen } from '../../server/listen.js';
+import { runKeelCli } from '../../testing/cli-io.js';
+import { createDayFixtures, formatAwareProvider } from '../../testing/prompt-search-fixture.js';
+import { createTestKeel, type TestKeel } from '../../testing/test-keel.js';
+
+let keel: TestKeel;
+let server: ListeningServer;
+beforeAll(async () => {
+  keel = await createTestKeel({ providers: [formatAwareProvider()] });
+  server = await listen(keel.app);
+  expect(await createDayFixtures(keel)).toEqual([201, 200, 200]);
+});
+afterAll(async () => {
+  await server?.close();
+  await keel?.close();
+});
+
+const keelCli = (...args: string[]) => runKeelCli({ url: server.url, key: keel.adminKey }, args);
+
+describe('keel tune prompt', () => {
+  it('runs the search, prints the trace and saves the winner', async () => {
+    const run = await keelCli(
+      'tune',
+      'prompt',
+      'sentiment',
+      '--dataset',
+      'days',
+      '--metric',
+      'accuracy',
+      '--calls',
+      '100',
+      '--tokens',
+      '100000',
+      '--propose',
+      '0',
+      '--k',
+      '2',
+    );
+    expect(run.err).not.toContain('failed');
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(/baseline\s+baseline\s+0\.0000\s+12 calls/);
+    expect(run.out).toContain('accuracy: baseline 0.0000, best 1.0000 (format-1)');
+    expect(run.out).toContain('Saved sentiment v2 (from v1): format-1.');
+  });
+
+  it('reports bad input with its code', async () => {
+    const run = await keelCli(
+      'tune',
+      'prompt',
+      'sentiment',
+      '--dataset',
+      'days-unlabelled',
+      '--metric',
+      'accuracy',
+      '--calls',
+      '100',
+      '--tokens',
+      '1000',
+    );
+    expect(run.code).not.toBe(0);
+    expect(run.err).toContain('no labels or reference outputs');
+    const missing = await keelCli('tune', 'prompt', 'sentiment', '--dataset', 'days');
+    expect(missing.code).not.toBe(0);
+    expect(missing.err).toContain('--metric <name> is required');
+  });
+});
