@@ -3,6 +3,7 @@ import type { Answers } from '../../api/governance-risk.js';
 import type { TemplateBody } from '../../api/prompts.js';
 import { type ListeningServer, listen } from '../../server/listen.js';
 import { runKeelCli } from '../../testing/cli-io.js';
+import { minimalRiskAnswers } from '../../testing/risk-answers.js';
 import { createTestKeel, type TestKeel } from '../../testing/test-keel.js';
 import { labelRequest } from './prompt-label.js';
 
@@ -20,19 +21,7 @@ const body: TemplateBody = {
   model_id: 'echo:reverse',
 };
 
-const minimal: Answers = {
-  purpose_description: 'route support tickets',
-  purpose_function: 'content_generation',
-  prohibited_practices: ['none'],
-  domain: ['general'],
-  affected_people: ['internal_staff'],
-  scale: 'under_100',
-  impact_severity: 'negligible',
-  autonomy: 'assistive',
-  reversibility: 'easily_reversed',
-  data_categories: ['no_personal_data'],
-  interaction: ['not_exposed'],
-};
+const minimal: Answers = minimalRiskAnswers('route support tickets');
 
 async function api(path: string, init: RequestInit & { json?: unknown; key?: string } = {}) {
   const res = await keel.call(path, init);

@@ -1,23 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Answers } from '../../api/governance-risk.js';
+import { minimalRiskAnswers } from '../../testing/risk-answers.js';
 import { builtinQuestionnaire, parseQuestionnaire } from './questionnaire-store.js';
 import { scoreAnswers } from './risk-scoring.js';
 
 const questionnaire = builtinQuestionnaire().questionnaire;
 
-const benign: Answers = {
-  purpose_description: '사내 문서 초안 작성 도우미 / drafting assistant for internal documents',
-  purpose_function: 'content_generation',
-  prohibited_practices: ['none'],
-  domain: ['general'],
-  affected_people: ['internal_staff'],
-  scale: 'under_100',
-  impact_severity: 'negligible',
-  autonomy: 'assistive',
-  reversibility: 'easily_reversed',
-  data_categories: ['no_personal_data'],
-  interaction: ['not_exposed'],
-};
+const benign: Answers = minimalRiskAnswers(
+  '사내 문서 초안 작성 도우미 / drafting assistant for internal documents',
+);
 
 function controls(answers: Answers, q = questionnaire) {
   const result = scoreAnswers(q, answers);

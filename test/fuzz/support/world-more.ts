@@ -7,6 +7,7 @@
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { KeelEnv } from '../../../src/server/context.js';
+import { minimalRiskAnswers } from '../../../src/testing/risk-answers.js';
 import { TEST_ADMIN_KEY } from '../../../src/testing/test-keel.js';
 import { send } from './send.js';
 
@@ -34,19 +35,7 @@ export interface MoreObjects {
 }
 
 /** Answers to the built-in questionnaire that make a minimal-risk use case. */
-export const benignAnswers = {
-  purpose_description: 'reply drafts for support agents',
-  purpose_function: 'content_generation',
-  prohibited_practices: ['none'],
-  domain: ['general'],
-  affected_people: ['internal_staff'],
-  scale: 'under_100',
-  impact_severity: 'negligible',
-  autonomy: 'assistive',
-  reversibility: 'easily_reversed',
-  data_categories: ['no_personal_data'],
-  interaction: ['not_exposed'],
-};
+export const benignAnswers = minimalRiskAnswers();
 
 type Step = <T>(name: string, fallback: T, build: () => Promise<T>) => Promise<T>;
 

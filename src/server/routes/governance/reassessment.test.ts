@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Answers } from '../../../api/governance-risk.js';
 import type { TemplateBody } from '../../../api/prompts.js';
+import { minimalRiskAnswers } from '../../../testing/risk-answers.js';
 import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
 
 /**
@@ -10,19 +11,7 @@ import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
 let keel: TestKeel;
 const keys: Record<string, string> = {};
 
-const minimal: Answers = {
-  purpose_description: 'reply drafts for support agents',
-  purpose_function: 'content_generation',
-  prohibited_practices: ['none'],
-  domain: ['general'],
-  affected_people: ['internal_staff'],
-  scale: 'under_100',
-  impact_severity: 'negligible',
-  autonomy: 'assistive',
-  reversibility: 'easily_reversed',
-  data_categories: ['no_personal_data'],
-  interaction: ['not_exposed'],
-};
+const minimal: Answers = minimalRiskAnswers();
 const high: Answers = { ...minimal, domain: ['employment'] };
 const prohibited: Answers = { ...minimal, prohibited_practices: ['emotion_workplace_education'] };
 

@@ -1,23 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Answers } from '../../../api/governance-risk.js';
+import { minimalRiskAnswers } from '../../../testing/risk-answers.js';
 import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
 
 let keel: TestKeel;
 const keys: Record<string, string> = {};
 
-const benign: Answers = {
-  purpose_description: '상담원용 답변 초안 / reply drafts for support agents',
-  purpose_function: 'content_generation',
-  prohibited_practices: ['none'],
-  domain: ['general'],
-  affected_people: ['internal_staff'],
-  scale: 'under_100',
-  impact_severity: 'negligible',
-  autonomy: 'assistive',
-  reversibility: 'easily_reversed',
-  data_categories: ['no_personal_data'],
-  interaction: ['not_exposed'],
-};
+const benign: Answers = minimalRiskAnswers('상담원용 답변 초안 / reply drafts for support agents');
 
 async function call(who: string, path: string, init: RequestInit & { json?: unknown } = {}) {
   const res = await keel.call(path, { ...init, key: keys[who] ?? keel.adminKey });
