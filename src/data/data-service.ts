@@ -18,21 +18,14 @@ import type { DatabaseV1 } from '../spec/database.js';
 import { type AskAnswer, type AskRequest, AskService } from './ask-service.js';
 import { describeTable, type TableCatalog } from './catalog.js';
 import { type DataFormat, openInstance, type PlannedQuery, ProjectEngine, readerOf } from './engine.js';
-import { type ExportedResult, type ExportFormat, spoolQuery, writeSpool } from './export-spool.js';
+import type { ExportedResult, ExportFormat } from './export-spool.js';
 import { GovernanceStore } from './governance-store.js';
 import { type JoinKeyRow, JoinKeyStore } from './join-key-store.js';
 import { discoverJoinKeys } from './join-keys.js';
 import { maskedProjection, replaceMaskedTables } from './masking.js';
-import {
-  PAGE_TTL_MS,
-  type PageCursor,
-  PageTokens,
-  type QueryPage,
-  readPage,
-  spoolFile,
-  sweepPages,
-} from './query-pages.js';
+import type { QueryPage } from './query-pages.js';
 import { type QueryParameter, type QueryResult, runBounded } from './query-runner.js';
+import { SpooledResults } from './spooled-results.js';
 import { checkReadOnly, deserializeSql, messageOf } from './sql-check.js';
 import { suggestTags, type TagSuggestion } from './tag-suggestions.js';
 import { TrinoEngine } from './trino/trino-engine.js';
@@ -133,8 +126,8 @@ export class DataService {
   readonly joinKeys: JoinKeyStore;
   private readonly memoryLimit: string;
   private readonly trinoProjects = new Map<string, TrinoProject>();
-  /** Signs and checks the page tokens of paged results. */
-  private readonly pageTokens: PageTokens;
+  /** Exports and paged results, written to spool files. */
+  private readonly spooled: SpooledResults;
   private readonly statistics = new WeakMap<ProjectEngine, Map<string, Promise<TableCatalog>>>();
 
   constructor(private readonly options: DataServiceOptions) {
@@ -144,11 +137,22 @@ export class DataService {
       secretKey: options.secretKey ?? Buffer.from('keel-data-masking'),
     });
     this.joinKeys = new JoinKeyStore({ db: options.db, audit: options.audit });
-    this.pageTokens = new PageTokens(options.secretKey ?? Buffer.from('keel-data-pages'));
     this.memoryLimit = options.memoryLimit ?? '512MB';
     this.maxRows = options.maxRows ?? 10_000;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.exportMaxRows = options.exportMaxRows ?? 10_000_000;
+    this.spooled = new SpooledResults({
+      timeoutMs: this.timeoutMs,
+      exportMaxRows: this.exportMaxRows,
+      dataDir: options.dataDir,
+      secretKey: options.secretKey ?? Buffer.from('keel-data-pages'),
+      notOnTrino: (projectId, what) => this.notOnTrino(projectId, what),
+      engine: (projectId) => this.engine(projectId),
+      plan: (projectId, engine, connection, request) => this.plan(projectId, engine, connection, request),
+      audited: (projectId, request, tables, rows, truncated) =>
+        this.audited(projectId, request, tables, rows, truncated),
+      refused: (projectId, request, error) => this.refused(projectId, request, error),
+    });
   }
 
   async sources(projectId: string): Promise<SourceRow[]> {
@@ -402,145 +406,23 @@ export class DataService {
     return new AskService({ data: this, generation }).ask(projectId, request);
   }
 
-  /**
-   * Runs a query as an export (CSV, NDJSON or Parquet), masked for the caller's role: DuckDB writes
-   * it to a private spool file, which is then streamed to the caller and removed. Bounded by
-   * `exportMaxRows`, the time limit and the caller's signal, and audited like any query.
-   */
-  async export(projectId: string, request: QueryRequest & { format: ExportFormat }): Promise<ExportedResult> {
-    this.notOnTrino(projectId, 'Exports');
-    if (request.params?.length) {
-      throw new KeelError('invalid_request', 'Exports take no params: write the values into the SQL.', {
-        issues: [{ code: 'params_not_supported', path: ['params'], message: 'params are for JSON results' }],
-      });
-    }
-    const engine = await this.engine(projectId);
-    const connection = await engine.acquire();
-    let healthy = false;
-    try {
-      const planned = await this.plan(projectId, engine, connection, request);
-      const dir = this.spoolDir(projectId);
-      await makePrivateDir(dir);
-      const maxRows = Math.min(request.maxRows ?? this.exportMaxRows, this.exportMaxRows);
-      const spooled = await spoolQuery(connection, planned.sql, {
-        format: request.format,
-        file: path.join(dir, `${newId('dexp')}.${request.format}`),
-        maxRows,
-        timeoutMs: Math.min(request.timeoutMs ?? this.timeoutMs, this.timeoutMs),
-        signal: request.signal,
-      });
-      this.audited(projectId, request, planned.tables, spooled.rows, spooled.rows >= maxRows);
-      healthy = true;
-      return {
-        ...spooled,
-        truncated: spooled.rows >= maxRows,
-        tables: planned.tables,
-        masked: planned.masked,
-      };
-    } catch (error) {
-      healthy = error instanceof KeelError && error.code !== 'timeout' && error.code !== 'client_closed';
-      this.refused(projectId, request, error);
-      throw error;
-    } finally {
-      engine.release(connection, healthy);
-    }
+  /** Runs a query as an export file (spooled-results.ts), streamed to the caller and removed. */
+  export(projectId: string, request: QueryRequest & { format: ExportFormat }): Promise<ExportedResult> {
+    return this.spooled.export(projectId, request);
   }
 
-  /**
-   * Runs a query whose result is read in pages (query-pages.ts): the checked, masked result is
-   * spooled once (at most `exportMaxRows` rows, or `maxRows`), audited, and its first page returned
-   * with the token for the next.
-   */
-  async queryPaged(projectId: string, request: QueryRequest & { pageSize: number }): Promise<QueryPage> {
-    this.notOnTrino(projectId, 'Paged results');
-    if (request.params?.length) {
-      throw new KeelError('invalid_request', 'Paged queries take no params: write the values into the SQL.', {
-        issues: [
-          { code: 'params_not_supported', path: ['params'], message: 'params are for unpaged results' },
-        ],
-      });
-    }
-    const engine = await this.engine(projectId);
-    const connection = await engine.acquire();
-    let healthy = false;
-    try {
-      const planned = await this.plan(projectId, engine, connection, request);
-      const dir = this.spoolDir(projectId);
-      await makePrivateDir(dir);
-      await sweepPages(dir);
-      const spoolId = newId('dpg');
-      const maxRows = Math.min(request.maxRows ?? this.exportMaxRows, this.exportMaxRows);
-      const timeoutMs = Math.min(request.timeoutMs ?? this.timeoutMs, this.timeoutMs);
-      const total = await writeSpool(connection, planned.sql, {
-        format: 'parquet',
-        file: spoolFile(dir, spoolId),
-        maxRows,
-        timeoutMs,
-        signal: request.signal,
-      });
-      this.audited(projectId, request, planned.tables, total, total >= maxRows);
-      const cursor: PageCursor = {
-        p: projectId,
-        r: request.role ?? null,
-        s: spoolId,
-        o: 0,
-        n: request.pageSize,
-        t: total,
-        e: Date.now() + PAGE_TTL_MS,
-        b: planned.tables,
-        m: planned.masked,
-        x: total >= maxRows,
-      };
-      const page = await this.readPageWith(connection, cursor, timeoutMs, request.signal);
-      healthy = true;
-      return page;
-    } catch (error) {
-      healthy = error instanceof KeelError && error.code !== 'timeout' && error.code !== 'client_closed';
-      this.refused(projectId, request, error);
-      throw error;
-    } finally {
-      engine.release(connection, healthy);
-    }
+  /** Runs a query whose result is read in pages (spooled-results.ts): its first page and the next token. */
+  queryPaged(projectId: string, request: QueryRequest & { pageSize: number }): Promise<QueryPage> {
+    return this.spooled.queryPaged(projectId, request);
   }
 
   /** The page a token names, for the project and role it was issued to. */
-  async page(
+  page(
     projectId: string,
     token: string,
     options: Pick<QueryRequest, 'role' | 'signal' | 'timeoutMs'> = {},
   ): Promise<QueryPage> {
-    const cursor = this.pageTokens.open(token, projectId, options.role);
-    const engine = await this.engine(projectId);
-    const connection = await engine.acquire();
-    let healthy = false;
-    try {
-      const timeoutMs = Math.min(options.timeoutMs ?? this.timeoutMs, this.timeoutMs);
-      const page = await this.readPageWith(connection, cursor, timeoutMs, options.signal);
-      healthy = true;
-      return page;
-    } finally {
-      engine.release(connection, healthy);
-    }
-  }
-
-  private async readPageWith(
-    connection: DuckDBConnection,
-    cursor: PageCursor,
-    timeoutMs: number,
-    signal: AbortSignal | undefined,
-  ): Promise<QueryPage> {
-    const file = spoolFile(this.spoolDir(cursor.p), cursor.s);
-    const result = await readPage(connection, file, cursor, { timeoutMs, signal });
-    const next = cursor.o + cursor.n;
-    return {
-      ...result,
-      truncated: cursor.x,
-      tables: cursor.b,
-      masked: cursor.m,
-      totalRows: cursor.t,
-      offset: cursor.o,
-      nextPageToken: next < cursor.t ? this.pageTokens.issue({ ...cursor, o: next }) : null,
-    };
+    return this.spooled.page(projectId, token, options);
   }
 
   /** Suggested tags for a table's columns, from the PII detectors run over sampled values. */
@@ -748,10 +630,6 @@ export class DataService {
     this.engines.clear();
   }
 
-  private spoolDir(projectId: string): string {
-    return path.join(this.options.dataDir, 'data-spool', projectId);
-  }
-
   private invalidate(projectId: string): void {
     // Not closed here: a query may still run on it; the instance is released with its last use.
     this.engines.delete(projectId);
@@ -763,7 +641,7 @@ export class DataService {
       engine = this.sources(projectId).then((sources) =>
         ProjectEngine.open(sources, {
           memoryLimit: this.memoryLimit,
-          spoolDir: this.spoolDir(projectId),
+          spoolDir: this.spooled.spoolDir(projectId),
         }).catch((error: unknown) => {
           // A source file removed or changed on disk since it was added.
           throw new KeelError(
