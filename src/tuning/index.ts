@@ -32,6 +32,7 @@ export {
   encodeTexts,
   type FeatureSpec,
 } from './head-features.js';
+export { HEAD_JOB, type HeadJobPayload, type HeadJobResult, MAX_HEAD_EXAMPLES } from './head-job.js';
 export { classifyTexts, classifyVector, type HeadKind, type HeadModel, headKinds } from './head-model.js';
 export { createHeadProvider, HEAD_PROVIDER } from './head-provider.js';
 export { HEAD_NAME, type HeadVersionInfo } from './head-store.js';
@@ -58,14 +59,7 @@ export {
   tagTokens,
   trainTagger,
 } from './token-tagger.js';
-export {
-  HEAD_JOB,
-  type HeadGovernance,
-  type HeadJobPayload,
-  type HeadJobResult,
-  MAX_HEAD_EXAMPLES,
-  TuningService,
-} from './tuning-service.js';
+export { type HeadGovernance, TuningService } from './tuning-service.js';
 
 export interface TuningDeps extends ModuleBase {
   jobs: JobService;
