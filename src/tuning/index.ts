@@ -43,9 +43,9 @@ export {
   PROMPT_JOB,
   type PromptJobPayload,
   type PromptJobResult,
-  PromptSearch,
   type TraceEntry,
-} from './prompt-optimisation/prompt-search.js';
+} from './prompt-optimisation/prompt-job.js';
+export { PromptSearch } from './prompt-optimisation/prompt-search.js';
 export {
   bioSpans,
   type Entity,

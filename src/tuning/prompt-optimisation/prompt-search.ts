@@ -11,135 +11,26 @@
  * a failed or cancelled job saves nothing; the trace (every candidate, its score, calls and
  * tokens) is the job's result.
  */
-import type { PromptTemplate, TemplateBody } from '../../api/prompts.js';
-import type { AuditRecorder } from '../../audit/index.js';
+import type { TemplateBody } from '../../api/prompts.js';
 import { KeelError } from '../../core/errors.js';
-import {
-  aggregate,
-  checkMetrics,
-  corpusScores,
-  type EvalService,
-  generationParameters,
-  metricInfo,
-  type ScoredItem,
-  type StoredItem,
-} from '../../evals/index.js';
-import type { Job, JobContext, JobService } from '../../jobs/index.js';
+import { aggregate, corpusScores, generationParameters, type ScoredItem } from '../../evals/index.js';
+import type { Job, JobContext } from '../../jobs/index.js';
 import type { PromptLab } from '../../prompts/index.js';
 import type { LanguageModelPrompt } from '../../spec/language-model.js';
-import { seededRandom, shuffleInPlace } from '../seeded-random.js';
-import {
-  defaultFormats,
-  type FormatConstraint,
-  instructionOf,
-  withExamples,
-  withFormat,
-  withInstruction,
-} from './candidates.js';
+import { defaultFormats, instructionOf, withExamples, withFormat, withInstruction } from './candidates.js';
 import { type ExampleCandidate, selectExamples } from './few-shot.js';
-
-export const PROMPT_JOB = 'tuning.prompt';
-
-export interface PromptJobPayload {
-  /** The template: `name`, `name@3` or `name@label`. */
-  template: string;
-  dataset: string;
-  datasetVersion?: number | undefined;
-  metric: string;
-  budget: { calls: number; tokens: number };
-  seed?: number | undefined;
-  /** The model to optimise for (the template's by default). */
-  model?: string | undefined;
-  /** Instruction variants written by a person. */
-  instructions?: string[] | undefined;
-  /** How many instruction variants the model proposes (default 2). */
-  proposeInstructions?: number | undefined;
-  /** Few-shot sizes to try (default [3]); [] tries none. */
-  fewShot?: { k?: number[] | undefined; diversity?: number | undefined } | undefined;
-  /** Output-format constraints to try (default: the label set, or a short answer). */
-  formats?: FormatConstraint[] | undefined;
-  trainSplit?: string | undefined;
-  devSplit?: string | undefined;
-  /** Most dev items scored per candidate (default 20). */
-  devSize?: number | undefined;
-  /** The template's latest version when the job was asked for (set by `start`): the winner is saved on it, or not at all. */
-  latestVersion?: number | undefined;
-}
-
-export interface TraceEntry {
-  id: string;
-  kind: 'baseline' | 'instruction' | 'few_shot' | 'format';
-  /** What changed against the candidate it built on. */
-  detail: Record<string, unknown>;
-  /** The candidate it built on. */
-  parent: string | null;
-  /** `scored`, or `incomplete` when the budget ran out on the way (it cannot win). */
-  status: 'scored' | 'incomplete';
-  score: number | null;
-  calls: number;
-  tokens: number;
-  failedItems: number;
-}
-
-export interface PromptJobResult {
-  template: { name: string; baseVersion: number; savedVersion: number | null };
-  model: string;
-  metric: string;
-  dataset: { name: string; version: number; dev: number; train: number };
-  baseline: number;
-  best: { id: string; score: number; ci: { low: number; high: number } | null; n: number };
-  improved: boolean;
-  spent: { calls: number; tokens: number; proposalCalls: number };
-  budget: { calls: number; tokens: number };
-  stopped: 'done' | 'budget';
-  trace: TraceEntry[];
-  body: TemplateBody;
-}
-
-export interface PromptSearchDeps {
-  jobs: JobService;
-  audit: AuditRecorder;
-  prompts: PromptLab;
-  evals: EvalService;
-}
-
-interface Loaded {
-  template: PromptTemplate;
-  model: string;
-  datasetId: string;
-  datasetName: string;
-  version: number;
-  train: StoredItem[];
-  dev: StoredItem[];
-  labels: string[];
-}
-
-const invalid = (code: string, path: (string | number)[], message: string) =>
-  new KeelError('invalid_request', message, { issues: [{ code, path, message }] });
-
-const DEV_NAMES = ['dev', 'validation', 'valid', 'val', 'test'];
-
-/** The text an item shows as an example input and a similarity query: its input values. */
-export function inputText(item: Pick<StoredItem, 'input'>): string {
-  const values = Object.values(item.input);
-  const text = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
-  return values.length === 1 ? text(values[0]) : values.map(text).join('\n');
-}
-
-/** The expected output of an item: its label, else its first reference. */
-const expected = (item: StoredItem) => item.label ?? item.references[0] ?? null;
-
-class Budget {
-  calls = 0;
-  tokens = 0;
-  constructor(readonly limit: { calls: number; tokens: number }) {}
-  canCall(): boolean {
-    return this.calls < this.limit.calls && this.tokens < this.limit.tokens;
-  }
-  left(): number {
-    return this.limit.calls - this.calls;
-  }
-}
+import {
+  Budget,
+  expected,
+  inputText,
+  type Loaded,
+  loadSearch,
+  PROMPT_JOB,
+  type PromptJobPayload,
+  type PromptJobResult,
+  type PromptSearchDeps,
+  type TraceEntry,
+} from './prompt-job.js';
 
 export class PromptSearch {
   readonly #deps: PromptSearchDeps;
@@ -159,7 +50,7 @@ export class PromptSearch {
     payload: PromptJobPayload,
     createdBy?: string | null,
   ): Promise<Job<PromptJobPayload>> {
-    const loaded = await this.#load(projectId, payload);
+    const loaded = await loadSearch(this.#deps, projectId, payload);
     return this.#deps.jobs.enqueue({
       projectId,
       kind: PROMPT_JOB,
@@ -173,105 +64,11 @@ export class PromptSearch {
     });
   }
 
-  async #load(projectId: string, p: PromptJobPayload): Promise<Loaded> {
-    if (!(p.budget.calls > 0) || !(p.budget.tokens > 0)) {
-      throw invalid(
-        'budget_zero',
-        ['budget'],
-        'The budget must allow at least one model call and one token.',
-      );
-    }
-    const info = metricInfo(p.metric);
-    if (!info?.needsReferences || info.family === 'fairness') {
-      throw invalid(
-        'unsupported_metric',
-        ['metric'],
-        `${p.metric} is not a reference or label metric the search can maximise (e.g. accuracy, exact_match, f1, rouge_l).`,
-      );
-    }
-    const template = await this.#deps.prompts.get(projectId, p.template).catch((error: unknown) => {
-      if (error instanceof KeelError && error.code === 'not_found') {
-        throw new KeelError('not_found', `No template ${p.template} in this project.`, {
-          issues: [{ code: 'unknown_template', path: ['template'], message: p.template }],
-        });
-      }
-      throw error;
-    });
-    const model = p.model ?? template.template.model_id;
-    if (!model) throw invalid('missing_model', ['model'], 'The template binds no model; name one.');
-    const store = this.#deps.evals.datasets.store;
-    const dataset = await store.get(projectId, p.dataset).catch((error: unknown) => {
-      if (error instanceof KeelError && error.code === 'not_found') {
-        throw new KeelError('not_found', `No dataset ${p.dataset} in this project.`, {
-          issues: [{ code: 'unknown_dataset', path: ['dataset'], message: p.dataset }],
-        });
-      }
-      throw error;
-    });
-    const version = await store.version(dataset, p.datasetVersion);
-    const items = await store.items(dataset.id, version.version);
-    const labelled = items.filter((item) => expected(item) !== null);
-    if (labelled.length === 0) {
-      throw new KeelError('invalid_dataset', `Dataset ${dataset.name} has no labels or reference outputs.`, {
-        issues: [{ code: 'unlabelled_dataset', path: ['dataset'], message: 'no label or reference column' }],
-      });
-    }
-    checkMetrics([p.metric], {
-      labels: items.some((item) => item.label !== null),
-      references: items.some((item) => item.references.length > 0),
-    });
-    const splits = new Set(labelled.map((item) => item.split));
-    const devName = p.devSplit ?? DEV_NAMES.find((name) => splits.has(name));
-    const trainName = p.trainSplit ?? 'train';
-    let train = labelled.filter((item) => item.split === trainName);
-    let dev = devName ? labelled.filter((item) => item.split === devName) : [];
-    if (p.devSplit && dev.length === 0) {
-      throw invalid(
-        'unknown_split',
-        ['dev_split'],
-        `Dataset ${dataset.name} has no items in split ${p.devSplit}.`,
-      );
-    }
-    if (dev.length === 0) {
-      // No dev split: a seeded half of the non-train items (all items when there is no train split).
-      const rest = shuffleInPlace(
-        labelled.filter((item) => train.length === 0 || item.split !== trainName),
-        seededRandom(p.seed ?? 0),
-      );
-      const half = Math.max(1, Math.floor(rest.length / 2));
-      dev = rest.slice(0, half);
-      if (train.length === 0) train = rest.slice(half);
-    }
-    dev = shuffleInPlace([...dev], seededRandom(p.seed ?? 0))
-      .slice(0, p.devSize ?? 20)
-      .sort((a, b) => a.ordinal - b.ordinal);
-    if (p.budget.calls < dev.length) {
-      throw invalid(
-        'budget_too_small',
-        ['budget', 'calls'],
-        `Scoring the template once takes ${dev.length} calls (the dev items); the budget allows ${p.budget.calls}.`,
-      );
-    }
-    const labels = [
-      ...new Set(items.map((item) => item.label).filter((l): l is string => l !== null)),
-    ].sort();
-    return {
-      template,
-      model,
-      datasetId: dataset.id,
-      datasetName: dataset.name,
-      version: version.version,
-      train,
-      dev,
-      labels,
-    };
-  }
-
   async #run(ctx: JobContext<PromptJobPayload>): Promise<PromptJobResult> {
     const p = ctx.payload;
     const projectId = ctx.job.projectId;
     const caller = { projectId, keyId: null, actor: ctx.job.createdBy ?? null, signal: ctx.signal };
-    const loaded = await this.#load(projectId, p);
+    const loaded = await loadSearch(this.#deps, projectId, p);
     const budget = new Budget(p.budget);
     const seed = p.seed ?? 0;
     const trace: TraceEntry[] = [];
