@@ -29,57 +29,53 @@ interface JobView {
   error?: { code: string; message: string } | null;
 }
 
-function readExamples(text: string, textField: string, labelField: string) {
-  const examples: { text: string; label: string }[] = [];
+/** The non-blank lines of a JSONL dataset, each parsed and read by `row` (line numbers from 1). */
+function readJsonLines<T>(text: string, row: (value: Record<string, unknown>, line: number) => T): T[] {
+  const rows: T[] = [];
   text.split('\n').forEach((line, i) => {
     if (line.trim() === '') return;
-    let row: Record<string, unknown>;
+    let value: Record<string, unknown>;
     try {
-      row = JSON.parse(line) as Record<string, unknown>;
+      value = JSON.parse(line) as Record<string, unknown>;
     } catch {
       throw new KeelError('invalid_dataset', `Line ${i + 1} is not JSON.`, {
         issues: [{ code: 'invalid_json', path: ['dataset', i + 1], message: 'not JSON' }],
       });
     }
+    rows.push(row(value, i + 1));
+  });
+  return rows;
+}
+
+function readExamples(text: string, textField: string, labelField: string) {
+  return readJsonLines(text, (row, line) => {
     const value = row[textField];
     const label = row[labelField];
     if (typeof value !== 'string' || label === undefined || label === null || label === '') {
-      throw new KeelError('invalid_dataset', `Line ${i + 1} lacks "${textField}" or "${labelField}".`, {
-        issues: [{ code: 'missing_field', path: ['dataset', i + 1], message: 'text or label missing' }],
+      throw new KeelError('invalid_dataset', `Line ${line} lacks "${textField}" or "${labelField}".`, {
+        issues: [{ code: 'missing_field', path: ['dataset', line], message: 'text or label missing' }],
       });
     }
-    examples.push({ text: value, label: String(label) });
+    return { text: value, label: String(label) };
   });
-  return examples;
 }
 
 function readSentences(text: string, tokensField: string, tagsField: string) {
-  const sentences: { tokens: string[]; tags: string[] }[] = [];
   const strings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');
-  text.split('\n').forEach((line, i) => {
-    if (line.trim() === '') return;
-    let row: Record<string, unknown>;
-    try {
-      row = JSON.parse(line) as Record<string, unknown>;
-    } catch {
-      throw new KeelError('invalid_dataset', `Line ${i + 1} is not JSON.`, {
-        issues: [{ code: 'invalid_json', path: ['dataset', i + 1], message: 'not JSON' }],
-      });
-    }
+  return readJsonLines(text, (row, line) => {
     const tokens = row[tokensField];
     const tags = row[tagsField];
     if (!strings(tokens) || !strings(tags)) {
       throw new KeelError(
         'invalid_dataset',
-        `Line ${i + 1} lacks "${tokensField}" or "${tagsField}" (arrays of strings).`,
+        `Line ${line} lacks "${tokensField}" or "${tagsField}" (arrays of strings).`,
         {
-          issues: [{ code: 'missing_field', path: ['dataset', i + 1], message: 'tokens or tags missing' }],
+          issues: [{ code: 'missing_field', path: ['dataset', line], message: 'tokens or tags missing' }],
         },
       );
     }
-    sentences.push({ tokens: tokens as string[], tags: tags as string[] });
+    return { tokens: tokens as string[], tags: tags as string[] };
   });
-  return sentences;
 }
 
 const METHODS = ['logistic', 'mlp', 'tagger'] as const;
