@@ -57,6 +57,13 @@ export const errorCodes = {
   document_encrypted: { status: 422, exit: 65, title: 'Document is password-protected' },
   ocr_unavailable: { status: 501, exit: 69, title: 'OCR (tesseract) is not installed' },
   font_unavailable: { status: 501, exit: 69, title: 'No font with Hangul glyphs for a PDF with Korean text' },
+  adapter_not_lora: { status: 422, exit: 65, title: 'File is not a LoRA adapter' },
+  adapter_architecture_mismatch: {
+    status: 422,
+    exit: 65,
+    title: "Adapter architecture differs from the base model's",
+  },
+  adapter_base_mismatch: { status: 422, exit: 65, title: 'Adapter was made for another base model' },
 } as const satisfies Record<string, { status: number; exit: number; title: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;
