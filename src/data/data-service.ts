@@ -1,32 +1,31 @@
 /**
  * @module data/data-service
- * Data sources, their catalog and read-only SQL, per project. Uploaded files live under
- * `<dataDir>/data/<projectId>/` (0700 directories, 0600 files); local paths are accepted only
- * under the roots the configuration allows. Each project has its own embedded DuckDB engine
- * (see engine.ts), rebuilt when its sources change. Every query is checked by DuckDB's parser
- * (sql-check.ts), bounded by a row limit, a time limit and the caller's cancellation, and audited.
+ * Read-only SQL over a project's data. Sources live in data-sources.ts and the catalog a caller
+ * sees in table-catalog.ts; this file is the query path. Each project has its own embedded DuckDB
+ * engine (see engine.ts), rebuilt when its sources change, or a schema on Trino. Every query is
+ * checked by DuckDB's parser (sql-check.ts), bounded by a row limit, a time limit and the caller's
+ * cancellation, and audited.
  */
-import { rm, stat, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { AuditRecorder } from '../audit/index.js';
 import { KeelError } from '../core/errors.js';
-import { newId } from '../core/ids.js';
-import { makePrivateDir, PRIVATE_FILE_MODE } from '../core/private-files.js';
 import type { GenerationService } from '../models/index.js';
 import type { DatabaseV1 } from '../spec/database.js';
 import { type AskAnswer, type AskRequest, AskService } from './ask-service.js';
-import { describeTable, type TableCatalog } from './catalog.js';
-import { type DataFormat, openInstance, type PlannedQuery, ProjectEngine, readerOf } from './engine.js';
+import type { TableCatalog } from './catalog.js';
+import { type AddSource, DataSources, type SourceRow } from './data-sources.js';
+import { type PlannedQuery, ProjectEngine } from './engine.js';
 import type { ExportedResult, ExportFormat } from './export-spool.js';
 import { GovernanceStore } from './governance-store.js';
 import { type JoinKeyRow, JoinKeyStore } from './join-key-store.js';
 import { discoverJoinKeys } from './join-keys.js';
-import { maskedProjection, replaceMaskedTables } from './masking.js';
+import { auditQuery, auditRefusal } from './query-audit.js';
 import type { QueryPage } from './query-pages.js';
+import { planQuery } from './query-plan.js';
 import { type QueryParameter, type QueryResult, runBounded } from './query-runner.js';
 import { SpooledResults } from './spooled-results.js';
-import { checkReadOnly, deserializeSql, messageOf } from './sql-check.js';
+import { messageOf } from './sql-check.js';
+import { TableCatalogs } from './table-catalog.js';
 import { suggestTags, type TagSuggestion } from './tag-suggestions.js';
 import { TrinoEngine } from './trino/trino-engine.js';
 import { TrinoProject } from './trino/trino-project.js';
@@ -57,30 +56,6 @@ export interface DataServiceOptions {
   generation?: Pick<GenerationService, 'generate'>;
 }
 
-export interface SourceRow {
-  id: string;
-  project_id: string;
-  name: string;
-  format: DataFormat;
-  origin: 'upload' | 'local';
-  path: string;
-  size_bytes: number;
-  description: string;
-  column_descriptions: Record<string, string>;
-  created_at: Date;
-  updated_at: Date;
-}
-
-export interface AddSource {
-  name: string;
-  format?: DataFormat | undefined;
-  description?: string | undefined;
-  /** Uploaded bytes (with `fileName` for the format), or a local path. */
-  data?: Uint8Array | undefined;
-  fileName?: string | undefined;
-  localPath?: string | undefined;
-}
-
 export interface QueryRequest {
   sql: string;
   /** Values for `$1`, `$2`, … in the SQL. */
@@ -98,22 +73,6 @@ export interface QueryAnswer extends QueryResult {
   masked: string[];
 }
 
-const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
-const FORMATS: Record<string, DataFormat> = {
-  '.csv': 'csv',
-  '.tsv': 'csv',
-  '.parquet': 'parquet',
-  '.json': 'json',
-  '.jsonl': 'json',
-  '.ndjson': 'json',
-};
-const columns =
-  'id, project_id, name, format, origin, path, size_bytes::float8 AS size_bytes, description, column_descriptions, created_at, updated_at';
-
-function invalid(field: string, code: string, message: string): never {
-  throw new KeelError('invalid_request', message, { issues: [{ code, path: [field], message }] });
-}
-
 export class DataService {
   readonly maxRows: number;
   readonly timeoutMs: number;
@@ -128,7 +87,10 @@ export class DataService {
   private readonly trinoProjects = new Map<string, TrinoProject>();
   /** Exports and paged results, written to spool files. */
   private readonly spooled: SpooledResults;
-  private readonly statistics = new WeakMap<ProjectEngine, Map<string, Promise<TableCatalog>>>();
+  /** The project's sources (files and local paths). */
+  readonly sourceStore: DataSources;
+  /** The catalog each caller sees (statistics, descriptions, tags, masks). */
+  private readonly catalogView: TableCatalogs;
 
   constructor(private readonly options: DataServiceOptions) {
     this.governance = new GovernanceStore({
@@ -138,6 +100,20 @@ export class DataService {
     });
     this.joinKeys = new JoinKeyStore({ db: options.db, audit: options.audit });
     this.memoryLimit = options.memoryLimit ?? '512MB';
+    this.sourceStore = new DataSources({
+      db: options.db,
+      audit: options.audit,
+      dataDir: options.dataDir,
+      localRoots: options.localRoots,
+      memoryLimit: this.memoryLimit,
+      changed: (projectId) => this.invalidate(projectId),
+    });
+    this.catalogView = new TableCatalogs({
+      sources: this.sourceStore,
+      governance: this.governance,
+      engine: (projectId) => this.engine(projectId),
+      trinoOf: (projectId) => this.trinoOf(projectId),
+    });
     this.maxRows = options.maxRows ?? 10_000;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.exportMaxRows = options.exportMaxRows ?? 10_000_000;
@@ -150,172 +126,45 @@ export class DataService {
       engine: (projectId) => this.engine(projectId),
       plan: (projectId, engine, connection, request) => this.plan(projectId, engine, connection, request),
       audited: (projectId, request, tables, rows, truncated) =>
-        this.audited(projectId, request, tables, rows, truncated),
-      refused: (projectId, request, error) => this.refused(projectId, request, error),
+        auditQuery(options.audit, projectId, request, { tables, rows, truncated }),
+      refused: (projectId, request, error) => auditRefusal(options.audit, projectId, request, error),
     });
   }
 
-  async sources(projectId: string): Promise<SourceRow[]> {
-    const { rows } = await this.options.db.query<SourceRow>(
-      `SELECT ${columns} FROM data_sources WHERE project_id = $1 ORDER BY name`,
-      [projectId],
-    );
-    return rows;
+  sources(projectId: string): Promise<SourceRow[]> {
+    return this.sourceStore.list(projectId);
   }
 
-  async source(projectId: string, name: string): Promise<SourceRow> {
-    const { rows } = await this.options.db.query<SourceRow>(
-      `SELECT ${columns} FROM data_sources WHERE project_id = $1 AND lower(name) = lower($2)`,
-      [projectId, name],
-    );
-    if (!rows[0]) {
-      throw new KeelError('not_found', `No table "${name}" in this project's data.`, {
-        issues: [{ code: 'unknown_table', path: ['name'], message: `unknown table ${name}` }],
-      });
-    }
-    return rows[0];
+  source(projectId: string, name: string): Promise<SourceRow> {
+    return this.sourceStore.get(projectId, name);
   }
 
-  /** Adds a source: the file is read once (a malformed file is refused) before it is recorded. */
-  async add(projectId: string, input: AddSource, actor?: string): Promise<SourceRow> {
-    if (!NAME.test(input.name)) {
-      invalid('name', 'invalid_name', 'A table name is letters, digits and _ (not starting with a digit).');
-    }
-    const existing = await this.options.db.query(
-      'SELECT 1 FROM data_sources WHERE project_id = $1 AND lower(name) = lower($2)',
-      [projectId, input.name],
-    );
-    if (existing.rows.length) {
-      throw new KeelError('conflict', `A table "${input.name}" already exists.`, {
-        issues: [{ code: 'duplicate_name', path: ['name'], message: 'name taken' }],
-      });
-    }
-    const id = newId('dsrc');
-    let file: string;
-    let origin: 'upload' | 'local';
-    const formatOf = (name: string) =>
-      input.format ??
-      FORMATS[path.extname(name).toLowerCase()] ??
-      invalid('format', 'unknown_format', 'Say the format: csv, parquet or json.');
-    let format: DataFormat;
-    if (input.data) {
-      format = formatOf(input.fileName ?? '');
-      const dir = path.join(this.options.dataDir, 'data', projectId);
-      await makePrivateDir(dir);
-      const extension = path.extname(input.fileName ?? '').toLowerCase();
-      file = path.join(dir, `${id}${FORMATS[extension] === format ? extension : `.${format}`}`);
-      await writeFile(file, input.data, { mode: PRIVATE_FILE_MODE });
-      origin = 'upload';
-    } else if (input.localPath) {
-      file = path.resolve(input.localPath);
-      const roots = (this.options.localRoots ?? []).map((root) => path.resolve(root));
-      if (!roots.some((root) => file === root || file.startsWith(root + path.sep))) {
-        throw new KeelError(
-          'forbidden',
-          'Local paths are not allowed here (or not under an allowed folder).',
-          {
-            issues: [
-              { code: 'local_path_not_allowed', path: ['path'], message: 'outside the allowed folders' },
-            ],
-          },
-        );
-      }
-      format = formatOf(file);
-      origin = 'local';
-    } else {
-      invalid('file', 'missing_file', 'Send a file or a local path.');
-    }
-    let size = 0;
-    try {
-      size = (await stat(file)).size;
-      await probe(format, file, this.memoryLimit);
-    } catch (error) {
-      if (origin === 'upload') await rm(file, { force: true });
-      if (error instanceof KeelError) throw error;
-      throw new KeelError('invalid_data_file', `The ${format} file could not be read: ${messageOf(error)}`, {
-        issues: [{ code: 'unreadable_file', path: ['file'], message: messageOf(error) }],
-      });
-    }
-    await this.options.db.query(
-      `INSERT INTO data_sources (id, project_id, name, format, origin, path, size_bytes, description, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [id, projectId, input.name, format, origin, file, size, input.description ?? '', actor ?? null],
-    );
-    this.invalidate(projectId);
-    this.options.audit.record({
-      action: 'data.source.create',
-      projectId,
-      target: { type: 'data_source', id },
-      after: { name: input.name, format, origin },
-      detail: { name: input.name, format, origin, sizeBytes: size },
-    });
-    return this.source(projectId, input.name);
+  /** Adds a source (data-sources.ts): the file is read once before it is recorded. */
+  add(projectId: string, input: AddSource, actor?: string): Promise<SourceRow> {
+    return this.sourceStore.add(projectId, input, actor);
   }
 
-  async remove(projectId: string, name: string): Promise<void> {
-    const source = await this.source(projectId, name);
-    await this.options.db.query('DELETE FROM data_sources WHERE id = $1', [source.id]);
-    if (source.origin === 'upload') await rm(source.path, { force: true });
-    this.invalidate(projectId);
-    this.options.audit.record({
-      action: 'data.source.delete',
-      projectId,
-      target: { type: 'data_source', id: source.id },
-      detail: { name: source.name },
-    });
+  remove(projectId: string, name: string): Promise<void> {
+    return this.sourceStore.remove(projectId, name);
   }
 
   /** Edits the descriptions of a table and of its columns (columns not named keep theirs). */
-  async describe(
+  describe(
     projectId: string,
     name: string,
     input: { description?: string | undefined; columns?: Record<string, string> | undefined },
   ): Promise<SourceRow> {
-    const source = await this.source(projectId, name);
-    const descriptions = { ...source.column_descriptions, ...(input.columns ?? {}) };
-    await this.options.db.query(
-      `UPDATE data_sources SET description = $2, column_descriptions = $3, updated_at = now() WHERE id = $1`,
-      [source.id, input.description ?? source.description, JSON.stringify(descriptions)],
-    );
-    this.options.audit.record({
-      action: 'data.source.describe',
-      projectId,
-      target: { type: 'data_source', id: source.id },
-      before: { description: source.description, columns: source.column_descriptions },
-      after: { description: input.description ?? source.description, columns: descriptions },
-    });
-    return this.source(projectId, name);
+    return this.sourceStore.describe(projectId, name, input);
   }
 
-  /**
-   * A table's catalog entry: columns, types, row count, null rates, sample values, descriptions,
-   * tags, and how each column is masked for `role` (a masked column shows no samples).
-   */
-  async catalog(projectId: string, name: string, role?: string): Promise<TableCatalog> {
-    const trino = this.trinoOf(projectId);
-    if (trino) {
-      if (!(await trino.tables()).has(name.toLowerCase())) {
-        throw new KeelError('not_found', `No table "${name}" in this project's data.`, {
-          issues: [{ code: 'unknown_table', path: ['name'], message: `unknown table ${name}` }],
-        });
-      }
-      return this.decorated(projectId, await trino.describe(name.toLowerCase()), '', {}, role);
-    }
-    return this.catalogOf(projectId, await this.source(projectId, name), role);
+  /** A table's catalog entry for the caller's role (table-catalog.ts). */
+  catalog(projectId: string, name: string, role?: string): Promise<TableCatalog> {
+    return this.catalogView.get(projectId, name, role);
   }
 
   /** Every table's catalog entry, as `catalog` gives it. */
-  async catalogs(projectId: string, role?: string): Promise<TableCatalog[]> {
-    const entries: TableCatalog[] = [];
-    const trino = this.trinoOf(projectId);
-    if (trino) {
-      for (const name of (await trino.tables()).keys())
-        entries.push(await this.catalog(projectId, name, role));
-      return entries;
-    }
-    for (const source of await this.sources(projectId))
-      entries.push(await this.catalogOf(projectId, source, role));
-    return entries;
+  catalogs(projectId: string, role?: string): Promise<TableCatalog[]> {
+    return this.catalogView.list(projectId, role);
   }
 
   /** Checks a query for the caller without running it: the tables it reads and those read masked. */
@@ -332,67 +181,6 @@ export class DataService {
     } finally {
       engine.release(connection, true);
     }
-  }
-
-  private async catalogOf(
-    projectId: string,
-    source: SourceRow,
-    role: string | undefined,
-  ): Promise<TableCatalog> {
-    const engine = await this.engine(projectId);
-    let tables = this.statistics.get(engine);
-    if (!tables) {
-      tables = new Map();
-      this.statistics.set(engine, tables);
-    }
-    const key = source.name.toLowerCase();
-    let statistics = tables.get(key);
-    if (!statistics) {
-      // Row counts, null rates and samples are computed once per engine (its sources are fixed).
-      statistics = (async () => {
-        const connection = await engine.acquire();
-        let healthy = false;
-        try {
-          const table = await describeTable(connection, source.name, '', {});
-          healthy = true;
-          return table;
-        } finally {
-          engine.release(connection, healthy);
-        }
-      })();
-      statistics.catch(() => tables.delete(key));
-      tables.set(key, statistics);
-    }
-    return this.decorated(projectId, await statistics, source.description, source.column_descriptions, role);
-  }
-
-  /** A table's statistics with its descriptions, tags and the caller's masks (a masked column shows no samples). */
-  private async decorated(
-    projectId: string,
-    table: TableCatalog,
-    description: string,
-    columnDescriptions: Record<string, string>,
-    role: string | undefined,
-  ): Promise<TableCatalog> {
-    const key = table.name.toLowerCase();
-    const masks = (await this.governance.planFor(projectId, role)).plan.get(key);
-    const tags = (await this.governance.snapshot(projectId)).tags.filter(
-      (tag) => tag.table.toLowerCase() === key,
-    );
-    return {
-      ...table,
-      description,
-      columns: table.columns.map((column) => {
-        const masked = masks?.get(column.name.toLowerCase()) ?? null;
-        return {
-          ...column,
-          samples: masked ? [] : column.samples,
-          description: columnDescriptions[column.name] ?? '',
-          tags: tags.filter((tag) => tag.column === column.name).map((tag) => tag.tag),
-          masked,
-        };
-      }),
-    };
   }
 
   /** Answers a question in Korean or English with checked, masked, read-only SQL (ask-service.ts). */
@@ -487,13 +275,17 @@ export class DataService {
         timeoutMs: Math.min(request.timeoutMs ?? this.timeoutMs, this.timeoutMs),
         signal: request.signal,
       });
-      this.audited(projectId, request, planned.tables, result.rows.length, result.truncated);
+      auditQuery(this.options.audit, projectId, request, {
+        tables: planned.tables,
+        rows: result.rows.length,
+        truncated: result.truncated,
+      });
       healthy = true;
       return { ...result, tables: planned.tables, masked: planned.masked };
     } catch (error) {
       // A refusal by the checks leaves the connection as it was.
       healthy = error instanceof KeelError && error.code !== 'timeout' && error.code !== 'client_closed';
-      this.refused(projectId, request, error);
+      auditRefusal(this.options.audit, projectId, request, error);
       throw error;
     } finally {
       engine.release(connection, healthy);
@@ -547,81 +339,26 @@ export class DataService {
         timeoutMs: Math.min(request.timeoutMs ?? this.timeoutMs, this.timeoutMs),
         signal: request.signal,
       });
-      this.audited(projectId, request, planned.tables, result.rows.length, result.truncated);
+      auditQuery(this.options.audit, projectId, request, {
+        tables: planned.tables,
+        rows: result.rows.length,
+        truncated: result.truncated,
+      });
       return { ...result, tables: planned.tables, masked: planned.masked };
     } catch (error) {
-      this.refused(projectId, request, error);
+      auditRefusal(this.options.audit, projectId, request, error);
       throw error;
     }
   }
 
-  /**
-   * Checks a query and rewrites it under the caller's masks: the SQL to run, the tables it reads
-   * and the ones read masked. Plans are kept per engine, so a query sent again skips the parser.
-   */
-  async plan(
+  /** Checks a query and rewrites it under the caller's masks (query-plan.ts). */
+  plan(
     projectId: string,
     engine: ProjectEngine,
     connection: DuckDBConnection,
     request: Pick<QueryRequest, 'sql' | 'role'>,
   ): Promise<PlannedQuery> {
-    const masks = await this.governance.planFor(projectId, request.role);
-    const key = `${masks.key}\u0000${request.sql}`;
-    const known = engine.planned(key);
-    if (known) return known;
-    const { tables, tree } = await checkReadOnly(connection, request.sql, engine.tables);
-    const projections = new Map<string, unknown>();
-    for (const table of tables) {
-      const masked = masks.plan.get(table);
-      const columns = engine.columns.get(table);
-      if (!masked?.size || !columns) continue;
-      const projection = maskedProjection(table, columns, masked, this.governance.saltOf(projectId));
-      const { tree: projected } = await checkReadOnly(connection, projection, engine.tables);
-      projections.set(table, projected);
-    }
-    let sql = request.sql;
-    let masked: string[] = [];
-    if (projections.size) {
-      masked = replaceMaskedTables(tree, projections);
-      sql = await deserializeSql(connection, tree);
-    }
-    const planned = { tables, sql, masked };
-    engine.remember(key, planned);
-    return planned;
-  }
-
-  private audited(
-    projectId: string,
-    request: QueryRequest,
-    tables: string[],
-    rows: number,
-    truncated: boolean,
-  ): void {
-    this.options.audit.record({
-      action: 'data.query',
-      projectId,
-      target: { type: 'data_query' },
-      detail: {
-        sql: request.sql.slice(0, 1000),
-        tables: tables.join(','),
-        rows,
-        truncated,
-        role: request.role ?? null,
-      },
-    });
-  }
-
-  private refused(projectId: string, request: QueryRequest, error: unknown): void {
-    this.options.audit.record({
-      action: 'data.query.refused',
-      projectId,
-      target: { type: 'data_query' },
-      detail: {
-        sql: request.sql.slice(0, 1000),
-        code: error instanceof KeelError ? error.code : 'internal',
-        role: request.role ?? null,
-      },
-    });
+    return planQuery(this.governance, projectId, engine, connection, request);
   }
 
   close(): void {
@@ -657,20 +394,5 @@ export class DataService {
       this.engines.set(projectId, engine);
     }
     return engine;
-  }
-}
-
-/** Reads the whole file once in a scratch engine: a malformed file fails here, not at query time. */
-async function probe(format: DataFormat, file: string, memoryLimit: string): Promise<void> {
-  const instance = await openInstance({ memoryLimit });
-  try {
-    const connection = await instance.connect();
-    try {
-      await connection.run(`SELECT count(*) FROM ${readerOf(format, file)}`);
-    } finally {
-      connection.closeSync();
-    }
-  } finally {
-    instance.closeSync();
   }
 }

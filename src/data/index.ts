@@ -11,7 +11,8 @@ import { DataService } from './data-service.js';
 
 export type { AskAnswer, AskStep } from './ask-service.js';
 export type { ColumnCatalog, TableCatalog } from './catalog.js';
-export { DataService, type QueryAnswer, type SourceRow } from './data-service.js';
+export { DataService, type QueryAnswer } from './data-service.js';
+export type { SourceRow } from './data-sources.js';
 export type { JoinKeyRow, JoinKeyStatus } from './join-key-store.js';
 export { type MaskingPolicy, type MaskMethod, maskMethods } from './masking.js';
 export { toCsv } from './query-runner.js';

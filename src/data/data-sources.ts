@@ -1,0 +1,218 @@
+/**
+ * @module data/data-sources
+ * A project's data sources (`data_sources`): files uploaded under `<dataDir>/data/<projectId>/`
+ * (0700 directories, 0600 files) or local paths under the roots the configuration allows. A file
+ * is read once when it is added (a malformed file is refused then, not at query time); every
+ * change is audited and reported through `changed` (the project's engine is rebuilt).
+ */
+import { rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { AuditRecorder } from '../audit/index.js';
+import { KeelError } from '../core/errors.js';
+import { newId } from '../core/ids.js';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../core/private-files.js';
+import type { DatabaseV1 } from '../spec/database.js';
+import { type DataFormat, openInstance, readerOf } from './engine.js';
+import { messageOf } from './sql-check.js';
+
+export interface SourceRow {
+  id: string;
+  project_id: string;
+  name: string;
+  format: DataFormat;
+  origin: 'upload' | 'local';
+  path: string;
+  size_bytes: number;
+  description: string;
+  column_descriptions: Record<string, string>;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface AddSource {
+  name: string;
+  format?: DataFormat | undefined;
+  description?: string | undefined;
+  /** Uploaded bytes (with `fileName` for the format), or a local path. */
+  data?: Uint8Array | undefined;
+  fileName?: string | undefined;
+  localPath?: string | undefined;
+}
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+const FORMATS: Record<string, DataFormat> = {
+  '.csv': 'csv',
+  '.tsv': 'csv',
+  '.parquet': 'parquet',
+  '.json': 'json',
+  '.jsonl': 'json',
+  '.ndjson': 'json',
+};
+const columns =
+  'id, project_id, name, format, origin, path, size_bytes::float8 AS size_bytes, description, column_descriptions, created_at, updated_at';
+
+function invalid(field: string, code: string, message: string): never {
+  throw new KeelError('invalid_request', message, { issues: [{ code, path: [field], message }] });
+}
+
+export interface DataSourcesOptions {
+  db: DatabaseV1;
+  audit: AuditRecorder;
+  dataDir: string;
+  /** Local folders whose files may be added as sources by path (none by default). */
+  localRoots?: readonly string[] | undefined;
+  memoryLimit: string;
+  /** Called after a project's sources changed. */
+  changed(projectId: string): void;
+}
+
+export class DataSources {
+  constructor(private readonly options: DataSourcesOptions) {}
+
+  async list(projectId: string): Promise<SourceRow[]> {
+    const { rows } = await this.options.db.query<SourceRow>(
+      `SELECT ${columns} FROM data_sources WHERE project_id = $1 ORDER BY name`,
+      [projectId],
+    );
+    return rows;
+  }
+
+  async get(projectId: string, name: string): Promise<SourceRow> {
+    const { rows } = await this.options.db.query<SourceRow>(
+      `SELECT ${columns} FROM data_sources WHERE project_id = $1 AND lower(name) = lower($2)`,
+      [projectId, name],
+    );
+    if (!rows[0]) {
+      throw new KeelError('not_found', `No table "${name}" in this project's data.`, {
+        issues: [{ code: 'unknown_table', path: ['name'], message: `unknown table ${name}` }],
+      });
+    }
+    return rows[0];
+  }
+
+  /** Adds a source: the file is read once (a malformed file is refused) before it is recorded. */
+  async add(projectId: string, input: AddSource, actor?: string): Promise<SourceRow> {
+    if (!NAME.test(input.name)) {
+      invalid('name', 'invalid_name', 'A table name is letters, digits and _ (not starting with a digit).');
+    }
+    const existing = await this.options.db.query(
+      'SELECT 1 FROM data_sources WHERE project_id = $1 AND lower(name) = lower($2)',
+      [projectId, input.name],
+    );
+    if (existing.rows.length) {
+      throw new KeelError('conflict', `A table "${input.name}" already exists.`, {
+        issues: [{ code: 'duplicate_name', path: ['name'], message: 'name taken' }],
+      });
+    }
+    const id = newId('dsrc');
+    let file: string;
+    let origin: 'upload' | 'local';
+    const formatOf = (name: string) =>
+      input.format ??
+      FORMATS[path.extname(name).toLowerCase()] ??
+      invalid('format', 'unknown_format', 'Say the format: csv, parquet or json.');
+    let format: DataFormat;
+    if (input.data) {
+      format = formatOf(input.fileName ?? '');
+      const dir = path.join(this.options.dataDir, 'data', projectId);
+      await makePrivateDir(dir);
+      const extension = path.extname(input.fileName ?? '').toLowerCase();
+      file = path.join(dir, `${id}${FORMATS[extension] === format ? extension : `.${format}`}`);
+      await writeFile(file, input.data, { mode: PRIVATE_FILE_MODE });
+      origin = 'upload';
+    } else if (input.localPath) {
+      file = path.resolve(input.localPath);
+      const roots = (this.options.localRoots ?? []).map((root) => path.resolve(root));
+      if (!roots.some((root) => file === root || file.startsWith(root + path.sep))) {
+        throw new KeelError(
+          'forbidden',
+          'Local paths are not allowed here (or not under an allowed folder).',
+          {
+            issues: [
+              { code: 'local_path_not_allowed', path: ['path'], message: 'outside the allowed folders' },
+            ],
+          },
+        );
+      }
+      format = formatOf(file);
+      origin = 'local';
+    } else {
+      invalid('file', 'missing_file', 'Send a file or a local path.');
+    }
+    let size = 0;
+    try {
+      size = (await stat(file)).size;
+      await probe(format, file, this.options.memoryLimit);
+    } catch (error) {
+      if (origin === 'upload') await rm(file, { force: true });
+      if (error instanceof KeelError) throw error;
+      throw new KeelError('invalid_data_file', `The ${format} file could not be read: ${messageOf(error)}`, {
+        issues: [{ code: 'unreadable_file', path: ['file'], message: messageOf(error) }],
+      });
+    }
+    await this.options.db.query(
+      `INSERT INTO data_sources (id, project_id, name, format, origin, path, size_bytes, description, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [id, projectId, input.name, format, origin, file, size, input.description ?? '', actor ?? null],
+    );
+    this.options.changed(projectId);
+    this.options.audit.record({
+      action: 'data.source.create',
+      projectId,
+      target: { type: 'data_source', id },
+      after: { name: input.name, format, origin },
+      detail: { name: input.name, format, origin, sizeBytes: size },
+    });
+    return this.get(projectId, input.name);
+  }
+
+  async remove(projectId: string, name: string): Promise<void> {
+    const source = await this.get(projectId, name);
+    await this.options.db.query('DELETE FROM data_sources WHERE id = $1', [source.id]);
+    if (source.origin === 'upload') await rm(source.path, { force: true });
+    this.options.changed(projectId);
+    this.options.audit.record({
+      action: 'data.source.delete',
+      projectId,
+      target: { type: 'data_source', id: source.id },
+      detail: { name: source.name },
+    });
+  }
+
+  /** Edits the descriptions of a table and of its columns (columns not named keep theirs). */
+  async describe(
+    projectId: string,
+    name: string,
+    input: { description?: string | undefined; columns?: Record<string, string> | undefined },
+  ): Promise<SourceRow> {
+    const source = await this.get(projectId, name);
+    const descriptions = { ...source.column_descriptions, ...(input.columns ?? {}) };
+    await this.options.db.query(
+      `UPDATE data_sources SET description = $2, column_descriptions = $3, updated_at = now() WHERE id = $1`,
+      [source.id, input.description ?? source.description, JSON.stringify(descriptions)],
+    );
+    this.options.audit.record({
+      action: 'data.source.describe',
+      projectId,
+      target: { type: 'data_source', id: source.id },
+      before: { description: source.description, columns: source.column_descriptions },
+      after: { description: input.description ?? source.description, columns: descriptions },
+    });
+    return this.get(projectId, name);
+  }
+}
+
+/** Reads the whole file once in a scratch engine: a malformed file fails here, not at query time. */
+async function probe(format: DataFormat, file: string, memoryLimit: string): Promise<void> {
+  const instance = await openInstance({ memoryLimit });
+  try {
+    const connection = await instance.connect();
+    try {
+      await connection.run(`SELECT count(*) FROM ${readerOf(format, file)}`);
+    } finally {
+      connection.closeSync();
+    }
+  } finally {
+    instance.closeSync();
+  }
+}
