@@ -57,7 +57,7 @@ const mergeCorpus = [
 const mergeCount = 160;
 
 const GGUF_TYPE = { uint32: 4, int32: 5, float32: 6, bool: 7, string: 8, array: 9 } as const;
-const GGML_TYPE = { F32: 0, F16: 1 } as const;
+export const GGML_TYPE = { F32: 0, F16: 1 } as const;
 const TOKEN_TYPE = { normal: 1, control: 3 } as const;
 const ALIGNMENT = 32;
 
@@ -137,7 +137,7 @@ export function buildTinyVocabulary(): TinyVocabulary {
 }
 
 /** mulberry32: a tiny, fast, seedable PRNG (uniform in [0, 1)). */
-function createRandom(seed: number): () => number {
+export function createRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -175,7 +175,7 @@ function toHalf(value: number): number {
   return sign | half;
 }
 
-interface TensorSpec {
+export interface TensorSpec {
   name: string;
   /** ggml order: ne[0] (the fastest-varying dimension) first. */
   dims: number[];
@@ -183,7 +183,7 @@ interface TensorSpec {
   data: Uint8Array;
 }
 
-type MetadataValue =
+export type MetadataValue =
   | { type: 'uint32'; value: number }
   | { type: 'float32'; value: number }
   | { type: 'bool'; value: boolean }
@@ -384,6 +384,14 @@ export function buildTinyGguf(options: TinyGgufOptions = {}): Uint8Array {
     ['tokenizer.chat_template', { type: 'string', value: tinyGgufChatTemplate }],
   ];
 
+  return serializeGguf(metadata, tensors);
+}
+
+/**
+ * A GGUF v3 file of these key/values and tensors: header, metadata, tensor infos, padding to
+ * `general.alignment` (32), then each tensor's data, aligned.
+ */
+export function serializeGguf(metadata: [string, MetadataValue][], tensors: TensorSpec[]): Uint8Array {
   const writer = new ByteWriter();
   writer.bytes(new TextEncoder().encode('GGUF'));
   writer.u32(3);
@@ -436,7 +444,8 @@ export async function ensureTinyGguf(dir: string, options: TinyGgufOptions & { f
   return file;
 }
 
-async function writeAtomically(file: string, bytes: Uint8Array): Promise<void> {
+/** Writes a temporary file and renames it into place, so readers never see half a file. */
+export async function writeAtomically(file: string, bytes: Uint8Array): Promise<void> {
   const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     await writeFile(temporary, bytes);
