@@ -17,6 +17,7 @@ import {
 } from 'node-llama-cpp';
 import { KeelError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logger.js';
+import type { ResolvedAdapter } from '../../../spec/adapter-source.js';
 import type { FinishReason, StreamPart } from '../../../spec/language-model.js';
 import { type GenerationSettings, penaltyWindow } from './generation-settings.js';
 import type { LlamaRuntime, ModelLease } from './llama-runtime.js';
@@ -27,6 +28,8 @@ import type { SequencePool } from './sequence-pool.js';
 export interface GenerationPlan {
   modelId: string;
   file: string;
+  /** A LoRA adapter applied to the model (its own context). */
+  adapter?: ResolvedAdapter;
   promptTokens: Token[];
   settings: GenerationSettings;
   grammar?: LlamaGrammar;
@@ -64,7 +67,9 @@ export async function* generationStream(
   try {
     lease = await runtime.acquire(plan.modelId, plan.file);
     const loaded = lease.model;
-    const generation = await loaded.generation();
+    const generation = plan.adapter
+      ? await loaded.adaptedGeneration(plan.adapter)
+      : await loaded.generation();
     pool = generation.pool;
     try {
       sequence = await pool.acquire(signal);

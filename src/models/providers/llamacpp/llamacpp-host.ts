@@ -6,6 +6,7 @@
 import type { Llama, LlamaGrammar } from 'node-llama-cpp';
 import { KeelError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/logger.js';
+import type { AdapterRequest, ResolvedAdapter } from '../../../spec/adapter-source.js';
 import type { JSONSchema } from '../../../spec/json-schema.js';
 import type { LlamaRuntime } from './llama-runtime.js';
 import type { ModelHeader } from './local-models.js';
@@ -20,6 +21,8 @@ export interface LlamaCppHost {
   header(modelId: string): Promise<ModelHeader>;
   /** A grammar for JSON output: any JSON value, or JSON matching `schema`. */
   grammar(schema?: JSONSchema): Promise<LlamaGrammar>;
+  /** The adapter of a `<base>+<adapter>` id (throws `model_not_found` when none is served). */
+  adapter(request: AdapterRequest): Promise<ResolvedAdapter>;
 }
 
 const maxCachedGrammars = 32;

@@ -3,11 +3,13 @@
  * `LanguageModelV1` over a local GGUF file. `doStream` does everything that can fail up front —
  * loading the model, rendering and tokenizing the prompt, checking it fits, compiling a JSON
  * grammar — so those errors throw (and HTTP can answer with a status); the generation itself
- * then streams. `doGenerate` is the same stream, collected.
+ * then streams. `doGenerate` is the same stream, collected. A `<base>+<adapter>` id runs on the
+ * base model's file with the adapter's weights applied (its own context, see loaded-model).
  */
 import type { LlamaGrammar, Token } from 'node-llama-cpp';
 import { KeelError } from '../../../core/errors.js';
 import { TimeSlicer } from '../../../core/time-slice.js';
+import { splitAdapterModelId } from '../../../spec/adapter-source.js';
 import type {
   GenerateResult,
   LanguageModelCallOptions,
@@ -24,26 +26,41 @@ import { tokenizeSliced, tokenStrings } from './sliced-tokenize.js';
 export class LlamaCppLanguageModel implements LanguageModelV1 {
   readonly specificationVersion = 'v1' as const;
   readonly capabilities = { tools: false, structuredOutput: 'grammar', tokenize: true } as const;
+  /** The model file's id: `modelId` itself, or what precedes `+<adapter>`. */
+  readonly #base: string;
+  readonly #adapter: string | undefined;
 
   constructor(
     readonly modelId: string,
     private readonly host: LlamaCppHost,
-  ) {}
+  ) {
+    const split = splitAdapterModelId(modelId);
+    this.#base = split?.baseModelId ?? modelId;
+    this.#adapter = split?.adapter;
+  }
 
   get provider(): string {
     return this.host.name;
   }
 
   async contextLength(): Promise<number | undefined> {
-    const header = await this.host.header(this.modelId).catch(() => undefined);
+    const header = await this.host.header(this.#base).catch(() => undefined);
     const configured = this.host.runtime.options.contextSize;
     return header?.contextLength ? Math.min(header.contextLength, configured) : configured;
   }
 
   async doStream(options: LanguageModelCallOptions): Promise<StreamResult> {
     const settings = resolveGenerationSettings(options);
-    const file = this.host.fileFor(this.modelId);
-    const lease = await this.host.runtime.acquire(this.modelId, file);
+    const file = this.host.fileFor(this.#base);
+    const adapter =
+      this.#adapter === undefined
+        ? undefined
+        : await this.host.adapter({
+            projectId: options.context?.projectId,
+            baseModelId: this.#base,
+            adapter: this.#adapter,
+          });
+    const lease = await this.host.runtime.acquire(this.#base, file);
     let plan: GenerationPlan;
     try {
       const loaded = lease.model;
@@ -87,8 +104,9 @@ export class LlamaCppLanguageModel implements LanguageModelV1 {
           ? await this.host.grammar(options.responseFormat.schema)
           : undefined;
       plan = {
-        modelId: this.modelId,
+        modelId: this.#base,
         file,
+        ...(adapter ? { adapter } : {}),
         promptTokens: tokens,
         settings,
         endTexts: [
@@ -134,7 +152,7 @@ export class LlamaCppLanguageModel implements LanguageModelV1 {
   async tokenize(text: string, options: { abortSignal?: AbortSignal } = {}): Promise<TokenizeResult> {
     const abortSignal = options.abortSignal;
     if (abortSignal?.aborted) throw new KeelError('client_closed', 'The request was cancelled.');
-    const lease = await this.host.runtime.acquire(this.modelId, this.host.fileFor(this.modelId));
+    const lease = await this.host.runtime.acquire(this.#base, this.host.fileFor(this.#base));
     try {
       const model = lease.model.model;
       const slicer = new TimeSlicer();
@@ -151,7 +169,7 @@ export class LlamaCppLanguageModel implements LanguageModelV1 {
 
   /** The inverse of `tokenize` (not part of the port; used by tools and tests). */
   async detokenize(tokens: readonly number[]): Promise<string> {
-    const lease = await this.host.runtime.acquire(this.modelId, this.host.fileFor(this.modelId));
+    const lease = await this.host.runtime.acquire(this.#base, this.host.fileFor(this.#base));
     try {
       return lease.model.model.detokenize(tokens as Token[], true);
     } finally {

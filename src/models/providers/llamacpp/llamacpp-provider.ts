@@ -2,11 +2,18 @@
  * @module models/providers/llamacpp/llamacpp-provider
  * The embedded llama.cpp provider: every `*.gguf` file in the models directory is a model,
  * addressed as `llamacpp:<file stem>`. The directory is read again on every `listModels`, so a
- * file that `keel models pull` (or a person) drops in is served without a restart.
+ * file that `keel models pull` (or a person) drops in is served without a restart. A LoRA adapter
+ * is served on its base as `llamacpp:<base>+<adapter>`, from the adapter source the tuning module
+ * sets with `useAdapters` (decision 0042).
  */
 import type { LlamaGrammar } from 'node-llama-cpp';
 import { KeelError } from '../../../core/errors.js';
 import { type Logger, silentLogger } from '../../../core/logger.js';
+import {
+  type AdapterHostV1,
+  type AdapterSourceV1,
+  splitAdapterModelId,
+} from '../../../spec/adapter-source.js';
 import type { JSONSchema } from '../../../spec/json-schema.js';
 import type { ModelInfo, ModelTask, ProviderStatus, ProviderV1 } from '../../../spec/provider.js';
 import { findCatalogEntry } from '../../catalog.js';
@@ -35,7 +42,7 @@ export interface LlamaCppProviderOptions {
   logger?: Logger;
 }
 
-export interface LlamaCppProvider extends ProviderV1 {
+export interface LlamaCppProvider extends ProviderV1, AdapterHostV1 {
   readonly modelsDir: string;
   languageModel(modelId: string): LlamaCppLanguageModel;
   /** Ids of the models in memory now, least recently used first. */
@@ -62,6 +69,7 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlamaC
     logger,
   });
   const grammars = new GrammarCache(() => runtime.llama());
+  let adapters: AdapterSourceV1 | undefined;
   const name = 'llamacpp';
   const notFound = (modelId: string) =>
     new KeelError('model_not_found', `There is no local model "${modelId}" in ${options.modelsDir}.`, {
@@ -87,6 +95,16 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlamaC
     grammar(schema?: JSONSchema): Promise<LlamaGrammar> {
       return grammars.get(schema);
     },
+    async adapter(request) {
+      if (!adapters) {
+        throw new KeelError(
+          'model_not_found',
+          `${name}:${request.baseModelId}+${request.adapter} names an adapter, and this instance serves none.`,
+          { data: { model: `${name}:${request.baseModelId}+${request.adapter}` } },
+        );
+      }
+      return adapters.resolve(request);
+    },
   };
 
   return {
@@ -95,9 +113,13 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlamaC
     type: 'llamacpp',
     modelsDir: options.modelsDir,
     languageModel(modelId) {
-      host.fileFor(modelId);
+      host.fileFor(splitAdapterModelId(modelId)?.baseModelId ?? modelId);
       return new LlamaCppLanguageModel(modelId, host);
     },
+    useAdapters(source) {
+      adapters = source;
+    },
+    baseModelFile: (modelId) => host.fileFor(modelId),
     embeddingModel(modelId) {
       host.fileFor(modelId);
       return new LlamaCppEmbeddingModel(modelId, host);

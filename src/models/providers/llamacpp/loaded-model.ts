@@ -2,7 +2,10 @@
  * @module models/providers/llamacpp/loaded-model
  * One model in memory and what is built on it lazily: a generation context with `sequences`
  * parallel sequences (and the queue in front of them), an embedding context, a ranking context,
- * the chat wrapper for its template, and its end-of-generation tokens.
+ * the chat wrapper for its template, and its end-of-generation tokens. A LoRA adapter gets a
+ * generation context of its own on the same weights (llama.cpp applies adapters per context),
+ * made once per adapter version and scale after its file's SHA-256 is checked; at most
+ * `maxAdaptedContexts` are kept, the least recently used idle one going first.
  */
 import {
   type ChatWrapper,
@@ -16,6 +19,8 @@ import {
   type Token,
 } from 'node-llama-cpp';
 import { KeelError } from '../../../core/errors.js';
+import type { ResolvedAdapter } from '../../../spec/adapter-source.js';
+import { hashFile } from '../../pull-files.js';
 import { SequencePool } from './sequence-pool.js';
 
 export interface LoadedModelOptions {
@@ -31,8 +36,18 @@ export interface GenerationContext {
   contextSize: number;
 }
 
+/** Adapted contexts kept per loaded model. */
+const maxAdaptedContexts = 4;
+
+interface AdaptedEntry {
+  context: Promise<GenerationContext>;
+  ready: GenerationContext | undefined;
+}
+
 export class LoadedModel {
   #generation: Promise<GenerationContext> | undefined;
+  /** Insertion order is recency: an entry moves to the end on every use. */
+  readonly #adapted = new Map<string, AdaptedEntry>();
   #embedding: Promise<LlamaEmbeddingContext> | undefined;
   #ranking: Promise<LlamaRankingContext> | undefined;
   #chatWrapper: ChatWrapper | undefined;
@@ -85,21 +100,87 @@ export class LoadedModel {
 
   generation(): Promise<GenerationContext> {
     this.#assertLive();
-    this.#generation ??= (async (): Promise<GenerationContext> => {
-      const context = await this.#create('generation', () =>
-        this.model.createContext({
-          contextSize: this.contextSize,
-          sequences: this.options.sequences,
-          threads: this.options.threads,
-        }),
-      );
-      const sequences = Array.from({ length: this.options.sequences }, () => context.getSequence());
-      return { context, pool: new SequencePool(sequences), contextSize: this.contextSize };
-    })().catch((error: unknown) => {
+    this.#generation ??= this.#generationContext('generation').catch((error: unknown) => {
       this.#generation = undefined; // a failed attempt is not cached: the next request tries again
       throw error;
     });
     return this.#generation;
+  }
+
+  /**
+   * The generation context with `adapter` applied. Its file must still hash to the SHA-256 it was
+   * registered with (`checksum_mismatch` otherwise), checked when the context is made.
+   */
+  adaptedGeneration(adapter: ResolvedAdapter): Promise<GenerationContext> {
+    this.#assertLive();
+    const cached = this.#adapted.get(adapter.key);
+    if (cached) {
+      this.#adapted.delete(adapter.key);
+      this.#adapted.set(adapter.key, cached);
+      return cached.context;
+    }
+    const entry: AdaptedEntry = { context: this.#adaptedContext(adapter), ready: undefined };
+    entry.context.then(
+      (ready) => {
+        entry.ready = ready;
+      },
+      () => {
+        if (this.#adapted.get(adapter.key) === entry) this.#adapted.delete(adapter.key);
+      },
+    );
+    this.#adapted.set(adapter.key, entry);
+    this.#evictAdapted();
+    return entry.context;
+  }
+
+  async #adaptedContext(adapter: ResolvedAdapter): Promise<GenerationContext> {
+    let sha256: string;
+    try {
+      sha256 = await hashFile(adapter.file);
+    } catch (error) {
+      throw new KeelError('model_not_found', `The adapter file of ${adapter.key} is gone.`, {
+        cause: error,
+        data: { adapter: adapter.key },
+      });
+    }
+    if (sha256 !== adapter.sha256) {
+      throw new KeelError(
+        'checksum_mismatch',
+        `The adapter file of ${adapter.key} was changed on disk since it was registered; refusing it.`,
+        { data: { adapter: adapter.key, hint: 'Register the adapter again as a new version.' } },
+      );
+    }
+    return this.#generationContext('adapted generation', {
+      adapters: [{ filePath: adapter.file, scale: adapter.scale }],
+    });
+  }
+
+  async #generationContext(
+    kind: string,
+    lora?: { adapters: { filePath: string; scale: number }[] },
+  ): Promise<GenerationContext> {
+    const context = await this.#create(kind, () =>
+      this.model.createContext({
+        contextSize: this.contextSize,
+        sequences: this.options.sequences,
+        threads: this.options.threads,
+        ...(lora ? { lora } : {}),
+      }),
+    );
+    const sequences = Array.from({ length: this.options.sequences }, () => context.getSequence());
+    return { context, pool: new SequencePool(sequences), contextSize: this.contextSize };
+  }
+
+  /** Disposes the least recently used idle adapted contexts beyond `maxAdaptedContexts`. */
+  #evictAdapted(): void {
+    for (const [key, entry] of this.#adapted) {
+      if (this.#adapted.size <= maxAdaptedContexts) return;
+      const ready = entry.ready;
+      if (!ready || ready.pool.available < this.options.sequences || ready.pool.waiting > 0) continue;
+      this.#adapted.delete(key);
+      ready.pool.close(new KeelError('service_unavailable', `${key} was unloaded.`));
+      void ready.context.dispose();
+    }
   }
 
   embeddingContext(): Promise<LlamaEmbeddingContext> {
@@ -165,10 +246,16 @@ export class LoadedModel {
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
-    const generation = await this.#generation?.catch(() => undefined);
-    generation?.pool.close(new KeelError('service_unavailable', `${this.modelId} was unloaded.`));
+    const unloaded = new KeelError('service_unavailable', `${this.modelId} was unloaded.`);
+    const generations = await Promise.all(
+      [this.#generation, ...[...this.#adapted.values()].map((entry) => entry.context)].map((context) =>
+        context?.catch(() => undefined),
+      ),
+    );
+    this.#adapted.clear();
+    for (const generation of generations) generation?.pool.close(unloaded);
     await Promise.allSettled([
-      generation?.context.dispose(),
+      ...generations.map((generation) => generation?.context.dispose()),
       this.#embedding?.then((context) => context.dispose()),
       this.#ranking?.then((context) => context.dispose()),
     ]);
