@@ -209,8 +209,25 @@ export const promptJobRequestSchema = z.object({
       k: z.array(z.number().int().min(1).max(20)).max(5).optional(),
       /** 0: most similar … 1: most diverse (default 0.3). */
       diversity: z.number().min(0).max(1).optional(),
+      /** Also try examples retrieved per input (its nearest train items), not only one set (default true). */
+      per_input: z.boolean().optional(),
     })
     .optional(),
+  /** Combinations of instruction × few-shot × format tried after the greedy pass (default 3; 0 skips). */
+  joint: z.number().int().min(0).max(20).optional(),
+  /** Thresholds the stored evaluation runs (baseline and winner) are checked against. */
+  thresholds: z
+    .array(
+      z.object({
+        metric: z.string().min(1).max(100),
+        min: z.number().optional(),
+        max: z.number().optional(),
+      }),
+    )
+    .max(20)
+    .optional(),
+  /** Register the saved version in this governance use case (it then needs approval for production). */
+  governance: z.object({ use_case_id: z.string().min(1).max(100) }).optional(),
   /** Output-format constraints to try (default: the label set, or a short answer). */
   formats: z
     .array(
@@ -223,13 +240,79 @@ export const promptJobRequestSchema = z.object({
   dev_size: z.number().int().min(1).max(1000).optional(),
 });
 
-/** `POST /api/v1/tuning/jobs`: a head (`type: head`) or a prompt optimisation (`type: prompt`). */
+/** The methods a training spec can be exported for. */
+export const exportMethods = ['lora', 'qlora', 'full', 'prompt_tuning'] as const;
+
+/**
+ * Hyper-parameters of an exported training spec, with the ranges Keel accepts (a value outside
+ * one is a coded `too_small`/`too_big` issue). Absent values take the export's defaults.
+ */
+export const exportHyperParametersSchema = z
+  .object({
+    epochs: z.number().int().min(1).max(100).optional(),
+    learning_rate: z.number().positive().max(1).optional(),
+    batch_size: z.number().int().min(1).max(4096).optional(),
+    gradient_accumulation_steps: z.number().int().min(1).max(1024).optional(),
+    lora_rank: z.number().int().min(1).max(1024).optional(),
+    lora_alpha: z.number().positive().max(4096).optional(),
+    lora_dropout: z.number().min(0).max(0.9).optional(),
+    /** Modules the LoRA adapter replaces (default: every linear layer). */
+    target_modules: z.array(z.string().min(1).max(100)).min(1).max(64).optional(),
+    max_sequence_length: z.number().int().min(16).max(131_072).optional(),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31)
+      .optional(),
+    /** The share of the train records held out for validation when the data has no validation split. */
+    validation_fraction: z.number().min(0).max(0.5).optional(),
+    /** Prompt tuning: the soft prompt's length in virtual tokens. */
+    num_virtual_tokens: z.number().int().min(1).max(1000).optional(),
+    /** Prompt tuning: initialise the soft prompt from this text (else at random). */
+    init_text: z.string().min(1).max(2000).optional(),
+    /** How a record is shown to the model: `{{input}}` marks the input (default `Input: {{input}} Output:`). */
+    verbalizer: z.string().min(1).max(2000).includes('{{input}}').optional(),
+  })
+  .strict();
+
+/**
+ * A training-spec export: the data (an evaluation dataset version, or a JSONL/JSON file of
+ * `{"input", "output"}` records among the project's files), a base model, a method and its
+ * hyper-parameters, written as the job's files for a trainer that runs elsewhere.
+ */
+export const exportJobRequestSchema = z.object({
+  type: z.literal('export'),
+  name: z
+    .string()
+    .min(1)
+    .max(63)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-"'),
+  base_model: z.string().min(1).max(300),
+  method: z.enum(exportMethods),
+  dataset: z.string().min(1).max(200).optional(),
+  dataset_version: z.number().int().min(1).optional(),
+  /** A file of the project (`PUT /api/v1/files/{name}`): JSONL or a JSON array of records. */
+  file: z.string().min(1).max(512).optional(),
+  /** A file of validation records (else a split of the data, see `validation_fraction`). */
+  validation_file: z.string().min(1).max(512).optional(),
+  hyper_parameters: exportHyperParametersSchema.optional(),
+});
+
+/**
+ * `POST /api/v1/tuning/jobs`: a head (`type: head`), a prompt optimisation (`type: prompt`) or a
+ * training-spec export (`type: export`).
+ */
 export const tuningJobRequestSchema = z.discriminatedUnion('type', [
   headJobRequestSchema,
   promptJobRequestSchema,
+  exportJobRequestSchema,
 ]);
 
 export type HeadJobRequest = z.input<typeof headJobRequestSchema>;
 export type PromptJobRequest = z.input<typeof promptJobRequestSchema>;
+export type ExportJobRequest = z.input<typeof exportJobRequestSchema>;
+export type ExportMethod = (typeof exportMethods)[number];
+export type ExportHyperParameters = z.infer<typeof exportHyperParametersSchema>;
 export type HeadVersionJson = z.infer<typeof headVersionSchema>;
 export type HeadClassifyResponse = z.infer<typeof classifyResponseSchema>;

@@ -26,6 +26,7 @@ export {
 } from './classification-service.js';
 export { type ExtractedDocument, extractDocument, toMarkdown } from './extract-document.js';
 export { type CreateExtractionInput, EXTRACTION_KIND, TextExtractionService } from './extraction-service.js';
+export { type JobResourcePage, type JobResourceRow, JobResourceTable } from './job-resource-table.js';
 export { classifyLexically, LEXICAL_CLASSIFIER } from './lexical-classifier.js';
 export { maxProjectFileBytes, type ProjectFileInfo, ProjectFiles } from './project-files.js';
 export { S3ProjectFiles } from './s3-project-files.js';

@@ -21,6 +21,7 @@ import { modelsModule } from '../models/index.js';
 import { platformModule } from '../platform/index.js';
 import { promptsModule } from '../prompts/index.js';
 import { ragModule } from '../rag/index.js';
+import { trainingExportModule } from '../tuning/export/index.js';
 import { tuningModule } from '../tuning/index.js';
 import type { KeelEnv, KeelServices } from './context.js';
 import { registerAudit } from './routes/audit.js';
@@ -60,6 +61,7 @@ import { registerTextClassification } from './routes/watsonx/text-classification
 import { registerTextExtraction } from './routes/watsonx/text-extraction.js';
 import { registerProjectFiles } from './routes/watsonx/text-extraction-files.js';
 import { registerTextGeneration } from './routes/watsonx/text-generation.js';
+import { registerWatsonxTrainings } from './routes/watsonx/trainings.js';
 import { registerUtilityTools } from './routes/watsonx/utility-tools.js';
 
 /** Registers a module's routes (behind authentication) on the app. */
@@ -136,6 +138,8 @@ export const keelModules = [
     registerTextExtraction(app, services);
   }),
   withRoutes(tuningModule, registerTuningRoutes),
+  // Training-spec exports: after extraction (the project's files) and evaluations (datasets).
+  withRoutes(trainingExportModule, registerWatsonxTrainings),
   // watsonx text classification: after tuning, whose trained heads it can classify with.
   withRoutes(classificationModule, registerTextClassification),
 ] as const;

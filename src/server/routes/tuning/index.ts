@@ -1,6 +1,6 @@
 /**
  * @module server/routes/tuning
- * `/api/v1/tuning/jobs` (editors start head training or prompt optimisation; viewers list the jobs) and `/api/v1/heads`
+ * `/api/v1/tuning/jobs` (editors start head training, prompt optimisation or a training-spec export; viewers list the jobs) and `/api/v1/heads`
  * (viewers list heads and their versions, classify with them or tag tokens with a tagger, as the
  * model `head:<name>`).
  */
@@ -16,6 +16,7 @@ import {
 } from '../../../api/tuning.js';
 import { KeelError } from '../../../core/errors.js';
 import { type Job, jobJson } from '../../../jobs/index.js';
+import { EXPORT_JOB, type TrainingExportService } from '../../../tuning/export/index.js';
 import { HEAD_JOB, type HeadVersionInfo, PROMPT_JOB } from '../../../tuning/index.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
 import { callerOf } from '../../project-scope.js';
@@ -35,7 +36,7 @@ const routes = {
     path: '/api/v1/tuning/jobs',
     tags: ['Tuning'],
     summary:
-      'Train a task head on labelled texts (`type: head`, a `tuning.head` job) or optimise a prompt template against a labelled dataset (`type: prompt`, a `tuning.prompt` job)',
+      'Train a task head on labelled texts (`type: head`, a `tuning.head` job), optimise a prompt template against a labelled dataset (`type: prompt`, a `tuning.prompt` job), or export a training spec for an external trainer (`type: export`, a `tuning.export` job writing watsonx tuning JSONL, an axolotl or PEFT config and a lineage manifest to the project files)',
     request: {
       body: { content: { 'application/json': { schema: tuningJobRequestSchema } }, required: true },
     },
@@ -200,7 +201,14 @@ export function registerTuningRoutes(app: OpenAPIHono<KeelEnv>, services: KeelSe
           model: body.model,
           instructions: body.instructions,
           proposeInstructions: body.propose_instructions,
-          fewShot: body.few_shot,
+          fewShot: body.few_shot && {
+            k: body.few_shot.k,
+            diversity: body.few_shot.diversity,
+            perInput: body.few_shot.per_input,
+          },
+          joint: body.joint,
+          thresholds: body.thresholds,
+          governance: body.governance && { useCaseId: body.governance.use_case_id },
           formats: body.formats,
           trainSplit: body.train_split,
           devSplit: body.dev_split,
@@ -208,6 +216,20 @@ export function registerTuningRoutes(app: OpenAPIHono<KeelEnv>, services: KeelSe
         },
         caller.actor,
       );
+      return json(show(job), 202);
+    }
+    if (body.type === 'export') {
+      const { trainingExport } = services as KeelServices & { trainingExport: TrainingExportService };
+      const { job } = await trainingExport.start(caller.projectId, caller.actor, 'keel', {
+        name: body.name,
+        baseModel: body.base_model,
+        method: body.method,
+        dataset: body.dataset,
+        datasetVersion: body.dataset_version,
+        file: body.file,
+        validationFile: body.validation_file,
+        hyperParameters: body.hyper_parameters,
+      });
       return json(show(job), 202);
     }
     const o = body.options ?? {};
@@ -251,7 +273,7 @@ export function registerTuningRoutes(app: OpenAPIHono<KeelEnv>, services: KeelSe
   app.openapi(routes.jobs, async (c) => {
     const { projectId } = callerOf(c, 'read');
     const lists = await Promise.all(
-      [HEAD_JOB, PROMPT_JOB].map((kind) => jobs.list({ projectId, kind, limit: 50 })),
+      [HEAD_JOB, PROMPT_JOB, EXPORT_JOB].map((kind) => jobs.list({ projectId, kind, limit: 50 })),
     );
     const list = lists
       .flat()
