@@ -70,6 +70,29 @@ export const providerConfigSchema = z.discriminatedUnion('type', [
       .regex(/^\d{4}-\d{2}-\d{2}$/)
       .default('2024-05-01'),
   }),
+  z.strictObject({
+    type: z.literal('http'),
+    ...providerBase,
+    /** The HTTP method of a call (the endpoint is `baseURL`, path included). */
+    method: z.enum(['POST', 'PUT', 'PATCH']).default('POST'),
+    /**
+     * Headers whose values are secrets: header name → the environment variable holding the value.
+     * The value is never written to keel.yaml, never logged, and scrubbed from error messages.
+     */
+    headersEnv: z.record(z.string().min(1), z.string().min(1)).default({}),
+    /**
+     * The request body as JSON with placeholders (`{{input}}`, `{{messages}}`, `{{max_new_tokens}}`
+     * …, see models/providers/http/request-template.ts). A string that is exactly one placeholder
+     * becomes that value (an array, a number); one inside longer text is written into the text.
+     */
+    body: z.record(z.string(), z.unknown()),
+    /** Where the answer is in the response JSON: dot paths such as `outputs[0].text` or `$.usage.in`. */
+    response: z.strictObject({
+      text: z.string().min(1),
+      inputTokens: z.string().min(1).optional(),
+      outputTokens: z.string().min(1).optional(),
+    }),
+  }),
 ]);
 export type ProviderConfig = z.infer<typeof providerConfigSchema>;
 

@@ -9,7 +9,7 @@ import type { KeelConfig, ProviderConfig } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import type { ProviderV1 } from '../spec/provider.js';
 
-type RemoteFactory = (config: ProviderConfig, logger: Logger) => ProviderV1;
+type RemoteFactory = (config: ProviderConfig, logger: Logger, keel: KeelConfig) => ProviderV1;
 
 const remoteFactories: Record<ProviderConfig['type'], () => Promise<RemoteFactory>> = {
   'openai-compatible': async () => {
@@ -23,6 +23,14 @@ const remoteFactories: Record<ProviderConfig['type'], () => Promise<RemoteFactor
   watsonx: async () => {
     const { createWatsonxProvider } = await import('./providers/watsonx/index.js');
     return (config, logger) => createWatsonxProvider(config as never, { logger });
+  },
+  http: async () => {
+    const { createHttpProvider } = await import('./providers/http/index.js');
+    return (config, logger, keel) =>
+      createHttpProvider(config as never, {
+        logger,
+        allowPrivateNetwork: keel.security.allowPrivateNetworkFetch,
+      });
   },
 };
 
@@ -44,7 +52,7 @@ export async function createDefaultProviders(config: KeelConfig, logger: Logger)
   ];
   for (const entry of config.providers) {
     const factory = await remoteFactories[entry.type]();
-    providers.push(factory(entry, logger));
+    providers.push(factory(entry, logger, config));
   }
   return providers;
 }

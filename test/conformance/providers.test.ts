@@ -1,9 +1,11 @@
 /**
  * Runs the language-model and embedding-model conformance suites against the remote providers —
- * OpenAI-compatible (plain and vLLM dialects), Ollama and watsonx.ai — each on its fake upstream
- * server, including every failure the fakes can play.
+ * OpenAI-compatible (plain and vLLM dialects), Ollama, watsonx.ai and a plain HTTP endpoint (the
+ * `http` provider, language only) — each on its fake upstream server, including every failure the
+ * fakes can play.
  */
 import { createServer } from 'node:net';
+import { createHttpProvider } from '../../src/models/providers/http/index.js';
 import { createOllamaProvider } from '../../src/models/providers/ollama/index.js';
 import { createOpenAICompatibleProvider } from '../../src/models/providers/openai-compatible/index.js';
 import { createWatsonxProvider } from '../../src/models/providers/watsonx/index.js';
@@ -12,6 +14,9 @@ import {
   defaultReply,
   type FakeFailure,
   type FakeUpstream,
+  fakeHttpModelPath,
+  fakeHttpModelTemplate,
+  startFakeHttpModel,
   startFakeOllama,
   startFakeOpenAI,
   startFakeWatsonx,
@@ -282,6 +287,62 @@ runLanguageModelSuite('watsonx', async () => {
         },
       ],
       failures: failureCases(setup),
+    },
+  };
+});
+
+runLanguageModelSuite('http, a prediction endpoint of its own shape', async () => {
+  const upstream = await startFakeHttpModel({ failingModels, token: 'endpoint-token' });
+  const port = await closedPort();
+  const env = { ENDPOINT_TOKEN: 'endpoint-token' };
+  const make = (name: string, url: string, extra: { timeoutMs?: number } = {}) =>
+    createHttpProvider(
+      {
+        name,
+        baseURL: `${url}${fakeHttpModelPath}`,
+        headersEnv: { 'x-api-token': 'ENDPOINT_TOKEN' },
+        ...fakeHttpModelTemplate,
+        ...extra,
+      },
+      { env, allowPrivateNetwork: true },
+    );
+  const main = make('endpoint', upstream.url);
+  const unreachable = make('gone', `http://127.0.0.1:${port}`);
+  const impatient = make('impatient', upstream.url, { timeoutMs: 100 });
+  const wrongToken = createHttpProvider(
+    { name: 'wrong', baseURL: `${upstream.url}${fakeHttpModelPath}`, ...fakeHttpModelTemplate },
+    { allowPrivateNetwork: true },
+  );
+  // The endpoint answers whole, so every failure shows in the stream, not at the call.
+  const failure = (
+    name: string,
+    model: ProviderV1,
+    modelId: string,
+    code: LanguageModelFailureCase['code'],
+  ) => ({ name, model: model.languageModel(modelId), code, streamStage: 'stream' }) as const;
+  return {
+    model: main.languageModel('fake-model'),
+    dispose: async () => {
+      await Promise.all([main, unreachable, impatient, wrongToken].map((provider) => provider.close()));
+      await upstream.close();
+    },
+    expectations: {
+      replyText: defaultReply,
+      unsupported: [
+        {
+          parameters: { decodingMethod: 'sample', temperature: 0.5, topK: 5, repetitionPenalty: 1.2 },
+          settings: ['temperature', 'top_k', 'repetition_penalty', 'decoding_method'],
+        },
+      ],
+      failures: [
+        failure('unreachable', unreachable, 'fake-model', 'upstream_unavailable'),
+        failure('wrong token', wrongToken, 'fake-model', 'upstream_error'),
+        failure('HTTP 400', main, 'fail-400', 'invalid_request'),
+        failure('HTTP 429', main, 'fail-429', 'rate_limited'),
+        failure('HTTP 500', main, 'fail-500', 'upstream_error'),
+        failure('dropped connection', main, 'fail-drop', 'upstream_unavailable'),
+        failure('slow first byte', impatient, 'fail-slow', 'timeout'),
+      ],
     },
   };
 });

@@ -94,8 +94,18 @@ export class HttpClient {
     return this.#readJson<T>(response.body, options);
   }
 
-  async postJson<T>(path: string, body: unknown, options: CallOptions = {}): Promise<T> {
-    const response = await this.#send('POST', path, JSON.stringify(body), 'json', options);
+  postJson<T>(path: string, body: unknown, options: CallOptions = {}): Promise<T> {
+    return this.requestJson<T>('POST', path, body, options);
+  }
+
+  /** Sends a JSON body with another method than POST (an `http` provider's PUT or PATCH). */
+  async requestJson<T>(
+    method: 'POST' | 'PUT' | 'PATCH',
+    path: string,
+    body: unknown,
+    options: CallOptions = {},
+  ): Promise<T> {
+    const response = await this.#send(method, path, JSON.stringify(body), 'json', options);
     return this.#readJson<T>(response.body, options);
   }
 
@@ -119,7 +129,7 @@ export class HttpClient {
   }
 
   async #send(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH',
     path: string,
     body: string | undefined,
     kind: 'get' | 'json' | 'stream',
