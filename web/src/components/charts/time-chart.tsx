@@ -4,6 +4,7 @@
  * tooltip; the page shows the same numbers as a table for screen readers. Reference lines (a
  * threshold) are drawn dashed across the chart, labelled.
  */
+import { AxisLabels, ChartFrame, ValueGrid } from './chart-frame';
 import { colourOf, linear, niceTicks } from './chart-scale';
 
 export interface TimeSeries {
@@ -49,106 +50,95 @@ export function TimeChart({
   const y = linear(top, height - margin.bottom, margin.top);
   const band = (width - margin.left - margin.right) / Math.max(1, days.length);
   const x = (day: number) => margin.left + band * day + band / 2;
-  const labelEvery = Math.ceil(days.length / 8);
 
   return (
-    <figure className="chart">
-      <figcaption>{title}</figcaption>
-      <svg
-        viewBox={`0 0 ${width} ${height}`}
-        role="img"
-        aria-label={title}
-        preserveAspectRatio="xMidYMid meet"
-      >
-        {ticks.map((tick) => (
-          <g key={tick} className="chart-grid">
-            <line x1={margin.left} x2={width - margin.right} y1={y(tick)} y2={y(tick)} />
-            <text x={margin.left - 6} y={y(tick)} dy="0.32em" textAnchor="end">
-              {formatValue(tick)}
-            </text>
-          </g>
-        ))}
-        {days.map((day, index) =>
-          index % labelEvery === 0 ? (
-            <text key={day} className="chart-axis" x={x(index)} y={height - 8} textAnchor="middle">
-              {formatDay(day)}
-            </text>
-          ) : null,
-        )}
-        {references.map((line) => (
-          <g key={line.label} className="chart-reference" data-reference={line.value}>
-            <line
-              x1={margin.left}
-              x2={width - margin.right}
-              y1={y(line.value)}
-              y2={y(line.value)}
-              stroke="currentColor"
-              strokeDasharray="6 4"
-            />
-            {/* Above the line, or below it when the line runs along the top. */}
-            <text
-              x={width - margin.right - 4}
-              y={y(line.value) - 4 < margin.top + 10 ? y(line.value) + 12 : y(line.value) - 4}
-              textAnchor="end"
-            >
-              {line.label}
-            </text>
-            <title>{line.label}</title>
-          </g>
-        ))}
-        {kind === 'stacked-bars'
-          ? days.map((day, index) => {
-              let base = 0;
-              return (
-                <g key={day}>
-                  {series.map((line, at) => {
-                    const value = line.values[index] ?? 0;
-                    if (!value) return null;
-                    const y0 = y(base);
-                    base += value;
-                    const y1 = y(base);
-                    return (
-                      <rect
-                        key={line.name}
-                        x={x(index) - band * 0.35}
-                        width={band * 0.7}
-                        y={y1}
-                        height={Math.max(1, y0 - y1)}
-                        fill={colourOf(at)}
-                      >
-                        <title>{`${formatDay(day)} · ${line.name}: ${formatValue(value)}`}</title>
-                      </rect>
-                    );
-                  })}
-                </g>
-              );
-            })
-          : series.map((line, at) => {
-              const segments: string[] = [];
-              let open = false;
-              line.values.forEach((value, index) => {
-                if (value === null) {
-                  open = false;
-                  return;
-                }
-                segments.push(`${open ? 'L' : 'M'}${x(index).toFixed(1)},${y(value).toFixed(1)}`);
-                open = true;
-              });
-              return (
-                <g key={line.name} className="chart-line" stroke={colourOf(at)} fill={colourOf(at)}>
-                  <path d={segments.join(' ')} fill="none" strokeWidth={2} />
-                  {line.values.map((value, index) =>
-                    value === null ? null : (
-                      // biome-ignore lint/suspicious/noArrayIndexKey: one point per day index.
-                      <circle key={index} cx={x(index)} cy={y(value)} r={3}>
-                        <title>{`${formatDay(days[index]!)} · ${line.name}: ${formatValue(value)}`}</title>
-                      </circle>
-                    ),
-                  )}
-                </g>
-              );
-            })}
-      </svg>
-    </figure>
+    <ChartFrame title={title} width={width} height={height}>
+      <ValueGrid
+        ticks={ticks}
+        y={y}
+        left={margin.left}
+        right={width - margin.right}
+        formatValue={formatValue}
+      />
+      <AxisLabels
+        labels={days.map((day) => ({ key: day, text: formatDay(day) }))}
+        x={x}
+        y={height - 8}
+        most={8}
+      />
+      {references.map((line) => (
+        <g key={line.label} className="chart-reference" data-reference={line.value}>
+          <line
+            x1={margin.left}
+            x2={width - margin.right}
+            y1={y(line.value)}
+            y2={y(line.value)}
+            stroke="currentColor"
+            strokeDasharray="6 4"
+          />
+          {/* Above the line, or below it when the line runs along the top. */}
+          <text
+            x={width - margin.right - 4}
+            y={y(line.value) - 4 < margin.top + 10 ? y(line.value) + 12 : y(line.value) - 4}
+            textAnchor="end"
+          >
+            {line.label}
+          </text>
+          <title>{line.label}</title>
+        </g>
+      ))}
+      {kind === 'stacked-bars'
+        ? days.map((day, index) => {
+            let base = 0;
+            return (
+              <g key={day}>
+                {series.map((line, at) => {
+                  const value = line.values[index] ?? 0;
+                  if (!value) return null;
+                  const y0 = y(base);
+                  base += value;
+                  const y1 = y(base);
+                  return (
+                    <rect
+                      key={line.name}
+                      x={x(index) - band * 0.35}
+                      width={band * 0.7}
+                      y={y1}
+                      height={Math.max(1, y0 - y1)}
+                      fill={colourOf(at)}
+                    >
+                      <title>{`${formatDay(day)} · ${line.name}: ${formatValue(value)}`}</title>
+                    </rect>
+                  );
+                })}
+              </g>
+            );
+          })
+        : series.map((line, at) => {
+            const segments: string[] = [];
+            let open = false;
+            line.values.forEach((value, index) => {
+              if (value === null) {
+                open = false;
+                return;
+              }
+              segments.push(`${open ? 'L' : 'M'}${x(index).toFixed(1)},${y(value).toFixed(1)}`);
+              open = true;
+            });
+            return (
+              <g key={line.name} className="chart-line" stroke={colourOf(at)} fill={colourOf(at)}>
+                <path d={segments.join(' ')} fill="none" strokeWidth={2} />
+                {line.values.map((value, index) =>
+                  value === null ? null : (
+                    // biome-ignore lint/suspicious/noArrayIndexKey: one point per day index.
+                    <circle key={index} cx={x(index)} cy={y(value)} r={3}>
+                      <title>{`${formatDay(days[index]!)} · ${line.name}: ${formatValue(value)}`}</title>
+                    </circle>
+                  ),
+                )}
+              </g>
+            );
+          })}
+    </ChartFrame>
   );
 }

@@ -6,11 +6,9 @@
 import type { MonitorResultJson } from '@keel/sdk';
 import { ChartLegend } from '../../components/charts/chart-legend';
 import { colourOf } from '../../components/charts/chart-scale';
-import { TimeChart, type TimeSeries } from '../../components/charts/time-chart';
+import type { TimeSeries } from '../../components/charts/time-chart';
 import { useI18n } from '../../i18n/i18n-context';
-
-const numberOf = (value: unknown): number | null =>
-  typeof value === 'number' && Number.isFinite(value) ? value : null;
+import { numberOf, RunLines, useRunAxis } from './run-lines';
 
 const sharesOf = (value: unknown): Record<string, number> =>
   value && typeof value === 'object'
@@ -22,17 +20,8 @@ const sharesOf = (value: unknown): Record<string, number> =>
     : {};
 
 export function DriftPlots({ results }: { results: readonly MonitorResultJson[] }) {
-  const { t, format, locale } = useI18n();
-  // Oldest first, as a time axis reads.
-  const runs = [...results].reverse();
-  const at = runs.map((run) => run.window_to);
-  const time = new Intl.DateTimeFormat(locale, {
-    month: 'numeric',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
-  const formatRun = (iso: string) => time.format(new Date(iso));
+  const { t, format } = useI18n();
+  const { runs, at, formatRun } = useRunAxis(results);
   const line = (name: string, metric: string): TimeSeries => ({
     name,
     values: runs.map((run) => numberOf(run.metrics[metric])),
@@ -58,35 +47,26 @@ export function DriftPlots({ results }: { results: readonly MonitorResultJson[] 
       <h3>{t('mon.drift')}</h3>
       <p className="hint">{t('mon.psiGuide')}</p>
       <div className="chart-grid-layout">
-        <div>
-          <ChartLegend names={psi.map((entry) => entry.name)} />
-          <TimeChart
-            title={t('mon.psiChart')}
-            days={at}
-            series={psi}
-            kind="lines"
-            formatValue={(value) => format.number(value, { maximumFractionDigits: 2 })}
-            formatDay={formatRun}
-          />
-        </div>
-        <div>
-          <ChartLegend names={refusal.map((entry) => entry.name)} />
-          <TimeChart
-            title={t('mon.refusalChart')}
-            days={at}
-            series={refusal}
-            kind="lines"
-            formatValue={percent}
-            formatDay={formatRun}
-          />
-        </div>
-        <TimeChart
+        <RunLines
+          title={t('mon.psiChart')}
+          at={at}
+          series={psi}
+          formatValue={(value) => format.number(value, { maximumFractionDigits: 2 })}
+          formatRun={formatRun}
+        />
+        <RunLines
+          title={t('mon.refusalChart')}
+          at={at}
+          series={refusal}
+          formatValue={percent}
+          formatRun={formatRun}
+        />
+        <RunLines
           title={t('mon.inputLengthChart')}
-          days={at}
+          at={at}
           series={inputLength}
-          kind="lines"
           formatValue={(value) => format.number(value, { maximumFractionDigits: 0 })}
-          formatDay={formatRun}
+          formatRun={formatRun}
         />
         <figure className="chart language-mix">
           <figcaption>{t('mon.languageMix')}</figcaption>

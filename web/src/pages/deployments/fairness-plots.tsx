@@ -4,9 +4,9 @@
  * favourable rate per run (statistical parity), and the latest run's groups beside the reference.
  */
 import type { MonitorResultJson } from '@keel/sdk';
-import { ChartLegend } from '../../components/charts/chart-legend';
-import { TimeChart, type TimeSeries } from '../../components/charts/time-chart';
+import type { TimeSeries } from '../../components/charts/time-chart';
 import { useI18n } from '../../i18n/i18n-context';
+import { numberOf, RunLines, useRunAxis } from './run-lines';
 
 /** The four-fifths rule: a disparate impact under 0.8 is the usual sign of adverse impact. */
 export const DISPARATE_IMPACT_THRESHOLD = 0.8;
@@ -16,9 +16,6 @@ interface Group {
   favourable: number;
   rate: number;
 }
-
-const numberOf = (value: unknown): number | null =>
-  typeof value === 'number' && Number.isFinite(value) ? value : null;
 
 const groupsOf = (value: unknown): Record<string, Group> =>
   value && typeof value === 'object'
@@ -33,18 +30,8 @@ const groupsOf = (value: unknown): Record<string, Group> =>
     : {};
 
 export function FairnessPlots({ results }: { results: readonly MonitorResultJson[] }) {
-  const { t, format, locale } = useI18n();
-  // Oldest first, as a time axis reads.
-  const runs = [...results].reverse();
-  const at = runs.map((run) => run.window_to);
-  const time = new Intl.DateTimeFormat(locale, {
-    month: 'numeric',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
-  const formatRun = (iso: string) => time.format(new Date(iso));
+  const { t, format } = useI18n();
+  const { runs, at, formatRun } = useRunAxis(results, { seconds: true });
   const ratio = (value: number) => format.number(value, { maximumFractionDigits: 2 });
   const percent = (share: number) => format.number(share, { style: 'percent', maximumFractionDigits: 1 });
   const impact: TimeSeries[] = [
@@ -100,13 +87,12 @@ export function FairnessPlots({ results }: { results: readonly MonitorResultJson
         </p>
       )}
       <div className="chart-grid-layout">
-        <TimeChart
+        <RunLines
           title={t('mon.fair.impactChart')}
-          days={at}
+          at={at}
           series={impact}
-          kind="lines"
           formatValue={ratio}
-          formatDay={formatRun}
+          formatRun={formatRun}
           references={[
             {
               value: DISPARATE_IMPACT_THRESHOLD,
@@ -115,17 +101,13 @@ export function FairnessPlots({ results }: { results: readonly MonitorResultJson
             { value: 1, label: t('mon.fair.parityLine') },
           ]}
         />
-        <div>
-          <ChartLegend names={rates.map((entry) => entry.name)} />
-          <TimeChart
-            title={t('mon.fair.ratesChart')}
-            days={at}
-            series={rates}
-            kind="lines"
-            formatValue={percent}
-            formatDay={formatRun}
-          />
-        </div>
+        <RunLines
+          title={t('mon.fair.ratesChart')}
+          at={at}
+          series={rates}
+          formatValue={percent}
+          formatRun={formatRun}
+        />
       </div>
       <div className="table-wrap">
         <table aria-label={t('mon.fair.groups')}>

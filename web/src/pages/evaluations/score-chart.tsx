@@ -4,6 +4,7 @@
  * dashed line. Drawn in SVG like the Usage charts; a hidden table carries the same numbers for
  * screen readers.
  */
+import { AxisLabels, ChartFrame, ValueGrid } from '../../components/charts/chart-frame';
 import { colourOf, niceTicks } from '../../components/charts/chart-scale';
 import type { MetricTrend } from './metric-series';
 
@@ -57,7 +58,6 @@ export function ScoreChart({
     height - margin.bottom - ((value - bottom) / (top - bottom || 1)) * (height - margin.top - margin.bottom);
   const band = (width - margin.left - margin.right) / Math.max(1, points.length);
   const x = (at: number) => margin.left + band * at + band / 2;
-  const labelEvery = Math.ceil(points.length / 6);
   const colour = colourOf(index);
   const withInterval = points
     .map((point, at) => ({ point, at }))
@@ -80,81 +80,81 @@ export function ScoreChart({
     low === null || high === null ? '—' : `[${formatValue(low)}, ${formatValue(high)}]`;
 
   return (
-    <figure className="chart score-chart" data-metric={trend.metric}>
-      <figcaption>{title}</figcaption>
-      <svg
-        viewBox={`0 0 ${width} ${height}`}
-        role="img"
-        aria-label={title}
-        preserveAspectRatio="xMidYMid meet"
-      >
-        {ticks.map((tick) => (
-          <g key={tick} className="chart-grid">
-            <line x1={margin.left} x2={width - margin.right} y1={y(tick)} y2={y(tick)} />
-            <text x={margin.left - 6} y={y(tick)} dy="0.32em" textAnchor="end">
-              {formatValue(tick)}
-            </text>
-          </g>
-        ))}
-        {points.map((point, at) =>
-          at % labelEvery === 0 ? (
-            <text key={point.runId} className="chart-axis" x={x(at)} y={height - 10} textAnchor="middle">
-              {formatTick(point.at)}
-            </text>
-          ) : null,
-        )}
-        {area ? <polygon className="score-band" points={area} fill={colour} /> : null}
-        {limits.map(({ side, value }) => (
-          <g key={side} className="score-threshold">
-            <line x1={margin.left} x2={width - margin.right} y1={y(value)} y2={y(value)} />
-            <text x={width - margin.right} y={y(value)} dy="-0.4em" textAnchor="end">
-              {`${labels[side]} ${formatValue(value)}`}
-            </text>
-          </g>
-        ))}
-        <path d={line.join(' ')} fill="none" stroke={colour} strokeWidth={2} />
-        {points.map((point, at) => (
-          <g key={point.runId} className="score-point" data-run={point.runId} stroke={colour} fill={colour}>
-            {point.low !== null && point.high !== null ? (
-              <g className="score-whisker">
-                <line x1={x(at)} x2={x(at)} y1={y(point.low)} y2={y(point.high)} />
-                <line x1={x(at) - 4} x2={x(at) + 4} y1={y(point.low)} y2={y(point.low)} />
-                <line x1={x(at) - 4} x2={x(at) + 4} y1={y(point.high)} y2={y(point.high)} />
-              </g>
-            ) : null}
-            <circle cx={x(at)} cy={y(point.score)} r={4}>
-              <title>
-                {`${point.label} · ${formatTime(point.at)}: ${formatValue(point.score)} ${interval(point.low, point.high)} (n = ${point.n})`}
-              </title>
-            </circle>
-          </g>
-        ))}
-      </svg>
-      <table className="visually-hidden" aria-label={title}>
-        <thead>
-          <tr>
-            <th scope="col">{labels.run}</th>
-            <th scope="col">{labels.score}</th>
-            <th scope="col">{labels.interval}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {points.map((point) => (
-            <tr key={point.runId}>
-              <td>{`${point.label} · ${formatTime(point.at)}`}</td>
-              <td>{formatValue(point.score)}</td>
-              <td>{interval(point.low, point.high)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {limits.length ? (
-        <p className="visually-hidden">
-          {limits
-            .map(({ side, value }) => `${labels.threshold}: ${labels[side]} ${formatValue(value)}`)
-            .join('; ')}
-        </p>
-      ) : null}
-    </figure>
+    <ChartFrame
+      title={title}
+      className="chart score-chart"
+      attributes={{ 'data-metric': trend.metric }}
+      width={width}
+      height={height}
+      after={
+        <>
+          <table className="visually-hidden" aria-label={title}>
+            <thead>
+              <tr>
+                <th scope="col">{labels.run}</th>
+                <th scope="col">{labels.score}</th>
+                <th scope="col">{labels.interval}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {points.map((point) => (
+                <tr key={point.runId}>
+                  <td>{`${point.label} · ${formatTime(point.at)}`}</td>
+                  <td>{formatValue(point.score)}</td>
+                  <td>{interval(point.low, point.high)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {limits.length ? (
+            <p className="visually-hidden">
+              {limits
+                .map(({ side, value }) => `${labels.threshold}: ${labels[side]} ${formatValue(value)}`)
+                .join('; ')}
+            </p>
+          ) : null}
+        </>
+      }
+    >
+      <ValueGrid
+        ticks={ticks}
+        y={y}
+        left={margin.left}
+        right={width - margin.right}
+        formatValue={formatValue}
+      />
+      <AxisLabels
+        labels={points.map((point) => ({ key: point.runId, text: formatTick(point.at) }))}
+        x={x}
+        y={height - 10}
+        most={6}
+      />
+      {area ? <polygon className="score-band" points={area} fill={colour} /> : null}
+      {limits.map(({ side, value }) => (
+        <g key={side} className="score-threshold">
+          <line x1={margin.left} x2={width - margin.right} y1={y(value)} y2={y(value)} />
+          <text x={width - margin.right} y={y(value)} dy="-0.4em" textAnchor="end">
+            {`${labels[side]} ${formatValue(value)}`}
+          </text>
+        </g>
+      ))}
+      <path d={line.join(' ')} fill="none" stroke={colour} strokeWidth={2} />
+      {points.map((point, at) => (
+        <g key={point.runId} className="score-point" data-run={point.runId} stroke={colour} fill={colour}>
+          {point.low !== null && point.high !== null ? (
+            <g className="score-whisker">
+              <line x1={x(at)} x2={x(at)} y1={y(point.low)} y2={y(point.high)} />
+              <line x1={x(at) - 4} x2={x(at) + 4} y1={y(point.low)} y2={y(point.low)} />
+              <line x1={x(at) - 4} x2={x(at) + 4} y1={y(point.high)} y2={y(point.high)} />
+            </g>
+          ) : null}
+          <circle cx={x(at)} cy={y(point.score)} r={4}>
+            <title>
+              {`${point.label} · ${formatTime(point.at)}: ${formatValue(point.score)} ${interval(point.low, point.high)} (n = ${point.n})`}
+            </title>
+          </circle>
+        </g>
+      ))}
+    </ChartFrame>
   );
 }
