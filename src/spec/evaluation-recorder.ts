@@ -33,6 +33,8 @@ export interface RecordedItemV1 {
    * answer's claim support): aggregated like any metric, not recomputed.
    */
   observed?: Record<string, number> | undefined;
+  /** On a stored dataset version (`dataset.version`): the item's ordinal there (input and labels are read from it). */
+  ordinal?: number | undefined;
 }
 
 export interface RecordRunV1 {
@@ -45,11 +47,20 @@ export interface RecordRunV1 {
    * at most once per source and cell, and recording a cell again returns the run already there —
    * so a resumed job step that recorded before a crash does not record a second run.
    */
-  source: { kind: 'rag.experiment' | 'prompts.compare'; id: string; cell?: string | undefined };
+  source: {
+    kind: 'rag.experiment' | 'prompts.compare' | 'tuning.prompt';
+    id: string;
+    cell?: string | undefined;
+  };
   /** What was evaluated, in the evaluation API's target shape (`kind` and its fields). */
   target: { kind: 'template' | 'rag' | 'model' } & Record<string, unknown>;
-  /** The dataset the items are stored as (a version per distinct content, so reruns share one). */
-  dataset: { name: string; description: string };
+  /**
+   * The dataset the items are stored as (a version per distinct content, so reruns share one); or,
+   * with `version`, a stored dataset version of the project whose items (by `ordinal`) were
+   * answered: the run then sits on that version, scored against its labels and references like an
+   * executed run, and pairs item by item with any other run on it.
+   */
+  dataset: { name: string; description: string } | { name: string; version: number };
   /**
    * Metrics the evaluation module computes: registry metrics (`exact_match`, `f1`, `hit_rate`,
    * `mrr`, `ndcg_at_k` …, retrieval ones over `retrieved`/`relevant`) and `latency`, `tokens`, `cost`.
@@ -57,6 +68,8 @@ export interface RecordRunV1 {
   metrics: string[];
   /** Options for the registry metrics (`k` for retrieval, `language` for QA). */
   metricOptions?: Record<string, unknown> | undefined;
+  /** Checked like an executed run's (the run's `passed`). */
+  thresholds?: { metric: string; min?: number | undefined; max?: number | undefined }[] | undefined;
   items: RecordedItemV1[];
 }
 

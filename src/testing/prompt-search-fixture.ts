@@ -23,6 +23,40 @@ export function formatAwareAnswer(options: LanguageModelCallOptions): string | u
 
 export const formatAwareProvider = () => createEchoProvider({ respond: formatAwareAnswer });
 
+/** The example blocks (`Input:`/`Output:` pairs) of a structured prompt, and its last input. */
+function examplesOf(text: string): { examples: { input: string; output: string }[]; last: string } {
+  const lines = text.split('\n');
+  const examples: { input: string; output: string }[] = [];
+  lines.forEach((line, i) => {
+    const next = lines[i + 1] ?? '';
+    if (line.startsWith('Input: ') && next.startsWith('Output: ') && next.length > 'Output: '.length)
+      examples.push({ input: line.slice(7), output: next.slice(8) });
+  });
+  const last = lines.filter((l) => l.startsWith('Input:')).pop() ?? '';
+  return { examples, last: last.slice(7) };
+}
+
+/**
+ * A model for the search strategies: told to "Copy the neighbour", it answers with the output of
+ * the example whose input starts with the same word as the last input (only examples retrieved
+ * per input reliably hold one); told to "Label the mood", it labels the last input — but only
+ * when the prompt also shows examples (neither the instruction nor the examples help alone).
+ * Otherwise it echoes the prompt reversed.
+ */
+export function strategyAnswer(options: LanguageModelCallOptions): string | undefined {
+  const text = options.prompt.type === 'text' ? options.prompt.text : '';
+  const { examples, last } = examplesOf(text);
+  if (text.includes('Copy the neighbour')) {
+    const word = last.split(' ')[0];
+    return examples.find((e) => e.input.split(' ')[0] === word)?.output;
+  }
+  if (text.includes('Label the mood') && examples.length > 0)
+    return /good|great|fine/.test(last) ? 'pos' : 'neg';
+  return undefined;
+}
+
+export const strategyProvider = () => createEchoProvider({ respond: strategyAnswer });
+
 /** 24 days, half good (`pos`) and half bad (`neg`); the first 12 are `train`, the rest `dev`. */
 export function dayRows(withLabels = true): Record<string, unknown>[] {
   const good = ['good', 'great', 'fine'];

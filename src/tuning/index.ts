@@ -16,11 +16,15 @@ import type { GuardrailService } from '../guardrails/index.js';
 import type { JobService } from '../jobs/index.js';
 import type { ProviderRegistry } from '../models/index.js';
 import type { PromptLab } from '../prompts/index.js';
+import { servesAdapters } from '../spec/adapter-source.js';
+import { AdapterService } from './adapters/adapter-service.js';
 import { headSpans } from './head-detector.js';
 import { createHeadProvider } from './head-provider.js';
 import { PromptSearch } from './prompt-optimisation/prompt-search.js';
 import { type HeadGovernance, TuningService } from './tuning-service.js';
 
+export { ADAPTER_NAME, AdapterService, adapterLineage, type RegisterAdapter } from './adapters/adapter-service.js';
+export type { AdapterLineage, AdapterVersion } from './adapters/adapter-store.js';
 export { type CharNgramOptions, charNgramSpec, featurise } from './char-ngram-features.js';
 export type { ClassificationReport, ClassMetrics } from './classification-metrics.js';
 export type { Calibration, HeadPrediction, LabelledText, OperatingPoint } from './head-core.js';
@@ -83,9 +87,9 @@ function headGovernance(governance: GovernanceService): HeadGovernance {
         { projectId: input.projectId, actor: input.actor, role: 'editor' },
         {
           use_case_id: input.useCaseId,
-          kind: 'model',
+          kind: input.kind ?? 'model',
           ref: input.ref,
-          version: input.version,
+          ...(input.version === undefined ? {} : { version: input.version }),
           name: input.name,
           metadata: input.metadata,
         },
@@ -95,6 +99,7 @@ function headGovernance(governance: GovernanceService): HeadGovernance {
     async check(projectId, ref, version) {
       return governance.gate.check(projectId, { kind: 'model', ref, version });
     },
+    findUseCase: (projectId, id) => governance.describeUseCase(projectId, id),
   };
 }
 
@@ -102,9 +107,9 @@ function headGovernance(governance: GovernanceService): HeadGovernance {
  * The tuning module: registers the `tuning.head` job kind, the `head` provider in the model
  * registry and the heads as guardrail detectors.
  */
-export const tuningModule: KeelModule<TuningDeps, { tuning: TuningService }> = {
+export const tuningModule: KeelModule<TuningDeps, { tuning: TuningService; adapters: AdapterService }> = {
   name: 'tuning',
-  create: ({ jobs, audit, config, registry, governance, guardrails, prompts, evals }) => {
+  create: ({ jobs, audit, config, db, registry, governance, guardrails, prompts, evals }) => {
     const tuning = new TuningService({
       jobs,
       audit,
@@ -118,10 +123,29 @@ export const tuningModule: KeelModule<TuningDeps, { tuning: TuningService }> = {
             ).embeddings
         : undefined,
       governance: governance ? headGovernance(governance) : undefined,
-      promptSearch: prompts && evals ? new PromptSearch({ jobs, audit, prompts, evals }) : undefined,
+      promptSearch:
+        prompts && evals
+          ? new PromptSearch({
+              jobs,
+              audit,
+              prompts,
+              evals,
+              governance: governance ? headGovernance(governance) : undefined,
+            })
+          : undefined,
     });
     registry?.register(createHeadProvider(tuning));
     guardrails?.useHeadDetectors(headSpans(tuning));
-    return { tuning };
+    // LoRA adapters, served as `llamacpp:<base>+<adapter>` by the provider that applies them.
+    const adapterHost = registry?.providers().find(servesAdapters);
+    const adapters = new AdapterService({
+      db,
+      dataDir: config.dataDir,
+      audit,
+      host: adapterHost,
+      governance: governance ? headGovernance(governance) : undefined,
+    });
+    adapterHost?.useAdapters(adapters.source());
+    return { tuning, adapters };
   },
 };

@@ -17,12 +17,13 @@ import type {
   RecordRunV1,
 } from '../../spec/evaluation-recorder.js';
 import type { DatasetService } from '../datasets/dataset-service.js';
+import type { StoredItem } from '../datasets/dataset-store.js';
 import type { Row } from '../datasets/parse-file.js';
 import { computeMetric, metricInfo } from '../metrics/index.js';
 import { checkThresholds } from './run-job.js';
 import type { RunStore } from './run-store.js';
 import type { RunAggregates, RunRow } from './run-types.js';
-import { aggregate, costMetrics } from './scoring.js';
+import { aggregate, corpusScores, costMetrics } from './scoring.js';
 
 export interface RecordRunDeps {
   db: DatabaseV1;
@@ -62,8 +63,15 @@ function checkRecordedMetrics(metrics: readonly string[]): void {
     });
 }
 
-/** Per-item scores by metric: registry metrics over the items they apply to, cost from the items. */
-function scoreItems(input: RecordRunV1): {
+/**
+ * Per-item scores by metric: registry metrics over the items they apply to, cost from the items.
+ * With `stored` (the dataset version's items, in the order of `input.items`), registry metrics
+ * are scored against their labels and references as an executed run scores them.
+ */
+function scoreItems(
+  input: RecordRunV1,
+  stored?: readonly StoredItem[],
+): {
   perItem: Record<string, number>[];
   corpus: Record<string, { score: number; details?: Record<string, unknown> | undefined }>;
 } {
@@ -83,6 +91,20 @@ function scoreItems(input: RecordRunV1): {
               : item.cost;
         if (typeof value === 'number' && Number.isFinite(value)) perItem[index]![metric] = value;
       }
+      continue;
+    }
+    if (stored) {
+      const { perItem: byOrdinal, details } = corpusScores(
+        [metric],
+        input.items.map((item, index) => ({
+          item: stored[index]!,
+          status: item.output === null ? ('failed' as const) : ('succeeded' as const),
+          output: item.output,
+          scores: {},
+        })),
+      );
+      if (details[metric]) corpus[metric] = details[metric];
+      stored.forEach((item, index) => Object.assign(perItem[index]!, byOrdinal.get(item.ordinal)));
       continue;
     }
     const info = metricInfo(metric)!;
@@ -114,6 +136,46 @@ async function recordedOf(deps: RecordRunDeps, run: RunRow): Promise<RecordedRun
   return { id: run.id, metrics: scores, perItem: items.map((item) => item.scores) };
 }
 
+/**
+ * The dataset version the run sits on: a stored one of the project (its items by ordinal), or a
+ * version made of the items themselves.
+ */
+async function datasetOf(deps: RecordRunDeps, input: RecordRunV1) {
+  const caller = { projectId: input.projectId, actor: input.actor };
+  if ('version' in input.dataset) {
+    const dataset = await deps.datasets.store.get(input.projectId, input.dataset.name);
+    const version = await deps.datasets.store.version(dataset, input.dataset.version);
+    const ordinals = input.items.map((item) => item.ordinal ?? -1);
+    const byOrdinal = new Map(
+      (await deps.datasets.store.itemsAt(dataset.id, version.version, ordinals)).map((item) => [
+        item.ordinal,
+        item,
+      ]),
+    );
+    const missing = ordinals.findIndex((ordinal) => !byOrdinal.has(ordinal));
+    if (missing >= 0)
+      throw new KeelError(
+        'invalid_request',
+        `Item ${missing} names no item of ${dataset.name}@${version.version}.`,
+        {
+          issues: [
+            { code: 'unknown_item', path: ['items', missing, 'ordinal'], message: String(ordinals[missing]) },
+          ],
+        },
+      );
+    return { dataset, version, ordinals, stored: ordinals.map((ordinal) => byOrdinal.get(ordinal)!) };
+  }
+  const { rows, input: inputColumns, reference } = datasetRows(input.items);
+  const { dataset, version } = await deps.datasets.add(caller, {
+    name: input.dataset.name,
+    description: input.dataset.description,
+    message: `${input.source.kind} ${input.source.id}`,
+    rows,
+    mapping: { input: inputColumns, ...(reference ? { reference } : {}) },
+  });
+  return { dataset, version, ordinals: input.items.map((_, index) => index), stored: undefined };
+}
+
 /** Records the items as a finished run; see the module comment. A cell already recorded is returned as it is. */
 export async function recordRun(deps: RecordRunDeps, input: RecordRunV1): Promise<RecordedRunV1> {
   checkRecordedMetrics(input.metrics);
@@ -128,16 +190,8 @@ export async function recordRun(deps: RecordRunDeps, input: RecordRunV1): Promis
   };
   const before = await existing();
   if (before) return before;
-  const caller = { projectId: input.projectId, actor: input.actor };
-  const { rows, input: inputColumns, reference } = datasetRows(input.items);
-  const { dataset, version } = await deps.datasets.add(caller, {
-    name: input.dataset.name,
-    description: input.dataset.description,
-    message: `${input.source.kind} ${input.source.id}`,
-    rows,
-    mapping: { input: inputColumns, ...(reference ? { reference } : {}) },
-  });
-  const { perItem, corpus } = scoreItems(input);
+  const { dataset, version, ordinals, stored } = await datasetOf(deps, input);
+  const { perItem, corpus } = scoreItems(input, stored);
   const observed = [...new Set(input.items.flatMap((item) => Object.keys(item.observed ?? {})))];
   const names = [...input.metrics, ...observed.filter((name) => !input.metrics.includes(name))];
   const statuses = input.items.map((item, index) => ({
@@ -158,7 +212,7 @@ export async function recordRun(deps: RecordRunDeps, input: RecordRunV1): Promis
     }
   const aggregates: RunAggregates = {
     metrics,
-    thresholds: checkThresholds(metrics, []),
+    thresholds: checkThresholds(metrics, input.thresholds ?? []),
     items: { total: input.items.length, succeeded: input.items.length - failed, failed, cached: 0 },
     failures,
   };
@@ -176,9 +230,9 @@ export async function recordRun(deps: RecordRunDeps, input: RecordRunV1): Promis
         target,
         datasetId: dataset.id,
         datasetVersion: version.version,
-        ordinals: input.items.map((_, index) => index),
+        ordinals,
         metrics: names,
-        thresholds: [],
+        thresholds: input.thresholds ?? [],
         options: input.metricOptions ? { metric_options: input.metricOptions } : {},
         createdBy: input.actor,
         source: { id: input.source.id, cell },
@@ -189,7 +243,7 @@ export async function recordRun(deps: RecordRunDeps, input: RecordRunV1): Promis
     if (!fresh) return false;
     for (const [index, item] of input.items.entries()) {
       await deps.runs.recordItem(tx, id, {
-        ordinal: index,
+        ordinal: ordinals[index]!,
         status: statuses[index]!.status,
         output: item.output,
         scores: perItem[index]!,
@@ -201,7 +255,8 @@ export async function recordRun(deps: RecordRunDeps, input: RecordRunV1): Promis
         cached: false,
       });
     }
-    await deps.runs.setStatus(id, 'succeeded', { aggregates, passed: true }, tx);
+    const passed = aggregates.thresholds.every((threshold) => threshold.passed);
+    await deps.runs.setStatus(id, 'succeeded', { aggregates, passed }, tx);
     return true;
   });
   if (!inserted) return (await existing())!;

@@ -7,10 +7,17 @@
 import type { PromptTemplate, TemplateBody } from '../../api/prompts.js';
 import type { AuditRecorder } from '../../audit/index.js';
 import { KeelError } from '../../core/errors.js';
-import { checkMetrics, type EvalService, metricInfo, type StoredItem } from '../../evals/index.js';
+import {
+  checkMetrics,
+  type EvalService,
+  metricInfo,
+  type StoredItem,
+  type Threshold,
+} from '../../evals/index.js';
 import type { JobService } from '../../jobs/index.js';
 import type { PromptLab } from '../../prompts/index.js';
 import { seededRandom, shuffleInPlace } from '../seeded-random.js';
+import type { HeadGovernance } from '../tuning-service.js';
 import type { FormatConstraint } from './candidates.js';
 
 export const PROMPT_JOB = 'tuning.prompt';
@@ -29,8 +36,19 @@ export interface PromptJobPayload {
   instructions?: string[] | undefined;
   /** How many instruction variants the model proposes (default 2). */
   proposeInstructions?: number | undefined;
-  /** Few-shot sizes to try (default [3]); [] tries none. */
-  fewShot?: { k?: number[] | undefined; diversity?: number | undefined } | undefined;
+  /**
+   * Few-shot sizes to try (default [3]; [] tries none), each as one fixed set and (unless
+   * `perInput` is false) as examples retrieved per input.
+   */
+  fewShot?:
+    | { k?: number[] | undefined; diversity?: number | undefined; perInput?: boolean | undefined }
+    | undefined;
+  /** Combinations of instruction × few-shot × format tried after the greedy pass (default 3; 0 skips). */
+  joint?: number | undefined;
+  /** Thresholds the stored evaluation runs are checked against. */
+  thresholds?: Threshold[] | undefined;
+  /** Register the saved version in this governance use case (it then needs approval for production). */
+  governance?: { useCaseId: string } | undefined;
   /** Output-format constraints to try (default: the label set, or a short answer). */
   formats?: FormatConstraint[] | undefined;
   trainSplit?: string | undefined;
@@ -43,7 +61,7 @@ export interface PromptJobPayload {
 
 export interface TraceEntry {
   id: string;
-  kind: 'baseline' | 'instruction' | 'few_shot' | 'format';
+  kind: 'baseline' | 'instruction' | 'few_shot' | 'format' | 'joint';
   /** What changed against the candidate it built on. */
   detail: Record<string, unknown>;
   /** The candidate it built on. */
@@ -69,6 +87,12 @@ export interface PromptJobResult {
   stopped: 'done' | 'budget';
   trace: TraceEntry[];
   body: TemplateBody;
+  /** Few-shot examples the winner retrieves per input (its body holds none of them). */
+  retrieval: { k: number; diversity: number; pool: string } | null;
+  /** The stored evaluation runs of the untuned template and of the winner (the same run when nothing won). */
+  evaluations: { baseline: string; winner: string; compare: string };
+  /** The inventory asset of the saved version, when the job registered it in governance. */
+  governanceAssetId: string | null;
 }
 
 export interface PromptSearchDeps {
@@ -76,6 +100,8 @@ export interface PromptSearchDeps {
   audit: AuditRecorder;
   prompts: PromptLab;
   evals: EvalService;
+  /** Where a saved winner is registered with its lineage (a `governance` request needs it). */
+  governance?: HeadGovernance | undefined;
 }
 
 export interface Loaded {
@@ -84,6 +110,8 @@ export interface Loaded {
   datasetId: string;
   datasetName: string;
   version: number;
+  /** The dataset version's content hash (lineage). */
+  contentHash: string;
   train: StoredItem[];
   dev: StoredItem[];
   labels: string[];
@@ -118,7 +146,7 @@ export class Budget {
 
 /** Checks a request against what exists (template, dataset, labels, metric, budget). */
 export async function loadSearch(
-  deps: Pick<PromptSearchDeps, 'prompts' | 'evals'>,
+  deps: Pick<PromptSearchDeps, 'prompts' | 'evals' | 'governance'>,
   projectId: string,
   p: PromptJobPayload,
 ): Promise<Loaded> {
@@ -133,6 +161,10 @@ export async function loadSearch(
       `${p.metric} is not a reference or label metric the search can maximise (e.g. accuracy, exact_match, f1, rouge_l).`,
     );
   }
+  if (p.governance && !deps.governance) {
+    throw invalid('no_governance', ['governance'], 'Governance is not available in this instance.');
+  }
+  if (p.governance) await deps.governance!.findUseCase(projectId, p.governance.useCaseId);
   const template = await deps.prompts.get(projectId, p.template).catch((error: unknown) => {
     if (error instanceof KeelError && error.code === 'not_found') {
       throw new KeelError('not_found', `No template ${p.template} in this project.`, {
@@ -203,6 +235,7 @@ export async function loadSearch(
     datasetId: dataset.id,
     datasetName: dataset.name,
     version: version.version,
+    contentHash: version.content_hash,
     train,
     dev,
     labels,

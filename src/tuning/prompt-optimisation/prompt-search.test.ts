@@ -54,6 +54,7 @@ describe('prompt optimisation', () => {
         improved: boolean;
         spent: { calls: number; tokens: number; proposalCalls: number };
         trace: { id: string; kind: string; score: number | null; calls: number; tokens: number }[];
+        evaluations: { baseline: string; winner: string; compare: string };
       };
     };
     expect(done.status).toBe('succeeded');
@@ -67,6 +68,7 @@ describe('prompt optimisation', () => {
       'instruction-1',
       'instruction-2',
       'few-shot-2',
+      'few-shot-2-per-input',
       'format-1',
     ]);
     // Every scored candidate ran the 12 dev items; one call proposed the model's instruction.
@@ -74,10 +76,11 @@ describe('prompt optimisation', () => {
       expect(t.calls).toBe(12);
       expect(t.tokens).toBeGreaterThan(0);
     }
-    expect(r.spent.calls).toBe(5 * 12 + 1);
+    // A perfect score ends the search: no joint combinations are tried after it.
+    expect(r.spent.calls).toBe(6 * 12 + 1);
     expect(r.spent.proposalCalls).toBe(1);
     expect(r.spent.tokens).toBeGreaterThanOrEqual(r.trace.reduce((s, t) => s + t.tokens, 0));
-    expect(done.progress.data.trace).toHaveLength(5);
+    expect(done.progress.data.trace).toHaveLength(6);
 
     const saved = (await (await keel.call('/api/v1/prompts/sentiment@2')).json()) as {
       template: { instruction: string; examples: { input: string; output: string }[] };
@@ -92,6 +95,40 @@ describe('prompt optimisation', () => {
     // Label balance: one example of each class.
     expect(shots.detail.examples.map((e) => e.output).sort()).toEqual(['neg', 'pos']);
     expect(saved.version.message).toContain(job.id);
+
+    // The untuned template's and the winner's dev scoring are stored evaluation runs on the
+    // dataset version and items the search used; they compare item by item.
+    const { baseline, winner, compare } = r.evaluations;
+    expect(baseline).not.toBe(winner);
+    expect(saved.version.message).toContain(winner);
+    const runs = await Promise.all(
+      [baseline, winner].map(async (id) => (await keel.call(`/api/v1/evaluations/${id}`)).json()),
+    );
+    for (const [run, version] of [
+      [runs[0], 1],
+      [runs[1], 2],
+    ] as const) {
+      expect(run).toMatchObject({
+        status: 'succeeded',
+        dataset_version: 1,
+        target: { kind: 'template', prompt: `sentiment@${version}` },
+      });
+      expect(run.items).toBe(12);
+    }
+    expect(runs[0].aggregates.metrics.accuracy.score).toBe(0);
+    expect(runs[1].aggregates.metrics.accuracy.score).toBe(1);
+    expect(runs[1].aggregates.items).toMatchObject({ total: 12, succeeded: 12 });
+    const comparison = (await (await keel.call(compare)).json()) as {
+      same_dataset: boolean;
+      metrics: { metric: string; method: string; n: number; difference: number; verdict: string }[];
+    };
+    expect(comparison.same_dataset).toBe(true);
+    expect(comparison.metrics.find((m) => m.metric === 'accuracy')).toMatchObject({
+      method: 'paired',
+      n: 12,
+      difference: 1,
+      verdict: 'better',
+    });
 
     const list = (await (await keel.call('/api/v1/tuning/jobs')).json()) as { jobs: { id: string }[] };
     expect(list.jobs.map((j) => j.id)).toContain(job.id);

@@ -11,14 +11,11 @@
  * a failed or cancelled job saves nothing; the trace (every candidate, its score, calls and
  * tokens) is the job's result.
  */
-import type { TemplateBody } from '../../api/prompts.js';
 import { KeelError } from '../../core/errors.js';
-import { aggregate, corpusScores, generationParameters, type ScoredItem } from '../../evals/index.js';
+import { metricInfo } from '../../evals/index.js';
 import type { Job, JobContext } from '../../jobs/index.js';
-import type { PromptLab } from '../../prompts/index.js';
-import type { LanguageModelPrompt } from '../../spec/language-model.js';
-import { defaultFormats, instructionOf, withExamples, withFormat, withInstruction } from './candidates.js';
-import { type ExampleCandidate, selectExamples } from './few-shot.js';
+import { defaultFormats, instructionOf } from './candidates.js';
+import { type ExampleCandidate, ExampleIndex } from './few-shot.js';
 import {
   Budget,
   expected,
@@ -31,6 +28,8 @@ import {
   type PromptSearchDeps,
   type TraceEntry,
 } from './prompt-job.js';
+import { keepWinner } from './prompt-winner.js';
+import { CandidateScorer, type Choice, choiceDetail, choiceKey, type Scored } from './score-candidate.js';
 
 export class PromptSearch {
   readonly #deps: PromptSearchDeps;
@@ -71,12 +70,38 @@ export class PromptSearch {
     const loaded = await loadSearch(this.#deps, projectId, p);
     const budget = new Budget(p.budget);
     const seed = p.seed ?? 0;
+    const diversity = p.fewShot?.diversity ?? 0.3;
+    const pool: ExampleCandidate[] = loaded.train
+      .map((item) => ({ input: inputText(item), output: expected(item) ?? '', label: item.label }))
+      .filter((e) => e.output !== '');
+    const scorer = new CandidateScorer({
+      prompts: this.#deps.prompts,
+      base: loaded.template.template,
+      model: loaded.model,
+      dev: loaded.dev,
+      metric: p.metric,
+      seed,
+      index: new ExampleIndex(pool),
+      diversity,
+      budget,
+      caller,
+    });
     const trace: TraceEntry[] = [];
-    const bodies = new Map<string, TemplateBody>();
-    const plannedK = p.fewShot?.k ?? [3];
+    const scoredById = new Map<string, Scored>();
+    const choices = new Map<string, Choice>();
+    const tried = new Set<string>();
+    const plannedK = pool.length ? (p.fewShot?.k ?? [3]) : [];
+    const perInput = p.fewShot?.perInput ?? true;
     const formats = p.formats ?? defaultFormats(loaded.labels);
     const proposals = p.proposeInstructions ?? 2;
-    const planned = 1 + (p.instructions?.length ?? 0) + proposals + plannedK.length + formats.length;
+    const joint = p.joint ?? 3;
+    const planned =
+      1 +
+      (p.instructions?.length ?? 0) +
+      proposals +
+      plannedK.length * (perInput ? 2 : 1) +
+      formats.length +
+      joint;
     let stopped: 'done' | 'budget' = 'done';
 
     const report = (message: string) =>
@@ -87,57 +112,27 @@ export class PromptSearch {
         },
       });
 
-    /** Scores a body on the dev items; undefined when the budget cannot pay for all of them. */
-    const score = async (
-      id: string,
-      kind: TraceEntry['kind'],
-      parent: string | null,
-      detail: Record<string, unknown>,
-      body: TemplateBody,
-    ): Promise<TraceEntry | undefined> => {
-      if (budget.left() < loaded.dev.length || !budget.canCall()) {
+    /** Scores a choice; undefined when the budget cannot pay for all the dev items. */
+    const score = async (id: string, kind: TraceEntry['kind'], parent: string | null, choice: Choice) => {
+      if (!scorer.canScore()) {
         stopped = 'budget';
         return undefined;
       }
-      const before = { calls: budget.calls, tokens: budget.tokens };
-      const items: ScoredItem[] = [];
-      let complete = true;
-      for (const item of loaded.dev) {
-        if (!budget.canCall()) {
-          complete = false;
-          break;
-        }
-        const output = await this.#generate(caller, body, loaded.model, item.input, budget);
-        items.push({ item, status: output === null ? 'failed' : 'succeeded', output, scores: {} });
-      }
-      const corpus = corpusScores([p.metric], items);
-      const scored = items.map((entry) => ({
-        status: entry.status,
-        scores: corpus.perItem.get(entry.item.ordinal) ?? {},
-      }));
-      const agg = aggregate(p.metric, scored, corpus.details[p.metric], seed);
-      const entry: TraceEntry = {
-        id,
-        kind,
-        parent,
-        detail,
-        status: complete ? 'scored' : 'incomplete',
-        score: complete ? (agg?.score ?? 0) : null,
-        calls: budget.calls - before.calls,
-        tokens: budget.tokens - before.tokens,
-        failedItems: items.filter((i) => i.status === 'failed').length,
-      };
-      trace.push(entry);
-      bodies.set(id, body);
-      if (!complete) stopped = 'budget';
-      evaluations.set(id, agg);
-      await report(`${id}: ${p.metric} ${entry.score === null ? 'incomplete' : entry.score.toFixed(4)}`);
-      return complete ? entry : undefined;
+      tried.add(choiceKey(choice));
+      const detail = choiceDetail(choice, (k) => scorer.fixedSet(k));
+      const scored = await scorer.score({ id, kind, parent, detail }, choice);
+      trace.push(scored.entry);
+      scoredById.set(id, scored);
+      choices.set(id, choice);
+      if (scored.entry.status === 'incomplete') stopped = 'budget';
+      await report(
+        `${id}: ${p.metric} ${scored.entry.score === null ? 'incomplete' : scored.entry.score.toFixed(4)}`,
+      );
+      return scored.entry.status === 'scored' ? scored.entry : undefined;
     };
-    const evaluations = new Map<string, ReturnType<typeof aggregate>>();
 
-    const base = loaded.template.template;
-    const baseline = await score('baseline', 'baseline', null, {}, base);
+    const none: Choice = { instruction: null, shots: null, format: null };
+    const baseline = await score('baseline', 'baseline', null, none);
     if (!baseline) {
       throw new KeelError('invalid_request', 'The budget ran out before the template was scored once.', {
         issues: [{ code: 'budget_exhausted', path: ['budget'], message: 'raise the calls or tokens' }],
@@ -146,101 +141,113 @@ export class PromptSearch {
     let best = baseline;
     const better = (entry: TraceEntry | undefined) =>
       entry !== undefined && entry.score !== null && entry.score > (best.score as number) ? entry : undefined;
+    /** Each dimension's options with the score they got in the greedy pass (null: the body's own). */
+    const options: { [D in keyof Choice]: { value: Choice[D]; score: number }[] } = {
+      instruction: [],
+      shots: [],
+      format: [],
+    };
+    /** One greedy step: each value on top of the best so far; the best of them (if better) stays. */
+    const step = async <D extends keyof typeof options>(
+      dimension: D,
+      kind: TraceEntry['kind'],
+      values: { id: string; value: NonNullable<Choice[D]> }[],
+    ) => {
+      const from = best;
+      options[dimension].push({ value: null, score: from.score as number });
+      for (const { id, value } of values) {
+        if (stopped !== 'done') break;
+        const entry = await score(id, kind, from.id, { ...choices.get(from.id)!, [dimension]: value });
+        if (entry?.score != null)
+          (options[dimension] as { value: Choice[D]; score: number }[]).push({ value, score: entry.score });
+        best = better(entry) ?? best;
+      }
+    };
 
     // 1. Instructions: a person's variants, then the model's rewrites of the current instruction.
-    const instructions = [...(p.instructions ?? [])];
-    const current = instructionOf(base) || loaded.template.description || loaded.template.title || '';
+    const instructions: NonNullable<Choice['instruction']>[] = (p.instructions ?? []).map((text) => ({
+      text,
+      source: 'person',
+    }));
+    const current =
+      instructionOf(loaded.template.template) || loaded.template.description || loaded.template.title || '';
     for (let i = 0; i < proposals && stopped === 'done'; i++) {
-      const proposed = await this.#propose(caller, loaded, current, seed + i, budget);
+      const proposed = await this.#propose(scorer, loaded, budget, current, seed + i);
       if (proposed === undefined) {
         stopped = 'budget';
         break;
       }
-      if (proposed && !instructions.includes(proposed)) instructions.push(proposed);
+      if (proposed && !instructions.some((x) => x.text === proposed))
+        instructions.push({ text: proposed, source: 'model' });
     }
-    const fromInstruction = best;
-    for (const [i, instruction] of instructions.entries()) {
-      if (stopped !== 'done') break;
-      const human = i < (p.instructions?.length ?? 0);
-      const entry = await score(
-        `instruction-${i + 1}`,
-        'instruction',
-        fromInstruction.id,
-        { instruction, source: human ? 'person' : 'model' },
-        withInstruction(bodies.get(fromInstruction.id)!, instruction),
-      );
-      best = better(entry) ?? best;
-    }
-
-    // 2. Few-shot examples from the train split, on top of the best instruction.
-    const pool: ExampleCandidate[] = loaded.train
-      .map((item) => ({ input: inputText(item), output: expected(item) ?? '', label: item.label }))
-      .filter((e) => e.output !== '');
-    const queries = loaded.dev.map(inputText);
-    const fromShots = best;
-    for (const k of plannedK) {
-      if (stopped !== 'done' || pool.length === 0) break;
-      const examples = selectExamples(pool, queries, { k, diversity: p.fewShot?.diversity });
-      const entry = await score(
-        `few-shot-${k}`,
-        'few_shot',
-        fromShots.id,
-        { k, examples: examples.map((e) => ({ input: e.input, output: e.output })) },
-        withExamples(bodies.get(fromShots.id)!, examples),
-      );
-      best = better(entry) ?? best;
-    }
-
-    // 3. Output-format constraints on top of the best so far.
-    const fromFormat = best;
-    for (const [i, format] of formats.entries()) {
-      if (stopped !== 'done') break;
-      const entry = await score(
-        `format-${i + 1}`,
-        'format',
-        fromFormat.id,
-        { format: format.text, ...(format.schema ? { schema: format.schema } : {}) },
-        withFormat(bodies.get(fromFormat.id)!, format),
-      );
-      best = better(entry) ?? best;
+    await step(
+      'instruction',
+      'instruction',
+      instructions.map((value, i) => ({ id: `instruction-${i + 1}`, value })),
+    );
+    // 2. Few-shot examples from the train split: one set for all inputs, and retrieved per input.
+    await step(
+      'shots',
+      'few_shot',
+      plannedK.flatMap((k) => [
+        { id: `few-shot-${k}`, value: { k, perInput: false } },
+        ...(perInput ? [{ id: `few-shot-${k}-per-input`, value: { k, perInput: true } }] : []),
+      ]),
+    );
+    // 3. Output-format constraints.
+    await step(
+      'format',
+      'format',
+      formats.map((value, i) => ({ id: `format-${i + 1}`, value })),
+    );
+    // 4. Joint: combinations of the dimensions' best options the greedy pass did not try (an
+    // instruction that helps only with examples, say), best-scoring options first.
+    const top = <T>(list: { value: T; score: number }[]) =>
+      [...list].sort((a, b) => b.score - a.score).slice(0, 2);
+    const combos = top(options.instruction)
+      .flatMap((i) => top(options.shots).flatMap((s) => top(options.format).map((f) => ({ i, s, f }))))
+      .map(({ i, s, f }) => ({
+        choice: { instruction: i.value, shots: s.value, format: f.value } as Choice,
+        rank: i.score + s.score + f.score,
+      }))
+      .filter((c) => !tried.has(choiceKey(c.choice)))
+      .sort((a, b) => b.rank - a.rank)
+      .slice(0, joint);
+    const perfect = metricInfo(p.metric)?.range[1] ?? 1;
+    for (const [n, combo] of combos.entries()) {
+      if (stopped !== 'done' || (best.score as number) >= perfect) break;
+      best = better(await score(`joint-${n + 1}`, 'joint', best.id, combo.choice)) ?? best;
     }
 
     ctx.signal.throwIfAborted();
+    const winner = choices.get(best.id)!;
+    const shots = winner.shots;
+    const kept = await keepWinner(this.#deps, { caller, jobId: ctx.job.id }, loaded, p, {
+      baseline: scoredById.get(baseline.id)!,
+      best: scoredById.get(best.id)!,
+      body: scorer.bodyFor(winner, null),
+      retrieval: shots?.perInput
+        ? {
+            k: shots.k,
+            diversity,
+            pool: `${loaded.datasetName}@${loaded.version} ${p.trainSplit ?? 'train'}`,
+          }
+        : null,
+      spent: { calls: budget.calls, tokens: budget.tokens },
+    });
     const improved = best.id !== baseline.id;
-    const body = bodies.get(best.id)!;
-    let savedVersion: number | null = null;
-    if (improved) {
-      // The only write, after the search: a failed or cancelled job saved nothing.
-      const saved = await this.#deps.prompts.saveVersion(caller, loaded.template.name, {
-        template: body,
-        base_version: p.latestVersion ?? loaded.template.latest_version,
-        message: `Prompt optimisation (job ${ctx.job.id}): ${p.metric} ${(baseline.score as number).toFixed(4)} → ${(best.score as number).toFixed(4)} on ${loaded.datasetName}@${loaded.version} (${loaded.dev.length} dev items); ${best.id}.`,
-      });
-      savedVersion = saved.version.version;
-      this.#deps.audit.record({
-        action: 'prompt.optimise',
-        projectId,
-        target: { type: 'prompt_template', id: loaded.template.name },
-        detail: {
-          job: ctx.job.id,
-          base_version: loaded.template.version.version,
-          version: savedVersion,
-          metric: p.metric,
-          baseline: baseline.score,
-          score: best.score,
-          calls: budget.calls,
-          tokens: budget.tokens,
-        },
-      });
-    }
-    const evaluation = evaluations.get(best.id);
+    const bestScored = scoredById.get(best.id)!;
     await ctx.progress(
       trace.length,
       trace.length,
-      improved ? `saved version ${savedVersion}` : 'baseline kept',
+      improved ? `saved version ${kept.savedVersion}` : 'baseline kept',
     );
     return {
-      template: { name: loaded.template.name, baseVersion: loaded.template.version.version, savedVersion },
+      template: {
+        name: loaded.template.name,
+        baseVersion: loaded.template.version.version,
+        savedVersion: kept.savedVersion,
+      },
       model: loaded.model,
       metric: p.metric,
       dataset: {
@@ -250,12 +257,7 @@ export class PromptSearch {
         train: loaded.train.length,
       },
       baseline: baseline.score as number,
-      best: {
-        id: best.id,
-        score: best.score as number,
-        ci: evaluation?.ci ? { low: evaluation.ci.low, high: evaluation.ci.high } : null,
-        n: evaluation?.n ?? 0,
-      },
+      best: { id: best.id, score: best.score as number, ci: bestScored.ci, n: bestScored.n },
       improved,
       spent: {
         calls: budget.calls,
@@ -265,52 +267,20 @@ export class PromptSearch {
       budget: p.budget,
       stopped,
       trace,
-      body,
+      body: scorer.bodyFor(winner, null),
+      retrieval: shots?.perInput
+        ? {
+            k: shots.k,
+            diversity,
+            pool: `${loaded.datasetName}@${loaded.version} ${p.trainSplit ?? 'train'}`,
+          }
+        : null,
+      evaluations: {
+        ...kept.runs,
+        compare: `/api/v1/evaluations/compare?a=${kept.runs.baseline}&b=${kept.runs.winner}`,
+      },
+      governanceAssetId: kept.assetId,
     };
-  }
-
-  /** One dev item through a candidate: rendered by Prompt Lab, generated; null when the item fails. */
-  async #generate(
-    caller: { projectId: string; keyId: null; actor: string | null; signal: AbortSignal },
-    body: TemplateBody,
-    model: string,
-    variables: Record<string, unknown>,
-    budget: Budget,
-  ): Promise<string | null> {
-    let rendered: Awaited<ReturnType<PromptLab['render']>>;
-    try {
-      rendered = await this.#deps.prompts.render(caller, { template: body, variables, model });
-    } catch (error) {
-      if (error instanceof KeelError) return null;
-      throw error;
-    }
-    const prompt: LanguageModelPrompt =
-      rendered.prompt.type === 'text'
-        ? { type: 'text', text: rendered.prompt.text }
-        : { type: 'chat', messages: rendered.prompt.messages };
-    return this.#call(caller, model, prompt, generationParameters(body.parameters), budget);
-  }
-
-  async #call(
-    caller: { projectId: string; keyId: null; signal: AbortSignal },
-    model: string,
-    prompt: LanguageModelPrompt,
-    parameters: ReturnType<typeof generationParameters>,
-    budget: Budget,
-  ): Promise<string | null> {
-    budget.calls += 1;
-    try {
-      const outcome = await this.#deps.prompts.generation.generate(
-        { model, prompt, parameters, abortSignal: caller.signal },
-        { projectId: caller.projectId, keyId: caller.keyId, endpoint: 'tuning.prompt' },
-      );
-      budget.tokens += (outcome.usage.inputTokens ?? 0) + (outcome.usage.outputTokens ?? 0);
-      return outcome.text;
-    } catch (error) {
-      caller.signal.throwIfAborted();
-      if (error instanceof KeelError && error.status < 500) return null;
-      throw error;
-    }
   }
 
   /**
@@ -318,11 +288,11 @@ export class PromptSearch {
    * undefined when the budget cannot pay for the call.
    */
   async #propose(
-    caller: { projectId: string; keyId: null; signal: AbortSignal },
+    scorer: CandidateScorer,
     loaded: Loaded,
+    budget: Budget,
     instruction: string,
     seed: number,
-    budget: Budget,
   ): Promise<string | undefined> {
     // Keep enough calls to score what is proposed.
     if (!budget.canCall() || budget.left() <= loaded.dev.length) return undefined;
@@ -339,14 +309,11 @@ export class PromptSearch {
     ]
       .filter(Boolean)
       .join('\n');
-    const output = await this.#call(
-      caller,
-      loaded.model,
+    const outcome = await scorer.call(
       { type: 'text', text },
       { decodingMethod: 'sample', temperature: 0.8, randomSeed: seed, maxNewTokens: 80 },
-      budget,
     );
-    const line = (output ?? '')
+    const line = (outcome instanceof KeelError ? '' : outcome.output)
       .split('\n')
       .map((l) => l.trim())
       .find((l) => l.length > 0);

@@ -1,0 +1,233 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dayRows, strategyProvider } from '../../testing/prompt-search-fixture.js';
+import { minimalRiskAnswers } from '../../testing/risk-answers.js';
+import { createTestKeel, type TestKeel } from '../../testing/test-keel.js';
+import { ExampleIndex } from './few-shot.js';
+
+/** Few-shot examples retrieved per input, the joint step after the greedy pass, and governance. */
+let keel: TestKeel;
+
+const body = (instruction: string) => ({
+  mode: 'structured',
+  instruction,
+  test_input: '{{text}}',
+  model_id: 'echo:reverse',
+});
+
+beforeAll(async () => {
+  keel = await createTestKeel({ providers: [strategyProvider()] });
+  const statuses = [
+    (
+      await keel.call('/api/v1/prompts', {
+        json: { name: 'neighbours', template: body('Copy the neighbour.') },
+      })
+    ).status,
+    (await keel.call('/api/v1/prompts', { json: { name: 'moods', template: body('Say how the day was.') } }))
+      .status,
+    (
+      await keel.call('/api/v1/datasets', {
+        json: { name: 'days', rows: dayRows(), mapping: { input: ['text'], label: 'label', split: 'split' } },
+      })
+    ).status,
+  ];
+  expect(statuses).toEqual([201, 201, 200]);
+});
+afterAll(async () => {
+  await keel?.close();
+});
+
+interface Done {
+  status: string;
+  error?: { code: string };
+  result: {
+    best: { id: string; score: number };
+    baseline: number;
+    template: { savedVersion: number | null };
+    trace: {
+      id: string;
+      kind: string;
+      parent: string | null;
+      score: number | null;
+      detail: Record<string, unknown>;
+    }[];
+    retrieval: { k: number; pool: string } | null;
+    evaluations: { baseline: string; winner: string };
+    governanceAssetId: string | null;
+    spent: { calls: number };
+  };
+}
+
+async function run(json: Record<string, unknown>): Promise<Done> {
+  const started = await keel.call('/api/v1/tuning/jobs', {
+    json: {
+      type: 'prompt',
+      dataset: 'days',
+      metric: 'accuracy',
+      budget: { calls: 200, tokens: 100_000 },
+      propose_instructions: 0,
+      formats: [],
+      ...json,
+    },
+  });
+  expect(started.status).toBe(202);
+  const { id } = (await started.json()) as { id: string };
+  for (;;) {
+    const job = (await (await keel.call(`/api/v1/jobs/${id}`)).json()) as Done;
+    if (['succeeded', 'failed', 'cancelled'].includes(job.status)) return job;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('few-shot examples retrieved per input', () => {
+  it('retrieves each input its own neighbours, label-balanced', () => {
+    const pool = dayRows()
+      .filter((row) => row.split === 'train')
+      .map((row) => ({ input: String(row.text), output: String(row.label), label: String(row.label) }));
+    const index = new ExampleIndex(pool);
+    for (const query of ['poor day number 13', 'great day number 16', 'sad day number 17']) {
+      const picked = index.select([query], { k: 2 });
+      expect(picked.map((p) => p.label).sort()).toEqual(['neg', 'pos']);
+      // The input's own word is among its neighbours; one fixed set for all inputs cannot do that.
+      expect(picked.some((p) => p.input.split(' ')[0] === query.split(' ')[0])).toBe(true);
+    }
+    const fixed = index.select(['poor day number 13', 'great day number 16', 'sad day number 17'], { k: 2 });
+    expect(fixed).toHaveLength(2);
+  });
+
+  it('the search prefers per-input examples when they score better, and says so in what it saves', async () => {
+    const done = await run({ template: 'neighbours', few_shot: { k: [2] }, joint: 0 });
+    expect(done.status).toBe('succeeded');
+    const r = done.result;
+    const fixed = r.trace.find((t) => t.id === 'few-shot-2')!;
+    const perInput = r.trace.find((t) => t.id === 'few-shot-2-per-input')!;
+    expect(perInput.detail).toMatchObject({ k: 2, per_input: true });
+    expect(fixed.score as number).toBeLessThan(1);
+    expect(perInput.score).toBe(1);
+    expect(r.best).toEqual({ ...r.best, id: 'few-shot-2-per-input', score: 1 });
+    expect(r.retrieval).toMatchObject({ k: 2, pool: 'days@1 train' });
+    const saved = (await (
+      await keel.call(`/api/v1/prompts/neighbours@${r.template.savedVersion}`)
+    ).json()) as {
+      version: { message: string };
+    };
+    expect(saved.version.message).toContain('Examples retrieved per input (k 2) from days@1 train');
+  });
+});
+
+describe('joint step', () => {
+  it('finds an instruction × few-shot combination the greedy pass misses, within the budget', async () => {
+    const done = await run({
+      template: 'moods',
+      instructions: ['Label the mood.'],
+      few_shot: { k: [2], per_input: false },
+    });
+    expect(done.status).toBe('succeeded');
+    const r = done.result;
+    // Neither the instruction nor the examples help alone, so the greedy pass keeps the baseline.
+    expect(r.trace.map((t) => [t.id, t.score])).toEqual([
+      ['baseline', 0],
+      ['instruction-1', 0],
+      ['few-shot-2', 0],
+      ['joint-1', 1],
+    ]);
+    expect(r.trace[3]!.detail).toMatchObject({ instruction: 'Label the mood.', k: 2, per_input: false });
+    expect(r.best.id).toBe('joint-1');
+    expect(r.spent.calls).toBe(4 * 12);
+    const saved = (await (await keel.call(`/api/v1/prompts/moods@${r.template.savedVersion}`)).json()) as {
+      template: { instruction: string; examples: unknown[] };
+    };
+    expect(saved.template.instruction).toBe('Label the mood.');
+    expect(saved.template.examples).toHaveLength(2);
+  });
+
+  it('is budgeted: a budget that pays for the greedy pass only tries no combination', async () => {
+    const done = await run({
+      template: 'moods',
+      instructions: ['Label the mood.'],
+      few_shot: { k: [2], per_input: false },
+      budget: { calls: 40, tokens: 100_000 },
+    });
+    expect(done.status).toBe('succeeded');
+    expect(done.result.trace.map((t) => t.id)).toEqual(['baseline', 'instruction-1', 'few-shot-2']);
+    expect(done.result.template.savedVersion).toBeNull();
+    expect(done.result.evaluations.winner).toBe(done.result.evaluations.baseline);
+  });
+});
+
+describe('governance', () => {
+  it('registers the saved version with its lineage and run; production needs approval', async () => {
+    const useCase = (await (
+      await keel.call('/api/v1/use-cases', { json: { name: 'day moods', approach: { name: 'prompted' } } })
+    ).json()) as { id: string };
+    // A fresh template: `moods` is already tuned by the tests above.
+    await keel.call('/api/v1/prompts', { json: { name: 'moods-governed', template: body('Say how the day was.') } });
+    await keel.call('/api/v1/risk-assessments', {
+      json: { use_case_id: useCase.id, answers: minimalRiskAnswers('label the mood of a day') },
+    });
+    const done = await run({
+      template: 'moods-governed',
+      instructions: ['Label the mood.'],
+      few_shot: { k: [2], per_input: false },
+      seed: 3,
+      governance: { use_case_id: useCase.id },
+    });
+    expect(done.status).toBe('succeeded');
+    const r = done.result;
+    const version = r.template.savedVersion as number;
+    expect(r.governanceAssetId).toBeTypeOf('string');
+    const asset = (await (await keel.call(`/api/v1/assets/${r.governanceAssetId}`)).json()) as {
+      kind: string;
+      ref: string;
+      version: number;
+      metadata: Record<string, unknown>;
+    };
+    expect(asset).toMatchObject({ kind: 'prompt_template', ref: 'moods-governed', version });
+    expect(asset.metadata).toMatchObject({
+      method: 'prompt-optimisation',
+      base_model: 'echo:reverse',
+      dataset: 'days',
+      dataset_version: 1,
+      metric: 'accuracy',
+      score: 1,
+      seed: 3,
+      evaluation_run: r.evaluations.winner,
+      baseline_run: r.evaluations.baseline,
+    });
+    expect(asset.metadata.dataset_sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.parse(String(asset.metadata.search))).toMatchObject({ joint: 3 });
+    expect(asset.metadata.spent_calls).toBe(r.spent.calls);
+    const assets = (await (await keel.call(`/api/v1/assets?use_case_id=${useCase.id}`)).json()) as {
+      assets: { kind: string; ref: string }[];
+    };
+    expect(assets.assets).toContainEqual(
+      expect.objectContaining({ kind: 'evaluation_run', ref: r.evaluations.winner }),
+    );
+
+    const label = await keel.call(`/api/v1/prompts/moods-governed/labels/production`, {
+      method: 'PUT',
+      json: { version },
+    });
+    expect(label.status).toBe(409);
+    const { error } = (await label.json()) as { error: { code: string; issues: { code: string }[] } };
+    expect(error.code).toBe('gate_refused');
+    expect(error.issues.map((i) => i.code)).toContain('approval_missing');
+  });
+
+  it('an unknown use case is refused before anything runs', async () => {
+    const response = await keel.call('/api/v1/tuning/jobs', {
+      json: {
+        type: 'prompt',
+        template: 'moods',
+        dataset: 'days',
+        metric: 'accuracy',
+        budget: { calls: 100, tokens: 100_000 },
+        governance: { use_case_id: 'guc_nope' },
+      },
+    });
+    expect(response.status).toBe(404);
+    const versions = (await (await keel.call('/api/v1/prompts/moods/versions')).json()) as {
+      versions: unknown[];
+    };
+    expect(versions.versions.length).toBeGreaterThan(0);
+  });
+});
