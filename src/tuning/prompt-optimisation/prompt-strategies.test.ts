@@ -160,7 +160,9 @@ describe('governance', () => {
       await keel.call('/api/v1/use-cases', { json: { name: 'day moods', approach: { name: 'prompted' } } })
     ).json()) as { id: string };
     // A fresh template: `moods` is already tuned by the tests above.
-    await keel.call('/api/v1/prompts', { json: { name: 'moods-governed', template: body('Say how the day was.') } });
+    await keel.call('/api/v1/prompts', {
+      json: { name: 'moods-governed', template: body('Say how the day was.') },
+    });
     await keel.call('/api/v1/risk-assessments', {
       json: { use_case_id: useCase.id, answers: minimalRiskAnswers('label the mood of a day') },
     });
