@@ -200,6 +200,16 @@ export const dataJoinKeyDecisionSchema = z
   .object({ status: dataJoinKeyStatusSchema })
   .openapi('DataJoinKeyDecision');
 
+export const dataSyncScheduleSchema = z
+  .union([
+    z.object({ every_seconds: z.number().int().min(60).max(31_622_400) }).strict(),
+    z.object({ cron: z.string().min(9).max(200) }).strict(),
+  ])
+  .openapi('DataSyncSchedule', {
+    description:
+      'every N seconds (at least 60), or a cron expression in UTC: minute hour day-of-month month day-of-week',
+  });
+
 export const dataRagSourceRequestSchema = z
   .object({
     collection: z
@@ -207,8 +217,29 @@ export const dataRagSourceRequestSchema = z
       .min(1)
       .max(200)
       .openapi({ description: 'the collection (id or name) that takes the rows' }),
-    table: z.string().min(1).max(100),
-    text_columns: z.array(z.string().min(1).max(200)).min(1).max(50),
+    table: z.string().min(1).max(100).optional().openapi({ description: 'the table whose rows are read' }),
+    query: z
+      .string()
+      .min(1)
+      .max(20_000)
+      .optional()
+      .openapi({
+        description: 'a read-only query whose result rows are read instead of a table (with name)',
+      }),
+    name: z
+      .string()
+      .min(1)
+      .max(63)
+      .optional()
+      .openapi({ description: "a query source's name: its documents are named <name>/<row key>" }),
+    template: z
+      .string()
+      .max(10_000)
+      .optional()
+      .openapi({
+        description: "each row's text, with {{column}} placeholders; without it, the text columns",
+      }),
+    text_columns: z.array(z.string().min(1).max(200)).max(50).optional(),
     metadata_columns: z.array(z.string().min(1).max(200)).max(50).optional(),
     id_column: z
       .string()
@@ -217,8 +248,13 @@ export const dataRagSourceRequestSchema = z
       .optional()
       .openapi({ description: "names each row's document; without it, a hash of the row does" }),
     max_rows: z.number().int().min(1).max(100_000).optional(),
+    schedule: dataSyncScheduleSchema.nullable().optional(),
   })
   .openapi('DataRagSourceRequest');
+
+export const dataRagScheduleRequestSchema = z
+  .object({ schedule: dataSyncScheduleSchema.nullable() })
+  .openapi('DataRagScheduleRequest');
 
 export const dataRagSyncSchema = z
   .object({
@@ -238,11 +274,17 @@ export const dataRagSourceSchema = z
     id: z.string(),
     collection_id: z.string(),
     table: z.string(),
+    query: z.string().nullable(),
+    template: z.string().nullable(),
     text_columns: z.array(z.string()),
     metadata_columns: z.array(z.string()),
     id_column: z.string().nullable(),
     max_rows: z.number().int(),
+    schedule: dataSyncScheduleSchema.nullable(),
+    next_sync_at: z.string().nullable(),
     last_synced_at: z.string().nullable(),
     last_sync: dataRagSyncSchema.nullable(),
+    last_attempt_at: z.string().nullable(),
+    last_error: z.object({ code: z.string(), message: z.string() }).nullable(),
   })
   .openapi('DataRagSource');

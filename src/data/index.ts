@@ -6,8 +6,12 @@
 import type { AuditLog } from '../audit/index.js';
 import type { KeelModule, ModuleBase } from '../core/module.js';
 import { loadSecretKey } from '../core/secret-key.js';
+import type { JobService } from '../jobs/index.js';
 import type { GenerationService } from '../models/index.js';
+import type { RagService } from '../rag/index.js';
 import { DataService } from './data-service.js';
+import { registerScheduledSyncs } from './rag-source-schedule.js';
+import { RagSources } from './rag-sources.js';
 
 export type { AskAnswer, AskStep } from './ask-service.js';
 export type { ColumnCatalog, TableCatalog } from './catalog.js';
@@ -16,18 +20,26 @@ export type { SourceRow } from './data-sources.js';
 export type { JoinKeyRow, JoinKeyStatus } from './join-key-store.js';
 export { type MaskingPolicy, type MaskMethod, maskMethods } from './masking.js';
 export { toCsv } from './query-runner.js';
+export { RAG_SOURCE_SYNC_KIND } from './rag-source-schedule.js';
 export { type RagSourceRow, type RagSourceSync, RagSources } from './rag-sources.js';
+export type { SyncSchedule } from './sync-schedule.js';
 
 export interface DataDeps extends ModuleBase {
   audit: AuditLog;
   generation: GenerationService;
+  jobs: JobService;
+  rag: RagService;
 }
 
-/** The data module. Local paths as sources are off until the configuration names allowed roots. */
-export const dataModule: KeelModule<DataDeps, { data: DataService }> = {
+/**
+ * The data module. Local paths as sources are off until the configuration names allowed roots.
+ * RAG sources' scheduled syncs run as jobs; on start each scheduled source's next job is enqueued
+ * again (idempotent), so schedules survive restarts.
+ */
+export const dataModule: KeelModule<DataDeps, { data: DataService; dataRagSources: RagSources }> = {
   name: 'data',
-  create: ({ db, audit, config, generation }) => ({
-    data: new DataService({
+  create: ({ db, audit, config, generation, jobs, rag }) => {
+    const data = new DataService({
       db,
       audit,
       generation,
@@ -35,7 +47,13 @@ export const dataModule: KeelModule<DataDeps, { data: DataService }> = {
       localRoots: config.data.localRoots,
       trino: config.data.trino,
       secretKey: loadSecretKey({ secretKey: config.secretKey, dataDir: config.dataDir }),
-    }),
-  }),
+    });
+    const dataRagSources = new RagSources({ db, audit, data, jobs, rag });
+    registerScheduledSyncs(jobs, dataRagSources);
+    return { data, dataRagSources };
+  },
+  start: async ({ dataRagSources }) => {
+    await dataRagSources.resumeSchedules();
+  },
   close: (api) => api.data.close(),
 };

@@ -1,20 +1,26 @@
 /**
  * @module data/rag-sources
- * Data tables as sources of RAG collections (`data_rag_sources`): a source says which table's
- * rows a collection takes and how each row becomes a document (row-documents.ts). Syncing reads
- * the rows (masked by every policy), adds them to the collection (rows whose text did not change
- * stay `unchanged`; the collection's ingestion job indexes the rest) and removes the documents of
- * rows no longer in the table. Runs on demand; each sync is audited with its counts.
+ * Data as sources of RAG collections (`data_rag_sources`): a source says which table's rows, or
+ * which read-only query's result rows, a collection takes and how each row becomes a document
+ * (a row template or text columns; row-documents.ts). Syncing reads the rows (masked by every
+ * policy), adds them to the collection (rows whose text did not change stay `unchanged`; the
+ * collection's ingestion job indexes the rest) and removes the documents of rows no longer there.
+ * A sync runs on demand or on the source's schedule (rag-source-schedule.ts); each outcome, or
+ * error, is kept on the source and audited.
  */
 import type { AuditRecorder } from '../audit/index.js';
 import { KeelError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
+import type { JobService } from '../jobs/index.js';
 import type { RagService } from '../rag/index.js';
 import type { DatabaseV1 } from '../spec/database.js';
 import type { DataService } from './data-service.js';
+import { enqueueScheduledSync, resumeScheduledSyncs } from './rag-source-schedule.js';
 import { checkRowSource, type RowSourceSpec, rowDocumentPrefix, rowDocuments } from './row-documents.js';
+import { messageOf } from './sql-check.js';
+import { checkSchedule, nextSyncAt, type SyncSchedule } from './sync-schedule.js';
 
-type RagCaller = Parameters<RagService['addDocuments']>[0];
+export type RagCaller = Parameters<RagService['addDocuments']>[0];
 
 export interface RagSourceSync {
   /** Rows read (one document each). */
@@ -32,28 +38,52 @@ export interface RagSourceSync {
 
 export interface RagSourceRow {
   id: string;
+  project_id: string;
   collection_id: string;
+  /** The table read, or the name of the query's rows. */
   table_name: string;
+  query: string | null;
+  template: string | null;
   text_columns: string[];
   metadata_columns: string[];
   id_column: string | null;
   max_rows: number;
+  schedule: SyncSchedule | null;
+  next_sync_at: Date | null;
   last_synced_at: Date | null;
   last_result: RagSourceSync | null;
+  last_attempt_at: Date | null;
+  last_error: { code: string; message: string } | null;
   created_at: Date;
 }
 
 export interface NewRagSource {
   collection: string;
-  table: string;
-  textColumns: string[];
+  /** The table whose rows are read; or `query` and `name`. */
+  table?: string | undefined;
+  query?: string | undefined;
+  name?: string | undefined;
+  template?: string | undefined;
+  textColumns?: string[] | undefined;
   metadataColumns?: string[] | undefined;
   idColumn?: string | undefined;
   maxRows?: number | undefined;
+  schedule?: SyncSchedule | null | undefined;
 }
 
 const columns =
-  'id, collection_id, table_name, text_columns, metadata_columns, id_column, max_rows, last_synced_at, last_result, created_at';
+  'id, project_id, collection_id, table_name, query, template, text_columns, metadata_columns, id_column, max_rows, schedule, next_sync_at, last_synced_at, last_result, last_attempt_at, last_error, created_at';
+
+/** An error message without the server's file paths (a failed sync is shown to every reader). */
+function withoutPaths(message: string): string {
+  return message.replace(/"\/[^"]*"/g, '"<file>"').replace(/(^|[\s('])\/[^\s"')]+/g, '$1<file>');
+}
+
+function notFound(id: string): never {
+  throw new KeelError('not_found', `No RAG source ${id} in this project's data.`, {
+    issues: [{ code: 'unknown_rag_source', path: ['id'], message: 'no such RAG source' }],
+  });
+}
 
 export class RagSources {
   constructor(
@@ -61,6 +91,7 @@ export class RagSources {
       db: DatabaseV1;
       audit: AuditRecorder;
       data: DataService;
+      jobs: JobService;
       rag: Pick<RagService, 'addDocuments' | 'documents' | 'deleteDocument' | 'get'>;
       defaultMaxRows?: number;
     },
@@ -74,44 +105,66 @@ export class RagSources {
     return rows;
   }
 
-  async find(projectId: string, id: string): Promise<RagSourceRow> {
-    const found = (await this.list(projectId)).find((row) => row.id === id);
-    if (!found) {
-      throw new KeelError('not_found', `No RAG source ${id} in this project's data.`, {
-        issues: [{ code: 'unknown_rag_source', path: ['id'], message: 'no such RAG source' }],
-      });
-    }
-    return found;
+  /** The source, or null when the project has none by that id. */
+  async lookup(projectId: string, id: string): Promise<RagSourceRow | null> {
+    const { rows } = await this.options.db.query<RagSourceRow>(
+      `SELECT ${columns} FROM data_rag_sources WHERE project_id = $1 AND id = $2`,
+      [projectId, id],
+    );
+    return rows[0] ?? null;
   }
 
-  /** Records a table as a collection's source (columns checked), then syncs it once. */
+  async find(projectId: string, id: string): Promise<RagSourceRow> {
+    return (await this.lookup(projectId, id)) ?? notFound(id);
+  }
+
+  /** Records a table or a query as a collection's source (columns and template checked), then syncs it once. */
   async create(
     caller: RagCaller,
     input: NewRagSource,
   ): Promise<{ source: RagSourceRow; sync: RagSourceSync }> {
+    if (Boolean(input.table) === Boolean(input.query)) {
+      throw new KeelError('invalid_request', 'Name a table, or give a query and a name for its rows.', {
+        issues: [{ code: 'table_or_query', path: ['table'], message: 'one of table or query' }],
+      });
+    }
+    if (input.query && !input.name) {
+      throw new KeelError('invalid_request', "Name the query's rows (their documents are named after it).", {
+        issues: [{ code: 'missing_name', path: ['name'], message: 'a query source needs a name' }],
+      });
+    }
     const collection = await this.options.rag.get(caller, input.collection);
+    const schedule = input.schedule ? checkSchedule(input.schedule) : null;
     const spec = await checkRowSource(this.options.data, caller.projectId, {
-      table: input.table,
-      textColumns: input.textColumns,
+      table: input.table ?? input.name ?? '',
+      query: input.query ?? null,
+      template: input.template ?? null,
+      textColumns: input.textColumns ?? [],
       metadataColumns: input.metadataColumns ?? [],
       idColumn: input.idColumn,
       maxRows: input.maxRows ?? this.options.defaultMaxRows ?? 10_000,
     });
     const id = newId('drag');
+    const next = schedule ? nextSyncAt(schedule, new Date()) : null;
     const { rows } = await this.options.db.query<{ id: string }>(
       `INSERT INTO data_rag_sources
-         (id, project_id, collection_id, table_name, text_columns, metadata_columns, id_column, max_rows, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         (id, project_id, collection_id, table_name, query, template, text_columns, metadata_columns, id_column,
+          max_rows, schedule, next_sync_at, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
        ON CONFLICT (project_id, collection_id, table_name) DO NOTHING RETURNING id`,
       [
         id,
         caller.projectId,
         collection.id,
         spec.table,
+        spec.query ?? null,
+        spec.template ?? null,
         JSON.stringify(spec.textColumns),
         JSON.stringify(spec.metadataColumns),
         spec.idColumn ?? null,
         spec.maxRows,
+        schedule ? JSON.stringify(schedule) : null,
+        next,
         caller.actor,
       ],
     );
@@ -120,21 +173,95 @@ export class RagSources {
         issues: [{ code: 'duplicate_rag_source', path: ['table'], message: 'already a source' }],
       });
     }
+    if (next) await enqueueScheduledSync(this.options.jobs, caller.projectId, id, next);
     this.options.audit.record({
       action: 'data.rag_source.create',
       projectId: caller.projectId,
       target: { type: 'data_rag_source', id },
-      after: { collection: collection.id, ...spec },
+      after: { collection: collection.id, ...spec, schedule },
     });
     const sync = await this.sync(caller, id);
     return { source: await this.find(caller.projectId, id), sync };
   }
 
-  /** Reads the table's rows again and brings the collection's documents in line with them. */
-  async sync(caller: RagCaller, id: string): Promise<RagSourceSync> {
+  /** Enqueues every scheduled source's next sync again (idempotent); the data module does so on start. */
+  resumeSchedules(): Promise<number> {
+    return resumeScheduledSyncs(this.options.db, this.options.jobs);
+  }
+
+  /** Sets (or, with null, removes) a source's schedule; its next sync is enqueued as a job. */
+  async schedule(caller: RagCaller, id: string, schedule: SyncSchedule | null): Promise<RagSourceRow> {
     const source = await this.find(caller.projectId, id);
+    const checked = schedule ? checkSchedule(schedule) : null;
+    const next = checked ? nextSyncAt(checked, new Date()) : null;
+    await this.options.db.transaction(async (tx) => {
+      await tx.query('UPDATE data_rag_sources SET schedule = $2, next_sync_at = $3 WHERE id = $1', [
+        id,
+        checked ? JSON.stringify(checked) : null,
+        next,
+      ]);
+      // A job enqueued for the old time finds the source's next sync moved and does nothing.
+      if (next) await enqueueScheduledSync(this.options.jobs, caller.projectId, id, next, tx);
+    });
+    this.options.audit.record({
+      action: 'data.rag_source.schedule',
+      projectId: caller.projectId,
+      target: { type: 'data_rag_source', id },
+      before: { schedule: source.schedule },
+      after: { schedule: checked },
+    });
+    return this.find(caller.projectId, id);
+  }
+
+  /**
+   * Reads the rows again and brings the collection's documents in line with them. The outcome,
+   * or the error, is kept on the source (`last_result`, `last_error`).
+   */
+  async sync(
+    caller: RagCaller,
+    id: string,
+    trigger: 'manual' | 'schedule' = 'manual',
+  ): Promise<RagSourceSync> {
+    const source = await this.find(caller.projectId, id);
+    let result: RagSourceSync;
+    try {
+      result = await this.#sync(caller, source);
+    } catch (error) {
+      const failure = {
+        code: error instanceof KeelError ? error.code : 'internal',
+        message: withoutPaths(messageOf(error)).slice(0, 500),
+      };
+      await this.options.db.query(
+        'UPDATE data_rag_sources SET last_attempt_at = now(), last_error = $2 WHERE id = $1',
+        [id, JSON.stringify(failure)],
+      );
+      this.options.audit.record({
+        action: 'data.rag_source.sync_failed',
+        projectId: caller.projectId,
+        target: { type: 'data_rag_source', id },
+        detail: { ...failure, trigger, collection: source.collection_id, table: source.table_name },
+      });
+      throw error;
+    }
+    await this.options.db.query(
+      `UPDATE data_rag_sources SET last_synced_at = now(), last_attempt_at = now(), last_result = $2,
+         last_error = NULL WHERE id = $1`,
+      [id, JSON.stringify(result)],
+    );
+    this.options.audit.record({
+      action: 'data.rag_source.sync',
+      projectId: caller.projectId,
+      target: { type: 'data_rag_source', id },
+      detail: { ...result, trigger, collection: source.collection_id, table: source.table_name },
+    });
+    return result;
+  }
+
+  async #sync(caller: RagCaller, source: RagSourceRow): Promise<RagSourceSync> {
     const spec: RowSourceSpec = {
       table: source.table_name,
+      query: source.query,
+      template: source.template,
       textColumns: source.text_columns,
       metadataColumns: source.metadata_columns,
       idColumn: source.id_column,
@@ -158,7 +285,7 @@ export class RagSources {
       }
     }
     const job = added.job as { id?: string } | null;
-    const result: RagSourceSync = {
+    return {
       rows: read.documents.length,
       queued: outcomes.filter((outcome) => outcome.outcome === 'queued').length,
       unchanged: outcomes.filter((outcome) => outcome.outcome === 'unchanged').length,
@@ -168,16 +295,5 @@ export class RagSources {
       masked: read.masked,
       jobId: job?.id ?? null,
     };
-    await this.options.db.query(
-      'UPDATE data_rag_sources SET last_synced_at = now(), last_result = $2 WHERE id = $1',
-      [id, JSON.stringify(result)],
-    );
-    this.options.audit.record({
-      action: 'data.rag_source.sync',
-      projectId: caller.projectId,
-      target: { type: 'data_rag_source', id },
-      detail: { ...result, collection: source.collection_id, table: source.table_name },
-    });
-    return result;
   }
 }

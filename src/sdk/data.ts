@@ -16,6 +16,7 @@ import type {
   dataRagSourceSchema,
   dataRagSyncSchema,
   dataSourceSchema,
+  dataSyncScheduleSchema,
   dataTableSchema,
   dataTagSuggestionSchema,
   maskingPolicyRequestSchema,
@@ -35,6 +36,7 @@ export type MaskingPolicyRequest = z.infer<typeof maskingPolicyRequestSchema>;
 export type DataJoinKeyJson = z.infer<typeof dataJoinKeySchema>;
 export type DataRagSourceJson = z.infer<typeof dataRagSourceSchema>;
 export type DataRagSourceRequest = z.infer<typeof dataRagSourceRequestSchema>;
+export type DataSyncSchedule = z.infer<typeof dataSyncScheduleSchema>;
 export type DataRagSyncJson = z.infer<typeof dataRagSyncSchema>;
 export type DataExportFormat = 'csv' | 'ndjson' | 'parquet' | 'arrow';
 
@@ -176,6 +178,11 @@ export class DataApi {
   /** Reads the table's rows again: changed rows re-indexed, removed rows' documents deleted. */
   syncRagSource(id: string): Promise<DataRagSyncJson> {
     return this.client.request('POST', `/api/v1/data/rag-sources/${enc(id)}/sync`);
+  }
+
+  /** Sets a source's sync schedule (every N seconds or cron, UTC), or removes it with null. */
+  scheduleRagSource(id: string, schedule: DataSyncSchedule | null): Promise<DataRagSourceJson> {
+    return this.client.request('PUT', `/api/v1/data/rag-sources/${enc(id)}/schedule`, { body: { schedule } });
   }
 
   /** The result as CSV text (header first). */

@@ -7,7 +7,7 @@ import type { AuditLog } from '../audit/index.js';
 import type { KeelConfig } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import type { KeelMetrics } from '../core/metrics.js';
-import type { DataService } from '../data/index.js';
+import type { DataService, RagSources } from '../data/index.js';
 import type { DeploymentService } from '../deployments/index.js';
 import type { Ledger, LimitStore } from '../deployments/ledger/index.js';
 import type {
@@ -76,6 +76,8 @@ export interface KeelServices {
   incidents: IncidentStore;
   /** Data: sources, catalog and read-only SQL on the embedded engine. */
   data: DataService;
+  /** Data tables and queries as RAG sources, synced on demand or on a schedule (jobs). */
+  dataRagSources: RagSources;
   /** Tuning: task heads trained in-process (`tuning.head` jobs), served as `head:<name>`. */
   tuning: TuningService;
   installation: Installation;

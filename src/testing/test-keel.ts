@@ -12,6 +12,7 @@ import { silentLogger } from '../core/logger.js';
 import { type CreateAppOptions, createApp } from '../server/app.js';
 import type { KeelEnv, KeelServices } from '../server/context.js';
 import { createRuntime } from '../server/runtime.js';
+import type { DatabaseV1 } from '../spec/database.js';
 import type { ProviderV1 } from '../spec/provider.js';
 import { createTestDatabase } from './database.js';
 import { createEchoProvider } from './echo-provider.js';
@@ -34,6 +35,8 @@ export async function createTestKeel(
     providers?: ProviderV1[] | ((config: KeelConfig) => ProviderV1[]);
     config?: KeelConfigInput;
     app?: CreateAppOptions;
+    /** A database of the caller's, left open by `close()` (two instances on one are two replicas). */
+    db?: DatabaseV1;
   } = {},
 ): Promise<TestKeel> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'keel-test-'));
@@ -48,7 +51,7 @@ export async function createTestKeel(
       ...options.config,
     },
   });
-  const db = await createTestDatabase();
+  const db = options.db ?? (await createTestDatabase());
   const runtime = await createRuntime(config, {
     db,
     logger: silentLogger,
@@ -78,7 +81,7 @@ export async function createTestKeel(
     },
     async close() {
       await runtime.close();
-      await db.close();
+      if (!options.db) await db.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

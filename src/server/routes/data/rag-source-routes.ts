@@ -1,13 +1,21 @@
 /**
  * @module server/routes/data/rag-source-routes
- * Data tables as RAG sources: `POST /api/v1/data/rag-sources` makes a table's rows the documents
- * of a collection (chosen text and metadata columns, every masking policy applied) and syncs them
- * once; `POST /api/v1/data/rag-sources/{id}/sync` syncs again (changed rows re-indexed, removed
- * rows' documents deleted); `GET` lists them. Viewers read; editors create and sync.
+ * Data tables and queries as RAG sources: `POST /api/v1/data/rag-sources` makes a table's rows, or
+ * a query's, the documents of a collection (a row template or text columns, metadata columns,
+ * every masking policy applied, an optional schedule) and syncs them once;
+ * `POST /api/v1/data/rag-sources/{id}/sync` syncs again (changed rows re-indexed, removed rows'
+ * documents deleted); `PUT /api/v1/data/rag-sources/{id}/schedule` sets or removes the schedule
+ * (scheduled syncs run as jobs); `GET` lists them with their last sync, last error and next sync.
+ * Viewers read; editors create, schedule and sync.
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { dataRagSourceRequestSchema, dataRagSourceSchema, dataRagSyncSchema } from '../../../api/data.js';
-import { type RagSourceRow, type RagSourceSync, RagSources } from '../../../data/index.js';
+import {
+  dataRagScheduleRequestSchema,
+  dataRagSourceRequestSchema,
+  dataRagSourceSchema,
+  dataRagSyncSchema,
+} from '../../../api/data.js';
+import type { RagSourceRow, RagSourceSync } from '../../../data/index.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
 import { callerOf } from '../../project-scope.js';
 import { json } from '../../respond.js';
@@ -50,7 +58,20 @@ const routes = {
     request: { params: z.object({ id: z.string().min(1).max(100) }) },
     responses: ok(dataRagSyncSchema, 'The sync'),
   }),
+  schedule: createRoute({
+    method: 'put',
+    path: '/api/v1/data/rag-sources/{id}/schedule',
+    tags,
+    summary: "Set a source's sync schedule (every N seconds or cron, UTC), or remove it with null",
+    request: {
+      params: z.object({ id: z.string().min(1).max(100) }),
+      body: { required: true, content: { 'application/json': { schema: dataRagScheduleRequestSchema } } },
+    },
+    responses: ok(dataRagSourceSchema, 'The source with its next sync'),
+  }),
 };
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
 function syncJson(sync: RagSourceSync): z.infer<typeof dataRagSyncSchema> {
   const { jobId, ...counts } = sync;
@@ -62,22 +83,23 @@ function sourceJson(row: RagSourceRow): z.infer<typeof dataRagSourceSchema> {
     id: row.id,
     collection_id: row.collection_id,
     table: row.table_name,
+    query: row.query,
+    template: row.template,
     text_columns: row.text_columns,
     metadata_columns: row.metadata_columns,
     id_column: row.id_column,
     max_rows: row.max_rows,
-    last_synced_at: row.last_synced_at ? row.last_synced_at.toISOString() : null,
+    schedule: row.schedule,
+    next_sync_at: iso(row.next_sync_at),
+    last_synced_at: iso(row.last_synced_at),
     last_sync: row.last_result ? syncJson(row.last_result) : null,
+    last_attempt_at: iso(row.last_attempt_at),
+    last_error: row.last_error,
   };
 }
 
 export function registerDataRagSourceRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServices): void {
-  const sources = new RagSources({
-    db: services.db,
-    audit: services.audit,
-    data: services.data,
-    rag: services.rag,
-  });
+  const sources = services.dataRagSources;
 
   app.openapi(routes.list, async (c) => {
     const { projectId } = callerOf(c, 'read');
@@ -90,10 +112,14 @@ export function registerDataRagSourceRoutes(app: OpenAPIHono<KeelEnv>, services:
     const created = await sources.create(caller, {
       collection: body.collection,
       table: body.table,
+      query: body.query,
+      name: body.name,
+      template: body.template,
       textColumns: body.text_columns,
       metadataColumns: body.metadata_columns,
       idColumn: body.id_column,
       maxRows: body.max_rows,
+      schedule: body.schedule,
     });
     return json({ source: sourceJson(created.source), sync: syncJson(created.sync) }, 201);
   });
@@ -101,5 +127,11 @@ export function registerDataRagSourceRoutes(app: OpenAPIHono<KeelEnv>, services:
   app.openapi(routes.sync, async (c) => {
     const caller = callerOf(c, 'write');
     return json(syncJson(await sources.sync(caller, c.req.valid('param').id)));
+  });
+
+  app.openapi(routes.schedule, async (c) => {
+    const caller = callerOf(c, 'write');
+    const { schedule } = c.req.valid('json');
+    return json(sourceJson(await sources.schedule(caller, c.req.valid('param').id, schedule)));
   });
 }
