@@ -66,6 +66,8 @@ export const decisionSchema = z.object({
   span_end: z.number(),
   span_hash: z.string(),
   source: z.string(),
+  /** A retrieved passage's chunk id, for a decision about it (direction `context`). */
+  subject: z.string().nullable().optional(),
   policy: z.string().nullable(),
   key_id: z.string().nullable(),
   created_at: z.string(),

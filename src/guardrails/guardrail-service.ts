@@ -56,6 +56,11 @@ export interface DecisionContext {
   requestId?: string | null;
   source: string;
   policy?: string | null;
+  /**
+   * Retrieved content the decisions read before it entered a prompt (a RAG passage's chunk id):
+   * stored with direction `context`, the spans being offsets into that content.
+   */
+  subject?: string | null;
 }
 
 const MAPPING_TTL_HOURS = 24;
@@ -339,7 +344,7 @@ export class GuardrailService {
         detector: decision.detector,
         type: decision.type,
         action: decision.action,
-        direction: decision.direction,
+        direction: context.subject ? 'context' : decision.direction,
       });
       this.#decisionWriter.push({ ...decision, ...context });
     }
@@ -350,7 +355,7 @@ export class GuardrailService {
   }
 
   async #write(batch: (Decision & DecisionContext)[]): Promise<void> {
-    const columns: unknown[][] = Array.from({ length: 14 }, () => []);
+    const columns: unknown[][] = Array.from({ length: 15 }, () => []);
     for (const row of batch) {
       [
         row.projectId,
@@ -358,7 +363,7 @@ export class GuardrailService {
         row.requestId ?? null,
         row.source,
         row.policy ?? null,
-        row.direction,
+        row.subject ? 'context' : row.direction,
         row.detector,
         row.version,
         row.type,
@@ -367,11 +372,12 @@ export class GuardrailService {
         row.start,
         row.end,
         row.spanHash,
+        row.subject ?? null,
       ].forEach((value, index) => columns[index]!.push(value));
     }
     await this.db.query(
-      `INSERT INTO guardrail_decisions (project_id, key_id, request_id, source, policy, direction, detector, detector_version, entity_type, score, action, span_start, span_end, span_hash)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::real[], $11::text[], $12::int[], $13::int[], $14::text[])`,
+      `INSERT INTO guardrail_decisions (project_id, key_id, request_id, source, policy, direction, detector, detector_version, entity_type, score, action, span_start, span_end, span_hash, subject)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::real[], $11::text[], $12::int[], $13::int[], $14::text[], $15::text[])`,
       columns,
     );
   }
@@ -380,7 +386,7 @@ export class GuardrailService {
   async decisions(projectId: string, options: { limit?: number; since?: Date; requestId?: string } = {}) {
     await this.flush();
     const { rows } = await this.db.query<Record<string, unknown>>(
-      `SELECT id, key_id, request_id, source, policy, direction, detector, detector_version, entity_type, score, action, span_start, span_end, span_hash, created_at
+      `SELECT id, key_id, request_id, source, policy, direction, detector, detector_version, entity_type, score, action, span_start, span_end, span_hash, subject, created_at
          FROM guardrail_decisions WHERE project_id = $1 AND ($2::timestamptz IS NULL OR created_at >= $2)
           AND ($4::text IS NULL OR request_id = $4) ORDER BY id DESC LIMIT $3`,
       [projectId, options.since ?? null, Math.min(options.limit ?? 100, 1000), options.requestId ?? null],

@@ -5,6 +5,7 @@
  */
 import type { AuditLog } from '../audit/index.js';
 import type { KeelModule, ModuleBase } from '../core/module.js';
+import type { GuardrailService } from '../guardrails/index.js';
 import type { JobService } from '../jobs/index.js';
 import type { GenerationService, ProviderRegistry } from '../models/index.js';
 import { RagService } from './collections/rag-service.js';
@@ -16,13 +17,24 @@ export interface RagDeps extends ModuleBase {
   jobs: JobService;
   registry: ProviderRegistry;
   generation: GenerationService;
+  guardrails: GuardrailService;
 }
 
 /** The RAG module: the collection service (its ingestion and experiment jobs run on the job runner). */
 export const ragModule: KeelModule<RagDeps, { rag: RagService }> = {
   name: 'rag',
-  create: ({ db, jobs, registry, generation, config, logger, metrics, audit }) => ({
-    rag: new RagService({ db, jobs, registry, generation, dataDir: config.dataDir, logger, metrics, audit }),
+  create: ({ db, jobs, registry, generation, guardrails, config, logger, metrics, audit }) => ({
+    rag: new RagService({
+      db,
+      jobs,
+      registry,
+      generation,
+      dataDir: config.dataDir,
+      logger,
+      metrics,
+      audit,
+      guardrails,
+    }),
   }),
 };
 export type { AskEvent, AskOptions } from './collections/rag-service.js';

@@ -18,7 +18,14 @@ import type { AuditRecorder } from '../../audit/index.js';
 import { KeelError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { KeelMetrics } from '../../core/metrics.js';
-import { type GuardrailOutcome, type GuardrailRequest, screenDocuments } from '../../guardrails/index.js';
+import {
+  defaultPolicy,
+  type GuardrailOutcome,
+  type GuardrailRequest,
+  type GuardrailService,
+  type ScreenedDocument,
+  screenDocuments,
+} from '../../guardrails/index.js';
 import type { JobService } from '../../jobs/index.js';
 import type {
   CallContext,
@@ -50,8 +57,23 @@ import { pgvectorTable } from './collection-index.js';
 import { type CollectionRow, CollectionStore, parseCollectionConfig } from './collection-store.js';
 import { ExperimentRunner } from './experiments.js';
 import { chunksFor, IngestionService } from './ingestion.js';
+import { INJECTION_FLAG_SCORE } from './prepare-document.js';
 
 const builtinHashing = createHashingProvider();
+
+/** The injection rule a collection's scan applies when indexing (`scan_injection`), as a policy. */
+const indexScan = (() => {
+  const input = defaultPolicy().input;
+  return {
+    ...input,
+    injection: {
+      ...input.injection,
+      enabled: true,
+      action: 'block' as const,
+      threshold: INJECTION_FLAG_SCORE,
+    },
+  };
+})();
 
 export interface RagCaller {
   projectId: string;
@@ -75,6 +97,8 @@ export interface RagServiceOptions {
   metrics?: KeelMetrics;
   /** Where collection, configuration and document changes are recorded. */
   audit?: AuditRecorder;
+  /** Where the policy's decisions about retrieved passages are recorded (and their span hashes keyed). */
+  guardrails?: Pick<GuardrailService, 'record' | 'secretKey'> | undefined;
 }
 
 /** How often a search checks for documents committed through other replicas (at most). */
@@ -504,11 +528,26 @@ export class RagService {
       String(hit.chunk.metadata?.flags ?? '').includes('indirect_injection'),
     );
     let contexts = retrieved.hits.filter((hit) => !flagged.includes(hit));
+    // Passages flagged when indexed are left out whatever the call's policy: recorded as the
+    // injection detector's blocks (no policy: the collection's scan_injection left them out).
+    const key = this.options.guardrails?.secretKey;
+    this.#recordScreened(
+      caller,
+      flagged,
+      screenDocuments(
+        flagged.map((hit) => hit.chunk.text),
+        indexScan,
+        key,
+      ),
+      null,
+    );
     // The call's guardrail policy reads the passages as documents now, whenever they were indexed.
     const screened = screenDocuments(
       contexts.map((hit) => hit.chunk.text),
       caller.guardrails?.policy.input,
+      key,
     );
+    this.#recordScreened(caller, contexts, screened, caller.guardrails?.policyName ?? null);
     if (screened.length) {
       const byIndex = new Map(screened.map((entry) => [entry.index, entry]));
       contexts = contexts.flatMap((hit, index) => {
@@ -555,6 +594,29 @@ export class RagService {
       tokens: entry.tokens,
     }));
     return { collection, config, model, contexts: fitted.kept, warnings, answerable, language, dropped };
+  }
+
+  /**
+   * What the policy did to each screened passage, in the guardrail record like any other decision:
+   * under the request's id and policy, direction `context`, the passage's chunk id as the subject.
+   */
+  #recordScreened(
+    caller: RagCaller,
+    contexts: readonly RetrievedChunk[],
+    screened: readonly ScreenedDocument[],
+    policy: string | null,
+  ) {
+    const guardrails = this.options.guardrails;
+    if (!guardrails) return;
+    for (const entry of screened)
+      guardrails.record(entry.decisions, {
+        projectId: caller.projectId,
+        keyId: caller.keyId,
+        source: askContext(caller).endpoint,
+        policy,
+        ...(caller.requestId ? { requestId: caller.requestId } : {}),
+        subject: contexts[entry.index]!.chunk.id,
+      });
   }
 
   /** The passages that fit the answering model's context window (its tokenizer when it has one). */

@@ -75,6 +75,8 @@ export function registerSearchAskRoutes(app: OpenAPIHono<KeelEnv>, services: Kee
     const who = {
       ...callerOf(c, 'invoke'),
       guardrails: await guardrailsFor(c, services, projectScope(c, 'invoke')),
+      // The answer's guardrail decisions (the prompt's, the output's, each screened passage's) under this request.
+      requestId: c.get('requestId'),
     };
     const id = c.req.valid('param').id;
     if (!body.stream) return json(await rag.ask(who, id, body));
