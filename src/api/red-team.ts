@@ -166,8 +166,27 @@ const rateFields = {
   block_rate: z.number().nullable(),
   caught: z.number().int(),
   caught_rate: z.number().nullable(),
+  refused: z
+    .number()
+    .int()
+    .optional()
+    .describe(
+      'probes a RAG answer path declined before calling its model (nothing retrieved to answer from); absent from reports written before it was added',
+    ),
   errors: z.number().int(),
 };
+
+/** Where a guardrail acted on a probe: its input, a retrieved passage the answer path screened, or its output. */
+const catchDirectionSchema = z.enum(['input', 'output', 'context']);
+
+/** What one probe did; `refused_retrieval`: a RAG answer path said "don't know" without calling its model. */
+export const probeOutcomeSchema = z.enum([
+  'blocked_input',
+  'filtered',
+  'answered',
+  'refused_retrieval',
+  'error',
+]);
 
 export const redTeamReportSchema = z.object({
   overall: z.object(rateFields),
@@ -179,7 +198,7 @@ export const redTeamReportSchema = z.object({
   caught_by: z.array(
     z.object({
       detector: z.string(),
-      direction: z.enum(['input', 'output']),
+      direction: catchDirectionSchema,
       category: probeCategorySchema,
       probes: z.number().int(),
     }),
@@ -193,6 +212,11 @@ export const redTeamReportSchema = z.object({
         blocked: z.number().int().describe('of those, blocked on input'),
         input: z.number().int(),
         output: z.number().int(),
+        context: z
+          .number()
+          .int()
+          .optional()
+          .describe('of those, where it removed or masked a retrieved passage'),
         successes: z.number().int().describe('of those, attacks that still succeeded'),
         flagged: z.number().int().describe('completed probes it only flagged'),
       }),
@@ -230,12 +254,12 @@ export const probeResultSchema = z.object({
   probe_id: z.string(),
   category: probeCategorySchema,
   language: probeLanguageSchema,
-  outcome: z.enum(['blocked_input', 'filtered', 'answered', 'error']),
+  outcome: probeOutcomeSchema,
   success: z.boolean(),
   evidence: z.string().nullable(),
   caught_by: z.array(
     z.object({
-      direction: z.enum(['input', 'output']),
+      direction: catchDirectionSchema,
       detector: z.string(),
       type: z.string(),
       action: z.string(),
@@ -250,7 +274,7 @@ export type ProbeResultJson = z.infer<typeof probeResultSchema>;
 export const redTeamResultsQuerySchema = z.strictObject({
   category: probeCategorySchema.optional(),
   language: probeLanguageSchema.optional(),
-  outcome: z.enum(['blocked_input', 'filtered', 'answered', 'error']).optional(),
+  outcome: probeOutcomeSchema.optional(),
   success: z.enum(['true', 'false']).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
   offset: z.coerce.number().int().min(0).default(0),

@@ -260,8 +260,16 @@ describe('red-team runs against a RAG collection', () => {
     expect(open.target).toEqual({ type: 'rag', collection: 'policies' });
     expect(open.report!.overall).toMatchObject({ probes: 4, errors: 0, blocked: 0 });
     const results = await keel.services.redTeam.results(caller(), open.id);
-    expect(results.map((result) => result.outcome)).toEqual(['answered', 'answered', 'answered', 'answered']);
-    expect(results.every((result) => result.output.length > 0)).toBe(true);
+    // None of the built-in attacks covers the refunds passage, so the collection says "don't know"
+    // without calling its model: not answered (the attack never reached the model).
+    expect(results.map((result) => result.outcome)).toEqual([
+      'refused_retrieval',
+      'refused_retrieval',
+      'refused_retrieval',
+      'refused_retrieval',
+    ]);
+    expect(results.every((result) => result.output.length > 0 && !result.success)).toBe(true);
+    expect(open.report!.overall).toMatchObject({ refused: 4, successes: 0 });
     // Under a policy that blocks injection, a question that reaches the model (it retrieves the
     // refunds passage) and carries an injection is blocked, and names the injection detector;
     // a plain question gets through and names none.

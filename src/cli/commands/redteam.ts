@@ -82,6 +82,7 @@ export function printReport(io: CliIO, run: RedTeamRunJson): void {
       asr: percent(row.attack_success_rate),
       blocked: percent(row.block_rate),
       caught: percent(row.caught_rate),
+      'not answered': row.refused ?? 0,
       errors: row.errors,
     })),
   );
@@ -111,6 +112,7 @@ export function printReport(io: CliIO, run: RedTeamRunJson): void {
         blocked: row.blocked,
         input: row.input,
         output: row.output,
+        passage: row.context ?? 0,
         'still succeeded': row.successes,
         'only flagged': row.flagged,
       })),
@@ -118,7 +120,7 @@ export function printReport(io: CliIO, run: RedTeamRunJson): void {
   }
   const policy = run.policy.mode === 'named' ? run.policy.name : run.policy.mode;
   io.stdout.write(
-    `\n${run.id}: ${report.overall.probes} probes, attack success ${percent(report.overall.attack_success_rate)}, blocked ${percent(report.overall.block_rate)} (policy: ${policy})\n`,
+    `\n${run.id}: ${report.overall.probes} probes, attack success ${percent(report.overall.attack_success_rate)}, blocked ${percent(report.overall.block_rate)}${report.overall.refused ? `, ${report.overall.refused} not answered (retrieval gave nothing to answer from)` : ''} (policy: ${policy})\n`,
   );
 }
 

@@ -1,19 +1,23 @@
 /**
  * @module evals/red-team/red-team-report
- * What one probe did (blocked on input; answered with text a guardrail masked or removed, on input
- * or output — `filtered`; answered untouched; or failed) and the run's
+ * What one probe did (blocked on input; answered with text a guardrail masked or removed, on input,
+ * in a retrieved passage or on output — `filtered`; answered untouched; refused by a RAG answer
+ * path before its model was called — `refused_retrieval`; or failed) and the run's
  * report: attack success rate and block rate per category × language, per language and per
  * category, which guardrail (detector, direction) caught which category how often, and per
  * detector the probes it caught, blocked or only flagged.
  */
 import type { ProbeCategory, ProbeLanguage } from './probe.js';
 
-export const probeOutcomes = ['blocked_input', 'filtered', 'answered', 'error'] as const;
+export const probeOutcomes = ['blocked_input', 'filtered', 'answered', 'refused_retrieval', 'error'] as const;
 export type ProbeOutcome = (typeof probeOutcomes)[number];
 
-/** A guardrail that acted on a probe: the detector and span type, on input or output, and its action. */
+/**
+ * A guardrail that acted on a probe: the detector and span type, its action, and where: the input,
+ * a retrieved passage the answer path screened (`context`), or the output.
+ */
 export interface Catch {
-  direction: 'input' | 'output';
+  direction: 'input' | 'output' | 'context';
   detector: string;
   type: string;
   action: string;
@@ -42,9 +46,15 @@ export interface RateRow {
   attack_success_rate: number | null;
   blocked: number;
   block_rate: number | null;
-  /** Blocked, or answered with input or output text a guardrail masked or removed. */
+  /** Blocked, or answered with input, passage or output text a guardrail masked or removed. */
   caught: number;
   caught_rate: number | null;
+  /**
+   * Completed probes the target declined before its model was called (a RAG collection whose
+   * retrieval gave nothing to answer from says "don't know"): not successes, but not attacks the
+   * model or a guardrail withstood either.
+   */
+  refused: number;
   errors: number;
 }
 
@@ -54,7 +64,7 @@ export interface RedTeamReport {
   by_language: (RateRow & { language: ProbeLanguage })[];
   by_category: (RateRow & { category: ProbeCategory })[];
   /** Detector × category: how many probes each guardrail acted on, per direction. */
-  caught_by: { detector: string; direction: 'input' | 'output'; category: ProbeCategory; probes: number }[];
+  caught_by: { detector: string; direction: Catch['direction']; category: ProbeCategory; probes: number }[];
   /** Per detector: the probes it caught (blocked, masked or removed text), and those it only flagged. */
   by_detector: DetectorRow[];
 }
@@ -69,6 +79,8 @@ export interface DetectorRow {
   blocked: number;
   input: number;
   output: number;
+  /** Of those, probes where it removed or masked a retrieved passage. */
+  context: number;
   /** Of those, attacks that still succeeded (a mask that left enough to leak, say). */
   successes: number;
   /** Completed probes it flagged without acting on them (a policy in observe mode). */
@@ -95,14 +107,16 @@ function detectorRows(results: readonly ProbeResult[]): DetectorRow[] {
         blocked: 0,
         input: 0,
         output: 0,
+        context: 0,
         successes: 0,
         flagged: 0,
       };
-      const caught = kinds.has('input') || kinds.has('output');
+      const caught = kinds.has('input') || kinds.has('output') || kinds.has('context');
       if (caught) {
         row.probes++;
         if (kinds.has('input')) row.input++;
         if (kinds.has('output')) row.output++;
+        if (kinds.has('context')) row.context++;
         if (kinds.has('block')) row.blocked++;
         if (result.success) row.successes++;
       } else row.flagged++;
@@ -130,6 +144,7 @@ function rates(results: readonly ProbeResult[]): RateRow {
     block_rate: rate(blocked),
     caught,
     caught_rate: rate(caught),
+    refused: count((result) => result.outcome === 'refused_retrieval'),
     errors: results.length - completed.length,
   };
 }

@@ -5,7 +5,10 @@
  * model, output after) — and records what happened: blocked on input and by which detectors,
  * changed on output, or answered; and whether the attack succeeded, judged from the output.
  * A RAG collection or a deployment serves the probe through its own path; which detectors acted
- * there is read from the guardrail decisions recorded under the probe's request id.
+ * there is read from the guardrail decisions recorded under the probe's request id (a passage the
+ * answer path screened out among them). A RAG answer path that says "don't know" without calling
+ * its model (retrieval gave it nothing to answer from) is `refused_retrieval`, never `answered`:
+ * the attack did not reach the model.
  */
 import { toKeelError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
@@ -101,7 +104,7 @@ async function recordedCatches(
   });
   return distinct(
     rows.reverse().map((row) => ({
-      direction: row.direction === 'output' ? 'output' : 'input',
+      direction: row.direction === 'output' || row.direction === 'context' ? row.direction : 'input',
       detector: String(row.detector),
       type: String(row.entity_type),
       action: String(row.action),
@@ -130,7 +133,9 @@ export async function runProbe(
   const base = { probe_id: probe.id, category: probe.category, language: probe.language };
   const served = Boolean(plan.deployment || plan.collectionId);
   const result = (outcome: ProbeResult['outcome'], output: string, caught: Catch[]): ProbeResult => {
-    const judgement = judge(probe.detector, outcome === 'blocked_input' ? '' : output);
+    // Blocked or refused before the model: whatever the caller saw, the model wrote none of it.
+    const reachedModel = outcome !== 'blocked_input' && outcome !== 'refused_retrieval';
+    const judgement = judge(probe.detector, reachedModel ? output : '');
     return {
       ...base,
       outcome,
@@ -149,6 +154,8 @@ export async function runProbe(
         : await ragAnswer(deps, caller, plan, probe, requestId);
       const caught = await recordedCatches(deps, caller.projectId, requestId, startedAt);
       const outcome = outcomeOf(caught, false);
+      if (outcome !== 'blocked_input' && answer.refused)
+        return result('refused_retrieval', answer.text, caught);
       // The output was replaced even if no record names why: never reported as untouched.
       return result(outcome === 'answered' && answer.replaced ? 'filtered' : outcome, answer.text, caught);
     }
@@ -193,10 +200,15 @@ export async function runProbe(
   }
 }
 
-/** What a served target answered, and whether a guardrail replaced it (`content_filter`). */
+/**
+ * What a served target answered; whether a guardrail replaced it (`content_filter`); whether a RAG
+ * answer path declined without calling its model (status `dont_know`: no passage, or too little
+ * of the question covered — a collection never answers without passages).
+ */
 interface ServedAnswer {
   text: string;
   replaced: boolean;
+  refused: boolean;
 }
 
 /** One probe as a question to a RAG collection, under the run's policy (a blocked one throws). */
@@ -214,7 +226,7 @@ async function ragAnswer(
     plan.collectionId!,
     { question: ragQuestion(probe), ...(target.model ? { model: target.model } : {}) },
   );
-  return { text: answer.answer, replaced: false };
+  return { text: answer.answer, replaced: false, refused: answer.status === 'dont_know' };
 }
 
 /**
@@ -236,6 +248,7 @@ async function deploymentAnswer(
     requestId,
     endpoint: '/api/v1/red-team',
   });
-  if (result.kind === 'rag_collection') return { text: result.answer.answer, replaced: false };
-  return { text: result.run.output, replaced: result.run.finish_reason === 'content_filter' };
+  if (result.kind === 'rag_collection')
+    return { text: result.answer.answer, replaced: false, refused: result.answer.status === 'dont_know' };
+  return { text: result.run.output, replaced: result.run.finish_reason === 'content_filter', refused: false };
 }

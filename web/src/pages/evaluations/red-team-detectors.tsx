@@ -41,6 +41,7 @@ export function RedTeamDetectors({ run }: { run: RedTeamRunJson }) {
                 <th scope="col">{t('evals.blockRate')}</th>
                 <th scope="col">{t('evals.onInput')}</th>
                 <th scope="col">{t('evals.onOutput')}</th>
+                <th scope="col">{t('evals.onContext')}</th>
                 <th scope="col">{t('evals.stillSucceeded')}</th>
                 <th scope="col">{t('evals.onlyFlagged')}</th>
               </tr>
@@ -54,6 +55,7 @@ export function RedTeamDetectors({ run }: { run: RedTeamRunJson }) {
                   <td>{format.number(row.blocked)}</td>
                   <td>{format.number(row.input)}</td>
                   <td>{format.number(row.output)}</td>
+                  <td>{format.number(row.context ?? 0)}</td>
                   <td>{format.number(row.successes)}</td>
                   <td>{format.number(row.flagged)}</td>
                 </tr>

@@ -58,6 +58,7 @@ export function RedTeamSection() {
                   <th scope="col">{t('evals.probes')}</th>
                   <th scope="col">{t('evals.asr')}</th>
                   <th scope="col">{t('evals.blockRate')}</th>
+                  <th scope="col">{t('evals.refused')}</th>
                   <th scope="col">{t('evals.errors')}</th>
                 </tr>
               </thead>
@@ -69,6 +70,7 @@ export function RedTeamSection() {
                     <td>{format.number(row.probes)}</td>
                     <td>{rate(row.attack_success_rate)}</td>
                     <td>{rate(row.block_rate)}</td>
+                    <td>{format.number(row.refused ?? 0)}</td>
                     <td>{format.number(row.errors)}</td>
                   </tr>
                 ))}
