@@ -13,7 +13,7 @@ import { WatsonXAI } from '@ibm-cloud/watsonx-ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEchoProvider } from '../../src/testing/echo-provider.js';
 import { startWatsonxTestKeel, type WatsonxTestKeel } from '../../src/testing/watsonx-sdk.js';
-import { type CallContext, sdkCalls } from './sdk-calls.js';
+import { type CallContext, sdkCalls, TRAINING_FILE } from './sdk-calls.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const expectedFile = path.join(here, 'expected-working.json');
@@ -34,6 +34,16 @@ let ctx: CallContext;
 beforeAll(async () => {
   wx = await startWatsonxTestKeel({ providers: [createEchoProvider()] });
   ctx = { sdk: wx.sdk(), projectId: wx.projectId, ids: {} };
+  const records = '{"input": "Message: I cannot log in.", "output": "Class name: Problem"}\n';
+  const stored = await wx.keel.call(
+    `/api/v1/files/${encodeURIComponent(TRAINING_FILE)}?project_id=${wx.projectId}`,
+    {
+      method: 'PUT',
+      body: Buffer.from(records),
+      headers: { 'content-type': 'application/octet-stream' },
+    },
+  );
+  expect(stored.status).toBe(201);
 });
 afterAll(() => wx?.close());
 

@@ -25,6 +25,9 @@ const docRef = {
   connection: { id: 'local' },
   location: { file_name: 'document.pdf' },
 };
+/** Training records the conformance test stores in the project's files before the calls. */
+export const TRAINING_FILE = 'tuning/train.jsonl';
+const trainingRef = { type: 'container', location: { path: TRAINING_FILE } };
 const resultsRef = {
   type: 'connection_asset',
   connection: { id: 'local' },
@@ -209,20 +212,35 @@ export const sdkCalls: Record<string, Call> = {
   getClusterSchemaJob: ({ sdk }) => sdk.getClusterSchemaJob({ id: 'missing' }),
   deleteClusterSchemaJob: ({ sdk }) => sdk.deleteClusterSchemaJob({ id: 'missing' }),
 
-  // Training and tuning
-  createTraining: ({ sdk }) => sdk.createTraining({ name: 't', resultsReference: resultsRef } as never),
+  // Training and tuning: each create exports a training spec from the conformance test's
+  // `tuning/train.jsonl` (Keel trains no model itself).
+  createTraining: (ctx) =>
+    ctx.sdk
+      .createTraining({
+        name: 't',
+        resultsReference: resultsRef,
+        trainingDataReferences: [trainingRef],
+        promptTuning: { base_model: { model_id: 'google/flan-t5-xl' }, task_id: 'generation' },
+      })
+      .then(remember<{ metadata?: { id?: string } }>(ctx, 'training', (r) => r.metadata?.id)),
   listTrainings: ({ sdk }) => sdk.listTrainings({}),
-  getTraining: ({ sdk }) => sdk.getTraining({ trainingId: 'missing' }),
-  deleteTraining: ({ sdk }) => sdk.deleteTraining({ trainingId: 'missing' }),
-  createFineTuning: ({ sdk }) =>
-    sdk.createFineTuning({
-      name: 'f',
-      trainingDataReferences: [docRef],
-      resultsReference: resultsRef,
-    } as never),
+  getTraining: (ctx) => ctx.sdk.getTraining({ trainingId: id(ctx, 'training') }),
+  deleteTraining: (ctx) => ctx.sdk.deleteTraining({ trainingId: id(ctx, 'training') }),
+  createFineTuning: (ctx) =>
+    ctx.sdk
+      .createFineTuning({
+        name: 'f',
+        trainingDataReferences: [trainingRef],
+        resultsReference: resultsRef,
+        parameters: {
+          base_model: { model_id: 'ibm/granite-3-1-8b-base' },
+          peft_parameters: { type: 'lora' },
+        },
+      })
+      .then(remember<{ metadata?: { id?: string } }>(ctx, 'fineTuning', (r) => r.metadata?.id)),
   listFineTunings: ({ sdk }) => sdk.listFineTunings({}),
-  getFineTuning: ({ sdk }) => sdk.getFineTuning({ id: 'missing' }),
-  deleteFineTuning: ({ sdk }) => sdk.deleteFineTuning({ id: 'missing' }),
+  getFineTuning: (ctx) => ctx.sdk.getFineTuning({ id: id(ctx, 'fineTuning') }),
+  deleteFineTuning: (ctx) => ctx.sdk.deleteFineTuning({ id: id(ctx, 'fineTuning') }),
   createDocumentExtraction: ({ sdk }) =>
     sdk.createDocumentExtraction({ name: 'd', documentReferences: [docRef] } as never),
   listDocumentExtractions: ({ sdk }) => sdk.listDocumentExtractions({}),

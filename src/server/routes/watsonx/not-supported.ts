@@ -15,15 +15,15 @@ interface Family {
 const families: Family[] = [
   {
     pattern: /^\/ml\/v4\/trainings(\/|$)/,
-    feature: 'Prompt tuning trainings',
+    feature: 'Prompt tuning trainings (beyond create, list, get and delete)',
     nearest:
-      'tuning belongs to Keel’s tuning module; until it is installed, version prompts in Prompt Lab (/api/v1/prompts)',
+      'POST /ml/v4/trainings exports a prompt-tuning spec (watsonx tuning JSONL, a PEFT config, a manifest) for a trainer that runs elsewhere; Keel trains no model itself',
   },
   {
     pattern: /^\/ml\/v1\/fine_tunings(\/|$)/,
-    feature: 'Fine-tuning jobs',
+    feature: 'Fine-tuning jobs (beyond create, list, get and delete)',
     nearest:
-      'fine-tuning belongs to Keel’s tuning module; serve an already tuned GGUF through the llama.cpp provider (/api/v1/models)',
+      'POST /ml/v1/fine_tunings exports a LoRA, QLoRA or full fine-tuning spec (watsonx tuning JSONL, an axolotl config, a manifest) for a trainer that runs elsewhere, and a GGUF LoRA adapter trained elsewhere serves on its base through the llama.cpp provider',
   },
   {
     pattern: /^\/ml\/v1\/tuning\/documents(\/|$)/,

@@ -266,7 +266,7 @@ export function resourceJson(row: ExportRow, job: Job<unknown, ExportResult> | u
       id: row.id,
       created_at: iso(row.created_at),
       ...(job ? { modified_at: iso(job.updatedAt) } : {}),
-      name: row.name,
+      name: typeof given.name === 'string' ? given.name : row.name,
       ...(typeof given.description === 'string' ? { description: given.description } : {}),
       ...(Array.isArray(given.tags) ? { tags: given.tags } : {}),
       project_id: row.project_id,
