@@ -13,7 +13,7 @@
 import type { Logger } from '../core/logger.js';
 import { currentRequestScope } from '../core/request-scope.js';
 import type { DatabaseSession, DatabaseV1 } from '../spec/database.js';
-import { type AuditEvent, type AuditRecorder, SYSTEM_ACTOR } from './audit-event.js';
+import { type AuditActor, type AuditEvent, type AuditRecorder, SYSTEM_ACTOR } from './audit-event.js';
 import { type AuditPage, type AuditQuery, queryAudit } from './audit-query.js';
 import { AUDIT_COLUMNS, chainHash, GENESIS_HASH, type RecordFields, signHash } from './audit-record.js';
 import { type VerifyOptions, type VerifyResult, verifyChain } from './audit-verify.js';
@@ -87,6 +87,36 @@ export class AuditLog implements AuditRecorder {
 
   verify(options: VerifyOptions = {}): Promise<VerifyResult> {
     return verifyChain(this.#db, { signingKey: this.#signingKey, ...options });
+  }
+
+  /**
+   * Verifies the chain (after writing what is buffered) and records the verification in the chain
+   * itself — `audit.verify.failed` naming the first bad record and its kind, or
+   * `audit.verify.passed` with the head hash — so who checked, when, and what they found is as
+   * tamper-evident as the rest. The record goes after the chain's head: a later verification of a
+   * broken chain still stops at the bad record, and the failure stays readable by query.
+   *
+   * @example
+   * const result = await audit.verifyAndRecord({ signal }); // in a request: the caller is the actor
+   */
+  async verifyAndRecord(options: VerifyOptions & { actor?: AuditActor } = {}): Promise<VerifyResult> {
+    const { actor, ...verifyOptions } = options;
+    await this.flush();
+    const result = await this.verify(verifyOptions);
+    this.record({
+      action: result.ok ? 'audit.verify.passed' : 'audit.verify.failed',
+      projectId: null,
+      target: { type: 'audit_log', id: result.problem ? String(result.problem.seq) : null },
+      detail: {
+        records: result.records,
+        last_seq: result.lastSeq,
+        head_hash: result.headHash,
+        ...(result.problem ? { problem_seq: result.problem.seq, problem_kind: result.problem.kind } : {}),
+      },
+      ...(actor ? { actor } : {}),
+    });
+    await this.flush();
+    return result;
   }
 
   async query(query: AuditQuery): Promise<AuditPage> {

@@ -165,4 +165,29 @@ describe('GET /api/v1/audit/verify', () => {
     );
     expect((await audit.verify()).problem).toMatchObject({ seq: 3, kind: 'altered' });
   });
+
+  it('records each verification in the chain: who checked, and the bad record a failed one found', async () => {
+    const checks = await records({ action: 'audit.verify.*' });
+    expect(checks.map((record) => record.action)).toEqual(['audit.verify.passed', 'audit.verify.failed']);
+    const [passed, failed] = checks;
+    expect(passed).toMatchObject({
+      project_id: null,
+      target: { type: 'audit_log', id: null },
+      actor: { role: 'admin' },
+    });
+    expect(passed!.actor.key_id).toMatch(/^key_/);
+    expect(passed!.request_id).toMatch(/^req_/);
+    expect(passed!.detail).toMatchObject({
+      records: expect.any(Number),
+      head_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    expect(failed).toMatchObject({
+      target: { type: 'audit_log', id: '3' },
+      actor: { key_id: passed!.actor.key_id, role: 'admin' },
+      detail: { problem_seq: 3, problem_kind: 'altered' },
+    });
+    // The failure is recorded after the head, so verifying again still names the altered record.
+    expect((await audit.verify()).problem).toMatchObject({ seq: 3, kind: 'altered' });
+    expect((await records({ action: 'audit.verify.failed' })).length).toBe(2);
+  });
 });

@@ -11,14 +11,14 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { cors } from 'hono/cors';
-import { issuesFromZod, KeelError } from '../core/errors.js';
+import { KeelError } from '../core/errors.js';
 import { maxProjectFileBytes } from '../extraction/index.js';
 import type { Principal } from '../platform/principal.js';
 import { serveConsole } from './console.js';
 import type { KeelEnv, KeelServices } from './context.js';
 import { errorResponse } from './errors.js';
 import { authenticate } from './middleware/authenticate.js';
-import { nestingIssues, nulError, nulIssues, rejectNulInUrl } from './middleware/nul-characters.js';
+import { rejectNulInUrl } from './middleware/nul-characters.js';
 import { requestContext } from './middleware/request-context.js';
 import { requestScope } from './middleware/request-scope.js';
 import { routeBodyLimits } from './middleware/route-body-limits.js';
@@ -29,6 +29,8 @@ import { DATA_UPLOAD_LIMIT_BYTES, dataSourceUploadPath } from './routes/data/ind
 import { datasetUploadPath } from './routes/evals/datasets.js';
 import { registerHealth, registerMetrics } from './routes/health.js';
 import { UPLOAD_LIMIT_BYTES, uploadPath } from './routes/rag/collections.js';
+import { ADAPTER_UPLOAD_LIMIT_BYTES, adapterUploadPath } from './routes/tuning/adapters.js';
+import { validationHook } from './validation-hook.js';
 
 export interface CreateAppOptions {
   /**
@@ -42,26 +44,7 @@ export interface CreateAppOptions {
 
 export function createApp(services: KeelServices, options: CreateAppOptions = {}): OpenAPIHono<KeelEnv> {
   const app = new OpenAPIHono<KeelEnv>({
-    defaultHook: (result) => {
-      if (!result.success) {
-        const issues = issuesFromZod(result.error.issues);
-        const where = issues[0]?.path.length ? ` at ${issues[0].path.join('.')}` : '';
-        throw new KeelError(
-          'invalid_request',
-          `Invalid ${result.target}${where}: ${issues[0]?.message ?? 'invalid value'}`,
-          { issues },
-        );
-      }
-      // Valid by the schema, but no string may carry U+0000 (the database refuses it), and no
-      // value may nest deeper than any schema needs (free-form fields such as variables).
-      const nul = nulIssues(result.data);
-      if (nul.length) throw nulError(result.target, nul);
-      const deep = nestingIssues(result.data);
-      if (deep.length)
-        throw new KeelError('invalid_request', `Invalid ${result.target}: ${deep[0]!.message}.`, {
-          issues: deep,
-        });
-    },
+    defaultHook: validationHook,
   });
 
   app.use('*', requestContext(services.metrics));
@@ -93,6 +76,7 @@ export function createApp(services: KeelServices, options: CreateAppOptions = {}
         { path: uploadPath, limitBytes: UPLOAD_LIMIT_BYTES },
         { path: datasetUploadPath, limitBytes: services.evals.uploadLimitBytes },
         { path: dataSourceUploadPath, limitBytes: DATA_UPLOAD_LIMIT_BYTES },
+        { path: adapterUploadPath, limitBytes: ADAPTER_UPLOAD_LIMIT_BYTES },
         { path: /^\/api\/v1\/files\/[^/]/, limitBytes: maxProjectFileBytes },
       ],
     }),

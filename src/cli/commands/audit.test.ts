@@ -56,5 +56,17 @@ describe('keel audit', () => {
     const broken = await keel('--json', 'audit', 'verify');
     expect(broken.code).toBe(65);
     expect(JSON.parse(broken.out)).toMatchObject({ ok: false, problem: { seq: target, kind: 'altered' } });
+
+    // Both verifications are in the chain, the failed one naming the altered record.
+    const checks = await keel('audit', 'export', '--action', 'audit.verify.*');
+    const recorded = checks.out
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(recorded.map((line) => line.action)).toEqual(['audit.verify.passed', 'audit.verify.failed']);
+    expect(recorded[1]).toMatchObject({
+      actor: { key_id: 'local-cli', role: 'admin' },
+      detail: { problem_seq: target, problem_kind: 'altered' },
+    });
   });
 });

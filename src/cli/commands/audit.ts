@@ -82,7 +82,9 @@ async function verifyLocally(context: CommandContext): Promise<VerifyOutcome> {
     const audit = new AuditLog(db, { signingKey: config.audit.signingKey, logger: silentLogger });
     const progress = createProgress(context.io, 'Verifying', { unit: 'items' });
     try {
-      const result = await audit.verify({
+      // In process, the CLI acts as the local administrator (as connect.ts's in-process app does).
+      const result = await audit.verifyAndRecord({
+        actor: { keyId: 'local-cli', userId: null, role: 'admin' },
         onProgress: (checked, total) => {
           progress.setTotal(total);
           progress.update(checked);

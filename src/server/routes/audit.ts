@@ -3,7 +3,8 @@
  * `GET /api/v1/audit`: audit records with filters and cursor paging. Organisation admins read every
  * record; admins and validators of a project read that project's (a project named by `project_id`
  * or the X-Keel-Project header narrows the read to it). `GET /api/v1/audit/verify`
- * (organisation admins) checks the whole chain.
+ * (organisation admins) checks the whole chain, and records the check in it (`audit.verify.passed`
+ * or `audit.verify.failed`, naming the first bad record).
  */
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { auditPageSchema, auditQuerySchema, auditVerifySchema } from '../../api/audit.js';
@@ -95,7 +96,6 @@ export function registerAudit(app: OpenAPIHono<KeelEnv>, services: KeelServices)
     if (!c.get('principal').orgAdmin) {
       throw new KeelError('forbidden', 'Verifying the audit chain needs an organisation administrator.');
     }
-    await services.audit.flush();
-    return json(verifyJson(await services.audit.verify({ signal: c.req.raw.signal })));
+    return json(verifyJson(await services.audit.verifyAndRecord({ signal: c.req.raw.signal })));
   });
 }

@@ -12,7 +12,7 @@ import {
 } from '../../../api/governance.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
 import { json } from '../../respond.js';
-import { created, govCaller, idParam, jsonBody, ok, tags } from './shared.js';
+import { auditForgedAuthority, created, govCaller, idParam, jsonBody, ok, tags } from './shared.js';
 
 const missingSchema = z.array(z.object({ code: z.string(), message: z.string() }));
 
@@ -52,10 +52,14 @@ const routes = {
 export function registerApprovalRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServices): void {
   const { governance } = services;
 
-  app.openapi(routes.decide, async (c) => {
-    const caller = govCaller(c, 'read');
-    return json(await governance.approvals.decide(caller, c.req.valid('json')), 201);
-  });
+  app.openapi(
+    routes.decide,
+    async (c) => {
+      const caller = govCaller(c, 'read');
+      return json(await governance.approvals.decide(caller, c.req.valid('json')), 201);
+    },
+    auditForgedAuthority(services.audit, 'governance.approval.refused'),
+  );
 
   app.openapi(routes.list, async (c) => {
     const caller = govCaller(c, 'read');

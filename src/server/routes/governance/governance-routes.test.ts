@@ -384,8 +384,38 @@ describe('governance approvals and gates', () => {
       json: { asset_id: assetId, decision: 'go', reasons: 'trust me', approver_role: 'admin' },
     });
     expect(forgedBody.status).toBe(400);
+    expect(forgedBody.body.error.issues[0]).toMatchObject({ code: 'unrecognized_keys' });
     const list = await call('viewer', `/api/v1/approvals?asset_id=${assetId}`);
     expect(list.body.approvals).toEqual([]);
+    // The forged field is refused and audited: who sent it, their real role, and the field.
+    const forgedMove = await call('viewer', `/api/v1/assets/${assetId}/transitions`, {
+      json: { to: 'deploy', actor: 'admin' },
+    });
+    expect(forgedMove.status).toBe(400);
+    await keel.services.audit.flush();
+    const forgedRows = await keel.services.db.query<{
+      action: string;
+      detail: string;
+      actor_key_id: string;
+      actor_role: string;
+      target_id: string;
+    }>(
+      "SELECT action, detail, actor_key_id, actor_role, target_id FROM audit_log WHERE detail LIKE '%forged_field%' ORDER BY seq",
+    );
+    expect(forgedRows.rows.map((row) => row.action)).toEqual([
+      'governance.approval.refused',
+      'governance.asset.transition.refused',
+    ]);
+    for (const row of forgedRows.rows) {
+      expect(row).toMatchObject({ actor_role: 'viewer', target_id: assetId });
+      expect(row.actor_key_id).toBeTruthy();
+    }
+    expect(JSON.parse(forgedRows.rows[0]!.detail)).toEqual({
+      reason: 'forged_field',
+      fields: 'approver_role',
+      role: 'viewer',
+    });
+    expect(JSON.parse(forgedRows.rows[1]!.detail)).toMatchObject({ fields: 'actor' });
 
     // A validator whose membership is downgraded to viewer can no longer decide, with the same session.
     const member = await call('admin', '/api/v1/users', {

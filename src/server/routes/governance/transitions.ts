@@ -7,7 +7,7 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { assetSchema, transitionSchema } from '../../../api/governance.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
 import { json } from '../../respond.js';
-import { govCaller, idParam, jsonBody, ok, tags } from './shared.js';
+import { auditForgedAuthority, govCaller, idParam, jsonBody, ok, tags } from './shared.js';
 
 const route = createRoute({
   method: 'post',
@@ -19,13 +19,17 @@ const route = createRoute({
 });
 
 export function registerTransitionRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServices): void {
-  app.openapi(route, async (c) => {
-    const caller = govCaller(c, 'read');
-    const asset = await services.governance.transitions.transition(
-      caller,
-      c.req.valid('param').id,
-      c.req.valid('json'),
-    );
-    return json(services.governance.assetJson(asset));
-  });
+  app.openapi(
+    route,
+    async (c) => {
+      const caller = govCaller(c, 'read');
+      const asset = await services.governance.transitions.transition(
+        caller,
+        c.req.valid('param').id,
+        c.req.valid('json'),
+      );
+      return json(services.governance.assetJson(asset));
+    },
+    auditForgedAuthority(services.audit, 'governance.asset.transition.refused'),
+  );
 }
