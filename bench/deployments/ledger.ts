@@ -10,6 +10,9 @@
  * - budget race: 200 concurrent calls against a budget that allows 50, split over two ledgers
  *   (two replicas) on one database: successes and overrun (must be 50 and 0). On PGlite always;
  *   on PostgreSQL too (two connection pools) when KEEL_TEST_DATABASE_URL is set.
+ * - the lease window (decision 0044): what one heartbeat statement costs (a replica holding leases
+ *   writes one a second), and how long after a replica is cut off (its connection gone, as a
+ *   killed process's is) another replica, asking every 100 ms, gets its lease back.
  * - drift detection time: English traffic, then from a moment on 60% Korean; a drift monitor
  *   (5-minute window, the hour before as baseline) runs every minute of simulated time; how long
  *   after the shift its language PSI first crosses 0.25, and what one run costs.
@@ -19,7 +22,9 @@
 
 import { noAudit } from '../../src/audit/index.js';
 import { Ledger, LimitStore } from '../../src/deployments/ledger/index.js';
-import type { DatabaseV1 } from '../../src/spec/database.js';
+import { leaseDefaults } from '../../src/deployments/ledger/lease-book.js';
+import { heartbeatSql, registerSql } from '../../src/deployments/ledger/lease-statements.js';
+import type { DatabaseSession, DatabaseV1 } from '../../src/spec/database.js';
 import { migrate } from '../../src/storage/core/migrator.js';
 import { createPostgresDatabase } from '../../src/storage/postgres/index.js';
 import { createTestPostgresDatabase, testPostgresUrl } from '../../src/testing/database.js';
@@ -87,6 +92,69 @@ async function race(dbA: DatabaseV1, dbB: DatabaseV1, projectId: string) {
   await limitsA.remove(projectId, limit.id);
   const succeeded = outcomes.filter((outcome) => outcome.status === 'fulfilled').length;
   return { succeeded, overrun: Math.max(0, Number(rows[0]?.used ?? 0) - 50 * 16), elapsedMs };
+}
+
+/** One heartbeat statement (a single-row update), p50 and p95 over 300 beats. */
+async function heartbeatCost(db: DatabaseV1) {
+  const id = `rpl_bench_${process.pid}`;
+  await db.query(registerSql, [id, leaseDefaults.ttlMs]);
+  const times: number[] = [];
+  for (let i = 0; i < 320; i++) {
+    const started = performance.now();
+    await db.query(heartbeatSql, [id, leaseDefaults.ttlMs]);
+    if (i >= 20) times.push(performance.now() - started);
+  }
+  await db.query('DELETE FROM ledger_replicas WHERE id = $1', [id]);
+  return { p50: quantile(times, 0.5), p95: quantile(times, 0.95) };
+}
+
+/**
+ * Replica A takes a lease and holds a call, then its connection is cut (no heartbeat, no flush):
+ * how long until replica B, asking every 100 ms for what A's lease keeps out of reach, gets it.
+ */
+async function leaseWindow(dbA: DatabaseV1, dbB: DatabaseV1, projectId: string) {
+  const limitsA = new LimitStore(dbA, noAudit);
+  // A fresh lifetime budget (a limit set before on the same scope and metric would keep its usage).
+  for (const old of await limitsA.list(projectId)) await limitsA.remove(projectId, old.id);
+  const limit = await limitsA.set(projectId, {
+    scopeType: 'project',
+    scopeId: projectId,
+    metric: 'token_budget',
+    limit: 800,
+    period: 'total',
+  });
+  let cut = false;
+  const refuse = () => Promise.reject(new Error('cut off'));
+  const doomed: DatabaseSession = {
+    query: (sql, params) => (cut ? refuse() : dbA.query(sql, params)),
+    exec: (sql) => (cut ? refuse() : dbA.exec(sql)),
+  };
+  const a = new Ledger({ db: doomed, limits: limitsA });
+  const b = new Ledger({ db: dbB, limits: new LimitStore(dbB, noAudit) });
+  const scope = { projectId, keyId: null, deploymentId: null };
+  await (await a.reserve(scope, { tokens: 16, cost: 0 })).settle({ tokens: 16, cost: 0 });
+  await a.reserve(scope, { tokens: 16, cost: 0 });
+  for (;;) {
+    const { rows } = await dbA.query<{ used: number }>(
+      'SELECT used FROM ledger_counters WHERE limit_id = $1',
+      [limit.id],
+    );
+    if (Number(rows[0]?.used) === 16) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  cut = true;
+  const cutAt = performance.now();
+  for (;;) {
+    const granted = await b.reserve(scope, { tokens: 800 - 32, cost: 0 }).catch(() => undefined);
+    if (granted) {
+      const backAfterMs = performance.now() - cutAt;
+      await granted.settle({ tokens: 800 - 32, cost: 0 });
+      await b.drain();
+      await limitsA.remove(projectId, limit.id);
+      return { backAfterMs };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 async function driftDetection(keel: TestKeel, projectId: string) {
@@ -180,6 +248,10 @@ async function main() {
   for (const limit of await limits.list(projectId)) await limits.remove(projectId, limit.id);
 
   const pgliteRace = await race(keel.services.db, keel.services.db, projectId);
+  const pgliteBeat = await heartbeatCost(keel.services.db);
+  const pgliteWindow = await leaseWindow(keel.services.db, keel.services.db, projectId);
+  let postgresBeat: Awaited<ReturnType<typeof heartbeatCost>> | null = null;
+  let postgresWindow: Awaited<ReturnType<typeof leaseWindow>> | null = null;
   let postgresRace: Awaited<ReturnType<typeof race>> | null = null;
   let postgresCheck: Awaited<ReturnType<typeof checkCost>> | null = null;
   let postgresUnleased: Awaited<ReturnType<typeof checkCost>> | null = null;
@@ -207,6 +279,8 @@ async function main() {
       const pgUnleased = new Ledger({ db, limits: pgLimits, lease: { fraction: 0 } });
       postgresUnleased = await checkCost(pgUnleased, pgScope);
       await pgUnleased.drain();
+      postgresBeat = await heartbeatCost(db);
+      postgresWindow = await leaseWindow(db, second, 'prj_bench');
     }
     await second.close();
     await drop();
@@ -257,6 +331,16 @@ async function main() {
       postgresRace ? `${postgresRace.elapsedMs.toFixed(0)} ms` : 'KEEL_TEST_DATABASE_URL not set',
     ],
     [
+      'heartbeat statement, PGlite / PostgreSQL (p50)',
+      `${pgliteBeat.p50.toFixed(3)} / ${postgresBeat ? postgresBeat.p50.toFixed(3) : '-'} ms`,
+      `one a second per replica holding leases (ttl ${leaseDefaults.ttlMs} ms, grace ${leaseDefaults.graceMs} ms)`,
+    ],
+    [
+      'cut-off replica: lease back after, PGlite / PostgreSQL',
+      `${(pgliteWindow.backAfterMs / 1000).toFixed(2)} / ${postgresWindow ? (postgresWindow.backAfterMs / 1000).toFixed(2) : '-'} s`,
+      `bound ttl + grace from its last beat: ${(leaseDefaults.ttlMs + leaseDefaults.graceMs) / 1000} s`,
+    ],
+    [
       'drift: language shift detected after',
       drift.detectedAfterSeconds === null ? 'not detected' : `${drift.detectedAfterSeconds} s (simulated)`,
       `PSI ${drift.languagePsi ?? '-'}; one run ${drift.runMsP50.toFixed(1)} ms`,
@@ -283,6 +367,13 @@ async function main() {
       check_limited_postgres_unleased_ms: postgresUnleased
         ? { p50: postgresUnleased.p50, p95: postgresUnleased.p95, reserve_p50: postgresUnleased.reserveP50 }
         : null,
+      heartbeat_ms: { pglite: pgliteBeat, postgres: postgresBeat },
+      lease_back_after_cut_ms: {
+        pglite: pgliteWindow.backAfterMs,
+        postgres: postgresWindow?.backAfterMs ?? null,
+        ttl_ms: leaseDefaults.ttlMs,
+        grace_ms: leaseDefaults.graceMs,
+      },
       drift,
     }),
   );

@@ -31,6 +31,8 @@ export class LeaseAccount {
   constructor(
     readonly limit: LedgerLimit,
     readonly windowStart: number,
+    /** The replica id the lease was taken under (its lease row's owner, the fence). */
+    readonly replicaId: string,
   ) {}
 }
 

@@ -20,16 +20,30 @@
  * database sees it expire). A replica refused by a counter first reclaims the leases of replicas
  * whose heartbeat expired more than `graceMs` ago: their unused part goes back to the budget, and
  * what their calls held at their last flush is booked as used. What a killed replica strands is
- * therefore out of reach for at most `ttlMs + graceMs` (12 s by default), and only until another
- * replica needs it. A replica that finds itself declared dead (paused past its heartbeat) drops
- * its leases, books what its calls in flight use, and starts again under a new id.
+ * therefore out of reach for at most `ttlMs + graceMs` (3.5 s by default), and only until another
+ * replica needs it. A replica that finds itself declared dead (paused past its heartbeat; its
+ * heartbeat or its next flush says so) drops its leases and starts again under a new id.
+ *
+ * The id a lease was taken under is its fence (decision 0044, migration 0030): a reclaimed lease
+ * row stays as a tombstone whose `credit` is what the reclaim booked for the calls in flight, and
+ * every flush names the id of each lease it writes. Usage that calls of a dead id settle later
+ * first uses up that credit, so it is counted once; when all of them have settled the replica
+ * releases the id, and what the credit charged beyond their usage goes back.
  */
 import { performance } from 'node:perf_hooks';
 import { newId } from '../../core/ids.js';
 import type { Logger } from '../../core/logger.js';
 import type { DatabaseSession } from '../../spec/database.js';
 import { LeaseAccount, type LeasedEntry, type TakeOutcome, type Wanted } from './lease-account.js';
-import { ensureSql, flushSql, heartbeatSql, reclaimSql, registerSql, takeSql } from './lease-statements.js';
+import {
+  ensureSql,
+  flushSql,
+  heartbeatSql,
+  reclaimSql,
+  registerSql,
+  releaseSql,
+  takeSql,
+} from './lease-statements.js';
 import type { LedgerLimit } from './limit-store.js';
 
 export type { LeasedEntry, TakeOutcome, Wanted } from './lease-account.js';
@@ -49,7 +63,12 @@ export interface LeaseOptions {
   ttlMs?: number;
   /** How long past that before another replica reclaims them, in ms (clock skew, pauses). */
   graceMs?: number;
+  /** How long a reclaimed lease's tombstone waits for its replica's late settlements, in ms. */
+  keepMs?: number;
 }
+
+/** The heartbeat's defaults (decision 0044): a killed replica's lease is back within 3.5 s. */
+export const leaseDefaults = { ttlMs: 3_000, graceMs: 500, keepMs: 3_600_000 } as const;
 
 const keyOf = (limitId: string, windowStart: number) => `${limitId}@${windowStart}`;
 
@@ -65,6 +84,9 @@ export class LeaseBook {
   readonly #tightMs: number;
   readonly #ttlMs: number;
   readonly #graceMs: number;
+  readonly #keepMs: number;
+  /** Ids this replica was declared dead under, whose calls have not all settled and been released. */
+  readonly #dead = new Set<string>();
   /** This replica's id on its lease rows (a new one after it was declared dead). */
   #id = newId('rpl');
   #registered = false;
@@ -95,8 +117,9 @@ export class LeaseBook {
     this.#flushMs = options.lease?.flushMs ?? 100;
     this.#idleMs = options.lease?.idleMs ?? 2_000;
     this.#tightMs = options.lease?.tightMs ?? 1_000;
-    this.#ttlMs = options.lease?.ttlMs ?? 10_000;
-    this.#graceMs = options.lease?.graceMs ?? 2_000;
+    this.#ttlMs = options.lease?.ttlMs ?? leaseDefaults.ttlMs;
+    this.#graceMs = options.lease?.graceMs ?? leaseDefaults.graceMs;
+    this.#keepMs = options.lease?.keepMs ?? leaseDefaults.keepMs;
   }
 
   /** Holds every amount of `wanted`, or none: from the leases, else from the database. */
@@ -243,8 +266,12 @@ export class LeaseBook {
       account.orphaned = true;
       account.free = 0;
     }
+    // Released once every call under the old id has settled and been flushed.
+    this.#dead.add(this.#id);
     this.#id = newId('rpl');
     this.#registered = false;
+    // The next call registers the new id before it takes anything.
+    this.#validUntil = 0;
   }
 
   /** Returns the leases of dead replicas to the counters (at most every tenth of `ttlMs`). */
@@ -252,7 +279,7 @@ export class LeaseBook {
     const now = performance.now();
     if (now - this.#lastReclaim < this.#ttlMs / 10) return false;
     this.#lastReclaim = now;
-    const { rows } = await this.#db.query<{ reclaimed: number }>(reclaimSql, [this.#graceMs]);
+    const { rows } = await this.#db.query<{ reclaimed: number }>(reclaimSql, [this.#graceMs, this.#keepMs]);
     const reclaimed = Number(rows[0]?.reclaimed ?? 0);
     if (reclaimed) this.#logger?.info({ reclaimed }, 'ledger reclaimed the leases of dead replicas');
     return reclaimed > 0;
@@ -265,7 +292,7 @@ export class LeaseBook {
     if (account && account.limit.limit === limit.limit && account.limit.period === limit.period)
       return account;
     if (account) this.#retire(key, account);
-    account = new LeaseAccount(limit, windowStart);
+    account = new LeaseAccount(limit, windowStart, this.#id);
     this.#accounts.set(key, account);
     return account;
   }
@@ -312,7 +339,7 @@ export class LeaseBook {
         [unit],
         [account.limit.limit],
         [true],
-        this.#id,
+        account.replicaId,
       ]);
       const grant = Number(rows[0]?.grant ?? 0);
       this.#spare(account, grant);
@@ -369,7 +396,9 @@ export class LeaseBook {
           asked.map((i) => wanted[i]!.amount),
           asked.map((i) => wanted[i]!.limit.limit),
           asked.map(() => extra && this.#fraction > 0),
-          this.#id,
+          // The id the accounts were opened under (all of them current): a lease never lands on
+          // the row of an id this replica moved on from meanwhile.
+          accounts[asked[0]!]!.replicaId,
         ]);
         const byKey = new Map(granted.map((row) => [keyOf(row.limit_id, Number(row.window_start)), row]));
         for (const i of asked) {
@@ -393,6 +422,8 @@ export class LeaseBook {
         account.lastExtra = spare;
         if (!spare && extra) account.tightUntil = now + this.#tightMs;
       }
+      // What the call holds is written at the next flush (booked as used should this replica die).
+      this.#schedule();
       return {
         ok: true,
         entries: wanted.map((want, i) => {
@@ -448,7 +479,7 @@ export class LeaseBook {
   }
 
   #afterFlush(): void {
-    let owing = this.#retired.size > 0;
+    let owing = this.#retired.size > 0 || this.#dead.size > 0;
     for (const account of this.#accounts.values()) owing ||= account.free > 0 || account.holds > 0;
     if (owing) this.#schedule();
   }
@@ -501,13 +532,19 @@ export class LeaseBook {
     };
     if (!writes.length) {
       forget();
+      await this.#releaseSettled();
       return false;
     }
-    // One row per counter (a retired lease and its successor may share one), in one lock order.
-    const rows = new Map<string, { limitId: string; windowStart: number; back: number; used: number }>();
+    // One row per lease: replica id and counter (a retired lease and its successor may share
+    // one), in one lock order.
+    const rows = new Map<
+      string,
+      { replicaId: string; limitId: string; windowStart: number; back: number; used: number }
+    >();
     for (const { account, back, moved, over } of writes) {
-      const key = keyOf(account.limit.id, account.windowStart);
+      const key = `${account.replicaId}/${keyOf(account.limit.id, account.windowStart)}`;
       const row = rows.get(key) ?? {
+        replicaId: account.replicaId,
         limitId: account.limit.id,
         windowStart: account.windowStart,
         back: 0,
@@ -518,20 +555,32 @@ export class LeaseBook {
       row.used += moved + over;
       rows.set(key, row);
     }
-    const sorted = [...rows.entries()]
-      .sort(([, a], [, b]) =>
-        a.limitId === b.limitId ? a.windowStart - b.windowStart : a.limitId < b.limitId ? -1 : 1,
+    const sorted = [...rows.values()]
+      .sort((a, b) =>
+        a.limitId !== b.limitId
+          ? a.limitId < b.limitId
+            ? -1
+            : 1
+          : a.windowStart !== b.windowStart
+            ? a.windowStart - b.windowStart
+            : a.replicaId < b.replicaId
+              ? -1
+              : 1,
       )
-      .map(([key, row]) => ({ ...row, held: this.#heldOn(key) }));
+      .map((row) => ({ ...row, held: this.#heldOn(row.replicaId, keyOf(row.limitId, row.windowStart)) }));
+    const self = this.#id;
+    let alive: boolean;
     try {
-      await this.#db.query(flushSql, [
-        this.#id,
+      const { rows: answer } = await this.#db.query<{ alive: boolean }>(flushSql, [
+        self,
+        sorted.map((row) => row.replicaId),
         sorted.map((row) => row.limitId),
         sorted.map((row) => row.windowStart),
         sorted.map((row) => row.back),
         sorted.map((row) => row.used),
         sorted.map((row) => row.held),
       ]);
+      alive = answer[0]?.alive !== false;
     } catch (error) {
       for (const write of writes) {
         this.#spare(write.account, write.back);
@@ -542,14 +591,39 @@ export class LeaseBook {
       throw error;
     }
     forget();
+    // Declared dead meanwhile (and not yet known): nothing more is served from these leases.
+    if (!alive && this.#registered && this.#id === self) this.#declaredDead();
+    await this.#releaseSettled();
     return true;
   }
 
-  /** What this replica's calls in flight hold on one counter, across its live accounts. */
-  #heldOn(key: string): number {
+  /**
+   * Releases each id this replica was declared dead under once all its calls settled and were
+   * flushed: what the reclaim charged beyond their usage goes back (migration 0030).
+   */
+  async #releaseSettled(): Promise<void> {
+    for (const id of this.#dead) {
+      const unsettled = [...this.#accounts.values(), ...this.#retired].some(
+        (account) =>
+          account.replicaId === id &&
+          (account.holds > 1e-9 || account.usedPending > 0 || account.overflow > 0 || account.fetching),
+      );
+      if (unsettled) continue;
+      await this.#db.query(releaseSql, [id]);
+      this.#dead.delete(id);
+    }
+  }
+
+  /** What this replica's calls in flight hold on one lease (id and counter), across its live accounts. */
+  #heldOn(replicaId: string, key: string): number {
     let held = 0;
     for (const account of [this.#accounts.get(key), ...this.#retired])
-      if (account && !account.orphaned && keyOf(account.limit.id, account.windowStart) === key)
+      if (
+        account &&
+        !account.orphaned &&
+        account.replicaId === replicaId &&
+        keyOf(account.limit.id, account.windowStart) === key
+      )
         held += account.holds;
     return held;
   }

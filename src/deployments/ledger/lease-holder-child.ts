@@ -4,7 +4,9 @@
  * database that serves one call, keeps a second in flight, waits for its flush to write both,
  * says so on stdout (one JSON line) and then holds its lease until it is killed (SIGKILL).
  *
- *   node --import tsx src/deployments/ledger/lease-holder-child.ts <database-url> <project-id> <ttl-ms>
+ *   node --import tsx src/deployments/ledger/lease-holder-child.ts <database-url> <project-id>
+ *
+ * It runs on the default heartbeat (decision 0044), as a replica in production would.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,13 +16,9 @@ import { Ledger } from './ledger.js';
 import { LimitStore } from './limit-store.js';
 
 async function main(): Promise<void> {
-  const [url, projectId, ttlMs] = process.argv.slice(2);
+  const [url, projectId] = process.argv.slice(2);
   const db = await createPostgresDatabase({ connectionString: url!, max: 2 });
-  const ledger = new Ledger({
-    db,
-    limits: new LimitStore(db, noAudit),
-    lease: { ttlMs: Number(ttlMs), graceMs: 0 },
-  });
+  const ledger = new Ledger({ db, limits: new LimitStore(db, noAudit) });
   const scope = { projectId: projectId!, keyId: null, deploymentId: null };
   await (await ledger.reserve(scope, { tokens: 16, cost: 0 })).settle({ tokens: 16, cost: 0 });
   await ledger.reserve(scope, { tokens: 16, cost: 0 });

@@ -31,10 +31,11 @@ SELECT t.limit_id, t.window_start::text AS window_start, t.grant FROM granted t`
 export const ensureSql = `INSERT INTO ledger_counters (limit_id, window_start, cap)
   SELECT * FROM unnest($1::text[], $2::int8[], $3::float8[]) ON CONFLICT DO NOTHING`;
 
-// Usage booked, allowance handed back (only while the replica still owns its lease), and what
-// calls in flight hold recorded — in counter lock order (migration 0025).
-export const flushSql =
-  'SELECT keel_ledger_flush($1::text, $2::text[], $3::int8[], $4::float8[], $5::float8[], $6::float8[])';
+// Usage booked (past what a reclaim charged already), allowance handed back (only what the lease
+// still owes), and what calls in flight hold recorded, per lease row — in counter lock order
+// (migrations 0025 and 0030). Answers whether the writing replica ($1) is still alive.
+export const flushSql = `SELECT keel_ledger_flush($1::text, $2::text[], $3::text[], $4::int8[], $5::float8[],
+  $6::float8[], $7::float8[]) AS alive`;
 
 /** A replica's heartbeat: its leases stay its own until `expires_at` (plus the reclaim grace). */
 export const registerSql = `INSERT INTO ledger_replicas (id, expires_at)
@@ -42,5 +43,8 @@ export const registerSql = `INSERT INTO ledger_replicas (id, expires_at)
 export const heartbeatSql = `UPDATE ledger_replicas SET expires_at = clock_timestamp() + $2::float8 * interval '1 millisecond'
  WHERE id = $1 RETURNING id`;
 
-/** Returns to the counters the unused leases of replicas whose heartbeat expired. */
-export const reclaimSql = 'SELECT keel_ledger_reclaim($1::float8) AS reclaimed';
+/** Returns to the counters the unused leases of replicas whose heartbeat expired (tombstones kept $2 ms). */
+export const reclaimSql = 'SELECT keel_ledger_reclaim($1::float8, $2::float8) AS reclaimed';
+
+/** A replica declared dead, all of whose calls under that id settled, gives back what was over-charged. */
+export const releaseSql = 'SELECT keel_ledger_release($1::text)';

@@ -35,6 +35,26 @@ export function runLeaseSuite(open: () => Promise<LeaseSuiteDatabases>): void {
     );
     return { used: Number(rows[0]?.used ?? 0), reserved: Number(rows[0]?.reserved ?? 0) };
   };
+  /** The lease rows of one limit (a replica's lease, or a reclaimed lease's tombstone). */
+  const leaseRows = async (limit: LedgerLimit) =>
+    (
+      await dbs.a.query<{ outstanding: number; held: number; credit: number }>(
+        'SELECT outstanding, held, credit FROM ledger_leases WHERE limit_id = $1 ORDER BY replica_id',
+        [limit.id],
+      )
+    ).rows.map((row) => ({
+      outstanding: Number(row.outstanding),
+      held: Number(row.held),
+      credit: Number(row.credit),
+    }));
+  /** Waits (at most 20 s) until a replica's flush wrote what its call in flight holds. */
+  const heldWritten = async (limit: LedgerLimit, held: number) => {
+    const until = Date.now() + 20_000;
+    while ((await leaseRows(limit))[0]?.held !== held) {
+      if (Date.now() > until) throw new Error(`no flush wrote held = ${held}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
   const setLimit = (input: Omit<SetLimitInput, 'scopeType' | 'scopeId'>) =>
     limits.set(scope.projectId, { scopeType: 'project', scopeId: scope.projectId, ...input });
 
@@ -202,16 +222,9 @@ export function runLeaseSuite(open: () => Promise<LeaseSuiteDatabases>): void {
     await (await a.reserve(scope, tokens(16))).settle(tokens(16));
     await a.reserve(scope, tokens(16));
     // A's flush writes the settled call and what its call in flight holds.
-    const lease_ = async () =>
-      (
-        await dbs.a.query<{ outstanding: number; held: number }>(
-          'SELECT outstanding, held FROM ledger_leases WHERE limit_id = $1',
-          [limit.id],
-        )
-      ).rows.map((row) => ({ outstanding: Number(row.outstanding), held: Number(row.held) }));
     while ((await counter(limit)).used !== 16) await new Promise((resolve) => setTimeout(resolve, 20));
     const stranded = await counter(limit);
-    expect(await lease_()).toEqual([{ outstanding: stranded.reserved, held: 16 }]);
+    expect(await leaseRows(limit)).toEqual([{ outstanding: stranded.reserved, held: 16, credit: 0 }]);
     // More than the call in flight: A's spare lease.
     expect(stranded.reserved).toBeGreaterThan(16);
     killed = true;
@@ -228,6 +241,72 @@ export function runLeaseSuite(open: () => Promise<LeaseSuiteDatabases>): void {
     await expect(b.reserve(scope, tokens(1))).rejects.toMatchObject({ code: 'rate_limited' });
     await b.drain();
     expect(await counter(limit)).toEqual({ used: 800, reserved: 0 });
-    expect(await lease_()).toEqual([]);
+    // A's tombstone: nothing owed, the call in flight kept as credit against a late settle.
+    expect(await leaseRows(limit)).toEqual([{ outstanding: 0, held: 0, credit: 16 }]);
+  });
+
+  it('counts once a call that settles on a replica already declared dead, and gives back what it did not use', async () => {
+    const limit = await setLimit({ metric: 'token_budget', limit: 800 });
+    const lease = { ttlMs: 1_500, graceMs: 0 };
+    // Replica A is cut off (paused, partitioned) while a call is in flight, then comes back.
+    let cut = false;
+    const refuse = () => Promise.reject(new Error('the replica is cut off'));
+    const flaky: DatabaseSession = {
+      query: (sql, params) => (cut ? refuse() : dbs.a.query(sql, params)),
+      exec: (sql) => (cut ? refuse() : dbs.a.exec(sql)),
+    };
+    const a = new Ledger({ db: flaky, limits, now, lease });
+    const b = new Ledger({ db: dbs.b, limits: new LimitStore(dbs.b, noAudit), now, lease });
+    await (await a.reserve(scope, tokens(16))).settle(tokens(16));
+    const inFlight = await a.reserve(scope, tokens(16));
+    await heldWritten(limit, 16);
+    cut = true;
+
+    // A's heartbeat lapses; B's refusal reclaims A's lease and books the call in flight as used.
+    await new Promise((resolve) => setTimeout(resolve, lease.ttlMs + 200));
+    const rest = 800 - 16 - 16;
+    await (await b.reserve(scope, tokens(rest))).settle(tokens(rest));
+    await b.drain();
+    expect(await counter(limit)).toEqual({ used: 800, reserved: 0 });
+
+    // A comes back; its call settles having used 10 of the 16 it held. Without the tombstone the
+    // 10 would be booked on top of the 16 already charged.
+    cut = false;
+    await inFlight.settle(tokens(10));
+    await a.drain();
+    expect(await counter(limit)).toEqual({ used: 16 + 10 + rest, reserved: 0 });
+    // Released: no tombstone left, and A (under its new id) serves what is left and no more.
+    expect(await leaseRows(limit)).toEqual([]);
+    await (await a.reserve(scope, tokens(6))).settle(tokens(6));
+    await expect(a.reserve(scope, tokens(1))).rejects.toMatchObject({ code: 'rate_limited' });
+    await a.drain();
+    expect(await counter(limit)).toEqual({ used: 800, reserved: 0 });
+  });
+
+  it('counts once a late settle that exceeds what the reclaim charged', async () => {
+    const limit = await setLimit({ metric: 'token_budget', limit: 1_000 });
+    const lease = { ttlMs: 1_500, graceMs: 0 };
+    let cut = false;
+    const refuse = () => Promise.reject(new Error('the replica is cut off'));
+    const flaky: DatabaseSession = {
+      query: (sql, params) => (cut ? refuse() : dbs.a.query(sql, params)),
+      exec: (sql) => (cut ? refuse() : dbs.a.exec(sql)),
+    };
+    const a = new Ledger({ db: flaky, limits, now, lease });
+    const b = new Ledger({ db: dbs.b, limits: new LimitStore(dbs.b, noAudit), now, lease });
+    const inFlight = await a.reserve(scope, tokens(20));
+    await heldWritten(limit, 20);
+    cut = true;
+    await new Promise((resolve) => setTimeout(resolve, lease.ttlMs + 200));
+    // B needs more than is free while A's lease is out: its refusal reclaims A's lease.
+    await (await b.reserve(scope, tokens(900))).settle(tokens(900));
+    await b.drain();
+    expect(await counter(limit)).toEqual({ used: 920, reserved: 0 });
+    cut = false;
+    // Used 25 of the 20 it held: the reclaim's 20 plus 5 more, not 20 + 25.
+    await inFlight.settle(tokens(25));
+    await a.drain();
+    expect(await counter(limit)).toEqual({ used: 925, reserved: 0 });
+    expect(await leaseRows(limit)).toEqual([]);
   });
 }
