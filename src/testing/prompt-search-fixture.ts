@@ -11,7 +11,11 @@ import type { TestKeel } from './test-keel.js';
 
 /** Labels the last `Input:` line when the prompt says "exactly one of"; else the echo's reversal. */
 export function formatAwareAnswer(options: LanguageModelCallOptions): string | undefined {
-  const text = options.prompt.type === 'text' ? options.prompt.text : '';
+  return formatAwareText(options.prompt.type === 'text' ? options.prompt.text : '');
+}
+
+/** The same answer for a prompt's text (a fake upstream's `answer`): undefined without the format. */
+export function formatAwareText(text: string): string | undefined {
   if (!text.includes('exactly one of')) return undefined;
   const last =
     text

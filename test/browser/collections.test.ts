@@ -2,35 +2,16 @@
  * The Collections page in Chromium against a real `keel serve`: create a collection, upload files
  * and watch their ingestion, search in Korean, and ask with a streamed answer from llama.cpp.
  */
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Browser,
-  chromiumAvailable,
-  launchBrowser,
-  screenshot,
-  screenshotOnFailure,
-} from './support/browser.js';
-import { adminKey, type KeelServer, startKeel } from './support/keel-server.js';
-import { credentialScript } from './support/session.js';
+import { describe, expect, it } from 'vitest';
+import { chromiumAvailable, screenshot } from './support/browser.js';
+import { adminKey } from './support/keel-server.js';
+import { signedInConsole } from './support/signed-in.js';
 
 describe.runIf(chromiumAvailable)('Collections page', () => {
-  let keel: KeelServer;
-  let browser: Browser;
-  let page: Page;
-
-  beforeAll(async () => {
-    [keel, browser] = await Promise.all([startKeel(), launchBrowser()]);
-    page = await browser.newPage();
-    await page.addInitScript(credentialScript(adminKey));
-  });
-  screenshotOnFailure(() => page);
-  afterAll(async () => {
-    await browser?.close();
-    await keel?.stop();
-  });
+  const ui = signedInConsole();
 
   it('creates a collection, ingests uploaded files with progress, searches and answers', async () => {
+    const { keel, page } = ui;
     await page.goto(`${keel.url}/collections`);
     await page.getByText('No collections yet').waitFor();
     await page.getByLabel('New collection name').fill('manuals');
@@ -81,6 +62,7 @@ describe.runIf(chromiumAvailable)('Collections page', () => {
   });
 
   it("starts the Ask form from the collection's answer model", async () => {
+    const { keel, page } = ui;
     const response = await fetch(`${keel.url}/api/v1/collections`, {
       method: 'POST',
       headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },

@@ -1,13 +1,20 @@
 /**
  * The Tuning page in Chromium against a real `keel serve`: a head trained from pasted labelled
  * lines, its job followed to the end with the loss curve drawn, the head compared with the
- * untuned baseline, and a text classified with it.
+ * untuned baseline, and a text classified with it; a token tagger trained from tagged sentences
+ * with its span F1 report; and a prompt optimisation started from the page, followed candidate by
+ * candidate on its score curve, its winner compared with the untuned template on the Evaluations
+ * page. The prompt is optimised for a fake OpenAI-compatible model that labels correctly only when
+ * told the answer format, so the search has a real winner to find.
  */
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, chromiumAvailable, launchBrowser, screenshotOnFailure } from './support/browser.js';
-import { adminKey, type KeelServer, startKeel } from './support/keel-server.js';
-import { credentialScript } from './support/session.js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type FakeUpstream, startFakeOpenAI } from '../../src/testing/fake-upstreams/index.js';
+import { dayRows, formatAwareText } from '../../src/testing/prompt-search-fixture.js';
+import { chromiumAvailable } from './support/browser.js';
+import { signedInConsole } from './support/signed-in.js';
 
 function lines(): string {
   const rude = ['바보', '멍청이', '꺼져', '쓰레기'];
@@ -20,23 +27,39 @@ function lines(): string {
   return out.join('\n');
 }
 
-describe.runIf(chromiumAvailable)('Tuning page', () => {
-  let keel: KeelServer;
-  let browser: Browser;
-  let page: Page;
+/** Sentences with a person and a city, as token/TAG lines. */
+function taggedLines(): string {
+  const people = ['Kim', 'Lee', 'Park', 'Choi', 'Jung'];
+  const cities = ['Seoul', 'Busan', 'Incheon', 'Daegu', 'Gwangju'];
+  const out: string[] = [];
+  for (let i = 0; i < 40; i++) {
+    const person = people[i % 5]!;
+    const city = cities[(i * 3) % 5]!;
+    out.push(`${person}/B-PER lives/O in/O ${city}/B-LOC now/O ${i}/O`);
+  }
+  return out.join('\n');
+}
 
-  beforeAll(async () => {
-    [keel, browser] = await Promise.all([startKeel(), launchBrowser()]);
-    page = await browser.newPage();
-    await page.addInitScript(credentialScript(adminKey));
+describe.runIf(chromiumAvailable)('Tuning page', () => {
+  let upstream: FakeUpstream | undefined;
+  let work: string | undefined;
+  const ui = signedInConsole(async () => {
+    upstream = await startFakeOpenAI({ reply: 'maybe', answer: formatAwareText, models: ['labeller'] });
+    work = await mkdtemp(path.join(tmpdir(), 'keel-browser-tuning-'));
+    const config = path.join(work, 'keel.yaml');
+    await writeFile(
+      config,
+      `providers:\n  - type: openai-compatible\n    name: fake\n    baseURL: ${upstream.url}/v1\n    models: [labeller]\n`,
+    );
+    return { KEEL_CONFIG: config, KEEL_ALLOW_PRIVATE_NETWORK_FETCH: '1' };
   });
-  screenshotOnFailure(() => page);
   afterAll(async () => {
-    await browser?.close();
-    await keel?.stop();
+    await upstream?.close();
+    if (work) await rm(work, { recursive: true, force: true });
   });
 
   it('trains a head, follows the job with its loss curve, compares with the baseline and classifies', async () => {
+    const { keel, page } = ui;
     await page.goto(`${keel.url}/tuning`);
     await page.getByRole('heading', { name: 'Tuning', level: 1 }).waitFor();
     await page.getByText('No heads yet.').waitFor();
@@ -70,5 +93,90 @@ describe.runIf(chromiumAvailable)('Tuning page', () => {
     await tryForm.getByRole('textbox').fill('이 멍청이 바보');
     await tryForm.getByRole('button', { name: 'Classify' }).click();
     await expect.poll(() => tryForm.locator('output').textContent()).toContain('Label: hap');
+  });
+
+  it('trains a token tagger from tagged sentences and shows its span F1 report', async () => {
+    const { keel, page } = ui;
+    await page.goto(`${keel.url}/tuning`);
+    const form = page.getByRole('form', { name: 'Train a head' });
+    await form.getByLabel('Head name').fill('places');
+    await form.getByLabel('Method').selectOption('tagger');
+    await form.getByLabel(/Tagged sentences/).fill('Kim lives/O');
+    await form.getByRole('button', { name: 'Start training' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Line 1 needs tokens written as token/TAG' }).waitFor();
+
+    await form.getByLabel(/Tagged sentences/).fill(taggedLines());
+    await form.getByRole('button', { name: 'Start training' }).click();
+    await page.getByText('Status: succeeded').waitFor({ timeout: 60_000 });
+    const report = page.getByRole('table', { name: /head:places v1: spans on validation/ });
+    await report.waitFor();
+    for (const type of ['All types', 'LOC', 'PER'])
+      await report.getByRole('rowheader', { name: type }).waitFor();
+    // Names and cities always sit in the same places: the tagger finds every span.
+    const all = report.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'All types' }) });
+    const cells = await all.getByRole('cell').allTextContents();
+    expect(Number(cells[2])).toBeGreaterThan(0.9);
+    // A tagger is not offered for classifying texts.
+    const choices = await page
+      .getByRole('form', { name: 'Classify a text' })
+      .locator('option')
+      .allTextContents();
+    expect(choices).toEqual(['rude']);
+  });
+
+  it('optimises a prompt: progress, the score per candidate, and the winner against the untuned template', async () => {
+    const { keel, page } = ui;
+    await keel.admin.prompts.create({
+      name: 'sentiment',
+      template: {
+        mode: 'structured',
+        instruction: 'Say how the day was.',
+        test_input: '{{text}}',
+        model_id: 'fake:labeller',
+      },
+    });
+    await keel.admin.evals.addDataset({
+      name: 'days',
+      rows: dayRows(),
+      mapping: { input: ['text'], label: 'label', split: 'split' },
+    });
+    await page.goto(`${keel.url}/tuning`);
+    const section = page.getByRole('region', { name: 'Optimise a prompt' });
+    const form = section.getByRole('form', { name: 'Start prompt optimisation' });
+    await expect.poll(() => form.getByLabel('Template').inputValue()).toBe('sentiment');
+    await expect.poll(() => form.getByLabel('Labelled dataset').inputValue()).toBe('days');
+    await form.getByLabel('Metric to maximise').selectOption('accuracy');
+
+    // A budget too small to score the template once is refused with its coded reason.
+    await form.getByLabel('Model calls').fill('3');
+    await form.getByRole('button', { name: 'Start optimisation' }).click();
+    await form.getByText(/budget allows 3/).waitFor();
+
+    await form.getByLabel('Model calls').fill('200');
+    await form.getByRole('button', { name: 'Start optimisation' }).click();
+    await section.getByText('Status: succeeded').waitFor({ timeout: 60_000 });
+    const chart = section.getByRole('img', { name: 'Score per candidate' });
+    await chart.waitFor();
+    const trace = section.getByRole('table', { name: 'Candidates in the order they were scored' });
+    const rows = await trace.locator('tbody tr').count();
+    expect(rows).toBeGreaterThanOrEqual(4);
+    expect(await section.locator('circle.tuning-candidate').count()).toBe(rows);
+    await trace.getByRole('rowheader', { name: 'baseline' }).waitFor();
+    await trace.getByRole('rowheader', { name: 'few-shot-3-per-input' }).waitFor();
+    const outcome = section.getByRole('region', { name: 'Result' });
+    await outcome.getByText('Saved as sentiment@2.').waitFor();
+    const compared = outcome.getByRole('table', { name: 'Against the untuned baseline' });
+    expect(await compared.getByRole('row').allTextContents()).toEqual([
+      'Untuned: sentiment@10',
+      'Winner: format-1 (version 2)1',
+    ]);
+
+    await outcome.getByRole('link', { name: /Compare the winner with the untuned template/ }).click();
+    const comparison = page.getByRole('table', { name: 'Comparison' });
+    await comparison.waitFor();
+    const accuracy = comparison
+      .getByRole('row')
+      .filter({ has: page.getByRole('rowheader', { name: 'accuracy' }) });
+    await expect.poll(() => accuracy.textContent()).toContain('Paired, 12 items');
   });
 });

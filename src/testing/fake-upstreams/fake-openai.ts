@@ -199,6 +199,9 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     const format = body.response_format as
       | { type?: string; json_schema?: { schema?: unknown }; value?: unknown }
       | undefined;
+    const answer = state.replyTo(
+      chat ? lastUserText(body.messages) : typeof body.prompt === 'string' ? body.prompt : '',
+    );
     const reply =
       format?.type === 'json_schema' || format?.type === 'json'
         ? JSON.stringify(
@@ -208,8 +211,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
             ),
           )
         : format?.type === 'json_object'
-          ? JSON.stringify({ text: state.reply })
-          : state.reply;
+          ? JSON.stringify({ text: answer })
+          : answer;
     const promptTokens = promptWords(chat ? body.messages : body.prompt);
     const result = generate(reply, { maxTokens, stop, includeStop });
     const finishReason = toolCall ? 'tool_calls' : result.reason === 'length' ? 'length' : 'stop';

@@ -33,6 +33,11 @@ export type FakeFailure =
 export interface FakeUpstreamOptions {
   /** What the model answers. Default "Hello from the fake upstream server." */
   reply?: string;
+  /**
+   * Answers a prompt (the completion prompt, or the last user turn of a chat) instead of `reply`
+   * when it returns a string: a model whose answer depends on what it was asked. OpenAI-compatible only.
+   */
+  answer?: (prompt: string) => string | undefined;
   /** Stream the answer in this many frames (by words, or characters when there are too few). Default: one per word. */
   chunks?: number;
   /** Pause between streamed frames, milliseconds. Default 0. */
@@ -109,6 +114,11 @@ export class FakeState<Options extends FakeUpstreamOptions = FakeUpstreamOptions
 
   get reply(): string {
     return this.options.reply ?? defaultReply;
+  }
+
+  /** The answer to a prompt: `answer`'s when it gives one, else `reply`. */
+  replyTo(prompt: string): string {
+    return this.options.answer?.(prompt) ?? this.reply;
   }
 
   /** Whether `model` is one of the failing models. */

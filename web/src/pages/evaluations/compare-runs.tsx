@@ -1,6 +1,6 @@
 /** Two runs side by side: per-metric difference with its interval, p-value and verdict, as a chart and a table. */
 import type { ComparisonJson, EvaluationJson } from '@keel/api/evals';
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { ErrorNotice } from '../../components/error-notice';
 import { useI18n } from '../../i18n/i18n-context';
 import { describeError, type ShownError } from '../../lib/errors';
@@ -13,29 +13,42 @@ const verdicts = {
   no_difference: 'evals.verdict.no_difference',
 } as const;
 
-export function CompareRuns({ runs }: { runs: readonly EvaluationJson[] }) {
+export function CompareRuns({
+  runs,
+  initial,
+}: {
+  runs: readonly EvaluationJson[];
+  /** Runs A and B to compare at once (a link to the comparison). */
+  initial?: readonly [string, string] | undefined;
+}) {
   const { t, format } = useI18n();
   const { client } = useSession();
   const ids = { title: useId(), a: useId(), b: useId() };
   const done = runs.filter((run) => run.status === 'succeeded' || run.status === 'failed');
-  const [a, setA] = useState('');
-  const [b, setB] = useState('');
+  const [a, setA] = useState(initial?.[0] ?? '');
+  const [b, setB] = useState(initial?.[1] ?? '');
   const [result, setResult] = useState<ComparisonJson | null>(null);
   const [error, setError] = useState<ShownError | null>(null);
   const value = (n: number) => format.number(n, { maximumFractionDigits: 4 });
   const label = (run: EvaluationJson) => `${run.name ?? run.id} · ${format.dateTime(run.created_at)}`;
-  if (done.length < 2) return null;
+  const ready = done.length >= 2;
+  const linkedKey = initial?.join(',');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: compares the linked runs once the list has them.
+  useEffect(() => {
+    if (initial && ready) void compare();
+  }, [linkedKey, ready]);
+  if (!ready) return null;
   const first = a || done[1]!.id;
   const second = b || done[0]!.id;
-  const compare = async () => {
+  async function compare() {
     setError(null);
     setResult(null);
     try {
-      setResult(await client.evals.compare(first, second, { limit: 1 }));
+      setResult(await client.evals.compare(a || done[1]!.id, b || done[0]!.id, { limit: 1 }));
     } catch (cause) {
       setError(describeError(cause));
     }
-  };
+  }
   return (
     <section className="page-section" aria-labelledby={ids.title}>
       <h2 id={ids.title}>{t('evals.compare')}</h2>

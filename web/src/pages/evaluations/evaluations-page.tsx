@@ -37,7 +37,10 @@ function RunsSection({ datasetsChanged }: { datasetsChanged: number }) {
     [projectId, datasetsChanged],
   );
   // A run's page: /evaluations?run=<id> (experiment views link here).
-  const linked = new URLSearchParams(useSearch()).get('run');
+  const search = new URLSearchParams(useSearch());
+  const linked = search.get('run');
+  // Two runs compared at once: /evaluations?compare=<a>,<b> (a prompt optimisation links here).
+  const compareLinked = search.get('compare')?.split(',') as [string, string] | undefined;
   const [selected, setSelected] = useState<string | null>(linked);
   useEffect(() => {
     if (linked) setSelected(linked);
@@ -124,7 +127,7 @@ function RunsSection({ datasetsChanged }: { datasetsChanged: number }) {
       </section>
       <ExperimentList runs={list} />
       <MetricTrends datasets={datasetList} runs={list} />
-      <CompareRuns runs={list} />
+      <CompareRuns runs={list} initial={compareLinked} />
     </>
   );
 }

@@ -1,7 +1,9 @@
 /**
- * Tuning: train a task head on labelled texts (a `tuning.head` job), watch its progress and loss
- * curve while it trains, compare each head's validation metrics with the untuned baseline (always
- * the most frequent label), and classify a text with a head.
+ * Tuning: train a task head on labelled texts or a token tagger on tagged sentences (a
+ * `tuning.head` job), watch its progress and loss curve while it trains, compare each head's
+ * validation metrics with the untuned baseline (always the most frequent label), read a tagger's
+ * span F1 report, classify a text with a head; and optimise a prompt template against a labelled
+ * dataset (`PromptOptimisation`).
  */
 import type { HeadClassifyResponse, HeadVersionJson, TuningJobJson as JobJson } from '@keel/sdk';
 import { type FormEvent, useEffect, useId, useState } from 'react';
@@ -13,6 +15,10 @@ import { describeError, type ShownError } from '../../lib/errors';
 import { useLoad } from '../../lib/use-load';
 import { useSession } from '../../session/session-context';
 import { LossCurve } from './loss-curve';
+import { PromptOptimisation } from './prompt-optimisation';
+import { SpanReports } from './span-reports';
+
+type Method = 'logistic' | 'mlp' | 'tagger';
 
 /** `label<TAB>text` lines; returns the first bad line's number instead when one has no tab. */
 function parseLines(text: string): { text: string; label: string }[] | number {
@@ -23,6 +29,24 @@ function parseLines(text: string): { text: string; label: string }[] | number {
     const tab = line.indexOf('\t');
     if (tab <= 0 || line.slice(tab + 1).trim() === '') return i + 1;
     out.push({ label: line.slice(0, tab).trim(), text: line.slice(tab + 1).trim() });
+  }
+  return out;
+}
+
+/** `token/TAG token/TAG …` lines (a tagger's sentences); the first bad line's number instead. */
+export function parseTagged(text: string): { tokens: string[]; tags: string[] }[] | number {
+  const out: { tokens: string[]; tags: string[] }[] = [];
+  for (const [i, line] of text.split('\n').entries()) {
+    if (line.trim() === '') continue;
+    const tokens: string[] = [];
+    const tags: string[] = [];
+    for (const part of line.trim().split(/\s+/)) {
+      const slash = part.lastIndexOf('/');
+      if (slash <= 0 || slash === part.length - 1) return i + 1;
+      tokens.push(part.slice(0, slash));
+      tags.push(part.slice(slash + 1));
+    }
+    out.push({ tokens, tags });
   }
   return out;
 }
@@ -42,7 +66,7 @@ export function TuningPage() {
   const { client, projectId, can } = useSession();
   const ids = { name: useId(), method: useId(), seed: useId(), data: useId(), text: useId(), head: useId() };
   const [name, setName] = useState('');
-  const [method, setMethod] = useState<'logistic' | 'mlp'>('logistic');
+  const [method, setMethod] = useState<Method>('logistic');
   const [seed, setSeed] = useState('42');
   const [data, setData] = useState('');
   const [formError, setFormError] = useState<string | null>(null);
@@ -69,18 +93,22 @@ export function TuningPage() {
     event.preventDefault();
     setFormError(null);
     setStartError(null);
-    const examples = parseLines(data);
-    if (typeof examples === 'number') {
-      setFormError(t('tuning.badLines', { line: examples }));
+    const parsed = method === 'tagger' ? parseTagged(data) : parseLines(data);
+    if (typeof parsed === 'number') {
+      setFormError(t(method === 'tagger' ? 'tuning.badTagged' : 'tuning.badLines', { line: parsed }));
       return;
     }
+    const rows =
+      method === 'tagger'
+        ? { sentences: parsed as { tokens: string[]; tags: string[] }[] }
+        : { examples: parsed as { text: string; label: string }[] };
     try {
       setJob(
         await client.tuning.startHead({
           type: 'head',
           name: name.trim(),
           method,
-          examples,
+          ...rows,
           options: { seed: Number(seed) || 0 },
         }),
       );
@@ -91,7 +119,9 @@ export function TuningPage() {
 
   async function classify(event: FormEvent) {
     event.preventDefault();
-    const head = chosen || (heads.status === 'loaded' ? heads.value.heads[0]?.name : undefined);
+    const head =
+      chosen ||
+      (heads.status === 'loaded' ? heads.value.heads.find((h) => h.spans === null)?.name : undefined);
     if (!head) return;
     setPrediction(await client.tuning.classify(head, [text]));
   }
@@ -116,17 +146,14 @@ export function TuningPage() {
             pattern="[a-z0-9][a-z0-9._\-]{0,62}"
           />
           <label htmlFor={ids.method}>{t('tuning.method')}</label>
-          <select
-            id={ids.method}
-            value={method}
-            onChange={(e) => setMethod(e.target.value as 'logistic' | 'mlp')}
-          >
+          <select id={ids.method} value={method} onChange={(e) => setMethod(e.target.value as Method)}>
             <option value="logistic">{t('tuning.method.logistic')}</option>
             <option value="mlp">{t('tuning.method.mlp')}</option>
+            <option value="tagger">{t('tuning.method.tagger')}</option>
           </select>
           <label htmlFor={ids.seed}>{t('tuning.seed')}</label>
           <input id={ids.seed} inputMode="numeric" value={seed} onChange={(e) => setSeed(e.target.value)} />
-          <label htmlFor={ids.data}>{t('tuning.data')}</label>
+          <label htmlFor={ids.data}>{t(method === 'tagger' ? 'tuning.taggedData' : 'tuning.data')}</label>
           <textarea id={ids.data} rows={8} value={data} onChange={(e) => setData(e.target.value)} required />
           {formError ? <p role="alert">{formError}</p> : null}
           {startError ? <ErrorNotice error={startError} /> : null}
@@ -195,16 +222,20 @@ export function TuningPage() {
         ) : null}
       </section>
 
-      {list && list.length > 0 ? (
+      {list ? <SpanReports heads={list} /> : null}
+
+      {list?.some((head) => head.spans === null) ? (
         <form onSubmit={classify} aria-label={t('tuning.try')}>
           <h2>{t('tuning.try')}</h2>
           <label htmlFor={ids.head}>{t('tuning.name')}</label>
           <select id={ids.head} value={chosen} onChange={(e) => setChosen(e.target.value)}>
-            {list.map((head) => (
-              <option key={head.name} value={head.name}>
-                {head.name}
-              </option>
-            ))}
+            {list
+              .filter((head) => head.spans === null)
+              .map((head) => (
+                <option key={head.name} value={head.name}>
+                  {head.name}
+                </option>
+              ))}
           </select>
           <label htmlFor={ids.text}>{t('tuning.try')}</label>
           <input id={ids.text} value={text} onChange={(e) => setText(e.target.value)} required />
@@ -222,6 +253,8 @@ export function TuningPage() {
           ) : null}
         </form>
       ) : null}
+
+      <PromptOptimisation />
     </section>
   );
 }
