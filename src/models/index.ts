@@ -24,6 +24,7 @@ export {
 } from './generation-service.js';
 export { ProviderRegistry } from './provider-registry.js';
 export { createHashingProvider, HashingEmbeddingModel } from './providers/hashing/index.js';
+export { hashFile } from './pull-files.js';
 export { PullService } from './pull-jobs.js';
 
 export interface ModelsDeps extends ModuleBase {

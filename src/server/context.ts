@@ -32,7 +32,7 @@ import type { UserService } from '../platform/users.js';
 import type { PromptLab } from '../prompts/index.js';
 import type { RagService } from '../rag/collections/rag-service.js';
 import type { DatabaseV1 } from '../spec/database.js';
-import type { TuningService } from '../tuning/index.js';
+import type { AdapterService, TuningService } from '../tuning/index.js';
 
 export interface KeelServices {
   config: KeelConfig;
@@ -80,6 +80,8 @@ export interface KeelServices {
   dataRagSources: RagSources;
   /** Tuning: task heads trained in-process (`tuning.head` jobs), served as `head:<name>`. */
   tuning: TuningService;
+  /** LoRA adapters on llama.cpp base models, served as `llamacpp:<base>+<adapter>`. */
+  adapters: AdapterService;
   installation: Installation;
   startedAt: Date;
   version: string;

@@ -42,6 +42,8 @@ export interface AdapterHostV1 {
   useAdapters(source: AdapterSourceV1): void;
   /** The file of a base model (throws `model_not_found`), for checking an adapter against it. */
   baseModelFile(modelId: string): string;
+  /** The models directory (adapter files may be registered from under it). */
+  readonly modelsDir: string;
 }
 
 export function servesAdapters(provider: ProviderV1): provider is ProviderV1 & AdapterHostV1 {

@@ -23,7 +23,12 @@ import { createHeadProvider } from './head-provider.js';
 import { PromptSearch } from './prompt-optimisation/prompt-search.js';
 import { type HeadGovernance, TuningService } from './tuning-service.js';
 
-export { ADAPTER_NAME, AdapterService, adapterLineage, type RegisterAdapter } from './adapters/adapter-service.js';
+export {
+  ADAPTER_NAME,
+  AdapterService,
+  adapterLineage,
+  type RegisterAdapter,
+} from './adapters/adapter-service.js';
 export type { AdapterLineage, AdapterVersion } from './adapters/adapter-store.js';
 export { type CharNgramOptions, charNgramSpec, featurise } from './char-ngram-features.js';
 export type { ClassificationReport, ClassMetrics } from './classification-metrics.js';

@@ -21,6 +21,7 @@ import { HEAD_JOB, type HeadVersionInfo, PROMPT_JOB } from '../../../tuning/inde
 import type { KeelEnv, KeelServices } from '../../context.js';
 import { callerOf } from '../../project-scope.js';
 import { json } from '../../respond.js';
+import { registerAdapterRoutes } from './adapters.js';
 
 const errors = {
   400: { description: 'Invalid request', content: { 'application/json': { schema: keelErrorSchema } } },
@@ -172,6 +173,7 @@ const defined = <T extends Record<string, unknown>>(o: T) =>
   };
 
 export function registerTuningRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServices): void {
+  registerAdapterRoutes(app, services);
   // The runtime adds every module's api to the services; `tuning` is not yet named in KeelServices.
   const { jobs, tuning } = services;
   const show = (job: Job) => jobJson(job, jobs.handler(job.kind));
