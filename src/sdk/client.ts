@@ -85,7 +85,11 @@ export class KeelClient implements SdkTransport {
     if (this.project) headers['x-keel-project'] = this.project;
     let body: BodyInit | undefined;
     if (options.body instanceof FormData) body = options.body;
-    else if (options.body !== undefined) {
+    else if (options.body instanceof Uint8Array) {
+      // Raw bytes (a project file): sent as they are.
+      headers['content-type'] ??= 'application/octet-stream';
+      body = options.body as Uint8Array<ArrayBuffer>;
+    } else if (options.body !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(options.body);
     }

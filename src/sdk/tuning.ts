@@ -2,7 +2,7 @@
  * @module sdk/tuning
  * `client.tuning`: start head training jobs, follow them (progress and the live loss curve), list
  * heads with their versions, lineage and metrics, classify with a head (`head:<name>`) or tag tokens
- * with a tagger head.
+ * with a tagger head, export a training spec for an external trainer.
  *
  * @example
  * const job = await client.tuning.startHead({ type: 'head', name: 'hap-ko', examples });
@@ -11,6 +11,7 @@
  */
 import type { JobJson } from '../api/jobs.js';
 import type {
+  ExportJobRequest,
   HeadClassifyResponse,
   HeadJobRequest,
   HeadTagResponse,
@@ -21,6 +22,7 @@ import type { SdkTransport } from './transport.js';
 
 export type { JobJson } from '../api/jobs.js';
 export type {
+  ExportJobRequest,
   HeadClassifyResponse,
   HeadJobRequest,
   HeadTagResponse,
@@ -61,6 +63,32 @@ export class TuningApi {
    */
   startPrompt(input: Omit<PromptJobRequest, 'type'>, signal?: AbortSignal): Promise<JobJson> {
     return this.client.request('POST', '/api/v1/tuning/jobs', { body: { type: 'prompt', ...input }, signal });
+  }
+
+  /**
+   * Queues a `tuning.export` job (202): the records (an evaluation dataset version, or a file of the
+   * project) in watsonx tuning JSONL, the trainer's config and a lineage manifest, written to the
+   * project's files (`result.files`, each downloadable with `downloadFile`).
+   */
+  startExport(input: Omit<ExportJobRequest, 'type'>, signal?: AbortSignal): Promise<JobJson> {
+    return this.client.request('POST', '/api/v1/tuning/jobs', { body: { type: 'export', ...input }, signal });
+  }
+
+  /** Stores bytes as a file of the project (e.g. training records for an export). */
+  uploadFile(name: string, data: Uint8Array) {
+    return this.client.request<{ name: string; bytes: number }>(
+      'PUT',
+      `/api/v1/files/${encodeURIComponent(name)}`,
+      { body: data },
+    );
+  }
+
+  /** A file of the project, as bytes. */
+  async downloadFile(name: string): Promise<Uint8Array> {
+    const response = await this.client.raw('GET', `/api/v1/files/${encodeURIComponent(name)}`, {
+      headers: { accept: 'application/octet-stream' },
+    });
+    return new Uint8Array(await response.arrayBuffer());
   }
 
   jobs() {

@@ -5,6 +5,7 @@
 import type { CommandSpec } from '../command.js';
 
 const tune = () => import('../commands/tune.js');
+const tuneExport = () => import('../commands/tune-export.js');
 
 export const tuneCommands: CommandSpec[] = [
   {
@@ -66,5 +67,39 @@ export const tuneCommands: CommandSpec[] = [
     ],
     load: tune,
     handler: 'promptCommand',
+  },
+  {
+    path: ['tune', 'export'],
+    arguments: ['<name>'],
+    description:
+      'Export a training spec for a trainer that runs elsewhere: the records (an evaluation dataset or a local JSONL file) in watsonx tuning JSONL, an axolotl config (LoRA, QLoRA, full) or a PEFT prompt-tuning config, and a lineage manifest; shows progress by step.',
+    options: [
+      { flags: '--base-model <id>', description: 'the model to tune, as the trainer names it' },
+      { flags: '--method <method>', description: 'lora, qlora, full or prompt_tuning' },
+      { flags: '--dataset <name>', description: 'evaluation dataset with labels or reference outputs' },
+      { flags: '--dataset-version <n>', description: 'dataset version (default: the latest)' },
+      {
+        flags: '--file <records.jsonl>',
+        description: 'local JSONL (or JSON array) of {"input","output"} records',
+      },
+      {
+        flags: '--validation-file <records.jsonl>',
+        description: 'local validation records (default: a split)',
+      },
+      { flags: '--epochs <n>', description: 'training epochs (default 3)' },
+      { flags: '--learning-rate <x>', description: 'learning rate (default by method)' },
+      { flags: '--batch-size <n>', description: 'batch size per device (default 8)' },
+      { flags: '--grad-accum <n>', description: 'gradient accumulation steps (default 1)' },
+      { flags: '--lora-rank <n>', description: 'LoRA rank (default 8)' },
+      { flags: '--lora-alpha <x>', description: 'LoRA alpha (default 16)' },
+      { flags: '--lora-dropout <x>', description: 'LoRA dropout (default 0.05)' },
+      { flags: '--max-seq-length <n>', description: 'longest sequence in tokens (default 2048)' },
+      { flags: '--seed <n>', description: 'random seed of the split and the trainer (default 42)' },
+      { flags: '--validation-fraction <x>', description: 'share held out for validation (default 0.1)' },
+      { flags: '--virtual-tokens <n>', description: 'prompt tuning: soft prompt length (default 20)' },
+      { flags: '--out <folder>', description: 'download the exported files into this folder' },
+    ],
+    load: tuneExport,
+    handler: 'exportCommand',
   },
 ];
