@@ -1,0 +1,170 @@
+/**
+ * LoRA adapters as governed assets, on real llama.cpp (tiny model and tiny LoRA, threads: 1): an
+ * adapter registered with a use case enters the inventory with its lineage and answers as
+ * `llamacpp:<base>+<name>` only after approval (watsonx generation here); a deployment serves only a
+ * registered, approved adapter; a refused governance entry leaves no half-registered adapter.
+ */
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiError, sdkClient } from '../../../testing/sdk.js';
+import type { TestKeel } from '../../../testing/test-keel.js';
+import { startTinyLlamaKeel, type TinyLlamaKeel } from '../../../testing/tiny-llamacpp-keel.js';
+import { buildTinyLoraGguf } from '../../../testing/tiny-lora-gguf.js';
+
+let tiny: TinyLlamaKeel;
+let keel: TestKeel;
+let validatorKey: string;
+
+beforeAll(async () => {
+  tiny = await startTinyLlamaKeel('keel-adapters-gated-');
+  keel = tiny.keel;
+  keel.services.governance.setRisk({
+    latest: async () => ({
+      tier: 'limited',
+      prohibited: false,
+      koreaHighImpact: false,
+      completedAt: new Date(),
+      version: 1,
+      scorecard: {},
+    }),
+  });
+  validatorKey = (await (await keel.call('/api/v1/keys', { json: { name: 'v', role: 'validator' } })).json())
+    .key;
+});
+afterAll(async () => {
+  await tiny?.close();
+});
+
+async function call(path: string, init: RequestInit & { json?: unknown; key?: string } = {}) {
+  const res = await keel.call(path, init);
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+async function register(name: string, metadata: Record<string, unknown> = {}) {
+  const form = new FormData();
+  form.set('file', new File([buildTinyLoraGguf({ seed: 5, rank: 2, alpha: 4 }) as BlobPart], `${name}.gguf`));
+  form.set('name', name);
+  form.set('base_model', 'llamacpp:tiny');
+  form.set('metadata', JSON.stringify(metadata));
+  return call('/api/v1/adapters', { method: 'POST', body: form });
+}
+
+const generate = (model: string) =>
+  call('/ml/v1/text/generation?version=2024-05-31', {
+    json: {
+      model_id: model,
+      input: 'Say hello',
+      project_id: keel.services.installation.defaultProjectId,
+      parameters: { decoding_method: 'greedy', max_new_tokens: 6 },
+    },
+  });
+
+describe('adapters behind the governance gate', () => {
+  it('enters the inventory with its lineage and serves only once approved', {
+    timeout: 240_000,
+  }, async () => {
+    const useCase = await call('/api/v1/use-cases', {
+      method: 'POST',
+      json: { name: 'support replies', approach: { name: 'lora' } },
+    });
+    const created = await register('support', {
+      hyper_parameters: { learning_rate: 0.0001, epochs: 2, seed: 7 },
+      dataset: { name: 'tickets', version: '3' },
+      governance: { use_case_id: useCase.body.id },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const assetId = created.body.governance_asset_id as string;
+    expect(assetId).toBeTruthy();
+    const asset = await call(`/api/v1/assets/${assetId}`);
+    expect(asset.body).toMatchObject({ kind: 'model', ref: 'llamacpp:tiny+support', version: 1 });
+    expect(asset.body.metadata).toMatchObject({
+      method: 'lora',
+      base_model: 'tiny',
+      base_sha256: created.body.base_sha256,
+      adapter_sha256: created.body.sha256,
+      alpha: 4,
+      rank: 2,
+      dataset: 'tickets',
+      dataset_version: '3',
+      'hyper_parameters.learning_rate': 0.0001,
+      'hyper_parameters.seed': 7,
+    });
+
+    const refused = await generate('llamacpp:tiny+support');
+    expect(refused.status).toBe(403);
+    expect(JSON.stringify(refused.body)).toContain('approval_missing');
+
+    const move = (to: string, key?: string) =>
+      call(`/api/v1/assets/${assetId}/transitions`, { json: { to }, ...(key ? { key } : {}) });
+    await call('/api/v1/assets', {
+      json: {
+        use_case_id: useCase.body.id,
+        kind: 'evaluation_run',
+        ref: 'support-v1-eval',
+        results: { metrics: { rougeL: 0.4 } },
+      },
+    });
+    expect((await move('develop')).status).toBe(200);
+    expect((await move('validate')).status).toBe(200);
+    await call(`/api/v1/assets/${assetId}/validation-report`, {
+      key: validatorKey,
+      json: { summary: 'replies read well', passed: true },
+    });
+    expect((await move('approve', validatorKey)).status).toBe(200);
+    const decision = await call('/api/v1/approvals', {
+      key: validatorKey,
+      json: { asset_id: assetId, decision: 'go', reasons: 'fine' },
+    });
+    expect(decision.body.approved).toBe(true);
+
+    const served = await generate('llamacpp:tiny+support');
+    expect(served.status, JSON.stringify(served.body)).toBe(200);
+    expect(served.body.results[0].generated_text.length).toBeGreaterThan(0);
+
+    const sdk = sdkClient(keel);
+    await sdk.prompts.create({
+      name: 'reply-governed',
+      template: { mode: 'freeform', text: 'Reply: {{ticket}}', model_id: 'llamacpp:tiny+support' },
+    });
+    await sdk.deployments.create({
+      name: 'Governed replies',
+      serving_name: 'governed-replies',
+      asset: { type: 'prompt_template', ref: 'reply-governed@1' },
+    });
+    const invoked = await sdk.deployments.invoke('governed-replies', { variables: { ticket: 'hi' } });
+    expect(typeof invoked.output).toBe('string');
+  });
+
+  it('a deployment refuses an ungoverned adapter that plain calls may use', {
+    timeout: 240_000,
+  }, async () => {
+    expect((await register('loose')).status).toBe(201);
+    expect((await generate('llamacpp:tiny+loose')).status).toBe(200);
+    const sdk = sdkClient(keel);
+    await sdk.prompts.create({
+      name: 'reply-loose',
+      template: { mode: 'freeform', text: 'Reply: {{ticket}}', model_id: 'llamacpp:tiny+loose' },
+    });
+    await sdk.deployments.create({
+      name: 'Loose replies',
+      serving_name: 'loose-replies',
+      asset: { type: 'prompt_template', ref: 'reply-loose@1' },
+    });
+    const error = await apiError(sdk.deployments.invoke('loose-replies', { variables: { ticket: 'hi' } }));
+    expect(error.status).toBe(403);
+    expect(error.code).toBe('asset_not_approved');
+    expect(error.issues?.map((i) => i.code)).toEqual(['not_governed']);
+  });
+
+  it('a governance entry that fails leaves no adapter behind', async () => {
+    const before = await readdir(path.join(keel.dataDir, 'adapters'), { recursive: true });
+    const failed = await register('orphan', { governance: { use_case_id: 'no-such-use-case' } });
+    expect(failed.status).toBe(404);
+    expect((await call('/api/v1/adapters/orphan')).status).toBe(404);
+    expect((await readdir(path.join(keel.dataDir, 'adapters'), { recursive: true })).sort()).toEqual(
+      before.sort(),
+    );
+  });
+});
