@@ -147,6 +147,14 @@ export const listDeploymentsQuerySchema = z.object({
   space: z.string().min(1).max(100).optional(),
 });
 
+/** Attributes of the caller that the request log keeps with a served call (a protected attribute). */
+export const callAttributesSchema = z
+  .record(z.string().min(1).max(100), z.string().max(200))
+  .refine((value) => Object.keys(value).length <= 20, 'at most 20 attributes')
+  .describe(
+    'attributes of the caller that fairness monitors group by (a protected attribute, e.g. {"group": "b"})',
+  );
+
 export const invokeRequestSchema = z.strictObject({
   variables: z
     .record(z.string(), z.unknown())
@@ -154,13 +162,7 @@ export const invokeRequestSchema = z.strictObject({
     .describe('the template’s variables (a RAG deployment: question)'),
   parameters: promptParametersSchema.optional(),
   stream: z.boolean().optional().describe('Server-Sent Events, as Prompt Lab streams runs'),
-  attributes: z
-    .record(z.string().min(1).max(100), z.string().max(200))
-    .refine((value) => Object.keys(value).length <= 20, 'at most 20 attributes')
-    .optional()
-    .describe(
-      'attributes of the caller that fairness monitors group by (a protected attribute, e.g. {"group": "b"})',
-    ),
+  attributes: callAttributesSchema.optional(),
 });
 
 export const invokeResponseSchema = z.object({

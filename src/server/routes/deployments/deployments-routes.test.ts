@@ -102,6 +102,57 @@ describe('/api/v1/spaces and /api/v1/deployments', () => {
     }
   });
 
+  it("logs the caller's attributes with streamed calls too, and a fairness monitor reads them", async () => {
+    await sdk.prompts.create({
+      name: 'verdict',
+      template: { mode: 'freeform', text: '{{verdict}}', model_id: 'echo:reverse' },
+    });
+    await sdk.deployments.create({
+      space: 'dev',
+      name: 'Loans',
+      serving_name: 'loans',
+      asset: { type: 'prompt_template', ref: 'verdict@1' },
+    });
+    // Group a is approved 3 times in 4, group b once in 4: every call streamed.
+    const calls = [
+      ['a', 'approved'],
+      ['a', 'approved'],
+      ['a', 'approved'],
+      ['a', 'denied'],
+      ['b', 'approved'],
+      ['b', 'denied'],
+      ['b', 'denied'],
+      ['b', 'denied'],
+    ] as const;
+    for (const [group, verdict] of calls) {
+      const response = await keel.call('/api/v1/deployments/loans/invoke', {
+        json: { variables: { verdict }, stream: true, attributes: { group } },
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toContain('text/event-stream');
+      expect(await response.text()).toContain(verdict);
+    }
+    await keel.services.requestLog.flush();
+    const projectId = keel.services.installation.defaultProjectId;
+    const { rows } = await keel.services.db.query<{ group: string; n: number }>(
+      `SELECT attributes->>'group' AS group, count(*)::int AS n FROM monitor_samples s
+         JOIN deployments d ON d.id = s.deployment_id WHERE d.serving_name = 'loans' GROUP BY 1 ORDER BY 1`,
+    );
+    expect(rows).toEqual([
+      { group: 'a', n: 4 },
+      { group: 'b', n: 4 },
+    ]);
+    const { monitor } = await keel.services.monitoring.monitors.create(projectId, null, {
+      name: 'loans fairness',
+      kind: 'fairness',
+      deploymentId: (await sdk.deployments.get('loans')).id,
+      config: { attribute: 'group', favourable: ['approved'], windowSeconds: 600 },
+    });
+    const run = await keel.services.monitoring.run(projectId, monitor.id);
+    expect(run.result.metrics).toMatchObject({ samples: 8, reference_group: 'a' });
+    expect(run.result.metrics.disparate_impact).toBeCloseTo(1 / 3, 3);
+  });
+
   it('answers bad input with coded errors', async () => {
     const badSplit = await apiError(
       sdk.deployments.split('greeter', {

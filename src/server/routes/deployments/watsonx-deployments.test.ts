@@ -120,6 +120,29 @@ describe('deployments through the official @ibm-cloud/watsonx-ai SDK', () => {
     expect(stopReason).toBe('eos_token');
   });
 
+  it("logs Keel's attributes with a streamed generation, for fairness monitors", async () => {
+    const response = await keel.call(`/ml/v1/deployments/${deploymentId}/text/generation_stream`, {
+      json: {
+        parameters: { prompt_variables: { who: 'x', place: 'y' } },
+        attributes: { group: 'wx-stream' },
+      },
+    });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('"stop_reason":"eos_token"');
+    await keel.services.requestLog.flush();
+    const { rows } = await keel.services.db.query<{ attributes: Record<string, string>; endpoint: string }>(
+      "SELECT attributes, endpoint FROM monitor_samples WHERE attributes->>'group' = 'wx-stream'",
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.endpoint).toBe('/ml/v1/deployments/text/generation_stream');
+    // Beside the version that served.
+    expect(rows[0]!.attributes).toMatchObject({ group: 'wx-stream', deployment_version: '2' });
+    const refused = await keel.call(`/ml/v1/deployments/${deploymentId}/text/generation_stream`, {
+      json: { parameters: { prompt_variables: { who: 'x', place: 'y' } }, attributes: { group: 7 } },
+    });
+    expect(refused.status).toBe(400);
+  });
+
   it('chats on a deployment: the last user message fills the open variable', async () => {
     await watsonx.createDeployment({
       name: 'Asker',

@@ -6,15 +6,19 @@
  * takes the template's values in `parameters.prompt_variables`; chat fills `context` and the first
  * required variable still open from the last user message (or `prompt_variables` in the body).
  * Every request runs as Prompt Lab runs it (or as the collection's ask); the
- * `X-Keel-Deployment-Version` header says which version served.
+ * `X-Keel-Deployment-Version` header says which version served. Keel's `attributes` in the body
+ * (a protected attribute, as `/api/v1/deployments/{id}/invoke` takes them) go into the request log
+ * for fairness monitors, streamed or not.
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { callAttributesSchema } from '../../../api/deployments.js';
 import type { RunEvent } from '../../../api/prompts.js';
 import { chatMessageSchema, moderationsSchema, textGenParametersSchema } from '../../../api/watsonx.js';
 import { randomToken } from '../../../core/ids.js';
 import type { InvokeResult, InvokeStream } from '../../../deployments/index.js';
 import { VERSION_HEADER } from '../../../deployments/index.js';
+import { withCallAttributes } from '../../../deployments/ledger/index.js';
 import type { AskEvent } from '../../../rag/index.js';
 import type { FinishReason } from '../../../spec/language-model.js';
 import type { CallWarning } from '../../../spec/warnings.js';
@@ -33,11 +37,13 @@ const generationBody = z.looseObject({
     .extend({ prompt_variables: z.record(z.string(), z.unknown()).optional() })
     .optional(),
   moderations: moderationsSchema.optional(),
+  attributes: callAttributesSchema.optional(),
 });
 const chatBody = z.looseObject({
   messages: z.array(chatMessageSchema).min(1),
   context: z.string().optional(),
   prompt_variables: z.record(z.string(), z.unknown()).optional().describe('Keel: values for the template'),
+  attributes: callAttributesSchema.optional(),
 });
 
 const route = (path: string, summary: string, schema: z.ZodType, stream: boolean) =>
@@ -189,7 +195,9 @@ export function registerDeploymentInference(app: OpenAPIHono<KeelEnv>, services:
       parameters,
       '/ml/v1/deployments/text/generation',
     );
-    const result = await deployments.invoke(caller, idOrName, input);
+    const result = await withCallAttributes(body.attributes, () =>
+      deployments.invoke(caller, idOrName, input),
+    );
     const outcome = outcomeOf(result);
     return json(
       {
@@ -222,7 +230,9 @@ export function registerDeploymentInference(app: OpenAPIHono<KeelEnv>, services:
       parameters,
       '/ml/v1/deployments/text/generation_stream',
     );
-    const started = await deployments.stream(caller, idOrName, input);
+    const started = await withCallAttributes(body.attributes, () =>
+      deployments.stream(caller, idOrName, input),
+    );
     const warnings = ignoredWarnings(body);
     const createdAt = JSON.stringify(new Date().toISOString());
     async function* events(): AsyncGenerator<string> {
@@ -279,12 +289,13 @@ export function registerDeploymentInference(app: OpenAPIHono<KeelEnv>, services:
       caller,
       idOrName: idOrName.id_or_name,
       input: { variables, parameters, requestId, endpoint, served },
+      attributes: body.attributes,
     };
   };
 
   app.openapi(routes.chat, async (c) => {
-    const { caller, idOrName, input } = await chatStart(c, '/ml/v1/deployments/text/chat');
-    const result = await deployments.invoke(caller, idOrName, input);
+    const { caller, idOrName, input, attributes } = await chatStart(c, '/ml/v1/deployments/text/chat');
+    const result = await withCallAttributes(attributes, () => deployments.invoke(caller, idOrName, input));
     const outcome = outcomeOf(result);
     const now = new Date();
     return json(
@@ -315,8 +326,8 @@ export function registerDeploymentInference(app: OpenAPIHono<KeelEnv>, services:
   });
 
   app.openapi(routes.chatStream, async (c) => {
-    const { caller, idOrName, input } = await chatStart(c, '/ml/v1/deployments/text/chat_stream');
-    const started = await deployments.stream(caller, idOrName, input);
+    const { caller, idOrName, input, attributes } = await chatStart(c, '/ml/v1/deployments/text/chat_stream');
+    const started = await withCallAttributes(attributes, () => deployments.stream(caller, idOrName, input));
     const now = new Date();
     const chatId = `chat-${randomToken(24)}`;
     async function* events(): AsyncGenerator<string> {
