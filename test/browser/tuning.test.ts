@@ -13,7 +13,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type FakeUpstream, startFakeOpenAI } from '../../src/testing/fake-upstreams/index.js';
 import { dayRows, formatAwareText } from '../../src/testing/prompt-search-fixture.js';
-import { chromiumAvailable } from './support/browser.js';
+import { chromiumAvailable, screenshot } from './support/browser.js';
 import { signedInConsole } from './support/signed-in.js';
 
 function lines(): string {
@@ -171,6 +171,7 @@ describe.runIf(chromiumAvailable)('Tuning page', () => {
       'Winner: format-1 (version 2)1',
     ]);
 
+    await screenshot(page, 'tuning-prompt');
     await outcome.getByRole('link', { name: /Compare the winner with the untuned template/ }).click();
     const comparison = page.getByRole('table', { name: 'Comparison' });
     await comparison.waitFor();

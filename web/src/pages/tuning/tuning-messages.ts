@@ -3,7 +3,7 @@ export const tuningEn = {
   'nav.tuning': 'Tuning',
   'tuning.title': 'Tuning',
   'tuning.intro':
-    'Train a task head on labelled texts. It is served as the model head:<name> and can guard a policy.',
+    'Train a task head on labelled texts, or a token tagger on tagged sentences. It is served as the model head:<name> and can guard a policy. Below, optimise a prompt template against a labelled dataset.',
   'tuning.start': 'Train a head',
   'tuning.name': 'Head name',
   'tuning.method': 'Method',
@@ -82,7 +82,7 @@ export const tuningKo: Record<keyof typeof tuningEn, string> = {
   'nav.tuning': '튜닝',
   'tuning.title': '튜닝',
   'tuning.intro':
-    '레이블이 달린 텍스트로 태스크 헤드를 학습합니다. head:<이름> 모델로 제공되며 정책의 탐지기로 쓸 수 있습니다.',
+    '레이블이 달린 텍스트로 태스크 헤드를, 태그된 문장으로 토큰 태거를 학습합니다. head:<이름> 모델로 제공되며 정책의 탐지기로 쓸 수 있습니다. 아래에서는 레이블 데이터셋으로 프롬프트 템플릿을 최적화합니다.',
   'tuning.start': '헤드 학습',
   'tuning.name': '헤드 이름',
   'tuning.method': '방법',
