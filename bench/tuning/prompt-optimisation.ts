@@ -3,10 +3,12 @@
  * tiny random-weight GGUF on llama.cpp, a small budget, through the same `tuning.prompt` job the
  * API runs (Prompt Lab renders, the evaluation module's metric scores). The tiny model has random
  * weights, so its summaries are noise (greedy decoding gives runs of punctuation, chrF 0): the point is the harness — that
- * the search runs end to end, stays within its budget and reports the tokens it spent.
+ * the search (instructions, few-shot sets fixed and retrieved per input, formats, then the joint
+ * step) runs end to end, stays within its budget, stores the baseline's and the winner's
+ * evaluation runs, and reports the tokens it spent.
  *
  *   npx tsx bench/tuning/prompt-optimisation.ts   (KEEL_BENCH_DEV items per candidate, default 6;
- *                                                  KEEL_BENCH_CALLS, default 40)
+ *                                                  KEEL_BENCH_CALLS, default 60)
  */
 import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
@@ -17,7 +19,7 @@ import { datasetsDir } from './sets.js';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const DEV = Number(process.env.KEEL_BENCH_DEV ?? 6);
-const CALLS = Number(process.env.KEEL_BENCH_CALLS ?? 40);
+const CALLS = Number(process.env.KEEL_BENCH_CALLS ?? 60);
 const TOKENS = 60_000;
 const METRIC = 'chrf';
 
@@ -72,7 +74,8 @@ try {
       seed: 1,
       instructions: ['Write a one-sentence TLDR of the abstract.'],
       propose_instructions: 1,
-      few_shot: { k: [2] },
+      few_shot: { k: [2], per_input: true },
+      joint: 3,
       dev_size: DEV,
     },
   });
@@ -105,6 +108,7 @@ try {
   log(
     `\nbaseline ${r.baseline.toFixed(4)}, best ${r.best.score.toFixed(4)} (${r.best.id}); spent ${r.spent.calls}/${CALLS} calls, ${r.spent.tokens}/${TOKENS} tokens; stopped: ${r.stopped}; ${seconds.toFixed(1)} s; saved version ${r.template.savedVersion ?? 'none'}`,
   );
+  log(`evaluation runs: baseline ${r.evaluations.baseline}, winner ${r.evaluations.winner}`);
   log(
     JSON.stringify({
       bench: 'tuning.prompt-optimisation',
@@ -112,6 +116,8 @@ try {
       model: 'llamacpp:tiny (random weights)',
       metric: METRIC,
       candidates: r.trace.length,
+      per_input: r.trace.filter((t) => t.detail.per_input === true).length,
+      joint: r.trace.filter((t) => t.kind === 'joint').length,
       baseline: r.baseline,
       best: r.best.score,
       best_id: r.best.id,
