@@ -6,6 +6,7 @@ import type { CommandSpec } from '../command.js';
 
 const tune = () => import('../commands/tune.js');
 const tuneExport = () => import('../commands/tune-export.js');
+const tuneAdapter = () => import('../commands/tune-adapter.js');
 
 export const tuneCommands: CommandSpec[] = [
   {
@@ -101,5 +102,47 @@ export const tuneCommands: CommandSpec[] = [
     ],
     load: tuneExport,
     handler: 'exportCommand',
+  },
+  {
+    path: ['tune', 'adapter', 'add'],
+    arguments: ['<file>'],
+    description:
+      'Register a GGUF LoRA adapter for a llama.cpp base model (checked against it); it answers as llamacpp:<base>+<name>.',
+    options: [
+      { flags: '--base <model>', description: 'the base model, llamacpp:<model>' },
+      { flags: '--name <adapter>', description: 'adapter name (default: the file name)' },
+      { flags: '--scale <x>', description: 'strength it is applied with (default 1; 0 turns it off)' },
+      { flags: '--hyper-parameter <key=value...>', description: 'how it was trained (lineage)' },
+      { flags: '--dataset-name <name>', description: 'the training data it was made from (lineage)' },
+      { flags: '--dataset-version <version>', description: 'that data’s version (lineage)' },
+      { flags: '--use-case <id>', description: 'enter it in this governance use case (needs approval)' },
+      {
+        flags: '--in-models-dir',
+        description: "the file is a path under the server's models directory: register it without uploading",
+      },
+    ],
+    load: tuneAdapter,
+    handler: 'addCommand',
+  },
+  {
+    path: ['tune', 'adapter', 'list'],
+    description: "The project's LoRA adapters (latest version of each).",
+    load: tuneAdapter,
+    handler: 'listCommand',
+  },
+  {
+    path: ['tune', 'adapter', 'show'],
+    arguments: ['<name>'],
+    description: 'Every version of an adapter with its hashes and lineage.',
+    load: tuneAdapter,
+    handler: 'showCommand',
+  },
+  {
+    path: ['tune', 'adapter', 'remove'],
+    arguments: ['<name>'],
+    description: 'Remove an adapter (every version, or one with --only-version).',
+    options: [{ flags: '--only-version <n>', description: 'remove only this version' }],
+    load: tuneAdapter,
+    handler: 'removeCommand',
   },
 ];
