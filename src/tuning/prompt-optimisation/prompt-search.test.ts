@@ -214,6 +214,11 @@ describe('prompt optimisation', () => {
     const done = (await finished(id)) as { status: string; error: { code: string } };
     expect(done.status).toBe('failed');
     expect(done.error.code).toBe('conflict');
+    // Nor any evaluation run.
+    const runs = (await (await keel.call(`/api/v1/evaluations?source=${id}`)).json()) as {
+      evaluations: unknown[];
+    };
+    expect(runs.evaluations).toHaveLength(0);
     const versions = (await (await keel.call('/api/v1/prompts/mood/versions')).json()) as {
       versions: unknown[];
     };

@@ -8,6 +8,7 @@
  * production, like any tracked template). The runs reuse the search's outputs: no extra calls.
  */
 import type { TemplateBody } from '../../api/prompts.js';
+import { KeelError } from '../../core/errors.js';
 import type { RecordedItemV1 } from '../../spec/evaluation-recorder.js';
 import type { Loaded, PromptJobPayload, PromptSearchDeps } from './prompt-job.js';
 import type { Caller, ItemOutcome, Scored } from './score-candidate.js';
@@ -106,6 +107,16 @@ export async function keepWinner(
       thresholds: p.thresholds,
       items: recorded(scored.outcomes),
     });
+  // A version saved meanwhile fails the job before anything is recorded (saving re-checks it).
+  if (improved) {
+    const latest = (await deps.prompts.get(caller.projectId, name)).latest_version;
+    if (latest !== base)
+      throw new KeelError(
+        'conflict',
+        `"${name}" has changed since version ${base}: the latest is ${latest}. Run the optimisation again.`,
+        { issues: [{ code: 'stale_base_version', path: ['template'], message: `latest is ${latest}` }] },
+      );
+  }
   const baselineRun = await record('baseline', loaded.template.version.version, w.baseline);
   // The winner is saved on the latest version (or not at all: a conflict fails the job), so its
   // number is known before it is saved and its run can be named in the version's message.
