@@ -6,7 +6,15 @@
  * `issues[].code` says why (`approval_missing`, `not_governed`, …).
  */
 import { KeelError } from '../core/errors.js';
-import type { HeadGovernance } from './tuning-service.js';
+
+/** What the gate asks of governance (`HeadGovernance.check`). */
+export interface ServingGovernance {
+  check(
+    projectId: string,
+    ref: string,
+    version: number,
+  ): Promise<{ allowed: boolean; tracked?: boolean; missing: { code: string; message: string }[] }>;
+}
 
 export interface ServingCheck {
   projectId: string;
@@ -22,7 +30,7 @@ export interface ServingCheck {
 }
 
 export async function checkServingGate(
-  governance: Pick<HeadGovernance, 'check'> | undefined,
+  governance: ServingGovernance | undefined,
   check: ServingCheck,
 ): Promise<void> {
   if (!governance) return;

@@ -19,6 +19,7 @@ import type { EpochRecord } from './head-trainer.js';
 import { trainLogisticHead } from './logistic-head.js';
 import { trainMlpHead } from './mlp-head.js';
 import type { PromptSearch } from './prompt-optimisation/prompt-search.js';
+import { checkServingGate } from './serving-gate.js';
 import { type SpanReport, type TaggedText, tagText, trainTagger } from './token-tagger.js';
 
 /**
@@ -252,33 +253,14 @@ export class TuningService {
     info: Pick<HeadVersionInfo, 'name' | 'version'>,
     deploymentId: string | null,
   ): Promise<void> {
-    const governance = this.#deps.governance;
-    if (!governance) return;
-    const gate = await governance.check(projectId, `head:${info.name}`, info.version);
-    const missing =
-      gate.allowed && deploymentId !== null && gate.tracked === false
-        ? [
-            {
-              code: 'not_governed',
-              message: `deployment ${deploymentId} serves head:${info.name}, which no governance use case tracks; register and approve it first`,
-            },
-          ]
-        : gate.allowed
-          ? []
-          : gate.missing;
-    if (missing.length === 0) return;
-    throw new KeelError(
-      'asset_not_approved',
-      `head:${info.name} version ${info.version} is not approved for production.`,
-      {
-        issues: missing.map((m) => ({ code: m.code, path: ['head'], message: m.message })),
-        data: {
-          head: info.name,
-          version: info.version,
-          ...(deploymentId ? { deployment: deploymentId } : {}),
-        },
-      },
-    );
+    await checkServingGate(this.#deps.governance, {
+      projectId,
+      ref: `head:${info.name}`,
+      version: info.version,
+      deploymentId,
+      path: 'head',
+      data: { head: info.name, version: info.version },
+    });
   }
 
   /**
