@@ -1,6 +1,6 @@
 /**
  * The Data page in Chromium against a real `keel serve`: a CSV source added through the API shows
- * in the catalog; a SQL query returns paged rows and exports CSV; a tag and a masking policy set on
+ * in the catalog; a SQL query returns rows in server-side pages and exports CSV; a tag and a masking policy set on
  * the page mask the values in the next result; the ask box shows its validation error and
  * every step of an answer from the tiny local model; and the page reads in Korean.
  */
@@ -65,6 +65,10 @@ describe.runIf(chromiumAvailable)('Data page', () => {
     await page.getByText('Page 2 of 2').waitFor();
     expect(await result.locator('tbody tr').count()).toBe(5);
     await result.getByRole('cell', { name: 'person30@example.com' }).waitFor();
+    // Pages come from the server (the result is kept there); the first is kept for Previous.
+    await page.getByRole('button', { name: 'Previous' }).click();
+    await page.getByText('Page 1 of 2').waitFor();
+    await result.getByRole('cell', { name: 'person1@example.com', exact: true }).waitFor();
 
     await page.getByRole('button', { name: 'Export as CSV' }).click();
     const link = page.getByRole('link', { name: 'Download result.csv' });

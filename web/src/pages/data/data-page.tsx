@@ -1,7 +1,9 @@
 /**
  * Data: the project's catalog (tables, columns, descriptions, tags, how each column is masked for
- * the signed-in role), the join keys proposed between tables (accepted or rejected here), a read-only SQL editor with paged results and exports, a natural-language
- * question box that shows the generated SQL and every step, and the masking policies.
+ * the signed-in role), the join keys proposed between tables (accepted or rejected here), a
+ * read-only SQL editor with server-side pages and exports, a natural-language question box that
+ * shows the generated SQL and every step, the masking policies, and tables or queries as RAG
+ * sources (row template, sync now, schedule).
  */
 import { useState } from 'react';
 import { ErrorNotice } from '../../components/error-notice';
@@ -13,6 +15,7 @@ import { AskBox } from './ask-box';
 import { CatalogPanel } from './catalog-panel';
 import { JoinKeysPanel } from './join-keys-panel';
 import { MaskingEditor } from './masking-editor';
+import { RagSourcesPanel } from './rag-sources-panel';
 import { SqlEditor } from './sql-editor';
 import './data.css';
 
@@ -46,6 +49,7 @@ export function DataPage() {
       <SqlEditor sql={sql} onSqlChange={setSql} revision={revision} />
       <AskBox />
       <MaskingEditor tables={list?.map((source) => source.name) ?? []} onChanged={changed} />
+      <RagSourcesPanel tables={list?.map((source) => source.name) ?? []} />
     </section>
   );
 }

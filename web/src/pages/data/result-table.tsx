@@ -1,9 +1,13 @@
-/** A query result's rows, a page at a time (the server already bounded them by the row limit). */
+/**
+ * A query result's rows, a page at a time (the server already bounded them by the row limit). A
+ * result of at most one page (the SQL editor's server-side pages) shows without a pager.
+ */
 import type { DataQueryJson } from '@keel/sdk';
 import { useState } from 'react';
 import { useI18n } from '../../i18n/i18n-context';
 
-const PAGE_SIZE = 25;
+/** Rows on one page, here and in the SQL editor's server-side pages. */
+export const PAGE_SIZE = 25;
 
 function cell(value: unknown): string {
   if (value === null || value === undefined) return '∅';

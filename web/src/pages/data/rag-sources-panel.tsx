@@ -1,0 +1,412 @@
+/**
+ * Data as RAG sources: a table's rows, or a read-only query's, become a collection's documents
+ * through a row template (`{{column}}` placeholders) or text columns, every masking policy applied.
+ * Each source shows its schedule, its last sync (or the error of its last attempt) and its next
+ * sync; editors add sources, sync one now and set or remove its schedule. Viewers read.
+ */
+import type { DataRagSourceJson, DataRagSourceRequest, DataSyncSchedule } from '@keel/sdk';
+import { type FormEvent, useId, useState } from 'react';
+import { ErrorNotice } from '../../components/error-notice';
+import { Loading } from '../../components/loading';
+import { useI18n } from '../../i18n/i18n-context';
+import { describeError, type ShownError } from '../../lib/errors';
+import { useLoad } from '../../lib/use-load';
+import { useSession } from '../../session/session-context';
+
+type ScheduleKind = 'none' | 'interval' | 'cron';
+
+/** The schedule a kind and its value name (minutes for an interval), or null for none. */
+function scheduleOf(kind: ScheduleKind, value: string): DataSyncSchedule | null {
+  if (kind === 'interval') return { every_seconds: Math.round(Number(value) * 60) };
+  if (kind === 'cron') return { cron: value.trim() };
+  return null;
+}
+
+const commaList = (text: string) =>
+  text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+export function RagSourcesPanel({ tables }: { tables: string[] }) {
+  const { t } = useI18n();
+  const { client, can } = useSession();
+  const [changes, setChanges] = useState(0);
+  const sources = useLoad(() => client.data.ragSources(), [client, changes]);
+  const collections = useLoad(async () => (await client.rag.list()).collections, [client]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ShownError | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  async function act(work: () => Promise<string>) {
+    setError(null);
+    setNotice(null);
+    setBusy(true);
+    try {
+      setNotice(await work());
+    } catch (cause) {
+      setError(describeError(cause));
+    } finally {
+      setBusy(false);
+      // Read the sources again either way: a failed sync is kept on its source.
+      setChanges((value) => value + 1);
+    }
+  }
+
+  const collectionList = collections.status === 'failed' ? undefined : collections.value;
+  const collectionName = (id: string) => collectionList?.find((item) => item.id === id)?.name ?? id;
+  const list = sources.status === 'failed' ? undefined : sources.value;
+
+  return (
+    <section aria-labelledby="data-rag-sources">
+      <h2 id="data-rag-sources">{t('data.ragSources')}</h2>
+      <p>{t('data.ragSourcesIntro')}</p>
+      {sources.status === 'failed' ? <ErrorNotice error={sources.error} /> : null}
+      {sources.status === 'loading' && !list ? <Loading /> : null}
+      {list && list.length === 0 ? <p>{t('data.noRagSources')}</p> : null}
+      {list && list.length > 0 ? (
+        <div className="table-wrap">
+          <table>
+            <caption>{t('data.ragSourcesCaption')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('data.ragSource')}</th>
+                <th scope="col">{t('data.ragCollection')}</th>
+                <th scope="col">{t('data.ragRowText')}</th>
+                <th scope="col">{t('data.ragSchedule')}</th>
+                <th scope="col">{t('data.ragLastSync')}</th>
+                <th scope="col">{t('data.ragNextSync')}</th>
+                {can('write') ? <th scope="col">{t('data.ragActions')}</th> : null}
+              </tr>
+            </thead>
+            <tbody>
+              {list.map((source) => (
+                <RagSourceRow
+                  key={source.id}
+                  source={source}
+                  collection={collectionName(source.collection_id)}
+                  busy={busy}
+                  onSync={() =>
+                    act(async () => {
+                      const sync = await client.data.syncRagSource(source.id);
+                      return t('data.ragSynced', {
+                        name: source.table,
+                        rows: sync.rows,
+                        queued: sync.queued,
+                      });
+                    })
+                  }
+                  onSchedule={(schedule) =>
+                    act(async () => {
+                      await client.data.scheduleRagSource(source.id, schedule);
+                      return t('data.ragScheduleSaved', { name: source.table });
+                    })
+                  }
+                />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {notice ? <p role="status">{notice}</p> : null}
+      {error ? <ErrorNotice error={error} title={t('data.ragFailed')} /> : null}
+      {can('write') ? (
+        <NewRagSource
+          tables={tables}
+          collections={collectionList?.map((item) => item.name) ?? []}
+          busy={busy}
+          onCreate={(input) =>
+            act(async () => {
+              const created = await client.data.addRagSource(input);
+              return t('data.ragCreated', {
+                name: created.source.table,
+                rows: created.sync.rows,
+                queued: created.sync.queued,
+              });
+            })
+          }
+        />
+      ) : null}
+    </section>
+  );
+}
+
+function useScheduleText() {
+  const { t, format } = useI18n();
+  return (schedule: DataSyncSchedule | null) => {
+    if (!schedule) return t('data.ragOnDemand');
+    if ('every_seconds' in schedule) {
+      return t('data.ragEvery', {
+        minutes: format.number(schedule.every_seconds / 60, { maximumFractionDigits: 1 }),
+      });
+    }
+    return t('data.ragCron', { cron: schedule.cron });
+  };
+}
+
+function RagSourceRow({
+  source,
+  collection,
+  busy,
+  onSync,
+  onSchedule,
+}: {
+  source: DataRagSourceJson;
+  collection: string;
+  busy: boolean;
+  onSync(): void;
+  onSchedule(schedule: DataSyncSchedule | null): void;
+}) {
+  const { t, format } = useI18n();
+  const { can } = useSession();
+  const scheduleText = useScheduleText();
+  const sync = source.last_sync;
+  return (
+    <tr>
+      <th scope="row">
+        {source.table}
+        {source.query ? (
+          <>
+            {' '}
+            <span>{t('data.ragFromQuery')}</span>
+            <pre>{source.query}</pre>
+          </>
+        ) : null}
+      </th>
+      <td>{collection}</td>
+      <td>{source.template ? <pre>{source.template}</pre> : source.text_columns.join(', ')}</td>
+      <td>{scheduleText(source.schedule)}</td>
+      <td>
+        {source.last_synced_at && sync
+          ? t('data.ragSyncSummary', {
+              at: format.dateTime(source.last_synced_at),
+              rows: format.number(sync.rows),
+              queued: format.number(sync.queued),
+              removed: format.number(sync.removed),
+            })
+          : t('data.ragNeverSynced')}
+        {source.last_error ? (
+          <p role="alert">
+            {t('data.ragLastError', {
+              at: source.last_attempt_at ? format.dateTime(source.last_attempt_at) : '',
+              message: source.last_error.message,
+            })}
+          </p>
+        ) : null}
+      </td>
+      <td>{source.next_sync_at ? format.dateTime(source.next_sync_at) : '—'}</td>
+      {can('write') ? (
+        <td>
+          <button
+            type="button"
+            disabled={busy}
+            aria-label={t('data.ragSyncNowOf', { name: source.table })}
+            onClick={onSync}
+          >
+            {t('data.ragSyncNow')}
+          </button>
+          <ScheduleForm name={source.table} current={source.schedule} busy={busy} onSave={onSchedule} />
+        </td>
+      ) : null}
+    </tr>
+  );
+}
+
+function ScheduleFields({
+  name,
+  kind,
+  value,
+  onKind,
+  onValue,
+}: {
+  name: string;
+  kind: ScheduleKind;
+  value: string;
+  onKind(kind: ScheduleKind): void;
+  onValue(value: string): void;
+}) {
+  const { t } = useI18n();
+  const ids = { kind: useId(), value: useId() };
+  return (
+    <>
+      <label htmlFor={ids.kind}>{t('data.ragScheduleOf', { name })}</label>
+      <select id={ids.kind} value={kind} onChange={(e) => onKind(e.target.value as ScheduleKind)}>
+        <option value="none">{t('data.ragOnDemand')}</option>
+        <option value="interval">{t('data.ragInterval')}</option>
+        <option value="cron">{t('data.ragCronOption')}</option>
+      </select>
+      {kind === 'none' ? null : (
+        <>
+          <label htmlFor={ids.value}>
+            {kind === 'interval' ? t('data.ragMinutesOf', { name }) : t('data.ragCronOf', { name })}
+          </label>
+          <input
+            id={ids.value}
+            value={value}
+            inputMode={kind === 'interval' ? 'numeric' : 'text'}
+            placeholder={kind === 'interval' ? '60' : '0 3 * * *'}
+            onChange={(e) => onValue(e.target.value)}
+            required
+          />
+        </>
+      )}
+    </>
+  );
+}
+
+function ScheduleForm({
+  name,
+  current,
+  busy,
+  onSave,
+}: {
+  name: string;
+  current: DataSyncSchedule | null;
+  busy: boolean;
+  onSave(schedule: DataSyncSchedule | null): void;
+}) {
+  const { t } = useI18n();
+  const [kind, setKind] = useState<ScheduleKind>(
+    !current ? 'none' : 'every_seconds' in current ? 'interval' : 'cron',
+  );
+  const [value, setValue] = useState(
+    !current ? '' : 'every_seconds' in current ? String(current.every_seconds / 60) : current.cron,
+  );
+  function save(event: FormEvent) {
+    event.preventDefault();
+    onSave(scheduleOf(kind, value));
+  }
+  return (
+    <form className="data-schedule" onSubmit={save} aria-label={t('data.ragScheduleOf', { name })}>
+      <ScheduleFields name={name} kind={kind} value={value} onKind={setKind} onValue={setValue} />
+      <button type="submit" disabled={busy} aria-label={t('data.ragSaveScheduleOf', { name })}>
+        {t('data.ragSaveSchedule')}
+      </button>
+    </form>
+  );
+}
+
+function NewRagSource({
+  tables,
+  collections,
+  busy,
+  onCreate,
+}: {
+  tables: string[];
+  collections: string[];
+  busy: boolean;
+  onCreate(input: DataRagSourceRequest): void;
+}) {
+  const { t } = useI18n();
+  const ids = {
+    collection: useId(),
+    table: useId(),
+    query: useId(),
+    name: useId(),
+    template: useId(),
+    templateHelp: useId(),
+    idColumn: useId(),
+    metadata: useId(),
+  };
+  const [collection, setCollection] = useState('');
+  const [from, setFrom] = useState<'table' | 'query'>('table');
+  const [table, setTable] = useState('');
+  const [query, setQuery] = useState('');
+  const [name, setName] = useState('');
+  const [template, setTemplate] = useState('');
+  const [idColumn, setIdColumn] = useState('');
+  const [metadata, setMetadata] = useState('');
+  const [kind, setKind] = useState<ScheduleKind>('none');
+  const [value, setValue] = useState('');
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const chosenCollection = collection || collections[0] || '';
+    const chosenTable = table || tables[0] || '';
+    onCreate({
+      collection: chosenCollection,
+      ...(from === 'table' ? { table: chosenTable } : { query, name }),
+      template,
+      ...(idColumn.trim() ? { id_column: idColumn.trim() } : {}),
+      metadata_columns: commaList(metadata),
+      schedule: scheduleOf(kind, value),
+    });
+  }
+
+  return (
+    <form className="data-rag-new" onSubmit={submit} aria-labelledby="data-rag-new">
+      <h3 id="data-rag-new">{t('data.ragNew')}</h3>
+      <label htmlFor={ids.collection}>{t('data.ragCollection')}</label>
+      <select id={ids.collection} value={collection} onChange={(e) => setCollection(e.target.value)} required>
+        {collections.length === 0 ? <option value="">{t('data.ragNoCollections')}</option> : null}
+        {collections.map((item) => (
+          <option key={item} value={item}>
+            {item}
+          </option>
+        ))}
+      </select>
+      <fieldset>
+        <legend>{t('data.ragRowsFrom')}</legend>
+        <label>
+          <input type="radio" name="rag-from" checked={from === 'table'} onChange={() => setFrom('table')} />
+          {t('data.ragFromTable')}
+        </label>
+        <label>
+          <input type="radio" name="rag-from" checked={from === 'query'} onChange={() => setFrom('query')} />
+          {t('data.ragFromQueryOption')}
+        </label>
+      </fieldset>
+      {from === 'table' ? (
+        <>
+          <label htmlFor={ids.table}>{t('data.ragTable')}</label>
+          <select id={ids.table} value={table} onChange={(e) => setTable(e.target.value)} required>
+            {tables.map((item) => (
+              <option key={item} value={item}>
+                {item}
+              </option>
+            ))}
+          </select>
+        </>
+      ) : (
+        <>
+          <label htmlFor={ids.query}>{t('data.ragQuery')}</label>
+          <textarea
+            id={ids.query}
+            className="data-sql"
+            rows={3}
+            spellCheck={false}
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            required
+          />
+          <label htmlFor={ids.name}>{t('data.ragName')}</label>
+          <input id={ids.name} value={name} onChange={(e) => setName(e.target.value)} required />
+        </>
+      )}
+      <label htmlFor={ids.template}>{t('data.ragTemplate')}</label>
+      <textarea
+        id={ids.template}
+        rows={3}
+        aria-describedby={ids.templateHelp}
+        value={template}
+        onChange={(e) => setTemplate(e.target.value)}
+        required
+      />
+      <p id={ids.templateHelp}>{t('data.ragTemplateHelp', { example: '{{title}}' })}</p>
+      <label htmlFor={ids.idColumn}>{t('data.ragIdColumn')}</label>
+      <input id={ids.idColumn} value={idColumn} onChange={(e) => setIdColumn(e.target.value)} />
+      <label htmlFor={ids.metadata}>{t('data.ragMetadata')}</label>
+      <input id={ids.metadata} value={metadata} onChange={(e) => setMetadata(e.target.value)} />
+      <ScheduleFields
+        name={t('data.ragNewName')}
+        kind={kind}
+        value={value}
+        onKind={setKind}
+        onValue={setValue}
+      />
+      <button type="submit" disabled={busy || collections.length === 0}>
+        {t('data.ragAdd')}
+      </button>
+    </form>
+  );
+}
