@@ -127,6 +127,47 @@ describe('recorded runs', () => {
       }),
     ).rejects.toMatchObject({ code: 'invalid_request' });
   });
+
+  it('on a stored dataset version: items by ordinal, scored against its labels, thresholds checked', async () => {
+    const added = await sdk.evals.addDataset({
+      name: 'labelled-moods',
+      rows: [
+        { text: 'good day', label: 'pos' },
+        { text: 'sad day', label: 'neg' },
+        { text: 'fine day', label: 'pos' },
+      ],
+      mapping: { input: ['text'], label: 'label' },
+    });
+    const onVersion = (outputs: (string | null)[], ordinals: number[]) =>
+      keel.services.evals.recorder.record({
+        projectId: project(),
+        actor: null,
+        name: 'moods',
+        source: { kind: 'tuning.prompt', id: 'job_moods' },
+        target: { kind: 'template', prompt: 'moods@1' },
+        dataset: { name: 'labelled-moods', version: added.version.version },
+        metrics: ['accuracy'],
+        thresholds: [{ metric: 'accuracy', min: 0.9 }],
+        items: ordinals.map((ordinal, index) => ({ input: {}, ordinal, output: outputs[index] ?? null })),
+      });
+    const recorded = await onVersion(['neg', 'pos'], [1, 2]);
+    expect(recorded.metrics.accuracy).toBe(1);
+    const run = await sdk.evals.get(recorded.id);
+    expect(run).toMatchObject({ dataset_id: added.dataset.id, dataset_version: 1, items: 2, passed: true });
+    const worse = await onVersion(['neg', 'neg'], [1, 2]);
+    expect(worse.perItem).toEqual([{ accuracy: 1 }, { accuracy: 0 }]);
+    const failed = await sdk.evals.get(worse.id);
+    expect(failed.passed).toBe(false);
+    expect(failed.aggregates!.thresholds).toEqual([
+      expect.objectContaining({ metric: 'accuracy', min: 0.9, value: 0.5, passed: false }),
+    ]);
+    const paired = await sdk.evals.compare(recorded.id, worse.id);
+    expect(paired.metrics[0]).toMatchObject({ metric: 'accuracy', method: 'paired', n: 2 });
+    await expect(onVersion(['x'], [7])).rejects.toMatchObject({
+      code: 'invalid_request',
+      issues: [expect.objectContaining({ code: 'unknown_item' })],
+    });
+  });
 });
 
 describe('Prompt Lab compare on evaluation runs', () => {
@@ -152,6 +193,137 @@ describe('Prompt Lab compare on evaluation runs', () => {
     expect(comparison.metrics.find((metric) => metric.metric === 'tokens')).toMatchObject({
       difference: 0,
       verdict: 'no_difference',
+    });
+  });
+});
+
+describe('Prompt Lab compare with references: quality per column, and its significance', () => {
+  const cities = ['Paris', 'Rome', 'Seoul', 'Oslo', 'Lima', 'Cairo'];
+  // The echo model answers with the prompt's words reversed: `{{city}}` answers the city itself,
+  // `capital {{city}}` answers "<city> capital", which never matches the reference exactly.
+  const variants = [
+    { name: 'bare', template: { mode: 'freeform' as const, text: '{{city}}' } },
+    { name: 'wordy', template: { mode: 'freeform' as const, text: 'capital {{city}}' } },
+  ];
+
+  it('scores each column with the chosen metrics and intervals, and tests the difference between columns', async () => {
+    const result = await sdk.prompts.compare({
+      variants,
+      models: ['echo:reverse'],
+      inputs: cities.map((city) => ({ city })),
+      references: cities.map((city) => [city, `${city} city`]),
+      metrics: ['exact_match', 'chrf'],
+    });
+    expect(result.metrics).toEqual(['exact_match', 'chrf']);
+    expect(result.rows[0]!.references).toEqual(['Paris', 'Paris city']);
+    expect(result.rows[0]!.cells.map((cell) => cell.scores?.exact_match)).toEqual([1, 0]);
+    const [bare, wordy] = result.summary.map((column) => column.metrics!);
+    expect(bare!.exact_match).toMatchObject({ score: 1, n: cities.length, higher_is_better: true });
+    expect(wordy!.exact_match!.score).toBe(0);
+    // Quality beside latency and tokens (cost too, for a priced model), each with its bootstrap interval.
+    for (const name of ['exact_match', 'chrf', 'latency', 'tokens']) expect(bare).toHaveProperty(name);
+    expect(wordy!.chrf!.ci).not.toBeNull();
+    // The interval is the bootstrap of the per-cell mean (chrF's score itself is corpus-level).
+    const cellMean = result.rows.reduce((sum, row) => sum + row.cells[1]!.scores!.chrf!, 0) / cities.length;
+    expect(wordy!.chrf!.ci!.low).toBeLessThanOrEqual(cellMean);
+    expect(wordy!.chrf!.ci!.high).toBeGreaterThanOrEqual(cellMean);
+    // The same metric code as POST /api/v1/metrics/compute (sacreBLEU's chrF, against both references).
+    const direct = await sdk.metrics.compute({
+      metric: 'chrf',
+      predictions: result.rows.map((row) => row.cells[1]!.output),
+      references: cities.map((city) => [city, `${city} city`]),
+    });
+    expect(wordy!.chrf!.score).toBeCloseTo(direct.score!, 12);
+    // The second column against the first: paired over the six rows, exact match significantly worse.
+    expect(result.significance).toHaveLength(1);
+    const significance = result.significance![0]!;
+    expect(significance).toMatchObject({ column: 1, baseline: 0 });
+    expect(significance.metrics.find((metric) => metric.metric === 'exact_match')).toMatchObject({
+      method: 'paired',
+      n: cities.length,
+      difference: -1,
+      significant: true,
+      verdict: 'worse',
+    });
+    expect(significance.metrics.find((metric) => metric.metric === 'chrf')!.verdict).toBe('worse');
+    // It is the evaluation module's run comparison of the two recorded runs.
+    const comparison = await sdk.evals.compare(result.summary[0]!.run_id!, result.summary[1]!.run_id!);
+    expect(comparison.metrics.find((metric) => metric.metric === 'chrf')!.p_value).toBe(
+      significance.metrics.find((metric) => metric.metric === 'chrf')!.p_value,
+    );
+  });
+
+  it('runs a stored dataset’s items and records the columns on its version, paired with its other runs', async () => {
+    await sdk.evals.addDataset({
+      name: 'capitals',
+      rows: cities.map((city) => ({ city, expected: city })),
+      mapping: { input: ['city'], reference: 'expected' },
+    });
+    const result = await sdk.prompts.compare({
+      variants,
+      models: ['echo:reverse'],
+      dataset: { name: 'capitals', limit: 4 },
+    });
+    expect(result.dataset).toEqual({ name: 'capitals', version: 1 });
+    expect(result.metrics).toEqual(['exact_match', 'f1', 'rougeL', 'chrf']);
+    expect(result.rows.map((row) => row.variables)).toEqual(cities.slice(0, 4).map((city) => ({ city })));
+    expect(result.summary.map((column) => column.metrics!.f1!.score)).toEqual([1, 2 / 3]);
+    const column = await sdk.evals.get(result.summary[0]!.run_id!);
+    const executed = await sdk.evals.wait(
+      (
+        await sdk.evals.create({
+          target: { kind: 'model', model: 'echo:reverse', prompt: 'capital {{city}}' },
+          dataset: 'capitals',
+          metrics: ['exact_match'],
+        })
+      ).id,
+    );
+    expect(executed.dataset_id).toBe(column.dataset_id);
+    const paired = await sdk.evals.compare(column.id, executed.id);
+    expect(paired.same_dataset).toBe(true);
+    expect(paired.metrics.find((metric) => metric.metric === 'exact_match')).toMatchObject({
+      method: 'paired',
+      n: 4,
+      difference: -1,
+    });
+  });
+
+  it('refuses, before any model is called, what cannot be scored', async () => {
+    const refused = async (body: Record<string, unknown>) => {
+      const response = await keel.call('/api/v1/compare', {
+        json: {
+          variants: [{ template: { mode: 'freeform', text: '{{city}}' } }],
+          models: ['echo:reverse'],
+          ...body,
+        },
+      });
+      const json = (await response.json()) as { error: { code: string; issues?: { code: string }[] } };
+      return { status: response.status, code: json.error.code, issue: json.error.issues?.[0]?.code };
+    };
+    const inputs = [{ city: 'Paris' }];
+    expect(await refused({ inputs, metrics: ['exact_match'] })).toMatchObject({
+      status: 400,
+      issue: 'missing_references',
+    });
+    expect(await refused({ inputs, references: ['Paris', 'Rome'] })).toMatchObject({
+      status: 400,
+      issue: 'length_mismatch',
+    });
+    expect(await refused({ inputs, references: ['Paris'], metrics: ['vibes'] })).toMatchObject({
+      status: 400,
+      issue: 'unknown_metric',
+    });
+    expect(await refused({ inputs, references: ['Paris'], metrics: ['mrr'] })).toMatchObject({
+      status: 400,
+      issue: 'metric_not_applicable',
+    });
+    expect(await refused({ inputs, dataset: { name: 'capitals' } })).toMatchObject({
+      status: 400,
+      issue: 'conflict',
+    });
+    expect(await refused({ dataset: { name: 'no-such-dataset' } })).toMatchObject({
+      status: 404,
+      code: 'not_found',
     });
   });
 });
