@@ -138,6 +138,9 @@ export function moreBodyFor(key: string, world: World): unknown {
         ],
         options: { max_epochs: 1 },
       };
+    case 'POST /api/v1/adapters':
+      // No such file under the models directory: refused, even when allowed.
+      return { name: fresh('fuzz-adapter'), base_model: 'fuzz-no-such-model', path: 'fuzz-no-such.gguf' };
     case 'POST /api/v1/heads/{name}/classify':
     case 'POST /api/v1/heads/{name}/tag':
       return { texts: ['great product'] };
@@ -193,6 +196,7 @@ export function morePathValues(path: string, world: World): Record<string, strin
   if (at('/api/v1/data/')) return { name: b.dataTable, column: 'fuzz_column' };
   if (at('/ml/v4/models/')) return { model_id: 'fuzz_unknown_model' };
   if (at('/api/v1/heads/')) return { name: 'fuzz-unknown-head' };
+  if (at('/api/v1/adapters/')) return { name: 'fuzz-unknown-adapter' };
   if (/^\/(wx\/)?v1-beta\/utility_agent_tools\//.test(path)) return { tool_id: 'RAGQuery' };
   if (at('/ml/v1/text/extractions/')) return { id: 'fuzz_unknown_extraction' };
   if (at('/ml/v1/text/classifications/')) return { id: 'fuzz_unknown_classification' };
