@@ -183,6 +183,34 @@ export const compareRequestSchema = z.strictObject({
   variants: z.array(compareVariantSchema).min(1).max(10),
   models: z.array(z.string().min(1).max(200)).min(1).max(10).optional().describe('run every variant on each'),
   inputs: z.array(z.record(z.string(), z.unknown())).min(1).max(100).optional().describe('variables per row'),
+  references: z
+    .array(z.union([z.string(), z.array(z.string()).min(1).max(20)]))
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('accepted outputs per row of `inputs` (one, or several), for the quality metrics'),
+  dataset: z
+    .strictObject({
+      name: z.string().min(1).max(200),
+      version: z.number().int().min(1).optional().describe('default: the newest'),
+      limit: z
+        .number()
+        .int()
+        .min(1)
+        .max(100)
+        .optional()
+        .describe('its first items (default and at most 100)'),
+    })
+    .optional()
+    .describe('rows from a stored evaluation dataset (its inputs and references) instead of `inputs`'),
+  metrics: z
+    .array(z.string().min(1).max(100))
+    .min(1)
+    .max(10)
+    .optional()
+    .describe(
+      'quality metrics per column from the evaluation metric registry (default with references or a dataset: exact_match, f1, rougeL, chrf)',
+    ),
   concurrency: z.number().int().min(1).max(32).optional().describe('model calls at once (default 4)'),
   session_id: z.string().optional(),
   stream: z.boolean().optional().describe('send each cell as it completes (Server-Sent Events)'),
@@ -209,8 +237,44 @@ export const compareCellSchema = z.object({
   latency_ms: z.number(),
   cost: costSchema.nullable(),
   error: runErrorSchema.nullable(),
+  /** The cell's item scores in its column's evaluation run (quality metrics, latency, tokens, cost). */
+  scores: z.record(z.string(), z.number()).optional(),
 });
 export type CompareCell = z.infer<typeof compareCellSchema>;
+
+/** A column's metric as its evaluation run aggregates it: failed cells count at the worst value. */
+export const compareMetricSchema = z.object({
+  score: z.number(),
+  ci: z
+    .object({ low: z.number(), high: z.number(), confidence: z.number() })
+    .nullable()
+    .describe('bootstrap interval of the mean'),
+  n: z.number().int().describe('cells scored'),
+  higher_is_better: z.boolean(),
+});
+
+/** A column against the first one, metric by metric: the evaluation run comparison (B − A). */
+export const compareSignificanceSchema = z.object({
+  column: z.number().int(),
+  baseline: z.number().int(),
+  metrics: z.array(
+    z.object({
+      metric: z.string(),
+      method: z.enum(['paired', 'unpaired']),
+      n: z.number().int(),
+      n_a: z.number().int(),
+      n_b: z.number().int(),
+      mean_a: z.number(),
+      mean_b: z.number(),
+      difference: z.number(),
+      ci: z.object({ low: z.number(), high: z.number(), confidence: z.number() }),
+      p_value: z.number(),
+      significant: z.boolean(),
+      verdict: z.enum(['better', 'worse', 'no_difference']),
+    }),
+  ),
+});
+export type CompareSignificance = z.infer<typeof compareSignificanceSchema>;
 
 export const compareSummarySchema = z.object({
   column: z.number().int(),
@@ -223,16 +287,29 @@ export const compareSummarySchema = z.object({
   cost: z.number().nullable(),
   /** The column as an evaluation run (`/api/v1/evaluations/{id}`); null without the evaluation module. */
   run_id: z.string().nullable().optional(),
+  /** The run's metrics: the quality metrics chosen, then latency, tokens and cost. */
+  metrics: z.record(z.string(), compareMetricSchema).optional(),
 });
 
 export const compareResultSchema = z.object({
   columns: z.array(compareColumnSchema),
   rows: z.array(
-    z.object({ variables: z.record(z.string(), z.unknown()), cells: z.array(compareCellSchema) }),
+    z.object({
+      variables: z.record(z.string(), z.unknown()),
+      /** The row's accepted outputs, when the comparison has references. */
+      references: z.array(z.string()).optional(),
+      cells: z.array(compareCellSchema),
+    }),
   ),
   summary: z.array(compareSummarySchema),
   concurrency: z.number().int(),
   wall_ms: z.number(),
+  /** The quality metrics the columns were scored with (none without references). */
+  metrics: z.array(z.string()).optional(),
+  /** The stored dataset the rows came from. */
+  dataset: z.object({ name: z.string(), version: z.number().int() }).nullable().optional(),
+  /** Each other column against the first, with the significance of each difference. */
+  significance: z.array(compareSignificanceSchema).optional(),
 });
 export type CompareResult = z.infer<typeof compareResultSchema>;
 

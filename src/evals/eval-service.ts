@@ -9,7 +9,7 @@ import type { EvaluationRecorderV1 } from '../spec/evaluation-recorder.js';
 import { DATASET_UPLOAD_LIMIT_BYTES, DatasetService } from './datasets/dataset-service.js';
 import { formatOf } from './datasets/parse-file.js';
 import type { EvalsDeps } from './evals-deps.js';
-import { evaluationRecorder } from './runs/record-run.js';
+import { evaluationRecorder } from './runs/evaluation-recorder.js';
 import { RunService } from './runs/run-service.js';
 
 export class EvalService {
@@ -43,6 +43,7 @@ export class EvalService {
       datasets: this.datasets,
       runs: this.runs.store,
       audit: deps.audit,
+      compare: (projectId, a, b) => this.runs.compare(projectId, a, b),
     });
   }
 }

@@ -4,7 +4,9 @@
  * given) over inputs (rows). Every cell is an ordinary recorded run; cells run concurrently up to
  * a limit, so the wall time is bounded by the slowest model rather than the sum. A failing cell
  * (a missing variable in one row, a model that is down) is reported in place, not as a failure of
- * the whole comparison.
+ * the whole comparison. Each column is an evaluation run: with references (given per row, or a
+ * stored dataset's) it carries quality metrics with intervals, and each column's difference from
+ * the first gets a significance test (`compare-evaluation.ts`).
  */
 
 import type { z } from 'zod';
@@ -17,12 +19,19 @@ import type {
   TemplateBody,
 } from '../api/prompts.js';
 import { KeelError, toKeelError } from '../core/errors.js';
-import { newId } from '../core/ids.js';
+import {
+  type CompareRows,
+  type CompareRowsRequest,
+  columnSignificance,
+  compareRows,
+  recordColumns,
+} from './compare-evaluation.js';
 import { limitConcurrency } from './limit-concurrency.js';
 import type { Caller, PromptLab, ResolvedSource } from './prompt-lab.js';
 import { runPrompt } from './prompt-runner.js';
 
-export interface CompareInput {
+/** Variants × models over rows (`CompareRowsRequest`: inputs with references, or a dataset). */
+export interface CompareInput extends CompareRowsRequest {
   variants: {
     name?: string | undefined;
     prompt?: string | undefined;
@@ -31,7 +40,6 @@ export interface CompareInput {
     parameters?: PromptParameters | undefined;
   }[];
   models?: string[] | undefined;
-  inputs?: Record<string, unknown>[] | undefined;
   concurrency?: number | undefined;
   session_id?: string | undefined;
 }
@@ -96,7 +104,8 @@ export async function planCompare(lab: PromptLab, caller: Caller, input: Compare
       });
     }
   });
-  const inputs = input.inputs ?? [{}];
+  const rows: CompareRows = await compareRows(lab, caller, input);
+  const inputs = rows.inputs;
   if (inputs.length * columns.length > MAX_COMPARE_CELLS) {
     throw new KeelError(
       'invalid_request',
@@ -129,74 +138,38 @@ export async function planCompare(lab: PromptLab, caller: Caller, input: Compare
         ),
       );
       const wallMs = performance.now() - started;
-      const runIds = await recordColumns(lab, caller, publicColumns, inputs, rowCells);
+      const recorded = await recordColumns(lab, caller, publicColumns, rows, rowCells);
+      const scored = (cells: CompareCell[]) =>
+        cells.map((cell) => {
+          const scores = recorded[cell.column]?.perItem[cell.row];
+          return scores ? { ...cell, scores } : cell;
+        });
       return {
         columns: publicColumns,
-        rows: inputs.map((variables, row) => ({ variables, cells: rowCells[row]! })),
-        summary: publicColumns.map((column) => ({
-          ...summarise(
-            column.index,
-            rowCells.map((cells) => cells[column.index]!),
-          ),
-          run_id: runIds[column.index] ?? null,
+        rows: inputs.map((variables, row) => ({
+          variables,
+          ...(rows.references ? { references: rows.references[row]! } : {}),
+          cells: scored(rowCells[row]!),
         })),
+        summary: publicColumns.map((column) => {
+          const run = recorded[column.index];
+          return {
+            ...summarise(
+              column.index,
+              rowCells.map((cells) => cells[column.index]!),
+            ),
+            run_id: run?.id ?? null,
+            ...(run ? { metrics: run.aggregates } : {}),
+          };
+        }),
         concurrency,
         wall_ms: wallMs,
+        metrics: rows.metrics,
+        dataset: rows.dataset ? { name: rows.dataset.name, version: rows.dataset.version } : null,
+        significance: await columnSignificance(lab, caller, recorded),
       };
     },
   };
-}
-
-/** The metrics every comparison column is recorded with (compare has no reference outputs). */
-export const COMPARE_METRICS = ['latency', 'tokens', 'cost'];
-
-/**
- * Each column as an evaluation run over the comparison's inputs (one dataset version, so columns
- * compare item by item with the evaluation module's significance test). Without the evaluation
- * module (a bare Prompt Lab) nothing is recorded.
- */
-async function recordColumns(
-  lab: PromptLab,
-  caller: Caller,
-  columns: readonly Column[],
-  inputs: readonly Record<string, unknown>[],
-  rowCells: readonly CompareCell[][],
-): Promise<(string | null)[]> {
-  const recorder = lab.evaluations;
-  if (!recorder) return columns.map(() => null);
-  const comparison = newId('cmp');
-  const ids: (string | null)[] = [];
-  for (const column of columns) {
-    const recorded = await recorder.record({
-      projectId: caller.projectId,
-      actor: caller.actor,
-      name: `compare ${column.variant} × ${column.model}`,
-      source: { kind: 'prompts.compare', id: comparison },
-      target: column.template
-        ? {
-            kind: 'template',
-            prompt: `${column.template.name}@${column.template.version}`,
-            model: column.model,
-          }
-        : { kind: 'model', model: column.model, prompt: column.variant },
-      dataset: { name: 'prompt-lab-compare', description: 'Inputs of Prompt Lab comparisons.' },
-      metrics: COMPARE_METRICS,
-      items: inputs.map((variables, row) => {
-        const cell = rowCells[row]![column.index]!;
-        return {
-          input: variables,
-          output: cell.status === 'ok' ? cell.output : null,
-          error: cell.error,
-          latencyMs: cell.latency_ms,
-          inputTokens: cell.usage.input_tokens,
-          outputTokens: cell.usage.output_tokens,
-          cost: cell.cost?.total ?? null,
-        };
-      }),
-    });
-    ids.push(recorded.id);
-  }
-  return ids;
 }
 
 async function runCell(

@@ -73,16 +73,64 @@ export interface RecordRunV1 {
   items: RecordedItemV1[];
 }
 
+/** A metric of a recorded run as the run stores it. */
+export interface RecordedMetricV1 {
+  score: number;
+  /** Bootstrap interval of the mean (null with too few items). */
+  ci: { low: number; high: number; confidence: number } | null;
+  /** Items scored. */
+  n: number;
+  higher_is_better: boolean;
+}
+
 export interface RecordedRunV1 {
   id: string;
   /** Aggregate score per metric (observed values included). */
   metrics: Record<string, number>;
+  /** The same metrics with their intervals and item counts. */
+  aggregates: Record<string, RecordedMetricV1>;
   /** Per-item scores, in the order of `items`. */
   perItem: Record<string, number>[];
+}
+
+/** One metric of run B against run A, as the evaluation module's run comparison gives it (B − A). */
+export interface RunDifferenceV1 {
+  metric: string;
+  /** `paired` over the items both runs scored (one dataset version), else `unpaired`. */
+  method: 'paired' | 'unpaired';
+  n: number;
+  n_a: number;
+  n_b: number;
+  mean_a: number;
+  mean_b: number;
+  difference: number;
+  ci: { low: number; high: number; confidence: number };
+  p_value: number;
+  significant: boolean;
+  verdict: 'better' | 'worse' | 'no_difference';
+}
+
+/** Items of a stored dataset version, for a feature that produces their outputs itself. */
+export interface DatasetItemsV1 {
+  name: string;
+  version: number;
+  items: { ordinal: number; input: Record<string, unknown>; references: string[] }[];
 }
 
 export interface EvaluationRecorderV1 {
   readonly specificationVersion: 'v1';
   /** Stores the items as a finished run (dataset version, per-item scores, aggregates with intervals). */
   record(run: RecordRunV1): Promise<RecordedRunV1>;
+  /**
+   * Refuses, before any output is produced, metrics a run of text outputs against references
+   * cannot be scored with (`invalid_request`: `unknown_metric`, `metric_not_applicable`).
+   */
+  checkOutputMetrics(metrics: readonly string[]): void;
+  /** Run B against run A, metric by metric, with the significance of each difference. */
+  compare(projectId: string, a: string, b: string): Promise<RunDifferenceV1[]>;
+  /** A stored dataset's items in order: the newest version unless one is named, at most `limit`. */
+  datasetItems(
+    projectId: string,
+    dataset: { name: string; version?: number | undefined; limit?: number | undefined },
+  ): Promise<DatasetItemsV1>;
 }

@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   let recorded = 0;
   // biome-ignore lint/correctness/useHookAtTopLevel: not a React hook (the runner's recorder wiring).
   rag.experiments.useEvaluations({
-    specificationVersion: 'v1',
+    ...recorder,
     record: async (run) => {
       const result = await recorder.record(run);
       recorded++;

@@ -10,12 +10,7 @@ import type { AuditRecorder } from '../../audit/index.js';
 import { KeelError } from '../../core/errors.js';
 import { newId } from '../../core/ids.js';
 import type { DatabaseV1 } from '../../spec/database.js';
-import type {
-  EvaluationRecorderV1,
-  RecordedItemV1,
-  RecordedRunV1,
-  RecordRunV1,
-} from '../../spec/evaluation-recorder.js';
+import type { RecordedItemV1, RecordedRunV1, RecordRunV1 } from '../../spec/evaluation-recorder.js';
 import type { DatasetService } from '../datasets/dataset-service.js';
 import type { StoredItem } from '../datasets/dataset-store.js';
 import type { Row } from '../datasets/parse-file.js';
@@ -51,7 +46,7 @@ function datasetRows(items: readonly RecordedItemV1[]): { rows: Row[]; input: st
   return { rows, input: input.length ? input : ['row'], ...(reference ? { reference } : {}) };
 }
 
-function checkRecordedMetrics(metrics: readonly string[]): void {
+export function checkRecordedMetrics(metrics: readonly string[]): void {
   const unknown = metrics.filter((metric) => !isCost(metric) && !metricInfo(metric));
   if (unknown.length)
     throw new KeelError('invalid_request', `Unknown metric(s) for a recorded run: ${unknown.join(', ')}.`, {
@@ -128,12 +123,30 @@ function scoreItems(
   return { perItem, corpus };
 }
 
+/** A run's aggregates as the recorder port returns them: scores, and each with its interval. */
+function recordedMetrics(metrics: RunAggregates['metrics']): Pick<RecordedRunV1, 'metrics' | 'aggregates'> {
+  const scores: RecordedRunV1['metrics'] = {};
+  const aggregates: RecordedRunV1['aggregates'] = {};
+  for (const [name, result] of Object.entries(metrics)) {
+    scores[name] = result.score;
+    aggregates[name] = {
+      score: result.score,
+      ci: result.ci ? { low: result.ci.low, high: result.ci.high, confidence: result.ci.confidence } : null,
+      n: result.n,
+      higher_is_better: result.higher_is_better,
+    };
+  }
+  return { metrics: scores, aggregates };
+}
+
 /** A run already recorded, as the recorder returns it. */
 async function recordedOf(deps: RecordRunDeps, run: RunRow): Promise<RecordedRunV1> {
-  const scores: Record<string, number> = {};
-  for (const [name, result] of Object.entries(run.aggregates?.metrics ?? {})) scores[name] = result.score;
   const { items } = await deps.runs.items(run.id);
-  return { id: run.id, metrics: scores, perItem: items.map((item) => item.scores) };
+  return {
+    id: run.id,
+    ...recordedMetrics(run.aggregates?.metrics ?? {}),
+    perItem: items.map((item) => item.scores),
+  };
 }
 
 /**
@@ -272,12 +285,5 @@ export async function recordRun(deps: RecordRunDeps, input: RecordRunV1): Promis
       ...(cell ? { cell } : {}),
     },
   });
-  const scores: Record<string, number> = {};
-  for (const [name, result] of Object.entries(metrics)) scores[name] = result.score;
-  return { id, metrics: scores, perItem };
-}
-
-/** The recorder port over a run store and the dataset path. */
-export function evaluationRecorder(deps: RecordRunDeps): EvaluationRecorderV1 {
-  return { specificationVersion: 'v1', record: (input) => recordRun(deps, input) };
+  return { id, ...recordedMetrics(metrics), perItem };
 }
