@@ -19,16 +19,9 @@
  *
  * Prints a table, then ONE JSON line.   npx tsx bench/deployments/drift.ts [--quick]
  */
-import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { Pool } from 'undici';
-import { loadConfig } from '../../src/core/config.js';
-import { silentLogger } from '../../src/core/logger.js';
-import { createApp } from '../../src/server/app.js';
-import { listen } from '../../src/server/listen.js';
-import { createRuntime } from '../../src/server/runtime.js';
-import { startTsChild } from '../gateway/processes.js';
+import { benchKey as key, serveOnFakeUpstream } from './serve.js';
 
 const quick = process.argv.includes('--quick');
 /** English-only traffic before the shift, seconds. */
@@ -42,7 +35,6 @@ const shiftShare = 0.6;
 const threshold = 0.25;
 /** Give up this long after the shift (the scheduler ticks every 15 s). */
 const timeoutSeconds = windowSeconds + 60;
-const key = 'keel_bench_bootstrap_key_0123456789';
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -61,23 +53,10 @@ const korean = [
 ];
 
 const loadBefore = os.loadavg();
-const upstream = await startTsChild<{ url: string }>('bench/gateway/upstream.ts');
-const dataDir = await mkdtemp(path.join(os.tmpdir(), 'keel-bench-drift-'));
-const config = loadConfig({
-  env: {},
-  cwd: dataDir,
-  overrides: {
-    dataDir,
-    bootstrapKey: key,
-    logging: { level: 'silent' },
-    providers: [{ type: 'openai-compatible', name: 'mock', baseURL: `${upstream.info.url}/v1` }],
-  },
-});
-const runtime = await createRuntime(config, { logger: silentLogger, processMetrics: false });
-const server = await listen(createApp(runtime.services));
+const server = await serveOnFakeUpstream('drift');
 const pool = new Pool(server.url, { connections: 4 });
 try {
-  const { services } = runtime;
+  const { services } = server;
   const projectId = services.installation.defaultProjectId;
   const caller = { projectId, keyId: null, actor: 'bench', role: 'admin' as const };
   await services.prompts.create(caller, {
@@ -234,8 +213,5 @@ try {
   );
 } finally {
   await pool.close();
-  await server.close(100);
-  await runtime.close();
-  await upstream.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await server.close();
 }

@@ -21,24 +21,16 @@
  *
  * Usage: npx tsx bench/deployments/run.ts [--quick]
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { Pool } from 'undici';
-import { loadConfig } from '../../src/core/config.js';
-import { silentLogger } from '../../src/core/logger.js';
 import { Ledger } from '../../src/deployments/ledger/index.js';
-import { createApp } from '../../src/server/app.js';
-import { listen } from '../../src/server/listen.js';
-import { createRuntime } from '../../src/server/runtime.js';
-import { autocannon, startTsChild } from '../gateway/processes.js';
+import { autocannon } from '../gateway/processes.js';
+import { benchKey as key, serveOnFakeUpstream } from './serve.js';
 
 const quick = process.argv.includes('--quick');
 const sequential = quick ? 200 : 1000;
 const warmup = quick ? 30 : 150;
 const loadSeconds = quick ? 3 : 6;
 const inProcess = quick ? 5_000 : 20_000;
-const key = 'keel_bench_bootstrap_key_0123456789';
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 const variables = { audience: 'the board', text: 'Quarterly revenue rose while costs held steady.' };
@@ -80,22 +72,9 @@ async function timeInProcess(run: () => unknown): Promise<number> {
   return percentile(samples, 0.5);
 }
 
-const upstream = await startTsChild<{ url: string }>('bench/gateway/upstream.ts');
-const dataDir = await mkdtemp(path.join(os.tmpdir(), 'keel-bench-deploy-'));
-const config = loadConfig({
-  env: {},
-  cwd: dataDir,
-  overrides: {
-    dataDir,
-    bootstrapKey: key,
-    logging: { level: 'silent' },
-    providers: [{ type: 'openai-compatible', name: 'mock', baseURL: `${upstream.info.url}/v1` }],
-  },
-});
-const runtime = await createRuntime(config, { logger: silentLogger, processMetrics: false });
-const server = await listen(createApp(runtime.services));
+const server = await serveOnFakeUpstream('deploy');
 try {
-  const { services } = runtime;
+  const { services } = server;
   const projectId = services.installation.defaultProjectId;
   const caller = { projectId, keyId: null, actor: 'bench', role: 'admin' };
   await services.prompts.create(caller, {
@@ -243,8 +222,5 @@ try {
     }),
   );
 } finally {
-  await server.close(100);
-  await runtime.close();
-  await upstream.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await server.close();
 }
