@@ -39,12 +39,21 @@ describe('keel tune prompt', () => {
       '0',
       '--k',
       '2',
+      '--no-per-input',
+      '--joint',
+      '0',
     );
     expect(run.err).not.toContain('failed');
     expect(run.code).toBe(0);
     expect(run.out).toMatch(/baseline\s+baseline\s+0\.0000\s+12 calls/);
     expect(run.out).toContain('accuracy: baseline 0.0000, best 1.0000 (format-1)');
     expect(run.out).toContain('Saved sentiment v2 (from v1): format-1.');
+    // One fixed example set, no per-input retrieval.
+    expect(run.out).toContain('few-shot-2 ');
+    expect(run.out).not.toContain('per-input');
+    expect(run.out).toMatch(
+      /Evaluation runs: untuned (evr_\w+), winner (evr_\w+) \(keel eval compare \1 \2\)/,
+    );
   });
 
   it('reports bad input with its code', async () => {
@@ -66,5 +75,22 @@ describe('keel tune prompt', () => {
     const missing = await keelCli('tune', 'prompt', 'sentiment', '--dataset', 'days');
     expect(missing.code).not.toBe(0);
     expect(missing.err).toContain('--metric <name> is required');
+    const useCase = await keelCli(
+      'tune',
+      'prompt',
+      'sentiment',
+      '--dataset',
+      'days',
+      '--metric',
+      'accuracy',
+      '--calls',
+      '100',
+      '--tokens',
+      '1000',
+      '--use-case',
+      'guc_nope',
+    );
+    expect(useCase.code).not.toBe(0);
+    expect(useCase.err).toContain('guc_nope');
   });
 });

@@ -206,6 +206,8 @@ interface PromptJobView {
     improved: boolean;
     stopped: string;
     spent: { calls: number; tokens: number };
+    evaluations?: { baseline: string; winner: string };
+    governanceAssetId?: string | null;
     trace: {
       id: string;
       kind: string;
@@ -251,7 +253,9 @@ export const promptCommand: CommandHandler = async (context, args, options) => {
     dataset_version: numberOption(options.datasetVersion, 'dataset-version'),
     propose_instructions: numberOption(options.propose, 'propose'),
     dev_size: numberOption(options.devSize, 'dev-size'),
+    joint: numberOption(options.joint, 'joint'),
   };
+  const perInput = options.perInput === false ? { per_input: false } : {};
   const body = {
     type: 'prompt',
     template,
@@ -261,7 +265,10 @@ export const promptCommand: CommandHandler = async (context, args, options) => {
     ...Object.fromEntries(Object.entries(numbers).filter(([, v]) => v !== undefined)),
     ...(options.model ? { model: String(options.model) } : {}),
     ...(options.instruction ? { instructions: listOption(options.instruction) } : {}),
-    ...(k ? { few_shot: { k: k.map((v) => numberOption(v, 'k')) } } : {}),
+    ...(k || options.perInput === false
+      ? { few_shot: { ...(k ? { k: k.map((v) => numberOption(v, 'k')) } : {}), ...perInput } }
+      : {}),
+    ...(options.useCase ? { governance: { use_case_id: String(options.useCase) } } : {}),
     ...(options.format ? { formats: listOption(options.format)!.map((text) => ({ text })) } : {}),
     ...(options.devSplit ? { dev_split: String(options.devSplit) } : {}),
     ...(options.trainSplit ? { train_split: String(options.trainSplit) } : {}),
@@ -287,8 +294,17 @@ export const promptCommand: CommandHandler = async (context, args, options) => {
         r.template.savedVersion === null
           ? `No candidate beat the baseline; ${r.template.name} is unchanged.`
           : `Saved ${r.template.name} v${r.template.savedVersion} (from v${r.template.baseVersion}): ${r.best.id}.`;
+      const runs = r.evaluations;
+      const stored = !runs
+        ? ''
+        : runs.baseline === runs.winner
+          ? `Evaluation run: ${runs.baseline}.\n`
+          : `Evaluation runs: untuned ${runs.baseline}, winner ${runs.winner} (keel eval compare ${runs.baseline} ${runs.winner}).\n`;
+      const asset = r.governanceAssetId
+        ? `Registered as governance asset ${r.governanceAssetId}; it needs approval before production.\n`
+        : '';
       context.io.stdout.write(
-        `${lines.join('\n')}\n${r.metric}: baseline ${r.baseline.toFixed(4)}, best ${r.best.score.toFixed(4)} (${r.best.id}); spent ${r.spent.calls} calls, ${r.spent.tokens} tokens${r.stopped === 'budget' ? ' (budget reached)' : ''}.\n${saved}\n`,
+        `${lines.join('\n')}\n${r.metric}: baseline ${r.baseline.toFixed(4)}, best ${r.best.score.toFixed(4)} (${r.best.id}); spent ${r.spent.calls} calls, ${r.spent.tokens} tokens${r.stopped === 'budget' ? ' (budget reached)' : ''}.\n${saved}\n${stored}${asset}`,
       );
     } else {
       context.io.stderr.write(

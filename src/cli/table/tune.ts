@@ -49,7 +49,7 @@ export const tuneCommands: CommandSpec[] = [
     path: ['tune', 'prompt'],
     arguments: ['<template>'],
     description:
-      'Optimise a Prompt Lab template against a labelled evaluation dataset (instructions, few-shot examples, output format) within a budget of model calls and tokens, showing progress by candidate; saves the winner as a new version.',
+      'Optimise a Prompt Lab template against a labelled evaluation dataset (instructions, few-shot examples fixed or retrieved per input, output format, then their best combinations) within a budget of model calls and tokens, showing progress by candidate; saves the winner as a new version and stores its evaluation run beside the untuned one.',
     options: [
       { flags: '--dataset <name>', description: 'evaluation dataset with labels or reference outputs' },
       { flags: '--dataset-version <n>', description: 'dataset version (default: the latest)' },
@@ -65,6 +65,18 @@ export const tuneCommands: CommandSpec[] = [
       { flags: '--dev-split <name>', description: 'split scored (default: dev, validation or test)' },
       { flags: '--train-split <name>', description: 'split examples come from (default train)' },
       { flags: '--dev-size <n>', description: 'most dev items scored per candidate (default 20)' },
+      {
+        flags: '--no-per-input',
+        description: 'try one fixed example set only, not examples retrieved per input',
+      },
+      {
+        flags: '--joint <n>',
+        description: 'instruction × few-shot × format combinations tried after the greedy pass (default 3)',
+      },
+      {
+        flags: '--use-case <id>',
+        description: 'register the saved version in this governance use case (it then needs approval)',
+      },
     ],
     load: tune,
     handler: 'promptCommand',
