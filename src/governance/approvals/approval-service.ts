@@ -16,7 +16,7 @@ import { newId } from '../../core/ids.js';
 import { roleAllows } from '../../platform/index.js';
 import type { DatabaseV1 } from '../../spec/database.js';
 import { type InventoryStore, notFound } from '../inventory/inventory-store.js';
-import type { GovCaller } from '../inventory/rows.js';
+import type { AssetRow, GovCaller } from '../inventory/rows.js';
 import type { RiskReader, RiskTier } from '../lifecycle/risk-reader.js';
 import { approvedStages, type Stage } from '../lifecycle/stages.js';
 import { type Decision, evaluateApproval, type Missing, standing } from './approval-policy.js';
@@ -261,6 +261,33 @@ export class ApprovalService {
       });
     this.deps.changed(projectId);
     return changed;
+  }
+
+  /**
+   * The approval queue: assets in the approve stage still waiting for a decision — not approved,
+   * and no standing no-go on their current revision (a no-go is final until a reversal supersedes
+   * it, or the work comes back as a new revision). A high-tier asset with one go stays queued for
+   * its second approver.
+   */
+  async queue(projectId: string, useCaseId?: string): Promise<AssetRow[]> {
+    const assets = await this.deps.inventory.listAssets(projectId, {
+      stage: 'approve',
+      ...(useCaseId ? { use_case_id: useCaseId } : {}),
+    });
+    const open = assets.filter(
+      (asset) => asset.approved_revision === null || asset.approved_revision !== asset.revision,
+    );
+    if (!open.length) return open;
+    const { rows } = await this.deps.db.query<ApprovalRow>(
+      'SELECT * FROM gov_approvals WHERE project_id = $1 AND asset_id = ANY($2::text[])',
+      [projectId, open.map((asset) => asset.id)],
+    );
+    return open.filter(
+      (asset) =>
+        !standing(
+          rows.filter((row) => row.asset_id === asset.id && Number(row.asset_revision) === asset.revision),
+        ).some((row) => row.decision === 'no_go'),
+    );
   }
 
   async list(projectId: string, query: ListApprovals): Promise<ApprovalJson[]> {

@@ -1,7 +1,7 @@
 /**
  * @module server/routes/governance/approvals
  * `/api/v1/approvals`: go / no-go decisions (final; a reversal supersedes), the decisions made and
- * the approval queue (`view=pending`: assets waiting in the approve stage).
+ * the approval queue (`view=pending`: assets in the approve stage still waiting for a decision).
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import {
@@ -65,10 +65,7 @@ export function registerApprovalRoutes(app: OpenAPIHono<KeelEnv>, services: Keel
     const caller = govCaller(c, 'read');
     const query = c.req.valid('query');
     if (query.view === 'pending') {
-      const pending = await governance.inventory.listAssets(caller.projectId, {
-        stage: 'approve',
-        use_case_id: query.use_case_id,
-      });
+      const pending = await governance.approvals.queue(caller.projectId, query.use_case_id);
       return json({ approvals: [], pending: pending.map(governance.assetJson) });
     }
     return json({ approvals: await governance.approvals.list(caller.projectId, query) });

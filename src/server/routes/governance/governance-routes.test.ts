@@ -446,6 +446,34 @@ describe('governance approvals and gates', () => {
     expect(JSON.parse(rows[0]!.detail)).toMatchObject({ reason: 'approver_role_required', role: 'viewer' });
   });
 
+  it('queues only assets still waiting for a decision: not once approved, nor under a standing no-go', async () => {
+    const { assetId: going } = await readyForApproval('queued-go', 'minimal');
+    const { assetId: stopped } = await readyForApproval('queued-no-go', 'minimal');
+    const { assetId: high } = await readyForApproval('queued-high', 'high');
+    const queued = async (): Promise<string[]> =>
+      (await call('validator1', '/api/v1/approvals?view=pending')).body.pending.map(
+        (asset: { id: string }) => asset.id,
+      );
+    expect(await queued()).toEqual(expect.arrayContaining([going, stopped, high]));
+    const decide = (asset_id: string, decision: 'go' | 'no_go') =>
+      call('validator1', '/api/v1/approvals', { json: { asset_id, decision, reasons: 'checked' } });
+    expect((await decide(going, 'go')).body.approved).toBe(true);
+    const noGo = await decide(stopped, 'no_go');
+    expect(noGo.status).toBe(201);
+    expect((await decide(high, 'go')).body.approved).toBe(false);
+    const after = await queued();
+    expect(after).not.toContain(going);
+    expect(after).not.toContain(stopped);
+    // A high-tier case waits for its second approver.
+    expect(after).toContain(high);
+    // A reversal of the no-go by a go approves it; it stays out of the queue.
+    const reversed = await call('validator1', '/api/v1/approvals', {
+      json: { asset_id: stopped, decision: 'go', reasons: 'fixed', supersedes: noGo.body.approval.id },
+    });
+    expect(reversed.body.approved).toBe(true);
+    expect(await queued()).not.toContain(stopped);
+  });
+
   it('keeps decisions final: a reversal is a new decision; a change sends the asset back to validate', async () => {
     const { assetId } = await readyForApproval('changing', 'limited');
     const go = await call('validator1', '/api/v1/approvals', {
