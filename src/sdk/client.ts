@@ -22,6 +22,7 @@ import type {
   UsageResponse,
 } from '../api/platform.js';
 import type { TextGenRequest, TextGenResponse } from '../api/watsonx.js';
+import { AdaptersApi } from './adapters.js';
 import { AuditApi } from './audit.js';
 import { DataApi } from './data.js';
 import { DeploymentsApi, SpacesApi } from './deployments.js';
@@ -195,6 +196,8 @@ export class KeelClient implements SdkTransport {
 
   /** Tuning: head training jobs (progress and loss curves), heads and their lineage, classification. */
   readonly tuning: TuningApi = new TuningApi(this);
+  /** LoRA adapters on llama.cpp base models, served as `llamacpp:<base>+<name>`. */
+  readonly adapters: AdaptersApi = new AdaptersApi(this);
 
   /** Governance: use cases, tracked assets, lifecycle transitions, approvals, the gate. */
   readonly governance: GovernanceApi = new GovernanceApi(this);

@@ -76,27 +76,29 @@ export const addCommand: CommandHandler = async (context, args, options) => {
     let created: AdapterVersionJson;
     if (options.inModelsDir) {
       // The file is already on the server, under its models directory: nothing to upload.
-      created = await client.request<AdapterVersionJson>('POST', '/api/v1/adapters', {
-        body: {
-          name,
-          base_model: String(options.base),
-          path: file,
-          ...(scale !== undefined ? { scale } : {}),
-          ...metadata,
-        },
+      created = await client.adapters.register({
+        name,
+        base_model: String(options.base),
+        path: file,
+        ...(scale !== undefined ? { scale } : {}),
+        ...metadata,
       });
     } else {
       const size = (await stat(file)).size;
-      const form = new FormData();
-      form.set('file', new File([new Uint8Array(await readFile(file))], path.basename(file)));
-      form.set('name', name);
-      form.set('base_model', String(options.base));
-      if (scale !== undefined) form.set('scale', String(scale));
-      form.set('metadata', JSON.stringify(metadata));
+      const data = new Uint8Array(await readFile(file));
       created = await withSpinner(
         context.io,
         `Uploading ${path.basename(file)} (${formatBytes(size)}) and checking it against ${String(options.base)}`,
-        () => client.request<AdapterVersionJson>('POST', '/api/v1/adapters', { body: form }),
+        () =>
+          client.adapters.upload(
+            { name: path.basename(file), data },
+            {
+              name,
+              base_model: String(options.base),
+              ...(scale !== undefined ? { scale } : {}),
+              ...metadata,
+            },
+          ),
       );
     }
     if (context.global.json) printJson(context.io, created);
@@ -111,7 +113,7 @@ export const addCommand: CommandHandler = async (context, args, options) => {
 
 export const listCommand: CommandHandler = async (context) =>
   withConnection(context, async ({ client }) => {
-    const { adapters } = await client.request<{ adapters: AdapterVersionJson[] }>('GET', '/api/v1/adapters');
+    const adapters = await client.adapters.list();
     printRows(context.io, context.global.json, adapters, (v) => ({
       model: v.model,
       version: v.version,
@@ -126,10 +128,7 @@ export const listCommand: CommandHandler = async (context) =>
 
 export const showCommand: CommandHandler = async (context, args) =>
   withConnection(context, async ({ client }) => {
-    const { versions } = await client.request<{ versions: AdapterVersionJson[] }>(
-      'GET',
-      `/api/v1/adapters/${encodeURIComponent(args[0]!)}`,
-    );
+    const versions = await client.adapters.versions(args[0]!);
     if (context.global.json) printJson(context.io, versions);
     else {
       for (const v of versions) {
@@ -145,10 +144,7 @@ export const showCommand: CommandHandler = async (context, args) =>
 export const removeCommand: CommandHandler = async (context, args, options) => {
   const version = numberOption(options.onlyVersion, 'only-version');
   return withConnection(context, async ({ client }) => {
-    const { removed } = await client.request<{ removed: AdapterVersionJson[] }>(
-      'DELETE',
-      `/api/v1/adapters/${encodeURIComponent(args[0]!)}${version !== undefined ? `?version=${version}` : ''}`,
-    );
+    const removed = await client.adapters.remove(args[0]!, version);
     if (context.global.json) printJson(context.io, removed);
     else
       context.io.stdout.write(`Removed ${args[0]} version(s) ${removed.map((v) => v.version).join(', ')}.\n`);
