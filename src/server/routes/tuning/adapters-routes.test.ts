@@ -169,6 +169,18 @@ describe('llamacpp:<base>+<adapter> through the gateway', () => {
     expect((await chat('llamacpp:tiny+greeter@1')).choices[0]!.message.content).toBe(adapted);
     expect((await chat('llamacpp:tiny+muted')).choices[0]!.message.content).toBe(base);
     expect((await chat('llamacpp:tiny')).choices[0]!.message.content).toBe(base);
+    // Streamed, the adapted answer is the same text.
+    const stream = await openai.chat.completions.create({
+      model: 'llamacpp:tiny+greeter',
+      messages: [{ role: 'user', content: 'Write a greeting.' }],
+      temperature: 0,
+      seed: 1,
+      max_tokens: 10,
+      stream: true,
+    });
+    let streamed = '';
+    for await (const chunk of stream) streamed += chunk.choices[0]?.delta.content ?? '';
+    expect(streamed).toBe(adapted);
 
     const unknown = await chat('llamacpp:tiny+nope').catch((error: unknown) => error);
     expect(unknown).toBeInstanceOf(APIError);
