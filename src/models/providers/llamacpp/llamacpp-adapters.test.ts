@@ -95,6 +95,23 @@ describe('llamacpp:<base>+<adapter>', () => {
     expect(provider.loadedModels()).toEqual(['tiny']);
   });
 
+  it('keeps at most a few adapted contexts: one dropped for a newer one is made again, with the same answers', {
+    timeout: 240_000,
+  }, async () => {
+    const names = ['e1', 'e2', 'e3', 'e4', 'e5', 'e6'];
+    for (const [i, name] of names.entries()) await register(name, { seed: 100 + i });
+    const answers = async () => {
+      const out: string[] = [];
+      for (const name of names) {
+        out.push((await provider.languageModel(`tiny+${name}`).doGenerate(call('Hello there'))).text);
+      }
+      return out;
+    };
+    const first = await answers();
+    expect(new Set(first).size).toBeGreaterThan(1);
+    expect(await answers()).toEqual(first);
+  });
+
   it('refuses an adapter file changed since registration, and an unknown adapter or base', {
     timeout: 120_000,
   }, async () => {
