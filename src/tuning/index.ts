@@ -5,8 +5,10 @@
  * service, stored as versioned files in the data directory, served for classification, tagging and
  * as the models `head:<name>` (approved through governance first where governance tracks them, and
  * always inside a deployment), usable as guardrail detectors, and registered in governance with
- * their lineage. Other modules import it only
- * through this file.
+ * their lineage. LoRA adapters (`adapters/`) are registered for a llama.cpp base model, checked
+ * against it, stored as versions with their hashes and served as `llamacpp:<base>+<name>` through
+ * the provider's adapter source, behind the same serving gate as heads. Other modules import it
+ * only through this file.
  */
 import type { AuditRecorder } from '../audit/index.js';
 import type { KeelModule, ModuleBase } from '../core/module.js';

@@ -2,7 +2,7 @@
  * @module server/routes/tuning
  * `/api/v1/tuning/jobs` (editors start head training, prompt optimisation or a training-spec export; viewers list the jobs) and `/api/v1/heads`
  * (viewers list heads and their versions, classify with them or tag tokens with a tagger, as the
- * model `head:<name>`).
+ * model `head:<name>`). `/api/v1/adapters` (LoRA adapters) is in adapters.ts.
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { jobJsonSchema } from '../../../api/jobs.js';
