@@ -101,7 +101,8 @@ async function measure(set: TaggerSet) {
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sample);
   peak = Math.max(peak, process.memoryUsage().rss);
-  const predicted = set.test.map((s) => tagTokens(trained.model, s.tokens).map((t) => t.tag));
+  const predicted: string[][] = [];
+  for (const s of set.test) predicted.push((await tagTokens(trained.model, s.tokens)).map((t) => t.tag));
   const report = spanReport(
     set.test.map((s) => s.tags),
     predicted,

@@ -60,7 +60,10 @@ export const headJobRequestSchema = z
           .optional(),
         min_n: z.number().int().min(1).max(5).optional(),
         max_n: z.number().int().min(1).max(5).optional(),
-        /** A registry embedding model (`provider:model`) instead of hashed character n-grams. */
+        /**
+         * A registry embedding model (`provider:model`) instead of hashed character n-grams (a
+         * tagger embeds each token and its window).
+         */
         model: z.string().min(3).max(300).optional(),
       })
       .optional(),
@@ -71,12 +74,6 @@ export const headJobRequestSchema = z
       ctx.addIssue({ code: 'custom', path: ['sentences'], message: 'A tagger trains on sentences.' });
     if (!tagger && !body.examples)
       ctx.addIssue({ code: 'custom', path: ['examples'], message: 'A classifier head trains on examples.' });
-    if (tagger && body.features?.model !== undefined)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['features', 'model'],
-        message: 'Taggers train on hashed token features, not an embedding model.',
-      });
   })
   .openapi('HeadJobRequest');
 

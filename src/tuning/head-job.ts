@@ -81,13 +81,6 @@ export function checkPayload(payload: HeadJobPayload): void {
   if (payload.method !== undefined && !(headKinds as readonly string[]).includes(payload.method)) {
     issues.push({ code: 'unknown_method', path: ['method'], message: 'Use logistic, mlp or tagger.' });
   }
-  if (payload.method === 'tagger' && payload.features?.model !== undefined) {
-    issues.push({
-      code: 'unsupported_features',
-      path: ['features', 'model'],
-      message: 'Taggers train on hashed token features.',
-    });
-  }
   if (issues.length > 0) throw new KeelError('invalid_request', 'The head request is not valid.', { issues });
   const labels = new Set(train.flatMap((e) => ('text' in e ? [e.label] : e.tags)));
   if (labels.size < 2) {

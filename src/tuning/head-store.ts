@@ -262,7 +262,7 @@ export class HeadStore {
             w2: t('w2'),
             b2: t('b2'),
           }
-        : info.kind === 'tagger' && info.features.kind === 'char-ngram'
+        : info.kind === 'tagger'
           ? {
               kind: 'tagger',
               ...common,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { KeelError } from '../core/errors.js';
+import { HashingEmbeddingModel } from '../models/providers/hashing/index.js';
 import { charNgramSpec } from './char-ngram-features.js';
+import type { Embedder, EmbeddingFeatureSpec } from './head-features.js';
 import { bioSpans, spanReport, type TaggedSentence, tagText, tokenize, trainTagger } from './token-tagger.js';
 
 const people = ['Kim', 'Park', 'Lee', 'Choi', 'Jung', 'Kang'];
@@ -82,12 +84,45 @@ describe('token tagger', () => {
     expect(first.spans.f1).toBeGreaterThan(0.9);
     expect(first.validation.count).toBeGreaterThan(0);
 
-    const tagged = tagText(first.model, 'yesterday I met Kim Minsu in Seoul again');
+    const tagged = await tagText(first.model, 'yesterday I met Kim Minsu in Seoul again');
     expect(tagged.entities.map((e) => [e.type, e.text])).toEqual([
       ['PER', 'Kim Minsu'],
       ['LOC', 'Seoul'],
     ]);
     expect(tagged.entities[0]?.score).toBeGreaterThan(0.5);
+  });
+
+  it('trains on a provider’s embeddings of each token and its window, and serves through the same embedder', async () => {
+    // The registry's offline embedding model (hashing:ngram-v1), called as the registry calls it.
+    const model = new HashingEmbeddingModel({ dimensions: 256 });
+    const calls: number[] = [];
+    const embedder: Embedder = async (_id, texts) => {
+      calls.push(texts.length);
+      return (await model.doEmbed({ values: texts })).embeddings;
+    };
+    const features: EmbeddingFeatureSpec = { kind: 'embedding', model: 'hashing:ngram-v1', dimensions: 0 };
+    const first = await trainTagger(sentences(30), features, { seed: 4 }, { embedder });
+    expect(features.dimensions).toBe(256);
+    expect(first.model.features).toMatchObject({ kind: 'embedding', model: 'hashing:ngram-v1' });
+    expect(first.model.weights.length).toBe(2 * 256 * first.model.labels.length);
+    // Each distinct token and window text is embedded once, in batches.
+    expect(calls.length).toBeGreaterThan(0);
+    expect(first.spans.f1).toBeGreaterThan(0.9);
+
+    const again = await trainTagger(sentences(30), { ...features, dimensions: 0 }, { seed: 4 }, { embedder });
+    expect(Array.from(again.model.weights)).toEqual(Array.from(first.model.weights));
+
+    const tagged = await tagText(first.model, 'yesterday I met Park Minsu in Busan again', embedder);
+    expect(tagged.entities.map((e) => [e.type, e.text])).toEqual([
+      ['PER', 'Park Minsu'],
+      ['LOC', 'Busan'],
+    ]);
+    // Without the registry an embedding tagger cannot encode, and says so.
+    expect(await codeOf(tagText(first.model, 'hello'))).toBe('no_embedder');
+    // A model that answers with other dimensions than the head was trained on is refused.
+    const other = new HashingEmbeddingModel({ dimensions: 128 });
+    const wrong: Embedder = async (_id, texts) => (await other.doEmbed({ values: texts })).embeddings;
+    expect(await codeOf(tagText(first.model, 'hello there', wrong))).toBe('upstream_error');
   });
 
   it('refuses bad datasets with coded errors', async () => {

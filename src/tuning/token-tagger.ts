@@ -1,9 +1,11 @@
 /**
  * @module tuning/token-tagger
  * Token taggers: a head that labels every token of a sentence (BIO tags for named entities, PII,
- * product names…). Each token is one example of a logistic-regression head on frozen hashed
- * features of its neighbourhood: the token's character n-grams, the tokens and word shapes in a
- * window around it, and the bigrams with its neighbours. Training is the shared loop (seeded,
+ * product names…). Each token is one example of a logistic-regression head on frozen features of
+ * its neighbourhood: either hashed features (the token's character n-grams, the tokens and word
+ * shapes in a window around it, and the bigrams with its neighbours), or a provider's embedding
+ * model: the token's embedding beside its window's (the window's tokens as one text), each
+ * L2-normalised and scaled by 1/√2. Training is the shared loop (seeded,
  * early stopping, temperature calibration); sentences, not tokens, are split into training and
  * validation. Besides the token-level report, the validation set is scored at the span level
  * (CoNLL style: an entity counts when its type and both edges match). Texts are tokenised into
@@ -18,6 +20,7 @@ import {
   invalidDataset,
   labelsOf,
 } from './head-core.js';
+import { type Embedder, encodeTexts, type FeatureSpec } from './head-features.js';
 import {
   type HeadTrainingOptions,
   type HeadTrainingResult,
@@ -46,7 +49,7 @@ export interface TaggerOptions extends HeadTrainingOptions {
 export interface TaggerModel {
   kind: 'tagger';
   labels: string[];
-  features: CharNgramSpec;
+  features: FeatureSpec;
   window: number;
   tokenization: Tokenization;
   /** Row-major [feature][tag]. */
@@ -217,22 +220,85 @@ function checkSentences(sentences: TaggedSentence[], path: string): void {
 const flat = (sentences: TaggedSentence[]) =>
   sentences.flatMap((s) => s.tags.map((label, i) => ({ text: s.tokens[i] as string, label })));
 
-/** Tags of one tokenised sentence with their calibrated probabilities. */
-export function tagTokens(model: TaggerModel, tokens: string[]): { tag: string; probability: number }[] {
-  return tokens.map((_, i) => {
-    const p = calibratedPrediction(
-      model,
-      logisticLogits(model, tokenFeatures(tokens, i, model.features, model.window)),
-    );
+/** The text of token `i`'s window: its neighbours within `window` on each side, and itself. */
+const windowText = (tokens: string[], i: number, window: number) =>
+  tokens.slice(Math.max(0, i - window), i + window + 1).join(' ');
+
+/** The input size of a tagger's network: the hashing space, or two embeddings side by side. */
+export const taggerDimensions = (spec: FeatureSpec) =>
+  spec.kind === 'char-ngram' ? spec.dimensions : 2 * spec.dimensions;
+
+/**
+ * Each token's features, sentence by sentence. Embedding features embed every distinct token and
+ * window text once (an embedding spec learns its dimensions from the first batch).
+ */
+export async function encodeSentences(
+  sentences: string[][],
+  spec: FeatureSpec,
+  window: number,
+  embedder?: Embedder,
+  signal?: AbortSignal,
+): Promise<SparseVector[][]> {
+  if (spec.kind === 'char-ngram') {
+    return sentences.map((tokens) => tokens.map((_, i) => tokenFeatures(tokens, i, spec, window)));
+  }
+  const texts = [
+    ...new Set(sentences.flatMap((tokens) => tokens.flatMap((t, i) => [t, windowText(tokens, i, window)]))),
+  ];
+  const vectors = await encodeTexts(texts, spec, embedder, signal);
+  const byText = new Map(texts.map((text, k) => [text, vectors[k] as SparseVector]));
+  const d = spec.dimensions;
+  return sentences.map((tokens) =>
+    tokens.map((token, i) => {
+      const a = byText.get(token) as SparseVector;
+      const b = byText.get(windowText(tokens, i, window)) as SparseVector;
+      const indices = new Uint32Array(a.indices.length + b.indices.length);
+      const values = new Float32Array(indices.length);
+      indices.set(a.indices);
+      indices.set(
+        b.indices.map((index) => index + d),
+        a.indices.length,
+      );
+      values.set(a.values.map((v) => v * Math.SQRT1_2));
+      values.set(
+        b.values.map((v) => v * Math.SQRT1_2),
+        a.indices.length,
+      );
+      return { indices, values };
+    }),
+  );
+}
+
+/** Tags of a sentence's encoded tokens with their calibrated probabilities. */
+function tagVectors(model: TaggerModel, vectors: SparseVector[]): { tag: string; probability: number }[] {
+  return vectors.map((x) => {
+    const p = calibratedPrediction(model, logisticLogits(model, x));
     return { tag: p.label, probability: p.scores[0]?.probability ?? 0 };
   });
 }
 
+/**
+ * Tags of one tokenised sentence with their calibrated probabilities (an embedding tagger embeds
+ * through `embedder`, the registry's).
+ */
+export async function tagTokens(
+  model: TaggerModel,
+  tokens: string[],
+  embedder?: Embedder,
+  signal?: AbortSignal,
+): Promise<{ tag: string; probability: number }[]> {
+  // The spec is copied: encoding must check against the head's dimensions, not relearn them.
+  const [vectors] = await encodeSentences([tokens], { ...model.features }, model.window, embedder, signal);
+  return tagVectors(model, vectors ?? []);
+}
+
 export async function trainTagger(
   sentences: TaggedSentence[],
-  features: CharNgramSpec,
+  features: FeatureSpec,
   options: TaggerOptions = {},
-  extra: Pick<TrainExtra, 'onEpoch' | 'signal'> & { validation?: TaggedSentence[] | undefined } = {},
+  extra: Pick<TrainExtra, 'onEpoch' | 'signal' | 'embedder'> & {
+    validation?: TaggedSentence[] | undefined;
+  } = {},
 ): Promise<HeadTrainingResult<TaggerModel> & { spans: SpanReport }> {
   const hp = { ...TAGGER_DEFAULTS, ...options, positiveLabel: null, maxFalsePositiveRate: null };
   checkSentences(sentences, 'examples');
@@ -262,19 +328,29 @@ export async function trainTagger(
     train = shuffled.slice(held);
   }
   const index = new Map(labels.map((l, i) => [l, i]));
-  const encode = (items: TaggedSentence[]): Encoded[] =>
-    items.flatMap((s) =>
+  // Training and validation tokens encoded together: an embedding model is asked once per text.
+  const vectors = await encodeSentences(
+    [...train, ...validation].map((s) => s.tokens),
+    features,
+    hp.window,
+    extra.embedder,
+    extra.signal,
+  );
+  const trainVectors = vectors.slice(0, train.length);
+  const validationVectors = vectors.slice(train.length);
+  const encode = (items: TaggedSentence[], encoded: SparseVector[][]): Encoded[] =>
+    items.flatMap((s, k) =>
       s.tokens.map((_, i) => ({
-        x: tokenFeatures(s.tokens, i, features, hp.window),
+        x: encoded[k]?.[i] as SparseVector,
         // A validation tag unknown to training was refused above; a split keeps to training's tags.
         y: index.get(s.tags[i] as string) ?? 0,
       })),
     );
   const trained = await trainEncoded(
     labels,
-    shuffleInPlace(encode(train), random),
-    encode(validation),
-    features.dimensions,
+    shuffleInPlace(encode(train, trainVectors), random),
+    encode(validation, validationVectors),
+    taggerDimensions(features),
     hp,
     extra,
     random,
@@ -287,7 +363,7 @@ export async function trainTagger(
   const model: TaggerModel = { ...result.model, features, operatingPoint: null };
   const spans = spanReport(
     validation.map((s) => s.tags),
-    validation.map((s) => tagTokens(model, s.tokens).map((t) => t.tag)),
+    validationVectors.map((encoded) => tagVectors(model, encoded).map((t) => t.tag)),
   );
   return { ...result, model, spans };
 }
@@ -313,11 +389,18 @@ export function tokenize(
 }
 
 /** Tags a text: each token's tag and the entities they make. */
-export function tagText(model: TaggerModel, text: string): TaggedText {
+export async function tagText(
+  model: TaggerModel,
+  text: string,
+  embedder?: Embedder,
+  signal?: AbortSignal,
+): Promise<TaggedText> {
   const tokens = tokenize(text, model.tokenization);
-  const tags = tagTokens(
+  const tags = await tagTokens(
     model,
     tokens.map((t) => t.text),
+    embedder,
+    signal,
   );
   const tagged = tokens.map((t, i) => ({ ...t, ...(tags[i] as { tag: string; probability: number }) }));
   const entities = bioSpans(tags.map((t) => t.tag)).map((span) => {

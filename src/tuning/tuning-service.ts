@@ -129,7 +129,7 @@ export class TuningService {
     };
     const started = performance.now();
     const result =
-      p.method === 'tagger' && features.kind === 'char-ngram'
+      p.method === 'tagger'
         ? await trainTagger(p.sentences ?? [], features, p.options ?? {}, {
             ...extra,
             validation: p.validationSentences,
@@ -281,7 +281,13 @@ export class TuningService {
     const { info, model } = await this.heads.load(projectId, name, options.version);
     await this.checkServing(projectId, info, options.deploymentId ?? null);
     const head = { name: info.name, version: info.version };
-    if (model.kind === 'tagger') return { head, kind: 'tagger', tagged: tagText(model, text) };
+    if (model.kind === 'tagger') {
+      return {
+        head,
+        kind: 'tagger',
+        tagged: await tagText(model, text, this.#deps.embedder, options.signal),
+      };
+    }
     const [prediction] = await classifyTexts(model, [text], this.#deps.embedder, options.signal);
     return { head, kind: 'classifier', prediction: prediction as HeadPrediction };
   }
@@ -299,6 +305,8 @@ export class TuningService {
         issues: [{ code: 'head_is_classifier', path: ['name'], message: 'use the classify endpoint' }],
       });
     }
-    return { head: { name: info.name, version: info.version }, results: texts.map((t) => tagText(model, t)) };
+    const results: TaggedText[] = [];
+    for (const text of texts) results.push(await tagText(model, text, this.#deps.embedder));
+    return { head: { name: info.name, version: info.version }, results };
   }
 }

@@ -84,17 +84,21 @@ describe('keel tune head', () => {
     const badMethod = await keel('tune', 'head', '--dataset', file, '--method', 'forest');
     expect(badMethod.code).not.toBe(0);
     expect(badMethod.err).toContain('--method must be one of logistic, mlp, tagger');
-    const badFeatures = await keel(
+    // A tagger on a registry embedding model (each token and its window embedded).
+    const embedded = await keel(
       'tune',
       'head',
       '--dataset',
       taggedFile,
       '--method',
       'tagger',
+      '--name',
+      'people-embedded',
       '--features',
       'hashing:ngram-v1',
     );
-    expect(badFeatures.code).not.toBe(0);
-    expect(badFeatures.err).toContain('hashed token features');
+    expect(embedded.err).not.toContain('failed');
+    expect(embedded.code).toBe(0);
+    expect(embedded.out).toMatch(/Head people-embedded v1 .*span F1 \d\.\d{3}/);
   });
 });

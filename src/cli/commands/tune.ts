@@ -93,7 +93,7 @@ function choice<T extends string>(value: unknown, allowed: readonly T[], flag: s
 }
 
 /** `--features hashing` (hashed character n-grams) or a registry embedding model `provider:model`. */
-function featuresOption(value: unknown, dimensions: number | undefined, method: string | undefined) {
+function featuresOption(value: unknown, dimensions: number | undefined) {
   const features = value === undefined ? 'hashing' : String(value);
   if (features === 'hashing') return dimensions === undefined ? undefined : { dimensions };
   if (!/^[a-z0-9][\w.-]*:.+$/i.test(features)) {
@@ -104,11 +104,6 @@ function featuresOption(value: unknown, dimensions: number | undefined, method: 
         issues: [{ code: 'invalid_option', path: ['features'], message: 'hashing or provider:model' }],
       },
     );
-  }
-  if (method === 'tagger') {
-    throw new KeelError('invalid_request', 'A tagger trains on hashed token features; drop --features.', {
-      issues: [{ code: 'unsupported_features', path: ['features'], message: 'taggers use hashing' }],
-    });
   }
   return { model: features };
 }
@@ -123,7 +118,7 @@ export const headCommand: CommandHandler = async (context, _args, options) => {
   const method = choice(options.method, METHODS, '--method');
   const tokenization = choice(options.tokenization, ['word', 'char'] as const, '--tokenization');
   const dimensions = numberOption(options.dimensions, 'dimensions');
-  const features = featuresOption(options.features, dimensions, method);
+  const features = featuresOption(options.features, dimensions);
   const content = await readFile(file, 'utf8');
   const data =
     method === 'tagger'

@@ -4,12 +4,15 @@
  * `head:<name>` (which answers with the entities as JSON), and as a guardrail detector.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHashingProvider } from '../../../models/providers/hashing/index.js';
+import { createEchoProvider } from '../../../testing/echo-provider.js';
 import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
 
 let keel: TestKeel;
 
 beforeAll(async () => {
-  keel = await createTestKeel();
+  // The hashing embedding model (hashing:ngram-v1) for the tagger on embedding features.
+  keel = await createTestKeel({ providers: [createEchoProvider(), createHashingProvider()] });
 });
 afterAll(async () => {
   await keel?.close();
@@ -106,6 +109,35 @@ describe('token taggers', () => {
     const classify = await call('/api/v1/heads/people/classify', { texts: ['x'] });
     expect(classify.status).toBe(400);
     expect(classify.body.error.issues[0].code).toBe('head_is_tagger');
+  });
+
+  it('trains a tagger on a registry embedding model, stores it and tags and serves through that model', async () => {
+    const job = await train({
+      name: 'people-embedded',
+      sentences: sentences(),
+      features: { model: 'hashing:ngram-v1' },
+      options: { seed: 5 },
+    });
+    expect(job.error ?? null).toBeNull();
+    expect(job.status).toBe('succeeded');
+    const [version] = (await call('/api/v1/heads/people-embedded')).body.versions;
+    expect(version).toMatchObject({ kind: 'tagger', base_encoder: 'hashing:ngram-v1' });
+    expect(version.features).toMatchObject({ kind: 'embedding', model: 'hashing:ngram-v1', dimensions: 512 });
+    expect(version.spans.f1).toBeGreaterThan(0.9);
+    const tagged = await call('/api/v1/heads/people-embedded/tag', {
+      texts: ['please call Choi Jiwoo tomorrow'],
+    });
+    expect(tagged.status).toBe(200);
+    expect(tagged.body.results[0].entities).toEqual([
+      expect.objectContaining({ type: 'PER', text: 'Choi Jiwoo', start: 12, end: 22 }),
+    ]);
+    const chat = await call('/v1/chat/completions', {
+      model: 'head:people-embedded',
+      messages: [{ role: 'user', content: 'please call Kim Jiwoo tomorrow' }],
+    });
+    expect(
+      JSON.parse(chat.body.choices[0].message.content).entities.map((e: { text: string }) => e.text),
+    ).toEqual(['Kim Jiwoo']);
   });
 
   it('refuses bad tagger datasets with coded errors and registers nothing', async () => {
