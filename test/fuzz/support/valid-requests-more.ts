@@ -120,6 +120,23 @@ export function moreBodyFor(key: string, world: World): unknown {
         results_reference: { type: 'container', location: { file_name: 'fuzz-result.json' } },
         project_id: projectB,
       };
+    // Training-spec exports of project B's dataset (a Keel extension of the data reference).
+    case 'POST /ml/v4/trainings':
+      return {
+        name: fresh('fuzz training'),
+        results_reference: { type: 'container', location: { path: 'fuzz-exports' } },
+        training_data_references: [{ type: 'container', location: { dataset: b.dataset } }],
+        prompt_tuning: { base_model: { model_id: 'google/flan-t5-xl' }, task_id: 'generation' },
+        project_id: projectB,
+      };
+    case 'POST /ml/v1/fine_tunings':
+      return {
+        name: fresh('fuzz fine-tuning'),
+        results_reference: { type: 'container', location: { path: 'fuzz-exports' } },
+        training_data_references: [{ type: 'container', location: { dataset: b.dataset } }],
+        parameters: { base_model: { model_id: 'org/base' }, peft_parameters: { type: 'lora' } },
+        project_id: projectB,
+      };
     case 'POST /ml/v1/text/classifications':
       return {
         document_reference: { type: 'container', location: { file_name: 'fuzz-no-such-file.pdf' } },
@@ -200,6 +217,7 @@ export function morePathValues(path: string, world: World): Record<string, strin
   if (/^\/(wx\/)?v1-beta\/utility_agent_tools\//.test(path)) return { tool_id: 'RAGQuery' };
   if (at('/ml/v1/text/extractions/')) return { id: 'fuzz_unknown_extraction' };
   if (at('/ml/v1/text/classifications/')) return { id: 'fuzz_unknown_classification' };
+  if (at('/ml/v4/trainings/') || at('/ml/v1/fine_tunings/')) return { id: 'fuzz_unknown_training' };
   if (at('/api/v1/files/')) return { name: 'fuzz-file.txt' };
   return undefined;
 }
@@ -221,7 +239,11 @@ export function moreQueryFor(key: string, world: World): Record<string, string> 
       return { version: '2024-05-01', space_id: b.spaceId };
     default:
       // The repository, tools, extraction, classification and file routes name their project in the query.
-      if (/^\/(ml\/v4\/models|ml\/v1\/text\/(extractions|classifications))/.test(key.split(' ')[1]!))
+      if (
+        /^\/(ml\/v4\/(models|trainings)|ml\/v1\/fine_tunings|ml\/v1\/text\/(extractions|classifications))/.test(
+          key.split(' ')[1]!,
+        )
+      )
         return { version: '2024-05-01', project_id: world.projectB };
       if (/^\/((wx\/)?v1-beta\/utility_agent_tools|api\/v1\/files)/.test(key.split(' ')[1]!))
         return { project_id: world.projectB };
