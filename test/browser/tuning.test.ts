@@ -180,4 +180,24 @@ describe.runIf(chromiumAvailable)('Tuning page', () => {
       .filter({ has: page.getByRole('rowheader', { name: 'accuracy' }) });
     await expect.poll(() => accuracy.textContent()).toContain('Paired, 12 items');
   });
+
+  it('shows the page in Korean', async () => {
+    const { keel, page } = ui;
+    await page.goto(`${keel.url}/tuning`);
+    await page.getByRole('heading', { name: 'Tuning', level: 1 }).waitFor();
+    await page.getByRole('button', { name: '한국어' }).click();
+    await page.getByRole('heading', { name: '튜닝', level: 1 }).waitFor();
+    await page.getByRole('form', { name: '헤드 학습' }).getByLabel('방법').selectOption('tagger');
+    await page.getByLabel(/태그된 문장/).waitFor();
+    await page
+      .getByRole('table', { name: /head:places v1: 검증 데이터의 스팬/ })
+      .getByText('전체 유형')
+      .waitFor();
+    const section = page.getByRole('region', { name: '프롬프트 최적화' });
+    const form = section.getByRole('form', { name: '프롬프트 최적화 시작' });
+    for (const label of ['템플릿', '레이블 데이터셋', '최대화할 지표', '모델 호출 수', '토큰 수'])
+      await form.getByLabel(label, { exact: true }).waitFor();
+    await form.getByRole('button', { name: '최적화 시작' }).waitFor();
+    await page.getByRole('button', { name: 'English' }).click();
+  });
 });
