@@ -112,6 +112,18 @@ describe('llamacpp:<base>+<adapter>', () => {
     expect(await answers()).toEqual(first);
   });
 
+  it('lists an adapter file dropped in the models directory as an adapter, not a model', async () => {
+    await writeTinyLoraGguf(path.join(dir, 'dropped.gguf'), { seed: 9 });
+    const listed = (await provider.listModels()).find((m) => m.modelId === 'dropped');
+    expect(listed).toMatchObject({
+      kinds: [],
+      tasks: [],
+      details: { adapter: 'lora', architecture: 'llama' },
+    });
+    expect(String(listed?.details?.hint)).toContain('keel tune adapter add dropped.gguf --in-models-dir');
+    expect((await provider.listModels()).find((m) => m.modelId === 'tiny')?.kinds).toContain('language');
+  });
+
   it('refuses an adapter file changed since registration, and an unknown adapter or base', {
     timeout: 120_000,
   }, async () => {

@@ -6,6 +6,7 @@
  * is served on its base as `llamacpp:<base>+<adapter>`, from the adapter source the tuning module
  * sets with `useAdapters` (decision 0042).
  */
+import path from 'node:path';
 import type { LlamaGrammar } from 'node-llama-cpp';
 import { KeelError } from '../../../core/errors.js';
 import { type Logger, silentLogger } from '../../../core/logger.js';
@@ -153,6 +154,20 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlamaC
           } catch (error) {
             // One unreadable file must not hide the others; it is listed with the reason.
             return { ...base, kinds: [], details: { ...details, error: (error as Error).message } };
+          }
+          if (header.adapterType) {
+            // Adapter weights dropped beside the models: listed as what they are, not as a model.
+            return {
+              ...base,
+              kinds: [],
+              tasks: [],
+              details: {
+                ...details,
+                architecture: header.architecture,
+                adapter: header.adapterType,
+                hint: `An adapter, not a model: register it with \`keel tune adapter add ${path.basename(file.file)} --in-models-dir --base llamacpp:<model>\`.`,
+              },
+            };
           }
           return {
             ...base,

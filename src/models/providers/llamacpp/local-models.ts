@@ -29,6 +29,8 @@ export interface ModelHeader {
   quantization?: string;
   hasChatTemplate: boolean;
   kinds: ModelInfo['kinds'];
+  /** `general.type = adapter`: not a model but adapter weights (`lora`), served on a base model. */
+  adapterType?: string;
 }
 
 const splitPattern = /^(.*)-(\d{5})-of-(\d{5})\.gguf$/i;
@@ -191,8 +193,10 @@ async function parseHeader(file: string): Promise<ModelHeader> {
     0,
   );
   const poolingType = typeof arch.pooling_type === 'number' ? arch.pooling_type : undefined;
-  const kinds: ModelInfo['kinds'] =
-    poolingType === RANK_POOLING
+  const adapterType = general.type === 'adapter' ? String(metadata.adapter?.type ?? 'unknown') : undefined;
+  const kinds: ModelInfo['kinds'] = adapterType
+    ? []
+    : poolingType === RANK_POOLING
       ? ['rerank']
       : encoderArchitectures.has(architecture)
         ? ['embedding']
@@ -206,5 +210,6 @@ async function parseHeader(file: string): Promise<ModelHeader> {
     ...(fileType ? { quantization: fileType.replace(/^(MOSTLY|ALL)_/, '') } : {}),
     hasChatTemplate: typeof metadata.tokenizer?.chat_template === 'string',
     kinds,
+    ...(adapterType ? { adapterType } : {}),
   };
 }
