@@ -2,10 +2,13 @@
  * @module data/query-runner
  * Runs a checked query with its bounds: results are streamed from DuckDB and reading stops one row
  * past the limit (a huge result is never materialised), a timer and the caller's signal interrupt
- * the connection, and values come back as plain JSON (big integers as strings).
+ * the connection, and values come back as plain JSON (big integers as strings). Statements are
+ * run prepared, kept per connection (prepared-statements.ts): a point query sent again with other
+ * params is bound and run, not parsed, bound and planned again.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { KeelError } from '../core/errors.js';
+import { preparedFor } from './prepared-statements.js';
 import { messageOf } from './sql-check.js';
 
 export interface QueryColumn {
@@ -57,11 +60,9 @@ export async function runBounded(
   bounds.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     if (reason) throw new Error('interrupted');
-    const reader = await connection.streamAndReadUntil(
-      sql,
-      bounds.maxRows + 1,
-      bounds.params?.length ? [...bounds.params] : undefined,
-    );
+    const statement = await preparedFor(connection, sql);
+    if (bounds.params?.length) statement.bind([...bounds.params]);
+    const reader = await statement.streamAndReadUntil(bounds.maxRows + 1);
     if (reason) throw new Error('interrupted');
     const names = reader.columnNames();
     const types = reader.columnTypes();

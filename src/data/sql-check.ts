@@ -8,6 +8,10 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { KeelError } from '../core/errors.js';
+import { preparedFor } from './prepared-statements.js';
+
+/** The parser call, kept prepared per connection: each check binds the next query's text. */
+const SERIALIZE = 'SELECT json_serialize_sql($1::VARCHAR) AS tree';
 
 /** Table functions that read nothing but their arguments. */
 const PURE_TABLE_FUNCTIONS = new Set(['range', 'generate_series', 'unnest']);
@@ -35,7 +39,9 @@ export async function checkReadOnly(
   // and all), serialises only SELECT statements and returns one entry per statement.
   let serialized: string;
   try {
-    const reader = await connection.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR) AS tree', [sql]);
+    const statement = await preparedFor(connection, SERIALIZE);
+    statement.bindVarchar(1, sql);
+    const reader = await statement.runAndReadAll();
     serialized = String(reader.getRowObjectsJson()[0]?.tree);
   } catch (error) {
     refuse('The SQL could not be parsed.', 'syntax_error', messageOf(error));
