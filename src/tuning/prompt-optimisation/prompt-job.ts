@@ -17,7 +17,7 @@ import {
 import type { JobService } from '../../jobs/index.js';
 import type { PromptLab } from '../../prompts/index.js';
 import { seededRandom, shuffleInPlace } from '../seeded-random.js';
-import type { HeadGovernance } from '../tuning-service.js';
+import type { HeadGovernance } from '../tuned-governance.js';
 import type { FormatConstraint } from './candidates.js';
 
 export const PROMPT_JOB = 'tuning.prompt';
