@@ -25,8 +25,12 @@ import { json } from '../../respond.js';
 import { type ValidationResult, validationHook } from '../../validation-hook.js';
 import { keelError, keelErrors, okJson } from '../route-shapes.js';
 
-/** Largest adapter upload (LoRA files of 7–8B models at rank 64 are a few hundred MB). */
-export const ADAPTER_UPLOAD_LIMIT_BYTES = 2 * 1024 * 1024 * 1024;
+/**
+ * Largest adapter upload. The multipart body is read into memory before it is written to disk, so
+ * the limit stays well under a server's memory; LoRA files of 7–8B models at rank 16–64 are
+ * 20–350 MB. Larger files are pulled or copied into the models directory and registered by path.
+ */
+export const ADAPTER_UPLOAD_LIMIT_BYTES = 512 * 1024 * 1024;
 export const adapterUploadPath = /^\/api\/v1\/adapters$/;
 
 const tags = ['Tuning'];
