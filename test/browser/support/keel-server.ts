@@ -18,19 +18,30 @@ export const adminKey = 'keel_browser_test_admin_0123456789abcdef';
 export const models = ['llamacpp:tiny', 'llamacpp:tiny-ko'] as const;
 
 export interface KeelServer {
-  url: string;
+  /** The server's address; a restart changes it (a new port). */
+  readonly url: string;
   dataDir: string;
-  admin: KeelClient;
+  /** An SDK client as the admin, for the server now running. */
+  readonly admin: KeelClient;
   output(): string;
+  /**
+   * Stops the server, runs `meanwhile` (the data directory is free: open its database, edit a
+   * table) and starts it again on the same data directory.
+   */
+  restart(meanwhile?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startKeel(env: Record<string, string> = {}): Promise<KeelServer> {
-  if (!existsSync(path.join(root, 'web', 'dist', 'index.html')))
-    throw new Error('web/dist is missing: run `npm run build` before the browser tests.');
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'keel-browser-'));
-  await ensureTinyGguf(path.join(dataDir, 'models'), { fileName: 'tiny.gguf' });
-  await ensureTinyGguf(path.join(dataDir, 'models'), { fileName: 'tiny-ko.gguf', seed: 7 });
+interface Running {
+  child: ChildProcess;
+  url: string;
+}
+
+function spawnKeel(
+  dataDir: string,
+  env: Record<string, string>,
+  log: (chunk: string) => void,
+): Promise<Running> {
   const child: ChildProcess = spawn(
     process.execPath,
     [path.join(root, 'bin', 'keel'), 'serve', '--port', '0', '--data-dir', dataDir],
@@ -47,19 +58,19 @@ export async function startKeel(env: Record<string, string> = {}): Promise<KeelS
     },
   );
   let output = '';
-  child.stdout!.on('data', (chunk) => {
+  const collect = (chunk: Buffer) => {
     output += chunk;
-  });
-  child.stderr!.on('data', (chunk) => {
-    output += chunk;
-  });
-  const url = await new Promise<string>((resolve, reject) => {
+    log(String(chunk));
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  return new Promise<Running>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`keel serve did not start in 90 s:\n${output}`)), 90_000);
     const check = () => {
       const match = /serving at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (match) {
         clearTimeout(timer);
-        resolve(match[1]!);
+        resolve({ child, url: match[1]! });
       }
     };
     child.stdout!.on('data', check);
@@ -68,19 +79,46 @@ export async function startKeel(env: Record<string, string> = {}): Promise<KeelS
       reject(new Error(`keel serve exited with ${code}:\n${output}`));
     });
   });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export async function startKeel(env: Record<string, string> = {}): Promise<KeelServer> {
+  if (!existsSync(path.join(root, 'web', 'dist', 'index.html')))
+    throw new Error('web/dist is missing: run `npm run build` before the browser tests.');
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'keel-browser-'));
+  await ensureTinyGguf(path.join(dataDir, 'models'), { fileName: 'tiny.gguf' });
+  await ensureTinyGguf(path.join(dataDir, 'models'), { fileName: 'tiny-ko.gguf', seed: 7 });
+  let output = '';
+  const log = (chunk: string) => {
+    output += chunk;
+  };
+  let running = await spawnKeel(dataDir, env, log);
+  let admin = new KeelClient({ baseURL: running.url, apiKey: adminKey });
   return {
-    url,
+    get url() {
+      return running.url;
+    },
     dataDir,
-    admin: new KeelClient({ baseURL: url, apiKey: adminKey }),
+    get admin() {
+      return admin;
+    },
     output: () => output,
+    async restart(meanwhile) {
+      await stopChild(running.child);
+      await meanwhile?.();
+      running = await spawnKeel(dataDir, env, log);
+      admin = new KeelClient({ baseURL: running.url, apiKey: adminKey });
+    },
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await stopChild(running.child);
       await rm(dataDir, { recursive: true, force: true });
     },
   };
