@@ -316,24 +316,16 @@ export class DataService {
     });
   }
 
-  /** `query` on Trino: the same checks and masks (trino-project.ts), the same bounds and audit. */
+  /** `query` on Trino: the same checks, masks and params (trino-project.ts), bounds and audit. */
   private async queryOnTrino(
     trino: TrinoProject,
     projectId: string,
     request: QueryRequest,
   ): Promise<QueryAnswer> {
     try {
-      if (request.params?.length) {
-        throw new KeelError(
-          'invalid_request',
-          'Queries on Trino take no params: write the values into the SQL.',
-          {
-            issues: [{ code: 'params_not_supported', path: ['params'], message: 'not on Trino' }],
-          },
-        );
-      }
       const masks = await this.governance.planFor(projectId, request.role);
-      const planned = await trino.plan(request.sql, masks.plan, this.governance.saltOf(projectId));
+      const salt = this.governance.saltOf(projectId);
+      const planned = await trino.plan(request.sql, masks.plan, salt, request.params ?? []);
       const result = await trino.run(planned.sql, {
         maxRows: Math.min(request.maxRows ?? this.maxRows, this.maxRows),
         timeoutMs: Math.min(request.timeoutMs ?? this.timeoutMs, this.timeoutMs),

@@ -58,6 +58,16 @@ const recorded: Record<string, TrinoRecording> = {
       columns: [{ name: 'id', type: 'bigint' }, varchar('region')],
       rows: rows.map((row) => [row[0], '[REDACTED]']),
     },
+  // Params bound on Keel's side through the parsed tree: the values arrive as quoted literals.
+  [`SELECT id, region, amount FROM ${T} WHERE ((region = 'north') AND (id > 1) AND (amount < 100.5)) ORDER BY id`]:
+    {
+      columns: [{ name: 'id', type: 'bigint' }, varchar('region'), { name: 'amount', type: 'double' }],
+      rows: [[3, 'north', 4.5]],
+    },
+  [`SELECT id FROM ${T} WHERE (region = 'north'' OR ''1''=''1')`]: {
+    columns: [{ name: 'id', type: 'bigint' }],
+    rows: [],
+  },
   [`SELECT CAST(region AS INTEGER) AS r FROM ${T}`]: {
     error: {
       message: "Cannot cast 'north' to INT",
@@ -145,6 +155,19 @@ describe.each(['duck', 'trino'])('engine conformance: %s', (project) => {
       sql: 'WITH o AS (SELECT * FROM orders) SELECT count(*) AS n FROM o',
     });
     expect(counted.rows).toEqual([[4]]);
+  });
+
+  it('binds params as values, never as SQL', async () => {
+    const point = await query(project, {
+      sql: 'SELECT id, region, amount FROM orders WHERE region = $1 AND id > $2 AND amount < $3 ORDER BY id',
+      params: ['north', 1, 100.5],
+    });
+    expect(point.rows).toEqual([[3, 'north', 4.5]]);
+    const injected = await query(project, {
+      sql: 'SELECT id FROM orders WHERE region = $1',
+      params: ["north' OR '1'='1"],
+    });
+    expect(injected.rows).toEqual([]);
   });
 
   it('checks without running: the tables read and those read masked', async () => {
@@ -257,6 +280,17 @@ describe('Trino specifics', () => {
     expect(await codeOf(service.queryPaged('trino', { sql, pageSize: 2 }))).toBe(
       'not_implemented:not_on_trino',
     );
+  });
+
+  it('refuses params that do not match the parameters of the SQL', async () => {
+    const sql = 'SELECT id FROM orders WHERE region = $1 AND id > $2';
+    expect(await codeOf(query('trino', { sql, params: ['north'] }))).toBe('invalid_request:param_count');
+    expect(await codeOf(query('trino', { sql, params: ['north', 1, 2] }))).toBe(
+      'invalid_request:param_count',
+    );
+    expect(
+      await codeOf(query('trino', { sql: 'SELECT id FROM orders WHERE region = $name', params: ['x'] })),
+    ).toBe('invalid_request:param_count');
   });
 
   it('answers upstream_unavailable when the coordinator cannot be reached', async () => {

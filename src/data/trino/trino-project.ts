@@ -12,9 +12,10 @@ import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { TableCatalog } from '../catalog.js';
 import { openInstance } from '../engine.js';
 import { type MaskMethod, maskedProjection, replaceMaskedTables, type TableColumn } from '../masking.js';
-import type { QueryResult, RunBounds } from '../query-runner.js';
+import type { QueryParameter, QueryResult, RunBounds } from '../query-runner.js';
 import { checkReadOnly, deserializeSql } from '../sql-check.js';
 import type { TrinoEngine } from './trino-engine.js';
+import { bindParameters } from './trino-params.js';
 
 function literal(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
@@ -87,11 +88,12 @@ export class TrinoProject {
     return this.parser.then((parser) => parser.connection);
   }
 
-  /** Checks the query, applies the masks of `plan` and qualifies the project's tables. */
+  /** Checks the query, applies the masks of `plan`, binds `params` and qualifies the project's tables. */
   async plan(
     sql: string,
     masks: ReadonlyMap<string, ReadonlyMap<string, MaskMethod>>,
     salt: string,
+    params?: readonly QueryParameter[],
   ): Promise<TrinoPlan> {
     const known = await this.tables();
     const names = new Set(known.keys());
@@ -105,6 +107,9 @@ export class TrinoProject {
       projections.set(table, (await checkReadOnly(connection, projection, names)).tree);
     }
     const masked = replaceMaskedTables(tree, projections);
+    // Params bound as constants in the user's tree (trino-params.ts; mask projections have none).
+    // Without params (a check only), parameters stay as they are.
+    if (params) bindParameters(tree, params);
     const ctes = new Set<string>();
     walk(tree, (node) => {
       const map = (node.cte_map as { map?: Array<{ key: string }> } | undefined)?.map;
