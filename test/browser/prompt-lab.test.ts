@@ -39,6 +39,16 @@ describe.runIf(chromiumAvailable)('Prompt Lab', () => {
 
   beforeAll(async () => {
     [keel, browser] = await Promise.all([startKeel(), launchBrowser()]);
+    // A small dataset the comparison can be scored against.
+    await keel.admin.evals.addDataset({
+      name: 'lab-topics',
+      rows: [
+        { topic: 'the sea', answer: 'The sea is wide.' },
+        { topic: 'the sky', answer: 'The sky is blue.' },
+        { topic: 'rain', answer: 'Rain is wet.' },
+      ],
+      mapping: { input: ['topic'], reference: 'answer' },
+    });
     page = await openLab(browser, keel.url);
   });
   screenshotOnFailure(() => page);
@@ -199,5 +209,64 @@ describe.runIf(chromiumAvailable)('Prompt Lab', () => {
       'llamacpp:tiny-ko',
     ]);
     await screenshot(page, 'prompt-lab-compare');
+  });
+
+  it('scores the comparison against a dataset: quality with intervals, and the difference between columns', async () => {
+    // Still in the compare view, with both models chosen.
+    await page.getByLabel('Score against a dataset').selectOption('lab-topics');
+    await page.getByLabel('Items', { exact: true }).fill('3');
+    const metrics = page.getByRole('group', { name: 'Quality metrics' });
+    for (const metric of ['exact_match', 'f1', 'rougeL', 'chrf'])
+      expect(await metrics.getByLabel(metric, { exact: true }).isChecked()).toBe(true);
+    await page.getByRole('button', { name: 'Run comparison' }).click();
+    const quality = page.getByRole('table', { name: 'Quality per column' });
+    await quality.waitFor({ timeout: 90_000 });
+    await quality.getByText('Scores on lab-topics@1 (3 items), with 95% intervals').waitFor();
+    const rows = quality.getByRole('row');
+    const names = await quality.locator('tbody th[scope="row"]').allTextContents();
+    expect(names).toEqual([
+      'exact_match',
+      'f1',
+      'rougeL',
+      'chrf',
+      'latency',
+      'tokens',
+      'cost',
+      'Evaluation run',
+    ]);
+    // Every metric of both columns has a score and its interval.
+    for (const name of ['exact_match', 'f1', 'rougeL', 'chrf', 'tokens']) {
+      const cells = await rows
+        .filter({ has: page.getByRole('rowheader', { name, exact: true }) })
+        .locator('td')
+        .allTextContents();
+      expect(cells).toHaveLength(2);
+      for (const cell of cells) expect(cell).toMatch(/^[\d.,]+ \([\d.,]+ – [\d.,]+\)$/);
+    }
+    expect(await quality.getByRole('link', { name: /^evr_/ }).count()).toBe(2);
+    // The second column against the first, metric by metric, with a p-value and a verdict.
+    const [, first, second] = await quality.locator('thead th').allTextContents();
+    const difference = page.getByRole('table', { name: `${second}: Difference from ${first}` });
+    await difference.waitFor();
+    const verdicts = await difference.locator('tbody td:last-child').allTextContents();
+    expect(verdicts.length).toBeGreaterThanOrEqual(4);
+    for (const verdict of verdicts)
+      expect(['Better', 'Worse', 'No significant difference']).toContain(verdict);
+    await page
+      .getByText('Outputs for the first item; every item is in the column’s evaluation run.')
+      .waitFor();
+    await screenshot(page, 'prompt-lab-compare-scored');
+
+    await page.getByRole('button', { name: '한국어' }).click();
+    const qualityKo = page.getByRole('table', { name: '열별 품질' });
+    await qualityKo.getByText('lab-topics@1의 점수(3개 항목), 95% 신뢰 구간 포함').waitFor();
+    const differenceKo = page.getByRole('table', { name: `${second}: ${first} 대비 차이` });
+    await differenceKo.waitFor();
+    const verdictsKo = await differenceKo.locator('tbody td:last-child').allTextContents();
+    expect(verdictsKo).toHaveLength(verdicts.length);
+    for (const verdict of verdictsKo) expect(['더 좋음', '더 나쁨', '유의한 차이 없음']).toContain(verdict);
+    await page.getByLabel('데이터셋으로 채점').waitFor();
+    await screenshot(page, 'prompt-lab-compare-scored-ko');
+    await page.getByRole('button', { name: 'English' }).click();
   });
 });

@@ -1,7 +1,9 @@
 /**
  * Side by side: the draft on several models, or several versions of the template on one model
  * (`POST /api/v1/compare`, streamed — each cell appears as it completes), with the output, tokens,
- * latency and cost of each. Every cell is a recorded run.
+ * latency and cost of each. Every cell is a recorded run. Scored against a dataset, the columns
+ * run over its items and show quality metrics with intervals and the significance of each
+ * column's difference from the first.
  */
 import type { CompareRequest } from '@keel/api/prompts';
 import { useEffect, useId, useRef, useState } from 'react';
@@ -18,6 +20,9 @@ import { toTemplateBody } from './template-body';
 type Axis = 'models' | 'versions';
 
 const maxColumns = 10;
+/** Quality metrics offered (the evaluation registry's text metrics); the first four are chosen at first. */
+const qualityMetrics = ['exact_match', 'f1', 'rougeL', 'chrf', 'rouge1', 'bleu'] as const;
+const defaultItems = 20;
 
 export function CompareView({
   draft,
@@ -36,6 +41,10 @@ export function CompareView({
   const [axis, setAxis] = useState<Axis>('models');
   const [chosenModels, setChosenModels] = useState<string[]>(() => (draft.modelId ? [draft.modelId] : []));
   const [chosenVersions, setChosenVersions] = useState<number[]>([]);
+  const [dataset, setDataset] = useState('');
+  const [items, setItems] = useState(defaultItems);
+  const [metrics, setMetrics] = useState<string[]>(() => qualityMetrics.slice(0, 4));
+  const datasets = useLoad(async () => (await client.evals.datasets()).datasets, [client]);
   const [state, setState] = useState<CompareState>();
   const [error, setError] = useState<ShownError>();
   const controller = useRef<AbortController>(undefined);
@@ -50,9 +59,11 @@ export function CompareView({
   const toggle = <T,>(list: T[], item: T) =>
     list.includes(item) ? list.filter((x) => x !== item) : [...list, item];
   const draftVariant = { name: t('compare.draft'), template: toTemplateBody(draft) };
+  // The rows: the Variables panel's values, or a dataset's first items scored with the chosen metrics.
+  const rows = dataset ? { dataset: { name: dataset, limit: items }, metrics } : { inputs: [values] };
   const request: Omit<CompareRequest, 'stream'> =
     axis === 'models'
-      ? { variants: [draftVariant], models: chosenModels, inputs: [values] }
+      ? { variants: [draftVariant], models: chosenModels, ...rows }
       : {
           variants: [
             draftVariant,
@@ -62,13 +73,14 @@ export function CompareView({
             })),
           ],
           ...(draft.modelId ? { models: [draft.modelId] } : {}),
-          inputs: [values],
+          ...rows,
         };
   const columnCount = axis === 'models' ? chosenModels.length : chosenVersions.length + 1;
   const problems = [
     ...blockers,
     ...(columnCount < 2 ? [t(axis === 'models' ? 'compare.pickModels' : 'compare.pickVersions')] : []),
     ...(columnCount > maxColumns ? [t('compare.tooMany', { max: maxColumns })] : []),
+    ...(dataset && !metrics.length ? [t('compare.pickMetrics')] : []),
   ];
 
   const run = async () => {
@@ -91,6 +103,7 @@ export function CompareView({
             cells: Object.fromEntries(event.result.rows[0]?.cells.map((cell) => [cell.column, cell]) ?? []),
             running: false,
             wallMs: event.result.wall_ms,
+            result: event.result,
           });
       }
       setState((current) => current && { ...current, running: false });
@@ -159,7 +172,53 @@ export function CompareView({
             </div>
           </fieldset>
         )}
-        <p className="hint">{t('compare.inputsHint')}</p>
+        <div className="stack compare-score">
+          <label className="field">
+            <span>{t('compare.score')}</span>
+            <select value={dataset} onChange={(event) => setDataset(event.target.value)}>
+              <option value="">{t('compare.scoreNone')}</option>
+              {(datasets.status === 'loaded' ? datasets.value : []).map((entry) => (
+                <option key={entry.id} value={entry.name}>
+                  {entry.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          {datasets.status === 'failed' ? (
+            <ErrorNotice error={datasets.error} title={t('compare.datasetsFailed')} />
+          ) : null}
+          {dataset ? (
+            <>
+              <label className="field">
+                <span>{t('compare.items')}</span>
+                <input
+                  type="number"
+                  min={1}
+                  max={100}
+                  value={items}
+                  onChange={(event) => setItems(Math.min(100, Math.max(1, Number(event.target.value) || 1)))}
+                />
+              </label>
+              <fieldset className="field">
+                <legend>{t('compare.metrics')}</legend>
+                <div className="checkbox-grid">
+                  {qualityMetrics.map((metric) => (
+                    <label key={metric} className="checkbox">
+                      <input
+                        type="checkbox"
+                        checked={metrics.includes(metric)}
+                        onChange={() => setMetrics((list) => toggle(list, metric))}
+                      />
+                      <code>{metric}</code>
+                    </label>
+                  ))}
+                </div>
+              </fieldset>
+              <p className="hint">{t('compare.scoreHint')}</p>
+            </>
+          ) : null}
+        </div>
+        {dataset ? null : <p className="hint">{t('compare.inputsHint')}</p>}
         {can('invoke') ? (
           <div className="run-actions">
             {problems.length && !state?.running ? (
