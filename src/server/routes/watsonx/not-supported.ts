@@ -2,7 +2,8 @@
  * @module server/routes/watsonx/not-supported
  * The watsonx.ai method families Keel does not serve, each with Keel's nearest feature. The
  * guards (guards.ts) answer these with a watsonx-style 501 when no route matched, so a family
- * starts working the moment a module registers its routes.
+ * starts working the moment a module registers its routes. Trainings and fine-tunings are served
+ * (trainings.ts: training-spec exports), so they are no longer listed.
  */
 import { KeelError } from '../../../core/errors.js';
 
@@ -13,18 +14,6 @@ interface Family {
 }
 
 const families: Family[] = [
-  {
-    pattern: /^\/ml\/v4\/trainings(\/|$)/,
-    feature: 'Prompt tuning trainings (beyond create, list, get and delete)',
-    nearest:
-      'POST /ml/v4/trainings exports a prompt-tuning spec (watsonx tuning JSONL, a PEFT config, a manifest) for a trainer that runs elsewhere; Keel trains no model itself',
-  },
-  {
-    pattern: /^\/ml\/v1\/fine_tunings(\/|$)/,
-    feature: 'Fine-tuning jobs (beyond create, list, get and delete)',
-    nearest:
-      'POST /ml/v1/fine_tunings exports a LoRA, QLoRA or full fine-tuning spec (watsonx tuning JSONL, an axolotl config, a manifest) for a trainer that runs elsewhere, and a GGUF LoRA adapter trained elsewhere serves on its base through the llama.cpp provider',
-  },
   {
     pattern: /^\/ml\/v1\/tuning\/documents(\/|$)/,
     feature: 'Tuning document extractions',

@@ -118,13 +118,27 @@ function baseModelOf(holder: Json, path: string[]): string {
 const defined = (o: ExportHyperParameters): ExportHyperParameters =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as ExportHyperParameters;
 
-/** A prompt-tuning training as an export request (501 for any other kind of training). */
+/** The kinds of watsonx training besides prompt tuning, which Keel does not run. */
+const otherTrainings = ['experiment', 'pipeline', 'model_definition', 'federated_learning'] as const;
+
+/**
+ * A prompt-tuning training as an export request: 501 for another kind of training (an experiment,
+ * pipeline, model definition or federated learning), 400 when the body names no kind.
+ */
 export function trainingRequest(body: TrainingBody): ExportRequest {
-  if (!body.prompt_tuning) {
+  const other = otherTrainings.find((key) => (body as unknown as Json)[key] !== undefined);
+  if (other) {
     throw new KeelError(
       'not_implemented',
-      'Keel answers /ml/v4/trainings for prompt tuning only (prompt_tuning): it exports the spec for a trainer that runs elsewhere. Nearest in Keel for other trainings: task heads trained in-process (POST /api/v1/tuning/jobs, type head).',
-      { data: { feature: 'Trainings other than prompt tuning', hint: 'POST /api/v1/tuning/jobs' } },
+      `Keel answers /ml/v4/trainings for prompt tuning only (prompt_tuning), not ${other} trainings: it exports the spec for a trainer that runs elsewhere. Nearest in Keel for other trainings: task heads trained in-process (POST /api/v1/tuning/jobs, type head).`,
+      { data: { feature: `${other} trainings`, hint: 'POST /api/v1/tuning/jobs' } },
+    );
+  }
+  if (!body.prompt_tuning) {
+    throw invalid(
+      'prompt_tuning_required',
+      ['prompt_tuning'],
+      'prompt_tuning is required: Keel exports prompt-tuning specs (task heads train through POST /api/v1/tuning/jobs, type head).',
     );
   }
   const p = body.prompt_tuning;

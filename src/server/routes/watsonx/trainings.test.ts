@@ -346,11 +346,18 @@ describe('watsonx fine-tunings and trainings as training-spec exports', () => {
     expect(ilab.status).toBe(501);
     expect(ilab.body.errors[0]!.message).toContain('Nearest in Keel');
 
-    const notPromptTuning = await watsonxFailure(
+    const noKind = await watsonxFailure(
       watsonx.createTraining({ projectId, name: 't', resultsReference: container('r') }),
     );
-    expect(notPromptTuning.status).toBe(501);
-    expect(notPromptTuning.body.errors[0]!.message).toContain('POST /api/v1/tuning/jobs');
+    expect(noKind.status).toBe(400);
+    expect(noKind.body.errors.map((e) => e.code)).toContain('invalid_request');
+    const pipeline = await keel.call('/ml/v4/trainings?version=2024-05-31', {
+      method: 'POST',
+      json: { name: 't', results_reference: container('r'), pipeline: { id: 'p1' }, project_id: projectId },
+    });
+    expect(pipeline.status).toBe(501);
+    const pipelineBody = (await pipeline.json()) as { errors: { message: string }[] };
+    expect(pipelineBody.errors[0]!.message).toContain('POST /api/v1/tuning/jobs');
 
     const noProject = await keel.call('/ml/v1/fine_tunings?version=2024-05-31', {
       method: 'POST',
