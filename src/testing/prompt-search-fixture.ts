@@ -109,3 +109,12 @@ export async function createDayFixtures(keel: TestKeel, name = 'sentiment'): Pro
   }
   return statuses;
 }
+
+/** Polls a job over the API until it ends; the job as the API shows it then. */
+export async function finishedJob<T = Record<string, unknown>>(keel: TestKeel, id: string): Promise<T> {
+  for (;;) {
+    const job = (await (await keel.call(`/api/v1/jobs/${id}`)).json()) as { status: string };
+    if (['succeeded', 'failed', 'cancelled'].includes(job.status)) return job as T;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

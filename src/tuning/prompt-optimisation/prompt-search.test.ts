@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDayFixtures, formatAwareProvider } from '../../testing/prompt-search-fixture.js';
+import { createDayFixtures, finishedJob, formatAwareProvider } from '../../testing/prompt-search-fixture.js';
 import { createTestKeel, type TestKeel } from '../../testing/test-keel.js';
 import { selectExamples } from './few-shot.js';
 
@@ -17,11 +17,7 @@ async function setup() {
 
 async function finished(id: string) {
   expect(id).toBeTypeOf('string');
-  for (;;) {
-    const job = (await (await keel.call(`/api/v1/jobs/${id}`)).json()) as Record<string, unknown>;
-    if (['succeeded', 'failed', 'cancelled'].includes(job.status as string)) return job;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  return finishedJob(keel, id);
 }
 
 const request = (over: Record<string, unknown> = {}) => ({

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dayRows, strategyProvider } from '../../testing/prompt-search-fixture.js';
+import { dayRows, finishedJob, strategyProvider } from '../../testing/prompt-search-fixture.js';
 import { minimalRiskAnswers } from '../../testing/risk-answers.js';
 import { createTestKeel, type TestKeel } from '../../testing/test-keel.js';
 import { ExampleIndex } from './few-shot.js';
@@ -71,11 +71,7 @@ async function run(json: Record<string, unknown>): Promise<Done> {
   });
   expect(started.status).toBe(202);
   const { id } = (await started.json()) as { id: string };
-  for (;;) {
-    const job = (await (await keel.call(`/api/v1/jobs/${id}`)).json()) as Done;
-    if (['succeeded', 'failed', 'cancelled'].includes(job.status)) return job;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  return finishedJob<Done>(keel, id);
 }
 
 describe('few-shot examples retrieved per input', () => {

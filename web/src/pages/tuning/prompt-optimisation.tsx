@@ -1,11 +1,4 @@
-/**
- * Prompt optimisation on the Tuning page: start a `tuning.prompt` job (template, labelled dataset,
- * metric, budget in calls and tokens), follow it with the score of every candidate as it is
- * scored, and compare the winner with the untuned template — the two stored evaluation runs, with
- * a link to their paired comparison on the Evaluations page.
- */
-import type { TuningJobJson as JobJson } from '@keel/sdk';
-import { type FormEvent, useEffect, useId, useState } from 'react';
+import { type FormEvent, useId, useState } from 'react';
 import { ErrorNotice } from '../../components/error-notice';
 import { ProgressBar } from '../../components/progress-bar';
 import { useI18n } from '../../i18n/i18n-context';
@@ -14,6 +7,7 @@ import { Link } from '../../lib/router';
 import { useLoad } from '../../lib/use-load';
 import { useSession } from '../../session/session-context';
 import { type CandidateScore, CandidateScores } from './candidate-scores';
+import { useFollowedJob } from './use-followed-job';
 
 /** Label and reference metrics the search can maximise. */
 const METRICS = ['accuracy', 'f1_macro', 'exact_match', 'f1', 'rouge_l', 'chrf'] as const;
@@ -48,18 +42,9 @@ export function PromptOptimisation() {
   const [calls, setCalls] = useState('200');
   const [tokens, setTokens] = useState('200000');
   const [error, setError] = useState<ShownError | null>(null);
-  const [job, setJob] = useState<JobJson | null>(null);
+  const [job, setJob] = useFollowedJob();
   const templates = useLoad(() => client.prompts.list({ limit: 200 }), [client, projectId]);
   const datasets = useLoad(() => client.evals.datasets(), [client, projectId]);
-
-  useEffect(() => {
-    if (!job || ['succeeded', 'failed', 'cancelled'].includes(job.status)) return;
-    const controller = new AbortController();
-    client.tuning
-      .waitForJob(job.id, { intervalMs: 300, signal: controller.signal, onProgress: (next) => setJob(next) })
-      .catch(() => {});
-    return () => controller.abort();
-  }, [client, job]);
 
   const templateList = templates.status === 'loaded' ? templates.value.prompts : [];
   const datasetList = datasets.status === 'loaded' ? datasets.value.datasets : [];

@@ -5,8 +5,8 @@
  * span F1 report, classify a text with a head; and optimise a prompt template against a labelled
  * dataset (`PromptOptimisation`).
  */
-import type { HeadClassifyResponse, HeadVersionJson, TuningJobJson as JobJson } from '@keel/sdk';
-import { type FormEvent, useEffect, useId, useState } from 'react';
+import type { HeadClassifyResponse, HeadVersionJson } from '@keel/sdk';
+import { type FormEvent, useId, useState } from 'react';
 import { ErrorNotice } from '../../components/error-notice';
 import { Loading } from '../../components/loading';
 import { ProgressBar } from '../../components/progress-bar';
@@ -17,6 +17,7 @@ import { useSession } from '../../session/session-context';
 import { LossCurve } from './loss-curve';
 import { PromptOptimisation } from './prompt-optimisation';
 import { SpanReports } from './span-reports';
+import { useFollowedJob } from './use-followed-job';
 
 type Method = 'logistic' | 'mlp' | 'tagger';
 
@@ -71,23 +72,12 @@ export function TuningPage() {
   const [data, setData] = useState('');
   const [formError, setFormError] = useState<string | null>(null);
   const [startError, setStartError] = useState<ShownError | null>(null);
-  const [job, setJob] = useState<JobJson | null>(null);
   const [text, setText] = useState('');
   const [chosen, setChosen] = useState('');
   const [prediction, setPrediction] = useState<HeadClassifyResponse | null>(null);
   const heads = useLoad(() => client.tuning.heads(), [client, projectId]);
-
   // Follows the running job; reloads the heads when it ends.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: follows one job by id; the heads list reloads itself.
-  useEffect(() => {
-    if (!job || ['succeeded', 'failed', 'cancelled'].includes(job.status)) return;
-    const controller = new AbortController();
-    client.tuning
-      .waitForJob(job.id, { intervalMs: 300, signal: controller.signal, onProgress: (next) => setJob(next) })
-      .then(() => heads.reload())
-      .catch(() => {});
-    return () => controller.abort();
-  }, [client, job?.id]);
+  const [job, setJob] = useFollowedJob(() => heads.reload());
 
   async function start(event: FormEvent) {
     event.preventDefault();
