@@ -166,18 +166,90 @@ function printComparison(context: CommandContext, result: CompareResult): void {
       cost: usd(summary.cost),
     })),
   );
+  printQuality(context, result, columnName);
   io.stderr.write(
     `${result.rows.length * result.columns.length} runs in ${Math.round(result.wall_ms)} ms (up to ${result.concurrency} at once)\n`,
   );
 }
 
-/** `keel prompt compare <ref...> [--model <id...>] [--var k=v ...] [--inputs file] [--concurrency n]` */
+/** A scored comparison: each quality metric per column with its interval, then each column against the first. */
+function printQuality(context: CommandContext, result: CompareResult, columnName: (index: number) => string) {
+  const io = context.io;
+  const metrics = result.metrics ?? [];
+  if (!metrics.length) return;
+  const round = (value: number) => Number(value.toPrecision(4));
+  io.stdout.write(
+    `\nQuality${result.dataset ? ` on ${result.dataset.name}@${result.dataset.version}` : ''} (${result.rows.length} items, 95% intervals)\n`,
+  );
+  printTable(
+    io,
+    metrics.map((metric) => ({
+      metric,
+      ...Object.fromEntries(
+        result.summary.map((summary) => {
+          const value = summary.metrics?.[metric];
+          const text = !value
+            ? '–'
+            : `${round(value.score)}${value.ci ? ` [${round(value.ci.low)}, ${round(value.ci.high)}]` : ''}`;
+          return [columnName(summary.column), text];
+        }),
+      ),
+    })),
+  );
+  const rows = (result.significance ?? []).flatMap((entry) =>
+    entry.metrics
+      .filter((metric) => metrics.includes(metric.metric))
+      .sort((a, b) => metrics.indexOf(a.metric) - metrics.indexOf(b.metric))
+      .map((metric) => ({
+        column: columnName(entry.column),
+        against: columnName(entry.baseline),
+        metric: metric.metric,
+        difference: round(metric.difference),
+        p: round(metric.p_value),
+        test: metric.method,
+        verdict: metric.verdict.replace('_', ' '),
+      })),
+  );
+  if (rows.length) {
+    io.stdout.write('\nDifference from the first column\n');
+    printTable(io, rows);
+  }
+}
+
+/** `--dataset name[@version] [--limit n]`: the rows of a scored comparison. */
+function datasetFrom(options: Record<string, unknown>): { name: string; version?: number; limit?: number } {
+  const [name, version] = String(options.dataset).split('@');
+  const whole = (value: unknown, option: string) => {
+    const number = Number(value);
+    if (!Number.isInteger(number) || number < 1)
+      throw new KeelError('invalid_request', `${option} must be a whole number from 1.`, {
+        issues: [
+          { code: 'invalid_option', path: [option.replace(/^--/, '')], message: 'expected an integer' },
+        ],
+      });
+    return number;
+  };
+  return {
+    name: name!,
+    ...(version !== undefined ? { version: whole(version, '--dataset') } : {}),
+    ...(options.limit !== undefined ? { limit: whole(options.limit, '--limit') } : {}),
+  };
+}
+
+/**
+ * `keel prompt compare <ref...> [--model <id...>] [--var k=v ...] [--inputs file] [--concurrency n]`,
+ * or `--dataset name[@version] [--limit n] [--metric m...]`: scored columns and their differences.
+ */
 export const compareCommand: CommandHandler = async (context, args, options) =>
   connected(context, async (client) => {
     const declared = await declaredVariables(client, args);
-    const inputs = options.inputs
-      ? await inputsFrom(String(options.inputs))
-      : [await variablesFrom(options, declared)];
+    const dataset = options.dataset === undefined ? undefined : datasetFrom(options);
+    const inputs = dataset
+      ? undefined
+      : options.inputs
+        ? await inputsFrom(String(options.inputs))
+        : [await variablesFrom(options, declared)];
+    const metrics = options.metric as string[] | undefined;
     const parameters = parametersFrom(options);
     const models = options.model as string[] | undefined;
     const concurrency = options.concurrency === undefined ? undefined : Number(options.concurrency);
@@ -189,7 +261,8 @@ export const compareCommand: CommandHandler = async (context, args, options) =>
     const request = {
       variants: args.map((ref) => ({ prompt: ref, ...(parameters ? { parameters } : {}) })),
       ...(models?.length ? { models } : {}),
-      inputs,
+      ...(dataset ? { dataset } : { inputs }),
+      ...(metrics?.length ? { metrics } : {}),
       ...(concurrency !== undefined ? { concurrency } : {}),
       ...(options.session ? { session_id: String(options.session) } : {}),
     };

@@ -240,6 +240,56 @@ describe('keel prompt (against a server)', () => {
     ]);
   });
 
+  it('scores a comparison against a dataset: quality per column and the difference from the first', async () => {
+    for (const [name, text] of [
+      ['city-bare', '{{city}}'],
+      ['city-wordy', 'capital {{city}}'],
+    ])
+      await keel.call('/api/v1/prompts', {
+        json: { name, template: { mode: 'freeform', text, model_id: 'echo:reverse' } },
+      });
+    await keel.call('/api/v1/datasets', {
+      json: {
+        name: 'cli-capitals',
+        rows: ['Paris', 'Rome', 'Seoul', 'Oslo'].map((city) => ({ city, expected: city })),
+        mapping: { input: ['city'], reference: 'expected' },
+      },
+    });
+    const result = await keelCli(
+      'prompt',
+      'compare',
+      'city-bare',
+      'city-wordy',
+      '--dataset',
+      'cli-capitals@1',
+      '--limit',
+      '3',
+      '--metric',
+      'exact_match',
+      'f1',
+    );
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('Quality on cli-capitals@1 (3 items, 95% intervals)');
+    // echo reverses the words: the bare template answers the city, the wordy one "<city> capital".
+    expect(result.out).toMatch(/\nexact_match\s+1 \[1, 1\]\s+0 \[0, 0\]/);
+    expect(result.out).toMatch(/\nf1\s+1 \[1, 1\]\s+0\.6667 \[0\.6667, 0\.6667\]/);
+    expect(result.out).toMatch(
+      /\ncity-wordy · echo:reverse\s+city-bare · echo:reverse\s+exact_match\s+-1\s+0\s+paired\s+worse\n/,
+    );
+    expect(result.err).toContain('6 runs in');
+    const bad = await keelCli(
+      'prompt',
+      'compare',
+      'city-bare',
+      '--dataset',
+      'cli-capitals',
+      '--metric',
+      'mrr',
+    );
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toContain('mrr');
+  });
+
   it('diffs versions', async () => {
     await keel.call('/api/v1/prompts/count/versions', {
       json: {

@@ -87,6 +87,15 @@ export const promptCommands: CommandSpec[] = [
       { flags: '--var-json <name=json...>', description: 'variable values given as JSON' },
       { flags: '--vars-file <file>', description: 'a JSON object of variable values' },
       { flags: '--inputs <file>', description: 'inputs as a JSON array or JSON Lines of variable objects' },
+      {
+        flags: '--dataset <name[@version]>',
+        description: 'run over an evaluation dataset’s items and score each column against its references',
+      },
+      { flags: '--limit <n>', description: 'with --dataset: its first n items (default and at most 100)' },
+      {
+        flags: '--metric <names...>',
+        description: 'quality metrics (default with --dataset: exact_match f1 rougeL chrf)',
+      },
       { flags: '--concurrency <n>', description: 'model calls at once (default 4)' },
       { flags: '--session <id>', description: 'record the runs in this prompt session' },
       { flags: '--max-new-tokens <n>', description: 'max_new_tokens' },
