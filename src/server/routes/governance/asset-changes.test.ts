@@ -1,18 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keyedCalls } from '../../../testing/keyed-calls.js';
 import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
 
 let keel: TestKeel;
-const keys: Record<string, string> = {};
-
-async function call(who: string, path: string, init: RequestInit & { json?: unknown } = {}) {
-  const res = await keel.call(path, { ...init, key: keys[who] ?? keel.adminKey });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
-async function mintKey(name: string, role: string): Promise<string> {
-  return (await (await keel.call('/api/v1/keys', { json: { name, role } })).json()).key;
-}
+const { keys, call, mintKey } = keyedCalls(() => keel);
 
 beforeAll(async () => {
   keel = await createTestKeel();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Answers } from '../../../api/governance-risk.js';
 import type { TemplateBody } from '../../../api/prompts.js';
+import { keyedCalls } from '../../../testing/keyed-calls.js';
 import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
 
 /**
@@ -30,11 +31,7 @@ const prohibitedAnswers: Answers = {
   interaction: ['not_exposed'],
 };
 
-async function call(path: string, init: RequestInit & { json?: unknown } = {}) {
-  const res = await keel.call(path, init);
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+const { admin: call } = keyedCalls(() => keel);
 
 /** A template tracked under a new use case (in idea: nothing approved). */
 async function governedTemplate(name: string) {

@@ -8,6 +8,7 @@ import {
   fakeHttpModelTemplate,
   startFakeHttpModel,
 } from '../../../testing/fake-upstreams/index.js';
+import { keyedCalls } from '../../../testing/keyed-calls.js';
 import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
 
 /**
@@ -21,11 +22,7 @@ let keel: TestKeel;
 const token = 'endpoint-token-abcdef0123456789';
 const project = () => keel.services.installation.defaultProjectId;
 
-async function call(path: string, init: RequestInit & { json?: unknown } = {}) {
-  const res = await keel.call(path, init);
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+const { admin: call } = keyedCalls(() => keel);
 
 beforeAll(async () => {
   endpoint = await startFakeHttpModel({ answer: (prompt) => prompt.toUpperCase(), token });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FactItem, Factsheet } from '../../../api/factsheets.js';
 import type { TemplateBody } from '../../../api/prompts.js';
+import { keyedCalls } from '../../../testing/keyed-calls.js';
 import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
 
 /**
@@ -19,11 +20,7 @@ const body: TemplateBody = {
   model_id: 'echo:reverse',
 };
 
-async function call(path: string, init: RequestInit & { json?: unknown } = {}) {
-  const res = await keel.call(path, init);
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+const { admin: call } = keyedCalls(() => keel);
 
 const section = (sheet: Factsheet, id: string): FactItem[] =>
   sheet.sections.find((entry) => entry.id === id)?.items ?? [];

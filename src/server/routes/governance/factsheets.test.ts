@@ -5,10 +5,11 @@ import { type Factsheet, factsheetDiffSchema, factsheetSchema } from '../../../a
 import type { Answers } from '../../../api/governance-risk.js';
 import type { TemplateBody } from '../../../api/prompts.js';
 import { factsheetPdf } from '../../../governance/factsheets/factsheet-pdf.js';
+import { keyedCalls } from '../../../testing/keyed-calls.js';
 import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
 
 let keel: TestKeel;
-const keys: Record<string, string> = {};
+const { keys, call, mintKey } = keyedCalls(() => keel);
 let useCaseId: string;
 
 const answers: Answers = {
@@ -32,21 +33,6 @@ const body: TemplateBody = {
   model_id: 'echo:reverse',
   parameters: { temperature: 0.2, max_new_tokens: 200 },
 };
-
-async function call(who: string, path: string, init: RequestInit & { json?: unknown } = {}) {
-  const res = await keel.call(path, { ...init, key: keys[who] ?? keel.adminKey });
-  const type = res.headers.get('content-type') ?? '';
-  if (type.startsWith('application/json')) return { status: res.status, body: await res.json(), res };
-  return { status: res.status, body: null, res };
-}
-
-async function mintKey(name: string, role: string, project?: string): Promise<string> {
-  const res = await keel.call('/api/v1/keys', {
-    json: { name, role },
-    ...(project ? { headers: { 'x-keel-project': project } } : {}),
-  });
-  return (await res.json()).key;
-}
 
 async function ok(who: string, path: string, json: unknown) {
   const res = await call(who, path, { json });

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TemplateBody } from '../../../api/prompts.js';
 import type { RiskSummary } from '../../../governance/index.js';
+import { keyedCalls } from '../../../testing/keyed-calls.js';
 import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
 
 let keel: TestKeel;
-const keys: Record<string, string> = {};
+const { keys, call, mintKey } = keyedCalls(() => keel);
 /** Until the risk service is wired, the assessment is read through the risk port. */
 const assessments = new Map<string, RiskSummary>();
 const assess = (useCaseId: string, tier: RiskSummary['tier']) =>
@@ -23,20 +24,6 @@ const body: TemplateBody = {
   variables: [{ name: 'text', type: 'string' }],
   model_id: 'echo:reverse',
 };
-
-async function call(who: string, path: string, init: RequestInit & { json?: unknown } = {}) {
-  const res = await keel.call(path, { ...init, key: keys[who] ?? keel.adminKey });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
-async function mintKey(name: string, role: string, project?: string): Promise<string> {
-  const res = await keel.call('/api/v1/keys', {
-    json: { name, role },
-    ...(project ? { headers: { 'x-keel-project': project } } : {}),
-  });
-  return (await res.json()).key;
-}
 
 async function auditActions(): Promise<string[]> {
   await keel.services.audit.flush();

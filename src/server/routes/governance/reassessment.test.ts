@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Answers } from '../../../api/governance-risk.js';
 import type { TemplateBody } from '../../../api/prompts.js';
+import { keyedCalls } from '../../../testing/keyed-calls.js';
 import { minimalRiskAnswers } from '../../../testing/risk-answers.js';
 import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
 
@@ -9,7 +10,7 @@ import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
  * against the tier it puts in force, and the serving gate answers from the new state at once.
  */
 let keel: TestKeel;
-const keys: Record<string, string> = {};
+const { keys, call, mintKey } = keyedCalls(() => keel);
 
 const minimal: Answers = minimalRiskAnswers();
 const high: Answers = { ...minimal, domain: ['employment'] };
@@ -21,16 +22,6 @@ const body: TemplateBody = {
   variables: [{ name: 'text', type: 'string' }],
   model_id: 'echo:reverse',
 };
-
-async function call(who: string, path: string, init: RequestInit & { json?: unknown } = {}) {
-  const res = await keel.call(path, { ...init, key: keys[who] ?? keel.adminKey });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
-async function mintKey(name: string, role: string): Promise<string> {
-  return (await (await keel.call('/api/v1/keys', { json: { name, role } })).json()).key;
-}
 
 async function assess(useCaseId: string, answers: Answers) {
   const res = await call('editor', '/api/v1/risk-assessments', { json: { use_case_id: useCaseId, answers } });

@@ -1,26 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Answers } from '../../../api/governance-risk.js';
+import { keyedCalls } from '../../../testing/keyed-calls.js';
 import { minimalRiskAnswers } from '../../../testing/risk-answers.js';
 import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
 
 let keel: TestKeel;
-const keys: Record<string, string> = {};
+const { keys, call, mintKey } = keyedCalls(() => keel);
 
 const benign: Answers = minimalRiskAnswers('상담원용 답변 초안 / reply drafts for support agents');
-
-async function call(who: string, path: string, init: RequestInit & { json?: unknown } = {}) {
-  const res = await keel.call(path, { ...init, key: keys[who] ?? keel.adminKey });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
-async function mintKey(name: string, role: string, project?: string): Promise<string> {
-  const res = await keel.call('/api/v1/keys', {
-    json: { name, role },
-    ...(project ? { headers: { 'x-keel-project': project } } : {}),
-  });
-  return (await res.json()).key;
-}
 
 async function useCase(name: string, who = 'editor'): Promise<string> {
   const created = await call(who, '/api/v1/use-cases', {
