@@ -7,6 +7,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { approveAsset, callJson, prepareGovernance } from '../../../testing/governed-approval.js';
 import { apiError, sdkClient } from '../../../testing/sdk.js';
 import type { TestKeel } from '../../../testing/test-keel.js';
 import { startTinyLlamaKeel, type TinyLlamaKeel } from '../../../testing/tiny-llamacpp-keel.js';
@@ -19,28 +20,14 @@ let validatorKey: string;
 beforeAll(async () => {
   tiny = await startTinyLlamaKeel('keel-adapters-gated-');
   keel = tiny.keel;
-  keel.services.governance.setRisk({
-    latest: async () => ({
-      tier: 'limited',
-      prohibited: false,
-      koreaHighImpact: false,
-      completedAt: new Date(),
-      version: 1,
-      scorecard: {},
-    }),
-  });
-  validatorKey = (await (await keel.call('/api/v1/keys', { json: { name: 'v', role: 'validator' } })).json())
-    .key;
+  ({ validatorKey } = await prepareGovernance(keel));
 });
 afterAll(async () => {
   await tiny?.close();
 });
 
-async function call(path: string, init: RequestInit & { json?: unknown; key?: string } = {}) {
-  const res = await keel.call(path, init);
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+const call = (path: string, init: RequestInit & { json?: unknown; key?: string } = {}) =>
+  callJson(keel, path, init);
 
 async function register(name: string, metadata: Record<string, unknown> = {}) {
   const form = new FormData();
@@ -96,28 +83,13 @@ describe('adapters behind the governance gate', () => {
     expect(refused.status).toBe(403);
     expect(JSON.stringify(refused.body)).toContain('approval_missing');
 
-    const move = (to: string, key?: string) =>
-      call(`/api/v1/assets/${assetId}/transitions`, { json: { to }, ...(key ? { key } : {}) });
-    await call('/api/v1/assets', {
-      json: {
-        use_case_id: useCase.body.id,
-        kind: 'evaluation_run',
-        ref: 'support-v1-eval',
-        results: { metrics: { rougeL: 0.4 } },
-      },
+    const approval = await approveAsset(keel, {
+      assetId,
+      useCaseId: useCase.body.id,
+      validatorKey,
+      evidence: { ref: 'support-v1-eval', metrics: { rougeL: 0.4 } },
     });
-    expect((await move('develop')).status).toBe(200);
-    expect((await move('validate')).status).toBe(200);
-    await call(`/api/v1/assets/${assetId}/validation-report`, {
-      key: validatorKey,
-      json: { summary: 'replies read well', passed: true },
-    });
-    expect((await move('approve', validatorKey)).status).toBe(200);
-    const decision = await call('/api/v1/approvals', {
-      key: validatorKey,
-      json: { asset_id: assetId, decision: 'go', reasons: 'fine' },
-    });
-    expect(decision.body.approved).toBe(true);
+    expect(approval).toEqual({ statuses: [200, 200, 200], approved: true });
 
     const served = await generate('llamacpp:tiny+support');
     expect(served.status, JSON.stringify(served.body)).toBe(200);

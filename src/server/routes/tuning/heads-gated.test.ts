@@ -4,6 +4,7 @@
  * approved head (an ungoverned one is refused there, though plain calls may use it).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { approveAsset, prepareGovernance } from '../../../testing/governed-approval.js';
 import { apiError, sdkClient } from '../../../testing/sdk.js';
 import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
 
@@ -18,19 +19,7 @@ async function call(who: string, path: string, init: RequestInit & { json?: unkn
 
 beforeAll(async () => {
   keel = await createTestKeel();
-  keel.services.governance.setRisk({
-    latest: async () => ({
-      tier: 'limited',
-      prohibited: false,
-      koreaHighImpact: false,
-      completedAt: new Date(),
-      version: 1,
-      scorecard: {},
-    }),
-  });
-  keys.validator = (
-    await (await keel.call('/api/v1/keys', { json: { name: 'v', role: 'validator' } })).json()
-  ).key;
+  keys.validator = (await prepareGovernance(keel)).validatorKey;
 });
 afterAll(async () => {
   await keel?.close();
@@ -86,27 +75,13 @@ describe('heads behind the governance gate', () => {
     expect(refused.body.error.issues.map((i: { code: string }) => i.code)).toContain('approval_missing');
 
     // The head's validation report as the uploaded evaluation the approach asks for.
-    await call('admin', '/api/v1/assets', {
-      json: {
-        use_case_id: useCase.body.id,
-        kind: 'evaluation_run',
-        ref: 'router-v1-validation',
-        results: { metrics: { macro_f1: job.result.macroF1 } },
-      },
+    const approval = await approveAsset(keel, {
+      assetId,
+      useCaseId: useCase.body.id,
+      validatorKey: keys.validator!,
+      evidence: { ref: 'router-v1-validation', metrics: { macro_f1: job.result.macroF1 } },
     });
-    const move = (who: string, to: string) =>
-      call(who, `/api/v1/assets/${assetId}/transitions`, { json: { to } });
-    expect((await move('admin', 'develop')).status).toBe(200);
-    expect((await move('admin', 'validate')).status).toBe(200);
-    await call('validator', `/api/v1/assets/${assetId}/validation-report`, {
-      json: { summary: 'checked on held-out tickets', passed: true },
-    });
-    const approve = await move('validator', 'approve');
-    expect(approve.status, JSON.stringify(approve.body)).toBe(200);
-    const decision = await call('validator', '/api/v1/approvals', {
-      json: { asset_id: assetId, decision: 'go', reasons: 'macro F1 is fine' },
-    });
-    expect(decision.body.approved).toBe(true);
+    expect(approval).toEqual({ statuses: [200, 200, 200], approved: true });
 
     const served = await chat('head:router');
     expect(served.status).toBe(200);
