@@ -230,7 +230,10 @@ export class TrainingExportService {
     };
   }
 
-  /** Cancels the job, removes the written files, and hides the export. */
+  /**
+   * Cancels the job, hides the export, and removes every file under its folder (also those a
+   * cancelled job wrote before it stopped).
+   */
   async remove(
     projectId: string,
     id: string,
@@ -239,9 +242,10 @@ export class TrainingExportService {
   ): Promise<void> {
     const { job } = await this.get(projectId, id, origin);
     await this.#tables[origin].remove(projectId, id, options);
-    for (const file of job?.result?.files ?? []) {
-      await this.deps.files.remove(projectId, file.path).catch(() => undefined);
-    }
+    const folder = job?.payload.folder;
+    if (!folder) return;
+    const written = (await this.deps.files.list(projectId)).filter((f) => f.name.startsWith(`${folder}/`));
+    for (const file of written) await this.deps.files.remove(projectId, file.name).catch(() => undefined);
   }
 
   #job(row: ExportRow): Promise<Job<ExportPayload, ExportResult> | undefined> {

@@ -201,10 +201,12 @@ describe('watsonx fine-tunings and trainings as training-spec exports', () => {
     const deleted = await watsonx.deleteFineTuning({ id, projectId, hardDelete: true });
     expect(deleted.status).toBe(204);
     expect((await watsonxFailure(watsonx.getFineTuning({ id, projectId }))).status).toBe(404);
-    const gone = await keel.call(
-      `/api/v1/files/${encodeURIComponent(location.manifest_path!)}?project_id=${projectId}`,
-    );
-    expect(gone.status).toBe(404);
+    // Every file under the export's folder is removed with it.
+    const left = (await (await keel.call(`/api/v1/files?project_id=${projectId}`)).json()) as {
+      data: { name: string }[];
+    };
+    expect(left.data.filter((f) => f.name.startsWith(`${location.path}/`))).toEqual([]);
+    expect(left.data.map((f) => f.name)).toContain('tuning/train.jsonl');
   });
 
   it('createTraining (prompt tuning) exports an evaluation dataset version with its splits and content hash', async () => {
