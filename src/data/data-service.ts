@@ -122,7 +122,8 @@ export class DataService {
       exportMaxRows: this.exportMaxRows,
       dataDir: options.dataDir,
       secretKey: options.secretKey ?? Buffer.from('keel-data-pages'),
-      notOnTrino: (projectId, what) => this.notOnTrino(projectId, what),
+      trinoOf: (projectId) => this.trinoOf(projectId),
+      planOnTrino: (projectId, request) => this.planOnTrino(this.trinoOf(projectId)!, projectId, request),
       engine: (projectId) => this.engine(projectId),
       plan: (projectId, engine, connection, request) => this.plan(projectId, engine, connection, request),
       audited: (projectId, request, tables, rows, truncated) =>
@@ -170,10 +171,7 @@ export class DataService {
   /** Checks a query for the caller without running it: the tables it reads and those read masked. */
   async check(projectId: string, request: Pick<QueryRequest, 'sql' | 'role'>): Promise<PlannedQuery> {
     const trino = this.trinoOf(projectId);
-    if (trino) {
-      const masks = await this.governance.planFor(projectId, request.role);
-      return trino.plan(request.sql, masks.plan, this.governance.saltOf(projectId));
-    }
+    if (trino) return this.planOnTrino(trino, projectId, request);
     const engine = await this.engine(projectId);
     const connection = await engine.acquire();
     try {
@@ -306,14 +304,15 @@ export class DataService {
     return project;
   }
 
-  /** Exports and paged results are spooled by DuckDB; a project on Trino gets neither yet. */
-  private notOnTrino(projectId: string, what: string): void {
-    if (!this.trinoOf(projectId)) return;
-    throw new KeelError('not_implemented', `${what} are not available for a project on Trino yet.`, {
-      issues: [
-        { code: 'not_on_trino', path: ['format'], message: `${what.toLowerCase()} run on DuckDB only` },
-      ],
-    });
+  /** A query checked, masked and (with `params`) bound for the project's schema on Trino. */
+  private async planOnTrino(
+    trino: TrinoProject,
+    projectId: string,
+    request: Pick<QueryRequest, 'sql' | 'role'>,
+    params?: readonly QueryParameter[],
+  ): Promise<PlannedQuery> {
+    const masks = await this.governance.planFor(projectId, request.role);
+    return trino.plan(request.sql, masks.plan, this.governance.saltOf(projectId), params);
   }
 
   /** `query` on Trino: the same checks, masks and params (trino-project.ts), bounds and audit. */
@@ -323,9 +322,7 @@ export class DataService {
     request: QueryRequest,
   ): Promise<QueryAnswer> {
     try {
-      const masks = await this.governance.planFor(projectId, request.role);
-      const salt = this.governance.saltOf(projectId);
-      const planned = await trino.plan(request.sql, masks.plan, salt, request.params ?? []);
+      const planned = await this.planOnTrino(trino, projectId, request, request.params ?? []);
       const result = await trino.run(planned.sql, {
         maxRows: Math.min(request.maxRows ?? this.maxRows, this.maxRows),
         timeoutMs: Math.min(request.timeoutMs ?? this.timeoutMs, this.timeoutMs),

@@ -1,10 +1,10 @@
 /**
  * One conformance suite, two engines: the same DataService answers a project on the embedded
  * DuckDB (a CSV source) and a project on Trino (the configuration maps it to a schema; a local
- * server speaks Trino's client protocol with recorded responses). Same SQL in, same rows, limits,
- * refusals, masks, timeouts, cancellations and coded errors out.
+ * server speaks Trino's client protocol with recorded responses). Same SQL in, same rows, params,
+ * exports, pages, limits, refusals, masks, timeouts, cancellations and coded errors out.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -220,6 +220,50 @@ describe.each(['duck', 'trino'])('engine conformance: %s', (project) => {
     expect(fake.statements.length).toBe(sent);
   });
 
+  it('exports the same files and pages, masked, capped and timed like a query', async () => {
+    const sql = 'SELECT id, region, amount FROM orders ORDER BY id';
+    const text = async (exported: { body: ReadableStream<Uint8Array> }) => new Response(exported.body).text();
+    const csv = await service.export(project, { sql, format: 'csv', role: 'editor' });
+    expect(csv).toMatchObject({ rows: 4, truncated: false, tables: ['orders'] });
+    expect(await text(csv)).toBe('id,region,amount\n1,north,10.5\n2,south,\n3,north,4.5\n4,east,7.0\n');
+    const masked = await service.export(project, {
+      sql: 'SELECT id, region FROM orders ORDER BY id',
+      format: 'ndjson',
+      role: 'viewer',
+    });
+    expect(masked.masked).toEqual(['orders']);
+    expect(
+      (await text(masked))
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line)),
+    ).toEqual(rows.map((row) => ({ id: row[0], region: '[REDACTED]' })));
+    const cut = await service.export(project, { sql, format: 'ndjson', role: 'editor', maxRows: 2 });
+    expect(cut).toMatchObject({ rows: 2, truncated: true });
+    expect((await text(cut)).trim().split('\n')).toHaveLength(2);
+    const arrow = await service.export(project, { sql, format: 'arrow', role: 'editor' });
+    expect(arrow).toMatchObject({ rows: 4, contentType: 'application/vnd.apache.arrow.stream' });
+    expect((await new Response(arrow.body).arrayBuffer()).byteLength).toBeGreaterThan(0);
+
+    const first = await service.queryPaged(project, { sql, pageSize: 3, role: 'editor' });
+    expect(first).toMatchObject({ rows: rows.slice(0, 3), totalRows: 4, offset: 0 });
+    const second = await service.page(project, first.nextPageToken!, { role: 'editor' });
+    expect(second).toMatchObject({ rows: rows.slice(3), offset: 3, nextPageToken: null });
+    expect(await codeOf(service.page(project, first.nextPageToken!, { role: 'viewer' }))).toBe(
+      'invalid_request:invalid_page_token',
+    );
+
+    const failing = {
+      sql: 'SELECT CAST(region AS INTEGER) AS r FROM orders',
+      format: 'csv' as const,
+      role: 'editor',
+    };
+    expect(await codeOf(service.export(project, failing))).toBe('unprocessable:query_failed');
+    expect(
+      await codeOf(service.export(project, { sql: endless, format: 'csv', role: 'editor', timeoutMs: 300 })),
+    ).toBe('timeout:query_timeout');
+  });
+
   it("reports the engine's own error as a coded query_failed", async () => {
     expect(await codeOf(query(project, { sql: 'SELECT CAST(region AS INTEGER) AS r FROM orders' }))).toBe(
       'unprocessable:query_failed',
@@ -272,14 +316,20 @@ describe('Trino specifics', () => {
     expect(await codeOf(service.catalog('trino', 'customers'))).toBe('not_found:unknown_table');
   });
 
-  it('says that exports and paged results are not available on Trino yet', async () => {
-    const sql = 'SELECT id FROM orders';
-    expect(await codeOf(service.export('trino', { sql, format: 'csv' }))).toBe(
-      'not_implemented:not_on_trino',
-    );
-    expect(await codeOf(service.queryPaged('trino', { sql, pageSize: 2 }))).toBe(
-      'not_implemented:not_on_trino',
-    );
+  it("spools an export's rows as Trino's pages arrive, and cancels the query past the cap", async () => {
+    const before = fake.cancelled.size;
+    const cut = await service.export('trino', {
+      sql: 'SELECT id, region, amount FROM orders ORDER BY id',
+      format: 'csv',
+      role: 'editor',
+      maxRows: 2,
+    });
+    expect(cut).toMatchObject({ rows: 2, truncated: true });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(fake.cancelled.size).toBe(before + 1);
+    // Nothing of the spooled Trino rows is left behind.
+    const left = await readdir(path.join(dir, 'data-spool', 'trino'));
+    expect(left.filter((name) => name.endsWith('.ndjson'))).toEqual([]);
   });
 
   it('refuses params that do not match the parameters of the SQL', async () => {

@@ -4,7 +4,10 @@
  * NDJSON, Parquet, Arrow), streamed to the caller and removed, and paged results (Parquet), read a
  * page at a time by a signed token (query-pages.ts). Both are checked, masked and audited like any
  * query, bounded by `exportMaxRows`, the time limit and the caller's signal; neither takes params.
+ * On a Trino project the checked, masked query runs on Trino and its pages are spooled as they
+ * arrive (trino/trino-spool.ts); DuckDB then writes the same files from them.
  */
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { KeelError } from '../core/errors.js';
@@ -22,6 +25,8 @@ import {
   sweepPages,
 } from './query-pages.js';
 import type { QueryParameter } from './query-runner.js';
+import type { TrinoProject } from './trino/trino-project.js';
+import { rowsSql, spoolTrinoRows } from './trino/trino-spool.js';
 
 /** What a spooled query needs from the data service. */
 export interface SpoolRequest {
@@ -38,7 +43,10 @@ export interface SpoolHost {
   exportMaxRows: number;
   dataDir: string;
   secretKey: Buffer;
-  notOnTrino(projectId: string, what: string): void;
+  /** The project's tables on Trino, if it has them there. */
+  trinoOf(projectId: string): TrinoProject | undefined;
+  /** The query checked and masked for Trino (the SQL Trino runs). */
+  planOnTrino(projectId: string, request: SpoolRequest): Promise<PlannedQuery>;
   engine(projectId: string): Promise<ProjectEngine>;
   plan(
     projectId: string,
@@ -72,7 +80,7 @@ export class SpooledResults {
 
   /** Writes the result as an export file, to be streamed to the caller and removed. */
   export(projectId: string, request: SpoolRequest & { format: ExportFormat }): Promise<ExportedResult> {
-    const what = { trino: 'Exports', params: 'Exports', paramsAreFor: 'JSON results' };
+    const what = { params: 'Exports', paramsAreFor: 'JSON results' };
     return this.#spooled(projectId, request, what, async (run) => {
       const spooled = await spoolQuery(run.connection, run.planned.sql, {
         format: request.format,
@@ -96,7 +104,7 @@ export class SpooledResults {
    * its first page with the token for the next.
    */
   queryPaged(projectId: string, request: SpoolRequest & { pageSize: number }): Promise<QueryPage> {
-    const what = { trino: 'Paged results', params: 'Paged queries', paramsAreFor: 'unpaged results' };
+    const what = { params: 'Paged queries', paramsAreFor: 'unpaged results' };
     return this.#spooled(projectId, request, what, async (run) => {
       await sweepPages(run.dir);
       const spoolId = newId('dpg');
@@ -148,10 +156,9 @@ export class SpooledResults {
   async #spooled<T>(
     projectId: string,
     request: SpoolRequest,
-    what: { trino: string; params: string; paramsAreFor: string },
+    what: { params: string; paramsAreFor: string },
     work: (run: Spooling) => Promise<T>,
   ): Promise<T> {
-    this.host.notOnTrino(projectId, what.trino);
     if (request.params?.length) {
       throw new KeelError(
         'invalid_request',
@@ -170,17 +177,24 @@ export class SpooledResults {
     const engine = await this.host.engine(projectId);
     const connection = await engine.acquire();
     let healthy = false;
+    let trinoRows: string | undefined;
     try {
-      const planned = await this.host.plan(projectId, engine, connection, request);
       const dir = this.spoolDir(projectId);
       await makePrivateDir(dir);
-      const result = await work({
-        connection,
-        planned,
-        dir,
-        maxRows: Math.min(request.maxRows ?? this.host.exportMaxRows, this.host.exportMaxRows),
-        timeoutMs: Math.min(request.timeoutMs ?? this.host.timeoutMs, this.host.timeoutMs),
-      });
+      const maxRows = Math.min(request.maxRows ?? this.host.exportMaxRows, this.host.exportMaxRows);
+      const timeoutMs = Math.min(request.timeoutMs ?? this.host.timeoutMs, this.host.timeoutMs);
+      let planned: PlannedQuery;
+      const trino = this.host.trinoOf(projectId);
+      if (trino) {
+        const onTrino = await this.host.planOnTrino(projectId, request);
+        trinoRows = path.join(dir, `${newId('dtr')}.ndjson`);
+        const bounds = { maxRows, timeoutMs, signal: request.signal };
+        const spooled = await spoolTrinoRows(trino.engine, onTrino.sql, trinoRows, bounds);
+        planned = { ...onTrino, sql: rowsSql(trinoRows, spooled.columns, spooled.rows) };
+      } else {
+        planned = await this.host.plan(projectId, engine, connection, request);
+      }
+      const result = await work({ connection, planned, dir, maxRows, timeoutMs });
       healthy = true;
       return result;
     } catch (error) {
@@ -189,6 +203,7 @@ export class SpooledResults {
       throw error;
     } finally {
       engine.release(connection, healthy);
+      if (trinoRows) await rm(trinoRows, { force: true });
     }
   }
 

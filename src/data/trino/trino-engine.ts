@@ -26,7 +26,7 @@ export interface TrinoEndpoint {
   schema: string;
 }
 
-type Column = { name: string; type: string };
+export type Column = { name: string; type: string };
 
 const SAMPLES = 5;
 
@@ -146,6 +146,29 @@ export class TrinoEngine {
    */
   async run(sql: string, bounds: RunBounds): Promise<QueryResult> {
     const started = performance.now();
+    const rows: unknown[][] = [];
+    const { columns } = await this.read(sql, bounds, async (page) => {
+      rows.push(...page);
+      return rows.length > bounds.maxRows;
+    });
+    return {
+      columns,
+      rows: rows.slice(0, bounds.maxRows),
+      truncated: rows.length > bounds.maxRows,
+      elapsedMs: performance.now() - started,
+    };
+  }
+
+  /**
+   * Runs one statement and hands each page of rows to `take` as it arrives (nothing is kept here),
+   * following `nextUri` until `take` says it has enough (the query is then cancelled on the
+   * server, as at the time limit and when the caller's signal fires) or the query ends.
+   */
+  async read(
+    sql: string,
+    bounds: Omit<RunBounds, 'maxRows' | 'params'>,
+    take: (rows: unknown[][], columns: Column[]) => Promise<boolean>,
+  ): Promise<{ columns: Column[] }> {
     let reason: 'timeout' | 'cancelled' | undefined;
     let queryId: string | undefined;
     let finished = false;
@@ -160,7 +183,6 @@ export class TrinoEngine {
     const onAbort = () => stop('cancelled');
     bounds.signal?.addEventListener('abort', onAbort, { once: true });
     let columns: Column[] = [];
-    const rows: unknown[][] = [];
     try {
       if (bounds.signal?.aborted) stop('cancelled');
       if (reason) throw new Error('interrupted');
@@ -179,8 +201,7 @@ export class TrinoEngine {
         if (result.error) throw result.error;
         if (result.columns && !columns.length)
           columns = result.columns.map(({ name, type }) => ({ name, type }));
-        for (const row of result.data ?? []) rows.push(row);
-        if (rows.length > bounds.maxRows) {
+        if (result.data?.length && (await take(result.data, columns))) {
           // Enough read: the rest of the result is not wanted.
           cancel();
           break;
@@ -189,12 +210,7 @@ export class TrinoEngine {
       }
       finished = true;
       if (reason) throw new Error('interrupted');
-      return {
-        columns,
-        rows: rows.slice(0, bounds.maxRows),
-        truncated: rows.length > bounds.maxRows,
-        elapsedMs: performance.now() - started,
-      };
+      return { columns };
     } catch (error) {
       if (reason === 'timeout') throw timedOut(bounds.timeoutMs);
       if (reason === 'cancelled') throw cancelled();
