@@ -140,52 +140,59 @@ export class AdapterStore {
 
   /**
    * Adds the next version of `input.name` from `source`: moved into place when `move` (an upload's
-   * temporary file), else copied. Two registrations racing for one number: the later answers
-   * `conflict`.
+   * temporary file), else copied. Registrations of one adapter are serialised by a transaction
+   * lock, so two at once get consecutive versions and neither file overwrites the other; the file
+   * is removed again when the row is not committed.
    */
   async create(
     projectId: string,
     input: NewAdapterVersion,
     source: { file: string; move: boolean },
   ): Promise<AdapterVersion> {
-    const latest = await this.get(projectId, input.name);
-    const version = (latest?.version ?? 0) + 1;
-    const file = this.fileOf(projectId, input.name, version);
-    await makePrivateDir(path.dirname(file));
-    if (source.move) await rename(source.file, file);
-    else await copyFile(source.file, file);
+    let placed: string | undefined;
     try {
-      const { rows } = await this.db.query<AdapterRow>(
-        `INSERT INTO tuning_adapters (project_id, name, version, base_model, base_sha256, architecture,
-           sha256, size_bytes, scale, header, lineage, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${COLUMNS}`,
-        [
-          projectId,
-          input.name,
-          version,
-          input.baseModel,
-          input.baseSha256,
-          input.architecture,
-          input.sha256,
-          input.sizeBytes,
-          input.scale,
-          JSON.stringify(input.header),
-          JSON.stringify(input.lineage),
-          input.createdBy,
-        ],
-      );
-      return fromRow(rows[0]!);
-    } catch (error) {
-      await rm(file, { force: true });
-      if (isUniqueViolation(error)) {
-        throw new KeelError(
-          'conflict',
-          `Adapter ${input.name} version ${version} was registered meanwhile.`,
-          {
-            cause: error,
-            data: { hint: 'Register it again.' },
-          },
+      return await this.db.transaction(async (tx) => {
+        await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+          `tuning_adapters/${projectId}/${input.name}`,
+        ]);
+        const { rows: latest } = await tx.query<{ version: number | null }>(
+          'SELECT max(version) AS version FROM tuning_adapters WHERE project_id = $1 AND name = $2',
+          [projectId, input.name],
         );
+        const version = (latest[0]?.version ?? 0) + 1;
+        const file = this.fileOf(projectId, input.name, version);
+        await makePrivateDir(path.dirname(file));
+        if (source.move) await rename(source.file, file);
+        else await copyFile(source.file, file);
+        placed = file;
+        const { rows } = await tx.query<AdapterRow>(
+          `INSERT INTO tuning_adapters (project_id, name, version, base_model, base_sha256, architecture,
+             sha256, size_bytes, scale, header, lineage, created_by)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${COLUMNS}`,
+          [
+            projectId,
+            input.name,
+            version,
+            input.baseModel,
+            input.baseSha256,
+            input.architecture,
+            input.sha256,
+            input.sizeBytes,
+            input.scale,
+            JSON.stringify(input.header),
+            JSON.stringify(input.lineage),
+            input.createdBy,
+          ],
+        );
+        return fromRow(rows[0]!);
+      });
+    } catch (error) {
+      if (placed) await rm(placed, { force: true });
+      if (isUniqueViolation(error)) {
+        throw new KeelError('conflict', `Adapter ${input.name} was registered meanwhile.`, {
+          cause: error,
+          data: { hint: 'Register it again.' },
+        });
       }
       throw error;
     }

@@ -116,6 +116,31 @@ describe('/api/v1/adapters', () => {
     expect((await keel.call('/api/v1/adapters/nope')).status).toBe(404);
   });
 
+  it('gives two registrations of one adapter at once consecutive versions, each with its own file', async () => {
+    const [a, b] = [lora({ seed: 61 }), lora({ seed: 62 })];
+    const answers = await Promise.all([
+      upload({ name: 'twin', base_model: 'tiny' }, a),
+      upload({ name: 'twin', base_model: 'tiny' }, b),
+    ]);
+    expect(answers.map((x) => x.status)).toEqual([201, 201]);
+    expect(answers.map((x) => x.body.version).sort()).toEqual([1, 2]);
+    const { createHash } = await import('node:crypto');
+    const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+    for (const answer of answers) {
+      const stored = await readFile(
+        path.join(
+          keel.dataDir,
+          'adapters',
+          keel.services.installation.defaultProjectId,
+          'twin',
+          `v${answer.body.version}.gguf`,
+        ),
+      );
+      expect(sha(stored)).toBe(answer.body.sha256);
+    }
+    expect(new Set(answers.map((x) => x.body.sha256))).toEqual(new Set([sha(a), sha(b)]));
+  });
+
   it('registers a file under the models directory, and nothing outside it', async () => {
     await writeFile(path.join(tiny.dir, 'style.lora'), lora({ seed: 11 }));
     const res = await keel.call('/api/v1/adapters', {
