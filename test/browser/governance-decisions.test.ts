@@ -13,27 +13,23 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/storage/index.js';
 import { minimalRiskAnswers } from '../../src/testing/risk-answers.js';
-import {
-  type Browser,
-  chromiumAvailable,
-  launchBrowser,
-  screenshot,
-  screenshotOnFailure,
-} from './support/browser.js';
-import { adminKey, type KeelServer, startKeel } from './support/keel-server.js';
+import { chromiumAvailable, screenshot } from './support/browser.js';
+import type { KeelServer } from './support/keel-server.js';
 import { createKey, credentialScript } from './support/session.js';
+import { signedInConsole } from './support/signed-in.js';
 
 const useCaseName = '보험 청구 분류';
 
 describe.runIf(chromiumAvailable)('Governance decisions', () => {
+  // The signed-in page is the administrator's; a validator gets a page of its own.
+  const ui = signedInConsole();
   let keel: KeelServer;
-  let browser: Browser;
   let validator: Page;
   let admin: Page;
   let downloads: string;
 
   beforeAll(async () => {
-    [keel, browser] = await Promise.all([startKeel(), launchBrowser()]);
+    ({ keel, page: admin } = ui);
     downloads = await mkdtemp(path.join(tmpdir(), 'keel-downloads-'));
     const api = keel.admin;
     const useCase = await api.governance.useCases.create({
@@ -63,15 +59,10 @@ describe.runIf(chromiumAvailable)('Governance decisions', () => {
     }
     // The administrator tracked the assets, so a validator (not their creator) decides.
     const { key } = await createKey(api, 'validator one', 'validator');
-    validator = await browser.newPage();
+    validator = await ui.browser.newPage();
     await validator.addInitScript(credentialScript(key));
-    admin = await browser.newPage();
-    await admin.addInitScript(credentialScript(adminKey));
   });
-  screenshotOnFailure(() => admin);
   afterAll(async () => {
-    await browser?.close();
-    await keel?.stop();
     if (downloads) await rm(downloads, { recursive: true, force: true });
   });
 

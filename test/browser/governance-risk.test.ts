@@ -5,36 +5,20 @@
  * controls (previewed live, then saved), save, revise into a second version, and read both in the entry's assessment history
  * — in English and Korean.
  */
-import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Browser,
-  chromiumAvailable,
-  launchBrowser,
-  screenshot,
-  screenshotOnFailure,
-} from './support/browser.js';
-import { adminKey, type KeelServer, startKeel } from './support/keel-server.js';
+import type { Locator } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, screenshot } from './support/browser.js';
 import { createKey, credentialScript } from './support/session.js';
+import { signedInConsole } from './support/signed-in.js';
 
 describe.runIf(chromiumAvailable)('Governance risk questionnaire', () => {
-  let keel: KeelServer;
-  let browser: Browser;
-  let page: Page;
+  const ui = signedInConsole();
   let useCaseId: string;
 
   beforeAll(async () => {
-    [keel, browser] = await Promise.all([startKeel(), launchBrowser()]);
-    useCaseId = (await keel.admin.governance.useCases.create({ name: 'loan screening', tags: ['credit'] }))
-      .id;
-    await keel.admin.governance.useCases.create({ name: 'meeting notes', tags: ['office'] });
-    page = await browser.newPage();
-    await page.addInitScript(credentialScript(adminKey));
-  });
-  screenshotOnFailure(() => page);
-  afterAll(async () => {
-    await browser?.close();
-    await keel?.stop();
+    const { admin } = ui.keel;
+    useCaseId = (await admin.governance.useCases.create({ name: 'loan screening', tags: ['credit'] })).id;
+    await admin.governance.useCases.create({ name: 'meeting notes', tags: ['office'] });
   });
 
   const question = (form: Locator, id: string) => form.locator(`[data-question="${id}"]`);
@@ -44,6 +28,7 @@ describe.runIf(chromiumAvailable)('Governance risk questionnaire', () => {
       .check();
 
   it('answers the questionnaire, shows the tier and the required controls, saves and revises into the history', async () => {
+    const { keel, page } = ui;
     await page.goto(`${keel.url}/governance`);
     await page.getByRole('heading', { name: 'Governance', level: 1 }).waitFor();
     const inventory = page.getByRole('table', { name: 'Use-case inventory' });
@@ -166,6 +151,7 @@ describe.runIf(chromiumAvailable)('Governance risk questionnaire', () => {
   });
 
   it('lets a viewer read the assessment but not save one', async () => {
+    const { keel, browser } = ui;
     const viewer = await createKey(keel.admin, 'risk reader', 'viewer');
     const viewerPage = await browser.newPage();
     try {
@@ -189,6 +175,7 @@ describe.runIf(chromiumAvailable)('Governance risk questionnaire', () => {
   });
 
   it('shows the questionnaire and the result in Korean', async () => {
+    const { keel, page } = ui;
     await page.goto(`${keel.url}/governance`);
     await page.getByRole('heading', { name: 'Governance', level: 1 }).waitFor();
     await page.getByRole('button', { name: '한국어' }).click();

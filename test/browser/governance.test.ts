@@ -3,43 +3,29 @@
  * refused lifecycle move with its coded reason, a move by button, the approval queue, a
  * factsheet export, and the audit log's chain check — in English and Korean.
  */
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Browser,
-  chromiumAvailable,
-  launchBrowser,
-  screenshot,
-  screenshotOnFailure,
-} from './support/browser.js';
-import { adminKey, type KeelServer, startKeel } from './support/keel-server.js';
-import { credentialScript } from './support/session.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, screenshot } from './support/browser.js';
+import { signedInConsole } from './support/signed-in.js';
 
 describe.runIf(chromiumAvailable)('Governance page', () => {
-  let keel: KeelServer;
-  let browser: Browser;
-  let page: Page;
+  const ui = signedInConsole();
 
   beforeAll(async () => {
-    [keel, browser] = await Promise.all([startKeel(), launchBrowser()]);
-    const claims = await keel.admin.governance.useCases.create({ name: 'claims triage', tags: ['claims'] });
-    await keel.admin.governance.useCases.create({ name: 'hr screening', tags: ['hr'] });
-    await keel.admin.governance.assets.track({
+    const claims = await ui.keel.admin.governance.useCases.create({
+      name: 'claims triage',
+      tags: ['claims'],
+    });
+    await ui.keel.admin.governance.useCases.create({ name: 'hr screening', tags: ['hr'] });
+    await ui.keel.admin.governance.assets.track({
       use_case_id: claims.id,
       kind: 'dataset',
       ref: 'tickets-2025',
       name: 'tickets-2025',
     });
-    page = await browser.newPage();
-    await page.addInitScript(credentialScript(adminKey));
-  });
-  screenshotOnFailure(() => page);
-  afterAll(async () => {
-    await browser?.close();
-    await keel?.stop();
   });
 
   it('filters the inventory, refuses an out-of-order move with its code, moves by button, exports and verifies', async () => {
+    const { keel, page } = ui;
     await page.goto(`${keel.url}/governance`);
     await page.getByRole('heading', { name: 'Governance', level: 1 }).waitFor();
     const inventory = page.getByRole('table', { name: 'Use-case inventory' });
@@ -80,6 +66,7 @@ describe.runIf(chromiumAvailable)('Governance page', () => {
   });
 
   it('shows the page in Korean', async () => {
+    const { keel, page } = ui;
     await page.goto(`${keel.url}/governance`);
     await page.getByRole('heading', { name: 'Governance', level: 1 }).waitFor();
     await page.getByRole('button', { name: '한국어' }).click();
