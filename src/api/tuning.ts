@@ -234,6 +234,8 @@ export const promptJobRequestSchema = z.object({
     .optional(),
   train_split: z.string().min(1).max(100).optional(),
   dev_split: z.string().min(1).max(100).optional(),
+  /** A held-out split the untuned template and the winner are scored on after the search (their stored runs). */
+  test_split: z.string().min(1).max(100).optional(),
   dev_size: z.number().int().min(1).max(1000).optional(),
 });
 

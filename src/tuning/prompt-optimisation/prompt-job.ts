@@ -52,6 +52,12 @@ export interface PromptJobPayload {
   /** Output-format constraints to try (default: the label set, or a short answer). */
   formats?: FormatConstraint[] | undefined;
   trainSplit?: string | undefined;
+  /**
+   * A held-out split the untuned template and the winner are scored on after the search (their
+   * stored runs then sit on it, not on the dev items the winner was chosen on); its calls are
+   * kept aside from the start.
+   */
+  testSplit?: string | undefined;
   devSplit?: string | undefined;
   /** Most dev items scored per candidate (default 20). */
   devSize?: number | undefined;
@@ -90,7 +96,14 @@ export interface PromptJobResult {
   /** Few-shot examples the winner retrieves per input (its body holds none of them). */
   retrieval: { k: number; diversity: number; pool: string } | null;
   /** The stored evaluation runs of the untuned template and of the winner (the same run when nothing won). */
-  evaluations: { baseline: string; winner: string; compare: string };
+  evaluations: {
+    baseline: string;
+    winner: string;
+    compare: string;
+    /** Where the runs were scored: the held-out split (with both scores), or the dev items. */
+    split: string;
+    heldOut: { baseline: number | null; winner: number | null } | null;
+  };
   /** The inventory asset of the saved version, when the job registered it in governance. */
   governanceAssetId: string | null;
 }
@@ -114,6 +127,8 @@ export interface Loaded {
   contentHash: string;
   train: StoredItem[];
   dev: StoredItem[];
+  /** The held-out items (`testSplit`); empty without one. */
+  test: StoredItem[];
   labels: string[];
 }
 
@@ -135,12 +150,14 @@ export const expected = (item: StoredItem) => item.label ?? item.references[0] ?
 export class Budget {
   calls = 0;
   tokens = 0;
+  /** Calls kept aside (the held-out scoring): the search cannot spend them. */
+  reserved = 0;
   constructor(readonly limit: { calls: number; tokens: number }) {}
   canCall(): boolean {
-    return this.calls < this.limit.calls && this.tokens < this.limit.tokens;
+    return this.calls < this.limit.calls - this.reserved && this.tokens < this.limit.tokens;
   }
   left(): number {
-    return this.limit.calls - this.calls;
+    return this.limit.calls - this.reserved - this.calls;
   }
 }
 
@@ -218,14 +235,36 @@ export async function loadSearch(
     dev = rest.slice(0, half);
     if (train.length === 0) train = rest.slice(half);
   }
-  dev = shuffleInPlace([...dev], seededRandom(p.seed ?? 0))
-    .slice(0, p.devSize ?? 20)
-    .sort((a, b) => a.ordinal - b.ordinal);
-  if (p.budget.calls < dev.length) {
+  const sample = (list: StoredItem[]) =>
+    shuffleInPlace([...list], seededRandom(p.seed ?? 0))
+      .slice(0, p.devSize ?? 20)
+      .sort((a, b) => a.ordinal - b.ordinal);
+  dev = sample(dev);
+  let test: StoredItem[] = [];
+  if (p.testSplit) {
+    if (p.testSplit === trainName || dev.some((item) => item.split === p.testSplit)) {
+      throw invalid(
+        'same_split',
+        ['test_split'],
+        `The held-out split ${p.testSplit} must differ from the train and dev splits.`,
+      );
+    }
+    test = sample(labelled.filter((item) => item.split === p.testSplit));
+    if (test.length === 0) {
+      throw invalid(
+        'unknown_split',
+        ['test_split'],
+        `Dataset ${dataset.name} has no items in split ${p.testSplit}.`,
+      );
+    }
+  }
+  // The template once on the dev items, and the template and a winner on the held-out ones.
+  const needed = dev.length + 2 * test.length;
+  if (p.budget.calls < needed) {
     throw invalid(
       'budget_too_small',
       ['budget', 'calls'],
-      `Scoring the template once takes ${dev.length} calls (the dev items); the budget allows ${p.budget.calls}.`,
+      `Scoring the template once takes ${needed} calls (the dev items${test.length ? ', and twice the held-out ones' : ''}); the budget allows ${p.budget.calls}.`,
     );
   }
   const labels = [...new Set(items.map((item) => item.label).filter((l): l is string => l !== null))].sort();
@@ -238,6 +277,7 @@ export async function loadSearch(
     contentHash: version.content_hash,
     train,
     dev,
+    test,
     labels,
   };
 }

@@ -15,7 +15,7 @@ import { KeelError } from '../../core/errors.js';
 import { metricInfo } from '../../evals/index.js';
 import type { Job, JobContext } from '../../jobs/index.js';
 import { defaultFormats, instructionOf } from './candidates.js';
-import { type ExampleCandidate, ExampleIndex } from './few-shot.js';
+import type { ExampleCandidate } from './few-shot.js';
 import {
   Budget,
   expected,
@@ -81,7 +81,7 @@ export class PromptSearch {
       dev: loaded.dev,
       metric: p.metric,
       seed,
-      index: new ExampleIndex(pool),
+      pool,
       diversity,
       budget,
       caller,
@@ -103,6 +103,8 @@ export class PromptSearch {
       formats.length +
       joint;
     let stopped: 'done' | 'budget' = 'done';
+    // The held-out scoring's calls (the template and a winner) are kept aside from the start.
+    budget.reserved = 2 * loaded.test.length;
 
     const report = (message: string) =>
       ctx.progress(trace.length, planned, message, {
@@ -221,6 +223,11 @@ export class PromptSearch {
 
     ctx.signal.throwIfAborted();
     const winner = choices.get(best.id)!;
+    const searchCalls = budget.calls;
+    const heldOut = await this.#heldOut(scorer, budget, loaded, {
+      baseline: { choice: none, scored: scoredById.get(baseline.id)! },
+      best: { choice: winner, scored: scoredById.get(best.id)! },
+    });
     const shots = winner.shots;
     const kept = await keepWinner(this.#deps, { caller, jobId: ctx.job.id }, loaded, p, {
       baseline: scoredById.get(baseline.id)!,
@@ -234,6 +241,7 @@ export class PromptSearch {
           }
         : null,
       spent: { calls: budget.calls, tokens: budget.tokens },
+      evaluated: heldOut?.evaluated,
     });
     const improved = best.id !== baseline.id;
     const bestScored = scoredById.get(best.id)!;
@@ -262,7 +270,7 @@ export class PromptSearch {
       spent: {
         calls: budget.calls,
         tokens: budget.tokens,
-        proposalCalls: budget.calls - trace.reduce((s, t) => s + t.calls, 0),
+        proposalCalls: searchCalls - trace.reduce((s, t) => s + t.calls, 0),
       },
       budget: p.budget,
       stopped,
@@ -278,8 +286,40 @@ export class PromptSearch {
       evaluations: {
         ...kept.runs,
         compare: `/api/v1/evaluations/compare?a=${kept.runs.baseline}&b=${kept.runs.winner}`,
+        split: heldOut?.evaluated?.split ?? loaded.dev[0]?.split ?? 'dev',
+        heldOut: heldOut?.scores ?? null,
       },
       governanceAssetId: kept.assetId,
+    };
+  }
+
+  /**
+   * Scores the untuned template and the winner on the held-out items with the calls kept aside;
+   * their runs are recorded from these when both complete (else from the dev scoring).
+   */
+  async #heldOut(
+    scorer: CandidateScorer,
+    budget: Budget,
+    loaded: Loaded,
+    pair: Record<'baseline' | 'best', { choice: Choice; scored: Scored }>,
+  ) {
+    if (loaded.test.length === 0) return undefined;
+    budget.reserved = 0;
+    const split = loaded.test[0]!.split ?? 'test';
+    const on = (which: 'baseline' | 'best') => {
+      const { entry } = pair[which].scored;
+      return scorer.score(
+        { id: `${entry.id}@${split}`, kind: entry.kind, parent: null, detail: {} },
+        pair[which].choice,
+        loaded.test,
+      );
+    };
+    const baseline = await on('baseline');
+    const best = pair.best.scored === pair.baseline.scored ? baseline : await on('best');
+    const complete = baseline.entry.status === 'scored' && best.entry.status === 'scored';
+    return {
+      scores: { baseline: baseline.entry.score, winner: best.entry.score },
+      evaluated: complete ? { baseline, best, split } : undefined,
     };
   }
 

@@ -150,6 +150,73 @@ describe('joint step', () => {
   });
 });
 
+describe('held-out evaluation', () => {
+  it('scores the untuned template and the winner on a held-out split with calls kept aside; their runs sit on it', async () => {
+    // The days again, the last six dev items as a `test` split.
+    const rows = dayRows().map((row, i) => (i >= 18 ? { ...row, split: 'test' } : row));
+    const added = await keel.call('/api/v1/datasets', {
+      json: { name: 'days-held-out', rows, mapping: { input: ['text'], label: 'label', split: 'split' } },
+    });
+    expect(added.status).toBe(200);
+    await keel.call('/api/v1/prompts', {
+      json: { name: 'moods-held-out', template: body('Say how the day was.') },
+    });
+    const request = {
+      template: 'moods-held-out',
+      dataset: 'days-held-out',
+      test_split: 'test',
+      instructions: ['Label the mood.'],
+      few_shot: { k: [2], per_input: false },
+    };
+    // 6 dev items once, and 6 held-out items twice, are the least a budget must pay for.
+    const small = await keel.call('/api/v1/tuning/jobs', {
+      json: { type: 'prompt', metric: 'accuracy', budget: { calls: 17, tokens: 100_000 }, ...request },
+    });
+    expect(small.status).toBe(400);
+    expect(((await small.json()) as { error: { issues: { code: string }[] } }).error.issues[0]!.code).toBe(
+      'budget_too_small',
+    );
+    const same = await keel.call('/api/v1/tuning/jobs', {
+      json: {
+        type: 'prompt',
+        metric: 'accuracy',
+        budget: { calls: 100, tokens: 100_000 },
+        ...request,
+        test_split: 'train',
+      },
+    });
+    expect(((await same.json()) as { error: { issues: { code: string }[] } }).error.issues[0]!.code).toBe(
+      'same_split',
+    );
+
+    // 36 calls: the greedy pass (3 × 6) and the joint step (6) fit beside the 12 kept aside.
+    const done = await run({ ...request, budget: { calls: 36, tokens: 100_000 } });
+    expect(done.status).toBe('succeeded');
+    const r = done.result as Done['result'] & {
+      evaluations: { split: string; heldOut: { baseline: number; winner: number } };
+    };
+    expect(r.trace.map((t) => t.id)).toEqual(['baseline', 'instruction-1', 'few-shot-2', 'joint-1']);
+    expect(r.best.id).toBe('joint-1');
+    expect(r.spent.calls).toBe(4 * 6 + 2 * 6);
+    expect(r.evaluations).toMatchObject({ split: 'test', heldOut: { baseline: 0, winner: 1 } });
+    for (const [id, version] of [
+      [r.evaluations.baseline, 1],
+      [r.evaluations.winner, 2],
+    ] as const) {
+      const stored = (await (await keel.call(`/api/v1/evaluations/${id}`)).json()) as {
+        items: number;
+        target: { prompt: string };
+      };
+      expect(stored).toMatchObject({ items: 6, target: { prompt: `moods-held-out@${version}` } });
+      const items = (await (await keel.call(`/api/v1/evaluations/${id}/items`)).json()) as {
+        items: { ordinal: number }[];
+      };
+      // Dataset ordinals of the held-out rows (18 … 23), not the dev ones the winner was chosen on.
+      expect(items.items.map((item) => item.ordinal)).toEqual([18, 19, 20, 21, 22, 23]);
+    }
+  });
+});
+
 describe('governance', () => {
   it('registers the saved version with its lineage and run; production needs approval', async () => {
     const useCase = (await (

@@ -20,6 +20,8 @@ export interface Winner {
   /** Set when the winner retrieves its examples per input. */
   retrieval: { k: number; diversity: number; pool: string } | null;
   spent: { calls: number; tokens: number };
+  /** The untuned template and the winner scored on a held-out split: their runs are recorded from these. */
+  evaluated?: { baseline: Scored; best: Scored; split: string } | undefined;
 }
 
 const recorded = (outcomes: readonly ItemOutcome[]): RecordedItemV1[] =>
@@ -71,6 +73,13 @@ export function promptLineage(
     retrieval: w.retrieval ? JSON.stringify(w.retrieval) : '',
     baseline_run: runs.baseline,
     evaluation_run: runs.winner,
+    evaluation_split: w.evaluated?.split ?? 'dev',
+    ...(w.evaluated
+      ? {
+          held_out_baseline: Number((w.evaluated.baseline.entry.score ?? 0).toFixed(4)),
+          held_out_score: Number((w.evaluated.best.entry.score ?? 0).toFixed(4)),
+        }
+      : {}),
   };
 }
 
@@ -117,10 +126,11 @@ export async function keepWinner(
         { issues: [{ code: 'stale_base_version', path: ['template'], message: `latest is ${latest}` }] },
       );
   }
-  const baselineRun = await record('baseline', loaded.template.version.version, w.baseline);
+  const evaluated = w.evaluated ?? { baseline: w.baseline, best: w.best };
+  const baselineRun = await record('baseline', loaded.template.version.version, evaluated.baseline);
   // The winner is saved on the latest version (or not at all: a conflict fails the job), so its
   // number is known before it is saved and its run can be named in the version's message.
-  const winnerRun = improved ? await record('winner', base + 1, w.best) : baselineRun;
+  const winnerRun = improved ? await record('winner', base + 1, evaluated.best) : baselineRun;
   const runs = { baseline: baselineRun.id, winner: winnerRun.id };
   if (!improved) return { savedVersion: null, runs, assetId: null };
 
@@ -129,7 +139,7 @@ export async function keepWinner(
   const saved = await deps.prompts.saveVersion(caller, name, {
     template: w.body,
     base_version: base,
-    message: `Prompt optimisation (job ${jobId}): ${p.metric} ${score(w.baseline)} → ${score(w.best)} on ${loaded.datasetName}@${loaded.version} (${loaded.dev.length} dev items); ${w.best.entry.id}; evaluation run ${runs.winner} (baseline ${runs.baseline}).${w.retrieval ? ` Examples retrieved per input (k ${w.retrieval.k}) from ${w.retrieval.pool}.` : ''}`,
+    message: `Prompt optimisation (job ${jobId}): ${p.metric} ${score(w.baseline)} → ${score(w.best)} on ${loaded.datasetName}@${loaded.version} (${loaded.dev.length} dev items); ${w.best.entry.id}; evaluation run ${runs.winner} (baseline ${runs.baseline})${w.evaluated ? ` on held-out split ${w.evaluated.split}: ${score(w.evaluated.baseline)} → ${score(w.evaluated.best)}` : ''}.${w.retrieval ? ` Examples retrieved per input (k ${w.retrieval.k}) from ${w.retrieval.pool}.` : ''}`,
   });
   const savedVersion = saved.version.version;
   let assetId: string | null = null;

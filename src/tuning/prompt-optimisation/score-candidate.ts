@@ -19,7 +19,7 @@ import {
 import type { PromptLab } from '../../prompts/index.js';
 import type { LanguageModelPrompt } from '../../spec/language-model.js';
 import { type FormatConstraint, withExamples, withFormat, withInstruction } from './candidates.js';
-import type { ExampleCandidate, ExampleIndex } from './few-shot.js';
+import { type ExampleCandidate, ExampleIndex } from './few-shot.js';
 import { type Budget, inputText, type TraceEntry } from './prompt-job.js';
 
 export interface Shots {
@@ -92,7 +92,8 @@ export class CandidateScorer {
       dev: StoredItem[];
       metric: string;
       seed: number;
-      index: ExampleIndex;
+      /** The train pool (featurised on first use: a search without few-shot candidates never does). */
+      pool: readonly ExampleCandidate[];
       diversity: number;
       budget: Budget;
       caller: Caller;
@@ -100,12 +101,18 @@ export class CandidateScorer {
   ) {}
 
   readonly #fixed = new Map<number, ExampleCandidate[]>();
+  #index: ExampleIndex | undefined;
+
+  get #examples(): ExampleIndex {
+    this.#index ??= new ExampleIndex(this.deps.pool);
+    return this.#index;
+  }
 
   /** The one set for every input: similar to the dev inputs as a whole. */
   fixedSet(k: number): ExampleCandidate[] {
     let set = this.#fixed.get(k);
     if (!set) {
-      set = this.deps.index.select(this.deps.dev.map(inputText), { k, diversity: this.deps.diversity });
+      set = this.#examples.select(this.deps.dev.map(inputText), { k, diversity: this.deps.diversity });
       this.#fixed.set(k, set);
     }
     return set;
@@ -114,7 +121,7 @@ export class CandidateScorer {
   /** The examples an input gets: the fixed set, or its own neighbours in the train pool. */
   examplesFor(shots: Shots, item: StoredItem): ExampleCandidate[] {
     if (!shots.perInput) return this.fixedSet(shots.k);
-    return this.deps.index.select([inputText(item)], { k: shots.k, diversity: this.deps.diversity });
+    return this.#examples.select([inputText(item)], { k: shots.k, diversity: this.deps.diversity });
   }
 
   /** The body an item is rendered with. */
@@ -128,13 +135,20 @@ export class CandidateScorer {
   }
 
   /** Whether the budget can pay for one more candidate on every dev item. */
-  canScore(): boolean {
-    return this.deps.budget.left() >= this.deps.dev.length && this.deps.budget.canCall();
+  canScore(items: readonly StoredItem[] = this.deps.dev): boolean {
+    return this.deps.budget.left() >= items.length && this.deps.budget.canCall();
   }
 
-  /** Scores a candidate on the dev items (status `incomplete` when the budget ran out on the way). */
-  async score(meta: Pick<TraceEntry, 'id' | 'kind' | 'parent' | 'detail'>, choice: Choice): Promise<Scored> {
-    const { budget, dev, metric, seed } = this.deps;
+  /**
+   * Scores a candidate on the dev items, or on `dev` given (the held-out ones); status
+   * `incomplete` when the budget ran out on the way.
+   */
+  async score(
+    meta: Pick<TraceEntry, 'id' | 'kind' | 'parent' | 'detail'>,
+    choice: Choice,
+    dev: readonly StoredItem[] = this.deps.dev,
+  ): Promise<Scored> {
+    const { budget, metric, seed } = this.deps;
     const before = { calls: budget.calls, tokens: budget.tokens };
     const outcomes: ItemOutcome[] = [];
     let complete = true;

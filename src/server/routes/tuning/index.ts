@@ -214,6 +214,7 @@ export function registerTuningRoutes(app: OpenAPIHono<KeelEnv>, services: KeelSe
           formats: body.formats,
           trainSplit: body.train_split,
           devSplit: body.dev_split,
+          testSplit: body.test_split,
           devSize: body.dev_size,
         },
         caller.actor,
