@@ -127,12 +127,10 @@ describe('http provider', () => {
       },
       { env, allowPrivateNetwork: true },
     );
-    const cut = await post
-      .languageModel('m')
-      .doGenerate({
-        prompt: { type: 'text', text: 'one two three' },
-        parameters: { stopSequences: ['three'] },
-      });
+    const cut = await post.languageModel('m').doGenerate({
+      prompt: { type: 'text', text: 'one two three' },
+      parameters: { stopSequences: ['three'] },
+    });
     expect(cut).toMatchObject({ text: 'echo: one two ', finishReason: 'stop_sequence', warnings: [] });
     await post.close();
   });
