@@ -6,12 +6,14 @@
  * BM25 alone; and `keel/lexical-ngram-rerank` (the same fused with character n-gram cosine), alone
  * and with the first stage's BM25 scores fused in (`firstStageScores`, what collection search
  * passes to its reranker), and rank-fused with BM25 (RRF). Weights come from
- * bench/watsonx/rerank-tune.ts, chosen on the questions of even-numbered articles; the held-out
- * columns are the odd-numbered articles' questions alone.
+ * bench/watsonx/rerank-learn.ts, fitted on the questions of even-numbered articles; the held-out
+ * columns are the odd-numbered articles' questions alone. Also the fused reranker's time per query
+ * (50 candidates, their analysis cached as a corpus's paragraphs are).
  * Prints a table, then ONE JSON line.
  *
  *   npx tsx bench/watsonx/rerank.ts     (KEEL_DATASETS=<dir> to read the datasets elsewhere)
  */
+import os from 'node:os';
 import { Bm25Index } from '../../src/rag/lexical/bm25-index.js';
 import { LexicalReranker } from '../../src/rag/rerank/lexical-reranker.js';
 import { NgramFusionReranker } from '../../src/rag/rerank/ngram-fusion-reranker.js';
@@ -28,8 +30,10 @@ interface Scores {
   heldOut?: { ndcg10: number; recall1: number };
 }
 
-/** Questions of odd-numbered articles: rerank-tune.ts chose the weights on the even ones. */
+/** Questions of odd-numbered articles: rerank-learn.ts fitted the weights on the even ones. */
 let heldOut: boolean[] = [];
+/** Time per query of the fused reranker, alone and with first-stage scores, per set. */
+const timings: Record<string, { fusion_ms_per_query: number; first_stage_ms_per_query: number }> = {};
 
 function summarise(ranks: number[]): Scores {
   const all = summariseRanks(ranks);
@@ -74,6 +78,8 @@ async function measure(set: RetrievalSet): Promise<Record<string, Scores>> {
   const fusionRanks: number[] = [];
   const firstStageRanks: number[] = [];
   const rrfRanks: number[] = [];
+  let fusionMs = 0;
+  let firstStageMs = 0;
   heldOut = set.questions.map((question) => Number(question.gold.split('-')[0]) % 2 === 1);
   for (const question of set.questions) {
     const hits = index.search(question.text, { topK: POOL });
@@ -85,20 +91,29 @@ async function measure(set: RetrievalSet): Promise<Record<string, Scores>> {
     });
     const { results } = await reranker.doRerank({ query: question.text, documents });
     rerankRanks.push(results.map((result) => ids[result.index]).indexOf(question.gold));
+    let started = performance.now();
     const fused = await fusion.doRerank({ query: question.text, documents });
+    fusionMs += performance.now() - started;
     fusionRanks.push(fused.results.map((result) => ids[result.index]).indexOf(question.gold));
     const rrf = reciprocalRankFusion(
       ids.map((_, i) => i),
       fused.results.map((result) => result.index),
     );
     rrfRanks.push(rrf.map((index) => ids[index]).indexOf(question.gold));
+    started = performance.now();
     const withFirst = await fusion.doRerank({
       query: question.text,
       documents,
       firstStageScores: hits.map((hit) => hit.score),
     });
+    firstStageMs += performance.now() - started;
     firstStageRanks.push(withFirst.results.map((result) => ids[result.index]).indexOf(question.gold));
   }
+  const perQuery = (ms: number) => Math.round((ms / (set.questions.length || 1)) * 100) / 100;
+  timings[set.name] = {
+    fusion_ms_per_query: perQuery(fusionMs),
+    first_stage_ms_per_query: perQuery(firstStageMs),
+  };
   return {
     'keel bm25 (top 50)': summarise(bm25Ranks),
     'bm25 top 50 → keel/lexical-rerank': summarise(rerankRanks),
@@ -126,6 +141,9 @@ async function main(): Promise<void> {
     log(
       `\n## ${name}: ${set.paragraphs.length} paragraphs, ${set.questions.length} questions (${seconds} s)`,
     );
+    log(
+      `keel/lexical-ngram-rerank: ${timings[name]!.fusion_ms_per_query} ms per query alone, ${timings[name]!.first_stage_ms_per_query} ms with first-stage scores (load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores)`,
+    );
     log('| run | nDCG@10 | recall@1 | recall@10 | held-out nDCG@10 | held-out recall@1 |');
     log('|---|---|---|---|---|---|');
     for (const [run, scores] of Object.entries(report[name]!))
@@ -133,7 +151,16 @@ async function main(): Promise<void> {
         `| ${run} | ${scores.ndcg10.toFixed(4)} | ${scores.recall1.toFixed(4)} | ${scores.recall10.toFixed(4)} | ${scores.heldOut!.ndcg10.toFixed(4)} | ${scores.heldOut!.recall1.toFixed(4)} |`,
       );
   }
-  log(JSON.stringify({ bench: 'watsonx-rerank', pool: POOL, quality: report, missing }));
+  log(
+    JSON.stringify({
+      bench: 'watsonx-rerank',
+      pool: POOL,
+      quality: report,
+      timings,
+      load_avg_1m: os.loadavg()[0],
+      missing,
+    }),
+  );
 }
 
 await main();

@@ -8,8 +8,13 @@
  *   answer usually sits in one sentence, not spread over a paragraph);
  * - proximity: the shortest window of tokens holding the matched query terms;
  * - phrase matches: adjacent query terms adjacent in the document (the analyser's shingles);
- * - character trigrams of the query in the best sentence (catches inflections the analyser misses).
- * The signals are scaled to 0–1 and summed with weights; see `defaultLexicalWeights`.
+ * - character trigrams of the query in the best sentence (catches inflections the analyser misses),
+ *   and character bigrams (short Korean words, whose trigram is the whole word with its particle);
+ * - the best two adjacent sentences, how tightly the terms sit within one sentence, the query's
+ *   coverage of the whole document, and a question-type cue (a question asking when or how many,
+ *   and a digit in the best sentence).
+ * The signals are scaled to 0–1 and summed with weights; see `defaultLexicalWeights` (this model's
+ * own five) and `ngram-fusion-reranker.ts` (all of them, fitted).
  * Terms come from the multilingual analyser, so Korean particles and endings are stripped and
  * compounds match through character bigrams.
  */
@@ -40,26 +45,43 @@ interface Analysed {
   terms: string[];
   counts: Map<string, number>;
   sentences: Set<string>[];
+  /** Each sentence's terms in order (for proximity within a sentence). */
+  sentenceTerms: string[][];
+  /** Character bigrams per sentence (letters and digits only, lowercased). */
+  bigrams: Set<string>[];
+  allBigrams: Set<string>;
+  /** Whether each sentence holds a digit. */
+  digits: boolean[];
   /** Character trigrams per sentence (letters and digits only, lowercased). */
   grams: Set<string>[];
   allGrams: Set<string>;
 }
 
-function trigrams(text: string): Set<string> {
+/** Character n-grams of each word (a shorter word whole), letters and digits only, lowercased. */
+function charGrams(text: string, size: number): Set<string> {
   const compact = text
     .normalize('NFKC')
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, ' ');
   const grams = new Set<string>();
   for (const word of compact.split(' ')) {
-    if (word.length < 3) {
+    if (word.length < size) {
       if (word) grams.add(word);
       continue;
     }
-    for (let i = 0; i + 3 <= word.length; i++) grams.add(word.slice(i, i + 3));
+    for (let i = 0; i + size <= word.length; i++) grams.add(word.slice(i, i + size));
   }
   return grams;
 }
+
+const trigrams = (text: string) => charGrams(text, 3);
+
+/**
+ * Whether a question asks for a number, a date or a quantity (English and Korean cues): the
+ * sentence that answers it usually holds a digit.
+ */
+const asksForNumber =
+  /\b(when|how (many|much|long|old|far|tall|large|big|high)|what (year|date|percentage|age|number)|in what year|which year)\b|언제|몇|얼마|연도|년도|며칠/iu;
 
 /** Signals of one document, each scaled to 0–1. */
 export interface RerankFeatures {
@@ -69,6 +91,16 @@ export interface RerankFeatures {
   sentence: number;
   proximity: number;
   phrase: number;
+  /** IDF-weighted share of the query's character bigrams in the best sentence (short Korean words). */
+  bigrams: number;
+  /** IDF-weighted share of the query's terms in the best two adjacent sentences. */
+  pair: number;
+  /** Within one sentence: its IDF-weighted share of the query's terms times how tightly they sit. */
+  tight: number;
+  /** IDF-weighted share of the query's terms anywhere in the document. */
+  coverage: number;
+  /** The question asks for a number or a date, and the best sentence holds a digit. */
+  numeric: number;
 }
 
 const CACHE_SIZE = 4_096;
@@ -93,10 +125,14 @@ export class LexicalReranker implements RerankModelV1 {
     const counts = new Map<string, number>();
     for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
     const parts = text.split(sentenceEnd).filter((sentence) => sentence.trim());
-    const sentences = parts.map((sentence) => new Set(this.#analyzer.analyze(sentence)));
+    const sentenceTerms = parts.map((sentence) => this.#analyzer.analyze(sentence));
+    const sentences = sentenceTerms.map((terms) => new Set(terms));
     const grams = parts.map(trigrams);
     const allGrams = new Set(grams.flatMap((set) => [...set]));
-    return { terms, counts, sentences, grams, allGrams };
+    const bigrams = parts.map((sentence) => charGrams(sentence, 2));
+    const allBigrams = new Set(bigrams.flatMap((set) => [...set]));
+    const digits = parts.map((sentence) => /\p{N}/u.test(sentence));
+    return { terms, counts, sentences, sentenceTerms, bigrams, allBigrams, digits, grams, allGrams };
   }
 
   #cached(text: string): Analysed {
@@ -115,7 +151,18 @@ export class LexicalReranker implements RerankModelV1 {
   features(query: string, documents: string[]): RerankFeatures[] {
     const queryTerms = [...new Set(this.#analyzer.analyze(query))];
     if (queryTerms.length === 0)
-      return documents.map(() => ({ bm25: 0, chars: 0, sentence: 0, proximity: 0, phrase: 0 }));
+      return documents.map(() => ({
+        bm25: 0,
+        chars: 0,
+        sentence: 0,
+        proximity: 0,
+        phrase: 0,
+        bigrams: 0,
+        pair: 0,
+        tight: 0,
+        coverage: 0,
+        numeric: 0,
+      }));
     const docs = documents.map((document) => this.#cached(document));
     const n = docs.length;
     const idf = new Map<string, number>();
@@ -137,6 +184,17 @@ export class LexicalReranker implements RerankModelV1 {
       gramIdf.set(gram, Math.log(1 + (n - df + 0.5) / (df + 0.5)));
     }
     const totalGramIdf = queryGrams.reduce((sum, gram) => sum + gramIdf.get(gram)!, 0) || 1;
+    const queryBigrams = [...charGrams(query, 2)];
+    const bigramIdf = new Map<string, number>();
+    for (const gram of queryBigrams) {
+      let df = 0;
+      for (const doc of docs) if (doc.allBigrams.has(gram)) df++;
+      bigramIdf.set(gram, Math.log(1 + (n - df + 0.5) / (df + 0.5)));
+    }
+    const totalBigramIdf = queryBigrams.reduce((sum, gram) => sum + bigramIdf.get(gram)!, 0) || 1;
+    const wantsNumber = asksForNumber.test(query);
+    // Proximity looks at single terms (not the analyser's shingles).
+    const wanted = new Set(queryTerms.filter((term) => !term.includes('_')));
     const raw = docs.map((doc) => {
       let bm25 = 0;
       for (const term of queryTerms) {
@@ -146,10 +204,36 @@ export class LexicalReranker implements RerankModelV1 {
             (idf.get(term)! * tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * doc.terms.length) / averageLength));
       }
       let sentence = 0;
-      for (const terms of doc.sentences) {
+      let best = 0;
+      let tight = 0;
+      doc.sentences.forEach((terms, index) => {
         let covered = 0;
         for (const term of queryTerms) if (terms.has(term)) covered += idf.get(term)!;
-        if (covered > sentence) sentence = covered;
+        if (covered > sentence) {
+          sentence = covered;
+          best = index;
+        }
+        if (covered > 0) {
+          const share = covered / totalIdf;
+          const close = proximity(doc.sentenceTerms[index]!, wanted);
+          if (share * (0.5 + close) > tight) tight = share * (0.5 + close);
+        }
+      });
+      let pair = 0;
+      for (let i = 0; i < doc.sentences.length; i++) {
+        const next = doc.sentences[i + 1];
+        let covered = 0;
+        for (const term of queryTerms)
+          if (doc.sentences[i]!.has(term) || next?.has(term)) covered += idf.get(term)!;
+        if (covered > pair) pair = covered;
+      }
+      let coverage = 0;
+      for (const term of queryTerms) if (doc.counts.has(term)) coverage += idf.get(term)!;
+      let bigrams = 0;
+      for (const grams of doc.bigrams) {
+        let covered = 0;
+        for (const gram of queryBigrams) if (grams.has(gram)) covered += bigramIdf.get(gram)!;
+        if (covered > bigrams) bigrams = covered;
       }
       let chars = 0;
       for (const grams of doc.grams) {
@@ -163,8 +247,13 @@ export class LexicalReranker implements RerankModelV1 {
         bm25,
         chars: chars / totalGramIdf,
         sentence: sentence / totalIdf,
-        proximity: proximity(doc.terms, queryTerms),
+        proximity: proximity(doc.terms, wanted),
         phrase,
+        bigrams: bigrams / totalBigramIdf,
+        pair: pair / totalIdf,
+        tight: tight / 1.5,
+        coverage: coverage / totalIdf,
+        numeric: wantsNumber && doc.digits[best] ? 1 : 0,
       };
     });
     const maxBm25 = Math.max(...raw.map((r) => r.bm25)) || 1;
@@ -205,9 +294,9 @@ export class LexicalReranker implements RerankModelV1 {
  * Matched distinct query terms over the shortest token window holding them all, times the share
  * of the query's terms matched; 0 when fewer than two terms match.
  */
-function proximity(terms: string[], queryTerms: string[]): number {
-  const wanted = new Set(queryTerms.filter((term) => !term.includes('_')));
-  const present = new Set(terms.filter((term) => wanted.has(term)));
+function proximity(terms: string[], wanted: ReadonlySet<string>): number {
+  const present = new Set<string>();
+  for (const term of terms) if (wanted.has(term)) present.add(term);
   if (present.size < 2) return 0;
   const inWindow = new Map<string, number>();
   let best = Number.POSITIVE_INFINITY;

@@ -20,15 +20,26 @@ describe('n-gram fusion reranker', () => {
 
   it('fuses the first stage scores in when given: they can change the order', () => {
     const reranker = new NgramFusionReranker();
-    const query = '대학교 시험';
+    const query = '서울';
     const alone = reranker.score(query, documents);
-    const best = alone.indexOf(Math.max(...alone));
+    expect(alone.indexOf(Math.max(...alone))).toBe(2);
     // A first stage that saw the whole corpus and is sure of another candidate.
-    const other = (best + 1) % documents.length;
-    const first = documents.map((_, i) => (i === other ? 30 : 1));
+    const first = [1, 30, 1];
     const fused = reranker.score(query, documents, first);
-    expect(fused.indexOf(Math.max(...fused))).toBe(other);
+    expect(fused.indexOf(Math.max(...fused))).toBe(1);
     expect(() => reranker.score(query, documents, [1])).toThrow(RangeError);
+  });
+
+  it('weighs the first stage by rank as well as by score, and takes weights for any signal', () => {
+    const reranker = new NgramFusionReranker();
+    const query = '대학교 시험';
+    // Only the first stage's rank counts: the candidate it ranked first wins.
+    const byRank = reranker.score(query, documents, [1, 3, 2], { firstRank: 1 });
+    expect(byRank.indexOf(Math.max(...byRank))).toBe(1);
+    expect(byRank[0]).toBeCloseTo(1 / 3);
+    // Only one lexical signal counts.
+    const byCoverage = reranker.score(query, documents, undefined, { coverage: 1 });
+    expect(byCoverage.indexOf(Math.max(...byCoverage))).toBe(2);
   });
 
   it('is served as a built-in model by its name', () => {

@@ -1,0 +1,284 @@
+/**
+ * @module bench/watsonx/rerank-learn
+ * Learns the lexical reranker's weights, reproducibly and honestly: each question's BM25 top 50 on
+ * KorQuAD 1.0 dev and XQuAD (en) is scored once with every signal the reranker computes
+ * (`LexicalReranker.features`), the character n-gram cosines and the first stage's score; a linear
+ * model is fitted on the TUNING split only (questions of even-numbered articles of both sets) with
+ * a listwise softmax loss (the gold paragraph against the other candidates: what recall@1 asks),
+ * L2-regularised, and then reported on the HELD-OUT split (odd-numbered articles, never seen while
+ * fitting). Signals are standardised with the tuning split's mean and deviation. It replaces the
+ * grid search over five weights this module's predecessor ran: a linear ranker over all the
+ * signals, fitted, is what `ngram-fusion-reranker.ts` now ships.
+ * Prints tables, then ONE JSON line.
+ *
+ *   npx tsx bench/watsonx/rerank-learn.ts     (KEEL_DATASETS=<dir> to read the datasets elsewhere;
+ *   KEEL_RERANK_SIGNALS=<file> keeps the computed signals there and reads them back next time)
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { deserialize, serialize } from 'node:v8';
+import { Bm25Index } from '../../src/rag/lexical/bm25-index.js';
+import { LexicalReranker, type RerankFeatures } from '../../src/rag/rerank/lexical-reranker.js';
+import { ngramProfile, ngramSimilarity } from '../../src/rag/rerank/ngram-similarity.js';
+import { loadRetrievalSet } from '../rag/datasets.js';
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const POOL = 50;
+const LEXICAL = [
+  'bm25',
+  'chars',
+  'sentence',
+  'proximity',
+  'phrase',
+  'bigrams',
+  'pair',
+  'tight',
+  'coverage',
+  'numeric',
+] as const satisfies readonly (keyof RerankFeatures)[];
+const SIGNALS = [...LEXICAL, 'whole', 'window', 'first', 'firstRank'] as const;
+type Signal = (typeof SIGNALS)[number];
+
+interface Question {
+  set: 'korquad' | 'xquad';
+  split: 'tune' | 'held-out';
+  gold: number;
+  /** signals[s][candidate]. */
+  signals: Float64Array[];
+  ms: number;
+}
+
+function scaleToMax(values: number[]): Float64Array {
+  const max = Math.max(...values) || 1;
+  return Float64Array.from(values, (value) => value / max);
+}
+
+function prepare(name: 'korquad' | 'xquad'): Question[] {
+  const set = loadRetrievalSet(name);
+  const index = new Bm25Index();
+  index.add(set.paragraphs.map((p) => ({ id: p.id, text: p.text, fields: { title: p.title } })));
+  const byId = new Map(set.paragraphs.map((p) => [p.id, p]));
+  const reranker = new LexicalReranker();
+  const profiles = new Map<string, ReturnType<typeof ngramProfile>>();
+  return set.questions.map((question) => {
+    const hits = index.search(question.text, { topK: POOL });
+    const ids = hits.map((hit) => hit.id);
+    const documents = ids.map((id) => `${byId.get(id)!.title}\n${byId.get(id)!.text}`);
+    const started = performance.now();
+    const lexical = reranker.features(question.text, documents);
+    const ms = performance.now() - started;
+    const ngram = ngramSimilarity(
+      question.text,
+      documents.map((document, i) => {
+        const cached = profiles.get(ids[i]!);
+        if (cached) return cached;
+        const profile = ngramProfile(document);
+        profiles.set(ids[i]!, profile);
+        return profile;
+      }),
+    );
+    const article = Number(question.gold.split('-')[0]);
+    return {
+      set: name,
+      split: article % 2 === 0 ? 'tune' : 'held-out',
+      gold: ids.indexOf(question.gold),
+      ms,
+      signals: [
+        ...LEXICAL.map((signal) => Float64Array.from(lexical, (f) => f[signal])),
+        scaleToMax(ngram.map((s) => s.whole)),
+        scaleToMax(ngram.map((s) => s.window)),
+        scaleToMax(hits.map((hit) => hit.score)),
+        Float64Array.from(hits, (_, rank) => 1 / (rank + 1)),
+      ],
+    } satisfies Question;
+  });
+}
+
+/** The gold's rank under these weights (ties broken by the first stage's order), or -1. */
+function rankOf(question: Question, weights: Float64Array, use: number[]): number {
+  if (question.gold < 0) return -1;
+  const n = question.signals[0]!.length;
+  const score = (c: number) => {
+    let total = 0;
+    for (const s of use) total += weights[s]! * question.signals[s]![c]!;
+    return total;
+  };
+  const gold = score(question.gold);
+  let rank = 0;
+  for (let c = 0; c < n; c++) {
+    if (c === question.gold) continue;
+    const other = score(c);
+    if (other > gold || (other === gold && c < question.gold)) rank++;
+  }
+  return rank;
+}
+
+function evaluate(questions: Question[], weights: Float64Array, use: number[]) {
+  let recall1 = 0;
+  let ndcg = 0;
+  for (const question of questions) {
+    const rank = rankOf(question, weights, use);
+    if (rank === 0) recall1++;
+    if (rank >= 0 && rank < 10) ndcg += 1 / Math.log2(rank + 2);
+  }
+  const n = questions.length || 1;
+  return { recall1: recall1 / n, ndcg10: ndcg / n };
+}
+
+/**
+ * Fits weights on `questions` (signal indices `use`) with a listwise softmax loss and L2, by Adam.
+ * Signals are standardised first; the returned weights apply to the raw signals.
+ */
+function fitWeights(questions: Question[], use: number[], l2 = 1e-3, epochs = 300): Float64Array {
+  const trainable = questions.filter((q) => q.gold >= 0);
+  const mean = new Float64Array(SIGNALS.length);
+  const sd = new Float64Array(SIGNALS.length).fill(1);
+  for (const s of use) {
+    let sum = 0;
+    let sq = 0;
+    let count = 0;
+    for (const q of trainable)
+      for (const v of q.signals[s]!) {
+        sum += v;
+        sq += v * v;
+        count++;
+      }
+    mean[s] = sum / count;
+    sd[s] = Math.sqrt(Math.max(sq / count - mean[s]! ** 2, 1e-12));
+  }
+  const w = new Float64Array(SIGNALS.length);
+  const m = new Float64Array(SIGNALS.length);
+  const v = new Float64Array(SIGNALS.length);
+  const rate = 0.05;
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    const grad = new Float64Array(SIGNALS.length);
+    for (const q of trainable) {
+      const n = q.signals[0]!.length;
+      const scores = new Float64Array(n);
+      for (let c = 0; c < n; c++)
+        for (const s of use) scores[c]! += (w[s]! * (q.signals[s]![c]! - mean[s]!)) / sd[s]!;
+      const max = Math.max(...scores);
+      let z = 0;
+      for (let c = 0; c < n; c++) z += Math.exp(scores[c]! - max);
+      for (let c = 0; c < n; c++) {
+        const p = Math.exp(scores[c]! - max) / z - (c === q.gold ? 1 : 0);
+        for (const s of use) grad[s]! += (p * (q.signals[s]![c]! - mean[s]!)) / sd[s]!;
+      }
+    }
+    for (const s of use) {
+      const g = grad[s]! / trainable.length + l2 * w[s]!;
+      m[s] = 0.9 * m[s]! + 0.1 * g;
+      v[s] = 0.999 * v[s]! + 0.001 * g * g;
+      const mHat = m[s]! / (1 - 0.9 ** epoch);
+      const vHat = v[s]! / (1 - 0.999 ** epoch);
+      w[s]! -= (rate * mHat) / (Math.sqrt(vHat) + 1e-8);
+    }
+  }
+  // Back to raw signals (the mean shifts every candidate alike: it does not change the order).
+  return Float64Array.from(w, (weight, s) => (use.includes(s) ? weight / sd[s]! : 0));
+}
+
+/**
+ * Refines fitted weights for recall@1 itself (the softmax loss is only its smooth stand-in):
+ * coordinate ascent on the mean recall@1 of the two sets' tuning questions, each weight in turn
+ * negated, zeroed or scaled, three rounds. Still the tuning split only.
+ */
+function refineForRecall(tuneSets: Question[][], start: Float64Array, use: number[]): Float64Array {
+  const objective = (weights: Float64Array) =>
+    tuneSets.reduce((sum, questions) => sum + evaluate(questions, weights, use).recall1, 0) / tuneSets.length;
+  let weights = start;
+  let best = objective(weights);
+  for (let round = 0; round < 3; round++)
+    for (const s of use)
+      for (const factor of [-1, 0, 0.25, 0.5, 0.75, 1.25, 1.5, 2, 3]) {
+        const trial = Float64Array.from(weights);
+        trial[s] = weights[s]! * factor;
+        const value = objective(trial);
+        if (value > best + 1e-9) {
+          best = value;
+          weights = trial;
+        }
+      }
+  return weights;
+}
+
+const round = (value: number, digits = 4) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const cache = process.env.KEEL_RERANK_SIGNALS;
+  const all: Question[] =
+    cache && existsSync(cache)
+      ? (deserialize(readFileSync(cache)) as Question[])
+      : [...prepare('korquad'), ...prepare('xquad')];
+  if (cache && !existsSync(cache)) writeFileSync(cache, serialize(all));
+  const msPerQuery = all.reduce((sum, q) => sum + q.ms, 0) / all.length;
+  log(
+    `signals for ${all.length} questions in ${((performance.now() - started) / 1000).toFixed(1)} s; the lexical features ${msPerQuery.toFixed(2)} ms per query (50 candidates, analysis cached)`,
+  );
+  const part = (set: string, split?: string) =>
+    all.filter((q) => q.set === set && (split === undefined || q.split === split));
+  const tune = all.filter((q) => q.split === 'tune');
+  const index = (names: readonly Signal[]) => names.map((name) => SIGNALS.indexOf(name));
+  const models: Record<string, Signal[]> = {
+    'first stage alone': ['first'],
+    'first + the old five (bm25, chars, sentence, proximity, phrase)': [
+      'first',
+      'bm25',
+      'chars',
+      'sentence',
+      'proximity',
+      'phrase',
+    ],
+    'first + n-gram cosines + the old five': [
+      'first',
+      'bm25',
+      'chars',
+      'sentence',
+      'proximity',
+      'phrase',
+      'whole',
+      'window',
+    ],
+    'all signals': [...SIGNALS],
+    'all but first-stage (reranker alone)': SIGNALS.filter((s) => s !== 'first' && s !== 'firstRank'),
+  };
+  // What ngram-fusion-reranker.ts ships: the fit over all signals, refined for recall@1.
+  const refined = new Set(['all signals', 'all but first-stage (reranker alone)']);
+  const tuneSets = [part('korquad', 'tune'), part('xquad', 'tune')];
+  const report: Record<string, unknown> = {};
+  log(
+    '| model | KorQuAD R@1 held-out | KorQuAD R@1 tune | XQuAD R@1 held-out | XQuAD R@1 tune | KorQuAD nDCG@10 held-out | XQuAD nDCG@10 held-out |',
+  );
+  log('|---|---|---|---|---|---|---|');
+  for (const [name, signals] of Object.entries(models)) {
+    const use = index(signals);
+    const fitted =
+      signals.length === 1
+        ? Float64Array.from(SIGNALS, (s) => (s === signals[0] ? 1 : 0))
+        : fitWeights(tune, use);
+    const weights = refined.has(name) ? refineForRecall(tuneSets, fitted, use) : fitted;
+    const row: Record<string, { recall1: number; ndcg10: number }> = {};
+    for (const set of ['korquad', 'xquad'])
+      for (const split of ['held-out', 'tune']) {
+        const scores = evaluate(part(set, split), weights, use);
+        row[`${set}/${split}`] = { recall1: round(scores.recall1), ndcg10: round(scores.ndcg10) };
+      }
+    log(
+      `| ${name} | ${row['korquad/held-out']!.recall1} | ${row['korquad/tune']!.recall1} | ${row['xquad/held-out']!.recall1} | ${row['xquad/tune']!.recall1} | ${row['korquad/held-out']!.ndcg10} | ${row['xquad/held-out']!.ndcg10} |`,
+    );
+    report[name] = {
+      weights: Object.fromEntries(use.map((s) => [SIGNALS[s], round(weights[s]!, 5)])),
+      ...row,
+    };
+  }
+  log(
+    JSON.stringify({
+      bench: 'watsonx-rerank-learn',
+      pool: POOL,
+      ms_per_query: round(msPerQuery, 3),
+      models: report,
+    }),
+  );
+}
+
+await main();
