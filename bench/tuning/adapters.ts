@@ -29,7 +29,7 @@ for (const name of ['tone', 'fresh']) {
   adapters.set(name, { key: name, file, sha256: await hashFile(file), scale: 1 });
 }
 const provider = createLlamaCppProvider({ modelsDir: dir, threads: 1, contextSize: 512, sequences: 1 });
-provider.useAdapters({
+provider.setAdapterSource({
   specificationVersion: 'v1',
   resolve: async ({ adapter }) => adapters.get(adapter)!,
 });

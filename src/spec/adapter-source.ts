@@ -39,7 +39,7 @@ export interface AdapterSourceV1 {
 /** What a provider that applies adapters offers besides `ProviderV1`. */
 export interface AdapterHostV1 {
   /** Where `<base>+<adapter>` ids find their adapters (one source per provider; the last wins). */
-  useAdapters(source: AdapterSourceV1): void;
+  setAdapterSource(source: AdapterSourceV1): void;
   /** The file of a base model (throws `model_not_found`), for checking an adapter against it. */
   baseModelFile(modelId: string): string;
   /** The models directory (adapter files may be registered from under it). */
@@ -48,7 +48,7 @@ export interface AdapterHostV1 {
 
 export function servesAdapters(provider: ProviderV1): provider is ProviderV1 & AdapterHostV1 {
   const host = provider as Partial<AdapterHostV1>;
-  return typeof host.useAdapters === 'function' && typeof host.baseModelFile === 'function';
+  return typeof host.setAdapterSource === 'function' && typeof host.baseModelFile === 'function';
 }
 
 /** Splits `<base>+<adapter>`; undefined for a plain model id. */

@@ -152,7 +152,7 @@ export const tuningModule: KeelModule<TuningDeps, { tuning: TuningService; adapt
       host: adapterHost,
       governance: governance ? headGovernance(governance) : undefined,
     });
-    adapterHost?.useAdapters(adapters.source());
+    adapterHost?.setAdapterSource(adapters.source());
     return { tuning, adapters };
   },
 };

@@ -72,7 +72,7 @@ describe('llamacpp:<base>+<adapter>', () => {
   it('applies the adapter: the answer differs from the base, deterministically, and not at scale 0 or with B = 0', {
     timeout: 120_000,
   }, async () => {
-    provider.useAdapters({
+    provider.setAdapterSource({
       specificationVersion: 'v1',
       async resolve(request) {
         asked.push(request);

@@ -4,7 +4,7 @@
  * addressed as `llamacpp:<file stem>`. The directory is read again on every `listModels`, so a
  * file that `keel models pull` (or a person) drops in is served without a restart. A LoRA adapter
  * is served on its base as `llamacpp:<base>+<adapter>`, from the adapter source the tuning module
- * sets with `useAdapters` (decision 0042).
+ * sets with `setAdapterSource` (decision 0042).
  */
 import path from 'node:path';
 import type { LlamaGrammar } from 'node-llama-cpp';
@@ -117,7 +117,7 @@ export function createLlamaCppProvider(options: LlamaCppProviderOptions): LlamaC
       host.fileFor(splitAdapterModelId(modelId)?.baseModelId ?? modelId);
       return new LlamaCppLanguageModel(modelId, host);
     },
-    useAdapters(source) {
+    setAdapterSource(source) {
       adapters = source;
     },
     baseModelFile: (modelId) => host.fileFor(modelId),
