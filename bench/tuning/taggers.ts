@@ -5,15 +5,20 @@
  *   - WNUT-17 (English social media): train on the dev split, score on the annotated test split.
  *   - KLUE NER (Korean, character-level BIO): only the dev split is in the snapshot, so a seeded
  *     4/5 of its sentences trains and the rest scores.
+ * With `--embedding`, each set is also trained on embedding features (each token's and its window's
+ * vectors side by side) from the offline `hashing:ngram-v1` model, the registry's built-in one.
  * Reads ../shared/datasets (KEEL_DATASETS overrides). Prints a table and one JSON line.
  *
- *   npx tsx bench/tuning/taggers.ts
+ *   npx tsx bench/tuning/taggers.ts [--embedding] [--only=wnut17|klue_ner]
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
+import { HashingEmbeddingModel } from '../../src/models/providers/hashing/index.js';
 import {
   charNgramSpec,
+  type Embedder,
+  type FeatureSpec,
   spanReport,
   type TaggedSentence,
   type TaggerOptions,
@@ -89,7 +94,12 @@ const row = (...cells: string[]) =>
       .join(' | ')} |`,
   );
 
-async function measure(set: TaggerSet) {
+/** The registry's offline embedding model, called as the registry's `embed` calls it. */
+const hashingModel = new HashingEmbeddingModel();
+const hashingEmbedder: Embedder = async (_model, texts) =>
+  (await hashingModel.doEmbed({ values: texts })).embeddings;
+
+async function measure(set: TaggerSet, features: FeatureSpec = charNgramSpec(), embedder?: Embedder) {
   global.gc?.();
   const before = process.memoryUsage().rss;
   let peak = before;
@@ -97,12 +107,13 @@ async function measure(set: TaggerSet) {
     peak = Math.max(peak, process.memoryUsage().rss);
   }, 20);
   const started = performance.now();
-  const trained = await trainTagger(set.train, charNgramSpec(), { seed: 7, ...set.options });
+  const trained = await trainTagger(set.train, features, { seed: 7, ...set.options }, { embedder });
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sample);
   peak = Math.max(peak, process.memoryUsage().rss);
   const predicted: string[][] = [];
-  for (const s of set.test) predicted.push((await tagTokens(trained.model, s.tokens)).map((t) => t.tag));
+  for (const s of set.test)
+    predicted.push((await tagTokens(trained.model, s.tokens, embedder)).map((t) => t.tag));
   const report = spanReport(
     set.test.map((s) => s.tags),
     predicted,
@@ -119,6 +130,8 @@ async function main() {
     ['wnut17', wnut()],
     ['klue_ner', klue()],
   ] as const) {
+    const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+    if (only && only !== key) continue;
     if (!set) {
       log(`dataset missing for ${key}; not measured`);
       continue;
@@ -149,7 +162,32 @@ async function main() {
         '',
       );
     }
+    const embedded = process.argv.includes('--embedding')
+      ? await measure(set, { kind: 'embedding', model: 'hashing:ngram-v1', dimensions: 0 }, hashingEmbedder)
+      : null;
+    if (embedded) {
+      row(
+        `LR tagger, hashing:ngram-v1 token+window`,
+        embedded.report.precision.toFixed(3),
+        embedded.report.recall.toFixed(3),
+        embedded.report.f1.toFixed(3),
+        String(embedded.trained.bestEpoch),
+        ((embedded.seconds * 10_000) / embedded.tokens).toFixed(2),
+        embedded.peakMiB.toFixed(0),
+      );
+    }
     figures[key] = {
+      ...(embedded
+        ? {
+            embedding_hashing_ngram_v1: {
+              span_f1: f3(embedded.report.f1),
+              span_precision: f3(embedded.report.precision),
+              span_recall: f3(embedded.report.recall),
+              train_s_per_10k_tokens: f3((embedded.seconds * 10_000) / embedded.tokens),
+              peak_rss_delta_mib: Math.round(embedded.peakMiB),
+            },
+          }
+        : {}),
       train_sentences: set.train.length,
       test_sentences: set.test.length,
       span_precision: f3(m.report.precision),
