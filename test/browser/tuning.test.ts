@@ -137,13 +137,14 @@ describe.runIf(chromiumAvailable)('Tuning page', () => {
     });
     await keel.admin.evals.addDataset({
       name: 'days',
-      rows: dayRows(),
+      // The last six days held out as a `test` split.
+      rows: dayRows().map((row, i) => (i >= 18 ? { ...row, split: 'test' } : row)),
       mapping: { input: ['text'], label: 'label', split: 'split' },
     });
     await page.goto(`${keel.url}/tuning`);
     const section = page.getByRole('region', { name: 'Optimise a prompt' });
     const form = section.getByRole('form', { name: 'Start prompt optimisation' });
-    await expect.poll(() => form.getByLabel('Template').inputValue()).toBe('sentiment');
+    await expect.poll(() => form.getByLabel('Template', { exact: true }).inputValue()).toBe('sentiment');
     await expect.poll(() => form.getByLabel('Labelled dataset').inputValue()).toBe('days');
     await form.getByLabel('Metric to maximise').selectOption('accuracy');
 
@@ -153,6 +154,7 @@ describe.runIf(chromiumAvailable)('Tuning page', () => {
     await form.getByText(/budget allows 3/).waitFor();
 
     await form.getByLabel('Model calls').fill('200');
+    await form.getByLabel(/Held-out split/).fill('test');
     await form.getByRole('button', { name: 'Start optimisation' }).click();
     await section.getByText('Status: succeeded').waitFor({ timeout: 60_000 });
     const chart = section.getByRole('img', { name: 'Score per candidate' });
@@ -171,6 +173,7 @@ describe.runIf(chromiumAvailable)('Tuning page', () => {
       'Winner: format-1 (version 2)1',
     ]);
 
+    await outcome.getByText('On the held-out split test: untuned 0, winner 1.').waitFor();
     await screenshot(page, 'tuning-prompt');
     await outcome.getByRole('link', { name: /Compare the winner with the untuned template/ }).click();
     const comparison = page.getByRole('table', { name: 'Comparison' });
@@ -178,7 +181,8 @@ describe.runIf(chromiumAvailable)('Tuning page', () => {
     const accuracy = comparison
       .getByRole('row')
       .filter({ has: page.getByRole('rowheader', { name: 'accuracy' }) });
-    await expect.poll(() => accuracy.textContent()).toContain('Paired, 12 items');
+    // The two runs sit on the six held-out items.
+    await expect.poll(() => accuracy.textContent()).toContain('Paired, 6 items');
   });
 
   it('shows the page in Korean', async () => {

@@ -92,5 +92,22 @@ describe('keel tune prompt', () => {
     );
     expect(useCase.code).not.toBe(0);
     expect(useCase.err).toContain('guc_nope');
+    const noSplit = await keelCli(
+      'tune',
+      'prompt',
+      'sentiment',
+      '--dataset',
+      'days',
+      '--metric',
+      'accuracy',
+      '--calls',
+      '100',
+      '--tokens',
+      '1000',
+      '--test-split',
+      'holdout',
+    );
+    expect(noSplit.code).not.toBe(0);
+    expect(noSplit.err).toContain('no items in split holdout');
   });
 });

@@ -266,6 +266,7 @@ export const promptCommand: CommandHandler = async (context, args, options) => {
     ...(options.useCase ? { governance: { use_case_id: String(options.useCase) } } : {}),
     ...(options.format ? { formats: listOption(options.format)!.map((text) => ({ text })) } : {}),
     ...(options.devSplit ? { dev_split: String(options.devSplit) } : {}),
+    ...(options.testSplit ? { test_split: String(options.testSplit) } : {}),
     ...(options.trainSplit ? { train_split: String(options.trainSplit) } : {}),
   };
   return withConnection(context, async ({ client }) => {

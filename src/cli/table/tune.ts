@@ -66,6 +66,10 @@ export const tuneCommands: CommandSpec[] = [
       { flags: '--train-split <name>', description: 'split examples come from (default train)' },
       { flags: '--dev-size <n>', description: 'most dev items scored per candidate (default 20)' },
       {
+        flags: '--test-split <name>',
+        description: 'held-out split the untuned template and the winner are scored on after the search',
+      },
+      {
         flags: '--no-per-input',
         description: 'try one fixed example set only, not examples retrieved per input',
       },

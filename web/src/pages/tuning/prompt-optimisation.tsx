@@ -29,18 +29,31 @@ interface PromptResult {
   spent: { calls: number; tokens: number };
   stopped: 'done' | 'budget';
   trace: (CandidateScore & { calls: number; tokens: number })[];
-  evaluations?: { baseline: string; winner: string };
+  evaluations?: {
+    baseline: string;
+    winner: string;
+    split: string;
+    heldOut: { baseline: number | null; winner: number | null } | null;
+  };
 }
 
 export function PromptOptimisation() {
   const { t, format } = useI18n();
   const { client, projectId, can } = useSession();
-  const ids = { template: useId(), dataset: useId(), metric: useId(), calls: useId(), tokens: useId() };
+  const ids = {
+    template: useId(),
+    dataset: useId(),
+    metric: useId(),
+    calls: useId(),
+    tokens: useId(),
+    test: useId(),
+  };
   const [template, setTemplate] = useState('');
   const [dataset, setDataset] = useState('');
   const [metric, setMetric] = useState<string>('accuracy');
   const [calls, setCalls] = useState('200');
   const [tokens, setTokens] = useState('200000');
+  const [testSplit, setTestSplit] = useState('');
   const [error, setError] = useState<ShownError | null>(null);
   const [job, setJob] = useFollowedJob();
   const templates = useLoad(() => client.prompts.list({ limit: 200 }), [client, projectId]);
@@ -62,6 +75,7 @@ export function PromptOptimisation() {
           dataset: chosenDataset,
           metric,
           budget: { calls: Number(calls) || 0, tokens: Number(tokens) || 0 },
+          ...(testSplit.trim() ? { test_split: testSplit.trim() } : {}),
         }),
       );
     } catch (cause) {
@@ -123,6 +137,8 @@ export function PromptOptimisation() {
             onChange={(e) => setTokens(e.target.value)}
             required
           />
+          <label htmlFor={ids.test}>{t('tuning.prompt.testSplit')}</label>
+          <input id={ids.test} value={testSplit} onChange={(e) => setTestSplit(e.target.value)} />
           {error ? <ErrorNotice error={error} /> : null}
           <button type="submit" disabled={!templateList.length || !datasetList.length}>
             {t('tuning.prompt.submit')}
@@ -221,6 +237,15 @@ function Outcome({ result }: { result: PromptResult }) {
         })}
         {result.stopped === 'budget' ? ` ${t('tuning.prompt.budgetReached')}` : ''}
       </p>
+      {runs?.heldOut ? (
+        <p>
+          {t('tuning.prompt.heldOut', {
+            split: runs.split,
+            baseline: runs.heldOut.baseline === null ? '—' : value(runs.heldOut.baseline),
+            winner: runs.heldOut.winner === null ? '—' : value(runs.heldOut.winner),
+          })}
+        </p>
+      ) : null}
       {runs && runs.baseline !== runs.winner ? (
         <Link href={`/evaluations?compare=${runs.baseline},${runs.winner}`}>
           {t('tuning.prompt.compareLink')}

@@ -76,6 +76,8 @@ export const tuningEn = {
   'tuning.prompt.budgetReached': 'The budget was reached.',
   'tuning.prompt.compareLink': 'Compare the winner with the untuned template (paired, item by item)',
   'tuning.prompt.failed': 'Optimisation failed: {message}',
+  'tuning.prompt.testSplit': 'Held-out split (optional: scores the untuned template and the winner again)',
+  'tuning.prompt.heldOut': 'On the held-out split {split}: untuned {baseline}, winner {winner}.',
 } as const;
 
 export const tuningKo: Record<keyof typeof tuningEn, string> = {
@@ -155,4 +157,6 @@ export const tuningKo: Record<keyof typeof tuningEn, string> = {
   'tuning.prompt.budgetReached': '예산에 도달했습니다.',
   'tuning.prompt.compareLink': '최고 후보를 튜닝 전 템플릿과 비교(항목별 대응 비교)',
   'tuning.prompt.failed': '최적화 실패: {message}',
+  'tuning.prompt.testSplit': '검증용 보류 분할(선택: 튜닝 전 템플릿과 최고 후보를 다시 평가)',
+  'tuning.prompt.heldOut': '보류 분할 {split}에서: 튜닝 전 {baseline}, 최고 후보 {winner}.',
 };
