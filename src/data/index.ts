@@ -10,7 +10,7 @@ import type { JobService } from '../jobs/index.js';
 import type { GenerationService } from '../models/index.js';
 import type { RagService } from '../rag/index.js';
 import { DataService } from './data-service.js';
-import { registerScheduledSyncs } from './rag-source-schedule.js';
+import { registerScheduledSyncs } from './rag-source-sync-job.js';
 import { RagSources } from './rag-sources.js';
 
 export type { AskAnswer, AskStep } from './ask-service.js';
