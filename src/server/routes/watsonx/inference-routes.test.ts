@@ -126,10 +126,11 @@ describe('watsonx rerank, forecast and tasks through the official SDK', () => {
     expect((await bad.json()).errors[0].code).toBe('unsupported_version');
     const notDate = await keel.call('/ml/v1/foundation_model_tasks?version=latest');
     expect((await notDate.json()).errors[0].code).toBe('unsupported_version');
-    const training = await watsonxFailure(watsonx.listTrainings());
-    expect(training.status).toBe(501);
-    expect(training.body.errors[0]!.code).toBe('not_implemented');
-    expect(training.body.errors[0]!.message).toMatch(/tuning/);
+    // Trainings are answered by the tuning module's spec export now; synthetic data is not served.
+    const synthetic = await watsonxFailure(watsonx.listSyntheticDataGenerations({}));
+    expect(synthetic.status).toBe(501);
+    expect(synthetic.body.errors[0]!.code).toBe('not_implemented');
+    expect(synthetic.body.errors[0]!.message).toMatch(/Prompt Lab/);
     const taxonomies = await watsonxFailure(watsonx.listTaxonomies({}));
     expect(taxonomies.status).toBe(501);
   });
