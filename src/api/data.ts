@@ -218,27 +218,18 @@ export const dataRagSourceRequestSchema = z
       .max(200)
       .openapi({ description: 'the collection (id or name) that takes the rows' }),
     table: z.string().min(1).max(100).optional().openapi({ description: 'the table whose rows are read' }),
-    query: z
-      .string()
-      .min(1)
-      .max(20_000)
-      .optional()
-      .openapi({
-        description: 'a read-only query whose result rows are read instead of a table (with name)',
-      }),
+    query: z.string().min(1).max(20_000).optional().openapi({
+      description: 'a read-only query whose result rows are read instead of a table (with name)',
+    }),
     name: z
       .string()
       .min(1)
       .max(63)
       .optional()
       .openapi({ description: "a query source's name: its documents are named <name>/<row key>" }),
-    template: z
-      .string()
-      .max(10_000)
-      .optional()
-      .openapi({
-        description: "each row's text, with {{column}} placeholders; without it, the text columns",
-      }),
+    template: z.string().max(10_000).optional().openapi({
+      description: "each row's text, with {{column}} placeholders; without it, the text columns",
+    }),
     text_columns: z.array(z.string().min(1).max(200)).max(50).optional(),
     metadata_columns: z.array(z.string().min(1).max(200)).max(50).optional(),
     id_column: z
