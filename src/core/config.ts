@@ -27,6 +27,9 @@ const providerBase = {
   timeoutMs: z.number().int().positive().default(120_000),
 };
 
+/** The provider name rule every `providers:` entry shares. */
+const providerName = providerBase.name;
+
 export const providerConfigSchema = z.discriminatedUnion('type', [
   z
     .strictObject({
@@ -92,6 +95,16 @@ export const providerConfigSchema = z.discriminatedUnion('type', [
       inputTokens: z.string().min(1).optional(),
       outputTokens: z.string().min(1).optional(),
     }),
+  }),
+  z.strictObject({
+    type: z.literal('onnx'),
+    name: providerName,
+    /**
+     * Folder of local ONNX encoder exports, one model per subfolder (`config.json`,
+     * `tokenizer.json`, `onnx/model.onnx`), offered as `<name>:<subfolder>`. Relative paths are
+     * against the working directory; default `<dataDir>/models/onnx`. Nothing is downloaded.
+     */
+    modelsDir: z.string().min(1).optional(),
   }),
 ]);
 export type ProviderConfig = z.infer<typeof providerConfigSchema>;
@@ -479,6 +492,7 @@ export function providerApiKey(
   provider: ProviderConfig,
   env: NodeJS.ProcessEnv = process.env,
 ): string | undefined {
+  if (provider.type === 'onnx') return undefined;
   if (provider.apiKey) return provider.apiKey;
   if (provider.apiKeyEnv) return env[provider.apiKeyEnv];
   return undefined;

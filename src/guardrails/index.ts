@@ -15,6 +15,7 @@ export { type ScreenedDocument, screenDocuments } from './document-screen.js';
 export { evaluate, INPUT_REJECTED } from './evaluate.js';
 export { GuardrailService, type HeadSpans } from './guardrail-service.js';
 export { createInjectionDetector } from './injection/injection-detector.js';
+export { loadPipeline, type Pipeline } from './onnx/load-pipeline.js';
 export { piiEntityTypes } from './pii/pii-detector.js';
 export { type DirectionPolicy, defaultPolicy, type HeadDetectorPolicy, type PolicyBody } from './policy.js';
 export {

@@ -32,6 +32,16 @@ const remoteFactories: Record<ProviderConfig['type'], () => Promise<RemoteFactor
         allowPrivateNetwork: keel.security.allowPrivateNetworkFetch,
       });
   },
+  onnx: async () => {
+    const { createOnnxProvider } = await import('./providers/onnx/index.js');
+    return (config, _logger, keel) => {
+      const entry = config as Extract<ProviderConfig, { type: 'onnx' }>;
+      return createOnnxProvider({
+        name: entry.name,
+        modelsDir: entry.modelsDir ?? path.join(keel.dataDir, 'models', 'onnx'),
+      });
+    };
+  },
 };
 
 export async function createDefaultProviders(config: KeelConfig, logger: Logger): Promise<ProviderV1[]> {

@@ -9,7 +9,7 @@ import { KeelError } from '../../core/errors.js';
 export type Pipeline = (input: string | string[], options?: Record<string, unknown>) => Promise<unknown>;
 
 export async function loadPipeline(
-  task: 'token-classification' | 'text-classification',
+  task: 'token-classification' | 'text-classification' | 'feature-extraction',
   modelDir: string,
   setting: string,
 ): Promise<Pipeline> {
