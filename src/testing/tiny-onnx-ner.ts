@@ -60,7 +60,17 @@ function tensorType(elemType: number, dims: (number | string)[]): number[][] {
 const valueInfo = (field: number, name: string, elemType: number, dims: (number | string)[]) =>
   message(field, [text(1, name), message(2, tensorType(elemType, dims))]);
 
-function onnxModel(weights: Float32Array, vocab: number, labelCount: number, pooled: boolean): Uint8Array {
+/**
+ * An ONNX model that looks each `input_ids` token up in a [vocab, width] weight table (one
+ * Gather): per-token rows named `output`, or with `pooled` the strongest row value per column.
+ */
+export function gatherOnnxModel(
+  weights: Float32Array,
+  vocab: number,
+  labelCount: number,
+  pooled: boolean,
+  output = 'logits',
+): Uint8Array {
   const FLOAT = 1;
   const INT64 = 7;
   const initializer = message(5, [
@@ -93,7 +103,7 @@ function onnxModel(weights: Float32Array, vocab: number, labelCount: number, poo
         message(1, [
           text(1, 'classifier'),
           text(1, 'input_ids'),
-          text(2, 'logits'),
+          text(2, output),
           text(3, 'lookup'),
           text(4, 'Gather'),
         ]),
@@ -103,7 +113,7 @@ function onnxModel(weights: Float32Array, vocab: number, labelCount: number, poo
     text(2, 'tiny'),
     initializer,
     valueInfo(11, 'input_ids', INT64, ['batch', 'sequence']),
-    valueInfo(12, 'logits', FLOAT, pooled ? ['batch', labelCount] : ['batch', 'sequence', labelCount]),
+    valueInfo(12, output, FLOAT, pooled ? ['batch', labelCount] : ['batch', 'sequence', labelCount]),
   ]);
   return new Uint8Array([
     ...int(1, 8),
@@ -113,12 +123,15 @@ function onnxModel(weights: Float32Array, vocab: number, labelCount: number, poo
   ]);
 }
 
-async function writeModelFiles(
+/**
+ * Writes a BERT export's config.json (`config`), WordPiece tokenizer.json over `vocab` and
+ * tokenizer_config.json, and creates the onnx/ folder for the model.
+ */
+export async function writeBertExportFiles(
   directory: string,
   vocab: Record<string, number>,
   special: string[],
-  modelLabels: readonly string[],
-  architecture: string,
+  config: Record<string, unknown>,
 ): Promise<void> {
   const special_tokens = Object.fromEntries(
     ['[CLS]', '[SEP]'].map((token) => [token, { id: token, ids: [vocab[token]], tokens: [token] }]),
@@ -169,12 +182,6 @@ async function writeModelFiles(
       vocab,
     },
   };
-  const config = {
-    model_type: 'bert',
-    architectures: [architecture],
-    id2label: Object.fromEntries(modelLabels.map((label, index) => [String(index), label])),
-    label2id: Object.fromEntries(modelLabels.map((label, index) => [label, index])),
-  };
   await mkdir(path.join(directory, 'onnx'), { recursive: true });
   await writeFile(path.join(directory, 'config.json'), JSON.stringify(config, null, 2));
   await writeFile(path.join(directory, 'tokenizer.json'), JSON.stringify(tokenizer));
@@ -193,7 +200,7 @@ async function writeModelFiles(
   );
 }
 
-const specialTokens = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'];
+export const specialTokens = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'];
 
 /**
  * A model whose every known word scores 8 for its label and every word 1 for the first label
@@ -217,10 +224,15 @@ async function writeTinyModel(
     const label = words[word];
     if (label) weights[row * modelLabels.length + modelLabels.indexOf(label)] = 8;
   });
-  await writeModelFiles(directory, vocab, specialTokens, modelLabels, options.architecture);
+  await writeBertExportFiles(directory, vocab, specialTokens, {
+    model_type: 'bert',
+    architectures: [options.architecture],
+    id2label: Object.fromEntries(modelLabels.map((label, index) => [String(index), label])),
+    label2id: Object.fromEntries(modelLabels.map((label, index) => [label, index])),
+  });
   await writeFile(
     path.join(directory, 'onnx', 'model.onnx'),
-    onnxModel(weights, vocabulary.length, modelLabels.length, options.pooled),
+    gatherOnnxModel(weights, vocabulary.length, modelLabels.length, options.pooled),
   );
   return directory;
 }
