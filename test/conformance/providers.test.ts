@@ -2,11 +2,16 @@
  * Runs the language-model and embedding-model conformance suites against the remote providers —
  * OpenAI-compatible (plain and vLLM dialects), Ollama, watsonx.ai and a plain HTTP endpoint (the
  * `http` provider, language only) — each on its fake upstream server, including every failure the
- * fakes can play.
+ * fakes can play; and the embedding suite against the in-process `onnx` provider on the tiny
+ * ONNX encoder export.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { createHttpProvider } from '../../src/models/providers/http/index.js';
 import { createOllamaProvider } from '../../src/models/providers/ollama/index.js';
+import { createOnnxProvider } from '../../src/models/providers/onnx/index.js';
 import { createOpenAICompatibleProvider } from '../../src/models/providers/openai-compatible/index.js';
 import { createWatsonxProvider } from '../../src/models/providers/watsonx/index.js';
 import type { ProviderV1 } from '../../src/spec/provider.js';
@@ -21,6 +26,7 @@ import {
   startFakeOpenAI,
   startFakeWatsonx,
 } from '../../src/testing/fake-upstreams/index.js';
+import { writeTinyOnnxEncoder } from '../../src/testing/tiny-onnx-encoder.js';
 import { type EmbeddingModelFixture, runEmbeddingModelSuite } from './embedding-model.suite.js';
 import {
   type LanguageModelExpectations,
@@ -362,3 +368,26 @@ for (const [name, make, truncates] of [
     };
   });
 }
+
+runEmbeddingModelSuite('onnx (tiny encoder export)', async () => {
+  const modelsDir = await mkdtemp(path.join(os.tmpdir(), 'keel-onnx-conformance-'));
+  await writeTinyOnnxEncoder(path.join(modelsDir, 'tiny'));
+  // A complete folder whose model file is not ONNX: it fails when the model loads.
+  await writeTinyOnnxEncoder(path.join(modelsDir, 'corrupt'));
+  await writeFile(path.join(modelsDir, 'corrupt', 'onnx', 'model.onnx'), 'not a model');
+  const provider = createOnnxProvider({ modelsDir });
+  return {
+    model: provider.embeddingModel('tiny'),
+    dispose: async () => {
+      await provider.close();
+      await rm(modelsDir, { recursive: true, force: true });
+    },
+    expectations: {
+      dimensions: 32,
+      truncates: false,
+      failures: [
+        { name: 'broken export', model: provider.embeddingModel('corrupt'), code: 'invalid_config' },
+      ],
+    },
+  };
+});

@@ -4,6 +4,7 @@
  * run with @huggingface/transformers from local files only, mean-pooled over the attention mask
  * and L2-normalised, in batches. The pipeline is loaded on first use and kept until `close()`.
  */
+import { KeelError } from '../../../core/errors.js';
 import type { Pipeline } from '../../../guardrails/index.js';
 import type { EmbeddingModelV1, EmbedOptions, EmbedResult } from '../../../spec/embedding-model.js';
 import type { CallWarning } from '../../../spec/warnings.js';
@@ -63,17 +64,31 @@ export class OnnxEmbeddingModel implements EmbeddingModelV1 {
     if (options.truncateInputTokens !== undefined) {
       warnings.push({
         type: 'unsupported-setting',
-        setting: 'truncateInputTokens',
+        setting: 'truncate_input_tokens',
         message: "The ONNX embedder truncates at the tokenizer's model_max_length.",
       });
     }
-    const run = await this.#options.load(this.#options.directory);
+    checkAborted(options.abortSignal);
     const embeddings: Float32Array[] = [];
+    if (options.values.length === 0) return { embeddings, usage: { inputTokens: 0 }, warnings };
+    const run = await this.#options.load(this.#options.directory);
     let inputTokens = 0;
     for (let start = 0; start < options.values.length; start += BATCH) {
-      options.abortSignal?.throwIfAborted();
+      checkAborted(options.abortSignal);
       const batch = options.values.slice(start, start + BATCH);
-      const output = (await run(batch, { pooling: 'mean', normalize: true })) as FeatureTensor;
+      let output: FeatureTensor;
+      try {
+        output = (await run(batch, { pooling: 'mean', normalize: true })) as FeatureTensor;
+      } catch (error) {
+        throw new KeelError(
+          'invalid_config',
+          `The ONNX model ${this.provider}:${this.modelId} loaded but could not run: ${(error as Error).message}`,
+          {
+            cause: error,
+            data: { hint: 'Use a feature-extraction export whose output is last_hidden_state.' },
+          },
+        );
+      }
       const width = output.dims.at(-1) ?? 0;
       for (let row = 0; row < batch.length; row++) {
         embeddings.push(output.data.slice(row * width, (row + 1) * width));
@@ -82,6 +97,14 @@ export class OnnxEmbeddingModel implements EmbeddingModelV1 {
     }
     return { embeddings, usage: { inputTokens }, warnings };
   }
+}
+
+/** An aborted call ends as its reason when that is a KeelError (a time limit), else `client_closed`. */
+function checkAborted(signal: AbortSignal | undefined): void {
+  if (!signal?.aborted) return;
+  throw signal.reason instanceof KeelError
+    ? signal.reason
+    : new KeelError('client_closed', 'The request was cancelled.', { cause: signal.reason });
 }
 
 /** Tokens the batch was embedded from (the attention mask's ones), 0 when the tokenizer is hidden. */
