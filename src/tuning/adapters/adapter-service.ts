@@ -68,9 +68,15 @@ export class AdapterService {
   #host(): AdapterHostV1 & { readonly name: string } {
     const host = this.#deps.host;
     if (!host) {
-      throw new KeelError('not_implemented', 'No provider in this instance applies LoRA adapters.', {
-        issues: [{ code: 'no_adapter_host', path: ['base_model'], message: 'llama.cpp is not configured' }],
-      });
+      // The base model names a llama.cpp model, and there is none here: a 404 on the caller's
+      // input, not a server fault.
+      throw new KeelError(
+        'model_not_found',
+        'LoRA adapters apply to llama.cpp base models, and llama.cpp is not configured in this instance.',
+        {
+          issues: [{ code: 'no_adapter_host', path: ['base_model'], message: 'llama.cpp is not configured' }],
+        },
+      );
     }
     return host;
   }

@@ -337,4 +337,5 @@ export const requirements: Record<string, Requirement> = {
   'GET /api/v1/data/rag-sources': project('read'),
   'POST /api/v1/data/rag-sources': project('write'),
   'POST /api/v1/data/rag-sources/{id}/sync': project('write'),
+  'PUT /api/v1/data/rag-sources/{id}/schedule': project('write'),
 };

@@ -181,6 +181,8 @@ export function moreBodyFor(key: string, world: World): unknown {
       return { status: 'accepted' };
     case 'POST /api/v1/data/rag-sources':
       return { collection: 'fuzz-unknown-collection', table: b.dataTable, text_columns: ['fuzz_column'] };
+    case 'PUT /api/v1/data/rag-sources/{id}/schedule':
+      return { schedule: { every_seconds: 3600 } };
     default:
       return undefined;
   }
