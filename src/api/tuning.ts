@@ -4,6 +4,13 @@
  */
 import { z } from '@hono/zod-openapi';
 
+/** A training or search seed: the same seed gives the same result. */
+const seedSchema = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31);
+
 const labelled = z.object({ text: z.string().max(20_000), label: z.string().min(1).max(200) });
 /** One tokenised sentence and a tag per token (BIO tags such as `B-PER`, `I-PER`, `O`). */
 const tagged = z.object({
@@ -26,12 +33,7 @@ export const headJobRequestSchema = z
     source: z.string().max(500).optional(),
     options: z
       .object({
-        seed: z
-          .number()
-          .int()
-          .min(0)
-          .max(2 ** 31)
-          .optional(),
+        seed: seedSchema.optional(),
         validation_fraction: z.number().gt(0).lt(1).optional(),
         max_epochs: z.number().int().min(1).max(200).optional(),
         patience: z.number().int().min(1).max(50).optional(),
@@ -189,12 +191,7 @@ export const promptJobRequestSchema = z.object({
     calls: z.number().int().min(0).max(1_000_000),
     tokens: z.number().int().min(0).max(1_000_000_000),
   }),
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31)
-    .optional(),
+  seed: seedSchema.optional(),
   model: z.string().min(3).max(300).optional(),
   /** Instruction variants written by a person. */
   instructions: z.array(z.string().min(1).max(4000)).max(20).optional(),
@@ -258,12 +255,7 @@ export const exportHyperParametersSchema = z
     /** Modules the LoRA adapter replaces (default: every linear layer). */
     target_modules: z.array(z.string().min(1).max(100)).min(1).max(64).optional(),
     max_sequence_length: z.number().int().min(16).max(131_072).optional(),
-    seed: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 31)
-      .optional(),
+    seed: seedSchema.optional(),
     /** The share of the train records held out for validation when the data has no validation split. */
     validation_fraction: z.number().min(0).max(0.5).optional(),
     /** Prompt tuning: the soft prompt's length in virtual tokens. */
