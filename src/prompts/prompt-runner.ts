@@ -333,7 +333,7 @@ function rawValues(planned: Planned) {
 
 /** Records the run masked, with its raw values sealed when anything was masked. */
 async function record(lab: PromptLab, caller: Caller, planned: Planned): Promise<void> {
-  const { policy, protection } = planned;
+  const { policy } = planned;
   await lab.runs.insert(
     caller.projectId,
     planned.run,
