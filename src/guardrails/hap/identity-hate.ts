@@ -12,13 +12,13 @@ const predicatesEn = [
   // contempt and disgust
   String.raw`hate[sd]?|hating|hatred|despise[sd]?|detest(?:s|ed)?|loathe[sd]?|can'?t stand|cannot stand|disgust(?:s|ed|ing)?|sick of|fed up with|no (?:compassion|sympathy|respect|empathy|mercy)|contempt|abhor\w*`,
   // dehumanisation
-  String.raw`scum|vermin|rats?|parasites?|animals|apes|monkeys|pigs|cockroach(?:es)?|insects|trash|garbage|filth|sub-?humans?|plague|cancer|disease|a virus|infestation|savages?|beasts|swine|leeches|lice|maggots|pests`,
+  'scum|vermin|rats?|parasites?|animals|apes|monkeys|pigs|cockroach(?:es)?|insects|trash|garbage|filth|sub-?humans?|plague|cancer|disease|a virus|infestation|savages?|beasts|swine|leeches|lice|maggots|pests',
   // derogatory attributes and worthlessness
-  String.raw`disgusting|inferior|worthless|useless|stupid|dumb|dangerous|criminals?|evil|pathetic|vile|revolting|repulsive|a (?:danger|threat|burden|waste|disgrace)|lazy|dirty|filthy|nothing but|worth nothing|worth absolutely nothing|(?:have|has) no (?:place|value|rights|worth)|no value|(?:don'?t|do not|doesn'?t) (?:matter|deserve)|should not (?:have|be allowed)|shouldn'?t (?:have|be allowed)|mean nothing|are not (?:human|people)|aren'?t (?:human|people)|can'?t be trusted|not to be trusted|ruin(?:s|ing)? (?:our|this|the) (?:country|society|city)`,
+  "disgusting|inferior|worthless|useless|stupid|dumb|dangerous|criminals?|evil|pathetic|vile|revolting|repulsive|a (?:danger|threat|burden|waste|disgrace)|lazy|dirty|filthy|nothing but|worth nothing|worth absolutely nothing|(?:have|has) no (?:place|value|rights|worth)|no value|(?:don'?t|do not|doesn'?t) (?:matter|deserve)|should not (?:have|be allowed)|shouldn'?t (?:have|be allowed)|mean nothing|are not (?:human|people)|aren'?t (?:human|people)|can'?t be trusted|not to be trusted|ruin(?:s|ing)? (?:our|this|the) (?:country|society|city)",
   // threats and calls to violence or exclusion
   String.raw`kill(?:ed|ing)?|murder(?:ed|ing)?|shoot|shot|hang(?:ed)?|lynch(?:ed)?|exterminat\w+|eradicat\w+|wipe(?:d)? out|slaughter\w*|gas(?:sed)?|burn(?:ed|t)?|rape[ds]?|raping|beat(?:en)? up|stab(?:bed)?|hurt|die|dead|death to|deport(?:ed)?|get rid of|put down|eliminat\w+|snap (?:that|your|their)|suffer`,
   // implicit derogation
-  String.raw`belong(?:s)? in (?:a |the )?(?:zoo|cage|kitchen|gutter|camps?)|go back to (?:where|their|your)|baffles me why|care (?:even )?(?:the )?(?:slightest|at all) about|are a (?:cancer|plague|disease)|should (?:all )?be (?:locked up|banned|sterili[sz]ed|removed)|(?:lives|life) (?:are|is) worth|invad(?:e|ing|ers)`,
+  'belong(?:s)? in (?:a |the )?(?:zoo|cage|kitchen|gutter|camps?)|go back to (?:where|their|your)|baffles me why|care (?:even )?(?:the )?(?:slightest|at all) about|are a (?:cancer|plague|disease)|should (?:all )?be (?:locked up|banned|sterili[sz]ed|removed)|(?:lives|life) (?:are|is) worth|invad(?:e|ing|ers)',
 ].join('|');
 
 const negationEn =
@@ -35,8 +35,10 @@ const pronounEn = /\b(?:them|they|those people|these people|their|you people|suc
 const negativePredicate =
   /^(?:no |worth nothing|worth absolutely nothing|nothing but|ha(?:ve|s) no|don'?t|do not|doesn'?t|should ?n[o']t|mean nothing|are ?n[o']t|can'?t)/i;
 
-const identityKo = String.raw`(?:여자|여성|여편네|계집|남자|남성|페미(?:니스트)?|동성애자?|게이|레즈(?:비언)?|트랜스젠더|성소수자|장애인|외국인|이민자|이주민|난민|흑인|무슬림|이슬람(?:교도)?|조선족|중국인|중국놈|일본인|동남아(?:인)?|다문화|노인|늙은이|전라도(?: ?사람)?|경상도(?: ?사람)?|기독교인|유대인|탈북자|새터민)`;
-const predicatesKo = String.raw`싫(?:다|어|고|음|은|더라)|혐오(?:스럽|한다|해|스러)|역겹|역겨|더럽|더러운|벌레|쓰레기|바퀴벌레|기생충|짐승|개돼지|미개|열등|멍청|범죄자|범죄 ?집단|죽어야|죽여|다 ?죽|없어져야|사라져야|추방|쫓아내|꺼져|나가라|돌아가라|받지 ?말아야|받으면 ?안|필요 ?없|가치(?:가)? ?없|인간 ?취급|정신병|병신|위험(?:하다|한 존재)|사회악|암적인|암 ?덩어리|쓸모(?:가)? ?없|집에서 ?애나|밥이나 ?해`;
+const identityKo =
+  '(?:여자|여성|여편네|계집|남자|남성|페미(?:니스트)?|동성애자?|게이|레즈(?:비언)?|트랜스젠더|성소수자|장애인|외국인|이민자|이주민|난민|흑인|무슬림|이슬람(?:교도)?|조선족|중국인|중국놈|일본인|동남아(?:인)?|다문화|노인|늙은이|전라도(?: ?사람)?|경상도(?: ?사람)?|기독교인|유대인|탈북자|새터민)';
+const predicatesKo =
+  '싫(?:다|어|고|음|은|더라)|혐오(?:스럽|한다|해|스러)|역겹|역겨|더럽|더러운|벌레|쓰레기|바퀴벌레|기생충|짐승|개돼지|미개|열등|멍청|범죄자|범죄 ?집단|죽어야|죽여|다 ?죽|없어져야|사라져야|추방|쫓아내|꺼져|나가라|돌아가라|받지 ?말아야|받으면 ?안|필요 ?없|가치(?:가)? ?없|인간 ?취급|정신병|병신|위험(?:하다|한 존재)|사회악|암적인|암 ?덩어리|쓸모(?:가)? ?없|집에서 ?애나|밥이나 ?해';
 export const identityPatternKo = new RegExp(identityKo);
 const predicatePatternKo = new RegExp(predicatesKo);
 const negationKo =

@@ -19,8 +19,10 @@ export interface InjectionRule {
   lead?: number;
 }
 
-const previous = String.raw`(?:all ?|any |the |your |my |these |those |every |of )*(?:previous |prior |above |earlier |preceding |initial |original |former |old |system |safety |given |existing |current |developer )*`;
-const instructions = String.raw`(?:instructions?|prompts?|rules?|directions?|directives?|guidelines?|context|messages?|commands?|constraints?|restrictions?|programming|polic(?:y|ies)|orders?|training|filters?|settings?|text)`;
+const previous =
+  '(?:all ?|any |the |your |my |these |those |every |of )*(?:previous |prior |above |earlier |preceding |initial |original |former |old |system |safety |given |existing |current |developer )*';
+const instructions =
+  '(?:instructions?|prompts?|rules?|directions?|directives?|guidelines?|context|messages?|commands?|constraints?|restrictions?|programming|polic(?:y|ies)|orders?|training|filters?|settings?|text)';
 
 export const promptRules: readonly InjectionRule[] = [
   {
