@@ -6,7 +6,7 @@
  * the decision rule. Trainers produce logits; everything after the logits lives here.
  */
 import { KeelError } from '../core/errors.js';
-import type { SparseVector } from './char-ngram-features.js';
+import type { SparseVector } from '../core/text/char-ngram-features.js';
 import { shuffleInPlace } from './seeded-random.js';
 
 export interface LabelledText {

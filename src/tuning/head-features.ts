@@ -7,7 +7,7 @@
  * head trainer reads one kind of input.
  */
 import { KeelError } from '../core/errors.js';
-import { type CharNgramSpec, featurise, type SparseVector } from './char-ngram-features.js';
+import { type CharNgramSpec, featurise, type SparseVector } from '../core/text/char-ngram-features.js';
 
 export interface EmbeddingFeatureSpec {
   kind: 'embedding';

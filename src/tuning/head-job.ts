@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { KeelError } from '../core/errors.js';
-import { type CharNgramOptions, charNgramSpec } from './char-ngram-features.js';
+import { type CharNgramOptions, charNgramSpec } from '../core/text/char-ngram-features.js';
 import type { LabelledText } from './head-core.js';
 import type { FeatureSpec } from './head-features.js';
 import { type HeadKind, headKinds } from './head-model.js';

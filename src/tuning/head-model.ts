@@ -4,7 +4,7 @@
  * frozen encoder (the embedding model through the registry when the head was trained on one).
  */
 import { KeelError } from '../core/errors.js';
-import type { SparseVector } from './char-ngram-features.js';
+import type { SparseVector } from '../core/text/char-ngram-features.js';
 import type { HeadPrediction } from './head-core.js';
 import { type Embedder, encodeTexts } from './head-features.js';
 import { classifyLogisticVector, type LogisticHeadModel } from './logistic-head.js';

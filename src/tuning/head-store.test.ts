@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { charNgramSpec } from './char-ngram-features.js';
+import { charNgramSpec } from '../core/text/char-ngram-features.js';
 import { classifyTexts } from './head-model.js';
 import { HeadStore } from './head-store.js';
 import { classifyWithHead, trainLogisticHead } from './logistic-head.js';

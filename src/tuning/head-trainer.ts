@@ -6,7 +6,7 @@
  * validation, an optional detector operating point, and the metrics report. A head kind supplies
  * only its network: logits, one SGD step, and a snapshot of its parameters.
  */
-import type { SparseVector } from './char-ngram-features.js';
+import type { SparseVector } from '../core/text/char-ngram-features.js';
 import { type ClassificationReport, classificationReport } from './classification-metrics.js';
 import {
   type Calibration,

@@ -25,6 +25,7 @@ import { createHeadProvider } from './head-provider.js';
 import { PromptSearch } from './prompt-optimisation/prompt-search.js';
 import { type HeadGovernance, TuningService } from './tuning-service.js';
 
+export { type CharNgramOptions, charNgramSpec, featurise } from '../core/text/char-ngram-features.js';
 export {
   ADAPTER_NAME,
   AdapterService,
@@ -32,7 +33,6 @@ export {
   type RegisterAdapter,
 } from './adapters/adapter-service.js';
 export type { AdapterLineage, AdapterVersion } from './adapters/adapter-store.js';
-export { type CharNgramOptions, charNgramSpec, featurise } from './char-ngram-features.js';
 export type { ClassificationReport, ClassMetrics } from './classification-metrics.js';
 export type { Calibration, HeadPrediction, LabelledText, OperatingPoint } from './head-core.js';
 export { headSpans } from './head-detector.js';

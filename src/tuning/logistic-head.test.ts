@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KeelError } from '../core/errors.js';
-import { charNgramSpec } from './char-ngram-features.js';
+import { charNgramSpec } from '../core/text/char-ngram-features.js';
 import { classifyWithHead, type LabelledText, trainLogisticHead } from './logistic-head.js';
 
 const spec = charNgramSpec({ dimensions: 2 ** 12 });

@@ -3,7 +3,7 @@
  * A multinomial logistic-regression head on frozen features: one weight per feature and class,
  * trained by the shared loop (seeded SGD, class weights, early stopping, calibration).
  */
-import { featurise, type SparseVector } from './char-ngram-features.js';
+import { featurise, type SparseVector } from '../core/text/char-ngram-features.js';
 import {
   type Calibration,
   calibratedPrediction,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { charNgramSpec } from './char-ngram-features.js';
+import { charNgramSpec } from '../core/text/char-ngram-features.js';
 import type { LabelledText } from './head-core.js';
 import { classifyTexts } from './head-model.js';
 import { classifyWithMlp, trainMlpHead } from './mlp-head.js';

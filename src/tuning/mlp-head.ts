@@ -6,7 +6,7 @@
  * loss and calibration. Sparse inputs touch only the rows of their features, so a step costs
  * O(non-zeros × hidden), whatever the hash space.
  */
-import { featurise, type SparseVector } from './char-ngram-features.js';
+import { featurise, type SparseVector } from '../core/text/char-ngram-features.js';
 import {
   type Calibration,
   calibratedPrediction,

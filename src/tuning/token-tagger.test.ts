@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KeelError } from '../core/errors.js';
+import { charNgramSpec } from '../core/text/char-ngram-features.js';
 import { HashingEmbeddingModel } from '../models/providers/hashing/index.js';
-import { charNgramSpec } from './char-ngram-features.js';
 import type { Embedder, EmbeddingFeatureSpec } from './head-features.js';
 import { bioSpans, spanReport, type TaggedSentence, tagText, tokenize, trainTagger } from './token-tagger.js';
 

@@ -11,7 +11,12 @@
  * (CoNLL style: an entity counts when its type and both edges match). Texts are tokenised into
  * words (`word`) or characters (`char`, as KLUE NER annotates Korean).
  */
-import { type CharNgramSpec, hash, type SparseVector, sparseFromCounts } from './char-ngram-features.js';
+import {
+  type CharNgramSpec,
+  hash,
+  type SparseVector,
+  sparseFromCounts,
+} from '../core/text/char-ngram-features.js';
 import {
   type Calibration,
   calibratedPrediction,

@@ -6,7 +6,12 @@
  * one input being answered when examples are retrieved per input) against similarity to the
  * examples already picked (diversity) — under a per-label quota (label balance).
  */
-import { type CharNgramSpec, charNgramSpec, featurise, type SparseVector } from '../char-ngram-features.js';
+import {
+  type CharNgramSpec,
+  charNgramSpec,
+  featurise,
+  type SparseVector,
+} from '../../core/text/char-ngram-features.js';
 
 export interface ExampleCandidate {
   input: string;

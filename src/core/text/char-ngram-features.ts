@@ -1,6 +1,6 @@
 /**
- * @module tuning/char-ngram-features
- * A frozen featuriser for task heads: hashed character n-grams (1 to 3 characters by default) of
+ * @module core/text/char-ngram-features
+ * A frozen text featuriser (task heads, few-shot example selection): hashed character n-grams (1 to 3 characters by default) of
  * the NFC-normalised, lower-cased text, with whitespace collapsed and word edges marked. Counts are
  * log-scaled and the vector is L2-normalised. Works well for Korean, where one Hangul syllable is
  * one character and spelling variants share most of their n-grams.
