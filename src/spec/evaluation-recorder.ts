@@ -93,20 +93,27 @@ export interface RecordedRunV1 {
   perItem: Record<string, number>[];
 }
 
-/** One metric of run B against run A, as the evaluation module's run comparison gives it (B − A). */
+/**
+ * One metric of run B against run A, as the evaluation module's run comparison gives it (B − A);
+ * the comparison's own type is this one.
+ */
 export interface RunDifferenceV1 {
   metric: string;
-  /** `paired` over the items both runs scored (one dataset version), else `unpaired`. */
+  /** `paired`: over the items both runs scored (one dataset version); `unpaired`: each run's items as independent samples. */
   method: 'paired' | 'unpaired';
+  /** Items compared: the pairs, or both runs' items together. */
   n: number;
   n_a: number;
   n_b: number;
   mean_a: number;
   mean_b: number;
+  /** mean(B − A). */
   difference: number;
   ci: { low: number; high: number; confidence: number };
   p_value: number;
+  /** p < 0.05 (paired t-test, or Welch's t-test when unpaired). */
   significant: boolean;
+  /** B is better, worse or the difference is not significant. */
   verdict: 'better' | 'worse' | 'no_difference';
 }
 

@@ -7,29 +7,13 @@
  * bootstrap that resamples each run on its own. Every metric both runs report is compared, with
  * the method used; and the items whose scores differ most are listed.
  */
+import type { RunDifferenceV1 } from '../../spec/evaluation-recorder.js';
 import { metricInfo, pairedBootstrap, pairedTTest, unpairedBootstrap, welchTTest } from '../metrics/index.js';
 import type { RunItemRow, RunRow } from './run-types.js';
 import { safetyMetrics } from './scoring.js';
 
-export interface MetricComparison {
-  metric: string;
-  /** `paired`: over the items both runs scored; `unpaired`: each run's items as independent samples. */
-  method: 'paired' | 'unpaired';
-  /** Items compared: the pairs, or both runs' items together. */
-  n: number;
-  n_a: number;
-  n_b: number;
-  mean_a: number;
-  mean_b: number;
-  /** mean(B − A). */
-  difference: number;
-  ci: { low: number; high: number; confidence: number };
-  p_value: number;
-  /** p < 0.05 (paired t-test, or Welch's t-test when unpaired). */
-  significant: boolean;
-  /** B is better, worse or the difference is not significant. */
-  verdict: 'better' | 'worse' | 'no_difference';
-}
+/** One metric of run B against run A: the shape the recorder port declares. */
+export type MetricComparison = RunDifferenceV1;
 
 export interface ItemComparison {
   ordinal: number;
