@@ -3,45 +3,40 @@
  * The `keel tune` commands of the command table.
  */
 import type { CommandSpec } from '../command.js';
+import { optionTable } from './options.js';
 
 const tune = () => import('../commands/tune.js');
 const tuneExport = () => import('../commands/tune-export.js');
 const tuneAdapter = () => import('../commands/tune-adapter.js');
+
+/** The evaluation dataset `tune prompt` scores against and `tune export` may read its records from. */
+const evaluationDataset = {
+  '--dataset <name>': 'evaluation dataset with labels or reference outputs',
+  '--dataset-version <n>': 'dataset version (default: the latest)',
+};
 
 export const tuneCommands: CommandSpec[] = [
   {
     path: ['tune', 'head'],
     description:
       'Train a task head (logistic regression, a small MLP, or a token tagger) on a labelled JSONL file, showing progress by epoch.',
-    options: [
-      { flags: '--dataset <file>', description: 'JSONL file, one labelled text (or tagged sentence) a line' },
-      { flags: '--method <method>', description: 'logistic (default), mlp or tagger' },
-      {
-        flags: '--features <encoder>',
-        description:
-          'frozen encoder: hashing (default; character n-grams) or an embedding model provider:model',
-      },
-      {
-        flags: '--text-field <name>',
-        description: 'field holding the text (tagger: the tokens array); default text (tokens)',
-      },
-      {
-        flags: '--label-field <name>',
-        description: 'field holding the label (tagger: the tags array); default label (tags)',
-      },
-      { flags: '--name <head>', description: 'head name (default: the file name)' },
-      { flags: '--seed <n>', description: 'random seed' },
-      { flags: '--max-epochs <n>', description: 'most epochs (early stopping may end sooner)' },
-      { flags: '--dimensions <n>', description: 'hashing: feature space size, a power of two' },
-      { flags: '--hidden-units <n>', description: 'mlp: hidden units' },
-      { flags: '--window <n>', description: 'tagger: neighbours on each side used as features' },
-      {
-        flags: '--tokenization <mode>',
-        description: 'tagger: word (default) or char, how served texts are split',
-      },
-      { flags: '--positive-label <label>', description: 'label a detector flags (sets an operating point)' },
-      { flags: '--max-fpr <rate>', description: 'highest validation false-positive rate for that label' },
-    ],
+    options: optionTable({
+      '--dataset <file>': 'JSONL file, one labelled text (or tagged sentence) a line',
+      '--method <method>': 'logistic (default), mlp or tagger',
+      '--features <encoder>':
+        'frozen encoder: hashing (default; character n-grams) or an embedding model provider:model',
+      '--text-field <name>': 'field holding the text (tagger: the tokens array); default text (tokens)',
+      '--label-field <name>': 'field holding the label (tagger: the tags array); default label (tags)',
+      '--name <head>': 'head name (default: the file name)',
+      '--seed <n>': 'random seed',
+      '--max-epochs <n>': 'most epochs (early stopping may end sooner)',
+      '--dimensions <n>': 'hashing: feature space size, a power of two',
+      '--hidden-units <n>': 'mlp: hidden units',
+      '--window <n>': 'tagger: neighbours on each side used as features',
+      '--tokenization <mode>': 'tagger: word (default) or char, how served texts are split',
+      '--positive-label <label>': 'label a detector flags (sets an operating point)',
+      '--max-fpr <rate>': 'highest validation false-positive rate for that label',
+    }),
     load: tune,
     handler: 'headCommand',
   },
@@ -50,38 +45,26 @@ export const tuneCommands: CommandSpec[] = [
     arguments: ['<template>'],
     description:
       'Optimise a Prompt Lab template against a labelled evaluation dataset (instructions, few-shot examples fixed or retrieved per input, output format, then their best combinations) within a budget of model calls and tokens, showing progress by candidate; saves the winner as a new version and stores its evaluation run beside the untuned one.',
-    options: [
-      { flags: '--dataset <name>', description: 'evaluation dataset with labels or reference outputs' },
-      { flags: '--dataset-version <n>', description: 'dataset version (default: the latest)' },
-      { flags: '--metric <name>', description: 'metric to maximise (accuracy, exact_match, f1, bleu …)' },
-      { flags: '--calls <n>', description: 'budget: most model calls' },
-      { flags: '--tokens <n>', description: 'budget: most tokens (prompt and output)' },
-      { flags: '--seed <n>', description: 'random seed' },
-      { flags: '--model <id>', description: "model to optimise for (default: the template's)" },
-      { flags: '--instruction <text...>', description: 'instruction variants written by a person' },
-      { flags: '--propose <n>', description: 'instruction rewrites the model proposes (default 2)' },
-      { flags: '--k <n...>', description: 'few-shot example counts to try (default 3)' },
-      { flags: '--format <text...>', description: 'output-format constraints to try' },
-      { flags: '--dev-split <name>', description: 'split scored (default: dev, validation or test)' },
-      { flags: '--train-split <name>', description: 'split examples come from (default train)' },
-      { flags: '--dev-size <n>', description: 'most dev items scored per candidate (default 20)' },
-      {
-        flags: '--test-split <name>',
-        description: 'held-out split the untuned template and the winner are scored on after the search',
-      },
-      {
-        flags: '--no-per-input',
-        description: 'try one fixed example set only, not examples retrieved per input',
-      },
-      {
-        flags: '--joint <n>',
-        description: 'instruction × few-shot × format combinations tried after the greedy pass (default 3)',
-      },
-      {
-        flags: '--use-case <id>',
-        description: 'register the saved version in this governance use case (it then needs approval)',
-      },
-    ],
+    options: optionTable({
+      ...evaluationDataset,
+      '--metric <name>': 'metric to maximise (accuracy, exact_match, f1, bleu …)',
+      '--calls <n>': 'budget: most model calls',
+      '--tokens <n>': 'budget: most tokens (prompt and output)',
+      '--seed <n>': 'random seed',
+      '--model <id>': "model to optimise for (default: the template's)",
+      '--instruction <text...>': 'instruction variants written by a person',
+      '--propose <n>': 'instruction rewrites the model proposes (default 2)',
+      '--k <n...>': 'few-shot example counts to try (default 3)',
+      '--format <text...>': 'output-format constraints to try',
+      '--dev-split <name>': 'split scored (default: dev, validation or test)',
+      '--train-split <name>': 'split examples come from (default train)',
+      '--dev-size <n>': 'most dev items scored per candidate (default 20)',
+      '--test-split <name>':
+        'held-out split the untuned template and the winner are scored on after the search',
+      '--no-per-input': 'try one fixed example set only, not examples retrieved per input',
+      '--joint <n>': 'instruction × few-shot × format combinations tried after the greedy pass (default 3)',
+      '--use-case <id>': 'register the saved version in this governance use case (it then needs approval)',
+    }),
     load: tune,
     handler: 'promptCommand',
   },
@@ -90,32 +73,25 @@ export const tuneCommands: CommandSpec[] = [
     arguments: ['<name>'],
     description:
       'Export a training spec for a trainer that runs elsewhere: the records (an evaluation dataset or a local JSONL file) in watsonx tuning JSONL, an axolotl config (LoRA, QLoRA, full) or a PEFT prompt-tuning config, and a lineage manifest; shows progress by step.',
-    options: [
-      { flags: '--base-model <id>', description: 'the model to tune, as the trainer names it' },
-      { flags: '--method <method>', description: 'lora, qlora, full or prompt_tuning' },
-      { flags: '--dataset <name>', description: 'evaluation dataset with labels or reference outputs' },
-      { flags: '--dataset-version <n>', description: 'dataset version (default: the latest)' },
-      {
-        flags: '--file <records.jsonl>',
-        description: 'local JSONL (or JSON array) of {"input","output"} records',
-      },
-      {
-        flags: '--validation-file <records.jsonl>',
-        description: 'local validation records (default: a split)',
-      },
-      { flags: '--epochs <n>', description: 'training epochs (default 3)' },
-      { flags: '--learning-rate <x>', description: 'learning rate (default by method)' },
-      { flags: '--batch-size <n>', description: 'batch size per device (default 8)' },
-      { flags: '--grad-accum <n>', description: 'gradient accumulation steps (default 1)' },
-      { flags: '--lora-rank <n>', description: 'LoRA rank (default 8)' },
-      { flags: '--lora-alpha <x>', description: 'LoRA alpha (default 16)' },
-      { flags: '--lora-dropout <x>', description: 'LoRA dropout (default 0.05)' },
-      { flags: '--max-seq-length <n>', description: 'longest sequence in tokens (default 2048)' },
-      { flags: '--seed <n>', description: 'random seed of the split and the trainer (default 42)' },
-      { flags: '--validation-fraction <x>', description: 'share held out for validation (default 0.1)' },
-      { flags: '--virtual-tokens <n>', description: 'prompt tuning: soft prompt length (default 20)' },
-      { flags: '--out <folder>', description: 'download the exported files into this folder' },
-    ],
+    options: optionTable({
+      '--base-model <id>': 'the model to tune, as the trainer names it',
+      '--method <method>': 'lora, qlora, full or prompt_tuning',
+      ...evaluationDataset,
+      '--file <records.jsonl>': 'local JSONL (or JSON array) of {"input","output"} records',
+      '--validation-file <records.jsonl>': 'local validation records (default: a split)',
+      '--epochs <n>': 'training epochs (default 3)',
+      '--learning-rate <x>': 'learning rate (default by method)',
+      '--batch-size <n>': 'batch size per device (default 8)',
+      '--grad-accum <n>': 'gradient accumulation steps (default 1)',
+      '--lora-rank <n>': 'LoRA rank (default 8)',
+      '--lora-alpha <x>': 'LoRA alpha (default 16)',
+      '--lora-dropout <x>': 'LoRA dropout (default 0.05)',
+      '--max-seq-length <n>': 'longest sequence in tokens (default 2048)',
+      '--seed <n>': 'random seed of the split and the trainer (default 42)',
+      '--validation-fraction <x>': 'share held out for validation (default 0.1)',
+      '--virtual-tokens <n>': 'prompt tuning: soft prompt length (default 20)',
+      '--out <folder>': 'download the exported files into this folder',
+    }),
     load: tuneExport,
     handler: 'exportCommand',
   },
@@ -124,19 +100,17 @@ export const tuneCommands: CommandSpec[] = [
     arguments: ['<file>'],
     description:
       'Register a GGUF LoRA adapter for a llama.cpp base model (checked against it); it answers as llamacpp:<base>+<name>.',
-    options: [
-      { flags: '--base <model>', description: 'the base model, llamacpp:<model>' },
-      { flags: '--name <adapter>', description: 'adapter name (default: the file name)' },
-      { flags: '--scale <x>', description: 'strength it is applied with (default 1; 0 turns it off)' },
-      { flags: '--hyper-parameter <key=value...>', description: 'how it was trained (lineage)' },
-      { flags: '--dataset-name <name>', description: 'the training data it was made from (lineage)' },
-      { flags: '--dataset-version <version>', description: 'that data’s version (lineage)' },
-      { flags: '--use-case <id>', description: 'enter it in this governance use case (needs approval)' },
-      {
-        flags: '--in-models-dir',
-        description: "the file is a path under the server's models directory: register it without uploading",
-      },
-    ],
+    options: optionTable({
+      '--base <model>': 'the base model, llamacpp:<model>',
+      '--name <adapter>': 'adapter name (default: the file name)',
+      '--scale <x>': 'strength it is applied with (default 1; 0 turns it off)',
+      '--hyper-parameter <key=value...>': 'how it was trained (lineage)',
+      '--dataset-name <name>': 'the training data it was made from (lineage)',
+      '--dataset-version <version>': 'that data’s version (lineage)',
+      '--use-case <id>': 'enter it in this governance use case (needs approval)',
+      '--in-models-dir':
+        "the file is a path under the server's models directory: register it without uploading",
+    }),
     load: tuneAdapter,
     handler: 'addCommand',
   },
@@ -157,7 +131,9 @@ export const tuneCommands: CommandSpec[] = [
     path: ['tune', 'adapter', 'remove'],
     arguments: ['<name>'],
     description: 'Remove an adapter (every version, or one with --only-version).',
-    options: [{ flags: '--only-version <n>', description: 'remove only this version' }],
+    options: optionTable({
+      '--only-version <n>': 'remove only this version',
+    }),
     load: tuneAdapter,
     handler: 'removeCommand',
   },
