@@ -21,7 +21,13 @@ export type { JoinKeyRow, JoinKeyStatus } from './join-key-store.js';
 export { type MaskingPolicy, type MaskMethod, maskMethods } from './masking.js';
 export { toCsv } from './query-runner.js';
 export { RAG_SOURCE_SYNC_KIND } from './rag-source-schedule.js';
-export { type RagSourceRow, type RagSourceSync, RagSources } from './rag-sources.js';
+export {
+  type RagSourceRow,
+  type RagSourceSync,
+  RagSources,
+  type RagSyncJson,
+  ragSyncJson,
+} from './rag-sources.js';
 export type { SyncSchedule } from './sync-schedule.js';
 
 export interface DataDeps extends ModuleBase {

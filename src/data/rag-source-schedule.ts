@@ -10,8 +10,11 @@
  * source; a transient failure is retried with the job service's backoff, and the schedule goes on
  * either way. On start, every scheduled source's next job is enqueued again (idempotent), so a
  * schedule survives any gap.
+ *
+ * "Sync now" is the same job kind with a `manual` payload (no due time): while one is queued or
+ * running for a source, asking again returns it, so a double click syncs once.
  */
-import type { JobService } from '../jobs/index.js';
+import { type Job, type JobService, terminalStatuses } from '../jobs/index.js';
 import type { DatabaseSession, DatabaseV1 } from '../spec/database.js';
 
 export const RAG_SOURCE_SYNC_KIND = 'data.rag_source.sync';
@@ -21,6 +24,14 @@ export interface ScheduledSync {
   /** ISO time the sync was due (the source's `next_sync_at` when it was enqueued). */
   due: string;
 }
+
+/** A sync asked for now (the console's "Sync now", `keel data sources sync`). */
+export interface RequestedSync {
+  sourceId: string;
+  manual: true;
+}
+
+export type RagSourceSyncPayload = ScheduledSync | RequestedSync;
 
 /** Enqueues the sync of `sourceId` due at `due` (once per source and time, whoever asks). */
 export function enqueueScheduledSync(
@@ -49,4 +60,41 @@ export async function resumeScheduledSyncs(db: DatabaseV1, jobs: JobService): Pr
   );
   for (const row of rows) await enqueueScheduledSync(jobs, row.project_id, row.id, row.next_sync_at);
   return rows.length;
+}
+
+/**
+ * Enqueues a sync of the source now, or returns the one already queued or running. The idempotency
+ * key names the source's last attempt, so two requests racing past the lookup still enqueue one
+ * job; when that key's job has already ended (cancelled before it ran), the next key names it.
+ */
+export async function enqueueRequestedSync(
+  jobs: JobService,
+  source: { project_id: string; id: string; last_attempt_at: Date | null },
+  createdBy: string | null,
+): Promise<Job<RequestedSync>> {
+  const payload: RequestedSync = { sourceId: source.id, manual: true };
+  for (const status of ['running', 'queued'] as const) {
+    const [active] = await jobs.list({
+      projectId: source.project_id,
+      kind: RAG_SOURCE_SYNC_KIND,
+      status,
+      payloadContains: { ...payload },
+      limit: 1,
+    });
+    if (active) return active as Job<RequestedSync>;
+  }
+  let key = `${source.id}@now@${source.last_attempt_at?.toISOString() ?? 'never'}`;
+  for (;;) {
+    const job = await jobs.enqueue<RequestedSync>({
+      projectId: source.project_id,
+      kind: RAG_SOURCE_SYNC_KIND,
+      payload,
+      idempotencyKey: key,
+      createdBy,
+      // The person waits for it: a failure is shown at once, not retried behind their back.
+      maxAttempts: 1,
+    });
+    if (!terminalStatuses.has(job.status)) return job;
+    key = `${source.id}@now@${job.id}`;
+  }
 }

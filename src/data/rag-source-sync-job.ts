@@ -1,19 +1,27 @@
 /**
  * @module data/rag-source-sync-job
- * The `data.rag_source.sync` job: it moves the source's schedule on (and enqueues the next sync)
- * in its first step, then syncs the source. Enqueueing and resuming live in rag-source-schedule.ts.
+ * The `data.rag_source.sync` job: a scheduled one moves the source's schedule on (and enqueues the
+ * next sync) in its first step, then syncs the source; a requested one ("sync now") syncs at once,
+ * as the person who asked, reporting each stage as progress. Enqueueing and resuming live in
+ * rag-source-schedule.ts.
  */
 import { KeelError } from '../core/errors.js';
 import type { JobService } from '../jobs/index.js';
 import { isRetryable } from '../jobs/index.js';
-import { enqueueScheduledSync, RAG_SOURCE_SYNC_KIND, type ScheduledSync } from './rag-source-schedule.js';
-import type { RagSourceSync, RagSources } from './rag-sources.js';
+import {
+  enqueueScheduledSync,
+  RAG_SOURCE_SYNC_KIND,
+  type RagSourceSyncPayload,
+  type ScheduledSync,
+} from './rag-source-schedule.js';
+import { type RagSources, type RagSyncJson, ragSyncJson } from './rag-sources.js';
 import { messageOf } from './sql-check.js';
 import { nextSyncAt } from './sync-schedule.js';
 
 interface ScheduledSyncResult {
   skipped: boolean;
-  sync: RagSourceSync | null;
+  /** The sync's counts as the API shows them. */
+  sync: RagSyncJson | null;
 }
 
 /**
@@ -21,16 +29,30 @@ interface ScheduledSyncResult {
  * A query that failed while running (an unreadable file: a local source's folder may come back)
  * is retried.
  */
+/** Stages a sync reports as progress (rows read, documents added, removed rows' documents deleted). */
+const SYNC_STAGES = 3;
+
 const finalCodes = new Set(['not_found', 'invalid_request', 'forbidden', 'conflict', 'data_query_refused']);
 
 /** Registers the scheduled-sync job kind. */
 export function registerScheduledSyncs(jobs: JobService, sources: RagSources): void {
-  jobs.register<ScheduledSync, ScheduledSyncResult>(RAG_SOURCE_SYNC_KIND, {
+  jobs.register<RagSourceSyncPayload, ScheduledSyncResult>(RAG_SOURCE_SYNC_KIND, {
     maxAttempts: 3,
-    describe: (payload) => ({ source: payload.sourceId, due: payload.due }),
+    describe: (payload) =>
+      'due' in payload
+        ? { source: payload.sourceId, due: payload.due }
+        : { source: payload.sourceId, trigger: 'manual' },
     run: async (context) => {
       const { projectId } = context.job;
-      const { sourceId, due } = context.payload;
+      if (!('due' in context.payload)) {
+        const caller = { projectId, keyId: null, actor: context.job.createdBy, signal: context.signal };
+        const sync = await sources.sync(caller, context.payload.sourceId, 'manual', (done, message) =>
+          context.progress(done, SYNC_STAGES, message),
+        );
+        await context.progress(SYNC_STAGES, SYNC_STAGES, 'synced');
+        return { skipped: false, sync: ragSyncJson(sync) };
+      }
+      const { sourceId, due } = context.payload as ScheduledSync;
       const advance = await context.step(
         'advance',
         async () => {
@@ -58,7 +80,7 @@ export function registerScheduledSyncs(jobs: JobService, sources: RagSources): v
       if (!advance.run) return { skipped: true, sync: null };
       const caller = { projectId, keyId: null, actor: null, signal: context.signal };
       try {
-        return { skipped: false, sync: await sources.sync(caller, sourceId, 'schedule') };
+        return { skipped: false, sync: ragSyncJson(await sources.sync(caller, sourceId, 'schedule')) };
       } catch (error) {
         if (context.signal.aborted || isRetryable(error)) throw error;
         if (error instanceof KeelError && finalCodes.has(error.code)) throw error;

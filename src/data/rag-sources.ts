@@ -5,22 +5,31 @@
  * (a row template or text columns; row-documents.ts). Syncing reads the rows (masked by every
  * policy), adds them to the collection (rows whose text did not change stay `unchanged`; the
  * collection's ingestion job indexes the rest) and removes the documents of rows no longer there.
- * A sync runs on demand or on the source's schedule (rag-source-schedule.ts); each outcome, or
- * error, is kept on the source and audited.
+ * A sync runs as a job, asked for now or on the source's schedule (rag-source-schedule.ts); each
+ * outcome, or error, is kept on the source and audited. Removing a source stops its syncs; the
+ * documents it brought stay in the collection.
  */
 import type { AuditRecorder } from '../audit/index.js';
 import { KeelError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
-import type { JobService } from '../jobs/index.js';
+import type { Job, JobService } from '../jobs/index.js';
 import type { RagService } from '../rag/index.js';
 import type { DatabaseV1 } from '../spec/database.js';
 import type { DataService } from './data-service.js';
-import { enqueueScheduledSync, resumeScheduledSyncs } from './rag-source-schedule.js';
+import {
+  enqueueRequestedSync,
+  enqueueScheduledSync,
+  type RequestedSync,
+  resumeScheduledSyncs,
+} from './rag-source-schedule.js';
 import { checkRowSource, type RowSourceSpec, rowDocumentPrefix, rowDocuments } from './row-documents.js';
 import { messageOf } from './sql-check.js';
 import { checkSchedule, nextSyncAt, type SyncSchedule } from './sync-schedule.js';
 
 export type RagCaller = Parameters<RagService['addDocuments']>[0];
+
+/** Reports a sync's stage: stages done (of three) and what it does now. */
+export type SyncStage = (done: number, message: string) => Promise<void>;
 
 export interface RagSourceSync {
   /** Rows read (one document each). */
@@ -34,6 +43,14 @@ export interface RagSourceSync {
   truncated: boolean;
   masked: boolean;
   jobId: string | null;
+}
+
+/** A sync as the API shows it (snake case: the job's id as `job_id`). */
+export type RagSyncJson = Omit<RagSourceSync, 'jobId'> & { job_id: string | null };
+
+export function ragSyncJson(sync: RagSourceSync): RagSyncJson {
+  const { jobId, ...counts } = sync;
+  return { ...counts, job_id: jobId };
 }
 
 export interface RagSourceRow {
@@ -214,6 +231,30 @@ export class RagSources {
   }
 
   /**
+   * Enqueues a sync of the source now as a `data.rag_source.sync` job, or returns the one already
+   * queued or running; follow it on the job service.
+   */
+  async requestSync(caller: RagCaller, id: string): Promise<Job<RequestedSync>> {
+    const source = await this.find(caller.projectId, id);
+    return enqueueRequestedSync(this.options.jobs, source, caller.actor ?? null);
+  }
+
+  /** Removes a source (its scheduled job then does nothing); its documents stay in the collection. */
+  async remove(caller: RagCaller, id: string): Promise<void> {
+    const source = await this.find(caller.projectId, id);
+    await this.options.db.query('DELETE FROM data_rag_sources WHERE project_id = $1 AND id = $2', [
+      caller.projectId,
+      id,
+    ]);
+    this.options.audit.record({
+      action: 'data.rag_source.delete',
+      projectId: caller.projectId,
+      target: { type: 'data_rag_source', id },
+      before: { collection: source.collection_id, table: source.table_name, schedule: source.schedule },
+    });
+  }
+
+  /**
    * Reads the rows again and brings the collection's documents in line with them. The outcome,
    * or the error, is kept on the source (`last_result`, `last_error`).
    */
@@ -221,11 +262,12 @@ export class RagSources {
     caller: RagCaller,
     id: string,
     trigger: 'manual' | 'schedule' = 'manual',
+    stage: SyncStage = async () => {},
   ): Promise<RagSourceSync> {
     const source = await this.find(caller.projectId, id);
     let result: RagSourceSync;
     try {
-      result = await this.#sync(caller, source);
+      result = await this.#sync(caller, source, stage);
     } catch (error) {
       const failure = {
         code: error instanceof KeelError ? error.code : 'internal',
@@ -257,7 +299,7 @@ export class RagSources {
     return result;
   }
 
-  async #sync(caller: RagCaller, source: RagSourceRow): Promise<RagSourceSync> {
+  async #sync(caller: RagCaller, source: RagSourceRow, stage: SyncStage): Promise<RagSourceSync> {
     const spec: RowSourceSpec = {
       table: source.table_name,
       query: source.query,
@@ -267,13 +309,16 @@ export class RagSources {
       idColumn: source.id_column,
       maxRows: source.max_rows,
     };
+    await stage(0, 'reading rows');
     const read = await rowDocuments(this.options.data, caller.projectId, spec, caller.signal);
+    await stage(1, `adding ${read.documents.length} documents`);
     const added = read.documents.length
       ? await this.options.rag.addDocuments(caller, source.collection_id, read.documents)
       : { job: null, documents: [] };
     const outcomes = added.documents as Array<{ outcome: string }>;
     // A truncated read does not know which rows are gone, so it removes nothing.
     let removed = 0;
+    await stage(2, 'removing the documents of rows no longer there');
     if (!read.truncated) {
       const current = new Set(read.documents.map((document) => document.name));
       const prefix = rowDocumentPrefix(source.table_name);

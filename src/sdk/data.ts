@@ -22,6 +22,8 @@ import type {
   maskingPolicyRequestSchema,
   maskingPolicySchema,
 } from '../api/data.js';
+import type { JobJson } from '../api/jobs.js';
+import { jobStates } from './sse.js';
 import type { SdkTransport } from './transport.js';
 
 export type DataSourceJson = z.infer<typeof dataSourceSchema>;
@@ -175,9 +177,41 @@ export class DataApi {
     return this.client.request('POST', '/api/v1/data/rag-sources', { body: input });
   }
 
-  /** Reads the table's rows again: changed rows re-indexed, removed rows' documents deleted. */
-  syncRagSource(id: string): Promise<DataRagSyncJson> {
+  /** A RAG source with its last sync, last error and next sync. */
+  ragSource(id: string): Promise<DataRagSourceJson> {
+    return this.client.request('GET', `/api/v1/data/rag-sources/${enc(id)}`);
+  }
+
+  /** Removes a RAG source and its schedule; the documents it brought stay in the collection. */
+  async removeRagSource(id: string): Promise<void> {
+    await this.client.raw('DELETE', `/api/v1/data/rag-sources/${enc(id)}`);
+  }
+
+  /**
+   * Queues a sync of the source now (changed rows re-indexed, removed rows' documents deleted) and
+   * returns its job; while one is queued or running, that one. Follow it with `followJob`.
+   */
+  syncRagSource(id: string): Promise<JobJson> {
     return this.client.request('POST', `/api/v1/data/rag-sources/${enc(id)}/sync`);
+  }
+
+  /** A job's states (progress) until it ends; the last one is final. */
+  followJob(jobId: string, signal?: AbortSignal): AsyncGenerator<JobJson> {
+    return jobStates(this.client, `/api/v1/jobs/${enc(jobId)}/events`, signal);
+  }
+
+  /** Follows a sync job to its end (each state through `onProgress`) and returns its final state. */
+  async waitForSync(
+    jobId: string,
+    onProgress?: (job: JobJson) => void,
+    signal?: AbortSignal,
+  ): Promise<JobJson> {
+    let last: JobJson | undefined;
+    for await (const job of this.followJob(jobId, signal)) {
+      last = job;
+      onProgress?.(job);
+    }
+    return last ?? this.client.request('GET', `/api/v1/jobs/${enc(jobId)}`);
   }
 
   /** Sets a source's sync schedule (every N seconds or cron, UTC), or removes it with null. */

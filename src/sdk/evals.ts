@@ -16,7 +16,7 @@ import type {
   evaluationItemSchema,
 } from '../api/evals.js';
 import type { JobJson } from '../api/jobs.js';
-import { readSse } from './sse.js';
+import { jobStates } from './sse.js';
 import type { SdkTransport } from './transport.js';
 
 export type Dataset = z.infer<typeof datasetSchema>;
@@ -117,14 +117,8 @@ export class EvalsApi {
   }
 
   /** The run's job states (progress) until it ends. */
-  async *follow(id: string, signal?: AbortSignal): AsyncGenerator<JobJson> {
-    const response = await this.client.raw('GET', `/api/v1/evaluations/${enc(id)}/events`, {
-      signal,
-      headers: { accept: 'text/event-stream' },
-    });
-    for await (const event of readSse(response.body!, signal)) {
-      if (event.event === 'state') yield JSON.parse(event.data) as JobJson;
-    }
+  follow(id: string, signal?: AbortSignal): AsyncGenerator<JobJson> {
+    return jobStates(this.client, `/api/v1/evaluations/${enc(id)}/events`, signal);
   }
 
   /** Waits for the run to end (progress through `onProgress`) and returns it. */

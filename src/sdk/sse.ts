@@ -2,7 +2,10 @@
  * @module sdk/sse
  * Parses a Server-Sent Events body into events, in the browser and in Node (WHATWG streams).
  */
+import type { JobJson } from '../api/jobs.js';
 import { codeOf, KeelApiError } from './errors.js';
+import type { SdkTransport } from './transport.js';
+
 export interface SseEvent {
   event: string;
   data: string;
@@ -83,5 +86,17 @@ export async function* readJsonEvents<T extends { type: string }>(
       );
     }
     yield data;
+  }
+}
+
+/** A job's states from a job event stream (`state` events; the last one is final), in order. */
+export async function* jobStates(
+  client: SdkTransport,
+  path: string,
+  signal?: AbortSignal,
+): AsyncGenerator<JobJson> {
+  const response = await client.raw('GET', path, { signal, headers: { accept: 'text/event-stream' } });
+  for await (const event of readSse(response.body!, signal)) {
+    if (event.event === 'state') yield JSON.parse(event.data) as JobJson;
   }
 }

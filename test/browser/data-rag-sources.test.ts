@@ -1,6 +1,7 @@
 /**
  * The Data page's RAG sources in Chromium against a real `keel serve`: a query's rows are added as
- * a collection's source with a row template and a schedule, synced now from the page, given a cron
+ * a collection's source with a row template and a schedule, synced now from the page (a job whose
+ * progress shows on the source's row until it ends), given a cron
  * schedule (a malformed one is refused with its reason), and a failed sync shows its error; a viewer
  * reads without the editing controls; the panel reads in Korean.
  */
@@ -63,9 +64,26 @@ describe.runIf(chromiumAvailable)('Data page: tables and queries as RAG sources'
     expect(source).toMatchObject({ table: 'urgent', schedule: { every_seconds: 300 } });
     expect(Date.parse(source!.next_sync_at!)).toBeGreaterThan(Date.now());
 
-    // Nothing changed since: the rows are read again and stay unchanged.
+    // Nothing changed since: the rows are read again and stay unchanged. "Sync now" queues a job;
+    // its event stream is held back a moment so the queued job's progress is seen on the row.
+    await page.route('**/api/v1/jobs/*/events', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      await route.continue();
+    });
     await row.getByRole('button', { name: 'Sync urgent now' }).click();
+    const progress = row.getByRole('progressbar', { name: 'Sync of urgent' });
+    await progress.waitFor();
+    expect(await row.getByRole('button', { name: 'Sync urgent now' }).isDisabled()).toBe(true);
     await panel.getByRole('status').filter({ hasText: 'urgent synced: 2 rows, 0 to index.' }).waitFor();
+    await page.unroute('**/api/v1/jobs/*/events');
+    await progress.waitFor({ state: 'detached' });
+    const jobs = (await (
+      await fetch(`${keel.url}/api/v1/jobs?kind=data.rag_source.sync&status=succeeded`, {
+        headers: { authorization: `Bearer ${adminKey}` },
+      })
+    ).json()) as { jobs: Array<{ summary: Record<string, unknown> }> };
+    expect(jobs.jobs.filter((job) => job.summary.trigger === 'manual')).toHaveLength(1);
+    await expect.poll(() => row.textContent()).toContain('2 rows, 0 to index');
 
     await row.getByRole('combobox', { name: 'Schedule of urgent' }).selectOption('cron');
     await row.getByLabel('Cron expression for urgent').fill('99 * * * *');
@@ -88,6 +106,7 @@ describe.runIf(chromiumAvailable)('Data page: tables and queries as RAG sources'
     const panel = page.getByRole('region', { name: 'Data as RAG sources' });
     const row = panel.getByRole('row').filter({ has: page.getByRole('rowheader', { name: /urgent/ }) });
     await row.getByRole('button', { name: 'Sync urgent now' }).click();
+    // The job fails; its error is shown, and the source read again shows it as its last error.
     await panel
       .getByRole('alert')
       .filter({ hasText: 'The RAG source could not be saved or synced' })

@@ -336,6 +336,8 @@ export const requirements: Record<string, Requirement> = {
   'PATCH /api/v1/data/joins/{id}': project('write'),
   'GET /api/v1/data/rag-sources': project('read'),
   'POST /api/v1/data/rag-sources': project('write'),
+  'GET /api/v1/data/rag-sources/{id}': project('read'),
+  'DELETE /api/v1/data/rag-sources/{id}': project('write'),
   'POST /api/v1/data/rag-sources/{id}/sync': project('write'),
   'PUT /api/v1/data/rag-sources/{id}/schedule': project('write'),
 };

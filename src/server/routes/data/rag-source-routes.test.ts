@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataRagSourceSchema, dataRagSyncSchema } from '../../../api/data.js';
+import { jobJsonSchema } from '../../../api/jobs.js';
 import type { KeelClient } from '../../../sdk/client.js';
 import { sdkClient } from '../../../testing/sdk.js';
 import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
@@ -91,17 +92,43 @@ describe('/api/v1/data/rag-sources', () => {
         '4,Laptop,Battery swells,di@example.com,high',
       ]),
     });
-    const synced = await keel.call(`/api/v1/data/rag-sources/${source.id}/sync`, { method: 'POST' });
-    expect(synced.status).toBe(200);
-    const sync = dataRagSyncSchema.parse(await synced.json());
+    // "Sync now" is a job: a double click (two requests at once, then a third) queues one.
+    const syncPath = `/api/v1/data/rag-sources/${source.id}/sync`;
+    const clicks = await Promise.all([
+      keel.call(syncPath, { method: 'POST' }),
+      keel.call(syncPath, { method: 'POST' }),
+    ]);
+    expect(clicks.map((click) => click.status)).toEqual([202, 202]);
+    const [job, again] = (await Promise.all(clicks.map((click) => click.json()))).map((body) =>
+      jobJsonSchema.parse(body),
+    );
+    expect(job).toMatchObject({
+      kind: 'data.rag_source.sync',
+      summary: { source: source.id, trigger: 'manual' },
+    });
+    expect(again!.id).toBe(job!.id);
+    const third = jobJsonSchema.parse(await (await keel.call(syncPath, { method: 'POST' })).json());
+    if (third.status === 'queued' || third.status === 'running') expect(third.id).toBe(job!.id);
+    // Followed on the job service's event stream until it ends, its stages seen as progress.
+    const seen: string[] = [];
+    const done = await admin.data.waitForSync(job!.id, (state) => seen.push(state.status));
+    expect(done.status).toBe('succeeded');
+    expect(seen.at(-1)).toBe('succeeded');
+    expect(done.progress).toMatchObject({ done: 3, total: 3 });
+    const sync = dataRagSyncSchema.parse((done.result as { sync: unknown }).sync);
     expect(sync).toMatchObject({ rows: 3, queued: 2, unchanged: 1, removed: 1 });
     await admin.rag.waitForJob('support', sync.job_id!);
+    // The source's last sync changed, so the next click queues a new job.
+    const next = jobJsonSchema.parse(await (await keel.call(syncPath, { method: 'POST' })).json());
+    expect(next.id).not.toBe(job!.id);
+    expect((await keel.services.jobs.wait(next.id)).status).toBe('succeeded');
     const names = (await admin.rag.documents('support')).documents.map((document) => document.name).sort();
     expect(names).toEqual(['tickets/1', 'tickets/2', 'tickets/4']);
     const listed = (await (await keel.call('/api/v1/data/rag-sources')).json()) as { sources: unknown[] };
     expect(dataRagSourceSchema.parse(listed.sources[0])).toMatchObject({
       table: 'tickets',
-      last_sync: { rows: 3, removed: 1 },
+      // The last sync (the one after the click above) found nothing to change.
+      last_sync: { rows: 3, removed: 0, unchanged: 3 },
     });
     await keel.services.audit.flush();
     const audit = await keel.services.db.query<{ action: string }>(
@@ -109,6 +136,7 @@ describe('/api/v1/data/rag-sources', () => {
     );
     expect(audit.rows.map((row) => row.action)).toEqual([
       'data.rag_source.create',
+      'data.rag_source.sync',
       'data.rag_source.sync',
       'data.rag_source.sync',
     ]);
@@ -143,5 +171,34 @@ describe('/api/v1/data/rag-sources', () => {
       (await keel.call(`/api/v1/data/rag-sources/${source!.id}/sync`, { method: 'POST', key: viewer }))
         .status,
     ).toBe(403);
+    expect(
+      (await keel.call(`/api/v1/data/rag-sources/${source!.id}`, { method: 'DELETE', key: viewer })).status,
+    ).toBe(403);
+  });
+
+  it('shows one source, records a failed sync job on it, and removes it', async () => {
+    await admin.rag.create({ name: 'gone' });
+    const { source } = await admin.data.addRagSource({
+      collection: 'gone',
+      query: "SELECT id, title FROM tickets WHERE priority = 'high'",
+      name: 'urgent',
+      template: '{{title}}',
+    });
+    expect(await admin.data.ragSource(source.id)).toMatchObject({ id: source.id, table: 'urgent' });
+    // The table goes away: the job fails with the query's error, kept on the source.
+    await admin.data.remove('tickets');
+    const job = await admin.data.syncRagSource(source.id);
+    const done = await admin.data.waitForSync(job.id);
+    expect(done.status).toBe('failed');
+    expect(done.attempts).toBe(1);
+    const failed = await admin.data.ragSource(source.id);
+    expect(failed.last_error?.code).toBe(done.error?.code);
+    expect(failed.last_sync).not.toBeNull();
+
+    const removed = await keel.call(`/api/v1/data/rag-sources/${source.id}`, { method: 'DELETE' });
+    expect(removed.status).toBe(204);
+    expect((await keel.call(`/api/v1/data/rag-sources/${source.id}`)).status).toBe(404);
+    expect((await keel.call(`/api/v1/data/rag-sources/${source.id}`, { method: 'DELETE' })).status).toBe(404);
+    expect((await admin.rag.documents('gone')).documents.length).toBeGreaterThan(0);
   });
 });

@@ -3,10 +3,13 @@
  * Data tables and queries as RAG sources: `POST /api/v1/data/rag-sources` makes a table's rows, or
  * a query's, the documents of a collection (a row template or text columns, metadata columns,
  * every masking policy applied, an optional schedule) and syncs them once;
- * `POST /api/v1/data/rag-sources/{id}/sync` syncs again (changed rows re-indexed, removed rows'
- * documents deleted); `PUT /api/v1/data/rag-sources/{id}/schedule` sets or removes the schedule
- * (scheduled syncs run as jobs); `GET` lists them with their last sync, last error and next sync.
- * Viewers read; editors create, schedule and sync.
+ * `POST /api/v1/data/rag-sources/{id}/sync` queues a sync as a `data.rag_source.sync` job (202;
+ * changed rows re-indexed, removed rows' documents deleted) — followed on `/api/v1/jobs/{id}` and
+ * its events, and asked again while it is queued or running, the same job is answered;
+ * `PUT /api/v1/data/rag-sources/{id}/schedule` sets or removes the schedule (scheduled syncs run as
+ * the same jobs); `GET` lists them, or shows one, with their last sync, last error and next sync;
+ * `DELETE` removes one (its documents stay in the collection). Viewers read; editors create,
+ * schedule, sync and remove.
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import {
@@ -15,13 +18,16 @@ import {
   dataRagSourceSchema,
   dataRagSyncSchema,
 } from '../../../api/data.js';
-import type { RagSourceRow, RagSourceSync } from '../../../data/index.js';
+import { jobJsonSchema } from '../../../api/jobs.js';
+import { type RagSourceRow, ragSyncJson } from '../../../data/index.js';
+import { jobJson } from '../../../jobs/index.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
 import { callerOf } from '../../project-scope.js';
 import { json } from '../../respond.js';
 import { keelErrors as errors, okJson as ok } from '../route-shapes.js';
 
 const tags = ['Data'];
+const idParam = z.object({ id: z.string().min(1).max(100) });
 
 const routes = {
   list: createRoute({
@@ -50,13 +56,36 @@ const routes = {
       ...errors,
     },
   }),
+  get: createRoute({
+    method: 'get',
+    path: '/api/v1/data/rag-sources/{id}',
+    tags,
+    summary: 'A RAG source with its last sync, last error and next sync',
+    request: { params: idParam },
+    responses: ok(dataRagSourceSchema, 'The RAG source'),
+  }),
+  remove: createRoute({
+    method: 'delete',
+    path: '/api/v1/data/rag-sources/{id}',
+    tags,
+    summary: 'Remove a RAG source and its schedule (the documents it brought stay in the collection)',
+    request: { params: idParam },
+    responses: { 204: { description: 'Removed' }, ...errors },
+  }),
   sync: createRoute({
     method: 'post',
     path: '/api/v1/data/rag-sources/{id}/sync',
     tags,
-    summary: "Read the table's rows again: changed rows are re-indexed, removed rows' documents deleted",
-    request: { params: z.object({ id: z.string().min(1).max(100) }) },
-    responses: ok(dataRagSyncSchema, 'The sync'),
+    summary:
+      "Queue a sync now (a job: changed rows re-indexed, removed rows' documents deleted); while one is queued or running, that job",
+    request: { params: idParam },
+    responses: {
+      202: {
+        description: 'The sync job; follow it on /api/v1/jobs/{id} and its events',
+        content: { 'application/json': { schema: jobJsonSchema } },
+      },
+      ...errors,
+    },
   }),
   schedule: createRoute({
     method: 'put',
@@ -64,7 +93,7 @@ const routes = {
     tags,
     summary: "Set a source's sync schedule (every N seconds or cron, UTC), or remove it with null",
     request: {
-      params: z.object({ id: z.string().min(1).max(100) }),
+      params: idParam,
       body: { required: true, content: { 'application/json': { schema: dataRagScheduleRequestSchema } } },
     },
     responses: ok(dataRagSourceSchema, 'The source with its next sync'),
@@ -72,11 +101,6 @@ const routes = {
 };
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
-
-function syncJson(sync: RagSourceSync): z.infer<typeof dataRagSyncSchema> {
-  const { jobId, ...counts } = sync;
-  return { ...counts, job_id: jobId };
-}
 
 function sourceJson(row: RagSourceRow): z.infer<typeof dataRagSourceSchema> {
   return {
@@ -92,7 +116,7 @@ function sourceJson(row: RagSourceRow): z.infer<typeof dataRagSourceSchema> {
     schedule: row.schedule,
     next_sync_at: iso(row.next_sync_at),
     last_synced_at: iso(row.last_synced_at),
-    last_sync: row.last_result ? syncJson(row.last_result) : null,
+    last_sync: row.last_result ? ragSyncJson(row.last_result) : null,
     last_attempt_at: iso(row.last_attempt_at),
     last_error: row.last_error,
   };
@@ -121,12 +145,24 @@ export function registerDataRagSourceRoutes(app: OpenAPIHono<KeelEnv>, services:
       maxRows: body.max_rows,
       schedule: body.schedule,
     });
-    return json({ source: sourceJson(created.source), sync: syncJson(created.sync) }, 201);
+    return json({ source: sourceJson(created.source), sync: ragSyncJson(created.sync) }, 201);
+  });
+
+  app.openapi(routes.get, async (c) => {
+    const { projectId } = callerOf(c, 'read');
+    return json(sourceJson(await sources.find(projectId, c.req.valid('param').id)));
+  });
+
+  app.openapi(routes.remove, async (c) => {
+    const caller = callerOf(c, 'write');
+    await sources.remove(caller, c.req.valid('param').id);
+    return new Response(null, { status: 204 }) as never;
   });
 
   app.openapi(routes.sync, async (c) => {
     const caller = callerOf(c, 'write');
-    return json(syncJson(await sources.sync(caller, c.req.valid('param').id)));
+    const job = await sources.requestSync(caller, c.req.valid('param').id);
+    return json(jobJson(job, services.jobs.handler(job.kind)), 202);
   });
 
   app.openapi(routes.schedule, async (c) => {

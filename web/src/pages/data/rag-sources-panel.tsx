@@ -2,24 +2,37 @@
  * Data as RAG sources: a table's rows, or a read-only query's, become a collection's documents
  * through a row template (`{{column}}` placeholders) or text columns, every masking policy applied.
  * Each source shows its schedule, its last sync (or the error of its last attempt) and its next
- * sync; editors add sources, sync one now and set or remove its schedule. Viewers read.
+ * sync; editors add sources, sync one now and set or remove its schedule. Viewers read. "Sync
+ * now" queues a job: its progress shows on the source's row until it ends, then the source's last
+ * sync (or last error) is read again.
  */
-import type { DataRagSourceJson, DataRagSourceRequest, DataSyncSchedule } from '@keel/sdk';
+import type {
+  DataRagSourceJson,
+  DataRagSourceRequest,
+  DataSyncSchedule,
+  TuningJobJson as JobJson,
+} from '@keel/sdk';
 import { type FormEvent, useId, useState } from 'react';
 import { ErrorNotice } from '../../components/error-notice';
 import { Loading } from '../../components/loading';
+import { ProgressBar } from '../../components/progress-bar';
 import { useI18n } from '../../i18n/i18n-context';
 import { describeError, type ShownError } from '../../lib/errors';
 import { useLoad } from '../../lib/use-load';
 import { useSession } from '../../session/session-context';
+import {
+  ScheduleFields,
+  ScheduleForm,
+  type ScheduleKind,
+  scheduleOf,
+  useScheduleText,
+} from './rag-source-schedule-form';
 
-type ScheduleKind = 'none' | 'interval' | 'cron';
-
-/** The schedule a kind and its value name (minutes for an interval), or null for none. */
-function scheduleOf(kind: ScheduleKind, value: string): DataSyncSchedule | null {
-  if (kind === 'interval') return { every_seconds: Math.round(Number(value) * 60) };
-  if (kind === 'cron') return { cron: value.trim() };
-  return null;
+/** A failed or cancelled sync job, as thrown to the panel's error notice. */
+class SyncFailed extends Error {
+  constructor(readonly shown: ShownError) {
+    super(shown.message);
+  }
 }
 
 const commaList = (text: string) =>
@@ -37,6 +50,8 @@ export function RagSourcesPanel({ tables }: { tables: string[] }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ShownError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  // The sync job being followed, by source.
+  const [syncing, setSyncing] = useState<{ source: string; job: JobJson } | null>(null);
 
   async function act(work: () => Promise<string>) {
     setError(null);
@@ -45,9 +60,10 @@ export function RagSourcesPanel({ tables }: { tables: string[] }) {
     try {
       setNotice(await work());
     } catch (cause) {
-      setError(describeError(cause));
+      setError(cause instanceof SyncFailed ? cause.shown : describeError(cause));
     } finally {
       setBusy(false);
+      setSyncing(null);
       // Read the sources again either way: a failed sync is kept on its source.
       setChanges((value) => value + 1);
     }
@@ -86,9 +102,22 @@ export function RagSourcesPanel({ tables }: { tables: string[] }) {
                   source={source}
                   collection={collectionName(source.collection_id)}
                   busy={busy}
+                  syncJob={syncing?.source === source.id ? syncing.job : null}
                   onSync={() =>
                     act(async () => {
-                      const sync = await client.data.syncRagSource(source.id);
+                      const queued = await client.data.syncRagSource(source.id);
+                      setSyncing({ source: source.id, job: queued });
+                      const job = await client.data.waitForSync(queued.id, (state) =>
+                        setSyncing({ source: source.id, job: state }),
+                      );
+                      if (job.status !== 'succeeded') {
+                        throw new SyncFailed({
+                          code: job.error?.code ?? job.status,
+                          message: job.error?.message ?? t('data.ragSyncCancelled'),
+                          status: 0,
+                        });
+                      }
+                      const sync = (job.result as { sync: { rows: number; queued: number } }).sync;
                       return t('data.ragSynced', {
                         name: source.table,
                         rows: sync.rows,
@@ -131,29 +160,19 @@ export function RagSourcesPanel({ tables }: { tables: string[] }) {
   );
 }
 
-function useScheduleText() {
-  const { t, format } = useI18n();
-  return (schedule: DataSyncSchedule | null) => {
-    if (!schedule) return t('data.ragOnDemand');
-    if ('every_seconds' in schedule) {
-      return t('data.ragEvery', {
-        minutes: format.number(schedule.every_seconds / 60, { maximumFractionDigits: 1 }),
-      });
-    }
-    return t('data.ragCron', { cron: schedule.cron });
-  };
-}
-
 function RagSourceRow({
   source,
   collection,
   busy,
+  syncJob,
   onSync,
   onSchedule,
 }: {
   source: DataRagSourceJson;
   collection: string;
   busy: boolean;
+  /** The sync job being followed for this source, if any. */
+  syncJob: JobJson | null;
   onSync(): void;
   onSchedule(schedule: DataSyncSchedule | null): void;
 }) {
@@ -205,84 +224,19 @@ function RagSourceRow({
           >
             {t('data.ragSyncNow')}
           </button>
+          {syncJob ? (
+            <ProgressBar
+              label={t('data.ragSyncProgressOf', { name: source.table })}
+              done={syncJob.progress.done}
+              total={syncJob.progress.total ?? undefined}
+              unit="items"
+              detail={t(`data.ragSyncStatus.${syncJob.status as JobJson['status']}`)}
+            />
+          ) : null}
           <ScheduleForm name={source.table} current={source.schedule} busy={busy} onSave={onSchedule} />
         </td>
       ) : null}
     </tr>
-  );
-}
-
-function ScheduleFields({
-  name,
-  kind,
-  value,
-  onKind,
-  onValue,
-}: {
-  name: string;
-  kind: ScheduleKind;
-  value: string;
-  onKind(kind: ScheduleKind): void;
-  onValue(value: string): void;
-}) {
-  const { t } = useI18n();
-  const ids = { kind: useId(), value: useId() };
-  return (
-    <>
-      <label htmlFor={ids.kind}>{t('data.ragScheduleOf', { name })}</label>
-      <select id={ids.kind} value={kind} onChange={(e) => onKind(e.target.value as ScheduleKind)}>
-        <option value="none">{t('data.ragOnDemand')}</option>
-        <option value="interval">{t('data.ragInterval')}</option>
-        <option value="cron">{t('data.ragCronOption')}</option>
-      </select>
-      {kind === 'none' ? null : (
-        <>
-          <label htmlFor={ids.value}>
-            {kind === 'interval' ? t('data.ragMinutesOf', { name }) : t('data.ragCronOf', { name })}
-          </label>
-          <input
-            id={ids.value}
-            value={value}
-            inputMode={kind === 'interval' ? 'numeric' : 'text'}
-            placeholder={kind === 'interval' ? '60' : '0 3 * * *'}
-            onChange={(e) => onValue(e.target.value)}
-            required
-          />
-        </>
-      )}
-    </>
-  );
-}
-
-function ScheduleForm({
-  name,
-  current,
-  busy,
-  onSave,
-}: {
-  name: string;
-  current: DataSyncSchedule | null;
-  busy: boolean;
-  onSave(schedule: DataSyncSchedule | null): void;
-}) {
-  const { t } = useI18n();
-  const [kind, setKind] = useState<ScheduleKind>(
-    !current ? 'none' : 'every_seconds' in current ? 'interval' : 'cron',
-  );
-  const [value, setValue] = useState(
-    !current ? '' : 'every_seconds' in current ? String(current.every_seconds / 60) : current.cron,
-  );
-  function save(event: FormEvent) {
-    event.preventDefault();
-    onSave(scheduleOf(kind, value));
-  }
-  return (
-    <form className="data-schedule" onSubmit={save} aria-label={t('data.ragScheduleOf', { name })}>
-      <ScheduleFields name={name} kind={kind} value={value} onKind={setKind} onValue={setValue} />
-      <button type="submit" disabled={busy} aria-label={t('data.ragSaveScheduleOf', { name })}>
-        {t('data.ragSaveSchedule')}
-      </button>
-    </form>
   );
 }
 
