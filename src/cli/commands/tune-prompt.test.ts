@@ -20,20 +20,27 @@ afterAll(async () => {
 });
 
 const keelCli = (...args: string[]) => runKeelCli({ url: server.url, key: keel.adminKey }, args);
+/** `keel tune prompt sentiment` scored by accuracy on a dataset, within 100 calls and a token budget. */
+const tuneSentiment = (dataset: string, tokens: string, ...flags: string[]) =>
+  keelCli(
+    'tune',
+    'prompt',
+    'sentiment',
+    '--dataset',
+    dataset,
+    '--metric',
+    'accuracy',
+    '--calls',
+    '100',
+    '--tokens',
+    tokens,
+    ...flags,
+  );
 
 describe('keel tune prompt', () => {
   it('runs the search, prints the trace and saves the winner', async () => {
-    const run = await keelCli(
-      'tune',
-      'prompt',
-      'sentiment',
-      '--dataset',
+    const run = await tuneSentiment(
       'days',
-      '--metric',
-      'accuracy',
-      '--calls',
-      '100',
-      '--tokens',
       '100000',
       '--propose',
       '0',
@@ -57,56 +64,16 @@ describe('keel tune prompt', () => {
   });
 
   it('reports bad input with its code', async () => {
-    const run = await keelCli(
-      'tune',
-      'prompt',
-      'sentiment',
-      '--dataset',
-      'days-unlabelled',
-      '--metric',
-      'accuracy',
-      '--calls',
-      '100',
-      '--tokens',
-      '1000',
-    );
+    const run = await tuneSentiment('days-unlabelled', '1000');
     expect(run.code).not.toBe(0);
     expect(run.err).toContain('no labels or reference outputs');
     const missing = await keelCli('tune', 'prompt', 'sentiment', '--dataset', 'days');
     expect(missing.code).not.toBe(0);
     expect(missing.err).toContain('--metric <name> is required');
-    const useCase = await keelCli(
-      'tune',
-      'prompt',
-      'sentiment',
-      '--dataset',
-      'days',
-      '--metric',
-      'accuracy',
-      '--calls',
-      '100',
-      '--tokens',
-      '1000',
-      '--use-case',
-      'guc_nope',
-    );
+    const useCase = await tuneSentiment('days', '1000', '--use-case', 'guc_nope');
     expect(useCase.code).not.toBe(0);
     expect(useCase.err).toContain('guc_nope');
-    const noSplit = await keelCli(
-      'tune',
-      'prompt',
-      'sentiment',
-      '--dataset',
-      'days',
-      '--metric',
-      'accuracy',
-      '--calls',
-      '100',
-      '--tokens',
-      '1000',
-      '--test-split',
-      'holdout',
-    );
+    const noSplit = await tuneSentiment('days', '1000', '--test-split', 'holdout');
     expect(noSplit.code).not.toBe(0);
     expect(noSplit.err).toContain('no items in split holdout');
   });
