@@ -14,7 +14,7 @@
 import type { AuditLog } from '../audit/index.js';
 import { KeelError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
-import type { Job, JobService } from '../jobs/index.js';
+import type { JobService } from '../jobs/index.js';
 import type { GenerationService } from '../models/index.js';
 import type { DatabaseV1 } from '../spec/database.js';
 import type { FileStoreV1 } from '../spec/file-store.js';
@@ -23,6 +23,7 @@ import { type DocumentSchema, resolveTaxonomy, type SemanticConfig } from './cla
 import { extractDocument, toMarkdown } from './extract-document.js';
 import { type DataReference, referencedFile } from './extraction-service.js';
 import { JobResourceTable } from './job-resource-table.js';
+import { iso, jobError, resourceMetadata, statusOf } from './job-resource-view.js';
 import { type ClassifierVerdict, classifyLexically, LEXICAL_CLASSIFIER } from './lexical-classifier.js';
 import { answerSchema, classificationPrompt, headVerdict, parseModelAnswer } from './model-classifier.js';
 
@@ -71,18 +72,6 @@ interface ClassificationOutcome {
   engine: string;
   warnings: string[];
   head?: { name: string; version: number };
-}
-
-const statusOf: Record<Job['status'], string> = {
-  queued: 'submitted',
-  running: 'running',
-  succeeded: 'completed',
-  failed: 'failed',
-  cancelled: 'failed',
-};
-
-function iso(value: Date | string | null | undefined): string | undefined {
-  return value ? new Date(value).toISOString() : undefined;
 }
 
 export interface TextClassificationDeps {
@@ -275,18 +264,10 @@ export class TextClassificationService {
       .get<ClassificationPayload, ClassificationOutcome>(row.job_id)
       .catch(() => undefined);
     const outcome = job?.status === 'succeeded' ? (job.result ?? undefined) : undefined;
-    const error =
-      job?.status === 'cancelled'
-        ? { code: 'cancelled', message: 'The classification was cancelled.' }
-        : job?.error;
+    const error = jobError(job, 'classification');
     const binary = row.parameters.classification_mode === 'binary';
     return {
-      metadata: {
-        id: row.id,
-        created_at: iso(row.created_at),
-        ...(job ? { modified_at: iso(job.updatedAt) } : {}),
-        project_id: row.project_id,
-      },
+      metadata: resourceMetadata(row, job),
       entity: {
         document_reference: row.document_reference,
         parameters: row.parameters,

@@ -14,12 +14,13 @@ import type { AuditLog } from '../audit/index.js';
 import { KeelError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { Logger } from '../core/logger.js';
-import type { Job, JobService } from '../jobs/index.js';
+import type { JobService } from '../jobs/index.js';
 import type { RagService } from '../rag/index.js';
 import type { DatabaseV1 } from '../spec/database.js';
 import type { FileStoreV1 } from '../spec/file-store.js';
 import { extractDocument, toMarkdown } from './extract-document.js';
 import { JobResourceTable } from './job-resource-table.js';
+import { iso, jobError, resourceMetadata, statusOf } from './job-resource-view.js';
 import { ProjectFiles } from './project-files.js';
 
 export const EXTRACTION_KIND = 'text.extraction';
@@ -100,18 +101,6 @@ export function referencedFile(
       { code: 'required', path: [field, 'location', 'file_name'], message: 'name a file of the project' },
     ],
   });
-}
-
-const statusOf: Record<Job['status'], string> = {
-  queued: 'submitted',
-  running: 'running',
-  succeeded: 'completed',
-  failed: 'failed',
-  cancelled: 'failed',
-};
-
-function iso(value: Date | string | null | undefined): string | undefined {
-  return value ? new Date(value).toISOString() : undefined;
 }
 
 export interface TextExtractionDeps {
@@ -267,17 +256,9 @@ export class TextExtractionService {
       .get<ExtractionPayload, ExtractionOutcome>(row.job_id)
       .catch(() => undefined);
     const outcome = job?.result ?? undefined;
-    const error =
-      job?.status === 'cancelled'
-        ? { code: 'cancelled', message: 'The extraction was cancelled.' }
-        : job?.error;
+    const error = jobError(job, 'extraction');
     return {
-      metadata: {
-        id: row.id,
-        created_at: iso(row.created_at),
-        ...(job ? { modified_at: iso(job.updatedAt) } : {}),
-        project_id: row.project_id,
-      },
+      metadata: resourceMetadata(row, job),
       entity: {
         document_reference: row.document_reference,
         results_reference: row.results_reference,
