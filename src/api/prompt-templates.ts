@@ -6,8 +6,12 @@
  */
 import { z } from 'zod';
 
-/** Largest serialised template body accepted (UTF-8 bytes of its JSON). */
+/** Largest serialised template body accepted (UTF-8 bytes of its JSON, the few-shot pool's examples aside). */
 export const TEMPLATE_SIZE_LIMIT_BYTES = 256 * 1024;
+/** Most examples a few-shot pool may hold. */
+export const FEW_SHOT_POOL_MAX_EXAMPLES = 2000;
+/** Largest few-shot pool accepted (UTF-8 bytes of its examples' JSON). */
+export const FEW_SHOT_POOL_LIMIT_BYTES = 768 * 1024;
 
 /** Template names: lowercase slugs, safe in URLs, file names and `name@label` references. */
 export const promptNameSchema = z
@@ -70,6 +74,33 @@ export const promptParametersSchema = z
   );
 export type PromptParameters = z.infer<typeof promptParametersSchema>;
 
+export const fewShotExampleSchema = z.strictObject({
+  input: z.string().min(1).max(20_000).describe('the example input as the model sees it'),
+  output: z.string().min(1).max(20_000),
+  label: z.string().min(1).max(200).optional().describe('class label, for label balance'),
+});
+export type FewShotExample = z.infer<typeof fewShotExampleSchema>;
+
+/**
+ * A few-shot example pool: at render time the `k` examples nearest the input being answered
+ * (hashed character n-grams, by maximal marginal relevance under a per-label quota) are put in the
+ * body's examples section — structured: after its own examples; chat: user/assistant turns after
+ * the system message; freeform: Input/Output blocks before the text. Deterministic.
+ */
+export const fewShotPoolSchema = z.strictObject({
+  k: z.number().int().min(1).max(50).describe('examples picked per input; at most the pool size'),
+  examples: z.array(fewShotExampleSchema).min(1).max(FEW_SHOT_POOL_MAX_EXAMPLES),
+  balance_labels: z.boolean().optional().describe('keep labels balanced (true when omitted)'),
+  diversity: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe('0: similarity only … 1: diversity only (0.3 when omitted)'),
+  source: z.string().max(500).optional().describe('where the pool came from, e.g. "reviews@3 train"'),
+});
+export type FewShotPool = z.infer<typeof fewShotPoolSchema>;
+
 const bodyCommon = {
   variables: z.array(variableSchema).max(100).optional(),
   model_id: z.string().min(1).max(200).optional().describe('provider:model'),
@@ -79,6 +110,7 @@ const bodyCommon = {
     .optional()
     .describe('JSON Schema (2020-12 or draft-07) the output must match'),
   guardrail_policy: z.string().min(1).max(100).optional().describe('name of a guardrail policy'),
+  few_shot: fewShotPoolSchema.optional().describe('examples picked per input from a pool at render time'),
 };
 
 export const freeformBodySchema = z.strictObject({

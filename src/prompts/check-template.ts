@@ -1,8 +1,8 @@
 /**
  * @module prompts/check-template
- * Everything a template body must pass before it is saved or run: the size limit, well-formed
- * placeholders and variable declarations, a bound model id of the right shape, and an output
- * schema that is a valid JSON Schema. Problems come back together, as issues with paths.
+ * Everything a template body must pass before it is saved or run: the size limit (a few-shot
+ * pool has its own), well-formed placeholders and variable declarations, a bound model id of the
+ * right shape, a few-shot pool whose k fits, and an output schema that is a valid JSON Schema. Problems come back together, as issues with paths.
  */
 import { TEMPLATE_SIZE_LIMIT_BYTES, type TemplateBody } from '../api/prompts.js';
 import { KeelError } from '../core/errors.js';
@@ -18,7 +18,10 @@ export function checkTemplate(
   body: TemplateBody,
   path: (string | number)[] = ['template'],
 ): CompiledTemplate {
-  const size = templateSize(body);
+  // The few-shot pool has its own limit (checked when compiling).
+  const size = body.few_shot
+    ? templateSize({ ...body, few_shot: { ...body.few_shot, examples: [] } })
+    : templateSize(body);
   if (size > TEMPLATE_SIZE_LIMIT_BYTES) {
     throw new KeelError(
       'payload_too_large',

@@ -4,13 +4,14 @@
  * reports what is wrong with it (malformed placeholders, duplicate or mistyped declarations) as
  * issues with paths. Versions are immutable, so a compiled version is cached and reused by runs.
  */
-import type { TemplateBody } from '../api/prompts.js';
+import type { FewShotPool, TemplateBody } from '../api/prompts.js';
 import type { Issue } from '../core/errors.js';
 import type { CallWarning } from '../spec/warnings.js';
+import { fewShotIssues } from './few-shot-pool.js';
 import { type ParsedText, parsePlaceholders } from './placeholders.js';
 import { type EffectiveVariable, effectiveVariables, typeProblem } from './variables.js';
 
-export type CompiledSections =
+export type CompiledSections = (
   | { mode: 'freeform'; text: ParsedText }
   | {
       mode: 'structured';
@@ -24,7 +25,11 @@ export type CompiledSections =
       mode: 'chat';
       system: ParsedText | undefined;
       messages: { role: 'user' | 'assistant'; content: ParsedText }[];
-    };
+    }
+) & {
+  /** A pool to pick examples from per input at render time (the body's `few_shot`). */
+  fewShot?: FewShotPool | undefined;
+};
 
 export interface CompiledTemplate {
   body: TemplateBody;
@@ -88,6 +93,11 @@ export function compileTemplate(body: TemplateBody): CompiledTemplate {
         content: parse(message.content, ['messages', index, 'content'])!,
       })),
     };
+  }
+
+  if (body.few_shot) {
+    sections.fewShot = body.few_shot;
+    issues.push(...fewShotIssues(body.few_shot));
   }
 
   const declared = body.variables ?? [];

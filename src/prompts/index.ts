@@ -25,5 +25,13 @@ export const promptsModule: KeelModule<PromptsDeps, { prompts: PromptLab }> = {
     prompts: new PromptLab({ db, generation, registry, guardrails, audit }),
   }),
 };
+export {
+  type ExampleCandidate,
+  ExampleIndex,
+  examplesForInput,
+  fitPool,
+  selectExamples,
+} from './few-shot-pool.js';
 export type { ResolvedSource } from './prompt-lab.js';
 export { type RunInput, runPrompt, streamPrompt } from './prompt-runner.js';
+export { exampleBlock } from './render-template.js';

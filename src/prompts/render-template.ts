@@ -2,11 +2,15 @@
  * @module prompts/render-template
  * Turns a compiled template and checked values into the prompt a model receives: text for the
  * freeform and structured modes (structured laid out the way watsonx's Prompt Lab does it), chat
- * messages for the chat mode.
+ * messages for the chat mode. A template with a few-shot pool gets the examples picked for these
+ * values in its examples section: structured, after its own examples; chat, user/assistant turns
+ * after the system message; freeform, `Input:`/`Output:` blocks before the text. Picked examples
+ * are literal text (no placeholders).
  */
 import type { RenderedPrompt } from '../api/prompts.js';
 import type { LanguageModelPrompt } from '../spec/language-model.js';
-import type { CompiledSections } from './compile-template.js';
+import { type CompiledSections, DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX } from './compile-template.js';
+import { examplesForInput } from './few-shot-pool.js';
 import { fillSegments, type ParsedText } from './placeholders.js';
 
 /** A prefix and a value on one line; no dangling space when either is empty. */
@@ -14,6 +18,15 @@ function prefixed(prefix: string, value: string): string {
   if (!prefix) return value;
   if (!value) return prefix;
   return `${prefix} ${value}`;
+}
+
+/** One example as an input line under its prefix and an output line under its own. */
+export function exampleBlock(
+  example: { input: string; output: string },
+  inputPrefix: string,
+  outputPrefix: string,
+): string {
+  return `${prefixed(inputPrefix, example.input)}\n${prefixed(outputPrefix, example.output)}`;
 }
 
 /**
@@ -26,16 +39,18 @@ export function renderSections(
   texts: ReadonlyMap<string, string>,
 ): LanguageModelPrompt {
   const fill = (parsed: ParsedText | undefined) => (parsed ? fillSegments(parsed.segments, texts) : '');
-  if (sections.mode === 'freeform') return { type: 'text', text: fill(sections.text) };
+  const picked = sections.fewShot ? examplesForInput(sections.fewShot, texts) : [];
+  if (sections.mode === 'freeform') {
+    const blocks = picked.map((e) => exampleBlock(e, DEFAULT_INPUT_PREFIX, DEFAULT_OUTPUT_PREFIX));
+    return { type: 'text', text: [...blocks, fill(sections.text)].join('\n\n') };
+  }
   if (sections.mode === 'structured') {
     const blocks: string[] = [];
     const instruction = fill(sections.instruction).trim();
     if (instruction) blocks.push(instruction);
-    for (const example of sections.examples) {
-      blocks.push(
-        `${prefixed(sections.inputPrefix, fill(example.input))}\n${prefixed(sections.outputPrefix, fill(example.output))}`,
-      );
-    }
+    const own = sections.examples.map((e) => ({ input: fill(e.input), output: fill(e.output) }));
+    for (const example of [...own, ...picked])
+      blocks.push(exampleBlock(example, sections.inputPrefix, sections.outputPrefix));
     const tail =
       `${prefixed(sections.inputPrefix, fill(sections.testInput))}\n${sections.outputPrefix}`.trimEnd();
     if (tail.trim()) blocks.push(tail);
@@ -44,6 +59,9 @@ export function renderSections(
   const messages: Extract<LanguageModelPrompt, { type: 'chat' }>['messages'] = [];
   const system = fill(sections.system);
   if (system.trim()) messages.push({ role: 'system', content: system });
+  for (const example of picked) {
+    messages.push({ role: 'user', content: example.input }, { role: 'assistant', content: example.output });
+  }
   for (const message of sections.messages)
     messages.push({ role: message.role, content: fill(message.content) });
   return { type: 'chat', messages };

@@ -7,7 +7,7 @@
  * constraint (a sentence after the instruction, plus `output_schema` for a JSON schema).
  */
 import type { TemplateBody } from '../../api/prompts.js';
-import type { ExampleCandidate } from './few-shot.js';
+import { type ExampleCandidate, exampleBlock } from '../../prompts/index.js';
 
 /** A literal `{{` in example or instruction text must not become a placeholder. */
 export const escapeBraces = (text: string) => text.replace(/\{\{/g, '\\{{');
@@ -36,7 +36,7 @@ export function withExamples(body: TemplateBody, examples: readonly ExampleCandi
     ]);
     return { ...body, messages: [...turns, ...body.messages] };
   }
-  const blocks = pairs.map((p) => `Input: ${p.input}\nOutput: ${p.output}`).join('\n\n');
+  const blocks = pairs.map((p) => exampleBlock(p, 'Input:', 'Output:')).join('\n\n');
   return { ...body, text: `${blocks}\n\n${body.text}` };
 }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectExamples } from '../../prompts/index.js';
 import { createDayFixtures, finishedJob, formatAwareProvider } from '../../testing/prompt-search-fixture.js';
 import { createTestKeel, type TestKeel } from '../../testing/test-keel.js';
-import { selectExamples } from './few-shot.js';
 
 let keel: TestKeel;
 beforeAll(async () => {

@@ -14,8 +14,8 @@
 import { KeelError } from '../../core/errors.js';
 import { metricInfo } from '../../evals/index.js';
 import type { Job, JobContext } from '../../jobs/index.js';
+import type { ExampleCandidate } from '../../prompts/index.js';
 import { defaultFormats, instructionOf } from './candidates.js';
-import type { ExampleCandidate } from './few-shot.js';
 import {
   Budget,
   expected,
@@ -74,6 +74,7 @@ export class PromptSearch {
     const pool: ExampleCandidate[] = loaded.train
       .map((item) => ({ input: inputText(item), output: expected(item) ?? '', label: item.label }))
       .filter((e) => e.output !== '');
+    const poolSource = `${loaded.datasetName}@${loaded.version} ${p.trainSplit ?? 'train'}`;
     const scorer = new CandidateScorer({
       prompts: this.#deps.prompts,
       base: loaded.template.template,
@@ -82,6 +83,7 @@ export class PromptSearch {
       metric: p.metric,
       seed,
       pool,
+      poolSource,
       diversity,
       budget,
       caller,
@@ -229,17 +231,12 @@ export class PromptSearch {
       best: { choice: winner, scored: scoredById.get(best.id)! },
     });
     const shots = winner.shots;
+    const retrieval = shots?.perInput ? { k: shots.k, diversity, pool: poolSource } : null;
     const kept = await keepWinner(this.#deps, { caller, jobId: ctx.job.id }, loaded, p, {
       baseline: scoredById.get(baseline.id)!,
       best: scoredById.get(best.id)!,
-      body: scorer.bodyFor(winner, null),
-      retrieval: shots?.perInput
-        ? {
-            k: shots.k,
-            diversity,
-            pool: `${loaded.datasetName}@${loaded.version} ${p.trainSplit ?? 'train'}`,
-          }
-        : null,
+      body: scorer.bodyFor(winner),
+      retrieval,
       spent: { calls: budget.calls, tokens: budget.tokens },
       evaluated: heldOut?.evaluated,
     });
@@ -275,14 +272,8 @@ export class PromptSearch {
       budget: p.budget,
       stopped,
       trace,
-      body: scorer.bodyFor(winner, null),
-      retrieval: shots?.perInput
-        ? {
-            k: shots.k,
-            diversity,
-            pool: `${loaded.datasetName}@${loaded.version} ${p.trainSplit ?? 'train'}`,
-          }
-        : null,
+      body: scorer.bodyFor(winner),
+      retrieval,
       evaluations: {
         ...kept.runs,
         compare: `/api/v1/evaluations/compare?a=${kept.runs.baseline}&b=${kept.runs.winner}`,

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExampleIndex } from '../../prompts/index.js';
 import { dayRows, finishedJob, strategyProvider } from '../../testing/prompt-search-fixture.js';
 import { minimalRiskAnswers } from '../../testing/risk-answers.js';
 import { createTestKeel, type TestKeel } from '../../testing/test-keel.js';
-import { ExampleIndex } from './few-shot.js';
 
 /** Few-shot examples retrieved per input, the joint step after the greedy pass, and governance. */
 let keel: TestKeel;
@@ -107,6 +107,43 @@ describe('few-shot examples retrieved per input', () => {
       version: { message: string };
     };
     expect(saved.version.message).toContain('Examples retrieved per input (k 2) from days@1 train');
+  });
+});
+
+describe('a per-input winner served by Prompt Lab', () => {
+  it('is saved with its pool, and running the saved version over the dev items gives the searched score', async () => {
+    await keel.call('/api/v1/prompts', {
+      json: { name: 'neighbours-served', template: body('Copy the neighbour.') },
+    });
+    const done = await run({ template: 'neighbours-served', few_shot: { k: [2] }, joint: 0 });
+    expect(done.status).toBe('succeeded');
+    const r = done.result;
+    expect(r.best.id).toBe('few-shot-2-per-input');
+    const ref = `neighbours-served@${r.template.savedVersion}`;
+    const saved = (await (await keel.call(`/api/v1/prompts/${ref}`)).json()) as {
+      template: { few_shot?: { k: number; examples: unknown[]; source?: string } };
+    };
+    const train = dayRows().filter((row) => row.split === 'train');
+    expect(saved.template.few_shot).toMatchObject({ k: 2, source: 'days@1 train' });
+    expect(saved.template.few_shot!.examples).toHaveLength(train.length);
+
+    // Every dev item through Prompt Lab's run, as a deployment or an application would serve it.
+    const dev = dayRows().filter((row) => row.split === 'dev');
+    const outputs: string[] = [];
+    for (const row of dev) {
+      const response = await keel.call(`/api/v1/prompts/${ref}/run`, {
+        json: { variables: { text: row.text } },
+      });
+      expect(response.status).toBe(200);
+      outputs.push(((await response.json()) as { output: string }).output);
+    }
+    const accuracy = outputs.filter((output, i) => output === dev[i]!.label).length / dev.length;
+    expect(accuracy).toBe(r.best.score);
+    // Item by item, the outputs the search recorded for the winner.
+    const items = (await (await keel.call(`/api/v1/evaluations/${r.evaluations.winner}/items`)).json()) as {
+      items: { ordinal: number; output: string }[];
+    };
+    expect(items.items.map((item) => item.output)).toEqual(outputs);
   });
 });
 

@@ -3,9 +3,11 @@
  * What a finished search leaves behind, in order: the untuned template's and the winner's dev
  * scoring stored as evaluation runs (through the evaluation module's recorder, on the dataset
  * version and items the search used, so the two compare item by item), the winner saved as a new
- * template version whose message names its run, and — when asked — that version and its run
- * registered in a governance use case with the search's lineage (it then needs approval before
- * production, like any tracked template). The runs reuse the search's outputs: no extra calls.
+ * template version whose message names its run (a winner that retrieves its examples per input
+ * keeps its train pool and settings as the version's `few_shot`, so Prompt Lab serves what
+ * scored), and — when asked — that version and its run registered in a governance use case with
+ * the search's lineage (it then needs approval before production, like any tracked template).
+ * The runs reuse the search's outputs: no extra calls.
  */
 import type { TemplateBody } from '../../api/prompts.js';
 import { KeelError } from '../../core/errors.js';
@@ -139,7 +141,7 @@ export async function keepWinner(
   const saved = await deps.prompts.saveVersion(caller, name, {
     template: w.body,
     base_version: base,
-    message: `Prompt optimisation (job ${jobId}): ${p.metric} ${score(w.baseline)} → ${score(w.best)} on ${loaded.datasetName}@${loaded.version} (${loaded.dev.length} dev items); ${w.best.entry.id}; evaluation run ${runs.winner} (baseline ${runs.baseline})${w.evaluated ? ` on held-out split ${w.evaluated.split}: ${score(w.evaluated.baseline)} → ${score(w.evaluated.best)}` : ''}.${w.retrieval ? ` Examples retrieved per input (k ${w.retrieval.k}) from ${w.retrieval.pool}.` : ''}`,
+    message: `Prompt optimisation (job ${jobId}): ${p.metric} ${score(w.baseline)} → ${score(w.best)} on ${loaded.datasetName}@${loaded.version} (${loaded.dev.length} dev items); ${w.best.entry.id}; evaluation run ${runs.winner} (baseline ${runs.baseline})${w.evaluated ? ` on held-out split ${w.evaluated.split}: ${score(w.evaluated.baseline)} → ${score(w.evaluated.best)}` : ''}.${w.retrieval ? ` Examples retrieved per input (k ${w.retrieval.k}) from ${w.retrieval.pool}: the version's few-shot pool of ${w.body.few_shot?.examples.length ?? 0}.` : ''}`,
   });
   const savedVersion = saved.version.version;
   let assetId: string | null = null;

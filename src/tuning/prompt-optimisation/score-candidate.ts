@@ -2,12 +2,14 @@
  * @module tuning/prompt-optimisation/score-candidate
  * A search candidate as a choice per dimension (instruction, few-shot examples fixed or retrieved
  * per input, output format) over the template's body, and the scorer that runs it on the dev items:
- * each item rendered by Prompt Lab (with its own examples when they are retrieved per input),
- * generated under the call-and-token budget, and scored with the evaluation module's metric code.
+ * each item rendered by Prompt Lab, generated under the call-and-token budget, and scored with the
+ * evaluation module's metric code. Examples retrieved per input are a `few_shot` pool on the body
+ * (the train items that fit one), so Prompt Lab picks each item's examples when it renders it —
+ * the body saved for a winner renders exactly what was scored.
  * The scorer keeps every candidate's per-item outputs, so the baseline's and the winner's can be
  * stored as evaluation runs without calling the model again.
  */
-import type { TemplateBody } from '../../api/prompts.js';
+import type { FewShotExample, FewShotPool, TemplateBody } from '../../api/prompts.js';
 import { KeelError } from '../../core/errors.js';
 import {
   aggregate,
@@ -16,10 +18,9 @@ import {
   type ScoredItem,
   type StoredItem,
 } from '../../evals/index.js';
-import type { PromptLab } from '../../prompts/index.js';
+import { type ExampleCandidate, ExampleIndex, fitPool, type PromptLab } from '../../prompts/index.js';
 import type { LanguageModelPrompt } from '../../spec/language-model.js';
 import { type FormatConstraint, withExamples, withFormat, withInstruction } from './candidates.js';
-import { type ExampleCandidate, ExampleIndex } from './few-shot.js';
 import { type Budget, inputText, type TraceEntry } from './prompt-job.js';
 
 export interface Shots {
@@ -94,6 +95,8 @@ export class CandidateScorer {
       seed: number;
       /** The train pool (featurised on first use: a search without few-shot candidates never does). */
       pool: readonly ExampleCandidate[];
+      /** Where the pool came from (`dataset@version split`), kept on a per-input body's pool. */
+      poolSource: string;
       diversity: number;
       budget: Budget;
       caller: Caller;
@@ -118,18 +121,26 @@ export class CandidateScorer {
     return set;
   }
 
-  /** The examples an input gets: the fixed set, or its own neighbours in the train pool. */
-  examplesFor(shots: Shots, item: StoredItem): ExampleCandidate[] {
-    if (!shots.perInput) return this.fixedSet(shots.k);
-    return this.#examples.select([inputText(item)], { k: shots.k, diversity: this.deps.diversity });
+  #perInput: FewShotExample[] | undefined;
+
+  /** The pool a body retrieving `k` examples per input carries (k at most the pool's size). */
+  perInputPool(k: number): FewShotPool {
+    this.#perInput ??= fitPool(this.deps.pool);
+    return {
+      k: Math.min(k, this.#perInput.length),
+      examples: this.#perInput,
+      balance_labels: true,
+      diversity: this.deps.diversity,
+      source: this.deps.poolSource,
+    };
   }
 
-  /** The body an item is rendered with. */
-  bodyFor(choice: Choice, item: StoredItem | null): TemplateBody {
+  /** The body the dev items are rendered with. */
+  bodyFor(choice: Choice): TemplateBody {
     let body = this.deps.base;
     if (choice.instruction) body = withInstruction(body, choice.instruction.text);
-    if (choice.shots && (item || !choice.shots.perInput))
-      body = withExamples(body, item ? this.examplesFor(choice.shots, item) : this.fixedSet(choice.shots.k));
+    if (choice.shots?.perInput) body = { ...body, few_shot: this.perInputPool(choice.shots.k) };
+    else if (choice.shots) body = withExamples(body, this.fixedSet(choice.shots.k));
     if (choice.format) body = withFormat(body, choice.format);
     return body;
   }
@@ -151,13 +162,14 @@ export class CandidateScorer {
     const { budget, metric, seed } = this.deps;
     const before = { calls: budget.calls, tokens: budget.tokens };
     const outcomes: ItemOutcome[] = [];
+    const body = this.bodyFor(choice);
     let complete = true;
     for (const item of dev) {
       if (!budget.canCall()) {
         complete = false;
         break;
       }
-      outcomes.push(await this.#generate(this.bodyFor(choice, item), item));
+      outcomes.push(await this.#generate(body, item));
     }
     const items: ScoredItem[] = outcomes.map((o) => ({
       item: o.item,

@@ -1,17 +1,27 @@
 /**
- * @module tuning/prompt-optimisation/few-shot
- * Few-shot example selection from a dataset's train part: each pool item is a hashed character
- * n-gram vector; the k examples are picked greedily by maximal marginal relevance — similarity to
- * the inputs the template will answer (the centroid of the dev inputs for one fixed set, or the
- * one input being answered when examples are retrieved per input) against similarity to the
- * examples already picked (diversity) — under a per-label quota (label balance).
+ * @module prompts/few-shot-pool
+ * Few-shot example selection from a pool, shared by Prompt Lab (a template's `few_shot` pool,
+ * picked per input at render time) and the prompt search (a dataset's train part): each pool item
+ * is a hashed character n-gram vector; the k examples are picked greedily by maximal marginal
+ * relevance — similarity to the inputs the template will answer (the centroid of the dev inputs
+ * for one fixed set, or the one input being answered when examples are picked per input) against
+ * similarity to the examples already picked (diversity) — under a per-label quota (label balance).
+ * Deterministic: the same pool and input always give the same examples.
  */
+import { createHash } from 'node:crypto';
+import {
+  FEW_SHOT_POOL_LIMIT_BYTES,
+  FEW_SHOT_POOL_MAX_EXAMPLES,
+  type FewShotExample,
+  type FewShotPool,
+} from '../api/prompts.js';
+import type { Issue } from '../core/errors.js';
 import {
   type CharNgramSpec,
   charNgramSpec,
   featurise,
   type SparseVector,
-} from '../../core/text/char-ngram-features.js';
+} from '../core/text/char-ngram-features.js';
 
 export interface ExampleCandidate {
   input: string;
@@ -24,6 +34,8 @@ export interface SelectOptions {
   k: number;
   /** 0: similarity only … 1: diversity only (default 0.3). */
   diversity?: number | undefined;
+  /** Keep labels balanced (default true). */
+  balance?: boolean | undefined;
   spec?: CharNgramSpec | undefined;
 }
 
@@ -82,7 +94,7 @@ export class ExampleIndex {
     const diversity = options.diversity ?? 0.3;
     const query = centroid(queries.map((q) => featurise(q, this.#spec)));
     const relevance = vectors.map((v) => dot(v, query));
-    const labels = this.#labels;
+    const labels = options.balance === false ? [] : this.#labels;
     const quota = labels.length > 0 ? Math.ceil(options.k / labels.length) : Number.POSITIVE_INFINITY;
     const taken = new Map<string, number>();
     const picked: number[] = [];
@@ -124,4 +136,81 @@ export function selectExamples(
   options: SelectOptions,
 ): ExampleCandidate[] {
   return new ExampleIndex(pool, options.spec).select(queries, options);
+}
+
+/** The UTF-8 bytes of a pool's examples as JSON (what `FEW_SHOT_POOL_LIMIT_BYTES` limits). */
+export const poolBytes = (examples: readonly FewShotExample[]) =>
+  Buffer.byteLength(JSON.stringify(examples), 'utf8');
+
+/** What is wrong with a template's pool beyond its schema: k over the pool size, too many bytes. */
+export function fewShotIssues(pool: FewShotPool): Issue[] {
+  const issues: Issue[] = [];
+  if (pool.k > pool.examples.length) {
+    issues.push({
+      code: 'few_shot_k_exceeds_pool',
+      path: ['template', 'few_shot', 'k'],
+      message: `k is ${pool.k} but the pool holds ${pool.examples.length} example(s)`,
+    });
+  }
+  const bytes = poolBytes(pool.examples);
+  if (bytes > FEW_SHOT_POOL_LIMIT_BYTES) {
+    issues.push({
+      code: 'few_shot_pool_too_large',
+      path: ['template', 'few_shot', 'examples'],
+      message: `the pool is ${bytes} bytes; at most ${FEW_SHOT_POOL_LIMIT_BYTES}`,
+    });
+  }
+  return issues;
+}
+
+/** The first pool items that fit a template's pool (count and bytes), as pool examples. */
+export function fitPool(candidates: readonly ExampleCandidate[]): FewShotExample[] {
+  const out: FewShotExample[] = [];
+  let bytes = 2;
+  for (const c of candidates) {
+    if (out.length >= FEW_SHOT_POOL_MAX_EXAMPLES) break;
+    const example: FewShotExample = {
+      input: c.input,
+      output: c.output,
+      ...(c.label !== null ? { label: c.label } : {}),
+    };
+    const size = Buffer.byteLength(JSON.stringify(example), 'utf8') + (out.length ? 1 : 0);
+    if (bytes + size > FEW_SHOT_POOL_LIMIT_BYTES) break;
+    bytes += size;
+    out.push(example);
+  }
+  return out;
+}
+
+/**
+ * Indexes are featurised once per pool: by the examples array (a cached version's, or a search
+ * candidate's shared one), else by the pool's content for bodies read afresh.
+ */
+const byArray = new WeakMap<readonly FewShotExample[], ExampleIndex>();
+const byContent = new Map<string, ExampleIndex>();
+const CONTENT_CACHE_SIZE = 16;
+
+function poolIndex(examples: readonly FewShotExample[]): ExampleIndex {
+  let index = byArray.get(examples);
+  if (index) return index;
+  const key = createHash('sha256').update(JSON.stringify(examples)).digest('hex');
+  index = byContent.get(key);
+  if (index) byContent.delete(key);
+  else
+    index = new ExampleIndex(
+      examples.map((e) => ({ input: e.input, output: e.output, label: e.label ?? null })),
+    );
+  byContent.set(key, index);
+  if (byContent.size > CONTENT_CACHE_SIZE) byContent.delete(byContent.keys().next().value!);
+  byArray.set(examples, index);
+  return index;
+}
+
+/** The examples a template's pool gives one input (its variables' texts, in order, one per line). */
+export function examplesForInput(pool: FewShotPool, texts: ReadonlyMap<string, string>): ExampleCandidate[] {
+  return poolIndex(pool.examples).select([[...texts.values()].join('\n')], {
+    k: pool.k,
+    diversity: pool.diversity,
+    balance: pool.balance_labels,
+  });
 }
