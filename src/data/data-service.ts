@@ -22,7 +22,8 @@ import { discoverJoinKeys } from './join-keys.js';
 import { auditQuery, auditRefusal } from './query-audit.js';
 import type { QueryPage } from './query-pages.js';
 import { planQuery } from './query-plan.js';
-import { type QueryParameter, type QueryResult, runBounded } from './query-runner.js';
+import type { QueryParameter, QueryResult } from './query-runner.js';
+import { runChecked } from './shape-plan.js';
 import { SpooledResults } from './spooled-results.js';
 import { messageOf } from './sql-check.js';
 import { TableCatalogs } from './table-catalog.js';
@@ -265,14 +266,16 @@ export class DataService {
     const connection = await engine.acquire();
     let healthy = false;
     try {
-      const planned = await this.plan(projectId, engine, connection, request);
-      const maxRows = Math.min(request.maxRows ?? this.maxRows, this.maxRows);
-      const result = await runBounded(connection, planned.sql, {
-        maxRows,
-        params: request.params,
-        timeoutMs: Math.min(request.timeoutMs ?? this.timeoutMs, this.timeoutMs),
-        signal: request.signal,
-      });
+      // Through the query's shape when one is known (shape-plan.ts), else the full path.
+      const { planned, result } = await runChecked(
+        { governance: this.governance, projectId, engine, connection },
+        request,
+        {
+          maxRows: Math.min(request.maxRows ?? this.maxRows, this.maxRows),
+          timeoutMs: Math.min(request.timeoutMs ?? this.timeoutMs, this.timeoutMs),
+          signal: request.signal,
+        },
+      );
       auditQuery(this.options.audit, projectId, request, {
         tables: planned.tables,
         rows: result.rows.length,

@@ -71,12 +71,42 @@ export interface PlannedQuery {
   masked: string[];
 }
 
+/**
+ * A literal query's shape checked once for every value (shape-plan.ts): its plan, with `$n` where
+ * the constants were, and the DuckDB type each parameter is bound as. `full`: the shape may not be
+ * parameterised, its queries take the full path.
+ */
+export type ShapedPlan = (PlannedQuery & { types: string[] }) | 'full';
+
+/** A map that keeps its most recently used entries (used last; the first key is evicted). */
+export class RecentMap<V> {
+  private readonly entries = new Map<string, V>();
+
+  constructor(private readonly limit: number) {}
+
+  get(key: string): V | undefined {
+    const value = this.entries.get(key);
+    if (value !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: string, value: V): void {
+    this.entries.set(key, value);
+    if (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value!);
+  }
+}
+
 export class ProjectEngine {
   readonly tables: ReadonlySet<string>;
   /** Each table's columns and types (lower-case table name). */
   readonly columns: ReadonlyMap<string, Array<{ name: string; type: string }>>;
   private readonly idle: DuckDBConnection[] = [];
-  private readonly plans = new Map<string, PlannedQuery>();
+  private readonly plans = new RecentMap<PlannedQuery>(PLAN_CACHE);
+  /** Literal queries' shapes, by mask plan, constant kinds and shape text. */
+  readonly shapes = new RecentMap<ShapedPlan>(PLAN_CACHE);
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -91,18 +121,11 @@ export class ProjectEngine {
    * sent again is not parsed again. `key` names the mask plan it was rewritten under.
    */
   planned(key: string): PlannedQuery | undefined {
-    const plan = this.plans.get(key);
-    if (plan) {
-      // Most recently used last: the first key is the one to evict.
-      this.plans.delete(key);
-      this.plans.set(key, plan);
-    }
-    return plan;
+    return this.plans.get(key);
   }
 
   remember(key: string, plan: PlannedQuery): void {
     this.plans.set(key, plan);
-    if (this.plans.size > PLAN_CACHE) this.plans.delete(this.plans.keys().next().value!);
   }
 
   static async open(sources: readonly EngineSource[], options: EngineOptions): Promise<ProjectEngine> {

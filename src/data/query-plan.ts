@@ -6,9 +6,9 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { PlannedQuery, ProjectEngine } from './engine.js';
-import type { GovernanceStore } from './governance-store.js';
+import type { GovernanceStore, PlanForRole } from './governance-store.js';
 import { maskedProjection, replaceMaskedTables } from './masking.js';
-import { checkReadOnly, deserializeSql } from './sql-check.js';
+import { type CheckedQuery, checkReadOnly, deserializeSql } from './sql-check.js';
 
 export async function planQuery(
   governance: GovernanceStore,
@@ -18,10 +18,37 @@ export async function planQuery(
   request: { sql: string; role?: string | undefined },
 ): Promise<PlannedQuery> {
   const masks = await governance.planFor(projectId, request.role);
-  const key = `${masks.key}\u0000${request.sql}`;
+  return planUnder(governance, projectId, engine, connection, masks, request.sql);
+}
+
+/** `planQuery` under a mask plan already looked up. */
+export async function planUnder(
+  governance: GovernanceStore,
+  projectId: string,
+  engine: ProjectEngine,
+  connection: DuckDBConnection,
+  masks: PlanForRole,
+  sql: string,
+): Promise<PlannedQuery> {
+  const key = `${masks.key}\u0000${sql}`;
   const known = engine.planned(key);
   if (known) return known;
-  const { tables, tree } = await checkReadOnly(connection, request.sql, engine.tables);
+  const checked = await checkReadOnly(connection, sql, engine.tables);
+  const planned = await rewriteMasked(governance, projectId, engine, connection, masks, sql, checked);
+  engine.remember(key, planned);
+  return planned;
+}
+
+/** A checked query with every masked table read through its masked projection. */
+export async function rewriteMasked(
+  governance: GovernanceStore,
+  projectId: string,
+  engine: ProjectEngine,
+  connection: DuckDBConnection,
+  masks: PlanForRole,
+  sql: string,
+  { tables, tree }: CheckedQuery,
+): Promise<PlannedQuery> {
   const projections = new Map<string, unknown>();
   for (const table of tables) {
     const masked = masks.plan.get(table);
@@ -31,13 +58,7 @@ export async function planQuery(
     const { tree: projected } = await checkReadOnly(connection, projection, engine.tables);
     projections.set(table, projected);
   }
-  let sql = request.sql;
-  let masked: string[] = [];
-  if (projections.size) {
-    masked = replaceMaskedTables(tree, projections);
-    sql = await deserializeSql(connection, tree);
-  }
-  const planned = { tables, sql, masked };
-  engine.remember(key, planned);
-  return planned;
+  if (!projections.size) return { tables, sql, masked: [] };
+  const masked = replaceMaskedTables(tree, projections);
+  return { tables, sql: await deserializeSql(connection, tree), masked };
 }

@@ -6,7 +6,7 @@
  * run prepared, kept per connection (prepared-statements.ts): a point query sent again with other
  * params is bound and run, not parsed, bound and planned again.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
 import { KeelError } from '../core/errors.js';
 import { preparedFor } from './prepared-statements.js';
 import { messageOf } from './sql-check.js';
@@ -30,6 +30,8 @@ export type QueryParameter = string | number | boolean | null;
 export interface RunBounds {
   maxRows: number;
   params?: readonly QueryParameter[] | undefined;
+  /** Binds the statement's parameters with their types (a literal query's shape), instead of `params`. */
+  bind?: ((statement: DuckDBPreparedStatement) => void) | undefined;
   timeoutMs: number;
   signal?: AbortSignal | undefined;
 }
@@ -61,7 +63,8 @@ export async function runBounded(
   try {
     if (reason) throw new Error('interrupted');
     const statement = await preparedFor(connection, sql);
-    if (bounds.params?.length) statement.bind([...bounds.params]);
+    if (bounds.bind) bounds.bind(statement);
+    else if (bounds.params?.length) statement.bind([...bounds.params]);
     const reader = await statement.streamAndReadUntil(bounds.maxRows + 1);
     if (reason) throw new Error('interrupted');
     const names = reader.columnNames();

@@ -29,14 +29,18 @@ function refuse(message: string, code: string, detail?: string): never {
   });
 }
 
-/** Refuses anything but one SELECT over `known` tables; returns the tables it reads and its tree. */
-export async function checkReadOnly(
-  connection: DuckDBConnection,
-  sql: string,
-  known: ReadonlySet<string>,
-): Promise<CheckedQuery> {
-  // One parse does it all: json_serialize_sql parses the whole text with DuckDB's parser (comments
-  // and all), serialises only SELECT statements and returns one entry per statement.
+export interface ParsedTree {
+  error: boolean;
+  error_type?: string;
+  error_message?: string;
+  statements?: unknown[];
+}
+
+/**
+ * `json_serialize_sql`'s answer for `sql`: DuckDB's parser reads the whole text (comments and
+ * all), serialises only SELECT statements and returns one entry per statement.
+ */
+export async function parsedTree(connection: DuckDBConnection, sql: string): Promise<ParsedTree> {
   let serialized: string;
   try {
     const statement = await preparedFor(connection, SERIALIZE);
@@ -46,12 +50,16 @@ export async function checkReadOnly(
   } catch (error) {
     refuse('The SQL could not be parsed.', 'syntax_error', messageOf(error));
   }
-  const tree = JSON.parse(serialized) as {
-    error: boolean;
-    error_type?: string;
-    error_message?: string;
-    statements?: unknown[];
-  };
+  return JSON.parse(serialized) as ParsedTree;
+}
+
+/** Refuses anything but one SELECT over `known` tables; returns the tables it reads and its tree. */
+export async function checkReadOnly(
+  connection: DuckDBConnection,
+  sql: string,
+  known: ReadonlySet<string>,
+): Promise<CheckedQuery> {
+  const tree = await parsedTree(connection, sql);
   if (tree.error) {
     if (tree.error_type === 'parser' && !/^Only SELECT/i.test(tree.error_message ?? '')) {
       refuse('The SQL could not be parsed.', 'syntax_error', tree.error_message);
