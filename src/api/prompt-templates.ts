@@ -5,13 +5,11 @@
  * diffs. Re-exported by `api/prompts`.
  */
 import { z } from 'zod';
+import { FEW_SHOT_DEFAULT_DIVERSITY, FEW_SHOT_POOL_MAX_EXAMPLES } from './few-shot-limits.js';
 
 /** Largest serialised template body accepted (UTF-8 bytes of its JSON, the few-shot pool's examples aside). */
 export const TEMPLATE_SIZE_LIMIT_BYTES = 256 * 1024;
-/** Most examples a few-shot pool may hold. */
-export const FEW_SHOT_POOL_MAX_EXAMPLES = 2000;
-/** Largest few-shot pool accepted (UTF-8 bytes of its examples' JSON). */
-export const FEW_SHOT_POOL_LIMIT_BYTES = 768 * 1024;
+export * from './few-shot-limits.js';
 
 /** Template names: lowercase slugs, safe in URLs, file names and `name@label` references. */
 export const promptNameSchema = z
@@ -96,7 +94,7 @@ export const fewShotPoolSchema = z.strictObject({
     .min(0)
     .max(1)
     .optional()
-    .describe('0: similarity only … 1: diversity only (0.3 when omitted)'),
+    .describe(`0: similarity only … 1: diversity only (${FEW_SHOT_DEFAULT_DIVERSITY} when omitted)`),
   source: z.string().max(500).optional().describe('where the pool came from, e.g. "reviews@3 train"'),
 });
 export type FewShotPool = z.infer<typeof fewShotPoolSchema>;

@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  FEW_SHOT_DEFAULT_DIVERSITY,
   FEW_SHOT_POOL_LIMIT_BYTES,
   FEW_SHOT_POOL_MAX_EXAMPLES,
   type FewShotExample,
@@ -32,7 +33,7 @@ export interface ExampleCandidate {
 
 export interface SelectOptions {
   k: number;
-  /** 0: similarity only … 1: diversity only (default 0.3). */
+  /** 0: similarity only … 1: diversity only (default `FEW_SHOT_DEFAULT_DIVERSITY`). */
   diversity?: number | undefined;
   /** Keep labels balanced (default true). */
   balance?: boolean | undefined;
@@ -91,7 +92,7 @@ export class ExampleIndex {
   select(queries: readonly string[], options: Omit<SelectOptions, 'spec'>): ExampleCandidate[] {
     const { pool } = this;
     const vectors = this.#vectors;
-    const diversity = options.diversity ?? 0.3;
+    const diversity = options.diversity ?? FEW_SHOT_DEFAULT_DIVERSITY;
     const query = centroid(queries.map((q) => featurise(q, this.#spec)));
     const relevance = vectors.map((v) => dot(v, query));
     const labels = options.balance === false ? [] : this.#labels;

@@ -35,6 +35,8 @@ export {
   MonitorsApi,
 } from './monitors.js';
 export {
+  type FewShotSummary,
+  fewShotSummary,
   type LabelMove,
   PromptsApi,
   type RedactHistoryReport,

@@ -11,6 +11,8 @@
  *   if (event.type === 'delta') process.stdout.write(event.text);
  * }
  */
+
+import { FEW_SHOT_DEFAULT_DIVERSITY } from '../api/few-shot-limits.js';
 import type {
   CompareEvent,
   CompareRequest,
@@ -38,6 +40,7 @@ import type {
   SaveSessionRequest,
   SaveVersionRequest,
   SetLabelRequest,
+  TemplateBody,
   UpdatePromptRequest,
 } from '../api/prompts.js';
 import { readJsonEvents } from './sse.js';
@@ -66,6 +69,31 @@ function searchQuery(query: Omit<RunSearch, 'session_id'> & { session_id?: strin
 }
 
 const revealQuery = (options: RevealOption) => ({ reveal: options.reveal ? 'true' : undefined });
+
+/** A version's few-shot example pool at a glance: its settings and size, without the examples. */
+export interface FewShotSummary {
+  /** Examples in the pool. */
+  size: number;
+  /** Examples picked per input. */
+  k: number;
+  balanceLabels: boolean;
+  diversity: number;
+  /** Where the pool came from (e.g. `reviews@3 train`), when recorded. */
+  source: string | null;
+}
+
+/** The pool a template body picks few-shot examples from per input, summarised; null without one. */
+export function fewShotSummary(body: TemplateBody): FewShotSummary | null {
+  const pool = body.few_shot;
+  if (!pool) return null;
+  return {
+    size: pool.examples.length,
+    k: pool.k,
+    balanceLabels: pool.balance_labels ?? true,
+    diversity: pool.diversity ?? FEW_SHOT_DEFAULT_DIVERSITY,
+    source: pool.source ?? null,
+  };
+}
 
 export interface LabelMove {
   label: string;

@@ -307,6 +307,42 @@ describe('keel prompt (against a server)', () => {
     expect(diff.out).toContain('- count {{n}} {{what}}\n+ please count {{n}} {{what}}');
   });
 
+  it("shows a version's few-shot pool as its settings and size, runs through it, and exports it", async () => {
+    const examples = [
+      { input: 'rainy morning', output: 'weather' },
+      { input: 'late train', output: 'transport' },
+      { input: 'sunny afternoon', output: 'weather' },
+    ];
+    const created = await keel.call('/api/v1/prompts', {
+      json: {
+        name: 'topics',
+        template: {
+          mode: 'structured',
+          test_input: '{{text}}',
+          model_id: 'echo:reverse',
+          few_shot: { k: 1, examples, source: 'notes@1 train' },
+        },
+      },
+    });
+    expect(created.status).toBe(201);
+    const show = await keelCli('prompt', 'show', 'topics');
+    expect(show.code).toBe(0);
+    expect(show.out).toContain(
+      'few-shot pool: 1 of 3 examples picked per input (from notes@1 train); label balance on, diversity 0.3\n',
+    );
+    expect(show.out).not.toContain('rainy morning');
+    const json = JSON.parse((await keelCli('--json', 'prompt', 'show', 'topics')).out);
+    expect(json.template.few_shot.examples).toEqual(examples);
+    // The echo model answers with the prompt reversed: the picked example is the train one.
+    const run = JSON.parse(
+      (await keelCli('--json', 'prompt', 'run', 'topics', '--var', 'text=late bus')).out,
+    );
+    expect(run.prompt.text).toBe('Input: late train\nOutput: transport\n\nInput: late bus\nOutput:');
+    const out = path.join(dir, 'pool');
+    expect((await keelCli('prompt', 'export', 'topics', '--out', out)).code).toBe(0);
+    expect(await readFile(path.join(out, 'topics.prompt.yaml'), 'utf8')).toContain('source: notes@1 train');
+  });
+
   it('exports YAML files and imports them into another project; a malformed file changes nothing', async () => {
     const out = path.join(dir, 'prompts');
     const exported = await keelCli('prompt', 'export', 'count', 'strict', '--out', out);

@@ -6,6 +6,7 @@
 import { stringify } from 'yaml';
 import type { PromptTask } from '../../api/prompts.js';
 import { KeelError } from '../../core/errors.js';
+import { fewShotSummary } from '../../sdk/index.js';
 import type { CommandHandler } from '../command.js';
 import { printJson, printRows, printTable, withSpinner } from '../output.js';
 import { connected } from './prompt-options.js';
@@ -50,7 +51,16 @@ export const showCommand: CommandHandler = async (context, args, options) =>
         `${template.description ? `${template.description}\n` : ''}` +
         `saved ${template.version.created_at.slice(0, 16).replace('T', ' ')}${template.version.created_by ? ` by ${template.version.created_by}` : ''}${template.version.message ? `: ${template.version.message}` : ''}\n\n`,
     );
-    io.stdout.write(stringify(template.template, { lineWidth: 0 }));
+    // A few-shot pool can hold thousands of examples: shown as its settings and size (--json has it all).
+    const pool = fewShotSummary(template.template);
+    const { few_shot: _pool, ...shown } = template.template;
+    io.stdout.write(stringify(shown, { lineWidth: 0 }));
+    if (pool) {
+      io.stdout.write(
+        `few-shot pool: ${pool.k} of ${pool.size} example${pool.size === 1 ? '' : 's'} picked per input` +
+          `${pool.source ? ` (from ${pool.source})` : ''}; label balance ${pool.balanceLabels ? 'on' : 'off'}, diversity ${pool.diversity}\n`,
+      );
+    }
     if (template.variables.length) {
       io.stdout.write('\n');
       printTable(

@@ -11,6 +11,7 @@
  * a failed or cancelled job saves nothing; the trace (every candidate, its score, calls and
  * tokens) is the job's result.
  */
+import { FEW_SHOT_DEFAULT_DIVERSITY } from '../../api/prompts.js';
 import { KeelError } from '../../core/errors.js';
 import { metricInfo } from '../../evals/index.js';
 import type { Job, JobContext } from '../../jobs/index.js';
@@ -70,7 +71,7 @@ export class PromptSearch {
     const loaded = await loadSearch(this.#deps, projectId, p);
     const budget = new Budget(p.budget);
     const seed = p.seed ?? 0;
-    const diversity = p.fewShot?.diversity ?? 0.3;
+    const diversity = p.fewShot?.diversity ?? FEW_SHOT_DEFAULT_DIVERSITY;
     const pool: ExampleCandidate[] = loaded.train
       .map((item) => ({ input: inputText(item), output: expected(item) ?? '', label: item.label }))
       .filter((e) => e.output !== '');
