@@ -5,6 +5,13 @@
 import type { CommandSpec } from '../command.js';
 
 const data = () => import('../commands/data.js');
+const sources = () => import('../commands/data-sources.js');
+
+const sourceArgument = ['<source>'];
+const scheduleOptions = [
+  { flags: '--every <seconds>', description: 'sync every N seconds' },
+  { flags: '--cron <expr>', description: 'sync on a cron schedule (five fields, UTC)' },
+];
 
 export const dataCommands: CommandSpec[] = [
   {
@@ -68,5 +75,61 @@ export const dataCommands: CommandSpec[] = [
     ],
     load: data,
     handler: 'askCommand',
+  },
+  {
+    path: ['data', 'sources', 'list'],
+    description:
+      'List the tables and queries whose rows feed a RAG collection, with their last and next sync.',
+    load: sources,
+    handler: 'sourcesListCommand',
+  },
+  {
+    path: ['data', 'sources', 'add'],
+    description:
+      "Make a table's rows (or a read-only query's) a collection's documents, every masking policy applied, and sync once.",
+    options: [
+      { flags: '--collection <name>', description: 'the RAG collection that takes the rows' },
+      { flags: '--table <table>', description: 'the table whose rows are read' },
+      { flags: '--query <sql>', description: 'or a read-only query whose result rows are read' },
+      { flags: '--name <name>', description: "the query rows' name (their documents are named after it)" },
+      { flags: '--template <text>', description: 'row template with {{column}} placeholders' },
+      { flags: '--text-columns <a,b>', description: 'or the columns that make the text' },
+      { flags: '--metadata-columns <a,b>', description: "columns kept as the documents' metadata" },
+      { flags: '--id-column <column>', description: "the column naming each row's document" },
+      { flags: '--max-rows <n>', description: 'rows read at most' },
+      ...scheduleOptions,
+    ],
+    load: sources,
+    handler: 'sourcesAddCommand',
+  },
+  {
+    path: ['data', 'sources', 'show'],
+    description:
+      'Show a RAG source (by id or table name): its rows, template, schedule, last sync and last error.',
+    arguments: sourceArgument,
+    load: sources,
+    handler: 'sourcesShowCommand',
+  },
+  {
+    path: ['data', 'sources', 'sync'],
+    description: 'Sync a RAG source now (a job, followed with a progress bar until it ends).',
+    arguments: sourceArgument,
+    load: sources,
+    handler: 'sourcesSyncCommand',
+  },
+  {
+    path: ['data', 'sources', 'schedule'],
+    description: "Set a RAG source's sync schedule, or remove it with --none.",
+    arguments: sourceArgument,
+    options: [...scheduleOptions, { flags: '--none', description: 'sync on demand only' }],
+    load: sources,
+    handler: 'sourcesScheduleCommand',
+  },
+  {
+    path: ['data', 'sources', 'remove'],
+    description: 'Remove a RAG source and its schedule (its documents stay in the collection).',
+    arguments: sourceArgument,
+    load: sources,
+    handler: 'sourcesRemoveCommand',
   },
 ];
