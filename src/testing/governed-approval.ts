@@ -2,8 +2,10 @@
  * @module testing/governed-approval
  * The governance approval flow that serving gates wait for, as tests of governed assets (heads,
  * adapters) run it through the HTTP API: a risk tier for the project, a validator key, and an asset
- * taken develop → validate (a passing validation report) → approve with a `go` decision.
+ * taken develop → validate (a passing validation report) → approve with a `go` decision; and a
+ * deployment over the asset, whose serving gate lets only a governed, approved model answer.
  */
+import { sdkClient } from './sdk.js';
 import type { TestKeel } from './test-keel.js';
 
 /** A call into the test Keel answering `{ status, body }` (the body parsed as JSON, or null). */
@@ -73,4 +75,26 @@ export async function approveAsset(
     statuses: [develop.status, validate.status, approve.status],
     approved: decision.body?.approved === true,
   };
+}
+
+/**
+ * Saves the freeform prompt template `name` (`text`, over `model`), deploys its version 1 under the
+ * serving name `name` and invokes it with `{ ticket }`: the deployment's answer, or the SDK's error
+ * when the serving gate refuses the model.
+ */
+export async function invokeDeployedPrompt(
+  keel: TestKeel,
+  name: string,
+  model: string,
+  ticket: string,
+  text = '{{ticket}}',
+) {
+  const sdk = sdkClient(keel);
+  await sdk.prompts.create({ name, template: { mode: 'freeform', text, model_id: model } });
+  await sdk.deployments.create({
+    name,
+    serving_name: name,
+    asset: { type: 'prompt_template', ref: `${name}@1` },
+  });
+  return sdk.deployments.invoke(name, { variables: { ticket } });
 }

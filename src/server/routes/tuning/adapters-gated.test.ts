@@ -7,8 +7,13 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approveAsset, callJson, prepareGovernance } from '../../../testing/governed-approval.js';
-import { apiError, sdkClient } from '../../../testing/sdk.js';
+import {
+  approveAsset,
+  callJson,
+  invokeDeployedPrompt,
+  prepareGovernance,
+} from '../../../testing/governed-approval.js';
+import { apiError } from '../../../testing/sdk.js';
 import type { TestKeel } from '../../../testing/test-keel.js';
 import { startTinyLlamaKeel, type TinyLlamaKeel } from '../../../testing/tiny-llamacpp-keel.js';
 import { buildTinyLoraGguf } from '../../../testing/tiny-lora-gguf.js';
@@ -95,17 +100,13 @@ describe('adapters behind the governance gate', () => {
     expect(served.status, JSON.stringify(served.body)).toBe(200);
     expect(served.body.results[0].generated_text.length).toBeGreaterThan(0);
 
-    const sdk = sdkClient(keel);
-    await sdk.prompts.create({
-      name: 'reply-governed',
-      template: { mode: 'freeform', text: 'Reply: {{ticket}}', model_id: 'llamacpp:tiny+support' },
-    });
-    await sdk.deployments.create({
-      name: 'Governed replies',
-      serving_name: 'governed-replies',
-      asset: { type: 'prompt_template', ref: 'reply-governed@1' },
-    });
-    const invoked = await sdk.deployments.invoke('governed-replies', { variables: { ticket: 'hi' } });
+    const invoked = await invokeDeployedPrompt(
+      keel,
+      'governed-replies',
+      'llamacpp:tiny+support',
+      'hi',
+      'Reply: {{ticket}}',
+    );
     expect(typeof invoked.output).toBe('string');
   });
 
@@ -114,17 +115,9 @@ describe('adapters behind the governance gate', () => {
   }, async () => {
     expect((await register('loose')).status).toBe(201);
     expect((await generate('llamacpp:tiny+loose')).status).toBe(200);
-    const sdk = sdkClient(keel);
-    await sdk.prompts.create({
-      name: 'reply-loose',
-      template: { mode: 'freeform', text: 'Reply: {{ticket}}', model_id: 'llamacpp:tiny+loose' },
-    });
-    await sdk.deployments.create({
-      name: 'Loose replies',
-      serving_name: 'loose-replies',
-      asset: { type: 'prompt_template', ref: 'reply-loose@1' },
-    });
-    const error = await apiError(sdk.deployments.invoke('loose-replies', { variables: { ticket: 'hi' } }));
+    const error = await apiError(
+      invokeDeployedPrompt(keel, 'loose-replies', 'llamacpp:tiny+loose', 'hi', 'Reply: {{ticket}}'),
+    );
     expect(error.status).toBe(403);
     expect(error.code).toBe('asset_not_approved');
     expect(error.issues?.map((i) => i.code)).toEqual(['not_governed']);

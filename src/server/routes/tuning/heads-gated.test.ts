@@ -4,22 +4,23 @@
  * approved head (an ungoverned one is refused there, though plain calls may use it).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approveAsset, prepareGovernance } from '../../../testing/governed-approval.js';
-import { apiError, sdkClient } from '../../../testing/sdk.js';
+import {
+  approveAsset,
+  callJson,
+  invokeDeployedPrompt,
+  prepareGovernance,
+} from '../../../testing/governed-approval.js';
+import { apiError } from '../../../testing/sdk.js';
 import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
 
 let keel: TestKeel;
-const keys: Record<string, string> = {};
+let validatorKey: string;
 
-async function call(who: string, path: string, init: RequestInit & { json?: unknown } = {}) {
-  const res = await keel.call(path, { ...init, key: keys[who] ?? keel.adminKey });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+const call = (path: string, init: RequestInit & { json?: unknown } = {}) => callJson(keel, path, init);
 
 beforeAll(async () => {
   keel = await createTestKeel();
-  keys.validator = (await prepareGovernance(keel)).validatorKey;
+  ({ validatorKey } = await prepareGovernance(keel));
 });
 afterAll(async () => {
   await keel?.close();
@@ -35,7 +36,7 @@ function examples() {
 }
 
 async function train(body: Record<string, unknown>) {
-  const started = await call('admin', '/api/v1/tuning/jobs', {
+  const started = await call('/api/v1/tuning/jobs', {
     method: 'POST',
     json: {
       type: 'head',
@@ -47,21 +48,21 @@ async function train(body: Record<string, unknown>) {
   });
   expect(started.status).toBe(202);
   for (;;) {
-    const job = (await call('admin', `/api/v1/jobs/${started.body.id}`)).body;
+    const job = (await call(`/api/v1/jobs/${started.body.id}`)).body;
     if (['succeeded', 'failed', 'cancelled'].includes(job.status)) return job;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
 const chat = (model: string) =>
-  call('admin', '/v1/chat/completions', {
+  call('/v1/chat/completions', {
     method: 'POST',
     json: { model, messages: [{ role: 'user', content: 'please refund my order' }] },
   });
 
 describe('heads behind the governance gate', () => {
   it('a governed head answers as head:<name> only after approval', async () => {
-    const useCase = await call('admin', '/api/v1/use-cases', {
+    const useCase = await call('/api/v1/use-cases', {
       method: 'POST',
       json: { name: 'ticket routing', approach: { name: 'head' } },
     });
@@ -78,7 +79,7 @@ describe('heads behind the governance gate', () => {
     const approval = await approveAsset(keel, {
       assetId,
       useCaseId: useCase.body.id,
-      validatorKey: keys.validator!,
+      validatorKey,
       evidence: { ref: 'router-v1-validation', metrics: { macro_f1: job.result.macroF1 } },
     });
     expect(approval).toEqual({ statuses: [200, 200, 200], approved: true });
@@ -88,19 +89,12 @@ describe('heads behind the governance gate', () => {
     expect(served.body.choices[0].message.content).toBe('billing');
 
     // Approved and governed: a deployment serves it too.
-    const sdk = sdkClient(keel);
-    await sdk.prompts.create({
-      name: 'route-governed',
-      template: { mode: 'freeform', text: '{{ticket}}', model_id: 'head:router' },
-    });
-    await sdk.deployments.create({
-      name: 'Governed router',
-      serving_name: 'governed-router',
-      asset: { type: 'prompt_template', ref: 'route-governed@1' },
-    });
-    const invoked = await sdk.deployments.invoke('governed-router', {
-      variables: { ticket: 'refund my order please' },
-    });
+    const invoked = await invokeDeployedPrompt(
+      keel,
+      'governed-router',
+      'head:router',
+      'refund my order please',
+    );
     expect(invoked.output).toBe('billing');
   });
 
@@ -109,18 +103,8 @@ describe('heads behind the governance gate', () => {
     expect(job.status).toBe('succeeded');
     expect((await chat('head:loose')).status).toBe(200);
 
-    const sdk = sdkClient(keel);
-    await sdk.prompts.create({
-      name: 'route-ticket',
-      template: { mode: 'freeform', text: '{{ticket}}', model_id: 'head:loose' },
-    });
-    await sdk.deployments.create({
-      name: 'Ticket router',
-      serving_name: 'ticket-router',
-      asset: { type: 'prompt_template', ref: 'route-ticket@1' },
-    });
     const error = await apiError(
-      sdk.deployments.invoke('ticket-router', { variables: { ticket: 'the app crashes' } }),
+      invokeDeployedPrompt(keel, 'ticket-router', 'head:loose', 'the app crashes'),
     );
     expect(error.status).toBe(403);
     expect(error.code).toBe('asset_not_approved');
