@@ -83,7 +83,7 @@ export interface FewShotSummary {
 }
 
 /** The pool a template body picks few-shot examples from per input, summarised; null without one. */
-export function fewShotSummary(body: TemplateBody): FewShotSummary | null {
+export function fewShotSummary(body: Pick<TemplateBody, 'few_shot'>): FewShotSummary | null {
   const pool = body.few_shot;
   if (!pool) return null;
   return {

@@ -4,6 +4,7 @@ import { useI18n } from '../../i18n/i18n-context';
 import type { ShownError } from '../../lib/errors';
 import { useSession } from '../../session/session-context';
 import { ChatEditor } from './chat-editor';
+import { FewShotNote } from './few-shot-note';
 import { FreeformEditor } from './freeform-editor';
 import type { PromptDraft } from './prompt-draft';
 import { RunBar } from './run-bar';
@@ -46,6 +47,7 @@ export function EditorCard({
       ) : (
         <ChatEditor value={draft.chat} onChange={(chat) => onChange({ chat })} />
       )}
+      <FewShotNote extras={draft.extras} />
       <RunBar
         tokens={tokens}
         contextLength={contextLength}

@@ -1,10 +1,10 @@
 /**
  * The prompt being edited: its mode, the texts of each mode, variable values, the model and the
  * parameters, plus what a loaded template carried (declared variables, output schema, guardrail
- * policy) and which template version it came from. Autosaved to sessionStorage on every change,
+ * policy, few-shot example pool) and which template version it came from. Autosaved to sessionStorage on every change,
  * so a reload, a sign-in after an expired key, or a failed run never loses it.
  */
-import type { PromptVariable } from '@keel/api/prompts';
+import type { FewShotPool, PromptVariable } from '@keel/api/prompts';
 import { isRecord, isStringRecord } from '../../lib/guards';
 import { readJson, storageKeys, writeJson } from '../../lib/storage';
 import { defaultParameters, type GenerationParameters } from './generation-parameters';
@@ -41,6 +41,8 @@ export interface TemplateExtras {
   variables?: PromptVariable[];
   output_schema?: Record<string, unknown>;
   guardrail_policy?: string;
+  /** Examples picked per input at render time; shown read-only, kept on save. */
+  few_shot?: FewShotPool;
 }
 
 export interface PromptDraft {

@@ -34,6 +34,7 @@ export function toTemplateBody(draft: PromptDraft): TemplateBody {
     ...(draft.extras.variables?.length ? { variables: draft.extras.variables } : {}),
     ...(draft.extras.output_schema ? { output_schema: draft.extras.output_schema } : {}),
     ...(draft.extras.guardrail_policy ? { guardrail_policy: draft.extras.guardrail_policy } : {}),
+    ...(draft.extras.few_shot ? { few_shot: draft.extras.few_shot } : {}),
   };
   if (draft.mode === 'freeform') return { mode: 'freeform', text: draft.freeform, ...common };
   if (draft.mode === 'structured') {
@@ -94,6 +95,7 @@ export function draftFromBody(
       ...(body.variables ? { variables: body.variables } : {}),
       ...(body.output_schema ? { output_schema: body.output_schema } : {}),
       ...(body.guardrail_policy ? { guardrail_policy: body.guardrail_policy } : {}),
+      ...(body.few_shot ? { few_shot: body.few_shot } : {}),
     },
     origin: options.origin ?? null,
   };
