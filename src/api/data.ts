@@ -101,6 +101,10 @@ export const dataAskRequestSchema = z
     model: z.string().min(3).max(300).openapi({ description: 'provider:model that writes the SQL' }),
     max_rows: z.number().int().min(1).max(100_000).optional(),
     timeout_ms: z.number().int().min(1).max(600_000).optional(),
+    page_size: z.number().int().min(1).max(10_000).optional().openapi({
+      description:
+        "The result in pages of this many rows, as a paged query's: the first page and next_page_token (read on with POST /api/v1/data/query/page)",
+    }),
   })
   .openapi('DataAskRequest');
 

@@ -5,7 +5,8 @@
  * the chosen model (JSON output under a schema — a grammar on llama.cpp, `json_schema` on
  * OpenAI-compatible servers), check it (one read-only SELECT over known tables and columns, the
  * caller's masks applied), run it, and on a failed check or run make one repair attempt with the
- * error message. Masked columns are named to the model and their sample values never sent.
+ * error message. Masked columns are named to the model and their sample values never sent. With a
+ * page size, the result is a paged query's (query-pages.ts): its first page and a page token.
  */
 
 import { KeelError } from '../core/errors.js';
@@ -21,6 +22,16 @@ import { rankTables, type TableMatch } from './table-search.js';
 const MAX_TABLES = 6;
 
 type QueryAnswer = QueryResult & { tables: string[]; masked: string[] };
+/** A paged result's first page (query-pages.ts). */
+type PagedAnswer = QueryAnswer & { totalRows: number; offset: number; nextPageToken: string | null };
+
+interface RunRequest {
+  sql: string;
+  role?: string | undefined;
+  maxRows?: number | undefined;
+  timeoutMs?: number | undefined;
+  signal?: AbortSignal | undefined;
+}
 
 /** What questions need of the data service (data-service.ts), as a port to keep the import one-way. */
 export interface AskData {
@@ -28,16 +39,9 @@ export interface AskData {
   /** The project's join keys; accepted ones are given to the model. */
   joins?(projectId: string): Promise<Array<KnownJoin & { status: string }>>;
   check(projectId: string, request: { sql: string; role?: string | undefined }): Promise<PlannedQuery>;
-  query(
-    projectId: string,
-    request: {
-      sql: string;
-      role?: string | undefined;
-      maxRows?: number | undefined;
-      timeoutMs?: number | undefined;
-      signal?: AbortSignal | undefined;
-    },
-  ): Promise<QueryAnswer>;
+  query(projectId: string, request: RunRequest): Promise<QueryAnswer>;
+  /** Runs the query with its result kept on the server, read in pages. */
+  queryPaged(projectId: string, request: RunRequest & { pageSize: number }): Promise<PagedAnswer>;
 }
 
 export interface AskRequest {
@@ -47,6 +51,8 @@ export interface AskRequest {
   role?: string | undefined;
   maxRows?: number | undefined;
   timeoutMs?: number | undefined;
+  /** Rows per page: the result comes as its first page and a page token. */
+  pageSize?: number | undefined;
   signal?: AbortSignal | undefined;
   context?: CallContext | undefined;
 }
@@ -83,7 +89,7 @@ export interface AskAnswer {
   question: string;
   sql: string;
   explanation: string;
-  result: QueryAnswer | null;
+  result: QueryAnswer | PagedAnswer | null;
   /** Masked columns the answer's tables hold for this caller (`table.column`). */
   masked_columns: string[];
   steps: AskStep[];
@@ -165,18 +171,22 @@ export class AskService {
       }
       started = performance.now();
       try {
-        const result = await this.options.data.query(projectId, {
+        const run: RunRequest = {
           sql,
           role: request.role,
           maxRows: request.maxRows,
           timeoutMs: request.timeoutMs,
           signal: request.signal,
-        });
+        };
+        const paged = request.pageSize
+          ? await this.options.data.queryPaged(projectId, { ...run, pageSize: request.pageSize })
+          : null;
+        const result = paged ?? (await this.options.data.query(projectId, run));
         steps.push({
           step: 'run',
           attempt,
           ok: true,
-          row_count: result.rows.length,
+          row_count: paged ? paged.totalRows : result.rows.length,
           elapsed_ms: performance.now() - started,
         });
         return {

@@ -13,6 +13,9 @@ describe('POST /api/v1/data/ask', () => {
           // Canned SQL; the repair prompt (which carries the error) gets the fixed query.
           respond: (options) => {
             const text = JSON.stringify(options.prompt);
+            if (text.includes('every order id')) {
+              return JSON.stringify({ sql: 'SELECT id FROM orders ORDER BY id', explanation: 'ids' });
+            }
             if (text.includes('That SQL failed')) {
               return JSON.stringify({
                 sql: 'SELECT count(*) AS n FROM orders',
@@ -60,6 +63,31 @@ describe('POST /api/v1/data/ask', () => {
       'run',
     ]);
     expect(body.steps[2]?.ok).toBe(false);
+  });
+
+  it('pages the result as a paged query does: the first page, then the rest by its token', async () => {
+    const response = await keel.call('/api/v1/data/ask', {
+      json: { question: 'List every order id', model: 'sql:reverse', page_size: 1 },
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      result: { rows: unknown[][]; total_rows: number; offset: number; next_page_token: string | null };
+      steps: Array<{ step: string; row_count?: number }>;
+    };
+    expect(body.result).toMatchObject({ rows: [[1]], total_rows: 2, offset: 0 });
+    expect(body.steps.at(-1)).toMatchObject({ step: 'run', row_count: 2 });
+    const next = await keel.call('/api/v1/data/query/page', {
+      json: { page_token: body.result.next_page_token },
+    });
+    expect(next.status).toBe(200);
+    expect(await next.json()).toMatchObject({ rows: [[2]], offset: 1, next_page_token: null });
+    // Without page_size the whole (bounded) result comes at once, with no token.
+    const whole = await keel.call('/api/v1/data/ask', {
+      json: { question: 'List every order id', model: 'sql:reverse' },
+    });
+    const all = (await whole.json()) as { result: Record<string, unknown> };
+    expect(all.result.rows).toEqual([[1], [2]]);
+    expect(all.result).not.toHaveProperty('next_page_token');
   });
 
   it('refuses a malformed request with a coded 400', async () => {

@@ -2,7 +2,8 @@
  * @module server/routes/data/ask-routes
  * `POST /api/v1/data/ask`: a question in Korean or English answered with checked, read-only SQL
  * over the project's tables (masked for the caller), its result, a short explanation and every
- * step taken. Asking spends model tokens, so it needs the `invoke` permission.
+ * step taken. Asking spends model tokens, so it needs the `invoke` permission. With `page_size` the
+ * result is paged as a query's is: its first page and a token for `POST /api/v1/data/query/page`.
  */
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { dataAskRequestSchema, dataAskResponseSchema } from '../../../api/data.js';
@@ -10,6 +11,7 @@ import type { KeelEnv, KeelServices } from '../../context.js';
 import { callerOf } from '../../project-scope.js';
 import { json } from '../../respond.js';
 import { keelErrors as errors } from '../route-shapes.js';
+import { queryResultJson } from './query-page-routes.js';
 
 const ask = createRoute({
   method: 'post',
@@ -40,23 +42,11 @@ export function registerDataAskRoutes(app: OpenAPIHono<KeelEnv>, services: KeelS
       role: caller.role,
       maxRows: body.max_rows,
       timeoutMs: body.timeout_ms,
+      pageSize: body.page_size,
       signal: caller.signal,
       context: { projectId: caller.projectId, keyId: caller.keyId, endpoint: '/api/v1/data/ask' },
     });
     const { result, ...rest } = answer;
-    return json({
-      ...rest,
-      result: result
-        ? {
-            columns: result.columns,
-            rows: result.rows,
-            row_count: result.rows.length,
-            truncated: result.truncated,
-            tables: result.tables,
-            masked: result.masked,
-            elapsed_ms: result.elapsedMs,
-          }
-        : null,
-    });
+    return json({ ...rest, result: result ? queryResultJson(result) : null });
   });
 }
