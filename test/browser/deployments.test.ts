@@ -4,29 +4,19 @@
  * while the page is open, rollback and traffic split, a monitor made with the form, "run now" with
  * its drift plots, and the incident the monitor's alert opened: acknowledged, noted, resolved.
  */
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Browser,
-  chromiumAvailable,
-  launchBrowser,
-  screenshot,
-  screenshotOnFailure,
-} from './support/browser.js';
-import { adminKey, type KeelServer, startKeel } from './support/keel-server.js';
-import { credentialScript } from './support/session.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, screenshot } from './support/browser.js';
+import { signedInConsole } from './support/signed-in.js';
 
 describe.runIf(chromiumAvailable)('Deployments, Monitors and Incidents pages', () => {
-  let keel: KeelServer;
-  let browser: Browser;
-  let page: Page;
+  const ui = signedInConsole();
   let deploymentId: string;
 
   const invoke = (who: string) =>
-    keel.admin.deployments.invoke('greeter', { variables: { who }, parameters: { max_new_tokens: 2 } });
+    ui.keel.admin.deployments.invoke('greeter', { variables: { who }, parameters: { max_new_tokens: 2 } });
 
   beforeAll(async () => {
-    [keel, browser] = await Promise.all([startKeel(), launchBrowser()]);
+    const { keel } = ui;
     const admin = keel.admin;
     const body = (text: string) => ({
       mode: 'freeform' as const,
@@ -58,16 +48,10 @@ describe.runIf(chromiumAvailable)('Deployments, Monitors and Incidents pages', (
       // Off the schedule: the test runs it with "Run now".
       enabled: false,
     });
-    page = await browser.newPage();
-    await page.addInitScript(credentialScript(adminKey));
-  });
-  screenshotOnFailure(() => page);
-  afterAll(async () => {
-    await browser?.close();
-    await keel?.stop();
   });
 
   it('lists the deployment, charts its traffic live, rolls back and splits traffic', async () => {
+    const { keel, page } = ui;
     await page.goto(`${keel.url}/deployments`);
     await page.getByRole('heading', { name: 'Deployments', level: 1 }).waitFor();
     const list = page.getByRole('table', { name: 'Deployments' });
@@ -117,6 +101,7 @@ describe.runIf(chromiumAvailable)('Deployments, Monitors and Incidents pages', (
   });
 
   it('creates a monitor with the form, runs the drift monitor now and plots its drift', async () => {
+    const { keel, page } = ui;
     await page.goto(`${keel.url}/monitors`);
     await page.getByRole('heading', { name: 'Monitors', level: 1 }).waitFor();
     const form = page.getByRole('form', { name: 'New monitor' });
@@ -167,6 +152,7 @@ describe.runIf(chromiumAvailable)('Deployments, Monitors and Incidents pages', (
   });
 
   it('acknowledges, notes and resolves the incident the alert opened; lists the alert', async () => {
+    const { keel, page } = ui;
     await page.goto(`${keel.url}/incidents`);
     await page.getByRole('heading', { name: 'Incidents', level: 1 }).waitFor();
     const alerts = page.getByRole('table', { name: 'Alerts' });
@@ -206,6 +192,7 @@ describe.runIf(chromiumAvailable)('Deployments, Monitors and Incidents pages', (
   });
 
   it('reads in Korean', async () => {
+    const { page } = ui;
     await page.getByRole('button', { name: '한국어' }).click();
     await page.getByRole('heading', { name: '인시던트', level: 1 }).waitFor();
     const nav = page.getByRole('navigation', { name: '주 메뉴' });

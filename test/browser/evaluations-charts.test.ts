@@ -6,18 +6,10 @@
  * metric. English and Korean.
  */
 
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { EvaluationJson } from '../../src/api/evals.js';
-import {
-  type Browser,
-  chromiumAvailable,
-  launchBrowser,
-  screenshot,
-  screenshotOnFailure,
-} from './support/browser.js';
-import { adminKey, type KeelServer, startKeel } from './support/keel-server.js';
-import { credentialScript } from './support/session.js';
+import { chromiumAvailable, screenshot } from './support/browser.js';
+import { signedInConsole } from './support/signed-in.js';
 
 const csv = [
   'question,answer',
@@ -28,15 +20,13 @@ const csv = [
 ].join('\n');
 
 describe.runIf(chromiumAvailable)('Evaluations page charts', () => {
-  let keel: KeelServer;
-  let browser: Browser;
-  let page: Page;
+  const ui = signedInConsole();
   /** Oldest first. */
   const tinyRuns: EvaluationJson[] = [];
   let koRun: EvaluationJson;
 
   beforeAll(async () => {
-    [keel, browser] = await Promise.all([startKeel(), launchBrowser()]);
+    const { keel } = ui;
     const { dataset } = await keel.admin.evals.addDataset({
       name: 'charted-qa',
       content: csv,
@@ -56,16 +46,10 @@ describe.runIf(chromiumAvailable)('Evaluations page charts', () => {
     // The other model first: the newest run (and so the first target shown) is llamacpp:tiny.
     koRun = await run('llamacpp:tiny-ko', 'ko run', 1);
     for (const seed of [1, 2, 3]) tinyRuns.push(await run('llamacpp:tiny', `tiny run ${seed}`, seed));
-    page = await browser.newPage();
-    await page.addInitScript(credentialScript(adminKey));
-  });
-  screenshotOnFailure(() => page);
-  afterAll(async () => {
-    await browser?.close();
-    await keel?.stop();
   });
 
   it('draws one point per run for each metric, with intervals and the threshold, per target', async () => {
+    const { keel, page } = ui;
     for (const run of [...tinyRuns, koRun]) expect(run.status, JSON.stringify(run.error)).toBe('succeeded');
     const metrics = Object.keys(tinyRuns[0]!.aggregates!.metrics).sort();
     expect(metrics).toEqual(expect.arrayContaining(['exact_match', 'f1']));
@@ -112,6 +96,7 @@ describe.runIf(chromiumAvailable)('Evaluations page charts', () => {
   });
 
   it('compares two runs as a chart: one bar per compared metric, coloured by verdict', async () => {
+    const { keel, page } = ui;
     const [a, b] = [tinyRuns[0]!, koRun];
     const expected = await keel.admin.evals.compare(a.id, b.id, { limit: 1 });
     expect(expected.metrics.length).toBeGreaterThan(0);
@@ -154,6 +139,7 @@ describe.runIf(chromiumAvailable)('Evaluations page charts', () => {
   });
 
   it('labels the charts in Korean', async () => {
+    const { keel, page } = ui;
     await page.goto(`${keel.url}/evaluations`);
     await page.getByRole('heading', { name: 'Evaluations', level: 1 }).waitFor();
     await page.getByRole('button', { name: '한국어' }).click();

@@ -3,27 +3,17 @@
  * evaluation run per grid point; its view on the Evaluations page lists them with links, a link
  * opens that run's page, and the run's page links back to the experiment — in English and Korean.
  */
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Browser,
-  chromiumAvailable,
-  launchBrowser,
-  screenshot,
-  screenshotOnFailure,
-} from './support/browser.js';
-import { adminKey, type KeelServer, startKeel } from './support/keel-server.js';
-import { credentialScript } from './support/session.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, screenshot } from './support/browser.js';
+import { signedInConsole } from './support/signed-in.js';
 
 describe.runIf(chromiumAvailable)('Experiments on the Evaluations page', () => {
-  let keel: KeelServer;
-  let browser: Browser;
-  let page: Page;
+  const ui = signedInConsole();
   let experimentId: string;
   let runIds: string[];
 
   beforeAll(async () => {
-    [keel, browser] = await Promise.all([startKeel(), launchBrowser()]);
+    const { keel } = ui;
     await keel.admin.rag.create({ name: 'manuals' });
     const added = await keel.admin.rag.addDocuments('manuals', [
       {
@@ -44,16 +34,10 @@ describe.runIf(chromiumAvailable)('Experiments on the Evaluations page', () => {
     experimentId = done.id;
     runIds = done.results.map((result) => result.run_id!);
     expect(runIds).toHaveLength(2);
-    page = await browser.newPage();
-    await page.addInitScript(credentialScript(adminKey));
-  });
-  screenshotOnFailure(() => page);
-  afterAll(async () => {
-    await browser?.close();
-    await keel?.stop();
   });
 
   it('lists the experiment’s runs with links, and a run links back to its experiment', async () => {
+    const { keel, page } = ui;
     // The API filters runs by the experiment that recorded them.
     const recorded = await keel.admin.evals.list({ source: experimentId });
     expect(new Set(recorded.evaluations.map((run) => run.id))).toEqual(new Set(runIds));
@@ -98,6 +82,7 @@ describe.runIf(chromiumAvailable)('Experiments on the Evaluations page', () => {
   });
 
   it('shows the experiment view in Korean', async () => {
+    const { keel, page } = ui;
     await page.goto(`${keel.url}/evaluations?experiment=${experimentId}`);
     await page.getByRole('heading', { name: `Experiment ${experimentId}`, level: 2 }).waitFor();
     await page.getByRole('button', { name: '한국어' }).click();

@@ -3,27 +3,17 @@
  * start a run with llama.cpp and follow it live, read its scores with intervals and thresholds,
  * drill into an item's diff against the reference, and compare two runs — in English and Korean.
  */
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Browser,
-  chromiumAvailable,
-  launchBrowser,
-  screenshot,
-  screenshotOnFailure,
-} from './support/browser.js';
-import { adminKey, type KeelServer, startKeel } from './support/keel-server.js';
-import { credentialScript } from './support/session.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, screenshot } from './support/browser.js';
+import { signedInConsole } from './support/signed-in.js';
 
 const csv = 'question,answer\n보증 기간은?,2년입니다\nWhat is the capital of France?,Paris\n';
 
 describe.runIf(chromiumAvailable)('Evaluations page', () => {
-  let keel: KeelServer;
-  let browser: Browser;
-  let page: Page;
+  const ui = signedInConsole();
 
   beforeAll(async () => {
-    [keel, browser] = await Promise.all([startKeel(), launchBrowser()]);
+    const { keel } = ui;
     // A finished run to compare the page's own run with.
     const { dataset } = await keel.admin.evals.addDataset({
       name: 'seeded-qa',
@@ -56,16 +46,10 @@ describe.runIf(chromiumAvailable)('Evaluations page', () => {
         throw new Error(`red-team run ${run.status}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    page = await browser.newPage();
-    await page.addInitScript(credentialScript(adminKey));
-  });
-  screenshotOnFailure(() => page);
-  afterAll(async () => {
-    await browser?.close();
-    await keel?.stop();
   });
 
   it('uploads and previews a dataset, runs it live, drills into an item and compares runs', async () => {
+    const { keel, page } = ui;
     await page.goto(`${keel.url}/evaluations`);
     await page.getByRole('heading', { name: 'Evaluations', level: 1 }).waitFor();
     const datasets = page.getByRole('table', { name: 'Datasets' });
@@ -123,6 +107,7 @@ describe.runIf(chromiumAvailable)('Evaluations page', () => {
   });
 
   it('shows the page in Korean', async () => {
+    const { keel, page } = ui;
     await page.goto(`${keel.url}/evaluations`);
     await page.getByRole('heading', { name: 'Evaluations', level: 1 }).waitFor();
     await page.getByRole('button', { name: '한국어' }).click();
