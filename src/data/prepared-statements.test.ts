@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { preparedFor } from './prepared-statements.js';
@@ -26,6 +29,28 @@ describe('prepared statements per connection', () => {
     } finally {
       connection.closeSync();
       instance.closeSync();
+    }
+  });
+
+  it('releases kept statements when DuckDB runs out of memory (each one over a CSV holds ~32 MB)', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'keel-prepared-'));
+    const file = path.join(dir, 'points.csv');
+    await writeFile(file, 'id,name\n1,a\n2,b\n');
+    const instance = await DuckDBInstance.create(':memory:', { threads: '1', memory_limit: '256MB' });
+    const connection = await instance.connect();
+    try {
+      await connection.run(`CREATE VIEW points AS SELECT * FROM read_csv('${file}', header = true)`);
+      const bounds = { maxRows: 10, timeoutMs: 10_000 };
+      // Eight such statements kept prepared would exceed 256 MB; each query still runs.
+      const rows = [];
+      for (let id = 0; id < 12; id++) {
+        rows.push((await runBounded(connection, `SELECT name FROM points WHERE id = ${id}`, bounds)).rows);
+      }
+      expect(rows.slice(0, 3)).toEqual([[], [['a']], [['b']]]);
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -37,3 +37,18 @@ export async function preparedFor(
   }
   return statement;
 }
+
+/**
+ * After DuckDB ran out of memory, destroys every statement kept for the connection and says
+ * whether there were any (then the failed step is worth one more try). A statement over a CSV
+ * source holds the CSV reader's first buffer (about 32 MB) for as long as it lives, so a handful
+ * of them can fill an engine's memory cap by themselves.
+ */
+export function releasedForMemory(connection: DuckDBConnection, error: unknown): boolean {
+  const statements = preparedByConnection.get(connection);
+  const message = error instanceof Error ? error.message : String(error);
+  if (!statements?.size || !/Out of Memory/i.test(message)) return false;
+  for (const statement of statements.values()) statement.destroySync();
+  statements.clear();
+  return true;
+}

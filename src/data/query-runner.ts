@@ -8,7 +8,7 @@
  */
 import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
 import { KeelError } from '../core/errors.js';
-import { preparedFor } from './prepared-statements.js';
+import { preparedFor, releasedForMemory } from './prepared-statements.js';
 import { messageOf } from './sql-check.js';
 
 export interface QueryColumn {
@@ -62,10 +62,20 @@ export async function runBounded(
   bounds.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     if (reason) throw new Error('interrupted');
-    const statement = await preparedFor(connection, sql);
-    if (bounds.bind) bounds.bind(statement);
-    else if (bounds.params?.length) statement.bind([...bounds.params]);
-    const reader = await statement.streamAndReadUntil(bounds.maxRows + 1);
+    const run = async () => {
+      const statement = await preparedFor(connection, sql);
+      if (bounds.bind) bounds.bind(statement);
+      else if (bounds.params?.length) statement.bind([...bounds.params]);
+      return statement.streamAndReadUntil(bounds.maxRows + 1);
+    };
+    let reader: Awaited<ReturnType<typeof run>>;
+    try {
+      reader = await run();
+    } catch (error) {
+      // Statements kept prepared can hold the memory this one needs: released, it runs once more.
+      if (reason || !releasedForMemory(connection, error)) throw error;
+      reader = await run();
+    }
     if (reason) throw new Error('interrupted');
     const names = reader.columnNames();
     const types = reader.columnTypes();

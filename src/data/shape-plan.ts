@@ -183,7 +183,7 @@ export async function runChecked(
 ): Promise<{ planned: PlannedQuery; result: QueryResult }> {
   const { governance, projectId, engine, connection } = context;
   const masks = await governance.planFor(projectId, request.role);
-  const shape = request.params?.length || request.sql.includes('\u0000') ? undefined : shapeOf(request.sql);
+  const shape = request.params?.length ? undefined : shapeOf(request.sql);
   const key = shape && `${masks.key}\u0000${shape.kinds}\u0000${shape.text}`;
   const known = key ? engine.shapes.get(key) : undefined;
   if (shape && known && known !== 'full') {

@@ -248,6 +248,8 @@ function replaceable(tokens: readonly Token[]): number[] {
  * //   slots: [{ kind: 'integer', value: '42' }, { kind: 'string', value: "it's" }] }
  */
 export function shapeOf(sql: string): SqlShape | undefined {
+  // DuckDB reads the SQL text as a C string: a NUL would end it early.
+  if (sql.includes('\u0000')) return undefined;
   const tokens = tokenize(sql);
   if (!tokens || tokens.some((token) => token.type === 'word' && REFUSED_WORDS.has(token.text))) {
     return undefined;
