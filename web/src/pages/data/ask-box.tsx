@@ -1,7 +1,8 @@
 /**
  * The question box: a question in English or Korean and the model that writes the SQL; the answer
  * shows the generated SQL, its explanation, the result and every step (tables chosen, SQL written,
- * checked, run, and the one repair attempt when the first failed).
+ * checked, run, and the one repair attempt when the first failed). The result is kept on the
+ * server and read in pages, as the SQL editor's is (paged-result.tsx).
  */
 import type { DataAskJson } from '@keel/sdk';
 import { type FormEvent, useEffect, useId, useState } from 'react';
@@ -10,7 +11,8 @@ import { useI18n } from '../../i18n/i18n-context';
 import { describeError, type ShownError } from '../../lib/errors';
 import { languageModels, useModelDirectory } from '../../lib/use-model-directory';
 import { useSession } from '../../session/session-context';
-import { ResultTable } from './result-table';
+import { PagedResult } from './paged-result';
+import { PAGE_SIZE } from './result-table';
 
 type Step = DataAskJson['steps'][number];
 
@@ -35,7 +37,7 @@ export function AskBox() {
     setError(null);
     setAnswer(null);
     try {
-      setAnswer(await client.data.ask({ question: question.trim(), model }));
+      setAnswer(await client.data.ask({ question: question.trim(), model, page_size: PAGE_SIZE }));
     } catch (cause) {
       setError(describeError(cause));
     } finally {
@@ -93,7 +95,7 @@ function Answer({ answer }: { answer: DataAskJson }) {
       {answer.masked_columns.length > 0 ? (
         <p>{t('data.maskedColumns', { list: answer.masked_columns.join(', ') })}</p>
       ) : null}
-      {answer.result ? <ResultTable result={answer.result} caption={t('data.result')} /> : null}
+      {answer.result ? <PagedResult first={answer.result} caption={t('data.result')} /> : null}
       <h3>{t('data.steps')}</h3>
       <ol className="data-steps">
         {answer.steps.map((step, i) => (

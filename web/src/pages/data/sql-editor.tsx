@@ -1,7 +1,7 @@
 /**
  * The SQL editor: one read-only statement, run as the signed-in role (masks applied), its result
- * kept on the server and read a page at a time (signed page tokens; pages already read are kept
- * for Previous), and exports (CSV, NDJSON, Parquet, Arrow) streamed by the server into a download.
+ * kept on the server and read a page at a time (paged-result.tsx), and exports (CSV, NDJSON,
+ * Parquet, Arrow) streamed by the server into a download.
  */
 import type { DataExportFormat, DataQueryJson } from '@keel/sdk';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
@@ -9,7 +9,8 @@ import { ErrorNotice } from '../../components/error-notice';
 import { useI18n } from '../../i18n/i18n-context';
 import { describeError, isAbort, type ShownError } from '../../lib/errors';
 import { useSession } from '../../session/session-context';
-import { PAGE_SIZE, ResultTable } from './result-table';
+import { PagedResult } from './paged-result';
+import { PAGE_SIZE } from './result-table';
 
 const exportFormats: DataExportFormat[] = ['csv', 'ndjson', 'parquet', 'arrow'];
 const extension: Record<DataExportFormat, string> = {
@@ -28,17 +29,13 @@ export function SqlEditor({
   onSqlChange(sql: string): void;
   revision: number;
 }) {
-  const { t, format } = useI18n();
+  const { t } = useI18n();
   const { client } = useSession();
   const ids = { sql: useId(), rows: useId() };
   const [maxRows, setMaxRows] = useState('1000');
   const [running, setRunning] = useState(false);
-  // The pages read so far of the current result, and the one shown.
-  const [pages, setPages] = useState<DataQueryJson[]>([]);
-  const [shown, setShown] = useState(0);
-  const [paging, setPaging] = useState(false);
-  const [pageError, setPageError] = useState<ShownError | null>(null);
-  const result = pages[shown] ?? null;
+  // The current result's first page; PagedResult reads the others by their tokens.
+  const [result, setResult] = useState<DataQueryJson | null>(null);
   const [ran, setRan] = useState<string | null>(null);
   const [error, setError] = useState<ShownError | null>(null);
   const [download, setDownload] = useState<{ url: string; file: string } | null>(null);
@@ -55,15 +52,13 @@ export function SqlEditor({
     setError(null);
     try {
       const first = await client.data.query({ ...request(text), page_size: PAGE_SIZE }, current.signal);
-      setPages([first]);
-      setShown(0);
-      setPageError(null);
+      setResult(first);
       setRan(text);
       // An earlier export belongs to an earlier result (perhaps before a mask changed): drop it.
       setDownload(null);
     } catch (cause) {
       if (!isAbort(cause)) {
-        setPages([]);
+        setResult(null);
         setError(describeError(cause));
       }
     } finally {
@@ -83,31 +78,6 @@ export function SqlEditor({
     event.preventDefault();
     void execute(sql);
   }
-
-  /** Shows page `index`: one read before, or the next one fetched by its token. */
-  async function turnTo(index: number) {
-    setPageError(null);
-    if (pages[index]) {
-      setShown(index);
-      return;
-    }
-    const token = pages[index - 1]?.next_page_token;
-    if (!token) return;
-    setPaging(true);
-    try {
-      const next = await client.data.page(token);
-      setPages((read) => [...read.slice(0, index), next]);
-      setShown(index);
-    } catch (cause) {
-      // A token lasts 15 minutes: after that the query is run again from its first page.
-      setPageError(describeError(cause));
-    } finally {
-      setPaging(false);
-    }
-  }
-
-  const total = result ? (result.total_rows ?? result.row_count) : 0;
-  const pageCount = Math.max(1, Math.ceil(total / PAGE_SIZE));
 
   async function exportAs(kind: DataExportFormat) {
     setExportError(null);
@@ -151,35 +121,7 @@ export function SqlEditor({
       {error ? <ErrorNotice error={error} title={t('data.queryFailed')} /> : null}
       {result ? (
         <section aria-label={t('data.result')}>
-          <p role="status">
-            {t('data.resultSummary', {
-              count: format.number(total),
-              ms: format.number(result.elapsed_ms, { maximumFractionDigits: 1 }),
-            })}
-          </p>
-          {result.truncated ? <p>{t('data.truncated')}</p> : null}
-          {result.masked.length > 0 ? (
-            <p>{t('data.maskedTables', { tables: result.masked.join(', ') })}</p>
-          ) : null}
-          <ResultTable result={result} caption={t('data.result')} />
-          {pageCount > 1 ? (
-            <nav className="data-pager" aria-label={t('data.pages')}>
-              <button type="button" disabled={shown === 0 || paging} onClick={() => turnTo(shown - 1)}>
-                {t('data.previous')}
-              </button>
-              <span aria-live="polite">
-                {t('data.page', { page: format.number(shown + 1), pages: format.number(pageCount) })}
-              </span>
-              <button
-                type="button"
-                disabled={paging || (!pages[shown + 1] && !result.next_page_token)}
-                onClick={() => turnTo(shown + 1)}
-              >
-                {t('data.next')}
-              </button>
-            </nav>
-          ) : null}
-          {pageError ? <ErrorNotice error={pageError} title={t('data.pageFailed')} /> : null}
+          <PagedResult first={result} caption={t('data.result')} />
           <fieldset>
             <legend>{t('data.export')}</legend>
             {exportFormats.map((kind) => (
