@@ -9,27 +9,15 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeUpstream, startFakeOpenAI } from '../../src/testing/fake-upstreams/index.js';
-import {
-  type Browser,
-  chromiumAvailable,
-  launchBrowser,
-  screenshot,
-  screenshotOnFailure,
-} from './support/browser.js';
-import { adminKey, type KeelServer, startKeel } from './support/keel-server.js';
-import { credentialScript } from './support/session.js';
+import { chromiumAvailable, screenshot } from './support/browser.js';
+import { signedInConsole } from './support/signed-in.js';
 
 describe.runIf(chromiumAvailable)('Deployment create form and fairness plot', () => {
   let upstream: FakeUpstream;
   let work: string;
-  let keel: KeelServer;
-  let browser: Browser;
-  let page: Page;
-
-  beforeAll(async () => {
+  const ui = signedInConsole(async () => {
     upstream = await startFakeOpenAI({ reply: 'approved', models: ['classifier'] });
     work = await mkdtemp(path.join(tmpdir(), 'keel-browser-config-'));
     const config = path.join(work, 'keel.yaml');
@@ -37,36 +25,32 @@ describe.runIf(chromiumAvailable)('Deployment create form and fairness plot', ()
       config,
       `providers:\n  - type: openai-compatible\n    name: fake\n    baseURL: ${upstream.url}/v1\n    models: [classifier]\n`,
     );
-    [keel, browser] = await Promise.all([
-      startKeel({ KEEL_CONFIG: config, KEEL_ALLOW_PRIVATE_NETWORK_FETCH: '1' }),
-      launchBrowser(),
-    ]);
+    return { KEEL_CONFIG: config, KEEL_ALLOW_PRIVATE_NETWORK_FETCH: '1' };
+  });
+  afterAll(async () => {
+    await upstream?.close();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  beforeAll(async () => {
     const body = (text: string) => ({
       mode: 'freeform' as const,
       text,
       model_id: 'fake:classifier',
       parameters: { max_new_tokens: 4, decoding_method: 'greedy' as const },
     });
-    await keel.admin.prompts.create({
+    await ui.keel.admin.prompts.create({
       name: 'loan',
       template: body('Decide on the loan for {{applicant}}.'),
     });
-    await keel.admin.prompts.saveVersion('loan', {
+    await ui.keel.admin.prompts.saveVersion('loan', {
       base_version: 1,
       template: body('Decide, approved or denied, on the loan for {{applicant}}.'),
     });
-    page = await browser.newPage();
-    await page.addInitScript(credentialScript(adminKey));
-  });
-  screenshotOnFailure(() => page);
-  afterAll(async () => {
-    await browser?.close();
-    await keel?.stop();
-    await upstream?.close();
-    if (work) await rm(work, { recursive: true, force: true });
   });
 
   it('creates a deployment with the form, showing the API’s validation errors beside their fields', async () => {
+    const { keel, page } = ui;
     await page.goto(`${keel.url}/deployments`);
     await page.getByRole('heading', { name: 'Deployments', level: 1 }).waitFor();
     await page.getByRole('button', { name: 'New deployment' }).click();
@@ -137,6 +121,7 @@ describe.runIf(chromiumAvailable)('Deployment create form and fairness plot', ()
   });
 
   it('plots a fairness monitor’s disparate impact per run against the 0.8 threshold', async () => {
+    const { keel, page } = ui;
     const invoke = (group: string, index: number) =>
       keel.admin.deployments.invoke(
         'loan-desk',

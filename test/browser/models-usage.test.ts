@@ -2,44 +2,26 @@
  * The Models and Usage pages in Chromium against a real `keel serve`: the catalog with its facts,
  * provider status, a model pull followed live (from a slow local file server), and usage charts.
  */
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTinyGguf } from '../../src/testing/tiny-gguf.js';
-import {
-  type Browser,
-  chromiumAvailable,
-  launchBrowser,
-  screenshot,
-  screenshotOnFailure,
-} from './support/browser.js';
-import { adminKey, type KeelServer, startKeel } from './support/keel-server.js';
-import { credentialScript } from './support/session.js';
+import { chromiumAvailable, screenshot } from './support/browser.js';
+import { signedInConsole } from './support/signed-in.js';
 import { type SlowFileServer, startSlowFileServer } from './support/slow-file-server.js';
 
 describe.runIf(chromiumAvailable)('Models and Usage pages', () => {
-  let keel: KeelServer;
-  let browser: Browser;
+  // Pulls from the local file server need private-network fetches allowed.
+  const ui = signedInConsole({ KEEL_ALLOW_PRIVATE_NETWORK_FETCH: '1' });
   let files: SlowFileServer;
-  let page: Page;
 
   beforeAll(async () => {
-    [keel, browser, files] = await Promise.all([
-      // Pulls from the local file server need private-network fetches allowed.
-      startKeel({ KEEL_ALLOW_PRIVATE_NETWORK_FETCH: '1' }),
-      launchBrowser(),
-      startSlowFileServer(buildTinyGguf({ seed: 11 }), { chunkBytes: 8 * 1024, intervalMs: 120 }),
-    ]);
-    page = await browser.newPage();
-    await page.addInitScript(credentialScript(adminKey));
+    files = await startSlowFileServer(buildTinyGguf({ seed: 11 }), { chunkBytes: 8 * 1024, intervalMs: 120 });
   });
-  screenshotOnFailure(() => page);
   afterAll(async () => {
-    await browser?.close();
     await files?.close();
-    await keel?.stop();
   });
 
   it('shows providers, served models and the catalog with tasks, context, licence and size', async () => {
+    const { keel, page } = ui;
     await page.goto(`${keel.url}/models`);
     await page.getByRole('heading', { name: 'Catalog' }).waitFor();
     const providers = page.locator('.provider-card');
@@ -69,6 +51,7 @@ describe.runIf(chromiumAvailable)('Models and Usage pages', () => {
   });
 
   it('pulls a model with a live progress bar, then serves it', async () => {
+    const { page } = ui;
     await page.getByLabel('Source').fill(`${files.url}/tiny-pulled.gguf`);
     await page.getByLabel('Save as (optional)').fill('tiny-pulled');
     await page.getByRole('button', { name: 'Download', exact: true }).click();
@@ -93,6 +76,7 @@ describe.runIf(chromiumAvailable)('Models and Usage pages', () => {
   });
 
   it('charts tokens, requests and latency per model and per key', async () => {
+    const { keel, page } = ui;
     for (const model of ['llamacpp:tiny', 'llamacpp:tiny-ko', 'llamacpp:tiny'])
       await keel.admin.prompts.run({
         template: { mode: 'freeform', text: 'Hello {{who}}', parameters: { max_new_tokens: 12 } },
