@@ -5,7 +5,7 @@
  * written with its value in the text is not parsed, checked and planned again each time.
  *
  * A shape is trusted only after it was checked, once per engine and mask plan, against a query of
- * that shape which the full path had just accepted and run (see docs/decisions/0050):
+ * that shape which the full path had just accepted and run (see docs/decisions/0051):
  * - DuckDB's parser gives the same tree for the shape as for the query, except `$n` where the
  *   query has constant n (same kind and value); the read-only check and the masks look at table
  *   references, never at constant values, so they decide the same for every value;
