@@ -67,7 +67,7 @@ export function compareRuns(
     let xs: number[];
     let ys: number[];
     let test: { mean_difference: number; p_value: number };
-    let interval: { low: number; high: number; confidence: number };
+    let interval: MetricComparison['ci'];
     let method: MetricComparison['method'];
     if (pairs.length >= 2) {
       method = 'paired';
