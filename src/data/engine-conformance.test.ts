@@ -293,6 +293,17 @@ describe('Trino specifics', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(fake.cancelled.size).toBe(before + 1);
     expect(fake.requests.every((request) => request.user === 'keel')).toBe(true);
+    // The client followed each nextUri as a coordinator hands them out: queued from token 1, then
+    // executing from token 0, each with a new slug (the shapes of captured coordinator answers).
+    const whole = await query('trino', { sql: 'SELECT id, region, amount FROM orders ORDER BY id' });
+    expect(whole.rows).toHaveLength(4);
+    const followed = fake.requests
+      .filter((request) => request.method === 'GET')
+      .map((request) => request.path);
+    expect(followed.some((path) => /^\/v1\/statement\/queued\/\w+\/y[0-9a-f]{40}\/1$/.test(path))).toBe(true);
+    expect(followed.some((path) => /^\/v1\/statement\/executing\/\w+\/y[0-9a-f]{40}\/0$/.test(path))).toBe(
+      true,
+    );
   });
 
   it('gives the same catalog model: row count, null rates and samples', async () => {
