@@ -40,18 +40,21 @@ export interface SelectOptions {
   spec?: CharNgramSpec | undefined;
 }
 
-function dot(a: SparseVector, b: SparseVector): number {
-  let i = 0;
-  let j = 0;
+/**
+ * A sparse vector's dot product with a dense one: the same products, summed in the same order, as
+ * a merge of two sparse vectors, so selection is unchanged, without the merge's branches.
+ */
+function denseDot(a: SparseVector, dense: Float32Array): number {
   let sum = 0;
-  while (i < a.indices.length && j < b.indices.length) {
-    const x = a.indices[i] as number;
-    const y = b.indices[j] as number;
-    if (x === y) sum += (a.values[i++] as number) * (b.values[j++] as number);
-    else if (x < y) i++;
-    else j++;
-  }
+  for (let i = 0; i < a.indices.length; i++)
+    sum += (a.values[i] as number) * (dense[a.indices[i] as number] as number);
   return sum;
+}
+
+/** Writes a sparse vector into a dense buffer (`clear`: zeroes its entries again). */
+function scatter(dense: Float32Array, v: SparseVector, clear = false): void {
+  for (let i = 0; i < v.indices.length; i++)
+    dense[v.indices[i] as number] = clear ? 0 : (v.values[i] as number);
 }
 
 /** The L2-normalised mean of sparse vectors. */
@@ -79,6 +82,8 @@ export class ExampleIndex {
   readonly #spec: CharNgramSpec;
   readonly #vectors: SparseVector[];
   readonly #labels: string[];
+  /** A zeroed buffer `select` scatters one vector into at a time (selection is synchronous). */
+  #dense: Float32Array | undefined;
 
   constructor(
     readonly pool: readonly ExampleCandidate[],
@@ -93,19 +98,25 @@ export class ExampleIndex {
     const { pool } = this;
     const vectors = this.#vectors;
     const diversity = options.diversity ?? FEW_SHOT_DEFAULT_DIVERSITY;
+    this.#dense ??= new Float32Array(this.#spec.dimensions);
+    const dense = this.#dense;
     const query = centroid(queries.map((q) => featurise(q, this.#spec)));
-    const relevance = vectors.map((v) => dot(v, query));
+    scatter(dense, query);
+    const relevance = vectors.map((v) => denseDot(v, dense));
+    scatter(dense, query, true);
     const labels = options.balance === false ? [] : this.#labels;
     const quota = labels.length > 0 ? Math.ceil(options.k / labels.length) : Number.POSITIVE_INFINITY;
     const taken = new Map<string, number>();
     const picked: number[] = [];
+    const isPicked = new Uint8Array(pool.length);
     const maxSim = new Float64Array(pool.length);
-    while (picked.length < Math.min(options.k, pool.length)) {
+    const wanted = Math.min(options.k, pool.length);
+    while (picked.length < wanted) {
       let best = -1;
       let bestScore = Number.NEGATIVE_INFINITY;
       for (let pass = 0; pass < 2 && best < 0; pass++) {
         for (let i = 0; i < pool.length; i++) {
-          if (picked.includes(i)) continue;
+          if (isPicked[i]) continue;
           const label = pool[i]!.label;
           // First pass keeps labels balanced; the second fills up when a label has too few items.
           if (pass === 0 && label !== null && (taken.get(label) ?? 0) >= quota) continue;
@@ -120,11 +131,14 @@ export class ExampleIndex {
       }
       if (best < 0) break;
       picked.push(best);
+      isPicked[best] = 1;
       const label = pool[best]!.label;
       if (label !== null) taken.set(label, (taken.get(label) ?? 0) + 1);
-      for (let i = 0; i < pool.length; i++) {
-        maxSim[i] = Math.max(maxSim[i] as number, dot(vectors[i]!, vectors[best]!));
-      }
+      if (picked.length === wanted) break;
+      scatter(dense, vectors[best]!);
+      for (let i = 0; i < pool.length; i++)
+        maxSim[i] = Math.max(maxSim[i] as number, denseDot(vectors[i]!, dense));
+      scatter(dense, vectors[best]!, true);
     }
     return picked.map((i) => pool[i]!);
   }
