@@ -63,6 +63,15 @@ const families: Array<{ sql: (value: string) => string; values: string[]; role?:
     sql: (value) => `SELECT id FROM people WHERE score > ${value} ORDER BY id`,
     values: ['1', '4', '9007199254740993'],
   },
+  {
+    sql: (value) => `SELECT id FROM people WHERE name COLLATE nocase = ${value} ORDER BY id`,
+    values: ["'ANA'", "'IT''S'", "'ana'"],
+  },
+  {
+    sql: (value) =>
+      `SELECT a.id, b.city FROM people a JOIN people b ON a.id = b.id AND b.city = ${value} WHERE a.id IN (SELECT id FROM people WHERE score < ${value === "'Seoul'" ? 9 : 3}) ORDER BY a.id`,
+    values: ["'Seoul'", "'Busan'", "''"],
+  },
   // Kinds the column does not take: the shape is not used, the full path decides.
   { sql: (value) => `SELECT id FROM people WHERE name = ${value}`, values: ['1', '2'] },
   { sql: (value) => `SELECT id FROM people WHERE id = ${value}`, values: ["'1'", "'x'"] },
@@ -155,6 +164,8 @@ describe('literal queries through their shape', () => {
     expect(served("SELECT name FROM people WHERE email = 'x'", 'viewer')).toBe(true);
     expect(served('SELECT id FROM people WHERE score > 4 ORDER BY id')).toBe(true);
     expect(served('SELECT id FROM people WHERE score > 9007199254740993 ORDER BY id')).toBe(false);
+    expect(served("SELECT id FROM people WHERE name COLLATE nocase = 'IT''S' ORDER BY id")).toBe(true);
+    expect(usedShape.filter((sql) => sql.includes('JOIN people b'))).toHaveLength(2);
     // … and never a refused query or a constant of another kind than its column.
     expect(usedShape.filter((sql) => /orders|read_csv|DROP TABLE people$|name = 2|id = '/.test(sql))).toEqual(
       [],

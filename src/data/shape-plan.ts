@@ -135,7 +135,8 @@ async function verifyShape(
   if (
     literal?.length !== 1 ||
     JSON.stringify(none) !== '[]' ||
-    JSON.stringify(parameters) !== JSON.stringify(numbered) ||
+    !Array.isArray(parameters) ||
+    JSON.stringify([...parameters].sort((x, y) => x.value - y.value)) !== JSON.stringify(numbered) ||
     !sameTree(query, shaped, shape.slots, seen) ||
     seen.size !== shape.slots.length
   ) {
