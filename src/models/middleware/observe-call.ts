@@ -44,6 +44,7 @@ const noUsage = (): LanguageModelUsage => ({ inputTokens: 0, outputTokens: 0 });
 
 /** A middleware that reports every language and embedding call it sees to `onEnd`. */
 export function observeCalls(name: string, onEnd: (record: CallRecord) => void): ModelMiddleware {
+  // One record per call, filled in as it ends: observers get it once, at the end.
   const base = (
     operation: CallRecord['operation'],
     provider: string,
@@ -51,23 +52,33 @@ export function observeCalls(name: string, onEnd: (record: CallRecord) => void):
     context: CallContext | undefined,
     parameters: CallRecord['parameters'] | undefined,
     promptType?: 'text' | 'chat',
-  ) => ({
-    operation,
-    modelId: `${provider}:${modelId}`,
-    context,
-    startedAt: performance.now(),
-    ...(parameters ? { parameters } : {}),
-    ...(promptType ? { promptType } : {}),
-  });
-  const failed = (start: ReturnType<typeof base>, error: unknown) => {
-    const keelError = toKeelError(error);
-    onEnd({
-      ...start,
-      latencyMs: performance.now() - start.startedAt,
-      status: keelError.status,
-      errorCode: keelError.code,
+  ): CallRecord => {
+    const record: CallRecord = {
+      operation,
+      modelId: `${provider}:${modelId}`,
+      context,
+      startedAt: performance.now(),
+      latencyMs: 0,
+      status: 200,
+      errorCode: null,
       usage: noUsage(),
-    });
+    };
+    if (parameters) record.parameters = parameters;
+    if (promptType) record.promptType = promptType;
+    return record;
+  };
+  const ended = (record: CallRecord, usage: LanguageModelUsage, finishReason?: FinishReason) => {
+    record.latencyMs = performance.now() - record.startedAt;
+    record.usage = usage;
+    if (finishReason) record.finishReason = finishReason;
+    onEnd(record);
+  };
+  const failed = (record: CallRecord, error: unknown) => {
+    const keelError = toKeelError(error);
+    record.latencyMs = performance.now() - record.startedAt;
+    record.status = keelError.status;
+    record.errorCode = keelError.code;
+    onEnd(record);
     return keelError;
   };
   return {
@@ -83,14 +94,7 @@ export function observeCalls(name: string, onEnd: (record: CallRecord) => void):
       );
       try {
         const result = await doGenerate();
-        onEnd({
-          ...start,
-          latencyMs: performance.now() - start.startedAt,
-          status: 200,
-          errorCode: null,
-          usage: result.usage,
-          finishReason: result.finishReason,
-        });
+        ended(start, result.usage, result.finishReason);
         return result;
       } catch (error) {
         throw failed(start, error);
@@ -117,13 +121,7 @@ export function observeCalls(name: string, onEnd: (record: CallRecord) => void):
       const start = base('embed', model.provider, model.modelId, options.context, undefined);
       try {
         const result = await doEmbed();
-        onEnd({
-          ...start,
-          latencyMs: performance.now() - start.startedAt,
-          status: 200,
-          errorCode: null,
-          usage: { inputTokens: result.usage.inputTokens, outputTokens: 0 },
-        });
+        ended(start, { inputTokens: result.usage.inputTokens, outputTokens: 0 });
         return result;
       } catch (error) {
         throw failed(start, error);
@@ -134,7 +132,7 @@ export function observeCalls(name: string, onEnd: (record: CallRecord) => void):
 
 async function* observedStream(
   stream: AsyncIterable<StreamPart>,
-  start: Omit<CallRecord, 'latencyMs' | 'status' | 'errorCode' | 'usage'>,
+  start: CallRecord,
   onEnd: (record: CallRecord) => void,
 ): AsyncGenerator<StreamPart> {
   let usage = noUsage();
@@ -163,14 +161,12 @@ async function* observedStream(
       if (part.type === 'finish' || part.type === 'error') return;
     }
   } finally {
-    onEnd({
-      ...start,
-      latencyMs: performance.now() - start.startedAt,
-      ...(firstTokenMs !== undefined ? { firstTokenMs } : {}),
-      status,
-      errorCode,
-      usage,
-      ...(finishReason ? { finishReason } : {}),
-    });
+    start.latencyMs = performance.now() - start.startedAt;
+    if (firstTokenMs !== undefined) start.firstTokenMs = firstTokenMs;
+    start.status = status;
+    start.errorCode = errorCode;
+    start.usage = usage;
+    if (finishReason) start.finishReason = finishReason;
+    onEnd(start);
   }
 }
