@@ -3,14 +3,17 @@
  * Each mode serves `POST /v1/chat/completions` against the same fake upstream:
  *   - `raw-undici`: node:http + an undici pool, parsing the upstream's reply and writing a new one
  *     (the least any gateway that reads the answer must do);
+ *   - `floor`: the spine's per-call duties written without a framework (see viaFloor);
  *   - `raw-generation`: node:http + Keel's generation service (provider registry, model-call
  *     middleware, the `openai-compatible` provider) — no framework, no validation, no auth;
  *   - `hono-generation`: the same in a one-route Hono app on @hono/node-server.
- * Full Keel (framework, edge middleware, authentication, validation, response schema) is the
+ * Full Keel (its direct lane or the framework, authentication, validation, the route) is the
  * `keel` target of the main run. Like it, this runs the built server from dist/.
  *
  * Usage: node bench/gateway/layers-server.mjs <upstream base URL> <mode>
  */
+
+import { createHash } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import os from 'node:os';
@@ -18,6 +21,7 @@ import path from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
 import { Pool } from 'undici';
+import { chatCompletionRequestSchema } from '../../dist/api/openai.js';
 import { loadConfig } from '../../dist/core/config.js';
 import { silentLogger } from '../../dist/core/logger.js';
 import { chatRequestFromOpenAI } from '../../dist/server/routes/openai/mapping.js';
@@ -82,7 +86,7 @@ function readBody(incoming) {
 function rawHandler(answer) {
   return (incoming, outgoing) => {
     readBody(incoming)
-      .then((text) => answer(JSON.parse(text)))
+      .then((text) => answer(JSON.parse(text), incoming))
       .then((json) => {
         outgoing.writeHead(200, {
           'content-type': 'application/json',
@@ -97,6 +101,46 @@ function rawHandler(answer) {
   };
 }
 
+/**
+ * `floor`: the least a gateway must do per call to meet the spine's requirements, written
+ * without any framework: hash the bearer key and find it in a map, validate the body with Keel's
+ * zod schema, forward with undici, parse the reply, persist one usage row (the usage meter, in
+ * batches, as Keel does) and count the call in a Prometheus histogram.
+ */
+const keyHashes = new Map([
+  [createHash('sha256').update('layers-key').digest('hex'), { projectId, keyId: 'k' }],
+]);
+const latency = runtime.services.metrics.modelLatency.labels('mock:fake-model');
+async function viaFloor(body, incoming) {
+  const token = (incoming.headers.authorization ?? '').slice(7);
+  const principal = keyHashes.get(createHash('sha256').update(token).digest('hex'));
+  if (!principal) throw new Error('unauthorised');
+  const parsed = chatCompletionRequestSchema.parse(body);
+  const started = performance.now();
+  const response = await pool.request({
+    method: 'POST',
+    path: '/v1/chat/completions',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...parsed, model: parsed.model.slice(parsed.model.indexOf(':') + 1) }),
+  });
+  const reply = await response.body.json();
+  const latencyMs = performance.now() - started;
+  latency.observe(latencyMs / 1000);
+  runtime.services.usage.record({
+    projectId: principal.projectId,
+    keyId: principal.keyId,
+    modelId: parsed.model,
+    endpoint: '/v1/chat/completions',
+    inputTokens: reply.usage.prompt_tokens,
+    outputTokens: reply.usage.completion_tokens,
+    latencyMs,
+    status: 200,
+    errorCode: null,
+    streamed: false,
+  });
+  return completion(parsed.model, reply.choices[0].message.content, reply.usage);
+}
+
 let handler;
 if (mode === 'hono-generation') {
   const app = new Hono();
@@ -105,7 +149,7 @@ if (mode === 'hono-generation') {
   );
   handler = getRequestListener(app.fetch);
 } else {
-  handler = rawHandler(mode === 'raw-undici' ? viaUndici : viaGeneration);
+  handler = rawHandler(mode === 'raw-undici' ? viaUndici : mode === 'floor' ? viaFloor : viaGeneration);
 }
 
 const server = createServer({ keepAliveTimeout: 65_000 }, handler);

@@ -10,8 +10,9 @@
  *   - p50/p99 at concurrency 1 (sequential keep-alive requests from this process), req/s at
  *     concurrency 50 (autocannon in its own process), first streamed byte;
  *   - llama.cpp tokens/s through Keel vs node-llama-cpp called directly on the same GGUF.
- *   - Keel taken apart (bench/gateway/layers-server.mjs): node:http + undici, node:http + Keel's
- *     generation service, a one-route Hono app + the generation service — so the table shows what
+ *   - Keel taken apart (bench/gateway/layers-server.mjs): node:http + undici; the `floor` — the
+ *     spine's per-call duties (key lookup, schema validation, a persisted usage row, a metric)
+ *     with no framework; node:http + Keel's generation service, a one-route Hono app + the generation service — so the table shows what
  *     each layer costs; and every target's CPU time per request at concurrency 50 (its whole
  *     process tree, database thread included), which holds up better than req/s on a busy machine.
  * Prints a table and one JSON line. Absolute times on shared machines move ±40%: read the ratios.
@@ -175,7 +176,7 @@ try {
   children.push(portkey);
   const bare = await startTsChild<{ url: string }>('bench/gateway/bare-proxy.ts', [upstream.info.url]);
   children.push(bare);
-  const layerModes = ['raw-undici', 'raw-generation', 'hono-generation'] as const;
+  const layerModes = ['raw-undici', 'floor', 'raw-generation', 'hono-generation'] as const;
   const layers = [];
   for (const mode of layerModes) {
     const layer = await startJsonChild<{ url: string }>(
@@ -228,7 +229,7 @@ try {
       name: mode.replace('-', '_'),
       url: layer.info.url,
       path: '/v1/chat/completions',
-      headers: {},
+      headers: { authorization: 'Bearer layers-key' },
       model: 'mock:fake-model',
       pid: layer.process.pid,
       jsonOnly: true,

@@ -9,6 +9,7 @@ export class KeelMetrics {
   readonly registry = new Registry();
   readonly httpRequests: Counter<'method' | 'route' | 'status'>;
   readonly httpDuration: Histogram<'method' | 'route'>;
+  readonly directLane: Counter<'outcome'>;
   readonly modelRequests: Counter<'model' | 'status'>;
   readonly modelTokens: Counter<'model' | 'direction'>;
   readonly modelLatency: Histogram<'model'>;
@@ -28,6 +29,12 @@ export class KeelMetrics {
       help: 'HTTP request duration until the response head is sent.',
       labelNames: ['method', 'route'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [this.registry],
+    });
+    this.directLane = new Counter({
+      name: 'keel_http_direct_lane_total',
+      help: 'Requests the direct lane served itself (served) or read and handed to the app (handed_on).',
+      labelNames: ['outcome'],
       registers: [this.registry],
     });
     this.modelRequests = new Counter({

@@ -9,6 +9,7 @@
  * const app = createApp(services);
  * const res = await app.request('/v1/models', { headers: { authorization: `Bearer ${key}` } });
  */
+import type { RequestListener } from 'node:http';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { cors } from 'hono/cors';
 import { KeelError } from '../core/errors.js';
@@ -16,7 +17,9 @@ import { maxProjectFileBytes } from '../extraction/index.js';
 import type { Principal } from '../platform/principal.js';
 import { serveConsole } from './console.js';
 import type { KeelEnv, KeelServices } from './context.js';
+import { directLane } from './direct-lane.js';
 import { errorResponse } from './errors.js';
+import type { Lane } from './listen.js';
 import { authenticate } from './middleware/authenticate.js';
 import { rejectNulInUrl } from './middleware/nul-characters.js';
 import { requestContext } from './middleware/request-context.js';
@@ -42,7 +45,10 @@ export interface CreateAppOptions {
   consoleDir?: string | undefined;
 }
 
-export function createApp(services: KeelServices, options: CreateAppOptions = {}): OpenAPIHono<KeelEnv> {
+export function createApp(
+  services: KeelServices,
+  options: CreateAppOptions = {},
+): OpenAPIHono<KeelEnv> & { lane: Lane } {
   const app = new OpenAPIHono<KeelEnv>({
     defaultHook: validationHook,
   });
@@ -99,5 +105,6 @@ export function createApp(services: KeelServices, options: CreateAppOptions = {}
   registerMetrics(app, services);
 
   serveConsole(app, options.consoleDir);
-  return app;
+  // On a socket, the busiest model call skips the framework (server/direct-lane).
+  return Object.assign(app, { lane: (listener: RequestListener) => directLane(services, listener) });
 }

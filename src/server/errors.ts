@@ -99,11 +99,28 @@ export function errorBody(error: KeelError, format: ErrorFormat, requestId: stri
 }
 
 export function errorResponse(c: Context<KeelEnv>, error: unknown, logger: Logger): Response {
+  const reply = errorReply(
+    error,
+    c.get('errorFormat') ?? 'keel',
+    c.get('requestId') ?? '',
+    logger,
+    c.req.routePath,
+  );
+  return c.json(reply.body, reply.status as ContentfulStatusCode, reply.headers);
+}
+
+/** Status, body and headers of an error answer; logs server errors (never the client's). */
+export function errorReply(
+  error: unknown,
+  format: ErrorFormat,
+  requestId: string,
+  logger: Logger,
+  route: string,
+): { status: number; body: Record<string, unknown>; headers: Record<string, string> } {
   const keelError = normaliseHttpError(error);
-  const requestId = c.get('requestId') ?? '';
   if (keelError.status >= 500) {
     logger.error(
-      { requestId, code: keelError.code, route: c.req.routePath, err: keelError.cause ?? keelError },
+      { requestId, code: keelError.code, route, err: keelError.cause ?? keelError },
       keelError.message,
     );
   }
@@ -122,9 +139,5 @@ export function errorResponse(c: Context<KeelEnv>, error: unknown, logger: Logge
       headers['X-RateLimit-Reset'] = String(rateLimit.resetSeconds);
     if (typeof rateLimit.name === 'string') headers['X-RateLimit-Scope'] = rateLimit.name;
   }
-  return c.json(
-    errorBody(keelError, c.get('errorFormat') ?? 'keel', requestId),
-    keelError.status as ContentfulStatusCode,
-    headers,
-  );
+  return { status: keelError.status, body: errorBody(keelError, format, requestId), headers };
 }

@@ -13,17 +13,27 @@ import type { GuardrailOutcome, GuardrailRequest } from '../guardrails/request-g
 import type { KeelEnv, KeelServices } from './context.js';
 import type { ProjectScope } from './project-scope.js';
 
-export async function guardrailsFor(
+export function guardrailsFor(
   c: Context<KeelEnv>,
   services: KeelServices,
   scope: ProjectScope,
+  options: { moderations?: Moderations | undefined; templatePolicy?: string | undefined } = {},
+): Promise<GuardrailRequest | undefined> {
+  return guardrailsNamed(services, scope, c.req.header('x-keel-guardrail-policy'), options);
+}
+
+/** The same, given the `X-Keel-Guardrail-Policy` header's value (callers outside Hono). */
+export async function guardrailsNamed(
+  services: Pick<KeelServices, 'guardrails'>,
+  scope: ProjectScope,
+  policyHeader: string | undefined,
   options: { moderations?: Moderations | undefined; templatePolicy?: string | undefined } = {},
 ): Promise<GuardrailRequest | undefined> {
   const named = options.moderations && (options.moderations.hap || options.moderations.pii);
   const resolved = await services.guardrails.resolve(scope.projectId, {
     explicit: named ? policyFromModerations(options.moderations!) : undefined,
     requested: named ? requestedFromModerations(options.moderations!) : undefined,
-    name: c.req.header('x-keel-guardrail-policy'),
+    name: policyHeader,
     templatePolicy: options.templatePolicy,
     role: scope.role,
   });

@@ -3,6 +3,7 @@
  * Puts an app on a socket (127.0.0.1 unless told otherwise) and closes it gracefully: stop
  * accepting, let in-flight requests finish up to a grace period, then drop what is left.
  */
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
@@ -14,8 +15,11 @@ export interface ListeningServer {
   close(graceMs?: number): Promise<void>;
 }
 
+/** What the app puts in front of itself on a socket: a lane given the app's own listener. */
+export type Lane = (app: RequestListener) => (incoming: IncomingMessage, outgoing: ServerResponse) => boolean;
+
 export async function listen(
-  app: Pick<Hono, 'fetch'>,
+  app: Pick<Hono, 'fetch'> & { lane?: Lane },
   options: { host?: string; port?: number } = {},
 ): Promise<ListeningServer> {
   const host = options.host ?? '127.0.0.1';
@@ -26,6 +30,7 @@ export async function listen(
         hostname: host,
         port: options.port ?? 0,
         serverOptions: { keepAliveTimeout: 65_000 },
+        ...(app.lane ? { createServer: withLane(app.lane) } : {}),
       },
       (info: AddressInfo) => {
         const urlHost = info.family === 'IPv6' ? `[${info.address}]` : info.address;
@@ -68,4 +73,14 @@ export async function listen(
       else reject(error);
     });
   });
+}
+
+/** A `createServer` that offers each request to the lane first, then to the app. */
+function withLane(lane: Lane): typeof createServer {
+  return ((options: object, listener: RequestListener) => {
+    const first = lane(listener);
+    return createServer(options, (incoming, outgoing) => {
+      if (!first(incoming, outgoing)) listener(incoming, outgoing);
+    });
+  }) as typeof createServer;
 }

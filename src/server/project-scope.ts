@@ -5,7 +5,7 @@
  * the key's own project is used. A project outside the caller's reach answers 404.
  */
 import type { Context } from 'hono';
-import { authorize } from '../platform/principal.js';
+import { authorize, type Principal } from '../platform/principal.js';
 import type { Permission, Role } from '../platform/roles.js';
 import type { KeelEnv } from './context.js';
 import { requestSignal } from './request-signal.js';
@@ -21,8 +21,16 @@ export function projectScope(
   permission: Permission,
   requested?: string | undefined,
 ): ProjectScope {
-  const principal = c.get('principal');
-  const projectId = requested ?? c.req.header('x-keel-project') ?? principal.defaultProjectId;
+  return scopeOf(c.get('principal'), permission, requested ?? c.req.header('x-keel-project'));
+}
+
+/** The project `principal` acts in (the one `requested`, else the key's own) once authorised. */
+export function scopeOf(
+  principal: Principal,
+  permission: Permission,
+  requested: string | undefined,
+): ProjectScope {
+  const projectId = requested ?? principal.defaultProjectId;
   const role = authorize(principal, projectId, permission);
   return { projectId, role, keyId: principal.keyId };
 }

@@ -11,6 +11,11 @@ import type { Context } from 'hono';
 export function requestSignal(c: Context): AbortSignal {
   const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
   if (!outgoing || typeof outgoing.once !== 'function') return c.req.raw.signal;
+  return closeSignal(outgoing);
+}
+
+/** Fires when `outgoing`'s connection closes before the response is finished. */
+export function closeSignal(outgoing: ServerResponse): AbortSignal {
   const controller = new AbortController();
   outgoing.once('close', () => {
     if (!outgoing.writableFinished)

@@ -17,7 +17,7 @@ const maxBoundRoutes = 2000;
  * The HTTP metric children of one method and route, bound once: prom-client otherwise hashes the
  * label object on every observation.
  */
-function httpFigures(metrics: KeelMetrics) {
+export function httpFigures(metrics: KeelMetrics) {
   const bound = new Map<
     string,
     {
@@ -47,8 +47,7 @@ export function requestContext(metrics: KeelMetrics): MiddlewareHandler<KeelEnv>
   const observe = httpFigures(metrics);
   return async (c, next) => {
     const started = performance.now();
-    const incoming = c.req.header('x-request-id');
-    const requestId = incoming && /^[\w.-]{1,128}$/.test(incoming) ? incoming : `req_${randomToken(16)}`;
+    const requestId = requestIdFrom(c.req.header('x-request-id'));
     c.set('requestId', requestId);
     c.set('errorFormat', errorFormatFor(c.req.path));
     // Set before the handler runs, so responses built by Hono (errors, documents) carry it. Adding
@@ -63,6 +62,11 @@ export function requestContext(metrics: KeelMetrics): MiddlewareHandler<KeelEnv>
     }
     observe(c.req.method, c.req.routePath || 'unmatched', c.res.status, (performance.now() - started) / 1000);
   };
+}
+
+/** The caller's `X-Request-Id` when it is a plain token, else a new one. */
+export function requestIdFrom(header: string | undefined): string {
+  return header && /^[\w.-]{1,128}$/.test(header) ? header : `req_${randomToken(16)}`;
 }
 
 /** The watsonx data-platform paths (prompt assets and sessions, also at the root; beta). */

@@ -20,7 +20,7 @@ export function requestScope(): MiddlewareHandler<KeelEnv> {
     );
 }
 
-function actorOf(principal: Principal | undefined, projectId: string | null): ScopeActor | undefined {
+export function actorOf(principal: Principal | undefined, projectId: string | null): ScopeActor | undefined {
   if (!principal) return undefined;
   const role =
     (projectId ? principal.projectRoles.get(projectId) : undefined) ?? (principal.orgAdmin ? 'admin' : null);

@@ -3,13 +3,20 @@
  * `POST /v1/chat/completions`, streaming and not, as the OpenAI API defines it.
  */
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import { chatCompletionRequestSchema, chatCompletionSchema, openAIErrorSchema } from '../../../api/openai.js';
+import {
+  type ChatCompletion,
+  type ChatCompletionRequest,
+  chatCompletionRequestSchema,
+  chatCompletionSchema,
+  openAIErrorSchema,
+} from '../../../api/openai.js';
 import { randomToken } from '../../../core/ids.js';
-import type { GenerationOutcome } from '../../../models/generation-service.js';
-import type { ToolCall } from '../../../spec/language-model.js';
+import type { GenerationOutcome, GenerationRequest } from '../../../models/generation-service.js';
+import type { CallContext, ToolCall } from '../../../spec/language-model.js';
+import type { CallWarning } from '../../../spec/warnings.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
-import { guardrailHeaders, guardrailsFor } from '../../guardrails-scope.js';
-import { projectScope } from '../../project-scope.js';
+import { guardrailHeaders, guardrailsNamed } from '../../guardrails-scope.js';
+import { type ProjectScope, projectScope } from '../../project-scope.js';
 import { requestSignal } from '../../request-signal.js';
 import { json, sse } from '../../respond.js';
 import { deploymentCompletion, isDeploymentModel } from '../deployments/openai-deployment.js';
@@ -56,11 +63,13 @@ export function registerChatCompletions(app: OpenAPIHono<KeelEnv>, services: Kee
   app.openapi(route, async (c) => {
     const body = c.req.valid('json');
     if (isDeploymentModel(body.model)) return deploymentCompletion(c, services, body, 'chat') as never;
-    const scope = projectScope(c, 'invoke');
-    const context = { projectId: scope.projectId, keyId: scope.keyId, endpoint: '/v1/chat/completions' };
-    const { request, warnings } = chatRequestFromOpenAI(body, requestSignal(c));
-    const guardrails = await guardrailsFor(c, services, scope);
-    if (guardrails) request.guardrails = guardrails;
+    const { request, warnings, context } = await chatCall(
+      services,
+      body,
+      projectScope(c, 'invoke'),
+      requestSignal(c),
+      c.req.header('x-keel-guardrail-policy'),
+    );
     const id = `chatcmpl-${randomToken(24)}`;
     const created = Math.floor(Date.now() / 1000);
 
@@ -113,45 +122,76 @@ export function registerChatCompletions(app: OpenAPIHono<KeelEnv>, services: Kee
       return sse(events());
     }
 
-    const n = body.n ?? 1;
-    const outcomes: GenerationOutcome[] = [];
-    for (let i = 0; i < n; i++) {
-      // Each choice is its own generation; with a seed, vary it so the choices differ.
-      const parameters = { ...request.parameters };
-      if (i > 0 && parameters.randomSeed !== undefined) parameters.randomSeed += i;
-      const outcome = await services.generation.generate({ ...request, parameters }, context);
-      rejectBlocked(outcome.guardrails);
-      outcomes.push(outcome);
-    }
-    const inputTokens = outcomes[0]!.usage.inputTokens;
-    const outputTokens = outcomes.reduce((sum, outcome) => sum + outcome.usage.outputTokens, 0);
-    const allWarnings = [...warnings, ...outcomes[0]!.warnings];
-    return json(
-      {
-        id,
-        object: 'chat.completion',
-        created,
-        model: body.model,
-        choices: outcomes.map((outcome, index) => ({
-          index,
-          message: {
-            role: 'assistant',
-            content: outcome.toolCalls?.length && !outcome.text ? null : outcome.text,
-            ...(outcome.toolCalls?.length ? { tool_calls: toolCallsJson(outcome.toolCalls) } : {}),
-          },
-          finish_reason: openAIFinishReason(outcome.finishReason, Boolean(outcome.toolCalls?.length)),
-          logprobs: null,
-        })),
-        usage: {
-          prompt_tokens: inputTokens,
-          completion_tokens: outputTokens,
-          total_tokens: inputTokens + outputTokens,
-        },
-        system_fingerprint: null,
-        ...openAIWarnings(allWarnings),
-      },
-      200,
-      guardrailHeaders(outcomes[0]!.guardrails),
-    );
+    const reply = await chatCompletion(services, body, request, warnings, context);
+    return json(reply.body, 200, reply.headers);
   });
+}
+
+/** The generation request for a chat body, under the project's guardrail policy. */
+export async function chatCall(
+  services: Pick<KeelServices, 'guardrails'>,
+  body: ChatCompletionRequest,
+  scope: ProjectScope,
+  signal: AbortSignal,
+  policyHeader: string | undefined,
+): Promise<{ request: GenerationRequest; warnings: CallWarning[]; context: CallContext }> {
+  const context = { projectId: scope.projectId, keyId: scope.keyId, endpoint: '/v1/chat/completions' };
+  const { request, warnings } = chatRequestFromOpenAI(body, signal);
+  const guardrails = await guardrailsNamed(services, scope, policyHeader);
+  if (guardrails) request.guardrails = guardrails;
+  return { request, warnings, context };
+}
+
+/**
+ * A chat completion that is not streamed: `n` generations (seeds varied), as the OpenAI API
+ * answers it. Shared by the Hono route and the direct lane (server/direct-lane).
+ */
+export async function chatCompletion(
+  services: Pick<KeelServices, 'generation'>,
+  body: ChatCompletionRequest,
+  request: GenerationRequest,
+  warnings: CallWarning[],
+  context: CallContext,
+): Promise<{ body: ChatCompletion; headers: Record<string, string> | undefined }> {
+  const id = `chatcmpl-${randomToken(24)}`;
+  const created = Math.floor(Date.now() / 1000);
+  const n = body.n ?? 1;
+  const outcomes: GenerationOutcome[] = [];
+  for (let i = 0; i < n; i++) {
+    // Each choice is its own generation; with a seed, vary it so the choices differ.
+    const parameters = { ...request.parameters };
+    if (i > 0 && parameters.randomSeed !== undefined) parameters.randomSeed += i;
+    const outcome = await services.generation.generate({ ...request, parameters }, context);
+    rejectBlocked(outcome.guardrails);
+    outcomes.push(outcome);
+  }
+  const inputTokens = outcomes[0]!.usage.inputTokens;
+  const outputTokens = outcomes.reduce((sum, outcome) => sum + outcome.usage.outputTokens, 0);
+  const allWarnings = [...warnings, ...outcomes[0]!.warnings];
+  return {
+    body: {
+      id,
+      object: 'chat.completion',
+      created,
+      model: body.model,
+      choices: outcomes.map((outcome, index) => ({
+        index,
+        message: {
+          role: 'assistant',
+          content: outcome.toolCalls?.length && !outcome.text ? null : outcome.text,
+          ...(outcome.toolCalls?.length ? { tool_calls: toolCallsJson(outcome.toolCalls) } : {}),
+        },
+        finish_reason: openAIFinishReason(outcome.finishReason, Boolean(outcome.toolCalls?.length)),
+        logprobs: null,
+      })),
+      usage: {
+        prompt_tokens: inputTokens,
+        completion_tokens: outputTokens,
+        total_tokens: inputTokens + outputTokens,
+      },
+      system_fingerprint: null,
+      ...openAIWarnings(allWarnings),
+    },
+    headers: guardrailHeaders(outcomes[0]!.guardrails),
+  };
 }
