@@ -1,7 +1,8 @@
 /**
  * The Prompt Lab in Chromium against a real `keel serve` with two tiny llama.cpp models: a
  * structured prompt with a variable streams its answer; versions, labels and diffs; restoring a
- * run from the history; sample prompts; chat mode from the keyboard; two models side by side.
+ * run from the history; sample prompts; chat mode from the keyboard; two models side by side; a
+ * version's few-shot pool shown read-only.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -268,5 +269,34 @@ describe.runIf(chromiumAvailable)('Prompt Lab', () => {
     await page.getByLabel('데이터셋으로 채점').waitFor();
     await screenshot(page, 'prompt-lab-compare-scored-ko');
     await page.getByRole('button', { name: 'English' }).click();
+  });
+
+  it('shows read-only that a version picks few-shot examples per input from a pool', async () => {
+    await keel.admin.prompts.create({
+      name: 'routing-pool',
+      template: {
+        mode: 'structured',
+        instruction: 'Route the complaint.',
+        test_input: '{{complaint}}',
+        model_id: 'llamacpp:tiny',
+        few_shot: {
+          k: 1,
+          examples: [
+            { input: 'the parcel came late', output: 'delivery' },
+            { input: 'I was charged twice', output: 'billing' },
+          ],
+          source: 'complaints@1 train',
+        },
+      },
+    });
+    const fresh = await openLab(browser, keel.url);
+    await fresh.getByRole('button', { name: 'Templates', exact: true }).click();
+    await fresh.getByRole('button', { name: 'Open routing-pool' }).click();
+    const note = fresh.getByRole('region', { name: 'Few-shot example pool' });
+    await note.getByText('Picks 1 per input from a pool of 2 examples').waitFor();
+    expect(await note.textContent()).toContain(
+      'pool from complaints@1 train · labels balanced · diversity 0.3',
+    );
+    await fresh.close();
   });
 });

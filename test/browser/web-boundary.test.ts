@@ -48,10 +48,10 @@ describe('web console boundary', () => {
               name: 'sdk-api-types-only',
               severity: 'error',
               from: { path: '^src/sdk/' },
-              // The error-code table is plain data (no schemas): the SDK may read its values.
+              // The error-code table and the few-shot limits are plain data (no schemas): the SDK may read their values.
               to: {
                 path: '^src/api/',
-                pathNot: '^src/api/error-codes\\.ts$',
+                pathNot: '^src/api/(error-codes|few-shot-limits)\\.ts$',
                 dependencyTypesNot: ['type-only'],
               },
             },

@@ -19,7 +19,7 @@ export const promptLabEn = {
   'lab.exampleOutput': 'Example {n} output',
   'lab.removeExample': 'Remove example {n}',
   'lab.fewShot': 'Few-shot example pool',
-  'lab.fewShotPool': 'Picks {k} examples per input from a pool of {size}',
+  'lab.fewShotPool': 'Picks {k} per input from a pool of {size} examples',
   'lab.fewShotSource': 'pool from {source}',
   'lab.fewShotBalanced': 'labels balanced',
   'lab.fewShotUnbalanced': 'labels not balanced',
