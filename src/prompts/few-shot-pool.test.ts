@@ -158,6 +158,19 @@ describe('few-shot pools over the API', () => {
     expect(plain.prompt.text).toBe('Route the complaint.\n\nInput: charged twice\nOutput:');
   });
 
+  it("counts the pool's examples against the pool's limit, not the template's 256 KiB", async () => {
+    const long = 'y'.repeat(15_000);
+    const examples = Array.from({ length: 20 }, (_, i) => ({ input: `${i} ${long}`, output: 'a' }));
+    const response = await keel.call('/api/v1/prompts', {
+      json: { name: 'big-pool', template: template({ k: 2, examples }) },
+    });
+    expect(response.status).toBe(201);
+    const big = await keel.call('/api/v1/prompts', {
+      json: { name: 'big-text', template: { ...template(undefined), instruction: long.repeat(20) } },
+    });
+    expect(big.status).toBe(413);
+  });
+
   it('refuses bad pools with coded 400s', async () => {
     const big = 'x'.repeat(19_000);
     const cases: [unknown, string, (string | number)[]][] = [
