@@ -3,7 +3,7 @@
  * a schedule, its job made due (the test moves `run_after` instead of waiting the interval), the
  * schedule moving on, a failed sync kept on the source and retried, a changed schedule superseding
  * the job already enqueued; on PostgreSQL, two replicas run a due sync once and a restarted one
- * picks the schedule up again.
+ * picks the schedule up again, and "sync now" asked on two replicas at once makes one job.
  */
 import { mkdtemp, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -300,5 +300,32 @@ describe.skipIf(!testPostgresUrl)('scheduled syncs of data RAG sources (PostgreS
     const next = await makeDue(db, id);
     expect((await third.services.jobs.wait(next)).status).toBe('succeeded');
     expect(await scheduledSyncAudits(third, id)).toBe(2);
+
+    // "Sync now" asked on two replicas at once, three times each: one job, run once.
+    const manualSyncAudits = async () => {
+      const { rows } = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM audit_log WHERE action = 'data.rag_source.sync' AND target_id = $1
+           AND detail::jsonb->>'trigger' = 'manual'`,
+        [id],
+      );
+      return rows[0]!.n;
+    };
+    expect(await manualSyncAudits()).toBe(1);
+    const fourth = await replica();
+    const syncPath = `/api/v1/data/rag-sources/${id}/sync`;
+    const answers = await Promise.all(
+      [third, fourth, third, fourth, third, fourth].map((keel) => keel.call(syncPath, { method: 'POST' })),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(Array(6).fill(202));
+    const ids = new Set(
+      await Promise.all(answers.map(async (answer) => ((await answer.json()) as { id: string }).id)),
+    );
+    expect(ids.size).toBe(1);
+    const [manual] = [...ids];
+    expect((await fourth.services.jobs.wait(manual!)).status).toBe('succeeded');
+    await third.services.audit.flush();
+    await fourth.services.audit.flush();
+    // The source's first sync (when it was added) is the other manual one.
+    expect(await manualSyncAudits()).toBe(2);
   });
 });
