@@ -211,7 +211,9 @@ export class DataApi {
       last = job;
       onProgress?.(job);
     }
-    return last ?? this.client.request('GET', `/api/v1/jobs/${enc(jobId)}`);
+    // The stream ends with the job; cut short (a restart), the job's state is read once more.
+    if (last && ['succeeded', 'failed', 'cancelled'].includes(last.status)) return last;
+    return this.client.request('GET', `/api/v1/jobs/${enc(jobId)}`);
   }
 
   /** Sets a source's sync schedule (every N seconds or cron, UTC), or removes it with null. */
