@@ -20,7 +20,7 @@ import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api
 import { KeelError } from '../core/errors.js';
 import type { PlannedQuery, ProjectEngine, ShapedPlan } from './engine.js';
 import type { GovernanceStore, PlanForRole } from './governance-store.js';
-import { preparedFor } from './prepared-statements.js';
+import { preparedFor, releasedForMemory } from './prepared-statements.js';
 import { planUnder, rewriteMasked } from './query-plan.js';
 import { type QueryParameter, type QueryResult, type RunBounds, runBounded } from './query-runner.js';
 import { checkReadOnly, parsedTree } from './sql-check.js';
@@ -206,10 +206,11 @@ export async function runChecked(
   );
   if (shape && key && !known && comparable) {
     // A shape the checks or DuckDB's prepare refuse is not parameterised; the query itself stands.
+    // Out of memory says nothing about the shape: no verdict, a later query tries again.
     const verdict = await verifyShape({ ...context, masks }, request.sql, shape, { planned, result }).catch(
-      () => 'full' as const,
+      (error: unknown) => (releasedForMemory(connection, error) ? undefined : ('full' as const)),
     );
-    engine.shapes.set(key, verdict);
+    if (verdict) engine.shapes.set(key, verdict);
   }
   return { planned, result };
 }
