@@ -3,6 +3,7 @@ import type { FewShotPool, TemplateBody } from '../api/prompts.js';
 import { createEchoProvider } from '../testing/echo-provider.js';
 import { createTestKeel, type TestKeel } from '../testing/test-keel.js';
 import { compileTemplate } from './compile-template.js';
+import { fewShotIssues, fitPool } from './few-shot-pool.js';
 import { renderSections } from './render-template.js';
 import { resolveValues } from './variables.js';
 
@@ -101,6 +102,36 @@ describe('a few-shot pool renders the examples picked for each input', () => {
       type: 'text',
       text: 'Input: say {{x}}\nOutput: {{y}}\n\nsay',
     });
+  });
+});
+
+describe('fitting a train split into a pool', () => {
+  it('keeps the first items within the count and byte limits, labels included', () => {
+    const many = Array.from({ length: 2500 }, (_, i) => ({
+      input: `q${i}`,
+      output: 'a',
+      label: i % 2 ? 'x' : null,
+    }));
+    const fitted = fitPool(many);
+    expect(fitted).toHaveLength(2000);
+    expect(fitted[1]).toEqual({ input: 'q1', output: 'a', label: 'x' });
+    expect(fitted[0]).toEqual({ input: 'q0', output: 'a' });
+    const long = Array.from({ length: 100 }, (_, i) => ({
+      input: `${i}${'z'.repeat(10_000)}`,
+      output: 'a',
+      label: null,
+    }));
+    const cut = fitPool(long);
+    expect(cut.length).toBeLessThan(100);
+    expect(cut).toEqual(fitPool(long.slice(0, cut.length)));
+    expect(fewShotIssues({ k: 1, examples: cut })).toEqual([]);
+    expect(fewShotIssues({ k: 1, examples: fitPool(long.slice(0, cut.length + 1)) })).toEqual([]);
+    expect(
+      fewShotIssues({
+        k: 1,
+        examples: long.slice(0, cut.length + 1).map(({ input, output }) => ({ input, output })),
+      }),
+    ).toMatchObject([{ code: 'few_shot_pool_too_large' }]);
   });
 });
 
