@@ -16,11 +16,26 @@
 import os from 'node:os';
 import { Bm25Index } from '../../src/rag/lexical/bm25-index.js';
 import { LexicalReranker } from '../../src/rag/rerank/lexical-reranker.js';
-import { NgramFusionReranker } from '../../src/rag/rerank/ngram-fusion-reranker.js';
+import { NgramFusionReranker, type NgramFusionWeights } from '../../src/rag/rerank/ngram-fusion-reranker.js';
 import { loadRetrievalSet, type RetrievalSet } from '../rag/datasets.js';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const POOL = 50;
+
+/** `keel/lexical-ngram-rerank`'s weights before the sentence cues (sentence-cues.ts), for comparison. */
+const beforeCues: NgramFusionWeights = {
+  bm25: 7.02782,
+  chars: 4.19618,
+  sentence: 0.4392,
+  proximity: -0.9157,
+  phrase: -0.81927,
+  bigrams: 4.3392,
+  pair: 3.54169,
+  coverage: 5.01966,
+  numeric: 4.75424,
+  whole: 1.42699,
+  window: 1.35273,
+};
 
 interface Scores {
   ndcg10: number;
@@ -76,6 +91,7 @@ async function measure(set: RetrievalSet): Promise<Record<string, Scores>> {
   const bm25Ranks: number[] = [];
   const rerankRanks: number[] = [];
   const fusionRanks: number[] = [];
+  const beforeCuesRanks: number[] = [];
   const firstStageRanks: number[] = [];
   const rrfRanks: number[] = [];
   let fusionMs = 0;
@@ -95,6 +111,13 @@ async function measure(set: RetrievalSet): Promise<Record<string, Scores>> {
     const fused = await fusion.doRerank({ query: question.text, documents });
     fusionMs += performance.now() - started;
     fusionRanks.push(fused.results.map((result) => ids[result.index]).indexOf(question.gold));
+    const before = fusion.score(question.text, documents, undefined, beforeCues);
+    const gold = ids.indexOf(question.gold);
+    beforeCuesRanks.push(
+      gold < 0
+        ? -1
+        : before.filter((score, i) => score > before[gold]! || (score === before[gold] && i < gold)).length,
+    );
     const rrf = reciprocalRankFusion(
       ids.map((_, i) => i),
       fused.results.map((result) => result.index),
@@ -117,6 +140,7 @@ async function measure(set: RetrievalSet): Promise<Record<string, Scores>> {
   return {
     'keel bm25 (top 50)': summarise(bm25Ranks),
     'bm25 top 50 → keel/lexical-rerank': summarise(rerankRanks),
+    'bm25 top 50 → keel/lexical-ngram-rerank, weights before the sentence cues': summarise(beforeCuesRanks),
     'bm25 top 50 → keel/lexical-ngram-rerank': summarise(fusionRanks),
     'bm25 top 50 → keel/lexical-ngram-rerank, rank-fused with bm25 (RRF k=60)': summarise(rrfRanks),
     'bm25 top 50 → keel/lexical-ngram-rerank + first-stage scores': summarise(firstStageRanks),

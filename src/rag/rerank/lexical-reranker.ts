@@ -13,6 +13,9 @@
  * - the best two adjacent sentences, how tightly the terms sit within one sentence, the query's
  *   coverage of the whole document, and a question-type cue (a question asking when or how many,
  *   and a digit in the best sentence).
+ * - the sentence cues of sentence-cues.ts: the best three sentences, a short answer sentence, a
+ *   verbatim run of the question, the rarest term missing or present, the first line (a title),
+ *   and what the question asks for (a place, a person, a year) in the best sentence.
  * The signals are scaled to 0–1 and summed with weights; see `defaultLexicalWeights` (this model's
  * own five) and `ngram-fusion-reranker.ts` (all of them, fitted).
  * Terms come from the multilingual analyser, so Korean particles and endings are stripped and
@@ -21,6 +24,15 @@
 import type { AnalyzerV1 } from '../../spec/analyzer.js';
 import type { RerankModelV1, RerankOptions, RerankResult } from '../../spec/rerank-model.js';
 import { createMultilingualAnalyzer } from '../analysis/analyzers.js';
+import {
+  answerKind,
+  type CueQuery,
+  noCues,
+  rarestPresent,
+  type SentenceCues,
+  sentenceCues,
+  wordTrigrams,
+} from './sentence-cues.js';
 
 export const LEXICAL_RERANK_MODEL = 'keel/lexical-rerank';
 
@@ -42,6 +54,8 @@ export const defaultLexicalWeights: LexicalRerankWeights = {
 };
 
 interface Analysed {
+  /** The sentences' raw text. */
+  parts: string[];
   terms: string[];
   counts: Map<string, number>;
   sentences: Set<string>[];
@@ -84,7 +98,7 @@ const asksForNumber =
   /\b(when|how (many|much|long|old|far|tall|large|big|high)|what (year|date|percentage|age|number)|in what year|which year)\b|언제|몇|얼마|연도|년도|며칠/iu;
 
 /** Signals of one document, each scaled to 0–1. */
-export interface RerankFeatures {
+export interface RerankFeatures extends SentenceCues {
   bm25: number;
   /** IDF-weighted share of the query's character trigrams in the best sentence. */
   chars: number;
@@ -132,7 +146,7 @@ export class LexicalReranker implements RerankModelV1 {
     const bigrams = parts.map((sentence) => charGrams(sentence, 2));
     const allBigrams = new Set(bigrams.flatMap((set) => [...set]));
     const digits = parts.map((sentence) => /\p{N}/u.test(sentence));
-    return { terms, counts, sentences, sentenceTerms, bigrams, allBigrams, digits, grams, allGrams };
+    return { parts, terms, counts, sentences, sentenceTerms, bigrams, allBigrams, digits, grams, allGrams };
   }
 
   #cached(text: string): Analysed {
@@ -162,6 +176,7 @@ export class LexicalReranker implements RerankModelV1 {
         tight: 0,
         coverage: 0,
         numeric: 0,
+        ...noCues,
       }));
     const docs = documents.map((document) => this.#cached(document));
     const n = docs.length;
@@ -193,6 +208,16 @@ export class LexicalReranker implements RerankModelV1 {
     }
     const totalBigramIdf = queryBigrams.reduce((sum, gram) => sum + bigramIdf.get(gram)!, 0) || 1;
     const wantsNumber = asksForNumber.test(query);
+    const cueQuery: CueQuery = {
+      text: query,
+      terms: queryTerms,
+      idf,
+      bigrams: queryBigrams,
+      bigramIdf,
+      wordGrams: wordTrigrams(query),
+    };
+    const rarest = rarestPresent(cueQuery, docs);
+    const kind = answerKind(query);
     // Proximity looks at single terms (not the analyser's shingles).
     const wanted = new Set(queryTerms.filter((term) => !term.includes('_')));
     const raw = docs.map((doc) => {
@@ -254,6 +279,7 @@ export class LexicalReranker implements RerankModelV1 {
         tight: tight / 1.5,
         coverage: coverage / totalIdf,
         numeric: wantsNumber && doc.digits[best] ? 1 : 0,
+        ...sentenceCues(cueQuery, doc, rarest, kind),
       };
     });
     const maxBm25 = Math.max(...raw.map((r) => r.bm25)) || 1;

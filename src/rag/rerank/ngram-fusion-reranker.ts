@@ -8,9 +8,11 @@
  * while the first stage's comes from the whole corpus.
  *
  * The weights were fitted on one half of the KorQuAD and XQuAD questions (even-numbered articles)
- * and reported on the other half: `bench/watsonx/rerank-learn.ts`.
+ * and reported on the other half by `bench/watsonx/rerank-learn.ts`, which writes them to
+ * `fusion-weights.json`.
  */
 import type { RerankModelV1, RerankOptions, RerankResult } from '../../spec/rerank-model.js';
+import fitted from './fusion-weights.json' with { type: 'json' };
 import { LexicalReranker, type RerankFeatures } from './lexical-reranker.js';
 import { type NgramProfile, ngramProfile, ngramSimilarity } from './ngram-similarity.js';
 
@@ -28,39 +30,13 @@ export type NgramFusionWeights = Partial<
 
 /**
  * The reranker alone: fitted on the tuning split (questions of even-numbered articles of KorQuAD and
- * XQuAD) with a listwise softmax loss, then refined for recall@1 on that split; reported on the
- * other half (bench/watsonx/rerank-learn.ts). Signals absent here weigh 0.
+ * XQuAD) with a listwise softmax loss; reported on the other half (bench/watsonx/rerank-learn.ts).
+ * Signals absent here weigh 0.
  */
-export const ngramFusionWeights: NgramFusionWeights = {
-  bm25: 7.02782,
-  chars: 4.19618,
-  sentence: 0.4392,
-  proximity: -0.9157,
-  phrase: -0.81927,
-  bigrams: 4.3392,
-  pair: 3.54169,
-  coverage: 5.01966,
-  numeric: 4.75424,
-  whole: 1.42699,
-  window: 1.35273,
-};
+export const ngramFusionWeights: NgramFusionWeights = fitted.alone;
 
-/** The same with the first stage's scores and ranks fused in. */
-export const firstStageFusionWeights: NgramFusionWeights = {
-  bm25: -2.19728,
-  chars: 1.09361,
-  sentence: 0.32785,
-  phrase: -0.04304,
-  bigrams: 4.16703,
-  pair: 3.41817,
-  tight: -3.37431,
-  coverage: 3.44193,
-  numeric: 1.13796,
-  whole: 0.82002,
-  window: 1.63465,
-  first: 4.01214,
-  firstRank: 0.65338,
-};
+/** The same with the first stage's scores and ranks fused in (that fit then refined for recall@1). */
+export const firstStageFusionWeights: NgramFusionWeights = fitted.firstStage;
 
 const CACHE_SIZE = 4_096;
 
