@@ -27,6 +27,7 @@ import { createMultilingualAnalyzer } from '../analysis/analyzers.js';
 import {
   answerKind,
   type CueQuery,
+  hasTitleLine,
   noCues,
   rarestPresent,
   type SentenceCues,
@@ -56,6 +57,8 @@ export const defaultLexicalWeights: LexicalRerankWeights = {
 interface Analysed {
   /** The sentences' raw text. */
   parts: string[];
+  /** Whether the first part is a title line (sentence-cues.ts). */
+  titled: boolean;
   terms: string[];
   counts: Map<string, number>;
   sentences: Set<string>[];
@@ -146,7 +149,19 @@ export class LexicalReranker implements RerankModelV1 {
     const bigrams = parts.map((sentence) => charGrams(sentence, 2));
     const allBigrams = new Set(bigrams.flatMap((set) => [...set]));
     const digits = parts.map((sentence) => /\p{N}/u.test(sentence));
-    return { parts, terms, counts, sentences, sentenceTerms, bigrams, allBigrams, digits, grams, allGrams };
+    return {
+      parts,
+      titled: hasTitleLine(text),
+      terms,
+      counts,
+      sentences,
+      sentenceTerms,
+      bigrams,
+      allBigrams,
+      digits,
+      grams,
+      allGrams,
+    };
   }
 
   #cached(text: string): Analysed {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LexicalReranker } from './lexical-reranker.js';
-import { answerKind, wordTrigrams } from './sentence-cues.js';
+import { answerKind, hasTitleLine, wordTrigrams } from './sentence-cues.js';
 
 describe('sentence cues', () => {
   it('tells what a question asks for: a place, a time or a person', () => {
@@ -43,6 +43,20 @@ describe('sentence cues', () => {
         expect(value).toBeGreaterThanOrEqual(0);
         expect(value).toBeLessThanOrEqual(1.0000001);
       }
+  });
+
+  it('reads a title only from a short first line followed by more text', () => {
+    expect(hasTitleLine('서울대학교\n서울대학교는 관악구에 있다.')).toBe(true);
+    expect(hasTitleLine('서울대학교는 관악구에 있다. 1946년에 설립되었다.')).toBe(false);
+    expect(hasTitleLine(`${'긴 문장 '.repeat(40)}\n다음 줄`)).toBe(false);
+    expect(hasTitleLine('제목만\n  ')).toBe(false);
+    const reranker = new LexicalReranker();
+    const [titled, plain] = reranker.features('서울대학교 위치', [
+      '서울대학교\n관악구에 있다.',
+      '서울대학교는 관악구에 있다.',
+    ]);
+    expect(titled!.lead).toBeGreaterThan(0);
+    expect(plain!.lead).toBe(0);
   });
 
   it('weighs the rarest query term a candidate lacks (negative evidence)', () => {

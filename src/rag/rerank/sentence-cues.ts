@@ -12,7 +12,8 @@
  *   over the highest IDF among the query's terms (1: its rarest term is absent);
  * - `rare`: the rarest query term found among the candidates sits in this candidate's best
  *   sentence (1), elsewhere in it (0.5), or not at all (0);
- * - `lead`: the query's IDF-weighted term share in the first line (a title, when there is one);
+ * - `lead`: the query's IDF-weighted term share in the title: a first line of at most 100
+ *   characters followed by more text (0 for a candidate without one);
  * - `answerType`: the question asks where, who or when, and the best sentence holds something of
  *   that kind (a place name's suffix, a name in hanja or capitals, a year).
  */
@@ -21,6 +22,8 @@
 export interface CueDocument {
   /** The sentences' raw text. */
   parts: string[];
+  /** Whether the first part is a title line (short, ended by a line break, more text after it). */
+  titled: boolean;
   counts: Map<string, number>;
   sentences: Set<string>[];
   bigrams: Set<string>[];
@@ -67,6 +70,9 @@ const place =
 const person =
   /\p{Script=Han}{2,4}|[A-Z][a-z]+ [A-Z][a-z]+|[가-힣]{2,4}(은|는|이|가)? [가-힣]+(했|하였|였|이었)/u;
 const year = /\d{3,4}\s*년|\b(1[0-9]|20)\d{2}\b/u;
+
+/** Whether a text opens with a title line: at most 100 characters, a line break, then more text. */
+export const hasTitleLine = (text: string): boolean => /^[^\n]{1,100}\n+\s*\S/u.test(text);
 
 /** The query's character trigrams in reading order, per word (a shorter word whole), as `charGrams` cuts them. */
 export function wordTrigrams(text: string): string[][] {
@@ -154,7 +160,7 @@ export function sentenceCues(
   for (const term of query.terms) {
     const idf = query.idf.get(term)!;
     total += idf;
-    if (doc.sentences[0]!.has(term)) lead += idf;
+    if (doc.titled && doc.sentences[0]!.has(term)) lead += idf;
     if (term.includes('_')) continue;
     maxIdf = Math.max(maxIdf, idf);
     if (!doc.counts.has(term)) missing = Math.max(missing, idf);
