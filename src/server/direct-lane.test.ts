@@ -175,6 +175,19 @@ describe('direct lane for POST /v1/chat/completions', () => {
     expect(await laneCount('handed_on')).toBe(handedOn + 1);
   });
 
+  it('serves text that quotes the stream flag, and hands a nested one to the route', async () => {
+    const served = await laneCount('served');
+    const quoted = await both({ body: chat('echo:reverse', 'set "stream": true here') });
+    expect(quoted.lane.status).toBe(200);
+    expect(quoted.lane).toEqual(quoted.route);
+    expect(await laneCount('served')).toBe(served + 1);
+    const handedOn = await laneCount('handed_on');
+    const nested = await both({ body: chat('echo:reverse', 'a b', { extra: { stream: true } }) });
+    expect(nested.lane.status).toBe(200);
+    expect(nested.lane).toEqual(nested.route);
+    expect(await laneCount('handed_on')).toBe(handedOn + 1);
+  });
+
   it('applies the project’s default guardrail policy, masking both ways', async () => {
     const saved = await keel.call('/api/v1/guardrails/policies/default', {
       method: 'PUT',
