@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEchoProvider } from '../testing/echo-provider.js';
 import { createTestKeel, type TestKeel } from '../testing/test-keel.js';
 import { type ListeningServer, listen } from './listen.js';
 
@@ -12,7 +13,9 @@ let server: ListeningServer;
 let otherProjectKey: string;
 
 beforeAll(async () => {
-  keel = await createTestKeel();
+  keel = await createTestKeel({
+    providers: [createEchoProvider(), createEchoProvider({ name: 'slow', delayMs: 20 })],
+  });
   server = await listen(keel.app);
   const project = await keel.call('/api/v1/projects', { json: { name: 'lane-other' } });
   const projectId = ((await project.json()) as { id: string }).id;
@@ -161,31 +164,44 @@ describe('direct lane for POST /v1/chat/completions', () => {
     }
   });
 
-  it('leaves streams to the route', async () => {
-    const handedOn = await laneCount('handed_on');
+  it('streams as the route does, with usage at the end', async () => {
+    const served = await laneCount('served');
+    const { lane, route } = await both({
+      body: chat('echo:reverse', 'p q r', { stream: true, stream_options: { include_usage: true } }),
+    });
+    expect(lane.status).toBe(200);
+    expect(lane.headers['content-type']).toContain('text/event-stream');
+    expect(lane).toEqual(route);
+    const text = lane.body as string;
+    expect(text).toContain('"content":"r"');
+    expect(text).toContain('"usage":{"prompt_tokens"');
+    expect(text.trim().endsWith('data: [DONE]')).toBe(true);
+    expect(await laneCount('served')).toBe(served + 1);
+  });
+
+  it('cancels the model call when a streaming client goes away', async () => {
+    const before = await usageCount();
+    const controller = new AbortController();
     const response = await fetch(`${server.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${keel.adminKey}`, 'content-type': 'application/json' },
-      body: chat('echo:reverse', 'p q', { stream: true }),
+      body: chat('slow:reverse', Array.from({ length: 400 }, (_, i) => `w${i}`).join(' '), { stream: true }),
+      signal: controller.signal,
     });
-    expect(response.headers.get('content-type')).toContain('text/event-stream');
-    const text = await response.text();
-    expect(text).toContain('"content":"q"');
-    expect(text.trim().endsWith('data: [DONE]')).toBe(true);
-    expect(await laneCount('handed_on')).toBe(handedOn + 1);
-  });
-
-  it('serves text that quotes the stream flag, and hands a nested one to the route', async () => {
-    const served = await laneCount('served');
-    const quoted = await both({ body: chat('echo:reverse', 'set "stream": true here') });
-    expect(quoted.lane.status).toBe(200);
-    expect(quoted.lane).toEqual(quoted.route);
-    expect(await laneCount('served')).toBe(served + 1);
-    const handedOn = await laneCount('handed_on');
-    const nested = await both({ body: chat('echo:reverse', 'a b', { extra: { stream: true } }) });
-    expect(nested.lane.status).toBe(200);
-    expect(nested.lane).toEqual(nested.route);
-    expect(await laneCount('handed_on')).toBe(handedOn + 1);
+    const reader = response.body!.getReader();
+    await reader.read();
+    controller.abort();
+    await reader.cancel().catch(() => undefined);
+    let status: number | undefined;
+    for (let i = 0; i < 100 && status === undefined; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await keel.services.usage.flush();
+      const rows = await keel.services.db.query<{ status: number }>(
+        "SELECT status FROM usage_events WHERE endpoint = '/v1/chat/completions' AND streamed ORDER BY id DESC LIMIT 1",
+      );
+      if ((await usageCount()) > before) status = rows.rows[0]?.status;
+    }
+    expect(status).toBe(499);
   });
 
   it('applies the project’s default guardrail policy, masking both ways', async () => {

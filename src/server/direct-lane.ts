@@ -11,7 +11,7 @@
  * The lane takes only requests it can serve without asking: the exact path, a JSON content type,
  * a declared length within the route's body limit, a key, no CORS preflight concerns. Anything
  * else — and any request that turns out unusual once its body is read (invalid JSON or schema, a
- * stream, a deployment, an unknown key) — goes to the Hono app with the body already read, so
+ * deployment, an unknown key) — goes to the Hono app with the body already read, so
  * every refusal is the route's own.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -27,8 +27,9 @@ import { MODEL_INPUT_LIMIT_BYTES } from './middleware/route-body-limits.js';
 import { apiSecurityHeaders } from './middleware/security-headers.js';
 import { scopeOf } from './project-scope.js';
 import { closeSignal } from './request-signal.js';
+import { eventBatches, sseHeaders } from './respond.js';
 import { isDeploymentModel } from './routes/deployments/openai-deployment.js';
-import { chatCall, chatCompletion } from './routes/openai/chat-completions.js';
+import { chatCall, chatChunks, chatCompletion } from './routes/openai/chat-completions.js';
 import { validationHook } from './validation-hook.js';
 
 /** Serves the request and returns true, or returns false and leaves it to the app. */
@@ -38,7 +39,6 @@ export type DirectLane = (incoming: IncomingMessage, outgoing: ServerResponse) =
 type HandedOn = IncomingMessage & { rawBody?: Buffer };
 
 const route = '/v1/chat/completions';
-const streamFlag = /"stream"\s*:\s*true/;
 const jsonHeaders = { ...apiSecurityHeaders, 'content-type': 'application/json; charset=utf-8' };
 
 export function directLane(
@@ -67,7 +67,7 @@ export function directLane(
     const requestId = requestIdFrom(header(incoming, 'x-request-id'));
     let status = 200;
     try {
-      const reply = await runInRequestScope(
+      const answered = await runInRequestScope(
         {
           requestId,
           address: incoming.socket.remoteAddress ?? null,
@@ -75,7 +75,13 @@ export function directLane(
         },
         () => answer(incoming, outgoing, principal, parsed),
       );
-      write(outgoing, 200, requestId, JSON.stringify(reply.body), reply.headers);
+      if ('events' in answered) {
+        // The head goes out now: the metrics count the time to it, as for the route.
+        outgoing.writeHead(200, { ...sseHeaders, 'x-request-id': requestId });
+        void pump(answered.events, outgoing);
+      } else {
+        write(outgoing, 200, requestId, JSON.stringify(answered.body), answered.headers);
+      }
     } catch (error) {
       const reply = errorReply(error, 'openai', requestId, services.logger, route);
       status = reply.status;
@@ -102,6 +108,8 @@ export function directLane(
       closeSignal(outgoing),
       header(incoming, 'x-keel-guardrail-policy'),
     );
+    if (body.stream)
+      return { events: await chatChunks(services, body, call.request, call.warnings, call.context) };
     return chatCompletion(services, body, call.request, call.warnings, call.context);
   }
 
@@ -125,18 +133,14 @@ export function directLane(
 
 /** The body as the route validates it, or undefined for anything the app should answer. */
 function usableBody(raw: Buffer) {
-  // Streams are the route's: hand them on before paying for a parse (a false match only costs
-  // the route doing what it would have done).
-  const text = raw.toString('utf8');
-  if (streamFlag.test(text)) return undefined;
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(raw.toString('utf8'));
   } catch {
     return undefined;
   }
   const result = chatCompletionRequestSchema.safeParse(json);
-  if (!result.success || result.data.stream || isDeploymentModel(result.data.model)) return undefined;
+  if (!result.success || isDeploymentModel(result.data.model)) return undefined;
   try {
     validationHook({ success: true, data: result.data, target: 'json' } as Parameters<
       typeof validationHook
@@ -145,6 +149,41 @@ function usableBody(raw: Buffer) {
     return undefined;
   }
   return result.data;
+}
+
+/**
+ * Writes a stream's events as they come, a batch per write, waiting for the socket to drain. A
+ * client that goes away returns the events, which cancels the model call behind them.
+ */
+async function pump(events: AsyncGenerator<string>, outgoing: ServerResponse): Promise<void> {
+  const batches = eventBatches(events);
+  const gone = () => {
+    if (!outgoing.writableFinished) void batches.return(undefined);
+  };
+  outgoing.once('close', gone);
+  try {
+    for await (const batch of batches) {
+      if (outgoing.destroyed) break;
+      if (!outgoing.write(batch)) await drained(outgoing);
+    }
+    outgoing.end();
+  } catch (error) {
+    outgoing.destroy(error as Error);
+  } finally {
+    outgoing.off('close', gone);
+  }
+}
+
+function drained(outgoing: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      outgoing.off('drain', done);
+      outgoing.off('close', done);
+      resolve();
+    };
+    outgoing.once('drain', done);
+    outgoing.once('close', done);
+  });
 }
 
 function readBody(incoming: IncomingMessage): Promise<Buffer | undefined> {

@@ -70,61 +70,69 @@ export function registerChatCompletions(app: OpenAPIHono<KeelEnv>, services: Kee
       requestSignal(c),
       c.req.header('x-keel-guardrail-policy'),
     );
-    const id = `chatcmpl-${randomToken(24)}`;
-    const created = Math.floor(Date.now() / 1000);
-
-    if (body.stream) {
-      if ((body.n ?? 1) > 1) {
-        warnings.push({
-          type: 'unsupported-setting',
-          setting: 'n',
-          message: 'Streaming returns one choice; n was ignored.',
-        });
-      }
-      const outcome = await services.generation.stream(request, context);
-      rejectBlocked(outcome.guardrails);
-      const allWarnings = [...warnings, ...outcome.warnings];
-      const includeUsage = body.stream_options?.include_usage === true;
-      const head = `{"id":"${id}","object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(body.model)},"system_fingerprint":null,"choices":[{"index":0,"delta":`;
-      async function* events(): AsyncGenerator<string> {
-        yield `data: ${head}{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]${allWarnings.length ? `,"warnings":${JSON.stringify(allWarnings)}` : ''}}\n\n`;
-        let toolIndex = 0;
-        for await (const part of outcome.stream) {
-          if (part.type === 'text-delta') {
-            yield `data: ${head}{"content":${JSON.stringify(part.text)}},"logprobs":null,"finish_reason":null}]}\n\n`;
-          } else if (part.type === 'tool-call') {
-            const call = {
-              index: toolIndex++,
-              id: part.toolCall.id,
-              type: 'function',
-              function: { name: part.toolCall.name, arguments: part.toolCall.arguments },
-            };
-            yield `data: ${head}{"tool_calls":[${JSON.stringify(call)}]},"logprobs":null,"finish_reason":null}]}\n\n`;
-          } else if (part.type === 'finish') {
-            const reason = openAIFinishReason(part.finishReason, toolIndex > 0);
-            yield `data: ${head}{},"logprobs":null,"finish_reason":"${reason}"}]}\n\n`;
-            if (includeUsage) {
-              const usage = {
-                prompt_tokens: part.usage.inputTokens,
-                completion_tokens: part.usage.outputTokens,
-                total_tokens: part.usage.inputTokens + part.usage.outputTokens,
-              };
-              yield `data: {"id":"${id}","object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(body.model)},"system_fingerprint":null,"choices":[],"usage":${JSON.stringify(usage)}}\n\n`;
-            }
-          } else {
-            const error = part.error;
-            yield `data: ${JSON.stringify({ error: { message: error.message, type: 'api_error', param: null, code: error.code } })}\n\n`;
-            break;
-          }
-        }
-        yield 'data: [DONE]\n\n';
-      }
-      return sse(events());
-    }
+    if (body.stream) return sse(await chatChunks(services, body, request, warnings, context));
 
     const reply = await chatCompletion(services, body, request, warnings, context);
     return json(reply.body, 200, reply.headers);
   });
+}
+
+/** A streamed chat completion: the model call started, its parts as OpenAI's SSE chunk events. */
+export async function chatChunks(
+  services: Pick<KeelServices, 'generation'>,
+  body: ChatCompletionRequest,
+  request: GenerationRequest,
+  warnings: CallWarning[],
+  context: CallContext,
+): Promise<AsyncGenerator<string>> {
+  const id = `chatcmpl-${randomToken(24)}`;
+  const created = Math.floor(Date.now() / 1000);
+  if ((body.n ?? 1) > 1) {
+    warnings.push({
+      type: 'unsupported-setting',
+      setting: 'n',
+      message: 'Streaming returns one choice; n was ignored.',
+    });
+  }
+  const outcome = await services.generation.stream(request, context);
+  rejectBlocked(outcome.guardrails);
+  const allWarnings = [...warnings, ...outcome.warnings];
+  const includeUsage = body.stream_options?.include_usage === true;
+  const head = `{"id":"${id}","object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(body.model)},"system_fingerprint":null,"choices":[{"index":0,"delta":`;
+  async function* events(): AsyncGenerator<string> {
+    yield `data: ${head}{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]${allWarnings.length ? `,"warnings":${JSON.stringify(allWarnings)}` : ''}}\n\n`;
+    let toolIndex = 0;
+    for await (const part of outcome.stream) {
+      if (part.type === 'text-delta') {
+        yield `data: ${head}{"content":${JSON.stringify(part.text)}},"logprobs":null,"finish_reason":null}]}\n\n`;
+      } else if (part.type === 'tool-call') {
+        const call = {
+          index: toolIndex++,
+          id: part.toolCall.id,
+          type: 'function',
+          function: { name: part.toolCall.name, arguments: part.toolCall.arguments },
+        };
+        yield `data: ${head}{"tool_calls":[${JSON.stringify(call)}]},"logprobs":null,"finish_reason":null}]}\n\n`;
+      } else if (part.type === 'finish') {
+        const reason = openAIFinishReason(part.finishReason, toolIndex > 0);
+        yield `data: ${head}{},"logprobs":null,"finish_reason":"${reason}"}]}\n\n`;
+        if (includeUsage) {
+          const usage = {
+            prompt_tokens: part.usage.inputTokens,
+            completion_tokens: part.usage.outputTokens,
+            total_tokens: part.usage.inputTokens + part.usage.outputTokens,
+          };
+          yield `data: {"id":"${id}","object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(body.model)},"system_fingerprint":null,"choices":[],"usage":${JSON.stringify(usage)}}\n\n`;
+        }
+      } else {
+        const error = part.error;
+        yield `data: ${JSON.stringify({ error: { message: error.message, type: 'api_error', param: null, code: error.code } })}\n\n`;
+        break;
+      }
+    }
+    yield 'data: [DONE]\n\n';
+  }
+  return events();
 }
 
 /** The generation request for a chat body, under the project's guardrail policy. */
