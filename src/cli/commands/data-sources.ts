@@ -11,18 +11,11 @@ import { KeelError } from '../../core/errors.js';
 import type { DataRagSourceJson, DataRagSyncJson, DataSyncSchedule } from '../../sdk/index.js';
 import type { CommandContext, CommandHandler } from '../command.js';
 import { withConnection } from '../connect.js';
+import { listOption } from '../list-option.js';
 import { numberOption } from '../number-option.js';
 import { createProgress, printJson, printRows } from '../output.js';
 
 type Client = Parameters<Parameters<typeof withConnection>[1]>[0]['client'];
-
-const list = (value: unknown): string[] | undefined =>
-  value === undefined
-    ? undefined
-    : String(value)
-        .split(',')
-        .map((item) => item.trim())
-        .filter(Boolean);
 
 function scheduleText(schedule: DataSyncSchedule | null): string {
   if (!schedule) return 'on demand';
@@ -122,8 +115,10 @@ export const sourcesAddCommand: CommandHandler = async (context, _args, options)
     ...(options.query !== undefined ? { query: String(options.query) } : {}),
     ...(options.name !== undefined ? { name: String(options.name) } : {}),
     ...(options.template !== undefined ? { template: String(options.template) } : {}),
-    ...(options.textColumns !== undefined ? { text_columns: list(options.textColumns) } : {}),
-    ...(options.metadataColumns !== undefined ? { metadata_columns: list(options.metadataColumns) } : {}),
+    ...(options.textColumns !== undefined ? { text_columns: listOption(options.textColumns) } : {}),
+    ...(options.metadataColumns !== undefined
+      ? { metadata_columns: listOption(options.metadataColumns) }
+      : {}),
     ...(options.idColumn !== undefined ? { id_column: String(options.idColumn) } : {}),
     ...(maxRows !== undefined ? { max_rows: maxRows } : {}),
     ...(schedule !== undefined ? { schedule } : {}),

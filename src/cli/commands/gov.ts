@@ -9,16 +9,9 @@ import { KeelError } from '../../core/errors.js';
 import type { AssetJson, UseCaseJson } from '../../sdk/governance.js';
 import type { CommandHandler } from '../command.js';
 import { withConnection } from '../connect.js';
+import { listOption } from '../list-option.js';
 import { numberOption } from '../number-option.js';
 import { printJson, printTable } from '../output.js';
-
-const list = (value: unknown) =>
-  value === undefined
-    ? undefined
-    : String(value)
-        .split(',')
-        .map((item) => item.trim())
-        .filter(Boolean);
 
 /** `accuracy>=0.8`, `toxicity<=0.1` → `{ accuracy: { min: 0.8 }, toxicity: { max: 0.1 } }`. */
 export function parseThresholds(values: string[]): Record<string, { min?: number; max?: number }> {
@@ -79,7 +72,7 @@ export const useCaseCreateCommand: CommandHandler = (context, args, options) =>
       name: args[0]!,
       ...(options.purpose ? { purpose: String(options.purpose) } : {}),
       ...(options.owner ? { business_owner: String(options.owner) } : {}),
-      ...(options.tags ? { tags: list(options.tags) } : {}),
+      ...(options.tags ? { tags: listOption(options.tags) } : {}),
       approach: { name: String(options.approach ?? 'v1'), thresholds },
     });
     if (context.global.json) printJson(context.io, created);
