@@ -63,14 +63,19 @@ async function viaGeneration(body) {
   return completion(body.model, outcome.text, outcome.usage);
 }
 
-async function viaUndici(body) {
+/** The body sent on to the upstream with the provider prefix taken off the model; its reply. */
+async function forward(body) {
   const response = await pool.request({
     method: 'POST',
     path: '/v1/chat/completions',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ ...body, model: body.model.slice(body.model.indexOf(':') + 1) }),
   });
-  const reply = await response.body.json();
+  return response.body.json();
+}
+
+async function viaUndici(body) {
+  const reply = await forward(body);
   return completion(body.model, reply.choices[0].message.content, reply.usage);
 }
 
@@ -117,13 +122,7 @@ async function viaFloor(body, incoming) {
   if (!principal) throw new Error('unauthorised');
   const parsed = chatCompletionRequestSchema.parse(body);
   const started = performance.now();
-  const response = await pool.request({
-    method: 'POST',
-    path: '/v1/chat/completions',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ ...parsed, model: parsed.model.slice(parsed.model.indexOf(':') + 1) }),
-  });
-  const reply = await response.body.json();
+  const reply = await forward(parsed);
   const latencyMs = performance.now() - started;
   latency.observe(latencyMs / 1000);
   runtime.services.usage.record({

@@ -12,7 +12,7 @@ import {
 } from '../../../api/openai.js';
 import { randomToken } from '../../../core/ids.js';
 import type { GenerationOutcome, GenerationRequest } from '../../../models/generation-service.js';
-import type { CallContext, ToolCall } from '../../../spec/language-model.js';
+import type { CallContext } from '../../../spec/language-model.js';
 import type { CallWarning } from '../../../spec/warnings.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
 import { guardrailHeaders, guardrailsNamed } from '../../guardrails-scope.js';
@@ -20,7 +20,13 @@ import { type ProjectScope, projectScope } from '../../project-scope.js';
 import { requestSignal } from '../../request-signal.js';
 import { json, sse } from '../../respond.js';
 import { deploymentCompletion, isDeploymentModel } from '../deployments/openai-deployment.js';
-import { chatRequestFromOpenAI, openAIFinishReason, openAIWarnings, rejectBlocked } from './mapping.js';
+import {
+  chatRequestFromOpenAI,
+  openAIFinishReason,
+  openAIWarnings,
+  rejectBlocked,
+  toolCallJson,
+} from './mapping.js';
 
 const route = createRoute({
   method: 'post',
@@ -50,14 +56,6 @@ const route = createRoute({
     },
   },
 });
-
-function toolCallsJson(calls: ToolCall[] | undefined) {
-  return calls?.map((call) => ({
-    id: call.id,
-    type: 'function' as const,
-    function: { name: call.name, arguments: call.arguments },
-  }));
-}
 
 export function registerChatCompletions(app: OpenAPIHono<KeelEnv>, services: KeelServices): void {
   app.openapi(route, async (c) => {
@@ -106,12 +104,7 @@ export async function chatChunks(
       if (part.type === 'text-delta') {
         yield `data: ${head}{"content":${JSON.stringify(part.text)}},"logprobs":null,"finish_reason":null}]}\n\n`;
       } else if (part.type === 'tool-call') {
-        const call = {
-          index: toolIndex++,
-          id: part.toolCall.id,
-          type: 'function',
-          function: { name: part.toolCall.name, arguments: part.toolCall.arguments },
-        };
+        const call = toolCallJson(part.toolCall, toolIndex++);
         yield `data: ${head}{"tool_calls":[${JSON.stringify(call)}]},"logprobs":null,"finish_reason":null}]}\n\n`;
       } else if (part.type === 'finish') {
         const reason = openAIFinishReason(part.finishReason, toolIndex > 0);
@@ -187,7 +180,9 @@ export async function chatCompletion(
         message: {
           role: 'assistant',
           content: outcome.toolCalls?.length && !outcome.text ? null : outcome.text,
-          ...(outcome.toolCalls?.length ? { tool_calls: toolCallsJson(outcome.toolCalls) } : {}),
+          ...(outcome.toolCalls?.length
+            ? { tool_calls: outcome.toolCalls.map((call) => toolCallJson(call)) }
+            : {}),
         },
         finish_reason: openAIFinishReason(outcome.finishReason, Boolean(outcome.toolCalls?.length)),
         logprobs: null,

@@ -12,6 +12,7 @@ import type {
   FinishReason,
   GenerationParameters,
   ResponseFormat,
+  ToolCall,
   ToolChoice,
   ToolDefinition,
 } from '../../../spec/language-model.js';
@@ -184,6 +185,16 @@ export function completionRequestFromOpenAI(
   return {
     request: { model: body.model, prompt: { type: 'text', text: prompt }, parameters, abortSignal },
     warnings: ignoredFieldWarnings(body, ['suffix', 'best_of', 'logprobs', 'logit_bias']),
+  };
+}
+
+/** A tool call as OpenAI (and watsonx chat) write it; with `index`, as a streamed delta's. */
+export function toolCallJson(call: ToolCall, index?: number) {
+  return {
+    ...(index !== undefined ? { index } : {}),
+    id: call.id,
+    type: 'function' as const,
+    function: { name: call.name, arguments: call.arguments },
   };
 }
 

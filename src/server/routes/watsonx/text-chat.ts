@@ -13,6 +13,7 @@ import { guardrailHeaders, guardrailsFor } from '../../guardrails-scope.js';
 import { projectScope } from '../../project-scope.js';
 import { requestSignal } from '../../request-signal.js';
 import { json, sse } from '../../respond.js';
+import { toolCallJson } from '../openai/mapping.js';
 import {
   chatMessagesFromWatsonx,
   chatParametersFromWatsonx,
@@ -117,11 +118,7 @@ export function registerTextChat(app: OpenAPIHono<KeelEnv>, services: KeelServic
       endpoint: '/ml/v1/text/chat',
     });
     const now = new Date();
-    const toolCalls = outcome.toolCalls?.map((call) => ({
-      id: call.id,
-      type: 'function',
-      function: { name: call.name, arguments: call.arguments },
-    }));
+    const toolCalls = outcome.toolCalls?.map((call) => toolCallJson(call));
     return json(
       {
         id: `chat-${randomToken(24)}`,
@@ -177,12 +174,7 @@ export function registerTextChat(app: OpenAPIHono<KeelEnv>, services: KeelServic
         if (part.type === 'text-delta') {
           yield `id: ${id++}\nevent: message\ndata: {${head},"choices":[{"index":0,"finish_reason":null,"delta":{"content":${JSON.stringify(part.text)}}}]}\n\n`;
         } else if (part.type === 'tool-call') {
-          const call = {
-            index: toolIndex++,
-            id: part.toolCall.id,
-            type: 'function',
-            function: { name: part.toolCall.name, arguments: part.toolCall.arguments },
-          };
+          const call = toolCallJson(part.toolCall, toolIndex++);
           yield `id: ${id++}\nevent: message\ndata: {${head},"choices":[{"index":0,"finish_reason":null,"delta":{"tool_calls":[${JSON.stringify(call)}]}}]}\n\n`;
         } else if (part.type === 'finish') {
           const usage = {
