@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOnnxProvider } from '../../../models/providers/onnx/index.js';
 import { createEchoProvider } from '../../../testing/echo-provider.js';
+import { hapExamples } from '../../../testing/hap-examples.js';
 import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
 import { writeTinyOnnxEncoder } from '../../../testing/tiny-onnx-encoder.js';
 
@@ -26,16 +27,7 @@ afterAll(async () => {
 });
 
 /** Words the tiny encoder knows; a text is the mean of its words' rows. */
-function examples() {
-  const rude = ['바보', '멍청이', '꺼져', '쓰레기'];
-  const kind = ['고마워요', '좋아요', '멋져요', '사랑해요'];
-  const out: { text: string; label: string }[] = [];
-  for (let i = 0; i < 30; i++) {
-    out.push({ text: `${rude[i % 4]} 너는 정말 ${rude[(i + 1) % 4]}`, label: 'hap' });
-    out.push({ text: `${kind[i % 4]} 오늘도 ${kind[(i + 2) % 4]}`, label: 'none' });
-  }
-  return out;
-}
+const examples = () => hapExamples({ numbered: false });
 
 async function call(pathname: string, json?: unknown) {
   const res = await keel.call(pathname, json === undefined ? {} : { method: 'POST', json });

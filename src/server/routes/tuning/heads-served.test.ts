@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hapExamples } from '../../../testing/hap-examples.js';
 import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
 
 let keel: TestKeel;
@@ -10,16 +11,7 @@ afterAll(async () => {
   await keel?.close();
 });
 
-function examples() {
-  const rude = ['바보', '멍청이', '꺼져', '쓰레기'];
-  const kind = ['고마워요', '좋아요', '멋져요', '사랑해요'];
-  const out: { text: string; label: string }[] = [];
-  for (let i = 0; i < 30; i++) {
-    out.push({ text: `${rude[i % 4]} 너는 정말 ${rude[(i + 1) % 4]} ${i}`, label: 'hap' });
-    out.push({ text: `${kind[i % 4]} 오늘도 ${kind[(i + 2) % 4]} ${i}`, label: 'none' });
-  }
-  return out;
-}
+const examples = () => hapExamples();
 
 async function train(body: Record<string, unknown>) {
   const started = await keel.call('/api/v1/tuning/jobs', {
