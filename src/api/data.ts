@@ -281,5 +281,9 @@ export const dataRagSourceSchema = z
     last_sync: dataRagSyncSchema.nullable(),
     last_attempt_at: z.string().nullable(),
     last_error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    running_job: z.string().nullable().openapi({
+      description:
+        'the requested sync (the first, or "sync now") queued or running: follow it on /api/v1/jobs/{id} and its events',
+    }),
   })
   .openapi('DataRagSource');

@@ -12,7 +12,8 @@
  * schedule survives any gap.
  *
  * "Sync now" is the same job kind with a `manual` payload (no due time): while one is queued or
- * running for a source, asking again returns it, so a double click syncs once.
+ * running for a source, asking again returns it, so a double click syncs once. A new source's first
+ * sync is one too (`first`), enqueued in the transaction that stores the source.
  */
 import { type Job, type JobService, terminalStatuses } from '../jobs/index.js';
 import type { DatabaseSession, DatabaseV1 } from '../spec/database.js';
@@ -25,10 +26,12 @@ export interface ScheduledSync {
   due: string;
 }
 
-/** A sync asked for now (the console's "Sync now", `keel data sources sync`). */
+/** A sync asked for now (the console's "Sync now", `keel data sources sync`, or a new source's first). */
 export interface RequestedSync {
   sourceId: string;
   manual: true;
+  /** The source's first sync, enqueued when it was created. */
+  first?: true;
 }
 
 export type RagSourceSyncPayload = ScheduledSync | RequestedSync;
@@ -63,6 +66,58 @@ export async function resumeScheduledSyncs(db: DatabaseV1, jobs: JobService): Pr
 }
 
 /**
+ * Requested syncs (`manual` payloads) queued or running, by source (a running one first): every
+ * source of the project, or only `sourceId`.
+ */
+export async function requestedSyncsUnderway(
+  jobs: JobService,
+  projectId: string,
+  sourceId?: string,
+): Promise<Map<string, Job<RequestedSync>>> {
+  const underway = new Map<string, Job<RequestedSync>>();
+  for (const status of ['running', 'queued'] as const) {
+    const found = await jobs.list({
+      projectId,
+      kind: RAG_SOURCE_SYNC_KIND,
+      status,
+      payloadContains: sourceId ? { sourceId, manual: true } : { manual: true },
+      limit: sourceId ? 1 : 500,
+    });
+    for (const job of found as Job<RequestedSync>[]) {
+      if (!underway.has(job.payload.sourceId)) underway.set(job.payload.sourceId, job);
+    }
+  }
+  return underway;
+}
+
+/** The idempotency key of a requested sync: the source and its last attempt (or `never`). */
+const requestedKey = (sourceId: string, after: string) => `${sourceId}@now@${after}`;
+
+/**
+ * Enqueues a new source's first sync in the transaction that stores it (call `jobs.notify()` after
+ * the commit). Unlike "sync now", a worker that dies during it leaves it to be claimed again: the
+ * sync is idempotent (documents are upserted by name; a row whose text did not change stays).
+ */
+export function enqueueFirstSync(
+  jobs: JobService,
+  source: { project_id: string; id: string },
+  createdBy: string | null,
+  tx: DatabaseSession,
+): Promise<Job<RequestedSync>> {
+  return jobs.enqueue<RequestedSync>(
+    {
+      projectId: source.project_id,
+      kind: RAG_SOURCE_SYNC_KIND,
+      payload: { sourceId: source.id, manual: true, first: true },
+      // The key "sync now" would take for a source never synced: asked before it ran, it is this job.
+      idempotencyKey: requestedKey(source.id, 'never'),
+      createdBy,
+    },
+    { tx },
+  );
+}
+
+/**
  * Enqueues a sync of the source now, or returns the one already queued or running. The idempotency
  * key names the source's last attempt, so two requests racing past the lookup still enqueue one
  * job; when that key's job has already ended (cancelled before it ran), the next key names it.
@@ -72,29 +127,20 @@ export async function enqueueRequestedSync(
   source: { project_id: string; id: string; last_attempt_at: Date | null },
   createdBy: string | null,
 ): Promise<Job<RequestedSync>> {
-  const payload: RequestedSync = { sourceId: source.id, manual: true };
-  for (const status of ['running', 'queued'] as const) {
-    const [active] = await jobs.list({
-      projectId: source.project_id,
-      kind: RAG_SOURCE_SYNC_KIND,
-      status,
-      payloadContains: { ...payload },
-      limit: 1,
-    });
-    if (active) return active as Job<RequestedSync>;
-  }
-  let key = `${source.id}@now@${source.last_attempt_at?.toISOString() ?? 'never'}`;
+  const active = (await requestedSyncsUnderway(jobs, source.project_id, source.id)).get(source.id);
+  if (active) return active;
+  let key = requestedKey(source.id, source.last_attempt_at?.toISOString() ?? 'never');
   for (;;) {
     const job = await jobs.enqueue<RequestedSync>({
       projectId: source.project_id,
       kind: RAG_SOURCE_SYNC_KIND,
-      payload,
+      payload: { sourceId: source.id, manual: true },
       idempotencyKey: key,
       createdBy,
       // The person waits for it: a failure is shown at once, not retried behind their back.
       maxAttempts: 1,
     });
     if (!terminalStatuses.has(job.status)) return job;
-    key = `${source.id}@now@${job.id}`;
+    key = requestedKey(source.id, job.id);
   }
 }

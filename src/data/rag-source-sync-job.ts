@@ -1,8 +1,8 @@
 /**
  * @module data/rag-source-sync-job
  * The `data.rag_source.sync` job: a scheduled one moves the source's schedule on (and enqueues the
- * next sync) in its first step, then syncs the source; a requested one ("sync now") syncs at once,
- * as the person who asked, reporting each stage as progress. Enqueueing and resuming live in
+ * next sync) in its first step, then syncs the source; a requested one ("sync now", or a new
+ * source's first sync) syncs at once, as the person who asked, reporting each stage as progress. Enqueueing and resuming live in
  * rag-source-schedule.ts.
  */
 import { KeelError } from '../core/errors.js';
@@ -41,12 +41,13 @@ export function registerScheduledSyncs(jobs: JobService, sources: RagSources): v
     describe: (payload) =>
       'due' in payload
         ? { source: payload.sourceId, due: payload.due }
-        : { source: payload.sourceId, trigger: 'manual' },
+        : { source: payload.sourceId, trigger: payload.first ? 'create' : 'manual' },
     run: async (context) => {
       const { projectId } = context.job;
       if (!('due' in context.payload)) {
         const caller = { projectId, keyId: null, actor: context.job.createdBy, signal: context.signal };
-        const sync = await sources.sync(caller, context.payload.sourceId, 'manual', (done, message) =>
+        const { sourceId, first } = context.payload;
+        const sync = await sources.sync(caller, sourceId, first ? 'create' : 'manual', (done, message) =>
           context.progress(done, SYNC_STAGES, message),
         );
         await context.progress(SYNC_STAGES, SYNC_STAGES, 'synced');

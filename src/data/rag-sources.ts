@@ -5,8 +5,9 @@
  * (a row template or text columns; row-documents.ts). Syncing reads the rows (masked by every
  * policy), adds them to the collection (rows whose text did not change stay `unchanged`; the
  * collection's ingestion job indexes the rest) and removes the documents of rows no longer there.
- * A sync runs as a job, asked for now or on the source's schedule (rag-source-schedule.ts); each
- * outcome, or error, is kept on the source and audited. Removing a source stops its syncs; the
+ * A sync runs as a job, asked for now or on the source's schedule (rag-source-schedule.ts); a new
+ * source's first sync is such a job too, enqueued with it. Each outcome, or error, is kept on the
+ * source and audited. Removing a source stops its syncs; the
  * documents it brought stay in the collection.
  */
 import type { AuditRecorder } from '../audit/index.js';
@@ -17,9 +18,11 @@ import type { RagService } from '../rag/index.js';
 import type { DatabaseV1 } from '../spec/database.js';
 import type { DataService } from './data-service.js';
 import {
+  enqueueFirstSync,
   enqueueRequestedSync,
   enqueueScheduledSync,
   type RequestedSync,
+  requestedSyncsUnderway,
   resumeScheduledSyncs,
 } from './rag-source-schedule.js';
 import { checkRowSource, type RowSourceSpec, rowDocumentPrefix, rowDocuments } from './row-documents.js';
@@ -27,6 +30,9 @@ import { messageOf } from './sql-check.js';
 import { checkSchedule, nextSyncAt, type SyncSchedule } from './sync-schedule.js';
 
 export type RagCaller = Parameters<RagService['addDocuments']>[0];
+
+/** What started a sync: a new source (its first), "sync now", or the schedule. */
+export type SyncTrigger = 'create' | 'manual' | 'schedule';
 
 /** Reports a sync's stage: stages done (of three) and what it does now. */
 export type SyncStage = (done: number, message: string) => Promise<void>;
@@ -74,6 +80,11 @@ export interface RagSourceRow {
   created_at: Date;
 }
 
+/** A source as listed: with the requested sync (its first, or "sync now") queued or running, if any. */
+export interface ListedRagSource extends RagSourceRow {
+  running_job: string | null;
+}
+
 export interface NewRagSource {
   collection: string;
   /** The table whose rows are read; or `query` and `name`. */
@@ -114,12 +125,13 @@ export class RagSources {
     },
   ) {}
 
-  async list(projectId: string): Promise<RagSourceRow[]> {
+  async list(projectId: string): Promise<ListedRagSource[]> {
     const { rows } = await this.options.db.query<RagSourceRow>(
       `SELECT ${columns} FROM data_rag_sources WHERE project_id = $1 ORDER BY created_at, id`,
       [projectId],
     );
-    return rows;
+    const underway = rows.length ? await requestedSyncsUnderway(this.options.jobs, projectId) : new Map();
+    return rows.map((row) => ({ ...row, running_job: underway.get(row.id)?.id ?? null }));
   }
 
   /** The source, or null when the project has none by that id. */
@@ -131,15 +143,26 @@ export class RagSources {
     return rows[0] ?? null;
   }
 
-  async find(projectId: string, id: string): Promise<RagSourceRow> {
+  /** The source with its requested sync queued or running, if any; not found when the project has none. */
+  async find(projectId: string, id: string): Promise<ListedRagSource> {
+    const row = await this.#get(projectId, id);
+    const underway = await requestedSyncsUnderway(this.options.jobs, projectId, id);
+    return { ...row, running_job: underway.get(id)?.id ?? null };
+  }
+
+  async #get(projectId: string, id: string): Promise<RagSourceRow> {
     return (await this.lookup(projectId, id)) ?? notFound(id);
   }
 
-  /** Records a table or a query as a collection's source (columns and template checked), then syncs it once. */
+  /**
+   * Records a table or a query as a collection's source (collection, columns, template and schedule
+   * checked first: a refused source stores nothing), and enqueues its first sync as a
+   * `data.rag_source.sync` job in the same transaction; follow that job on the job service.
+   */
   async create(
     caller: RagCaller,
     input: NewRagSource,
-  ): Promise<{ source: RagSourceRow; sync: RagSourceSync }> {
+  ): Promise<{ source: ListedRagSource; job: Job<RequestedSync> }> {
     if (Boolean(input.table) === Boolean(input.query)) {
       throw new KeelError('invalid_request', 'Name a table, or give a query and a name for its rows.', {
         issues: [{ code: 'table_or_query', path: ['table'], message: 'one of table or query' }],
@@ -163,42 +186,52 @@ export class RagSources {
     });
     const id = newId('drag');
     const next = schedule ? nextSyncAt(schedule, new Date()) : null;
-    const { rows } = await this.options.db.query<{ id: string }>(
-      `INSERT INTO data_rag_sources
-         (id, project_id, collection_id, table_name, query, template, text_columns, metadata_columns, id_column,
-          max_rows, schedule, next_sync_at, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-       ON CONFLICT (project_id, collection_id, table_name) DO NOTHING RETURNING id`,
-      [
-        id,
-        caller.projectId,
-        collection.id,
-        spec.table,
-        spec.query ?? null,
-        spec.template ?? null,
-        JSON.stringify(spec.textColumns),
-        JSON.stringify(spec.metadataColumns),
-        spec.idColumn ?? null,
-        spec.maxRows,
-        schedule ? JSON.stringify(schedule) : null,
-        next,
-        caller.actor,
-      ],
-    );
-    if (!rows.length) {
-      throw new KeelError('conflict', `The collection already takes the rows of ${spec.table}.`, {
-        issues: [{ code: 'duplicate_rag_source', path: ['table'], message: 'already a source' }],
-      });
-    }
-    if (next) await enqueueScheduledSync(this.options.jobs, caller.projectId, id, next);
+    const job = await this.options.db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ id: string }>(
+        `INSERT INTO data_rag_sources
+           (id, project_id, collection_id, table_name, query, template, text_columns, metadata_columns, id_column,
+            max_rows, schedule, next_sync_at, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         ON CONFLICT (project_id, collection_id, table_name) DO NOTHING RETURNING id`,
+        [
+          id,
+          caller.projectId,
+          collection.id,
+          spec.table,
+          spec.query ?? null,
+          spec.template ?? null,
+          JSON.stringify(spec.textColumns),
+          JSON.stringify(spec.metadataColumns),
+          spec.idColumn ?? null,
+          spec.maxRows,
+          schedule ? JSON.stringify(schedule) : null,
+          next,
+          caller.actor,
+        ],
+      );
+      if (!rows.length) {
+        throw new KeelError('conflict', `The collection already takes the rows of ${spec.table}.`, {
+          issues: [{ code: 'duplicate_rag_source', path: ['table'], message: 'already a source' }],
+        });
+      }
+      if (next) await enqueueScheduledSync(this.options.jobs, caller.projectId, id, next, tx);
+      return enqueueFirstSync(
+        this.options.jobs,
+        { project_id: caller.projectId, id },
+        caller.actor ?? null,
+        tx,
+      );
+    });
     this.options.audit.record({
       action: 'data.rag_source.create',
       projectId: caller.projectId,
       target: { type: 'data_rag_source', id },
       after: { collection: collection.id, ...spec, schedule },
     });
-    const sync = await this.sync(caller, id);
-    return { source: await this.find(caller.projectId, id), sync };
+    const source = await this.find(caller.projectId, id);
+    // The first sync starts now (the commit above made its job claimable; a poll would find it too).
+    this.options.jobs.notify();
+    return { source, job };
   }
 
   /** Enqueues every scheduled source's next sync again (idempotent); the data module does so on start. */
@@ -207,8 +240,8 @@ export class RagSources {
   }
 
   /** Sets (or, with null, removes) a source's schedule; its next sync is enqueued as a job. */
-  async schedule(caller: RagCaller, id: string, schedule: SyncSchedule | null): Promise<RagSourceRow> {
-    const source = await this.find(caller.projectId, id);
+  async schedule(caller: RagCaller, id: string, schedule: SyncSchedule | null): Promise<ListedRagSource> {
+    const source = await this.#get(caller.projectId, id);
     const checked = schedule ? checkSchedule(schedule) : null;
     const next = checked ? nextSyncAt(checked, new Date()) : null;
     await this.options.db.transaction(async (tx) => {
@@ -235,13 +268,13 @@ export class RagSources {
    * queued or running; follow it on the job service.
    */
   async requestSync(caller: RagCaller, id: string): Promise<Job<RequestedSync>> {
-    const source = await this.find(caller.projectId, id);
+    const source = await this.#get(caller.projectId, id);
     return enqueueRequestedSync(this.options.jobs, source, caller.actor ?? null);
   }
 
   /** Removes a source (its scheduled job then does nothing); its documents stay in the collection. */
   async remove(caller: RagCaller, id: string): Promise<void> {
-    const source = await this.find(caller.projectId, id);
+    const source = await this.#get(caller.projectId, id);
     await this.options.db.query('DELETE FROM data_rag_sources WHERE project_id = $1 AND id = $2', [
       caller.projectId,
       id,
@@ -261,10 +294,10 @@ export class RagSources {
   async sync(
     caller: RagCaller,
     id: string,
-    trigger: 'manual' | 'schedule' = 'manual',
+    trigger: SyncTrigger = 'manual',
     stage: SyncStage = async () => {},
   ): Promise<RagSourceSync> {
-    const source = await this.find(caller.projectId, id);
+    const source = await this.#get(caller.projectId, id);
     let result: RagSourceSync;
     try {
       result = await this.#sync(caller, source, stage);

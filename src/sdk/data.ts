@@ -172,8 +172,12 @@ export class DataApi {
     return (await this.client.request<{ sources: DataRagSourceJson[] }>('GET', path)).sources;
   }
 
-  /** Makes a table's rows a collection's documents (every masking policy applied) and syncs once. */
-  addRagSource(input: DataRagSourceRequest): Promise<{ source: DataRagSourceJson; sync: DataRagSyncJson }> {
+  /**
+   * Makes a table's rows a collection's documents (every masking policy applied): the source is
+   * stored and its first sync queued as a job (its `result.sync` holds the counts when it ends).
+   * Follow it with `waitForSync`.
+   */
+  addRagSource(input: DataRagSourceRequest): Promise<{ source: DataRagSourceJson; job: JobJson }> {
     return this.client.request('POST', '/api/v1/data/rag-sources', { body: input });
   }
 

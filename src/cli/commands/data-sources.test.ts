@@ -1,7 +1,9 @@
 /**
  * `keel data sources list|add|show|sync|schedule|remove` against a real server: a table's rows
- * added as a collection's source on a schedule, listed and shown (by table name), synced now as a
- * job followed to its end, rescheduled, a failed sync reported with its code, and removed.
+ * added as a collection's source on a schedule (its first sync a job followed to its end), listed
+ * and shown (by table name), synced now as a job followed to its end, rescheduled, a failed sync
+ * reported with its code, and removed; a query source added with --json prints the source and its
+ * finished job.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeelClient } from '../../sdk/client.js';
@@ -54,8 +56,9 @@ describe('keel data sources', () => {
       '3600',
     );
     expect(added.code).toBe(0);
-    expect(added.out).toContain('Added tickets to support');
-    expect(added.out).toContain('3 rows, 3 to index');
+    expect(added.out).toMatch(/^Added tickets to support \(drag_\w+\)\.\n$/);
+    // The first sync is a job, followed to its end like `sync`.
+    expect(added.err).toContain('Synced tickets: 3 rows, 3 to index, 0 unchanged, 0 removed.');
 
     const listed = await keelCli('data', 'sources', 'list');
     expect(listed.out).toContain('ROWS_OF');
@@ -111,6 +114,33 @@ describe('keel data sources', () => {
     const unknown = await keelCli('data', 'sources', 'show', 'tickets');
     expect(unknown.code).not.toBe(0);
     expect(unknown.err).toContain('error [not_found]: No RAG source tickets');
+    await admin.data.upload({ name: 'tickets.csv', data: tickets });
+    const asJsonAdded = await keelCli(
+      '--json',
+      'data',
+      'sources',
+      'add',
+      '--collection',
+      'support',
+      '--query',
+      "SELECT id, title FROM tickets WHERE priority = 'high'",
+      '--name',
+      'urgent',
+      '--template',
+      '{{title}}',
+    );
+    expect(asJsonAdded.code).toBe(0);
+    const addedJson = JSON.parse(asJsonAdded.out) as {
+      source: { id: string; table: string };
+      job: { kind: string; status: string; summary: Record<string, unknown>; result: unknown };
+    };
+    expect(addedJson.source.table).toBe('urgent');
+    expect(addedJson.job).toMatchObject({
+      kind: 'data.rag_source.sync',
+      status: 'succeeded',
+      summary: { source: addedJson.source.id, trigger: 'create' },
+      result: { sync: { rows: 2 } },
+    });
     const noCollection = await keelCli('data', 'sources', 'add', '--table', 'tickets');
     expect(noCollection.code).toBe(2);
     expect(noCollection.err).toContain('--collection');

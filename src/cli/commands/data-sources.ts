@@ -1,8 +1,8 @@
 /**
  * @module cli/commands/data-sources
  * `keel data sources list|add|show|sync|schedule|remove`: tables and read-only queries whose rows
- * feed a RAG collection. `add` records a source and syncs it once; `sync` queues a sync job and
- * follows it with a progress bar until it ends; `schedule` sets `--every <seconds>` or
+ * feed a RAG collection. `add` records a source, whose first sync is a job; `sync` queues a sync
+ * job; both follow their job with a progress bar until it ends; `schedule` sets `--every <seconds>` or
  * `--cron <expr>` (UTC), or `--none`. A source is named by its id or, when one source reads it, by
  * its table (or query rows') name.
  */
@@ -16,6 +16,7 @@ import { numberOption } from '../number-option.js';
 import { createProgress, printJson, printRows } from '../output.js';
 
 type Client = Parameters<Parameters<typeof withConnection>[1]>[0]['client'];
+type JobJson = Awaited<ReturnType<Client['data']['syncRagSource']>>;
 
 function scheduleText(schedule: DataSyncSchedule | null): string {
   if (!schedule) return 'on demand';
@@ -124,13 +125,13 @@ export const sourcesAddCommand: CommandHandler = async (context, _args, options)
     ...(schedule !== undefined ? { schedule } : {}),
   };
   return withConnection(context, async ({ client }) => {
-    const created = await client.data.addRagSource(request);
-    if (context.global.json) printJson(context.io, created);
-    else
-      context.io.stdout.write(
-        `Added ${created.source.table} to ${request.collection} (${created.source.id}) and synced: ${syncText(created.sync)}.\n`,
-      );
-    return 0;
+    const { source, job: queued } = await client.data.addRagSource(request);
+    if (!context.global.json) {
+      context.io.stdout.write(`Added ${source.table} to ${request.collection} (${source.id}).\n`);
+    }
+    const job = await followSync(context, client, source, queued);
+    if (context.global.json) printJson(context.io, { source, job });
+    return syncEnded(source, job);
   });
 };
 
@@ -142,33 +143,46 @@ export const sourcesShowCommand: CommandHandler = async (context, args) =>
     return 0;
   });
 
+/** Follows a sync job to its end with a progress bar (its stages); returns its final state. */
+async function followSync(
+  context: CommandContext,
+  client: Client,
+  source: DataRagSourceJson,
+  queued: JobJson,
+): Promise<JobJson> {
+  const progress = createProgress(context.io, `Syncing ${source.table}`, {
+    unit: 'items',
+    total: queued.progress.total ?? 3,
+  });
+  const job = await client.data.waitForSync(queued.id, (state) => {
+    if (state.progress.total) progress.setTotal(state.progress.total);
+    progress.update(state.progress.done, { stage: state.progress.message ?? state.status });
+  });
+  const sync = (job.result as { sync?: DataRagSyncJson } | null)?.sync;
+  progress.stop(
+    job.status === 'succeeded' && sync ? `Synced ${source.table}: ${syncText(sync)}.` : undefined,
+  );
+  return job;
+}
+
+/** 0 when the sync job succeeded; otherwise its error (its code, or `unprocessable`) is thrown. */
+function syncEnded(source: DataRagSourceJson, job: JobJson): number {
+  if (job.status === 'succeeded') return 0;
+  const code = job.error?.code;
+  throw new KeelError(
+    code && isErrorCode(code) ? code : 'unprocessable',
+    `The sync of ${source.table} ${job.status}: ${job.error?.message ?? 'cancelled before it ended'}`,
+    { data: { job_id: job.id } },
+  );
+}
+
 /** Queues a sync and follows its job to the end with a progress bar (its stages). */
 export const sourcesSyncCommand: CommandHandler = async (context, args) =>
   withConnection(context, async ({ client }) => {
     const source = await resolve(client, args[0]!);
-    const queued = await client.data.syncRagSource(source.id);
-    const progress = createProgress(context.io, `Syncing ${source.table}`, {
-      unit: 'items',
-      total: queued.progress.total ?? 3,
-    });
-    const job = await client.data.waitForSync(queued.id, (state) => {
-      if (state.progress.total) progress.setTotal(state.progress.total);
-      progress.update(state.progress.done, { stage: state.progress.message ?? state.status });
-    });
-    const sync = (job.result as { sync?: DataRagSyncJson } | null)?.sync;
-    progress.stop(
-      job.status === 'succeeded' && sync ? `Synced ${source.table}: ${syncText(sync)}.` : undefined,
-    );
+    const job = await followSync(context, client, source, await client.data.syncRagSource(source.id));
     if (context.global.json) printJson(context.io, job);
-    if (job.status !== 'succeeded') {
-      const code = job.error?.code;
-      throw new KeelError(
-        code && isErrorCode(code) ? code : 'unprocessable',
-        `The sync of ${source.table} ${job.status}: ${job.error?.message ?? 'cancelled before it ended'}`,
-        { data: { job_id: job.id } },
-      );
-    }
-    return 0;
+    return syncEnded(source, job);
   });
 
 export const sourcesScheduleCommand: CommandHandler = async (context, args, options) => {

@@ -86,7 +86,7 @@ export const dataCommands: CommandSpec[] = [
   {
     path: ['data', 'sources', 'add'],
     description:
-      "Make a table's rows (or a read-only query's) a collection's documents, every masking policy applied, and sync once.",
+      "Make a table's rows (or a read-only query's) a collection's documents, every masking policy applied; its first sync is a job, followed with a progress bar until it ends.",
     options: [
       { flags: '--collection <name>', description: 'the RAG collection that takes the rows' },
       { flags: '--table <table>', description: 'the table whose rows are read' },

@@ -38,7 +38,7 @@ describe('/api/v1/data/rag-sources', () => {
     await keel.close();
   });
 
-  it('ingests rows as documents (text and metadata columns, masked), then re-syncs changes', async () => {
+  it('stores a source and queues its first sync as a job (202), then re-syncs changes', async () => {
     const created = await keel.call('/api/v1/data/rag-sources', {
       json: {
         collection: 'support',
@@ -48,18 +48,33 @@ describe('/api/v1/data/rag-sources', () => {
         id_column: 'id',
       },
     });
-    expect(created.status).toBe(201);
-    const body = (await created.json()) as { source: unknown; sync: unknown };
+    expect(created.status).toBe(202);
+    const body = (await created.json()) as { source: unknown; job: unknown };
     const source = dataRagSourceSchema.parse(body.source);
-    // Row 3 has an e-mail only: the text is its (masked) owner, so it still makes a document.
-    expect(dataRagSyncSchema.parse(body.sync)).toMatchObject({
-      rows: 3,
-      queued: 3,
-      removed: 0,
-      truncated: false,
-      masked: true,
+    const firstJob = jobJsonSchema.parse(body.job);
+    expect(firstJob).toMatchObject({
+      kind: 'data.rag_source.sync',
+      summary: { source: source.id, trigger: 'create' },
     });
-    await admin.rag.waitForJob('support', dataRagSyncSchema.parse(body.sync).job_id!);
+    expect(['queued', 'running']).toContain(firstJob.status);
+    // The source is stored before it is synced; the job it waits for is named on it.
+    expect(source).toMatchObject({ last_sync: null, last_synced_at: null, running_job: firstJob.id });
+    // "Sync now" asked while the first sync is queued or running answers that job.
+    const early = jobJsonSchema.parse(
+      await (await keel.call(`/api/v1/data/rag-sources/${source.id}/sync`, { method: 'POST' })).json(),
+    );
+    if (early.status === 'queued' || early.status === 'running') expect(early.id).toBe(firstJob.id);
+    const firstDone = await admin.data.waitForSync(firstJob.id);
+    expect(firstDone).toMatchObject({ status: 'succeeded', progress: { done: 3, total: 3 } });
+    // Row 3 has an e-mail only: the text is its (masked) owner, so it still makes a document.
+    const firstSync = dataRagSyncSchema.parse((firstDone.result as { sync: unknown }).sync);
+    expect(firstSync).toMatchObject({ rows: 3, queued: 3, removed: 0, truncated: false, masked: true });
+    await admin.rag.waitForJob('support', firstSync.job_id!);
+    if (early.id !== firstJob.id) await keel.services.jobs.wait(early.id);
+    expect(await admin.data.ragSource(source.id)).toMatchObject({
+      running_job: null,
+      last_sync: { rows: 3 },
+    });
 
     const documents = (await admin.rag.documents('support')).documents;
     expect(documents.map((document) => document.name).sort()).toEqual([
@@ -134,15 +149,23 @@ describe('/api/v1/data/rag-sources', () => {
     const audit = await keel.services.db.query<{ action: string }>(
       `SELECT action FROM audit_log WHERE action LIKE 'data.rag_source.%' ORDER BY seq`,
     );
+    // The first sync, the early click (when it was not the first sync's job), the click, the next.
+    const syncs = early.id === firstJob.id ? 3 : 4;
     expect(audit.rows.map((row) => row.action)).toEqual([
       'data.rag_source.create',
-      'data.rag_source.sync',
-      'data.rag_source.sync',
-      'data.rag_source.sync',
+      ...Array(syncs).fill('data.rag_source.sync'),
     ]);
   });
 
-  it('refuses unknown columns, collections and sources with coded errors; viewers cannot sync', async () => {
+  it('refuses unknown columns, collections and sources with coded errors, storing nothing; viewers cannot sync', async () => {
+    const stored = async () => {
+      const { rows } = await keel.services.db.query<{ sources: number; jobs: number }>(
+        `SELECT (SELECT count(*)::int FROM data_rag_sources) AS sources,
+                (SELECT count(*)::int FROM jobs WHERE kind = 'data.rag_source.sync') AS jobs`,
+      );
+      return rows[0];
+    };
+    const before = await stored();
     const bad = await keel.call('/api/v1/data/rag-sources', {
       json: { collection: 'support', table: 'tickets', text_columns: ['nope'] },
     });
@@ -150,6 +173,14 @@ describe('/api/v1/data/rag-sources', () => {
     expect(((await bad.json()) as { error: { issues: Array<{ code: string }> } }).error.issues[0]?.code).toBe(
       'unknown_column',
     );
+    const noTable = await keel.call('/api/v1/data/rag-sources', {
+      json: { collection: 'support', table: 'no_such_table', text_columns: ['title'] },
+    });
+    expect(noTable.status).toBeGreaterThanOrEqual(400);
+    expect(noTable.status).toBeLessThan(500);
+    expect(
+      ((await noTable.json()) as { error: { issues?: unknown[] } }).error.issues?.length,
+    ).toBeGreaterThan(0);
     const duplicate = await keel.call('/api/v1/data/rag-sources', {
       json: { collection: 'support', table: 'tickets', text_columns: ['title'] },
     });
@@ -165,6 +196,13 @@ describe('/api/v1/data/rag-sources', () => {
     const unknown = await keel.call('/api/v1/data/rag-sources/drag_nope/sync', { method: 'POST' });
     expect(unknown.status).toBe(404);
     const viewer = await keyFor('viewer');
+    const denied = await keel.call('/api/v1/data/rag-sources', {
+      key: viewer,
+      json: { collection: 'support', table: 'tickets', name: 'again', text_columns: ['title'] },
+    });
+    expect(denied.status).toBe(403);
+    // Every refusal was answered before anything was stored or queued.
+    expect(await stored()).toEqual(before);
     const [source] = (await (await keel.call('/api/v1/data/rag-sources', { key: viewer })).json())
       .sources as Array<{ id: string }>;
     expect(
@@ -178,12 +216,13 @@ describe('/api/v1/data/rag-sources', () => {
 
   it('shows one source, records a failed sync job on it, and removes it', async () => {
     await admin.rag.create({ name: 'gone' });
-    const { source } = await admin.data.addRagSource({
+    const { source, job: first } = await admin.data.addRagSource({
       collection: 'gone',
       query: "SELECT id, title FROM tickets WHERE priority = 'high'",
       name: 'urgent',
       template: '{{title}}',
     });
+    expect((await admin.data.waitForSync(first.id)).status).toBe('succeeded');
     expect(await admin.data.ragSource(source.id)).toMatchObject({ id: source.id, table: 'urgent' });
     // The table goes away: the job fails with the query's error, kept on the source.
     await admin.data.remove('tickets');

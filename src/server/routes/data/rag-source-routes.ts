@@ -2,12 +2,14 @@
  * @module server/routes/data/rag-source-routes
  * Data tables and queries as RAG sources: `POST /api/v1/data/rag-sources` makes a table's rows, or
  * a query's, the documents of a collection (a row template or text columns, metadata columns,
- * every masking policy applied, an optional schedule) and syncs them once;
- * `POST /api/v1/data/rag-sources/{id}/sync` queues a sync as a `data.rag_source.sync` job (202;
+ * every masking policy applied, an optional schedule): the source is checked and stored, and its
+ * first sync queued as a `data.rag_source.sync` job (202 with the source and the job);
+ * `POST /api/v1/data/rag-sources/{id}/sync` queues a sync as the same job kind (202;
  * changed rows re-indexed, removed rows' documents deleted) — followed on `/api/v1/jobs/{id}` and
  * its events, and asked again while it is queued or running, the same job is answered;
  * `PUT /api/v1/data/rag-sources/{id}/schedule` sets or removes the schedule (scheduled syncs run as
- * the same jobs); `GET` lists them, or shows one, with their last sync, last error and next sync;
+ * the same jobs); `GET` lists them, or shows one, with their last sync, last error, next sync and
+ * the requested sync queued or running (`running_job`);
  * `DELETE` removes one (its documents stay in the collection). Viewers read; editors create,
  * schedule, sync and remove.
  */
@@ -16,7 +18,6 @@ import {
   dataRagScheduleRequestSchema,
   dataRagSourceRequestSchema,
   dataRagSourceSchema,
-  dataRagSyncSchema,
 } from '../../../api/data.js';
 import { jobJsonSchema } from '../../../api/jobs.js';
 import { type RagSourceRow, ragSyncJson } from '../../../data/index.js';
@@ -42,15 +43,16 @@ const routes = {
     path: '/api/v1/data/rag-sources',
     tags,
     summary:
-      "Make a table's rows a collection's documents (text and metadata columns, masked by every policy) and sync once",
+      "Make a table's rows a collection's documents (text and metadata columns, masked by every policy); its first sync is a job",
     request: {
       body: { required: true, content: { 'application/json': { schema: dataRagSourceRequestSchema } } },
     },
     responses: {
-      201: {
-        description: 'The source and its first sync',
+      202: {
+        description:
+          'The source, stored, and its first sync queued as a job; follow it on /api/v1/jobs/{id} and its events',
         content: {
-          'application/json': { schema: z.object({ source: dataRagSourceSchema, sync: dataRagSyncSchema }) },
+          'application/json': { schema: z.object({ source: dataRagSourceSchema, job: jobJsonSchema }) },
         },
       },
       ...errors,
@@ -102,7 +104,7 @@ const routes = {
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
-function sourceJson(row: RagSourceRow): z.infer<typeof dataRagSourceSchema> {
+function sourceJson(row: RagSourceRow & { running_job: string | null }): z.infer<typeof dataRagSourceSchema> {
   return {
     id: row.id,
     collection_id: row.collection_id,
@@ -119,6 +121,7 @@ function sourceJson(row: RagSourceRow): z.infer<typeof dataRagSourceSchema> {
     last_sync: row.last_result ? ragSyncJson(row.last_result) : null,
     last_attempt_at: iso(row.last_attempt_at),
     last_error: row.last_error,
+    running_job: row.running_job,
   };
 }
 
@@ -145,7 +148,8 @@ export function registerDataRagSourceRoutes(app: OpenAPIHono<KeelEnv>, services:
       maxRows: body.max_rows,
       schedule: body.schedule,
     });
-    return json({ source: sourceJson(created.source), sync: ragSyncJson(created.sync) }, 201);
+    const job = jobJson(created.job, services.jobs.handler(created.job.kind));
+    return json({ source: sourceJson(created.source), job }, 202);
   });
 
   app.openapi(routes.get, async (c) => {

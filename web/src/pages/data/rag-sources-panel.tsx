@@ -3,8 +3,9 @@
  * through a row template (`{{column}}` placeholders) or text columns, every masking policy applied.
  * Each source shows its schedule, its last sync (or the error of its last attempt) and its next
  * sync; editors add sources, sync one now and set or remove its schedule. Viewers read. "Sync
- * now" queues a job: its progress shows on the source's row until it ends, then the source's last
- * sync (or last error) is read again.
+ * now" queues a job, and so does adding a source (its first sync): its progress shows on the
+ * source's row until it ends, then the source's last sync (or last error) is read again. A sync
+ * found queued or running when the sources are read (after a reload) is followed the same way.
  */
 import type {
   DataRagSourceJson,
@@ -12,7 +13,7 @@ import type {
   DataSyncSchedule,
   TuningJobJson as JobJson,
 } from '@keel/sdk';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useEffect, useId, useState } from 'react';
 import { ErrorNotice } from '../../components/error-notice';
 import { Loading } from '../../components/loading';
 import { ProgressBar } from '../../components/progress-bar';
@@ -27,13 +28,7 @@ import {
   scheduleOf,
   useScheduleText,
 } from './rag-source-schedule-form';
-
-/** A failed or cancelled sync job, as thrown to the panel's error notice. */
-class SyncFailed extends Error {
-  constructor(readonly shown: ShownError) {
-    super(shown.message);
-  }
-}
+import { SyncFailed, useSyncJob } from './use-sync-job';
 
 const commaList = (text: string) =>
   text
@@ -50,8 +45,7 @@ export function RagSourcesPanel({ tables }: { tables: string[] }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ShownError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  // The sync job being followed, by source.
-  const [syncing, setSyncing] = useState<{ source: string; job: JobJson } | null>(null);
+  const { syncing, follow, unfollowed, stop } = useSyncJob();
 
   async function act(work: () => Promise<string>) {
     setError(null);
@@ -63,7 +57,7 @@ export function RagSourcesPanel({ tables }: { tables: string[] }) {
       setError(cause instanceof SyncFailed ? cause.shown : describeError(cause));
     } finally {
       setBusy(false);
-      setSyncing(null);
+      stop();
       // Read the sources again either way: a failed sync is kept on its source.
       setChanges((value) => value + 1);
     }
@@ -72,6 +66,22 @@ export function RagSourcesPanel({ tables }: { tables: string[] }) {
   const collectionList = collections.status === 'failed' ? undefined : collections.value;
   const collectionName = (id: string) => collectionList?.find((item) => item.id === id)?.name ?? id;
   const list = sources.status === 'failed' ? undefined : sources.value;
+
+  /** Follows a source's sync job (queued by `queue`) to its end, then says what it did. */
+  const syncOf = (source: DataRagSourceJson, queue: () => Promise<JobJson | string>) =>
+    act(async () => {
+      const sync = await follow(source.id, await queue());
+      return t('data.ragSynced', { name: source.table, rows: sync.rows, queued: sync.queued });
+    });
+
+  // A sync already queued or running when the sources are read (the page was reloaded) shows
+  // its progress to an editor as after "Sync now".
+  const pending = busy || !can('write') ? undefined : unfollowed(list);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: follows each job once, by its id.
+  useEffect(() => {
+    const job = pending?.running_job;
+    if (pending && job) void syncOf(pending, async () => job);
+  }, [pending?.running_job]);
 
   return (
     <section aria-labelledby="data-rag-sources">
@@ -103,28 +113,7 @@ export function RagSourcesPanel({ tables }: { tables: string[] }) {
                   collection={collectionName(source.collection_id)}
                   busy={busy}
                   syncJob={syncing?.source === source.id ? syncing.job : null}
-                  onSync={() =>
-                    act(async () => {
-                      const queued = await client.data.syncRagSource(source.id);
-                      setSyncing({ source: source.id, job: queued });
-                      const job = await client.data.waitForSync(queued.id, (state) =>
-                        setSyncing({ source: source.id, job: state }),
-                      );
-                      if (job.status !== 'succeeded') {
-                        throw new SyncFailed({
-                          code: job.error?.code ?? job.status,
-                          message: job.error?.message ?? t('data.ragSyncCancelled'),
-                          status: 0,
-                        });
-                      }
-                      const sync = (job.result as { sync: { rows: number; queued: number } }).sync;
-                      return t('data.ragSynced', {
-                        name: source.table,
-                        rows: sync.rows,
-                        queued: sync.queued,
-                      });
-                    })
-                  }
+                  onSync={() => syncOf(source, () => client.data.syncRagSource(source.id))}
                   onSchedule={(schedule) =>
                     act(async () => {
                       await client.data.scheduleRagSource(source.id, schedule);
@@ -146,12 +135,12 @@ export function RagSourcesPanel({ tables }: { tables: string[] }) {
           busy={busy}
           onCreate={(input) =>
             act(async () => {
-              const created = await client.data.addRagSource(input);
-              return t('data.ragCreated', {
-                name: created.source.table,
-                rows: created.sync.rows,
-                queued: created.sync.queued,
-              });
+              const { source, job } = await client.data.addRagSource(input);
+              // The new source's row shows its first sync's progress: read the sources again now.
+              const sync = follow(source.id, job);
+              setChanges((value) => value + 1);
+              const counts = await sync;
+              return t('data.ragCreated', { name: source.table, rows: counts.rows, queued: counts.queued });
             })
           }
         />
