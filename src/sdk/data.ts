@@ -109,7 +109,15 @@ export class DataApi {
     request: DataQueryRequest & { page_size: number },
     signal?: AbortSignal,
   ): AsyncGenerator<DataQueryJson> {
-    let page = await this.query(request, signal);
+    yield* this.pagesFrom(await this.query(request, signal), signal);
+  }
+
+  /**
+   * A paged result from its first page (a paged query's, or an answer's `result` asked with
+   * `page_size`): that page, then each next one, read when the one before has been taken.
+   */
+  async *pagesFrom(first: DataQueryJson, signal?: AbortSignal): AsyncGenerator<DataQueryJson> {
+    let page = first;
     yield page;
     while (page.next_page_token) {
       page = await this.page(page.next_page_token, signal);

@@ -1,12 +1,18 @@
 /**
- * `keel data add|tables|describe|query` (paged, and exported to a file) in local mode (the CLI runs Keel in process).
+ * `keel data add|tables|describe|query` (paged, and exported to a file) in local mode (the CLI runs
+ * Keel in process); `keel data ask` against a server whose model writes canned SQL, its result read
+ * page by page with --page-size (a bad size refused before anything is asked).
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureIO } from '../../testing/cli-io.js';
+import { type ListeningServer, listen } from '../../server/listen.js';
+import { captureIO, runKeelCli } from '../../testing/cli-io.js';
+import { createEchoProvider } from '../../testing/echo-provider.js';
+import { sdkClient } from '../../testing/sdk.js';
+import { createTestKeel, type TestKeel } from '../../testing/test-keel.js';
 import { runCli } from '../main.js';
 
 let dataDir: string;
@@ -72,5 +78,120 @@ describe('keel data', () => {
     const unasked = await keel('data', 'ask', '재고 합계는?');
     expect(unasked.code).toBe(2);
     expect(unasked.err).toContain('--model');
+  });
+});
+
+describe('keel data ask', () => {
+  let keel: TestKeel;
+  let server: ListeningServer;
+  // Every question the model saw (a refused --page-size must not reach it).
+  const asked: string[] = [];
+
+  beforeAll(async () => {
+    keel = await createTestKeel({
+      providers: [
+        createEchoProvider({
+          name: 'sql',
+          respond: (options) => {
+            asked.push(JSON.stringify(options.prompt));
+            return JSON.stringify({
+              sql: 'SELECT sku, qty FROM stock ORDER BY sku',
+              explanation: 'every sku',
+            });
+          },
+        }),
+      ],
+    });
+    server = await listen(keel.app);
+    await sdkClient(keel, keel.adminKey).data.upload({
+      name: 'stock.csv',
+      data: 'sku,qty\nA1,3\nB2,5\nC3,7\nD4,1\nE5,2\n',
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await keel?.close();
+  });
+
+  const keelCli = (...args: string[]) => runKeelCli({ url: server.url, key: keel.adminKey }, args);
+
+  it('pages the answer with --page-size: each next page read and printed in turn', async () => {
+    const whole = await keelCli('data', 'ask', 'Which skus are in stock?', '--model', 'sql:reverse');
+    expect(whole.code).toBe(0);
+    expect(whole.out).toContain('SELECT sku, qty FROM stock ORDER BY sku');
+    expect(whole.out.match(/[A-E]\d/g)).toEqual(['A1', 'B2', 'C3', 'D4', 'E5']);
+
+    const paged = await keelCli(
+      'data',
+      'ask',
+      'Which skus are in stock?',
+      '--model',
+      'sql:reverse',
+      '--page-size',
+      '2',
+    );
+    expect(paged.code).toBe(0);
+    // Three pages, each printed as a table of its own (a header each), every row once and in order.
+    expect(paged.out.match(/^SKU/gm)).toHaveLength(3);
+    expect(paged.out.match(/[A-E]\d/g)).toEqual(['A1', 'B2', 'C3', 'D4', 'E5']);
+    expect(paged.out).toContain('every sku');
+    expect(paged.err).toContain('5 of 5 rows');
+    expect(paged.err).toContain('- run');
+
+    // --json: the answer with its first page on a line, then each next page on a line of its own.
+    const json = await keelCli(
+      '--json',
+      'data',
+      'ask',
+      'Which skus?',
+      '--model',
+      'sql:reverse',
+      '--page-size',
+      '2',
+    );
+    expect(json.code).toBe(0);
+    const [answer, ...pages] = json.out
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(answer).toMatchObject({
+      ok: true,
+      result: {
+        rows: [
+          ['A1', 3],
+          ['B2', 5],
+        ],
+        total_rows: 5,
+      },
+    });
+    expect(pages.map((page) => page.rows)).toEqual([
+      [
+        ['C3', 7],
+        ['D4', 1],
+      ],
+      [['E5', 2]],
+    ]);
+    expect(pages.at(-1)?.next_page_token).toBeNull();
+  });
+
+  it('refuses a --page-size that is not a whole number from 1 to 10,000, before asking', async () => {
+    const before = asked.length;
+    for (const size of ['0', '10001', '2.5', 'many']) {
+      const refused = await keelCli(
+        'data',
+        'ask',
+        'Which skus?',
+        '--model',
+        'sql:reverse',
+        '--page-size',
+        size,
+      );
+      expect(refused.code).toBe(2);
+      expect(refused.err).toContain('--page-size');
+      expect(refused.out).toBe('');
+    }
+    const zero = await keelCli('data', 'ask', 'Which skus?', '--model', 'sql:reverse', '--page-size', '0');
+    expect(zero.err).toContain('from 1 to 10000');
+    expect(asked.length).toBe(before);
   });
 });

@@ -5,14 +5,16 @@
  * <table>` shows the catalog entry (and edits descriptions with --set); `keel data query <sql>`
  * runs one read-only SELECT and prints a table, JSON or CSV (--page-size: page by page as the
  * server hands them out; --out: an export streamed to a file); `keel data ask <question> --model id`
- * has the model write the SQL and prints each step, the SQL, the result and the explanation.
+ * has the model write the SQL and prints each step, the SQL, the result and the explanation
+ * (--page-size: the result page by page, each next page read once the one before is printed).
  */
 import { createWriteStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { KeelError } from '../../core/errors.js';
+import { dataAskRequestSchema, dataQueryRequestSchema } from '../../api/data.js';
+import { issuesFromZod, KeelError } from '../../core/errors.js';
 import type { CommandContext, CommandHandler } from '../command.js';
 import { withConnection } from '../connect.js';
 import { numberOption } from '../number-option.js';
@@ -122,14 +124,16 @@ export const queryCommand: CommandHandler = async (context, args, options) => {
     ...(options.maxRows !== undefined ? { max_rows: numberOption(options.maxRows, 'max-rows')! } : {}),
     ...(options.timeout !== undefined ? { timeout_ms: numberOption(options.timeout, 'timeout')! } : {}),
   };
-  const pageSize = options.pageSize !== undefined ? numberOption(options.pageSize, 'page-size')! : undefined;
+  const pageSize = pageSizeOption(options.pageSize, dataQueryRequestSchema);
   return withConnection(context, async ({ client }) => {
     if (options.out) return exportTo(context, client, request, String(options.out), options.format);
     if (options.csv) {
       context.io.stdout.write(await client.data.queryCsv(request));
       return 0;
     }
-    if (pageSize !== undefined) return printPages(context, client, { ...request, page_size: pageSize });
+    if (pageSize !== undefined) {
+      return printPages(context, client.data.pages({ ...request, page_size: pageSize }));
+    }
     const result = await client.data.query(request);
     if (context.global.json) {
       printJson(context.io, result);
@@ -146,6 +150,25 @@ export const queryCommand: CommandHandler = async (context, args, options) => {
 type Client = Parameters<Parameters<typeof withConnection>[1]>[0]['client'];
 type QueryJson = Awaited<ReturnType<Client['data']['query']>>;
 
+/** `--page-size n`: a whole number of rows from 1 to the largest page the route hands out. */
+function pageSizeOption(
+  value: unknown,
+  route: typeof dataQueryRequestSchema | typeof dataAskRequestSchema,
+): number | undefined {
+  const size = numberOption(value, 'page-size');
+  if (size === undefined) return undefined;
+  const pageSizeSchema = route.shape.page_size.unwrap();
+  const checked = pageSizeSchema.safeParse(size);
+  if (!checked.success) {
+    throw new KeelError(
+      'invalid_request',
+      `--page-size takes a whole number of rows from ${pageSizeSchema.minValue} to ${pageSizeSchema.maxValue} (got ${size}).`,
+      { issues: issuesFromZod(checked.error.issues).map((issue) => ({ ...issue, path: ['page-size'] })) },
+    );
+  }
+  return checked.data;
+}
+
 function printResult(io: CommandContext['io'], result: Pick<QueryJson, 'rows' | 'columns'>): void {
   printTable(
     io,
@@ -156,16 +179,19 @@ function printResult(io: CommandContext['io'], result: Pick<QueryJson, 'rows' | 
   );
 }
 
-/** `--page-size n`: the server keeps the result; each page is printed as it arrives (--json: a line each). */
+/**
+ * `--page-size n`: the server keeps the result; each page is printed as it arrives (--json: a line
+ * each). `shown`: rows already printed before these pages (an answer's first page).
+ */
 async function printPages(
   context: CommandContext,
-  client: Client,
-  request: Parameters<Client['data']['pages']>[0],
+  pages: AsyncIterable<QueryJson>,
+  shown = 0,
 ): Promise<number> {
   const progress = createProgress(context.io, 'Rows', { unit: 'items' });
-  let seen = 0;
+  let seen = shown;
   let total = 0;
-  for await (const page of client.data.pages(request)) {
+  for await (const page of pages) {
     total = page.total_rows ?? page.row_count;
     progress.setTotal(total);
     seen += page.row_count;
@@ -221,13 +247,22 @@ export const askCommand: CommandHandler = async (context, args, options) => {
       issues: [{ code: 'missing_model', path: ['model'], message: '--model is required' }],
     });
   }
+  const pageSize = pageSizeOption(options.pageSize, dataAskRequestSchema);
   const request = {
     question: args[0]!,
     model: String(options.model),
     ...(options.maxRows !== undefined ? { max_rows: numberOption(options.maxRows, 'max-rows')! } : {}),
+    ...(pageSize !== undefined ? { page_size: pageSize } : {}),
   };
   return withConnection(context, async ({ client }) => {
     const answer = await withSpinner(context.io, 'Asking', () => client.data.ask(request));
+    if (context.global.json && pageSize !== undefined && answer.result) {
+      // The answer, with its first page, on a line; then each next page on a line of its own.
+      context.io.stdout.write(`${JSON.stringify(answer)}\n`);
+      const pages = client.data.pagesFrom(answer.result);
+      await pages.next();
+      return printPages(context, pages, answer.result.row_count);
+    }
     if (context.global.json) {
       printJson(context.io, answer);
       return answer.ok ? 0 : 1;
@@ -238,19 +273,13 @@ export const askCommand: CommandHandler = async (context, args, options) => {
         step.step === 'select_tables' ? ` ${step.tables?.join(', ')}` : step.sql ? ` ${step.sql}` : '';
       context.io.stderr.write(`- ${step.step}${step.attempt ? ` #${step.attempt}` : ''}${detail}${status}\n`);
     }
-    if (!answer.ok) {
+    if (!answer.ok || !answer.result) {
       context.io.stderr.write(`No answer: ${answer.error?.message ?? 'the SQL failed'}\n`);
       return 1;
     }
     context.io.stdout.write(`${answer.sql}\n\n`);
-    const result = answer.result!;
-    printTable(
-      context.io,
-      result.rows.map((row) =>
-        Object.fromEntries(result.columns.map((column, index) => [column.name, row[index]])),
-      ),
-      result.columns.map((column) => column.name),
-    );
+    if (pageSize !== undefined) await printPages(context, client.data.pagesFrom(answer.result));
+    else printResult(context.io, answer.result);
     if (answer.explanation) context.io.stdout.write(`\n${answer.explanation}\n`);
     if (answer.masked_columns.length) {
       context.io.stderr.write(`Masked for you: ${answer.masked_columns.join(', ')}\n`);

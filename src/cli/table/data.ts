@@ -72,6 +72,10 @@ export const dataCommands: CommandSpec[] = [
     options: [
       { flags: '--model <id>', description: 'provider:model that writes the SQL' },
       { flags: '--max-rows <n>', description: 'row limit (the server caps it)' },
+      {
+        flags: '--page-size <n>',
+        description: 'print the result page by page, each next page read when needed (the server keeps it)',
+      },
     ],
     load: data,
     handler: 'askCommand',
