@@ -1,9 +1,10 @@
 /**
  * The Data page's RAG sources in Chromium against a real `keel serve`: a query's rows are added as
- * a collection's source with a row template and a schedule, synced now from the page (a job whose
- * progress shows on the source's row until it ends), given a cron
- * schedule (a malformed one is refused with its reason), and a failed sync shows its error; a viewer
- * reads without the editing controls; the panel reads in Korean.
+ * a collection's source with a row template and a schedule (its first sync a job whose progress
+ * shows on the new source's row), synced now from the page (the same), a sync already queued when
+ * the page is reloaded followed the same way, given a cron schedule (a malformed one is refused
+ * with its reason), and a failed sync shows its error; a viewer reads without the editing
+ * controls; the panel reads in Korean.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,14 +51,21 @@ describe.runIf(chromiumAvailable)('Data page: tables and queries as RAG sources'
     await form.getByLabel(/ID column/).fill('id');
     await form.getByLabel('Schedule of the new source').selectOption('interval');
     await form.getByLabel('Minutes between syncs of the new source').fill('5');
+    // The first sync is a job: its event stream is held back a moment so that its progress is
+    // seen on the new source's row.
+    await page.route('**/api/v1/jobs/*/events', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      await route.continue();
+    });
+    const table = panel.getByRole('table', { name: 'RAG sources' });
+    const row = table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: /urgent/ }) });
     await form.getByRole('button', { name: 'Add and sync' }).click();
+    await row.getByRole('progressbar', { name: 'Sync of urgent' }).waitFor();
     await panel
       .getByRole('status')
       .filter({ hasText: 'urgent added and synced: 2 rows, 2 to index.' })
       .waitFor();
-
-    const table = panel.getByRole('table', { name: 'RAG sources' });
-    const row = table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: /urgent/ }) });
+    await page.unroute('**/api/v1/jobs/*/events');
     await expect.poll(() => row.textContent()).toContain('Every 5 min');
     expect(await row.textContent()).toContain('Ticket {{id}}: {{title}}');
     const [source] = await keel.admin.data.ragSources();
@@ -83,6 +91,7 @@ describe.runIf(chromiumAvailable)('Data page: tables and queries as RAG sources'
       })
     ).json()) as { jobs: Array<{ summary: Record<string, unknown> }> };
     expect(jobs.jobs.filter((job) => job.summary.trigger === 'manual')).toHaveLength(1);
+    expect(jobs.jobs.filter((job) => job.summary.trigger === 'create')).toHaveLength(1);
     await expect.poll(() => row.textContent()).toContain('2 rows, 0 to index');
 
     await row.getByRole('combobox', { name: 'Schedule of urgent' }).selectOption('cron');
@@ -98,6 +107,45 @@ describe.runIf(chromiumAvailable)('Data page: tables and queries as RAG sources'
     await panel.getByRole('status').filter({ hasText: 'Schedule of urgent saved.' }).waitFor();
     await expect.poll(() => row.textContent()).toContain('Cron 0 3 * * * (UTC)');
     expect((await keel.admin.data.ragSources())[0]).toMatchObject({ schedule: { cron: '0 3 * * *' } });
+  });
+
+  it('follows a sync already queued when the page is loaded, as after "Sync now"', {
+    timeout: 240_000,
+  }, async () => {
+    // Syncs run one at a time: a large table's first sync runs while urgent's waits behind it.
+    const rows = Array.from({ length: 20_000 }, (_, i) => `${i},Ticket ${i} about printer ${i % 97}`);
+    await keel.admin.data.upload({ name: 'backlog.csv', data: `id,title\n${rows.join('\n')}\n` });
+    const backlog = await keel.admin.data.addRagSource({
+      collection: 'support',
+      table: 'backlog',
+      text_columns: ['title'],
+      id_column: 'id',
+      max_rows: 20_000,
+    });
+    const [urgent] = await keel.admin.data.ragSources();
+    const queued = await keel.admin.data.syncRagSource(urgent!.id);
+    expect(queued.status).toBe('queued');
+    expect((await keel.admin.data.ragSource(urgent!.id)).running_job).toBe(queued.id);
+
+    await page.goto(`${keel.url}/data`);
+    const panel = page.getByRole('region', { name: 'Data as RAG sources' });
+    const row = panel.getByRole('row').filter({ has: page.getByRole('rowheader', { name: /urgent/ }) });
+    await row.getByRole('progressbar', { name: 'Sync of urgent' }).waitFor();
+    expect(await row.getByRole('button', { name: 'Sync urgent now' }).isDisabled()).toBe(true);
+    const synced = panel.getByRole('status').filter({ hasText: 'urgent synced: 2 rows, 0 to index.' });
+    await synced.waitFor({ timeout: 120_000 });
+    await row.getByRole('progressbar', { name: 'Sync of urgent' }).waitFor({ state: 'detached' });
+    expect((await keel.admin.data.waitForSync(queued.id)).status).toBe('succeeded');
+    // The large table's sync ran first and ended before urgent's: its job, found on the sources
+    // read before urgent's ended, is not followed again (the notice stays urgent's).
+    expect((await keel.admin.data.waitForSync(backlog.job.id)).status).toBe('succeeded');
+    await page.waitForTimeout(1500);
+    expect(await synced.count()).toBe(1);
+    await expect
+      .poll(async () => (await keel.admin.data.ragSources()).map((source) => source.running_job))
+      .toEqual([null, null]);
+    await keel.admin.data.removeRagSource(backlog.source.id);
+    await keel.admin.data.remove('backlog');
   });
 
   it('shows the error of a failed sync on the source', async () => {

@@ -13,7 +13,7 @@ import type {
   DataSyncSchedule,
   TuningJobJson as JobJson,
 } from '@keel/sdk';
-import { type FormEvent, useEffect, useId, useState } from 'react';
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { ErrorNotice } from '../../components/error-notice';
 import { Loading } from '../../components/loading';
 import { ProgressBar } from '../../components/progress-bar';
@@ -46,6 +46,10 @@ export function RagSourcesPanel({ tables }: { tables: string[] }) {
   const [error, setError] = useState<ShownError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const { syncing, follow, unfollowed, stop } = useSyncJob();
+  // The sources as shown when the last action ended: stale (a job on them may have ended since)
+  // until they are read again.
+  const shown = useRef<DataRagSourceJson[] | undefined>(undefined);
+  const stale = useRef<DataRagSourceJson[] | undefined>(undefined);
 
   async function act(work: () => Promise<string>) {
     setError(null);
@@ -58,6 +62,7 @@ export function RagSourcesPanel({ tables }: { tables: string[] }) {
     } finally {
       setBusy(false);
       stop();
+      stale.current = shown.current;
       // Read the sources again either way: a failed sync is kept on its source.
       setChanges((value) => value + 1);
     }
@@ -66,6 +71,7 @@ export function RagSourcesPanel({ tables }: { tables: string[] }) {
   const collectionList = collections.status === 'failed' ? undefined : collections.value;
   const collectionName = (id: string) => collectionList?.find((item) => item.id === id)?.name ?? id;
   const list = sources.status === 'failed' ? undefined : sources.value;
+  shown.current = list;
 
   /** Follows a source's sync job (queued by `queue`) to its end, then says what it did. */
   const syncOf = (source: DataRagSourceJson, queue: () => Promise<JobJson | string>) =>
@@ -76,7 +82,7 @@ export function RagSourcesPanel({ tables }: { tables: string[] }) {
 
   // A sync already queued or running when the sources are read (the page was reloaded) shows
   // its progress to an editor as after "Sync now".
-  const pending = busy || !can('write') ? undefined : unfollowed(list);
+  const pending = busy || !can('write') || list === stale.current ? undefined : unfollowed(list);
   // biome-ignore lint/correctness/useExhaustiveDependencies: follows each job once, by its id.
   useEffect(() => {
     const job = pending?.running_job;
