@@ -122,6 +122,7 @@ const mustAnswer = [
   'GET /api/v1/data/joins',
   'POST /api/v1/data/joins/discover',
   'GET /api/v1/data/rag-sources',
+  'POST /api/v1/data/rag-sources',
 ];
 
 describe('typed responses', () => {

@@ -180,7 +180,13 @@ export function moreBodyFor(key: string, world: World): unknown {
     case 'PATCH /api/v1/data/joins/{id}':
       return { status: 'accepted' };
     case 'POST /api/v1/data/rag-sources':
-      return { collection: 'fuzz-unknown-collection', table: b.dataTable, text_columns: ['fuzz_column'] };
+      // A new query source each time (202: stored, its first sync queued as a job).
+      return {
+        collection: b.collection,
+        query: `SELECT region, amount FROM ${b.dataTable}`,
+        name: `fuzz_rows_${(counter++).toString(36)}`,
+        template: '{{region}}: {{amount}}',
+      };
     case 'PUT /api/v1/data/rag-sources/{id}/schedule':
       return { schedule: { every_seconds: 3600 } };
     default:
