@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEchoProvider } from '../testing/echo-provider.js';
-import { laneCount as countLane, type Sent, sendBoth } from '../testing/lane-compare.js';
+import {
+  laneCount as countLane,
+  otherProjectKey as newProjectKey,
+  type Sent,
+  sendBoth,
+} from '../testing/lane-compare.js';
 import { createTestKeel, type TestKeel } from '../testing/test-keel.js';
 import { type ListeningServer, listen } from './listen.js';
 
@@ -17,13 +22,7 @@ beforeAll(async () => {
     providers: [createEchoProvider(), createEchoProvider({ name: 'slow', delayMs: 20 })],
   });
   server = await listen(keel.app);
-  const project = await keel.call('/api/v1/projects', { json: { name: 'lane-other' } });
-  const projectId = ((await project.json()) as { id: string }).id;
-  const created = await keel.call('/api/v1/keys', {
-    json: { name: 'lane-other', role: 'editor' },
-    headers: { 'x-keel-project': projectId },
-  });
-  otherProjectKey = ((await created.json()) as { key: string }).key;
+  otherProjectKey = await newProjectKey(keel, 'lane-other');
 });
 afterAll(async () => {
   await server?.close();

@@ -66,3 +66,14 @@ export async function laneCount(keel: TestKeel, outcome: 'served' | 'handed_on')
   const match = new RegExp(`keel_http_direct_lane_total\\{outcome="${outcome}"\\} (\\d+)`).exec(metrics);
   return Number(match?.[1] ?? 0);
 }
+
+/** An editor key of a new project named `name`: for refusals in another project than the caller's. */
+export async function otherProjectKey(keel: TestKeel, name: string): Promise<string> {
+  const project = await keel.call('/api/v1/projects', { json: { name } });
+  const projectId = ((await project.json()) as { id: string }).id;
+  const created = await keel.call('/api/v1/keys', {
+    json: { name, role: 'editor' },
+    headers: { 'x-keel-project': projectId },
+  });
+  return ((await created.json()) as { key: string }).key;
+}

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { laneCount, type Sent, sendBoth } from '../../../testing/lane-compare.js';
+import {
+  laneCount,
+  otherProjectKey as newProjectKey,
+  type Sent,
+  sendBoth,
+} from '../../../testing/lane-compare.js';
 import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
 import { type ListeningServer, listen } from '../../listen.js';
 
@@ -22,13 +27,7 @@ beforeAll(async () => {
   expect((await keel.call('/api/v1/data/sources', { method: 'POST', body: form })).status).toBe(201);
   const viewer = await keel.call('/api/v1/keys', { json: { name: 'lane-viewer', role: 'viewer' } });
   viewerKey = ((await viewer.json()) as { key: string }).key;
-  const project = await keel.call('/api/v1/projects', { json: { name: 'lane-data-other' } });
-  const projectId = ((await project.json()) as { id: string }).id;
-  const other = await keel.call('/api/v1/keys', {
-    json: { name: 'lane-data-other', role: 'editor' },
-    headers: { 'x-keel-project': projectId },
-  });
-  otherProjectKey = ((await other.json()) as { key: string }).key;
+  otherProjectKey = await newProjectKey(keel, 'lane-data-other');
 });
 afterAll(async () => {
   await server?.close();
