@@ -202,3 +202,16 @@ export function createEchoProvider(options: EchoProviderOptions = {}): ProviderV
     async close() {},
   };
 }
+
+/**
+ * A model `sql:reverse` that writes SQL for `data ask`: `answer` sees the prompt (as JSON text)
+ * and gives the SQL and its explanation, which the model returns as the JSON the ask step reads.
+ */
+export function createSqlWriter(
+  answer: (prompt: string) => { sql: string; explanation: string },
+): ProviderV1 {
+  return createEchoProvider({
+    name: 'sql',
+    respond: (options) => JSON.stringify(answer(JSON.stringify(options.prompt))),
+  });
+}

@@ -10,7 +10,7 @@ import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ListeningServer, listen } from '../../server/listen.js';
 import { captureIO, runKeelCli } from '../../testing/cli-io.js';
-import { createEchoProvider } from '../../testing/echo-provider.js';
+import { createSqlWriter } from '../../testing/echo-provider.js';
 import { sdkClient } from '../../testing/sdk.js';
 import { createTestKeel, type TestKeel } from '../../testing/test-keel.js';
 import { runCli } from '../main.js';
@@ -90,15 +90,9 @@ describe('keel data ask', () => {
   beforeAll(async () => {
     keel = await createTestKeel({
       providers: [
-        createEchoProvider({
-          name: 'sql',
-          respond: (options) => {
-            asked.push(JSON.stringify(options.prompt));
-            return JSON.stringify({
-              sql: 'SELECT sku, qty FROM stock ORDER BY sku',
-              explanation: 'every sku',
-            });
-          },
+        createSqlWriter((prompt) => {
+          asked.push(prompt);
+          return { sql: 'SELECT sku, qty FROM stock ORDER BY sku', explanation: 'every sku' };
         }),
       ],
     });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEchoProvider } from '../../../testing/echo-provider.js';
+import { createSqlWriter } from '../../../testing/echo-provider.js';
 import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
 
 describe('POST /api/v1/data/ask', () => {
@@ -8,22 +8,13 @@ describe('POST /api/v1/data/ask', () => {
   beforeAll(async () => {
     keel = await createTestKeel({
       providers: [
-        createEchoProvider({
-          name: 'sql',
-          // Canned SQL; the repair prompt (which carries the error) gets the fixed query.
-          respond: (options) => {
-            const text = JSON.stringify(options.prompt);
-            if (text.includes('every order id')) {
-              return JSON.stringify({ sql: 'SELECT id FROM orders ORDER BY id', explanation: 'ids' });
-            }
-            if (text.includes('That SQL failed')) {
-              return JSON.stringify({
-                sql: 'SELECT count(*) AS n FROM orders',
-                explanation: '주문 수를 셉니다.',
-              });
-            }
-            return JSON.stringify({ sql: 'SELECT count(*) AS n FROM order', explanation: 'first try' });
-          },
+        // Canned SQL; the repair prompt (which carries the error) gets the fixed query.
+        createSqlWriter((text) => {
+          if (text.includes('every order id'))
+            return { sql: 'SELECT id FROM orders ORDER BY id', explanation: 'ids' };
+          if (text.includes('That SQL failed'))
+            return { sql: 'SELECT count(*) AS n FROM orders', explanation: '주문 수를 셉니다.' };
+          return { sql: 'SELECT count(*) AS n FROM order', explanation: 'first try' };
         }),
       ],
     });
