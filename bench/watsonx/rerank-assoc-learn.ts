@@ -222,6 +222,8 @@ const files = { korquad: 'rag-ko-korquad-v1-dev/KorQuAD_v1.0_dev.json', xquad: '
 async function main(): Promise<void> {
   const started = performance.now();
   const all: Question[] = loadQuestions();
+  if (all.some((q) => !q.candidates))
+    throw new Error('KEEL_RERANK_SIGNALS holds signals without candidate ids (an older cache): delete it.');
   const text = new Map<string, string>();
   const question = new Map<string, string>();
   const answers = new Map<string, { answer_start: number; text: string }>();
