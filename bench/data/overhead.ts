@@ -4,10 +4,10 @@
  * over DuckDB called directly, for a point query on a 100,000-row Parquet table, with the value
  * written in the SQL (literal: a new text every query) and as a `$1` param.
  *
- * The HTTP API is measured as clients call it: Keel listening on 127.0.0.1 (with its direct lane,
- * server/direct-lane) and an HTTP client holding one keep-alive connection, in this same process,
- * so the client's own work counts against Keel. The in-memory `app.request()` path (the Hono
- * route alone, with the WHATWG Request and Response it builds) is reported beside it.
+ * The HTTP API is measured as clients call it: Keel listening on 127.0.0.1 as `keel serve` does and
+ * an HTTP client holding one keep-alive connection, in this same process, so the client's own work
+ * counts against Keel. The in-memory `app.request()` path (the app alone, with the WHATWG Request
+ * and Response it builds) is reported beside it.
  *
  * The paths run interleaved, so a busy machine slows every path alike; wall time (p50, p95) and
  * the process's CPU time per query are reported.
@@ -147,7 +147,7 @@ export async function overheadSection(
     `API (HTTP over a socket) overhead over DuckDB direct (p50): literal ${over('http').toFixed(3)} ms; params ${over('http_params').toFixed(3)} ms (target <= 1 ms); CPU: ${cpuOver('http').toFixed(3)} / ${cpuOver('http_params').toFixed(3)} ms`,
   );
   log(
-    `In memory (app.request, no socket, no lane): literal ${over('memory').toFixed(3)} ms; params ${over('memory_params').toFixed(3)} ms; DataService alone: ${over('service').toFixed(3)} / ${over('service_params').toFixed(3)} ms; load average after: ${os.loadavg()[0]!.toFixed(2)}`,
+    `In memory (app.request, no socket): literal ${over('memory').toFixed(3)} ms; params ${over('memory_params').toFixed(3)} ms; DataService alone: ${over('service').toFixed(3)} / ${over('service_params').toFixed(3)} ms; load average after: ${os.loadavg()[0]!.toFixed(2)}`,
   );
   Object.assign(figures, {
     rows: ROWS,
