@@ -3,9 +3,10 @@
  * The data benchmark.
  * 1. Query overhead for a point query on a 100,000-row Parquet table: DuckDB called directly (one
  *    open connection, the anchor) beside Keel's DataService (a connection per query, parser checks,
- *    bounded streaming, audit) and the HTTP API (`POST /api/v1/data/query`) over a socket with a
- *    keep-alive client, as clients call it, and in memory (`app.request()`), each with the value
- *    written in the SQL (literal: a new text every query) and as a `$1` param (overhead.ts).
+ *    bounded streaming, audit) and the HTTP API (`POST /api/v1/data/query`): Keel in its own
+ *    process called over 127.0.0.1 with a keep-alive client, as clients call it, and in memory
+ *    (`app.request()`), each with the value written in the SQL (literal: a new text every query)
+ *    and as a `$1` param (overhead.ts, keel-data-server.mjs).
  * 2. The defog sql-eval databases (../shared/datasets/text2sql-defog-sql-eval): each Postgres dump
  *    runs in PostgreSQL (PGlite) and its tables are written to Parquet (defog-load.ts), those
  *    files become a project's sources, and the gold queries of

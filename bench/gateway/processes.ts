@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -156,4 +157,23 @@ export async function startLlamaDirect(maxTokens: number): Promise<Child & { gen
     },
     stop: () => stopChild(child),
   };
+}
+
+/**
+ * CPU time (user + system, every thread) a process and its descendants have used, in ms (tsx
+ * runs a script in a child process); NaN where /proc is not there.
+ */
+export function cpuMs(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    let total = ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+      for (const child of children ? children.split(' ') : []) total += cpuMs(Number(child));
+    }
+    return total;
+  } catch {
+    return Number.NaN;
+  }
 }

@@ -20,11 +20,11 @@
  * Usage: npx tsx bench/gateway/run.ts [--quick]
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { Pool } from 'undici';
 import {
   autocannon,
   type Child,
+  cpuMs,
   root,
   startJsonChild,
   startLlamaDirect,
@@ -61,25 +61,6 @@ interface Target {
   pid?: number | undefined;
   /** Serves JSON only (the layer targets). */
   jsonOnly?: boolean;
-}
-
-/**
- * CPU time (user + system, every thread) a process and its descendants have used, in ms (tsx
- * runs a script in a child process); NaN where /proc is not there.
- */
-function cpuMs(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    let total = ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-    for (const task of readdirSync(`/proc/${pid}/task`)) {
-      const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
-      for (const child of children ? children.split(' ') : []) total += cpuMs(Number(child));
-    }
-    return total;
-  } catch {
-    return Number.NaN;
-  }
 }
 
 /** About 1 KB of ordinary text with some PII in it (masked by the policy), no injection. */
