@@ -130,8 +130,10 @@ describe.runIf(chromiumAvailable)('Data page: tables and queries as RAG sources'
     await page.goto(`${keel.url}/data`);
     const panel = page.getByRole('region', { name: 'Data as RAG sources' });
     const row = panel.getByRole('row').filter({ has: page.getByRole('rowheader', { name: /urgent/ }) });
-    await row.getByRole('progressbar', { name: 'Sync of urgent' }).waitFor();
-    expect(await row.getByRole('button', { name: 'Sync urgent now' }).isDisabled()).toBe(true);
+    // Nothing is clicked: the notice of urgent's sync appears only because the page, reading the
+    // sources, found its job queued and followed it to the end. (Its progress bar is on the row
+    // while the job waits behind the large table's, a time that depends on the machine: the
+    // first test sees that bar.)
     const synced = panel.getByRole('status').filter({ hasText: 'urgent synced: 2 rows, 0 to index.' });
     await synced.waitFor({ timeout: 120_000 });
     await row.getByRole('progressbar', { name: 'Sync of urgent' }).waitFor({ state: 'detached' });
