@@ -11,10 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../dist/core/config.js';
-import { silentLogger } from '../../dist/core/logger.js';
-import { createApp } from '../../dist/server/app.js';
-import { listen } from '../../dist/server/listen.js';
-import { createRuntime } from '../../dist/server/runtime.js';
+import { serveKeel } from '../gateway/serve-keel.mjs';
 
 const [file, bootstrapKey] = process.argv.slice(2);
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'keel-bench-data-server-'));
@@ -28,19 +25,8 @@ const config = loadConfig({
     data: { localRoots: [path.dirname(file)] },
   },
 });
-const runtime = await createRuntime(config, { logger: silentLogger });
-await runtime.services.data.add(runtime.services.installation.defaultProjectId, {
-  name: 'points',
-  localPath: file,
+await serveKeel(config, {
+  prepare: (services) =>
+    services.data.add(services.installation.defaultProjectId, { name: 'points', localPath: file }),
+  cleanUp: () => rm(dataDir, { recursive: true, force: true }),
 });
-const server = await listen(createApp(runtime.services));
-process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
-process.on(
-  'SIGTERM',
-  () =>
-    void server
-      .close(100)
-      .then(() => runtime.close())
-      .then(() => rm(dataDir, { recursive: true, force: true }))
-      .then(() => process.exit(0)),
-);

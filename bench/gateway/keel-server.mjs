@@ -10,11 +10,8 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../dist/core/config.js';
-import { silentLogger } from '../../dist/core/logger.js';
-import { createApp } from '../../dist/server/app.js';
-import { listen } from '../../dist/server/listen.js';
-import { createRuntime } from '../../dist/server/runtime.js';
 import { ensureTinyGguf } from '../../dist/testing/tiny-gguf.js';
+import { serveKeel } from './serve-keel.mjs';
 
 const [upstreamUrl, bootstrapKey] = process.argv.slice(2);
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'keel-bench-'));
@@ -30,14 +27,4 @@ const config = loadConfig({
     providers: [{ type: 'openai-compatible', name: 'mock', baseURL: `${upstreamUrl}/v1` }],
   },
 });
-const runtime = await createRuntime(config, { logger: silentLogger });
-const server = await listen(createApp(runtime.services));
-process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
-process.on(
-  'SIGTERM',
-  () =>
-    void server
-      .close(100)
-      .then(() => runtime.close())
-      .then(() => process.exit(0)),
-);
+await serveKeel(config);
