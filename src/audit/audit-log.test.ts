@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Logger } from '../core/logger.js';
 import { runInRequestScope } from '../core/request-scope.js';
 import type { DatabaseV1 } from '../spec/database.js';
 import { createTestDatabase, createTestPostgresDatabase, testPostgresUrl } from '../testing/database.js';
@@ -199,6 +200,48 @@ describe('AuditLog', () => {
     const second = new AuditLog(db, { flushIntervalMs: 1, maxBatch: 5 });
     await Promise.all([append(first, 60, 'first'), append(second, 60, 'second')]);
     expect(await first.verify()).toMatchObject({ ok: true, records: 120 });
+  });
+
+  it('appends after the first flush in one statement, and after another writer through the lock', async () => {
+    const calls: string[] = [];
+    const counted: DatabaseV1 = Object.assign(Object.create(db) as DatabaseV1, {
+      query: (sql: string, params?: readonly unknown[]) => {
+        calls.push('query');
+        return db.query(sql, params);
+      },
+      transaction: <T>(fn: Parameters<DatabaseV1['transaction']>[0]) => {
+        calls.push('transaction');
+        return db.transaction(fn) as Promise<T>;
+      },
+    });
+    const errors: unknown[] = [];
+    const logger = { error: (...args: unknown[]) => errors.push(args) } as unknown as Logger;
+    const log = new AuditLog(counted, { flushIntervalMs: 1_000, logger });
+    await append(log, 3, 'first');
+    expect(calls).toEqual(['transaction']);
+    calls.length = 0;
+    await append(log, 4, 'second');
+    await append(log, 2, 'third');
+    expect(calls).toEqual(['query', 'query']);
+    // Another writer appends: this log's head is stale, its next batch goes through the lock.
+    await append(new AuditLog(db), 5, 'other');
+    calls.length = 0;
+    await append(log, 3, 'fourth');
+    expect(calls).toEqual(['query', 'transaction']);
+    calls.length = 0;
+    await append(log, 1, 'fifth');
+    expect(calls).toEqual(['query']);
+    expect(errors).toEqual([]);
+    expect(await log.verify()).toMatchObject({ ok: true, records: 18 });
+    const rows = await db.query<{ action: string }>('SELECT action FROM audit_log ORDER BY seq');
+    expect(rows.rows.map((row) => row.action.split('.')[0])).toEqual([
+      ...Array(3).fill('first'),
+      ...Array(4).fill('second'),
+      ...Array(2).fill('third'),
+      ...Array(5).fill('other'),
+      ...Array(3).fill('fourth'),
+      'fifth',
+    ]);
   });
 
   it('keeps records whose flush failed and writes them on the next flush', async () => {

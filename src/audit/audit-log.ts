@@ -13,6 +13,7 @@
 import type { Logger } from '../core/logger.js';
 import { currentRequestScope } from '../core/request-scope.js';
 import type { DatabaseSession, DatabaseV1 } from '../spec/database.js';
+import { isUniqueViolation } from '../storage/core/database-error.js';
 import { type AuditActor, type AuditEvent, type AuditRecorder, SYSTEM_ACTOR } from './audit-event.js';
 import { type AuditPage, type AuditQuery, queryAudit } from './audit-query.js';
 import { AUDIT_COLUMNS, chainHash, GENESIS_HASH, type RecordFields, signHash } from './audit-record.js';
@@ -23,6 +24,20 @@ import { canonicalJson, digestOf } from './canonical-json.js';
 export const AUDIT_LOCK_ID = 0x6b61756c;
 const COLUMNS_PER_ROW = 16;
 const MAX_TEXT = 1000;
+
+/** One statement per batch: one array per column (unnest), far cheaper to bind than a VALUES list. */
+const INSERT_UNNEST = `INSERT INTO audit_log (${AUDIT_COLUMNS})
+  SELECT s, timestamptz 'epoch' + a * interval '1 millisecond', ak, au, ar, p, ac, tt, ti, bd, ad, r, d,
+    decode(ph, 'hex'), decode(h, 'hex'), decode(sg, 'hex')
+    FROM unnest($1::int8[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+      $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[])
+      AS u(s, a, ak, au, ar, p, ac, tt, ti, bd, ad, r, d, ph, h, sg)`;
+
+/** The last record written: the next one's `seq` follows it and its hash chains to it. */
+interface ChainHead {
+  seq: number;
+  hash: Uint8Array;
+}
 
 export interface AuditLogOptions {
   /** How long a record may wait in memory before it is written (the kill -9 window). */
@@ -46,6 +61,8 @@ export class AuditLog implements AuditRecorder {
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> = Promise.resolve();
   #failures = 0;
+  /** The chain's head after this process's last append, while it is known (see #appendAfterHead). */
+  #head: ChainHead | undefined;
 
   constructor(db: DatabaseV1, options: AuditLogOptions = {}) {
     this.#db = db;
@@ -139,7 +156,9 @@ export class AuditLog implements AuditRecorder {
     while (this.#buffer.length) {
       const batch = this.#buffer.splice(0, this.#maxBatch);
       try {
-        await this.#db.transaction((tx) => this.#append(tx, batch));
+        if (!(await this.#appendAfterHead(batch))) {
+          this.#head = await this.#db.transaction((tx) => this.#append(tx, batch));
+        }
         this.#failures = 0;
       } catch (error) {
         // Nothing is dropped: the batch goes back in front and is retried, backing off.
@@ -155,13 +174,49 @@ export class AuditLog implements AuditRecorder {
     }
   }
 
-  async #append(tx: DatabaseSession, batch: RecordFields[]): Promise<void> {
+  /**
+   * On an embedded database (PGlite: this process is its only writer) the chain's head is known
+   * after the first append, so a batch goes in as one statement — one round trip to the database's
+   * worker instead of five (begin, lock, read the head, insert, commit). The head is only a hint:
+   * `seq` is the primary key, so were it stale (another writer appended), the insert fails as a
+   * whole and the locked transaction below reads the real head. False when the batch still has to
+   * go that way.
+   */
+  async #appendAfterHead(batch: RecordFields[]): Promise<boolean> {
+    const head = this.#head;
+    if (!head || this.#db.provider !== 'pglite') return false;
+    const { columns, last } = this.#rows(batch, head);
+    try {
+      await this.#db.query(INSERT_UNNEST, columns);
+    } catch (error) {
+      this.#head = undefined;
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
+    this.#head = last;
+    return true;
+  }
+
+  /** Appends under the lock, after the head it reads; returns the new head (kept once committed). */
+  async #append(tx: DatabaseSession, batch: RecordFields[]): Promise<ChainHead> {
+    this.#head = undefined;
     await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK_ID]);
     const last = await tx.query<{ seq: number; hash: Uint8Array }>(
       'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1',
     );
-    let seq = last.rows[0] ? Number(last.rows[0].seq) : 0;
-    let prev: Uint8Array = last.rows[0]?.hash ?? GENESIS_HASH;
+    const head: ChainHead = {
+      seq: last.rows[0] ? Number(last.rows[0].seq) : 0,
+      hash: last.rows[0]?.hash ?? GENESIS_HASH,
+    };
+    const { columns, last: next } = this.#rows(batch, head);
+    await tx.query(INSERT_UNNEST, columns);
+    return next;
+  }
+
+  /** The batch's rows after `head`, one array per column, and the head they leave. */
+  #rows(batch: RecordFields[], head: ChainHead): { columns: unknown[][]; last: ChainHead } {
+    let seq = head.seq;
+    let prev = head.hash;
     // One array per column, one statement per batch (unnest): far cheaper to bind than a
     // multi-row VALUES list with sixteen parameters a row. Hashes travel as hex.
     const columns: unknown[][] = Array.from({ length: COLUMNS_PER_ROW }, () => []);
@@ -189,15 +244,7 @@ export class AuditLog implements AuditRecorder {
       for (let column = 0; column < COLUMNS_PER_ROW; column++) columns[column]!.push(row[column]);
       prev = hash;
     }
-    await tx.query(
-      `INSERT INTO audit_log (${AUDIT_COLUMNS})
-       SELECT s, timestamptz 'epoch' + a * interval '1 millisecond', ak, au, ar, p, ac, tt, ti, bd, ad, r, d,
-              decode(ph, 'hex'), decode(h, 'hex'), decode(sg, 'hex')
-         FROM unnest($1::int8[], $2::int8[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                     $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[])
-           AS u(s, a, ak, au, ar, p, ac, tt, ti, bd, ad, r, d, ph, h, sg)`,
-      columns,
-    );
+    return { columns, last: { seq, hash: prev } };
   }
 
   #fields(event: AuditEvent): RecordFields {
