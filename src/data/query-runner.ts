@@ -1,12 +1,19 @@
 /**
  * @module data/query-runner
- * Runs a checked query with its bounds: results are streamed from DuckDB and reading stops one row
- * past the limit (a huge result is never materialised), a timer and the caller's signal interrupt
- * the connection, and values come back as plain JSON (big integers as strings). Statements are
+ * Runs a checked query with its bounds: the query runs under a LIMIT of one row past the row limit
+ * (or, when it cannot be wrapped, streamed with reading stopped there), so a huge result is never
+ * materialised; a timer and the caller's signal interrupt the connection, and values come back as
+ * plain JSON (big integers as strings). Statements are
  * run prepared, kept per connection (prepared-statements.ts): a point query sent again with other
  * params is bound and run, not parsed, bound and planned again.
  */
-import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
+import type {
+  DuckDBConnection,
+  DuckDBMaterializedResult,
+  DuckDBPreparedStatement,
+  DuckDBValueConverter,
+  Json,
+} from '@duckdb/node-api';
 import { KeelError } from '../core/errors.js';
 import { preparedFor, releasedForMemory } from './prepared-statements.js';
 import { messageOf } from './sql-check.js';
@@ -45,6 +52,80 @@ function narrow(value: unknown): unknown {
   return Number.isSafeInteger(number) ? number : value;
 }
 
+/** A result as read: column names and types, rows as JSON values, whether it was read to the end. */
+interface Fetched {
+  names: string[];
+  types: string[];
+  rows: unknown[][];
+  done: boolean;
+}
+
+/** Queries whose bounded form did not prepare alike, per connection (they stream instead). */
+const UNLIMITED_KEPT = 256;
+const unlimitedByConnection = new WeakMap<DuckDBConnection, Set<string>>();
+/** DuckDB's values as JSON (loaded with DuckDB, which Keel loads only once data is used). */
+let jsonValues: DuckDBValueConverter<Json> | undefined;
+
+/**
+ * The query bounded to `limit` rows, `SELECT * FROM (query) LIMIT n`, prepared once per connection
+ * in place of the query: it runs materialised, in one trip to DuckDB's thread, and its chunks are
+ * read in place, where the streamed query takes a trip for every chunk and one more to learn that
+ * it ended (each trip waits for a thread to wake). The bound keeps what is materialised to the
+ * rows read anyway. Undefined — the query itself streams — when the bounded form does not prepare
+ * (a trailing semicolon) or DuckDB may have renamed a column (it de-duplicates names: `x`, `x_1`).
+ */
+async function limitedFor(
+  connection: DuckDBConnection,
+  sql: string,
+  limit: number,
+): Promise<DuckDBPreparedStatement | undefined> {
+  let unlimited = unlimitedByConnection.get(connection);
+  if (unlimited?.has(sql)) return undefined;
+  try {
+    // The query on lines of its own: a line comment at its end cannot swallow the parenthesis.
+    const limited = await preparedFor(connection, `SELECT * FROM (\n${sql}\n) LIMIT ${limit}`);
+    if (!mayBeRenamed(limited)) {
+      jsonValues ??= (await import('@duckdb/node-api')).JsonDuckDBValueConverter;
+      return limited;
+    }
+  } catch (error) {
+    if (/Out of Memory|Interrupt/i.test(messageOf(error))) throw error;
+  }
+  if (!unlimited) {
+    unlimited = new Set();
+    unlimitedByConnection.set(connection, unlimited);
+  }
+  if (unlimited.size >= UNLIMITED_KEPT) unlimited.clear();
+  unlimited.add(sql);
+  return undefined;
+}
+
+/** Whether a column is named as DuckDB renames a repeated name (`x_1` beside `x`, any case). */
+function mayBeRenamed(statement: DuckDBPreparedStatement): boolean {
+  const names = new Set(
+    Array.from({ length: statement.columnCount }, (_, index) => statement.columnName(index).toLowerCase()),
+  );
+  for (const name of names) {
+    const repeat = /^(.*)_\d+$/.exec(name);
+    if (repeat && names.has(repeat[1]!)) return true;
+  }
+  return false;
+}
+
+/** A materialised result's rows, with its statement's column names and types. */
+function materialised(statement: DuckDBPreparedStatement, result: DuckDBMaterializedResult): Fetched {
+  const rows: unknown[][] = [];
+  for (let index = 0; index < result.chunkCount; index++) {
+    for (const row of result.getChunk(index).convertRows(jsonValues!)) rows.push(row);
+  }
+  return {
+    names: Array.from({ length: statement.columnCount }, (_, index) => statement.columnName(index)),
+    types: Array.from({ length: statement.columnCount }, (_, index) => String(statement.columnType(index))),
+    rows,
+    done: true,
+  };
+}
+
 export async function runBounded(
   connection: DuckDBConnection,
   sql: string,
@@ -62,29 +143,34 @@ export async function runBounded(
   bounds.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     if (reason) throw new Error('interrupted');
-    const run = async () => {
-      const statement = await preparedFor(connection, sql);
+    const run = async (): Promise<Fetched> => {
+      const limited = await limitedFor(connection, sql, bounds.maxRows + 1);
+      const statement = limited ?? (await preparedFor(connection, sql));
       if (bounds.bind) bounds.bind(statement);
       else if (bounds.params?.length) statement.bind([...bounds.params]);
-      return statement.streamAndReadUntil(bounds.maxRows + 1);
+      if (limited) return materialised(limited, await limited.run());
+      const reader = await statement.streamAndReadUntil(bounds.maxRows + 1);
+      return {
+        names: reader.columnNames(),
+        types: reader.columnTypes().map(String),
+        rows: reader.getRowsJson() as unknown[][],
+        done: reader.done,
+      };
     };
-    let reader: Awaited<ReturnType<typeof run>>;
+    let fetched: Fetched;
     try {
-      reader = await run();
+      fetched = await run();
     } catch (error) {
       // Statements kept prepared can hold the memory this one needs: released, it runs once more.
       if (reason || !releasedForMemory(connection, error)) throw error;
-      reader = await run();
+      fetched = await run();
     }
     if (reason) throw new Error('interrupted');
-    const names = reader.columnNames();
-    const types = reader.columnTypes();
-    const rows = reader.getRowsJson() as unknown[][];
-    const typeNames = types.map(String);
+    const { names, types: typeNames, rows } = fetched;
     const integral = typeNames.flatMap((type, index) => (WIDE_INTEGERS.has(type) ? [index] : []));
     if (integral.length)
       for (const row of rows) for (const index of integral) row[index] = narrow(row[index]);
-    const truncated = rows.length > bounds.maxRows || !reader.done;
+    const truncated = rows.length > bounds.maxRows || !fetched.done;
     return {
       columns: names.map((name, index) => ({ name, type: typeNames[index]! })),
       rows: rows.slice(0, bounds.maxRows),
