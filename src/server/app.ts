@@ -29,8 +29,10 @@ import { keelModules } from './modules.js';
 import { registerOpenApi } from './openapi.js';
 import { registerSignIn, signInRoute } from './routes/auth.js';
 import { DATA_UPLOAD_LIMIT_BYTES, dataSourceUploadPath } from './routes/data/index.js';
+import { dataQueryLane } from './routes/data/query-lane.js';
 import { datasetUploadPath } from './routes/evals/datasets.js';
 import { registerHealth, registerMetrics } from './routes/health.js';
+import { chatCompletionsLane } from './routes/openai/chat-lane.js';
 import { UPLOAD_LIMIT_BYTES, uploadPath } from './routes/rag/collections.js';
 import { ADAPTER_UPLOAD_LIMIT_BYTES, adapterUploadPath } from './routes/tuning/adapters.js';
 import { validationHook } from './validation-hook.js';
@@ -44,6 +46,9 @@ export interface CreateAppOptions {
   /** Directory of the built console (web/dist); omitted in API-only apps. */
   consoleDir?: string | undefined;
 }
+
+/** The calls the direct lane serves from `node:http` (server/direct-lane). */
+const laneRoutes = [chatCompletionsLane, dataQueryLane];
 
 export function createApp(
   services: KeelServices,
@@ -106,5 +111,7 @@ export function createApp(
 
   serveConsole(app, options.consoleDir);
   // On a socket, the busiest model call skips the framework (server/direct-lane).
-  return Object.assign(app, { lane: (listener: RequestListener) => directLane(services, listener) });
+  return Object.assign(app, {
+    lane: (listener: RequestListener) => directLane(services, listener, laneRoutes),
+  });
 }

@@ -1,12 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEchoProvider } from '../testing/echo-provider.js';
+import {
+  laneCount as countLane,
+  otherProjectKey as newProjectKey,
+  type Sent,
+  sendBoth,
+} from '../testing/lane-compare.js';
 import { createTestKeel, type TestKeel } from '../testing/test-keel.js';
 import { type ListeningServer, listen } from './listen.js';
 
 /**
- * The direct lane must answer exactly as the Hono route does. Each case sends the same request
- * through the socket (where the lane sits in front of the app) and in memory (`app.request()`,
- * the route alone) and compares status, body and the headers clients read.
+ * The direct lane must answer exactly as the Hono route does (testing/lane-compare: each case
+ * through the socket and in memory).
  */
 let keel: TestKeel;
 let server: ListeningServer;
@@ -17,72 +22,18 @@ beforeAll(async () => {
     providers: [createEchoProvider(), createEchoProvider({ name: 'slow', delayMs: 20 })],
   });
   server = await listen(keel.app);
-  const project = await keel.call('/api/v1/projects', { json: { name: 'lane-other' } });
-  const projectId = ((await project.json()) as { id: string }).id;
-  const created = await keel.call('/api/v1/keys', {
-    json: { name: 'lane-other', role: 'editor' },
-    headers: { 'x-keel-project': projectId },
-  });
-  otherProjectKey = ((await created.json()) as { key: string }).key;
+  otherProjectKey = await newProjectKey(keel, 'lane-other');
 });
 afterAll(async () => {
   await server?.close();
   await keel?.close();
 });
 
-interface Sent {
-  body?: string;
-  headers?: Record<string, string>;
-}
-
-/** Fields that differ between any two answers (ids, times). */
-function stable(text: string): unknown {
-  try {
-    const json = JSON.parse(text) as Record<string, unknown>;
-    const { id: _id, created: _created, ...rest } = json;
-    return rest;
-  } catch {
-    return text.replace(/chatcmpl-\w+/g, 'chatcmpl-*').replace(/"created":\d+/g, '"created":0');
-  }
-}
-
-const readHeaders = [
-  'content-type',
-  'www-authenticate',
-  'x-keel-guardrail-policy',
-  'retry-after',
-  'x-content-type-options',
-  'cache-control',
-];
-
-async function both(sent: Sent) {
-  const headers = {
-    authorization: `Bearer ${keel.adminKey}`,
-    'content-type': 'application/json',
-    ...sent.headers,
-  };
-  const init = { method: 'POST', headers, ...(sent.body !== undefined ? { body: sent.body } : {}) };
-  const [socket, memory] = await Promise.all([
-    fetch(`${server.url}/v1/chat/completions`, init),
-    keel.app.request('/v1/chat/completions', init),
-  ]);
-  const answer = async (response: Response) => ({
-    status: response.status,
-    body: stable(await response.text()),
-    headers: Object.fromEntries(readHeaders.map((name) => [name, response.headers.get(name)])),
-  });
-  const [lane, route] = [await answer(socket), await answer(memory)];
-  return { lane, route, requestId: socket.headers.get('x-request-id') };
-}
+const both = (sent: Sent) => sendBoth(keel, server, '/v1/chat/completions', sent);
+const laneCount = (outcome: 'served' | 'handed_on') => countLane(keel, outcome);
 
 const chat = (model: string, content: string, extra: Record<string, unknown> = {}) =>
   JSON.stringify({ model, messages: [{ role: 'user', content }], ...extra });
-
-async function laneCount(outcome: 'served' | 'handed_on'): Promise<number> {
-  const metrics = await (await keel.call('/metrics')).text();
-  const match = new RegExp(`keel_http_direct_lane_total\\{outcome="${outcome}"\\} (\\d+)`).exec(metrics);
-  return Number(match?.[1] ?? 0);
-}
 
 async function usageCount(): Promise<number> {
   await keel.services.usage.flush();

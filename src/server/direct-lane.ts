@@ -1,64 +1,91 @@
 /**
  * @module server/direct-lane
- * The gateway's busiest call, `POST /v1/chat/completions` answered as JSON, served straight from
- * `node:http` in front of the Hono app (decision 0050). The call itself is the same: the same key
- * cache, project authorisation, body schema and validation hook, guardrail policy, generation
- * service with its model-call middleware (metering, limits, tracing …), response builder and
- * error bodies as the route in `routes/openai/chat-completions`. What the lane leaves out is the
- * framework around them: the WHATWG Request and Response objects, the middleware chain and the
- * router, which cost more than everything Keel does for the call.
+ * The busiest calls served straight from `node:http` in front of the Hono app (decision 0052):
+ * `POST /v1/chat/completions` (routes/openai/chat-lane) and `POST /api/v1/data/query`
+ * (routes/data/query-lane). Each call itself is the route's: the same key cache, project
+ * authorisation, body schema and validation hook, services, response body and error bodies. What
+ * the lane leaves out is the framework around them: the WHATWG Request and Response objects, the
+ * middleware chain and the router, which cost more than everything Keel does for the call.
  *
- * The lane takes only requests it can serve without asking: the exact path, a JSON content type,
- * a declared length within the route's body limit, a key, no CORS preflight concerns. Anything
- * else — and any request that turns out unusual once its body is read (invalid JSON or schema, a
- * deployment, an unknown key) — goes to the Hono app with the body already read, so
- * every refusal is the route's own.
+ * The lane takes only requests it can serve without asking: an exact path, a JSON content type,
+ * a declared length within the route's body limit (the app's, `bodyLimitFor`), a key, no CORS preflight concerns. Anything
+ * else — and any request that turns out unusual once its body is read (invalid JSON or schema,
+ * an unknown key, whatever the route's `parse` declines) — goes to the Hono app with the body
+ * already read, so every refusal before the work is the route's own.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { chatCompletionRequestSchema } from '../api/openai.js';
 import { runInRequestScope } from '../core/request-scope.js';
 import type { Principal } from '../platform/principal.js';
-import type { KeelServices } from './context.js';
+import type { ErrorFormat, KeelServices } from './context.js';
 import { errorReply } from './errors.js';
 import { bearerToken } from './middleware/authenticate.js';
 import { httpFigures, requestIdFrom } from './middleware/request-context.js';
 import { actorOf } from './middleware/request-scope.js';
-import { MODEL_INPUT_LIMIT_BYTES } from './middleware/route-body-limits.js';
+import { bodyLimitFor } from './middleware/route-body-limits.js';
 import { apiSecurityHeaders } from './middleware/security-headers.js';
-import { scopeOf } from './project-scope.js';
-import { closeSignal } from './request-signal.js';
 import { eventBatches, sseHeaders } from './respond.js';
-import { isDeploymentModel } from './routes/deployments/openai-deployment.js';
-import { chatCall, chatChunks, chatCompletion } from './routes/openai/chat-completions.js';
 import { validationHook } from './validation-hook.js';
 
 /** Serves the request and returns true, or returns false and leaves it to the app. */
 export type DirectLane = (incoming: IncomingMessage, outgoing: ServerResponse) => boolean;
 
+/** What a lane route answers: a JSON body (with extra headers), or a stream of SSE events. */
+export type LaneAnswer =
+  | { body: unknown; headers?: Record<string, string> | undefined }
+  | { events: AsyncGenerator<string> };
+
+/** One request the lane serves, as a lane route sees it. */
+export interface LaneCall<Body> {
+  services: KeelServices;
+  incoming: IncomingMessage;
+  outgoing: ServerResponse;
+  principal: Principal;
+  body: Body;
+}
+
+/** A route the lane may serve; everything it does is the Hono route's own functions. */
+export interface LaneRoute<Body> {
+  path: string;
+  /** The error dialect of the route's clients. */
+  format: ErrorFormat;
+  /** The body as the route's schema reads it, or undefined to leave the request to the app. */
+  parse(json: unknown): Body | undefined;
+  answer(call: LaneCall<Body>): Promise<LaneAnswer>;
+}
+
 /** A request the lane read and handed on: the app reads `rawBody` instead of the socket. */
 type HandedOn = IncomingMessage & { rawBody?: Buffer };
 
-const route = '/v1/chat/completions';
 const jsonHeaders = { ...apiSecurityHeaders, 'content-type': 'application/json; charset=utf-8' };
 
 export function directLane(
   services: KeelServices,
   app: (incoming: IncomingMessage, outgoing: ServerResponse) => unknown,
+  // biome-ignore lint/suspicious/noExplicitAny: each route reads its own body type.
+  routes: readonly LaneRoute<any>[],
 ): DirectLane {
-  const limit = Math.min(MODEL_INPUT_LIMIT_BYTES, services.config.server.bodyLimit);
+  const ceiling = services.config.server.bodyLimit;
+  const byPath = new Map(
+    routes.map((route) => [route.path, { route, limit: bodyLimitFor(route.path, ceiling) }]),
+  );
   const cors = services.config.server.corsOrigins.length > 0;
   const observe = httpFigures(services.metrics);
   const served = services.metrics.directLane.labels('served');
   const handedOn = services.metrics.directLane.labels('handed_on');
 
-  async function serve(incoming: HandedOn, outgoing: ServerResponse, secret: string): Promise<void> {
+  async function serve<Body>(
+    route: LaneRoute<Body>,
+    incoming: HandedOn,
+    outgoing: ServerResponse,
+    secret: string,
+  ): Promise<void> {
     const started = performance.now();
-    const body = await readBody(incoming);
-    if (body === undefined) return; // the client went away mid-body
-    const parsed = usableBody(body);
-    const principal = parsed ? await services.keys.authenticate(secret).catch(() => null) : null;
-    if (!principal || !parsed) {
-      incoming.rawBody = body;
+    const raw = await readBody(incoming);
+    if (raw === undefined) return; // the client went away mid-body
+    const body = usableBody(route, raw);
+    const principal = body ? await services.keys.authenticate(secret).catch(() => null) : null;
+    if (!principal || !body) {
+      incoming.rawBody = raw;
       handedOn.inc();
       app(incoming, outgoing);
       return;
@@ -73,7 +100,7 @@ export function directLane(
           address: incoming.socket.remoteAddress ?? null,
           actor: (projectId) => actorOf(principal, projectId),
         },
-        () => answer(incoming, outgoing, principal, parsed),
+        () => route.answer({ services, incoming, outgoing, principal, body: body.value }),
       );
       if ('events' in answered) {
         // The head goes out now: the metrics count the time to it, as for the route.
@@ -83,7 +110,7 @@ export function directLane(
         write(outgoing, 200, requestId, JSON.stringify(answered.body), answered.headers);
       }
     } catch (error) {
-      const reply = errorReply(error, 'openai', requestId, services.logger, route);
+      const reply = errorReply(error, route.format, requestId, services.logger, route.path);
       status = reply.status;
       // Error bodies carry no charset, as the app's `c.json` writes them.
       write(outgoing, status, requestId, JSON.stringify(reply.body), {
@@ -91,39 +118,22 @@ export function directLane(
         'content-type': 'application/json',
       });
     }
-    observe('POST', route, status, (performance.now() - started) / 1000);
-  }
-
-  async function answer(
-    incoming: IncomingMessage,
-    outgoing: ServerResponse,
-    principal: Principal,
-    body: ReturnType<typeof usableBody> & object,
-  ) {
-    const scope = scopeOf(principal, 'invoke', header(incoming, 'x-keel-project'));
-    const call = await chatCall(
-      services,
-      body,
-      scope,
-      closeSignal(outgoing),
-      header(incoming, 'x-keel-guardrail-policy'),
-    );
-    if (body.stream)
-      return { events: await chatChunks(services, body, call.request, call.warnings, call.context) };
-    return chatCompletion(services, body, call.request, call.warnings, call.context);
+    observe('POST', route.path, status, (performance.now() - started) / 1000);
   }
 
   return (incoming, outgoing) => {
-    if (incoming.method !== 'POST' || incoming.url !== route) return false;
+    if (incoming.method !== 'POST') return false;
+    const entry = byPath.get(incoming.url ?? '');
+    if (!entry) return false;
     const headers = incoming.headers;
     const length = Number(headers['content-length']);
-    if (!(length > 0 && length <= limit) || headers['transfer-encoding'] !== undefined) return false;
+    if (!(length > 0 && length <= entry.limit) || headers['transfer-encoding'] !== undefined) return false;
     if (!isJsonType(headers['content-type']) || (cors && headers.origin !== undefined)) return false;
     const secret =
       bearerToken(headers.authorization) ?? header(incoming, 'api-key') ?? header(incoming, 'x-api-key');
     if (!secret) return false;
-    serve(incoming, outgoing, secret).catch((error: unknown) => {
-      services.logger.error({ err: error, route }, 'direct lane failed');
+    serve(entry.route, incoming, outgoing, secret).catch((error: unknown) => {
+      services.logger.error({ err: error, route: entry.route.path }, 'direct lane failed');
       if (!outgoing.headersSent) outgoing.writeHead(500, { 'content-type': 'application/json' });
       outgoing.end();
     });
@@ -131,24 +141,25 @@ export function directLane(
   };
 }
 
-/** The body as the route validates it, or undefined for anything the app should answer. */
-function usableBody(raw: Buffer) {
+/**
+ * The body as the route validates it (its schema, then the validation hook every route runs),
+ * or undefined for anything the app should answer.
+ */
+function usableBody<Body>(route: LaneRoute<Body>, raw: Buffer): { value: Body } | undefined {
   let json: unknown;
   try {
     json = JSON.parse(raw.toString('utf8'));
   } catch {
     return undefined;
   }
-  const result = chatCompletionRequestSchema.safeParse(json);
-  if (!result.success || isDeploymentModel(result.data.model)) return undefined;
+  const value = route.parse(json);
+  if (value === undefined) return undefined;
   try {
-    validationHook({ success: true, data: result.data, target: 'json' } as Parameters<
-      typeof validationHook
-    >[0]);
+    validationHook({ success: true, data: value, target: 'json' } as Parameters<typeof validationHook>[0]);
   } catch {
     return undefined;
   }
-  return result.data;
+  return { value };
 }
 
 /**
@@ -213,7 +224,8 @@ function write(
   outgoing.end(text);
 }
 
-function header(incoming: IncomingMessage, name: string): string | undefined {
+/** One request header's value (the first, when repeated). */
+export function header(incoming: IncomingMessage, name: string): string | undefined {
   const value = incoming.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }

@@ -30,7 +30,8 @@ import { keelErrors as errors, okJson as ok } from '../route-shapes.js';
 import { registerDataAskRoutes } from './ask-routes.js';
 import { registerDataGovernanceRoutes } from './governance-routes.js';
 import { registerDataJoinRoutes } from './join-routes.js';
-import { queryHeaders, queryResultJson, registerDataQueryPageRoutes } from './query-page-routes.js';
+import { queryAnswer, queryRequest } from './query-lane.js';
+import { registerDataQueryPageRoutes } from './query-page-routes.js';
 import { registerDataRagSourceRoutes } from './rag-source-routes.js';
 
 /** Source uploads carry whole files: their own body limit (app.ts). */
@@ -241,14 +242,6 @@ export function registerDataRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServ
   app.openapi(routes.query, async (c) => {
     const caller = callerOf(c, 'read');
     const body = c.req.valid('json');
-    const request = {
-      sql: body.sql,
-      params: body.params,
-      maxRows: body.max_rows,
-      timeoutMs: body.timeout_ms,
-      signal: caller.signal,
-      role: caller.role,
-    };
     if (body.format && body.format !== 'json') {
       if (body.page_size !== undefined) {
         throw new KeelError('invalid_request', 'Exports are streamed whole: page_size is for JSON results.', {
@@ -256,7 +249,10 @@ export function registerDataRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServ
         });
       }
       // An export: written by DuckDB, then streamed (large results never sit in memory).
-      const exported = await data.export(caller.projectId, { ...request, format: body.format });
+      const exported = await data.export(caller.projectId, {
+        ...queryRequest(body, caller),
+        format: body.format,
+      });
       return new Response(exported.body, {
         headers: {
           ...apiSecurityHeaders,
@@ -268,10 +264,8 @@ export function registerDataRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServ
         },
       }) as never;
     }
-    const result =
-      body.page_size !== undefined
-        ? await data.queryPaged(caller.projectId, { ...request, pageSize: body.page_size })
-        : await data.query(caller.projectId, request);
-    return json(queryResultJson(result), 200, queryHeaders(result));
+    // The same call the direct lane makes (query-lane.ts).
+    const answer = await queryAnswer(data, caller, body);
+    return json(answer.body, 200, answer.headers);
   });
 }
