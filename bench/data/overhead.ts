@@ -9,7 +9,9 @@
  * process holding one keep-alive connection — as bench/gateway measures the gateway. Its CPU per
  * query is the server process's plus this process's (the client's). The in-memory
  * `app.request()` path (the app alone in this process, with the WHATWG Request and Response it
- * builds) is reported beside it.
+ * builds) is reported beside it, and so is a bare `node:http` server calling DuckDB directly in
+ * its own process (bare-duckdb-server.mjs): the floor a socket and a second process put under any
+ * server on this machine.
  *
  * The paths take turns in blocks of 100 queries, so a busy machine slows every path alike; wall
  * time (p50, p95) and CPU time per query are reported.
@@ -72,10 +74,15 @@ async function overhead(dir: string) {
     file,
     serverKey,
   ]);
+  const bare = await startJsonChild<{ url: string }>(process.execPath, [
+    path.join(root, 'bench/data/bare-duckdb-server.mjs'),
+    file,
+  ]);
   const client = new Client(server.info.url, { pipelining: 1 });
+  const bareClient = new Client(bare.info.url, { pipelining: 1 });
   const headers = { authorization: `Bearer ${serverKey}`, 'content-type': 'application/json' };
-  const overSocket = async (body: unknown) => {
-    const response = await client.request({
+  const overSocket = async (body: unknown, to = client) => {
+    const response = await to.request({
       path: '/api/v1/data/query',
       method: 'POST',
       headers,
@@ -117,6 +124,18 @@ async function overhead(dir: string) {
       run: (index) => overSocket(paramsBody(index)),
       pid: server.process.pid,
     },
+    {
+      key: 'bare',
+      label: 'bare HTTP literal',
+      run: (index) => overSocket({ sql: pointSql(index) }, bareClient),
+      pid: bare.process.pid,
+    },
+    {
+      key: 'bare_params',
+      label: 'bare HTTP params',
+      run: (index) => overSocket(paramsBody(index), bareClient),
+      pid: bare.process.pid,
+    },
     { key: 'memory', label: 'in memory literal', run: (index) => inMemory({ sql: pointSql(index) }) },
     { key: 'memory_params', label: 'in memory params', run: (index) => inMemory(paramsBody(index)) },
   ];
@@ -149,7 +168,9 @@ async function overhead(dir: string) {
     }
   }
   await client.close();
+  await bareClient.close();
   await server.stop();
+  await bare.stop();
   service.close();
   await keel.close();
   return paths.map((entry, index) => ({
@@ -182,6 +203,9 @@ export async function overheadSection(
     `API (HTTP over a socket) overhead over DuckDB direct (p50): literal ${over('http').toFixed(3)} ms; params ${over('http_params').toFixed(3)} ms (target <= 1 ms); CPU: ${cpuOver('http').toFixed(3)} / ${cpuOver('http_params').toFixed(3)} ms`,
   );
   log(
+    `Bare node:http + DuckDB over a socket (the floor any server in its own process pays here): literal ${over('bare').toFixed(3)} ms; params ${over('bare_params').toFixed(3)} ms; Keel's API over it: ${(p50('http') - p50('bare')).toFixed(3)} / ${(p50('http_params') - p50('bare_params')).toFixed(3)} ms`,
+  );
+  log(
     `In memory (app.request, no socket): literal ${over('memory').toFixed(3)} ms; params ${over('memory_params').toFixed(3)} ms; DataService alone: ${over('service').toFixed(3)} / ${over('service_params').toFixed(3)} ms; load average after: ${os.loadavg()[0]!.toFixed(2)}`,
   );
   Object.assign(figures, {
@@ -190,6 +214,8 @@ export async function overheadSection(
     p50_ms: Object.fromEntries(measured.map((entry) => [entry.key, p50(entry.key)])),
     api_overhead_p50_ms: over('http'),
     params_overhead_p50_ms: over('http_params'),
+    bare_http_overhead_p50_ms: over('bare'),
+    bare_http_params_overhead_p50_ms: over('bare_params'),
     memory_overhead_p50_ms: over('memory'),
     memory_params_overhead_p50_ms: over('memory_params'),
     service_overhead_p50_ms: over('service'),
