@@ -3,9 +3,9 @@
  * Runs a checked query with its bounds: the query runs under a LIMIT of one row past the row limit
  * (or, when it cannot be wrapped, streamed with reading stopped there), so a huge result is never
  * materialised; a timer and the caller's signal interrupt the connection, and values come back as
- * plain JSON (big integers as strings). Statements are
- * run prepared, kept per connection (prepared-statements.ts): a point query sent again with other
- * params is bound and run, not parsed, bound and planned again.
+ * plain JSON (big integers as strings). Statements are run prepared, kept per connection
+ * (prepared-statements.ts): a point query sent again with other params is bound and run, not
+ * parsed, bound and planned again.
  */
 import type {
   DuckDBConnection,
