@@ -199,7 +199,6 @@ export class AuditLog implements AuditRecorder {
 
   /** Appends under the lock, after the head it reads; returns the new head (kept once committed). */
   async #append(tx: DatabaseSession, batch: RecordFields[]): Promise<ChainHead> {
-    this.#head = undefined;
     await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK_ID]);
     const last = await tx.query<{ seq: number; hash: Uint8Array }>(
       'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1',

@@ -63,6 +63,8 @@ interface Fetched {
 /** Queries whose bounded form did not prepare alike, per connection (they stream instead). */
 const UNLIMITED_KEPT = 256;
 const unlimitedByConnection = new WeakMap<DuckDBConnection, Set<string>>();
+/** Bounded statements whose column names were checked (a statement's names do not change). */
+const namesChecked = new WeakSet<DuckDBPreparedStatement>();
 /** DuckDB's values as JSON (loaded with DuckDB, which Keel loads only once data is used). */
 let jsonValues: DuckDBValueConverter<Json> | undefined;
 
@@ -84,8 +86,10 @@ async function limitedFor(
   try {
     // The query on lines of its own: a line comment at its end cannot swallow the parenthesis.
     const limited = await preparedFor(connection, `SELECT * FROM (\n${sql}\n) LIMIT ${limit}`);
+    if (namesChecked.has(limited)) return limited;
     if (!mayBeRenamed(limited)) {
       jsonValues ??= (await import('@duckdb/node-api')).JsonDuckDBValueConverter;
+      namesChecked.add(limited);
       return limited;
     }
   } catch (error) {
