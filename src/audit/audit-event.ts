@@ -24,8 +24,10 @@ export interface AuditEvent {
   after?: unknown;
   /** Small details worth reading without the states (a role, a version): never secrets or PII. */
   detail?: Record<string, string | number | boolean | null> | undefined;
-  /** Who acted, when not the caller of the current request (jobs, start-up). */
+  /** Who acted, when not the caller of the current request scope (jobs, start-up, the direct lane). */
   actor?: AuditActor | undefined;
+  /** The request it was made for, when not the current request scope's (the direct lane's calls). */
+  requestId?: string | null | undefined;
 }
 
 /** The one method modules depend on. */

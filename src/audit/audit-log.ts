@@ -264,7 +264,7 @@ export class AuditLog implements AuditRecorder {
       target_id: clean(event.target.id ?? null),
       before_digest: digestOf(event.before),
       after_digest: digestOf(event.after),
-      request_id: clean(scope?.requestId ?? null),
+      request_id: clean(event.requestId ?? scope?.requestId ?? null),
       detail: event.detail ? canonicalJson(cleanDetail(event.detail)) : null,
     };
   }

@@ -2,10 +2,11 @@
  * @module core/request-scope
  * Who is acting, for which request, carried through async calls with `AsyncLocalStorage`. The
  * server opens a scope per request (middleware right after the request id is set); services read
- * it where they need it (the audit log) instead of passing actors through every call.
+ * it where they need it (the audit log) instead of passing actors through every call. The direct
+ * lane (server/direct-lane) opens none: what its calls record names the caller explicitly.
  * Authentication runs after the scope opens, so the actor is resolved when asked, not when set.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { ScopedStorage } from './scoped-storage.js';
 
 export interface ScopeActor {
   keyId: string | null;
@@ -22,7 +23,9 @@ export interface RequestScope {
   actor(projectId: string | null): ScopeActor | undefined;
 }
 
-const storage = new AsyncLocalStorage<RequestScope>();
+// Enabled only while a scope is open (core/scoped-storage): calls served without one (the direct
+// lane's) pay no promise hooks.
+const storage = new ScopedStorage<RequestScope>();
 
 /** Runs `work` with `scope` as the current request scope (and everything it awaits or starts). */
 export function runInRequestScope<T>(scope: RequestScope, work: () => T): T {

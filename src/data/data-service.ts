@@ -19,7 +19,7 @@ import type { ExportedResult, ExportFormat } from './export-spool.js';
 import { GovernanceStore } from './governance-store.js';
 import { type JoinKeyRow, JoinKeyStore } from './join-key-store.js';
 import { discoverJoinKeys } from './join-keys.js';
-import { auditQuery, auditRefusal } from './query-audit.js';
+import { auditQuery, auditRefusal, type QueryOrigin } from './query-audit.js';
 import type { QueryPage } from './query-pages.js';
 import { planQuery } from './query-plan.js';
 import type { QueryParameter, QueryResult } from './query-runner.js';
@@ -66,6 +66,8 @@ export interface QueryRequest {
   signal?: AbortSignal | undefined;
   /** The caller's role: masking policies name roles. Absent: every policy applies (fails closed). */
   role?: string | undefined;
+  /** Who asked, for the audit record; absent, the request scope says it. */
+  origin?: QueryOrigin | undefined;
 }
 
 export interface QueryAnswer extends QueryResult {

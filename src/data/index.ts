@@ -19,6 +19,7 @@ export { DataService, type QueryAnswer } from './data-service.js';
 export type { SourceRow } from './data-sources.js';
 export type { JoinKeyRow, JoinKeyStatus } from './join-key-store.js';
 export { type MaskingPolicy, type MaskMethod, maskMethods } from './masking.js';
+export type { QueryOrigin } from './query-audit.js';
 export { toCsv } from './query-runner.js';
 export { RAG_SOURCE_SYNC_KIND } from './rag-source-schedule.js';
 export {

@@ -4,12 +4,19 @@
  * `data.query.refused` (with the error's code) for each one refused or failed. The audit log
  * buffers records and writes them behind the response (audit-log.ts).
  */
-import type { AuditRecorder } from '../audit/index.js';
+import type { AuditActor, AuditRecorder } from '../audit/index.js';
 import { KeelError } from '../core/errors.js';
 
 interface AuditedRequest {
   sql: string;
   role?: string | undefined;
+  origin?: QueryOrigin | undefined;
+}
+
+/** Who asked, for the audit record, where no request scope says it (the direct lane). */
+export interface QueryOrigin {
+  actor: AuditActor | undefined;
+  requestId: string;
 }
 
 export function auditQuery(
@@ -21,6 +28,7 @@ export function auditQuery(
   audit.record({
     action: 'data.query',
     projectId,
+    ...originOf(request),
     target: { type: 'data_query' },
     detail: {
       sql: request.sql.slice(0, 1000),
@@ -41,6 +49,7 @@ export function auditRefusal(
   audit.record({
     action: 'data.query.refused',
     projectId,
+    ...originOf(request),
     target: { type: 'data_query' },
     detail: {
       sql: request.sql.slice(0, 1000),
@@ -48,4 +57,12 @@ export function auditRefusal(
       role: request.role ?? null,
     },
   });
+}
+
+function originOf(request: AuditedRequest): { actor?: AuditActor; requestId?: string } {
+  const origin = request.origin;
+  if (!origin) return {};
+  return origin.actor
+    ? { actor: origin.actor, requestId: origin.requestId }
+    : { requestId: origin.requestId };
 }

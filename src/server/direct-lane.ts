@@ -14,13 +14,11 @@
  * already read, so every refusal before the work is the route's own.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { runInRequestScope } from '../core/request-scope.js';
 import type { Principal } from '../platform/principal.js';
 import type { ErrorFormat, KeelServices } from './context.js';
 import { errorReply } from './errors.js';
 import { bearerToken } from './middleware/authenticate.js';
 import { httpFigures, requestIdFrom } from './middleware/request-context.js';
-import { actorOf } from './middleware/request-scope.js';
 import { bodyLimitFor } from './middleware/route-body-limits.js';
 import { apiSecurityHeaders } from './middleware/security-headers.js';
 import { eventBatches, sseHeaders } from './respond.js';
@@ -41,6 +39,8 @@ export interface LaneCall<Body> {
   outgoing: ServerResponse;
   principal: Principal;
   body: Body;
+  /** The request's id (the caller's `x-request-id` or a new one), for what the call records. */
+  requestId: string;
 }
 
 /** A route the lane may serve; everything it does is the Hono route's own functions. */
@@ -94,14 +94,16 @@ export function directLane(
     const requestId = requestIdFrom(header(incoming, 'x-request-id'));
     let status = 200;
     try {
-      const answered = await runInRequestScope(
-        {
-          requestId,
-          address: incoming.socket.remoteAddress ?? null,
-          actor: (projectId) => actorOf(principal, projectId),
-        },
-        () => route.answer({ services, incoming, outgoing, principal, body: body.value }),
-      );
+      // No request scope (core/request-scope): what a lane call records names its caller itself,
+      // and calls made without one pay no promise hooks.
+      const answered = await route.answer({
+        services,
+        incoming,
+        outgoing,
+        principal,
+        body: body.value,
+        requestId,
+      });
       if ('events' in answered) {
         // The head goes out now: the metrics count the time to it, as for the route.
         outgoing.writeHead(200, { ...sseHeaders, 'x-request-id': requestId });

@@ -14,9 +14,9 @@
  *
  * Calls without a context (internal ones nobody pays for) pass untouched.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { KeelError, toKeelError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
+import { ScopedStorage } from '../../core/scoped-storage.js';
 import type { ProviderRegistry } from '../../models/index.js';
 import type { CallContext, LanguageModelCallOptions, StreamPart } from '../../spec/language-model.js';
 import type { Ledger, LedgerAmounts, LedgerScope, Reservation } from './ledger.js';
@@ -82,8 +82,10 @@ export interface ServedCall {
   attributes?: Readonly<Record<string, string>> | undefined;
 }
 
-const deploymentStorage = new AsyncLocalStorage<ServedCall>();
-const attributeStorage = new AsyncLocalStorage<Readonly<Record<string, string>>>();
+// Enabled only while a deployment call runs (core/scoped-storage): every other model call pays no
+// promise hooks for them. The middleware reads them when a call starts.
+const deploymentStorage = new ScopedStorage<ServedCall>();
+const attributeStorage = new ScopedStorage<Readonly<Record<string, string>>>();
 
 /**
  * The deployment the current call serves, when run under `runForDeployment`, with the caller's

@@ -74,6 +74,48 @@ describe('direct lane for POST /api/v1/data/query', () => {
     expect(((await next.json()) as { rows: unknown[][] }).rows).toEqual([[4]]);
   });
 
+  it('audits each query it serves with the caller and the request id, refusals included', async () => {
+    const ask = async (sql: string, requestId: string) => {
+      const response = await fetch(`${server.url}/api/v1/data/query`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${viewerKey}`,
+          'content-type': 'application/json',
+          'x-request-id': requestId,
+        },
+        body: JSON.stringify({ sql }),
+      });
+      await response.arrayBuffer();
+      return response.status;
+    };
+    const served = await laneCount(keel, 'served');
+    expect(await ask('SELECT name FROM points WHERE id = 1', 'lane-audit-ok')).toBe(200);
+    expect(await ask('SELECT * FROM nowhere', 'lane-audit-refused')).toBe(404);
+    expect(await laneCount(keel, 'served')).toBe(served + 2);
+    await keel.services.audit.flush();
+    const { rows } = await keel.services.db.query<Record<string, unknown>>(
+      `SELECT action, request_id, actor_key_id, actor_role, project_id FROM audit_log
+        WHERE request_id IN ('lane-audit-ok', 'lane-audit-refused') ORDER BY seq`,
+    );
+    const viewer = await keel.services.keys.authenticate(viewerKey);
+    expect(rows).toEqual([
+      {
+        action: 'data.query',
+        request_id: 'lane-audit-ok',
+        actor_key_id: viewer!.keyId,
+        actor_role: 'viewer',
+        project_id: keel.services.installation.defaultProjectId,
+      },
+      {
+        action: 'data.query.refused',
+        request_id: 'lane-audit-refused',
+        actor_key_id: viewer!.keyId,
+        actor_role: 'viewer',
+        project_id: keel.services.installation.defaultProjectId,
+      },
+    ]);
+  });
+
   it('serves viewers and refuses another project as the route does', async () => {
     const viewer = await both(
       query({ sql: 'SELECT count(*) AS n FROM points' }, { authorization: `Bearer ${viewerKey}` }),

@@ -7,9 +7,10 @@
  */
 import type { z } from '@hono/zod-openapi';
 import { dataQueryRequestSchema } from '../../../api/data.js';
-import type { DataService } from '../../../data/index.js';
+import type { DataService, QueryOrigin } from '../../../data/index.js';
 import type { Role } from '../../../platform/roles.js';
 import { header, type LaneRoute } from '../../direct-lane.js';
+import { actorOf } from '../../middleware/request-scope.js';
 import { scopeOf } from '../../project-scope.js';
 import { closeSignal } from '../../request-signal.js';
 import { queryHeaders, queryResultJson } from './query-page-routes.js';
@@ -21,6 +22,8 @@ export interface QueryCaller {
   projectId: string;
   role: Role;
   signal: AbortSignal;
+  /** Who asked, where no request scope says it (the direct lane). */
+  origin?: QueryOrigin | undefined;
 }
 
 /** What the data service is asked, from the route's body. */
@@ -32,6 +35,7 @@ export function queryRequest(body: QueryBody, caller: QueryCaller) {
     timeoutMs: body.timeout_ms,
     signal: caller.signal,
     role: caller.role,
+    origin: caller.origin,
   };
 }
 
@@ -54,11 +58,16 @@ export const dataQueryLane: LaneRoute<QueryBody> = {
       return undefined;
     return result.data;
   },
-  answer({ services, incoming, outgoing, principal, body }) {
+  answer({ services, incoming, outgoing, principal, body, requestId }) {
     const scope = scopeOf(principal, 'read', header(incoming, 'x-keel-project'));
     return queryAnswer(
       services.data,
-      { projectId: scope.projectId, role: scope.role, signal: closeSignal(outgoing) },
+      {
+        projectId: scope.projectId,
+        role: scope.role,
+        signal: closeSignal(outgoing),
+        origin: { actor: actorOf(principal, scope.projectId), requestId },
+      },
       body,
     );
   },
