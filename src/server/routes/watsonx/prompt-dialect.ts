@@ -131,6 +131,21 @@ export function bodyFromWatsonx(
   };
 }
 
+/**
+ * What a Keel template holds that a watsonx prompt asset cannot say: its output schema, guardrail
+ * policy and few-shot pool. An update through the watsonx API keeps them from the version it
+ * replaces, as a watsonx client never sent them and cannot mean to drop them.
+ */
+export function keelOnlyFields(
+  body: TemplateBody,
+): Pick<TemplateBody, 'output_schema' | 'guardrail_policy' | 'few_shot'> {
+  return {
+    ...(body.output_schema !== undefined ? { output_schema: body.output_schema } : {}),
+    ...(body.guardrail_policy !== undefined ? { guardrail_policy: body.guardrail_policy } : {}),
+    ...(body.few_shot !== undefined ? { few_shot: body.few_shot } : {}),
+  };
+}
+
 /** A watsonx prompt (and its input mode and variables) from a Keel template body. */
 export function watsonxFromBody(
   body: TemplateBody,

@@ -81,6 +81,52 @@ describe('watsonx prompt assets on Keel templates', () => {
     expect(gone.body.errors[0]!.code).toBe('not_found');
   });
 
+  it('keeps what watsonx cannot say (few-shot pool, output schema, policy) through an update', async () => {
+    const created = await watsonx.createPrompt({
+      name: 'Review labels',
+      prompt: { model_id: 'echo:reverse', data: { instruction: 'Label it.' }, input: [['{review}', '']] },
+      promptVariables: { review: '' },
+      inputMode: 'structured',
+    });
+    const id = created.result.id!;
+    const keelName = (created.result as unknown as { keel: { name: string } }).keel.name;
+    const policy = await keel.call('/api/v1/guardrails/policies/wx-kept', {
+      method: 'PUT',
+      json: { input: { pii: { action: 'mask' } }, output: { pii: { action: 'mask' } } },
+    });
+    expect(policy.status).toBeLessThan(300);
+    const native = await (await keel.call(`/api/v1/prompts/${keelName}`)).json();
+    const kept = {
+      output_schema: { type: 'object', properties: { label: { type: 'string' } } },
+      guardrail_policy: 'wx-kept',
+      few_shot: {
+        k: 1,
+        examples: [
+          { input: 'great phone', output: 'positive', label: 'positive' },
+          { input: 'it broke', output: 'negative', label: 'negative' },
+        ],
+      },
+    };
+    const saved = await keel.call(`/api/v1/prompts/${keelName}/versions`, {
+      json: { template: { ...native.template, ...kept }, base_version: native.version.version },
+    });
+    expect(saved.status).toBe(201);
+
+    await watsonx.updatePrompt({
+      promptId: id,
+      name: 'Review labels v2',
+      prompt: {
+        model_id: 'echo:reverse',
+        data: { instruction: 'Label the review.' },
+        input: [['{review}', '']],
+      },
+      promptVariables: { review: '' },
+    });
+    const after = await (await keel.call(`/api/v1/prompts/${keelName}`)).json();
+    expect(after.template.instruction).toBe('Label the review.');
+    expect(after.template).toMatchObject(kept);
+  });
+
   it('answers /v1/prompts errors in the watsonx shape and requires a project', async () => {
     const res = await keel.call('/v1/prompts/nope');
     expect(res.status).toBe(400);

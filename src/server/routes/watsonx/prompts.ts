@@ -34,6 +34,7 @@ import {
   type ChatItem,
   type InputMode,
   keelNameFor,
+  keelOnlyFields,
   watsonxFromBody,
 } from './prompt-dialect.js';
 import { type AssetRow, WatsonxAssetStore } from './watsonx-asset-store.js';
@@ -196,7 +197,10 @@ export function registerWatsonxPrompts(app: OpenAPIHono<KeelEnv>, services: Keel
         const current = await lab.templates.resolve(caller.projectId, { name, selector: { kind: 'latest' } });
         const inputMode: InputMode = body.input_mode ?? watsonxFromBody(current.body).input_mode;
         await lab.saveVersion({ projectId: caller.projectId, keyId: null, actor: caller.actor }, name, {
-          template: bodyFromWatsonx(body.prompt, inputMode, body.prompt_variables),
+          template: {
+            ...bodyFromWatsonx(body.prompt, inputMode, body.prompt_variables),
+            ...keelOnlyFields(current.body),
+          },
           base_version: current.version.version,
           message: 'updated through the watsonx.ai prompts API',
         });
