@@ -28,7 +28,7 @@ export function auditQuery(
   audit.record({
     action: 'data.query',
     projectId,
-    ...originOf(request),
+    ...request.origin,
     target: { type: 'data_query' },
     detail: {
       sql: request.sql.slice(0, 1000),
@@ -49,7 +49,7 @@ export function auditRefusal(
   audit.record({
     action: 'data.query.refused',
     projectId,
-    ...originOf(request),
+    ...request.origin,
     target: { type: 'data_query' },
     detail: {
       sql: request.sql.slice(0, 1000),
@@ -57,12 +57,4 @@ export function auditRefusal(
       role: request.role ?? null,
     },
   });
-}
-
-function originOf(request: AuditedRequest): { actor?: AuditActor; requestId?: string } {
-  const origin = request.origin;
-  if (!origin) return {};
-  return origin.actor
-    ? { actor: origin.actor, requestId: origin.requestId }
-    : { requestId: origin.requestId };
 }

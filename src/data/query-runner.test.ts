@@ -66,20 +66,14 @@ describe('runBounded', () => {
 
   it('keeps repeated and look-alike column names as the query gives them (streamed)', async () => {
     const read = readings();
-    const repeated = await runBounded(
-      connection,
-      'SELECT id AS x, bucket AS x FROM points WHERE id = 4',
-      bounds,
-    );
-    expect(repeated.columns.map((column) => column.name)).toEqual(['x', 'x']);
-    expect(repeated.rows).toEqual([[4, 1]]);
-    const alike = await runBounded(
-      connection,
-      'SELECT id AS x_1, bucket AS X FROM points WHERE id = 5',
-      bounds,
-    );
-    expect(alike.columns.map((column) => column.name)).toEqual(['x_1', 'X']);
-    expect(alike.rows).toEqual([[5, 2]]);
+    for (const [sql, names, row] of [
+      ['SELECT id AS x, bucket AS x FROM points WHERE id = 4', ['x', 'x'], [4, 1]],
+      ['SELECT id AS x_1, bucket AS X FROM points WHERE id = 5', ['x_1', 'X'], [5, 2]],
+    ] as const) {
+      const result = await runBounded(connection, sql, bounds);
+      expect(result.columns.map((column) => column.name)).toEqual(names);
+      expect(result.rows).toEqual([row]);
+    }
     expect(read()).toEqual({ materialised: 0, streamed: 2 });
   });
 
