@@ -28,6 +28,12 @@ export interface AuditEvent {
   actor?: AuditActor | undefined;
   /** The request it was made for, when not the current request scope's (the direct lane's calls). */
   requestId?: string | null | undefined;
+  /**
+   * `change` (the default): something in Keel changed; written within `audit.flushIntervalMs`.
+   * `access`: a read worth a record, as many as the calls that make them (a data query); written
+   * within `audit.accessFlushIntervalMs`, or sooner with the next change (one chain, in order).
+   */
+  kind?: 'change' | 'access' | undefined;
 }
 
 /** The one method modules depend on. */

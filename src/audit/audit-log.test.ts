@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Logger } from '../core/logger.js';
 import { runInRequestScope } from '../core/request-scope.js';
 import type { DatabaseV1 } from '../spec/database.js';
@@ -253,6 +254,35 @@ describe('AuditLog', () => {
     await db.exec('ALTER TABLE audit_log_away RENAME TO audit_log');
     await log.close();
     expect(await log.verify()).toMatchObject({ ok: true, records: 1 });
+  });
+
+  it('writes access records within their own interval, or sooner with the next change, in order', async () => {
+    const log = new AuditLog(db, { flushIntervalMs: 20, accessFlushIntervalMs: 500 });
+    const actions = async () =>
+      (await db.query<{ target_id: string }>('SELECT target_id FROM audit_log ORDER BY seq')).rows.map(
+        (row) => row.target_id,
+      );
+    const access = (id: string) =>
+      log.record({
+        action: 'data.query',
+        kind: 'access',
+        projectId: 'prj_a',
+        target: { type: 'data_query', id },
+      });
+    access('q1');
+    await sleep(150);
+    expect(await actions()).toEqual([]);
+    // A change is written within its own interval, and takes the waiting access record with it.
+    log.record({ action: 'thing.create', projectId: 'prj_a', target: { type: 'thing', id: 't1' } });
+    await vi.waitFor(async () => expect(await actions()).toEqual(['q1', 't1']), { timeout: 2_000 });
+    access('q2');
+    await sleep(150);
+    expect(log.pending).toBe(1);
+    await vi.waitFor(async () => expect(await actions()).toEqual(['q1', 't1', 'q2']), { timeout: 3_000 });
+    expect(await log.verify()).toMatchObject({ ok: true, records: 3 });
+    access('q3');
+    await log.close();
+    expect(await actions()).toEqual(['q1', 't1', 'q2', 'q3']);
   });
 });
 

@@ -1,11 +1,13 @@
 /**
  * @module audit/audit-log
  * The append-only, hash-chained audit log. `record()` buffers a record and returns at once; a
- * flush, every `flushIntervalMs` or when `maxBatch` records wait, appends the buffer in one
- * transaction that holds a transaction-scoped advisory lock while it reads the last hash and
- * inserts — so several replicas on one database still write one chain. `close()` (on SIGTERM)
- * flushes what is left. A process killed outright (kill -9) loses at most the records of the last
- * `flushIntervalMs` plus a batch in flight whose transaction had not committed.
+ * flush appends the buffer in one transaction that holds a transaction-scoped advisory lock while
+ * it reads the last hash and inserts — so several replicas on one database still write one chain.
+ * A flush comes `flushIntervalMs` after a change is recorded, `accessFlushIntervalMs` after an
+ * access record (a data query) when no change comes sooner, or when `maxBatch` records wait.
+ * `close()` (on SIGTERM) flushes what is left. A process killed outright (kill -9) loses at most
+ * the changes of the last `flushIntervalMs`, the access records of the last
+ * `accessFlushIntervalMs`, and a batch in flight whose transaction had not committed.
  *
  * @example
  * audit.record({ action: 'key.create', projectId, target: { type: 'key', id: key.id }, after: key });
@@ -40,8 +42,13 @@ interface ChainHead {
 }
 
 export interface AuditLogOptions {
-  /** How long a record may wait in memory before it is written (the kill -9 window). */
+  /** How long a change record may wait in memory before it is written (the kill -9 window). */
   flushIntervalMs?: number;
+  /**
+   * How long an access record (`kind: 'access'`) may wait when no change comes sooner: a flush
+   * per this interval instead of one per `flushIntervalMs` under a stream of data queries.
+   */
+  accessFlushIntervalMs?: number;
   /** Records per transaction. */
   maxBatch?: number;
   /** When set, each record's hash is signed with HMAC-SHA256 under this key. */
@@ -53,12 +60,15 @@ export interface AuditLogOptions {
 export class AuditLog implements AuditRecorder {
   readonly #db: DatabaseV1;
   readonly #interval: number;
+  readonly #accessInterval: number;
   readonly #maxBatch: number;
   readonly #signingKey: string | undefined;
   readonly #logger: Logger | undefined;
   readonly #now: () => number;
   #buffer: RecordFields[] = [];
   #timer: NodeJS.Timeout | undefined;
+  /** When the scheduled flush runs (`performance.now()`). */
+  #dueAt = 0;
   #flushing: Promise<void> = Promise.resolve();
   #failures = 0;
   /** The chain's head after this process's last append, while it is known (see #appendAfterHead). */
@@ -67,6 +77,7 @@ export class AuditLog implements AuditRecorder {
   constructor(db: DatabaseV1, options: AuditLogOptions = {}) {
     this.#db = db;
     this.#interval = options.flushIntervalMs ?? 50;
+    this.#accessInterval = Math.max(this.#interval, options.accessFlushIntervalMs ?? 1000);
     this.#maxBatch = Math.max(1, options.maxBatch ?? 500);
     this.#signingKey = options.signingKey;
     this.#logger = options.logger;
@@ -85,7 +96,7 @@ export class AuditLog implements AuditRecorder {
   record(event: AuditEvent): void {
     this.#buffer.push(this.#fields(event));
     if (this.#buffer.length >= this.#maxBatch) void this.flush().catch(() => {});
-    else this.#schedule(this.#interval);
+    else this.#schedule(event.kind === 'access' ? this.#accessInterval : this.#interval);
   }
 
   /** Writes every buffered record; resolves when they are committed. */
@@ -141,8 +152,17 @@ export class AuditLog implements AuditRecorder {
     return queryAudit(this.#db, query);
   }
 
+  /**
+   * Flushes after `delay`, or sooner when a flush is already due sooner. A change brings a later
+   * flush forward; a retry's backoff is never shortened.
+   */
   #schedule(delay: number): void {
-    if (this.#timer) return;
+    const due = performance.now() + delay;
+    if (this.#timer) {
+      if (this.#failures > 0 || due >= this.#dueAt) return;
+      clearTimeout(this.#timer);
+    }
+    this.#dueAt = due;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.flush().catch(() => {});

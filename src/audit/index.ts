@@ -26,6 +26,7 @@ export const auditModule: KeelModule<ModuleBase, { audit: AuditLog }> = {
   create: ({ db, config, logger }) => ({
     audit: new AuditLog(db, {
       flushIntervalMs: config.audit.flushIntervalMs,
+      accessFlushIntervalMs: config.audit.accessFlushIntervalMs,
       maxBatch: config.audit.maxBatch,
       signingKey: config.audit.signingKey,
       logger,

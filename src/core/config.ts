@@ -82,8 +82,13 @@ export const configSchema = z.strictObject({
     .prefault({}),
   audit: z
     .strictObject({
-      /** How long a record may wait in memory before it is written (what a kill -9 can lose). */
+      /** How long a change record may wait in memory before it is written (what a kill -9 can lose). */
       flushIntervalMs: z.number().int().min(1).max(10_000).default(50),
+      /**
+       * How long an access record (each data query's) may wait when no change comes sooner: under
+       * a stream of queries, one write per this interval instead of one per `flushIntervalMs`.
+       */
+      accessFlushIntervalMs: z.number().int().min(1).max(10_000).default(1000),
       maxBatch: z.number().int().min(1).max(2000).default(500),
       /**
        * Signs each record's hash (HMAC-SHA256) so a chain rebuilt by someone with database access

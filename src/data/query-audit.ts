@@ -2,7 +2,8 @@
  * @module data/query-audit
  * The audit records of queries: `data.query` (who, SQL, tables, row count) for each one run, and
  * `data.query.refused` (with the error's code) for each one refused or failed. The audit log
- * buffers records and writes them behind the response (audit-log.ts).
+ * buffers records and writes them behind the response (audit-log.ts); these are access records,
+ * written within `audit.accessFlushIntervalMs` or with the next change.
  */
 import type { AuditActor, AuditRecorder } from '../audit/index.js';
 import { KeelError } from '../core/errors.js';
@@ -27,6 +28,7 @@ export function auditQuery(
 ): void {
   audit.record({
     action: 'data.query',
+    kind: 'access',
     projectId,
     ...request.origin,
     target: { type: 'data_query' },
@@ -48,6 +50,7 @@ export function auditRefusal(
 ): void {
   audit.record({
     action: 'data.query.refused',
+    kind: 'access',
     projectId,
     ...request.origin,
     target: { type: 'data_query' },
