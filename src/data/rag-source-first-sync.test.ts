@@ -2,11 +2,13 @@
  * A new RAG source's first sync is a job that survives its worker: the worker dies after adding
  * some of the rows' documents (the test leaves the job running under a lease no one holds, with
  * two of three documents written), the job service claims it again on start, and the second
- * attempt brings the collection in line — each row one document, none twice.
+ * attempt brings the collection in line — each row one document, none twice. A "sync now" survives
+ * its worker the same way, while a failure of one is shown at once rather than retried.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dataRagSourceSchema } from '../api/data.js';
 import { jobJsonSchema } from '../api/jobs.js';
+import { KeelError } from '../core/errors.js';
 import type { KeelClient } from '../sdk/client.js';
 import { sdkClient } from '../testing/sdk.js';
 import { createTestKeel, type TestKeel } from '../testing/test-keel.js';
@@ -79,5 +81,31 @@ describe('the first sync of a RAG source', () => {
       last_error: null,
       last_sync: { rows: 3 },
     });
+  });
+
+  it('resumes a "sync now" whose worker died, and does not retry one that failed', async () => {
+    const [source] = await admin.data.ragSources();
+    await keel.services.jobs.stop();
+    const job = await admin.data.syncRagSource(source!.id);
+    expect(job).toMatchObject({ status: 'queued', max_attempts: 3, summary: { trigger: 'manual' } });
+    await keel.services.db.query(
+      `UPDATE jobs SET status = 'running', attempts = 1, lease_owner = 'a-worker-that-died',
+         lease_expires_at = now() - interval '1 second', started_at = now() WHERE id = $1`,
+      [job.id],
+    );
+    await keel.services.jobs.start();
+    expect(await admin.data.waitForSync(job.id)).toMatchObject({ status: 'succeeded', attempts: 2 });
+
+    // A failure another attempt might fix is still shown at once: the person is waiting for it.
+    const sync = vi
+      .spyOn(keel.services.dataRagSources, 'sync')
+      .mockRejectedValueOnce(new KeelError('service_unavailable', 'The collection store is restarting.'));
+    const failing = await admin.data.syncRagSource(source!.id);
+    const failed = await admin.data.waitForSync(failing.id);
+    expect(failed).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'service_unavailable' } });
+    sync.mockRestore();
+    const again = await admin.data.syncRagSource(source!.id);
+    expect(again.id).not.toBe(failing.id);
+    expect(await admin.data.waitForSync(again.id)).toMatchObject({ status: 'succeeded' });
   });
 });

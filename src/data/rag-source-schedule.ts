@@ -137,8 +137,8 @@ export async function enqueueRequestedSync(
       payload: { sourceId: source.id, manual: true },
       idempotencyKey: key,
       createdBy,
-      // The person waits for it: a failure is shown at once, not retried behind their back.
-      maxAttempts: 1,
+      // The kind's attempts: a sync left by a worker that died resumes elsewhere. A failure is
+      // not retried (rag-source-sync-job.ts): the person who asked sees it at once.
     });
     if (!terminalStatuses.has(job.status)) return job;
     key = requestedKey(source.id, job.id);
