@@ -38,6 +38,9 @@ const finalCodes = new Set(['not_found', 'invalid_request', 'forbidden', 'confli
 export function registerScheduledSyncs(jobs: JobService, sources: RagSources): void {
   jobs.register<RagSourceSyncPayload, ScheduledSyncResult>(RAG_SOURCE_SYNC_KIND, {
     maxAttempts: 3,
+    // "Sync now": the person waits for it, so a failure is shown at once, not retried behind
+    // their back; a worker that dies mid-sync still leaves it to resume, as the first sync does.
+    retriesFailures: (payload) => 'due' in payload || payload.first === true,
     describe: (payload) =>
       'due' in payload
         ? { source: payload.sourceId, due: payload.due }
@@ -47,22 +50,9 @@ export function registerScheduledSyncs(jobs: JobService, sources: RagSources): v
       if (!('due' in context.payload)) {
         const caller = { projectId, keyId: null, actor: context.job.createdBy, signal: context.signal };
         const { sourceId, first } = context.payload;
-        const sync = await sources
-          .sync(caller, sourceId, first ? 'create' : 'manual', (done, message) =>
-            context.progress(done, SYNC_STAGES, message),
-          )
-          .catch((error: unknown) => {
-            // "Sync now": the person waits for it, so a failure is shown at once, not retried
-            // behind their back. A worker that dies mid-sync still leaves it to resume (the job's
-            // attempts count those), as the first sync does.
-            if (first || context.signal.aborted || !isRetryable(error)) throw error;
-            const failure = error as KeelError;
-            throw new KeelError(failure.code, failure.message, {
-              cause: error,
-              data: { ...failure.data, retriable: false },
-              ...(failure.issues ? { issues: [...failure.issues] } : {}),
-            });
-          });
+        const sync = await sources.sync(caller, sourceId, first ? 'create' : 'manual', (done, message) =>
+          context.progress(done, SYNC_STAGES, message),
+        );
         await context.progress(SYNC_STAGES, SYNC_STAGES, 'synced');
         return { skipped: false, sync: ragSyncJson(sync) };
       }

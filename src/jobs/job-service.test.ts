@@ -129,6 +129,22 @@ describe('JobService', () => {
     expect(log.filter((type) => type === 'retry_scheduled')).toHaveLength(2);
   });
 
+  it('fails at once a job whose kind does not retry its failures', async () => {
+    const { jobs } = await setup({ backoff: { baseMs: 10, maxMs: 20 } });
+    jobs.register<{ retry: boolean }, never>('test.waited', {
+      maxAttempts: 3,
+      retriesFailures: (payload) => payload.retry,
+      async run() {
+        throw new KeelError('service_unavailable', 'down for a moment');
+      },
+    });
+    await jobs.start();
+    const waited = await jobs.enqueue({ projectId: 'p', kind: 'test.waited', payload: { retry: false } });
+    const background = await jobs.enqueue({ projectId: 'p', kind: 'test.waited', payload: { retry: true } });
+    expect(await jobs.wait(waited.id)).toMatchObject({ status: 'failed', attempts: 1, maxAttempts: 3 });
+    expect(await jobs.wait(background.id)).toMatchObject({ status: 'failed', attempts: 3 });
+  });
+
   it('backoff doubles per attempt, capped, with jitter between half and all of it', () => {
     expect(backoffDelay(1, { baseMs: 100 }, () => 1)).toBe(100);
     expect(backoffDelay(3, { baseMs: 100 }, () => 1)).toBe(400);

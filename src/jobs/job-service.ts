@@ -383,7 +383,8 @@ export class JobService {
     const failure = toKeelError(error);
     const jobError = { code: failure.code, message: failure.message };
     if (failure.data?.reason === 'lease_lost') return undefined;
-    if (isRetryable(failure) && job.attempts < job.maxAttempts) {
+    const retries = this.#handlers.get(job.kind)?.retriesFailures?.(job.payload as never) ?? true;
+    if (retries && isRetryable(failure) && job.attempts < job.maxAttempts) {
       const delayMs = backoffDelay(job.attempts, this.options.backoff);
       const retried = await this.store.requeue(job.id, this.owner, { delayMs, error: jobError });
       if (retried)

@@ -141,8 +141,16 @@ export interface JobHandler<Payload = unknown, Result = unknown> {
   run(context: JobContext<Payload>): Promise<Result>;
   /** Jobs of this kind running at once in one process. Default 1. */
   concurrency?: number;
-  /** Attempts before a retryable failure becomes final. Default 3. */
+  /**
+   * Attempts before a retryable failure becomes final. Default 3. A worker that dies during a job
+   * uses one up too: the job is claimed again until this many have started.
+   */
   maxAttempts?: number;
+  /**
+   * Whether a retryable failure of this job is tried again (default yes). No for a job somebody
+   * waits on, who should see its failure at once; the job is still resumed when its worker dies.
+   */
+  retriesFailures?(payload: Payload): boolean;
   /** A summary of the payload that is safe to show (no secrets, no bulk). */
   describe?(payload: Payload): Record<string, unknown>;
   /** Called in the process that ran it when a job of this kind ends (any terminal status). */
