@@ -5,7 +5,7 @@
  * server and read in pages, as the SQL editor's is (paged-result.tsx).
  */
 import type { DataAskJson } from '@keel/sdk';
-import { type FormEvent, useEffect, useId, useState } from 'react';
+import { type FormEvent, useId, useState } from 'react';
 import { ErrorNotice } from '../../components/error-notice';
 import { useI18n } from '../../i18n/i18n-context';
 import { describeError, type ShownError } from '../../lib/errors';
@@ -23,13 +23,12 @@ export function AskBox() {
   const directory = useModelDirectory();
   const models = directory.status === 'loaded' ? languageModels(directory.value.choices) : [];
   const [question, setQuestion] = useState('');
-  const [model, setModel] = useState('');
+  const [picked, setModel] = useState('');
+  // The first model until one is picked: derived, so a pick made as the list arrives is kept.
+  const model = picked || (models[0]?.id ?? '');
   const [asking, setAsking] = useState(false);
   const [answer, setAnswer] = useState<DataAskJson | null>(null);
   const [error, setError] = useState<ShownError | null>(null);
-  useEffect(() => {
-    if (!model && models[0]) setModel(models[0].id);
-  }, [model, models]);
 
   async function ask(event: FormEvent) {
     event.preventDefault();
