@@ -10,8 +10,8 @@ import { KeelError } from '../core/errors.js';
 import { type CharNgramOptions, charNgramSpec } from '../core/text/char-ngram-features.js';
 import type { LabelledText } from './head-core.js';
 import type { FeatureSpec } from './head-features.js';
+import { HEAD_NAME, type HeadVersionInfo } from './head-file.js';
 import { type HeadKind, headKinds } from './head-model.js';
-import { HEAD_NAME, type HeadVersionInfo } from './head-store.js';
 import type { MlpTrainingOptions } from './mlp-head.js';
 import type { TaggedSentence, TaggerOptions } from './token-tagger.js';
 

@@ -20,7 +20,7 @@ import type {
   StreamPart,
 } from '../spec/language-model.js';
 import type { ProviderV1 } from '../spec/provider.js';
-import { HEAD_NAME } from './head-store.js';
+import { HEAD_NAME } from './head-file.js';
 import type { TuningService } from './tuning-service.js';
 
 export const HEAD_PROVIDER = 'head';

@@ -11,6 +11,7 @@
  * only through this file.
  */
 import type { AuditRecorder } from '../audit/index.js';
+import { KeelError } from '../core/errors.js';
 import type { KeelModule, ModuleBase } from '../core/module.js';
 import type { EvalService } from '../evals/index.js';
 import type { GovernanceService } from '../governance/index.js';
@@ -43,10 +44,10 @@ export {
   encodeTexts,
   type FeatureSpec,
 } from './head-features.js';
+export { HEAD_NAME, type HeadVersionInfo } from './head-file.js';
 export { HEAD_JOB, type HeadJobPayload, type HeadJobResult, MAX_HEAD_EXAMPLES } from './head-job.js';
 export { classifyTexts, classifyVector, type HeadKind, type HeadModel, headKinds } from './head-model.js';
 export { createHeadProvider, HEAD_PROVIDER } from './head-provider.js';
-export { HEAD_NAME, type HeadVersionInfo } from './head-store.js';
 export type { EpochRecord, HeadTrainingOptions } from './head-trainer.js';
 export { classifyWithHead, type LogisticHeadModel, trainLogisticHead } from './logistic-head.js';
 export { classifyWithMlp, type MlpHeadModel, type MlpTrainingOptions, trainMlpHead } from './mlp-head.js';
@@ -90,18 +91,36 @@ export interface TuningDeps extends ModuleBase {
 function headGovernance(governance: GovernanceService): HeadGovernance {
   return {
     async track(input) {
-      const asset = await governance.trackAsset(
-        { projectId: input.projectId, actor: input.actor, role: 'editor' },
-        {
+      const kind = input.kind ?? 'model';
+      try {
+        const asset = await governance.trackAsset(
+          { projectId: input.projectId, actor: input.actor, role: 'editor' },
+          {
+            use_case_id: input.useCaseId,
+            kind,
+            ref: input.ref,
+            ...(input.version === undefined ? {} : { version: input.version }),
+            name: input.name,
+            metadata: input.metadata,
+          },
+        );
+        return { id: asset.id };
+      } catch (error) {
+        // A job resumed after its worker died may have registered this version already.
+        if (!(error instanceof KeelError) || error.code !== 'conflict') throw error;
+        const assets = await governance.inventory.listAssets(input.projectId, {
           use_case_id: input.useCaseId,
-          kind: input.kind ?? 'model',
-          ref: input.ref,
-          ...(input.version === undefined ? {} : { version: input.version }),
-          name: input.name,
-          metadata: input.metadata,
-        },
-      );
-      return { id: asset.id };
+          kind,
+        });
+        const same = assets.find(
+          (asset) =>
+            asset.ref === input.ref &&
+            asset.ref_version === (input.version ?? null) &&
+            sameOrigin(asset.metadata, input.metadata),
+        );
+        if (!same) throw error;
+        return { id: same.id };
+      }
     },
     async check(projectId, ref, version) {
       return governance.gate.check(projectId, { kind: 'model', ref, version });
@@ -110,17 +129,26 @@ function headGovernance(governance: GovernanceService): HeadGovernance {
   };
 }
 
+/** The same saved version (its file's hash) or the same job registered the asset. */
+function sameOrigin(existing: Record<string, unknown>, wanted: Record<string, unknown>): boolean {
+  return (['file_sha256', 'job'] as const).some(
+    (key) => typeof wanted[key] === 'string' && wanted[key] !== '' && existing[key] === wanted[key],
+  );
+}
+
 /**
  * The tuning module: registers the `tuning.head` job kind, the `head` provider in the model
  * registry and the heads as guardrail detectors.
  */
 export const tuningModule: KeelModule<TuningDeps, { tuning: TuningService; adapters: AdapterService }> = {
   name: 'tuning',
-  create: ({ jobs, audit, config, db, registry, governance, guardrails, prompts, evals }) => {
+  create: ({ jobs, audit, config, db, logger, registry, governance, guardrails, prompts, evals }) => {
     const tuning = new TuningService({
+      db,
       jobs,
       audit,
       dataDir: config.dataDir,
+      logger,
       embedder: registry
         ? async (model, texts, signal) =>
             (

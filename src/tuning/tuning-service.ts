@@ -1,8 +1,12 @@
+import path from 'node:path';
 import type { AuditRecorder } from '../audit/index.js';
 import { KeelError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
 import type { Job, JobContext, JobService } from '../jobs/index.js';
+import type { DatabaseV1 } from '../spec/database.js';
 import type { HeadPrediction } from './head-core.js';
 import { baseEncoderOf, type Embedder } from './head-features.js';
+import type { HeadVersionInfo } from './head-file.js';
 import {
   checkPayload,
   datasetHash,
@@ -14,7 +18,7 @@ import {
   rowsOf,
 } from './head-job.js';
 import { classifyTexts, type HeadModel } from './head-model.js';
-import { HeadStore, type HeadVersionInfo } from './head-store.js';
+import { HeadStore } from './head-store.js';
 import type { EpochRecord } from './head-trainer.js';
 import { trainLogisticHead } from './logistic-head.js';
 import { trainMlpHead } from './mlp-head.js';
@@ -26,9 +30,12 @@ import type { HeadGovernance } from './tuned-governance.js';
 export type { HeadGovernance } from './tuned-governance.js';
 
 export interface TuningServiceDeps {
+  db: DatabaseV1;
   jobs: JobService;
   audit: AuditRecorder;
+  /** Where an earlier release kept heads as files (imported into the database on first use). */
   dataDir: string;
+  logger?: Logger | undefined;
   /** The registry's embed, for heads on embedding features. */
   embedder?: Embedder | undefined;
   governance?: HeadGovernance | undefined;
@@ -43,10 +50,16 @@ export class TuningService {
 
   constructor(deps: TuningServiceDeps) {
     this.#deps = deps;
-    this.heads = new HeadStore(deps.dataDir);
+    this.heads = new HeadStore(deps.db, {
+      legacyDir: path.join(deps.dataDir, 'heads'),
+      logger: deps.logger,
+    });
     this.promptSearch = deps.promptSearch;
     deps.jobs.register<HeadJobPayload, HeadJobResult>(HEAD_JOB, {
-      maxAttempts: 1,
+      // A job whose worker died is trained again elsewhere (the version it saved, if any, is kept);
+      // a failure is shown at once: training again would fail the same way.
+      maxAttempts: 3,
+      retriesFailures: () => false,
       run: (ctx) => this.#runHead(ctx),
       describe: (p) => ({
         name: p.name,
@@ -83,71 +96,17 @@ export class TuningService {
     });
   }
 
+  /**
+   * Trains and saves the head, registers it with governance when asked, and records the new
+   * version. A job resumed after its worker died finds the version the earlier attempt saved (one
+   * per job) and goes on from there instead of training again.
+   */
   async #runHead(ctx: JobContext<HeadJobPayload>): Promise<HeadJobResult> {
     const p = ctx.payload;
     checkPayload(p);
-    const features = featureSpecOf(p);
-    const curve: EpochRecord[] = [];
-    const extra = {
-      validation: p.validation,
-      signal: ctx.signal,
-      embedder: this.#deps.embedder,
-      onEpoch: (record: EpochRecord, max: number) => {
-        curve.push(record);
-        return ctx.progress(
-          record.epoch,
-          max,
-          `epoch ${record.epoch}: validation loss ${record.validationLoss.toFixed(4)}`,
-          {
-            data: { curve },
-          },
-        );
-      },
-    };
-    const started = performance.now();
-    const result =
-      p.method === 'tagger'
-        ? await trainTagger(p.sentences ?? [], features, p.options ?? {}, {
-            ...extra,
-            validation: p.validationSentences,
-          })
-        : p.method === 'mlp'
-          ? await trainMlpHead(p.examples, features, p.options ?? {}, extra)
-          : await trainLogisticHead(p.examples, features, p.options ?? {}, extra);
-    const trainingMs = Math.round(performance.now() - started);
-    const rows = rowsOf(p);
-    const model: HeadModel = result.model;
-    const calibration = model.calibration;
-    let info = await this.heads.save(
-      ctx.job.projectId,
-      {
-        name: p.name,
-        kind: model.kind,
-        labels: model.labels,
-        features,
-        baseEncoder: baseEncoderOf(features),
-        hyperParameters: { ...result.hyperParameters },
-        dataset: {
-          sha256: datasetHash(rows.train, rows.validation),
-          count: rows.train.length + (rows.validation?.length ?? 0),
-          trainCount: result.trainCount,
-          validationCount: result.validationCount,
-          source: p.source ?? null,
-        },
-        metrics: result.validation,
-        curve: result.curve,
-        bestEpoch: result.bestEpoch,
-        temperature: calibration.method === 'temperature' ? calibration.temperature : 1,
-        calibration,
-        operatingPoint: model.operatingPoint,
-        jobId: ctx.job.id,
-        trainingMs,
-        governanceAssetId: null,
-        spans: 'spans' in result ? (result.spans as SpanReport) : null,
-      },
-      model,
-    );
-    if (p.governance && this.#deps.governance) {
+    const saved = await this.heads.byJob(ctx.job.projectId, ctx.job.id);
+    let info = saved ?? (await this.#train(ctx));
+    if (p.governance && this.#deps.governance && !info.governanceAssetId) {
       try {
         const asset = await this.#deps.governance.track({
           projectId: ctx.job.projectId,
@@ -183,6 +142,8 @@ export class TuningService {
         version: info.version,
         seed: Number(info.hyperParameters.seed),
         macroF1: info.metrics.macroF1,
+        // The earlier attempt's record may have been lost with its worker.
+        ...(saved ? { resumed: true } : {}),
       },
     });
     return {
@@ -194,6 +155,71 @@ export class TuningService {
       governanceAssetId: info.governanceAssetId ?? null,
       ...(info.spans ? { spanF1: info.spans.f1 } : {}),
     };
+  }
+
+  async #train(ctx: JobContext<HeadJobPayload>): Promise<HeadVersionInfo> {
+    const p = ctx.payload;
+    const features = featureSpecOf(p);
+    const curve: EpochRecord[] = [];
+    const extra = {
+      validation: p.validation,
+      signal: ctx.signal,
+      embedder: this.#deps.embedder,
+      onEpoch: (record: EpochRecord, max: number) => {
+        curve.push(record);
+        return ctx.progress(
+          record.epoch,
+          max,
+          `epoch ${record.epoch}: validation loss ${record.validationLoss.toFixed(4)}`,
+          {
+            data: { curve },
+          },
+        );
+      },
+    };
+    const started = performance.now();
+    const result =
+      p.method === 'tagger'
+        ? await trainTagger(p.sentences ?? [], features, p.options ?? {}, {
+            ...extra,
+            validation: p.validationSentences,
+          })
+        : p.method === 'mlp'
+          ? await trainMlpHead(p.examples, features, p.options ?? {}, extra)
+          : await trainLogisticHead(p.examples, features, p.options ?? {}, extra);
+    const trainingMs = Math.round(performance.now() - started);
+    const rows = rowsOf(p);
+    const model: HeadModel = result.model;
+    const calibration = model.calibration;
+    return this.heads.save(
+      ctx.job.projectId,
+      {
+        name: p.name,
+        kind: model.kind,
+        labels: model.labels,
+        features,
+        baseEncoder: baseEncoderOf(features),
+        hyperParameters: { ...result.hyperParameters },
+        dataset: {
+          sha256: datasetHash(rows.train, rows.validation),
+          count: rows.train.length + (rows.validation?.length ?? 0),
+          trainCount: result.trainCount,
+          validationCount: result.validationCount,
+          source: p.source ?? null,
+        },
+        metrics: result.validation,
+        curve: result.curve,
+        bestEpoch: result.bestEpoch,
+        temperature: calibration.method === 'temperature' ? calibration.temperature : 1,
+        calibration,
+        operatingPoint: model.operatingPoint,
+        jobId: ctx.job.id,
+        trainingMs,
+        governanceAssetId: null,
+        spans: 'spans' in result ? (result.spans as SpanReport) : null,
+      },
+      model,
+    );
   }
 
   list(projectId: string): Promise<HeadVersionInfo[]> {

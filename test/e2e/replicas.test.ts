@@ -2,8 +2,9 @@
  * Three `keel serve` replicas on one PostgreSQL (a fresh database on KEEL_TEST_DATABASE_URL),
  * started at once against the empty database: a guardrail policy saved on one is enforced on
  * another within a second, a document ingested through one is found through another within two,
- * a replica killed mid-job leaves the job to another that finishes it once, and SIGTERM under
- * load loses no usage record. Models are fake OpenAI-compatible servers on 127.0.0.1.
+ * a head trained through one is served by the others, a replica killed mid-job leaves the job to
+ * another that finishes it once, and SIGTERM under load loses no usage record. Models are fake
+ * OpenAI-compatible servers on 127.0.0.1.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -195,6 +196,35 @@ suite('three replicas on one PostgreSQL', () => {
     });
     expect(took).toBeLessThan(2000);
   }, 60_000);
+
+  it('serves a head trained through A from B and C', async () => {
+    const [a, b, c] = replicas as [Replica, Replica, Replica];
+    const examples = Array.from({ length: 30 }, (_, i) =>
+      i % 2 === 0
+        ? { text: `refund my order ${i} please`, label: 'billing' }
+        : { text: `the app crashes on start ${i}`, label: 'bug' },
+    );
+    const job = await json<{ id: string }>(
+      call(a, 'POST', '/api/v1/tuning/jobs', {
+        type: 'head',
+        name: 'router',
+        examples,
+        features: { dimensions: 1024 },
+        options: { seed: 1 },
+      }),
+    );
+    await within(60_000, async () => {
+      const state = await json<{ status: string }>(call(a, 'GET', `/api/v1/jobs/${job.id}`));
+      if (state.status === 'failed') throw new Error(JSON.stringify(state));
+      return state.status === 'succeeded';
+    });
+    for (const replica of [b, c]) {
+      const classified = await json<{ predictions: { label: string }[] }>(
+        call(replica, 'POST', '/api/v1/heads/router/classify', { texts: ['please refund my order'] }),
+      );
+      expect(classified.predictions.map((p) => p.label)).toEqual(['billing']);
+    }
+  }, 90_000);
 
   it('finishes a job once when the replica running it is killed', async () => {
     const [a] = replicas as [Replica];

@@ -90,8 +90,16 @@ export function translateDatabaseError(error: unknown): unknown {
   return error;
 }
 
+function sqlStateOf(error: unknown): unknown {
+  return error instanceof KeelError ? error.data?.sqlState : (error as { code?: unknown })?.code;
+}
+
 /** True when the error is a unique violation (possibly already translated). */
 export function isUniqueViolation(error: unknown): boolean {
-  if (error instanceof KeelError) return error.data?.sqlState === '23505';
-  return (error as { code?: unknown })?.code === '23505';
+  return sqlStateOf(error) === '23505';
+}
+
+/** True when the error is a foreign key violation (a row naming one that does not exist). */
+export function isForeignKeyViolation(error: unknown): boolean {
+  return sqlStateOf(error) === '23503';
 }

@@ -14,7 +14,7 @@ import { servedCall } from '../../deployments/ledger/index.js';
 import { hashFile } from '../../models/index.js';
 import type { AdapterHostV1, AdapterSourceV1 } from '../../spec/adapter-source.js';
 import type { DatabaseV1 } from '../../spec/database.js';
-import { HEAD_NAME } from '../head-store.js';
+import { HEAD_NAME } from '../head-file.js';
 import { checkServingGate } from '../serving-gate.js';
 import type { HeadGovernance } from '../tuning-service.js';
 import { checkAdapterFits, readAdapterHeader, readBaseModelShape } from './adapter-header.js';

@@ -220,6 +220,48 @@ describe('prompt optimisation', () => {
     };
     expect(versions.versions).toHaveLength(2);
   });
+
+  it('a search whose worker died runs again; one that finished keeps what it recorded', async () => {
+    const diedHolding = (id: string) =>
+      keel.services.db.query(
+        `UPDATE jobs SET status = 'running', attempts = 1, lease_owner = 'a-worker-that-died',
+           lease_expires_at = now() - interval '1 second', finished_at = NULL WHERE id = $1`,
+        [id],
+      );
+    const runsOf = async (id: string) =>
+      ((await (await keel.call(`/api/v1/evaluations?source=${id}`)).json()) as { evaluations: unknown[] })
+        .evaluations.length;
+    await keel.services.jobs.stop();
+    const started = await keel.call('/api/v1/tuning/jobs', { method: 'POST', json: request() });
+    const job = (await started.json()) as { id: string; max_attempts: number };
+    expect(job.max_attempts).toBe(2);
+    await diedHolding(job.id);
+    await keel.services.jobs.start();
+    const done = (await finished(job.id)) as { status: string; attempts: number; result: unknown };
+    expect(done).toMatchObject({ status: 'succeeded', attempts: 2 });
+    const runs = await runsOf(job.id);
+    expect(runs).toBeGreaterThan(0);
+
+    // Died after the search was recorded, before the job was marked done: nothing runs again,
+    // not one model call.
+    const calls = async () => {
+      await keel.services.usage.flush();
+      const { rows } = await keel.services.db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM usage_events',
+      );
+      return rows[0]!.n;
+    };
+    const before = await calls();
+    expect(before).toBeGreaterThan(0);
+    await keel.services.jobs.stop();
+    await diedHolding(job.id);
+    await keel.services.jobs.start();
+    const again = (await finished(job.id)) as { status: string; attempts: number; result: unknown };
+    expect(again).toMatchObject({ status: 'succeeded', attempts: 2 });
+    expect(again.result).toEqual(done.result);
+    expect(await runsOf(job.id)).toBe(runs);
+    expect(await calls()).toBe(before);
+  });
 });
 
 describe('few-shot selection', () => {

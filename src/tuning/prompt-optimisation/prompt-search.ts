@@ -38,8 +38,12 @@ export class PromptSearch {
   constructor(deps: PromptSearchDeps) {
     this.#deps = deps;
     deps.jobs.register<PromptJobPayload, PromptJobResult>(PROMPT_JOB, {
-      maxAttempts: 1,
-      run: (ctx) => this.#run(ctx),
+      // A job whose worker died searches again elsewhere (its budget is per attempt); one that
+      // finished its search before dying returns what it recorded. Failures are shown at once.
+      maxAttempts: 2,
+      retriesFailures: () => false,
+      // The search and what it saves are one step: recorded once they are done.
+      run: (ctx) => ctx.step('search', () => this.#run(ctx)),
       describe: (p) => ({ template: p.template, dataset: p.dataset, metric: p.metric, budget: p.budget }),
     });
   }

@@ -110,4 +110,38 @@ describe('heads behind the governance gate', () => {
     expect(error.code).toBe('asset_not_approved');
     expect(error.issues?.map((i) => i.code)).toEqual(['not_governed']);
   });
+
+  it('a governed head job resumed after its worker died registers its version once', async () => {
+    const useCase = await call('/api/v1/use-cases', {
+      method: 'POST',
+      json: { name: 'resumed routing', approach: { name: 'head' } },
+    });
+    const job = await train({ name: 'resumed-router', governance: { use_case_id: useCase.body.id } });
+    expect(job.status).toBe('succeeded');
+    const assetId = job.result.governanceAssetId as string;
+    // The worker registered the version in governance and died before noting the asset on it.
+    await keel.services.jobs.stop();
+    await keel.services.db.query(
+      `UPDATE tuning_heads SET info = info - 'governanceAssetId' WHERE name = 'resumed-router'`,
+    );
+    await keel.services.db.query(
+      `UPDATE jobs SET status = 'running', attempts = 1, lease_owner = 'a-worker-that-died',
+         lease_expires_at = now() - interval '1 second', finished_at = NULL WHERE id = $1`,
+      [job.id],
+    );
+    await keel.services.jobs.start();
+    let resumed = job;
+    while (resumed.attempts !== 2 || resumed.status === 'running') {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      resumed = (await call(`/api/v1/jobs/${job.id}`)).body;
+    }
+    expect(resumed).toMatchObject({
+      status: 'succeeded',
+      result: { version: 1, governanceAssetId: assetId },
+    });
+    const assets = await call(`/api/v1/assets?use_case_id=${useCase.body.id}`);
+    expect(assets.body.assets.map((a: { id: string }) => a.id)).toEqual([assetId]);
+    const versions = await call('/api/v1/heads/resumed-router');
+    expect(versions.body.versions).toMatchObject([{ version: 1, governance_asset_id: assetId }]);
+  });
 });

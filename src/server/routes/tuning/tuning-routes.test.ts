@@ -1,4 +1,3 @@
-import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hapExamples } from '../../../testing/hap-examples.js';
 import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
@@ -94,8 +93,53 @@ describe('tuning routes', () => {
     expect(done.error.code).toBe('invalid_dataset');
     const versions = await keel.call('/api/v1/heads/broken');
     expect(versions.status).toBe(404);
-    const files = await readdir(`${keel.dataDir}/heads`, { recursive: true });
-    expect(files.filter((f) => f.includes('broken') && f.endsWith('.json'))).toEqual([]);
+    const { rows } = await keel.services.db.query("SELECT 1 FROM tuning_heads WHERE name = 'broken'");
+    expect(rows).toEqual([]);
+  });
+
+  it('resumes a head job whose worker died, and saves its version once', async () => {
+    const diedHolding = (id: string) =>
+      keel.services.db.query(
+        `UPDATE jobs SET status = 'running', attempts = 1, lease_owner = 'a-worker-that-died',
+           lease_expires_at = now() - interval '1 second', started_at = now(), finished_at = NULL WHERE id = $1`,
+        [id],
+      );
+    const train = async () => {
+      const started = await keel.call('/api/v1/tuning/jobs', {
+        method: 'POST',
+        json: { type: 'head', name: 'resumed', examples: examples(), options: { seed: 7 } },
+      });
+      expect(started.status).toBe(202);
+      return (await started.json()) as { id: string; max_attempts: number };
+    };
+
+    // Died while training: the next worker trains it from the start.
+    await keel.services.jobs.stop();
+    const first = await train();
+    expect(first.max_attempts).toBe(3);
+    await diedHolding(first.id);
+    await keel.services.jobs.start();
+    expect(await finished(first.id)).toMatchObject({
+      status: 'succeeded',
+      attempts: 2,
+      result: { version: 1 },
+    });
+
+    // Died after saving, before the job was marked done: the next attempt keeps what was saved.
+    const second = await train();
+    expect(await finished(second.id)).toMatchObject({ status: 'succeeded', result: { version: 2 } });
+    await keel.services.jobs.stop();
+    await diedHolding(second.id);
+    await keel.services.jobs.start();
+    expect(await finished(second.id)).toMatchObject({
+      status: 'succeeded',
+      attempts: 2,
+      result: { version: 2 },
+    });
+    const versions = (await (await keel.call('/api/v1/heads/resumed')).json()) as {
+      versions: { job_id: string }[];
+    };
+    expect(versions.versions.map((v) => v.job_id)).toEqual([first.id, second.id]);
   });
 
   it('answers 404 for an unknown head', async () => {
