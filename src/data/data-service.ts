@@ -11,6 +11,8 @@ import type { AuditRecorder } from '../audit/index.js';
 import { KeelError } from '../core/errors.js';
 import type { GenerationService } from '../models/index.js';
 import type { DatabaseV1 } from '../spec/database.js';
+import type { FileStoreV1 } from '../spec/file-store.js';
+import { changeFeed } from '../storage/core/cache-invalidation.js';
 import { type AskAnswer, type AskRequest, AskService } from './ask-service.js';
 import type { TableCatalog } from './catalog.js';
 import { type AddSource, DataSources, type SourceRow } from './data-sources.js';
@@ -37,6 +39,8 @@ export interface DataServiceOptions {
   dataDir: string;
   /** Local folders whose files may be added as sources by path (none by default). */
   localRoots?: readonly string[];
+  /** Where uploads are kept for every replica (data-sources.ts). */
+  shared?: FileStoreV1 | undefined;
   memoryLimit?: string;
   maxRows?: number;
   timeoutMs?: number;
@@ -107,10 +111,15 @@ export class DataService {
       db: options.db,
       audit: options.audit,
       dataDir: options.dataDir,
+      shared: options.shared,
       localRoots: options.localRoots,
       memoryLimit: this.memoryLimit,
       changed: (projectId) => this.invalidate(projectId),
     });
+    // A source added or removed on another replica: this replica's engine is rebuilt too.
+    changeFeed(options.db).subscribe('data_sources', (projectId) =>
+      projectId === '*' ? this.engines.clear() : this.invalidate(projectId),
+    );
     this.catalogView = new TableCatalogs({
       sources: this.sourceStore,
       governance: this.governance,
@@ -369,8 +378,9 @@ export class DataService {
   private engine(projectId: string): Promise<ProjectEngine> {
     let engine = this.engines.get(projectId);
     if (!engine) {
-      engine = this.sources(projectId).then((sources) =>
-        ProjectEngine.open(sources, {
+      engine = this.sources(projectId).then(async (sources) => {
+        await this.sourceStore.fetchMissing(sources);
+        return ProjectEngine.open(sources, {
           memoryLimit: this.memoryLimit,
           spoolDir: this.spooled.spoolDir(projectId),
         }).catch((error: unknown) => {
@@ -382,8 +392,8 @@ export class DataService {
               issues: [{ code: 'unreadable_source', path: ['sources'], message: messageOf(error) }],
             },
           );
-        }),
-      );
+        });
+      });
       engine.catch(() => this.engines.delete(projectId));
       this.engines.set(projectId, engine);
     }

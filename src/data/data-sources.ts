@@ -4,14 +4,20 @@
  * (0700 directories, 0600 files) or local paths under the roots the configuration allows. A file
  * is read once when it is added (a malformed file is refused then, not at query time); every
  * change is audited and reported through `changed` (the project's engine is rebuilt).
+ *
+ * Several replicas: an upload is also kept in the shared file store when one is configured
+ * (`files.storage: s3`), and a replica that lacks the file fetches it into its own folder before
+ * its engine opens (the local copy is a derived file). The row names an upload by its file name,
+ * not by a path of the replica that received it.
  */
-import { rm, stat, writeFile } from 'node:fs/promises';
+import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AuditRecorder } from '../audit/index.js';
 import { KeelError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { makePrivateDir, PRIVATE_FILE_MODE } from '../core/private-files.js';
 import type { DatabaseV1 } from '../spec/database.js';
+import type { FileStoreV1 } from '../spec/file-store.js';
 import { type DataFormat, openInstance, readerOf } from './engine.js';
 import { messageOf } from './sql-check.js';
 
@@ -39,6 +45,9 @@ export interface AddSource {
   localPath?: string | undefined;
 }
 
+/** The largest file uploaded as a source. */
+export const DATA_UPLOAD_LIMIT_BYTES = 256 * 1024 * 1024;
+
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 const FORMATS: Record<string, DataFormat> = {
   '.csv': 'csv',
@@ -62,6 +71,8 @@ export interface DataSourcesOptions {
   /** Local folders whose files may be added as sources by path (none by default). */
   localRoots?: readonly string[] | undefined;
   memoryLimit: string;
+  /** Where uploads are kept for every replica (S3 when configured); else only this replica has them. */
+  shared?: FileStoreV1 | undefined;
   /** Called after a project's sources changed. */
   changed(projectId: string): void;
 }
@@ -74,7 +85,47 @@ export class DataSources {
       `SELECT ${columns} FROM data_sources WHERE project_id = $1 ORDER BY name`,
       [projectId],
     );
-    return rows;
+    return rows.map((row) => this.#local(row));
+  }
+
+  /** The row with `path` on this replica: an upload's file in this replica's folder. */
+  #local(row: SourceRow): SourceRow {
+    // Uploads recorded before replicas shared them carry the receiving replica's full path.
+    if (row.origin !== 'upload' || path.isAbsolute(row.path)) return row;
+    return { ...row, path: this.#uploadPath(row.project_id, row.path) };
+  }
+
+  #uploadPath(projectId: string, name: string): string {
+    return path.join(this.options.dataDir, 'data', projectId, name);
+  }
+
+  /**
+   * Makes sure this replica has every uploaded file of `sources` (rows from `list`), fetching
+   * missing ones from the shared file store; without one, a file uploaded through another replica
+   * is a coded `invalid_data_file` that says how to share uploads.
+   */
+  async fetchMissing(sources: readonly SourceRow[]): Promise<void> {
+    for (const source of sources) {
+      if (source.origin !== 'upload') continue;
+      const exists = await stat(source.path).then(
+        () => true,
+        () => false,
+      );
+      if (exists) continue;
+      const shared = this.options.shared;
+      if (!shared) {
+        throw new KeelError(
+          'invalid_data_file',
+          `The file of table "${source.name}" is not on this server: it was uploaded through another replica. Set files.storage: s3 so that every replica can read uploads.`,
+          { issues: [{ code: 'upload_on_other_replica', path: ['sources'], message: source.name }] },
+        );
+      }
+      const bytes = await shared.read(source.project_id, path.basename(source.path));
+      await makePrivateDir(path.dirname(source.path));
+      const partial = `${source.path}.${process.pid}.part`;
+      await writeFile(partial, bytes, { mode: PRIVATE_FILE_MODE });
+      await rename(partial, source.path);
+    }
   }
 
   async get(projectId: string, name: string): Promise<SourceRow> {
@@ -87,7 +138,7 @@ export class DataSources {
         issues: [{ code: 'unknown_table', path: ['name'], message: `unknown table ${name}` }],
       });
     }
-    return rows[0];
+    return this.#local(rows[0]);
   }
 
   /** Adds a source: the file is read once (a malformed file is refused) before it is recorded. */
@@ -106,6 +157,8 @@ export class DataSources {
     }
     const id = newId('dsrc');
     let file: string;
+    /** What the row keeps: an upload's file name, or the local path. */
+    let stored: string;
     let origin: 'upload' | 'local';
     const formatOf = (name: string) =>
       input.format ??
@@ -114,10 +167,10 @@ export class DataSources {
     let format: DataFormat;
     if (input.data) {
       format = formatOf(input.fileName ?? '');
-      const dir = path.join(this.options.dataDir, 'data', projectId);
-      await makePrivateDir(dir);
       const extension = path.extname(input.fileName ?? '').toLowerCase();
-      file = path.join(dir, `${id}${FORMATS[extension] === format ? extension : `.${format}`}`);
+      stored = `${id}${FORMATS[extension] === format ? extension : `.${format}`}`;
+      file = this.#uploadPath(projectId, stored);
+      await makePrivateDir(path.dirname(file));
       await writeFile(file, input.data, { mode: PRIVATE_FILE_MODE });
       origin = 'upload';
     } else if (input.localPath) {
@@ -135,6 +188,7 @@ export class DataSources {
         );
       }
       format = formatOf(file);
+      stored = file;
       origin = 'local';
     } else {
       invalid('file', 'missing_file', 'Send a file or a local path.');
@@ -150,10 +204,16 @@ export class DataSources {
         issues: [{ code: 'unreadable_file', path: ['file'], message: messageOf(error) }],
       });
     }
+    if (origin === 'upload' && input.data && this.options.shared) {
+      await this.options.shared.write(projectId, stored, input.data).catch(async (error: unknown) => {
+        await rm(file, { force: true });
+        throw error;
+      });
+    }
     await this.options.db.query(
       `INSERT INTO data_sources (id, project_id, name, format, origin, path, size_bytes, description, created_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [id, projectId, input.name, format, origin, file, size, input.description ?? '', actor ?? null],
+      [id, projectId, input.name, format, origin, stored, size, input.description ?? '', actor ?? null],
     );
     this.options.changed(projectId);
     this.options.audit.record({
@@ -169,7 +229,10 @@ export class DataSources {
   async remove(projectId: string, name: string): Promise<void> {
     const source = await this.get(projectId, name);
     await this.options.db.query('DELETE FROM data_sources WHERE id = $1', [source.id]);
-    if (source.origin === 'upload') await rm(source.path, { force: true });
+    if (source.origin === 'upload') {
+      await rm(source.path, { force: true });
+      await this.options.shared?.remove(projectId, path.basename(source.path)).catch(() => undefined);
+    }
     this.options.changed(projectId);
     this.options.audit.record({
       action: 'data.source.delete',

@@ -2,13 +2,15 @@
  * @module data/governance-store
  * Column tags and masking policies of a project's tables, stored in `data_column_tags` and
  * `data_masking_policies`. Every query reads them, so each project's set is kept in memory and
- * reloaded after a change here or, for changes another server made, after `refreshMs`.
+ * reloaded after a change: here at once, and on every replica when the change notification
+ * arrives (storage/core/cache-invalidation); `refreshMs` bounds the staleness should one be lost.
  */
 import { createHmac } from 'node:crypto';
 import type { AuditRecorder } from '../audit/index.js';
 import { KeelError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { DatabaseV1 } from '../spec/database.js';
+import { changeFeed } from '../storage/core/cache-invalidation.js';
 import { type ColumnTag, type MaskingPolicy, type MaskMethod, type MaskPlan, maskPlan } from './masking.js';
 
 export interface GovernanceSnapshot {
@@ -43,7 +45,16 @@ export class GovernanceStore {
       secretKey: Buffer;
       refreshMs?: number;
     },
-  ) {}
+  ) {
+    const feed = changeFeed(options.db);
+    for (const table of ['data_column_tags', 'data_masking_policies'])
+      feed.subscribe(table, (projectId) => (projectId === '*' ? this.#forgetAll() : this.changed(projectId)));
+  }
+
+  #forgetAll(): void {
+    this.snapshots.clear();
+    this.plans.clear();
+  }
 
   /** The key that salts hashed values of one project. */
   saltOf(projectId: string): string {
@@ -52,7 +63,7 @@ export class GovernanceStore {
 
   snapshot(projectId: string): Promise<GovernanceSnapshot> {
     const cached = this.snapshots.get(projectId);
-    if (cached && performance.now() - cached.at < (this.options.refreshMs ?? 2000)) return cached.value;
+    if (cached && performance.now() - cached.at < (this.options.refreshMs ?? 30_000)) return cached.value;
     const value = this.load(projectId);
     value.catch(() => this.snapshots.delete(projectId));
     this.snapshots.set(projectId, { at: performance.now(), value });

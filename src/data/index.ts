@@ -6,17 +6,19 @@
 import type { AuditLog } from '../audit/index.js';
 import type { KeelModule, ModuleBase } from '../core/module.js';
 import { loadSecretKey } from '../core/secret-key.js';
+import { s3FileStore } from '../extraction/index.js';
 import type { JobService } from '../jobs/index.js';
 import type { GenerationService } from '../models/index.js';
 import type { RagService } from '../rag/index.js';
 import { DataService } from './data-service.js';
+import { DATA_UPLOAD_LIMIT_BYTES } from './data-sources.js';
 import { registerScheduledSyncs } from './rag-source-sync-job.js';
 import { RagSources } from './rag-sources.js';
 
 export type { AskAnswer, AskStep } from './ask-service.js';
 export type { ColumnCatalog, TableCatalog } from './catalog.js';
 export { DataService, type QueryAnswer } from './data-service.js';
-export type { SourceRow } from './data-sources.js';
+export { DATA_UPLOAD_LIMIT_BYTES, type SourceRow } from './data-sources.js';
 export type { JoinKeyRow, JoinKeyStatus } from './join-key-store.js';
 export { type MaskingPolicy, type MaskMethod, maskMethods } from './masking.js';
 export type { QueryOrigin } from './query-audit.js';
@@ -51,6 +53,8 @@ export const dataModule: KeelModule<DataDeps, { data: DataService; dataRagSource
       audit,
       generation,
       dataDir: config.dataDir,
+      // Uploads kept where every replica reads them, when files live in a bucket.
+      shared: s3FileStore(config, { under: 'data-sources/', maxBytes: DATA_UPLOAD_LIMIT_BYTES }),
       localRoots: config.data.localRoots,
       trino: config.data.trino,
       secretKey: loadSecretKey({ secretKey: config.secretKey, dataDir: config.dataDir }),

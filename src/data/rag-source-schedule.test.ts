@@ -154,10 +154,8 @@ describe('scheduled syncs of data RAG sources (PGlite)', () => {
   });
 
   it('keeps a failed sync on the source and retries it; a later attempt clears the error', async () => {
-    const { rows } = await keel.services.db.query<{ path: string }>(
-      "SELECT path FROM data_sources WHERE name = 'tickets'",
-    );
-    const file = rows[0]!.path;
+    const file = (await keel.services.data.source(keel.services.installation.defaultProjectId, 'tickets'))
+      .path;
     await rename(file, `${file}.away`);
     const jobId = await makeDue(keel.services.db, id);
     const failed = await until(

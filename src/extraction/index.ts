@@ -33,18 +33,30 @@ export { S3ProjectFiles } from './s3-project-files.js';
 
 /** The project file store `files` in keel.yaml asks for: the data directory's folder, or an S3 bucket. */
 export function createProjectFileStore(config: Pick<KeelConfig, 'files' | 'dataDir'>): FileStoreV1 {
+  return (config.files.storage === 's3' && s3FileStore(config)) || new ProjectFiles(config.dataDir);
+}
+
+/**
+ * The bucket `files.s3` names, under `files.s3.prefix` and then `under` (another module's files,
+ * apart from the project files), or undefined when `files.storage` is not `s3`.
+ */
+export function s3FileStore(
+  config: Pick<KeelConfig, 'files'>,
+  options: { under?: string; maxBytes?: number } = {},
+): FileStoreV1 | undefined {
   const s3 = config.files.s3;
-  if (config.files.storage !== 's3' || !s3) return new ProjectFiles(config.dataDir);
+  if (config.files.storage !== 's3' || !s3) return undefined;
   return new S3ProjectFiles({
     endpoint: s3.endpoint,
     bucket: s3.bucket,
     region: s3.region,
-    prefix: s3.prefix,
+    prefix: `${s3.prefix}${options.under ?? ''}`,
     forcePathStyle: s3.forcePathStyle,
     // The schema requires both when storage is s3.
     accessKeyId: s3.accessKeyId!,
     secretAccessKey: s3.secretAccessKey!,
     sessionToken: s3.sessionToken,
+    maxBytes: options.maxBytes,
   });
 }
 

@@ -53,12 +53,9 @@ export function fileNotFound(name: string): KeelError {
 }
 
 /** The payload_too_large error every adapter answers for a file over the limit. */
-export function assertFileSize(data: Uint8Array): void {
-  if (data.length > maxProjectFileBytes)
-    throw new KeelError(
-      'payload_too_large',
-      `The file is ${data.length} bytes; the limit is ${maxProjectFileBytes}.`,
-    );
+export function assertFileSize(data: Uint8Array, limit = maxProjectFileBytes): void {
+  if (data.length > limit)
+    throw new KeelError('payload_too_large', `The file is ${data.length} bytes; the limit is ${limit}.`);
 }
 
 export class ProjectFiles implements FileStoreV1 {

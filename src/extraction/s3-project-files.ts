@@ -33,6 +33,8 @@ export interface S3FileStoreOptions {
   sessionToken?: string | undefined;
   /** Per-request timeout, milliseconds (default 30,000). */
   timeoutMs?: number | undefined;
+  /** Largest file written (default the project file limit, 100 MiB). */
+  maxBytes?: number | undefined;
 }
 
 type S3Sdk = typeof import('@aws-sdk/client-s3');
@@ -126,7 +128,7 @@ export class S3ProjectFiles implements FileStoreV1 {
   }
 
   async write(projectId: string, name: string, data: Uint8Array): Promise<ProjectFileInfo> {
-    assertFileSize(data);
+    assertFileSize(data, this.#options.maxBytes);
     const key = this.#key(projectId, name);
     try {
       const { sdk, client } = await this.#connect();

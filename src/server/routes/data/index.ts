@@ -36,7 +36,6 @@ import { registerDataRagSourceRoutes } from './rag-source-routes.js';
 
 /** Source uploads carry whole files: their own body limit (app.ts). */
 export const dataSourceUploadPath = /^\/api\/v1\/data\/sources$/;
-export const DATA_UPLOAD_LIMIT_BYTES = 256 * 1024 * 1024;
 
 const nameParam = z.object({ name: z.string().min(1).max(100) });
 const tags = ['Data'];
