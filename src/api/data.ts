@@ -42,14 +42,45 @@ export const dataColumnSchema = z.object({
   masked: z.enum(['hash', 'partial', 'null', 'redact']).nullable(),
 });
 
+export const draftLanguageSchema = z.enum(['en', 'ko']);
+
+/** Descriptions a model drafted, waiting for a person's review. */
+export const dataDescriptionDraftSchema = z
+  .object({
+    description: z.string(),
+    columns: z.record(z.string(), z.string()),
+    model: z.string(),
+    language: draftLanguageSchema,
+    drafted_at: z.string(),
+    drafted_by: z.string().nullable(),
+  })
+  .openapi('DataDescriptionDraft');
+
 export const dataTableSchema = z
   .object({
     name: z.string(),
     description: z.string(),
     row_count: z.number(),
     columns: z.array(dataColumnSchema),
+    /** Descriptions drafted by a model and not yet reviewed (uploaded and local tables). */
+    draft: dataDescriptionDraftSchema.nullable(),
   })
   .openapi('DataTable');
+
+export const draftDescriptionsRequestSchema = z.strictObject({
+  model: z.string().min(1).max(300).openapi({ description: 'the model that drafts, `provider:model`' }),
+  language: draftLanguageSchema.default('en').openapi({ description: 'en (default) or ko' }),
+});
+
+export const acceptDescriptionsRequestSchema = z
+  .strictObject({
+    description: z.string().max(4000).optional(),
+    columns: z.record(z.string().max(200), z.string().max(4000)).optional(),
+  })
+  .openapi({
+    description:
+      "Edits to the draft before it is accepted; a column's empty text keeps its current description",
+  });
 
 export const dataQueryRequestSchema = z
   .object({

@@ -7,15 +7,13 @@
  * cancellation, and audited.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { AuditRecorder } from '../audit/index.js';
 import { KeelError } from '../core/errors.js';
-import type { GenerationService } from '../models/index.js';
-import type { DatabaseV1 } from '../spec/database.js';
-import type { FileStoreV1 } from '../spec/file-store.js';
 import { changeFeed } from '../storage/core/cache-invalidation.js';
 import { type AskAnswer, type AskRequest, AskService } from './ask-service.js';
 import type { TableCatalog } from './catalog.js';
+import type { DataServiceOptions } from './data-service-options.js';
 import { type AddSource, DataSources, type SourceRow } from './data-sources.js';
+import { DescriptionReview } from './description-drafts.js';
 import { type PlannedQuery, ProjectEngine } from './engine.js';
 import type { ExportedResult, ExportFormat } from './export-spool.js';
 import { GovernanceStore } from './governance-store.js';
@@ -32,34 +30,6 @@ import { TableCatalogs } from './table-catalog.js';
 import { suggestTags, type TagSuggestion } from './tag-suggestions.js';
 import { TrinoEngine } from './trino/trino-engine.js';
 import { TrinoProject } from './trino/trino-project.js';
-
-export interface DataServiceOptions {
-  db: DatabaseV1;
-  audit: AuditRecorder;
-  dataDir: string;
-  /** Local folders whose files may be added as sources by path (none by default). */
-  localRoots?: readonly string[];
-  /** Where uploads are kept for every replica (data-sources.ts). */
-  shared?: FileStoreV1 | undefined;
-  memoryLimit?: string;
-  maxRows?: number;
-  timeoutMs?: number;
-  /** Keys the hashes of masked values (the server's secret key); a fixed key when absent (tests). */
-  secretKey?: Buffer;
-  exportMaxRows?: number;
-  /** Projects whose tables live on Trino (project id → schema of `catalog`), and the endpoint. */
-  trino?:
-    | {
-        server: string;
-        user: string;
-        password?: string | undefined;
-        catalog: string;
-        projects: Record<string, string>;
-      }
-    | undefined;
-  /** Model calls for natural-language questions (`ask`). */
-  generation?: Pick<GenerationService, 'generate'>;
-}
 
 export interface QueryRequest {
   sql: string;
@@ -98,6 +68,8 @@ export class DataService {
   readonly sourceStore: DataSources;
   /** The catalog each caller sees (statistics, descriptions, tags, masks). */
   private readonly catalogView: TableCatalogs;
+  /** Descriptions drafted by a model and reviewed by a person (description-drafts.ts). */
+  readonly descriptions: DescriptionReview;
 
   constructor(private readonly options: DataServiceOptions) {
     this.governance = new GovernanceStore({
@@ -125,6 +97,11 @@ export class DataService {
       governance: this.governance,
       engine: (projectId) => this.engine(projectId),
       trinoOf: (projectId) => this.trinoOf(projectId),
+    });
+    this.descriptions = new DescriptionReview({
+      catalog: (projectId, name, role) => this.catalog(projectId, name, role),
+      sources: this.sourceStore,
+      generation: options.generation,
     });
     this.maxRows = options.maxRows ?? 10_000;
     this.timeoutMs = options.timeoutMs ?? 30_000;

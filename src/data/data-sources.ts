@@ -18,6 +18,7 @@ import { newId } from '../core/ids.js';
 import { makePrivateDir, PRIVATE_FILE_MODE } from '../core/private-files.js';
 import type { DatabaseV1 } from '../spec/database.js';
 import type { FileStoreV1 } from '../spec/file-store.js';
+import type { DescriptionDraft, DescriptionEdits } from './description-drafts.js';
 import { type DataFormat, openInstance, readerOf } from './engine.js';
 import { messageOf } from './sql-check.js';
 
@@ -31,6 +32,8 @@ export interface SourceRow {
   size_bytes: number;
   description: string;
   column_descriptions: Record<string, string>;
+  /** Descriptions a model drafted, waiting for a person's review (description-drafts.ts). */
+  description_draft: DescriptionDraft | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -58,7 +61,7 @@ const FORMATS: Record<string, DataFormat> = {
   '.ndjson': 'json',
 };
 const columns =
-  'id, project_id, name, format, origin, path, size_bytes::float8 AS size_bytes, description, column_descriptions, created_at, updated_at';
+  'id, project_id, name, format, origin, path, size_bytes::float8 AS size_bytes, description, column_descriptions, description_draft, created_at, updated_at';
 
 function invalid(field: string, code: string, message: string): never {
   throw new KeelError('invalid_request', message, { issues: [{ code, path: [field], message }] });
@@ -263,6 +266,86 @@ export class DataSources {
     });
     return this.get(projectId, name);
   }
+
+  /** Keeps a model's draft of the descriptions for review (replacing an earlier draft). */
+  async saveDraft(projectId: string, name: string, draft: DescriptionDraft): Promise<SourceRow> {
+    const source = await this.get(projectId, name);
+    await this.options.db.query('UPDATE data_sources SET description_draft = $2 WHERE id = $1', [
+      source.id,
+      JSON.stringify(draft),
+    ]);
+    this.options.audit.record({
+      action: 'data.source.describe.draft',
+      projectId,
+      target: { type: 'data_source', id: source.id },
+      after: { draft },
+      detail: { name: source.name, model: draft.model, language: draft.language },
+    });
+    return this.get(projectId, name);
+  }
+
+  /**
+   * A person's review of the draft: its texts, with `edits` in their place (an empty column text
+   * keeps that column's current description), become the descriptions and the draft is cleared.
+   * A draft replaced meanwhile is a `conflict`; no draft is `not_found`.
+   */
+  async acceptDraft(projectId: string, name: string, edits: DescriptionEdits): Promise<SourceRow> {
+    const source = await this.get(projectId, name);
+    const draft = source.description_draft ?? noDraft(name);
+    const accepted: Record<string, string> = {};
+    for (const [column, text] of Object.entries({ ...draft.columns, ...edits.columns }))
+      if (text.trim() && column in draft.columns) accepted[column] = text.trim();
+    for (const [column, text] of Object.entries(edits.columns ?? {}))
+      if (text.trim() && !(column in draft.columns)) accepted[column] = text.trim();
+    const description = (edits.description ?? draft.description).trim() || source.description;
+    const descriptions = { ...source.column_descriptions, ...accepted };
+    const { affectedRows } = await this.options.db.query(
+      `UPDATE data_sources SET description = $2, column_descriptions = $3, description_draft = NULL, updated_at = now()
+        WHERE id = $1 AND description_draft = $4::jsonb`,
+      [source.id, description, JSON.stringify(descriptions), JSON.stringify(draft)],
+    );
+    if (affectedRows === 0) {
+      throw new KeelError('conflict', `The draft of "${name}" was replaced or reviewed meanwhile.`, {
+        issues: [{ code: 'draft_changed', path: ['name'], message: 'read the table again' }],
+      });
+    }
+    this.options.audit.record({
+      action: 'data.source.describe',
+      projectId,
+      target: { type: 'data_source', id: source.id },
+      before: { description: source.description, columns: source.column_descriptions },
+      after: { description, columns: descriptions },
+      detail: {
+        name: source.name,
+        draftModel: draft.model,
+        draftedBy: draft.drafted_by,
+        edited: edits.description !== undefined || Object.keys(edits.columns ?? {}).length > 0,
+      },
+    });
+    return this.get(projectId, name);
+  }
+
+  /** Drops the draft unreviewed. */
+  async discardDraft(projectId: string, name: string): Promise<void> {
+    const source = await this.get(projectId, name);
+    const { affectedRows } = await this.options.db.query(
+      'UPDATE data_sources SET description_draft = NULL WHERE id = $1 AND description_draft IS NOT NULL',
+      [source.id],
+    );
+    if (affectedRows === 0) noDraft(name);
+    this.options.audit.record({
+      action: 'data.source.describe.discard',
+      projectId,
+      target: { type: 'data_source', id: source.id },
+      detail: { name: source.name },
+    });
+  }
+}
+
+function noDraft(name: string): never {
+  throw new KeelError('not_found', `Table "${name}" has no drafted descriptions.`, {
+    issues: [{ code: 'no_draft', path: ['name'], message: 'draft descriptions first' }],
+  });
 }
 
 /** Reads the whole file once in a scratch engine: a malformed file fails here, not at query time. */

@@ -19,6 +19,7 @@ export type { AskAnswer, AskStep } from './ask-service.js';
 export type { ColumnCatalog, TableCatalog } from './catalog.js';
 export { DataService, type QueryAnswer } from './data-service.js';
 export { DATA_UPLOAD_LIMIT_BYTES, type SourceRow } from './data-sources.js';
+export type { DescriptionDraft } from './description-drafts.js';
 export type { JoinKeyRow, JoinKeyStatus } from './join-key-store.js';
 export { type MaskingPolicy, type MaskMethod, maskMethods } from './masking.js';
 export type { QueryOrigin } from './query-audit.js';

@@ -89,6 +89,32 @@ export class DataApi {
     return this.client.request('PATCH', `/api/v1/data/tables/${enc(name)}`, { body: input });
   }
 
+  /** Has `model` draft the descriptions of a table and its columns, kept for review (`draft` on the table). */
+  draftDescriptions(
+    name: string,
+    input: { model: string; language?: 'en' | 'ko' },
+    signal?: AbortSignal,
+  ): Promise<DataTableJson> {
+    return this.client.request('POST', `/api/v1/data/tables/${enc(name)}/descriptions/draft`, {
+      body: input,
+      signal,
+    });
+  }
+
+  /** Accepts the drafted descriptions, with edits (an empty column text keeps that column's own). */
+  acceptDescriptions(
+    name: string,
+    edits: { description?: string; columns?: Record<string, string> } = {},
+  ): Promise<DataTableJson> {
+    return this.client.request('POST', `/api/v1/data/tables/${enc(name)}/descriptions/draft/accept`, {
+      body: edits,
+    });
+  }
+
+  discardDescriptions(name: string): Promise<void> {
+    return this.client.request('DELETE', `/api/v1/data/tables/${enc(name)}/descriptions/draft`);
+  }
+
   query(request: DataQueryRequest, signal?: AbortSignal): Promise<DataQueryJson> {
     return this.client.request('POST', '/api/v1/data/query', { body: request, signal });
   }

@@ -1,7 +1,8 @@
 /**
  * `keel data add|tables|describe|query` (paged, and exported to a file) in local mode (the CLI runs
  * Keel in process); `keel data ask` against a server whose model writes canned SQL, its result read
- * page by page with --page-size (a bad size refused before anything is asked).
+ * page by page with --page-size (a bad size refused before anything is asked), and `keel data
+ * describe --draft` with a model that drafts descriptions, accepted with edits.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,7 @@ import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ListeningServer, listen } from '../../server/listen.js';
 import { captureIO, runKeelCli } from '../../testing/cli-io.js';
-import { createSqlWriter } from '../../testing/echo-provider.js';
+import { createEchoProvider, createSqlWriter } from '../../testing/echo-provider.js';
 import { sdkClient } from '../../testing/sdk.js';
 import { createTestKeel, type TestKeel } from '../../testing/test-keel.js';
 import { runCli } from '../main.js';
@@ -94,6 +95,12 @@ describe('keel data ask', () => {
           asked.push(prompt);
           return { sql: 'SELECT sku, qty FROM stock ORDER BY sku', explanation: 'every sku' };
         }),
+        // Drafts table descriptions (`data describe --draft`).
+        createEchoProvider({
+          name: 'writer',
+          respond: () =>
+            JSON.stringify({ description: '품목별 재고', columns: { sku: '품목 코드', qty: '재고 수량' } }),
+        }),
       ],
     });
     server = await listen(keel.app);
@@ -166,6 +173,33 @@ describe('keel data ask', () => {
       [['E5', 2]],
     ]);
     expect(pages.at(-1)?.next_page_token).toBeNull();
+  });
+
+  it('drafts descriptions with --draft, shows the draft, and accepts it with edits', async () => {
+    const mixed = await keelCli('data', 'describe', 'stock', '--draft', '--accept');
+    expect(mixed.code).toBe(2);
+    expect(mixed.err).toContain('--draft');
+    const drafted = await keelCli(
+      'data',
+      'describe',
+      'stock',
+      '--draft',
+      '--model',
+      'writer:reverse',
+      '--language',
+      'ko',
+    );
+    expect(drafted.code).toBe(0);
+    expect(drafted.out).toContain('draft by writer:reverse (ko)');
+    expect(drafted.out).toContain('재고 수량');
+    const accepted = await keelCli('data', 'describe', 'stock', '--accept', '--set', 'qty=Units on hand');
+    expect(accepted.code).toBe(0);
+    expect(accepted.out).toContain('품목별 재고');
+    expect(accepted.out).toContain('Units on hand');
+    expect(accepted.out).not.toContain('draft by');
+    const none = await keelCli('data', 'describe', 'stock', '--discard');
+    expect(none.code).toBe(4);
+    expect(none.err).toContain('no drafted descriptions');
   });
 
   it('refuses a --page-size that is not a whole number from 1 to 10,000, before asking', async () => {

@@ -2,7 +2,8 @@
  * @module cli/commands/data
  * `keel data add <file>` uploads a CSV, Parquet or JSON file as a table (or, with --local, adds the
  * path where the server allows local files); `keel data tables` lists them; `keel data describe
- * <table>` shows the catalog entry (and edits descriptions with --set); `keel data query <sql>`
+ * <table>` shows the catalog entry (edits descriptions with --set, or has a model draft them for
+ * review with --draft, then --accept or --discard); `keel data query <sql>`
  * runs one read-only SELECT and prints a table, JSON or CSV (--page-size: page by page as the
  * server hands them out; --out: an export streamed to a file); `keel data ask <question> --model id`
  * has the model write the SQL and prints each step, the SQL, the result and the explanation
@@ -72,27 +73,29 @@ export const tablesCommand: CommandHandler = async (context) =>
     return 0;
   });
 
-/** `--set column=text` (repeatable) and `--description text` edit; without them, it shows. */
+/**
+ * `--set column=text` (repeatable) and `--description text` edit; `--draft --model id` has the
+ * model draft the descriptions for review, `--accept` takes the draft (the edits applied to it),
+ * `--discard` drops it; then the entry is shown, with the draft beside what people wrote.
+ */
 export const describeCommand: CommandHandler = async (context, args, options) => {
   const table = args[0]!;
-  const sets = ([] as unknown[]).concat(options.set ?? []).map(String);
-  const columns: Record<string, string> = {};
-  for (const item of sets) {
-    const at = item.indexOf('=');
-    if (at < 1) {
-      throw new KeelError('invalid_request', `--set takes column=description (got "${item}").`, {
-        issues: [{ code: 'invalid_option', path: ['set'], message: 'expected column=description' }],
-      });
-    }
-    columns[item.slice(0, at)] = item.slice(at + 1);
+  const edits = descriptionEdits(options);
+  const modes = ['draft', 'accept', 'discard'].filter((mode) => options[mode]);
+  if (modes.length > 1 || (options.draft && !options.model)) {
+    throw new KeelError('invalid_request', 'Give one of --draft (with --model), --accept or --discard.', {
+      issues: [{ code: 'invalid_option', path: [modes[1] ?? 'model'], message: 'one review step at a time' }],
+    });
   }
   return withConnection(context, async ({ client }) => {
-    if (sets.length || options.description !== undefined) {
-      await client.data.describe(table, {
-        ...(options.description !== undefined ? { description: String(options.description) } : {}),
-        ...(sets.length ? { columns } : {}),
-      });
-    }
+    if (options.draft) {
+      const language = options.language === 'ko' ? 'ko' : 'en';
+      await withSpinner(context.io, `Drafting descriptions with ${options.model}`, () =>
+        client.data.draftDescriptions(table, { model: String(options.model), language }),
+      );
+    } else if (options.accept) await client.data.acceptDescriptions(table, edits ?? {});
+    else if (options.discard) await client.data.discardDescriptions(table);
+    else if (edits) await client.data.describe(table, edits);
     const entry = await client.data.table(table);
     if (context.global.json) {
       printJson(context.io, entry);
@@ -101,6 +104,12 @@ export const describeCommand: CommandHandler = async (context, args, options) =>
     context.io.stdout.write(
       `${entry.name}: ${entry.row_count} rows${entry.description ? ` — ${entry.description}` : ''}\n`,
     );
+    const draft = entry.draft;
+    if (draft) {
+      context.io.stdout.write(
+        `draft by ${draft.model} (${draft.language}), to review with --accept or --discard: ${draft.description}\n`,
+      );
+    }
     printTable(
       context.io,
       entry.columns.map((column) => ({
@@ -112,11 +121,32 @@ export const describeCommand: CommandHandler = async (context, args, options) =>
           .join(', ')
           .slice(0, 60),
         description: column.description,
+        ...(draft ? { draft: draft.columns[column.name] ?? '' } : {}),
       })),
     );
     return 0;
   });
 };
+
+/** `--description` and `--set column=text` as edits, or undefined when neither was given. */
+function descriptionEdits(options: Record<string, unknown>) {
+  const sets = ([] as unknown[]).concat(options.set ?? []).map(String);
+  const columns: Record<string, string> = {};
+  for (const item of sets) {
+    const at = item.indexOf('=');
+    if (at < 1) {
+      throw new KeelError('invalid_request', `--set takes column=description (got "${item}").`, {
+        issues: [{ code: 'invalid_option', path: ['set'], message: 'expected column=description' }],
+      });
+    }
+    columns[item.slice(0, at)] = item.slice(at + 1);
+  }
+  if (!sets.length && options.description === undefined) return undefined;
+  return {
+    ...(options.description !== undefined ? { description: String(options.description) } : {}),
+    ...(sets.length ? { columns } : {}),
+  };
+}
 
 export const queryCommand: CommandHandler = async (context, args, options) => {
   const request = {

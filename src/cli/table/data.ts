@@ -36,11 +36,20 @@ export const dataCommands: CommandSpec[] = [
   },
   {
     path: ['data', 'describe'],
-    description: "Show a table's columns, types, row count, null rates and samples; edit descriptions.",
+    description:
+      "Show a table's columns, types, row count, null rates and samples; edit descriptions, or have a model draft them for review.",
     arguments: ['<table>'],
     options: [
       { flags: '--description <text>', description: "set the table's description" },
       { flags: '--set <column=text...>', description: "set columns' descriptions" },
+      { flags: '--draft', description: 'have --model draft the descriptions (kept for review)' },
+      { flags: '--model <id>', description: 'the model that drafts (provider:model)' },
+      { flags: '--language <language>', description: 'language of the draft', choices: ['en', 'ko'] },
+      {
+        flags: '--accept',
+        description: 'accept the draft as the descriptions (with --description/--set as edits)',
+      },
+      { flags: '--discard', description: 'discard the draft unreviewed' },
     ],
     load: data,
     handler: 'describeCommand',

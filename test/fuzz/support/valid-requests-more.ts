@@ -166,6 +166,12 @@ export function moreBodyFor(key: string, world: World): unknown {
       return { name: fresh('fuzz_source').replace(/-/g, '_'), path: 'no-such-folder/fuzz.csv' };
     case 'PATCH /api/v1/data/tables/{name}':
       return { description: 'patched by the fuzz suite' };
+    case 'POST /api/v1/data/tables/{name}/descriptions/draft':
+      // No such model: refused, even when allowed.
+      return { model: 'fuzz:unknown-model', language: 'ko' };
+    case 'POST /api/v1/data/tables/{name}/descriptions/draft/accept':
+      // No draft waits: not_found, even when allowed.
+      return { description: 'accepted by the fuzz suite' };
     case 'POST /api/v1/data/query':
       return { sql: 'SELECT 1 AS one' };
     case 'POST /api/v1/data/query/page':

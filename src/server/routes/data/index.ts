@@ -21,18 +21,20 @@ import {
 } from '../../../api/data.js';
 import { keelErrorSchema } from '../../../api/platform.js';
 import { KeelError } from '../../../core/errors.js';
-import type { SourceRow, TableCatalog } from '../../../data/index.js';
+import type { SourceRow } from '../../../data/index.js';
 import type { KeelEnv, KeelServices } from '../../context.js';
 import { apiSecurityHeaders } from '../../middleware/security-headers.js';
 import { callerOf } from '../../project-scope.js';
 import { json } from '../../respond.js';
 import { keelErrors as errors, okJson as ok } from '../route-shapes.js';
 import { registerDataAskRoutes } from './ask-routes.js';
+import { registerDataDescriptionRoutes } from './description-routes.js';
 import { registerDataGovernanceRoutes } from './governance-routes.js';
 import { registerDataJoinRoutes } from './join-routes.js';
 import { queryAnswer, queryRequest } from './query-lane.js';
 import { registerDataQueryPageRoutes } from './query-page-routes.js';
 import { registerDataRagSourceRoutes } from './rag-source-routes.js';
+import { draftOf, tableJson } from './table-json.js';
 
 /** Source uploads carry whole files: their own body limit (app.ts). */
 export const dataSourceUploadPath = /^\/api\/v1\/data\/sources$/;
@@ -134,23 +136,6 @@ function sourceJson(row: SourceRow) {
   };
 }
 
-function tableJson(table: TableCatalog) {
-  return {
-    name: table.name,
-    description: table.description,
-    row_count: table.rowCount,
-    columns: table.columns.map((column) => ({
-      name: column.name,
-      type: column.type,
-      null_rate: column.nullRate,
-      samples: column.samples,
-      description: column.description,
-      tags: column.tags,
-      masked: column.masked,
-    })),
-  };
-}
-
 async function uploadedSource(c: Context<KeelEnv>) {
   const form = await c.req.parseBody();
   const file = form.file;
@@ -183,6 +168,7 @@ export function registerDataRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServ
   registerDataGovernanceRoutes(app, services);
   registerDataQueryPageRoutes(app, services);
   registerDataJoinRoutes(app, services);
+  registerDataDescriptionRoutes(app, services);
   registerDataRagSourceRoutes(app, services);
 
   app.openapi(routes.add, async (c) => {
@@ -229,7 +215,8 @@ export function registerDataRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServ
 
   app.openapi(routes.table, async (c) => {
     const { projectId, role } = callerOf(c, 'read');
-    return json(tableJson(await data.catalog(projectId, c.req.valid('param').name, role)));
+    const { name } = c.req.valid('param');
+    return json(tableJson(await data.catalog(projectId, name, role), await draftOf(data, projectId, name)));
   });
 
   app.openapi(routes.describe, async (c) => {
