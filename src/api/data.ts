@@ -5,7 +5,12 @@
  */
 import { z } from '@hono/zod-openapi';
 
-export const dataFormatSchema = z.enum(['csv', 'parquet', 'json']);
+export const dataFormatSchema = z.enum(['csv', 'parquet', 'json', 'duckdb', 'sqlite']);
+
+/** The table to read from a DuckDB or SQLite file (default: the file's only table). */
+const sourceTableSchema = z.string().min(1).max(200).optional().openapi({
+  description: 'the table to read from a DuckDB or SQLite file (default: its only table)',
+});
 
 export const dataSourceSchema = z
   .object({
@@ -13,6 +18,8 @@ export const dataSourceSchema = z
     name: z.string(),
     format: dataFormatSchema,
     origin: z.enum(['upload', 'local']),
+    /** The table read from a database file. */
+    table: z.string().nullable(),
     size_bytes: z.number(),
     description: z.string(),
     created_at: z.string(),
@@ -22,8 +29,12 @@ export const dataSourceSchema = z
 
 export const addLocalSourceSchema = z.object({
   name: z.string().min(1).max(63),
-  path: z.string().min(1).max(4096).openapi({ description: 'a local file under an allowed folder' }),
+  path: z.string().min(1).max(4096).openapi({
+    description:
+      'a local file under an allowed folder, or a folder whose csv, parquet or json files are read together',
+  }),
   format: dataFormatSchema.optional(),
+  table: sourceTableSchema,
   description: z.string().max(4000).optional(),
 });
 

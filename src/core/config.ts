@@ -141,6 +141,8 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** Local folders whose files may be added as data sources by path (none: uploads only). */
       localRoots: z.array(z.string().min(1)).default([]),
+      /** DuckDB extensions to load from (`<dir>/v<version>/<platform>/sqlite_scanner.duckdb_extension`); none offline. */
+      extensionDirectory: z.string().min(1).optional(),
       /**
        * A Trino endpoint for projects that outgrow the embedded engine: each project named in
        * `projects` reads the tables of its own schema there (project id → schema of `catalog`).

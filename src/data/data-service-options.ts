@@ -14,6 +14,8 @@ export interface DataServiceOptions {
   dataDir: string;
   /** Local folders whose files may be added as sources by path (none by default). */
   localRoots?: readonly string[];
+  /** Where DuckDB extensions are loaded from (SQLite files need one). */
+  extensionDirectory?: string | undefined;
   /** Where uploads are kept for every replica (data-sources.ts). */
   shared?: FileStoreV1 | undefined;
   memoryLimit?: string;

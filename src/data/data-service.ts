@@ -84,6 +84,7 @@ export class DataService {
       audit: options.audit,
       dataDir: options.dataDir,
       shared: options.shared,
+      extensionDirectory: options.extensionDirectory,
       localRoots: options.localRoots,
       memoryLimit: this.memoryLimit,
       changed: (projectId) => this.invalidate(projectId),
@@ -359,6 +360,7 @@ export class DataService {
         await this.sourceStore.fetchMissing(sources);
         return ProjectEngine.open(sources, {
           memoryLimit: this.memoryLimit,
+          extensionDirectory: this.options.extensionDirectory,
           spoolDir: this.spooled.spoolDir(projectId),
         }).catch((error: unknown) => {
           // A source file removed or changed on disk since it was added.

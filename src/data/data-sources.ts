@@ -19,7 +19,8 @@ import { makePrivateDir, PRIVATE_FILE_MODE } from '../core/private-files.js';
 import type { DatabaseV1 } from '../spec/database.js';
 import type { FileStoreV1 } from '../spec/file-store.js';
 import type { DescriptionDraft, DescriptionEdits } from './description-drafts.js';
-import { type DataFormat, openInstance, readerOf } from './engine.js';
+import { type DataFormat, databaseFormats } from './engine.js';
+import { probe, sizeOf } from './source-probe.js';
 import { messageOf } from './sql-check.js';
 
 export interface SourceRow {
@@ -28,7 +29,10 @@ export interface SourceRow {
   name: string;
   format: DataFormat;
   origin: 'upload' | 'local';
+  /** A file, or a local folder (ending in `/`) whose files are read together. */
   path: string;
+  /** The table read, in a DuckDB or SQLite database file. */
+  source_table: string | null;
   size_bytes: number;
   description: string;
   column_descriptions: Record<string, string>;
@@ -45,7 +49,10 @@ export interface AddSource {
   /** Uploaded bytes (with `fileName` for the format), or a local path. */
   data?: Uint8Array | undefined;
   fileName?: string | undefined;
+  /** A local file or folder (CSV, Parquet or JSON files read together) under an allowed folder. */
   localPath?: string | undefined;
+  /** The table to read from a DuckDB or SQLite file (default: its only table). */
+  table?: string | undefined;
 }
 
 /** The largest file uploaded as a source. */
@@ -59,9 +66,12 @@ const FORMATS: Record<string, DataFormat> = {
   '.json': 'json',
   '.jsonl': 'json',
   '.ndjson': 'json',
+  '.duckdb': 'duckdb',
+  '.sqlite': 'sqlite',
+  '.sqlite3': 'sqlite',
 };
 const columns =
-  'id, project_id, name, format, origin, path, size_bytes::float8 AS size_bytes, description, column_descriptions, description_draft, created_at, updated_at';
+  'id, project_id, name, format, origin, path, source_table, size_bytes::float8 AS size_bytes, description, column_descriptions, description_draft, created_at, updated_at';
 
 function invalid(field: string, code: string, message: string): never {
   throw new KeelError('invalid_request', message, { issues: [{ code, path: [field], message }] });
@@ -74,6 +84,8 @@ export interface DataSourcesOptions {
   /** Local folders whose files may be added as sources by path (none by default). */
   localRoots?: readonly string[] | undefined;
   memoryLimit: string;
+  /** Where DuckDB extensions are loaded from (SQLite files need one). */
+  extensionDirectory?: string | undefined;
   /** Where uploads are kept for every replica (S3 when configured); else only this replica has them. */
   shared?: FileStoreV1 | undefined;
   /** Called after a project's sources changed. */
@@ -166,7 +178,7 @@ export class DataSources {
     const formatOf = (name: string) =>
       input.format ??
       FORMATS[path.extname(name).toLowerCase()] ??
-      invalid('format', 'unknown_format', 'Say the format: csv, parquet or json.');
+      invalid('format', 'unknown_format', 'Say the format: csv, parquet, json, duckdb or sqlite.');
     let format: DataFormat;
     if (input.data) {
       format = formatOf(input.fileName ?? '');
@@ -190,16 +202,24 @@ export class DataSources {
           },
         );
       }
-      format = formatOf(file);
+      const folder = (await stat(file).catch(() => undefined))?.isDirectory() === true;
+      format = folder
+        ? (input.format ??
+          invalid('format', 'unknown_format', "Say the format of the folder's files: csv, parquet or json."))
+        : formatOf(file);
+      if (folder && databaseFormats.has(format))
+        invalid('format', 'unknown_format', 'A folder is read as csv, parquet or json files.');
+      if (folder) file = `${file}${path.sep}`;
       stored = file;
       origin = 'local';
     } else {
       invalid('file', 'missing_file', 'Send a file or a local path.');
     }
     let size = 0;
+    let table: string | null = null;
     try {
-      size = (await stat(file)).size;
-      await probe(format, file, this.options.memoryLimit);
+      size = await sizeOf(file, format);
+      table = await probe({ format, path: file, source_table: input.table ?? null }, this.options);
     } catch (error) {
       if (origin === 'upload') await rm(file, { force: true });
       if (error instanceof KeelError) throw error;
@@ -214,17 +234,28 @@ export class DataSources {
       });
     }
     await this.options.db.query(
-      `INSERT INTO data_sources (id, project_id, name, format, origin, path, size_bytes, description, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [id, projectId, input.name, format, origin, stored, size, input.description ?? '', actor ?? null],
+      `INSERT INTO data_sources (id, project_id, name, format, origin, path, source_table, size_bytes, description, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [
+        id,
+        projectId,
+        input.name,
+        format,
+        origin,
+        stored,
+        table,
+        size,
+        input.description ?? '',
+        actor ?? null,
+      ],
     );
     this.options.changed(projectId);
     this.options.audit.record({
       action: 'data.source.create',
       projectId,
       target: { type: 'data_source', id },
-      after: { name: input.name, format, origin },
-      detail: { name: input.name, format, origin, sizeBytes: size },
+      after: { name: input.name, format, origin, table },
+      detail: { name: input.name, format, origin, sizeBytes: size, ...(table ? { table } : {}) },
     });
     return this.get(projectId, input.name);
   }
@@ -346,19 +377,4 @@ function noDraft(name: string): never {
   throw new KeelError('not_found', `Table "${name}" has no drafted descriptions.`, {
     issues: [{ code: 'no_draft', path: ['name'], message: 'draft descriptions first' }],
   });
-}
-
-/** Reads the whole file once in a scratch engine: a malformed file fails here, not at query time. */
-async function probe(format: DataFormat, file: string, memoryLimit: string): Promise<void> {
-  const instance = await openInstance({ memoryLimit });
-  try {
-    const connection = await instance.connect();
-    try {
-      await connection.run(`SELECT count(*) FROM ${readerOf(format, file)}`);
-    } finally {
-      connection.closeSync();
-    }
-  } finally {
-    instance.closeSync();
-  }
 }

@@ -6,17 +6,26 @@
  * so no query can reach another file, attach a database, install an extension or undo the limits.
  */
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { KeelError } from '../core/errors.js';
 
-export type DataFormat = 'csv' | 'parquet' | 'json';
+export type DataFormat = 'csv' | 'parquet' | 'json' | 'duckdb' | 'sqlite';
+
+/** Formats that are database files: a source names one table in them. */
+export const databaseFormats: ReadonlySet<DataFormat> = new Set(['duckdb', 'sqlite']);
 
 export interface EngineSource {
   name: string;
   format: DataFormat;
+  /** A file, or a folder (ending in the path separator) whose files of the format are read together. */
   path: string;
+  /** The table read, in a database file. */
+  source_table?: string | null;
 }
 
 export interface EngineOptions {
   memoryLimit: string;
+  /** Where DuckDB extensions are loaded from (the sqlite extension for SQLite files); none: offline. */
+  extensionDirectory?: string | undefined;
   /**
    * A private folder where exports are written (by the service's own COPY, never a user's: the
    * checks refuse COPY and file paths) before they are streamed out.
@@ -34,8 +43,12 @@ export function sqlIdentifier(value: string): string {
   return `"${value.replaceAll('"', '""')}"`;
 }
 
-/** The table expression that reads a file of `format`. */
+/** A folder source's path: its files are read together. */
+export const isFolder = (file: string) => file.endsWith('/');
+
+/** The table expression that reads a file (or a folder's files) of `format`; not for database files. */
 export function readerOf(format: DataFormat, file: string): string {
+  if (isFolder(file)) file = `${file}**/*.${format}`;
   if (format === 'csv') {
     // The delimiter and header are fixed and strict mode is on: DuckDB's sniffer would otherwise
     // read a malformed file as one text column instead of refusing it.
@@ -133,10 +146,11 @@ export class ProjectEngine {
     const setup = await instance.connect();
     const columns = new Map<string, Array<{ name: string; type: string }>>();
     try {
-      for (const source of sources) {
-        await setup.run(
-          `CREATE VIEW ${sqlIdentifier(source.name)} AS SELECT * FROM ${readerOf(source.format, source.path)}`,
-        );
+      for (const [index, source] of sources.entries()) {
+        const from = databaseFormats.has(source.format)
+          ? await attachTable(setup, source, `src_${index}`, options)
+          : readerOf(source.format, source.path);
+        await setup.run(`CREATE VIEW ${sqlIdentifier(source.name)} AS SELECT * FROM ${from}`);
         const shape = await setup.runAndReadAll(`DESCRIBE ${sqlIdentifier(source.name)}`);
         columns.set(
           source.name.toLowerCase(),
@@ -146,11 +160,14 @@ export class ProjectEngine {
           })),
         );
       }
-      const paths = sources.map((source) => sqlString(source.path)).join(', ');
-      await setup.run(`SET allowed_paths = [${paths}]`);
-      await setup.run(
-        `SET allowed_directories = [${options.spoolDir ? sqlString(`${options.spoolDir}/`) : ''}]`,
+      const files = sources.filter((source) => !isFolder(source.path));
+      const paths = files.flatMap((source) =>
+        databaseFormats.has(source.format) ? [source.path, `${source.path}.wal`] : [source.path],
       );
+      const folders = sources.filter((source) => isFolder(source.path)).map((source) => source.path);
+      if (options.spoolDir) folders.push(`${options.spoolDir}/`);
+      await setup.run(`SET allowed_paths = [${paths.map(sqlString).join(', ')}]`);
+      await setup.run(`SET allowed_directories = [${folders.map(sqlString).join(', ')}]`);
       await setup.run('SET enable_external_access = false');
       await setup.run('SET lock_configuration = true');
     } catch (error) {
@@ -179,5 +196,45 @@ export class ProjectEngine {
   close(): void {
     for (const connection of this.idle.splice(0)) connection.closeSync();
     this.instance.closeSync();
+  }
+}
+
+/**
+ * Attaches a database file read-only under `alias` and returns the table expression of the
+ * source's table in it. SQLite files need DuckDB's sqlite extension, loaded from the configured
+ * extension directory; without it the error says which file to put where.
+ */
+export async function attachTable(
+  connection: DuckDBConnection,
+  source: Pick<EngineSource, 'format' | 'path' | 'source_table'>,
+  alias: string,
+  options: Pick<EngineOptions, 'extensionDirectory'>,
+): Promise<string> {
+  if (source.format === 'sqlite') await loadExtension(connection, 'sqlite', options.extensionDirectory);
+  const type = source.format === 'sqlite' ? ', TYPE sqlite' : '';
+  await connection.run(`ATTACH ${sqlString(source.path)} AS ${sqlIdentifier(alias)} (READ_ONLY${type})`);
+  return `${sqlIdentifier(alias)}.${sqlIdentifier(source.source_table ?? '')}`;
+}
+
+async function loadExtension(connection: DuckDBConnection, name: string, directory: string | undefined) {
+  try {
+    if (directory) await connection.run(`SET extension_directory = ${sqlString(directory)}`);
+    await connection.run(`LOAD ${name}`);
+  } catch (error) {
+    const { version, platform } = (
+      await connection.runAndReadAll(
+        "SELECT version() AS version, current_setting('extension_directory') AS dir, (SELECT platform FROM pragma_platform()) AS platform",
+      )
+    ).getRowObjectsJson()[0] as { version: string; platform: string };
+    const file = `${name === 'sqlite' ? 'sqlite_scanner' : name}.duckdb_extension`;
+    throw new KeelError(
+      'not_implemented',
+      `Reading ${name} files needs DuckDB's ${name} extension, which is not installed here. Put ${file} for DuckDB ${version} (${platform}) in <extension directory>/${version}/${platform}/ and set data.extensionDirectory (where the internet is reachable, DuckDB's INSTALL ${name} downloads it).`,
+      {
+        cause: error,
+        issues: [{ code: 'extension_missing', path: ['format'], message: `${file} not found` }],
+        data: { extension: name, file, duckdb: version, platform },
+      },
+    );
   }
 }

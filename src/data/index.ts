@@ -57,6 +57,7 @@ export const dataModule: KeelModule<DataDeps, { data: DataService; dataRagSource
       // Uploads kept where every replica reads them, when files live in a bucket.
       shared: s3FileStore(config, { under: 'data-sources/', maxBytes: DATA_UPLOAD_LIMIT_BYTES }),
       localRoots: config.data.localRoots,
+      extensionDirectory: config.data.extensionDirectory,
       trino: config.data.trino,
       secretKey: loadSecretKey({ secretKey: config.secretKey, dataDir: config.dataDir }),
     });

@@ -9,6 +9,7 @@ import type { z } from '@hono/zod-openapi';
 import type {
   dataAskRequestSchema,
   dataAskResponseSchema,
+  dataFormatSchema,
   dataJoinKeySchema,
   dataQueryRequestSchema,
   dataQueryResponseSchema,
@@ -28,6 +29,7 @@ import type { SdkTransport } from './transport.js';
 
 export type DataSourceJson = z.infer<typeof dataSourceSchema>;
 export type DataTableJson = z.infer<typeof dataTableSchema>;
+export type DataFormat = z.infer<typeof dataFormatSchema>;
 export type DataQueryJson = z.infer<typeof dataQueryResponseSchema>;
 export type DataQueryRequest = Omit<z.infer<typeof dataQueryRequestSchema>, 'format'>;
 export type DataAskRequest = z.infer<typeof dataAskRequestSchema>;
@@ -50,21 +52,26 @@ export class DataApi {
   /** Uploads a CSV, Parquet or JSON file as a table (named after the file unless `name` is given). */
   upload(
     file: { name: string; data: Uint8Array | string },
-    options: { name?: string; format?: 'csv' | 'parquet' | 'json'; description?: string } = {},
+    options: { name?: string; format?: DataFormat; table?: string; description?: string } = {},
   ): Promise<DataSourceJson> {
     const form = new FormData();
     form.set('file', new File([file.data as BlobPart], file.name));
     if (options.name) form.set('name', options.name);
     if (options.format) form.set('format', options.format);
+    if (options.table) form.set('table', options.table);
     if (options.description) form.set('description', options.description);
     return this.client.request('POST', '/api/v1/data/sources', { body: form });
   }
 
-  /** Adds a local file (only under a folder the server's configuration allows). */
+  /**
+   * Adds a local file, a folder whose files are read together, or a table of a DuckDB or SQLite
+   * file (only under a folder the server's configuration allows).
+   */
   addPath(input: {
     name: string;
     path: string;
-    format?: 'csv' | 'parquet' | 'json';
+    format?: DataFormat;
+    table?: string;
     description?: string;
   }): Promise<DataSourceJson> {
     return this.client.request('POST', '/api/v1/data/sources', { body: input });

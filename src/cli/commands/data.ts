@@ -21,13 +21,14 @@ import { withConnection } from '../connect.js';
 import { numberOption } from '../number-option.js';
 import { createProgress, formatBytes, printJson, printRows, printTable, withSpinner } from '../output.js';
 
-type Format = 'csv' | 'parquet' | 'json';
+type Format = 'csv' | 'parquet' | 'json' | 'duckdb' | 'sqlite';
 
 export const addCommand: CommandHandler = async (context, args, options) => {
   const file = args[0]!;
   const format = options.format ? (String(options.format) as Format) : undefined;
   const description = options.description ? String(options.description) : undefined;
   const name = options.name ? String(options.name) : undefined;
+  const table = options.table ? String(options.table) : undefined;
   return withConnection(context, async ({ client }) => {
     let source: Awaited<ReturnType<typeof client.data.upload>>;
     if (options.local) {
@@ -35,6 +36,7 @@ export const addCommand: CommandHandler = async (context, args, options) => {
         name: name ?? path.basename(file).replace(/\.[^.]*$/, ''),
         path: path.resolve(file),
         ...(format ? { format } : {}),
+        ...(table ? { table } : {}),
         ...(description ? { description } : {}),
       });
     } else {
@@ -46,6 +48,7 @@ export const addCommand: CommandHandler = async (context, args, options) => {
           {
             ...(name ? { name } : {}),
             ...(format ? { format } : {}),
+            ...(table ? { table } : {}),
             ...(description ? { description } : {}),
           },
         ),

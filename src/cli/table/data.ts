@@ -17,11 +17,16 @@ export const dataCommands: CommandSpec[] = [
   {
     path: ['data', 'add'],
     description:
-      'Add a CSV, Parquet or JSON file as a table of the project (uploaded; --local: the path itself, where the server allows it).',
+      'Add a CSV, Parquet or JSON file, or a table of a DuckDB or SQLite file, as a table of the project (uploaded; --local: the path itself, a folder of files too, where the server allows it).',
     arguments: ['<file>'],
     options: [
       { flags: '--name <table>', description: 'table name (default: the file name)' },
-      { flags: '--format <format>', description: 'file format', choices: ['csv', 'parquet', 'json'] },
+      {
+        flags: '--format <format>',
+        description: 'file format',
+        choices: ['csv', 'parquet', 'json', 'duckdb', 'sqlite'],
+      },
+      { flags: '--table <name>', description: 'the table to read from a DuckDB or SQLite file' },
       { flags: '--description <text>', description: 'what the table holds' },
       { flags: '--local', description: 'add the local path instead of uploading the file' },
     ],

@@ -48,7 +48,7 @@ const routes = {
     path: '/api/v1/data/sources',
     tags,
     summary:
-      'Add a source: a file as multipart/form-data (fields file, name, format, description) or a local path as JSON',
+      'Add a source: a file as multipart/form-data (fields file, name, format, table, description) or a local path as JSON (a CSV, Parquet or JSON file, a folder of them, or a DuckDB or SQLite database file)',
     request: {
       body: {
         required: false,
@@ -59,6 +59,7 @@ const routes = {
               file: z.any().optional().openapi({ type: 'string', format: 'binary' }),
               name: z.string().optional(),
               format: z.string().optional(),
+              table: z.string().optional(),
               description: z.string().optional(),
             }),
           },
@@ -129,6 +130,7 @@ function sourceJson(row: SourceRow) {
     name: row.name,
     format: row.format,
     origin: row.origin,
+    table: row.source_table,
     size_bytes: Number(row.size_bytes),
     description: row.description,
     created_at: row.created_at.toISOString(),
@@ -147,7 +149,7 @@ async function uploadedSource(c: Context<KeelEnv>) {
   const format =
     typeof form.format === 'string' && form.format ? dataFormatSchema.safeParse(form.format) : undefined;
   if (format && !format.success) {
-    throw new KeelError('invalid_request', 'The format is csv, parquet or json.', {
+    throw new KeelError('invalid_request', 'The format is csv, parquet, json, duckdb or sqlite.', {
       issues: [{ code: 'unknown_format', path: ['format'], message: 'unknown format' }],
     });
   }
@@ -156,6 +158,7 @@ async function uploadedSource(c: Context<KeelEnv>) {
     name,
     format: format?.data,
     description: typeof form.description === 'string' ? form.description : undefined,
+    table: typeof form.table === 'string' && form.table ? form.table.slice(0, 200) : undefined,
     data: new Uint8Array(await file.arrayBuffer()),
     fileName: file.name,
   };
@@ -194,6 +197,7 @@ export function registerDataRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServ
           name: body.data.name,
           localPath: body.data.path,
           format: body.data.format,
+          table: body.data.table,
           description: body.data.description,
         },
         caller.actor,
