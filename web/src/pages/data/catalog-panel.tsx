@@ -2,7 +2,8 @@
  * The catalog: the project's tables; for the chosen one its description and its columns'
  * descriptions (editable together, saved in one PATCH that the server audits), row count and
  * columns with types, null rates, samples, tags (editable, with PII suggestions) and the mask the
- * signed-in role gets. Proposed join keys are in join-keys-panel.tsx.
+ * signed-in role gets. Descriptions drafted by a model are reviewed in description-draft.tsx;
+ * proposed join keys are in join-keys-panel.tsx.
  */
 import type { DataSourceJson, DataTableJson, DataTagSuggestionJson } from '@keel/sdk';
 import { type FormEvent, useEffect, useId, useState } from 'react';
@@ -12,6 +13,7 @@ import { useI18n } from '../../i18n/i18n-context';
 import { describeError, type ShownError } from '../../lib/errors';
 import { useLoad } from '../../lib/use-load';
 import { useSession } from '../../session/session-context';
+import { DescriptionDraft } from './description-draft';
 
 /** Each column's description by column name. */
 function describedColumns(table: DataTableJson): Record<string, string> {
@@ -158,6 +160,7 @@ function TableDetail({
         <p>{table.description || t('data.noDescription')}</p>
       )}
       {error ? <ErrorNotice error={error} /> : null}
+      {can('write') ? <DescriptionDraft table={table} onChanged={onChanged} /> : null}
       <div className="table-wrap">
         <table>
           <caption>{t('data.columns', { table: table.name })}</caption>
