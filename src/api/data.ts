@@ -5,7 +5,7 @@
  */
 import { z } from '@hono/zod-openapi';
 
-export const dataFormatSchema = z.enum(['csv', 'parquet', 'json', 'duckdb', 'sqlite']);
+export const dataFormatSchema = z.enum(['csv', 'parquet', 'json', 'duckdb', 'sqlite', 'iceberg']);
 
 /** The table to read from a DuckDB or SQLite file (default: the file's only table). */
 const sourceTableSchema = z.string().min(1).max(200).optional().openapi({
@@ -17,7 +17,7 @@ export const dataSourceSchema = z
     id: z.string(),
     name: z.string(),
     format: dataFormatSchema,
-    origin: z.enum(['upload', 'local']),
+    origin: z.enum(['upload', 'local', 'remote']),
     /** The table read from a database file. */
     table: z.string().nullable(),
     size_bytes: z.number(),
@@ -27,16 +27,25 @@ export const dataSourceSchema = z
   })
   .openapi('DataSource');
 
-export const addLocalSourceSchema = z.object({
-  name: z.string().min(1).max(63),
-  path: z.string().min(1).max(4096).openapi({
-    description:
-      'a local file under an allowed folder, or a folder whose csv, parquet or json files are read together',
-  }),
-  format: dataFormatSchema.optional(),
-  table: sourceTableSchema,
-  description: z.string().max(4000).optional(),
-});
+export const addLocalSourceSchema = z
+  .object({
+    name: z.string().min(1).max(63),
+    path: z.string().min(1).max(4096).optional().openapi({
+      description:
+        'a local file under an allowed folder, or a folder whose csv, parquet or json files are read together',
+    }),
+    url: z.string().min(1).max(4096).optional().openapi({
+      description:
+        'an https URL of a csv, parquet or json file, or of an Iceberg table (format iceberg); needs DuckDB httpfs',
+    }),
+    format: dataFormatSchema.optional(),
+    table: sourceTableSchema,
+    description: z.string().max(4000).optional(),
+  })
+  .refine((body) => (body.path === undefined) !== (body.url === undefined), {
+    message: 'give either path or url',
+    path: ['path'],
+  });
 
 export const describeTableSchema = z.object({
   description: z.string().max(4000).optional(),

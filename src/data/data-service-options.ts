@@ -14,8 +14,10 @@ export interface DataServiceOptions {
   dataDir: string;
   /** Local folders whose files may be added as sources by path (none by default). */
   localRoots?: readonly string[];
-  /** Where DuckDB extensions are loaded from (SQLite files need one). */
+  /** Where DuckDB extensions are loaded from (SQLite files, URLs and Iceberg tables need them). */
   extensionDirectory?: string | undefined;
+  /** Whether source URLs may name private and loopback addresses. */
+  allowPrivateNetwork?: boolean | undefined;
   /** Where uploads are kept for every replica (data-sources.ts). */
   shared?: FileStoreV1 | undefined;
   memoryLimit?: string;

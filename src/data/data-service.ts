@@ -85,6 +85,7 @@ export class DataService {
       dataDir: options.dataDir,
       shared: options.shared,
       extensionDirectory: options.extensionDirectory,
+      allowPrivateNetwork: options.allowPrivateNetwork,
       localRoots: options.localRoots,
       memoryLimit: this.memoryLimit,
       changed: (projectId) => this.invalidate(projectId),

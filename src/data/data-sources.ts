@@ -15,6 +15,7 @@ import path from 'node:path';
 import type { AuditRecorder } from '../audit/index.js';
 import { KeelError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
+import { assertPublicUrl } from '../core/outbound-url.js';
 import { makePrivateDir, PRIVATE_FILE_MODE } from '../core/private-files.js';
 import type { DatabaseV1 } from '../spec/database.js';
 import type { FileStoreV1 } from '../spec/file-store.js';
@@ -28,8 +29,8 @@ export interface SourceRow {
   project_id: string;
   name: string;
   format: DataFormat;
-  origin: 'upload' | 'local';
-  /** A file, or a local folder (ending in `/`) whose files are read together. */
+  origin: 'upload' | 'local' | 'remote';
+  /** A file, a local folder (ending in `/`) whose files are read together, or a URL. */
   path: string;
   /** The table read, in a DuckDB or SQLite database file. */
   source_table: string | null;
@@ -53,6 +54,8 @@ export interface AddSource {
   localPath?: string | undefined;
   /** The table to read from a DuckDB or SQLite file (default: its only table). */
   table?: string | undefined;
+  /** An https URL of a CSV, Parquet or JSON file, or of an Iceberg table (`format: iceberg`). */
+  url?: string | undefined;
 }
 
 /** The largest file uploaded as a source. */
@@ -84,8 +87,10 @@ export interface DataSourcesOptions {
   /** Local folders whose files may be added as sources by path (none by default). */
   localRoots?: readonly string[] | undefined;
   memoryLimit: string;
-  /** Where DuckDB extensions are loaded from (SQLite files need one). */
+  /** Where DuckDB extensions are loaded from (SQLite files, URLs and Iceberg tables need them). */
   extensionDirectory?: string | undefined;
+  /** Whether URLs may name private and loopback addresses (`security.allowPrivateNetworkFetch`). */
+  allowPrivateNetwork?: boolean | undefined;
   /** Where uploads are kept for every replica (S3 when configured); else only this replica has them. */
   shared?: FileStoreV1 | undefined;
   /** Called after a project's sources changed. */
@@ -174,7 +179,7 @@ export class DataSources {
     let file: string;
     /** What the row keeps: an upload's file name, or the local path. */
     let stored: string;
-    let origin: 'upload' | 'local';
+    let origin: SourceRow['origin'];
     const formatOf = (name: string) =>
       input.format ??
       FORMATS[path.extname(name).toLowerCase()] ??
@@ -212,8 +217,18 @@ export class DataSources {
       if (folder) file = `${file}${path.sep}`;
       stored = file;
       origin = 'local';
+    } else if (input.url) {
+      const url = await assertPublicUrl(input.url, {
+        allowPrivateNetwork: this.options.allowPrivateNetwork === true,
+      });
+      format = input.format ?? formatOf(url.pathname);
+      if (databaseFormats.has(format))
+        invalid('format', 'unknown_format', 'A URL is read as csv, parquet, json or an Iceberg table.');
+      file = url.href;
+      stored = file;
+      origin = 'remote';
     } else {
-      invalid('file', 'missing_file', 'Send a file or a local path.');
+      invalid('file', 'missing_file', 'Send a file, a local path or a URL.');
     }
     let size = 0;
     let table: string | null = null;

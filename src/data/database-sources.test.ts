@@ -1,7 +1,8 @@
 /**
  * More kinds of source: a table of a DuckDB database file (local or uploaded, named or the file's
  * only table), a local folder of Parquet files read together, and SQLite files, which need DuckDB's
- * sqlite extension (not installed here: the coded error says which file to put where). Tables of
+ * sqlite extension, and https URLs of files or Iceberg tables, which need the httpfs and iceberg
+ * extensions (not installed here: the coded error says which file to put where). Tables of
  * different files join in one query; the attached files' other tables, and the files themselves,
  * stay out of reach of queries.
  */
@@ -27,6 +28,7 @@ describe('database files and folders as sources', () => {
   let dir: string;
   let allowed: string;
   let service: DataService;
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'keel-data-db-'));
@@ -57,7 +59,7 @@ describe('database files and folders as sources', () => {
     connection.closeSync();
     writer.closeSync();
 
-    const db = await createTestDatabase();
+    db = await createTestDatabase();
     await db.query(`INSERT INTO organizations (id, name) VALUES ('o1', 'org')`);
     await db.query(`INSERT INTO projects (id, organization_id, name) VALUES ('p1', 'o1', 'one')`);
     service = new DataService({ db, audit: { record: () => {} }, dataDir: dir, localRoots: [allowed] });
@@ -133,6 +135,33 @@ describe('database files and folders as sources', () => {
       issues: [{ code: 'extension_missing' }],
       message: expect.stringMatching(/sqlite_scanner\.duckdb_extension.*data\.extensionDirectory/),
     });
+    // Remote files and Iceberg tables: refused before any request for a private address, and
+    // read through DuckDB's httpfs (and iceberg) extensions, not installed here.
+    const url = 'http://127.0.0.1:9/sales/2025.parquet';
+    expect(await codeOf(service.add('p1', { name: 'remote', url }))).toMatch(/^(forbidden|invalid_request):/);
+    expect(await codeOf(service.add('p1', { name: 'remote', url: 'ftp://example.com/x.csv' }))).toBe(
+      'invalid_request:',
+    );
+    const open = new DataService({
+      db,
+      audit: { record: () => {} },
+      dataDir: dir,
+      allowPrivateNetwork: true,
+    });
+    for (const [input, extension] of [
+      [{ url }, 'httpfs'],
+      [{ url: 'http://127.0.0.1:9/warehouse/orders', format: 'iceberg' as const }, 'httpfs'],
+    ] as const) {
+      await expect(open.add('p1', { name: 'remote', ...input })).rejects.toMatchObject({
+        code: 'not_implemented',
+        issues: [{ code: 'extension_missing' }],
+        message: expect.stringContaining(`${extension}.duckdb_extension`),
+      });
+    }
+    expect(await codeOf(open.add('p1', { name: 'remote', url, format: 'duckdb' }))).toBe(
+      'invalid_request:unknown_format',
+    );
+    open.close();
     // Nothing half-added.
     expect((await service.sources('p1')).map((s) => s.name).sort()).toEqual(['customers', 'orders', 'sales']);
   });

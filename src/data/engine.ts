@@ -8,7 +8,7 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { KeelError } from '../core/errors.js';
 
-export type DataFormat = 'csv' | 'parquet' | 'json' | 'duckdb' | 'sqlite';
+export type DataFormat = 'csv' | 'parquet' | 'json' | 'duckdb' | 'sqlite' | 'iceberg';
 
 /** Formats that are database files: a source names one table in them. */
 export const databaseFormats: ReadonlySet<DataFormat> = new Set(['duckdb', 'sqlite']);
@@ -46,9 +46,27 @@ export function sqlIdentifier(value: string): string {
 /** A folder source's path: its files are read together. */
 export const isFolder = (file: string) => file.endsWith('/');
 
+/** A remote source's path: a URL DuckDB reads through its httpfs extension. */
+export const isRemote = (file: string) => /^https?:\/\//i.test(file);
+
+/**
+ * Loads the extensions `sources` need (httpfs for URLs, iceberg for Iceberg tables) from the
+ * configured directory; without them the error names the file and where to put it.
+ */
+export async function loadExtensionsFor(
+  connection: DuckDBConnection,
+  sources: readonly Pick<EngineSource, 'format' | 'path'>[],
+  directory: string | undefined,
+): Promise<void> {
+  if (sources.some((source) => isRemote(source.path))) await loadExtension(connection, 'httpfs', directory);
+  if (sources.some((source) => source.format === 'iceberg'))
+    await loadExtension(connection, 'iceberg', directory);
+}
+
 /** The table expression that reads a file (or a folder's files) of `format`; not for database files. */
 export function readerOf(format: DataFormat, file: string): string {
   if (isFolder(file)) file = `${file}**/*.${format}`;
+  if (format === 'iceberg') return `iceberg_scan(${sqlString(file)})`;
   if (format === 'csv') {
     // The delimiter and header are fixed and strict mode is on: DuckDB's sniffer would otherwise
     // read a malformed file as one text column instead of refusing it.
@@ -146,6 +164,7 @@ export class ProjectEngine {
     const setup = await instance.connect();
     const columns = new Map<string, Array<{ name: string; type: string }>>();
     try {
+      await loadExtensionsFor(setup, sources, options.extensionDirectory);
       for (const [index, source] of sources.entries()) {
         const from = databaseFormats.has(source.format)
           ? await attachTable(setup, source, `src_${index}`, options)
@@ -160,11 +179,14 @@ export class ProjectEngine {
           })),
         );
       }
-      const files = sources.filter((source) => !isFolder(source.path));
+      const files = sources.filter((source) => !isFolder(source.path) && !isRemote(source.path));
+      // A remote source's URL, read through httpfs, is allowed as a path prefix like a folder.
+      const remote = sources.filter((source) => isRemote(source.path)).map((source) => source.path);
       const paths = files.flatMap((source) =>
         databaseFormats.has(source.format) ? [source.path, `${source.path}.wal`] : [source.path],
       );
       const folders = sources.filter((source) => isFolder(source.path)).map((source) => source.path);
+      folders.push(...remote);
       if (options.spoolDir) folders.push(`${options.spoolDir}/`);
       await setup.run(`SET allowed_paths = [${paths.map(sqlString).join(', ')}]`);
       await setup.run(`SET allowed_directories = [${folders.map(sqlString).join(', ')}]`);
@@ -227,9 +249,10 @@ async function loadExtension(connection: DuckDBConnection, name: string, directo
       )
     ).getRowObjectsJson()[0] as { version: string; platform: string };
     const file = `${name === 'sqlite' ? 'sqlite_scanner' : name}.duckdb_extension`;
+    const what = name === 'httpfs' ? 'remote files' : `${name} ${name === 'iceberg' ? 'tables' : 'files'}`;
     throw new KeelError(
       'not_implemented',
-      `Reading ${name} files needs DuckDB's ${name} extension, which is not installed here. Put ${file} for DuckDB ${version} (${platform}) in <extension directory>/${version}/${platform}/ and set data.extensionDirectory (where the internet is reachable, DuckDB's INSTALL ${name} downloads it).`,
+      `Reading ${what} needs DuckDB's ${name} extension, which is not installed here. Put ${file} for DuckDB ${version} (${platform}) in <extension directory>/${version}/${platform}/ and set data.extensionDirectory (where the internet is reachable, DuckDB's INSTALL ${name} downloads it).`,
       {
         cause: error,
         issues: [{ code: 'extension_missing', path: ['format'], message: `${file} not found` }],

@@ -58,6 +58,7 @@ export const dataModule: KeelModule<DataDeps, { data: DataService; dataRagSource
       shared: s3FileStore(config, { under: 'data-sources/', maxBytes: DATA_UPLOAD_LIMIT_BYTES }),
       localRoots: config.data.localRoots,
       extensionDirectory: config.data.extensionDirectory,
+      allowPrivateNetwork: config.security.allowPrivateNetworkFetch,
       trino: config.data.trino,
       secretKey: loadSecretKey({ secretKey: config.secretKey, dataDir: config.dataDir }),
     });

@@ -12,13 +12,16 @@ import {
   databaseFormats,
   type EngineSource,
   isFolder,
+  isRemote,
+  loadExtensionsFor,
   openInstance,
   readerOf,
   sqlIdentifier,
 } from './engine.js';
 
-/** Bytes of a file, or of a folder's files of the format. */
+/** Bytes of a file, or of a folder's files of the format (a remote source's are not known). */
 export async function sizeOf(file: string, format: DataFormat): Promise<number> {
+  if (isRemote(file)) return 0;
   if (!isFolder(file)) return (await stat(file)).size;
   let total = 0;
   for (const entry of await readdir(file, { recursive: true, withFileTypes: true })) {
@@ -68,6 +71,7 @@ export async function probe(
         table = found.table_name;
         from = `${sqlIdentifier('probe')}.${sqlIdentifier(table)}`;
       } else {
+        await loadExtensionsFor(connection, [source], options.extensionDirectory);
         from = readerOf(source.format, source.path);
       }
       await connection.run(`SELECT count(*) FROM ${from}`);

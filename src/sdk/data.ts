@@ -77,6 +77,16 @@ export class DataApi {
     return this.client.request('POST', '/api/v1/data/sources', { body: input });
   }
 
+  /** Adds a remote file or Iceberg table by its https URL (the server needs DuckDB's httpfs extension). */
+  addUrl(input: {
+    name: string;
+    url: string;
+    format?: DataFormat;
+    description?: string;
+  }): Promise<DataSourceJson> {
+    return this.client.request('POST', '/api/v1/data/sources', { body: input });
+  }
+
   async sources(): Promise<DataSourceJson[]> {
     return (await this.client.request<{ sources: DataSourceJson[] }>('GET', '/api/v1/data/sources')).sources;
   }

@@ -1,7 +1,8 @@
 /**
  * @module cli/commands/data
- * `keel data add <file>` uploads a CSV, Parquet or JSON file as a table (or, with --local, adds the
- * path where the server allows local files); `keel data tables` lists them; `keel data describe
+ * `keel data add <file>` uploads a CSV, Parquet or JSON file (or a DuckDB or SQLite file's table)
+ * as a table (with --local, adds the path where the server allows local files; an https URL is
+ * added as a remote source); `keel data tables` lists them; `keel data describe
  * <table>` shows the catalog entry (edits descriptions with --set, or has a model draft them for
  * review with --draft, then --accept or --discard); `keel data query <sql>`
  * runs one read-only SELECT and prints a table, JSON or CSV (--page-size: page by page as the
@@ -21,7 +22,7 @@ import { withConnection } from '../connect.js';
 import { numberOption } from '../number-option.js';
 import { createProgress, formatBytes, printJson, printRows, printTable, withSpinner } from '../output.js';
 
-type Format = 'csv' | 'parquet' | 'json' | 'duckdb' | 'sqlite';
+type Format = 'csv' | 'parquet' | 'json' | 'duckdb' | 'sqlite' | 'iceberg';
 
 export const addCommand: CommandHandler = async (context, args, options) => {
   const file = args[0]!;
@@ -31,7 +32,14 @@ export const addCommand: CommandHandler = async (context, args, options) => {
   const table = options.table ? String(options.table) : undefined;
   return withConnection(context, async ({ client }) => {
     let source: Awaited<ReturnType<typeof client.data.upload>>;
-    if (options.local) {
+    if (/^https?:\/\//i.test(file)) {
+      source = await client.data.addUrl({
+        name: name ?? path.basename(new URL(file).pathname).replace(/\.[^.]*$/, ''),
+        url: file,
+        ...(format ? { format } : {}),
+        ...(description ? { description } : {}),
+      });
+    } else if (options.local) {
       source = await client.data.addPath({
         name: name ?? path.basename(file).replace(/\.[^.]*$/, ''),
         path: path.resolve(file),

@@ -17,14 +17,14 @@ export const dataCommands: CommandSpec[] = [
   {
     path: ['data', 'add'],
     description:
-      'Add a CSV, Parquet or JSON file, or a table of a DuckDB or SQLite file, as a table of the project (uploaded; --local: the path itself, a folder of files too, where the server allows it).',
+      'Add a CSV, Parquet or JSON file, or a table of a DuckDB or SQLite file, as a table of the project (uploaded; --local: the path itself, a folder of files too, where the server allows it; an https URL: read remotely).',
     arguments: ['<file>'],
     options: [
       { flags: '--name <table>', description: 'table name (default: the file name)' },
       {
         flags: '--format <format>',
         description: 'file format',
-        choices: ['csv', 'parquet', 'json', 'duckdb', 'sqlite'],
+        choices: ['csv', 'parquet', 'json', 'duckdb', 'sqlite', 'iceberg'],
       },
       { flags: '--table <name>', description: 'the table to read from a DuckDB or SQLite file' },
       { flags: '--description <text>', description: 'what the table holds' },

@@ -48,7 +48,7 @@ const routes = {
     path: '/api/v1/data/sources',
     tags,
     summary:
-      'Add a source: a file as multipart/form-data (fields file, name, format, table, description) or a local path as JSON (a CSV, Parquet or JSON file, a folder of them, or a DuckDB or SQLite database file)',
+      'Add a source: a file as multipart/form-data (fields file, name, format, table, description) or a local path as JSON (a CSV, Parquet or JSON file, a folder of them, or a DuckDB or SQLite database file) or a URL',
     request: {
       body: {
         required: false,
@@ -183,19 +183,24 @@ export function registerDataRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServ
     } else {
       const body = addLocalSourceSchema.safeParse(await c.req.json().catch(() => undefined));
       if (!body.success) {
-        throw new KeelError('invalid_request', 'Send a file (multipart) or JSON {name, path}.', {
-          issues: body.error.issues.map((issue) => ({
-            code: issue.code,
-            path: issue.path.map(String),
-            message: issue.message,
-          })),
-        });
+        throw new KeelError(
+          'invalid_request',
+          'Send a file (multipart) or JSON {name, path} or {name, url}.',
+          {
+            issues: body.error.issues.map((issue) => ({
+              code: issue.code,
+              path: issue.path.map(String),
+              message: issue.message,
+            })),
+          },
+        );
       }
       row = await data.add(
         caller.projectId,
         {
           name: body.data.name,
           localPath: body.data.path,
+          url: body.data.url,
           format: body.data.format,
           table: body.data.table,
           description: body.data.description,
