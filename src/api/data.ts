@@ -5,11 +5,12 @@
  */
 import { z } from '@hono/zod-openapi';
 
-export const dataFormatSchema = z.enum(['csv', 'parquet', 'json', 'duckdb', 'sqlite', 'iceberg']);
+export const dataFormatSchema = z.enum(['csv', 'parquet', 'json', 'duckdb', 'sqlite', 'iceberg', 'postgres']);
 
 /** The table to read from a DuckDB or SQLite file (default: the file's only table). */
 const sourceTableSchema = z.string().min(1).max(200).optional().openapi({
-  description: 'the table to read from a DuckDB or SQLite file (default: its only table)',
+  description:
+    'the table to read from a DuckDB or SQLite file (default: its only table), or from a PostgreSQL database (schema.table)',
 });
 
 export const dataSourceSchema = z
@@ -36,7 +37,7 @@ export const addLocalSourceSchema = z
     }),
     url: z.string().min(1).max(4096).optional().openapi({
       description:
-        'an https URL of a csv, parquet or json file, or of an Iceberg table (format iceberg); needs DuckDB httpfs',
+        'an https URL of a csv, parquet or json file, or of an Iceberg table (format iceberg; needs DuckDB httpfs); or a postgres:// URL whose `table` is read into a snapshot',
     }),
     format: dataFormatSchema.optional(),
     table: sourceTableSchema,

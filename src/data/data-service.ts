@@ -13,7 +13,7 @@ import { type AskAnswer, type AskRequest, AskService } from './ask-service.js';
 import type { TableCatalog } from './catalog.js';
 import type { DataServiceOptions } from './data-service-options.js';
 import { type AddSource, DataSources, type SourceRow } from './data-sources.js';
-import { DescriptionReview } from './description-drafts.js';
+import { DescriptionReview, DraftStore } from './description-drafts.js';
 import { type PlannedQuery, ProjectEngine } from './engine.js';
 import type { ExportedResult, ExportFormat } from './export-spool.js';
 import { GovernanceStore } from './governance-store.js';
@@ -86,6 +86,7 @@ export class DataService {
       shared: options.shared,
       extensionDirectory: options.extensionDirectory,
       allowPrivateNetwork: options.allowPrivateNetwork,
+      secretKey: options.secretKey ?? Buffer.from('keel-data-connections'),
       localRoots: options.localRoots,
       memoryLimit: this.memoryLimit,
       changed: (projectId) => this.invalidate(projectId),
@@ -102,7 +103,11 @@ export class DataService {
     });
     this.descriptions = new DescriptionReview({
       catalog: (projectId, name, role) => this.catalog(projectId, name, role),
-      sources: this.sourceStore,
+      sources: new DraftStore({
+        db: options.db,
+        audit: options.audit,
+        get: (projectId, name) => this.sourceStore.get(projectId, name),
+      }),
       generation: options.generation,
     });
     this.maxRows = options.maxRows ?? 10_000;
@@ -138,6 +143,11 @@ export class DataService {
 
   remove(projectId: string, name: string): Promise<void> {
     return this.sourceStore.remove(projectId, name);
+  }
+
+  /** Reads a PostgreSQL source's table again (data-sources.ts). */
+  refresh(projectId: string, name: string): Promise<SourceRow> {
+    return this.sourceStore.refresh(projectId, name);
   }
 
   /** Edits the descriptions of a table and of its columns (columns not named keep theirs). */

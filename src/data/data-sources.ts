@@ -17,10 +17,12 @@ import { KeelError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { assertPublicUrl } from '../core/outbound-url.js';
 import { makePrivateDir, PRIVATE_FILE_MODE } from '../core/private-files.js';
+import type { SealedMapping } from '../guardrails/index.js';
 import type { DatabaseV1 } from '../spec/database.js';
 import type { FileStoreV1 } from '../spec/file-store.js';
-import type { DescriptionDraft, DescriptionEdits } from './description-drafts.js';
+import type { DescriptionDraft } from './description-drafts.js';
 import { type DataFormat, databaseFormats } from './engine.js';
+import { openConnection, sealConnection, snapshotPostgres } from './postgres-snapshot.js';
 import { probe, sizeOf } from './source-probe.js';
 import { messageOf } from './sql-check.js';
 
@@ -32,8 +34,10 @@ export interface SourceRow {
   origin: 'upload' | 'local' | 'remote';
   /** A file, a local folder (ending in `/`) whose files are read together, or a URL. */
   path: string;
-  /** The table read, in a DuckDB or SQLite database file. */
+  /** The table read, in a DuckDB or SQLite database file or a PostgreSQL database. */
   source_table: string | null;
+  /** A PostgreSQL source's connection URL, sealed. */
+  connection: SealedMapping | null;
   size_bytes: number;
   description: string;
   column_descriptions: Record<string, string>;
@@ -54,7 +58,10 @@ export interface AddSource {
   localPath?: string | undefined;
   /** The table to read from a DuckDB or SQLite file (default: its only table). */
   table?: string | undefined;
-  /** An https URL of a CSV, Parquet or JSON file, or of an Iceberg table (`format: iceberg`). */
+  /**
+   * An https URL of a CSV, Parquet or JSON file, or of an Iceberg table (`format: iceberg`); or a
+   * `postgres://` URL, whose `table` is read into a snapshot.
+   */
   url?: string | undefined;
 }
 
@@ -74,7 +81,7 @@ const FORMATS: Record<string, DataFormat> = {
   '.sqlite3': 'sqlite',
 };
 const columns =
-  'id, project_id, name, format, origin, path, source_table, size_bytes::float8 AS size_bytes, description, column_descriptions, description_draft, created_at, updated_at';
+  'id, project_id, name, format, origin, path, source_table, connection, size_bytes::float8 AS size_bytes, description, column_descriptions, description_draft, created_at, updated_at';
 
 function invalid(field: string, code: string, message: string): never {
   throw new KeelError('invalid_request', message, { issues: [{ code, path: [field], message }] });
@@ -91,6 +98,8 @@ export interface DataSourcesOptions {
   extensionDirectory?: string | undefined;
   /** Whether URLs may name private and loopback addresses (`security.allowPrivateNetworkFetch`). */
   allowPrivateNetwork?: boolean | undefined;
+  /** Seals PostgreSQL connection URLs (the server key). */
+  secretKey: Buffer;
   /** Where uploads are kept for every replica (S3 when configured); else only this replica has them. */
   shared?: FileStoreV1 | undefined;
   /** Called after a project's sources changed. */
@@ -111,7 +120,7 @@ export class DataSources {
   /** The row with `path` on this replica: an upload's file in this replica's folder. */
   #local(row: SourceRow): SourceRow {
     // Uploads recorded before replicas shared them carry the receiving replica's full path.
-    if (row.origin !== 'upload' || path.isAbsolute(row.path)) return row;
+    if ((row.origin !== 'upload' && row.format !== 'postgres') || path.isAbsolute(row.path)) return row;
     return { ...row, path: this.#uploadPath(row.project_id, row.path) };
   }
 
@@ -126,12 +135,16 @@ export class DataSources {
    */
   async fetchMissing(sources: readonly SourceRow[]): Promise<void> {
     for (const source of sources) {
-      if (source.origin !== 'upload') continue;
+      if (source.origin !== 'upload' && source.format !== 'postgres') continue;
       const exists = await stat(source.path).then(
         () => true,
         () => false,
       );
       if (exists) continue;
+      if (source.format === 'postgres') {
+        await this.#snapshot(source, source.path);
+        continue;
+      }
       const shared = this.options.shared;
       if (!shared) {
         throw new KeelError(
@@ -180,6 +193,7 @@ export class DataSources {
     /** What the row keeps: an upload's file name, or the local path. */
     let stored: string;
     let origin: SourceRow['origin'];
+    let connection: SealedMapping | null = null;
     const formatOf = (name: string) =>
       input.format ??
       FORMATS[path.extname(name).toLowerCase()] ??
@@ -217,6 +231,20 @@ export class DataSources {
       if (folder) file = `${file}${path.sep}`;
       stored = file;
       origin = 'local';
+    } else if (input.url && /^postgres(ql)?:\/\//i.test(input.url)) {
+      await assertPublicUrl(input.url, {
+        allowPrivateNetwork: this.options.allowPrivateNetwork === true,
+        protocols: ['postgres:', 'postgresql:'],
+      });
+      format = 'postgres';
+      origin = 'remote';
+      stored = `${id}.parquet`;
+      file = this.#uploadPath(projectId, stored);
+      await makePrivateDir(path.dirname(file));
+      const table =
+        input.table ?? invalid('table', 'table_required', 'Name the table to read (schema.table).');
+      await snapshotPostgres({ url: input.url, table }, file, this.options);
+      connection = sealConnection(input.url, this.options.secretKey);
     } else if (input.url) {
       const url = await assertPublicUrl(input.url, {
         allowPrivateNetwork: this.options.allowPrivateNetwork === true,
@@ -235,8 +263,9 @@ export class DataSources {
     try {
       size = await sizeOf(file, format);
       table = await probe({ format, path: file, source_table: input.table ?? null }, this.options);
+      if (format === 'postgres') table = input.table ?? null;
     } catch (error) {
-      if (origin === 'upload') await rm(file, { force: true });
+      if (origin === 'upload' || format === 'postgres') await rm(file, { force: true });
       if (error instanceof KeelError) throw error;
       throw new KeelError('invalid_data_file', `The ${format} file could not be read: ${messageOf(error)}`, {
         issues: [{ code: 'unreadable_file', path: ['file'], message: messageOf(error) }],
@@ -249,8 +278,8 @@ export class DataSources {
       });
     }
     await this.options.db.query(
-      `INSERT INTO data_sources (id, project_id, name, format, origin, path, source_table, size_bytes, description, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      `INSERT INTO data_sources (id, project_id, name, format, origin, path, source_table, connection, size_bytes, description, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
       [
         id,
         projectId,
@@ -259,6 +288,7 @@ export class DataSources {
         origin,
         stored,
         table,
+        connection ? JSON.stringify(connection) : null,
         size,
         input.description ?? '',
         actor ?? null,
@@ -278,6 +308,7 @@ export class DataSources {
   async remove(projectId: string, name: string): Promise<void> {
     const source = await this.get(projectId, name);
     await this.options.db.query('DELETE FROM data_sources WHERE id = $1', [source.id]);
+    if (source.format === 'postgres') await rm(source.path, { force: true });
     if (source.origin === 'upload') {
       await rm(source.path, { force: true });
       await this.options.shared?.remove(projectId, path.basename(source.path)).catch(() => undefined);
@@ -289,6 +320,44 @@ export class DataSources {
       target: { type: 'data_source', id: source.id },
       detail: { name: source.name },
     });
+  }
+
+  /** Reads a PostgreSQL source's table again into a new snapshot (every replica reads it anew). */
+  async refresh(projectId: string, name: string): Promise<SourceRow> {
+    const source = await this.get(projectId, name);
+    if (source.format !== 'postgres') {
+      invalid(
+        'name',
+        'not_refreshable',
+        `Table "${source.name}" is read from its file as it is; only PostgreSQL tables are refreshed.`,
+      );
+    }
+    const stored = `${source.id}-${Date.now().toString(36)}.parquet`;
+    const file = this.#uploadPath(projectId, stored);
+    await this.#snapshot(source, file);
+    const size = (await stat(file)).size;
+    await this.options.db.query(
+      'UPDATE data_sources SET path = $2, size_bytes = $3, updated_at = now() WHERE id = $1',
+      [source.id, stored, size],
+    );
+    await rm(source.path, { force: true });
+    this.options.changed(projectId);
+    this.options.audit.record({
+      action: 'data.source.refresh',
+      projectId,
+      target: { type: 'data_source', id: source.id },
+      detail: { name: source.name, sizeBytes: size },
+    });
+    return this.get(projectId, name);
+  }
+
+  async #snapshot(source: SourceRow, file: string): Promise<void> {
+    if (!source.connection || !source.source_table) {
+      throw new KeelError('invalid_data_file', `Table "${source.name}" has no connection to read it from.`);
+    }
+    await makePrivateDir(path.dirname(file));
+    const url = openConnection(source.connection, this.options.secretKey);
+    await snapshotPostgres({ url, table: source.source_table }, file, this.options);
   }
 
   /** Edits the descriptions of a table and of its columns (columns not named keep theirs). */
@@ -312,84 +381,4 @@ export class DataSources {
     });
     return this.get(projectId, name);
   }
-
-  /** Keeps a model's draft of the descriptions for review (replacing an earlier draft). */
-  async saveDraft(projectId: string, name: string, draft: DescriptionDraft): Promise<SourceRow> {
-    const source = await this.get(projectId, name);
-    await this.options.db.query('UPDATE data_sources SET description_draft = $2 WHERE id = $1', [
-      source.id,
-      JSON.stringify(draft),
-    ]);
-    this.options.audit.record({
-      action: 'data.source.describe.draft',
-      projectId,
-      target: { type: 'data_source', id: source.id },
-      after: { draft },
-      detail: { name: source.name, model: draft.model, language: draft.language },
-    });
-    return this.get(projectId, name);
-  }
-
-  /**
-   * A person's review of the draft: its texts, with `edits` in their place (an empty column text
-   * keeps that column's current description), become the descriptions and the draft is cleared.
-   * A draft replaced meanwhile is a `conflict`; no draft is `not_found`.
-   */
-  async acceptDraft(projectId: string, name: string, edits: DescriptionEdits): Promise<SourceRow> {
-    const source = await this.get(projectId, name);
-    const draft = source.description_draft ?? noDraft(name);
-    const accepted: Record<string, string> = {};
-    for (const [column, text] of Object.entries({ ...draft.columns, ...edits.columns }))
-      if (text.trim() && column in draft.columns) accepted[column] = text.trim();
-    for (const [column, text] of Object.entries(edits.columns ?? {}))
-      if (text.trim() && !(column in draft.columns)) accepted[column] = text.trim();
-    const description = (edits.description ?? draft.description).trim() || source.description;
-    const descriptions = { ...source.column_descriptions, ...accepted };
-    const { affectedRows } = await this.options.db.query(
-      `UPDATE data_sources SET description = $2, column_descriptions = $3, description_draft = NULL, updated_at = now()
-        WHERE id = $1 AND description_draft = $4::jsonb`,
-      [source.id, description, JSON.stringify(descriptions), JSON.stringify(draft)],
-    );
-    if (affectedRows === 0) {
-      throw new KeelError('conflict', `The draft of "${name}" was replaced or reviewed meanwhile.`, {
-        issues: [{ code: 'draft_changed', path: ['name'], message: 'read the table again' }],
-      });
-    }
-    this.options.audit.record({
-      action: 'data.source.describe',
-      projectId,
-      target: { type: 'data_source', id: source.id },
-      before: { description: source.description, columns: source.column_descriptions },
-      after: { description, columns: descriptions },
-      detail: {
-        name: source.name,
-        draftModel: draft.model,
-        draftedBy: draft.drafted_by,
-        edited: edits.description !== undefined || Object.keys(edits.columns ?? {}).length > 0,
-      },
-    });
-    return this.get(projectId, name);
-  }
-
-  /** Drops the draft unreviewed. */
-  async discardDraft(projectId: string, name: string): Promise<void> {
-    const source = await this.get(projectId, name);
-    const { affectedRows } = await this.options.db.query(
-      'UPDATE data_sources SET description_draft = NULL WHERE id = $1 AND description_draft IS NOT NULL',
-      [source.id],
-    );
-    if (affectedRows === 0) noDraft(name);
-    this.options.audit.record({
-      action: 'data.source.describe.discard',
-      projectId,
-      target: { type: 'data_source', id: source.id },
-      detail: { name: source.name },
-    });
-  }
-}
-
-function noDraft(name: string): never {
-  throw new KeelError('not_found', `Table "${name}" has no drafted descriptions.`, {
-    issues: [{ code: 'no_draft', path: ['name'], message: 'draft descriptions first' }],
-  });
 }

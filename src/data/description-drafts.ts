@@ -9,8 +9,10 @@
  * allows); a reply that is not such JSON is a coded `output_validation_failed`, and columns the table
  * does not have are left out.
  */
+import type { AuditRecorder } from '../audit/index.js';
 import { KeelError } from '../core/errors.js';
 import type { GenerationService } from '../models/index.js';
+import type { DatabaseV1 } from '../spec/database.js';
 import type { ChatMessage } from '../spec/language-model.js';
 import type { TableCatalog } from './catalog.js';
 
@@ -207,4 +209,102 @@ export class DescriptionReview {
   discard(projectId: string, name: string): Promise<void> {
     return this.deps.sources.discardDraft(projectId, name);
   }
+}
+
+/** What the draft store reads of a source (data-sources.ts). */
+interface DraftedSource {
+  id: string;
+  name: string;
+  description: string;
+  column_descriptions: Record<string, string>;
+  description_draft: DescriptionDraft | null;
+}
+
+/** Drafts on the sources' rows (`data_sources.description_draft`), and their review. */
+export class DraftStore {
+  constructor(
+    private readonly deps: {
+      db: DatabaseV1;
+      audit: AuditRecorder;
+      get(projectId: string, name: string): Promise<DraftedSource>;
+    },
+  ) {}
+
+  /** Keeps a model's draft of the descriptions for review (replacing an earlier draft). */
+  async saveDraft(projectId: string, name: string, draft: DescriptionDraft): Promise<void> {
+    const source = await this.deps.get(projectId, name);
+    await this.deps.db.query('UPDATE data_sources SET description_draft = $2 WHERE id = $1', [
+      source.id,
+      JSON.stringify(draft),
+    ]);
+    this.deps.audit.record({
+      action: 'data.source.describe.draft',
+      projectId,
+      target: { type: 'data_source', id: source.id },
+      after: { draft },
+      detail: { name: source.name, model: draft.model, language: draft.language },
+    });
+  }
+
+  /**
+   * A person's review of the draft: its texts, with `edits` in their place (an empty column text
+   * keeps that column's current description), become the descriptions and the draft is cleared.
+   * A draft replaced meanwhile is a `conflict`; no draft is `not_found`.
+   */
+  async acceptDraft(projectId: string, name: string, edits: DescriptionEdits): Promise<void> {
+    const source = await this.deps.get(projectId, name);
+    const draft = source.description_draft ?? noDraft(name);
+    const accepted: Record<string, string> = {};
+    for (const [column, text] of Object.entries({ ...draft.columns, ...edits.columns }))
+      if (text.trim() && column in draft.columns) accepted[column] = text.trim();
+    for (const [column, text] of Object.entries(edits.columns ?? {}))
+      if (text.trim() && !(column in draft.columns)) accepted[column] = text.trim();
+    const description = (edits.description ?? draft.description).trim() || source.description;
+    const descriptions = { ...source.column_descriptions, ...accepted };
+    const { affectedRows } = await this.deps.db.query(
+      `UPDATE data_sources SET description = $2, column_descriptions = $3, description_draft = NULL, updated_at = now()
+        WHERE id = $1 AND description_draft = $4::jsonb`,
+      [source.id, description, JSON.stringify(descriptions), JSON.stringify(draft)],
+    );
+    if (affectedRows === 0) {
+      throw new KeelError('conflict', `The draft of "${name}" was replaced or reviewed meanwhile.`, {
+        issues: [{ code: 'draft_changed', path: ['name'], message: 'read the table again' }],
+      });
+    }
+    this.deps.audit.record({
+      action: 'data.source.describe',
+      projectId,
+      target: { type: 'data_source', id: source.id },
+      before: { description: source.description, columns: source.column_descriptions },
+      after: { description, columns: descriptions },
+      detail: {
+        name: source.name,
+        draftModel: draft.model,
+        draftedBy: draft.drafted_by,
+        edited: edits.description !== undefined || Object.keys(edits.columns ?? {}).length > 0,
+      },
+    });
+  }
+
+  /** Drops the draft unreviewed. */
+  async discardDraft(projectId: string, name: string): Promise<void> {
+    const source = await this.deps.get(projectId, name);
+    const { affectedRows } = await this.deps.db.query(
+      'UPDATE data_sources SET description_draft = NULL WHERE id = $1 AND description_draft IS NOT NULL',
+      [source.id],
+    );
+    if (affectedRows === 0) noDraft(name);
+    this.deps.audit.record({
+      action: 'data.source.describe.discard',
+      projectId,
+      target: { type: 'data_source', id: source.id },
+      detail: { name: source.name },
+    });
+  }
+}
+
+function noDraft(name: string): never {
+  throw new KeelError('not_found', `Table "${name}" has no drafted descriptions.`, {
+    issues: [{ code: 'no_draft', path: ['name'], message: 'draft descriptions first' }],
+  });
 }

@@ -8,7 +8,7 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { KeelError } from '../core/errors.js';
 
-export type DataFormat = 'csv' | 'parquet' | 'json' | 'duckdb' | 'sqlite' | 'iceberg';
+export type DataFormat = 'csv' | 'parquet' | 'json' | 'duckdb' | 'sqlite' | 'iceberg' | 'postgres';
 
 /** Formats that are database files: a source names one table in them. */
 export const databaseFormats: ReadonlySet<DataFormat> = new Set(['duckdb', 'sqlite']);
@@ -67,6 +67,8 @@ export async function loadExtensionsFor(
 export function readerOf(format: DataFormat, file: string): string {
   if (isFolder(file)) file = `${file}**/*.${format}`;
   if (format === 'iceberg') return `iceberg_scan(${sqlString(file)})`;
+  // A PostgreSQL table is read from its Parquet snapshot (postgres-snapshot.ts).
+  if (format === 'postgres') return `read_parquet(${sqlString(file)})`;
   if (format === 'csv') {
     // The delimiter and header are fixed and strict mode is on: DuckDB's sniffer would otherwise
     // read a malformed file as one text column instead of refusing it.

@@ -91,6 +91,11 @@ export class DataApi {
     return (await this.client.request<{ sources: DataSourceJson[] }>('GET', '/api/v1/data/sources')).sources;
   }
 
+  /** Reads a PostgreSQL source's table again into a new snapshot. */
+  refresh(name: string): Promise<DataSourceJson> {
+    return this.client.request('POST', `/api/v1/data/sources/${enc(name)}/refresh`);
+  }
+
   remove(name: string): Promise<void> {
     return this.client.request('DELETE', `/api/v1/data/sources/${enc(name)}`);
   }

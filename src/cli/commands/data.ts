@@ -2,7 +2,8 @@
  * @module cli/commands/data
  * `keel data add <file>` uploads a CSV, Parquet or JSON file (or a DuckDB or SQLite file's table)
  * as a table (with --local, adds the path where the server allows local files; an https URL is
- * added as a remote source); `keel data tables` lists them; `keel data describe
+ * added as a remote source, a postgres:// URL with --table as a snapshot that `keel data refresh`
+ * reads again); `keel data tables` lists them; `keel data describe
  * <table>` shows the catalog entry (edits descriptions with --set, or has a model draft them for
  * review with --draft, then --accept or --discard); `keel data query <sql>`
  * runs one read-only SELECT and prints a table, JSON or CSV (--page-size: page by page as the
@@ -32,13 +33,18 @@ export const addCommand: CommandHandler = async (context, args, options) => {
   const table = options.table ? String(options.table) : undefined;
   return withConnection(context, async ({ client }) => {
     let source: Awaited<ReturnType<typeof client.data.upload>>;
-    if (/^https?:\/\//i.test(file)) {
-      source = await client.data.addUrl({
-        name: name ?? path.basename(new URL(file).pathname).replace(/\.[^.]*$/, ''),
-        url: file,
-        ...(format ? { format } : {}),
-        ...(description ? { description } : {}),
-      });
+    if (/^(https?|postgres(ql)?):\/\//i.test(file)) {
+      const fallback =
+        table?.split('.').at(-1) ?? path.basename(new URL(file).pathname).replace(/\.[^.]*$/, '');
+      source = await withSpinner(context.io, `Reading ${table ?? 'the file'}`, () =>
+        client.data.addUrl({
+          name: name ?? fallback,
+          url: file,
+          ...(format ? { format } : {}),
+          ...(table ? { table } : {}),
+          ...(description ? { description } : {}),
+        }),
+      );
     } else if (options.local) {
       source = await client.data.addPath({
         name: name ?? path.basename(file).replace(/\.[^.]*$/, ''),
@@ -70,6 +76,17 @@ export const addCommand: CommandHandler = async (context, args, options) => {
     return 0;
   });
 };
+
+/** `keel data refresh <table>`: a PostgreSQL table read again into a new snapshot. */
+export const refreshCommand: CommandHandler = async (context, args) =>
+  withConnection(context, async ({ client }) => {
+    const source = await withSpinner(context.io, `Reading ${args[0]} again`, () =>
+      client.data.refresh(args[0]!),
+    );
+    if (context.global.json) printJson(context.io, source);
+    else context.io.stdout.write(`Refreshed table ${source.name} (${formatBytes(source.size_bytes)}).\n`);
+    return 0;
+  });
 
 export const tablesCommand: CommandHandler = async (context) =>
   withConnection(context, async ({ client }) => {

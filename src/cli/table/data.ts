@@ -17,7 +17,7 @@ export const dataCommands: CommandSpec[] = [
   {
     path: ['data', 'add'],
     description:
-      'Add a CSV, Parquet or JSON file, or a table of a DuckDB or SQLite file, as a table of the project (uploaded; --local: the path itself, a folder of files too, where the server allows it; an https URL: read remotely).',
+      'Add a CSV, Parquet or JSON file, or a table of a DuckDB or SQLite file, as a table of the project (uploaded; --local: the path itself, a folder of files too, where the server allows it; an https URL: read remotely; a postgres:// URL with --table: a snapshot of that table).',
     arguments: ['<file>'],
     options: [
       { flags: '--name <table>', description: 'table name (default: the file name)' },
@@ -26,12 +26,22 @@ export const dataCommands: CommandSpec[] = [
         description: 'file format',
         choices: ['csv', 'parquet', 'json', 'duckdb', 'sqlite', 'iceberg'],
       },
-      { flags: '--table <name>', description: 'the table to read from a DuckDB or SQLite file' },
+      {
+        flags: '--table <name>',
+        description: 'the table to read from a DuckDB or SQLite file, or a PostgreSQL database',
+      },
       { flags: '--description <text>', description: 'what the table holds' },
       { flags: '--local', description: 'add the local path instead of uploading the file' },
     ],
     load: data,
     handler: 'addCommand',
+  },
+  {
+    path: ['data', 'refresh'],
+    description: "Read a PostgreSQL source's table again into a new snapshot.",
+    arguments: ['<table>'],
+    load: data,
+    handler: 'refreshCommand',
   },
   {
     path: ['data', 'tables'],

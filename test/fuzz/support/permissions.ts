@@ -323,6 +323,7 @@ export const requirements: Record<string, Requirement> = {
   'DELETE /api/v1/data/sources/{name}': project('write'),
   'GET /api/v1/data/tables/{name}': project('read'),
   'PATCH /api/v1/data/tables/{name}': project('write'),
+  'POST /api/v1/data/sources/{name}/refresh': project('write'),
   'POST /api/v1/data/tables/{name}/descriptions/draft': project('write'),
   'POST /api/v1/data/tables/{name}/descriptions/draft/accept': project('write'),
   'DELETE /api/v1/data/tables/{name}/descriptions/draft': project('write'),

@@ -86,6 +86,14 @@ const routes = {
     request: { params: nameParam },
     responses: { 204: { description: 'Removed' }, ...errors },
   }),
+  refresh: createRoute({
+    method: 'post',
+    path: '/api/v1/data/sources/{name}/refresh',
+    tags,
+    summary: "Read a PostgreSQL source's table again into a new snapshot",
+    request: { params: nameParam },
+    responses: ok(dataSourceSchema, 'The source'),
+  }),
   table: createRoute({
     method: 'get',
     path: '/api/v1/data/tables/{name}',
@@ -220,6 +228,11 @@ export function registerDataRoutes(app: OpenAPIHono<KeelEnv>, services: KeelServ
     const { projectId } = callerOf(c, 'write');
     await data.remove(projectId, c.req.valid('param').name);
     return new Response(null, { status: 204 }) as never;
+  });
+
+  app.openapi(routes.refresh, async (c) => {
+    const { projectId } = callerOf(c, 'write');
+    return json(sourceJson(await data.refresh(projectId, c.req.valid('param').name)));
   });
 
   app.openapi(routes.table, async (c) => {
