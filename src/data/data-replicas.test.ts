@@ -10,25 +10,15 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KeelError } from '../core/errors.js';
 import { ProjectFiles } from '../extraction/index.js';
 import type { DatabaseV1 } from '../spec/database.js';
 import { createTestDatabase } from '../testing/database.js';
+import { codeOf } from '../testing/outcomes.js';
 import { DataService } from './data-service.js';
 
 const encode = (text: string) => new TextEncoder().encode(text);
 const people = 'id,name,email\n1,Ana,ana@example.com\n2,Bo,bo@example.com\n';
 const noAudit = { record: () => {} };
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof KeelError) return `${error.code}:${error.issues?.[0]?.code ?? ''}`;
-    throw error;
-  }
-  return 'ok';
-}
 
 describe('data on several replicas', () => {
   let root: string;

@@ -2,22 +2,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KeelError } from '../core/errors.js';
 import { createTestDatabase } from '../testing/database.js';
+import { codeOf } from '../testing/outcomes.js';
 import { DataService } from './data-service.js';
 
 const encode = (text: string) => new TextEncoder().encode(text);
 const people = 'id,name,city\n1,Ana,Seoul\n2,Bo,\n3,Cy,Busan\n4,Di,Seoul\n';
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof KeelError) return `${error.code}:${error.issues?.[0]?.code ?? ''}`;
-    throw error;
-  }
-  return 'ok';
-}
 
 describe('DataService', () => {
   let dir: string;

@@ -124,6 +124,13 @@ export class DataSources {
     return { ...row, path: this.#uploadPath(row.project_id, row.path) };
   }
 
+  #checkPostgresUrl(url: string): Promise<URL> {
+    return assertPublicUrl(url, {
+      allowPrivateNetwork: this.options.allowPrivateNetwork === true,
+      protocols: ['postgres:', 'postgresql:'],
+    });
+  }
+
   #uploadPath(projectId: string, name: string): string {
     return path.join(this.options.dataDir, 'data', projectId, name);
   }
@@ -232,10 +239,7 @@ export class DataSources {
       stored = file;
       origin = 'local';
     } else if (input.url && /^postgres(ql)?:\/\//i.test(input.url)) {
-      await assertPublicUrl(input.url, {
-        allowPrivateNetwork: this.options.allowPrivateNetwork === true,
-        protocols: ['postgres:', 'postgresql:'],
-      });
+      await this.#checkPostgresUrl(input.url);
       format = 'postgres';
       origin = 'remote';
       stored = `${id}.parquet`;
@@ -357,6 +361,8 @@ export class DataSources {
     }
     await makePrivateDir(path.dirname(file));
     const url = openConnection(source.connection, this.options.secretKey);
+    // The host is checked again: its name may resolve elsewhere than when the source was added.
+    await this.#checkPostgresUrl(url);
     await snapshotPostgres({ url, table: source.source_table }, file, this.options);
   }
 

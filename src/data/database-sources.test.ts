@@ -10,19 +10,9 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KeelError } from '../core/errors.js';
 import { createTestDatabase } from '../testing/database.js';
+import { codeOf } from '../testing/outcomes.js';
 import { DataService } from './data-service.js';
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof KeelError) return `${error.code}:${error.issues?.[0]?.code ?? ''}`;
-    throw error;
-  }
-  return 'ok';
-}
 
 describe('database files and folders as sources', () => {
   let dir: string;

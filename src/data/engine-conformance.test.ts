@@ -8,8 +8,8 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KeelError } from '../core/errors.js';
 import { createTestDatabase } from '../testing/database.js';
+import { codeOf } from '../testing/outcomes.js';
 import { DataService } from './data-service.js';
 import { type FakeTrino, startFakeTrino, type TrinoRecording } from './trino/fake-trino-server.js';
 
@@ -91,16 +91,6 @@ const recorded: Record<string, TrinoRecording> = {
     rows: [[7], [10.5], [4.5]],
   },
 };
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof KeelError) return `${error.code}:${error.issues?.[0]?.code ?? ''}`;
-    throw error;
-  }
-  return 'ok';
-}
 
 /** As an editor, whom the mask does not name (no role at all gets every mask). */
 const query = (project: string, request: Parameters<DataService['query']>[1]) =>

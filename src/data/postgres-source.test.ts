@@ -10,19 +10,11 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KeelError } from '../core/errors.js';
 import { createTestDatabase, createTestPostgresDatabase, testPostgresUrl } from '../testing/database.js';
+import { codeOf } from '../testing/outcomes.js';
 import { DataService } from './data-service.js';
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof KeelError) return `${error.code}:${error.issues?.[0]?.code ?? ''}:${error.message}`;
-    throw error;
-  }
-  return 'ok';
-}
+const codeOfWithMessage = (promise: Promise<unknown>) => codeOf(promise, { message: true });
 
 describe.runIf(testPostgresUrl)('PostgreSQL tables as sources', () => {
   let dir: string;
@@ -108,7 +100,7 @@ describe.runIf(testPostgresUrl)('PostgreSQL tables as sources', () => {
 
   it('refreshes from the table, and a replica without the snapshot reads the table itself', async () => {
     const a = service('a');
-    expect(await codeOf(a.refresh('p1', 'orders'))).toMatch(/^invalid_request:not_refreshable:/);
+    expect(await codeOfWithMessage(a.refresh('p1', 'orders'))).toMatch(/^invalid_request:not_refreshable:/);
     await source.query("INSERT INTO crm.customers (id, name) VALUES (3, 'Bo')");
     const before = (await a.source('p1', 'customers')).path;
     const refreshed = await a.refresh('p1', 'customers');
@@ -136,12 +128,12 @@ describe.runIf(testPostgresUrl)('PostgreSQL tables as sources', () => {
       [{ name: 'x', url: wrong.href, table: 'crm.customers' }, /^forbidden:database_refused:/],
     ];
     for (const [input, expected] of cases) {
-      const code = await codeOf(a.add('p1', input));
+      const code = await codeOfWithMessage(a.add('p1', input));
       expect(code).toMatch(expected);
       expect(code).not.toContain('not-the-password-123');
     }
     expect(
-      await codeOf(service('closed', false).add('p1', { name: 'x', url, table: 'crm.customers' })),
+      await codeOfWithMessage(service('closed', false).add('p1', { name: 'x', url, table: 'crm.customers' })),
     ).toMatch(/^(forbidden|invalid_request):/);
     expect((await a.sources('p1')).map((s) => s.name)).toEqual(['customers']);
     expect(

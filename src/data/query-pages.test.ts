@@ -3,22 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KeelError } from '../core/errors.js';
 import { createTestDatabase } from '../testing/database.js';
+import { codeOf } from '../testing/outcomes.js';
 import { DataService } from './data-service.js';
 import { PAGE_TTL_MS, type PageCursor, PageTokens, sweepPages } from './query-pages.js';
 
 const encode = (text: string) => new TextEncoder().encode(text);
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof KeelError) return `${error.code}:${error.issues?.[0]?.code ?? ''}`;
-    throw error;
-  }
-  return 'ok';
-}
 
 describe('paged results and Arrow exports', () => {
   let dir: string;

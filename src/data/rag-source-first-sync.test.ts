@@ -10,6 +10,7 @@ import { dataRagSourceSchema } from '../api/data.js';
 import { jobJsonSchema } from '../api/jobs.js';
 import { KeelError } from '../core/errors.js';
 import type { KeelClient } from '../sdk/client.js';
+import { leaveToDeadWorker } from '../testing/outcomes.js';
 import { sdkClient } from '../testing/sdk.js';
 import { createTestKeel, type TestKeel } from '../testing/test-keel.js';
 import { rowDocuments } from './row-documents.js';
@@ -47,11 +48,7 @@ describe('the first sync of a RAG source', () => {
     expect(job).toMatchObject({ status: 'queued', max_attempts: 3, summary: { trigger: 'create' } });
 
     // A worker claimed it, wrote two of the three documents, and died holding an expired lease.
-    await keel.services.db.query(
-      `UPDATE jobs SET status = 'running', attempts = 1, lease_owner = 'a-worker-that-died',
-         lease_expires_at = now() - interval '1 second', started_at = now() WHERE id = $1`,
-      [job.id],
-    );
+    await leaveToDeadWorker(keel.services.db, job.id);
     const projectId = keel.services.installation.defaultProjectId;
     const caller = { projectId, keyId: null, actor: null };
     const read = await rowDocuments(keel.services.data, projectId, {
@@ -88,11 +85,7 @@ describe('the first sync of a RAG source', () => {
     await keel.services.jobs.stop();
     const job = await admin.data.syncRagSource(source!.id);
     expect(job).toMatchObject({ status: 'queued', max_attempts: 3, summary: { trigger: 'manual' } });
-    await keel.services.db.query(
-      `UPDATE jobs SET status = 'running', attempts = 1, lease_owner = 'a-worker-that-died',
-         lease_expires_at = now() - interval '1 second', started_at = now() WHERE id = $1`,
-      [job.id],
-    );
+    await leaveToDeadWorker(keel.services.db, job.id);
     await keel.services.jobs.start();
     expect(await admin.data.waitForSync(job.id)).toMatchObject({ status: 'succeeded', attempts: 2 });
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectExamples } from '../../prompts/index.js';
+import { leaveToDeadWorker } from '../../testing/outcomes.js';
 import { createDayFixtures, finishedJob, formatAwareProvider } from '../../testing/prompt-search-fixture.js';
 import { createTestKeel, type TestKeel } from '../../testing/test-keel.js';
 
@@ -222,12 +223,6 @@ describe('prompt optimisation', () => {
   });
 
   it('a search whose worker died runs again; one that finished keeps what it recorded', async () => {
-    const diedHolding = (id: string) =>
-      keel.services.db.query(
-        `UPDATE jobs SET status = 'running', attempts = 1, lease_owner = 'a-worker-that-died',
-           lease_expires_at = now() - interval '1 second', finished_at = NULL WHERE id = $1`,
-        [id],
-      );
     const runsOf = async (id: string) =>
       ((await (await keel.call(`/api/v1/evaluations?source=${id}`)).json()) as { evaluations: unknown[] })
         .evaluations.length;
@@ -235,7 +230,7 @@ describe('prompt optimisation', () => {
     const started = await keel.call('/api/v1/tuning/jobs', { method: 'POST', json: request() });
     const job = (await started.json()) as { id: string; max_attempts: number };
     expect(job.max_attempts).toBe(2);
-    await diedHolding(job.id);
+    await leaveToDeadWorker(keel.services.db, job.id);
     await keel.services.jobs.start();
     const done = (await finished(job.id)) as { status: string; attempts: number; result: unknown };
     expect(done).toMatchObject({ status: 'succeeded', attempts: 2 });
@@ -254,7 +249,7 @@ describe('prompt optimisation', () => {
     const before = await calls();
     expect(before).toBeGreaterThan(0);
     await keel.services.jobs.stop();
-    await diedHolding(job.id);
+    await leaveToDeadWorker(keel.services.db, job.id);
     await keel.services.jobs.start();
     const again = (await finished(job.id)) as { status: string; attempts: number; result: unknown };
     expect(again).toMatchObject({ status: 'succeeded', attempts: 2 });

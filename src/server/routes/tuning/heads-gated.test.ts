@@ -10,6 +10,7 @@ import {
   invokeDeployedPrompt,
   prepareGovernance,
 } from '../../../testing/governed-approval.js';
+import { leaveToDeadWorker } from '../../../testing/outcomes.js';
 import { apiError } from '../../../testing/sdk.js';
 import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
 
@@ -124,11 +125,7 @@ describe('heads behind the governance gate', () => {
     await keel.services.db.query(
       `UPDATE tuning_heads SET info = info - 'governanceAssetId' WHERE name = 'resumed-router'`,
     );
-    await keel.services.db.query(
-      `UPDATE jobs SET status = 'running', attempts = 1, lease_owner = 'a-worker-that-died',
-         lease_expires_at = now() - interval '1 second', finished_at = NULL WHERE id = $1`,
-      [job.id],
-    );
+    await leaveToDeadWorker(keel.services.db, job.id);
     await keel.services.jobs.start();
     let resumed = job;
     while (resumed.attempts !== 2 || resumed.status === 'running') {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hapExamples } from '../../../testing/hap-examples.js';
+import { leaveToDeadWorker } from '../../../testing/outcomes.js';
 import { createTestKeel, type TestKeel } from '../../../testing/test-keel.js';
 
 let keel: TestKeel;
@@ -98,12 +99,6 @@ describe('tuning routes', () => {
   });
 
   it('resumes a head job whose worker died, and saves its version once', async () => {
-    const diedHolding = (id: string) =>
-      keel.services.db.query(
-        `UPDATE jobs SET status = 'running', attempts = 1, lease_owner = 'a-worker-that-died',
-           lease_expires_at = now() - interval '1 second', started_at = now(), finished_at = NULL WHERE id = $1`,
-        [id],
-      );
     const train = async () => {
       const started = await keel.call('/api/v1/tuning/jobs', {
         method: 'POST',
@@ -117,7 +112,7 @@ describe('tuning routes', () => {
     await keel.services.jobs.stop();
     const first = await train();
     expect(first.max_attempts).toBe(3);
-    await diedHolding(first.id);
+    await leaveToDeadWorker(keel.services.db, first.id);
     await keel.services.jobs.start();
     expect(await finished(first.id)).toMatchObject({
       status: 'succeeded',
@@ -129,7 +124,7 @@ describe('tuning routes', () => {
     const second = await train();
     expect(await finished(second.id)).toMatchObject({ status: 'succeeded', result: { version: 2 } });
     await keel.services.jobs.stop();
-    await diedHolding(second.id);
+    await leaveToDeadWorker(keel.services.db, second.id);
     await keel.services.jobs.start();
     expect(await finished(second.id)).toMatchObject({
       status: 'succeeded',
