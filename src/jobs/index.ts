@@ -7,7 +7,7 @@ import type { KeelModule, ModuleBase } from '../core/module.js';
 import { JobService } from './job-service.js';
 
 export { type JobJson, jobJson } from './job-json.js';
-export { JobService, type JobServiceOptions } from './job-service.js';
+export { JobService } from './job-service.js';
 export type { ListJobsQuery } from './job-store.js';
 export {
   type AbortReason,
@@ -21,6 +21,7 @@ export {
   type JobItemFailure,
   type JobLogEvent,
   type JobProgress,
+  type JobServiceOptions,
   type JobStatus,
   jobStatuses,
   terminalStatuses,

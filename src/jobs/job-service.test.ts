@@ -2,8 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KeelError } from '../core/errors.js';
 import type { DatabaseV1 } from '../spec/database.js';
 import { createTestDatabase } from '../testing/database.js';
-import { JobService, type JobServiceOptions } from './job-service.js';
-import type { Job, JobContext } from './job-types.js';
+import { JobService } from './job-service.js';
+import type { Job, JobContext, JobServiceOptions } from './job-types.js';
 import { backoffDelay } from './retry.js';
 
 // One database for the file (each test uses its own kinds): creating one costs seconds here.

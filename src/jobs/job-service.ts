@@ -18,7 +18,7 @@ import { hostname } from 'node:os';
 import { KeelError, toKeelError } from '../core/errors.js';
 import { randomToken } from '../core/ids.js';
 import { type Logger, silentLogger } from '../core/logger.js';
-import type { DatabaseSession, DatabaseV1 } from '../spec/database.js';
+import type { DatabaseSession } from '../spec/database.js';
 import { createJobContext } from './job-context.js';
 import { JOBS_CHANNEL, JobStore, type ListJobsQuery } from './job-store.js';
 import {
@@ -28,30 +28,10 @@ import {
   type JobEvent,
   type JobHandler,
   type JobItemFailure,
+  type JobServiceOptions,
   terminalStatuses,
 } from './job-types.js';
-import { type BackoffOptions, backoffDelay, isRetryable } from './retry.js';
-
-export interface JobServiceOptions {
-  db: DatabaseV1;
-  logger?: Logger;
-  /** Name of this worker in `lease_owner`; unique per process by default. */
-  owner?: string;
-  /** How long a claim holds without a heartbeat. Default 30 s. */
-  leaseMs?: number;
-  /** How often to look for due jobs, renew leases and see cancel flags. Default 500 ms. */
-  pollMs?: number;
-  /** Jobs running at once in this process, all kinds together. Default 4. */
-  concurrency?: number;
-  backoff?: BackoffOptions;
-  /** Least time between two progress writes outside a transaction. Default 250 ms. */
-  progressIntervalMs?: number;
-  /**
-   * This process is the only one using the database (embedded PGlite behind its process lock):
-   * jobs found running at start were left by a dead process and resume at once.
-   */
-  exclusive?: boolean;
-}
+import { backoffDelay, isRetryable } from './retry.js';
 
 interface Running {
   job: Job;

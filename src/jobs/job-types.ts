@@ -3,7 +3,9 @@
  * The shapes of the job service: a job row as callers see it, what a handler gets while it runs
  * (payload, cancellation signal, progress, idempotent steps), and how a kind is registered.
  */
+import type { Logger } from '../core/logger.js';
 import type { DatabaseSession, DatabaseV1 } from '../spec/database.js';
+import type { BackoffOptions } from './retry.js';
 
 export const jobStatuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof jobStatuses)[number];
@@ -155,4 +157,26 @@ export interface JobHandler<Payload = unknown, Result = unknown> {
   describe?(payload: Payload): Record<string, unknown>;
   /** Called in the process that ran it when a job of this kind ends (any terminal status). */
   onFinished?(job: Job<Payload, Result>): void;
+}
+
+/** How a job service is built: its database, this worker's name, lease, polling and limits. */
+export interface JobServiceOptions {
+  db: DatabaseV1;
+  logger?: Logger;
+  /** Name of this worker in `lease_owner`; unique per process by default. */
+  owner?: string;
+  /** How long a claim holds without a heartbeat. Default 30 s. */
+  leaseMs?: number;
+  /** How often to look for due jobs, renew leases and see cancel flags. Default 500 ms. */
+  pollMs?: number;
+  /** Jobs running at once in this process, all kinds together. Default 4. */
+  concurrency?: number;
+  backoff?: BackoffOptions;
+  /** Least time between two progress writes outside a transaction. Default 250 ms. */
+  progressIntervalMs?: number;
+  /**
+   * This process is the only one using the database (embedded PGlite behind its process lock):
+   * jobs found running at start were left by a dead process and resume at once.
+   */
+  exclusive?: boolean;
 }
